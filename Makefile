@@ -1,0 +1,49 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else is a helper.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+UV_VERSION ?= 0.13.9
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --locked --no-sync
+
+.PHONY: install run test test-fast lint format typecheck browser bench clean
+
+# Bootstrap uv with pip if missing, then install the locked environment into .venv.
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install -q "uv==$(UV_VERSION)"
+	@$(UV) sync --locked --quiet
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-liberation >/dev/null; }
+
+run: install
+	$(RUN) python manage.py migrate --noinput
+	$(RUN) python manage.py seed
+	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+test: install browser
+	$(RUN) pytest
+
+test-fast: install
+	$(RUN) pytest -m "not e2e" -x -q
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: install
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+typecheck: install
+	$(RUN) mypy instruments webapp
+
+bench: install
+	$(RUN) python bench/bench_calculators.py
+
+clean:
+	rm -rf .venv db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,515 @@
+"""What every calculator shares: declared inputs, the result shape and input errors.
+
+A calculator declares its inputs once, as a frozen dataclass whose fields carry
+``spec(...)`` metadata (label in officials' words, unit, bounds, help text). From it:
+
+- ``describe(cls)`` gives the field tree (``FieldSpec``) that the API serializer, the HTML
+  form and the API documentation are built from;
+- ``parse(cls, data)`` turns a plain mapping (parsed JSON, or form data already grouped)
+  into the dataclass, collecting *every* field error at once into ``InputError.errors``,
+  shaped like the input: ``{"flows": [{}, {"import_price": ["must be ≥ 0"]}]}``.
+
+Field kinds come from the type hints:
+
+    float -> number          int -> integer          bool -> boolean
+    str -> text              Literal[...] -> choice  Series (float | tuple) -> series
+    tuple[str, ...] -> texts tuple[float, ...] -> numbers
+    SomeDataclass -> group   tuple[SomeDataclass, ...] -> groups      X | None -> nullable
+
+A *series* field takes one number (the same in every period) or one number per period;
+the calculator checks lengths against the periods, naming the field on a mismatch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+import pandas as pd
+
+Series = float | tuple[float, ...]
+"""A series field: one number for every period, or one number per period."""
+
+ErrorTree = dict[str, Any]
+"""Field name -> list of messages, or a nested tree (dict), or a list of trees (groups)."""
+
+Kind = Literal[
+    "number",
+    "integer",
+    "boolean",
+    "text",
+    "choice",
+    "series",
+    "numbers",
+    "texts",
+    "group",
+    "groups",
+]
+
+NON_FIELD = "non_field_errors"
+
+
+class InputError(ValueError):
+    """Input that is well-formed JSON but wrong for the instrument.
+
+    ``errors`` mirrors the input's shape, so the API returns it as its 400 body and a
+    form shows each message beside its field. A plain message goes under
+    ``non_field_errors``.
+    """
+
+    def __init__(self, errors: ErrorTree | str) -> None:
+        self.errors: ErrorTree = (
+            {NON_FIELD: [errors]} if isinstance(errors, str) else errors
+        )
+        super().__init__(_flatten_messages(self.errors))
+
+    @classmethod
+    def at(cls, path: Sequence[str | int], message: str) -> InputError:
+        """One error at a field path such as ``("flows", 1, "import_price")``."""
+        collector = ErrorCollector()
+        collector.add(path, message)
+        return cls(collector.errors)
+
+
+class ErrorCollector:
+    """Collects messages at field paths, so a request reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.errors: ErrorTree = {}
+
+    def add(self, path: Sequence[str | int], message: str) -> None:
+        """Add ``message`` at ``path``; integer steps index into a list of groups."""
+        path = tuple(path) or (NON_FIELD,)
+        if isinstance(path[-1], int):
+            raise ValueError("An error path must end with a field name.")
+        node: Any = self.errors
+        for step, next_step in zip(path[:-1], path[1:], strict=False):
+            if isinstance(step, int):
+                while len(node) <= step:
+                    node.append({})
+                node = node[step]
+            else:
+                node = node.setdefault(step, [] if isinstance(next_step, int) else {})
+        node.setdefault(path[-1], []).append(message)
+
+    def merge(self, other: InputError, prefix: Sequence[str | int] = ()) -> None:
+        """Add every message of ``other`` under ``prefix``."""
+        for path, message in iter_errors(other.errors):
+            self.add((*prefix, *path), message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputError(self.errors)
+
+
+def iter_errors(tree: Any, prefix: tuple[str | int, ...] = ()) -> Any:
+    """Yield ``(path, message)`` for every message in an error tree."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from iter_errors(value, (*prefix, key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            if isinstance(value, str):
+                yield prefix, value
+            else:
+                yield from iter_errors(value, (*prefix, index))
+
+
+def _flatten_messages(tree: ErrorTree) -> str:
+    parts = []
+    for path, message in iter_errors(tree):
+        where = ".".join(str(p) for p in path if p != NON_FIELD)
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+# --- declaring inputs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldMeta:
+    """What an official reads beside a field; attached to a dataclass field."""
+
+    label: str
+    unit: str = ""
+    help: str = ""
+    min_value: float | None = None
+    max_value: float | None = None
+    exclusive_min: bool = False
+    max_items: int | None = None
+    choice_labels: Mapping[str, str] | None = None
+
+
+def spec(
+    label: str,
+    *,
+    unit: str = "",
+    help: str = "",
+    default: Any = dataclasses.MISSING,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    exclusive_min: bool = False,
+    max_items: int | None = None,
+    choice_labels: Mapping[str, str] | None = None,
+) -> Any:
+    """Declare one input field. ``unit`` is shown beside it ("fraction", "years",
+    "price unit" for the request's ``price_unit``, ...); bounds are inclusive unless
+    ``exclusive_min``. Without ``default`` the field is required."""
+    meta = FieldMeta(
+        label=label,
+        unit=unit,
+        help=help,
+        min_value=min_value,
+        max_value=max_value,
+        exclusive_min=exclusive_min,
+        max_items=max_items,
+        choice_labels=choice_labels,
+    )
+    return field(default=default, metadata={"spec": meta})
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input as the adapters (serializer, form, docs) see it."""
+
+    name: str
+    kind: Kind
+    label: str
+    unit: str
+    help: str
+    required: bool
+    nullable: bool
+    default: Any
+    min_value: float | None
+    max_value: float | None
+    exclusive_min: bool
+    max_items: int | None
+    choices: tuple[str, ...]
+    choice_labels: Mapping[str, str]
+    children: tuple[FieldSpec, ...]
+    group_type: type | None
+
+
+def describe(cls: type) -> tuple[FieldSpec, ...]:
+    """The field tree of an inputs dataclass, in declaration order."""
+    hints = get_type_hints(cls)
+    specs = []
+    for f in dataclasses.fields(cls):
+        meta: FieldMeta = f.metadata.get("spec") or FieldMeta(label=f.name)
+        kind, nullable, choices, group_type = _classify(hints[f.name])
+        has_default = (
+            f.default is not dataclasses.MISSING
+            or f.default_factory is not dataclasses.MISSING
+        )
+        default = f.default if f.default is not dataclasses.MISSING else None
+        specs.append(
+            FieldSpec(
+                name=f.name,
+                kind=kind,
+                label=meta.label,
+                unit=meta.unit,
+                help=meta.help,
+                required=not has_default,
+                nullable=nullable,
+                default=default,
+                min_value=meta.min_value,
+                max_value=meta.max_value,
+                exclusive_min=meta.exclusive_min,
+                max_items=meta.max_items,
+                choices=choices,
+                choice_labels=dict(meta.choice_labels or {}),
+                children=describe(group_type) if group_type is not None else (),
+                group_type=group_type,
+            )
+        )
+    return tuple(specs)
+
+
+def _classify(hint: Any) -> tuple[Kind, bool, tuple[str, ...], type | None]:
+    """(kind, nullable, choices, group dataclass) for a type hint."""
+    origin = get_origin(hint)
+    nullable = False
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(hint) if a is not type(None)]
+        nullable = len(args) < len(get_args(hint))
+        if (
+            len(args) == 2
+            and float in args
+            and any(get_origin(a) is tuple for a in args)
+        ):
+            return "series", nullable, (), None
+        if len(args) != 1:
+            raise TypeError(f"Unsupported input type {hint!r}")
+        hint, origin = args[0], get_origin(args[0])
+    if origin is Literal:
+        return "choice", nullable, tuple(str(a) for a in get_args(hint)), None
+    if origin is tuple:
+        item = get_args(hint)[0]
+        if dataclasses.is_dataclass(item):
+            return "groups", nullable, (), typing.cast(type, item)
+        if item is str:
+            return "texts", nullable, (), None
+        return "numbers", nullable, (), None
+    if dataclasses.is_dataclass(hint):
+        return "group", nullable, (), typing.cast(type, hint)
+    simple: dict[Any, Kind] = {
+        float: "number",
+        int: "integer",
+        bool: "boolean",
+        str: "text",
+    }
+    if hint in simple:
+        return simple[hint], nullable, (), None
+    raise TypeError(f"Unsupported input type {hint!r}")
+
+
+# --- parsing plain data into the dataclass -------------------------------------------
+
+
+T = typing.TypeVar("T")
+
+
+def parse(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build the inputs dataclass from plain data, reporting every bad field at once.
+
+    Unknown keys are ignored (the API may carry extra keys such as ``format``).
+    """
+    errors = ErrorCollector()
+    value = _parse_group(cls, data, (), errors)
+    errors.raise_if_any()
+    return typing.cast(T, value)
+
+
+def _parse_group(
+    cls: type, data: Any, path: tuple[str | int, ...], errors: ErrorCollector
+) -> Any:
+    if not isinstance(data, Mapping):
+        errors.add(path or (NON_FIELD,), "Expected an object with named fields.")
+        return None
+    values: dict[str, Any] = {}
+    for fs in describe(cls):
+        here = (*path, fs.name)
+        if fs.name not in data or (data[fs.name] is None and not fs.nullable):
+            if data.get(fs.name, ...) is None and not fs.nullable and not fs.required:
+                continue  # null for a defaulted field means "use the default"
+            if fs.required:
+                errors.add(here, "This field is required.")
+            continue
+        raw = data[fs.name]
+        if raw is None:
+            values[fs.name] = None
+            continue
+        parsed = _parse_value(fs, raw, here, errors)
+        if parsed is not _INVALID:
+            values[fs.name] = parsed
+    if any(fs.required and fs.name not in values for fs in describe(cls)):
+        return None
+    try:
+        return cls(**values)
+    except InputError as exc:  # __post_init__ cross-field checks
+        errors.merge(exc, path)
+    return None
+
+
+_INVALID = object()
+
+
+def _parse_value(
+    fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
+) -> Any:
+    if fs.kind == "group":
+        assert fs.group_type is not None
+        value = _parse_group(fs.group_type, raw, path, errors)
+        return _INVALID if value is None else value
+    if fs.kind == "groups":
+        assert fs.group_type is not None
+        if isinstance(raw, Mapping):
+            raw = [raw]
+        if not isinstance(raw, list | tuple):
+            errors.add(path, "Expected a list of objects.")
+            return _INVALID
+        if fs.max_items is not None and len(raw) > fs.max_items:
+            errors.add(
+                path, f"At most {fs.max_items} items are allowed; {len(raw)} given."
+            )
+            return _INVALID
+        items = [
+            _parse_group(fs.group_type, item, (*path, i), errors)
+            for i, item in enumerate(raw)
+        ]
+        if any(item is None for item in items):
+            return _INVALID
+        return tuple(items)
+    if fs.kind in ("series", "numbers", "texts"):
+        return _parse_sequence(fs, raw, path, errors)
+    return _parse_scalar(fs, raw, path, errors)
+
+
+def _parse_sequence(
+    fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
+) -> Any:
+    if isinstance(raw, str) and fs.kind != "texts":
+        raw = [part for part in raw.split(",") if part.strip()] if "," in raw else raw
+    if fs.kind == "series" and not isinstance(raw, list | tuple):
+        return _parse_scalar(fs, raw, path, errors)
+    if isinstance(raw, str):
+        raw = [part.strip() for part in raw.split(",") if part.strip()]
+    if not isinstance(raw, list | tuple):
+        errors.add(path, "Expected a list.")
+        return _INVALID
+    if len(raw) == 0:
+        errors.add(path, "The list is empty.")
+        return _INVALID
+    if fs.max_items is not None and len(raw) > fs.max_items:
+        errors.add(
+            path, f"At most {fs.max_items} values are allowed; {len(raw)} given."
+        )
+        return _INVALID
+    if fs.kind == "texts":
+        return tuple(str(item).strip() for item in raw)
+    numbers = []
+    for i, item in enumerate(raw):
+        number = _to_number(item)
+        if number is None:
+            errors.add(path, f"Value {i + 1} ({item!r}) is not a number.")
+            return _INVALID
+        problem = _bound_problem(fs, number)
+        if problem:
+            errors.add(path, f"Value {i + 1}: {problem}")
+            return _INVALID
+        numbers.append(number)
+    return tuple(numbers)
+
+
+def _parse_scalar(
+    fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
+) -> Any:
+    if fs.kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"true", "1", "yes", "on"}:
+            return True
+        if text in {"false", "0", "no", "off", ""}:
+            return False
+        errors.add(path, "Expected true or false.")
+        return _INVALID
+    if fs.kind in ("text", "choice"):
+        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+            errors.add(path, "Expected text.")
+            return _INVALID
+        text = str(raw).strip()
+        if fs.kind == "choice" and text not in fs.choices:
+            errors.add(path, f"{text!r} is not one of: {', '.join(fs.choices)}.")
+            return _INVALID
+        return text
+    number = _to_number(raw)
+    if number is None:
+        errors.add(path, f"{raw!r} is not a number.")
+        return _INVALID
+    if fs.kind == "integer":
+        if number != int(number):
+            errors.add(path, "Expected a whole number.")
+            return _INVALID
+        number = int(number)
+    problem = _bound_problem(fs, number)
+    if problem:
+        errors.add(path, problem)
+        return _INVALID
+    return number
+
+
+def _to_number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        try:
+            number = float(raw.strip().replace("_", ""))
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _bound_problem(fs: FieldSpec, number: float) -> str:
+    if fs.min_value is not None:
+        if fs.exclusive_min and number <= fs.min_value:
+            return f"Must be greater than {fs.min_value:g}; {number:g} given."
+        if number < fs.min_value:
+            return f"Must be at least {fs.min_value:g}; {number:g} given."
+    if fs.max_value is not None and number > fs.max_value:
+        return f"Must be at most {fs.max_value:g}; {number:g} given."
+    return ""
+
+
+def to_data(inputs: Any) -> dict[str, Any]:
+    """The normalised inputs as plain JSON-ready data (tuples become lists)."""
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {
+                f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+            }
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
+
+    return typing.cast(dict[str, Any], plain(inputs))
+
+
+# --- results and the registry record --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a calculator returns.
+
+    ``summary``: headline figures (floats, NaN where undefined, or short strings).
+    ``rows``: one row per period (or period × flow/supplier); columns are the API's names,
+    in the order of ``Calculator.columns``.
+    ``extras``: named tables a chart needs beyond the rows (e.g. the simulated fan and
+    the distribution of total cost), each a DataFrame or a list of floats.
+    """
+
+    summary: dict[str, Any]
+    rows: pd.DataFrame
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """A registered instrument: its declared inputs, its pure computation, an example.
+
+    ``slug`` is the API path and page URL segment (``price-floor``); the module name is
+    the same with underscores. ``price_field`` names the top-level series field that
+    stored prices fill (with ``periods``) when a request names a commodity, or None
+    when the calculator takes no market price.
+    """
+
+    slug: str
+    title: str
+    summary: str
+    precedent: str
+    inputs: type
+    compute: Callable[[Any], Result]
+    columns: tuple[str, ...]
+    example: Mapping[str, Any]
+    price_field: str | None = None
+    summary_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def run(self, data: Mapping[str, Any]) -> Result:
+        """Parse plain data and compute: the one call the services make."""
+        return self.compute(parse(self.inputs, data))

@@ -22,7 +22,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
         )
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG runs only
+    SECRET_KEY = "django-insecure-local-development-only"  # DEBUG runs only
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
 )

@@ -23,6 +23,7 @@ the calculator checks lengths against the periods, naming the field on a mismatc
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import types
 import typing
@@ -88,7 +89,7 @@ class ErrorCollector:
         if isinstance(path[-1], int):
             raise ValueError("An error path must end with a field name.")
         node: Any = self.errors
-        for step, next_step in zip(path[:-1], path[1:], strict=False):
+        for step, next_step in itertools.pairwise(path):
             if isinstance(step, int):
                 while len(node) <= step:
                     node.append({})

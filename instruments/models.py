@@ -1,0 +1,498 @@
+"""The data the instruments run on: commodities, their price series and observations,
+economies and partner groups, producers, FX rates, policy parameters by year, and saved
+scenarios.
+
+Prices are stored exactly (``Decimal``) in the unit the source publishes; selectors turn
+them into float64 pandas objects. Every data model keeps an audit history
+(django-simple-history) that records who changed what and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+# The price-unit vocabulary: exactly the strings the calculators' unit parser accepts.
+PRICE_UNITS = (
+    "USD/t",
+    "USD/kg",
+    "USD/lb",
+    "US cents/lb",
+    "USD/troy oz",
+    "USD/mtu",
+    "USD/dmt",
+)
+PRICE_UNIT_CHOICES = [(unit, unit) for unit in PRICE_UNITS]
+
+
+class Stage(models.TextChoices):
+    """Stage of production along a value chain (ore → oxide → metal → magnet)."""
+
+    ORE_CONCENTRATE = "ore_concentrate", "Ore / concentrate"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    REFINED = "refined", "Refined"
+    SEMI_FINISHED = "semi_finished", "Semi-finished"
+    PRODUCT = "product", "Product"
+
+
+class Frequency(models.TextChoices):
+    """How often a series is observed; the order is finest first."""
+
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+FREQUENCY_RANK = {Frequency.MONTHLY: 0, Frequency.QUARTERLY: 1, Frequency.ANNUAL: 2}
+
+
+def format_period(period: dt.date, frequency: str) -> str:
+    """The label of a period: ``2025-01`` (monthly), ``2025Q1`` (quarterly), ``2025``."""
+    if frequency == Frequency.MONTHLY:
+        return f"{period.year:04d}-{period.month:02d}"
+    if frequency == Frequency.QUARTERLY:
+        return f"{period.year:04d}Q{(period.month - 1) // 3 + 1}"
+    return f"{period.year:04d}"
+
+
+def is_period_start(period: dt.date, frequency: str) -> bool:
+    """Whether ``period`` is the first day of a period of ``frequency``."""
+    if period.day != 1:
+        return False
+    if frequency == Frequency.QUARTERLY:
+        return period.month in (1, 4, 7, 10)
+    if frequency == Frequency.ANNUAL:
+        return period.month == 1
+    return True
+
+
+class Commodity(models.Model):
+    """A traded material at one stage of production (e.g. NdPr oxide, refined nickel).
+
+    ``input_commodity`` and ``content_factor`` describe one link of a value chain: making
+    one unit of this commodity takes ``content_factor`` units of the input commodity.
+    """
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    hs_codes = models.CharField(
+        "HS codes",
+        max_length=300,
+        blank=True,
+        help_text="Harmonized System codes, comma-separated (e.g. 7502.10, 7502.20).",
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    input_commodity = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outputs",
+        help_text="The commodity this one is made from, one step up the value chain.",
+    )
+    content_factor = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Units of the input commodity per unit of this commodity.",
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "commodities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_factor__isnull=True) | Q(content_factor__gt=0),
+                name="commodity_content_factor_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_factor__isnull=True)
+                | Q(input_commodity__isnull=False),
+                name="commodity_content_factor_needs_input",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.input_commodity_id is not None and self.input_commodity_id == self.pk:
+            raise ValidationError(
+                {"input_commodity": "A commodity cannot be its own input."}
+            )
+        if self.content_factor is not None and self.input_commodity_id is None:
+            raise ValidationError(
+                {"content_factor": "A content factor needs an input commodity."}
+            )
+
+    @property
+    def hs_code_list(self) -> list[str]:
+        return [code.strip() for code in self.hs_codes.split(",") if code.strip()]
+
+
+class PriceSeries(models.Model):
+    """One published price of a commodity on one basis, in one unit and frequency.
+
+    ``basis`` is the source's own wording (grade, delivery terms, price reporter). At most
+    one series per commodity is its default; without one, the finest frequency is used.
+    """
+
+    code = models.SlugField(max_length=100, unique=True)
+    commodity = models.ForeignKey(
+        Commodity, on_delete=models.PROTECT, related_name="series"
+    )
+    name = models.CharField(max_length=200)
+    basis = models.TextField(help_text="The exact wording of the source.")
+    source = models.TextField()
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+    licence = models.CharField(max_length=200)
+    currency = models.CharField(
+        max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD."
+    )
+    unit = models.CharField(max_length=20, choices=PRICE_UNIT_CHOICES)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    is_default = models.BooleanField(
+        "default series",
+        default=False,
+        help_text="The series used for this commodity unless another is chosen.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commodity__name", "name"]
+        verbose_name_plural = "price series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commodity"],
+                condition=Q(is_default=True),
+                name="priceseries_one_default_per_commodity",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="priceseries_currency_iso4217",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=PRICE_UNITS), name="priceseries_unit_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values),
+                name="priceseries_frequency_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit}, {self.get_frequency_display().lower()})"
+
+    def format_period(self, period: dt.date) -> str:
+        return format_period(period, self.frequency)
+
+
+class PriceObservation(models.Model):
+    """One price of one series in one period (``period`` is the period's first day)."""
+
+    series = models.ForeignKey(
+        PriceSeries, on_delete=models.CASCADE, related_name="observations"
+    )
+    period = models.DateField(help_text="First day of the period.")
+    price = models.DecimalField(
+        max_digits=20, decimal_places=6, validators=[MinValueValidator(Decimal(0))]
+    )
+    estimated = models.BooleanField(
+        default=False, help_text="The source marks this value as an estimate."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["series", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "period"], name="priceobservation_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="priceobservation_price_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.code} {self.label}: {self.price} {self.series.unit}"
+
+    @property
+    def label(self) -> str:
+        """``2025-01``, ``2025Q1`` or ``2025``, from the series frequency."""
+        return format_period(self.period, self.series.frequency)
+
+    def clean(self) -> None:
+        if (
+            self.series_id is not None
+            and self.period is not None
+            and not is_period_start(self.period, self.series.frequency)
+        ):
+            raise ValidationError(
+                {
+                    "period": (
+                        f"Must be the first day of a {self.series.frequency} period."
+                    )
+                }
+            )
+
+
+class Partner(models.Model):
+    """An economy, by its ISO 3166-1 code."""
+
+    iso3 = models.CharField("ISO 3166-1 alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO 3166-1 alpha-2", max_length=2, unique=True)
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="partner_iso3_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="partner_iso2_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.iso3})"
+
+
+class PartnerGroup(models.Model):
+    """A named group of economies (EU-27, G7, Minerals Security Partnership, ...)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(Partner, related_name="groups", blank=True)
+    source = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntensityScope(models.TextChoices):
+    """Which emissions a carbon intensity counts (GHG Protocol scopes)."""
+
+    SCOPE1 = "scope1", "Scope 1"
+    SCOPE1_2 = "scope1_2", "Scopes 1 and 2"
+    SCOPE1_2_3 = "scope1_2_3", "Scopes 1, 2 and 3"
+
+
+class Producer(models.Model):
+    """A producer of a commodity, for cost-curve floors and standards markets.
+
+    Illustrative producers (``is_illustrative``) have made-up values and say so in their
+    name and notes.
+    """
+
+    name = models.CharField(max_length=200)
+    country = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="producers",
+    )
+    commodity = models.ForeignKey(
+        Commodity, on_delete=models.PROTECT, related_name="producers"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    capacity = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    capacity_unit = models.CharField(max_length=40, blank=True, help_text="e.g. t/yr")
+    unit_cost = models.DecimalField(
+        "unit production cost",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    cost_unit = models.CharField(max_length=20, choices=PRICE_UNIT_CHOICES, blank=True)
+    carbon_intensity = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="tCO2e per tonne of product.",
+    )
+    intensity_scope = models.CharField(
+        max_length=12, choices=IntensityScope.choices, blank=True
+    )
+    audit_score = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    audit_scheme = models.CharField(max_length=100, blank=True, help_text="e.g. IRMA")
+    traceable = models.BooleanField(default=False)
+    is_illustrative = models.BooleanField(
+        "illustrative", default=False, help_text="Values are made up, not real."
+    )
+    source = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commodity__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "commodity"], name="producer_unique_name_commodity"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=0),
+                name="producer_capacity_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0),
+                name="producer_unit_cost_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(carbon_intensity__isnull=True) | Q(carbon_intensity__gte=0),
+                name="producer_carbon_intensity_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__isnull=True) | ~Q(cost_unit=""),
+                name="producer_unit_cost_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.commodity.name})"
+
+
+class FxRate(models.Model):
+    """Units of a currency per US dollar in a period (period average)."""
+
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR.")
+    period = models.DateField(help_text="First day of the period.")
+    units_per_usd = models.DecimalField(max_digits=20, decimal_places=8)
+    source = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["currency", "period"]
+        verbose_name = "FX rate"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "period"], name="fxrate_unique_currency_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(units_per_usd__gt=0), name="fxrate_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="fxrate_currency_iso4217",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.period:%Y-%m}: {self.units_per_usd} per USD"
+
+
+class ParameterSchedule(models.Model):
+    """A policy value that changes by year (e.g. the CBAM free-allocation share)."""
+
+    code = models.SlugField(max_length=100)
+    name = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    unit = models.CharField(max_length=40, help_text="e.g. share (0–1)")
+    source = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "year"], name="parameterschedule_unique_code_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.value} {self.unit}"
+
+
+class Calculator(models.TextChoices):
+    """The calculators, by slug (slug = URL segment = API path)."""
+
+    PRICE_FLOOR = "price-floor", "Border-adjusted price floor"
+    TRADE_RESPONSE = "trade-response", "Trade response"
+    STANDARDS_MARKET = "standards-market", "Standards-based market"
+    PRICE_GAP_SUBSIDY = "price-gap-subsidy", "Price-gap subsidy"
+    OFFTAKE = "offtake", "Offtake agreement"
+
+
+class Scenario(models.Model):
+    """A saved calculation: a calculator's inputs with a title, owner and visibility.
+
+    Seeded precedent examples (``is_precedent``) have no owner and are public.
+    """
+
+    calculator = models.CharField(max_length=40, choices=Calculator.choices)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    inputs = models.JSONField(default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scenarios",
+    )
+    is_public = models.BooleanField("public", default=False)
+    is_precedent = models.BooleanField(
+        "precedent",
+        default=False,
+        help_text="Offered in the 'load a precedent' menu.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated"]
+        indexes = [
+            models.Index(
+                fields=["calculator", "is_public"],
+                name="scenario_calculator_public",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(calculator__in=Calculator.values),
+                name="scenario_calculator_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_precedent=False) | Q(is_public=True),
+                name="scenario_precedent_is_public",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.calculator})"

@@ -7,3 +7,15 @@ class InstrumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "instruments"
     verbose_name = "Critical-minerals instruments"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from instruments.stewards import create_data_stewards_group
+
+        # The "Data stewards" group exists after every migrate (and test database).
+        post_migrate.connect(
+            create_data_stewards_group,
+            sender=self,
+            dispatch_uid="instruments_data_stewards_group",
+        )

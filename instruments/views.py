@@ -1,8 +1,532 @@
-"""The officials' pages: each view parses, calls one service and renders."""
+"""The officials' pages: each view parses, calls one service and renders.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+One generic page serves every calculator from the registry. A calculation is a POST to
+that page; with JavaScript the page sends it with ``fetch`` and swaps in the answer
+(``X-Requested-With: fetch`` gets only the form-and-results part), without it the whole
+page comes back with the numbers and the table.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from instruments import charts, selectors, services
+from instruments.calculators import REGISTRY
+from instruments.calculators.base import Calculator, InputError
+from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
+from instruments.models import Scenario
+from instruments.templatetags.instruments import format_figure, format_headline
+
+FETCH_HEADER = "fetch"
+LOGIN_URL = "instruments:login"
+MAX_TABLE_ROWS = 500
+
+# --- lookups ------------------------------------------------------------------------
+
+
+def get_calculator_or_404(slug: str) -> Calculator:
+    """REGISTRY lookup for views; the pure registry knows nothing about HTTP."""
+    if slug not in REGISTRY:
+        raise Http404(f"No calculator {slug!r}")
+    return REGISTRY[slug]
+
+
+def api_calculator_path(slug: str) -> str:
+    """The API path of a calculator: part of the public contract (INSTRUMENTS.md §7)."""
+    return f"/api/v1/calculators/{slug}/"
+
+
+def get_visible_scenario_or_404(request: HttpRequest, pk: int) -> Scenario:
+    """A scenario the user may see: public ones and their own; others are 404."""
+    visible = Q(is_public=True)
+    if request.user.is_authenticated:
+        visible |= Q(owner=request.user)
+    return get_object_or_404(Scenario.objects.filter(visible), pk=pk)
+
+
+def _commodity_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    commodities = selectors.list_commodities(with_prices_only=True)
+    commodity_choices = [(c.code, c.name) for c in commodities]
+    series_choices = [
+        (s.code, f"{c.name}: {s.name} ({s.unit}, {s.frequency})")
+        for c in commodities
+        for s in c.series
+        if s.n_observations
+    ]
+    return commodity_choices, series_choices
+
+
+# --- pages --------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "instruments/home.html")
+    calculators = list(REGISTRY.values())
+    return render(request, "instruments/home.html", {"calculators": calculators})
+
+
+def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The calculator page: form pre-filled with the example, results after a run."""
+    calculator = get_calculator_or_404(slug)
+    commodity_choices, series_choices = _commodity_choices()
+    options: dict[str, Any] = {
+        "calculator": calculator,
+        "commodity_choices": commodity_choices,
+        "series_choices": series_choices,
+    }
+    loaded: Scenario | None = None
+    if request.method == "POST":
+        form = CalculatorForm(request.POST, **options)
+    elif request.GET.get("scenario"):
+        try:
+            pk = int(request.GET["scenario"])
+        except ValueError as exc:
+            raise Http404("No such scenario") from exc
+        loaded = get_visible_scenario_or_404(request, pk)
+        if loaded.calculator != slug:
+            return redirect(
+                f"{reverse('instruments:calculator', args=[loaded.calculator])}"
+                f"?scenario={loaded.pk}"
+            )
+        form = CalculatorForm(inputs_to_form_data(calculator, loaded.inputs), **options)
+    else:
+        form = CalculatorForm(initial_inputs=calculator.example, **options)
+
+    calculation = None
+    if form.is_bound and form.is_valid():
+        try:
+            calculation = services.run_calculation(slug, form.request_data())
+        except InputError as exc:
+            form.apply_errors(exc.errors)
+
+    context = {
+        "calculator": calculator,
+        "form": form,
+        "loaded": loaded,
+        "precedents": selectors.list_precedents(slug),
+        "calculators": list(REGISTRY.values()),
+        **build_result_context(request, calculation),
+    }
+    if request.headers.get("X-Requested-With") == FETCH_HEADER:
+        return render(request, "instruments/_calculator_main.html", context)
+    return render(request, "instruments/calculator_detail.html", context)
+
+
+def build_result_context(
+    request: HttpRequest, calculation: services.Calculation | None
+) -> dict[str, Any]:
+    """Headline figures, charts, table rows and download links of a calculation."""
+    if calculation is None:
+        return {"calculation": None}
+    calculator = calculation.calculator
+    result = calculation.result
+    headline, other_summary = build_summary_items(
+        calculator, result.summary, calculation.inputs
+    )
+    records = services.rows_as_records(result.rows)
+    columns = [
+        c
+        for c in (calculator.columns or result.rows.columns)
+        if c in result.rows.columns and any(r.get(c) is not None for r in records)
+    ]
+    figures = charts.build_result_figures(calculator.slug, result, calculation.inputs)
+    api_path = api_calculator_path(calculator.slug)
+    query = services.calculation_query_string(calculator.slug, calculation.request)
+    get_url = request.build_absolute_uri(f"{api_path}?{query}")
+    csv_url = request.build_absolute_uri(f"{api_path}?{query}&format=csv")
+    return {
+        "calculation": calculation,
+        "headline": headline,
+        "other_summary": other_summary,
+        "columns": columns,
+        "records": records[:MAX_TABLE_ROWS],
+        "records_truncated": len(records) > MAX_TABLE_ROWS,
+        "n_records": len(records),
+        "figures": figures,
+        "get_url": get_url,
+        "csv_url": csv_url,
+        "xlsx_url": request.build_absolute_uri(f"{api_path}?{query}&format=xlsx"),
+        "importdata": f'=IMPORTDATA("{csv_url}")',
+        "request_json": json.dumps(calculation.request),
+        "save_form": ScenarioSaveForm(
+            initial={
+                "title": calculator.title,
+                "inputs": calculation.request,
+            }
+        ),
+    }
+
+
+# Headline figures first: the ones an official reads before anything else. The other
+# summary figures follow under "More figures".
+HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
+    "price-floor": (
+        "revenue_total",
+        "levy_revenue_total",
+        "average_levy",
+        "average_ad_valorem_equivalent",
+        "landed_price_weighted",
+        "imports_after_total",
+    ),
+    "trade-response": (
+        "trade_creation_total",
+        "trade_diversion_to_members",
+        "tariff_revenue_change",
+        "welfare_change_total",
+    ),
+    "standards-market": (
+        "compliant_share",
+        "premium_total",
+        "charge_total",
+        "netback_compliant",
+        "netback_non_compliant",
+    ),
+    "price-gap-subsidy": (
+        "net_cost_total",
+        "npv",
+        "expected_cost",
+        "p95",
+        "probability_of_payment",
+        "guarantee_value",
+    ),
+    "offtake": (
+        "buyer_saving_total",
+        "payments_total",
+        "spot_cost_total",
+        "take_or_pay_total",
+        "buyer_saving_npv",
+        "collar_value",
+    ),
+}
+HEADLINE_MIN = 4
+
+
+def build_summary_items(
+    calculator: Calculator, summary: dict[str, Any], inputs: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(headline, more): summary figures with labels in the result's own units."""
+    units = charts.result_units(inputs)
+    items = []
+    for key, value in summary.items():
+        label = calculator.summary_labels.get(key, key.replace("_", " ").capitalize())
+        display = format_headline(value)
+        if "(fraction" in label and isinstance(value, int | float):
+            label = label.replace("(fraction", "(%")
+            display = format_figure(value * 100 if value == value else value)
+            display = display if display == "—" else f"{display} %"
+        for placeholder, unit in (
+            ("(money)", f"({units['money']})"),
+            ("(price unit)", f"({units['price']})"),
+            ("(quantity unit)", f"({units['quantity']})"),
+        ):
+            label = label.replace(placeholder, unit)
+        items.append({"key": key, "label": label, "value": value, "display": display})
+    wanted = [k for k in HEADLINE_KEYS.get(calculator.slug, ()) if k in summary]
+    usable = [
+        item
+        for item in items
+        if item["key"] in wanted and item["display"] != "—"
+    ]
+    usable.sort(key=lambda item: wanted.index(item["key"]))
+    if len(usable) < HEADLINE_MIN:
+        extra = [
+            item
+            for item in items
+            if item not in usable
+            and isinstance(item["value"], int | float)
+            and item["display"] != "—"
+        ]
+        usable += extra[: HEADLINE_MIN - len(usable)]
+    more = [item for item in items if item not in usable]
+    return usable, more
+
+
+# --- scenarios ------------------------------------------------------------------------
+
+
+@require_POST
+def scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save the calculation just shown; anonymous users are sent to log in first."""
+    calculator = get_calculator_or_404(slug)
+    if not request.user.is_authenticated:
+        login = reverse(LOGIN_URL)
+        target = reverse("instruments:calculator", args=[slug])
+        return redirect(f"{login}?next={target}")
+    form = ScenarioSaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The scenario could not be saved: " + _form_text(form))
+        return redirect("instruments:calculator", slug=slug)
+    try:
+        scenario = services.save_scenario(
+            owner=request.user,
+            calculator=calculator.slug,
+            inputs=form.cleaned_data["inputs"],
+            title=form.cleaned_data["title"],
+            notes=form.cleaned_data["notes"],
+            is_public=form.cleaned_data["is_public"],
+        )
+    except (InputError, ValidationError) as exc:
+        messages.error(request, f"The scenario could not be saved: {exc}")
+        return redirect("instruments:calculator", slug=slug)
+    messages.success(request, f"Saved “{scenario.title}”. This is its permanent link.")
+    return redirect("instruments:scenario", pk=scenario.pk)
+
+
+def _form_text(form: ScenarioSaveForm) -> str:
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}"
+        for name, errs in form.errors.items()
+    )
+
+
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A saved scenario's permanent link: its inputs and result, re-run now."""
+    scenario = get_visible_scenario_or_404(request, pk)
+    calculator = get_calculator_or_404(scenario.calculator)
+    calculation = None
+    error = ""
+    try:
+        calculation = services.run_calculation(scenario.calculator, scenario.inputs)
+    except InputError as exc:
+        error = str(exc)
+    context = {
+        "scenario": scenario,
+        "calculator": calculator,
+        "is_owner": request.user.is_authenticated and scenario.owner_id == request.user.pk,
+        "error": error,
+        "input_rows": _input_rows(scenario.inputs),
+        **build_result_context(request, calculation),
+    }
+    return render(request, "instruments/scenario_detail.html", context)
+
+
+@login_required(login_url=LOGIN_URL)
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    """My scenarios, the public ones of others and the precedents; pick some to compare."""
+    mine = Scenario.objects.filter(owner=request.user).order_by("calculator", "-updated")
+    public = (
+        Scenario.objects.filter(is_public=True)
+        .exclude(owner=request.user)
+        .select_related("owner")
+        .order_by("calculator", "-is_precedent", "title")
+    )
+    return render(
+        request,
+        "instruments/scenario_list.html",
+        {
+            "mine": _by_calculator(mine),
+            "public": _by_calculator(public),
+            "has_mine": mine.exists(),
+        },
+    )
+
+
+def _by_calculator(scenarios: Any) -> list[dict[str, Any]]:
+    groups: dict[str, list[Scenario]] = {}
+    for scenario in scenarios:
+        groups.setdefault(scenario.calculator, []).append(scenario)
+    return [
+        {"calculator": REGISTRY.get(slug), "slug": slug, "scenarios": items}
+        for slug, items in groups.items()
+    ]
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def scenario_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make one of my scenarios public or private."""
+    scenario = get_object_or_404(Scenario, pk=pk, owner=request.user)
+    scenario.is_public = request.POST.get("is_public") == "true"
+    scenario.save(update_fields=["is_public", "updated"])
+    state = "public" if scenario.is_public else "private"
+    messages.success(request, f"“{scenario.title}” is now {state}.")
+    return redirect(request.POST.get("next") or reverse("instruments:scenario_list"))
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk, owner=request.user)
+    scenario.delete()
+    messages.success(request, f"Deleted “{scenario.title}”.")
+    return redirect("instruments:scenario_list")
+
+
+def scenario_compare(request: HttpRequest) -> HttpResponse:
+    """Two or more scenarios of one calculator side by side."""
+    try:
+        ids = [int(v) for v in request.GET.getlist("ids")]
+    except ValueError as exc:
+        raise Http404("Bad scenario id") from exc
+    ids = list(dict.fromkeys(ids))
+    scenarios = [get_visible_scenario_or_404(request, pk) for pk in ids]
+    problem = ""
+    if len(scenarios) < 2:
+        problem = "Choose at least two scenarios to compare."
+    elif len({s.calculator for s in scenarios}) > 1:
+        problem = "Scenarios can only be compared with others of the same calculator."
+    if problem:
+        return render(
+            request,
+            "instruments/scenario_compare.html",
+            {"problem": problem, "scenarios": scenarios},
+            status=400,
+        )
+    calculator = get_calculator_or_404(scenarios[0].calculator)
+    results = []
+    for scenario in scenarios:
+        try:
+            calculation = services.run_calculation(calculator.slug, scenario.inputs)
+            results.append((scenario, calculation, ""))
+        except InputError as exc:
+            results.append((scenario, None, str(exc)))
+    flat_inputs = [_flat_inputs(s.inputs) for s in scenarios]
+    keys = list(dict.fromkeys(k for flat in flat_inputs for k in flat))
+    input_table = [
+        {
+            "key": key,
+            "values": [flat.get(key, "—") for flat in flat_inputs],
+            "differs": len({flat.get(key, "—") for flat in flat_inputs}) > 1,
+        }
+        for key in keys
+    ]
+    summary_rows: dict[str, dict[str, Any]] = {}
+    for column, (_, calculation, _) in enumerate(results):
+        if calculation is None:
+            continue
+        headline, more = build_summary_items(
+            calculator, calculation.result.summary, calculation.inputs
+        )
+        for item in headline + more:
+            row = summary_rows.setdefault(
+                item["key"],
+                {"label": item["label"], "values": ["—"] * len(results), "head": False},
+            )
+            row["values"][column] = item["display"]
+            row["head"] = row["head"] or item in headline
+    summary_table = sorted(summary_rows.values(), key=lambda row: not row["head"])
+    figure = charts.build_comparison_figure(
+        calculator.slug,
+        [(s.title, c.result, c.inputs) for s, c, _ in results if c is not None],
+    )
+    return render(
+        request,
+        "instruments/scenario_compare.html",
+        {
+            "calculator": calculator,
+            "scenarios": scenarios,
+            "results": results,
+            "input_table": input_table,
+            "summary_table": summary_table,
+            "figure": figure,
+        },
+    )
+
+
+def _flat_inputs(inputs: Any, prefix: str = "") -> dict[str, str]:
+    """Inputs as "dotted name → text" pairs, for side-by-side tables."""
+    out: dict[str, str] = {}
+    if isinstance(inputs, dict):
+        for key, value in inputs.items():
+            out.update(_flat_inputs(value, f"{prefix}{key}."))
+    elif isinstance(inputs, list) and any(isinstance(v, dict | list) for v in inputs):
+        for i, value in enumerate(inputs):
+            out.update(_flat_inputs(value, f"{prefix}{i + 1}."))
+    else:
+        key = prefix.rstrip(".")
+        if isinstance(inputs, list):
+            out[key] = ", ".join(format_figure(v, plain=True) for v in inputs)
+        else:
+            out[key] = format_figure(inputs, plain=True)
+    return out
+
+
+def _input_rows(inputs: Any) -> list[tuple[str, str]]:
+    return list(_flat_inputs(inputs).items())
+
+
+# --- data pages -----------------------------------------------------------------------
+
+
+def commodity_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "instruments/commodity_list.html",
+        {"commodities": selectors.list_commodities()},
+    )
+
+
+def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
+    commodity = next(
+        (c for c in selectors.list_commodities() if c.code == code), None
+    )
+    if commodity is None:
+        raise Http404("No such commodity")
+    charted = []
+    for series in commodity.series:
+        figure = None
+        if series.n_observations:
+            history = selectors.get_price_history(code, series=series.code)
+            figure = charts.build_price_history_figure(history)
+        charted.append(
+            {"series": series, "figure": figure, "script_id": f"chart-{series.code}-data"}
+        )
+    return render(
+        request,
+        "instruments/commodity_detail.html",
+        {"commodity": commodity, "charted": charted},
+    )
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "instruments/methodology.html", {"calculators": REGISTRY.values()}
+    )
+
+
+def api_guide(request: HttpRequest) -> HttpResponse:
+    example = REGISTRY["price-floor"]
+    query = services.calculation_query_string(example.slug, dict(example.example))
+    api_path = api_calculator_path(example.slug)
+    base = request.build_absolute_uri(api_path)
+    return render(
+        request,
+        "instruments/api_guide.html",
+        {
+            "calculators": REGISTRY.values(),
+            "example_get": f"{base}?{query}",
+            "example_csv": f"{base}?{query}&format=csv",
+            "example_body": json.dumps(dict(example.example), indent=2),
+            "api_root": request.build_absolute_uri("/api/v1/"),
+            "token_url": request.build_absolute_uri("/api/v1/token/"),
+        },
+    )
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+@login_required(login_url=LOGIN_URL)
+def account_tokens(request: HttpRequest) -> HttpResponse:
+    """Create, replace or revoke the personal API token."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        Token.objects.filter(user=request.user).delete()
+        if action == "create":
+            Token.objects.create(user=request.user)
+            messages.success(request, "A new token was created. Keep it secret.")
+        else:
+            messages.success(request, "Your token was revoked; it no longer works.")
+        return redirect("instruments:account_tokens")
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "instruments/account_tokens.html", {"token": token})

@@ -12,3 +12,71 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+# --- data fixtures (foundation) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup, django_db_blocker):
+    """Seed once per test module, inside a transaction rolled back at module end.
+
+    Tests run in savepoints inside it, so each test's own writes still roll back; tests
+    of a module that run after its first ``seeded_db`` test see the seeded data too.
+    """
+    from django.db import transaction
+
+    from instruments import services
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield services.seed_database()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded_db(_seeded_module, db):
+    """The whole seeds/ folder loaded through ``manage.py seed``'s service."""
+    return _seeded_module
+
+
+@pytest.fixture
+def nickel_series(db):
+    """A small monthly nickel series: 2024-01..2024-03 at 100, 110, 120 USD/t."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from instruments.models import Commodity, PriceObservation, PriceSeries
+
+    nickel = Commodity.objects.create(code="nickel", name="Nickel", stage="refined")
+    series = PriceSeries.objects.create(
+        code="nickel-test-monthly",
+        commodity=nickel,
+        name="Nickel test series",
+        basis="test basis",
+        source="test source",
+        licence="test licence",
+        unit="USD/t",
+        frequency="monthly",
+    )
+    for month, price in ((1, 100), (2, 110), (3, 120)):
+        PriceObservation.objects.create(
+            series=series, period=dt.date(2024, month, 1), price=Decimal(price)
+        )
+    return series
+
+
+@pytest.fixture
+def steward(db, django_user_model):
+    """A staff user in the Data stewards group (log in with force_login)."""
+    from django.contrib.auth.models import Group
+
+    from instruments.stewards import DATA_STEWARDS
+
+    user = django_user_model.objects.create_user(username="steward", is_staff=True)
+    user.groups.add(Group.objects.get(name=DATA_STEWARDS))
+    return user

@@ -159,9 +159,21 @@ REST_FRAMEWORK = {
         else "rest_framework.permissions.IsAuthenticatedOrReadOnly"
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON by default; ?format=csv / ?format=xlsx (or Accept: text/csv) for spreadsheets.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+        "instruments.api.renderers.CSVRenderer",
+        "instruments.api.renderers.XLSXRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": (
+        "instruments.api.pagination.SpreadsheetFriendlyPagination"
+    ),
+    "PAGE_SIZE": 100,
+    # DRF's throttles, reading the rates below at request time.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "instruments.api.throttling.AnonThrottle",
+        "instruments.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="1000/hour"),
@@ -183,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PriceUnitEnum": "instruments.models.PRICE_UNIT_CHOICES"},
 }
 
 LOGGING = {

@@ -1,13 +1,59 @@
-"""API routes: /api/v1/... plus the schema and its documentation pages."""
+"""API routes: /api/v1/... plus the schema and its documentation pages.
 
-from django.urls import path
+Each calculator gets its own path (so the schema shows its own fields); any other slug
+reaches the generic view, which answers 404 naming the known calculators.
+"""
+
+from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerView,
 )
+from rest_framework.routers import DefaultRouter
+
+from instruments.api import reference, views
+
+router = DefaultRouter()
+router.register("commodities", reference.CommodityViewSet, basename="api-commodity")
+router.register("series", reference.PriceSeriesViewSet, basename="api-series")
+router.register(
+    "observations", reference.PriceObservationViewSet, basename="api-observation"
+)
+router.register("partners", reference.PartnerViewSet, basename="api-partner")
+router.register(
+    "partner-groups", reference.PartnerGroupViewSet, basename="api-partner-group"
+)
+router.register("producers", reference.ProducerViewSet, basename="api-producer")
+router.register("fx-rates", reference.FxRateViewSet, basename="api-fx-rate")
+router.register(
+    "parameters", reference.ParameterScheduleViewSet, basename="api-parameter"
+)
+router.register("scenarios", views.ScenarioViewSet, basename="api-scenario")
+
+calculator_paths = [
+    path(
+        f"calculators/{slug}/",
+        view.as_view(),
+        name=f"api-calculator-{slug}",
+    )
+    for slug, view in views.CALCULATOR_VIEWS.items()
+]
+
+v1 = [
+    path("calculators/", views.CalculatorListApi.as_view(), name="api-calculators"),
+    *calculator_paths,
+    path(
+        "calculators/<str:slug>/",
+        views.UnknownCalculatorApi.as_view(),
+        name="api-calculator",
+    ),
+    path("token/", views.TokenApi.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]
 
 urlpatterns = [
+    path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -454,6 +454,73 @@ def _bound_problem(fs: FieldSpec, number: float) -> str:
     return ""
 
 
+def check_declared(
+    instance: Any, errors: ErrorCollector, path: tuple[str | int, ...] = ()
+) -> None:
+    """Check a built inputs dataclass against its declared bounds, recursively.
+
+    ``parse`` already checks plain data; this repeats the checks for a dataclass built
+    directly in Python (tests, services), so NaN, infinities, values out of bounds and
+    too many items become errors at the field instead of wrong numbers.
+    """
+    for fs in describe(type(instance)):
+        value = getattr(instance, fs.name)
+        here = (*path, fs.name)
+        if value is None:
+            if fs.required and not fs.nullable:
+                errors.add(here, "This field is required.")
+            continue
+        if fs.kind == "group":
+            check_declared(value, errors, here)
+        elif fs.kind == "groups":
+            if fs.max_items is not None and len(value) > fs.max_items:
+                errors.add(
+                    here,
+                    f"At most {fs.max_items} items are allowed; {len(value)} given.",
+                )
+                continue
+            for i, item in enumerate(value):
+                check_declared(item, errors, (*here, i))
+        elif fs.kind in ("series", "numbers"):
+            values = value if isinstance(value, tuple | list) else (value,)
+            if len(values) == 0:
+                errors.add(here, "The list is empty.")
+            elif fs.max_items is not None and len(values) > fs.max_items:
+                errors.add(
+                    here,
+                    f"At most {fs.max_items} values are allowed; {len(values)} given.",
+                )
+            else:
+                for i, number in enumerate(values):
+                    problem = _number_problem(fs, number)
+                    if problem:
+                        prefix = f"Value {i + 1}: " if len(values) > 1 else ""
+                        errors.add(here, prefix + problem)
+                        break
+        elif fs.kind == "texts":
+            if len(value) == 0:
+                errors.add(here, "The list is empty.")
+            elif fs.max_items is not None and len(value) > fs.max_items:
+                errors.add(
+                    here,
+                    f"At most {fs.max_items} values are allowed; {len(value)} given.",
+                )
+        elif fs.kind in ("number", "integer"):
+            problem = _number_problem(fs, value)
+            if problem:
+                errors.add(here, problem)
+        elif fs.kind == "choice" and str(value) not in fs.choices:
+            errors.add(here, f"{value!r} is not one of: {', '.join(fs.choices)}.")
+
+
+def _number_problem(fs: FieldSpec, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{value!r} is not a number."
+    if not math.isfinite(value):
+        return "Not a number (NaN or infinite)."
+    return _bound_problem(fs, float(value))
+
+
 def to_data(inputs: Any) -> dict[str, Any]:
     """The normalised inputs as plain JSON-ready data (tuples become lists)."""
 
@@ -497,7 +564,10 @@ class Calculator:
     ``slug`` is the API path and page URL segment (``price-floor``); the module name is
     the same with underscores. ``price_field`` names the top-level series field that
     stored prices fill (with ``periods``) when a request names a commodity, or None
-    when the calculator takes no market price.
+    when the calculator takes no market price. With ``price_field_scalar`` the field is
+    one number (standards-market's ``base_price``): the service fills it with the
+    average of the chosen range and sets no ``periods``. ``summary_labels`` maps
+    summary keys to the labels officials read, unit included.
     """
 
     slug: str
@@ -510,6 +580,7 @@ class Calculator:
     example: Mapping[str, Any]
     price_field: str | None = None
     summary_labels: Mapping[str, str] = field(default_factory=dict)
+    price_field_scalar: bool = False
 
     def run(self, data: Mapping[str, Any]) -> Result:
         """Parse plain data and compute: the one call the services make."""

@@ -1,0 +1,254 @@
+"""The data stewards' screens: every data model, with audit history on each change.
+
+Price observations import and export as CSV and XLSX (django-import-export): the
+upload is previewed as a dry run, every bad row is listed with its row number and
+reason, and nothing is written unless the whole file is valid. A price series page
+shows its chart. Changes record who made them (simple-history + its middleware).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Max, Min, QuerySet
+from django.http import HttpRequest
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from instruments import charts, selectors
+from instruments.calculators.base import InputError
+from instruments.models import (
+    Commodity,
+    FxRate,
+    ParameterSchedule,
+    Partner,
+    PartnerGroup,
+    PriceObservation,
+    PriceSeries,
+    Producer,
+    Scenario,
+    format_period,
+)
+from instruments.resources import PriceObservationResource
+
+admin.site.site_header = "Critical-minerals instruments: data stewards"
+admin.site.site_title = "Data stewards"
+admin.site.index_title = "Reference data"
+
+
+@admin.register(Commodity)
+class CommodityAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "stage", "hs_codes", "input_commodity", "n_series")
+    list_filter = ("stage",)
+    search_fields = ("code", "name", "hs_codes", "notes")
+    autocomplete_fields = ("input_commodity",)
+    prepopulated_fields = {"code": ("name",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Commodity]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("input_commodity")
+            .annotate(n_series=Count("series"))
+        )
+
+    @admin.display(description="series", ordering="n_series")
+    def n_series(self, obj: Commodity) -> int:
+        return int(getattr(obj, "n_series", 0))
+
+
+class PriceObservationInline(admin.TabularInline):
+    model = PriceObservation
+    fields = ("period", "price", "estimated")
+    extra = 0
+    ordering = ("-period",)
+    show_change_link = True
+
+
+@admin.register(PriceSeries)
+class PriceSeriesAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "commodity",
+        "unit",
+        "frequency",
+        "is_default",
+        "n_observations",
+        "first_period",
+        "last_period",
+    )
+    list_filter = ("frequency", "unit", "is_default", "licence", "commodity__stage")
+    search_fields = ("code", "name", "basis", "source", "commodity__code")
+    autocomplete_fields = ("commodity",)
+    list_select_related = ("commodity",)
+    inlines = (PriceObservationInline,)
+    change_form_template = "admin/instruments/priceseries/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("code", "commodity", "name", "is_default")}),
+        ("Unit and frequency", {"fields": ("currency", "unit", "frequency")}),
+        ("Source", {"fields": ("basis", "source", "source_url", "licence")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PriceSeries]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_observations=Count("observations"),
+                first=Min("observations__period"),
+                last=Max("observations__period"),
+            )
+        )
+
+    @admin.display(description="observations", ordering="n_observations")
+    def n_observations(self, obj: PriceSeries) -> int:
+        return int(getattr(obj, "n_observations", 0))
+
+    @admin.display(description="from", ordering="first")
+    def first_period(self, obj: PriceSeries) -> str:
+        first = getattr(obj, "first", None)
+        return format_period(first, obj.frequency) if first else "–"
+
+    @admin.display(description="to", ordering="last")
+    def last_period(self, obj: PriceSeries) -> str:
+        last = getattr(obj, "last", None)
+        return format_period(last, obj.frequency) if last else "–"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        context = dict(extra_context or {})
+        series = PriceSeries.objects.filter(pk=object_id).select_related("commodity")
+        obj = series.first()
+        if obj is not None:
+            try:
+                history = selectors.get_price_history(
+                    obj.commodity.code, series=obj.code
+                )
+            except InputError:
+                context["price_chart"] = None
+            else:
+                context["price_chart"] = charts.build_price_history_figure(history)
+        return super().change_view(request, object_id, form_url, context)
+
+
+@admin.register(PriceObservation)
+class PriceObservationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [PriceObservationResource]
+    formats = [CSV, XLSX]
+    list_display = ("series", "label", "period", "price", "unit", "estimated")
+    list_filter = ("estimated", "series__frequency", "series__commodity")
+    search_fields = ("series__code", "series__name", "series__commodity__code")
+    list_select_related = ("series",)
+    autocomplete_fields = ("series",)
+    date_hierarchy = "period"
+    list_per_page = 100
+
+    @admin.display(description="period label")
+    def label(self, obj: PriceObservation) -> str:
+        return obj.label
+
+    @admin.display(description="unit")
+    def unit(self, obj: PriceObservation) -> str:
+        return obj.series.unit
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # An import adds and changes prices: it needs both permissions.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ("iso3", "iso2", "name")
+    search_fields = ("iso3", "iso2", "name")
+
+
+@admin.register(PartnerGroup)
+class PartnerGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "n_members")
+    search_fields = ("code", "name", "description")
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PartnerGroup]:
+        return super().get_queryset(request).annotate(n_members=Count("members"))
+
+    @admin.display(description="members", ordering="n_members")
+    def n_members(self, obj: PartnerGroup) -> int:
+        return int(getattr(obj, "n_members", 0))
+
+
+@admin.register(Producer)
+class ProducerAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "commodity",
+        "country",
+        "stage",
+        "capacity",
+        "capacity_unit",
+        "unit_cost",
+        "cost_unit",
+        "carbon_intensity",
+        "intensity_scope",
+        "audit_score",
+        "traceable",
+        "is_illustrative",
+    )
+    list_filter = (
+        "is_illustrative",
+        "stage",
+        "intensity_scope",
+        "traceable",
+        "commodity",
+    )
+    search_fields = ("name", "commodity__code", "country__iso3", "source", "notes")
+    list_select_related = ("commodity", "country")
+    autocomplete_fields = ("commodity", "country")
+
+
+@admin.register(FxRate)
+class FxRateAdmin(SimpleHistoryAdmin):
+    list_display = ("currency", "period", "units_per_usd", "source")
+    list_filter = ("currency",)
+    search_fields = ("currency", "source")
+    date_hierarchy = "period"
+
+
+@admin.register(ParameterSchedule)
+class ParameterScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "year", "value", "unit", "name")
+    list_filter = ("code",)
+    search_fields = ("code", "name", "source")
+    ordering = ("code", "year")
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "calculator",
+        "owner",
+        "is_public",
+        "is_precedent",
+        "updated",
+    )
+    list_filter = ("calculator", "is_public", "is_precedent")
+    search_fields = ("title", "notes", "owner__username")
+    readonly_fields = ("created", "updated")
+    list_select_related = ("owner",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Scenario]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # Stewards look after the precedents, not officials' own scenarios.
+        return queryset.filter(is_precedent=True)

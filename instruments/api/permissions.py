@@ -1,0 +1,63 @@
+"""Who may do what through the API.
+
+- Reading (reference data, calculator runs, public scenarios) is open to everyone unless
+  ``API_REQUIRE_LOGIN`` is set, in which case a login or a token is needed.
+- Running a calculator by POST writes nothing, so it counts as reading.
+- Reference data is written only by users holding the model's add/change/delete
+  permission: the "Data stewards" group and staff granted it (superusers hold all).
+- A scenario is changed or deleted only by its owner, or by a user holding the
+  ``change_scenario`` / ``delete_scenario`` permission (precedents have no owner).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    BasePermission,
+    DjangoModelPermissions,
+)
+
+
+def may_read(request: Any) -> bool:
+    """Reads are anonymous unless the deployment requires a login."""
+    return not settings.API_REQUIRE_LOGIN or bool(
+        request.user and request.user.is_authenticated
+    )
+
+
+class ReadOpen(BasePermission):
+    """Calculators: GET and POST are both reads (nothing is stored)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return may_read(request)
+
+
+class StewardWriteOrRead(DjangoModelPermissions):
+    """Reference data: reads per ``may_read``; writes need the model permission."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return may_read(request)
+        return super().has_permission(request, view)
+
+
+class ScenarioAccess(BasePermission):
+    """Reads per ``may_read``; creating needs a login; changing needs ownership or the
+    model permission. Another user's private scenario is filtered out of the queryset,
+    so it is a 404, not a 403."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return may_read(request)
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        if obj.owner_id is not None and obj.owner_id == request.user.pk:
+            return True
+        action = "delete" if request.method == "DELETE" else "change"
+        return bool(request.user.has_perm(f"instruments.{action}_scenario"))

@@ -1,0 +1,295 @@
+"""API views for the reference data: commodities and their prices, price series and
+observations, partners and groups, producers, FX rates and policy parameters.
+
+Everyone reads (unless ``API_REQUIRE_LOGIN``); data stewards write. Lists are filterable
+and paginated (``?limit=&offset=``) as JSON, complete as CSV or XLSX.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Min, QuerySet
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from instruments import selectors
+from instruments.api import filters
+from instruments.api.permissions import StewardWriteOrRead
+from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
+from instruments.api.serializers import (
+    CommoditySerializer,
+    FxRateSerializer,
+    ParameterScheduleSerializer,
+    PartnerGroupSerializer,
+    PartnerSerializer,
+    PriceObservationSerializer,
+    PricePointSerializer,
+    PriceSeriesSerializer,
+    ProducerSerializer,
+)
+from instruments.calculators.base import InputError
+from instruments.models import (
+    Commodity,
+    FxRate,
+    ParameterSchedule,
+    Partner,
+    PartnerGroup,
+    PriceObservation,
+    PriceSeries,
+    Producer,
+    format_period,
+)
+
+
+class ReferenceViewSet(viewsets.ModelViewSet):
+    """Shared by every reference list: steward writes, CSV header from the serializer."""
+
+    permission_classes = [StewardWriteOrRead]
+    sheet_title = "Data"
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()
+        serializer = self.get_serializer_class()(context=self.get_serializer_context())
+        fields = getattr(serializer, "child", serializer).fields
+        context["header"] = [
+            name for name, field in fields.items() if not field.write_only
+        ]
+        context["filename"] = self.sheet_title.lower().replace(" ", "-")
+        context["sheet_title"] = self.sheet_title
+        return context
+
+
+def _reference_schema(tag: str) -> Any:
+    """Tags every operation and documents ``?format=`` on the reads."""
+    return extend_schema_view(
+        list=extend_schema(tags=[tag], parameters=[FORMAT_PARAMETER]),
+        retrieve=extend_schema(tags=[tag], parameters=[FORMAT_PARAMETER]),
+        create=extend_schema(tags=[tag]),
+        update=extend_schema(tags=[tag]),
+        partial_update=extend_schema(tags=[tag]),
+        destroy=extend_schema(tags=[tag]),
+    )
+
+
+class SeriesCoverageSerializer(PriceSeriesSerializer):
+    """A price series with the periods it covers."""
+
+    first_period = serializers.SerializerMethodField()
+    last_period = serializers.SerializerMethodField()
+    n_observations = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta(PriceSeriesSerializer.Meta):
+        fields = [
+            *PriceSeriesSerializer.Meta.fields,
+            "first_period",
+            "last_period",
+            "n_observations",
+        ]
+
+    def get_first_period(self, obj: PriceSeries) -> str | None:
+        first = getattr(obj, "first", None)
+        return format_period(first, obj.frequency) if first else None
+
+    def get_last_period(self, obj: PriceSeries) -> str | None:
+        last = getattr(obj, "last", None)
+        return format_period(last, obj.frequency) if last else None
+
+
+def series_with_coverage() -> QuerySet[PriceSeries]:
+    return (
+        PriceSeries.objects.select_related("commodity")
+        .annotate(
+            n_observations=Count("observations"),
+            first=Min("observations__period"),
+            last=Max("observations__period"),
+        )
+        .order_by("commodity__name", "name")
+    )
+
+
+PRICE_PARAMETERS = [
+    OpenApiParameter(
+        "series",
+        str,
+        description="Series code (default: the commodity's default series).",
+    ),
+    OpenApiParameter(
+        "start",
+        str,
+        description="First period (2024, 2024Q1, 2024-01 or an ISO date), inclusive.",
+    ),
+    OpenApiParameter("end", str, description="Last period, inclusive."),
+    FORMAT_PARAMETER,
+]
+
+
+@_reference_schema("reference data")
+class CommodityViewSet(ReferenceViewSet):
+    """Commodities, by ``code``; each has price series and a default one."""
+
+    queryset = Commodity.objects.select_related("input_commodity").order_by("name")
+    serializer_class = CommoditySerializer
+    filterset_class = filters.CommodityFilter
+    lookup_field = "code"
+    sheet_title = "Commodities"
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action == "series":
+            return SeriesCoverageSerializer
+        if self.action == "prices":
+            return PricePointSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(tags=["reference data"], parameters=[FORMAT_PARAMETER])
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def series(self, request: Request, code: str | None = None) -> Response:
+        """The commodity's price series with their coverage."""
+        commodity = self.get_object()
+        queryset = series_with_coverage().filter(commodity=commodity)
+        page = self.paginate_queryset(queryset)
+        serializer = SeriesCoverageSerializer(
+            page if page is not None else queryset,
+            many=True,
+            context=self.get_serializer_context(),
+        )
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
+
+    @extend_schema(
+        tags=["reference data"],
+        parameters=PRICE_PARAMETERS,
+        responses={
+            200: PricePointSerializer(many=True),
+            400: OpenApiResponse(response=ERROR_SCHEMA),
+            404: None,
+        },
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def prices(self, request: Request, code: str | None = None) -> Response:
+        """The stored prices of the commodity's default series (or ``?series=``), in
+        the series' own unit, between ``?start=`` and ``?end=``."""
+        commodity = self.get_object()
+        params = request.query_params
+        try:
+            history = selectors.get_price_history(
+                commodity.code,
+                series=params.get("series") or None,
+                start=params.get("start") or None,
+                end=params.get("end") or None,
+            )
+        except InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        points = [
+            {
+                "period": str(label),
+                "price": float(price),
+                "estimated": bool(history.estimated[label]),
+            }
+            for label, price in history.prices.items()
+        ]
+        about = {
+            "commodity": history.commodity,
+            "series": history.series,
+            "series_name": history.series_name,
+            "unit": history.unit,
+            "currency": history.currency,
+            "frequency": history.frequency,
+            "source": history.source,
+            "licence": history.licence,
+        }
+        page = self.paginate_queryset(points)
+        if page is not None:
+            response = self.get_paginated_response(page)
+            response.data = {**about, **response.data}
+            return response
+        return Response(points)
+
+
+@_reference_schema("reference data")
+class PriceSeriesViewSet(ReferenceViewSet):
+    """Price series, by ``code``, with the periods each covers."""
+
+    queryset = series_with_coverage()
+    serializer_class = SeriesCoverageSerializer
+    filterset_class = filters.PriceSeriesFilter
+    lookup_field = "code"
+    sheet_title = "Series"
+
+
+@_reference_schema("reference data")
+class PriceObservationViewSet(ReferenceViewSet):
+    """Stored prices, one per series and period (``period`` = the period's first day)."""
+
+    queryset = PriceObservation.objects.select_related("series").order_by(
+        "series__code", "period"
+    )
+    serializer_class = PriceObservationSerializer
+    filterset_class = filters.PriceObservationFilter
+    sheet_title = "Observations"
+
+
+@_reference_schema("reference data")
+class PartnerViewSet(ReferenceViewSet):
+    """Economies, by ISO 3166-1 alpha-3 code."""
+
+    queryset = Partner.objects.prefetch_related("groups").order_by("name")
+    serializer_class = PartnerSerializer
+    filterset_class = filters.PartnerFilter
+    lookup_field = "iso3"
+    sheet_title = "Partners"
+
+
+@_reference_schema("reference data")
+class PartnerGroupViewSet(ReferenceViewSet):
+    """Named groups of economies, by ``code``."""
+
+    queryset = PartnerGroup.objects.prefetch_related("members").order_by("name")
+    serializer_class = PartnerGroupSerializer
+    filterset_class = filters.PartnerGroupFilter
+    lookup_field = "code"
+    sheet_title = "Partner groups"
+
+    def get_queryset(self) -> QuerySet[PartnerGroup]:
+        return super().get_queryset().distinct()
+
+
+@_reference_schema("reference data")
+class ProducerViewSet(ReferenceViewSet):
+    """Producers of a commodity: capacities, unit costs, carbon intensities, audits."""
+
+    queryset = Producer.objects.select_related("commodity", "country").order_by(
+        "commodity__name", "name"
+    )
+    serializer_class = ProducerSerializer
+    filterset_class = filters.ProducerFilter
+    sheet_title = "Producers"
+
+
+@_reference_schema("reference data")
+class FxRateViewSet(ReferenceViewSet):
+    """Units of a currency per US dollar, by period."""
+
+    queryset = FxRate.objects.order_by("currency", "period")
+    serializer_class = FxRateSerializer
+    filterset_class = filters.FxRateFilter
+    sheet_title = "FX rates"
+
+
+@_reference_schema("reference data")
+class ParameterScheduleViewSet(ReferenceViewSet):
+    """Policy parameters by year (e.g. ``cbam-free-allocation``)."""
+
+    queryset = ParameterSchedule.objects.order_by("code", "year")
+    serializer_class = ParameterScheduleSerializer
+    filterset_class = filters.ParameterScheduleFilter
+    sheet_title = "Parameters"

@@ -1,0 +1,176 @@
+"""CSV and XLSX renderers for spreadsheets: ``?format=csv`` and ``?format=xlsx``.
+
+Both take the same response data as JSON and pick the table out of it:
+
+- a calculator result ``{"summary", "rows", "inputs"}``: CSV is the rows; XLSX has a
+  *Summary* sheet (name, value), a *Rows* sheet and an *Inputs* sheet (dotted names);
+- a paginated list ``{"count", ..., "results"}`` or a plain list: one row per record;
+- an error ``{"field": ["message"]}``: a ``field,message`` table, so a spreadsheet shows
+  the reason instead of nothing.
+
+Columns come from ``renderer_context["header"]`` (the calculator's ``columns`` or the
+serializer's fields), so the order is stable and the header is written even when there
+are no rows; keys a record has beyond the header follow it in first-seen order. Nested
+values are flattened: lists become ``a;b;c``, objects JSON text. None becomes an empty
+cell; booleans are ``true``/``false`` as in JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from rest_framework.renderers import BaseRenderer
+
+from instruments.calculators.base import iter_errors
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def extract_table(
+    data: Any, header: Sequence[str] | None, status_code: int | None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The (columns, records) a spreadsheet gets from a response's data."""
+    if status_code is not None and status_code >= 400:
+        return ["field", "message"], _error_records(data)
+    if isinstance(data, Mapping) and "rows" in data and "summary" in data:
+        records = list(data["rows"])
+    elif isinstance(data, Mapping) and "results" in data:
+        records = list(data["results"])
+    elif isinstance(data, list):
+        records = data
+    elif isinstance(data, Mapping):
+        records = [data]
+    else:
+        records = []
+    return _columns(header or [], records), [dict(r) for r in records]
+
+
+def _columns(header: Sequence[str], records: Iterable[Mapping[str, Any]]) -> list[str]:
+    columns = list(header)
+    seen = set(columns)
+    for record in records:
+        for key in record:
+            if key not in seen:
+                seen.add(key)
+                columns.append(key)
+    return columns
+
+
+def _error_records(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, Mapping) and set(data) == {"detail"}:
+        return [{"field": "", "message": str(data["detail"])}]
+    return [
+        {"field": ".".join(str(step) for step in path), "message": message}
+        for path, message in iter_errors(data)
+    ]
+
+
+def cell(value: Any) -> Any:
+    """One value as a spreadsheet cell: scalars as they are, lists joined, objects JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join("" if v is None else str(v) for v in value)
+    if isinstance(value, Mapping):
+        return json.dumps(value, default=str)
+    return value
+
+
+class CSVRenderer(BaseRenderer):
+    """Rows as CSV (UTF-8, comma-separated, a header line always present)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        context = renderer_context or {}
+        response = context.get("response")
+        columns, records = extract_table(
+            data, context.get("header"), getattr(response, "status_code", None)
+        )
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow(
+                ["" if (v := cell(record.get(c))) is None else v for c in columns]
+            )
+        return buffer.getvalue().encode(self.charset)
+
+
+class XLSXRenderer(BaseRenderer):
+    """A workbook: Summary, Rows and Inputs sheets for a calculation; one sheet for a
+    list; an Errors sheet for an error."""
+
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        context = renderer_context or {}
+        response = context.get("response")
+        status_code = getattr(response, "status_code", None)
+        columns, records = extract_table(data, context.get("header"), status_code)
+        workbook = Workbook()
+        sheet = workbook.active
+        is_result = isinstance(data, Mapping) and "summary" in data and "rows" in data
+        if status_code is not None and status_code >= 400:
+            sheet.title = "Errors"
+        elif is_result:
+            sheet.title = "Summary"
+            sheet.append(["name", "value"])
+            for name, value in data["summary"].items():
+                sheet.append([name, cell(value)])
+            sheet = workbook.create_sheet("Rows")
+        else:
+            sheet.title = str(context.get("sheet_title") or "Data")[:31]
+        sheet.append(columns)
+        for record in records:
+            sheet.append([cell(record.get(c)) for c in columns])
+        if is_result and (status_code is None or status_code < 400):
+            inputs = workbook.create_sheet("Inputs")
+            inputs.append(["name", "value"])
+            for name, value in _flatten(data.get("inputs") or {}):
+                inputs.append([name, cell(value)])
+        if response is not None and "Content-Disposition" not in response:
+            filename = context.get("filename") or "data"
+            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested inputs as ``(dotted name, value)``; lists of scalars stay one value."""
+    if isinstance(value, Mapping):
+        return [
+            pair
+            for key, item in value.items()
+            for pair in _flatten(item, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if isinstance(value, list | tuple) and any(
+        isinstance(v, Mapping | list | tuple) for v in value
+    ):
+        return [
+            pair
+            for i, item in enumerate(value)
+            for pair in _flatten(item, f"{prefix}.{i}")
+        ]
+    return [(prefix, value)]

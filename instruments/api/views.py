@@ -1,0 +1,536 @@
+"""API views: the calculators, saved scenarios and tokens.
+
+One view runs every calculator (``CalculatorRunApi``); each registered calculator gets a
+thin subclass only so the OpenAPI schema can show its own request fields. Views only
+route: they decode the request, call ``services.run_calculation`` and return the result;
+the renderers turn the same data into JSON, CSV or XLSX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.urls import reverse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from instruments.api.filters import ScenarioFilter
+from instruments.api.permissions import ReadOpen, ScenarioAccess
+from instruments.api.renderers import XLSX_MEDIA_TYPE
+from instruments.api.schema import (
+    ERROR_SCHEMA,
+    FORMAT_PARAMETER,
+    STORED_PRICE_HELP,
+    input_serializer,
+    output_schema,
+    pascal,
+)
+from instruments.api.serializers import (
+    ScenarioSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+from instruments.calculators import REGISTRY
+from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, InputError
+from instruments.calculators.base import describe as describe_inputs
+from instruments.models import Scenario
+from instruments.querystring import decode_query
+from instruments.services import (
+    Calculation,
+    json_value,
+    rows_as_records,
+    run_calculation,
+)
+
+# --- calculators ---------------------------------------------------------------------
+
+
+def get_calculator_or_404(slug: str) -> Calculator:
+    """The registered calculator, or a 404 listing the known ones."""
+    calculator = REGISTRY.get(slug)
+    if calculator is None:
+        known = ", ".join(sorted(REGISTRY))
+        raise NotFound(f"No calculator '{slug}'. Known calculators: {known}.")
+    return calculator
+
+
+def calculation_payload(calculation: Calculation) -> dict[str, Any]:
+    """``{"summary", "rows", "inputs"}``: JSON-ready, NaN as None."""
+    result = calculation.result
+    return {
+        "summary": json_value(dict(result.summary)),
+        "rows": rows_as_records(result.rows),
+        "inputs": json_value(calculation.inputs),
+    }
+
+
+def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
+    """Every ``(key, value)`` of a query string, repeated keys included."""
+    return [(key, value) for key, values in query.lists() for value in values]
+
+
+class CalculationResponseMixin:
+    """Runs a calculation and answers with its payload or the 400 error tree; CSV and
+    XLSX get the calculator's columns as their header."""
+
+    spreadsheet_header: tuple[str, ...] = ()
+    spreadsheet_name = "calculation"
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()  # type: ignore[misc]
+        context["header"] = list(self.spreadsheet_header)
+        context["filename"] = self.spreadsheet_name
+        return context
+
+    def respond_with_calculation(self, slug: str, data: Any) -> Response:
+        calculator = get_calculator_or_404(slug)
+        self.spreadsheet_header = calculator.columns
+        self.spreadsheet_name = calculator.slug
+        try:
+            calculation = run_calculation(calculator.slug, data)
+        except InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(calculation_payload(calculation))
+
+
+class CalculatorRunApi(CalculationResponseMixin, APIView):
+    """Run a calculator: POST a JSON body, or GET the same fields as query parameters.
+
+    Query-parameter conventions (for ``=IMPORTDATA`` and ``=WEBSERVICE``): arrays are
+    comma-separated (``periods=2025Q1,2025Q2``); nested blocks use dotted names
+    (``pricing.method=collar``, ``simulation.paths=5000``); one flow or supplier may be
+    flattened into top-level fields (``origin=CHN&import_price=95,105``), a flattened
+    flow being a non-member unless ``member=true``; several use indexed names
+    (``flows.0.origin=CHN&flows.1.origin=AUS``). ``?format=csv`` returns the rows,
+    ``?format=xlsx`` a workbook.
+    """
+
+    permission_classes = [ReadOpen]
+    calculator_slug: str | None = None  # set on the per-calculator subclasses
+
+    def slug(self, slug: str | None) -> str:
+        return self.calculator_slug or str(slug)
+
+    def get(self, request: Request, slug: str | None = None) -> Response:
+        calculator = get_calculator_or_404(self.slug(slug))
+        data = decode_query(calculator, query_pairs(request.query_params))
+        return self.respond_with_calculation(calculator.slug, data)
+
+    def post(self, request: Request, slug: str | None = None) -> Response:
+        calculator = get_calculator_or_404(self.slug(slug))
+        try:
+            data = request.data
+        except ParseError as exc:
+            return Response(
+                {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if isinstance(data, QueryDict):  # a form post: same conventions as GET
+            data = decode_query(calculator, query_pairs(data))
+        if not isinstance(data, Mapping):
+            return Response(
+                {
+                    NON_FIELD: [
+                        "The request body must be a JSON object of named fields."
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return self.respond_with_calculation(calculator.slug, data)
+
+
+def describe_field(fs: FieldSpec) -> dict[str, Any]:
+    """One declared input as plain data, for clients that build their own forms."""
+    return {
+        "name": fs.name,
+        "kind": fs.kind,
+        "label": fs.label,
+        "unit": fs.unit,
+        "help": fs.help,
+        "required": fs.required,
+        "nullable": fs.nullable,
+        "default": json_value(fs.default),
+        "min_value": fs.min_value,
+        "max_value": fs.max_value,
+        "exclusive_min": fs.exclusive_min,
+        "max_items": fs.max_items,
+        "choices": list(fs.choices),
+        "fields": [describe_field(child) for child in fs.children],
+    }
+
+
+CALCULATOR_LIST_COLUMNS = ("slug", "title", "summary", "url", "columns", "price_field")
+
+
+class CalculatorListApi(APIView):
+    """The calculators: what each computes, its URL, its output columns and its
+    declared inputs (``fields``) with an example request."""
+
+    permission_classes = [ReadOpen]
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        return {
+            **super().get_renderer_context(),
+            "header": list(CALCULATOR_LIST_COLUMNS),
+            "filename": "calculators",
+            "sheet_title": "Calculators",
+        }
+
+    @extend_schema(
+        tags=["calculators"],
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "url": {"type": "string"},
+                        "columns": {"type": "array", "items": {"type": "string"}},
+                        "price_field": {"type": "string", "nullable": True},
+                        "example": {"type": "object", "additionalProperties": True},
+                        "fields": {
+                            "type": "array",
+                            "items": {"type": "object", "additionalProperties": True},
+                        },
+                    },
+                },
+            },
+            (200, "text/csv"): {"type": "string"},
+            (200, XLSX_MEDIA_TYPE): {"type": "string", "format": "binary"},
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "slug": calculator.slug,
+                    "title": calculator.title,
+                    "summary": calculator.summary,
+                    "url": request.build_absolute_uri(
+                        reverse(f"api-calculator-{calculator.slug}")
+                    ),
+                    "columns": list(calculator.columns),
+                    "price_field": calculator.price_field,
+                    "example": json_value(dict(calculator.example)),
+                    "fields": [
+                        describe_field(fs) for fs in describe_inputs(calculator.inputs)
+                    ],
+                }
+                for calculator in REGISTRY.values()
+            ]
+        )
+
+
+def _query_parameters(calculator: Calculator) -> list[OpenApiParameter]:
+    """The GET parameters of one calculator, as the query conventions spell them."""
+    parameters = []
+    seen: set[str] = set()
+
+    def add(name: str, fs: FieldSpec, note: str = "") -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        text = fs.label + (f" ({fs.unit})" if fs.unit else "") + "."
+        if fs.help:
+            text += " " + fs.help
+        if fs.kind in ("series", "numbers", "texts"):
+            text += " Comma-separated for several values."
+        if fs.choices:
+            text += " One of: " + ", ".join(fs.choices) + "."
+        parameters.append(
+            OpenApiParameter(
+                name=name,
+                type=str,
+                location=OpenApiParameter.QUERY,
+                required=False,
+                description=text + note,
+            )
+        )
+
+    top = describe_inputs(calculator.inputs)
+    for fs in top:
+        if fs.kind == "group":
+            for child in fs.children:
+                if child.kind not in ("group", "groups"):
+                    add(f"{fs.name}.{child.name}", child)
+        elif fs.kind != "groups":
+            add(fs.name, fs)
+    for fs in top:
+        if fs.kind == "groups":
+            note = (
+                f" One {fs.name[:-1] if fs.name.endswith('s') else fs.name} "
+                f"flattened into the query; use {fs.name}.0.<field>, "
+                f"{fs.name}.1.<field> for several."
+            )
+            if any(c.name == "member" for c in fs.children):
+                note += " A flattened flow is a non-member unless member=true."
+            for child in fs.children:
+                if child.kind not in ("group", "groups"):
+                    add(child.name, child, note)
+    if calculator.price_field:
+        for name, text in STORED_PRICE_HELP.items():
+            if name not in seen:
+                seen.add(name)
+                parameters.append(
+                    OpenApiParameter(
+                        name=name,
+                        type=str,
+                        location=OpenApiParameter.QUERY,
+                        required=False,
+                        description=text,
+                    )
+                )
+    return [*parameters, FORMAT_PARAMETER]
+
+
+def _responses(calculator: Calculator) -> dict[Any, Any]:
+    error = OpenApiResponse(
+        response=ERROR_SCHEMA, description="Invalid fields, every one at once."
+    )
+    return {
+        (200, "application/json"): OpenApiResponse(
+            response=output_schema(calculator),
+            description="The result: summary, rows and the normalised inputs.",
+        ),
+        (200, "text/csv"): OpenApiResponse(
+            response={"type": "string"},
+            description="The rows, columns: " + ", ".join(calculator.columns) + ".",
+        ),
+        (200, XLSX_MEDIA_TYPE): OpenApiResponse(
+            response={"type": "string", "format": "binary"},
+            description="A workbook with Summary, Rows and Inputs sheets.",
+        ),
+        (400, "application/json"): error,
+        (400, "text/csv"): {"type": "string"},
+        (400, XLSX_MEDIA_TYPE): {"type": "string", "format": "binary"},
+    }
+
+
+def build_calculator_view(calculator: Calculator) -> type[CalculatorRunApi]:
+    """The per-calculator subclass that carries its schema; the logic is shared."""
+    name = pascal(calculator.slug)
+    operation = calculator.slug.replace("-", "_")
+    description = (
+        f"{calculator.summary}\n\n{CalculatorRunApi.__doc__ or ''}".strip()
+        + "\n\nCSV columns, in order: "
+        + ", ".join(calculator.columns)
+        + "."
+    )
+    view = type(
+        f"{name}RunApi",
+        (CalculatorRunApi,),
+        {
+            "calculator_slug": calculator.slug,
+            "__doc__": calculator.summary,
+        },
+    )
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"calculators_{operation}_query",
+            summary=f"{calculator.title} (query parameters)",
+            description=description,
+            tags=["calculators"],
+            parameters=_query_parameters(calculator),
+            responses=_responses(calculator),
+        ),
+        post=extend_schema(
+            operation_id=f"calculators_{operation}_run",
+            summary=calculator.title,
+            description=description,
+            tags=["calculators"],
+            parameters=[FORMAT_PARAMETER],
+            request=input_serializer(calculator),
+            responses=_responses(calculator),
+            examples=[
+                OpenApiExample(
+                    "Example",
+                    value=json_value(dict(calculator.example)),
+                    request_only=True,
+                )
+            ],
+        ),
+    )(view)
+
+
+@extend_schema(exclude=True)
+class UnknownCalculatorApi(CalculatorRunApi):
+    """Any other slug: a 404 naming the known calculators (not in the schema)."""
+
+
+CALCULATOR_VIEWS: dict[str, type[CalculatorRunApi]] = {
+    slug: build_calculator_view(calculator) for slug, calculator in REGISTRY.items()
+}
+
+
+# --- saved scenarios -----------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["scenarios"]),
+    retrieve=extend_schema(tags=["scenarios"]),
+    create=extend_schema(tags=["scenarios"]),
+    update=extend_schema(tags=["scenarios"]),
+    partial_update=extend_schema(tags=["scenarios"]),
+    destroy=extend_schema(tags=["scenarios"]),
+)
+class ScenarioViewSet(CalculationResponseMixin, viewsets.ModelViewSet):
+    """Saved calculations: public ones and, when signed in, your own.
+
+    Saving runs the calculation, so invalid inputs are a 400 naming the fields (under
+    ``inputs``). Another user's private scenario does not exist for you (404).
+    """
+
+    serializer_class = ScenarioSerializer
+    permission_classes = [ScenarioAccess]
+    filterset_class = ScenarioFilter
+
+    def get_queryset(self) -> QuerySet[Scenario]:
+        visible = Q(is_public=True)
+        user = self.request.user
+        if user.is_authenticated:
+            visible |= Q(owner=user)
+        return (
+            Scenario.objects.filter(visible)
+            .select_related("owner")
+            .order_by("-updated")
+        )
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()
+        if getattr(self, "action", None) != "result":
+            context["header"] = [
+                name
+                for name, field in ScenarioSerializer(
+                    context={"request": self.request}
+                ).fields.items()
+                if not field.write_only
+            ]
+            context["filename"] = "scenarios"
+            context["sheet_title"] = "Scenarios"
+        return context
+
+    @extend_schema(
+        tags=["scenarios"],
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): {
+                "type": "object",
+                "properties": {
+                    "summary": {"type": "object", "additionalProperties": True},
+                    "rows": {
+                        "type": "array",
+                        "items": {"type": "object", "additionalProperties": True},
+                    },
+                    "inputs": {"type": "object", "additionalProperties": True},
+                },
+            },
+            (200, "text/csv"): {"type": "string"},
+            (200, XLSX_MEDIA_TYPE): {"type": "string", "format": "binary"},
+            (400, "application/json"): ERROR_SCHEMA,
+            (400, "text/csv"): {"type": "string"},
+            (400, XLSX_MEDIA_TYPE): {"type": "string", "format": "binary"},
+        },
+        description=(
+            "Re-run the saved calculation with today's stored data: the same response "
+            "as the calculator (summary, rows, inputs; ?format=csv or xlsx)."
+        ),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def result(self, request: Request, pk: str | None = None) -> Response:
+        scenario = self.get_object()
+        return self.respond_with_calculation(scenario.calculator, scenario.inputs)
+
+
+# --- tokens --------------------------------------------------------------------------
+
+
+class TokenApi(APIView):
+    """Your API token, for scripts and Power Query (``Authorization: Token <token>``).
+
+    POST a username and password to get it (the same token until revoked); DELETE, signed
+    in or with the token, revokes it; GET shows it when signed in.
+    """
+
+    permission_classes = [AllowAny]
+
+    @staticmethod
+    def token_data(token: Token) -> dict[str, Any]:
+        return {
+            "token": token.key,
+            "username": token.user.get_username(),
+            "created": token.created,
+        }
+
+    @extend_schema(
+        tags=["tokens"],
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: OpenApiResponse(response=ERROR_SCHEMA)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            return Response(
+                {NON_FIELD: ["Unable to sign in with that username and password."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(self.token_data(token))
+
+    @extend_schema(
+        tags=["tokens"],
+        responses={200: TokenSerializer, 401: None, 403: None, 404: None},
+    )
+    def get(self, request: Request) -> Response:
+        if not request.user.is_authenticated:
+            self.permission_denied(request, message="Sign in to see your token.")
+        token = Token.objects.filter(user=request.user).first()
+        if token is None:
+            raise NotFound("You have no token; POST your username and password.")
+        return Response(self.token_data(token))
+
+    @extend_schema(tags=["tokens"], responses={204: None, 401: None, 403: None})
+    def delete(self, request: Request) -> Response:
+        if not request.user.is_authenticated:
+            self.permission_denied(request, message="Sign in to revoke your token.")
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+__all__ = [
+    "CALCULATOR_VIEWS",
+    "CalculatorListApi",
+    "CalculatorRunApi",
+    "ScenarioViewSet",
+    "TokenApi",
+    "UnknownCalculatorApi",
+    "calculation_payload",
+    "query_pairs",
+]

@@ -1,0 +1,48 @@
+"""Limits on one request, so a single calculation stays within seconds and memory.
+
+Every limit is enforced where the input is declared (``spec(max_items=...)``,
+``spec(max_value=...)``) or in the calculator's cross-field checks, and a request that
+exceeds one gets an ``InputError`` naming the field, e.g.
+``{"simulation": {"paths": ["12,000 paths × 1,200 steps = 14,400,000 exceeds ..."]}}``.
+
+Sizing (measured on a 2-core machine, see ``bench/bench_calculators.py``):
+
+- a deterministic calculation is O(periods × flows): 600 × 50 = 30,000 cells, a few ms;
+- a simulation draws ``paths × steps`` normal numbers in chunks of ``SIMULATION_CHUNK``
+  elements, about 50 ns each with the arithmetic, so ``MAX_PATH_STEPS`` = 12 million
+  is well under a second; memory is bounded by the chunk and the fan sample (see
+  ``simulation.py``), not by the number of paths.
+"""
+
+from __future__ import annotations
+
+MAX_PERIODS = 600
+"""Periods per request: 50 years of months."""
+
+MAX_FLOWS = 50
+"""Import flows (origins) per request."""
+
+MAX_SUPPLIERS = 1_000
+"""Suppliers (producers or lots) in a standards-market request."""
+
+MAX_PRODUCERS = 2_000
+"""Producer unit costs for a cost-curve reference price."""
+
+MAX_HISTORY = 10_000
+"""Observations of a price history used to estimate simulation parameters."""
+
+MAX_PATHS = 200_000
+"""Simulated price paths per request."""
+
+MAX_STEPS = MAX_PERIODS
+"""Simulation steps per path when no periods are given."""
+
+MAX_PATH_STEPS = 12_000_000
+"""Paths × steps per request (e.g. 100,000 paths of 120 months)."""
+
+SIMULATION_CHUNK = 1_000_000
+"""Normal draws held in memory at once (paths per chunk = this // steps, at least 1)."""
+
+FAN_SAMPLE = 4_000_000
+"""Path × period values kept for the per-period fan (P5/P50/P95): all paths when
+paths × periods fits, else the first ``FAN_SAMPLE // periods`` paths."""

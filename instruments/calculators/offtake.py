@@ -1,0 +1,577 @@
+"""Offtake agreement: a buyer commits to take volumes from a producer at a contract price.
+
+Formulas (INSTRUMENTS.md §6), per period ``t`` with market price ``P_t``:
+
+- contract price: ``fixed`` (``price``); ``index`` ``P·(1 − d)`` or ``P − d_amount``
+  (never below 0); ``collar`` ``min(max(x, floor), cap)`` (either bound may be absent)
+  where the discount is applied after the collar, or before it when
+  ``discount_before_collar``;
+- take-or-pay: ``shortfall = max(0, min_take_share·contracted − taken)``, paid at
+  ``shortfall_share × shortfall_price`` (default: the contract price);
+- ``payment = contract_price·taken + take_or_pay`` (buyer → producer);
+  ``spot_cost = P·taken``; ``buyer_saving = spot_cost − payment`` (negative = the
+  premium paid for security of supply);
+- producer revenue under the contract = payment + the untaken contracted volume sold
+  at spot, against ``P·contracted`` at spot without it; its volatility is the
+  coefficient of variation (standard deviation ÷ mean) across periods;
+- NPVs at ``discount_rate``, end-of-period discounting (units.discount_factors);
+- valuation (Black-76 on forward ``F``, volatility ``σ``, rate ``r``, one settlement at
+  ``expiry_years``), per unit of quantity: ``floor_value`` = put at the pricing floor,
+  ``cap_value`` = call at the pricing cap, ``collar_value`` = floor − cap (the
+  producer's view), ``zero_cost_cap`` = the cap making the collar worth zero given the
+  floor (the first period's bounds when they vary);
+- prepayment ``A`` paid by the buyer up front, recouped by withholding
+  ``recoup_share`` of each period's payment until repaid (no interest):
+  ``recouped_t = min(A, Σ_{s≤t} share·payment_s) − min(A, Σ_{s<t} share·payment_s)``;
+- streaming: a deposit ``D`` against ``stream_share`` of production delivered at
+  ``price_share`` of spot; producer NPV = ``D − Σ DF·(1 − price_share)·P·delivered``.
+
+Units and signs: prices in ``price_unit``, quantities in ``quantity_unit``, money in the
+currency of ``price_unit``; payments from the buyer are positive.
+
+Source: DoD–MP Materials 10-year magnet offtake (2025); Hull, *Options, Futures and
+Other Derivatives* (Black's model, caps and floors); streaming terms as in Wheaton and
+Franco-Nevada agreements.
+"""
+
+# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from instruments.calculators import units, valuation
+from instruments.calculators.base import (
+    Calculator,
+    ErrorCollector,
+    Result,
+    Series,
+    check_declared,
+    spec,
+)
+from instruments.calculators.limits import MAX_PERIODS
+from instruments.calculators.series import SeriesCheck, as_array, attempt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfftakePricing:
+    """How the contract price is set."""
+
+    method: Literal["fixed", "index", "collar"] = spec(
+        "Pricing",
+        default="index",
+        choice_labels={
+            "fixed": "Fixed price",
+            "index": "Market index less a discount",
+            "collar": "Market index within a floor and a cap",
+        },
+    )
+    price: Series | None = spec(
+        "Fixed price",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="For fixed pricing: the price, per period or one for all.",
+    )
+    discount: float = spec(
+        "Discount",
+        unit="fraction",
+        default=0.0,
+        min_value=0.0,
+        max_value=1.0,
+        help="Share taken off the market index (0.05 = 5 %).",
+    )
+    discount_amount: float | None = spec(
+        "Discount per unit",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="Instead of a share: an amount taken off the index per unit.",
+    )
+    floor: Series | None = spec(
+        "Floor",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="Lowest price paid.",
+    )
+    cap: Series | None = spec(
+        "Cap",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="Highest price paid.",
+    )
+    discount_before_collar: bool = spec(
+        "Discount before the collar",
+        default=False,
+        help="Apply the discount first, then the floor and cap (otherwise the reverse).",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfftakeValuation:
+    """Black-76 value of the price floor and cap."""
+
+    forward: float = spec(
+        "Forward price",
+        unit="price unit",
+        min_value=0.0,
+        exclusive_min=True,
+        help="Forward price for the settlement date.",
+    )
+    volatility: float = spec(
+        "Volatility",
+        unit="fraction a year",
+        min_value=0.0,
+        max_value=3.0,
+        help="Implied volatility (0.45 = 45 %).",
+    )
+    rate: float = spec(
+        "Interest rate",
+        unit="fraction a year",
+        default=0.0,
+        min_value=-0.1,
+        max_value=1.0,
+        help="Risk-free rate, continuously compounded.",
+    )
+    expiry_years: float = spec(
+        "Time to settlement",
+        unit="years",
+        default=1.0,
+        min_value=0.0,
+        max_value=50.0,
+        help="Years until the price is settled.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prepayment:
+    """Money advanced by the buyer, recouped from deliveries."""
+
+    amount: float = spec(
+        "Prepayment", unit="money", min_value=0.0, help="Paid to the producer up front."
+    )
+    recoup_share: float = spec(
+        "Share withheld",
+        unit="fraction",
+        default=0.2,
+        min_value=0.0,
+        exclusive_min=True,
+        max_value=1.0,
+        help="Share of each payment withheld until the prepayment is repaid.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Streaming:
+    """A deposit against a share of production at a share of spot."""
+
+    deposit: float = spec(
+        "Deposit", unit="money", min_value=0.0, help="Paid to the producer up front."
+    )
+    stream_share: float = spec(
+        "Share of production",
+        unit="fraction",
+        min_value=0.0,
+        max_value=1.0,
+        help="Share of production delivered to the stream holder (0.2 = 20 %).",
+    )
+    price_share: float = spec(
+        "Share of spot paid",
+        unit="fraction",
+        default=0.2,
+        min_value=0.0,
+        max_value=1.0,
+        help="The stream holder pays this share of the spot price on delivery.",
+    )
+    production: Series | None = spec(
+        "Production",
+        unit="quantity unit",
+        default=None,
+        min_value=0.0,
+        help="Producer's output per period; defaults to the contracted quantity.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfftakeInputs:
+    """What an offtake agreement needs."""
+
+    periods: tuple[str, ...] = spec(
+        "Periods",
+        max_items=MAX_PERIODS,
+        help="Period labels in order, e.g. 2026, 2027.",
+    )
+    market_price: Series = spec(
+        "Market price",
+        unit="price unit",
+        min_value=0.0,
+        help="Spot or index price per period.",
+    )
+    price_unit: str = spec(
+        "Price unit", default="USD/t", help="Currency per quantity, e.g. USD/t."
+    )
+    quantity_unit: str = spec(
+        "Quantity unit", default="t", help="Unit of the quantities, e.g. t."
+    )
+    pricing: OfftakePricing = spec("Contract pricing", help="How the price is set.")
+    contracted_quantity: Series = spec(
+        "Contracted quantity",
+        unit="quantity unit",
+        min_value=0.0,
+        help="Quantity the buyer commits to take each period.",
+    )
+    taken_quantity: Series | None = spec(
+        "Quantity taken",
+        unit="quantity unit",
+        default=None,
+        min_value=0.0,
+        help="Quantity actually taken; defaults to the contracted quantity.",
+    )
+    min_take_share: float = spec(
+        "Minimum take",
+        unit="fraction",
+        default=0.0,
+        min_value=0.0,
+        max_value=1.0,
+        help="Share of the contracted quantity the buyer must pay for even if not "
+        "taken (0.9 = 90 %).",
+    )
+    shortfall_price: Series | None = spec(
+        "Shortfall price",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="Price applied to the shortfall; defaults to the contract price.",
+    )
+    shortfall_share: float = spec(
+        "Share of shortfall paid",
+        unit="fraction",
+        default=1.0,
+        min_value=0.0,
+        max_value=1.0,
+        help="Share of the shortfall price the buyer pays (0.5 = half).",
+    )
+    discount_rate: float = spec(
+        "Discount rate",
+        unit="fraction a year",
+        default=0.0,
+        min_value=-0.5,
+        max_value=1.0,
+        help="Rate for present values (0.08 = 8 % a year).",
+    )
+    valuation: OfftakeValuation | None = spec(
+        "Option values", default=None, help="Value the floor and cap with Black-76."
+    )
+    prepayment: Prepayment | None = spec(
+        "Prepayment", default=None, help="Money advanced and recouped from deliveries."
+    )
+    streaming: Streaming | None = spec(
+        "Streaming", default=None, help="A deposit against a share of production."
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+def validate(inputs: OfftakeInputs) -> None:
+    """Cross-field checks; one ``InputError`` with every problem."""
+    errors = ErrorCollector()
+    check_declared(inputs, errors)
+    errors.raise_if_any()
+    attempt(errors, lambda: units.parse_periods(inputs.periods))
+    n = len(inputs.periods)
+    check = SeriesCheck(n, errors)
+    check.check(inputs.market_price, ("market_price",), non_negative=True)
+    check.check(inputs.contracted_quantity, ("contracted_quantity",), non_negative=True)
+    check.check(inputs.taken_quantity, ("taken_quantity",), non_negative=True)
+    check.check(inputs.shortfall_price, ("shortfall_price",), non_negative=True)
+    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
+    pricing = inputs.pricing
+    check.check(pricing.price, ("pricing", "price"), non_negative=True)
+    floor_ok = check.check(pricing.floor, ("pricing", "floor"), non_negative=True)
+    cap_ok = check.check(pricing.cap, ("pricing", "cap"), non_negative=True)
+    if pricing.method == "fixed" and pricing.price is None:
+        errors.add(("pricing", "price"), "Required for fixed pricing.")
+    if pricing.method == "collar":
+        if pricing.floor is None and pricing.cap is None:
+            errors.add(("pricing", "floor"), "Give a floor, a cap or both.")
+        elif (
+            pricing.floor is not None
+            and pricing.cap is not None
+            and floor_ok
+            and cap_ok
+            and np.any(as_array(pricing.floor, n) > as_array(pricing.cap, n))
+        ):
+            errors.add(("pricing", "cap"), "The cap must not be below the floor.")
+    if pricing.discount_amount is not None and pricing.discount > 0:
+        errors.add(
+            ("pricing", "discount_amount"),
+            "Give a discount share or an amount, not both.",
+        )
+    if inputs.streaming is not None:
+        check.check(
+            inputs.streaming.production, ("streaming", "production"), non_negative=True
+        )
+    errors.raise_if_any()
+
+
+def contract_prices(pricing: OfftakePricing, market: FloatArray) -> FloatArray:
+    """The contract price per period for market prices ``market``."""
+    n = market.shape[-1]
+    if pricing.method == "fixed":
+        assert pricing.price is not None
+        return np.broadcast_to(as_array(pricing.price, n), market.shape).copy()
+
+    def discounted(x: FloatArray) -> FloatArray:
+        if pricing.discount_amount is not None:
+            return np.maximum(x - pricing.discount_amount, 0.0)
+        return x * (1.0 - pricing.discount)
+
+    if pricing.method == "index":
+        return discounted(market)
+    low = -np.inf if pricing.floor is None else as_array(pricing.floor, n)
+    high = np.inf if pricing.cap is None else as_array(pricing.cap, n)
+    if pricing.discount_before_collar:
+        return np.clip(discounted(market), low, high)
+    return discounted(np.clip(market, low, high))
+
+
+def _cv(values: FloatArray) -> float:
+    """Coefficient of variation (std ÷ mean); NaN for fewer than 2 values or mean 0."""
+    mean = float(values.mean()) if values.size else math.nan
+    if values.size < 2 or mean == 0 or not math.isfinite(mean):
+        return math.nan
+    return float(values.std()) / abs(mean)
+
+
+COLUMNS = (
+    "period",
+    "market_price",
+    "contract_price",
+    "contracted_quantity",
+    "taken_quantity",
+    "payment",
+    "spot_cost",
+    "buyer_saving",
+    "shortfall",
+    "take_or_pay_payment",
+    "producer_revenue",
+    "producer_revenue_spot",
+    "prepayment_recouped",
+    "stream_quantity",
+    "stream_payment",
+    "discount_factor",
+)
+
+
+def compute(inputs: OfftakeInputs) -> Result:
+    """Cash flows per period, NPVs, revenue volatility and option values."""
+    periods = units.parse_periods(inputs.periods)
+    n = len(periods.labels)
+    money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
+    market = as_array(inputs.market_price, n)
+    price = contract_prices(inputs.pricing, market)
+    contracted = as_array(inputs.contracted_quantity, n)
+    taken = (
+        contracted
+        if inputs.taken_quantity is None
+        else as_array(inputs.taken_quantity, n)
+    )
+    shortfall = np.maximum(inputs.min_take_share * contracted - taken, 0.0)
+    shortfall_price = (
+        price if inputs.shortfall_price is None else as_array(inputs.shortfall_price, n)
+    )
+    take_or_pay = shortfall * inputs.shortfall_share * shortfall_price * money
+    payment = price * taken * money + take_or_pay
+    spot_cost = market * taken * money
+    saving = spot_cost - payment
+    producer = payment + market * np.maximum(contracted - taken, 0.0) * money
+    producer_spot = market * contracted * money
+    discount = np.power(1.0 + inputs.discount_rate, -periods.end)
+
+    recouped = np.zeros(n)
+    summary_extra: dict[str, Any] = {}
+    if inputs.prepayment is not None:
+        amount = inputs.prepayment.amount
+        withheld = np.minimum(
+            np.cumsum(inputs.prepayment.recoup_share * payment), amount
+        )
+        recouped = np.diff(withheld, prepend=0.0)
+        summary_extra.update(
+            {
+                "prepayment": amount,
+                "prepayment_recouped_total": float(recouped.sum()),
+                "prepayment_outstanding": amount - float(recouped.sum()),
+                "prepayment_npv_to_buyer": float(recouped @ discount) - amount,
+            }
+        )
+    stream_quantity = np.zeros(n)
+    stream_payment = np.zeros(n)
+    if inputs.streaming is not None:
+        stream = inputs.streaming
+        production = (
+            contracted if stream.production is None else as_array(stream.production, n)
+        )
+        stream_quantity = stream.stream_share * production
+        stream_payment = stream.price_share * market * stream_quantity * money
+        forgone = (1.0 - stream.price_share) * market * stream_quantity * money
+        producer_npv = stream.deposit - float(forgone @ discount)
+        summary_extra.update(
+            {
+                "streaming_producer_npv": producer_npv,
+                "streaming_holder_npv": -producer_npv,
+                "streaming_quantity_total": float(stream_quantity.sum()),
+            }
+        )
+
+    rows = pd.DataFrame(
+        {
+            "period": list(periods.labels),
+            "market_price": market,
+            "contract_price": price,
+            "contracted_quantity": contracted,
+            "taken_quantity": taken,
+            "payment": payment,
+            "spot_cost": spot_cost,
+            "buyer_saving": saving,
+            "shortfall": shortfall,
+            "take_or_pay_payment": take_or_pay,
+            "producer_revenue": producer,
+            "producer_revenue_spot": producer_spot,
+            "prepayment_recouped": recouped,
+            "stream_quantity": stream_quantity,
+            "stream_payment": stream_payment,
+            "discount_factor": discount,
+        },
+        columns=list(COLUMNS),
+    )
+    producer_cash = producer - recouped
+    summary: dict[str, Any] = {
+        "payment_total": float(payment.sum()),
+        "spot_cost_total": float(spot_cost.sum()),
+        "buyer_saving_total": float(saving.sum()),
+        "take_or_pay_total": float(take_or_pay.sum()),
+        "shortfall_total": float(shortfall.sum()),
+        "npv_payment": float(payment @ discount),
+        "npv_spot_cost": float(spot_cost @ discount),
+        "npv_buyer_saving": float(saving @ discount),
+        "producer_revenue_total": float(producer.sum()),
+        "producer_revenue_spot_total": float(producer_spot.sum()),
+        "npv_producer_revenue": float(producer_cash @ discount)
+        + (inputs.prepayment.amount if inputs.prepayment is not None else 0.0),
+        "producer_revenue_cv": _cv(producer),
+        "producer_revenue_cv_spot": _cv(producer_spot),
+        "contract_price_mean": float(price.mean()),
+        "market_price_mean": float(market.mean()),
+        "currency": units.parse_price_unit(inputs.price_unit).currency,
+        **summary_extra,
+    }
+    if inputs.valuation is not None:
+        summary.update(value_collar(inputs.pricing, inputs.valuation, n))
+    return Result(summary=summary, rows=rows)
+
+
+def value_collar(
+    pricing: OfftakePricing, block: OfftakeValuation, n: int
+) -> dict[str, float]:
+    """Floor, cap and collar values per unit, and the zero-cost cap for the floor."""
+    floor = None if pricing.floor is None else float(as_array(pricing.floor, n)[0])
+    cap = None if pricing.cap is None else float(as_array(pricing.cap, n)[0])
+    args = (block.volatility, block.rate, block.expiry_years)
+    floor_value = (
+        0.0
+        if floor is None
+        else float(valuation.black76_put(block.forward, floor, *args))
+    )
+    cap_value = (
+        0.0 if cap is None else float(valuation.black76_call(block.forward, cap, *args))
+    )
+    return {
+        "floor_value": floor_value,
+        "cap_value": cap_value,
+        "collar_value": floor_value - cap_value,
+        "zero_cost_cap": (
+            math.nan
+            if floor is None
+            else valuation.zero_cost_cap(block.forward, floor, *args)
+        ),
+    }
+
+
+EXAMPLE: dict[str, Any] = {
+    "periods": ["2026", "2027", "2028", "2029"],
+    "market_price": [1500, 900, 2600, 1800],
+    "price_unit": "USD/t",
+    "quantity_unit": "t",
+    "pricing": {"method": "collar", "floor": 1000, "cap": 2200, "discount": 0.0},
+    "contracted_quantity": 150000,
+    "taken_quantity": [150000, 120000, 150000, 150000],
+    "min_take_share": 0.9,
+    "shortfall_price": 1500,
+    "shortfall_share": 0.5,
+    "discount_rate": 0.08,
+    "valuation": {
+        "forward": 1500,
+        "volatility": 0.45,
+        "rate": 0.04,
+        "expiry_years": 1.0,
+    },
+}
+
+CALCULATOR = Calculator(
+    slug="offtake",
+    title="Offtake agreement",
+    summary=(
+        "A buyer commits to take a producer's output for years at a fixed, indexed or "
+        "collared price. See payments, the saving or premium against spot, take-or-pay "
+        "charges and how much steadier the producer's revenue becomes."
+    ),
+    precedent=(
+        "DoD–MP Materials (July 2025): 100 % offtake of a 10,000 t/yr magnet plant for "
+        "10 years; prepayment and streaming deals that finance new mines."
+    ),
+    inputs=OfftakeInputs,
+    compute=compute,
+    columns=COLUMNS,
+    example=EXAMPLE,
+    price_field="market_price",
+    summary_labels={
+        "payment_total": "Payments to the producer (money)",
+        "spot_cost_total": "Cost of the same at spot (money)",
+        "buyer_saving_total": "Buyer's saving against spot (money)",
+        "take_or_pay_total": "Take-or-pay payments (money)",
+        "shortfall_total": "Shortfall below minimum take (quantity unit)",
+        "npv_payment": "Present value of payments (money)",
+        "npv_spot_cost": "Present value of spot cost (money)",
+        "npv_buyer_saving": "Present value of the saving (money)",
+        "producer_revenue_total": "Producer revenue under the contract (money)",
+        "producer_revenue_spot_total": "Producer revenue at spot (money)",
+        "npv_producer_revenue": "Present value of producer revenue (money)",
+        "producer_revenue_cv": "Producer revenue variability, contract (fraction)",
+        "producer_revenue_cv_spot": "Producer revenue variability, spot (fraction)",
+        "contract_price_mean": "Average contract price (price unit)",
+        "market_price_mean": "Average market price (price unit)",
+        "currency": "Currency",
+        "prepayment": "Prepayment (money)",
+        "prepayment_recouped_total": "Prepayment recouped (money)",
+        "prepayment_outstanding": "Prepayment not yet recouped (money)",
+        "prepayment_npv_to_buyer": "Present value of the prepayment to the buyer (money)",
+        "streaming_producer_npv": "Present value of the stream to the producer (money)",
+        "streaming_holder_npv": "Present value of the stream to its holder (money)",
+        "streaming_quantity_total": "Quantity delivered to the stream (quantity unit)",
+        "floor_value": "Floor value per unit (price unit)",
+        "cap_value": "Cap value per unit (price unit)",
+        "collar_value": "Collar value to the producer per unit (price unit)",
+        "zero_cost_cap": "Cap that makes the collar free (price unit)",
+    },
+)

@@ -1,0 +1,1028 @@
+"""Price-gap subsidy: a guaranteed price paid as a top-up, a contract for difference, or a
+double auction, with upside sharing, indexation, caps, settlement groups and fiscal risk.
+
+Formulas (INSTRUMENTS.md §5), per period ``t`` with strike ``K_t``, market reference
+price ``P_t`` and eligible quantity ``Q_t = min(quantity_t, volume_cap_t)``:
+
+- one-sided (top-up, the DoD–MP Materials shape): ``payment_t = max(0, K_t − P_t)·Q_t``;
+- two-sided (contract for difference): ``payment_t = (K_t − P_t)·Q_t``, negative when
+  the producer pays back; a double auction is two-sided with ``K`` the purchase price
+  and ``P`` the resale price;
+- upside sharing from period ``upside_from`` on: ``upside_t = φ·max(0, P_t − U_t)·Q_t``
+  (``U`` defaults to the strike);
+- indexation: ``K_t = K_base·I_t/I_base`` or ``K_base·(1 + g)^{s_t}`` with ``s_t`` the
+  years from the start of the first period to the start of period ``t``;
+- settlement on groups of periods (quarters, years): ``average_price`` pays
+  ``f(mean K − mean P)·ΣQ`` (the gap on the group's average price), ``average_gap``
+  pays ``Σ f(K_t − P_t)·Q_t`` (the average of the periods' gaps); with monthly prices
+  100, 90, 130 and a floor of 110 they give 3.33 and 10.00 per unit; rows are then
+  one per group;
+- budget cap ``B`` per year or in total, on the government's outlays (positive
+  payments; paybacks are never capped): ``pro_rata`` scales each budget period's
+  outlays by ``min(1, B/outlays)`` and forgoes the rest; ``carry_forward`` pays in
+  order until the budget runs out and carries the unpaid amount into the next budget
+  period, paid first (backlog ``b_y = max(0, b_{y−1} + o_y − B)``, evaluated in closed
+  form ``b_y = S_y − min(0, min_{j≤y} S_j)``, ``S_y = Σ_{i≤y}(o_i − B)``);
+- ``net_cost_t = paid_t − upside_t``; ``npv = Σ net_cost_t·(1 + r)^(−t_end)``.
+
+Units and signs: prices in ``price_unit``, quantities in ``quantity_unit``; money is in
+the currency of ``price_unit`` (whole units, e.g. USD even for US cents/lb) =
+price × quantity × the unit factor. Money the government pays is positive; money it
+receives (paybacks, upside) reduces net cost. Undefined figures are NaN.
+
+Fiscal risk: with a ``simulation`` block, prices are simulated (``simulation.py``: GBM
+or Schwartz, parameters given or estimated from ``price_history``), each step one
+period (or ``steps`` of ``step_years`` when no periods are given), and every path goes
+through the same formulas, caps and settlement as the rows. The summary gives the mean
+(``expected_cost``), ``p50``, ``p95``, ``p99`` of the total net cost, the probability of
+any payment and of the budget being exhausted in some budget period; ``extras["fan"]``
+gives per row P5/P50/P95 of price, net cost and cumulative net cost, computed on all
+paths when paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first
+``FAN_SAMPLE // rows`` paths. Without ``market_price`` the rows' money columns are the
+means over paths and ``market_price`` the mean simulated price.
+
+Valuation: ``guarantee_value = Σ_t put76(F_t, K_t, σ, r, T_t)·Q_t`` (Black-76 puts on
+the forward, settlement times ``T_t`` default to the periods' ends); for two-sided
+designs ``payback_value`` is the call strip; ``upside_value`` is φ times the call strip
+struck at ``U`` from ``upside_from``; ``net_guarantee_value`` = guarantee − payback −
+upside.
+
+Source: DoD–MP Materials price floor (July 2025); UK CfD Allocation Round 6 (strikes in
+2012 prices, CPI-indexed); German Klimaschutzverträge (2024); H2Global.
+"""
+
+# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from instruments.calculators import simulation as sim
+from instruments.calculators import units, valuation
+from instruments.calculators.base import (
+    Calculator,
+    ErrorCollector,
+    Result,
+    Series,
+    check_declared,
+    spec,
+)
+from instruments.calculators.limits import (
+    FAN_SAMPLE,
+    MAX_HISTORY,
+    MAX_PATH_STEPS,
+    MAX_PATHS,
+    MAX_PERIODS,
+    MAX_STEPS,
+)
+from instruments.calculators.series import SeriesCheck, as_array, attempt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+DESIGN_LABELS = {
+    "one_sided": "One-sided top-up (government pays when the price is below the strike)",
+    "two_sided": "Two-sided contract for difference (producer pays back above the strike)",
+    "double_auction": "Double auction (buy at the purchase price, resell at the market)",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settlement:
+    """How often payments settle and on which average."""
+
+    every: Literal["quarter", "year"] = spec(
+        "Settle every",
+        default="quarter",
+        help="Payments are worked out for each quarter or year instead of each period.",
+    )
+    basis: Literal["average_price", "average_gap"] = spec(
+        "Settlement basis",
+        default="average_price",
+        help="Pay the gap between the strike and the average price of the group, or "
+        "the average of each period's gap. They differ: a floor of 110 on prices 100, "
+        "90 and 130 pays 3.33 or 10.00 per unit.",
+        choice_labels={
+            "average_price": "Gap on the average price",
+            "average_gap": "Average of the periods' gaps",
+        },
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Indexation:
+    """Indexation of the strike to an index (CPI) or a yearly escalation rate."""
+
+    index: Series | None = spec(
+        "Index values",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help="An index such as CPI, one value per period (or one for all). The strike "
+        "is multiplied by index ÷ base.",
+    )
+    base: float = spec(
+        "Index base",
+        default=100.0,
+        min_value=0.0,
+        exclusive_min=True,
+        help="The index value in the year the strike is quoted in (e.g. 2012 = 100).",
+    )
+    escalation: float | None = spec(
+        "Yearly escalation",
+        unit="fraction a year",
+        default=None,
+        min_value=-0.5,
+        max_value=1.0,
+        help="Instead of an index: the strike grows by this rate each year (0.02 = 2 %).",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubsidySimulation:
+    """Simulated market prices for the fiscal risk of the subsidy."""
+
+    model: Literal["gbm", "schwartz"] = spec(
+        "Price model",
+        default="gbm",
+        help="GBM: prices drift and wander without pull. Schwartz: prices are pulled "
+        "back toward a long-run level.",
+        choice_labels={
+            "gbm": "Geometric Brownian motion",
+            "schwartz": "Mean-reverting (Schwartz one-factor)",
+        },
+    )
+    start_price: float | None = spec(
+        "Start price",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help="The price today, from which paths start. Defaults to the last price of "
+        "the history.",
+    )
+    drift: float | None = spec(
+        "Drift",
+        unit="fraction a year",
+        default=None,
+        min_value=-2.0,
+        max_value=2.0,
+        help="GBM: expected yearly growth of the price (0.02 = 2 %). Estimated from "
+        "the history when left out.",
+    )
+    volatility: float | None = spec(
+        "Volatility",
+        unit="fraction a year",
+        default=None,
+        min_value=0.0,
+        max_value=3.0,
+        help="Yearly standard deviation of log price changes (0.35 = 35 %). Estimated "
+        "from the history when left out.",
+    )
+    mean_reversion: float | None = spec(
+        "Mean reversion speed",
+        unit="per year",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        max_value=50.0,
+        help="Schwartz: how fast prices return toward the long-run level (1.0 closes "
+        "about 63 % of the gap in a year).",
+    )
+    long_run_price: float | None = spec(
+        "Long-run price",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help="Schwartz: the level prices are pulled toward (e^μ).",
+    )
+    paths: int = spec(
+        "Number of paths",
+        default=10_000,
+        min_value=1,
+        max_value=MAX_PATHS,
+        help=f"How many price paths to simulate (at most {MAX_PATHS:,}).",
+    )
+    seed: int = spec(
+        "Random seed",
+        default=1,
+        min_value=0,
+        help="The same seed gives the same paths, so results can be reproduced.",
+    )
+    steps: int | None = spec(
+        "Steps",
+        default=None,
+        min_value=1,
+        max_value=MAX_STEPS,
+        help="When no periods are given: how many steps to simulate.",
+    )
+    step_years: float | None = spec(
+        "Step length",
+        unit="years",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        max_value=10.0,
+        help="When no periods are given: the length of one step (a month is 1/12).",
+    )
+    price_history: Series | None = spec(
+        "Price history",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        max_items=MAX_HISTORY,
+        help="Past prices, oldest first, used to estimate the parameters left out.",
+    )
+    history_step_years: float | None = spec(
+        "History interval",
+        unit="years",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        max_value=10.0,
+        help="Time between two prices of the history (a month is 1/12). Defaults to "
+        "the length of one period.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuaranteeValuation:
+    """Market value of the guarantee with Black-76 on a forward curve."""
+
+    forward: Series = spec(
+        "Forward price",
+        unit="price unit",
+        min_value=0.0,
+        help="The forward (futures) price for each period, or one for all.",
+    )
+    volatility: float = spec(
+        "Volatility",
+        unit="fraction a year",
+        min_value=0.0,
+        max_value=3.0,
+        help="Implied volatility of the price (0.35 = 35 %).",
+    )
+    rate: float = spec(
+        "Interest rate",
+        unit="fraction a year",
+        default=0.0,
+        min_value=-0.1,
+        max_value=1.0,
+        help="Risk-free rate, continuously compounded, for discounting.",
+    )
+    settlement_years: tuple[float, ...] | None = spec(
+        "Settlement times",
+        unit="years",
+        default=None,
+        min_value=0.0,
+        max_items=MAX_PERIODS,
+        help="Years from today to each settlement; defaults to the end of each period.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceGapSubsidyInputs:
+    """What a price-gap subsidy needs."""
+
+    periods: tuple[str, ...] | None = spec(
+        "Periods",
+        default=None,
+        max_items=MAX_PERIODS,
+        help="Period labels such as 2026Q1 or 2026-01, in order. May be left out for "
+        "a pure simulation with steps.",
+    )
+    design: Literal["one_sided", "two_sided", "double_auction"] = spec(
+        "Design",
+        default="one_sided",
+        choice_labels=DESIGN_LABELS,
+        help="One-sided pays only when the market is below the strike; two-sided also "
+        "recovers money when the market is above it.",
+    )
+    strike: Series = spec(
+        "Strike (floor) price",
+        unit="price unit",
+        min_value=0.0,
+        help="The guaranteed price (floor, strike or contract price), in base-year "
+        "terms when indexed.",
+    )
+    market_price: Series | None = spec(
+        "Market reference price",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="The market price each period. Leave out to simulate it.",
+    )
+    quantity: Series = spec(
+        "Eligible quantity",
+        unit="quantity unit",
+        min_value=0.0,
+        help="Quantity sold or stockpiled that the guarantee covers, per period.",
+    )
+    volume_cap: Series | None = spec(
+        "Volume cap",
+        unit="quantity unit",
+        default=None,
+        min_value=0.0,
+        help="Most quantity covered in a period; more is not paid for.",
+    )
+    price_unit: str = spec(
+        "Price unit", default="USD/kg", help="Currency per quantity, e.g. USD/kg."
+    )
+    quantity_unit: str = spec(
+        "Quantity unit", default="t", help="Unit of the quantities, e.g. t or kg."
+    )
+    upside_share: float = spec(
+        "Upside share",
+        unit="fraction",
+        default=0.0,
+        min_value=0.0,
+        max_value=1.0,
+        help="Share of the market price above the threshold that the government "
+        "receives (0.3 = 30 %).",
+    )
+    upside_threshold: Series | None = spec(
+        "Upside threshold",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="Price above which upside is shared; defaults to the strike.",
+    )
+    upside_from: str | None = spec(
+        "Upside shared from",
+        default=None,
+        help="First period in which upside is shared; defaults to the first period.",
+    )
+    indexation: Indexation | None = spec(
+        "Indexation", default=None, help="Index the strike to CPI or a yearly rate."
+    )
+    budget_cap: float | None = spec(
+        "Budget cap",
+        unit="money",
+        default=None,
+        min_value=0.0,
+        help="Most the government pays out per year (or in total), in the price's "
+        "currency.",
+    )
+    budget_every: Literal["year", "total"] = spec(
+        "Budget applies",
+        default="year",
+        choice_labels={"year": "Each year", "total": "Over the whole programme"},
+    )
+    budget_rule: Literal["pro_rata", "carry_forward"] = spec(
+        "Over budget",
+        default="pro_rata",
+        choice_labels={
+            "pro_rata": "Scale all payments down (pro rata)",
+            "carry_forward": "Pay in order; carry the rest forward",
+        },
+        help="What happens to claims above the budget.",
+    )
+    settlement: Settlement | None = spec(
+        "Settlement", default=None, help="Settle on quarters or years of periods."
+    )
+    discount_rate: float = spec(
+        "Discount rate",
+        unit="fraction a year",
+        default=0.0,
+        min_value=-0.5,
+        max_value=1.0,
+        help="Rate for the present value (0.03 = 3 % a year).",
+    )
+    simulation: SubsidySimulation | None = spec(
+        "Price simulation", default=None, help="Simulate prices to see the fiscal risk."
+    )
+    valuation: GuaranteeValuation | None = spec(
+        "Market value", default=None, help="Value the guarantee as a strip of options."
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+# --- validation ---------------------------------------------------------------------
+
+
+def validate(inputs: PriceGapSubsidyInputs) -> None:
+    """Every cross-field check, raising one ``InputError`` with all problems."""
+    errors = ErrorCollector()
+    check_declared(inputs, errors)
+    errors.raise_if_any()
+    simulation = inputs.simulation
+    labels: tuple[str, ...] | None = inputs.periods
+    if labels is not None:
+        attempt(errors, lambda: units.parse_periods(labels))
+        n: int | None = len(labels)
+    elif simulation is not None:
+        if simulation.steps is None or simulation.step_years is None:
+            errors.add(
+                ("periods",),
+                "Give the periods, or the simulation's steps and step length.",
+            )
+        n = simulation.steps
+    else:
+        errors.add(("periods",), "This field is required.")
+        n = None
+    check = SeriesCheck(n, errors)
+    check.check(inputs.strike, ("strike",), non_negative=True)
+    check.check(inputs.market_price, ("market_price",), non_negative=True)
+    check.check(inputs.quantity, ("quantity",), non_negative=True)
+    check.check(inputs.volume_cap, ("volume_cap",), non_negative=True)
+    check.check(inputs.upside_threshold, ("upside_threshold",), non_negative=True)
+    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
+    if inputs.market_price is None and simulation is None:
+        errors.add(
+            ("market_price",), "Give the market price, or a simulation to generate it."
+        )
+    if inputs.upside_from is not None:
+        if labels is None:
+            errors.add(("upside_from",), "Needs the periods.")
+        elif inputs.upside_from not in labels:
+            errors.add(
+                ("upside_from",), f"{inputs.upside_from!r} is not one of the periods."
+            )
+    if inputs.indexation is not None:
+        index = inputs.indexation
+        if (index.index is None) == (index.escalation is None):
+            errors.add(
+                ("indexation", "index"), "Give either an index or an escalation rate."
+            )
+        check.check(index.index, ("indexation", "index"), positive=True)
+    if inputs.settlement is not None:
+        if labels is None:
+            errors.add(("settlement", "every"), "Settlement groups need the periods.")
+        else:
+            every = inputs.settlement.every
+            attempt(errors, lambda: units.group_periods(labels, every))
+    if inputs.valuation is not None:
+        check.check(
+            inputs.valuation.forward, ("valuation", "forward"), non_negative=True
+        )
+        years = inputs.valuation.settlement_years
+        if years is not None and n is not None and len(years) not in (1, n):
+            errors.add(
+                ("valuation", "settlement_years"),
+                f"{len(years)} values given, {n} periods.",
+            )
+    if simulation is not None:
+        _validate_simulation(simulation, n, inputs, errors)
+    errors.raise_if_any()
+
+
+def _validate_simulation(
+    simulation: SubsidySimulation,
+    n: int | None,
+    inputs: PriceGapSubsidyInputs,
+    errors: ErrorCollector,
+) -> None:
+    here = ("simulation",)
+    if n is not None and simulation.paths * n > MAX_PATH_STEPS:
+        errors.add(
+            (*here, "paths"),
+            f"{simulation.paths:,} paths × {n:,} steps = {simulation.paths * n:,} "
+            f"exceeds the limit of {MAX_PATH_STEPS:,} per request; use fewer paths.",
+        )
+    history = simulation.price_history
+    if simulation.start_price is None and history is None:
+        errors.add(
+            (*here, "start_price"),
+            "Give a start price, or a price history to start from.",
+        )
+    needed = (
+        ("drift", "volatility")
+        if simulation.model == "gbm"
+        else ("mean_reversion", "long_run_price", "volatility")
+    )
+    missing = [name for name in needed if getattr(simulation, name) is None]
+    if missing and history is None:
+        errors.add(
+            (*here, missing[0]),
+            f"Give {' and '.join(missing)}, or a price history to estimate "
+            f"{'it' if len(missing) == 1 else 'them'} from.",
+        )
+
+
+# --- the computation ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything that is the same on every price path."""
+
+    labels: tuple[str, ...]
+    step_years: FloatArray
+    strike: FloatArray
+    quantity: FloatArray
+    threshold: FloatArray
+    upside_weight: FloatArray
+    money: float
+    two_sided: bool
+    share: float
+    row_starts: IntArray | None
+    row_counts: FloatArray
+    average_price: bool
+    row_labels: tuple[str, ...]
+    row_end_years: FloatArray
+    discount: FloatArray
+    budget: float | None
+    budget_starts: IntArray
+    budget_codes: IntArray
+    carry_forward: bool
+
+
+def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
+    if inputs.periods is not None:
+        periods = units.parse_periods(inputs.periods)
+        labels = periods.labels
+        step_years = periods.length
+        start, end = periods.start, periods.end
+        year_codes = units.group_periods(labels, "year")[1]
+    else:
+        simulation = inputs.simulation
+        assert simulation is not None and simulation.steps and simulation.step_years
+        n = simulation.steps
+        labels = tuple(f"step {i + 1}" for i in range(n))
+        step_years = np.full(n, simulation.step_years)
+        end = np.cumsum(step_years)
+        start = end - step_years
+        year_codes = np.floor(start + 1e-9).astype(np.int64)
+    n = len(labels)
+    strike = as_array(inputs.strike, n)
+    if inputs.indexation is not None:
+        index = inputs.indexation
+        if index.index is not None:
+            strike = strike * as_array(index.index, n) / index.base
+        elif index.escalation is not None:
+            strike = strike * (1.0 + index.escalation) ** start
+    quantity = as_array(inputs.quantity, n)
+    if inputs.volume_cap is not None:
+        quantity = np.minimum(quantity, as_array(inputs.volume_cap, n))
+    threshold = (
+        strike
+        if inputs.upside_threshold is None
+        else as_array(inputs.upside_threshold, n)
+    )
+    eligible = np.ones(n)
+    if inputs.upside_from is not None:
+        eligible[: labels.index(inputs.upside_from)] = 0.0
+    money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
+
+    row_starts: IntArray | None = None
+    row_labels, row_end, row_years = labels, end, year_codes
+    average_price = False
+    if inputs.settlement is not None:
+        group_labels, codes = units.group_periods(labels, inputs.settlement.every)
+        row_starts = np.flatnonzero(np.diff(codes, prepend=-1)).astype(np.int64)
+        row_labels = group_labels
+        row_end = end[np.append(row_starts[1:], n) - 1]
+        row_years = year_codes[row_starts]
+        average_price = inputs.settlement.basis == "average_price"
+    row_counts = (
+        np.ones(n)
+        if row_starts is None
+        else np.diff(np.append(row_starts, n)).astype(np.float64)
+    )
+    if inputs.budget_every == "total":
+        row_years = np.zeros(len(row_labels), dtype=np.int64)
+    budget_starts = np.flatnonzero(np.diff(row_years, prepend=-1)).astype(np.int64)
+    budget_codes = np.cumsum(np.diff(row_years, prepend=row_years[0]) != 0).astype(
+        np.int64
+    )
+    return _Plan(
+        labels=labels,
+        step_years=step_years,
+        strike=strike,
+        quantity=quantity,
+        threshold=threshold,
+        upside_weight=inputs.upside_share * quantity * eligible,
+        money=money,
+        two_sided=inputs.design != "one_sided",
+        share=inputs.upside_share,
+        row_starts=row_starts,
+        row_counts=row_counts,
+        average_price=average_price,
+        row_labels=row_labels,
+        row_end_years=row_end,
+        discount=np.power(1.0 + inputs.discount_rate, -row_end),
+        budget=inputs.budget_cap,
+        budget_starts=budget_starts,
+        budget_codes=budget_codes,
+        carry_forward=inputs.budget_rule == "carry_forward",
+    )
+
+
+def _reduce(plan: _Plan, values: FloatArray) -> FloatArray:
+    if plan.row_starts is None:
+        return values
+    return np.add.reduceat(values, plan.row_starts, axis=-1)
+
+
+def settle(plan: _Plan, price: FloatArray) -> dict[str, Any]:
+    """Money per row for prices of shape (..., periods); rows on the last axis."""
+    if plan.average_price:
+        mean_price = _reduce(plan, price) / plan.row_counts
+        gap = _reduce(plan, plan.strike) / plan.row_counts - mean_price
+        if not plan.two_sided:
+            gap = np.maximum(gap, 0.0)
+        due = gap * (_reduce(plan, plan.quantity) * plan.money)
+        above = np.maximum(
+            mean_price - _reduce(plan, plan.threshold) / plan.row_counts, 0.0
+        )
+        upside = above * (_reduce(plan, plan.upside_weight) * plan.money)
+    else:
+        gap = plan.strike - price
+        if not plan.two_sided:
+            np.maximum(gap, 0.0, out=gap)
+        gap *= plan.quantity * plan.money
+        due = _reduce(plan, gap)
+        above = price - plan.threshold
+        np.maximum(above, 0.0, out=above)
+        above *= plan.upside_weight * plan.money
+        upside = _reduce(plan, above)
+        mean_price = (
+            price if plan.row_starts is None else _reduce(plan, price) / plan.row_counts
+        )
+    paid, unpaid, exhausted = apply_budget(plan, due)
+    return {
+        "market_price": mean_price,
+        "payment_due": due,
+        "payment": paid,
+        "upside": upside,
+        "net_cost": paid - upside,
+        "unpaid": unpaid,
+        "exhausted": exhausted,
+    }
+
+
+def apply_budget(
+    plan: _Plan, due: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """(paid, unpaid, budget exhausted) for dues of shape (..., rows).
+
+    Only outlays (positive dues) are capped. ``unpaid`` is what a row forgoes
+    (pro rata) or the backlog still owed after the row (carry forward).
+    """
+    if plan.budget is None:
+        return due, np.zeros_like(due), np.zeros(due.shape[:-1], dtype=bool)
+    cap = plan.budget
+    outlay = np.maximum(due, 0.0)
+    refunds = due - outlay
+    starts, codes = plan.budget_starts, plan.budget_codes
+    by_budget = np.add.reduceat(outlay, starts, axis=-1)
+    if not plan.carry_forward:
+        with np.errstate(all="ignore"):
+            scale = np.where(by_budget > cap, cap / by_budget, 1.0)
+        paid_outlay = outlay * scale[..., codes]
+        exhausted = ((by_budget >= cap) & (by_budget > 0)).any(axis=-1)
+        return paid_outlay + refunds, outlay - paid_outlay, np.asarray(exhausted)
+    running = np.cumsum(by_budget - cap, axis=-1)
+    backlog = running - np.minimum(np.minimum.accumulate(running, axis=-1), 0.0)
+    before = np.concatenate(
+        [np.zeros((*backlog.shape[:-1], 1)), backlog[..., :-1]], axis=-1
+    )
+    cumulative = np.cumsum(outlay, axis=-1)
+    opening = (cumulative - outlay)[..., starts]
+    claims = before[..., codes] + cumulative - opening[..., codes]
+    paid_cumulative = np.minimum(claims, cap)
+    paid_before = np.concatenate(
+        [np.zeros((*claims.shape[:-1], 1)), paid_cumulative[..., :-1]], axis=-1
+    )
+    paid_before[..., starts] = 0.0
+    exhausted = (((by_budget + before) >= cap) & ((by_budget + before) > 0)).any(
+        axis=-1
+    )
+    return (
+        paid_cumulative - paid_before + refunds,
+        claims - paid_cumulative,
+        np.asarray(exhausted, dtype=bool),
+    )
+
+
+def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float]:
+    simulation = inputs.simulation
+    assert simulation is not None
+    history = (
+        None
+        if simulation.price_history is None
+        else np.asarray(simulation.price_history, dtype=np.float64).reshape(-1)
+    )
+    step = simulation.history_step_years or float(plan.step_years[0])
+    start = simulation.start_price
+    if start is None:
+        assert history is not None
+        start = float(history[-1])
+    if simulation.model == "gbm":
+        drift, volatility = simulation.drift, simulation.volatility
+        if drift is None or volatility is None:
+            assert history is not None
+            estimated = sim.estimate_gbm(history, step)
+            drift = estimated.drift if drift is None else drift
+            volatility = estimated.volatility if volatility is None else volatility
+        return sim.GBM(drift=drift, volatility=volatility), start
+    kappa, level, volatility = (
+        simulation.mean_reversion,
+        simulation.long_run_price,
+        simulation.volatility,
+    )
+    if kappa is None or level is None or volatility is None:
+        assert history is not None
+        fitted = sim.estimate_schwartz(history, step)
+        kappa = fitted.mean_reversion if kappa is None else kappa
+        level = fitted.long_run_price if level is None else level
+        volatility = fitted.volatility if volatility is None else volatility
+    return (
+        sim.Schwartz(mean_reversion=kappa, long_run_price=level, volatility=volatility),
+        start,
+    )
+
+
+_MONEY = ("payment_due", "payment", "upside", "net_cost", "unpaid")
+
+
+def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
+    """Run the paths through ``settle`` chunk by chunk; totals, means and the fan."""
+    simulation = inputs.simulation
+    assert simulation is not None
+    model, start = _model(inputs, plan)
+    rows = len(plan.row_labels)
+    fan_paths = min(simulation.paths, max(1, FAN_SAMPLE // max(rows, 1)))
+    totals = np.empty(simulation.paths)
+    npvs = np.empty(simulation.paths)
+    any_payment = np.empty(simulation.paths, dtype=bool)
+    exhausted = np.empty(simulation.paths, dtype=bool)
+    sums = {name: np.zeros(rows) for name in (*_MONEY, "market_price")}
+    fan_price: list[FloatArray] = []
+    fan_cost: list[FloatArray] = []
+    kept = done = 0
+    for prices in sim.iter_price_paths(
+        model, start, plan.step_years, simulation.paths, simulation.seed
+    ):
+        flows = settle(plan, prices)
+        n = prices.shape[0]
+        net = flows["net_cost"]
+        totals[done : done + n] = net.sum(axis=-1)
+        npvs[done : done + n] = net @ plan.discount
+        any_payment[done : done + n] = (flows["payment"] > 0).any(axis=-1)
+        exhausted[done : done + n] = flows["exhausted"]
+        for name in sums:
+            sums[name] += flows[name].sum(axis=0)
+        if kept < fan_paths:
+            take = min(n, fan_paths - kept)
+            fan_price.append(flows["market_price"][:take])
+            fan_cost.append(net[:take])
+            kept += take
+        done += n
+    quantiles = np.array([0.05, 0.5, 0.95])
+    price_fan = np.quantile(np.concatenate(fan_price), quantiles, axis=0)
+    cost_sample = np.concatenate(fan_cost)
+    cost_fan = np.quantile(cost_sample, quantiles, axis=0)
+    cumulative_fan = np.quantile(np.cumsum(cost_sample, axis=-1), quantiles, axis=0)
+    p50, p95, p99 = np.quantile(totals, [0.5, 0.95, 0.99])
+    fan = pd.DataFrame(
+        {
+            "period": list(plan.row_labels),
+            "price_p5": price_fan[0],
+            "price_p50": price_fan[1],
+            "price_p95": price_fan[2],
+            "net_cost_p5": cost_fan[0],
+            "net_cost_p50": cost_fan[1],
+            "net_cost_p95": cost_fan[2],
+            "cumulative_net_cost_p5": cumulative_fan[0],
+            "cumulative_net_cost_p50": cumulative_fan[1],
+            "cumulative_net_cost_p95": cumulative_fan[2],
+        }
+    )
+    counts, edges = np.histogram(totals, bins=50)
+    summary = {
+        "expected_cost": float(totals.mean()),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "probability_of_payment": float(any_payment.mean()),
+        "probability_budget_exhausted": (
+            float(exhausted.mean()) if plan.budget is not None else math.nan
+        ),
+        "expected_npv": float(npvs.mean()),
+        "simulated_paths": simulation.paths,
+        "simulation_model": simulation.model,
+        "simulation_start_price": start,
+        "simulation_volatility": model.volatility,
+        "simulation_drift": model.drift if isinstance(model, sim.GBM) else math.nan,
+        "simulation_mean_reversion": (
+            model.mean_reversion if isinstance(model, sim.Schwartz) else math.nan
+        ),
+        "simulation_long_run_price": (
+            model.long_run_price if isinstance(model, sim.Schwartz) else math.nan
+        ),
+    }
+    return {
+        "summary": summary,
+        "means": {name: total / simulation.paths for name, total in sums.items()},
+        "fan": fan,
+        "totals": totals,
+        "histogram": pd.DataFrame(
+            {"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts}
+        ),
+    }
+
+
+COLUMNS = (
+    "period",
+    "strike",
+    "market_price",
+    "quantity",
+    "payment_due",
+    "payment",
+    "upside",
+    "net_cost",
+    "cumulative_net_cost",
+    "unpaid",
+    "discount_factor",
+    "price_p5",
+    "price_p50",
+    "price_p95",
+    "net_cost_p5",
+    "net_cost_p50",
+    "net_cost_p95",
+)
+
+TOTALS_SAMPLE = 10_000
+"""Simulated totals returned in ``extras["net_cost_totals"]`` (the first paths)."""
+
+
+def compute(inputs: PriceGapSubsidyInputs) -> Result:
+    """Payments, upside and net cost per period (or settlement group), and their risk."""
+    plan = _plan(inputs)
+    rows_n = len(plan.row_labels)
+    simulated = simulate(inputs, plan) if inputs.simulation is not None else None
+    if inputs.market_price is not None:
+        flows = settle(plan, as_array(inputs.market_price, len(plan.labels)))
+        values = {name: flows[name] for name in (*_MONEY, "market_price")}
+    else:
+        assert simulated is not None
+        values = simulated["means"]
+    nan = np.full(rows_n, math.nan)
+    fan = simulated["fan"] if simulated is not None else None
+    rows = pd.DataFrame(
+        {
+            "period": list(plan.row_labels),
+            "strike": _reduce(plan, plan.strike) / plan.row_counts,
+            "market_price": values["market_price"],
+            "quantity": _reduce(plan, plan.quantity),
+            "payment_due": values["payment_due"],
+            "payment": values["payment"],
+            "upside": values["upside"],
+            "net_cost": values["net_cost"],
+            "cumulative_net_cost": np.cumsum(values["net_cost"]),
+            "unpaid": values["unpaid"],
+            "discount_factor": plan.discount,
+            **{
+                name: (fan[name].to_numpy() if fan is not None else nan)
+                for name in COLUMNS[11:]
+            },
+        },
+        columns=list(COLUMNS),
+    )
+    due_outlay = float(np.maximum(values["payment_due"], 0.0).sum())
+    paid_outlay = float(np.maximum(values["payment"], 0.0).sum())
+    # carry forward: what is still owed after the last row; pro rata: all forgone
+    unpaid = values["unpaid"]
+    unpaid_total = float(unpaid[-1] if plan.carry_forward else unpaid.sum())
+    summary: dict[str, Any] = {
+        "net_cost_total": float(values["net_cost"].sum()),
+        "payments_total": float(values["payment"].sum()),
+        "upside_total": float(values["upside"].sum()),
+        "npv": float(values["net_cost"] @ plan.discount),
+        "payment_due_total": float(values["payment_due"].sum()),
+        "budget_scale_factor": paid_outlay / due_outlay if due_outlay > 0 else 1.0,
+        "unpaid_total": unpaid_total,
+        "quantity_total": float(plan.quantity.sum()),
+        "strike_mean": float(plan.strike.mean()),
+        "currency": units.parse_price_unit(inputs.price_unit).currency,
+        "design": inputs.design,
+        "market_price_source": "given"
+        if inputs.market_price is not None
+        else "simulated mean",
+    }
+    extras: dict[str, Any] = {}
+    if simulated is not None:
+        summary.update(simulated["summary"])
+        extras["fan"] = simulated["fan"]
+        extras["net_cost_histogram"] = simulated["histogram"]
+        extras["net_cost_totals"] = simulated["totals"][:TOTALS_SAMPLE].tolist()
+    if inputs.valuation is not None:
+        summary.update(_value_guarantee(inputs, plan))
+    return Result(summary=summary, rows=rows, extras=extras)
+
+
+def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, float]:
+    block = inputs.valuation
+    assert block is not None
+    n = len(plan.labels)
+    forward = as_array(block.forward, n)
+    if block.settlement_years is not None:
+        years = as_array(block.settlement_years, n)
+    elif inputs.periods is not None:
+        years = units.parse_periods(inputs.periods).end
+    else:
+        years = np.cumsum(plan.step_years)
+    call_k, put_k = valuation.black76(
+        forward, plan.strike, block.volatility, block.rate, years
+    )
+    call_u = valuation.black76_call(
+        forward, plan.threshold, block.volatility, block.rate, years
+    )
+    weight = plan.quantity * plan.money
+    guarantee = float(put_k @ weight)
+    payback = float(call_k @ weight) if plan.two_sided else 0.0
+    upside = float(call_u @ (plan.upside_weight * plan.money))
+    return {
+        "guarantee_value": guarantee,
+        "payback_value": payback,
+        "upside_value": upside,
+        "net_guarantee_value": guarantee - payback - upside,
+    }
+
+
+EXAMPLE: dict[str, Any] = {
+    "periods": [f"{2025 + (q + 3) // 4}Q{(q + 3) % 4 + 1}" for q in range(40)],
+    "design": "one_sided",
+    "strike": 110.0,
+    "market_price": 60.0,
+    "quantity": 250.0,
+    "price_unit": "USD/kg",
+    "quantity_unit": "t",
+    "upside_share": 0.3,
+    "discount_rate": 0.04,
+    "simulation": {
+        "model": "gbm",
+        "start_price": 60.0,
+        "drift": 0.0,
+        "volatility": 0.35,
+        "paths": 5000,
+        "seed": 7,
+    },
+    "valuation": {"forward": 62.0, "volatility": 0.35, "rate": 0.04},
+}
+"""DoD–MP Materials: $110/kg NdPr oxide floor for 10 years from Q4 2025, 30 % upside
+to the government; NdPr oxide near $60/kg in mid-2025; 1,000 t a year sold."""
+
+CALCULATOR = Calculator(
+    slug="price-gap-subsidy",
+    title="Price-gap subsidy",
+    summary=(
+        "The government guarantees a price: it pays producers the gap when the market "
+        "is below the strike and may take a share of the upside above it. See what "
+        "that costs by period, in present value and, with simulated prices, how much "
+        "it could cost in a bad year."
+    ),
+    precedent=(
+        "DoD–MP Materials (July 2025): $110/kg NdPr oxide floor for 10 years with 30 % "
+        "of the upside to the government; UK Contracts for Difference; German carbon "
+        "contracts for difference; H2Global."
+    ),
+    inputs=PriceGapSubsidyInputs,
+    compute=compute,
+    columns=COLUMNS,
+    example=EXAMPLE,
+    price_field="market_price",
+    summary_labels={
+        "net_cost_total": "Net cost to government (money)",
+        "payments_total": "Payments to producers (money)",
+        "upside_total": "Upside received (money)",
+        "npv": "Present value of net cost (money)",
+        "payment_due_total": "Payments due before budget cap (money)",
+        "budget_scale_factor": "Share of claims paid within budget (fraction)",
+        "unpaid_total": "Claims left unpaid (money)",
+        "quantity_total": "Quantity covered (quantity unit)",
+        "strike_mean": "Average strike (price unit)",
+        "currency": "Currency",
+        "design": "Design",
+        "market_price_source": "Market price",
+        "expected_cost": "Expected net cost, simulated (money)",
+        "p50": "Median net cost, simulated (money)",
+        "p95": "Net cost in a 1-in-20 bad case (money)",
+        "p99": "Net cost in a 1-in-100 bad case (money)",
+        "probability_of_payment": "Probability of any payment (fraction)",
+        "probability_budget_exhausted": "Probability the budget runs out (fraction)",
+        "expected_npv": "Expected present value of net cost, simulated (money)",
+        "simulated_paths": "Simulated price paths",
+        "simulation_model": "Price model",
+        "simulation_start_price": "Start price (price unit)",
+        "simulation_volatility": "Volatility used (fraction a year)",
+        "simulation_drift": "Drift used (fraction a year)",
+        "simulation_mean_reversion": "Mean reversion used (per year)",
+        "simulation_long_run_price": "Long-run price used (price unit)",
+        "guarantee_value": "Market value of the guarantee (money)",
+        "payback_value": "Market value of paybacks (money)",
+        "upside_value": "Market value of the upside share (money)",
+        "net_guarantee_value": "Net market value to producers (money)",
+    },
+)

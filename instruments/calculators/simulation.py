@@ -1,0 +1,232 @@
+"""Simulated price paths (GBM and Schwartz one-factor) and their estimation from history.
+
+Models, with ``S`` the price (any unit), ``x = ln S``, ``Δ`` a step in years, ``Z`` a
+standard normal draw, rates and volatilities per year:
+
+- **GBM** ``dS = μ S dt + σ S dW``, exact step
+  ``x' = x + (μ − σ²/2)Δ + σ√Δ·Z``;
+- **Schwartz (1997) one-factor** ``dS = κ(μ − ln S) S dt + σ S dW`` (``long_run_price``
+  = e^μ), exact log-Ornstein–Uhlenbeck step
+  ``x' = x·e^{−κΔ} + α(1 − e^{−κΔ}) + σ·sqrt((1 − e^{−2κΔ})/(2κ))·Z``, ``α = μ − σ²/(2κ)``.
+
+Steps may differ in length (one step per period: a month is 1/12, a quarter 0.25). The
+recursions are evaluated without a loop over steps: GBM by a cumulative sum; Schwartz
+as ``y_t = A_t (y_0 + Σ_{j≤t} s_j Z_j / A_j)`` with ``y = x − α`` and ``A_t = e^{−κ t}``,
+in blocks of at most 30/κ years so that ``1/A`` stays far from overflow (the only loop
+is over those blocks: one block unless κ × horizon exceeds 30).
+
+Closed form for one settlement date (the tests' yardstick): ``ln S_T ~ N(m, s²)`` with
+GBM ``m = x0 + (μ − σ²/2)T``, ``s² = σ²T``; Schwartz ``m = x0·e^{−κT} + α(1 − e^{−κT})``,
+``s² = σ²(1 − e^{−2κT})/(2κ)``; then
+``E[(K − S_T)+] = K·Φ((ln K − m)/s) − e^{m + s²/2}·Φ((ln K − m − s²)/s)``.
+
+Estimation from a price history observed every ``Δ`` years (all prices > 0):
+
+- GBM from log returns ``r``: ``σ̂ = sd(r)/√Δ``, ``μ̂ = mean(r)/Δ + σ̂²/2``;
+- Schwartz by OLS of the AR(1) ``x_{t+1} = c + b·x_t + e``: ``κ̂ = −ln b / Δ`` (needs
+  0 < b < 1), ``α̂ = c/(1 − b)``, ``σ̂ = sd(e)·sqrt(2κ̂/(1 − b²))``, ``μ̂ = α̂ + σ̂²/(2κ̂)``.
+
+Randomness comes only from ``numpy.random.default_rng(seed)``. Paths are generated in
+chunks of ``limits.SIMULATION_CHUNK`` normal draws (paths per chunk = chunk // steps):
+memory is about 8 bytes × chunk × the few arrays alive at once (≈ 40 MB), whatever the
+number of paths. The same seed and chunk size give the same paths.
+
+Source: Schwartz, E. S. (1997), "The Stochastic Behavior of Commodity Prices",
+*Journal of Finance* 52(3), model 1; Glasserman (2003), *Monte Carlo Methods in
+Financial Engineering*, §3.3.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import ndtr, ndtri
+
+from instruments.calculators.base import InputError
+from instruments.calculators.limits import SIMULATION_CHUNK
+
+FloatArray = npt.NDArray[np.float64]
+
+_BLOCK_DECAY = 30.0
+
+
+@dataclass(frozen=True)
+class GBM:
+    """Geometric Brownian motion: drift μ and volatility σ per year."""
+
+    drift: float
+    volatility: float
+
+
+@dataclass(frozen=True)
+class Schwartz:
+    """Schwartz one-factor: mean reversion κ, long-run price e^μ, volatility σ."""
+
+    mean_reversion: float
+    long_run_price: float
+    volatility: float
+
+    @property
+    def alpha(self) -> float:
+        """α = μ − σ²/(2κ), the long-run mean of ln S."""
+        return math.log(self.long_run_price) - self.volatility**2 / (
+            2.0 * self.mean_reversion
+        )
+
+
+Model = GBM | Schwartz
+
+
+def lognormal_terminal(
+    model: Model, start_price: float, years: float
+) -> tuple[float, float]:
+    """(m, s): ``ln S_T ~ N(m, s²)`` after ``years`` from ``start_price``."""
+    x0 = math.log(start_price)
+    if isinstance(model, GBM):
+        m = x0 + (model.drift - 0.5 * model.volatility**2) * years
+        return m, model.volatility * math.sqrt(years)
+    kappa = model.mean_reversion
+    decay = math.exp(-kappa * years)
+    m = x0 * decay + model.alpha * (1.0 - decay)
+    variance = model.volatility**2 * -math.expm1(-2.0 * kappa * years) / (2.0 * kappa)
+    return m, math.sqrt(variance)
+
+
+def expected_put_payoff(strike: float, m: float, s: float) -> float:
+    """E[(K − S)+] for ``ln S ~ N(m, s²)`` (undiscounted)."""
+    if s <= 0:
+        return max(strike - math.exp(m), 0.0)
+    z = (math.log(strike) - m) / s
+    return float(strike * ndtr(z) - math.exp(m + 0.5 * s * s) * ndtr(z - s))
+
+
+def lognormal_quantile(q: float, m: float, s: float) -> float:
+    """The ``q`` quantile of ``S`` when ``ln S ~ N(m, s²)``."""
+    return float(math.exp(m + s * float(ndtri(q))))
+
+
+def simulate_log_prices(
+    model: Model,
+    start_price: float,
+    step_years: FloatArray,
+    normals: FloatArray,
+) -> FloatArray:
+    """Log prices at the end of each step, shape ``normals.shape`` = (paths, steps).
+
+    ``normals`` (standard normal draws) is overwritten and returned, to save memory.
+    """
+    dt = np.asarray(step_years, dtype=np.float64)
+    x0 = math.log(start_price)
+    z = normals
+    if isinstance(model, GBM):
+        z *= model.volatility * np.sqrt(dt)
+        z += (model.drift - 0.5 * model.volatility**2) * dt
+        np.cumsum(z, axis=1, out=z)
+        z += x0
+        return z
+    kappa, alpha = model.mean_reversion, model.alpha
+    shock = model.volatility * np.sqrt(-np.expm1(-2.0 * kappa * dt) / (2.0 * kappa))
+    elapsed = np.cumsum(dt)
+    block_of = np.floor(kappa * elapsed / _BLOCK_DECAY).astype(np.int64)
+    starts = np.flatnonzero(np.diff(block_of, prepend=-1))
+    ends = np.append(starts[1:], dt.size)
+    y0: FloatArray | float = x0 - alpha
+    for first, last in zip(starts, ends, strict=True):  # blocks, not steps (see above)
+        origin = elapsed[first - 1] if first > 0 else 0.0
+        log_a = -kappa * (elapsed[first:last] - origin)  # ln A_t within the block
+        block = z[:, first:last]
+        block *= shock[first:last] * np.exp(-log_a)
+        np.cumsum(block, axis=1, out=block)
+        block += np.reshape(y0, (-1, 1))
+        block *= np.exp(log_a)
+        y0 = block[:, -1].copy()
+    z += alpha
+    return z
+
+
+def iter_price_paths(
+    model: Model,
+    start_price: float,
+    step_years: FloatArray,
+    paths: int,
+    seed: int | None,
+    chunk: int = SIMULATION_CHUNK,
+) -> Iterator[FloatArray]:
+    """Price paths in chunks of shape (≤ chunk // steps paths, steps)."""
+    rng = np.random.default_rng(seed)
+    steps = len(step_years)
+    per_chunk = max(1, chunk // max(steps, 1))
+    done = 0
+    while done < paths:
+        n = min(per_chunk, paths - done)
+        log_prices = simulate_log_prices(
+            model, start_price, step_years, rng.standard_normal((n, steps))
+        )
+        yield np.exp(log_prices, out=log_prices)
+        done += n
+
+
+def estimate_gbm(
+    history: Sequence[float] | FloatArray,
+    step_years: float,
+    path: Sequence[str | int] = ("simulation", "price_history"),
+) -> GBM:
+    """GBM drift and volatility from the log returns of a history (see module doc)."""
+    x = _log_history(history, 3, path)
+    returns = np.diff(x)
+    volatility = float(np.std(returns, ddof=1)) / math.sqrt(step_years)
+    drift = float(np.mean(returns)) / step_years + 0.5 * volatility**2
+    return GBM(drift=drift, volatility=volatility)
+
+
+def estimate_schwartz(
+    history: Sequence[float] | FloatArray,
+    step_years: float,
+    path: Sequence[str | int] = ("simulation", "price_history"),
+) -> Schwartz:
+    """Schwartz parameters by OLS on the AR(1) of log prices (see module doc)."""
+    x = _log_history(history, 4, path)
+    before, after = x[:-1], x[1:]
+    spread = before - before.mean()
+    variance = float(spread @ spread)
+    if variance <= 0:
+        raise InputError.at(
+            path, "The price history is flat; nothing to estimate from."
+        )
+    b = float(spread @ (after - after.mean())) / variance
+    if not 0.0 < b < 1.0:
+        raise InputError.at(
+            path,
+            f"The history shows no mean reversion (AR(1) coefficient {b:.3f}, it must "
+            "be between 0 and 1); use the GBM model or give the mean reversion.",
+        )
+    c = float(after.mean()) - b * float(before.mean())
+    residuals = after - c - b * before
+    residual_sd = math.sqrt(float(residuals @ residuals) / (len(residuals) - 2))
+    kappa = -math.log(b) / step_years
+    alpha = c / (1.0 - b)
+    volatility = residual_sd * math.sqrt(2.0 * kappa / (1.0 - b * b))
+    mu = alpha + volatility**2 / (2.0 * kappa)
+    return Schwartz(
+        mean_reversion=kappa, long_run_price=math.exp(mu), volatility=volatility
+    )
+
+
+def _log_history(
+    history: Sequence[float] | FloatArray, minimum: int, path: Sequence[str | int]
+) -> FloatArray:
+    prices = np.asarray(history, dtype=np.float64).reshape(-1)
+    if prices.size < minimum:
+        raise InputError.at(
+            path,
+            f"At least {minimum} prices are needed to estimate; {prices.size} given.",
+        )
+    if not np.all(np.isfinite(prices)) or np.any(prices <= 0):
+        raise InputError.at(
+            path, "Every price of the history must be a number above 0."
+        )
+    return np.log(prices)

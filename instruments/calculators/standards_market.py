@@ -1,0 +1,579 @@
+"""Standards-based market: compliant supply earns a premium, the rest pays a carbon charge.
+
+Formulas (INSTRUMENTS.md §4), per supplier with quantity ``Q``, carbon intensity ``I``
+(tCO2e per unit of product, in ``intensity_unit``), audit score, traceability flag and a
+carbon price already paid at origin ``c0`` (per tCO2e):
+
+- effective intensity ``I_eff = I·(1 + default_markup)`` when the intensity is a
+  default value rather than a verified one (CBAM: 10 % in 2026, 20 % in 2027, 30 % from
+  2028, used when ``cbam_year`` is given and no mark-up is);
+- compliance: ``I_eff ≤ max_intensity`` (inclusive) and ``score ≥ min_score`` (a
+  supplier without a score fails a score test) and, if required, traceable; a standard
+  that sets no test certifies nobody, so all supply pays the charge (CBAM). A supplier
+  whose intensity covers another scope than the standard's is an input error, not a
+  silent comparison;
+- free intensity ``F`` = ``free_intensity``, or ``free_allocation_share × benchmark``
+  (CBAM: 97.5 % in 2026 … 0 % from 2034, used when ``cbam_year`` is given);
+- carbon charge per unit on non-compliant supply
+  ``max(0, max(0, I_eff − F)·carbon_price − I_eff·c0)``, never below zero;
+- producer netback ``base_price + compliance_premium`` when compliant, else
+  ``base_price − charge`` (if producers absorb the charge); buyer's landed cost
+  ``base_price + premium`` or ``base_price + charge`` (if buyers pay it): the two
+  bounds of who bears the charge;
+- totals: premium paid, charges collected, emissions, quantity-weighted netbacks.
+- optional re-sourcing: the buyer's mark-up over the base price (premium or charge)
+  as an ad-valorem tariff in ``trade_response.respond``, compliant suppliers as the
+  member block; ``quantity_after`` scales each supplier's quantity.
+
+Units: prices, premium and charges in ``price_unit``; ``carbon_price`` and ``c0`` in
+``carbon_price_unit`` (default the price currency per tCO2e), converted with ``fx_rate``
+(price currency per carbon-price currency); money in the currency of ``price_unit``;
+emissions in tCO2e.
+
+Source: Regulation (EU) 2023/956 (CBAM) Art. 7, 9 and 31 and Implementing Regulation
+(EU) 2025/2621 on default-value mark-ups; IRMA Standard for Responsible Mining;
+Fastmarkets low-carbon aluminium premium; LME sustainability thresholds.
+"""
+
+# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from instruments.calculators import units
+from instruments.calculators.base import (
+    Calculator,
+    ErrorCollector,
+    InputError,
+    Result,
+    check_declared,
+    spec,
+)
+from instruments.calculators.limits import MAX_SUPPLIERS
+from instruments.calculators.series import attempt
+from instruments.calculators.trade_response import (
+    DEMAND_HELP,
+    SUBSTITUTION_HELP,
+    SUPPLY_HELP,
+    respond,
+)
+
+Scope = Literal["scope_1", "scope_1_2", "scope_1_2_3"]
+SCOPE_LABELS = {
+    "scope_1": "Direct emissions (scope 1)",
+    "scope_1_2": "Direct and electricity (scopes 1 and 2)",
+    "scope_1_2_3": "Full value chain (scopes 1, 2 and 3)",
+}
+
+CBAM_FREE_ALLOCATION_SHARE = {
+    2025: 1.0,
+    2026: 0.975,
+    2027: 0.95,
+    2028: 0.90,
+    2029: 0.775,
+    2030: 0.515,
+    2031: 0.39,
+    2032: 0.265,
+    2033: 0.14,
+    2034: 0.0,
+}
+"""CBAM free-allocation share by year (Regulation (EU) 2023/956, Art. 31); 0 after 2034."""
+
+CBAM_DEFAULT_MARKUP = {2026: 0.10, 2027: 0.20, 2028: 0.30}
+"""CBAM mark-up on default values by year; 30 % from 2028 on."""
+
+
+def cbam_free_allocation_share(year: int) -> float:
+    """The CBAM free-allocation share for ``year`` (1 before 2026, 0 from 2034)."""
+    if year < 2026:
+        return 1.0
+    return CBAM_FREE_ALLOCATION_SHARE.get(year, 0.0)
+
+
+def cbam_default_markup(year: int) -> float:
+    """The CBAM mark-up on default values for ``year`` (0 before 2026, 30 % from 2028)."""
+    if year < 2026:
+        return 0.0
+    return CBAM_DEFAULT_MARKUP.get(year, 0.30)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Standard:
+    """The standard that compliant supply meets."""
+
+    max_intensity: float | None = spec(
+        "Highest carbon intensity",
+        unit="intensity unit",
+        default=None,
+        min_value=0.0,
+        help="Supply at or below this carbon intensity complies (e.g. 4 tCO2e/t for "
+        "low-carbon aluminium).",
+    )
+    min_score: float | None = spec(
+        "Lowest audit score",
+        default=None,
+        help="Supply needs at least this audit score (e.g. IRMA 50); leave empty for "
+        "no audit test.",
+    )
+    require_traceability: bool = spec(
+        "Traceability required",
+        default=False,
+        help="Supply must be traceable to the mine to comply.",
+    )
+    scope: Scope = spec(
+        "Emission scope",
+        default="scope_1_2",
+        choice_labels=SCOPE_LABELS,
+        help="Which emissions the intensity threshold counts.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Supplier:
+    """A producer or lot."""
+
+    name: str = spec("Supplier", help="Producer, mine or lot.")
+    quantity: float = spec(
+        "Quantity", unit="quantity unit", min_value=0.0, help="Quantity supplied."
+    )
+    intensity: float = spec(
+        "Carbon intensity",
+        unit="intensity unit",
+        min_value=0.0,
+        help="Emissions per unit of product.",
+    )
+    scope: Scope | None = spec(
+        "Emission scope",
+        default=None,
+        choice_labels=SCOPE_LABELS,
+        help="Which emissions the intensity counts; empty means the standard's.",
+    )
+    score: float | None = spec(
+        "Audit score", default=None, help="Score from an audit such as IRMA, if any."
+    )
+    traceable: bool = spec(
+        "Traceable", default=False, help="Whether the supply can be traced to the mine."
+    )
+    verified: bool = spec(
+        "Verified intensity",
+        default=True,
+        help="Unticked: the intensity is a default value and is marked up.",
+    )
+    carbon_price_paid: float = spec(
+        "Carbon price paid at origin",
+        unit="carbon price unit",
+        default=0.0,
+        min_value=0.0,
+        help="Carbon price already paid in the country of production, per tCO2e.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StandardsTradeResponse:
+    """Elasticities to see buyers re-source toward compliant supply."""
+
+    import_demand_elasticity: float = spec(
+        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
+    )
+    export_supply_elasticity: float | None = spec(
+        "Export supply elasticity",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help=SUPPLY_HELP,
+    )
+    substitution_elasticity: float = spec(
+        "Substitution elasticity",
+        default=1.5,
+        min_value=0.0,
+        max_value=50.0,
+        help=SUBSTITUTION_HELP,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StandardsMarketInputs:
+    """What a standards-based market needs."""
+
+    base_price: float = spec(
+        "Base price",
+        unit="price unit",
+        min_value=0.0,
+        help="Market price of the product before premium or charge.",
+    )
+    price_unit: str = spec(
+        "Price unit", default="USD/t", help="Currency per quantity, e.g. USD/t."
+    )
+    quantity_unit: str = spec(
+        "Quantity unit", default="t", help="Unit of the suppliers' quantities."
+    )
+    intensity_unit: str = spec(
+        "Intensity unit",
+        default="tCO2e/t",
+        help="Emissions per quantity of product, e.g. tCO2e/t.",
+    )
+    compliance_premium: float = spec(
+        "Compliance premium",
+        unit="price unit",
+        default=0.0,
+        min_value=0.0,
+        help="Extra paid per unit for compliant supply (e.g. $15/t low-carbon premium).",
+    )
+    carbon_price: float = spec(
+        "Carbon price",
+        unit="carbon price unit",
+        default=0.0,
+        min_value=0.0,
+        help="Price per tonne of CO2e charged on non-compliant supply.",
+    )
+    carbon_price_unit: str | None = spec(
+        "Carbon price unit",
+        default=None,
+        help="E.g. EUR/tCO2e; defaults to the price currency per tCO2e.",
+    )
+    fx_rate: float | None = spec(
+        "Exchange rate",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help="Units of the price currency per unit of the carbon price's currency.",
+    )
+    free_intensity: float | None = spec(
+        "Free intensity",
+        unit="intensity unit",
+        default=None,
+        min_value=0.0,
+        help="Emissions per unit that are not charged (e.g. the free-allocation "
+        "benchmark share).",
+    )
+    free_allocation_share: float | None = spec(
+        "Free-allocation share",
+        unit="fraction",
+        default=None,
+        min_value=0.0,
+        max_value=1.0,
+        help="Share of the benchmark that is free (CBAM 2026: 0.975).",
+    )
+    benchmark: float | None = spec(
+        "Benchmark intensity",
+        unit="intensity unit",
+        default=None,
+        min_value=0.0,
+        help="The free-allocation benchmark, per unit of product.",
+    )
+    cbam_year: int | None = spec(
+        "CBAM year",
+        default=None,
+        min_value=2026,
+        max_value=2050,
+        help="Fill the free-allocation share and default mark-up from the CBAM "
+        "schedule for this year.",
+    )
+    default_markup: float | None = spec(
+        "Mark-up on default values",
+        unit="fraction",
+        default=None,
+        min_value=0.0,
+        max_value=5.0,
+        help="Unverified intensities are raised by this share (0.1 = 10 %).",
+    )
+    standard: Standard = spec(
+        "Standard",
+        default=Standard(),
+        help="What compliant supply must meet.",
+    )
+    suppliers: tuple[Supplier, ...] = spec(
+        "Suppliers", max_items=MAX_SUPPLIERS, help=f"At most {MAX_SUPPLIERS:,}."
+    )
+    trade_response: StandardsTradeResponse | None = spec(
+        "Re-sourcing",
+        default=None,
+        help="Add elasticities to see buyers shift toward compliant supply.",
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+def validate(inputs: StandardsMarketInputs) -> None:
+    """Cross-field checks; one ``InputError`` with every problem."""
+    errors = ErrorCollector()
+    check_declared(inputs, errors)
+    errors.raise_if_any()
+    if not inputs.suppliers:
+        errors.add(("suppliers",), "Give at least one supplier.")
+    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
+    attempt(
+        errors, lambda: units.intensity_factor(inputs.intensity_unit, inputs.price_unit)
+    )
+    attempt(errors, lambda: _carbon_price_factor(inputs))
+    if inputs.free_intensity is not None and (
+        inputs.free_allocation_share is not None or inputs.cbam_year is not None
+    ):
+        errors.add(
+            ("free_intensity",),
+            "Give a free intensity, or a free-allocation share (or CBAM year) with a "
+            "benchmark, not both.",
+        )
+    if (
+        inputs.free_allocation_share is not None or inputs.cbam_year is not None
+    ) and inputs.benchmark is None:
+        errors.add(("benchmark",), "Needed with a free-allocation share or CBAM year.")
+    for i, supplier in enumerate(inputs.suppliers):
+        if supplier.scope is not None and supplier.scope != inputs.standard.scope:
+            errors.add(
+                ("suppliers", i, "scope"),
+                f"Intensity is for {SCOPE_LABELS[supplier.scope].lower()} but the "
+                f"standard counts {SCOPE_LABELS[inputs.standard.scope].lower()}.",
+            )
+    errors.raise_if_any()
+
+
+def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
+    """Price-currency units (as in ``price_unit``) per one carbon-price unit."""
+    price = units.parse_price_unit(inputs.price_unit)
+    own = f"{price.currency}/tCO2e"
+    source = inputs.carbon_price_unit or own
+    carbon = units.parse_price_unit(source, ("carbon_price_unit",))
+    if carbon.dimension != "emissions":
+        raise InputError.at(
+            ("carbon_price_unit",),
+            "A carbon price is per tonne of CO2e, e.g. EUR/tCO2e.",
+        )
+    return (
+        float(
+            units.convert_price(
+                1.0, source, own, fx_rate=inputs.fx_rate, path=("carbon_price_unit",)
+            )
+        )
+        / price.scale
+    )
+
+
+COLUMNS = (
+    "name",
+    "compliant",
+    "intensity",
+    "intensity_effective",
+    "chargeable_intensity",
+    "carbon_charge",
+    "netback",
+    "buyer_cost",
+    "quantity",
+    "premium_total",
+    "charge_total",
+    "emissions",
+    "quantity_after",
+)
+
+
+def compute(inputs: StandardsMarketInputs) -> Result:
+    """Compliance, charges and netbacks per supplier, and totals."""
+    suppliers, standard = inputs.suppliers, inputs.standard
+    money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
+    per_unit = units.intensity_factor(inputs.intensity_unit, inputs.price_unit)
+    to_quantity = units.quantity_factor(inputs.quantity_unit, inputs.price_unit)
+    carbon_factor = _carbon_price_factor(inputs)
+    year = inputs.cbam_year
+    markup = (
+        inputs.default_markup
+        if inputs.default_markup is not None
+        else (cbam_default_markup(year) if year is not None else 0.0)
+    )
+    if inputs.free_intensity is not None:
+        free = inputs.free_intensity
+    elif inputs.benchmark is not None and (
+        inputs.free_allocation_share is not None or year is not None
+    ):
+        share = inputs.free_allocation_share
+        if share is None:
+            assert year is not None
+            share = cbam_free_allocation_share(year)
+        free = share * inputs.benchmark
+    else:
+        free = 0.0
+
+    quantity = np.array([s.quantity for s in suppliers], dtype=np.float64)
+    intensity = np.array([s.intensity for s in suppliers], dtype=np.float64)
+    verified = np.array([s.verified for s in suppliers], dtype=bool)
+    traceable = np.array([s.traceable for s in suppliers], dtype=bool)
+    score = np.array(
+        [math.nan if s.score is None else s.score for s in suppliers], dtype=np.float64
+    )
+    paid = np.array([s.carbon_price_paid for s in suppliers], dtype=np.float64)
+    effective = np.where(verified, intensity, intensity * (1.0 + markup))
+    # a standard that sets no test certifies nobody: all supply pays the charge (CBAM)
+    tested = (
+        standard.max_intensity is not None
+        or standard.min_score is not None
+        or standard.require_traceability
+    )
+    compliant = np.full(len(suppliers), tested, dtype=bool)
+    if standard.max_intensity is not None:
+        compliant &= effective <= standard.max_intensity
+    if standard.min_score is not None:
+        compliant &= np.nan_to_num(score, nan=-math.inf) >= standard.min_score
+    if standard.require_traceability:
+        compliant &= traceable
+    chargeable = np.maximum(effective - free, 0.0)
+    raw_charge = (
+        (chargeable * inputs.carbon_price - effective * paid) * per_unit * carbon_factor
+    )
+    charge = np.where(compliant, 0.0, np.maximum(raw_charge, 0.0))
+    premium = np.where(compliant, inputs.compliance_premium, 0.0)
+    base = inputs.base_price
+    netback = np.where(compliant, base + premium, base - charge)
+    buyer_cost = np.where(compliant, base + premium, base + charge)
+    emissions = effective * per_unit * quantity * to_quantity
+    premium_total = premium * quantity * money
+    charge_total = charge * quantity * money
+
+    quantity_after = np.full_like(quantity, math.nan)
+    summary_after: dict[str, Any] = {}
+    response = inputs.trade_response
+    if response is not None and base > 0:
+        value = base * quantity
+        out = respond(
+            value,
+            np.zeros_like(value),
+            buyer_cost / base - 1.0,
+            compliant,
+            demand_elasticity=response.import_demand_elasticity,
+            supply_elasticity=response.export_supply_elasticity,
+            substitution_elasticity=response.substitution_elasticity,
+        )
+        with np.errstate(all="ignore"):
+            quantity_after = np.where(
+                value > 0, quantity * out["imports_after"] / value, 0.0
+            )
+        total_after = float(quantity_after.sum())
+        summary_after = {
+            "quantity_total_after": total_after,
+            "compliant_share_after": (
+                float(quantity_after[compliant].sum()) / total_after
+                if total_after > 0
+                else math.nan
+            ),
+        }
+
+    rows = pd.DataFrame(
+        {
+            "name": [s.name for s in suppliers],
+            "compliant": compliant,
+            "intensity": intensity,
+            "intensity_effective": effective,
+            "chargeable_intensity": chargeable,
+            "carbon_charge": charge,
+            "netback": netback,
+            "buyer_cost": buyer_cost,
+            "quantity": quantity,
+            "premium_total": premium_total,
+            "charge_total": charge_total,
+            "emissions": emissions,
+            "quantity_after": quantity_after,
+        },
+        columns=list(COLUMNS),
+    )
+    total = float(quantity.sum())
+    q_in = float(quantity[compliant].sum())
+    q_out = total - q_in
+
+    def weighted(values: np.ndarray, mask: np.ndarray, weight: float) -> float:
+        return (
+            float((values * quantity)[mask].sum()) / weight if weight > 0 else math.nan
+        )
+
+    summary: dict[str, Any] = {
+        "quantity_total": total,
+        "quantity_compliant": q_in,
+        "compliant_share": q_in / total if total > 0 else math.nan,
+        "premium_total": float(premium_total.sum()),
+        "charge_total": float(charge_total.sum()),
+        "netback_compliant": weighted(netback, compliant, q_in),
+        "netback_non_compliant": weighted(netback, ~compliant, q_out),
+        "buyer_cost_weighted": weighted(buyer_cost, np.ones_like(compliant), total),
+        "emissions_total": float(emissions.sum()),
+        "emissions_compliant": float(emissions[compliant].sum()),
+        "free_intensity_used": free,
+        "default_markup_used": markup,
+        "currency": units.parse_price_unit(inputs.price_unit).currency,
+        **summary_after,
+    }
+    return Result(summary=summary, rows=rows)
+
+
+EXAMPLE: dict[str, Any] = {
+    "base_price": 2500,
+    "price_unit": "USD/t",
+    "quantity_unit": "t",
+    "intensity_unit": "tCO2e/t",
+    "compliance_premium": 15,
+    "carbon_price": 80,
+    "free_intensity": 4.0,
+    "default_markup": 0.1,
+    "standard": {
+        "max_intensity": 4.0,
+        "min_score": None,
+        "require_traceability": False,
+    },
+    "suppliers": [
+        {"name": "Hydro smelter", "quantity": 100, "intensity": 3.5, "verified": True},
+        {"name": "Gas smelter", "quantity": 250, "intensity": 8.0, "verified": True},
+        {
+            "name": "Coal smelter",
+            "quantity": 400,
+            "intensity": 15.0,
+            "verified": False,
+            "carbon_price_paid": 10,
+        },
+    ],
+    "trade_response": {
+        "import_demand_elasticity": -1.0,
+        "substitution_elasticity": 2.0,
+    },
+}
+"""Low-carbon aluminium: Fastmarkets' ≤ 4 tCO2e/t threshold with a $15/t premium."""
+
+CALCULATOR = Calculator(
+    slug="standards-market",
+    title="Standards-based market",
+    summary=(
+        "Supply that meets a verifiable standard (carbon intensity, audit score, "
+        "traceability) earns a premium; supply that does not pays a carbon charge. "
+        "See who complies, what they net and what the market collects."
+    ),
+    precedent=(
+        "The EU Carbon Border Adjustment Mechanism (definitive from 2026) and "
+        "low-carbon metal premia such as Fastmarkets' low-carbon aluminium (≤ 4 "
+        "tCO2e/t)."
+    ),
+    inputs=StandardsMarketInputs,
+    compute=compute,
+    columns=COLUMNS,
+    example=EXAMPLE,
+    price_field="base_price",
+    price_field_scalar=True,
+    summary_labels={
+        "quantity_total": "Quantity supplied (quantity unit)",
+        "quantity_compliant": "Compliant quantity (quantity unit)",
+        "compliant_share": "Compliant share of supply (fraction)",
+        "premium_total": "Premium paid to compliant supply (money)",
+        "charge_total": "Carbon charges collected (money)",
+        "netback_compliant": "Average netback, compliant (price unit)",
+        "netback_non_compliant": "Average netback, non-compliant (price unit)",
+        "buyer_cost_weighted": "Average landed cost to buyers (price unit)",
+        "emissions_total": "Emissions (tCO2e)",
+        "emissions_compliant": "Emissions of compliant supply (tCO2e)",
+        "free_intensity_used": "Free intensity used (intensity unit)",
+        "default_markup_used": "Mark-up on default values used (fraction)",
+        "currency": "Currency",
+        "quantity_total_after": "Quantity after re-sourcing (quantity unit)",
+        "compliant_share_after": "Compliant share after re-sourcing (fraction)",
+    },
+)

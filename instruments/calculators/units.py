@@ -1,0 +1,545 @@
+"""Units, currencies, FX and VAT, and period labels with their lengths and discounting.
+
+Money = price × quantity × ``quantity_factor(quantity_unit, price_unit)`` × ``scale``:
+a price in USD/kg on a quantity in t multiplies by 1,000 (1 t = 1,000 kg); a price in
+US cents/lb is 0.01 USD/lb (``PriceUnit.scale``), so money comes out in whole currency
+units (USD), never in cents.
+
+Price units are ``<money>/<quantity>``:
+
+- money: an ISO 4217 code (``USD``, ``EUR``, ``GBP``, ``CNY``, ...) or cents of one
+  (``US cents``, ``USc``, ``EUR cents``: scale 0.01);
+- quantity: a mass (``kg``, ``t`` = ``dmt`` = ``mt`` = tonne, ``g``, ``lb``, ``oz`` =
+  ``troy oz`` = troy ounce, as precious metals are quoted, ``mtu`` = metric ton unit =
+  10 kg of contained metal or oxide, as tungsten APT and manganese ore are quoted), an
+  energy (``kWh``, ``MWh``, ``GWh``), a power (``W``, ``Wp``, ``kW``, ``MW``: solar modules
+  are quoted per watt peak) or emissions (``tCO2e``, ``kgCO2e``).
+
+Conversions between quantity units come from pint (a maintained units library) with
+four definitions added (``mtu``, ``dmt``, ``tCO2e`` as its own dimension, ``kgCO2e``);
+the registry is built once, on first use, and each pair's factor is cached, so arrays
+are converted by one multiplication. Incompatible pairs (USD/MWh on tonnes) and unknown
+units raise ``InputError`` on the field (``price_unit`` / ``quantity_unit``).
+
+Currency: ``fx_rate`` is units of the *target* currency per unit of the *source*
+currency (EUR→USD at 1.08 means 1 EUR = 1.08 USD), a number or one value per period.
+Prices that include VAT are made net by ``net_of_vat`` (price / (1 + VAT rate)).
+
+Periods (INSTRUMENTS.md §1, §7): labels ``2025`` (year), ``2025H1`` (half), ``2025Q1``
+(quarter), ``2025-01`` (month) or ISO dates ``2025-01-31``; all labels of a request are
+of one kind and strictly increasing (gaps are allowed). A year is 1, a quarter 0.25, a
+month 1/12 of a year; an ISO date opens a period that runs to the next date (the last
+date's period is as long as the median gap, one day when there is a single date).
+Discounting is end of period: ``DF = (1 + rate)^(−t)`` with ``t`` in years from the
+start of the first period to the end of the period (annual: 1, 2, ...; quarters: 0.25,
+0.5, ...).
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from instruments.calculators.base import InputError
+
+FloatArray = npt.NDArray[np.float64]
+
+CURRENCIES = frozenset(
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CNY",
+        "AUD",
+        "CAD",
+        "CHF",
+        "INR",
+        "KRW",
+        "BRL",
+        "ZAR",
+        "CLP",
+        "PEN",
+        "IDR",
+        "RUB",
+        "SEK",
+        "NOK",
+        "DKK",
+        "NZD",
+        "MXN",
+        "ARS",
+        "PHP",
+        "MYR",
+        "THB",
+        "VND",
+        "SGD",
+        "HKD",
+        "TWD",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RON",
+        "BGN",
+        "TRY",
+        "SAR",
+        "AED",
+        "QAR",
+        "KZT",
+        "MNT",
+        "COP",
+        "NGN",
+        "GHS",
+        "KES",
+        "ZMW",
+        "CDF",
+        "MAD",
+        "EGP",
+        "ISK",
+        "ILS",
+        "UAH",
+    ]
+)
+"""ISO 4217 codes accepted as the money of a price unit."""
+
+_CENTS = {
+    "us cents": "USD",
+    "us cent": "USD",
+    "usc": "USD",
+    "us¢": "USD",
+    "¢": "USD",
+    "cents": "USD",
+    "usd cents": "USD",
+    "eur cents": "EUR",
+    "euro cents": "EUR",
+    "gbp pence": "GBP",
+    "pence": "GBP",
+    "p": "GBP",
+}
+
+_QUANTITY_ALIASES = {
+    "t": "metric_ton",
+    "mt": "metric_ton",
+    "tonne": "metric_ton",
+    "tonnes": "metric_ton",
+    "metric ton": "metric_ton",
+    "dmt": "dmt",
+    "kg": "kilogram",
+    "g": "gram",
+    "lb": "pound",
+    "lbs": "pound",
+    "oz": "troy_ounce",
+    "ozt": "troy_ounce",
+    "troy oz": "troy_ounce",
+    "troy ounce": "troy_ounce",
+    "mtu": "mtu",
+    "wh": "watt_hour",
+    "kwh": "kilowatt_hour",
+    "mwh": "megawatt_hour",
+    "gwh": "gigawatt_hour",
+    "w": "watt",
+    "wp": "watt",
+    "kw": "kilowatt",
+    "kwp": "kilowatt",
+    "mw": "megawatt",
+    "mwp": "megawatt",
+    "tco2e": "tCO2e",
+    "tco2": "tCO2e",
+    "t co2e": "tCO2e",
+    "kgco2e": "kgCO2e",
+}
+
+_DIMENSIONS = {
+    "[mass]": "mass",
+    "[energy]": "energy",
+    "[power]": "power",
+    "[emission]": "emissions",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _registry() -> Any:
+    """The pint registry, built once (≈0.4 s) on first use."""
+    import pint
+
+    ureg: Any = pint.UnitRegistry(cache_folder=None)
+    ureg.define("mtu = 10 * kilogram")  # metric ton unit: 10 kg of contained WO3/Mn
+    ureg.define("dmt = metric_ton")  # dry metric ton
+    ureg.define("tCO2e = [emission]")
+    ureg.define("kgCO2e = 0.001 * tCO2e")
+    return ureg
+
+
+def _canonical_quantity(text: str) -> str:
+    key = " ".join(text.strip().split())
+    return _QUANTITY_ALIASES.get(key.lower(), key)
+
+
+@functools.lru_cache(maxsize=512)
+def _dimension(unit: str) -> str:
+    """'mass', 'energy', 'power' or 'emissions' for a quantity unit; '' if unknown."""
+    canonical = _canonical_quantity(unit)
+    if not canonical:
+        return ""
+    try:
+        quantity = _registry().Quantity(1.0, canonical)
+    except Exception:  # pint raises several kinds on text it cannot read
+        return ""
+    for dimensionality, name in _DIMENSIONS.items():
+        if quantity.check(dimensionality):
+            return name
+    return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _unit_factor(from_unit: str, to_unit: str) -> float:
+    """How many ``to_unit`` make one ``from_unit`` (pint expressions allowed)."""
+    ureg = _registry()
+    return float(
+        ureg.Quantity(1.0, from_unit).to(ureg.Unit(to_unit)).magnitude  # type: ignore[no-untyped-call]
+    )
+
+
+@dataclass(frozen=True)
+class PriceUnit:
+    """A parsed price unit: ``scale`` ``currency`` per one ``per``.
+
+    ``US cents/lb`` is ``PriceUnit(currency="USD", scale=0.01, per="lb", ...)``.
+    """
+
+    text: str
+    currency: str
+    scale: float
+    per: str
+    dimension: str
+
+    @property
+    def money(self) -> str:
+        """The money unit of totals computed from this price ("USD", never cents)."""
+        return self.currency
+
+
+def parse_quantity_unit(
+    text: str, path: Sequence[str | int] = ("quantity_unit",)
+) -> str:
+    """The quantity unit as given (trimmed), or ``InputError`` at ``path`` if unknown."""
+    unit = " ".join(str(text).strip().split())
+    if not _dimension(unit):
+        raise InputError.at(
+            path,
+            f"Unknown quantity unit {text!r}; use e.g. kg, t, lb, troy oz, mtu, MWh, "
+            "tCO2e or W.",
+        )
+    return unit
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_price_unit(text: str) -> PriceUnit | str:
+    raw = " ".join(text.strip().split())
+    if "/" not in raw:
+        return f"A price unit is money per quantity, such as USD/kg; {text!r} given."
+    money, per = (part.strip() for part in raw.split("/", 1))
+    if money.upper() in CURRENCIES:
+        currency, scale = money.upper(), 1.0
+    elif money.lower() in _CENTS:
+        currency, scale = _CENTS[money.lower()], 0.01
+    else:
+        return f"Unknown currency {money!r} in price unit {text!r}; use an ISO code such as USD or EUR."
+    dimension = _dimension(per)
+    if not dimension:
+        return f"Unknown quantity {per!r} in price unit {text!r}; use e.g. kg, t, lb, troy oz, mtu, MWh, tCO2e or W."
+    return PriceUnit(
+        text=raw, currency=currency, scale=scale, per=per, dimension=dimension
+    )
+
+
+def parse_price_unit(
+    text: str, path: Sequence[str | int] = ("price_unit",)
+) -> PriceUnit:
+    """Parse ``"USD/kg"``, ``"US cents/lb"``, ``"EUR/MWh"`` ...; ``InputError`` at ``path``."""
+    parsed = _parse_price_unit(str(text))
+    if isinstance(parsed, str):
+        raise InputError.at(path, parsed)
+    return parsed
+
+
+def quantity_factor(
+    quantity_unit: str,
+    price_unit: str,
+    *,
+    quantity_path: Sequence[str | int] = ("quantity_unit",),
+    price_path: Sequence[str | int] = ("price_unit",),
+) -> float:
+    """Multiply a quantity in ``quantity_unit`` by this to get the price's denominator.
+
+    ``quantity_factor("t", "USD/kg") == 1000.0``; incompatible units raise InputError.
+    """
+    price = parse_price_unit(price_unit, price_path)
+    quantity = parse_quantity_unit(quantity_unit, quantity_path)
+    if _dimension(quantity) != price.dimension:
+        raise InputError.at(
+            quantity_path,
+            f"{quantity} ({_dimension(quantity)}) cannot be priced in {price.text} "
+            f"(a price per {price.dimension}).",
+        )
+    return _unit_factor(_canonical_quantity(quantity), _canonical_quantity(price.per))
+
+
+def money_factor(
+    quantity_unit: str,
+    price_unit: str,
+    *,
+    quantity_path: Sequence[str | int] = ("quantity_unit",),
+    price_path: Sequence[str | int] = ("price_unit",),
+) -> float:
+    """Money (whole currency units) = price × quantity × this factor."""
+    price = parse_price_unit(price_unit, price_path)
+    return price.scale * quantity_factor(
+        quantity_unit, price_unit, quantity_path=quantity_path, price_path=price_path
+    )
+
+
+def intensity_factor(
+    intensity_unit: str,
+    price_unit: str,
+    *,
+    path: Sequence[str | int] = ("intensity_unit",),
+    price_path: Sequence[str | int] = ("price_unit",),
+) -> float:
+    """tCO2e per one unit of the price's denominator, per 1 ``intensity_unit``.
+
+    ``intensity_factor("tCO2e/t", "USD/kg") == 0.001``.
+    """
+    price = parse_price_unit(price_unit, price_path)
+    raw = " ".join(str(intensity_unit).strip().split())
+    if raw.count("/") != 1:
+        raise InputError.at(
+            path, f"Use emissions per quantity, e.g. tCO2e/t; {intensity_unit!r} given."
+        )
+    emissions, per = (part.strip() for part in raw.split("/"))
+    if _dimension(emissions) != "emissions" or not _dimension(per):
+        raise InputError.at(
+            path, f"Unknown intensity unit {intensity_unit!r}; use e.g. tCO2e/t."
+        )
+    if _dimension(per) != price.dimension:
+        raise InputError.at(
+            path,
+            f"An intensity per {per} does not fit a price per {price.per} ({price.text}).",
+        )
+    emissions_factor = _unit_factor(_canonical_quantity(emissions), "tCO2e")
+    per_factor = _unit_factor(_canonical_quantity(price.per), _canonical_quantity(per))
+    return emissions_factor * per_factor
+
+
+def convert_price(
+    values: float | npt.ArrayLike,
+    from_unit: str,
+    to_unit: str,
+    *,
+    fx_rate: float | npt.ArrayLike | None = None,
+    path: Sequence[str | int] = ("price_unit",),
+) -> Any:
+    """Convert prices from ``from_unit`` to ``to_unit`` (e.g. US cents/lb → USD/t).
+
+    ``fx_rate`` is target currency per source currency (a number or one per value);
+    different currencies without it raise ``InputError``. Returns a float for a
+    number, else a float64 array.
+    """
+    source = parse_price_unit(from_unit, path)
+    target = parse_price_unit(to_unit, path)
+    if source.dimension != target.dimension:
+        raise InputError.at(
+            path,
+            f"Cannot convert a price per {source.per} to a price per {target.per}.",
+        )
+    factor = (
+        source.scale
+        / target.scale
+        * _unit_factor(_canonical_quantity(target.per), _canonical_quantity(source.per))
+    )
+    array = np.asarray(values, dtype=np.float64) * factor
+    if source.currency != target.currency:
+        if fx_rate is None:
+            raise InputError.at(
+                path,
+                f"Converting {source.currency} to {target.currency} needs an FX rate "
+                f"({target.currency} per {source.currency}).",
+            )
+        fx = np.asarray(fx_rate, dtype=np.float64)
+        if not np.all(np.isfinite(fx)) or np.any(fx <= 0):
+            raise InputError.at(path, "FX rates must be positive numbers.")
+        array = array * fx
+    elif fx_rate is not None and not np.allclose(fx_rate, 1.0):
+        raise InputError.at(
+            path, f"An FX rate was given but both prices are in {source.currency}."
+        )
+    return float(array) if array.ndim == 0 else array
+
+
+def net_of_vat(values: float | npt.ArrayLike, vat_rate: float | npt.ArrayLike) -> Any:
+    """A price quoted including VAT, stated net: ``price / (1 + vat_rate)``."""
+    array = np.asarray(values, dtype=np.float64) / (
+        1.0 + np.asarray(vat_rate, dtype=np.float64)
+    )
+    return float(array) if array.ndim == 0 else array
+
+
+# --- periods -----------------------------------------------------------------------
+
+PeriodKind = Literal["year", "half", "quarter", "month", "date"]
+
+_PERIOD_PATTERN = (
+    r"^(?P<year>\d{4})"
+    r"(?:(?P<q>-?Q[1-4])|(?P<h>-?H[12])|-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$"
+)
+_LENGTH = {"year": 1.0, "half": 0.5, "quarter": 0.25, "month": 1.0 / 12.0}
+_DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Parsed period labels: kind, start (years from the first start) and length."""
+
+    labels: tuple[str, ...]
+    kind: PeriodKind
+    start: FloatArray
+    length: FloatArray
+    year: npt.NDArray[np.integer[Any]]
+    quarter: npt.NDArray[np.integer[Any]]
+
+    @property
+    def end(self) -> FloatArray:
+        """Years from the start of the first period to the end of each period."""
+        return self.start + self.length
+
+
+def parse_periods(
+    labels: Sequence[str], path: Sequence[str | int] = ("periods",)
+) -> Periods:
+    """Parse period labels (see the module docstring); ``InputError`` at ``path``.
+
+    Results are cached per tuple of labels; their arrays are read-only.
+    """
+    parsed = _parse_periods(tuple(str(label).strip() for label in labels))
+    if isinstance(parsed, str):
+        raise InputError.at(path, parsed)
+    return parsed
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
+    if not labels:
+        return "Give at least one period."
+    parts = pd.Series(labels, dtype="object").str.upper().str.extract(_PERIOD_PATTERN)
+    bad = parts["year"].isna().to_numpy()
+    if bad.any():
+        first = labels[int(np.argmax(bad))]
+        return (
+            f"{first!r} is not a period label; use 2025, 2025Q1, 2025-01 or 2025-01-31."
+        )
+    kinds = np.select(
+        [
+            parts["day"].notna(),
+            parts["month"].notna(),
+            parts["q"].notna(),
+            parts["h"].notna(),
+        ],
+        ["date", "month", "quarter", "half"],
+        default="year",
+    )
+    if len(set(kinds.tolist())) > 1:
+        return "All periods must be of one kind (years, quarters, months or dates)."
+    kind = typing.cast(PeriodKind, str(kinds[0]))
+    year = parts["year"].astype(np.int64).to_numpy(dtype=np.int64)
+    if kind == "date":
+        dates = pd.to_datetime(pd.Series(labels), format="%Y-%m-%d", errors="coerce")
+        if dates.isna().any():
+            first = labels[int(np.argmax(dates.isna().to_numpy()))]
+            return f"{first!r} is not a valid date."
+        days = (dates - dates.iloc[0]).dt.days.to_numpy(dtype=np.float64)
+        start = days / _DAYS_PER_YEAR
+        gaps = np.diff(start)
+        last = float(np.median(gaps)) if gaps.size else 1.0 / _DAYS_PER_YEAR
+        length = np.append(gaps, last)
+        quarter = ((dates.dt.month.to_numpy(dtype=np.int64) - 1) // 3 + 1).astype(
+            np.int64
+        )
+        if np.any(gaps <= 0):
+            return "Periods must be in increasing order, each once."
+        return _frozen(Periods(labels, kind, start, length, year, quarter))
+    if kind == "month":
+        month = parts["month"].astype(np.int64).to_numpy()
+        if np.any((month < 1) | (month > 12)):
+            return "Months run from 01 to 12."
+        offset = (month - 1) / 12.0
+        quarter = (month - 1) // 3 + 1
+    elif kind == "quarter":
+        quarter = parts["q"].str[-1].astype(np.int64).to_numpy()
+        offset = (quarter - 1) / 4.0
+    elif kind == "half":
+        half = parts["h"].str[-1].astype(np.int64).to_numpy()
+        offset = (half - 1) / 2.0
+        quarter = (half - 1) * 2 + 1
+    else:
+        offset = np.zeros(len(labels))
+        quarter = np.ones(len(labels), dtype=np.int64)
+    absolute = year + offset
+    if np.any(np.diff(absolute) <= 0):
+        return "Periods must be in increasing order, each once."
+    start = (absolute - absolute[0]).astype(np.float64)
+    length = np.full(len(labels), _LENGTH[kind])
+    return _frozen(Periods(labels, kind, start, length, year, quarter.astype(np.int64)))
+
+
+def _frozen(periods: Periods) -> Periods:
+    for array in (periods.start, periods.length, periods.year, periods.quarter):
+        array.flags.writeable = False
+    return periods
+
+
+def period_years(labels: Sequence[str]) -> FloatArray:
+    """Length of each period in years (a month is 1/12)."""
+    return parse_periods(labels).length.copy()
+
+
+def period_end_years(labels: Sequence[str]) -> FloatArray:
+    """Years from the start of the first period to the end of each period."""
+    return parse_periods(labels).end
+
+
+def discount_factors(labels: Sequence[str], rate: float) -> FloatArray:
+    """End-of-period discount factors ``(1 + rate)^(−t)``."""
+    return np.power(1.0 + rate, -parse_periods(labels).end)
+
+
+def group_periods(
+    labels: Sequence[str],
+    every: Literal["quarter", "year"] = "year",
+    path: Sequence[str | int] = ("settlement", "every"),
+) -> tuple[tuple[str, ...], npt.NDArray[np.int64]]:
+    """Group periods into quarters or years: (group labels, group index per period).
+
+    Months and dates group into quarters or years; quarters and halves into years;
+    quarters into quarters (each its own group). Years cannot be split into quarters.
+    """
+    periods = parse_periods(labels)
+    if every == "quarter":
+        if periods.kind in ("year", "half"):
+            raise InputError.at(
+                path, f"Periods are {periods.kind}s; they cannot settle every quarter."
+            )
+        keys = (
+            pd.Series(periods.year.astype(str))
+            + "Q"
+            + pd.Series(periods.quarter.astype(str))
+        )
+    else:
+        keys = pd.Series(periods.year.astype(str))
+    codes, uniques = pd.factorize(keys, sort=False)
+    return tuple(str(u) for u in uniques), codes.astype(np.int64)

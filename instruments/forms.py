@@ -1,0 +1,557 @@
+"""The officials' forms: one generic calculator form built from the declared inputs.
+
+``CalculatorForm`` reads ``describe(calculator.inputs)`` and adds one Django field per
+leaf input, named by its path joined with ``-``:
+
+    reference_price            a top-level number
+    pricing-method             a field inside a nested block (a fieldset)
+    flows-1-import_price       a field of the second row of a repeatable group
+    use-simulation             the "include this block" switch of an optional block
+
+Series, number lists and text lists are typed as comma-separated text. The form only
+converts what the browser sends into the plain request data the API would receive
+(``request_data()``); ``run_calculation`` and ``calculators.base.parse`` remain the one
+place where inputs are validated. Their ``InputError`` tree is mapped back onto the
+fields (``apply_errors``) so each message shows beside its field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils.safestring import SafeString
+
+from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
+
+SEP = "-"
+TOGGLE = "use"
+SPARE_ROWS = 2  # blank rows offered without JavaScript ("add a row" adds more with it)
+STORED_PRICE_FIELDS = ("commodity", "series", "start", "end")
+LIST_KINDS = ("series", "numbers", "texts")
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """The HTML name of the input at ``path``: ``("flows", 1, "origin")`` → ``flows-1-origin``."""
+    return SEP.join(str(step) for step in path)
+
+
+def toggle_name(path: Iterable[str | int]) -> str:
+    return field_name((TOGGLE, *path))
+
+
+def format_scalar(value: Any) -> str:
+    """A value as an official would type it: 250000 not 250000.0, true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def inputs_to_form_data(
+    calculator: Calculator, inputs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Flatten request data (an example, a saved scenario) into form data."""
+    flat: dict[str, Any] = {}
+    _flatten_into(flat, describe(calculator.inputs), inputs, ())
+    if calculator.price_field:
+        for name in STORED_PRICE_FIELDS:
+            if inputs.get(name) not in (None, ""):
+                flat[name] = str(inputs[name])
+    return flat
+
+
+def _flatten_into(
+    flat: dict[str, Any],
+    specs: Sequence[FieldSpec],
+    data: Mapping[str, Any],
+    path: tuple[str | int, ...],
+) -> None:
+    for fs in specs:
+        here = (*path, fs.name)
+        value = data.get(fs.name, fs.default)
+        if fs.kind == "group":
+            if fs.nullable:
+                flat[toggle_name(here)] = value is not None
+            if isinstance(value, Mapping):
+                _flatten_into(flat, fs.children, value, here)
+        elif fs.kind == "groups":
+            if isinstance(value, Mapping):
+                value = [value]
+            for i, item in enumerate(value or []):
+                if isinstance(item, Mapping):
+                    _flatten_into(flat, fs.children, item, (*here, i))
+        elif fs.kind == "boolean":
+            flat[field_name(here)] = bool(value) and str(value).lower() != "false"
+        elif value is None:
+            continue
+        elif isinstance(value, list | tuple):
+            flat[field_name(here)] = ", ".join(format_scalar(v) for v in value)
+        else:
+            flat[field_name(here)] = format_scalar(value)
+
+
+@dataclass
+class Node:
+    """One item of the form's layout: a field, a fieldset or a repeatable group."""
+
+    type: str  # "field" | "group" | "groups"
+    spec: FieldSpec
+    name: str
+    children: list[Node] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    widget: SafeString | None = None
+    bound_field: Any = None
+    toggle: Any = None
+    toggle_widget: SafeString | None = None
+    is_open: bool = True
+    unit: str = ""
+
+    @property
+    def html_id(self) -> str:
+        return f"id_{self.name}"
+
+
+@dataclass
+class Row:
+    index: int
+    number: int
+    children: list[Node]
+    spare: bool
+
+
+class CalculatorForm(forms.Form):
+    """A calculator's inputs as an HTML form; see the module docstring for the names."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        calculator: Calculator,
+        initial_inputs: Mapping[str, Any] | None = None,
+        commodity_choices: Sequence[tuple[str, str]] = (),
+        series_choices: Sequence[tuple[str, str]] = (),
+        spare_rows: int = SPARE_ROWS,
+    ) -> None:
+        initial = (
+            inputs_to_form_data(calculator, initial_inputs)
+            if initial_inputs is not None and data is None
+            else {}
+        )
+        super().__init__(data, initial=initial)
+        self.calculator = calculator
+        self.specs = describe(calculator.inputs)
+        self.group_errors: dict[str, list[str]] = {}
+        self._rows: dict[str, list[int]] = {}
+        self._spare: dict[str, set[int]] = {}
+        self._data_rows: dict[str, list[int]] = {}
+        self._spare_rows = spare_rows
+        self._add_fields(self.specs, ())
+        if calculator.price_field:
+            self._add_stored_price_fields(commodity_choices, series_choices)
+
+    # --- building the fields ----------------------------------------------------------
+
+    def _source(self) -> Mapping[str, Any]:
+        return self.data if self.is_bound else self.initial
+
+    def _row_indexes(self, name: str) -> list[int]:
+        pattern = re.compile(rf"^{re.escape(name)}{SEP}(\d+){SEP}")
+        found = sorted(
+            {int(m.group(1)) for key in self._source() if (m := pattern.match(key))}
+        )
+        if self.is_bound:
+            return found or [0]
+        spare_start = (max(found) + 1) if found else 0
+        spare = list(range(spare_start, spare_start + self._spare_rows))
+        self._spare[name] = set(spare)
+        return found + spare
+
+    def _add_fields(self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]) -> None:
+        for fs in specs:
+            here = (*path, fs.name)
+            if fs.kind == "group":
+                if fs.nullable:
+                    self.fields[toggle_name(here)] = forms.BooleanField(
+                        required=False,
+                        label=f"Include: {fs.label}",
+                        help_text="Leave unticked to leave this part out.",
+                    )
+                self._add_fields(fs.children, here)
+            elif fs.kind == "groups":
+                name = field_name(here)
+                self._rows[name] = self._row_indexes(name)
+                for i in self._rows[name]:
+                    self._add_fields(fs.children, (*here, i))
+            else:
+                self.fields[field_name(here)] = self._make_field(fs)
+
+    def _make_field(self, fs: FieldSpec) -> forms.Field:
+        common: dict[str, Any] = {
+            "required": False,
+            "label": fs.label,
+            "help_text": fs.help,
+        }
+        number_attrs: dict[str, Any] = {"step": "any", "inputmode": "decimal"}
+        if fs.min_value is not None:
+            number_attrs["min"] = format_scalar(fs.min_value)
+        if fs.max_value is not None:
+            number_attrs["max"] = format_scalar(fs.max_value)
+        if fs.kind == "number":
+            return forms.FloatField(widget=forms.NumberInput(number_attrs), **common)
+        if fs.kind == "integer":
+            number_attrs.update(step="1", inputmode="numeric")
+            return forms.IntegerField(widget=forms.NumberInput(number_attrs), **common)
+        if fs.kind == "boolean":
+            if fs.nullable:
+                return forms.NullBooleanField(**common)
+            return forms.BooleanField(**common)
+        if fs.kind == "choice":
+            labels = fs.choice_labels or {}
+            choices = [(c, labels.get(c, c.replace("_", " "))) for c in fs.choices]
+            if fs.nullable or not fs.required and fs.default is None:
+                choices = [("", "— not set —"), *choices]
+            return forms.ChoiceField(choices=choices, **common)
+        if fs.kind in LIST_KINDS:
+            hint = {
+                "series": "One number for every period, or one per period, separated by commas.",
+                "numbers": "Numbers separated by commas.",
+                "texts": "Separate entries with commas.",
+            }[fs.kind]
+            common["help_text"] = f"{fs.help} {hint}".strip()
+            attrs = {"autocomplete": "off", "spellcheck": "false"}
+            if fs.kind != "texts":
+                attrs["inputmode"] = "text"
+            return forms.CharField(
+                widget=forms.TextInput(attrs=attrs), strip=True, **common
+            )
+        return forms.CharField(strip=True, **common)
+
+    def _add_stored_price_fields(
+        self,
+        commodity_choices: Sequence[tuple[str, str]],
+        series_choices: Sequence[tuple[str, str]],
+    ) -> None:
+        self.fields["commodity"] = forms.ChoiceField(
+            required=False,
+            label="Commodity",
+            choices=[("", "— type the prices myself —"), *commodity_choices],
+            help_text=(
+                "Pick a commodity to take the periods and market prices from the "
+                "database instead of typing them."
+            ),
+        )
+        self.fields["series"] = forms.ChoiceField(
+            required=False,
+            label="Price series",
+            choices=[("", "— the commodity's default series —"), *series_choices],
+            help_text="Optional: a particular published series of that commodity.",
+        )
+        self.fields["start"] = forms.CharField(
+            required=False,
+            label="From",
+            help_text="A year (2020), quarter (2020Q1), month (2020-01) or date.",
+        )
+        self.fields["end"] = forms.CharField(
+            required=False,
+            label="To",
+            help_text="Inclusive. Leave empty for the latest stored price.",
+        )
+
+    # --- from the form to request data -----------------------------------------------
+
+    def request_data(self) -> dict[str, Any]:
+        """The cleaned form as the request data the API would receive."""
+        cleaned = self.cleaned_data
+        data = self._collect(self.specs, (), cleaned)
+        if self.calculator.price_field and cleaned.get("commodity"):
+            # Stored prices replace typed periods and prices; say so on the page.
+            data.pop(self.calculator.price_field, None)
+            data.pop("periods", None)
+            for name in STORED_PRICE_FIELDS:
+                if cleaned.get(name):
+                    data[name] = cleaned[name]
+        return data
+
+    def _collect(
+        self,
+        specs: Sequence[FieldSpec],
+        path: tuple[str | int, ...],
+        cleaned: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for fs in specs:
+            here = (*path, fs.name)
+            if fs.kind == "group":
+                if fs.nullable and not cleaned.get(toggle_name(here)):
+                    continue
+                out[fs.name] = self._collect(fs.children, here, cleaned)
+            elif fs.kind == "groups":
+                name = field_name(here)
+                rows, kept = [], []
+                for i in self._rows[name]:
+                    row = self._collect(fs.children, (*here, i), cleaned)
+                    if _is_blank_row(row):
+                        continue
+                    rows.append(row)
+                    kept.append(i)
+                self._data_rows[name] = kept
+                out[fs.name] = rows
+            else:
+                value = cleaned.get(field_name(here))
+                if value is None or value == "":
+                    continue
+                out[fs.name] = value
+        return out
+
+    # --- from InputError back to the fields ----------------------------------------------
+
+    def apply_errors(self, tree: Mapping[str, Any]) -> None:
+        """Put every message of an ``InputError`` tree beside its field."""
+        from instruments.calculators.base import iter_errors
+
+        for path, message in iter_errors(tree):
+            steps = self._form_path(path)
+            if not steps or steps == (NON_FIELD,):
+                self.add_error(None, message)
+                continue
+            if steps[-1] == NON_FIELD:
+                steps = steps[:-1]
+            name = field_name(steps)
+            if name in self.fields:
+                self.add_error(name, message)
+            elif self._is_block(steps):
+                self.group_errors.setdefault(name, []).append(message)
+            else:
+                label = " › ".join(str(s) for s in steps)
+                self.add_error(None, f"{label}: {message}")
+
+    def _form_path(self, path: Sequence[str | int]) -> tuple[str | int, ...]:
+        """Map row numbers in the request data to row numbers in the form."""
+        out: list[str | int] = []
+        for step in path:
+            if isinstance(step, int):
+                kept = self._data_rows.get(field_name(out), [])
+                out.append(kept[step] if step < len(kept) else step)
+            else:
+                out.append(step)
+        return tuple(out)
+
+    def _is_block(self, steps: Sequence[str | int]) -> bool:
+        specs: Sequence[FieldSpec] = self.specs
+        for step in steps:
+            if isinstance(step, int):
+                continue
+            match = next((fs for fs in specs if fs.name == step), None)
+            if match is None:
+                return False
+            specs = match.children
+        return True
+
+    # --- layout for the template -------------------------------------------------------
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or bool(self.group_errors)
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every message with the label it belongs to and the id to jump to."""
+        items = [
+            {"label": "", "message": str(m), "anchor": ""}
+            for m in self.non_field_errors()
+        ]
+        for name, messages in self.group_errors.items():
+            items += [
+                {"label": self._path_label(name), "message": m, "anchor": f"id_{name}"}
+                for m in messages
+            ]
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            items += [
+                {
+                    "label": self._path_label(name),
+                    "message": str(m),
+                    "anchor": f"id_{name}",
+                }
+                for m in errors
+            ]
+        return items
+
+    def _path_label(self, name: str) -> str:
+        parts: list[str] = []
+        specs: Sequence[FieldSpec] = self.specs
+        for step in name.split(SEP):
+            if step.isdigit():
+                parts[-1] = f"{parts[-1]} row {int(step) + 1}"
+                continue
+            match = next((fs for fs in specs if fs.name == step), None)
+            if match is None:
+                if step in self.fields:
+                    parts.append(str(self.fields[step].label))
+                continue
+            parts.append(match.label)
+            specs = match.children
+        return " › ".join(parts)
+
+    def layout(self) -> list[Node]:
+        """The nodes the template draws: fields, fieldsets and repeatable rows."""
+        return self._layout(self.specs, ())
+
+    def stored_price_nodes(self) -> list[Node]:
+        if not self.calculator.price_field:
+            return []
+        return [
+            self._field_node(name, None) for name in STORED_PRICE_FIELDS
+        ]
+
+    def _layout(
+        self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]
+    ) -> list[Node]:
+        nodes = []
+        for fs in specs:
+            here = (*path, fs.name)
+            name = field_name(here)
+            if fs.kind == "group":
+                node = Node(
+                    type="group",
+                    spec=fs,
+                    name=name,
+                    children=self._layout(fs.children, here),
+                    errors=self.group_errors.get(name, []),
+                )
+                if fs.nullable:
+                    tname = toggle_name(here)
+                    node.toggle = self[tname]
+                    node.toggle_widget = self._widget(tname, controls=f"{name}-body")
+                    node.is_open = bool(node.toggle.value()) or bool(node.errors)
+                nodes.append(node)
+            elif fs.kind == "groups":
+                rows = [
+                    Row(
+                        index=i,
+                        number=n + 1,
+                        children=self._layout(fs.children, (*here, i)),
+                        spare=i in self._spare.get(name, set()),
+                    )
+                    for n, i in enumerate(self._rows[name])
+                ]
+                nodes.append(
+                    Node(
+                        type="groups",
+                        spec=fs,
+                        name=name,
+                        rows=rows,
+                        errors=self.group_errors.get(name, []),
+                    )
+                )
+            else:
+                nodes.append(self._field_node(name, fs))
+        return nodes
+
+    def _field_node(self, name: str, fs: FieldSpec | None) -> Node:
+        bf = self[name]
+        unit = self._unit_text(fs.unit) if fs is not None else ""
+        spec = fs or _plain_spec(name, str(bf.label))
+        return Node(
+            type="field",
+            spec=spec,
+            name=name,
+            bound_field=bf,
+            widget=self._widget(name, has_unit=bool(unit)),
+            errors=[str(e) for e in bf.errors],
+            unit=unit,
+        )
+
+    def _widget(
+        self, name: str, *, has_unit: bool = False, controls: str = ""
+    ) -> SafeString:
+        bf = self[name]
+        described = []
+        if bf.errors:
+            described.append(f"id_{name}-error")
+        if bf.help_text:
+            described.append(f"id_{name}-help")
+        if has_unit:
+            described.append(f"id_{name}-unit")
+        attrs: dict[str, Any] = {}
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        if bf.errors:
+            attrs["aria-invalid"] = "true"
+        if controls:
+            attrs["aria-controls"] = controls
+            attrs["data-toggles"] = controls
+        return bf.as_widget(attrs=attrs)
+
+    def _unit_text(self, unit: str) -> str:
+        """Units such as "price unit" are shown as the unit the form currently uses."""
+        source = self._source()
+        price_unit = str(source.get("price_unit") or "")
+        quantity_unit = str(source.get("quantity_unit") or "")
+        currency = price_unit.split("/", 1)[0] if price_unit else ""
+        replacements = {
+            "price unit": price_unit,
+            "quantity unit": quantity_unit,
+            "currency": currency,
+            "money": currency,
+        }
+        return replacements.get(unit, unit) or unit
+
+
+def _plain_spec(name: str, label: str) -> FieldSpec:
+    return FieldSpec(
+        name=name,
+        kind="text",
+        label=label,
+        unit="",
+        help="",
+        required=False,
+        nullable=True,
+        default=None,
+        min_value=None,
+        max_value=None,
+        exclusive_min=False,
+        max_items=None,
+        choices=(),
+        choice_labels={},
+        children=(),
+        group_type=None,
+    )
+
+
+def _is_blank_row(row: Mapping[str, Any]) -> bool:
+    """A row with nothing typed (ticked boxes alone don't count) is left out."""
+    return all(isinstance(v, bool) or v in (None, "", {}, []) for v in row.values())
+
+
+class ScenarioSaveForm(forms.Form):
+    """Title, notes and visibility of a scenario; the inputs travel as JSON."""
+
+    title = forms.CharField(max_length=200, label="Title")
+    notes = forms.CharField(
+        required=False,
+        label="Notes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this scenario shows, sources, caveats.",
+    )
+    is_public = forms.BooleanField(
+        required=False,
+        label="Public",
+        help_text="Anyone with the link can see a public scenario.",
+    )
+    inputs = forms.JSONField(widget=forms.HiddenInput)
+
+    def clean_inputs(self) -> dict[str, Any]:
+        value = self.cleaned_data["inputs"]
+        if not isinstance(value, dict):
+            raise forms.ValidationError("The inputs must be an object.")
+        return value

@@ -1,0 +1,314 @@
+"""django-import-export resources: how price observations travel in and out as files.
+
+A file has the columns ``series, period, price, estimated`` (``estimated`` optional):
+``series`` is a series code, ``period`` a label in the series' frequency (``2025-01``,
+``2025Q1``, ``2025``) or the ISO date of the period's first day, ``price`` a number ≥ 0
+in the series' unit. Every row is checked before anything is written; a bad row is
+reported with its row number (1 = the first row under the header) and the reason, and
+one bad row means nothing is written. The admin's import and ``manage.py seed`` both go
+through ``services.import_price_observations``' resource, so the rules are the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from instruments.models import (
+    PriceObservation,
+    PriceSeries,
+    format_period,
+    is_period_start,
+)
+
+_MAX_INTEGER_DIGITS = 14  # max_digits 20 - decimal_places 6
+_TRUE = {"true", "1", "yes", "y", "e", "estimated", "t"}
+_FALSE = {"false", "0", "no", "n", "", "f", "none"}
+
+_PERIOD_FORMATS = {
+    "monthly": re.compile(r"^(\d{4})-(\d{2})$"),
+    "quarterly": re.compile(r"^(\d{4})[Qq]([1-4])$"),
+    "annual": re.compile(r"^(\d{4})$"),
+}
+_EXAMPLE = {"monthly": "2025-01", "quarterly": "2025Q1", "annual": "2025"}
+
+
+def parse_period(value: object, frequency: str) -> dt.date:
+    """A period label of ``frequency`` (or the ISO date of a period's first day) as the
+    period's first day. Raises ``ValueError`` with a steward-readable message."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))  # spreadsheets turn 2025 into 2025.0
+        match = _PERIOD_FORMATS[frequency].match(text)
+        if match:
+            year = int(match.group(1))
+            if frequency == "annual":
+                return dt.date(year, 1, 1)
+            if frequency == "quarterly":
+                return dt.date(year, 3 * (int(match.group(2)) - 1) + 1, 1)
+            month = int(match.group(2))
+            if 1 <= month <= 12:
+                return dt.date(year, month, 1)
+            raise ValueError(f"'{text}' has no month {month}.")
+        try:
+            day = dt.date.fromisoformat(text[:10] if len(text) > 10 else text)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a {frequency} period: write it like "
+                f"{_EXAMPLE[frequency]} (or as the ISO date of its first day)."
+            ) from None
+    if not is_period_start(day, frequency):
+        raise ValueError(
+            f"{day.isoformat()} is not the first day of a {frequency} period "
+            f"(use {_EXAMPLE[frequency]} or {format_period(day, frequency)})."
+        )
+    return day
+
+
+def parse_price(value: object) -> Decimal:
+    """A price ≥ 0 with at most 6 decimals, as a Decimal."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("The price is missing.")
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not a number.")
+    text = str(value).strip().replace(",", "") if isinstance(value, str) else value
+    try:
+        price = Decimal(str(text))
+    except InvalidOperation:
+        raise ValueError(f"'{value}' is not a number.") from None
+    if not price.is_finite():
+        raise ValueError(f"'{value}' is not a finite number.")
+    if price < 0:
+        raise ValueError(f"The price must be 0 or more (got {value}).")
+    exponent = price.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        raise ValueError(f"The price {value} has more than 6 decimals.")
+    if price.adjusted() >= _MAX_INTEGER_DIGITS:
+        raise ValueError(f"The price {value} is too large.")
+    return price
+
+
+def parse_estimated(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(f"'{value}' is not true or false.")
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{value}' is not true or false.")
+
+
+class SeriesCodeWidget(widgets.ForeignKeyWidget):
+    """Exports a series as its code (import is resolved by the resource, in bulk)."""
+
+    def __init__(self) -> None:
+        super().__init__(PriceSeries, field="code")
+
+
+class PriceObservationResource(resources.ModelResource):
+    """Price observations keyed by (series code, period label)."""
+
+    series = fields.Field(
+        attribute="series", column_name="series", widget=SeriesCodeWidget()
+    )
+    period = fields.Field(attribute="period", column_name="period")
+    price = fields.Field(
+        attribute="price", column_name="price", widget=widgets.DecimalWidget()
+    )
+    estimated = fields.Field(
+        attribute="estimated", column_name="estimated", widget=widgets.BooleanWidget()
+    )
+
+    class Meta:
+        model = PriceObservation
+        fields = ("series", "period", "price", "estimated")
+        import_id_fields = ("series", "period")
+        export_order = ("series", "period", "price", "estimated")
+        use_bulk = True
+        batch_size = None  # write once, at the end, after every row passed
+        clean_model_instances = False  # rows are checked in bulk in before_import_row
+        skip_unchanged = True
+        report_skipped = True
+
+    # --- export -----------------------------------------------------------------------
+
+    def get_export_queryset(self, request: Any = None) -> Any:
+        return PriceObservation.objects.select_related("series").order_by(
+            "series__code", "period"
+        )
+
+    def dehydrate_period(self, observation: PriceObservation) -> str:
+        return format_period(observation.period, observation.series.frequency)
+
+    # --- import -----------------------------------------------------------------------
+
+    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
+        # One bad row means nothing is written, whoever calls.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        headers = [str(h).strip().lower() if h else "" for h in dataset.headers or []]
+        dataset.headers = headers
+        missing = [c for c in ("series", "period", "price") if c not in headers]
+        if missing:
+            raise ValidationError(
+                f"The file needs the columns series, period and price "
+                f"(missing: {', '.join(missing)})."
+            )
+        codes = {str(code).strip() for code in dataset["series"] if code is not None}
+        self._series = {s.code: s for s in PriceSeries.objects.filter(code__in=codes)}
+        self._existing = {
+            (o.series_id, o.period): o
+            for o in PriceObservation.objects.filter(
+                series__in=self._series.values()
+            ).select_related("series")
+        }
+        self._parsed: dict[int, tuple[PriceSeries, dt.date, Decimal, bool]] = {}
+        self._first_row_of: dict[tuple[int, dt.date], int] = {}
+        self._user = kwargs.get("user")
+        self._change_reason = kwargs.get("change_reason") or (
+            f"Imported from {kwargs['file_name']}"
+            if kwargs.get("file_name")
+            else "Imported"
+        )
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        number: int = kwargs["row_number"]
+        errors: dict[str, list[str]] = {}
+        code = str(row.get("series") or "").strip()
+        series = self._series.get(code)
+        if not code:
+            errors["series"] = ["The series code is missing."]
+        elif series is None:
+            errors["series"] = [f"Unknown series '{code}'."]
+        period = None
+        if series is not None:
+            try:
+                period = parse_period(row.get("period"), series.frequency)
+            except ValueError as exc:
+                errors["period"] = [str(exc)]
+        price = None
+        try:
+            price = parse_price(row.get("price"))
+        except ValueError as exc:
+            errors["price"] = [str(exc)]
+        estimated = False
+        try:
+            estimated = parse_estimated(row.get("estimated"))
+        except ValueError as exc:
+            errors["estimated"] = [str(exc)]
+        if series is not None and period is not None:
+            key = (series.pk, period)
+            first = self._first_row_of.setdefault(key, number)
+            if first != number:
+                errors.setdefault("period", []).append(
+                    f"{format_period(period, series.frequency)} of '{code}' "
+                    f"is already in row {first}."
+                )
+        if errors:
+            raise ValidationError(errors)
+        assert series is not None and period is not None and price is not None
+        self._parsed[number] = (series, period, price, estimated)
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Any:
+        return None  # resolved in get_or_init_instance from the bulk lookup
+
+    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
+        self._row_number = kwargs["row_number"]
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_or_init_instance(self, instance_loader: Any, row: Any) -> Any:
+        series, period, _, _ = self._parsed[self._row_number]
+        existing = self._existing.get((series.pk, period))
+        if existing is not None:
+            return existing, False
+        return PriceObservation(series=series, period=period), True
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        series, period, price, estimated = self._parsed[kwargs["row_number"]]
+        instance.series = series
+        instance.period = period
+        instance.price = price
+        instance.estimated = estimated
+
+    def skip_row(
+        self,
+        instance: Any,
+        original: Any,
+        row: Any,
+        import_validation_errors: Any = None,
+    ) -> bool:
+        if import_validation_errors or instance.pk is None or original is None:
+            return False
+        return bool(
+            original.price == instance.price
+            and original.estimated == instance.estimated
+        )
+
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances,
+                    PriceObservation,
+                    batch_size=batch_size or 1000,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    PriceObservation,
+                    ["price", "estimated"],
+                    batch_size=batch_size or 1000,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def _history_user(self) -> Any:
+        user = getattr(self, "_user", None)
+        return user if user is not None and user.is_authenticated else None

@@ -1,0 +1,235 @@
+/* The officials' pages: charts, repeatable rows, optional blocks, copy buttons and
+   calculations sent in the background so a long simulation never freezes the page.
+   Everything here is an enhancement: without JavaScript the forms post normally. */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  function drawCharts(root) {
+    if (!window.Plotly) return;
+    root.querySelectorAll(".chart[data-figure]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var source = document.getElementById(el.dataset.figure);
+      if (!source) return;
+      var figure = JSON.parse(source.textContent);
+      el.dataset.drawn = "1";
+      window.Plotly.newPlot(el, figure.data, figure.layout, {
+        responsive: true,
+        displaylogo: false,
+        modeBarButtonsToRemove: ["lasso2d", "select2d"],
+        toImageButtonOptions: {
+          format: "png",
+          filename: el.dataset.filename || el.id,
+          scale: 2,
+        },
+      });
+    });
+  }
+
+  function setBlock(checkbox) {
+    var body = document.getElementById(checkbox.dataset.toggles);
+    if (!body) return;
+    body.hidden = !checkbox.checked;
+    checkbox.setAttribute("aria-expanded", checkbox.checked ? "true" : "false");
+  }
+
+  function isBlankRow(row) {
+    return Array.prototype.every.call(
+      row.querySelectorAll("input:not([type=checkbox]), select, textarea"),
+      function (input) {
+        if (input.tagName === "SELECT") return input.selectedIndex <= 0 || input.value === "";
+        return input.value.trim() === "";
+      }
+    );
+  }
+
+  function renumber(fieldset) {
+    fieldset.querySelectorAll(":scope > .row-item").forEach(function (row, i) {
+      var number = row.querySelector(".row-number");
+      if (number) number.textContent = String(i + 1);
+    });
+  }
+
+  function prepareRows(root) {
+    root.querySelectorAll("fieldset[data-rows]").forEach(function (fieldset) {
+      var rows = fieldset.querySelectorAll(":scope > .row-item");
+      // "Add a row" replaces the blank spare rows offered to browsers without JavaScript.
+      var kept = rows.length;
+      rows.forEach(function (row) {
+        if (row.hasAttribute("data-spare") && isBlankRow(row) && kept > 1) {
+          row.remove();
+          kept -= 1;
+        }
+      });
+      renumber(fieldset);
+    });
+    root.querySelectorAll("input[data-toggles]").forEach(setBlock);
+  }
+
+  function addRow(button) {
+    var name = button.dataset.addRow;
+    var fieldset = button.closest("fieldset[data-rows]");
+    var rows = fieldset.querySelectorAll(":scope > .row-item");
+    var last = rows[rows.length - 1];
+    var next = 0;
+    rows.forEach(function (row) {
+      next = Math.max(next, parseInt(row.dataset.row, 10) + 1);
+    });
+    var copy = last.cloneNode(true);
+    var from = name + "-" + last.dataset.row + "-";
+    var to = name + "-" + next + "-";
+    copy.dataset.row = String(next);
+    copy.removeAttribute("data-spare");
+    copy.querySelectorAll("[name], [id], [for], [aria-describedby], [aria-controls], [data-toggles]").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby", "aria-controls", "data-toggles"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) el.setAttribute(attr, value.split(from).join(to));
+      });
+    });
+    copy.querySelectorAll(".error-message").forEach(function (el) { el.remove(); });
+    copy.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    copy.querySelectorAll("input, select, textarea").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && !/-error$/.test(id);
+      });
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+      if (input.type === "checkbox") input.checked = false;
+      else if (input.tagName === "SELECT") input.selectedIndex = 0;
+      else input.value = "";
+    });
+    last.after(copy);
+    renumber(fieldset);
+    var first = copy.querySelector("input:not([type=checkbox]), select");
+    if (first) first.focus();
+  }
+
+  function removeRow(button) {
+    var row = button.closest(".row-item");
+    var fieldset = row.closest("fieldset[data-rows]");
+    if (fieldset.querySelectorAll(":scope > .row-item").length <= 1) {
+      row.querySelectorAll("input:not([type=checkbox]), select").forEach(function (input) {
+        if (input.tagName === "SELECT") input.selectedIndex = 0;
+        else input.value = "";
+      });
+      return;
+    }
+    var add = fieldset.querySelector("[data-add-row]");
+    row.remove();
+    renumber(fieldset);
+    if (add) add.focus();
+  }
+
+  function copyField(button) {
+    var input = document.getElementById(button.dataset.copy);
+    if (!input) return;
+    input.select();
+    var done = function () {
+      var original = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = original; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  }
+
+  var pending = null;
+
+  function submitInBackground(form, submitter) {
+    var main = document.getElementById("calculator-main");
+    var busy = document.getElementById("busy");
+    var button = form.querySelector("button[type=submit]");
+    var started = Date.now();
+    if (pending) pending.abort();
+    var controller = new AbortController();
+    pending = controller;
+    var results = main.querySelector(".results-column");
+    if (results) results.setAttribute("aria-busy", "true");
+    main.classList.add("is-busy");
+    button.disabled = true;
+    busy.innerHTML = '<span class="spinner" aria-hidden="true"></span> Calculating…';
+    var timer = setInterval(function () {
+      var seconds = Math.round((Date.now() - started) / 1000);
+      busy.innerHTML = '<span class="spinner" aria-hidden="true"></span> Calculating… ' + seconds +
+        " s (simulations with many paths take a few seconds)";
+    }, 1000);
+    var action = form.getAttribute("action").split("#")[0];
+    fetch(action, {
+      method: "POST",
+      body: new FormData(form, submitter),
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+      signal: controller.signal,
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("The server answered " + response.status + ".");
+        return response.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("calculator-main");
+        if (!fresh) throw new Error("Unexpected answer from the server.");
+        main.replaceWith(fresh);
+        prepareRows(fresh);
+        drawCharts(fresh);
+        var target = fresh.querySelector(".error-summary") || fresh.querySelector("#results-heading");
+        if (target) {
+          target.focus({ preventScroll: true });
+          target.scrollIntoView({ behavior: "smooth", block: "start" });
+        }
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        busy.textContent = "The calculation failed: " + error.message + " Please try again.";
+        button.disabled = false;
+        main.classList.remove("is-busy");
+        if (results) results.removeAttribute("aria-busy");
+      })
+      .finally(function () {
+        clearInterval(timer);
+        if (pending === controller) pending = null;
+      });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-add-row], [data-remove-row], [data-copy], [data-download-png]");
+    if (!target) return;
+    if (target.hasAttribute("data-add-row")) addRow(target);
+    else if (target.hasAttribute("data-remove-row")) removeRow(target);
+    else if (target.hasAttribute("data-copy")) copyField(target);
+    else if (target.hasAttribute("data-download-png") && window.Plotly) {
+      var chart = document.getElementById(target.dataset.downloadPng);
+      window.Plotly.downloadImage(chart, {
+        format: "png",
+        filename: chart.dataset.filename || chart.id,
+        width: 1200,
+        height: chart.offsetHeight > 500 ? 800 : 600,
+      });
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[data-toggles]")) setBlock(event.target);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-async]") || !window.fetch || !window.DOMParser) return;
+    event.preventDefault();
+    submitInBackground(form, event.submitter);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    prepareRows(document);
+    drawCharts(document);
+  });
+})();

@@ -1,0 +1,61 @@
+"""The "Data stewards" group: exactly the permissions needed to maintain the data.
+
+Kept apart from services.py (which imports the calculators) so that ``migrate`` can
+create the group from a post_migrate handler with nothing else loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+DATA_STEWARDS = "Data stewards"
+STEWARD_MODELS = (
+    "commodity",
+    "priceseries",
+    "priceobservation",
+    "partner",
+    "partnergroup",
+    "producer",
+    "fxrate",
+    "parameterschedule",
+)
+"""Models the Data stewards group may add, change, delete and view."""
+
+STEWARD_EXTRA_PERMISSIONS = ("view_scenario", "change_scenario")
+"""Scenarios: stewards review and edit the seeded precedents (the admin limits them to
+precedents); they cannot add or delete scenarios, nor touch users or groups."""
+
+
+def steward_permission_codenames() -> list[str]:
+    codenames = [
+        f"{action}_{model}"
+        for model in STEWARD_MODELS
+        for action in ("add", "change", "delete", "view")
+    ]
+    return codenames + list(STEWARD_EXTRA_PERMISSIONS)
+
+
+def ensure_data_stewards_group() -> Group:
+    """Create or update the group so that it has exactly the stewards' permissions."""
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="instruments",
+            codename__in=steward_permission_codenames(),
+        )
+    )
+    group, _ = Group.objects.get_or_create(name=DATA_STEWARDS)
+    group.permissions.set(permissions)
+    return group
+
+
+def create_data_stewards_group(
+    sender: Any, app_config: Any = None, **kwargs: Any
+) -> None:
+    """post_migrate handler: make sure permissions exist, then the group."""
+    from django.contrib.auth.management import create_permissions
+
+    using = kwargs.get("using", "default")
+    create_permissions(app_config, verbosity=0, using=using)
+    ensure_data_stewards_group()

@@ -1,0 +1,161 @@
+"""Fixtures for the API tests: clients for each kind of user, and stored prices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from instruments.models import Commodity, PriceObservation, PriceSeries
+
+STEWARDS = "Data stewards"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttle counts live in the cache; every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    """A client with no login."""
+    return APIClient()
+
+
+@pytest.fixture
+def user(db) -> User:
+    """An analyst with an account and no special permissions."""
+    return User.objects.create_user("analyst", password="analyst-pass-123")
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    """A second analyst, to check that scenarios stay private."""
+    return User.objects.create_user("colleague", password="colleague-pass-123")
+
+
+@pytest.fixture
+def steward(db) -> User:
+    """A member of the "Data stewards" group (created by a migration)."""
+    member = User.objects.create_user("steward", password="steward-pass-123")
+    group = Group.objects.filter(name=STEWARDS).first()
+    if group is None:  # until the migration that creates the group has run
+        group = Group.objects.create(name=STEWARDS)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="instruments").exclude(
+                content_type__model__in=["scenario", "historicalscenario"]
+            )
+        )
+    member.groups.add(group)
+    return member
+
+
+@pytest.fixture
+def admin(db) -> User:
+    """A superuser."""
+    return User.objects.create_superuser("admin", "admin@example.org", "admin-pass-1")
+
+
+def _client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: an API client signed in as ``user`` (None: anonymous)."""
+    return _client_for
+
+
+@pytest.fixture
+def user_client(user) -> APIClient:
+    return _client_for(user)
+
+
+@pytest.fixture
+def steward_client(steward) -> APIClient:
+    return _client_for(steward)
+
+
+@pytest.fixture
+def admin_client_api(admin) -> APIClient:
+    return _client_for(admin)
+
+
+@pytest.fixture
+def stored_prices(db) -> dict[str, Any]:
+    """A commodity with an annual default series in USD/t and a monthly one in USD/kg.
+
+    Annual: 2021–2024 at 15,000, 18,000, 21,000, 17,000 USD/t (2024 estimated).
+    Monthly: 2024-01..2024-06 at 16.0 … 18.5 USD/kg.
+    """
+    commodity = Commodity.objects.create(
+        code="test-nickel", name="Test nickel", stage="refined", hs_codes="7502.10"
+    )
+    annual = PriceSeries.objects.create(
+        code="test-nickel-annual",
+        commodity=commodity,
+        name="Test nickel, annual average",
+        basis="LME cash, annual average",
+        source="Test source",
+        licence="CC BY 4.0",
+        currency="USD",
+        unit="USD/t",
+        frequency="annual",
+        is_default=True,
+    )
+    monthly = PriceSeries.objects.create(
+        code="test-nickel-monthly",
+        commodity=commodity,
+        name="Test nickel, monthly",
+        basis="LME cash, monthly average",
+        source="Test source",
+        licence="CC BY 4.0",
+        currency="USD",
+        unit="USD/kg",
+        frequency="monthly",
+    )
+    annual_prices = {2021: 15000, 2022: 18000, 2023: 21000, 2024: 17000}
+    for year, price in annual_prices.items():
+        PriceObservation.objects.create(
+            series=annual,
+            period=dt.date(year, 1, 1),
+            price=Decimal(price),
+            estimated=year == 2024,
+        )
+    monthly_prices = [16.0, 16.5, 17.0, 17.5, 18.0, 18.5]
+    for month, price in enumerate(monthly_prices, start=1):
+        PriceObservation.objects.create(
+            series=monthly, period=dt.date(2024, month, 1), price=Decimal(str(price))
+        )
+    return {
+        "commodity": commodity,
+        "annual": annual,
+        "monthly": monthly,
+        "annual_prices": annual_prices,
+        "monthly_prices": monthly_prices,
+    }
+
+
+def _strict_json(content: bytes) -> Any:
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} in a JSON response")
+
+    return json.loads(content, parse_constant=refuse)
+
+
+@pytest.fixture
+def strict_json():
+    """``strict_json(content)``: parse JSON, refusing NaN and Infinity (not JSON)."""
+    return _strict_json

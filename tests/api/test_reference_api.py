@@ -1,0 +1,248 @@
+"""Reference data: lookups by code, filters, pagination, CSV/XLSX with every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from instruments.models import (
+    FxRate,
+    ParameterSchedule,
+    Partner,
+    PartnerGroup,
+    Producer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partners(db):
+    """Three economies; two in a test group."""
+    aus = Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    chn = Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    jpn = Partner.objects.create(iso3="JPN", iso2="JP", name="Japan")
+    group = PartnerGroup.objects.create(code="test-msp", name="Test partnership")
+    group.members.set([aus, jpn])
+    return {"AUS": aus, "CHN": chn, "JPN": jpn, "group": group}
+
+
+def test_commodity_detail_by_code_links_its_series_and_prices(anon, stored_prices):
+    body = anon.get("/api/v1/commodities/test-nickel/").json()
+
+    assert body["code"] == "test-nickel"
+    assert body["stage"] == "refined"
+    assert body["prices_url"].endswith("/api/v1/commodities/test-nickel/prices/")
+    assert body["series_url"].endswith("/api/v1/commodities/test-nickel/series/")
+
+
+def test_commodity_list_is_paginated_and_filterable(anon, stored_prices):
+    body = anon.get("/api/v1/commodities/?stage=refined&limit=1").json()
+
+    assert body["count"] >= 1
+    assert len(body["results"]) == 1
+    assert anon.get("/api/v1/commodities/?stage=product").json()["count"] == 0 or all(
+        c["stage"] == "product"
+        for c in anon.get("/api/v1/commodities/?stage=product").json()["results"]
+    )
+
+
+def test_commodity_series_show_their_coverage(anon, stored_prices):
+    body = anon.get("/api/v1/commodities/test-nickel/series/").json()
+
+    by_code = {s["code"]: s for s in body["results"]}
+    assert by_code["test-nickel-annual"]["first_period"] == "2021"
+    assert by_code["test-nickel-annual"]["last_period"] == "2024"
+    assert by_code["test-nickel-monthly"]["n_observations"] == 6
+    assert by_code["test-nickel-annual"]["is_default"] is True
+
+
+def test_prices_of_the_default_series(anon, stored_prices):
+    body = anon.get("/api/v1/commodities/test-nickel/prices/").json()
+
+    assert body["series"] == "test-nickel-annual"
+    assert body["unit"] == "USD/t"
+    assert [(p["period"], p["price"]) for p in body["results"]] == [
+        ("2021", 15000.0),
+        ("2022", 18000.0),
+        ("2023", 21000.0),
+        ("2024", 17000.0),
+    ]
+    assert body["results"][-1]["estimated"] is True
+
+
+def test_prices_of_a_named_series_between_start_and_end(anon, stored_prices):
+    body = anon.get(
+        "/api/v1/commodities/test-nickel/prices/"
+        "?series=test-nickel-monthly&start=2024-02&end=2024-03"
+    ).json()
+
+    assert [(p["period"], p["price"]) for p in body["results"]] == [
+        ("2024-02", 16.5),
+        ("2024-03", 17.0),
+    ]
+
+
+def test_prices_as_csv_have_every_row_and_a_header(anon, stored_prices):
+    response = anon.get(
+        "/api/v1/commodities/test-nickel/prices/?series=test-nickel-monthly&format=csv"
+    )
+
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0] == "period,price,estimated"
+    assert len(lines) == 1 + 6
+
+
+def test_prices_of_an_unknown_series_are_a_400_at_series(anon, stored_prices):
+    response = anon.get("/api/v1/commodities/test-nickel/prices/?series=nope")
+
+    assert response.status_code == 400
+    assert "series" in response.json()
+
+
+def test_prices_of_an_unknown_commodity_are_a_404(anon, db):
+    assert anon.get("/api/v1/commodities/unobtainium/prices/").status_code == 404
+
+
+def test_series_list_filters_by_commodity_and_frequency(anon, stored_prices):
+    body = anon.get("/api/v1/series/?commodity=test-nickel&frequency=monthly").json()
+
+    assert [s["code"] for s in body["results"]] == ["test-nickel-monthly"]
+
+
+def test_observations_filter_by_series_and_period(anon, stored_prices):
+    body = anon.get(
+        "/api/v1/observations/?series=test-nickel-annual&start=2022-01-01"
+        "&end=2023-12-31"
+    ).json()
+
+    assert [(o["label"], o["price"]) for o in body["results"]] == [
+        ("2022", 18000.0),
+        ("2023", 21000.0),
+    ]
+
+
+def test_partners_by_iso3_with_their_groups(anon, partners):
+    body = anon.get("/api/v1/partners/AUS/").json()
+
+    assert body == {
+        "iso3": "AUS",
+        "iso2": "AU",
+        "name": "Australia",
+        "groups": ["test-msp"],
+    }
+
+
+def test_partners_filter_by_group(anon, partners):
+    body = anon.get("/api/v1/partners/?group=test-msp").json()
+
+    assert sorted(p["iso3"] for p in body["results"]) == ["AUS", "JPN"]
+
+
+def test_partner_groups_list_members_and_filter_by_member(anon, partners):
+    body = anon.get("/api/v1/partner-groups/?member=JPN").json()
+
+    assert [(g["code"], sorted(g["members"])) for g in body["results"]] == [
+        ("test-msp", ["AUS", "JPN"])
+    ]
+
+
+def test_producers_filter_by_commodity_and_country(anon, stored_prices, partners):
+    Producer.objects.create(
+        name="Test refinery",
+        country=partners["AUS"],
+        commodity=stored_prices["commodity"],
+        stage="refined",
+        unit_cost=Decimal("14000"),
+        cost_unit="USD/t",
+    )
+
+    body = anon.get("/api/v1/producers/?commodity=test-nickel&country=AUS").json()
+
+    assert [(p["name"], p["unit_cost"]) for p in body["results"]] == [
+        ("Test refinery", 14000.0)
+    ]
+
+
+def test_fx_rates_filter_by_currency_and_period(anon, db):
+    for month in (1, 2, 3):
+        FxRate.objects.create(
+            currency="EUR",
+            period=dt.date(2024, month, 1),
+            units_per_usd=Decimal("0.92"),
+            source="Test",
+        )
+
+    body = anon.get("/api/v1/fx-rates/?currency=EUR&start=2024-02-01").json()
+
+    assert [r["period"] for r in body["results"]] == ["2024-02-01", "2024-03-01"]
+    assert body["results"][0]["units_per_usd"] == 0.92
+
+
+def test_parameters_filter_by_code_and_years(anon, db):
+    for year, share in ((2026, "0.975"), (2027, "0.95"), (2028, "0.90")):
+        ParameterSchedule.objects.create(
+            code="test-free-share",
+            name="Free allocation share",
+            year=year,
+            value=Decimal(share),
+            unit="share",
+            source="Test",
+        )
+
+    body = anon.get("/api/v1/parameters/?code=test-free-share&year_from=2027").json()
+
+    assert [(p["year"], p["value"]) for p in body["results"]] == [
+        (2027, 0.95),
+        (2028, 0.9),
+    ]
+
+
+def test_json_pages_but_csv_has_every_row(anon, db):
+    for i in range(120):
+        Partner.objects.create(
+            iso3=f"Q{chr(65 + i // 26)}{chr(65 + i % 26)}",
+            iso2=f"{chr(65 + i // 26)}{chr(65 + i % 26)}",
+            name=f"Test economy {i:03d}",
+        )
+
+    page = anon.get("/api/v1/partners/").json()
+    csv_lines = anon.get("/api/v1/partners/?format=csv").content.decode().splitlines()
+    limited = anon.get("/api/v1/partners/?format=csv&limit=10").content.decode()
+
+    assert page["count"] == 120 and len(page["results"]) == 100
+    assert page["next"]
+    assert len(csv_lines) == 1 + 120
+    assert len(limited.strip().splitlines()) == 1 + 10
+
+
+def test_csv_of_an_empty_list_still_has_the_header(anon, db):
+    response = anon.get("/api/v1/fx-rates/?format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert (
+        response.content.decode().strip() == "id,currency,period,units_per_usd,source"
+    )
+
+
+def test_xlsx_of_a_list_has_one_sheet_with_every_row(anon, partners):
+    response = anon.get("/api/v1/partners/?format=xlsx")
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert workbook.active.title == "Partners"
+    assert rows[0] == ("iso3", "iso2", "name", "groups")
+    assert sorted(r[0] for r in rows[1:]) == ["AUS", "CHN", "JPN"]
+    assert response["Content-Disposition"].endswith('partners.xlsx"')
+
+
+def test_unknown_filter_values_are_a_400_not_a_500(anon, db):
+    response = anon.get("/api/v1/fx-rates/?start=not-a-date")
+
+    assert response.status_code == 400
+    assert "start" in response.json()

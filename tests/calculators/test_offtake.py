@@ -1,0 +1,129 @@
+"""Offtake: pricing, take-or-pay, valuation, prepayment and streaming."""
+
+import numpy as np
+import pytest
+
+from instruments.calculators import offtake
+from instruments.calculators.base import InputError
+
+RUN = offtake.CALCULATOR.run
+
+
+def test_collar_and_take_or_pay_worked_example():
+    """Index 1500/900/2600/1800, collar 1000–2200; 120 kt of 150 kt → $11.25 m."""
+    result = RUN(offtake.CALCULATOR.example)
+    np.testing.assert_allclose(result.rows["contract_price"], [1500, 1000, 2200, 1800])
+    assert result.rows["take_or_pay_payment"].iloc[1] == pytest.approx(11.25e6)
+    assert result.summary["take_or_pay_total"] == pytest.approx(11.25e6)
+    assert (
+        result.summary["producer_revenue_cv"]
+        < result.summary["producer_revenue_cv_spot"]
+    )
+
+
+def test_collar_valuation_worked_example():
+    result = RUN(
+        {
+            "periods": ["2026"],
+            "market_price": 1500,
+            "pricing": {"method": "collar", "floor": 1200, "cap": 2000},
+            "contracted_quantity": 1,
+            "valuation": {
+                "forward": 1500,
+                "volatility": 0.45,
+                "rate": 0.04,
+                "expiry_years": 1,
+            },
+        }
+    )
+    summary = result.summary
+    assert summary["floor_value"] == pytest.approx(114.0001, abs=5e-5)
+    assert summary["cap_value"] == pytest.approx(116.8010, abs=5e-5)
+    assert summary["collar_value"] == pytest.approx(-2.8009, abs=5e-5)
+    assert summary["zero_cost_cap"] == pytest.approx(2015.23, abs=5e-3)
+
+
+@pytest.mark.parametrize(
+    ("pricing", "expected"),
+    [
+        ({"method": "fixed", "price": 1000}, [1000, 1000]),
+        ({"method": "index", "discount": 0.1}, [1350, 810]),
+        ({"method": "index", "discount_amount": 100}, [1400, 800]),
+        ({"method": "collar", "floor": 1000, "discount": 0.1}, [1350, 900]),
+        (
+            {
+                "method": "collar",
+                "floor": 1000,
+                "discount": 0.1,
+                "discount_before_collar": True,
+            },
+            [1350, 1000],
+        ),
+    ],
+)
+def test_pricing_methods(pricing, expected):
+    result = RUN(
+        {
+            "periods": ["2026", "2027"],
+            "market_price": [1500, 900],
+            "pricing": pricing,
+            "contracted_quantity": 1,
+        }
+    )
+    np.testing.assert_allclose(result.rows["contract_price"], expected)
+
+
+def test_saving_sign_and_npv():
+    result = RUN(
+        {
+            "periods": ["2026", "2027"],
+            "market_price": [900, 900],
+            "pricing": {"method": "fixed", "price": 1000},
+            "contracted_quantity": 10,
+            "discount_rate": 0.08,
+        }
+    )
+    np.testing.assert_allclose(result.rows["buyer_saving"], [-1000, -1000])
+    assert result.summary["npv_buyer_saving"] == pytest.approx(
+        -1000 / 1.08 - 1000 / 1.08**2
+    )
+
+
+def test_prepayment_and_streaming():
+    result = RUN(
+        {
+            "periods": ["2026", "2027", "2028"],
+            "market_price": 100,
+            "pricing": {"method": "index"},
+            "contracted_quantity": 10,
+            "prepayment": {"amount": 300, "recoup_share": 0.25},
+            "streaming": {"deposit": 500, "stream_share": 0.5, "price_share": 0.2},
+        }
+    )
+    np.testing.assert_allclose(result.rows["prepayment_recouped"], [250, 50, 0])
+    assert result.summary["prepayment_outstanding"] == pytest.approx(0)
+    # forgone: 0.8 × 100 × 5 = 400 a year, undiscounted
+    assert result.summary["streaming_producer_npv"] == pytest.approx(500 - 1200)
+
+
+def test_cap_below_floor_and_missing_price_are_errors():
+    with pytest.raises(InputError) as info:
+        RUN(
+            {
+                "periods": ["2026"],
+                "market_price": 100,
+                "pricing": {"method": "collar", "floor": 200, "cap": 100},
+                "contracted_quantity": 1,
+            }
+        )
+    assert "cap" in info.value.errors["pricing"]
+    with pytest.raises(InputError) as info:
+        RUN(
+            {
+                "periods": ["2026"],
+                "market_price": 100,
+                "pricing": {"method": "fixed"},
+                "contracted_quantity": 1,
+            }
+        )
+    assert "price" in info.value.errors["pricing"]

@@ -1,0 +1,227 @@
+"""Border-adjusted price floor: worked examples, bases, re-fixing, properties."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from instruments.calculators import price_floor
+from instruments.calculators.base import InputError
+
+RUN = price_floor.CALCULATOR.run
+
+
+def test_levy_series_worked_example():
+    """Floor 110, CIF 95/105/120/80, 100/120/90/150 t, cap 25 % → $5.1 m."""
+    result = RUN(
+        {
+            "periods": ["2025Q1", "2025Q2", "2025Q3", "2025Q4"],
+            "reference_price": 110,
+            "price_unit": "USD/kg",
+            "quantity_unit": "t",
+            "levy_cap_ad_valorem": 0.25,
+            "flows": [
+                {
+                    "origin": "CHN",
+                    "import_price": [95, 105, 120, 80],
+                    "quantity": [100, 120, 90, 150],
+                }
+            ],
+        }
+    )
+    rows = result.rows
+    np.testing.assert_allclose(rows["levy"], [15, 5, 0, 20])
+    np.testing.assert_allclose(
+        rows["ad_valorem_equivalent"].round(4), [0.1579, 0.0476, 0, 0.25]
+    )
+    assert result.summary["revenue_total"] == pytest.approx(5.1e6)
+    np.testing.assert_allclose(rows["landed_price"], [110, 110, 120, 100])
+
+
+def test_ave_worked_example():
+    """A $1.00/kg levy on goods worth $10.00/kg is 10 %."""
+    result = RUN(
+        {
+            "periods": ["2025"],
+            "reference_price": 11,
+            "flows": [{"origin": "X", "import_price": 10, "quantity": 1}],
+        }
+    )
+    assert result.rows["ad_valorem_equivalent"].iloc[0] == pytest.approx(0.10)
+
+
+def test_eu_cereal_duty():
+    """1.55 × 101.31 − (113.84 + 14.74 + 17.50) → €10.95/t."""
+    result = RUN(
+        {
+            "periods": ["2025-07"],
+            "reference_price": 101.31,
+            "reference_factor": 1.55,
+            "price_unit": "EUR/t",
+            "quantity_unit": "t",
+            "flows": [
+                {
+                    "origin": "USA",
+                    "import_price": 113.84 + 14.74 + 17.50,
+                    "quantity": 1000,
+                }
+            ],
+        }
+    )
+    assert round(result.rows["levy"].iloc[0], 2) == 10.95
+    assert result.summary["currency"] == "EUR"
+
+
+def test_members_pay_nothing_and_market_price_fills_missing_import_price():
+    result = RUN(
+        {
+            "periods": ["2025", "2026"],
+            "reference_price": 100,
+            "market_price": [80, 90],
+            "flows": [
+                {"origin": "AUS", "member": True, "quantity": 10},
+                {"origin": "CHN", "quantity": 10},
+            ],
+        }
+    )
+    rows = result.rows
+    assert (rows.loc[rows["member"], "levy"] == 0).all()
+    np.testing.assert_allclose(rows.loc[~rows["member"], "levy"], [20, 10])
+    assert list(rows["period"]) == ["2025", "2025", "2026", "2026"]
+
+
+def test_trailing_average_and_cost_percentile_bases():
+    trailing = RUN(
+        {
+            "periods": ["2025", "2026", "2027"],
+            "reference_basis": "trailing_average",
+            "market_price": [100, 120, 80],
+            "trailing_periods": 2,
+            "reference_factor": 0.9,
+            "flows": [{"origin": "CHN", "quantity": 1}],
+        }
+    )
+    np.testing.assert_allclose(trailing.rows["reference_price"], [90, 99, 90])
+    assert "average" in trailing.summary["reference_basis_note"]
+    cost = RUN(
+        {
+            "periods": ["2025"],
+            "reference_basis": "cost_percentile",
+            "producer_costs": [50, 70, 90, 120],
+            "producer_volumes": [10, 40, 30, 20],
+            "cost_percentile": 0.6,
+            "cost_margin": 0.1,
+            "flows": [{"origin": "CHN", "import_price": 60, "quantity": 1}],
+        }
+    )
+    # cumulative output shares 0.1, 0.5, 0.8, 1.0: the 60 % point is the 90 producer
+    assert cost.rows["reference_price"].iloc[0] == pytest.approx(99.0)
+
+
+def test_refixing_threshold_holds_the_levy():
+    result = RUN(
+        {
+            "periods": ["2025-01", "2025-02", "2025-03", "2025-04"],
+            "reference_price": 100,
+            "refix_threshold": 5,
+            "flows": [{"origin": "X", "import_price": [90, 93, 80, 82], "quantity": 1}],
+        }
+    )
+    np.testing.assert_allclose(result.rows["levy"], [10, 10, 20, 20])
+
+
+def test_specific_cap_and_zero_price_ave_is_nan():
+    result = RUN(
+        {
+            "periods": ["2025", "2026"],
+            "reference_price": 100,
+            "levy_cap_specific": 12,
+            "flows": [{"origin": "X", "import_price": [50, 0], "quantity": 1}],
+        }
+    )
+    np.testing.assert_allclose(result.rows["levy"], [12, 12])
+    assert math.isnan(result.rows["ad_valorem_equivalent"].iloc[1])
+
+
+def test_trade_response_moves_imports_toward_members():
+    result = RUN(price_floor.CALCULATOR.example)
+    rows = result.rows
+    outsiders = rows[~rows["member"] & (rows["levy"] > 0)]
+    assert (outsiders["quantity_after"] < outsiders["quantity"]).all()
+    assert result.summary["member_quantity_change"] > 0
+    assert result.summary["revenue_total_after"] < result.summary["revenue_total"]
+
+
+def test_errors_name_the_flow_field():
+    with pytest.raises(InputError) as info:
+        RUN(
+            {
+                "periods": ["2025", "2026", "2027", "2028"],
+                "reference_price": 100,
+                "flows": [
+                    {"origin": "A", "import_price": 90, "quantity": 1},
+                    {"origin": "B", "import_price": [1, 2, 3], "quantity": 1},
+                    {"origin": "C", "quantity": 1},
+                ],
+            }
+        )
+    errors = info.value.errors
+    assert errors["flows"][1]["import_price"] == ["3 values given, 4 periods."]
+    assert "market price" in errors["flows"][2]["import_price"][0]
+
+
+prices = st.lists(st.floats(0.01, 1000.0), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    floor=st.floats(0.0, 1000.0),
+    member=st.booleans(),
+)
+def test_levy_properties_without_caps(data, floor, member):
+    import_price = data.draw(prices)
+    n = len(import_price)
+    result = price_floor.compute(
+        price_floor.PriceFloorInputs(
+            periods=tuple(str(2000 + i) for i in range(n)),
+            reference_price=floor,
+            flows=(
+                price_floor.FloorFlow(
+                    origin="X",
+                    member=member,
+                    import_price=tuple(import_price),
+                    quantity=1.0,
+                ),
+            ),
+        )
+    )
+    rows = result.rows
+    assert (rows["levy"] >= 0).all()
+    if member:
+        assert (rows["levy"] == 0).all() and result.summary["revenue_total"] == 0
+    else:
+        lifted = rows["levy"] > 0
+        np.testing.assert_allclose(rows.loc[lifted, "landed_price"], floor)
+        assert (
+            rows["landed_price"] <= np.maximum(floor, rows["import_price"]) + 1e-9
+        ).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(quantity=st.floats(0.0, 1e6), price=st.floats(0.0, 500.0))
+def test_doubling_quantity_doubles_revenue(quantity, price):
+    def revenue(q: float) -> float:
+        return RUN(
+            {
+                "periods": ["2025"],
+                "reference_price": 300,
+                "flows": [{"origin": "X", "import_price": price, "quantity": q}],
+            }
+        ).summary["revenue_total"]
+
+    assert revenue(2 * quantity) == pytest.approx(
+        2 * revenue(quantity), rel=1e-12, abs=1e-6
+    )

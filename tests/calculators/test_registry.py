@@ -1,0 +1,179 @@
+"""The registry, the examples, declared inputs, purity and the error tree."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from instruments.calculators import REGISTRY, get_calculator
+from instruments.calculators.base import InputError, describe, to_data
+from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS
+
+SLUGS = [
+    "price-floor",
+    "trade-response",
+    "standards-market",
+    "price-gap-subsidy",
+    "offtake",
+]
+
+
+def test_registry_has_the_five_by_slug():
+    assert sorted(REGISTRY) == sorted(SLUGS)
+    for slug in SLUGS:
+        calculator = get_calculator(slug)
+        assert calculator.slug == slug
+        assert calculator.compute.__module__.endswith(slug.replace("-", "_"))
+    with pytest.raises(KeyError):
+        get_calculator("tariff")
+
+
+def test_importing_the_engine_loads_no_django_plotly_or_html():
+    code = (
+        "import sys, json; import instruments.calculators as c; "
+        "c.get_calculator('offtake').run(c.get_calculator('offtake').example); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    modules = json.loads(out.stdout)
+    banned = ("django", "rest_framework", "plotly", "html", "jinja2", "bs4")
+    loaded = [m for m in modules if m.split(".")[0] in banned]
+    assert loaded == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_example_runs_with_exactly_the_columns(slug):
+    calculator = REGISTRY[slug]
+    json.dumps(calculator.example)  # JSON-able
+    result = calculator.run(calculator.example)
+    assert tuple(result.rows.columns) == calculator.columns
+    assert len(result.rows) > 0
+    for key, value in result.summary.items():
+        assert isinstance(value, str | int | float), key
+        assert key in calculator.summary_labels, key
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_declared_inputs_have_labels_and_round_trip(slug):
+    calculator = REGISTRY[slug]
+    specs = describe(calculator.inputs)
+    assert specs and all(fs.label for fs in specs)
+    inputs = calculator.inputs
+    from instruments.calculators.base import parse
+
+    parsed = parse(inputs, calculator.example)
+    again = parse(inputs, to_data(parsed))
+    assert again == parsed
+    if calculator.price_field:
+        names = {fs.name: fs for fs in specs}
+        kind = "number" if calculator.price_field_scalar else "series"
+        assert names[calculator.price_field].kind == kind
+
+
+CONTRACT_COLUMNS = {
+    "price-floor": "period origin member import_price reference_price levy ad_valorem_equivalent landed_price quantity revenue",
+    "trade-response": "origin trade_creation trade_diversion imports_after tariff_revenue_before tariff_revenue_after welfare_change",
+    "standards-market": "name compliant intensity_effective carbon_charge netback quantity premium_total charge_total",
+    "price-gap-subsidy": "period strike market_price quantity payment upside net_cost cumulative_net_cost",
+    "offtake": "period market_price contract_price taken_quantity payment spot_cost buyer_saving shortfall take_or_pay_payment",
+}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_contract_columns_are_present(slug):
+    assert set(CONTRACT_COLUMNS[slug].split()) <= set(REGISTRY[slug].columns)
+
+
+def _floor(**changes):
+    request = {
+        "periods": ["2025", "2026", "2027", "2028"],
+        "reference_price": 110,
+        "flows": [
+            {"origin": "CHN", "import_price": [95, 105, 120, 80], "quantity": 100}
+        ],
+    }
+    request.update(changes)
+    return request
+
+
+def _errors(slug, request):
+    with pytest.raises(InputError) as info:
+        REGISTRY[slug].run(request)
+    return info.value.errors
+
+
+def test_error_length_mismatch():
+    errors = _errors("price-floor", _floor(reference_price=[1, 2, 3]))
+    assert errors == {"reference_price": ["3 values given, 4 periods."]}
+
+
+def test_error_negative_price():
+    errors = _errors(
+        "price-floor",
+        _floor(flows=[{"origin": "X", "import_price": [1, -2, 3, 4], "quantity": 1}]),
+    )
+    assert "Value 2" in errors["flows"][0]["import_price"][0]
+
+
+def test_error_nan_and_empty_series():
+    errors = _errors(
+        "price-floor",
+        _floor(flows=[{"origin": "X", "import_price": float("nan"), "quantity": []}]),
+    )
+    assert "not a number" in errors["flows"][0]["import_price"][0]
+    assert errors["flows"][0]["quantity"] == ["The list is empty."]
+
+
+def test_error_nan_when_built_directly():
+    from instruments.calculators import price_floor
+
+    with pytest.raises(InputError) as info:
+        price_floor.PriceFloorInputs(
+            periods=("2025",),
+            reference_price=math.nan,
+            flows=(price_floor.FloorFlow(origin="X", import_price=1.0, quantity=1.0),),
+        )
+    assert "reference_price" in info.value.errors
+
+
+def test_error_unknown_and_incompatible_units():
+    assert "price_unit" in _errors("price-floor", _floor(price_unit="USD/parsec"))
+    assert "quantity_unit" in _errors(
+        "price-floor", _floor(price_unit="USD/MWh", quantity_unit="t")
+    )
+
+
+def test_error_limits_exceeded():
+    many = [str(1000 + i) for i in range(MAX_PERIODS + 1)]
+    assert "periods" in _errors("price-floor", _floor(periods=many))
+    flows = [
+        {"origin": str(i), "import_price": 1, "quantity": 1}
+        for i in range(MAX_FLOWS + 1)
+    ]
+    assert "flows" in _errors("price-floor", _floor(flows=flows))
+    errors = _errors(
+        "price-gap-subsidy",
+        {
+            "periods": ["2026"],
+            "strike": 1,
+            "quantity": 1,
+            "simulation": {
+                "start_price": 1,
+                "drift": 0,
+                "volatility": 0.1,
+                "paths": 10**7,
+            },
+        },
+    )
+    assert "paths" in errors["simulation"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_garbage_input_is_always_an_input_error(slug):
+    for request in ({}, {"periods": "x"}, {"flows": "no"}, {"suppliers": [{}]}):
+        with pytest.raises(InputError):
+            REGISTRY[slug].run(request)

@@ -1,0 +1,126 @@
+"""Monte Carlo against the closed forms; the Schwartz transition; estimation; memory."""
+
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from instruments.calculators import simulation as sim
+from instruments.calculators.base import InputError
+from instruments.calculators.price_gap_subsidy import CALCULATOR as SUBSIDY
+
+
+def test_gbm_closed_form_matches_worked_example():
+    """S0 80, K 110, μ 0, σ 35 %, T 1 on 1,000 t in USD/kg → $33.21 m, P95 $67.69 m."""
+    m, s = sim.lognormal_terminal(sim.GBM(drift=0.0, volatility=0.35), 80.0, 1.0)
+    expected = sim.expected_put_payoff(110.0, m, s) * 1_000_000
+    p95 = (110.0 - sim.lognormal_quantile(0.05, m, s)) * 1_000_000
+    assert expected / 1e6 == pytest.approx(33.21, abs=0.005)
+    assert p95 / 1e6 == pytest.approx(67.69, abs=0.005)
+
+
+def _one_period(model: dict) -> dict:
+    request = {
+        "periods": ["2026"],
+        "strike": 110,
+        "quantity": 1000,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "simulation": {"start_price": 80, "paths": 200_000, "seed": 11, **model},
+    }
+    return SUBSIDY.run(request).summary
+
+
+def test_gbm_one_period_monte_carlo_within_one_percent():
+    summary = _one_period({"model": "gbm", "drift": 0.0, "volatility": 0.35})
+    assert summary["expected_cost"] == pytest.approx(33.21e6, rel=0.01)
+    assert summary["p95"] == pytest.approx(67.69e6, rel=0.01)
+    assert summary["probability_of_payment"] == pytest.approx(
+        float(sim.ndtr((math.log(110 / 80) + 0.5 * 0.35**2) / 0.35)), abs=0.01
+    )
+
+
+def test_schwartz_one_period_monte_carlo_within_one_percent():
+    model = sim.Schwartz(mean_reversion=1.2, long_run_price=100.0, volatility=0.4)
+    m, s = sim.lognormal_terminal(model, 80.0, 1.0)
+    closed = sim.expected_put_payoff(110.0, m, s) * 1_000_000
+    summary = _one_period(
+        {
+            "model": "schwartz",
+            "mean_reversion": 1.2,
+            "long_run_price": 100.0,
+            "volatility": 0.4,
+        }
+    )
+    assert summary["expected_cost"] == pytest.approx(closed, rel=0.01)
+    p95 = (110.0 - sim.lognormal_quantile(0.05, m, s)) * 1_000_000
+    assert summary["p95"] == pytest.approx(p95, rel=0.01)
+
+
+@pytest.mark.parametrize("kappa", [0.5, 40.0])
+def test_schwartz_many_steps_match_the_exact_distribution(kappa):
+    """120 monthly steps (κ = 40 crosses many blocks) end on the one-step law."""
+    model = sim.Schwartz(mean_reversion=kappa, long_run_price=50.0, volatility=0.3)
+    steps = np.full(120, 1 / 12)
+    rng = np.random.default_rng(3)
+    x = sim.simulate_log_prices(model, 80.0, steps, rng.standard_normal((20_000, 120)))
+    m, s = sim.lognormal_terminal(model, 80.0, 10.0)
+    assert x[:, -1].mean() == pytest.approx(m, abs=4 * s / math.sqrt(20_000))
+    assert x[:, -1].std() == pytest.approx(s, rel=0.03)
+    m1, s1 = sim.lognormal_terminal(model, 80.0, 1 / 12)
+    assert x[:, 0].mean() == pytest.approx(m1, abs=4 * s1 / math.sqrt(20_000))
+
+
+def test_gbm_paths_are_reproducible_and_chunk_independent_in_law():
+    model = sim.GBM(drift=0.05, volatility=0.2)
+    steps = np.full(12, 1 / 12)
+    a = np.concatenate(list(sim.iter_price_paths(model, 10.0, steps, 1000, seed=5)))
+    b = np.concatenate(list(sim.iter_price_paths(model, 10.0, steps, 1000, seed=5)))
+    np.testing.assert_array_equal(a, b)
+    c = np.concatenate(
+        list(sim.iter_price_paths(model, 10.0, steps, 1000, 5, chunk=120))
+    )
+    assert c.shape == (1000, 12)
+
+
+def test_estimation_recovers_parameters():
+    rng = np.random.default_rng(0)
+    steps = np.full(3000, 1 / 12)
+    gbm = sim.GBM(drift=0.08, volatility=0.3)
+    path = np.exp(
+        sim.simulate_log_prices(gbm, 50.0, steps, rng.standard_normal((1, 3000)))
+    )[0]
+    fitted = sim.estimate_gbm(path, 1 / 12)
+    assert fitted.volatility == pytest.approx(0.3, rel=0.05)
+    schwartz = sim.Schwartz(mean_reversion=2.0, long_run_price=40.0, volatility=0.35)
+    path = np.exp(
+        sim.simulate_log_prices(schwartz, 60.0, steps, rng.standard_normal((1, 3000)))
+    )[0]
+    fitted_s = sim.estimate_schwartz(path, 1 / 12)
+    assert fitted_s.mean_reversion == pytest.approx(2.0, rel=0.25)
+    assert fitted_s.volatility == pytest.approx(0.35, rel=0.05)
+    assert fitted_s.long_run_price == pytest.approx(40.0, rel=0.1)
+
+
+def test_estimation_errors_name_the_history():
+    with pytest.raises(InputError) as info:
+        sim.estimate_gbm([100.0, 101.0], 1.0)
+    assert "price_history" in info.value.errors["simulation"]
+    with pytest.raises(InputError) as info:
+        sim.estimate_schwartz([1.0, 2.0, 4.0, 8.0, 16.0], 1.0)
+    assert "mean reversion" in str(info.value)
+
+
+def test_memory_is_bounded_by_the_chunk():
+    """60,000 paths × 50 steps never hold more than a chunk of paths at once."""
+    model = sim.GBM(drift=0.0, volatility=0.3)
+    steps = np.full(50, 1 / 12)
+    tracemalloc.start()
+    total = 0.0
+    for chunk in sim.iter_price_paths(model, 10.0, steps, 60_000, 1, chunk=100_000):
+        total += float(chunk[:, -1].sum())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 * 100_000 * 8  # a few chunk-sized arrays, not 60,000 × 50 × 8
+    assert total > 0

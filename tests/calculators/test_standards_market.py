@@ -1,0 +1,118 @@
+"""Standards-based market: CBAM examples, compliance, scope, units."""
+
+import pytest
+
+from instruments.calculators import standards_market
+from instruments.calculators.base import InputError
+
+RUN = standards_market.CALCULATOR.run
+
+
+def test_cbam_chargeable_intensity_2026():
+    """Embedded 1.2 t/t, benchmark 1.0, share 97.5 % → 0.225 t/t chargeable."""
+    result = RUN(
+        {
+            "base_price": 600,
+            "price_unit": "EUR/t",
+            "carbon_price": 80,
+            "benchmark": 1.0,
+            "cbam_year": 2026,
+            "suppliers": [{"name": "Mill", "quantity": 1, "intensity": 1.2}],
+        }
+    )
+    assert result.rows["chargeable_intensity"].iloc[0] == pytest.approx(0.225)
+    assert result.summary["free_intensity_used"] == pytest.approx(0.975)
+
+
+def test_cbam_charge_without_free_allocation():
+    """1,000 t × 2.2 t/t × €80, nothing free, nothing paid abroad → €176,000."""
+    result = RUN(
+        {
+            "base_price": 600,
+            "price_unit": "EUR/t",
+            "carbon_price": 80,
+            "suppliers": [{"name": "Mill", "quantity": 1000, "intensity": 2.2}],
+        }
+    )
+    assert result.summary["charge_total"] == pytest.approx(176_000)
+
+
+def test_same_charge_in_other_units():
+    """Price per kg and quantity in kt give the same money."""
+    result = RUN(
+        {
+            "base_price": 0.6,
+            "price_unit": "EUR/kg",
+            "quantity_unit": "kg",
+            "carbon_price": 80,
+            "suppliers": [{"name": "Mill", "quantity": 1_000_000, "intensity": 2.2}],
+        }
+    )
+    assert result.summary["charge_total"] == pytest.approx(176_000)
+    assert result.rows["carbon_charge"].iloc[0] == pytest.approx(0.176)
+    assert result.summary["emissions_total"] == pytest.approx(2200)
+
+
+def test_compliance_markup_origin_price_and_netbacks():
+    result = RUN(standards_market.CALCULATOR.example)
+    rows = result.rows.set_index("name")
+    assert rows.loc["Hydro smelter", "compliant"]
+    assert rows.loc["Hydro smelter", "netback"] == 2515
+    assert rows.loc["Coal smelter", "intensity_effective"] == pytest.approx(16.5)
+    # (16.5 − 4) × 80 − 16.5 × 10 = 835
+    assert rows.loc["Coal smelter", "carbon_charge"] == pytest.approx(835)
+    assert rows.loc["Coal smelter", "netback"] == pytest.approx(2500 - 835)
+    assert result.summary["compliant_share_after"] > result.summary["compliant_share"]
+
+
+def test_score_and_traceability_tests():
+    result = RUN(
+        {
+            "base_price": 100,
+            "standard": {"min_score": 50, "require_traceability": True},
+            "suppliers": [
+                {
+                    "name": "A",
+                    "quantity": 1,
+                    "intensity": 1,
+                    "score": 60,
+                    "traceable": True,
+                },
+                {"name": "B", "quantity": 1, "intensity": 1, "score": 60},
+                {"name": "C", "quantity": 1, "intensity": 1, "traceable": True},
+            ],
+        }
+    )
+    assert list(result.rows["compliant"]) == [True, False, False]
+
+
+def test_scope_mismatch_and_incompatible_intensity_are_errors():
+    with pytest.raises(InputError) as info:
+        RUN(
+            {
+                "base_price": 100,
+                "intensity_unit": "tCO2e/MWh",
+                "standard": {"scope": "scope_1"},
+                "suppliers": [
+                    {"name": "A", "quantity": 1, "intensity": 1, "scope": "scope_1_2_3"}
+                ],
+            }
+        )
+    errors = info.value.errors
+    assert "scope" in errors["suppliers"][0]
+    assert "intensity_unit" in errors
+
+
+def test_carbon_price_in_another_currency_needs_fx():
+    request = {
+        "base_price": 2500,
+        "price_unit": "USD/t",
+        "carbon_price": 80,
+        "carbon_price_unit": "EUR/tCO2e",
+        "suppliers": [{"name": "A", "quantity": 10, "intensity": 2}],
+    }
+    with pytest.raises(InputError) as info:
+        RUN(request)
+    assert "carbon_price_unit" in info.value.errors
+    result = RUN({**request, "fx_rate": 1.1})
+    assert result.rows["carbon_charge"].iloc[0] == pytest.approx(2 * 80 * 1.1)

@@ -1,0 +1,209 @@
+"""The calculator form is built from the declared inputs and maps errors back onto them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pytest
+
+from instruments.calculators import REGISTRY
+from instruments.calculators.base import (
+    Calculator,
+    FieldSpec,
+    InputError,
+    Result,
+    Series,
+    describe,
+    spec,
+)
+from instruments.forms import (
+    CalculatorForm,
+    field_name,
+    inputs_to_form_data,
+    toggle_name,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flow:
+    origin: str = spec("Origin")
+    member: bool = spec("Member", default=False)
+    price: Series = spec("Price", unit="price unit", min_value=0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pricing:
+    method: Literal["fixed", "index"] = spec("Method", default="fixed")
+    discount: float | None = spec("Discount", unit="fraction", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Toy:
+    periods: tuple[str, ...] = spec("Periods")
+    price_unit: str = spec("Price unit", default="USD/kg")
+    floor: float = spec("Floor", unit="price unit", min_value=0)
+    years: int = spec("Years", default=10)
+    pricing: Pricing = spec("Pricing", default=Pricing())
+    extra: Pricing | None = spec("Extra block", default=None)
+    flows: tuple[Flow, ...] = spec("Flows", default=())
+
+
+TOY = Calculator(
+    slug="toy",
+    title="Toy",
+    summary="A toy. It has every kind of input.",
+    precedent="None.",
+    inputs=Toy,
+    compute=lambda inputs: Result(summary={}, rows=None),  # type: ignore[arg-type]
+    columns=(),
+    example={
+        "periods": ["2025", "2026"],
+        "floor": 110,
+        "flows": [
+            {"origin": "CHN", "price": [95, 105]},
+            {"origin": "AUS", "member": True, "price": 100},
+        ],
+    },
+    price_field="floor",
+)
+
+
+def leaf_names(specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()) -> set:
+    """Every leaf input as the form names it (row 0 of each repeatable group)."""
+    names: set[str] = set()
+    for fs in specs:
+        here = (*path, fs.name)
+        if fs.kind == "group":
+            names |= leaf_names(fs.children, here)
+        elif fs.kind == "groups":
+            names |= leaf_names(fs.children, (*here, 0))
+        else:
+            names.add(field_name(here))
+    return names
+
+
+def form_leaf_names(form: CalculatorForm) -> set[str]:
+    """The form's input fields, row 0 only, without switches and stored-price fields."""
+    names = set()
+    for name in form.fields:
+        if name.startswith("use-") or name in ("commodity", "series", "start", "end"):
+            continue
+        parts = name.split("-")
+        if any(p.isdigit() and p != "0" for p in parts):
+            continue
+        names.add(name)
+    return names
+
+
+@pytest.mark.parametrize("calculator", REGISTRY.values(), ids=lambda c: c.slug)
+def test_form_fields_equal_the_declared_inputs(calculator: Calculator) -> None:
+    form = CalculatorForm(calculator=calculator, initial_inputs=calculator.example)
+    assert form_leaf_names(form) == leaf_names(describe(calculator.inputs))
+
+
+@pytest.mark.parametrize("calculator", REGISTRY.values(), ids=lambda c: c.slug)
+def test_example_round_trips_through_the_form(calculator: Calculator) -> None:
+    """The pre-filled example, submitted unchanged, gives the pure call's numbers."""
+    form = CalculatorForm(
+        inputs_to_form_data(calculator, calculator.example), calculator=calculator
+    )
+    assert form.is_valid(), form.errors
+    via_form = calculator.run(form.request_data())
+    direct = calculator.run(calculator.example)
+    for key, value in direct.summary.items():
+        if isinstance(value, float) and value == value:
+            assert via_form.summary[key] == pytest.approx(value), key
+        else:
+            assert via_form.summary[key] == value or value != value, key
+
+
+def test_optional_block_gets_a_switch_and_required_block_does_not() -> None:
+    form = CalculatorForm(calculator=TOY, initial_inputs=TOY.example)
+    assert toggle_name(("extra",)) in form.fields
+    assert toggle_name(("pricing",)) not in form.fields
+    assert "pricing-method" in form.fields
+    assert "extra-discount" in form.fields
+
+
+def test_unbound_form_offers_example_rows_plus_spare_rows() -> None:
+    form = CalculatorForm(calculator=TOY, initial_inputs=TOY.example, spare_rows=2)
+    rows = [n for n in form.layout() if n.type == "groups"][0].rows
+    assert [r.spare for r in rows] == [False, False, True, True]
+    assert form.initial["flows-0-price"] == "95, 105"
+    assert form.initial["flows-1-member"] is True
+
+
+def test_blank_rows_and_unticked_blocks_are_left_out() -> None:
+    data = inputs_to_form_data(TOY, TOY.example)
+    data.update({"flows-2-origin": "", "flows-2-price": "", "flows-2-member": True})
+    data["extra-discount"] = "0.1"  # typed, but the block's switch is off
+    form = CalculatorForm(data, calculator=TOY)
+    assert form.is_valid(), form.errors
+    request = form.request_data()
+    assert [f["origin"] for f in request["flows"]] == ["CHN", "AUS"]
+    assert "extra" not in request
+    assert request["periods"] == "2025, 2026"
+
+
+def test_errors_land_beside_their_field_even_after_a_blank_row() -> None:
+    data = inputs_to_form_data(TOY, TOY.example)
+    # Row 1 blank, the bad flow is form row 2 but request row 1.
+    data = {k: v for k, v in data.items() if not k.startswith("flows-1-")}
+    data.update({"flows-2-origin": "USA", "flows-2-price": "-1"})
+    form = CalculatorForm(data, calculator=TOY)
+    assert form.is_valid()
+    request = form.request_data()
+    assert request["flows"][1]["origin"] == "USA"
+    form.apply_errors(
+        {"flows": [{}, {"price": ["Must be at least 0."]}], "floor": ["Too low."]}
+    )
+    assert form.errors["flows-2-price"] == ["Must be at least 0."]
+    assert form.errors["floor"] == ["Too low."]
+    summary = {item["anchor"]: item["label"] for item in form.error_summary()}
+    assert summary["id_flows-2-price"] == "Flows row 3 › Price"
+
+
+def test_errors_on_a_block_or_the_whole_request_are_kept() -> None:
+    form = CalculatorForm(inputs_to_form_data(TOY, TOY.example), calculator=TOY)
+    assert form.is_valid()
+    form.request_data()
+    form.apply_errors(
+        InputError(
+            {"flows": {"non_field_errors": ["Too many."]}, "non_field_errors": ["No."]}
+        ).errors
+    )
+    assert form.group_errors == {"flows": ["Too many."]}
+    assert form.non_field_errors() == ["No."]
+
+
+def test_stored_prices_replace_typed_periods_and_prices() -> None:
+    data = inputs_to_form_data(TOY, TOY.example)
+    data.update({"commodity": "ndpr-oxide", "start": "2020"})
+    form = CalculatorForm(
+        data, calculator=TOY, commodity_choices=[("ndpr-oxide", "NdPr oxide")]
+    )
+    assert form.is_valid(), form.errors
+    request = form.request_data()
+    assert request["commodity"] == "ndpr-oxide"
+    assert request["start"] == "2020"
+    assert "floor" not in request
+    assert "periods" not in request
+
+
+def test_invalid_number_is_reported_by_the_form_and_value_kept() -> None:
+    data = inputs_to_form_data(TOY, TOY.example)
+    data["floor"] = "abc"
+    form = CalculatorForm(data, calculator=TOY)
+    assert not form.is_valid()
+    assert "floor" in form.errors
+    node = next(n for n in form.layout() if n.name == "floor")
+    assert 'aria-invalid="true"' in node.widget
+    assert "id_floor-error" in node.widget
+    assert 'value="abc"' in node.widget
+
+
+def test_units_follow_the_price_unit_typed() -> None:
+    form = CalculatorForm(calculator=TOY, initial_inputs={**TOY.example})
+    floor = next(n for n in form.layout() if n.name == "floor")
+    assert floor.unit == "USD/kg"

@@ -1,0 +1,370 @@
+"""The officials' pages: every page renders, calculations match the pure call, errors
+sit beside their fields, and scenarios are private unless made public."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from instruments.calculators import REGISTRY
+from instruments.forms import inputs_to_form_data
+from instruments.models import Commodity, PriceObservation, PriceSeries, Scenario
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = sorted(REGISTRY)
+
+
+@pytest.fixture
+def user() -> Any:
+    """An official with an account."""
+    return get_user_model().objects.create_user("ana", password="pw-ana-123")
+
+
+@pytest.fixture
+def other() -> Any:
+    """Another official, who must not see Ana's private scenarios."""
+    return get_user_model().objects.create_user("ben", password="pw-ben-123")
+
+
+@pytest.fixture
+def ana(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def make_scenario(slug: str, owner: Any = None, **fields: Any) -> Scenario:
+    defaults = {
+        "title": f"{slug} scenario",
+        "inputs": dict(REGISTRY[slug].example),
+        "is_public": owner is None,
+        "is_precedent": owner is None,
+    }
+    return Scenario.objects.create(calculator=slug, owner=owner, **(defaults | fields))
+
+
+@pytest.fixture
+def commodity() -> Commodity:
+    """A commodity with one annual series of three prices."""
+    item = Commodity.objects.create(code="ndpr-oxide", name="NdPr oxide", stage="refined")
+    series = PriceSeries.objects.create(
+        code="ndpr-annual",
+        commodity=item,
+        name="NdPr oxide, annual average",
+        basis="China domestic, VAT excluded",
+        source="Test source",
+        licence="CC BY 4.0",
+        currency="USD",
+        unit="USD/kg",
+        frequency="annual",
+        is_default=True,
+    )
+    for year, price in ((2022, "110.5"), (2023, "80.2"), (2024, "60.1")):
+        PriceObservation.objects.create(
+            series=series, period=dt.date(year, 1, 1), price=Decimal(price)
+        )
+    return item
+
+
+def post_example(client: Client, slug: str, **changes: Any) -> Any:
+    data = inputs_to_form_data(REGISTRY[slug], REGISTRY[slug].example)
+    data.update(changes)
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    return client.post(reverse("instruments:calculator", args=[slug]), data)
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b)
+    return a == b
+
+
+# --- home and calculator pages -------------------------------------------------------
+
+
+def test_home_links_every_calculator_and_the_statement(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    for slug, calculator in REGISTRY.items():
+        assert reverse("instruments:calculator", args=[slug]).encode() in response.content
+        assert calculator.title.encode() in response.content
+    assert b"4 February 2026" in response.content
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_calculator_page_opens_with_the_example_filled_in(
+    client: Client, slug: str
+) -> None:
+    precedent = make_scenario(slug, title="A precedent to load")
+    response = client.get(reverse("instruments:calculator", args=[slug]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    for name, value in inputs_to_form_data(REGISTRY[slug], REGISTRY[slug].example).items():
+        assert form[name].value() == value, name
+    assert f'value="{precedent.pk}"'.encode() in response.content
+    assert b"A precedent to load" in response.content
+
+
+def test_unknown_calculator_is_404(client: Client) -> None:
+    assert client.get("/calculators/nope/").status_code == 404
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_valid_post_shows_the_numbers_of_the_pure_call(
+    client: Client, slug: str
+) -> None:
+    response = post_example(client, slug)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {}
+    pure = REGISTRY[slug].run(REGISTRY[slug].example)
+    headline = response.context["headline"]
+    assert headline, "no headline figures"
+    for item in headline:
+        assert same(item["value"], pure.summary[item["key"]]), item["key"]
+        assert item["display"].encode() in response.content
+    assert len(response.context["records"]) == min(len(pure.rows), 500)
+    assert response.context["figures"], "no chart"
+    assert b"=IMPORTDATA(" in response.content
+    assert b"format=csv" in response.content and b"format=xlsx" in response.content
+
+
+def test_background_post_returns_only_the_form_and_results(client: Client) -> None:
+    data = inputs_to_form_data(REGISTRY["trade-response"], REGISTRY["trade-response"].example)
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = client.post(
+        reverse("instruments:calculator", args=["trade-response"]),
+        data,
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 200
+    assert b'id="calculator-main"' in response.content
+    assert b"<html" not in response.content
+    assert b'id="results"' in response.content
+
+
+def test_invalid_post_shows_the_error_beside_the_field_and_keeps_values(
+    client: Client,
+) -> None:
+    response = post_example(client, "trade-response", **{"flows-1-imports": "-5"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert response.context["calculation"] is None
+    assert response.context["form"].errors["flows-1-imports"]
+    assert 'id="id_flows-1-imports-error"' in content
+    assert 'aria-invalid="true"' in content
+    assert 'href="#id_flows-1-imports"' in content  # the summary links to the field
+    assert 'value="-5"' in content
+    assert 'value="ROW"' in content  # the other inputs are kept
+
+
+def test_a_missing_required_field_is_reported_beside_it(client: Client) -> None:
+    response = post_example(client, "trade-response", import_demand_elasticity="")
+    assert "import_demand_elasticity" in response.context["form"].errors
+
+
+def test_loading_a_precedent_fills_the_form_and_shows_its_result(
+    client: Client,
+) -> None:
+    scenario = make_scenario(
+        "trade-response",
+        inputs={**REGISTRY["trade-response"].example, "import_demand_elasticity": -3},
+    )
+    url = reverse("instruments:calculator", args=["trade-response"])
+    response = client.get(f"{url}?scenario={scenario.pk}")
+    assert response.status_code == 200
+    assert response.context["form"]["import_demand_elasticity"].value() == "-3"
+    assert response.context["calculation"] is not None
+
+
+def test_stored_prices_are_used_when_a_commodity_is_picked(
+    client: Client, commodity: Commodity
+) -> None:
+    response = post_example(client, "price-gap-subsidy", commodity="ndpr-oxide")
+    assert response.status_code == 200, response.content
+    assert response.context["form"].errors == {}, response.context["form"].errors
+    stored = response.context["calculation"].inputs["stored_prices"]
+    assert stored["count"] == 3
+    assert b"NdPr oxide, annual average" in response.content
+
+
+# --- scenarios -----------------------------------------------------------------------
+
+
+def test_saving_requires_login(client: Client) -> None:
+    url = reverse("instruments:scenario_save", args=["trade-response"])
+    response = client.post(url, {"title": "x", "inputs": "{}"})
+    assert response.status_code == 302
+    assert reverse("instruments:login") in response["Location"]
+    assert not Scenario.objects.exists()
+
+
+def test_saving_gives_a_permanent_link(ana: Client, user: Any) -> None:
+    import json
+
+    url = reverse("instruments:scenario_save", args=["trade-response"])
+    response = ana.post(
+        url,
+        {
+            "title": "Members cut tariffs",
+            "notes": "Test.",
+            "inputs": json.dumps(dict(REGISTRY["trade-response"].example)),
+        },
+    )
+    scenario = Scenario.objects.get(title="Members cut tariffs")
+    assert scenario.owner == user and not scenario.is_public
+    assert response["Location"] == reverse("instruments:scenario", args=[scenario.pk])
+    page = ana.get(response["Location"])
+    assert page.status_code == 200
+    assert b"Members cut tariffs" in page.content
+    assert page.context["headline"]
+
+
+def test_private_scenario_is_404_for_others(
+    client: Client, user: Any, other: Any
+) -> None:
+    scenario = make_scenario("trade-response", owner=user, is_public=False)
+    url = reverse("instruments:scenario", args=[scenario.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    calc_url = reverse("instruments:calculator", args=["trade-response"])
+    assert client.get(f"{calc_url}?scenario={scenario.pk}").status_code == 404
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+
+
+def test_public_scenario_is_visible_to_anyone(client: Client, user: Any) -> None:
+    scenario = make_scenario("trade-response", owner=user, is_public=True)
+    assert client.get(reverse("instruments:scenario", args=[scenario.pk])).status_code == 200
+
+
+def test_owner_toggles_visibility_and_others_cannot(
+    client: Client, user: Any, other: Any
+) -> None:
+    scenario = make_scenario("trade-response", owner=user, is_public=False)
+    url = reverse("instruments:scenario_visibility", args=[scenario.pk])
+    client.force_login(other)
+    assert client.post(url, {"is_public": "true"}).status_code == 404
+    client.force_login(user)
+    assert client.post(url, {"is_public": "true"}).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.is_public
+
+
+def test_my_scenarios_lists_mine_and_needs_login(
+    client: Client, user: Any, other: Any
+) -> None:
+    mine = make_scenario("offtake", owner=user, title="Mine, private", is_public=False)
+    make_scenario("offtake", owner=other, title="Ben's private", is_public=False)
+    url = reverse("instruments:scenario_list")
+    assert client.get(url).status_code == 302
+    client.force_login(user)
+    response = client.get(url)
+    assert b"Mine, private" in response.content
+    assert b"Ben&#x27;s private" not in response.content
+    assert reverse("instruments:scenario", args=[mine.pk]).encode() in response.content
+
+
+def test_compare_highlights_differing_inputs_and_overlays_one_chart(
+    ana: Client, user: Any
+) -> None:
+    example = dict(REGISTRY["trade-response"].example)
+    first = make_scenario("trade-response", owner=user, title="Base", is_public=False)
+    second = make_scenario(
+        "trade-response",
+        owner=user,
+        title="More elastic",
+        is_public=False,
+        inputs={**example, "import_demand_elasticity": -3.0},
+    )
+    response = ana.get(
+        reverse("instruments:scenario_compare") + f"?ids={first.pk}&ids={second.pk}"
+    )
+    assert response.status_code == 200
+    differing = [row["key"] for row in response.context["input_table"] if row["differs"]]
+    assert differing == ["import_demand_elasticity"]
+    assert response.context["summary_table"]
+    figure = response.context["figure"]["figure"]
+    assert {trace["name"] for trace in figure["data"]} == {"Base", "More elastic"}
+
+
+def test_compare_refuses_mixed_calculators_and_hidden_scenarios(
+    client: Client, user: Any
+) -> None:
+    a = make_scenario("trade-response")
+    b = make_scenario("offtake")
+    url = reverse("instruments:scenario_compare")
+    assert client.get(f"{url}?ids={a.pk}&ids={b.pk}").status_code == 400
+    hidden = make_scenario("trade-response", owner=user, is_public=False)
+    assert client.get(f"{url}?ids={a.pk}&ids={hidden.pk}").status_code == 404
+
+
+# --- data pages, methodology, API guide, accounts ------------------------------------
+
+
+def test_commodity_pages_show_series_with_source_and_licence(
+    client: Client, commodity: Commodity
+) -> None:
+    listing = client.get(reverse("instruments:commodity_list"))
+    assert listing.status_code == 200
+    assert b"NdPr oxide" in listing.content
+    detail = client.get(reverse("instruments:commodity", args=["ndpr-oxide"]))
+    assert detail.status_code == 200
+    for text in (b"China domestic, VAT excluded", b"CC BY 4.0", b"Test source", b"USD/kg"):
+        assert text in detail.content
+    assert b'id="chart-ndpr-annual-data"' in detail.content
+    assert client.get("/commodities/nothing/").status_code == 404
+
+
+def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
+    response = client.get(reverse("instruments:methodology"))
+    assert response.status_code == 200
+    for slug in REGISTRY:
+        assert f'id="{slug}"'.encode() in response.content
+    assert b"Black-76" in response.content and b"SMART" in response.content
+
+
+def test_api_guide_shows_a_working_formula(client: Client) -> None:
+    response = client.get(reverse("instruments:api_guide"))
+    assert response.status_code == 200
+    assert b"=IMPORTDATA(" in response.content
+
+
+def test_login_page_and_logout(client: Client, user: Any) -> None:
+    assert client.get(reverse("instruments:login")).status_code == 200
+    response = client.post(
+        reverse("instruments:login"), {"username": "ana", "password": "pw-ana-123"}
+    )
+    assert response.status_code == 302
+    assert client.post(reverse("instruments:logout")).status_code == 302
+    assert client.get(reverse("instruments:scenario_list")).status_code == 302
+
+
+def test_tokens_can_be_created_and_revoked(ana: Client, user: Any) -> None:
+    url = reverse("instruments:account_tokens")
+    assert ana.get(url).status_code == 200
+    ana.post(url, {"action": "create"})
+    token = Token.objects.get(user=user)
+    assert token.key.encode() in ana.get(url).content
+    ana.post(url, {"action": "revoke"})
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_token_page_needs_login(client: Client) -> None:
+    assert client.get(reverse("instruments:account_tokens")).status_code == 302
+
+
+def test_only_staff_see_the_admin_link(client: Client, user: Any) -> None:
+    client.force_login(user)
+    assert b'href="/admin/"' not in client.get("/").content
+    user.is_staff = True
+    user.save()
+    assert b'href="/admin/"' in client.get("/").content

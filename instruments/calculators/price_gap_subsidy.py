@@ -746,6 +746,15 @@ def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float
 _MONEY = ("payment_due", "payment", "upside", "net_cost", "unpaid")
 
 
+def _fan(sample: FloatArray) -> FloatArray:
+    """P5, P50, P95 over paths (axis 0) of a (paths, rows) sample, shape (3, rows).
+
+    The sample is transposed first so that each row's values are contiguous: numpy's
+    partition along a strided axis is several times slower.
+    """
+    return np.quantile(np.ascontiguousarray(sample.T), [0.05, 0.5, 0.95], axis=1)
+
+
 def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
     """Run the paths through ``settle`` chunk by chunk; totals, means and the fan."""
     simulation = inputs.simulation
@@ -779,11 +788,10 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
             fan_cost.append(net[:take])
             kept += take
         done += n
-    quantiles = np.array([0.05, 0.5, 0.95])
-    price_fan = np.quantile(np.concatenate(fan_price), quantiles, axis=0)
+    price_fan = _fan(np.concatenate(fan_price))
     cost_sample = np.concatenate(fan_cost)
-    cost_fan = np.quantile(cost_sample, quantiles, axis=0)
-    cumulative_fan = np.quantile(np.cumsum(cost_sample, axis=-1), quantiles, axis=0)
+    cost_fan = _fan(cost_sample)
+    cumulative_fan = _fan(np.cumsum(cost_sample, axis=-1))
     p50, p95, p99 = np.quantile(totals, [0.5, 0.95, 0.99])
     fan = pd.DataFrame(
         {

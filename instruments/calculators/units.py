@@ -467,12 +467,13 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
         gaps = np.diff(start)
         last = float(np.median(gaps)) if gaps.size else 1.0 / _DAYS_PER_YEAR
         length = np.append(gaps, last)
-        quarter = ((dates.dt.month.to_numpy(dtype=np.int64) - 1) // 3 + 1).astype(
-            np.int64
-        )
+        months = dates.dt.month.to_numpy(dtype=np.int64)
         if np.any(gaps <= 0):
             return "Periods must be in increasing order, each once."
-        return _frozen(Periods(labels, kind, start, length, year, quarter))
+        return _frozen(
+            Periods(labels, kind, start, length, year, (months - 1) // 3 + 1)
+        )
+    quarter: npt.NDArray[np.integer[Any]]
     if kind == "month":
         month = parts["month"].astype(np.int64).to_numpy()
         if np.any((month < 1) | (month > 12)):

@@ -1,0 +1,103 @@
+"""run_calculation: stored prices, unit conversion, errors; and the seeded precedents."""
+
+import pytest
+
+from instruments.calculators import REGISTRY
+from instruments.calculators.base import InputError
+from instruments.services import rows_as_records, run_calculation, save_scenario
+
+
+def test_stored_prices_fill_periods_and_convert_units(nickel_series):
+    calculation = run_calculation(
+        "price-gap-subsidy",
+        {
+            "commodity": "nickel",
+            "price_unit": "USD/kg",
+            "quantity_unit": "kg",
+            "design": "one_sided",
+            "strike": 0.115,
+            "quantity": 1000,
+        },
+    )
+    rows = calculation.result.rows
+    assert list(rows["period"]) == ["2024-01", "2024-02", "2024-03"]
+    assert list(rows["market_price"]) == pytest.approx([0.100, 0.110, 0.120])
+    # 1000 kg at (0.115 - 0.100) and (0.115 - 0.110); nothing in March
+    assert calculation.result.summary["payments_total"] == pytest.approx(15 + 5)
+    stored = calculation.inputs["stored_prices"]
+    assert stored["series"] == "nickel-test-monthly"
+    assert stored["source_unit"] == "USD/t"
+    assert (stored["first_period"], stored["last_period"], stored["count"]) == (
+        "2024-01",
+        "2024-03",
+        3,
+    )
+
+
+def test_a_date_range_selects_the_stored_periods(nickel_series):
+    calculation = run_calculation(
+        "offtake",
+        {
+            **REGISTRY["offtake"].example,
+            "commodity": "nickel",
+            "start": "2024-02",
+            "end": "2024-03",
+            "price_unit": "USD/t",
+            "taken_quantity": 100,
+            "contracted_quantity": 100,
+        },
+    )
+    assert list(calculation.result.rows["period"]) == ["2024-02", "2024-03"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"commodity": "unobtainium"}, "commodity"),
+        ({"commodity": "nickel", "series": "no-such-series"}, "series"),
+        ({"commodity": "nickel", "price_unit": "EUR/t"}, "price_unit"),
+        ({"commodity": "nickel", "price_unit": "USD/MWh"}, "price_unit"),
+    ],
+    ids=["unknown-commodity", "unknown-series", "other-currency", "incompatible-unit"],
+)
+def test_stored_price_errors_name_the_field(nickel_series, data, field):
+    request = {**REGISTRY["price-gap-subsidy"].example, **data}
+    request.pop("periods", None)
+    with pytest.raises(InputError) as caught:
+        run_calculation("price-gap-subsidy", request)
+    assert field in caught.value.errors
+
+
+def test_a_calculator_without_a_market_price_refuses_a_commodity(nickel_series):
+    with pytest.raises(InputError) as caught:
+        run_calculation(
+            "trade-response",
+            {**REGISTRY["trade-response"].example, "commodity": "nickel"},
+        )
+    assert "commodity" in caught.value.errors
+
+
+def test_rows_as_records_turns_nan_into_none():
+    import pandas as pd
+
+    records = rows_as_records(pd.DataFrame({"a": [1.5, float("nan")], "b": ["x", "y"]}))
+    assert records == [{"a": 1.5, "b": "x"}, {"a": None, "b": "y"}]
+    assert isinstance(records[0]["a"], float)
+
+
+def test_save_scenario_refuses_invalid_inputs_and_writes_nothing(db, django_user_model):
+    from instruments.models import Scenario
+
+    owner = django_user_model.objects.create_user(username="official")
+    bad = {**REGISTRY["price-floor"].example, "price_unit": "USD/parsec"}
+    with pytest.raises(InputError):
+        save_scenario(owner=owner, calculator="price-floor", inputs=bad, title="Bad")
+    assert Scenario.objects.count() == 0
+    saved = save_scenario(
+        owner=owner,
+        calculator="price-floor",
+        inputs=REGISTRY["price-floor"].example,
+        title="Good",
+    )
+    assert saved.owner == owner and not saved.is_public

@@ -6,10 +6,13 @@ Plotly.newPlot from the project's own static plotly.min.js.
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -183,7 +186,31 @@ def to_plain(figure: go.Figure) -> dict[str, Any]:
     ``json_script`` uses plain ``json.dumps``, which would write NaN as invalid JSON;
     plotly's encoder writes null.
     """
-    return dict(json.loads(pio.to_json(figure, validate=False)))
+    return dict(_plain_arrays(json.loads(pio.to_json(figure, validate=False))))
+
+
+def _plain_arrays(node: Any) -> Any:
+    """Plotly writes numeric arrays as base64 typed arrays; pages, tests and people
+    reading the page source get plain lists (NaN as null) instead."""
+    if isinstance(node, dict):
+        if set(node) >= {"dtype", "bdata"}:
+            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+            if "shape" in node:
+                shape = [int(n) for n in str(node["shape"]).split(",")]
+                values = values.reshape(shape)
+            return [
+                _plain_arrays(v)
+                for v in (values.tolist() if values.ndim > 1 else values.tolist())
+            ] if values.ndim > 1 else [
+                None if isinstance(v, float) and not math.isfinite(v) else v
+                for v in values.tolist()
+            ]
+        return {key: _plain_arrays(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain_arrays(value) for value in node]
+    if isinstance(node, float) and not math.isfinite(node):
+        return None
+    return node
 
 
 # ``(x column, y column, "line" | "bar", cumulative, what is plotted)``

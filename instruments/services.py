@@ -725,9 +725,10 @@ def _text_or_none(value: Any) -> str | None:
 
 def _fx_rate_for(
     history: selectors.PriceHistory, price_unit: str, data: Mapping[str, Any]
-) -> float | None:
+) -> float | np.ndarray | None:
     """Units of the request's currency per unit of the series' currency, or None when
-    both are the same currency. A request may state ``fx_rate`` itself."""
+    both are the same currency: the request's own ``fx_rate`` if given, else the stored
+    rates (the latest at or before each period's start)."""
     source = parse_price_unit(history.unit).currency
     target = parse_price_unit(price_unit).currency
     if source == target:
@@ -738,14 +739,29 @@ def _fx_rate_for(
             rate = float(given)
         except (TypeError, ValueError):
             raise InputError.at(("fx_rate",), f"{given!r} is not a number.") from None
-        if not rate > 0:
+        if not (math.isfinite(rate) and rate > 0):
             raise InputError.at(("fx_rate",), "The exchange rate must be positive.")
         return rate
-    raise InputError.at(
-        ("price_unit",),
-        f"The stored series is in {source}; choose a {source} price unit or give "
-        f"fx_rate (units of {target} per {source}).",
+    try:
+        per_usd = {code: selectors.get_fx_rates(code) for code in (source, target)}
+    except InputError:
+        raise InputError.at(
+            ("price_unit",),
+            f"The stored series is in {source} and no {target} exchange rates are "
+            f"stored; choose a {source} price unit or give fx_rate (units of {target} "
+            f"per {source}).",
+        ) from None
+    starts = pd.DatetimeIndex(
+        [selectors.parse_period_bound(str(p), end=False) for p in history.prices.index]
     )
+
+    def as_of(rates: pd.Series) -> np.ndarray:
+        if rates.empty:  # USD per USD
+            return np.ones(len(starts))
+        aligned = rates.reindex(rates.index.union(starts)).ffill().bfill()
+        return aligned.loc[starts].to_numpy(dtype=float)
+
+    return as_of(per_usd[target]) / as_of(per_usd[source])
 
 
 def rows_as_records(rows: pd.DataFrame) -> list[dict[str, Any]]:

@@ -101,3 +101,46 @@ def test_save_scenario_refuses_invalid_inputs_and_writes_nothing(db, django_user
         title="Good",
     )
     assert saved.owner == owner and not saved.is_public
+
+
+def test_stored_fx_rates_convert_a_usd_series_into_euros(nickel_series):
+    import datetime as dt
+    from decimal import Decimal
+
+    from instruments.models import FxRate
+
+    FxRate.objects.create(
+        currency="EUR", period=dt.date(2024, 1, 1), units_per_usd=Decimal("0.9")
+    )
+    FxRate.objects.create(
+        currency="EUR", period=dt.date(2024, 3, 1), units_per_usd=Decimal("0.8")
+    )
+    calculation = run_calculation(
+        "price-gap-subsidy",
+        {
+            "commodity": "nickel",
+            "price_unit": "EUR/t",
+            "quantity_unit": "t",
+            "strike": 200,
+            "quantity": 1,
+        },
+    )
+    # January and February at 0.9 EUR/USD (the latest rate so far), March at 0.8
+    assert list(calculation.result.rows["market_price"]) == pytest.approx(
+        [90.0, 99.0, 96.0]
+    )
+
+
+def test_a_stated_fx_rate_wins_over_stored_rates(nickel_series):
+    calculation = run_calculation(
+        "price-gap-subsidy",
+        {
+            "commodity": "nickel",
+            "price_unit": "EUR/t",
+            "quantity_unit": "t",
+            "fx_rate": 0.5,
+            "strike": 200,
+            "quantity": 1,
+        },
+    )
+    assert list(calculation.result.rows["market_price"]) == pytest.approx([50, 55, 60])

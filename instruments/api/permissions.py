@@ -5,8 +5,8 @@
 - Running a calculator by POST writes nothing, so it counts as reading.
 - Reference data is written only by users holding the model's add/change/delete
   permission: the "Data stewards" group and staff granted it (superusers hold all).
-- A scenario is changed or deleted only by its owner, or by a user holding the
-  ``change_scenario`` / ``delete_scenario`` permission (precedents have no owner).
+- A scenario is changed or deleted by its owner or a superuser; a precedent (no owner)
+  also by users holding ``change_scenario`` / ``delete_scenario`` (data stewards).
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ class StewardWriteOrRead(DjangoModelPermissions):
 
 
 class ScenarioAccess(BasePermission):
-    """Reads per ``may_read``; creating needs a login; changing needs ownership or the
-    model permission. Another user's private scenario is filtered out of the queryset,
+    """Reads per ``may_read``; creating needs a login; changing needs ownership, a
+    superuser, or (for precedents) the model permission. Another user's private scenario is filtered out of the queryset,
     so it is a 404, not a 403."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
@@ -57,7 +57,12 @@ class ScenarioAccess(BasePermission):
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        if obj.owner_id is not None and obj.owner_id == request.user.pk:
+        user = request.user
+        if obj.owner_id is not None and obj.owner_id == user.pk:
             return True
+        if user.is_superuser:
+            return True
+        # Precedents have no owner: whoever holds the model permission (data
+        # stewards) curates them; other users' scenarios stay theirs.
         action = "delete" if request.method == "DELETE" else "change"
-        return bool(request.user.has_perm(f"instruments.{action}_scenario"))
+        return obj.owner_id is None and user.has_perm(f"instruments.{action}_scenario")

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
+import numpy as np
 import pandas as pd
 
 Series = float | tuple[float, ...]
@@ -491,12 +492,7 @@ def check_declared(
                     f"At most {fs.max_items} values are allowed; {len(values)} given.",
                 )
             else:
-                for i, number in enumerate(values):
-                    problem = _number_problem(fs, number)
-                    if problem:
-                        prefix = f"Value {i + 1}: " if len(values) > 1 else ""
-                        errors.add(here, prefix + problem)
-                        break
+                _check_numbers(fs, values, errors, here)
         elif fs.kind == "texts":
             if len(value) == 0:
                 errors.add(here, "The list is empty.")
@@ -511,6 +507,32 @@ def check_declared(
                 errors.add(here, problem)
         elif fs.kind == "choice" and str(value) not in fs.choices:
             errors.add(here, f"{value!r} is not one of: {', '.join(fs.choices)}.")
+
+
+def _check_numbers(
+    fs: FieldSpec,
+    values: Sequence[Any],
+    errors: ErrorCollector,
+    path: Sequence[str | int],
+) -> None:
+    """Report the first bad value of a series; one array pass when all are numbers."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+        ok = np.isfinite(array)
+        if fs.min_value is not None:
+            ok &= array > fs.min_value if fs.exclusive_min else array >= fs.min_value
+        if fs.max_value is not None:
+            ok &= array <= fs.max_value
+        if all(not isinstance(v, bool) for v in values[:1]) and bool(ok.all()):
+            return
+    except (TypeError, ValueError):
+        pass
+    for i, number in enumerate(values):
+        problem = _number_problem(fs, number)
+        if problem:
+            prefix = f"Value {i + 1}: " if len(values) > 1 else ""
+            errors.add(path, prefix + problem)
+            return
 
 
 def _number_problem(fs: FieldSpec, value: Any) -> str:

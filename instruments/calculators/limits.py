@@ -43,6 +43,6 @@ MAX_PATH_STEPS = 12_000_000
 SIMULATION_CHUNK = 1_000_000
 """Normal draws held in memory at once (paths per chunk = this // steps, at least 1)."""
 
-FAN_SAMPLE = 4_000_000
+FAN_SAMPLE = 2_000_000
 """Path × period values kept for the per-period fan (P5/P50/P95): all paths when
 paths × periods fits, else the first ``FAN_SAMPLE // periods`` paths."""

@@ -34,8 +34,6 @@ Other Derivatives* (Black's model, caps and floors); streaming terms as in Wheat
 Franco-Nevada agreements.
 """
 
-# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
-
 from __future__ import annotations
 
 import math

@@ -31,8 +31,6 @@ Regulation (EU) 2017/1517 (cereals import duties); WTO on ad-valorem equivalents
 request for comments on price-floor bases (February 2026).
 """
 
-# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
-
 from __future__ import annotations
 
 import math

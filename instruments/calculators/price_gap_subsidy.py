@@ -51,8 +51,6 @@ Source: DoD–MP Materials price floor (July 2025); UK CfD Allocation Round 6 (s
 2012 prices, CPI-indexed); German Klimaschutzverträge (2024); H2Global.
 """
 
-# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
-
 from __future__ import annotations
 
 import math

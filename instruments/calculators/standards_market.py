@@ -35,8 +35,6 @@ Source: Regulation (EU) 2023/956 (CBAM) Art. 7, 9 and 31 and Implementing Regula
 Fastmarkets low-carbon aluminium premium; LME sustainability thresholds.
 """
 
-# ruff: noqa: RUF009  # spec() is the declared-input pattern of base.py: a field() with metadata
-
 from __future__ import annotations
 
 import math

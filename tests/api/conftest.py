@@ -8,13 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from instruments.models import Commodity, PriceObservation, PriceSeries
 
 STEWARDS = "Data stewards"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Password hashing is deliberately slow; these tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -47,14 +53,7 @@ def other_user(db) -> User:
 def steward(db) -> User:
     """A member of the "Data stewards" group (created by a migration)."""
     member = User.objects.create_user("steward", password="steward-pass-123")
-    group = Group.objects.filter(name=STEWARDS).first()
-    if group is None:  # until the migration that creates the group has run
-        group = Group.objects.create(name=STEWARDS)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="instruments").exclude(
-                content_type__model__in=["scenario", "historicalscenario"]
-            )
-        )
+    group = Group.objects.get(name=STEWARDS)
     member.groups.add(group)
     return member
 

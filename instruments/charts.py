@@ -118,7 +118,7 @@ def build_result_figures(
     """The charts of one calculation: ``[{"id", "script_id", "title", "description",
     "figure"}]``, each figure a JSON-ready Plotly dict."""
     builder = _RESULT_BUILDERS.get(slug)
-    if builder is None or result.rows.empty and not result.extras:
+    if builder is None or (result.rows.empty and not result.extras):
         return []
     units = _units(inputs)
     charts = []
@@ -198,13 +198,7 @@ def _plain_arrays(node: Any) -> Any:
             if "shape" in node:
                 shape = [int(n) for n in str(node["shape"]).split(",")]
                 values = values.reshape(shape)
-            return [
-                _plain_arrays(v)
-                for v in (values.tolist() if values.ndim > 1 else values.tolist())
-            ] if values.ndim > 1 else [
-                None if isinstance(v, float) and not math.isfinite(v) else v
-                for v in values.tolist()
-            ]
+            return _plain_arrays(values.tolist())
         return {key: _plain_arrays(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain_arrays(value) for value in node]
@@ -339,7 +333,7 @@ def _price_floor_charts(result: Result, units: dict[str, str]) -> list[Chart]:
                 name=f"{origin}: levy revenue",
                 marker_color=colour,
                 legendgroup=str(origin),
-                customdata=flow["levy"] if "levy" in flow else None,
+                customdata=flow.get("levy"),
                 hovertemplate=(
                     f"%{{y:,.0f}} {units['money']}"
                     + (
@@ -553,9 +547,10 @@ def _price_gap_subsidy_charts(result: Result, units: dict[str, str]) -> list[Cha
         )
     bins = result.extras.get("net_cost_histogram")
     distribution = _distribution(result)
-    if isinstance(bins, pd.DataFrame) and not bins.empty or distribution is not None:
+    has_bins = isinstance(bins, pd.DataFrame) and not bins.empty
+    if has_bins or distribution is not None:
         histogram = go.Figure()
-        if isinstance(bins, pd.DataFrame) and not bins.empty:
+        if has_bins:
             histogram.add_bar(
                 x=(bins["bin_start"] + bins["bin_end"]) / 2,
                 y=bins["count"],

@@ -175,7 +175,9 @@ class CalculatorForm(forms.Form):
         self._spare[name] = set(spare)
         return found + spare
 
-    def _add_fields(self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]) -> None:
+    def _add_fields(
+        self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]
+    ) -> None:
         for fs in specs:
             here = (*path, fs.name)
             if fs.kind == "group":
@@ -217,7 +219,7 @@ class CalculatorForm(forms.Form):
         if fs.kind == "choice":
             labels = fs.choice_labels or {}
             choices = [(c, labels.get(c, c.replace("_", " "))) for c in fs.choices]
-            if fs.nullable or not fs.required and fs.default is None:
+            if fs.nullable or (not fs.required and fs.default is None):
                 choices = [("", "— not set —"), *choices]
             return forms.ChoiceField(choices=choices, **common)
         if fs.kind in LIST_KINDS:
@@ -409,9 +411,7 @@ class CalculatorForm(forms.Form):
     def stored_price_nodes(self) -> list[Node]:
         if not self.calculator.price_field:
             return []
-        return [
-            self._field_node(name, None) for name in STORED_PRICE_FIELDS
-        ]
+        return [self._field_node(name, None) for name in STORED_PRICE_FIELDS]
 
     def _layout(
         self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]

@@ -233,9 +233,7 @@ def build_summary_items(
         items.append({"key": key, "label": label, "value": value, "display": display})
     wanted = [k for k in HEADLINE_KEYS.get(calculator.slug, ()) if k in summary]
     usable = [
-        item
-        for item in items
-        if item["key"] in wanted and item["display"] != "—"
+        item for item in items if item["key"] in wanted and item["display"] != "—"
     ]
     usable.sort(key=lambda item: wanted.index(item["key"]))
     if len(usable) < HEADLINE_MIN:
@@ -302,7 +300,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "scenario": scenario,
         "calculator": calculator,
-        "is_owner": request.user.is_authenticated and scenario.owner_id == request.user.pk,
+        "is_owner": request.user.is_authenticated
+        and scenario.owner_id == request.user.pk,
         "error": error,
         "input_rows": _input_rows(scenario.inputs),
         **build_result_context(request, calculation),
@@ -313,7 +312,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def scenario_list(request: HttpRequest) -> HttpResponse:
     """My scenarios, the public ones of others and the precedents; pick some to compare."""
-    mine = Scenario.objects.filter(owner=request.user).order_by("calculator", "-updated")
+    mine = Scenario.objects.filter(owner=request.user).order_by(
+        "calculator", "-updated"
+    )
     public = (
         Scenario.objects.filter(is_public=True)
         .exclude(owner=request.user)
@@ -467,9 +468,7 @@ def commodity_list(request: HttpRequest) -> HttpResponse:
 
 
 def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
-    commodity = next(
-        (c for c in selectors.list_commodities() if c.code == code), None
-    )
+    commodity = next((c for c in selectors.list_commodities() if c.code == code), None)
     if commodity is None:
         raise Http404("No such commodity")
     charted = []
@@ -479,7 +478,11 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
             history = selectors.get_price_history(code, series=series.code)
             figure = charts.build_price_history_figure(history)
         charted.append(
-            {"series": series, "figure": figure, "script_id": f"chart-{series.code}-data"}
+            {
+                "series": series,
+                "figure": figure,
+                "script_id": f"chart-{series.code}-data",
+            }
         )
     return render(
         request,

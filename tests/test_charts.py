@@ -30,7 +30,8 @@ def axis_titles(figure: dict) -> list[str]:
     return [
         layout[key]["title"]["text"]
         for key in sorted(layout)
-        if key.startswith(("xaxis", "yaxis")) and layout[key].get("title", {}).get("text")
+        if key.startswith(("xaxis", "yaxis"))
+        and layout[key].get("title", {}).get("text")
     ]
 
 
@@ -79,15 +80,23 @@ def test_standards_market_chart_splits_compliant_and_not() -> None:
 
 def test_price_gap_subsidy_has_strike_fan_and_distribution() -> None:
     result, inputs = run_example("price-gap-subsidy")
-    built = {c["id"]: c["figure"] for c in charts.build_result_figures("price-gap-subsidy", result, inputs)}
+    built = {
+        c["id"]: c["figure"]
+        for c in charts.build_result_figures("price-gap-subsidy", result, inputs)
+    }
     assert set(built) == {"chart-strike", "chart-fan", "chart-distribution"}
-    assert {"Strike", "Market price", "Payments to producers", "Cumulative net cost"} <= set(
-        trace_names(built["chart-strike"])
-    )
+    assert {
+        "Strike",
+        "Market price",
+        "Payments to producers",
+        "Cumulative net cost",
+    } <= set(trace_names(built["chart-strike"]))
     assert {"P5", "P50 (median)", "P95"} <= set(trace_names(built["chart-fan"]))
     counts = built["chart-distribution"]["data"][0]["y"]
     assert sum(counts) == inputs["simulation"]["paths"]
-    assert "Total net cost over the horizon (USD)" in axis_titles(built["chart-distribution"])
+    assert "Total net cost over the horizon (USD)" in axis_titles(
+        built["chart-distribution"]
+    )
 
 
 def test_price_gap_subsidy_without_simulation_has_only_the_strike_chart() -> None:
@@ -108,7 +117,11 @@ def test_offtake_chart_has_contract_market_payments_and_savings() -> None:
 
 def test_nan_becomes_null() -> None:
     rows = pd.DataFrame(
-        {"origin": ["A", "B"], "trade_creation": [1.0, float("nan")], "trade_diversion": [0.0, 0.0]}
+        {
+            "origin": ["A", "B"],
+            "trade_creation": [1.0, float("nan")],
+            "trade_diversion": [0.0, 0.0],
+        }
     )
     built = charts.build_result_figures(
         "trade-response", Result(summary={}, rows=rows), {}

@@ -128,7 +128,7 @@ def test_optional_block_gets_a_switch_and_required_block_does_not() -> None:
 
 def test_unbound_form_offers_example_rows_plus_spare_rows() -> None:
     form = CalculatorForm(calculator=TOY, initial_inputs=TOY.example, spare_rows=2)
-    rows = [n for n in form.layout() if n.type == "groups"][0].rows
+    rows = next(n for n in form.layout() if n.type == "groups").rows
     assert [r.spare for r in rows] == [False, False, True, True]
     assert form.initial["flows-0-price"] == "95, 105"
     assert form.initial["flows-1-member"] is True

@@ -54,7 +54,9 @@ def make_scenario(slug: str, owner: Any = None, **fields: Any) -> Scenario:
 @pytest.fixture
 def commodity() -> Commodity:
     """A commodity with one annual series of three prices."""
-    item = Commodity.objects.create(code="ndpr-oxide", name="NdPr oxide", stage="refined")
+    item = Commodity.objects.create(
+        code="ndpr-oxide", name="NdPr oxide", stage="refined"
+    )
     series = PriceSeries.objects.create(
         code="ndpr-annual",
         commodity=item,
@@ -94,7 +96,9 @@ def test_home_links_every_calculator_and_the_statement(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     for slug, calculator in REGISTRY.items():
-        assert reverse("instruments:calculator", args=[slug]).encode() in response.content
+        assert (
+            reverse("instruments:calculator", args=[slug]).encode() in response.content
+        )
         assert calculator.title.encode() in response.content
     assert b"4 February 2026" in response.content
 
@@ -107,7 +111,9 @@ def test_calculator_page_opens_with_the_example_filled_in(
     response = client.get(reverse("instruments:calculator", args=[slug]))
     assert response.status_code == 200
     form = response.context["form"]
-    for name, value in inputs_to_form_data(REGISTRY[slug], REGISTRY[slug].example).items():
+    for name, value in inputs_to_form_data(
+        REGISTRY[slug], REGISTRY[slug].example
+    ).items():
         assert form[name].value() == value, name
     assert f'value="{precedent.pk}"'.encode() in response.content
     assert b"A precedent to load" in response.content
@@ -137,7 +143,9 @@ def test_valid_post_shows_the_numbers_of_the_pure_call(
 
 
 def test_background_post_returns_only_the_form_and_results(client: Client) -> None:
-    data = inputs_to_form_data(REGISTRY["trade-response"], REGISTRY["trade-response"].example)
+    data = inputs_to_form_data(
+        REGISTRY["trade-response"], REGISTRY["trade-response"].example
+    )
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
     response = client.post(
         reverse("instruments:calculator", args=["trade-response"]),
@@ -243,7 +251,10 @@ def test_private_scenario_is_404_for_others(
 
 def test_public_scenario_is_visible_to_anyone(client: Client, user: Any) -> None:
     scenario = make_scenario("trade-response", owner=user, is_public=True)
-    assert client.get(reverse("instruments:scenario", args=[scenario.pk])).status_code == 200
+    assert (
+        client.get(reverse("instruments:scenario", args=[scenario.pk])).status_code
+        == 200
+    )
 
 
 def test_owner_toggles_visibility_and_others_cannot(
@@ -289,7 +300,9 @@ def test_compare_highlights_differing_inputs_and_overlays_one_chart(
         reverse("instruments:scenario_compare") + f"?ids={first.pk}&ids={second.pk}"
     )
     assert response.status_code == 200
-    differing = [row["key"] for row in response.context["input_table"] if row["differs"]]
+    differing = [
+        row["key"] for row in response.context["input_table"] if row["differs"]
+    ]
     assert differing == ["import_demand_elasticity"]
     assert response.context["summary_table"]
     figure = response.context["figure"]["figure"]
@@ -318,7 +331,12 @@ def test_commodity_pages_show_series_with_source_and_licence(
     assert b"NdPr oxide" in listing.content
     detail = client.get(reverse("instruments:commodity", args=["ndpr-oxide"]))
     assert detail.status_code == 200
-    for text in (b"China domestic, VAT excluded", b"CC BY 4.0", b"Test source", b"USD/kg"):
+    for text in (
+        b"China domestic, VAT excluded",
+        b"CC BY 4.0",
+        b"Test source",
+        b"USD/kg",
+    ):
         assert text in detail.content
     assert b'id="chart-ndpr-annual-data"' in detail.content
     assert client.get("/commodities/nothing/").status_code == 404

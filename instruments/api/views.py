@@ -8,6 +8,7 @@ the renderers turn the same data into JSON, CSV or XLSX.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,7 +49,13 @@ from instruments.api.serializers import (
     TokenSerializer,
 )
 from instruments.calculators import REGISTRY
-from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, InputError
+from instruments.calculators.base import (
+    NON_FIELD,
+    Calculator,
+    FieldSpec,
+    InputError,
+    to_data,
+)
 from instruments.calculators.base import describe as describe_inputs
 from instruments.models import Scenario
 from instruments.querystring import decode_query
@@ -156,6 +163,13 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
         return self.respond_with_calculation(calculator.slug, data)
 
 
+def plain_default(value: Any) -> Any:
+    """A declared default as JSON (a default block becomes its fields)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return json_value(to_data(value))
+    return json_value(value)
+
+
 def describe_field(fs: FieldSpec) -> dict[str, Any]:
     """One declared input as plain data, for clients that build their own forms."""
     return {
@@ -166,7 +180,7 @@ def describe_field(fs: FieldSpec) -> dict[str, Any]:
         "help": fs.help,
         "required": fs.required,
         "nullable": fs.nullable,
-        "default": json_value(fs.default),
+        "default": plain_default(fs.default),
         "min_value": fs.min_value,
         "max_value": fs.max_value,
         "exclusive_min": fs.exclusive_min,

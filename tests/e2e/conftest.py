@@ -36,7 +36,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any],
+) -> dict[str, Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: run `make browser` "
@@ -64,7 +66,9 @@ def stored_commodity(db: Any) -> Any:
 
     from instruments.models import Commodity, PriceObservation, PriceSeries
 
-    item = Commodity.objects.create(code="ndpr-oxide", name="NdPr oxide", stage="refined")
+    item = Commodity.objects.create(
+        code="ndpr-oxide", name="NdPr oxide", stage="refined"
+    )
     series = PriceSeries.objects.create(
         code="ndpr-annual",
         commodity=item,

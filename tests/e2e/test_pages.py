@@ -39,7 +39,9 @@ def log_in(page: Page, url: str) -> None:
 
 
 @pytest.mark.parametrize("slug", sorted(REGISTRY))
-def test_preset_shows_headline_and_chart(page: Page, live_server: Any, slug: str) -> None:
+def test_preset_shows_headline_and_chart(
+    page: Page, live_server: Any, slug: str
+) -> None:
     calculation = services.run_calculation(slug, REGISTRY[slug].example)
     headline, _ = build_summary_items(
         REGISTRY[slug], calculation.result.summary, calculation.inputs
@@ -69,7 +71,9 @@ def test_add_a_flow_row_and_calculate_with_it(page: Page, live_server: Any) -> N
     expect(page.locator("#results table.data-table")).to_contain_text("IDN")
 
 
-def test_validation_error_appears_beside_its_field(page: Page, live_server: Any) -> None:
+def test_validation_error_appears_beside_its_field(
+    page: Page, live_server: Any
+) -> None:
     page.goto(f"{live_server.url}/calculators/trade-response/")
     page.fill("#id_flows-1-imports", "-5")
     page.click("#calculate")
@@ -122,7 +126,14 @@ def test_save_open_and_compare_scenarios(
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/commodities/", "/commodities/ndpr-oxide/", "/methodology/", "/api-guide/", "/accounts/login/"],
+    [
+        "/",
+        "/commodities/",
+        "/commodities/ndpr-oxide/",
+        "/methodology/",
+        "/api-guide/",
+        "/accounts/login/",
+    ],
 )
 def test_page_has_no_serious_accessibility_problem(
     page: Page, live_server: Any, stored_commodity: Any, path: str
@@ -135,7 +146,11 @@ def test_page_has_no_serious_accessibility_problem(
 
 def test_phone_width_keeps_the_form_usable(page: Page, live_server: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/calculators/offtake/" if "offtake" in REGISTRY else f"{live_server.url}/calculators/price-floor/")
+    page.goto(
+        f"{live_server.url}/calculators/offtake/"
+        if "offtake" in REGISTRY
+        else f"{live_server.url}/calculators/price-floor/"
+    )
     page.click("#calculate")
     page.wait_for_selector("#results .main-svg", timeout=60_000)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

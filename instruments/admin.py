@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Max, Min, QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
@@ -69,6 +70,8 @@ class PriceObservationInline(admin.TabularInline):
 
 @admin.register(PriceSeries)
 class PriceSeriesAdmin(SimpleHistoryAdmin):
+    # Sources are published over https; say so rather than let Django guess http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "code",
         "commodity",

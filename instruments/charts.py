@@ -231,7 +231,8 @@ def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     currency = price_unit.split("/", 1)[0].strip() if "/" in price_unit else ""
     if currency.lower().startswith("us cents"):
         currency = "USD"  # money is in whole currency units
-    currency = str(inputs.get("currency") or currency or "money")
+    # Without a price unit (trade response) money is in whatever unit imports are in.
+    currency = str(inputs.get("currency") or currency or "value")
     return {
         "price": price_unit or "price unit",
         "quantity": str(inputs.get("quantity_unit") or "quantity unit"),
@@ -267,18 +268,24 @@ def _period_x(rows: pd.DataFrame) -> str:
     return "period" if "period" in rows else rows.columns[0]
 
 
-def _two_panel(price_title: str, money_title: str, x_title: str) -> go.Figure:
+def _two_panel(
+    price_title: str, money_title: str, x_title: str, third_title: str = ""
+) -> go.Figure:
+    """Prices on top, money below (and a third panel, e.g. the cumulative cost)."""
+    n = 3 if third_title else 2
     figure = make_subplots(
-        rows=2,
+        rows=n,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.08,
-        row_heights=[0.55, 0.45],
+        vertical_spacing=0.07,
+        row_heights=[0.4, 0.3, 0.3] if n == 3 else [0.55, 0.45],
     )
-    _style(figure, x_title="", y_title="", height=560)
+    _style(figure, x_title="", y_title="", height=700 if n == 3 else 560)
     figure.update_yaxes(title_text=price_title, row=1, col=1)
     figure.update_yaxes(title_text=money_title, row=2, col=1)
-    figure.update_xaxes(title_text=x_title, row=2, col=1)
+    if third_title:
+        figure.update_yaxes(title_text=third_title, row=3, col=1)
+    figure.update_xaxes(title_text=x_title, row=n, col=1)
     return figure
 
 
@@ -478,7 +485,10 @@ def _price_gap_subsidy_charts(result: Result, units: dict[str, str]) -> list[Cha
     money = units["money"]
     if "market_price" in rows and rows["market_price"].notna().any():
         figure = _two_panel(
-            f"Price ({units['price']})", f"Cost to government ({money})", "Period"
+            f"Price ({units['price']})",
+            f"Paid per period ({money})",
+            "Period",
+            third_title=f"Cumulative ({money})",
         )
         if "strike" in rows:
             figure.add_scatter(
@@ -522,7 +532,7 @@ def _price_gap_subsidy_charts(result: Result, units: dict[str, str]) -> list[Cha
                 mode="lines+markers",
                 line={"color": FLOOR_COLOUR},
                 hovertemplate=f"%{{y:,.0f}} {money}",
-                row=2,
+                row=3,
                 col=1,
             )
         figure.update_layout(barmode="relative")

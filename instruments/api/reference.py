@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -54,6 +55,7 @@ class ReferenceViewSet(viewsets.ModelViewSet):
     """Shared by every reference list: steward writes, CSV header from the serializer."""
 
     permission_classes = [StewardWriteOrRead]
+    parser_classes = [JSONParser]
     sheet_title = "Data"
 
     def get_renderer_context(self) -> dict[str, Any]:

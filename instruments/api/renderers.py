@@ -18,6 +18,7 @@ cell; booleans are ``true``/``false`` as in JSON.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,6 +75,8 @@ def cell(value: Any) -> Any:
     """One value as a spreadsheet cell: scalars as they are, lists joined, objects JSON."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)  # Excel has no zones
     if isinstance(value, list | tuple):
         return ";".join("" if v is None else str(v) for v in value)
     if isinstance(value, Mapping):

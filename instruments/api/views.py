@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -130,6 +131,7 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
     """
 
     permission_classes = [ReadOpen]
+    parser_classes = [JSONParser]
     calculator_slug: str | None = None  # set on the per-calculator subclasses
 
     def slug(self, slug: str | None) -> str:
@@ -149,8 +151,6 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
                 {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if isinstance(data, QueryDict):  # a form post: same conventions as GET
-            data = decode_query(calculator, query_pairs(data))
         if not isinstance(data, Mapping):
             return Response(
                 {
@@ -417,6 +417,7 @@ class ScenarioViewSet(CalculationResponseMixin, viewsets.ModelViewSet):
 
     serializer_class = ScenarioSerializer
     permission_classes = [ScenarioAccess]
+    parser_classes = [JSONParser]
     filterset_class = ScenarioFilter
 
     def get_queryset(self) -> QuerySet[Scenario]:
@@ -487,13 +488,14 @@ class TokenApi(APIView):
     """
 
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
 
     @staticmethod
     def token_data(token: Token) -> dict[str, Any]:
         return {
             "token": token.key,
             "username": token.user.get_username(),
-            "created": token.created,
+            "created": token.created.isoformat(),
         }
 
     @extend_schema(

@@ -27,6 +27,8 @@ def format_figure(value: Any, plain: bool = False) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return "—"
+        if value == 0:
+            return "0"
         if plain:
             return str(int(value)) if value.is_integer() else f"{value:.6g}"
         magnitude = abs(value)

@@ -22,7 +22,7 @@ from schemathesis.checks import (
 
 from webapp.wsgi import application
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 3
 SEED = 20260204
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from instruments import charts, selectors, services
-from instruments.calculators import REGISTRY
+from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.models import Scenario
@@ -493,7 +493,9 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def methodology(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "instruments/methodology.html", {"calculators": REGISTRY.values()}
+        request,
+        "instruments/methodology.html",
+        {"calculators": REGISTRY.values(), "limits": limits},
     )
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer
 
 from instruments.calculators.base import iter_errors
@@ -140,24 +141,35 @@ class XLSXRenderer(BaseRenderer):
             sheet.title = "Summary"
             sheet.append(["name", "value"])
             for name, value in data["summary"].items():
-                sheet.append([name, cell(value)])
+                _append(sheet, [name, cell(value)])
             sheet = workbook.create_sheet("Rows")
         else:
             sheet.title = str(context.get("sheet_title") or "Data")[:31]
-        sheet.append(columns)
+        _append(sheet, columns)
         for record in records:
-            sheet.append([cell(record.get(c)) for c in columns])
+            _append(sheet, [cell(record.get(c)) for c in columns])
         if is_result and (status_code is None or status_code < 400):
             inputs = workbook.create_sheet("Inputs")
             inputs.append(["name", "value"])
             for name, value in _flatten(data.get("inputs") or {}):
-                inputs.append([name, cell(value)])
+                _append(inputs, [name, cell(value)])
         if response is not None and "Content-Disposition" not in response:
             filename = context.get("filename") or "data"
             response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Append a row of literal values: text is never a formula (a title such as
+    ``=HYPERLINK(...)`` stays text), and characters XML forbids are dropped."""
+    sheet.append(
+        [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+    )
+    for written in sheet[sheet.max_row]:
+        if written.data_type == "f":
+            written.data_type = "s"
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:

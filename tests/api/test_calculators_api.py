@@ -58,7 +58,9 @@ def as_number(text: str) -> Any:
 
 def same(a: Any, b: Any) -> bool:
     if isinstance(b, str):
-        return str(a) == b or (isinstance(a, float) and a.is_integer() and str(int(a)) == b)
+        return str(a) == b or (
+            isinstance(a, float) and a.is_integer() and str(int(a)) == b
+        )
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
     if isinstance(a, int | float) and isinstance(b, int | float):
@@ -214,7 +216,9 @@ def test_undefined_values_are_null_never_nan(anon, strict_json):
     # An import price of 0 makes the ad-valorem equivalent undefined.
     data = example("price-floor")
     prices = data["flows"][0]["import_price"]
-    data["flows"][0]["import_price"] = [0, *prices[1:]] if isinstance(prices, list) else 0
+    data["flows"][0]["import_price"] = (
+        [0, *prices[1:]] if isinstance(prices, list) else 0
+    )
 
     response = anon.post(url("price-floor"), data, format="json")
 

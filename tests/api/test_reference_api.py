@@ -246,3 +246,21 @@ def test_unknown_filter_values_are_a_400_not_a_500(anon, db):
 
     assert response.status_code == 400
     assert "start" in response.json()
+
+
+def test_xlsx_text_is_never_a_formula_and_control_characters_are_dropped(
+    steward_client, anon
+):
+    steward_client.post(
+        "/api/v1/partner-groups/",
+        {"code": "formula", "name": '=HYPERLINK("http://x")', "description": "a\x01b"},
+        format="json",
+    )
+
+    response = anon.get("/api/v1/partner-groups/?format=xlsx")
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = next(sheet.iter_rows(min_row=2))
+    assert row[1].value == '=HYPERLINK("http://x")' and row[1].data_type == "s"
+    assert row[2].value == "ab"

@@ -26,8 +26,6 @@ MAX_EXAMPLES = 3
 SEED = 20260204
 
 
-
-
 def load_schema() -> schemathesis.BaseSchema:
     """The schema /api/schema/ serves, generated in process at collection time.
 

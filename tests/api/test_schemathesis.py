@@ -11,6 +11,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, seed, settings
@@ -22,7 +24,7 @@ from schemathesis.checks import (
 
 from webapp.wsgi import application
 
-MAX_EXAMPLES = 3
+MAX_EXAMPLES = 5
 SEED = 20260204
 
 
@@ -38,10 +40,37 @@ def load_schema() -> schemathesis.BaseSchema:
     raw = json.loads(OpenApiJsonRenderer().render(document, renderer_context={}))
     loaded = schemathesis.openapi.from_dict(raw)
     loaded.app = application
+    # Explicit examples and random fuzzing only: the coverage phase adds dozens of
+    # boundary cases per operation, too slow for every `make test` on two cores.
+    loaded.config.phases.coverage.enabled = False
     return loaded
 
 
 schema = load_schema()
+
+
+REQUESTS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calls go through the WSGI handler, which closes the database connection at the
+    end of each request; on PostgreSQL that would close the test's transaction. Django's
+    test client disconnects the same handler."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_requests():
+    """Print how many requests were generated (shown with ``-s``)."""
+    yield
+    print(
+        f"\nschemathesis: {len(REQUESTS)} requests over {len(set(REQUESTS))} operations"
+    )
 
 
 @pytest.fixture
@@ -62,6 +91,7 @@ def steward_token(steward, stored_prices):
     suppress_health_check=list(HealthCheck),
 )
 def test_no_server_error_and_no_schema_breaking_response(case, steward_token):
+    REQUESTS.append(f"{case.method} {case.path}")
     case.call_and_validate(
         headers={"Authorization": f"Token {steward_token}"},
         checks=[

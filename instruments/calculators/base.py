@@ -294,7 +294,7 @@ def _parse_group(
     cls: type, data: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
     if not isinstance(data, Mapping):
-        errors.add(path or (NON_FIELD,), "Expected an object with named fields.")
+        errors.add((*path, NON_FIELD), "Expected an object with named fields.")
         return None
     values: dict[str, Any] = {}
     for fs in describe(cls):

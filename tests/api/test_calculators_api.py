@@ -326,14 +326,6 @@ def test_malformed_json_is_a_400(anon):
     assert "not valid JSON" in body["non_field_errors"][0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "calculators/base.py _parse_group adds the error at a path ending in a list "
-        "index, which ErrorCollector.add rejects (ValueError -> 500); found by "
-        "schemathesis. Fix: errors.add((*path, NON_FIELD) if path else (NON_FIELD,), ...)"
-    ),
-)
 def test_a_flow_that_is_not_an_object_is_a_400_not_a_500(anon):
     data = example("price-floor")
     data["flows"] = [1]
@@ -341,6 +333,9 @@ def test_a_flow_that_is_not_an_object_is_a_400_not_a_500(anon):
     response = anon.post(url("price-floor"), data, format="json")
 
     assert response.status_code == 400
+    assert response.json()["flows"][0]["non_field_errors"] == [
+        "Expected an object with named fields."
+    ]
 
 
 def test_a_body_that_is_not_an_object_is_a_400(anon):

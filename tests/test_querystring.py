@@ -63,7 +63,9 @@ def test_a_flattened_flow_becomes_one_non_member_flow():
     )
     inputs = parse(_Inputs, data)
     assert inputs.periods == ("2025Q1", "2025Q2")
-    assert inputs.flows == (_Flow(origin="CHN", member=False, import_price=(95.0, 105.0)),)
+    assert inputs.flows == (
+        _Flow(origin="CHN", member=False, import_price=(95.0, 105.0)),
+    )
 
 
 def test_dotted_names_fill_nested_blocks_and_indexed_flows():

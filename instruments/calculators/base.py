@@ -34,6 +34,8 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 import numpy as np
 import pandas as pd
 
+from instruments.calculators.limits import MAX_MAGNITUDE
+
 Series = float | tuple[float, ...]
 """A series field: one number for every period, or one number per period."""
 
@@ -445,6 +447,9 @@ def _to_number(raw: Any) -> float | None:
 
 
 def _bound_problem(fs: FieldSpec, number: float) -> str:
+    if abs(number) > MAX_MAGNITUDE:
+        # Beyond this, products of prices and quantities overflow float64 precision.
+        return f"Must be between −{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}; {number:g} given."
     if fs.min_value is not None:
         if fs.exclusive_min and number <= fs.min_value:
             return f"Must be greater than {fs.min_value:g}; {number:g} given."

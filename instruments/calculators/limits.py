@@ -46,3 +46,6 @@ SIMULATION_CHUNK = 1_000_000
 FAN_SAMPLE = 2_000_000
 """Path × period values kept for the per-period fan (P5/P50/P95): all paths when
 paths × periods fits, else the first ``FAN_SAMPLE // periods`` paths."""
+
+MAX_MAGNITUDE = 1e15
+"""Largest absolute value of any number in a request (a price, a quantity, a rate)."""

@@ -177,3 +177,11 @@ def test_garbage_input_is_always_an_input_error(slug):
     for request in ({}, {"periods": "x"}, {"flows": "no"}, {"suppliers": [{}]}):
         with pytest.raises(InputError):
             REGISTRY[slug].run(request)
+
+
+def test_absurdly_large_numbers_are_refused_at_their_field():
+    data = {**REGISTRY["trade-response"].example}
+    data["flows"] = [{**data["flows"][0], "imports": 1e300}]
+    with pytest.raises(InputError) as caught:
+        REGISTRY["trade-response"].run(data)
+    assert "imports" in caught.value.errors["flows"][0]

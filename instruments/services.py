@@ -651,7 +651,7 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
     resolved, stored = resolve_stored_prices(calculator, data)
-    inputs = parse(calculator.inputs, resolved)
+    inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
     normalised = to_data(inputs)
     if stored is not None:
@@ -733,7 +733,7 @@ def _fx_rate_for(
     target = parse_price_unit(price_unit).currency
     if source == target:
         return None
-    given = data.get("fx_rate")
+    given: Any = data.get("fx_rate")
     if given not in (None, ""):
         try:
             rate = float(given)

@@ -7,15 +7,20 @@ ignored. These read the current setting on every request; otherwise they are DRF
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
 class _CurrentRateMixin:
-    scope: str
+    scope: str | None
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        # drf-stubs type the rates as numbers; DRF's values are strings like "100/min".
+        rates = cast(Mapping[str | None, str | None], api_settings.DEFAULT_THROTTLE_RATES)
+        return rates.get(self.scope)
 
 
 class AnonThrottle(_CurrentRateMixin, AnonRateThrottle):

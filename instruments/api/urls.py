@@ -4,7 +4,7 @@ Each calculator gets its own path (so the schema shows its own fields); any othe
 reaches the generic view, which answers 404 naming the known calculators.
 """
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -40,7 +40,7 @@ calculator_paths = [
     for slug, view in views.CALCULATOR_VIEWS.items()
 ]
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("calculators/", views.CalculatorListApi.as_view(), name="api-calculators"),
     *calculator_paths,
     path(

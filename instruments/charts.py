@@ -555,12 +555,16 @@ def _price_gap_subsidy_charts(result: Result, units: dict[str, str]) -> list[Cha
                 _fan_figure(fan, rows, units),
             )
         )
-    bins = result.extras.get("net_cost_histogram")
+    extra_bins = result.extras.get("net_cost_histogram")
+    bins = (
+        extra_bins
+        if isinstance(extra_bins, pd.DataFrame) and not extra_bins.empty
+        else None
+    )
     distribution = _distribution(result)
-    has_bins = isinstance(bins, pd.DataFrame) and not bins.empty
-    if has_bins or distribution is not None:
+    if bins is not None or distribution is not None:
         histogram = go.Figure()
-        if has_bins:
+        if bins is not None:
             histogram.add_bar(
                 x=(bins["bin_start"] + bins["bin_end"]) / 2,
                 y=bins["count"],

@@ -324,7 +324,9 @@ def list_commodities(*, with_prices_only: bool = False) -> list[CommoditySummary
     result = []
     for commodity in commodities.order_by("name"):
         all_series = list(commodity.series.all())
-        if with_prices_only and not any(s.n_observations for s in all_series):
+        if with_prices_only and not any(
+            getattr(s, "n_observations", 0) for s in all_series
+        ):
             continue
         default = _choose_default_series(all_series)
         ordered = sorted(all_series, key=lambda s: (s is not default, s.name))

@@ -9,7 +9,7 @@ page comes back with the numbers and the table.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +27,14 @@ from instruments.calculators.base import Calculator, InputError
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.models import Scenario
 from instruments.templatetags.instruments import format_figure, format_headline
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request behind ``login_required``: its user has signed in."""
+
+        user: User
 
 FETCH_HEADER = "fetch"
 LOGIN_URL = "instruments:login"
@@ -282,7 +290,8 @@ def scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _form_text(form: ScenarioSaveForm) -> str:
     return "; ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}"
+        f"{form.fields[name].label if name in form.fields else ''}: "
+        f"{' '.join(map(str, errs))}"
         for name, errs in form.errors.items()
     )
 
@@ -310,7 +319,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required(login_url=LOGIN_URL)
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My scenarios, the public ones of others and the precedents; pick some to compare."""
     mine = Scenario.objects.filter(owner=request.user).order_by(
         "calculator", "-updated"
@@ -384,7 +393,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     calculator = get_calculator_or_404(scenarios[0].calculator)
-    results = []
+    results: list[tuple[Scenario, services.Calculation | None, str]] = []
     for scenario in scenarios:
         try:
             calculation = services.run_calculation(calculator.slug, scenario.inputs)
@@ -522,7 +531,7 @@ def api_guide(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url=LOGIN_URL)
-def account_tokens(request: HttpRequest) -> HttpResponse:
+def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, replace or revoke the personal API token."""
     if request.method == "POST":
         action = request.POST.get("action")

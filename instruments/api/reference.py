@@ -144,7 +144,7 @@ class CommodityViewSet(ReferenceViewSet):
     lookup_field = "code"
     sheet_title = "Commodities"
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "series":
             return SeriesCoverageSerializer
         if self.action == "prices":

@@ -122,9 +122,8 @@ def build_field(fs: FieldSpec, prefix: str) -> serializers.Field:
     if fs.kind == "number":
         return serializers.FloatField(**common, **bounds)
     if fs.kind == "integer":
-        return serializers.IntegerField(
-            **common, **{k: int(v) for k, v in bounds.items()}
-        )
+        int_bounds: dict[str, Any] = {k: int(v) for k, v in bounds.items()}
+        return serializers.IntegerField(**common, **int_bounds)
     if fs.kind == "boolean":
         return serializers.BooleanField(**common)
     if fs.kind == "text":
@@ -159,7 +158,9 @@ def build_field(fs: FieldSpec, prefix: str) -> serializers.Field:
     nested = build_serializer(fs.group_type, prefix, fs.children)
     if fs.kind == "group":
         return nested(**common)
-    return nested(many=True, min_length=1, max_length=fs.max_items, **common)
+    # With many=True DRF builds a ListSerializer, which takes min_length and max_length;
+    # drf-stubs only know the Serializer's own arguments.
+    return nested(many=True, min_length=1, max_length=fs.max_items, **common)  # type: ignore[call-arg]
 
 
 _SERIALIZERS: dict[str, type[serializers.Serializer]] = {}

@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -35,7 +36,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
     unique constraint) is a 400 naming the field, never a database error."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        model = self.Meta.model
+        model: type[Model] = self.Meta.model
         instance = copy.copy(self.instance) if self.instance else model()
         many_to_many = {f.name for f in model._meta.many_to_many}
         for name, value in attrs.items():
@@ -121,7 +122,9 @@ class PriceObservationSerializer(ReferenceSerializer):
     series = serializers.SlugRelatedField(
         slug_field="code", queryset=PriceSeries.objects.all()
     )
-    label = serializers.CharField(read_only=True)
+    # A field named "label" shadows Field.label in drf-stubs; at runtime the metaclass
+    # moves declared fields into _declared_fields, so nothing is shadowed.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = PriceObservation
@@ -139,7 +142,7 @@ class PricePointSerializer(serializers.Serializer):
 class PartnerSerializer(ReferenceSerializer):
     """An economy by its ISO 3166-1 codes."""
 
-    groups = serializers.SlugRelatedField(
+    groups: serializers.ManyRelatedField = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="Partner groups."
     )
 

@@ -396,7 +396,9 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     results: list[tuple[Scenario, services.Calculation | None, str]] = []
     for scenario in scenarios:
         try:
-            calculation = services.run_calculation(calculator.slug, scenario.inputs)
+            calculation: services.Calculation | None = services.run_calculation(
+                calculator.slug, scenario.inputs
+            )
             results.append((scenario, calculation, ""))
         except InputError as exc:
             results.append((scenario, None, str(exc)))

@@ -353,7 +353,20 @@ def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
 def test_api_guide_shows_a_working_formula(client: Client) -> None:
     response = client.get(reverse("instruments:api_guide"))
     assert response.status_code == 200
-    assert b"=IMPORTDATA(" in response.content
+    page = response.content.decode()
+    for recipe in (
+        "=IMPORTDATA(",
+        "=WEBSERVICE(",
+        "Web.Contents(",
+        "read_csv(",
+        "curl",
+    ):
+        assert recipe in page
+    csv_url = response.context["example_csv"]
+    csv = client.get(csv_url.removeprefix("http://testserver"))
+    assert csv.status_code == 200
+    assert csv["Content-Type"].startswith("text/csv")
+    assert csv.content.decode().splitlines()[0].startswith("period,origin,member")
 
 
 def test_login_page_and_logout(client: Client, user: Any) -> None:

@@ -40,3 +40,40 @@ def test_deploy_check_is_clean_with_production_settings():
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_redis_url_selects_the_shared_redis_cache():
+    """With REDIS_URL the cache (and so the API throttle counts) lives in Redis."""
+    code = (
+        "import django; django.setup(); from django.core.cache import caches; cache = caches['default']; "
+        "cache.set('settings-test', 'shared', 5); "
+        "print(type(cache).__name__, cache.get('settings-test'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "webapp.settings",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["RedisCache", "shared"]
+
+
+def test_without_redis_url_the_cache_is_local_memory():
+    code = (
+        "import django; django.setup(); from django.core.cache import caches; cache = caches['default']; "
+        "print(type(cache).__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "webapp.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "LocMemCache", out.stderr

@@ -61,7 +61,9 @@ class ReferenceViewSet(viewsets.ModelViewSet):
     def get_renderer_context(self) -> dict[str, Any]:
         context = super().get_renderer_context()
         serializer = self.get_serializer_class()(context=self.get_serializer_context())
-        fields = getattr(serializer, "child", serializer).fields
+        target = getattr(serializer, "child", serializer)
+        assert isinstance(target, serializers.Serializer)  # every reference list's is
+        fields = target.fields
         context["header"] = [
             name for name, field in fields.items() if not field.write_only
         ]
@@ -195,7 +197,7 @@ class CommodityViewSet(ReferenceViewSet):
             {
                 "period": str(label),
                 "price": float(price),
-                "estimated": bool(history.estimated[label]),
+                "estimated": bool(history.estimated[str(label)]),  # labels are str
             }
             for label, price in history.prices.items()
         ]
@@ -209,7 +211,8 @@ class CommodityViewSet(ReferenceViewSet):
             "source": history.source,
             "licence": history.licence,
         }
-        page = self.paginate_queryset(points)
+        # DRF paginates any sequence; drf-stubs accept only a QuerySet.
+        page: list[dict[str, object]] | None = self.paginate_queryset(points)  # type: ignore[arg-type]
         if page is not None:
             response = self.get_paginated_response(page)
             response.data = {**about, **response.data}

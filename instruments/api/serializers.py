@@ -142,7 +142,7 @@ class PricePointSerializer(serializers.Serializer):
 class PartnerSerializer(ReferenceSerializer):
     """An economy by its ISO 3166-1 codes."""
 
-    groups: serializers.ManyRelatedField = serializers.SlugRelatedField(
+    groups: serializers.SlugRelatedField[PartnerGroup] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="Partner groups."
     )
 

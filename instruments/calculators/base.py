@@ -472,7 +472,8 @@ def check_declared(
     directly in Python (tests, services), so NaN, infinities, values out of bounds and
     too many items become errors at the field instead of wrong numbers.
     """
-    for fs in describe(type(instance)):
+    cls: type = type(instance)
+    for fs in describe(cls):
         value = getattr(instance, fs.name)
         here = (*path, fs.name)
         if value is None:

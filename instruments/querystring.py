@@ -92,6 +92,8 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):  # "2025Q1, 2025Q2" typed in a form: no spaces in URLs
+        return ",".join(part.strip() for part in value.split(","))
     return str(value)
 
 

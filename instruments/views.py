@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
         user: User
 
+
 FETCH_HEADER = "fetch"
 LOGIN_URL = "instruments:login"
 MAX_TABLE_ROWS = 500
@@ -180,11 +181,11 @@ def build_result_context(
 HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
     "price-floor": (
         "revenue_total",
-        "levy_revenue_total",
-        "average_levy",
-        "average_ad_valorem_equivalent",
+        "revenue_total_after",
+        "levy_weighted",
+        "ave_weighted",
         "landed_price_weighted",
-        "imports_after_total",
+        "revenue_npv",
     ),
     "trade-response": (
         "trade_creation_total",
@@ -204,15 +205,17 @@ HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
         "npv",
         "expected_cost",
         "p95",
+        "p95_bad_year",
         "probability_of_payment",
+        "probability_budget_exhausted",
         "guarantee_value",
     ),
     "offtake": (
         "buyer_saving_total",
-        "payments_total",
+        "payment_total",
         "spot_cost_total",
         "take_or_pay_total",
-        "buyer_saving_npv",
+        "npv_buyer_saving",
         "collar_value",
     ),
 }
@@ -227,6 +230,8 @@ def build_summary_items(
     items = []
     for key, value in summary.items():
         label = calculator.summary_labels.get(key, key.replace("_", " ").capitalize())
+        if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
+            label = f"{label}, {summary[f'{key}_period']}"
         display = format_headline(value)
         if "(fraction" in label and isinstance(value, int | float):
             label = label.replace("(fraction", "(%")

@@ -112,3 +112,8 @@ def test_a_single_flow_is_flattened_for_spreadsheets():
     )
     assert query == "periods=2025&reference_price=5&origin=CHN"
     assert [f.name for f in describe(_Inputs)][-1] == "flows"
+
+
+def test_lists_typed_with_spaces_give_a_clean_url():
+    query = encode_query(CALC, {"periods": "2025Q1, 2025Q2", "reference_price": "1, 2"})
+    assert query == "periods=2025Q1,2025Q2&reference_price=1,2"

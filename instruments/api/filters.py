@@ -7,6 +7,7 @@ Filters name things by their codes, as the rest of the API does. No filter is ca
 from __future__ import annotations
 
 import django_filters as filters
+from django.db.models import QuerySet
 
 from instruments.models import (
     Commodity,
@@ -116,7 +117,9 @@ class ScenarioFilter(filters.FilterSet):
         model = Scenario
         fields = ["calculator", "is_public", "is_precedent"]
 
-    def filter_mine(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_mine(
+        self, queryset: QuerySet[Scenario], name: str, value: bool | None
+    ) -> QuerySet[Scenario]:
         user = getattr(self.request, "user", None)
         if not value:
             return queryset

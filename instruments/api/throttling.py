@@ -19,7 +19,9 @@ class _CurrentRateMixin:
 
     def get_rate(self) -> str | None:
         # drf-stubs type the rates as numbers; DRF's values are strings like "100/min".
-        rates = cast(Mapping[str | None, str | None], api_settings.DEFAULT_THROTTLE_RATES)
+        rates = cast(
+            Mapping[str | None, str | None], api_settings.DEFAULT_THROTTLE_RATES
+        )
         return rates.get(self.scope)
 
 

@@ -35,7 +35,9 @@ or Schwartz, parameters given or estimated from ``price_history``), each step on
 period (or ``steps`` of ``step_years`` when no periods are given), and every path goes
 through the same formulas, caps and settlement as the rows. The summary gives the mean
 (``expected_cost``), ``p50``, ``p95``, ``p99`` of the total net cost, the probability of
-any payment and of the budget being exhausted in some budget period; ``extras["fan"]``
+any payment and of the budget being exhausted in some budget period, and the cost in a
+bad year (``p95_bad_year``: for each calendar year, the P95 over paths of that year's
+net cost; the worst year, named by ``p95_bad_year_period``); ``extras["fan"]``
 gives per row P5/P50/P95 of price, net cost and cumulative net cost, computed on all
 paths when paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first
 ``FAN_SAMPLE // rows`` paths. Without ``market_price`` the rows' money columns are the
@@ -533,6 +535,8 @@ class _Plan:
     budget_starts: IntArray
     budget_codes: IntArray
     carry_forward: bool
+    year_starts: IntArray
+    year_labels: tuple[str, ...]
 
 
 def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
@@ -541,7 +545,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         labels = periods.labels
         step_years = periods.length
         start, end = periods.start, periods.end
-        year_codes = units.group_periods(labels, "year")[1]
+        calendar_years, year_codes = units.group_periods(labels, "year")
     else:
         simulation = inputs.simulation
         assert simulation is not None and simulation.steps and simulation.step_years
@@ -551,6 +555,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         end = np.cumsum(step_years)
         start = end - step_years
         year_codes = np.floor(start + 1e-9).astype(np.int64)
+        calendar_years = tuple(f"year {code + 1}" for code in np.unique(year_codes))
     n = len(labels)
     strike = as_array(inputs.strike, n)
     if inputs.indexation is not None:
@@ -587,6 +592,8 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         if row_starts is None
         else np.diff(np.append(row_starts, n)).astype(np.float64)
     )
+    year_starts = np.flatnonzero(np.diff(row_years, prepend=-1)).astype(np.int64)
+    year_labels = tuple(calendar_years[int(code)] for code in row_years[year_starts])
     if inputs.budget_every == "total":
         row_years = np.zeros(len(row_labels), dtype=np.int64)
     budget_starts = np.flatnonzero(np.diff(row_years, prepend=-1)).astype(np.int64)
@@ -613,6 +620,8 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         budget_starts=budget_starts,
         budget_codes=budget_codes,
         carry_forward=inputs.budget_rule == "carry_forward",
+        year_starts=year_starts,
+        year_labels=year_labels,
     )
 
 
@@ -791,6 +800,11 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
     cost_fan = _fan(cost_sample)
     cumulative_fan = _fan(np.cumsum(cost_sample, axis=-1))
     p50, p95, p99 = np.quantile(totals, [0.5, 0.95, 0.99])
+    # "A bad year": each year's net cost on the sampled paths, its P95, the worst year.
+    annual = np.add.reduceat(cost_sample, plan.year_starts, axis=-1)
+    annual_mean = annual.mean(axis=0)
+    annual_p95 = np.quantile(annual, 0.95, axis=0)
+    worst = int(np.argmax(annual_p95))
     fan = pd.DataFrame(
         {
             "period": list(plan.row_labels),
@@ -815,6 +829,8 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
         "probability_budget_exhausted": (
             float(exhausted.mean()) if plan.budget is not None else math.nan
         ),
+        "p95_bad_year": float(annual_p95[worst]),
+        "p95_bad_year_period": plan.year_labels[worst],
         "expected_npv": float(npvs.mean()),
         "simulated_paths": simulation.paths,
         "simulation_model": simulation.model,
@@ -833,6 +849,13 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
         "means": {name: total / simulation.paths for name, total in sums.items()},
         "fan": fan,
         "totals": totals,
+        "annual": pd.DataFrame(
+            {
+                "year": list(plan.year_labels),
+                "net_cost_mean": annual_mean,
+                "net_cost_p95": annual_p95,
+            }
+        ),
         "histogram": pd.DataFrame(
             {"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts}
         ),
@@ -922,6 +945,7 @@ def compute(inputs: PriceGapSubsidyInputs) -> Result:
         summary.update(simulated["summary"])
         extras["fan"] = simulated["fan"]
         extras["net_cost_histogram"] = simulated["histogram"]
+        extras["annual_net_cost"] = simulated["annual"]
         extras["net_cost_totals"] = simulated["totals"][:TOTALS_SAMPLE].tolist()
     if inputs.valuation is not None:
         summary.update(_value_guarantee(inputs, plan))
@@ -1015,6 +1039,7 @@ CALCULATOR = Calculator(
         "expected_cost": "Expected net cost, simulated (money)",
         "p50": "Median net cost, simulated (money)",
         "p95": "Net cost in a 1-in-20 bad case (money)",
+        "p95_bad_year": "Net cost in a bad year: the worst year's 1-in-20 case (money)",
         "p99": "Net cost in a 1-in-100 bad case (money)",
         "probability_of_payment": "Probability of any payment (fraction)",
         "probability_budget_exhausted": "Probability the budget runs out (fraction)",

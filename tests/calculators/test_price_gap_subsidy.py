@@ -287,3 +287,32 @@ def test_payment_properties(strike, prices, quantity):
         2 * one.summary["net_cost_total"], rel=1e-12, abs=1e-6
     )
     assert not math.isnan(one.summary["npv"])
+
+
+def test_the_bad_year_is_the_worst_years_p95_and_lies_below_the_total_p95():
+    data = {
+        "periods": [f"{y}Q{q}" for y in (2026, 2027, 2028) for q in (1, 2, 3, 4)],
+        "design": "one_sided",
+        "strike": 110,
+        "quantity": 250,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "simulation": {
+            "model": "gbm",
+            "start_price": 80,
+            "drift": 0.0,
+            "volatility": 0.35,
+            "paths": 4000,
+            "seed": 11,
+        },
+    }
+    result = price_gap_subsidy.CALCULATOR.run(data)
+    annual = result.extras["annual_net_cost"]
+    assert list(annual["year"]) == ["2026", "2027", "2028"]
+    worst = annual["net_cost_p95"].idxmax()
+    assert result.summary["p95_bad_year"] == annual["net_cost_p95"].max()
+    assert result.summary["p95_bad_year_period"] == annual["year"][worst]
+    # one year's 1-in-20 cost is below the 1-in-20 cost of all three years together,
+    # and above that year's expected cost
+    assert result.summary["p95_bad_year"] < result.summary["p95"]
+    assert (annual["net_cost_p95"] > annual["net_cost_mean"]).all()

@@ -1039,7 +1039,7 @@ CALCULATOR = Calculator(
         "expected_cost": "Expected net cost, simulated (money)",
         "p50": "Median net cost, simulated (money)",
         "p95": "Net cost in a 1-in-20 bad case (money)",
-        "p95_bad_year": "Net cost in a bad year: the worst year's 1-in-20 case (money)",
+        "p95_bad_year": "Net cost in a bad year, 1-in-20 (money)",
         "p99": "Net cost in a 1-in-100 bad case (money)",
         "probability_of_payment": "Probability of any payment (fraction)",
         "probability_budget_exhausted": "Probability the budget runs out (fraction)",

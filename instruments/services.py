@@ -735,13 +735,7 @@ def _fx_rate_for(
         return None
     given: Any = data.get("fx_rate")
     if given not in (None, ""):
-        try:
-            rate = float(given)
-        except (TypeError, ValueError):
-            raise InputError.at(("fx_rate",), f"{given!r} is not a number.") from None
-        if not (math.isfinite(rate) and rate > 0):
-            raise InputError.at(("fx_rate",), "The exchange rate must be positive.")
-        return rate
+        return _parse_fx_rate(given, len(history.prices))
     try:
         per_usd = {code: selectors.get_fx_rates(code) for code in (source, target)}
     except InputError:
@@ -762,6 +756,26 @@ def _fx_rate_for(
         return aligned.loc[starts].to_numpy(dtype=float)
 
     return as_of(per_usd[target]) / as_of(per_usd[source])
+
+
+def _parse_fx_rate(given: Any, periods: int) -> float | np.ndarray:
+    """A stated exchange rate: one number, or one per stored period (a list or a
+    comma-separated string)."""
+    parts = given.split(",") if isinstance(given, str) else given
+    values = parts if isinstance(parts, list | tuple) else [parts]
+    try:
+        rates = np.array([float(v) for v in values], dtype=float)
+    except (TypeError, ValueError):
+        raise InputError.at(("fx_rate",), f"{given!r} is not a number.") from None
+    if not (np.isfinite(rates).all() and (rates > 0).all()):
+        raise InputError.at(("fx_rate",), "Exchange rates must be positive numbers.")
+    if len(rates) == 1:
+        return float(rates[0])
+    if len(rates) != periods:
+        raise InputError.at(
+            ("fx_rate",), f"{len(rates)} values given, {periods} stored periods."
+        )
+    return rates
 
 
 def rows_as_records(rows: pd.DataFrame) -> list[dict[str, Any]]:

@@ -144,3 +144,32 @@ def test_a_stated_fx_rate_wins_over_stored_rates(nickel_series):
         },
     )
     assert list(calculation.result.rows["market_price"]) == pytest.approx([50, 55, 60])
+
+
+def test_an_fx_rate_per_period_converts_each_period(nickel_series):
+    calculation = run_calculation(
+        "price-gap-subsidy",
+        {
+            "commodity": "nickel",
+            "price_unit": "EUR/t",
+            "quantity_unit": "t",
+            "fx_rate": [0.5, 1, 2],
+            "strike": 200,
+            "quantity": 1,
+        },
+    )
+    assert list(calculation.result.rows["market_price"]) == pytest.approx(
+        [50, 110, 240]
+    )
+    with pytest.raises(InputError) as caught:
+        run_calculation(
+            "price-gap-subsidy",
+            {
+                "commodity": "nickel",
+                "price_unit": "EUR/t",
+                "fx_rate": "0.5,1",
+                "strike": 200,
+                "quantity": 1,
+            },
+        )
+    assert caught.value.errors == {"fx_rate": ["2 values given, 3 stored periods."]}

@@ -31,7 +31,8 @@ STORED_PRICE_HELP = {
     "end": "Last period to take, inclusive.",
     "fx_rate": (
         "Units of the request's currency per unit of the stored series' currency, "
-        "when they differ (e.g. 0.92 for EUR per USD)."
+        "when they differ (e.g. 0.92 for EUR per USD): one number, or one per stored "
+        "period. Left out, the stored exchange rates are used."
     ),
 }
 
@@ -209,8 +210,8 @@ def input_serializer(calculator: Calculator) -> type[serializers.Serializer]:
             if name in fields:
                 continue
             if name == "fx_rate":
-                fields[name] = serializers.FloatField(
-                    required=False, allow_null=True, min_value=0, help_text=text
+                fields[name] = SeriesField(
+                    required=False, allow_null=True, help_text=text
                 )
             else:
                 fields[name] = serializers.CharField(

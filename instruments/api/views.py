@@ -102,7 +102,7 @@ class CalculationResponseMixin:
     spreadsheet_name = "calculation"
 
     def get_renderer_context(self) -> dict[str, Any]:
-        context = super().get_renderer_context()
+        context = super().get_renderer_context()  # type: ignore[misc]
         context["header"] = list(self.spreadsheet_header)
         context["filename"] = self.spreadsheet_name
         return context

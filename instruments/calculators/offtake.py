@@ -54,7 +54,13 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_PERIODS
-from instruments.calculators.series import SeriesCheck, as_array, attempt
+from instruments.calculators.series import (
+    SeriesCheck,
+    as_array,
+    attempt,
+    market_price_vat_spec,
+    net_market_prices,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -215,6 +221,7 @@ class OfftakeInputs:
         min_value=0.0,
         help="Spot or index price per period.",
     )
+    market_price_vat: float | None = market_price_vat_spec()
     price_unit: str = spec(
         "Price unit", default="USD/t", help="Currency per quantity, e.g. USD/t."
     )
@@ -377,7 +384,7 @@ def compute(inputs: OfftakeInputs) -> Result:
     periods = units.parse_periods(inputs.periods)
     n = len(periods.labels)
     money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
-    market = as_array(inputs.market_price, n)
+    market = net_market_prices(inputs.market_price, n, inputs.market_price_vat)
     price = contract_prices(inputs.pricing, market)
     contracted = as_array(inputs.contracted_quantity, n)
     taken = (

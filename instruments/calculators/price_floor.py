@@ -51,7 +51,13 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
-from instruments.calculators.series import SeriesCheck, as_array, attempt
+from instruments.calculators.series import (
+    SeriesCheck,
+    as_array,
+    attempt,
+    market_price_vat_spec,
+    net_market_prices,
+)
 from instruments.calculators.trade_response import (
     DEMAND_HELP,
     SUBSTITUTION_HELP,
@@ -171,6 +177,7 @@ class PriceFloorInputs:
         help="Market price per period: the import price of flows that give none, and "
         "the basis of a trailing average.",
     )
+    market_price_vat: float | None = market_price_vat_spec()
     trailing_periods: int = spec(
         "Trailing periods",
         default=4,
@@ -312,7 +319,9 @@ def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
         return factor * base, f"{times}fixed reference price"
     if inputs.reference_basis == "trailing_average":
         assert inputs.market_price is not None
-        market = pd.Series(as_array(inputs.market_price, n))
+        market = pd.Series(
+            net_market_prices(inputs.market_price, n, inputs.market_price_vat)
+        )
         window = inputs.trailing_periods
         average = market.rolling(window, min_periods=1).mean().to_numpy()
         return (
@@ -377,7 +386,11 @@ def compute(inputs: PriceFloorInputs) -> Result:
     n, flows = len(periods.labels), inputs.flows
     money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
     reference, note = reference_prices(inputs)
-    market = None if inputs.market_price is None else as_array(inputs.market_price, n)
+    market = (
+        None
+        if inputs.market_price is None
+        else net_market_prices(inputs.market_price, n, inputs.market_price_vat)
+    )
     fallback = np.full(n, math.nan) if market is None else market  # validated: unused
     price = np.column_stack(
         [

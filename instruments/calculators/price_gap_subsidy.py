@@ -81,7 +81,13 @@ from instruments.calculators.limits import (
     MAX_PERIODS,
     MAX_STEPS,
 )
-from instruments.calculators.series import SeriesCheck, as_array, attempt
+from instruments.calculators.series import (
+    SeriesCheck,
+    as_array,
+    attempt,
+    market_price_vat_spec,
+    net_market_prices,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -320,6 +326,7 @@ class PriceGapSubsidyInputs:
         min_value=0.0,
         help="The market price each period. Leave out to simulate it.",
     )
+    market_price_vat: float | None = market_price_vat_spec()
     quantity: Series = spec(
         "Eligible quantity",
         unit="quantity unit",
@@ -719,6 +726,7 @@ def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float
         None
         if simulation.price_history is None
         else np.asarray(simulation.price_history, dtype=np.float64).reshape(-1)
+        / (1.0 + (inputs.market_price_vat or 0.0))
     )
     step = simulation.history_step_years or float(plan.step_years[0])
     start = simulation.start_price
@@ -892,7 +900,10 @@ def compute(inputs: PriceGapSubsidyInputs) -> Result:
     rows_n = len(plan.row_labels)
     simulated = simulate(inputs, plan) if inputs.simulation is not None else None
     if inputs.market_price is not None:
-        flows = settle(plan, as_array(inputs.market_price, len(plan.labels)))
+        market = net_market_prices(
+            inputs.market_price, len(plan.labels), inputs.market_price_vat
+        )
+        flows = settle(plan, market)
         values = {name: flows[name] for name in (*_MONEY, "market_price")}
     else:
         assert simulated is not None
@@ -1040,6 +1051,7 @@ CALCULATOR = Calculator(
         "p50": "Median net cost, simulated (money)",
         "p95": "Net cost in a 1-in-20 bad case (money)",
         "p95_bad_year": "Net cost in a bad year, 1-in-20 (money)",
+        "p95_bad_year_period": "The bad year",
         "p99": "Net cost in a 1-in-100 bad case (money)",
         "probability_of_payment": "Probability of any payment (fraction)",
         "probability_budget_exhausted": "Probability the budget runs out (fraction)",

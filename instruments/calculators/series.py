@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from instruments.calculators.base import ErrorCollector, InputError, Series
+from instruments.calculators.base import ErrorCollector, InputError, Series, spec
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -134,6 +134,27 @@ class SeriesCheck:
 
 
 T = TypeVar("T")
+
+
+def market_price_vat_spec() -> Any:
+    """The declared ``market_price_vat`` input, the same in every calculator with a
+    market price."""
+    return spec(
+        "VAT included in the market price",
+        unit="fraction",
+        default=None,
+        min_value=0.0,
+        max_value=1.0,
+        help="If the market prices (typed or stored) include value-added tax, its rate, "
+        "e.g. 0.13 for Chinese domestic quotes; they are stated net, price / (1 + rate), "
+        "before anything else. Leave empty for prices without VAT.",
+    )
+
+
+def net_market_prices(value: Series, n: int, vat: float | None) -> FloatArray:
+    """Market prices per period, net of any VAT they include."""
+    prices = as_array(value, n)
+    return prices if vat is None else prices / (1.0 + vat)
 
 
 def attempt(errors: ErrorCollector, func: Callable[[], T]) -> T | None:

@@ -185,3 +185,41 @@ def test_absurdly_large_numbers_are_refused_at_their_field():
     with pytest.raises(InputError) as caught:
         REGISTRY["trade-response"].run(data)
     assert "imports" in caught.value.errors["flows"][0]
+
+
+@pytest.mark.parametrize("slug", ["price-floor", "price-gap-subsidy", "offtake"])
+def test_vat_inclusive_market_prices_are_stated_net(slug):
+    """Prices quoted with 13 % VAT give the same result as the net prices."""
+    calculator = get_calculator(slug)
+    example = json.loads(json.dumps(calculator.example))
+    example.pop("simulation", None)
+    periods = example["periods"]
+    net = [100.0 + 10 * i for i in range(len(periods))]
+    example["market_price"] = net
+    if slug == "price-floor":
+        for flow in example["flows"]:
+            flow.pop("import_price", None)
+    gross = {
+        **example,
+        "market_price": [p * 1.13 for p in net],
+        "market_price_vat": 0.13,
+    }
+    with_vat = calculator.run(gross).rows
+    without = calculator.run(example).rows
+    assert with_vat[
+        "market_price" if slug != "price-floor" else "import_price"
+    ].tolist() == (
+        pytest.approx(
+            without[
+                "market_price" if slug != "price-floor" else "import_price"
+            ].tolist()
+        )
+    )
+    money = {
+        "price-floor": "revenue",
+        "price-gap-subsidy": "net_cost",
+        "offtake": "payment",
+    }
+    assert with_vat[money[slug]].tolist() == pytest.approx(
+        without[money[slug]].tolist()
+    )

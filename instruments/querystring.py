@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from instruments.calculators.base import Calculator, describe
 
 # Query keys that steer the response, not the calculation.
-RESERVED_KEYS = frozenset({"format", "page", "limit", "offset"})
+RESERVED_KEYS = frozenset({"format", "page", "limit", "offset", "token"})
 
 
 def decode_query(

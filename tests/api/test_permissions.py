@@ -415,3 +415,27 @@ def test_delete_revokes_the_token(user):
 
 def test_anonymous_users_cannot_revoke(anon, db):
     assert denied(anon.delete("/api/v1/token/").status_code)
+
+
+def test_a_query_string_token_reads_when_login_is_required_but_never_writes(
+    settings, anon, user, db
+):
+    """IMPORTDATA cannot send headers: ?token= opens reads, and only reads."""
+    from rest_framework.authtoken.models import Token
+
+    settings.API_REQUIRE_LOGIN = True
+    key = Token.objects.create(user=user).key
+    csv_url = "/api/v1/calculators/price-floor/?periods=2025&reference_price=110&origin=CHN&import_price=95&quantity=1&format=csv"
+
+    assert denied(anon.get(csv_url).status_code)
+    response = anon.get(f"{csv_url}&token={key}")
+    assert response.status_code == 200
+    assert response.content.decode().startswith("period,origin")
+    assert denied(anon.get(f"{csv_url}&token=not-a-token").status_code)
+    # the same token in the query string cannot save a scenario
+    write = anon.post(
+        f"/api/v1/scenarios/?token={key}",
+        {"calculator": "price-floor", "title": "x", "inputs": _example()},
+        format="json",
+    )
+    assert denied(write.status_code)

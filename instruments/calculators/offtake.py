@@ -53,13 +53,16 @@ from instruments.calculators.base import (
     check_declared,
     spec,
 )
-from instruments.calculators.limits import MAX_PERIODS
 from instruments.calculators.series import (
     SeriesCheck,
     as_array,
     attempt,
+    discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
+    periods_spec,
+    price_unit_spec,
+    quantity_unit_spec,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -210,11 +213,7 @@ class Streaming:
 class OfftakeInputs:
     """What an offtake agreement needs."""
 
-    periods: tuple[str, ...] = spec(
-        "Periods",
-        max_items=MAX_PERIODS,
-        help="Period labels in order, e.g. 2026, 2027.",
-    )
+    periods: tuple[str, ...] = periods_spec()
     market_price: Series = spec(
         "Market price",
         unit="price unit",
@@ -222,12 +221,8 @@ class OfftakeInputs:
         help="Spot or index price per period.",
     )
     market_price_vat: float | None = market_price_vat_spec()
-    price_unit: str = spec(
-        "Price unit", default="USD/t", help="Currency per quantity, e.g. USD/t."
-    )
-    quantity_unit: str = spec(
-        "Quantity unit", default="t", help="Unit of the quantities, e.g. t."
-    )
+    price_unit: str = price_unit_spec("USD/t")
+    quantity_unit: str = quantity_unit_spec()
     pricing: OfftakePricing = spec("Contract pricing", help="How the price is set.")
     contracted_quantity: Series = spec(
         "Contracted quantity",
@@ -266,14 +261,7 @@ class OfftakeInputs:
         max_value=1.0,
         help="Share of the shortfall price the buyer pays (0.5 = half).",
     )
-    discount_rate: float = spec(
-        "Discount rate",
-        unit="fraction a year",
-        default=0.0,
-        min_value=-0.5,
-        max_value=1.0,
-        help="Rate for present values (0.08 = 8 % a year).",
-    )
+    discount_rate: float = discount_rate_spec()
     valuation: OfftakeValuation | None = spec(
         "Option values", default=None, help="Value the floor and cap with Black-76."
     )

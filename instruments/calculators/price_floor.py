@@ -55,8 +55,12 @@ from instruments.calculators.series import (
     SeriesCheck,
     as_array,
     attempt,
+    discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
+    periods_spec,
+    price_unit_spec,
+    quantity_unit_spec,
 )
 from instruments.calculators.trade_response import (
     DEMAND_HELP,
@@ -135,17 +139,9 @@ class FloorTradeResponse:
 class PriceFloorInputs:
     """What a border-adjusted price floor needs."""
 
-    periods: tuple[str, ...] = spec(
-        "Periods",
-        max_items=MAX_PERIODS,
-        help="Period labels in order, such as 2025, 2025Q1 or 2025-01.",
-    )
-    price_unit: str = spec(
-        "Price unit", default="USD/kg", help="Currency per quantity, e.g. USD/kg."
-    )
-    quantity_unit: str = spec(
-        "Quantity unit", default="t", help="Unit of the quantities, e.g. t or kg."
-    )
+    periods: tuple[str, ...] = periods_spec()
+    price_unit: str = price_unit_spec("USD/kg")
+    quantity_unit: str = quantity_unit_spec()
     reference_basis: Literal["fixed", "trailing_average", "cost_percentile"] = spec(
         "Basis of the reference price",
         default="fixed",
@@ -249,14 +245,7 @@ class PriceFloorInputs:
         default=None,
         help="Add elasticities to see imports and revenue after the levy.",
     )
-    discount_rate: float = spec(
-        "Discount rate",
-        unit="fraction a year",
-        default=0.0,
-        min_value=-0.5,
-        max_value=1.0,
-        help="Rate for the present value of revenue (0.03 = 3 % a year).",
-    )
+    discount_rate: float = discount_rate_spec()
 
     def __post_init__(self) -> None:
         validate(self)

@@ -85,8 +85,12 @@ from instruments.calculators.series import (
     SeriesCheck,
     as_array,
     attempt,
+    discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
+    periods_spec,
+    price_unit_spec,
+    quantity_unit_spec,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -298,13 +302,7 @@ class GuaranteeValuation:
 class PriceGapSubsidyInputs:
     """What a price-gap subsidy needs."""
 
-    periods: tuple[str, ...] | None = spec(
-        "Periods",
-        default=None,
-        max_items=MAX_PERIODS,
-        help="Period labels such as 2026Q1 or 2026-01, in order. May be left out for "
-        "a pure simulation with steps.",
-    )
+    periods: tuple[str, ...] | None = periods_spec(optional=True)
     design: Literal["one_sided", "two_sided", "double_auction"] = spec(
         "Design",
         default="one_sided",
@@ -340,12 +338,8 @@ class PriceGapSubsidyInputs:
         min_value=0.0,
         help="Most quantity covered in a period; more is not paid for.",
     )
-    price_unit: str = spec(
-        "Price unit", default="USD/kg", help="Currency per quantity, e.g. USD/kg."
-    )
-    quantity_unit: str = spec(
-        "Quantity unit", default="t", help="Unit of the quantities, e.g. t or kg."
-    )
+    price_unit: str = price_unit_spec("USD/kg")
+    quantity_unit: str = quantity_unit_spec()
     upside_share: float = spec(
         "Upside share",
         unit="fraction",
@@ -395,14 +389,7 @@ class PriceGapSubsidyInputs:
     settlement: Settlement | None = spec(
         "Settlement", default=None, help="Settle on quarters or years of periods."
     )
-    discount_rate: float = spec(
-        "Discount rate",
-        unit="fraction a year",
-        default=0.0,
-        min_value=-0.5,
-        max_value=1.0,
-        help="Rate for the present value (0.03 = 3 % a year).",
-    )
+    discount_rate: float = discount_rate_spec()
     simulation: SubsidySimulation | None = spec(
         "Price simulation", default=None, help="Simulate prices to see the fiscal risk."
     )

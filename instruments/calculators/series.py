@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from instruments.calculators.base import ErrorCollector, InputError, Series, spec
+from instruments.calculators.limits import MAX_PERIODS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -134,6 +135,53 @@ class SeriesCheck:
 
 
 T = TypeVar("T")
+
+
+# --- inputs every calculator with periods declares the same way ---------------------
+
+
+def periods_spec(*, optional: bool = False) -> Any:
+    """The declared ``periods`` input."""
+    help_text = (
+        "Period labels in order: years (2025), quarters (2025Q1), months (2025-01) "
+        "or dates."
+    )
+    if optional:
+        return spec(
+            "Periods",
+            default=None,
+            max_items=MAX_PERIODS,
+            help=help_text + " May be left out for a pure simulation with steps.",
+        )
+    return spec("Periods", max_items=MAX_PERIODS, help=help_text)
+
+
+def price_unit_spec(default: str) -> Any:
+    """The declared ``price_unit`` input."""
+    return spec(
+        "Price unit",
+        default=default,
+        help=f"Currency per quantity, e.g. {default}, US cents/lb, EUR/t.",
+    )
+
+
+def quantity_unit_spec(default: str = "t") -> Any:
+    """The declared ``quantity_unit`` input."""
+    return spec(
+        "Quantity unit", default=default, help="Unit of the quantities, e.g. t or kg."
+    )
+
+
+def discount_rate_spec() -> Any:
+    """The declared ``discount_rate`` input (end-of-period discounting)."""
+    return spec(
+        "Discount rate",
+        unit="fraction a year",
+        default=0.0,
+        min_value=-0.5,
+        max_value=1.0,
+        help="Rate for present values, end of period (0.03 = 3 % a year).",
+    )
 
 
 def market_price_vat_spec() -> Any:

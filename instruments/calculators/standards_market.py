@@ -54,7 +54,10 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_SUPPLIERS
-from instruments.calculators.series import attempt
+from instruments.calculators.series import (
+    attempt,
+    price_unit_spec,
+)
 from instruments.calculators.trade_response import (
     DEMAND_HELP,
     SUBSTITUTION_HELP,
@@ -205,9 +208,7 @@ class StandardsMarketInputs:
         min_value=0.0,
         help="Market price of the product before premium or charge.",
     )
-    price_unit: str = spec(
-        "Price unit", default="USD/t", help="Currency per quantity, e.g. USD/t."
-    )
+    price_unit: str = price_unit_spec("USD/t")
     quantity_unit: str = spec(
         "Quantity unit", default="t", help="Unit of the suppliers' quantities."
     )

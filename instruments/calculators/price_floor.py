@@ -62,12 +62,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.trade_response import (
-    DEMAND_HELP,
-    SUBSTITUTION_HELP,
-    SUPPLY_HELP,
-    respond,
-)
+from instruments.calculators.trade_response import Elasticities, respond
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -105,26 +100,9 @@ class FloorFlow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class FloorTradeResponse:
+class FloorTradeResponse(Elasticities):
     """Elasticities to see how imports react to the levy."""
 
-    import_demand_elasticity: float = spec(
-        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
-    )
-    export_supply_elasticity: float | None = spec(
-        "Export supply elasticity",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help=SUPPLY_HELP,
-    )
-    substitution_elasticity: float = spec(
-        "Substitution elasticity",
-        default=1.5,
-        min_value=0.0,
-        max_value=50.0,
-        help=SUBSTITUTION_HELP,
-    )
     tariff_before: float = spec(
         "Tariff already applied",
         unit="fraction",

@@ -58,12 +58,7 @@ from instruments.calculators.series import (
     attempt,
     price_unit_spec,
 )
-from instruments.calculators.trade_response import (
-    DEMAND_HELP,
-    SUBSTITUTION_HELP,
-    SUPPLY_HELP,
-    respond,
-)
+from instruments.calculators.trade_response import Elasticities, respond
 
 Scope = Literal["scope_1", "scope_1_2", "scope_1_2_3"]
 SCOPE_LABELS = {
@@ -176,26 +171,8 @@ class Supplier:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StandardsTradeResponse:
+class StandardsTradeResponse(Elasticities):
     """Elasticities to see buyers re-source toward compliant supply."""
-
-    import_demand_elasticity: float = spec(
-        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
-    )
-    export_supply_elasticity: float | None = spec(
-        "Export supply elasticity",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help=SUPPLY_HELP,
-    )
-    substitution_elasticity: float = spec(
-        "Substitution elasticity",
-        default=1.5,
-        min_value=0.0,
-        max_value=50.0,
-        help=SUBSTITUTION_HELP,
-    )
 
 
 @dataclass(frozen=True, kw_only=True)

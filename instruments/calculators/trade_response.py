@@ -168,8 +168,9 @@ class TradeFlow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TradeResponseInputs:
-    """What the trade-response calculator needs."""
+class Elasticities:
+    """The three elasticities of the SMART model, declared once for every calculator
+    with a trade response."""
 
     import_demand_elasticity: float = spec(
         "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
@@ -188,6 +189,12 @@ class TradeResponseInputs:
         max_value=50.0,
         help=SUBSTITUTION_HELP,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TradeResponseInputs(Elasticities):
+    """What the trade-response calculator needs."""
+
     flows: tuple[TradeFlow, ...] = spec(
         "Import flows",
         max_items=MAX_FLOWS,

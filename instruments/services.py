@@ -29,7 +29,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from instruments import selectors
 from instruments.calculators import get_calculator
-from instruments.calculators.base import Calculator, InputError, Result, parse, to_data
+from instruments.calculators.base import (
+    Calculator,
+    InputError,
+    Result,
+    describe,
+    parse,
+    to_data,
+)
 from instruments.calculators.units import convert_price, parse_price_unit
 from instruments.models import (
     Commodity,
@@ -716,7 +723,56 @@ def resolve_stored_prices(
         "source": history.source,
         "licence": history.licence,
     }
+    producers = _fill_stored_producer_costs(calculator, resolved, history.commodity)
+    if producers is not None:
+        stored["producers"] = producers
     return resolved, stored
+
+
+def _fill_stored_producer_costs(
+    calculator: Calculator, resolved: dict[str, Any], commodity: str
+) -> list[dict[str, Any]] | None:
+    """A cost-curve floor with no typed costs takes the commodity's stored producers:
+    their unit costs (converted into the price unit) and capacities as volumes."""
+    declared = {fs.name for fs in describe(calculator.inputs)}
+    if (
+        "producer_costs" not in declared
+        or resolved.get("reference_basis") != "cost_percentile"
+        or resolved.get("producer_costs") not in (None, "", [])
+    ):
+        return None
+    producers = selectors.get_producers(commodity).dropna(subset=["unit_cost"])
+    producers = producers[producers["cost_unit"] != ""]
+    if producers.empty:
+        raise InputError.at(
+            ("producer_costs",),
+            f"No producer costs are stored for '{commodity}'; type them in.",
+        )
+    price_unit = str(resolved["price_unit"])
+    costs = [
+        float(convert_price(np.array([cost]), str(unit), price_unit)[0])
+        for cost, unit in zip(
+            producers["unit_cost"], producers["cost_unit"], strict=True
+        )
+    ]
+    resolved["producer_costs"] = costs
+    if producers["capacity"].notna().all():
+        resolved["producer_volumes"] = [float(c) for c in producers["capacity"]]
+    return [
+        {
+            "name": name,
+            "unit_cost": cost,
+            "capacity": json_value(capacity),
+            "is_illustrative": bool(illustrative),
+        }
+        for name, cost, capacity, illustrative in zip(
+            producers["name"],
+            costs,
+            producers["capacity"],
+            producers["is_illustrative"],
+            strict=True,
+        )
+    ]
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -173,3 +173,60 @@ def test_an_fx_rate_per_period_converts_each_period(nickel_series):
             },
         )
     assert caught.value.errors == {"fx_rate": ["2 values given, 3 stored periods."]}
+
+
+def test_a_cost_curve_floor_takes_the_stored_producers(nickel_series):
+    from decimal import Decimal
+
+    from instruments.models import Producer
+
+    for name, cost, capacity in (
+        ("Low", "8", 300),
+        ("Mid", "10", 100),
+        ("High", "14", 100),
+    ):
+        Producer.objects.create(
+            name=f"Illustrative nickel producer {name}",
+            commodity=nickel_series.commodity,
+            stage="refined",
+            capacity=Decimal(capacity),
+            capacity_unit="t/yr",
+            unit_cost=Decimal(cost),
+            cost_unit="USD/kg",
+            is_illustrative=True,
+        )
+    typed = run_calculation(
+        "price-floor",
+        {
+            "periods": ["2024-01", "2024-02", "2024-03"],
+            "market_price": [100, 110, 120],
+            "price_unit": "USD/t",
+            "quantity_unit": "t",
+            "reference_basis": "cost_percentile",
+            "producer_costs": [8000, 10000, 14000],
+            "producer_volumes": [300, 100, 100],
+            "cost_percentile": 0.9,
+            "cost_margin": 0.1,
+            "flows": [{"origin": "CHN", "quantity": 10}],
+        },
+    )
+    stored = run_calculation(
+        "price-floor",
+        {
+            "commodity": "nickel",
+            "price_unit": "USD/t",
+            "quantity_unit": "t",
+            "reference_basis": "cost_percentile",
+            "cost_percentile": 0.9,
+            "cost_margin": 0.1,
+            "flows": [{"origin": "CHN", "quantity": 10}],
+        },
+    )
+    assert list(stored.result.rows["reference_price"]) == pytest.approx(
+        list(typed.result.rows["reference_price"])
+    )
+    assert [p["unit_cost"] for p in stored.inputs["stored_prices"]["producers"]] == [
+        8000,
+        10000,
+        14000,
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -108,6 +109,10 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 f"?scenario={loaded.pk}"
             )
         form = CalculatorForm(inputs_to_form_data(calculator, loaded.inputs), **options)
+    elif _inputs_from_query(request) is not None:
+        # Back from "log in to save": the same calculation, run again.
+        data = _inputs_from_query(request)
+        form = CalculatorForm(inputs_to_form_data(calculator, data), **options)
     else:
         form = CalculatorForm(initial_inputs=calculator.example, **options)
 
@@ -129,6 +134,15 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.headers.get("X-Requested-With") == FETCH_HEADER:
         return render(request, "instruments/_calculator_main.html", context)
     return render(request, "instruments/calculator_detail.html", context)
+
+
+def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
+    """``?inputs=<JSON object>``, as the login link carries them; None if absent or bad."""
+    try:
+        data = json.loads(request.GET.get("inputs", ""))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def build_result_context(
@@ -167,6 +181,15 @@ def build_result_context(
         "xlsx_url": request.build_absolute_uri(f"{api_path}?{query}&format=xlsx"),
         "importdata": f'=IMPORTDATA("{csv_url}")',
         "request_json": json.dumps(calculation.request),
+        "login_to_save_url": (
+            f"{reverse('instruments:login')}?"
+            + urlencode(
+                {
+                    "next": f"{reverse('instruments:calculator', args=[calculator.slug])}"
+                    f"?{urlencode({'inputs': json.dumps(calculation.request)})}"
+                }
+            )
+        ),
         "save_form": ScenarioSaveForm(
             initial={
                 "title": calculator.title,

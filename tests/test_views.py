@@ -4,6 +4,7 @@ sit beside their fields, and scenarios are private unless made public."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from decimal import Decimal
 from typing import Any
@@ -399,3 +400,30 @@ def test_only_staff_see_the_admin_link(client: Client, user: Any) -> None:
     user.is_staff = True
     user.save()
     assert b'href="/admin/"' in client.get("/").content
+
+
+def test_logging_in_to_save_brings_the_same_calculation_back(
+    client: Client, user: Any
+) -> None:
+    slug = "price-floor"
+    data = dict(REGISTRY[slug].example)
+    data["reference_price"] = 123
+    url = reverse("instruments:calculator", args=[slug])
+    page = client.get(url, {"inputs": json.dumps(data)})
+    assert page.status_code == 200
+    login_url = page.context["login_to_save_url"]
+    response = client.post(
+        login_url, {"username": "ana", "password": "pw-ana-123"}, follow=True
+    )
+    assert response.status_code == 200
+    calculation = response.context["calculation"]
+    assert calculation is not None
+    assert calculation.inputs["reference_price"] == 123
+    assert b"Save scenario" in response.content
+
+
+def test_bad_inputs_in_the_query_fall_back_to_the_example(client: Client) -> None:
+    url = reverse("instruments:calculator", args=["offtake"])
+    response = client.get(url, {"inputs": "{not json"})
+    assert response.status_code == 200
+    assert response.context["calculation"] is None

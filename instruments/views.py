@@ -109,10 +109,9 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 f"?scenario={loaded.pk}"
             )
         form = CalculatorForm(inputs_to_form_data(calculator, loaded.inputs), **options)
-    elif _inputs_from_query(request) is not None:
+    elif (carried := _inputs_from_query(request)) is not None:
         # Back from "log in to save": the same calculation, run again.
-        data = _inputs_from_query(request)
-        form = CalculatorForm(inputs_to_form_data(calculator, data), **options)
+        form = CalculatorForm(inputs_to_form_data(calculator, carried), **options)
     else:
         form = CalculatorForm(initial_inputs=calculator.example, **options)
 

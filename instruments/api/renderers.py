@@ -12,7 +12,8 @@ Columns come from ``renderer_context["header"]`` (the calculator's ``columns`` o
 serializer's fields), so the order is stable and the header is written even when there
 are no rows; keys a record has beyond the header follow it in first-seen order. Nested
 values are flattened: lists become ``a;b;c``, objects JSON text. None becomes an empty
-cell; booleans are ``true``/``false`` as in JSON.
+cell; booleans are ``true``/``false`` as in JSON. Text is never a formula: XLSX cells
+are written as strings, and CSV text starting with ``= + - @`` gets a leading ``'``.
 """
 
 from __future__ import annotations
@@ -85,6 +86,21 @@ def cell(value: Any) -> Any:
     return value
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell. Text that a spreadsheet would run as a formula (a scenario title
+    such as ``=HYPERLINK(...)``) gets a leading apostrophe, as OWASP advises; numbers
+    are never text here, so negative numbers are untouched."""
+    value = cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 class CSVRenderer(BaseRenderer):
     """Rows as CSV (UTF-8, comma-separated, a header line always present)."""
 
@@ -107,9 +123,7 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for record in records:
-            writer.writerow(
-                ["" if (v := cell(record.get(c))) is None else v for c in columns]
-            )
+            writer.writerow([csv_cell(record.get(c)) for c in columns])
         return buffer.getvalue().encode(self.charset)
 
 

@@ -510,3 +510,22 @@ def test_series_fields_are_documented_as_number_or_array(anon):
 
     assert kinds == {"number", "array"}
     assert flow["import_price"]["oneOf"][0].get("minimum") == 0
+
+
+def test_text_that_a_spreadsheet_would_run_is_defused_in_csv(anon):
+    data = example("price-floor")
+    data["flows"][0]["origin"] = '=HYPERLINK("http://evil.example")'
+    response = anon.post(f"{url('price-floor')}?format=csv", data, format="json")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["origin"] == '\'=HYPERLINK("http://evil.example")'
+
+
+def test_negative_numbers_stay_numbers_in_csv(anon):
+    response = anon.post(
+        f"{url('trade-response')}?format=csv", example("trade-response"), format="json"
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    diversion = [row["trade_diversion"] for row in rows]
+    assert any(value.startswith("-") for value in diversion)
+    assert all(float(value) == float(value) for value in diversion)  # parse as numbers

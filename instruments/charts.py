@@ -555,6 +555,17 @@ def _price_gap_subsidy_charts(result: Result, units: dict[str, str]) -> list[Cha
                 _fan_figure(fan, rows, units),
             )
         )
+    annual = result.extras.get("annual_net_cost")
+    if isinstance(annual, pd.DataFrame) and not annual.empty:
+        charts.append(
+            (
+                "bad-year",
+                "Net cost by year: expected and in a bad year",
+                "For each year, the average over the simulated paths and the cost that "
+                "only 1 path in 20 exceeds.",
+                _annual_cost_figure(annual, money),
+            )
+        )
     extra_bins = result.extras.get("net_cost_histogram")
     bins = (
         extra_bins
@@ -609,11 +620,30 @@ def _price_gap_subsidy_charts(result: Result, units: dict[str, str]) -> list[Cha
                 "distribution",
                 "Distribution of the total cost across simulated paths",
                 "How often each total cost came up; the dashed lines mark the mean "
-                "and the 95th percentile (a bad year, 1 in 20).",
+                "and the 95th percentile (a bad outcome, 1 in 20).",
                 histogram,
             )
         )
     return charts
+
+
+def _annual_cost_figure(annual: pd.DataFrame, money: str) -> go.Figure:
+    figure = go.Figure()
+    years = annual["year"].astype(str)
+    for column, label, colour in (
+        ("net_cost_mean", "Expected", PALETTE[0]),
+        ("net_cost_p95", "Bad year (1 in 20)", PALETTE[1]),
+    ):
+        figure.add_bar(
+            x=years,
+            y=annual[column],
+            name=label,
+            marker_color=colour,
+            hovertemplate=f"%{{x}}: %{{y:,.0f}} {money}<extra>{label}</extra>",
+        )
+    _style(figure, x_title="Year", y_title=f"Net cost in the year ({money})")
+    figure.update_layout(barmode="group")
+    return figure
 
 
 def _fan_frame(result: Result) -> pd.DataFrame | None:

@@ -84,7 +84,12 @@ def test_price_gap_subsidy_has_strike_fan_and_distribution() -> None:
         c["id"]: c["figure"]
         for c in charts.build_result_figures("price-gap-subsidy", result, inputs)
     }
-    assert set(built) == {"chart-strike", "chart-fan", "chart-distribution"}
+    assert set(built) == {
+        "chart-strike",
+        "chart-fan",
+        "chart-bad-year",
+        "chart-distribution",
+    }
     assert {
         "Strike",
         "Market price",
@@ -92,6 +97,10 @@ def test_price_gap_subsidy_has_strike_fan_and_distribution() -> None:
         "Cumulative net cost",
     } <= set(trace_names(built["chart-strike"]))
     assert {"P5", "P50 (median)", "P95"} <= set(trace_names(built["chart-fan"]))
+    bad_year = built["chart-bad-year"]
+    assert trace_names(bad_year) == ["Expected", "Bad year (1 in 20)"]
+    assert max(bad_year["data"][1]["y"]) == result.summary["p95_bad_year"]
+    assert "Net cost in the year (USD)" in axis_titles(bad_year)
     counts = built["chart-distribution"]["data"][0]["y"]
     assert sum(counts) == inputs["simulation"]["paths"]
     assert "Total net cost over the horizon (USD)" in axis_titles(

@@ -71,7 +71,9 @@ def encode_query(calculator: Calculator, data: Mapping[str, Any]) -> str:
 
 
 # Keys a request may carry besides the declared inputs: stored prices and FX.
-_REQUEST_KEYS = frozenset({"commodity", "series", "start", "end", "fx_rate"})
+_REQUEST_KEYS = frozenset(
+    {"commodity", "series", "start", "end", "fx_rate", "member_group"}
+)
 
 
 def _flatten(value: Any, prefix: str) -> list[tuple[str, str]]:

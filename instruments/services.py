@@ -658,12 +658,57 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
     resolved, stored = resolve_stored_prices(calculator, data)
+    group = apply_member_group(calculator, resolved, data.get("member_group"))
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
     normalised = to_data(inputs)
     if stored is not None:
         normalised["stored_prices"] = stored
+    if group is not None:
+        normalised["member_group"] = group
     return Calculation(calculator, dict(data), normalised, result)
+
+
+def member_flows_field(calculator: Calculator) -> str | None:
+    """The repeatable group whose rows have an ``origin`` and a ``member`` flag (the
+    import flows), or None when the calculator has none."""
+    for fs in describe(calculator.inputs):
+        names = {child.name for child in fs.children}
+        if fs.kind == "groups" and {"origin", "member"} <= names:
+            return fs.name
+    return None
+
+
+def apply_member_group(
+    calculator: Calculator, resolved: dict[str, Any], group: Any
+) -> dict[str, Any] | None:
+    """With ``member_group`` (a stored partner group such as ``msp`` or ``eu-27``), a
+    flow is a member exactly when its origin (ISO 3166 alpha-3) is in the group: the
+    member list is data, not a box ticked per flow."""
+    if group in (None, ""):
+        return None
+    flows_field = member_flows_field(calculator)
+    if flows_field is None:
+        raise InputError.at(
+            ("member_group",),
+            f"The {calculator.title} calculator has no import flows with members.",
+        )
+    try:
+        members = set(selectors.get_partner_group_members(str(group)))
+    except InputError:
+        known = ", ".join(str(g["code"]) for g in selectors.list_partner_groups())
+        raise InputError.at(
+            ("member_group",), f"Unknown partner group '{group}'. Known: {known}."
+        ) from None
+    flows = resolved.get(flows_field)
+    if isinstance(flows, list):
+        resolved[flows_field] = [
+            {**flow, "member": str(flow.get("origin", "")).strip().upper() in members}
+            if isinstance(flow, Mapping)
+            else flow
+            for flow in flows
+        ]
+    return {"code": str(group), "members": sorted(members)}
 
 
 def resolve_stored_prices(

@@ -230,3 +230,46 @@ def test_a_cost_curve_floor_takes_the_stored_producers(nickel_series):
         10000,
         14000,
     ]
+
+
+def test_a_member_group_decides_which_flows_are_members(db):
+    from instruments.models import Partner, PartnerGroup
+
+    group = PartnerGroup.objects.create(code="test-zone", name="Test zone")
+    for iso3, iso2, name in (("AUS", "AU", "Australia"), ("JPN", "JP", "Japan")):
+        group.members.add(Partner.objects.create(iso3=iso3, iso2=iso2, name=name))
+    data = {
+        "periods": ["2025"],
+        "reference_price": 110,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "member_group": "test-zone",
+        "flows": [
+            {"origin": "AUS", "member": False, "import_price": 90, "quantity": 10},
+            {"origin": "CHN", "member": True, "import_price": 90, "quantity": 10},
+        ],
+    }
+    calculation = run_calculation("price-floor", data)
+    rows = calculation.result.rows.set_index("origin")
+    assert bool(rows.loc["AUS", "member"]) is True  # in the group: pays nothing
+    assert rows.loc["AUS", "levy"] == 0
+    assert bool(rows.loc["CHN", "member"]) is False  # not in the group: pays the levy
+    assert rows.loc["CHN", "levy"] == 20
+    assert calculation.inputs["member_group"] == {
+        "code": "test-zone",
+        "members": ["AUS", "JPN"],
+    }
+    assert data["flows"][0]["member"] is False  # the request itself is left as given
+
+
+@pytest.mark.django_db
+def test_an_unknown_member_group_is_an_error_on_its_field():
+    request = {**REGISTRY["trade-response"].example, "member_group": "atlantis"}
+    with pytest.raises(InputError) as caught:
+        run_calculation("trade-response", request)
+    assert "member_group" in caught.value.errors
+    with pytest.raises(InputError) as caught:
+        run_calculation(
+            "offtake", {**REGISTRY["offtake"].example, "member_group": "atlantis"}
+        )
+    assert "no import flows" in caught.value.errors["member_group"][0]

@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from instruments.calculators.base import Calculator, FieldSpec, describe
+from instruments.services import member_flows_field
 
 STORED_PRICE_HELP = {
     "commodity": (
@@ -35,6 +36,12 @@ STORED_PRICE_HELP = {
         "period. Left out, the stored exchange rates are used."
     ),
 }
+
+MEMBER_GROUP_HELP = (
+    "Code of a stored partner group (see /api/v1/partner-groups/, e.g. msp, eu-27, g7): "
+    "a flow is then a member exactly when its origin (ISO 3166 alpha-3) is in the "
+    "group, whatever its own member flag says."
+)
 
 _NUMBER = {"type": "number"}
 
@@ -217,6 +224,10 @@ def input_serializer(calculator: Calculator) -> type[serializers.Serializer]:
                 fields[name] = serializers.CharField(
                     required=False, allow_null=True, help_text=text
                 )
+    if member_flows_field(calculator) and "member_group" not in fields:
+        fields["member_group"] = serializers.CharField(
+            required=False, allow_null=True, help_text=MEMBER_GROUP_HELP
+        )
     serializer = type(
         f"{prefix}InputSerializer",
         (serializers.Serializer,),

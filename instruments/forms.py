@@ -27,6 +27,7 @@ from django import forms
 from django.utils.safestring import SafeString
 
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
+from instruments.services import member_flows_field
 
 SEP = "-"
 TOGGLE = "use"
@@ -65,6 +66,8 @@ def inputs_to_form_data(
         for name in STORED_PRICE_FIELDS:
             if inputs.get(name) not in (None, ""):
                 flat[name] = str(inputs[name])
+    if member_flows_field(calculator) and inputs.get("member_group") not in (None, ""):
+        flat["member_group"] = str(inputs["member_group"])
     return flat
 
 
@@ -139,6 +142,7 @@ class CalculatorForm(forms.Form):
         initial_inputs: Mapping[str, Any] | None = None,
         commodity_choices: Sequence[tuple[str, str]] = (),
         series_choices: Sequence[tuple[str, str]] = (),
+        member_group_choices: Sequence[tuple[str, str]] = (),
         spare_rows: int = SPARE_ROWS,
     ) -> None:
         initial = (
@@ -157,6 +161,20 @@ class CalculatorForm(forms.Form):
         self._add_fields(self.specs, ())
         if calculator.price_field:
             self._add_stored_price_fields(commodity_choices, series_choices)
+        if member_flows_field(calculator):
+            self.fields["member_group"] = forms.ChoiceField(
+                required=False,
+                label="Members of the preferential zone",
+                choices=[
+                    ("", "— the Member box of each flow —"),
+                    *member_group_choices,
+                ],
+                help_text=(
+                    "Pick a partner group to make every flow whose origin (a 3-letter "
+                    "ISO code such as AUS) is in it a member, and every other flow a "
+                    "non-member."
+                ),
+            )
 
     # --- building the fields ----------------------------------------------------------
 
@@ -281,6 +299,8 @@ class CalculatorForm(forms.Form):
             for name in STORED_PRICE_FIELDS:
                 if cleaned.get(name):
                     data[name] = cleaned[name]
+        if cleaned.get("member_group"):
+            data["member_group"] = cleaned["member_group"]
         return data
 
     def _collect(
@@ -407,6 +427,11 @@ class CalculatorForm(forms.Form):
     def layout(self) -> list[Node]:
         """The nodes the template draws: fields, fieldsets and repeatable rows."""
         return self._layout(self.specs, ())
+
+    def member_group_nodes(self) -> list[Node]:
+        if "member_group" not in self.fields:
+            return []
+        return [self._field_node("member_group", None)]
 
     def stored_price_nodes(self) -> list[Node]:
         if not self.calculator.price_field:

@@ -93,6 +93,9 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "calculator": calculator,
         "commodity_choices": commodity_choices,
         "series_choices": series_choices,
+        "member_group_choices": [
+            (str(g["code"]), str(g["name"])) for g in selectors.list_partner_groups()
+        ],
     }
     loaded: Scenario | None = None
     if request.method == "POST":

@@ -84,10 +84,12 @@ def leaf_names(specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()) -
 
 
 def form_leaf_names(form: CalculatorForm) -> set[str]:
-    """The form's input fields, row 0 only, without switches and stored-price fields."""
+    """The form's input fields, row 0 only, without switches and the request-level
+    fields (stored prices, member group)."""
     names = set()
+    request_level = ("commodity", "series", "start", "end", "member_group")
     for name in form.fields:
-        if name.startswith("use-") or name in ("commodity", "series", "start", "end"):
+        if name.startswith("use-") or name in request_level:
             continue
         parts = name.split("-")
         if any(p.isdigit() and p != "0" for p in parts):
@@ -207,3 +209,22 @@ def test_units_follow_the_price_unit_typed() -> None:
     form = CalculatorForm(calculator=TOY, initial_inputs={**TOY.example})
     floor = next(n for n in form.layout() if n.name == "floor")
     assert floor.unit == "USD/kg"
+
+
+@pytest.mark.django_db
+def test_a_member_group_picked_in_the_form_reaches_the_request() -> None:
+    calculator = REGISTRY["price-floor"]
+    data = inputs_to_form_data(
+        calculator, {**calculator.example, "member_group": "msp"}
+    )
+    form = CalculatorForm(
+        data, calculator=calculator, member_group_choices=[("msp", "MSP")]
+    )
+    assert form.is_valid(), form.errors
+    assert form.request_data()["member_group"] == "msp"
+    assert (
+        "member_group"
+        not in CalculatorForm(
+            calculator=REGISTRY["offtake"], member_group_choices=[("msp", "MSP")]
+        ).fields
+    )

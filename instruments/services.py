@@ -37,7 +37,11 @@ from instruments.calculators.base import (
     parse,
     to_data,
 )
-from instruments.calculators.units import convert_price, parse_price_unit
+from instruments.calculators.units import (
+    convert_price,
+    parse_price_unit,
+    quantity_factor,
+)
 from instruments.models import (
     Commodity,
     FxRate,
@@ -769,9 +773,67 @@ def resolve_stored_prices(
         "licence": history.licence,
     }
     producers = _fill_stored_producer_costs(calculator, resolved, history.commodity)
+    if producers is None:
+        producers = _fill_stored_suppliers(calculator, resolved, history.commodity)
     if producers is not None:
         stored["producers"] = producers
     return resolved, stored
+
+
+# The stored producers' emission scopes, in the calculators' spelling.
+_SCOPES = {"scope1": "scope_1", "scope1_2": "scope_1_2", "scope1_2_3": "scope_1_2_3"}
+
+
+def _fill_stored_suppliers(
+    calculator: Calculator, resolved: dict[str, Any], commodity: str
+) -> list[dict[str, Any]] | None:
+    """A standards market with no typed suppliers takes the commodity's stored
+    producers that report a carbon intensity: capacity as quantity, intensity, scope,
+    audit score and traceability (stored values count as verified)."""
+    field = next(
+        (
+            fs
+            for fs in describe(calculator.inputs)
+            if fs.kind == "groups"
+            and {"name", "quantity", "intensity"} <= {c.name for c in fs.children}
+        ),
+        None,
+    )
+    if field is None or resolved.get(field.name) not in (None, "", []):
+        return None
+    producers = selectors.get_producers(commodity).dropna(
+        subset=["carbon_intensity", "capacity"]
+    )
+    if producers.empty:
+        raise InputError.at(
+            (field.name,),
+            f"No producers with a carbon intensity are stored for '{commodity}'; "
+            "type the suppliers in.",
+        )
+    quantity_unit = str(resolved.get("quantity_unit") or "t")
+    suppliers = []
+    for producer in producers.to_dict(orient="records"):
+        capacity_unit = str(producer["capacity_unit"] or "t").split("/")[0].strip()
+        factor = quantity_factor(capacity_unit, f"USD/{quantity_unit}")
+        supplier: dict[str, Any] = {
+            "name": producer["name"],
+            "quantity": float(producer["capacity"]) * factor,
+            "intensity": float(producer["carbon_intensity"]),
+            "traceable": bool(producer["traceable"]),
+            "verified": True,
+        }
+        if producer["intensity_scope"] in _SCOPES:
+            supplier["scope"] = _SCOPES[producer["intensity_scope"]]
+        if pd.notna(producer["audit_score"]):
+            supplier["score"] = float(producer["audit_score"])
+        suppliers.append(supplier)
+    resolved[field.name] = suppliers
+    return [
+        {**supplier, "is_illustrative": bool(producer["is_illustrative"])}
+        for supplier, producer in zip(
+            suppliers, producers.to_dict(orient="records"), strict=True
+        )
+    ]
 
 
 def _fill_stored_producer_costs(

@@ -273,3 +273,55 @@ def test_an_unknown_member_group_is_an_error_on_its_field():
             "offtake", {**REGISTRY["offtake"].example, "member_group": "atlantis"}
         )
     assert "no import flows" in caught.value.errors["member_group"][0]
+
+
+def test_a_standards_market_takes_the_stored_producers_as_suppliers(db):
+    import datetime as dt
+    from decimal import Decimal
+
+    from instruments.models import Commodity, PriceObservation, PriceSeries, Producer
+
+    aluminium = Commodity.objects.create(code="aluminum", name="Aluminium")
+    series = PriceSeries.objects.create(
+        code="aluminum-test",
+        commodity=aluminium,
+        name="Aluminium test",
+        unit="USD/t",
+        frequency="annual",
+    )
+    for year, price in ((2024, 2400), (2025, 2600)):
+        PriceObservation.objects.create(
+            series=series, period=dt.date(year, 1, 1), price=Decimal(price)
+        )
+    for name, intensity, capacity in (("Hydro", "2.5", 400), ("Coal", "14.5", 1000)):
+        Producer.objects.create(
+            name=f"Illustrative smelter {name}",
+            commodity=aluminium,
+            stage="refined",
+            capacity=Decimal(capacity),
+            capacity_unit="t/yr",
+            carbon_intensity=Decimal(intensity),
+            intensity_scope="scope1_2",
+            traceable=name == "Hydro",
+            is_illustrative=True,
+        )
+    calculation = run_calculation(
+        "standards-market",
+        {
+            "commodity": "aluminum",
+            "price_unit": "USD/kg",
+            "quantity_unit": "kg",
+            "compliance_premium": 15,
+            "carbon_price": 80,
+            "free_intensity": 0,
+            "standard": {"max_intensity": 4.0, "scope": "scope_1_2"},
+        },
+    )
+    rows = calculation.result.rows.set_index("name")
+    assert bool(rows.loc["Illustrative smelter Hydro", "compliant"]) is True
+    assert bool(rows.loc["Illustrative smelter Coal", "compliant"]) is False
+    # capacities in t/yr, the request in kg: converted
+    assert rows.loc["Illustrative smelter Coal", "quantity"] == 1_000_000
+    assert calculation.result.summary["quantity_compliant"] == 400_000
+    stored = calculation.inputs["stored_prices"]["producers"]
+    assert all(p["is_illustrative"] for p in stored)

@@ -752,7 +752,10 @@ def resolve_stored_prices(
     simulation = resolved.get("simulation")
     if isinstance(simulation, Mapping) and "price_history" not in simulation:
         # Parameters the official left out are estimated from this history.
+        # The history's own spacing matters: annual data estimated as if quarterly
+        # would double the volatility.
         resolved["simulation"] = {
+            "history_step_years": _STEP_YEARS.get(history.frequency),
             **simulation,
             "price_history": resolved.get(calculator.price_field),
         }
@@ -779,6 +782,9 @@ def resolve_stored_prices(
         stored["producers"] = producers
     return resolved, stored
 
+
+# Length in years of one period of a stored series, by its frequency.
+_STEP_YEARS = {"monthly": 1 / 12, "quarterly": 0.25, "annual": 1.0}
 
 # The stored producers' emission scopes, in the calculators' spelling.
 _SCOPES = {"scope1": "scope_1", "scope1_2": "scope_1_2", "scope1_2_3": "scope_1_2_3"}

@@ -325,3 +325,29 @@ def test_a_standards_market_takes_the_stored_producers_as_suppliers(db):
     assert calculation.result.summary["quantity_compliant"] == 400_000
     stored = calculation.inputs["stored_prices"]["producers"]
     assert all(p["is_illustrative"] for p in stored)
+
+
+def test_simulation_parameters_are_estimated_with_the_history_spacing(nickel_series):
+    """The engine is told how far apart the stored points are (monthly: 1/12 year), so
+    a volatility estimated from them is an annual volatility."""
+    import numpy as np
+
+    from instruments.calculators.simulation import estimate_gbm
+
+    calculation = run_calculation(
+        "price-gap-subsidy",
+        {
+            "commodity": "nickel",
+            "price_unit": "USD/t",
+            "quantity_unit": "t",
+            "strike": 115,
+            "quantity": 1,
+            "simulation": {"model": "gbm", "paths": 200, "seed": 1},
+        },
+    )
+    simulation = calculation.inputs["simulation"]
+    assert simulation["history_step_years"] == pytest.approx(1 / 12)
+    expected = estimate_gbm(np.array([100.0, 110.0, 120.0]), 1 / 12).volatility
+    assert calculation.result.summary["simulation_volatility"] == pytest.approx(
+        expected
+    )

@@ -88,50 +88,6 @@ class SeriesCheck:
         else:
             self.errors.add(path, f"{where} must be ≥ 0; {number:g} given.")
         return False
-        values = value if isinstance(value, tuple | list) else (value,)
-        if len(values) == 0:
-            self.errors.add(path, "The list is empty.")
-            return False
-        if self.n is not None and len(values) not in (1, self.n):
-            self.errors.add(path, f"{len(values)} values given, {self.n} periods.")
-            return False
-        if self.n is None and len(values) > 1:
-            self.errors.add(path, "Give one number here, or give the periods.")
-            return False
-        for i, number in enumerate(values):
-            where = f"Value {i + 1}" if len(values) > 1 else "The value"
-            if not isinstance(number, int | float) or not math.isfinite(number):
-                self.errors.add(path, f"{where} is not a number.")
-                return False
-            if positive and number <= 0:
-                self.errors.add(
-                    path, f"{where} must be greater than 0; {number:g} given."
-                )
-                return False
-            if non_negative and number < 0:
-                self.errors.add(path, f"{where} must be ≥ 0; {number:g} given.")
-                return False
-        try:
-            array = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            array = np.full(len(values), np.nan)
-        bad = ~np.isfinite(array)
-        if positive:
-            bad |= array <= 0
-        elif non_negative:
-            bad |= array < 0
-        if not bad.any():
-            return True
-        i = int(np.argmax(bad))
-        number = values[i]
-        where = f"Value {i + 1}" if len(values) > 1 else "The value"
-        if not isinstance(number, int | float) or not math.isfinite(number):
-            self.errors.add(path, f"{where} is not a number.")
-        elif positive:
-            self.errors.add(path, f"{where} must be greater than 0; {number:g} given.")
-        else:
-            self.errors.add(path, f"{where} must be ≥ 0; {number:g} given.")
-        return False
 
 
 T = TypeVar("T")

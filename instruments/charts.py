@@ -143,7 +143,9 @@ def build_comparison_figure(
     if spec is None or not runs:
         return None
     x_column, y_column, kind, cumulative, title = spec
-    units = _units(runs[0][2])
+    currencies = [_units(inputs)["money"] for _, _, inputs in runs]
+    # Different currencies are never added up on one axis unlabelled.
+    mixed = len(set(currencies)) > 1
     figure = go.Figure()
     for i, (name, result, _) in enumerate(runs):
         rows = result.rows
@@ -154,17 +156,18 @@ def build_comparison_figure(
             values = values.cumsum()
         colour = PALETTE[i % len(PALETTE)]
         x = [str(v) for v in values.index]
+        label = f"{name} ({currencies[i]})" if mixed else name
         if kind == "bar":
-            figure.add_bar(x=x, y=values.to_numpy(), name=name, marker_color=colour)
+            figure.add_bar(x=x, y=values.to_numpy(), name=label, marker_color=colour)
         else:
             figure.add_scatter(
                 x=x,
                 y=values.to_numpy(),
-                name=name,
+                name=label,
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
             )
-    y_unit = units["money"]
+    y_unit = "each scenario's own currency" if mixed else currencies[0]
     _style(
         figure,
         x_title=x_column.replace("_", " ").capitalize(),

@@ -9,6 +9,7 @@ page comes back with the numbers and the table.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -402,6 +403,24 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("instruments:scenario_list")
 
 
+_LABEL_UNIT = re.compile(r"^(?P<label>.*) \((?P<unit>[^()]*)\)$")
+
+
+def _units_beside_values_when_they_differ(row: dict[str, Any]) -> None:
+    """Scenarios in different currencies: the unit moves from the label to each value,
+    so that no figure is read in another scenario's currency."""
+    labels = {label for label in row["labels"] if label}
+    if len(labels) < 2:
+        return
+    parts = [_LABEL_UNIT.match(label) for label in row["labels"]]
+    base = next((p["label"] for p in parts if p is not None), row["label"])
+    row["label"] = base
+    row["values"] = [
+        f"{value} {p['unit']}" if p is not None and value != "—" else value
+        for value, p in zip(row["values"], parts, strict=True)
+    ]
+
+
 def scenario_compare(request: HttpRequest) -> HttpResponse:
     """Two or more scenarios of one calculator side by side."""
     try:
@@ -452,10 +471,18 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         for item in headline + more:
             row = summary_rows.setdefault(
                 item["key"],
-                {"label": item["label"], "values": ["—"] * len(results), "head": False},
+                {
+                    "label": item["label"],
+                    "labels": [""] * len(results),
+                    "values": ["—"] * len(results),
+                    "head": False,
+                },
             )
+            row["labels"][column] = item["label"]
             row["values"][column] = item["display"]
             row["head"] = row["head"] or item in headline
+    for row in summary_rows.values():
+        _units_beside_values_when_they_differ(row)
     summary_table = sorted(summary_rows.values(), key=lambda row: not row["head"])
     figure = charts.build_comparison_figure(
         calculator.slug,

@@ -146,3 +146,16 @@ def test_comparison_overlays_one_trace_per_scenario() -> None:
     assert figure is not None
     assert trace_names(figure["figure"]) == ["A", "B"]
     assert "Cumulative net cost (USD)" in axis_titles(figure["figure"])
+
+
+def test_comparing_scenarios_in_different_currencies_labels_each_one() -> None:
+    result, inputs = run_example("price-gap-subsidy")
+    in_pounds = {**inputs, "price_unit": "GBP/MWh"}
+    figure = charts.build_comparison_figure(
+        "price-gap-subsidy", [("A", result, inputs), ("B", result, in_pounds)]
+    )
+    assert figure is not None
+    assert trace_names(figure["figure"]) == ["A (USD)", "B (GBP)"]
+    assert "Cumulative net cost (each scenario's own currency)" in axis_titles(
+        figure["figure"]
+    )

@@ -310,6 +310,24 @@ def test_compare_highlights_differing_inputs_and_overlays_one_chart(
     assert {trace["name"] for trace in figure["data"]} == {"Base", "More elastic"}
 
 
+def test_compare_puts_units_beside_values_when_currencies_differ(
+    ana: Client, user: Any
+) -> None:
+    example = dict(REGISTRY["offtake"].example)
+    dollars = make_scenario("offtake", owner=user, title="USD", inputs=example)
+    euros = make_scenario(
+        "offtake", owner=user, title="EUR", inputs={**example, "price_unit": "EUR/t"}
+    )
+    response = ana.get(
+        reverse("instruments:scenario_compare") + f"?ids={dollars.pk}&ids={euros.pk}"
+    )
+    assert response.status_code == 200
+    rows = {row["label"]: row["values"] for row in response.context["summary_table"]}
+    saving = next(values for label, values in rows.items() if "saving" in label.lower())
+    assert saving[0].endswith(" USD") and saving[1].endswith(" EUR")
+    assert not any(label.endswith("(USD)") for label in rows if "saving" in label)
+
+
 def test_compare_refuses_mixed_calculators_and_hidden_scenarios(
     client: Client, user: Any
 ) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from instruments.calculators.base import InputError
 from instruments.models import (
@@ -26,7 +26,6 @@ from instruments.models import (
     Frequency,
     FxRate,
     ParameterSchedule,
-    Partner,
     PartnerGroup,
     PriceSeries,
     Producer,
@@ -292,21 +291,6 @@ def _summarise_series(series: PriceSeries) -> SeriesSummary:
     )
 
 
-def list_series(commodity: str | None = None) -> list[SeriesSummary]:
-    """Every price series (of one commodity if given), by commodity then name."""
-    queryset = PriceSeries.objects.select_related("commodity").annotate(
-        n_observations=Count("observations"),
-        first=Min("observations__period"),
-        last=Max("observations__period"),
-    )
-    if commodity is not None:
-        queryset = queryset.filter(commodity__code=commodity)
-    return [
-        _summarise_series(s)
-        for s in queryset.order_by("commodity__name", "frequency", "name")
-    ]
-
-
 def list_commodities(*, with_prices_only: bool = False) -> list[CommoditySummary]:
     """Every commodity with its series (the default series first), by name."""
     series_qs = (
@@ -348,16 +332,6 @@ def list_commodities(*, with_prices_only: bool = False) -> list[CommoditySummary
             )
         )
     return result
-
-
-def get_commodity_choices() -> list[tuple[str, str]]:
-    """``(code, name)`` of every commodity that has prices, for form menus."""
-    return list(
-        Commodity.objects.filter(series__observations__isnull=False)
-        .distinct()
-        .order_by("name")
-        .values_list("code", "name")
-    )
 
 
 def get_value_chain(commodity: str) -> list[tuple[str, float | None]]:
@@ -403,11 +377,6 @@ def list_partner_groups() -> list[dict[str, object]]:
         }
         for g in groups
     ]
-
-
-def get_partner_choices() -> list[tuple[str, str]]:
-    """``(iso3, name)`` of every economy, by name."""
-    return list(Partner.objects.order_by("name").values_list("iso3", "name"))
 
 
 # --- producers, FX rates and policy parameters ----------------------------------------
@@ -496,26 +465,6 @@ def get_parameter_value(code: str, year: int) -> float:
     return float(known.iloc[-1])
 
 
-def list_parameter_schedules() -> list[dict[str, object]]:
-    """Every parameter schedule with its yearly values and source."""
-    result: dict[str, dict[str, object]] = {}
-    for p in ParameterSchedule.objects.order_by("code", "year"):
-        entry = result.setdefault(
-            p.code,
-            {
-                "code": p.code,
-                "name": p.name,
-                "unit": p.unit,
-                "source": p.source,
-                "values": {},
-            },
-        )
-        values = entry["values"]
-        assert isinstance(values, dict)
-        values[p.year] = float(p.value)
-    return list(result.values())
-
-
 def get_fx_rates(currency: str) -> pd.Series:
     """Stored units of ``currency`` per USD (float64, index = period start date)."""
     code = currency.upper()
@@ -539,17 +488,13 @@ def get_fx_rates(currency: str) -> pd.Series:
 # --- scenarios -----------------------------------------------------------------------
 
 
-def list_scenarios_visible_to(
-    user: object | None, *, calculator: str | None = None
-) -> list[Scenario]:
-    """Public scenarios and, for a signed-in user, their own; newest first."""
+def visible_scenarios(user: object | None) -> QuerySet[Scenario]:
+    """The scenarios ``user`` may see: public ones and, signed in, their own. Others'
+    private scenarios do not exist for them (pages and API answer 404)."""
     visible = Q(is_public=True)
     if user is not None and getattr(user, "is_authenticated", False):
         visible |= Q(owner=user)
-    queryset = Scenario.objects.filter(visible).select_related("owner")
-    if calculator:
-        queryset = queryset.filter(calculator=calculator)
-    return list(queryset.order_by("-updated"))
+    return Scenario.objects.filter(visible).select_related("owner")
 
 
 def list_precedents(calculator: str | None = None) -> list[Scenario]:
@@ -571,19 +516,15 @@ __all__ = [
     "CommoditySummary",
     "PriceHistory",
     "SeriesSummary",
-    "get_commodity_choices",
     "get_fx_rates",
     "get_parameter_schedule",
     "get_parameter_value",
-    "get_partner_choices",
     "get_partner_group_members",
     "get_price_history",
     "get_producers",
     "get_value_chain",
     "list_commodities",
-    "list_parameter_schedules",
     "list_partner_groups",
     "list_precedents",
-    "list_scenarios_visible_to",
-    "list_series",
+    "visible_scenarios",
 ]

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,10 +59,7 @@ def api_calculator_path(slug: str) -> str:
 
 def get_visible_scenario_or_404(request: HttpRequest, pk: int) -> Scenario:
     """A scenario the user may see: public ones and their own; others are 404."""
-    visible = Q(is_public=True)
-    if request.user.is_authenticated:
-        visible |= Q(owner=request.user)
-    return get_object_or_404(Scenario.objects.filter(visible), pk=pk)
+    return get_object_or_404(selectors.visible_scenarios(request.user), pk=pk)
 
 
 def _commodity_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

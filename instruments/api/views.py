@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -33,6 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from instruments import selectors
 from instruments.api.filters import ScenarioFilter
 from instruments.api.permissions import ReadOpen, ScenarioAccess
 from instruments.api.renderers import XLSX_MEDIA_TYPE
@@ -421,15 +422,7 @@ class ScenarioViewSet(CalculationResponseMixin, viewsets.ModelViewSet):
     filterset_class = ScenarioFilter
 
     def get_queryset(self) -> QuerySet[Scenario]:
-        visible = Q(is_public=True)
-        user = self.request.user
-        if user.is_authenticated:
-            visible |= Q(owner=user)
-        return (
-            Scenario.objects.filter(visible)
-            .select_related("owner")
-            .order_by("-updated")
-        )
+        return selectors.visible_scenarios(self.request.user).order_by("-updated")
 
     def get_renderer_context(self) -> dict[str, Any]:
         context = super().get_renderer_context()

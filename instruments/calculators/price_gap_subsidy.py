@@ -91,6 +91,7 @@ from instruments.calculators.series import (
     periods_spec,
     price_unit_spec,
     quantity_unit_spec,
+    reduce_groups,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -620,9 +621,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
 
 
 def _reduce(plan: _Plan, values: FloatArray) -> FloatArray:
-    if plan.row_starts is None:
-        return values
-    return np.add.reduceat(values, plan.row_starts, axis=-1)
+    return reduce_groups(values, plan.row_starts)
 
 
 def settle(plan: _Plan, price: FloatArray) -> dict[str, Any]:

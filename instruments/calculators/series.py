@@ -26,11 +26,6 @@ from instruments.calculators.limits import MAX_PERIODS
 FloatArray = npt.NDArray[np.float64]
 
 
-def series_length(value: Series) -> int:
-    """Number of values given: 1 for a number."""
-    return len(value) if isinstance(value, tuple | list) else 1
-
-
 def as_array(value: Series, n: int) -> FloatArray:
     """A float64 array of length ``n`` (a number or one-value list is repeated)."""
     array = np.asarray(value, dtype=np.float64).reshape(-1)

@@ -673,14 +673,18 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     return Calculation(calculator, dict(data), normalised, result)
 
 
-def member_flows_field(calculator: Calculator) -> str | None:
-    """The repeatable group whose rows have an ``origin`` and a ``member`` flag (the
-    import flows), or None when the calculator has none."""
+def find_rows_field(calculator: Calculator, *columns: str) -> str | None:
+    """The calculator's repeatable group (flows, suppliers) whose rows have all of
+    ``columns``, or None."""
     for fs in describe(calculator.inputs):
-        names = {child.name for child in fs.children}
-        if fs.kind == "groups" and {"origin", "member"} <= names:
+        if fs.kind == "groups" and set(columns) <= {c.name for c in fs.children}:
             return fs.name
     return None
+
+
+def member_flows_field(calculator: Calculator) -> str | None:
+    """The import flows: rows with an ``origin`` and a ``member`` flag."""
+    return find_rows_field(calculator, "origin", "member")
 
 
 def apply_member_group(
@@ -796,23 +800,15 @@ def _fill_stored_suppliers(
     """A standards market with no typed suppliers takes the commodity's stored
     producers that report a carbon intensity: capacity as quantity, intensity, scope,
     audit score and traceability (stored values count as verified)."""
-    field = next(
-        (
-            fs
-            for fs in describe(calculator.inputs)
-            if fs.kind == "groups"
-            and {"name", "quantity", "intensity"} <= {c.name for c in fs.children}
-        ),
-        None,
-    )
-    if field is None or resolved.get(field.name) not in (None, "", []):
+    field = find_rows_field(calculator, "name", "quantity", "intensity")
+    if field is None or resolved.get(field) not in (None, "", []):
         return None
     producers = selectors.get_producers(commodity).dropna(
         subset=["carbon_intensity", "capacity"]
     )
     if producers.empty:
         raise InputError.at(
-            (field.name,),
+            (field,),
             f"No producers with a carbon intensity are stored for '{commodity}'; "
             "type the suppliers in.",
         )
@@ -833,7 +829,7 @@ def _fill_stored_suppliers(
         if pd.notna(producer["audit_score"]):
             supplier["score"] = float(producer["audit_score"])
         suppliers.append(supplier)
-    resolved[field.name] = suppliers
+    resolved[field] = suppliers
     return [
         {**supplier, "is_illustrative": bool(producer["is_illustrative"])}
         for supplier, producer in zip(
@@ -862,12 +858,10 @@ def _fill_stored_producer_costs(
             f"No producer costs are stored for '{commodity}'; type them in.",
         )
     price_unit = str(resolved["price_unit"])
-    costs = [
-        float(convert_price(np.array([cost]), str(unit), price_unit)[0])
-        for cost, unit in zip(
-            producers["unit_cost"], producers["cost_unit"], strict=True
-        )
-    ]
+    converted = producers["unit_cost"].to_numpy(dtype=float).copy()
+    for unit, rows in producers.groupby("cost_unit").indices.items():
+        converted[rows] = convert_price(converted[rows], str(unit), price_unit)
+    costs = [float(cost) for cost in converted]
     resolved["producer_costs"] = costs
     if producers["capacity"].notna().all():
         resolved["producer_volumes"] = [float(c) for c in producers["capacity"]]

@@ -663,6 +663,7 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
         raise InputError("The request body must be a JSON object of named fields.")
     resolved, stored = resolve_stored_prices(calculator, data)
     group = apply_member_group(calculator, resolved, data.get("member_group"))
+    scheduled = apply_parameter_schedules(calculator, resolved)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
     normalised = to_data(inputs)
@@ -670,7 +671,38 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
         normalised["stored_prices"] = stored
     if group is not None:
         normalised["member_group"] = group
+    if scheduled:
+        normalised["parameter_schedules"] = scheduled
     return Calculation(calculator, dict(data), normalised, result)
+
+
+# Inputs that follow a policy schedule stored as data: input -> (year input, schedule).
+SCHEDULED_INPUTS = {
+    "free_allocation_share": ("cbam_year", "cbam-free-allocation-share"),
+    "default_markup": ("cbam_year", "cbam-default-markup"),
+}
+
+
+def apply_parameter_schedules(
+    calculator: Calculator, resolved: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Fill scheduled inputs (CBAM free-allocation share and default mark-up) for the
+    requested year from the stored schedules, so that a data steward's edit takes
+    effect. A value typed in the request wins; without a stored schedule the
+    calculator's own published table applies."""
+    declared = {fs.name for fs in describe(calculator.inputs)}
+    used: dict[str, dict[str, Any]] = {}
+    for name, (year_field, code) in SCHEDULED_INPUTS.items():
+        year = resolved.get(year_field)
+        if name not in declared or resolved.get(name) not in (None, "") or not year:
+            continue
+        try:
+            value = selectors.get_parameter_value(code, int(float(year)))
+        except (InputError, TypeError, ValueError):
+            continue  # no stored schedule for that year: the calculator decides
+        resolved[name] = value
+        used[name] = {"schedule": code, "year": int(float(year)), "value": value}
+    return used
 
 
 def find_rows_field(calculator: Calculator, *columns: str) -> str | None:

@@ -351,3 +351,42 @@ def test_simulation_parameters_are_estimated_with_the_history_spacing(nickel_ser
     assert calculation.result.summary["simulation_volatility"] == pytest.approx(
         expected
     )
+
+
+def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
+    from decimal import Decimal
+
+    from instruments.models import ParameterSchedule
+
+    for year, share in ((2026, "0.975"), (2027, "0.5")):
+        ParameterSchedule.objects.create(
+            code="cbam-free-allocation-share",
+            name="CBAM free-allocation share",
+            year=year,
+            value=Decimal(share),
+            unit="fraction",
+        )
+    request = {
+        "base_price": 2500,
+        "price_unit": "EUR/t",
+        "quantity_unit": "t",
+        "carbon_price": 80,
+        "benchmark": 1.0,
+        "cbam_year": 2027,
+        "default_markup": 0,
+        "standard": {"max_intensity": 0.0},
+        "suppliers": [{"name": "A", "quantity": 1000, "intensity": 1.2}],
+    }
+    calculation = run_calculation("standards-market", request)
+    # 1.2 - 0.5 × 1.0 chargeable, at 80 EUR/t on 1,000 t
+    assert calculation.result.summary["charge_total"] == pytest.approx(0.7 * 80 * 1000)
+    assert calculation.inputs["parameter_schedules"]["free_allocation_share"] == {
+        "schedule": "cbam-free-allocation-share",
+        "year": 2027,
+        "value": 0.5,
+    }
+    # a share typed in the request wins over the schedule
+    typed = run_calculation(
+        "standards-market", {**request, "free_allocation_share": 0.95}
+    )
+    assert typed.result.summary["charge_total"] == pytest.approx(0.25 * 80 * 1000)

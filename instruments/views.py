@@ -424,7 +424,10 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404("Bad scenario id") from exc
     ids = list(dict.fromkeys(ids))
-    scenarios = [get_visible_scenario_or_404(request, pk) for pk in ids]
+    found = selectors.visible_scenarios(request.user).in_bulk(ids)
+    if len(found) != len(ids):
+        raise Http404("No such scenario")
+    scenarios = [found[pk] for pk in ids]
     problem = ""
     if len(scenarios) < 2:
         problem = "Choose at least two scenarios to compare."

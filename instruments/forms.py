@@ -27,7 +27,7 @@ from django import forms
 from django.utils.safestring import SafeString
 
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
-from instruments.services import member_flows_field
+from instruments.services.stored_inputs import member_flows_field
 
 SEP = "-"
 TOGGLE = "use"

@@ -6,7 +6,7 @@ A file has the columns ``series, period, price, estimated`` (``estimated`` optio
 in the series' unit. Every row is checked before anything is written; a bad row is
 reported with its row number (1 = the first row under the header) and the reason, and
 one bad row means nothing is written. The admin's import and ``manage.py seed`` both go
-through ``services.import_price_observations``' resource, so the rules are the same.
+through ``services.imports.import_price_observations``' resource, so the rules are the same.
 """
 
 from __future__ import annotations

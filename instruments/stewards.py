@@ -1,6 +1,6 @@
 """The "Data stewards" group: exactly the permissions needed to maintain the data.
 
-Kept apart from services.py (which imports the calculators) so that ``migrate`` can
+Kept apart from the services (which imports the calculators) so that ``migrate`` can
 create the group from a post_migrate handler with nothing else loaded.
 """
 

@@ -22,11 +22,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from instruments import charts, selectors, services
+from instruments import charts, selectors
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
+from instruments.jsonify import rows_as_records
 from instruments.models import Scenario
+from instruments.services import calculation as calculations
+from instruments.services import scenarios as scenario_services
 from instruments.templatetags.instruments import format_figure, format_headline
 
 if TYPE_CHECKING:
@@ -118,7 +121,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     calculation = None
     if form.is_bound and form.is_valid():
         try:
-            calculation = services.run_calculation(slug, form.request_data())
+            calculation = calculations.run_calculation(slug, form.request_data())
         except InputError as exc:
             form.apply_errors(exc.errors)
 
@@ -145,7 +148,7 @@ def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def build_result_context(
-    request: HttpRequest, calculation: services.Calculation | None
+    request: HttpRequest, calculation: calculations.Calculation | None
 ) -> dict[str, Any]:
     """Headline figures, charts, table rows and download links of a calculation."""
     if calculation is None:
@@ -155,7 +158,7 @@ def build_result_context(
     headline, other_summary = build_summary_items(
         calculator, result.summary, calculation.inputs
     )
-    records = services.rows_as_records(result.rows)
+    records = rows_as_records(result.rows)
     columns = [
         c
         for c in (calculator.columns or result.rows.columns)
@@ -163,7 +166,7 @@ def build_result_context(
     ]
     figures = charts.build_result_figures(calculator.slug, result, calculation.inputs)
     api_path = api_calculator_path(calculator.slug)
-    query = services.calculation_query_string(calculator.slug, calculation.request)
+    query = calculations.calculation_query_string(calculator.slug, calculation.request)
     get_url = request.build_absolute_uri(f"{api_path}?{query}")
     csv_url = request.build_absolute_uri(f"{api_path}?{query}&format=csv")
     return {
@@ -300,7 +303,7 @@ def scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "The scenario could not be saved: " + _form_text(form))
         return redirect("instruments:calculator", slug=slug)
     try:
-        scenario = services.save_scenario(
+        scenario = scenario_services.save_scenario(
             owner=request.user,
             calculator=calculator.slug,
             inputs=form.cleaned_data["inputs"],
@@ -330,7 +333,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     calculation = None
     error = ""
     try:
-        calculation = services.run_calculation(scenario.calculator, scenario.inputs)
+        calculation = calculations.run_calculation(scenario.calculator, scenario.inputs)
     except InputError as exc:
         error = str(exc)
     context = {
@@ -441,10 +444,10 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     calculator = get_calculator_or_404(scenarios[0].calculator)
-    results: list[tuple[Scenario, services.Calculation | None, str]] = []
+    results: list[tuple[Scenario, calculations.Calculation | None, str]] = []
     for scenario in scenarios:
         try:
-            calculation: services.Calculation | None = services.run_calculation(
+            calculation: calculations.Calculation | None = calculations.run_calculation(
                 calculator.slug, scenario.inputs
             )
             results.append((scenario, calculation, ""))
@@ -568,7 +571,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 def api_guide(request: HttpRequest) -> HttpResponse:
     example = REGISTRY["price-floor"]
-    query = services.calculation_query_string(example.slug, dict(example.example))
+    query = calculations.calculation_query_string(example.slug, dict(example.example))
     api_path = api_calculator_path(example.slug)
     base = request.build_absolute_uri(api_path)
     return render(

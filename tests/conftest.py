@@ -26,13 +26,13 @@ def _seeded_module(django_db_setup, django_db_blocker):
     """
     from django.db import transaction
 
-    from instruments import services
+    from instruments.services.seeding import seed_database
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield services.seed_database()
+            yield seed_database()
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

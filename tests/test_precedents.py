@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from instruments.services import run_calculation
+from instruments.services.calculation import run_calculation
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

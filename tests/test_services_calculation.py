@@ -4,7 +4,9 @@ import pytest
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
-from instruments.services import rows_as_records, run_calculation, save_scenario
+from instruments.jsonify import rows_as_records
+from instruments.services.calculation import run_calculation
+from instruments.services.scenarios import save_scenario
 
 
 def test_stored_prices_fill_periods_and_convert_units(nickel_series):

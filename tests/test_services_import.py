@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 import tablib
 
-from instruments import services
 from instruments.models import PriceObservation
+from instruments.services import imports
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _dataset(rows):
 
 def test_valid_rows_land_with_history_user(nickel_series, django_user_model):
     user = django_user_model.objects.create_user("importer")
-    report = services.import_price_observations(
+    report = imports.import_price_observations(
         _dataset(
             [
                 ("nickel-test-monthly", "2024-04", "130.5", "false"),
@@ -43,7 +43,7 @@ def test_valid_rows_land_with_history_user(nickel_series, django_user_model):
 
 def test_one_bad_row_writes_nothing_and_is_named(nickel_series):
     before = list(PriceObservation.objects.values_list("period", "price"))
-    report = services.import_price_observations(
+    report = imports.import_price_observations(
         _dataset(
             [
                 ("nickel-test-monthly", "2024-04", "130", ""),
@@ -70,7 +70,7 @@ def test_one_bad_row_writes_nothing_and_is_named(nickel_series):
     ],
 )
 def test_each_kind_of_bad_row(nickel_series, row, field, text):
-    report = services.import_price_observations(_dataset([row]))
+    report = imports.import_price_observations(_dataset([row]))
     [error] = report.errors
     assert (error.row, error.field) == (1, field)
     assert text in error.message
@@ -78,7 +78,7 @@ def test_each_kind_of_bad_row(nickel_series, row, field, text):
 
 
 def test_duplicate_rows_in_a_file_are_reported(nickel_series):
-    report = services.import_price_observations(
+    report = imports.import_price_observations(
         _dataset(
             [
                 ("nickel-test-monthly", "2024-04", "1", ""),
@@ -92,7 +92,7 @@ def test_duplicate_rows_in_a_file_are_reported(nickel_series):
 
 
 def test_dry_run_writes_nothing(nickel_series):
-    report = services.import_price_observations(
+    report = imports.import_price_observations(
         [{"period": "2024-04", "price": 5}], series="nickel-test-monthly", dry_run=True
     )
     assert report.ok and report.new == 1 and report.written == 0
@@ -100,8 +100,8 @@ def test_dry_run_writes_nothing(nickel_series):
 
 
 def test_raise_on_error_gives_a_readable_message(nickel_series):
-    with pytest.raises(services.ImportRejected) as info:
-        services.import_price_observations(
+    with pytest.raises(imports.ImportRejected) as info:
+        imports.import_price_observations(
             [{"period": "2024-13", "price": 5}],
             series="nickel-test-monthly",
             raise_on_error=True,
@@ -112,6 +112,6 @@ def test_raise_on_error_gives_a_readable_message(nickel_series):
 def test_missing_columns_are_a_file_error(nickel_series):
     data = tablib.Dataset(headers=["series", "when", "price"])
     data.append(("nickel-test-monthly", "2024-04", "1"))
-    report = services.import_price_observations(data)
+    report = imports.import_price_observations(data)
     assert report.errors and report.errors[0].row == 0
     assert "period" in report.errors[0].message

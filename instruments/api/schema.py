@@ -19,7 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from instruments.calculators.base import Calculator, FieldSpec, describe
-from instruments.services import member_flows_field
+from instruments.services.stored_inputs import member_flows_field
 
 STORED_PRICE_HELP = {
     "commodity": (

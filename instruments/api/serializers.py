@@ -28,7 +28,8 @@ from instruments.models import (
     Producer,
     Scenario,
 )
-from instruments.services import run_calculation, save_scenario
+from instruments.services.calculation import run_calculation
+from instruments.services.scenarios import save_scenario
 
 
 class ReferenceSerializer(serializers.ModelSerializer):

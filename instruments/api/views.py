@@ -59,14 +59,10 @@ from instruments.calculators.base import (
     to_data,
 )
 from instruments.calculators.base import describe as describe_inputs
+from instruments.jsonify import json_value, rows_as_records
 from instruments.models import Scenario
 from instruments.querystring import decode_query
-from instruments.services import (
-    Calculation,
-    json_value,
-    rows_as_records,
-    run_calculation,
-)
+from instruments.services.calculation import Calculation, run_calculation
 
 # --- calculators ---------------------------------------------------------------------
 

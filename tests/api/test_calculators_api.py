@@ -16,8 +16,9 @@ from instruments.api.schema import STORED_PRICE_HELP, input_serializer
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import describe, iter_errors
 from instruments.calculators.limits import MAX_PERIODS
+from instruments.jsonify import json_value, rows_as_records
 from instruments.querystring import encode_query
-from instruments.services import json_value, member_flows_field, rows_as_records
+from instruments.services.stored_inputs import member_flows_field
 
 pytestmark = pytest.mark.django_db
 

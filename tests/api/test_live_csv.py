@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from instruments.calculators import REGISTRY
+from instruments.jsonify import rows_as_records
 from instruments.querystring import encode_query
-from instruments.services import rows_as_records
 
 
 @pytest.mark.django_db(transaction=True)

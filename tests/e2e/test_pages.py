@@ -9,8 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from instruments import services
 from instruments.calculators import REGISTRY
+from instruments.services.calculation import run_calculation
 from instruments.views import build_summary_items
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def log_in(page: Page, url: str) -> None:
 def test_preset_shows_headline_and_chart(
     page: Page, live_server: Any, slug: str
 ) -> None:
-    calculation = services.run_calculation(slug, REGISTRY[slug].example)
+    calculation = run_calculation(slug, REGISTRY[slug].example)
     headline, _ = build_summary_items(
         REGISTRY[slug], calculation.result.summary, calculation.inputs
     )

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from instruments import services
+from instruments.services import seeding
 
 
 class Command(BaseCommand):
@@ -38,8 +38,8 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user '{options['user']}'.")
         try:
-            report = services.seed_database(options["seeds_dir"], user=user)
-        except services.SeedError as exc:
+            report = seeding.seed_database(options["seeds_dir"], user=user)
+        except seeding.SeedError as exc:
             raise CommandError(f"Nothing was seeded. {exc}") from exc
         if options["verbosity"] >= 1:
             for name, count in report.counts.items():

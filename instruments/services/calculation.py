@@ -1,0 +1,65 @@
+"""Running a calculation for the API and the pages: fill the stored inputs, parse,
+compute."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from instruments.calculators import get_calculator
+from instruments.calculators.base import (
+    Calculator,
+    InputError,
+    Result,
+    parse,
+    to_data,
+)
+from instruments.querystring import encode_query
+from instruments.services.stored_inputs import (
+    apply_member_group,
+    apply_parameter_schedules,
+    resolve_stored_prices,
+)
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """A calculation that ran: the calculator, its normalised inputs and its result.
+
+    ``inputs`` is JSON-ready; when stored prices were used it carries a
+    ``stored_prices`` entry naming the series, its unit and the periods taken.
+    ``request`` is the data as given (commodity references kept), which is what a
+    saved scenario stores so that a re-run picks up revised prices.
+    """
+
+    calculator: Calculator
+    request: dict[str, Any]
+    inputs: dict[str, Any]
+    result: Result
+
+
+def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
+    """Resolve stored prices, validate, compute. Raises InputError (field-level) or
+    KeyError for an unknown calculator."""
+    calculator = get_calculator(slug)
+    if not isinstance(data, Mapping):
+        raise InputError("The request body must be a JSON object of named fields.")
+    resolved, stored = resolve_stored_prices(calculator, data)
+    group = apply_member_group(calculator, resolved, data.get("member_group"))
+    scheduled = apply_parameter_schedules(calculator, resolved)
+    inputs: Any = parse(calculator.inputs, resolved)
+    result = calculator.compute(inputs)
+    normalised = to_data(inputs)
+    if stored is not None:
+        normalised["stored_prices"] = stored
+    if group is not None:
+        normalised["member_group"] = group
+    if scheduled:
+        normalised["parameter_schedules"] = scheduled
+    return Calculation(calculator, dict(data), normalised, result)
+
+
+def calculation_query_string(slug: str, data: Mapping[str, Any]) -> str:
+    """The GET query string that reproduces a calculation (for spreadsheets)."""
+    return encode_query(get_calculator(slug), data)

@@ -1,0 +1,154 @@
+"""File imports: all rows or none, every bad row reported with its row number.
+
+The admin import and the seed command both go through these functions, so the rules
+and messages are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from instruments.resources import PriceObservationResource
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an imported file: ``row`` 1 is the first row under the header
+    (0 = the file as a whole); ``field`` is the column ("" when not one column)."""
+
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row else "File"
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, on a dry run, would do). With any error nothing is
+    written."""
+
+    total_rows: int
+    new: int
+    updated: int
+    unchanged: int
+    errors: tuple[RowError, ...]
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> int:
+        return 0 if self.dry_run or self.errors else self.new + self.updated
+
+
+class ImportRejected(Exception):
+    """An import that wrote nothing because some rows were bad; ``report`` says which."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        lines = [str(error) for error in report.errors[:20]]
+        more = len(report.errors) - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more.")
+        super().__init__("Nothing was imported:\n" + "\n".join(lines))
+
+
+def import_price_observations(
+    data: tablib.Dataset | Iterable[Mapping[str, Any]],
+    *,
+    series: str | None = None,
+    dry_run: bool = False,
+    user: Any = None,
+    change_reason: str = "",
+    raise_on_error: bool = False,
+) -> ImportReport:
+    """Import price observations: all rows or none, every bad row reported.
+
+    ``data`` is a tablib Dataset (what the admin reads from CSV/XLSX) or rows as
+    mappings with ``series, period, price, estimated``. With ``series`` given, rows
+    may leave out the series column. Goes through ``PriceObservationResource``, the
+    resource the admin import uses, so the rules and messages are the same; history
+    records who (``user``) and why (``change_reason``).
+    """
+    dataset = _as_dataset(data, series=series)
+    resource = PriceObservationResource()
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        user=user,
+        change_reason=change_reason,
+    )
+    report = _report_from_result(result, total_rows=len(dataset), dry_run=dry_run)
+    if raise_on_error and report.errors:
+        raise ImportRejected(report)
+    return report
+
+
+def _as_dataset(
+    data: tablib.Dataset | Iterable[Mapping[str, Any]], *, series: str | None
+) -> tablib.Dataset:
+    if isinstance(data, tablib.Dataset):
+        dataset = tablib.Dataset(*data, headers=data.headers)
+    else:
+        rows = [dict(row) for row in data]
+        headers = ["series", "period", "price", "estimated"]
+        extra = sorted({k for row in rows for k in row} - set(headers))
+        headers += extra
+        dataset = tablib.Dataset(headers=headers)
+        for row in rows:
+            dataset.append([row.get(h) for h in headers])
+    if series is not None:
+        headers = [str(h).strip().lower() for h in dataset.headers or []]
+        if "series" not in headers:
+            dataset.insert_col(0, [series] * len(dataset), header="series")
+        else:
+            index = headers.index("series")
+            column = [
+                value if value not in (None, "") else series
+                for value in dataset["series"]
+            ]
+            del dataset[dataset.headers[index]]
+            dataset.insert_col(index, column, header="series")
+    return dataset
+
+
+def _report_from_result(result: Any, *, total_rows: int, dry_run: bool) -> ImportReport:
+    errors: list[RowError] = []
+    for error in result.base_errors:
+        errors.append(RowError(0, "", _error_text(error.error)))
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append(RowError(int(number), "", _error_text(error.error)))
+    for invalid in result.invalid_rows:
+        for field, messages in invalid.error_dict.items():
+            name = "" if field in ("__all__", NON_FIELD_ERRORS) else str(field)
+            for message in messages:
+                errors.append(RowError(int(invalid.number), name, str(message)))
+    errors.sort(key=lambda e: (e.row, e.field))
+    totals = result.totals
+    return ImportReport(
+        total_rows=total_rows,
+        new=int(totals.get("new", 0)),
+        updated=int(totals.get("update", 0)),
+        unchanged=int(totals.get("skip", 0)),
+        errors=tuple(errors),
+        dry_run=dry_run,
+    )
+
+
+def _error_text(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(str(m) for m in error.messages)
+    return str(error) or type(error).__name__

@@ -1,0 +1,475 @@
+"""The seed command's work: load ``seeds/`` idempotently, in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from operator import attrgetter
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from instruments.models import (
+    Commodity,
+    FxRate,
+    ParameterSchedule,
+    Partner,
+    PartnerGroup,
+    PriceObservation,
+    PriceSeries,
+    Producer,
+    Scenario,
+)
+from instruments.services.imports import (
+    ImportRejected,
+    ImportReport,
+    import_price_observations,
+)
+from instruments.stewards import ensure_data_stewards_group
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+SEED_CHANGE_REASON = "Seed data (manage.py seed)"
+
+
+class SeedError(Exception):
+    """A seed file is wrong; the message names the file, row and reason."""
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    """Counts after seeding (rows now in each table) and what this run changed."""
+
+    counts: dict[str, int]
+    created: dict[str, int]
+    updated: dict[str, int]
+    prices: ImportReport
+    seconds: float
+
+
+def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedReport:
+    """Load ``seeds/`` idempotently, in one transaction: run it twice, same result.
+
+    Prices go through ``import_price_observations`` (as the admin import does).
+    Records are created or updated to match the files; nothing is deleted. A series
+    a steward has made the default stays the default.
+    """
+    started = time.perf_counter()
+    root = Path(seeds_dir) if seeds_dir is not None else SEEDS_DIR
+    created: dict[str, int] = {}
+    updated: dict[str, int] = {}
+
+    def track(name: str, counts: tuple[int, int]) -> None:
+        created[name], updated[name] = counts
+
+    with transaction.atomic():
+        ensure_data_stewards_group()
+        track("commodities", _seed_commodities(root, user))
+        track("price series", _seed_series(root, user))
+        prices = _seed_prices(root, user)
+        created["price observations"] = prices.new
+        updated["price observations"] = prices.updated
+        track("partners", _seed_partners(root, user))
+        track("partner groups", _seed_partner_groups(root, user))
+        track("parameter schedules", _seed_parameters(root, user))
+        track("FX rates", _seed_fx_rates(root, user))
+        track("producers", _seed_producers(root, user))
+        track("precedent scenarios", _seed_scenarios(root, user))
+    counts = {
+        "commodities": Commodity.objects.count(),
+        "price series": PriceSeries.objects.count(),
+        "price observations": PriceObservation.objects.count(),
+        "partners": Partner.objects.count(),
+        "partner groups": PartnerGroup.objects.count(),
+        "parameter schedules": ParameterSchedule.objects.count(),
+        "FX rates": FxRate.objects.count(),
+        "producers": Producer.objects.count(),
+        "precedent scenarios": Scenario.objects.filter(is_precedent=True).count(),
+    }
+    return SeedReport(counts, created, updated, prices, time.perf_counter() - started)
+
+
+def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a seed CSV with their row numbers (1 = first row under the header)."""
+    if not path.exists():
+        raise SeedError(f"{path}: file not found.")
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            (number, {k: (v or "").strip() for k, v in row.items()})
+            for number, row in enumerate(csv.DictReader(handle), start=1)
+        ]
+
+
+def _decimal_or_none(value: str, where: str) -> Decimal | None:
+    if value == "":
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise SeedError(f"{where}: '{value}' is not a number.") from None
+
+
+def _flag(value: str, where: str) -> bool:
+    text = value.strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no", ""):
+        return False
+    raise SeedError(f"{where}: '{value}' is not true or false.")
+
+
+def _sync(
+    model: type[models.Model],
+    key: Callable[[Any], Any],
+    records: list[tuple[str, dict[str, Any]]],
+    *,
+    user: Any,
+    queryset: Any = None,
+    create_only: tuple[str, ...] = (),
+) -> tuple[int, int]:
+    """Make rows match ``records`` (``(where, field values)``), matched by ``key``.
+
+    Checks each record's field values (``clean_fields``) and reports the file row on
+    error; writes in bulk with history only what is new or changed. Fields in
+    ``create_only`` are set on creation and never overwritten.
+    """
+    existing = {
+        key(obj): obj
+        for obj in (queryset if queryset is not None else model._default_manager.all())
+    }
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
+    for where, values in records:
+        obj = existing.get(key(SimpleNamespace(**values)))
+        if obj is None:
+            obj = model(**values)
+            _check_fields(obj, where)
+            to_create.append(obj)
+            existing[key(obj)] = obj
+            continue
+        changed = [
+            name
+            for name, value in values.items()
+            if name not in create_only and getattr(obj, name) != value
+        ]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            _check_fields(obj, where)
+            changed_fields.update(changed)
+            to_update.append(obj)
+    if to_create:
+        bulk_create_with_history(
+            to_create,
+            model,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=SEED_CHANGE_REASON,
+        )
+    if to_update:
+        if any(f.name == "updated" for f in model._meta.get_fields()):
+            now = timezone.now()
+            for obj in to_update:
+                obj.updated = now  # type: ignore[attr-defined]
+            changed_fields.add("updated")
+        bulk_update_with_history(
+            to_update,
+            model,
+            sorted(changed_fields),
+            batch_size=500,
+            default_user=user,
+            default_change_reason=SEED_CHANGE_REASON,
+        )
+    return len(to_create), len(to_update)
+
+
+def _check_fields(obj: models.Model, where: str) -> None:
+    relations = [f.name for f in obj._meta.get_fields() if f.is_relation]
+    try:
+        obj.clean_fields(exclude=relations)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}"
+            for field, messages in exc.message_dict.items()
+        )
+        raise SeedError(f"{where}: {details}") from None
+
+
+def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "commodities.csv"
+    rows = _read_csv(path)
+    base = [
+        (
+            f"{path.name} row {n}",
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "stage": r["stage"],
+                "hs_codes": r["hs_codes"],
+                "notes": r["notes"],
+            },
+        )
+        for n, r in rows
+    ]
+    counts = _sync(Commodity, attrgetter("code"), base, user=user)
+    ids = dict(Commodity.objects.values_list("code", "id"))
+    links = []
+    for n, r in rows:
+        where = f"{path.name} row {n}"
+        parent = r["input_commodity"]
+        if parent and parent not in ids:
+            raise SeedError(f"{where}: unknown input commodity '{parent}'.")
+        links.append(
+            (
+                where,
+                {
+                    "code": r["code"],
+                    "input_commodity_id": ids.get(parent) if parent else None,
+                    "content_factor": _decimal_or_none(r["content_factor"], where),
+                },
+            )
+        )
+    _, relinked = _sync(Commodity, attrgetter("code"), links, user=user)
+    # new commodities are linked in the second pass: that is not an update
+    return counts[0], counts[1] if counts[0] else max(counts[1], relinked)
+
+
+def _seed_series(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "series.csv"
+    rows = _read_csv(path)
+    commodity_ids = dict(Commodity.objects.values_list("code", "id"))
+    has_default = set(
+        PriceSeries.objects.filter(is_default=True).values_list(
+            "commodity_id", flat=True
+        )
+    )
+    records = []
+    for n, r in rows:
+        where = f"{path.name} row {n}"
+        if r["commodity"] not in commodity_ids:
+            raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
+        commodity_id = commodity_ids[r["commodity"]]
+        records.append(
+            (
+                where,
+                {
+                    "code": r["code"],
+                    "commodity_id": commodity_id,
+                    "name": r["name"],
+                    "basis": r["basis"],
+                    "source": r["source"],
+                    "source_url": r["source_url"],
+                    "licence": r["licence"],
+                    "currency": r["currency"],
+                    "unit": r["unit"],
+                    "frequency": r["frequency"],
+                    # only for a commodity that has no default yet (a steward's
+                    # choice is kept)
+                    "is_default": _flag(r["is_default"], where)
+                    and commodity_id not in has_default,
+                },
+            )
+        )
+    return _sync(
+        PriceSeries, attrgetter("code"), records, user=user, create_only=("is_default",)
+    )
+
+
+def _seed_prices(root: Path, user: Any) -> ImportReport:
+    folder = root / "prices"
+    dataset = tablib.Dataset(headers=["series", "period", "price", "estimated"])
+    for path in sorted(folder.glob("*.csv")):
+        code = path.stem
+        for _, r in _read_csv(path):
+            dataset.append([code, r["period"], r["price"], r["estimated"]])
+    report = import_price_observations(
+        dataset, user=user, change_reason=SEED_CHANGE_REASON
+    )
+    if report.errors:
+        raise SeedError(str(ImportRejected(report)))
+    return report
+
+
+def _seed_partners(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "partners.csv"
+    records = [
+        (
+            f"{path.name} row {n}",
+            {"iso3": r["iso3"], "iso2": r["iso2"], "name": r["name"]},
+        )
+        for n, r in _read_csv(path)
+    ]
+    return _sync(Partner, attrgetter("iso3"), records, user=user)
+
+
+def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "partner_groups.csv"
+    rows = _read_csv(path)
+    records = [
+        (
+            f"{path.name} row {n}",
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "description": r["description"],
+                "source": r["source"],
+            },
+        )
+        for n, r in rows
+    ]
+    existing_codes = set(PartnerGroup.objects.values_list("code", flat=True))
+    created, updated = _sync(PartnerGroup, attrgetter("code"), records, user=user)
+    partner_ids = dict(Partner.objects.values_list("iso3", "id"))
+    groups = {g.code: g for g in PartnerGroup.objects.prefetch_related("members")}
+    for n, r in rows:
+        codes = r["members"].split()
+        unknown = [c for c in codes if c not in partner_ids]
+        if unknown:
+            raise SeedError(
+                f"{path.name} row {n}: unknown ISO3 code(s) {', '.join(unknown)}."
+            )
+        group = groups[r["code"]]
+        wanted = {partner_ids[c] for c in codes}
+        if {m.pk for m in group.members.all()} != wanted:
+            group.members.set(wanted)
+            if r["code"] in existing_codes:
+                updated += 1
+    return created, updated
+
+
+def _seed_parameters(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "parameters.csv"
+    records = []
+    for n, r in _read_csv(path):
+        where = f"{path.name} row {n}"
+        try:
+            year = int(r["year"])
+        except ValueError:
+            raise SeedError(f"{where}: '{r['year']}' is not a year.") from None
+        records.append(
+            (
+                where,
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "year": year,
+                    "value": _decimal_or_none(r["value"], where),
+                    "unit": r["unit"],
+                    "source": r["source"],
+                },
+            )
+        )
+    return _sync(ParameterSchedule, lambda o: (o.code, int(o.year)), records, user=user)
+
+
+def _seed_fx_rates(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "fx_rates.csv"
+    if not path.exists():
+        return 0, 0
+    records = []
+    for n, r in _read_csv(path):
+        where = f"{path.name} row {n}"
+        try:
+            period = dt.date.fromisoformat(r["period"])
+        except ValueError:
+            raise SeedError(f"{where}: '{r['period']}' is not an ISO date.") from None
+        records.append(
+            (
+                where,
+                {
+                    "currency": r["currency"],
+                    "period": period,
+                    "units_per_usd": _decimal_or_none(r["units_per_usd"], where),
+                    "source": r["source"],
+                },
+            )
+        )
+    return _sync(FxRate, lambda o: (o.currency, o.period), records, user=user)
+
+
+def _seed_producers(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "producers.csv"
+    commodity_ids = dict(Commodity.objects.values_list("code", "id"))
+    partner_ids = dict(Partner.objects.values_list("iso3", "id"))
+    records = []
+    for n, r in _read_csv(path):
+        where = f"{path.name} row {n}"
+        if r["commodity"] not in commodity_ids:
+            raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
+        if r["country"] and r["country"] not in partner_ids:
+            raise SeedError(f"{where}: unknown country '{r['country']}'.")
+        records.append(
+            (
+                where,
+                {
+                    "name": r["name"],
+                    "commodity_id": commodity_ids[r["commodity"]],
+                    "country_id": partner_ids.get(r["country"])
+                    if r["country"]
+                    else None,
+                    "stage": r["stage"],
+                    "capacity": _decimal_or_none(r["capacity"], where),
+                    "capacity_unit": r["capacity_unit"],
+                    "unit_cost": _decimal_or_none(r["unit_cost"], where),
+                    "cost_unit": r["cost_unit"],
+                    "carbon_intensity": _decimal_or_none(r["carbon_intensity"], where),
+                    "intensity_scope": r["intensity_scope"],
+                    "audit_score": _decimal_or_none(r["audit_score"], where),
+                    "audit_scheme": r["audit_scheme"],
+                    "traceable": _flag(r["traceable"], where),
+                    "is_illustrative": _flag(r["is_illustrative"], where),
+                    "source": r["source"],
+                    "notes": r["notes"],
+                },
+            )
+        )
+    return _sync(Producer, lambda o: (o.name, o.commodity_id), records, user=user)
+
+
+def _seed_scenarios(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "scenarios.json"
+    if not path.exists():
+        raise SeedError(f"{path}: file not found.")
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"{path.name}: not valid JSON ({exc}).") from None
+    records = []
+    for index, item in enumerate(items, start=1):
+        where = f"{path.name} item {index}"
+        missing = {"calculator", "title", "inputs"} - set(item)
+        if missing:
+            raise SeedError(f"{where}: missing {', '.join(sorted(missing))}.")
+        records.append(
+            (
+                where,
+                {
+                    "calculator": item["calculator"],
+                    "title": item["title"],
+                    "notes": item.get("notes", ""),
+                    "inputs": item["inputs"],
+                    "owner_id": None,
+                    "is_public": True,
+                    "is_precedent": True,
+                },
+            )
+        )
+    return _sync(
+        Scenario,
+        attrgetter("title"),
+        records,
+        user=user,
+        queryset=Scenario.objects.filter(is_precedent=True, owner__isnull=True),
+    )

@@ -1,0 +1,321 @@
+"""Stored data -> request values: prices (converted, with FX), member groups, policy
+schedules and producers, filled in before a calculator parses the request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from instruments import selectors
+from instruments.calculators.base import (
+    Calculator,
+    InputError,
+    describe,
+)
+from instruments.calculators.units import (
+    convert_price,
+    parse_price_unit,
+    quantity_factor,
+)
+from instruments.jsonify import json_value
+
+STORED_PRICE_KEYS = ("commodity", "series", "start", "end")
+
+# Inputs that follow a policy schedule stored as data: input -> (year input, schedule).
+SCHEDULED_INPUTS = {
+    "free_allocation_share": ("cbam_year", "cbam-free-allocation-share"),
+    "default_markup": ("cbam_year", "cbam-default-markup"),
+}
+
+
+def apply_parameter_schedules(
+    calculator: Calculator, resolved: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Fill scheduled inputs (CBAM free-allocation share and default mark-up) for the
+    requested year from the stored schedules, so that a data steward's edit takes
+    effect. A value typed in the request wins; without a stored schedule the
+    calculator's own published table applies."""
+    declared = {fs.name for fs in describe(calculator.inputs)}
+    used: dict[str, dict[str, Any]] = {}
+    for name, (year_field, code) in SCHEDULED_INPUTS.items():
+        year = resolved.get(year_field)
+        if name not in declared or resolved.get(name) not in (None, "") or not year:
+            continue
+        try:
+            value = selectors.get_parameter_value(code, int(float(year)))
+        except (InputError, TypeError, ValueError):
+            continue  # no stored schedule for that year: the calculator decides
+        resolved[name] = value
+        used[name] = {"schedule": code, "year": int(float(year)), "value": value}
+    return used
+
+
+def find_rows_field(calculator: Calculator, *columns: str) -> str | None:
+    """The calculator's repeatable group (flows, suppliers) whose rows have all of
+    ``columns``, or None."""
+    for fs in describe(calculator.inputs):
+        if fs.kind == "groups" and set(columns) <= {c.name for c in fs.children}:
+            return fs.name
+    return None
+
+
+def member_flows_field(calculator: Calculator) -> str | None:
+    """The import flows: rows with an ``origin`` and a ``member`` flag."""
+    return find_rows_field(calculator, "origin", "member")
+
+
+def apply_member_group(
+    calculator: Calculator, resolved: dict[str, Any], group: Any
+) -> dict[str, Any] | None:
+    """With ``member_group`` (a stored partner group such as ``msp`` or ``eu-27``), a
+    flow is a member exactly when its origin (ISO 3166 alpha-3) is in the group: the
+    member list is data, not a box ticked per flow."""
+    if group in (None, ""):
+        return None
+    flows_field = member_flows_field(calculator)
+    if flows_field is None:
+        raise InputError.at(
+            ("member_group",),
+            f"The {calculator.title} calculator has no import flows with members.",
+        )
+    try:
+        members = set(selectors.get_partner_group_members(str(group)))
+    except InputError:
+        known = ", ".join(str(g["code"]) for g in selectors.list_partner_groups())
+        raise InputError.at(
+            ("member_group",), f"Unknown partner group '{group}'. Known: {known}."
+        ) from None
+    flows = resolved.get(flows_field)
+    if isinstance(flows, list):
+        resolved[flows_field] = [
+            {**flow, "member": str(flow.get("origin", "")).strip().upper() in members}
+            if isinstance(flow, Mapping)
+            else flow
+            for flow in flows
+        ]
+    return {"code": str(group), "members": sorted(members)}
+
+
+def resolve_stored_prices(
+    calculator: Calculator, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Replace ``commodity`` (+ ``series``, ``start``, ``end``) by the stored periods and
+    prices, converted into the request's ``price_unit``."""
+    resolved = {k: v for k, v in data.items() if k not in STORED_PRICE_KEYS}
+    commodity = data.get("commodity")
+    if commodity in (None, ""):
+        return resolved, None
+    if calculator.price_field is None:
+        raise InputError.at(
+            ("commodity",),
+            f"The {calculator.title} calculator takes no market price, so it cannot "
+            "use a stored series; remove 'commodity'.",
+        )
+    history = selectors.get_price_history(
+        str(commodity),
+        series=_text_or_none(data.get("series")),
+        start=_text_or_none(data.get("start")),
+        end=_text_or_none(data.get("end")),
+    )
+    price_unit = str(data.get("price_unit") or history.unit)
+    prices = convert_price(
+        history.prices.to_numpy(dtype=float),
+        history.unit,
+        price_unit,
+        fx_rate=_fx_rate_for(history, price_unit, data),
+    )
+    resolved["price_unit"] = price_unit
+    if getattr(calculator, "price_field_scalar", False):
+        resolved[calculator.price_field] = float(prices.mean())
+    else:
+        resolved["periods"] = [str(label) for label in history.prices.index]
+        resolved[calculator.price_field] = [float(p) for p in prices]
+    simulation = resolved.get("simulation")
+    if isinstance(simulation, Mapping) and "price_history" not in simulation:
+        # Parameters the official left out are estimated from this history.
+        # The history's own spacing matters: annual data estimated as if quarterly
+        # would double the volatility.
+        resolved["simulation"] = {
+            "history_step_years": _STEP_YEARS.get(history.frequency),
+            **simulation,
+            "price_history": resolved.get(calculator.price_field),
+        }
+    stored = {
+        "commodity": history.commodity,
+        "series": history.series,
+        "series_name": history.series_name,
+        "source_unit": history.unit,
+        "price_unit": price_unit,
+        "frequency": history.frequency,
+        "first_period": str(history.prices.index[0]),
+        "last_period": str(history.prices.index[-1]),
+        "count": len(history.prices),
+        "estimated_periods": [
+            str(label) for label, flag in history.estimated.items() if bool(flag)
+        ],
+        "source": history.source,
+        "licence": history.licence,
+    }
+    producers = _fill_stored_producer_costs(calculator, resolved, history.commodity)
+    if producers is None:
+        producers = _fill_stored_suppliers(calculator, resolved, history.commodity)
+    if producers is not None:
+        stored["producers"] = producers
+    return resolved, stored
+
+
+# Length in years of one period of a stored series, by its frequency.
+_STEP_YEARS = {"monthly": 1 / 12, "quarterly": 0.25, "annual": 1.0}
+
+# The stored producers' emission scopes, in the calculators' spelling.
+_SCOPES = {"scope1": "scope_1", "scope1_2": "scope_1_2", "scope1_2_3": "scope_1_2_3"}
+
+
+def _fill_stored_suppliers(
+    calculator: Calculator, resolved: dict[str, Any], commodity: str
+) -> list[dict[str, Any]] | None:
+    """A standards market with no typed suppliers takes the commodity's stored
+    producers that report a carbon intensity: capacity as quantity, intensity, scope,
+    audit score and traceability (stored values count as verified)."""
+    field = find_rows_field(calculator, "name", "quantity", "intensity")
+    if field is None or resolved.get(field) not in (None, "", []):
+        return None
+    producers = selectors.get_producers(commodity).dropna(
+        subset=["carbon_intensity", "capacity"]
+    )
+    if producers.empty:
+        raise InputError.at(
+            (field,),
+            f"No producers with a carbon intensity are stored for '{commodity}'; "
+            "type the suppliers in.",
+        )
+    quantity_unit = str(resolved.get("quantity_unit") or "t")
+    suppliers = []
+    for producer in producers.to_dict(orient="records"):
+        capacity_unit = str(producer["capacity_unit"] or "t").split("/")[0].strip()
+        factor = quantity_factor(capacity_unit, f"USD/{quantity_unit}")
+        supplier: dict[str, Any] = {
+            "name": producer["name"],
+            "quantity": float(producer["capacity"]) * factor,
+            "intensity": float(producer["carbon_intensity"]),
+            "traceable": bool(producer["traceable"]),
+            "verified": True,
+        }
+        if producer["intensity_scope"] in _SCOPES:
+            supplier["scope"] = _SCOPES[producer["intensity_scope"]]
+        if pd.notna(producer["audit_score"]):
+            supplier["score"] = float(producer["audit_score"])
+        suppliers.append(supplier)
+    resolved[field] = suppliers
+    return [
+        {**supplier, "is_illustrative": bool(producer["is_illustrative"])}
+        for supplier, producer in zip(
+            suppliers, producers.to_dict(orient="records"), strict=True
+        )
+    ]
+
+
+def _fill_stored_producer_costs(
+    calculator: Calculator, resolved: dict[str, Any], commodity: str
+) -> list[dict[str, Any]] | None:
+    """A cost-curve floor with no typed costs takes the commodity's stored producers:
+    their unit costs (converted into the price unit) and capacities as volumes."""
+    declared = {fs.name for fs in describe(calculator.inputs)}
+    if (
+        "producer_costs" not in declared
+        or resolved.get("reference_basis") != "cost_percentile"
+        or resolved.get("producer_costs") not in (None, "", [])
+    ):
+        return None
+    producers = selectors.get_producers(commodity).dropna(subset=["unit_cost"])
+    producers = producers[producers["cost_unit"] != ""]
+    if producers.empty:
+        raise InputError.at(
+            ("producer_costs",),
+            f"No producer costs are stored for '{commodity}'; type them in.",
+        )
+    price_unit = str(resolved["price_unit"])
+    converted = producers["unit_cost"].to_numpy(dtype=float).copy()
+    for unit, rows in producers.groupby("cost_unit").indices.items():
+        converted[rows] = convert_price(converted[rows], str(unit), price_unit)
+    costs = [float(cost) for cost in converted]
+    resolved["producer_costs"] = costs
+    if producers["capacity"].notna().all():
+        resolved["producer_volumes"] = [float(c) for c in producers["capacity"]]
+    return [
+        {
+            "name": name,
+            "unit_cost": cost,
+            "capacity": json_value(capacity),
+            "is_illustrative": bool(illustrative),
+        }
+        for name, cost, capacity, illustrative in zip(
+            producers["name"],
+            costs,
+            producers["capacity"],
+            producers["is_illustrative"],
+            strict=True,
+        )
+    ]
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _fx_rate_for(
+    history: selectors.PriceHistory, price_unit: str, data: Mapping[str, Any]
+) -> float | np.ndarray | None:
+    """Units of the request's currency per unit of the series' currency, or None when
+    both are the same currency: the request's own ``fx_rate`` if given, else the stored
+    rates (the latest at or before each period's start)."""
+    source = parse_price_unit(history.unit).currency
+    target = parse_price_unit(price_unit).currency
+    if source == target:
+        return None
+    given: Any = data.get("fx_rate")
+    if given not in (None, ""):
+        return _parse_fx_rate(given, len(history.prices))
+    try:
+        per_usd = {code: selectors.get_fx_rates(code) for code in (source, target)}
+    except InputError:
+        raise InputError.at(
+            ("price_unit",),
+            f"The stored series is in {source} and no {target} exchange rates are "
+            f"stored; choose a {source} price unit or give fx_rate (units of {target} "
+            f"per {source}).",
+        ) from None
+    starts = pd.DatetimeIndex(
+        [selectors.parse_period_bound(str(p), end=False) for p in history.prices.index]
+    )
+
+    def as_of(rates: pd.Series) -> np.ndarray:
+        if rates.empty:  # USD per USD
+            return np.ones(len(starts))
+        aligned = rates.reindex(rates.index.union(starts)).ffill().bfill()
+        return aligned.loc[starts].to_numpy(dtype=float)
+
+    return as_of(per_usd[target]) / as_of(per_usd[source])
+
+
+def _parse_fx_rate(given: Any, periods: int) -> float | np.ndarray:
+    """A stated exchange rate: one number, or one per stored period (a list or a
+    comma-separated string)."""
+    parts = given.split(",") if isinstance(given, str) else given
+    values = parts if isinstance(parts, list | tuple) else [parts]
+    try:
+        rates = np.array([float(v) for v in values], dtype=float)
+    except (TypeError, ValueError):
+        raise InputError.at(("fx_rate",), f"{given!r} is not a number.") from None
+    if not (np.isfinite(rates).all() and (rates > 0).all()):
+        raise InputError.at(("fx_rate",), "Exchange rates must be positive numbers.")
+    if len(rates) == 1:
+        return float(rates[0])
+    if len(rates) != periods:
+        raise InputError.at(
+            ("fx_rate",), f"{len(rates)} values given, {periods} stored periods."
+        )
+    return rates

@@ -27,12 +27,17 @@ from django import forms
 from django.utils.safestring import SafeString
 
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
-from instruments.services.stored_inputs import member_flows_field
+from instruments.calculators.extras import STORED_PRICE_FIELDS, request_extras
 
 SEP = "-"
 TOGGLE = "use"
+# The first option of the extras offered as menus: what choosing nothing means.
+EXTRA_BLANK_CHOICES = {
+    "commodity": "— type the prices myself —",
+    "series": "— the commodity's default series —",
+    "member_group": "— the Member box of each flow —",
+}
 SPARE_ROWS = 2  # blank rows offered without JavaScript ("add a row" adds more with it)
-STORED_PRICE_FIELDS = ("commodity", "series", "start", "end")
 LIST_KINDS = ("series", "numbers", "texts")
 
 
@@ -62,12 +67,14 @@ def inputs_to_form_data(
     """Flatten request data (an example, a saved scenario) into form data."""
     flat: dict[str, Any] = {}
     _flatten_into(flat, describe(calculator.inputs), inputs, ())
-    if calculator.price_field:
-        for name in STORED_PRICE_FIELDS:
-            if inputs.get(name) not in (None, ""):
-                flat[name] = str(inputs[name])
-    if member_flows_field(calculator) and inputs.get("member_group") not in (None, ""):
-        flat["member_group"] = str(inputs["member_group"])
+    for fs in request_extras(calculator):
+        if inputs.get(fs.name) not in (None, ""):
+            value = inputs[fs.name]
+            flat[fs.name] = (
+                ", ".join(format_scalar(v) for v in value)
+                if isinstance(value, list | tuple)
+                else format_scalar(value)
+            )
     return flat
 
 
@@ -159,22 +166,21 @@ class CalculatorForm(forms.Form):
         self._data_rows: dict[str, list[int]] = {}
         self._spare_rows = spare_rows
         self._add_fields(self.specs, ())
-        if calculator.price_field:
-            self._add_stored_price_fields(commodity_choices, series_choices)
-        if member_flows_field(calculator):
-            self.fields["member_group"] = forms.ChoiceField(
-                required=False,
-                label="Members of the preferential zone",
-                choices=[
-                    ("", "— the Member box of each flow —"),
-                    *member_group_choices,
-                ],
-                help_text=(
-                    "Pick a partner group to make every flow whose origin (a 3-letter "
-                    "ISO code such as AUS) is in it a member, and every other flow a "
-                    "non-member."
-                ),
-            )
+        self.extras = request_extras(calculator)
+        choices = {
+            "commodity": commodity_choices,
+            "series": series_choices,
+            "member_group": member_group_choices,
+        }
+        for fs in self.extras:
+            self.fields[fs.name] = self._make_field(fs)
+            if fs.name in choices:
+                self.fields[fs.name] = forms.ChoiceField(
+                    required=False,
+                    label=fs.label,
+                    help_text=fs.help,
+                    choices=[("", EXTRA_BLANK_CHOICES[fs.name]), *choices[fs.name]],
+                )
 
     # --- building the fields ----------------------------------------------------------
 
@@ -255,37 +261,6 @@ class CalculatorForm(forms.Form):
             )
         return forms.CharField(strip=True, **common)
 
-    def _add_stored_price_fields(
-        self,
-        commodity_choices: Sequence[tuple[str, str]],
-        series_choices: Sequence[tuple[str, str]],
-    ) -> None:
-        self.fields["commodity"] = forms.ChoiceField(
-            required=False,
-            label="Commodity",
-            choices=[("", "— type the prices myself —"), *commodity_choices],
-            help_text=(
-                "Pick a commodity to take the periods and market prices from the "
-                "database instead of typing them."
-            ),
-        )
-        self.fields["series"] = forms.ChoiceField(
-            required=False,
-            label="Price series",
-            choices=[("", "— the commodity's default series —"), *series_choices],
-            help_text="Optional: a particular published series of that commodity.",
-        )
-        self.fields["start"] = forms.CharField(
-            required=False,
-            label="From",
-            help_text="A year (2020), quarter (2020Q1), month (2020-01) or date.",
-        )
-        self.fields["end"] = forms.CharField(
-            required=False,
-            label="To",
-            help_text="Inclusive. Leave empty for the latest stored price.",
-        )
-
     # --- from the form to request data -----------------------------------------------
 
     def request_data(self) -> dict[str, Any]:
@@ -296,11 +271,11 @@ class CalculatorForm(forms.Form):
             # Stored prices replace typed periods and prices; say so on the page.
             data.pop(self.calculator.price_field, None)
             data.pop("periods", None)
-            for name in STORED_PRICE_FIELDS:
-                if cleaned.get(name):
-                    data[name] = cleaned[name]
-        if cleaned.get("member_group"):
-            data["member_group"] = cleaned["member_group"]
+        for fs in self.extras:
+            if cleaned.get(fs.name) and (
+                fs.name not in STORED_PRICE_FIELDS or cleaned.get("commodity")
+            ):
+                data[fs.name] = cleaned[fs.name]
         return data
 
     def _collect(
@@ -429,14 +404,18 @@ class CalculatorForm(forms.Form):
         return self._layout(self.specs, ())
 
     def member_group_nodes(self) -> list[Node]:
-        if "member_group" not in self.fields:
-            return []
-        return [self._field_node("member_group", None)]
+        return [
+            self._field_node(fs.name, fs)
+            for fs in self.extras
+            if fs.name not in STORED_PRICE_FIELDS
+        ]
 
     def stored_price_nodes(self) -> list[Node]:
-        if not self.calculator.price_field:
-            return []
-        return [self._field_node(name, None) for name in STORED_PRICE_FIELDS]
+        return [
+            self._field_node(fs.name, fs)
+            for fs in self.extras
+            if fs.name in STORED_PRICE_FIELDS
+        ]
 
     def _layout(
         self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]
@@ -482,13 +461,12 @@ class CalculatorForm(forms.Form):
                 nodes.append(self._field_node(name, fs))
         return nodes
 
-    def _field_node(self, name: str, fs: FieldSpec | None) -> Node:
+    def _field_node(self, name: str, fs: FieldSpec) -> Node:
         bf = self[name]
-        unit = self._unit_text(fs.unit) if fs is not None else ""
-        spec = fs or _plain_spec(name, str(bf.label))
+        unit = self._unit_text(fs.unit)
         return Node(
             type="field",
-            spec=spec,
+            spec=fs,
             name=name,
             bound_field=bf,
             widget=self._widget(name, has_unit=bool(unit)),
@@ -530,27 +508,6 @@ class CalculatorForm(forms.Form):
             "money": currency,
         }
         return replacements.get(unit, unit) or unit
-
-
-def _plain_spec(name: str, label: str) -> FieldSpec:
-    return FieldSpec(
-        name=name,
-        kind="text",
-        label=label,
-        unit="",
-        help="",
-        required=False,
-        nullable=True,
-        default=None,
-        min_value=None,
-        max_value=None,
-        exclusive_min=False,
-        max_items=None,
-        choices=(),
-        choice_labels={},
-        children=(),
-        group_type=None,
-    )
 
 
 def _is_blank_row(row: Mapping[str, Any]) -> bool:

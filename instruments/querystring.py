@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from instruments.calculators.base import Calculator, describe
+from instruments.calculators.extras import ALL_EXTRA_FIELDS
 
 # Query keys that steer the response, not the calculation.
 RESERVED_KEYS = frozenset({"format", "page", "limit", "offset", "token"})
@@ -58,7 +59,7 @@ def encode_query(calculator: Calculator, data: Mapping[str, Any]) -> str:
     top_level = {fs.name: fs for fs in describe(calculator.inputs)}
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
-        if value is None or (name not in top_level and name not in _REQUEST_KEYS):
+        if value is None or (name not in top_level and name not in ALL_EXTRA_FIELDS):
             continue
         fs = top_level.get(name)
         if fs is not None and fs.kind == "groups" and isinstance(value, list):
@@ -68,12 +69,6 @@ def encode_query(calculator: Calculator, data: Mapping[str, Any]) -> str:
                 continue
         pairs.extend(_flatten(value, name))
     return urlencode(pairs, safe=",")
-
-
-# Keys a request may carry besides the declared inputs: stored prices and FX.
-_REQUEST_KEYS = frozenset(
-    {"commodity", "series", "start", "end", "fx_rate", "member_group"}
-)
 
 
 def _flatten(value: Any, prefix: str) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from instruments.calculators.base import (
     describe,
     spec,
 )
+from instruments.calculators.extras import ALL_EXTRA_FIELDS, request_extras
 from instruments.forms import (
     CalculatorForm,
     field_name,
@@ -87,7 +88,7 @@ def form_leaf_names(form: CalculatorForm) -> set[str]:
     """The form's input fields, row 0 only, without switches and the request-level
     fields (stored prices, member group)."""
     names = set()
-    request_level = ("commodity", "series", "start", "end", "member_group")
+    request_level = {fs.name for fs in request_extras(form.calculator)}
     for name in form.fields:
         if name.startswith("use-") or name in request_level:
             continue
@@ -102,6 +103,18 @@ def form_leaf_names(form: CalculatorForm) -> set[str]:
 def test_form_fields_equal_the_declared_inputs(calculator: Calculator) -> None:
     form = CalculatorForm(calculator=calculator, initial_inputs=calculator.example)
     assert form_leaf_names(form) == leaf_names(describe(calculator.inputs))
+
+
+@pytest.mark.parametrize("calculator", REGISTRY.values(), ids=lambda c: c.slug)
+def test_form_offers_exactly_the_request_extras_that_apply(
+    calculator: Calculator,
+) -> None:
+    """The extras come from their one declaration: fx_rate is on the form too."""
+    form = CalculatorForm(calculator=calculator)
+    extras = [fs.name for fs in request_extras(calculator)]
+    assert [name for name in form.fields if name in ALL_EXTRA_FIELDS] == extras
+    if calculator.price_field:
+        assert "fx_rate" in extras
 
 
 @pytest.mark.parametrize("calculator", REGISTRY.values(), ids=lambda c: c.slug)

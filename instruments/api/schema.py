@@ -19,29 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from instruments.calculators.base import Calculator, FieldSpec, describe
-from instruments.services.stored_inputs import member_flows_field
-
-STORED_PRICE_HELP = {
-    "commodity": (
-        "Take the periods and prices from this commodity's stored price series "
-        "(see /api/v1/commodities/) instead of typed values; prices are converted "
-        "into price_unit."
-    ),
-    "series": "Code of the stored series to use (default: the commodity's default series).",
-    "start": "First period to take (2024, 2024Q1, 2024-01 or an ISO date), inclusive.",
-    "end": "Last period to take, inclusive.",
-    "fx_rate": (
-        "Units of the request's currency per unit of the stored series' currency, "
-        "when they differ (e.g. 0.92 for EUR per USD): one number, or one per stored "
-        "period. Left out, the stored exchange rates are used."
-    ),
-}
-
-MEMBER_GROUP_HELP = (
-    "Code of a stored partner group (see /api/v1/partner-groups/, e.g. msp, eu-27, g7): "
-    "a flow is then a member exactly when its origin (ISO 3166 alpha-3) is in the "
-    "group, whatever its own member flag says."
-)
+from instruments.calculators.extras import request_extras
 
 _NUMBER = {"type": "number"}
 
@@ -203,8 +181,8 @@ def pascal(slug: str) -> str:
 
 
 def input_serializer(calculator: Calculator) -> type[serializers.Serializer]:
-    """The request body of one calculator: its declared inputs plus, when it takes a
-    market price, the stored-price fields."""
+    """The request body of one calculator: its declared inputs plus the request
+    extras that apply to it (stored prices, member group)."""
     prefix = pascal(calculator.slug)
     key = f"{prefix}Request"
     if key in _SERIALIZERS:
@@ -212,22 +190,8 @@ def input_serializer(calculator: Calculator) -> type[serializers.Serializer]:
     fields: dict[str, Any] = {
         fs.name: build_field(fs, prefix) for fs in describe(calculator.inputs)
     }
-    if calculator.price_field:
-        for name, text in STORED_PRICE_HELP.items():
-            if name in fields:
-                continue
-            if name == "fx_rate":
-                fields[name] = SeriesField(
-                    required=False, allow_null=True, help_text=text
-                )
-            else:
-                fields[name] = serializers.CharField(
-                    required=False, allow_null=True, help_text=text
-                )
-    if member_flows_field(calculator) and "member_group" not in fields:
-        fields["member_group"] = serializers.CharField(
-            required=False, allow_null=True, help_text=MEMBER_GROUP_HELP
-        )
+    for fs in request_extras(calculator):
+        fields.setdefault(fs.name, build_field(fs, prefix))
     serializer = type(
         f"{prefix}InputSerializer",
         (serializers.Serializer,),

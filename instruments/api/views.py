@@ -40,7 +40,6 @@ from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import (
     ERROR_SCHEMA,
     FORMAT_PARAMETER,
-    STORED_PRICE_HELP,
     input_serializer,
     output_schema,
     pascal,
@@ -59,6 +58,7 @@ from instruments.calculators.base import (
     to_data,
 )
 from instruments.calculators.base import describe as describe_inputs
+from instruments.calculators.extras import request_extras
 from instruments.jsonify import json_value, rows_as_records
 from instruments.models import Scenario
 from instruments.querystring import decode_query
@@ -299,19 +299,8 @@ def _query_parameters(calculator: Calculator) -> list[OpenApiParameter]:
             for child in fs.children:
                 if child.kind not in ("group", "groups"):
                     add(child.name, child, note)
-    if calculator.price_field:
-        for name, text in STORED_PRICE_HELP.items():
-            if name not in seen:
-                seen.add(name)
-                parameters.append(
-                    OpenApiParameter(
-                        name=name,
-                        type=str,
-                        location=OpenApiParameter.QUERY,
-                        required=False,
-                        description=text,
-                    )
-                )
+    for fs in request_extras(calculator):
+        add(fs.name, fs)
     return [*parameters, FORMAT_PARAMETER]
 
 

@@ -16,11 +16,7 @@ from instruments.calculators.base import (
     to_data,
 )
 from instruments.querystring import encode_query
-from instruments.services.stored_inputs import (
-    apply_member_group,
-    apply_parameter_schedules,
-    resolve_stored_prices,
-)
+from instruments.services.stored_inputs import fill_stored_inputs
 
 
 @dataclass(frozen=True)
@@ -45,18 +41,10 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
-    resolved, stored = resolve_stored_prices(calculator, data)
-    group = apply_member_group(calculator, resolved, data.get("member_group"))
-    scheduled = apply_parameter_schedules(calculator, resolved)
+    resolved, used = fill_stored_inputs(calculator, data)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
-    normalised = to_data(inputs)
-    if stored is not None:
-        normalised["stored_prices"] = stored
-    if group is not None:
-        normalised["member_group"] = group
-    if scheduled:
-        normalised["parameter_schedules"] = scheduled
+    normalised = {**to_data(inputs), **used}
     return Calculation(calculator, dict(data), normalised, result)
 
 

@@ -4,6 +4,7 @@ schedules and producers, filled in before a calculator parses the request."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,8 +13,19 @@ import pandas as pd
 from instruments import selectors
 from instruments.calculators.base import (
     Calculator,
+    ErrorCollector,
     InputError,
     describe,
+    parse,
+)
+from instruments.calculators.extras import (
+    ALL_EXTRA_FIELDS,
+    MemberSelection,
+    StoredPrices,
+    find_rows_field,
+    member_flows_field,
+    request_extras,
+    split_extras,
 )
 from instruments.calculators.units import (
     convert_price,
@@ -22,7 +34,76 @@ from instruments.calculators.units import (
 )
 from instruments.jsonify import json_value
 
-STORED_PRICE_KEYS = ("commodity", "series", "start", "end")
+
+@dataclass(frozen=True)
+class Extras:
+    """The request extras given, parsed from their one declaration."""
+
+    prices: StoredPrices
+    members: MemberSelection
+
+
+def fill_stored_inputs(
+    calculator: Calculator, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the calculator's own data with stored values filled in, what was used).
+
+    The second mapping is echoed in the normalised inputs: which stored series,
+    member group and policy schedules the result rests on.
+    """
+    refuse_extras_that_do_not_apply(calculator, data)
+    resolved, given = split_extras(calculator, dict(data))
+    extras = parse_extras(given)
+    used: dict[str, Any] = {}
+    stored = resolve_stored_prices(calculator, resolved, extras.prices)
+    if stored is not None:
+        used["stored_prices"] = stored
+    group = apply_member_group(calculator, resolved, extras.members.member_group)
+    if group is not None:
+        used["member_group"] = group
+    scheduled = apply_parameter_schedules(calculator, resolved)
+    if scheduled:
+        used["parameter_schedules"] = scheduled
+    return resolved, used
+
+
+def parse_extras(given: Mapping[str, Any]) -> Extras:
+    """The extras through the same parser as the inputs: every bad one at once."""
+    errors = ErrorCollector()
+    parsed: dict[str, Any] = {}
+    for name, cls in (("prices", StoredPrices), ("members", MemberSelection)):
+        own = {fs.name for fs in describe(cls)}
+        try:
+            parsed[name] = parse(cls, {k: v for k, v in given.items() if k in own})
+        except InputError as exc:
+            errors.merge(exc)
+    errors.raise_if_any()
+    return Extras(**parsed)
+
+
+def refuse_extras_that_do_not_apply(
+    calculator: Calculator, data: Mapping[str, Any]
+) -> None:
+    """An extra given to a calculator that cannot use it is an error, not ignored."""
+    applicable = {fs.name for fs in request_extras(calculator)}
+    errors = ErrorCollector()
+    for name in sorted(ALL_EXTRA_FIELDS - applicable):
+        if data.get(name) in (None, ""):
+            continue
+        if name == "member_group":
+            message = (
+                f"The {calculator.title} calculator has no import flows with members."
+            )
+        elif name == "commodity":
+            message = (
+                f"The {calculator.title} calculator takes no market price, so it "
+                "cannot use a stored series; remove 'commodity'."
+            )
+        else:
+            message = f"The {calculator.title} calculator takes no stored prices."
+        errors.add((name,), message)
+    errors.raise_if_any()
+
 
 # Inputs that follow a policy schedule stored as data: input -> (year input, schedule).
 SCHEDULED_INPUTS = {
@@ -53,34 +134,15 @@ def apply_parameter_schedules(
     return used
 
 
-def find_rows_field(calculator: Calculator, *columns: str) -> str | None:
-    """The calculator's repeatable group (flows, suppliers) whose rows have all of
-    ``columns``, or None."""
-    for fs in describe(calculator.inputs):
-        if fs.kind == "groups" and set(columns) <= {c.name for c in fs.children}:
-            return fs.name
-    return None
-
-
-def member_flows_field(calculator: Calculator) -> str | None:
-    """The import flows: rows with an ``origin`` and a ``member`` flag."""
-    return find_rows_field(calculator, "origin", "member")
-
-
 def apply_member_group(
-    calculator: Calculator, resolved: dict[str, Any], group: Any
+    calculator: Calculator, resolved: dict[str, Any], group: str | None
 ) -> dict[str, Any] | None:
     """With ``member_group`` (a stored partner group such as ``msp`` or ``eu-27``), a
     flow is a member exactly when its origin (ISO 3166 alpha-3) is in the group: the
     member list is data, not a box ticked per flow."""
-    if group in (None, ""):
-        return None
     flows_field = member_flows_field(calculator)
-    if flows_field is None:
-        raise InputError.at(
-            ("member_group",),
-            f"The {calculator.title} calculator has no import flows with members.",
-        )
+    if group is None or flows_field is None:
+        return None
     try:
         members = set(selectors.get_partner_group_members(str(group)))
     except InputError:
@@ -100,32 +162,22 @@ def apply_member_group(
 
 
 def resolve_stored_prices(
-    calculator: Calculator, data: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Replace ``commodity`` (+ ``series``, ``start``, ``end``) by the stored periods and
-    prices, converted into the request's ``price_unit``."""
-    resolved = {k: v for k, v in data.items() if k not in STORED_PRICE_KEYS}
-    commodity = data.get("commodity")
-    if commodity in (None, ""):
-        return resolved, None
-    if calculator.price_field is None:
-        raise InputError.at(
-            ("commodity",),
-            f"The {calculator.title} calculator takes no market price, so it cannot "
-            "use a stored series; remove 'commodity'.",
-        )
+    calculator: Calculator, resolved: dict[str, Any], given: StoredPrices
+) -> dict[str, Any] | None:
+    """Fill the periods and prices of ``resolved`` from the stored series ``given``
+    names, converted into the request's ``price_unit``; what was used, or None."""
+    if given.commodity is None or calculator.price_field is None:
+        return None
     history = selectors.get_price_history(
-        str(commodity),
-        series=_text_or_none(data.get("series")),
-        start=_text_or_none(data.get("start")),
-        end=_text_or_none(data.get("end")),
+        given.commodity, series=given.series, start=given.start, end=given.end
     )
+    data = resolved
     price_unit = str(data.get("price_unit") or history.unit)
     prices = convert_price(
         history.prices.to_numpy(dtype=float),
         history.unit,
         price_unit,
-        fx_rate=_fx_rate_for(history, price_unit, data),
+        fx_rate=_fx_rate_for(history, price_unit, given.fx_rate),
     )
     resolved["price_unit"] = price_unit
     if getattr(calculator, "price_field_scalar", False):
@@ -164,7 +216,7 @@ def resolve_stored_prices(
         producers = _fill_stored_suppliers(calculator, resolved, history.commodity)
     if producers is not None:
         stored["producers"] = producers
-    return resolved, stored
+    return stored
 
 
 # Length in years of one period of a stored series, by its frequency.
@@ -262,23 +314,30 @@ def _fill_stored_producer_costs(
     ]
 
 
-def _text_or_none(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)
-
-
 def _fx_rate_for(
-    history: selectors.PriceHistory, price_unit: str, data: Mapping[str, Any]
+    history: selectors.PriceHistory,
+    price_unit: str,
+    given: float | tuple[float, ...] | None,
 ) -> float | np.ndarray | None:
     """Units of the request's currency per unit of the series' currency, or None when
     both are the same currency: the request's own ``fx_rate`` if given, else the stored
-    rates (the latest at or before each period's start)."""
+    rates, each period at the mean of the rates dated within it (a year of monthly
+    rates: their mean) or, with none inside, the latest before it; never a later one."""
     source = parse_price_unit(history.unit).currency
     target = parse_price_unit(price_unit).currency
     if source == target:
         return None
-    given: Any = data.get("fx_rate")
-    if given not in (None, ""):
-        return _parse_fx_rate(given, len(history.prices))
+    periods = len(history.prices)
+    if given is not None:
+        if isinstance(given, float):
+            return given
+        if len(given) == 1:
+            return float(given[0])
+        if len(given) != periods:
+            raise InputError.at(
+                ("fx_rate",), f"{len(given)} values given, {periods} stored periods."
+            )
+        return np.asarray(given, dtype=float)
     try:
         per_usd = {code: selectors.get_fx_rates(code) for code in (source, target)}
     except InputError:
@@ -288,34 +347,48 @@ def _fx_rate_for(
             f"stored; choose a {source} price unit or give fx_rate (units of {target} "
             f"per {source}).",
         ) from None
-    starts = pd.DatetimeIndex(
-        [selectors.parse_period_bound(str(p), end=False) for p in history.prices.index]
-    )
-
-    def as_of(rates: pd.Series) -> np.ndarray:
-        if rates.empty:  # USD per USD
-            return np.ones(len(starts))
-        aligned = rates.reindex(rates.index.union(starts)).ffill().bfill()
-        return aligned.loc[starts].to_numpy(dtype=float)
-
-    return as_of(per_usd[target]) / as_of(per_usd[source])
-
-
-def _parse_fx_rate(given: Any, periods: int) -> float | np.ndarray:
-    """A stated exchange rate: one number, or one per stored period (a list or a
-    comma-separated string)."""
-    parts = given.split(",") if isinstance(given, str) else given
-    values = parts if isinstance(parts, list | tuple) else [parts]
-    try:
-        rates = np.array([float(v) for v in values], dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at(("fx_rate",), f"{given!r} is not a number.") from None
-    if not (np.isfinite(rates).all() and (rates > 0).all()):
-        raise InputError.at(("fx_rate",), "Exchange rates must be positive numbers.")
-    if len(rates) == 1:
-        return float(rates[0])
-    if len(rates) != periods:
-        raise InputError.at(
-            ("fx_rate",), f"{len(rates)} values given, {periods} stored periods."
+    labels = [str(p) for p in history.prices.index]
+    bounds = [
+        (
+            pd.Timestamp(selectors.parse_period_bound(label, end=False)),
+            pd.Timestamp(selectors.parse_period_bound(label, end=True)),
         )
-    return rates
+        for label in labels
+    ]
+    rates = {
+        code: rates_for_periods(series, bounds, labels=labels, currency=code)
+        for code, series in per_usd.items()
+    }
+    return rates[target] / rates[source]
+
+
+def rates_for_periods(
+    rates: pd.Series,
+    bounds: list[tuple[pd.Timestamp, pd.Timestamp]],
+    *,
+    labels: list[str],
+    currency: str,
+) -> np.ndarray:
+    """One rate per period: the mean of the rates dated inside ``[start, end]``, else
+    the latest rate before ``start``; a period before the first stored rate is an error
+    naming it (a later rate is never used). Empty ``rates`` means USD (1 per USD)."""
+    if rates.empty:
+        return np.ones(len(bounds))
+    rates = rates.sort_index()
+    dates = pd.DatetimeIndex(rates.index)
+    values = rates.to_numpy(dtype=float)
+    out = np.empty(len(bounds))
+    for i, (start, end) in enumerate(bounds):
+        inside = (dates >= start) & (dates <= end)
+        if inside.any():
+            out[i] = values[inside].mean()
+            continue
+        before = np.flatnonzero(dates < start)
+        if before.size == 0:
+            raise InputError.at(
+                ("fx_rate",),
+                f"No {currency} exchange rate is stored at or before {labels[i]} "
+                f"(the first is {dates[0].date().isoformat()}); give fx_rate.",
+            )
+        out[i] = values[before[-1]]
+    return out

@@ -12,13 +12,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from instruments.api.schema import STORED_PRICE_HELP, input_serializer
+from instruments.api.schema import input_serializer
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import describe, iter_errors
+from instruments.calculators.extras import request_extras
 from instruments.calculators.limits import MAX_PERIODS
 from instruments.jsonify import json_value, rows_as_records
 from instruments.querystring import encode_query
-from instruments.services.stored_inputs import member_flows_field
 
 pytestmark = pytest.mark.django_db
 
@@ -477,9 +477,7 @@ def test_request_serializer_fields_are_the_declared_inputs(slug):
     calculator = REGISTRY[slug]
     names = serializer_names(input_serializer(calculator))
     declared = {fs.name for fs in describe(calculator.inputs)}
-    extra = set(STORED_PRICE_HELP) - declared if calculator.price_field else set()
-    if member_flows_field(calculator):
-        extra.add("member_group")
+    extra = {fs.name for fs in request_extras(calculator)} - declared
 
     assert {k: v for k, v in names.items() if k not in extra} == spec_names(
         describe(calculator.inputs)

@@ -438,14 +438,21 @@ class ParameterSchedule(models.Model):
         return f"{self.name} {self.year}: {self.value} {self.unit}"
 
 
-class Calculator(models.TextChoices):
-    """The calculators, by slug (slug = URL segment = API path)."""
+def calculator_choices() -> list[tuple[str, str]]:
+    """The registered calculators, by slug (slug = URL segment = API path)."""
+    from instruments.calculators import REGISTRY
 
-    PRICE_FLOOR = "price-floor", "Border-adjusted price floor"
-    TRADE_RESPONSE = "trade-response", "Trade response"
-    STANDARDS_MARKET = "standards-market", "Standards-based market"
-    PRICE_GAP_SUBSIDY = "price-gap-subsidy", "Price-gap subsidy"
-    OFFTAKE = "offtake", "Offtake agreement"
+    return [(slug, calculator.title) for slug, calculator in REGISTRY.items()]
+
+
+def validate_calculator(slug: str) -> None:
+    """A scenario names a calculator of the registry (not a list kept beside it)."""
+    from instruments.calculators import REGISTRY
+
+    if slug not in REGISTRY:
+        raise ValidationError(
+            f"Unknown calculator '{slug}'; known: {', '.join(sorted(REGISTRY))}."
+        )
 
 
 class Scenario(models.Model):
@@ -454,7 +461,9 @@ class Scenario(models.Model):
     Seeded precedent examples (``is_precedent``) have no owner and are public.
     """
 
-    calculator = models.CharField(max_length=40, choices=Calculator.choices)
+    calculator = models.CharField(
+        max_length=40, choices=calculator_choices, validators=[validate_calculator]
+    )
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
     inputs = models.JSONField(default=dict)
@@ -484,10 +493,6 @@ class Scenario(models.Model):
             )
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(calculator__in=Calculator.values),
-                name="scenario_calculator_known",
-            ),
             models.CheckConstraint(
                 condition=Q(is_precedent=False) | Q(is_public=True),
                 name="scenario_precedent_is_public",

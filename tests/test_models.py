@@ -147,3 +147,14 @@ def test_changes_are_recorded_in_history(nickel_series):
     obs.save()
     assert obs.history.count() == 2
     assert obs.history.first().price == Decimal("101")
+
+
+def test_a_scenario_names_a_registered_calculator():
+    """The choices are the registry itself: a new calculator needs no migration."""
+    from instruments.calculators import REGISTRY
+
+    field = Scenario._meta.get_field("calculator")
+    assert [slug for slug, _ in field.choices] == list(REGISTRY)
+    with pytest.raises(ValidationError, match="nope"):
+        Scenario(calculator="nope", title="t", inputs={}).full_clean()
+    Scenario(calculator="offtake", title="t", inputs={}).full_clean()

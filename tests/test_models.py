@@ -157,4 +157,4 @@ def test_a_scenario_names_a_registered_calculator():
     assert [slug for slug, _ in field.choices] == list(REGISTRY)
     with pytest.raises(ValidationError, match="nope"):
         Scenario(calculator="nope", title="t", inputs={}).full_clean()
-    Scenario(calculator="offtake", title="t", inputs={}).full_clean()
+    Scenario(calculator="offtake", title="t", inputs={"a": 1}).full_clean()

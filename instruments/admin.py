@@ -18,8 +18,9 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from instruments import charts, selectors
+from instruments import selectors
 from instruments.calculators.base import InputError
+from instruments.charts.prices import build_price_history_figure
 from instruments.models import (
     Commodity,
     FxRate,
@@ -137,7 +138,7 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
             except InputError:
                 context["price_chart"] = None
             else:
-                context["price_chart"] = charts.build_price_history_figure(history)
+                context["price_chart"] = build_price_history_figure(history)
         return super().change_view(request, object_id, form_url, context)
 
 

@@ -25,6 +25,8 @@ from rest_framework.authtoken.models import Token
 from instruments import charts, selectors
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
+from instruments.charts.base import result_units
+from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
 from instruments.models import Scenario
@@ -164,7 +166,7 @@ def build_result_context(
         for c in (calculator.columns or result.rows.columns)
         if c in result.rows.columns and any(r.get(c) is not None for r in records)
     ]
-    figures = charts.build_result_figures(calculator.slug, result, calculation.inputs)
+    figures = charts.build_result_figures(calculator, result, calculation.inputs)
     api_path = api_calculator_path(calculator.slug)
     query = calculations.calculation_query_string(calculator.slug, calculation.request)
     get_url = request.build_absolute_uri(f"{api_path}?{query}")
@@ -251,7 +253,7 @@ def build_summary_items(
     calculator: Calculator, summary: dict[str, Any], inputs: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(headline, more): summary figures with labels in the result's own units."""
-    units = charts.result_units(inputs)
+    units = result_units(inputs)
     items = []
     for key, value in summary.items():
         label = calculator.summary_labels.get(key, key.replace("_", " ").capitalize())
@@ -487,7 +489,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         _units_beside_values_when_they_differ(row)
     summary_table = sorted(summary_rows.values(), key=lambda row: not row["head"])
     figure = charts.build_comparison_figure(
-        calculator.slug,
+        calculator,
         [(s.title, c.result, c.inputs) for s, c, _ in results if c is not None],
     )
     return render(
@@ -546,7 +548,7 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
         figure = None
         if series.n_observations:
             history = selectors.get_price_history(code, series=series.code)
-            figure = charts.build_price_history_figure(history)
+            figure = build_price_history_figure(history)
         charted.append(
             {
                 "series": series,

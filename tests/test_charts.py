@@ -38,7 +38,7 @@ def axis_titles(figure: dict) -> list[str]:
 @pytest.mark.parametrize("slug", sorted(REGISTRY))
 def test_every_calculator_has_a_json_safe_chart(slug: str) -> None:
     result, inputs = run_example(slug)
-    built = charts.build_result_figures(slug, result, inputs)
+    built = charts.build_result_figures(REGISTRY[slug], result, inputs)
     assert built
     for chart in built:
         json.dumps(chart["figure"], allow_nan=False)  # json_script needs strict JSON
@@ -49,7 +49,9 @@ def test_every_calculator_has_a_json_safe_chart(slug: str) -> None:
 
 def test_price_floor_chart_has_floor_prices_and_revenue() -> None:
     result, inputs = run_example("price-floor")
-    figure = charts.build_result_figures("price-floor", result, inputs)[0]["figure"]
+    figure = charts.build_result_figures(REGISTRY["price-floor"], result, inputs)[0][
+        "figure"
+    ]
     names = trace_names(figure)
     assert "Floor (reference price)" in names
     assert any(name.endswith("import price") for name in names)
@@ -62,7 +64,7 @@ def test_price_floor_chart_has_floor_prices_and_revenue() -> None:
 
 def test_trade_response_chart_has_creation_and_diversion_by_origin() -> None:
     result, inputs = run_example("trade-response")
-    built = charts.build_result_figures("trade-response", result, inputs)
+    built = charts.build_result_figures(REGISTRY["trade-response"], result, inputs)
     names = trace_names(built[0]["figure"])
     assert {"Trade creation", "Trade diversion", "Net change"} <= set(names)
     assert built[0]["figure"]["data"][0]["x"] == list(result.rows["origin"])
@@ -70,7 +72,9 @@ def test_trade_response_chart_has_creation_and_diversion_by_origin() -> None:
 
 def test_standards_market_chart_splits_compliant_and_not() -> None:
     result, inputs = run_example("standards-market")
-    figure = charts.build_result_figures("standards-market", result, inputs)[0]
+    figure = charts.build_result_figures(REGISTRY["standards-market"], result, inputs)[
+        0
+    ]
     names = trace_names(figure["figure"])
     assert "Netback: compliant" in names
     assert "Netback: not compliant" in names
@@ -82,7 +86,9 @@ def test_price_gap_subsidy_has_strike_fan_and_distribution() -> None:
     result, inputs = run_example("price-gap-subsidy")
     built = {
         c["id"]: c["figure"]
-        for c in charts.build_result_figures("price-gap-subsidy", result, inputs)
+        for c in charts.build_result_figures(
+            REGISTRY["price-gap-subsidy"], result, inputs
+        )
     }
     assert set(built) == {
         "chart-strike",
@@ -112,13 +118,15 @@ def test_price_gap_subsidy_without_simulation_has_only_the_strike_chart() -> Non
     calculator = REGISTRY["price-gap-subsidy"]
     data = {**calculator.example, "simulation": None}
     result = calculator.run(data)
-    built = charts.build_result_figures("price-gap-subsidy", result, data)
+    built = charts.build_result_figures(REGISTRY["price-gap-subsidy"], result, data)
     assert [c["id"] for c in built] == ["chart-strike"]
 
 
 def test_offtake_chart_has_contract_market_payments_and_savings() -> None:
     result, inputs = run_example("offtake")
-    figure = charts.build_result_figures("offtake", result, inputs)[0]["figure"]
+    figure = charts.build_result_figures(REGISTRY["offtake"], result, inputs)[0][
+        "figure"
+    ]
     names = trace_names(figure)
     assert {"Market price", "Contract price", "Payments to the producer"} <= set(names)
     assert any(name.startswith("Buyer's saving") for name in names)
@@ -133,7 +141,7 @@ def test_nan_becomes_null() -> None:
         }
     )
     built = charts.build_result_figures(
-        "trade-response", Result(summary={}, rows=rows), {}
+        REGISTRY["trade-response"], Result(summary={}, rows=rows), {}
     )
     assert built[0]["figure"]["data"][0]["y"][1] is None
 
@@ -141,7 +149,7 @@ def test_nan_becomes_null() -> None:
 def test_comparison_overlays_one_trace_per_scenario() -> None:
     result, inputs = run_example("price-gap-subsidy")
     figure = charts.build_comparison_figure(
-        "price-gap-subsidy", [("A", result, inputs), ("B", result, inputs)]
+        REGISTRY["price-gap-subsidy"], [("A", result, inputs), ("B", result, inputs)]
     )
     assert figure is not None
     assert trace_names(figure["figure"]) == ["A", "B"]
@@ -152,10 +160,19 @@ def test_comparing_scenarios_in_different_currencies_labels_each_one() -> None:
     result, inputs = run_example("price-gap-subsidy")
     in_pounds = {**inputs, "price_unit": "GBP/MWh"}
     figure = charts.build_comparison_figure(
-        "price-gap-subsidy", [("A", result, inputs), ("B", result, in_pounds)]
+        REGISTRY["price-gap-subsidy"], [("A", result, inputs), ("B", result, in_pounds)]
     )
     assert figure is not None
     assert trace_names(figure["figure"]) == ["A (USD)", "B (GBP)"]
     assert "Cumulative net cost (each scenario's own currency)" in axis_titles(
         figure["figure"]
     )
+
+
+@pytest.mark.parametrize("slug", list(REGISTRY))
+def test_every_calculator_has_its_chart_module(slug: str) -> None:
+    """Charts are found by the calculator's module name, not by a list of slugs."""
+    module = charts.instrument_module(REGISTRY[slug])
+    assert module.__name__ == f"instruments.charts.{slug.replace('-', '_')}"
+    assert callable(module.build_figures)
+    assert module.COMPARISON.x and module.COMPARISON.y

@@ -1,0 +1,136 @@
+"""What every chart shares: colours, layout, units and the JSON-ready form."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+# --- calculator results (officials' pages) -------------------------------------------
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+)
+FLOOR_COLOUR = "#222222"
+COMPLIANT_COLOUR = "#0072B2"
+NON_COMPLIANT_COLOUR = "#D55E00"
+
+
+def to_plain(figure: go.Figure) -> dict[str, Any]:
+    """A figure as plain JSON data: numpy arrays to lists, NaN to null.
+
+    ``json_script`` uses plain ``json.dumps``, which would write NaN as invalid JSON;
+    plotly's encoder writes null.
+    """
+    return dict(_plain_arrays(json.loads(pio.to_json(figure, validate=False))))
+
+
+def _plain_arrays(node: Any) -> Any:
+    """Plotly writes numeric arrays as base64 typed arrays; pages, tests and people
+    reading the page source get plain lists (NaN as null) instead."""
+    if isinstance(node, dict):
+        if set(node) >= {"dtype", "bdata"}:
+            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+            if "shape" in node:
+                shape = [int(n) for n in str(node["shape"]).split(",")]
+                values = values.reshape(shape)
+            return _plain_arrays(values.tolist())
+        return {key: _plain_arrays(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain_arrays(value) for value in node]
+    if isinstance(node, float) and not math.isfinite(node):
+        return None
+    return node
+
+
+Chart = tuple[str, str, str, go.Figure]
+"""``(id, title, description, figure)`` of one chart."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the comparison of several scenarios of one instrument overlays: ``y``
+    summed by ``x`` (and accumulated when ``cumulative``), as lines or bars."""
+
+    x: str
+    y: str
+    kind: Literal["line", "bar"]
+    cumulative: bool
+    title: str
+
+
+def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """The units a result is expressed in, from its inputs: price, quantity, money."""
+    price_unit = str(inputs.get("price_unit") or "")
+    currency = price_unit.split("/", 1)[0].strip() if "/" in price_unit else ""
+    if currency.lower().startswith("us cents"):
+        currency = "USD"  # money is in whole currency units
+    # Without a price unit (trade response) money is in whatever unit imports are in.
+    currency = str(inputs.get("currency") or currency or "value")
+    return {
+        "price": price_unit or "price unit",
+        "quantity": str(inputs.get("quantity_unit") or "quantity unit"),
+        "money": currency,
+    }
+
+
+def style(
+    figure: go.Figure,
+    *,
+    x_title: str,
+    y_title: str,
+    height: int = 420,
+) -> None:
+    figure.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 70, "r": 20, "t": 30, "b": 60},
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        legend={"orientation": "h", "y": -0.18, "x": 0},
+        hovermode="x unified",
+        colorway=list(PALETTE),
+        separators=".,",
+    )
+    figure.update_xaxes(title_text=x_title, type="category")
+    figure.update_yaxes(title_text=y_title, tickformat=",~r", separatethousands=True)
+
+
+def period_x(rows: pd.DataFrame) -> str:
+    return "period" if "period" in rows else rows.columns[0]
+
+
+def two_panel(
+    price_title: str, money_title: str, x_title: str, third_title: str = ""
+) -> go.Figure:
+    """Prices on top, money below (and a third panel, e.g. the cumulative cost)."""
+    n = 3 if third_title else 2
+    figure = make_subplots(
+        rows=n,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        row_heights=[0.4, 0.3, 0.3] if n == 3 else [0.55, 0.45],
+    )
+    style(figure, x_title="", y_title="", height=700 if n == 3 else 560)
+    figure.update_yaxes(title_text=price_title, row=1, col=1)
+    figure.update_yaxes(title_text=money_title, row=2, col=1)
+    if third_title:
+        figure.update_yaxes(title_text=third_title, row=3, col=1)
+    figure.update_xaxes(title_text=x_title, row=n, col=1)
+    return figure

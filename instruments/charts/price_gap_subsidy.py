@@ -1,0 +1,243 @@
+"""Charts of the price-gap subsidy: settlement, simulated fan, bad years, totals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from instruments.calculators.base import Result
+from instruments.charts.base import (
+    FLOOR_COLOUR,
+    PALETTE,
+    Chart,
+    Comparison,
+    period_x,
+    style,
+    two_panel,
+)
+
+
+def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
+    rows = result.rows
+    charts: list[Chart] = []
+    x = period_x(rows)
+    periods = rows[x].astype(str)
+    money = units["money"]
+    if "market_price" in rows and rows["market_price"].notna().any():
+        figure = two_panel(
+            f"Price ({units['price']})",
+            f"Paid per period ({money})",
+            "Period",
+            third_title=f"Cumulative ({money})",
+        )
+        if "strike" in rows:
+            figure.add_scatter(
+                x=periods,
+                y=rows["strike"],
+                name="Strike",
+                mode="lines",
+                line={"color": FLOOR_COLOUR, "width": 3, "dash": "dash"},
+                row=1,
+                col=1,
+            )
+        figure.add_scatter(
+            x=periods,
+            y=rows["market_price"],
+            name="Market price",
+            mode="lines+markers",
+            line={"color": PALETTE[0]},
+            row=1,
+            col=1,
+        )
+        for column, label, colour in (
+            ("payment", "Payments to producers", PALETTE[1]),
+            ("upside", "Upside returned", PALETTE[2]),
+        ):
+            if column in rows:
+                sign = -1 if column == "upside" else 1
+                figure.add_bar(
+                    x=periods,
+                    y=sign * rows[column],
+                    name=label,
+                    marker_color=colour,
+                    hovertemplate=f"%{{y:,.0f}} {money}",
+                    row=2,
+                    col=1,
+                )
+        if "cumulative_net_cost" in rows:
+            figure.add_scatter(
+                x=periods,
+                y=rows["cumulative_net_cost"],
+                name="Cumulative net cost",
+                mode="lines+markers",
+                line={"color": FLOOR_COLOUR},
+                hovertemplate=f"%{{y:,.0f}} {money}",
+                row=3,
+                col=1,
+            )
+        figure.update_layout(barmode="relative")
+        charts.append(
+            (
+                "strike",
+                "Market price against the strike, with payments and cumulative cost",
+                "Bars below zero are money the government receives back.",
+                figure,
+            )
+        )
+    fan = result.extras.get("fan")
+    if isinstance(fan, pd.DataFrame) and not fan.empty:
+        charts.append(
+            (
+                "fan",
+                "Simulated market price: the middle 90 % of paths",
+                "The band runs from the 5th to the 95th percentile of the simulated "
+                "price; the line is the median.",
+                _fan_figure(fan, rows, units),
+            )
+        )
+    annual = result.extras.get("annual_net_cost")
+    if isinstance(annual, pd.DataFrame) and not annual.empty:
+        charts.append(
+            (
+                "bad-year",
+                "Net cost by year: expected and in a bad year",
+                "For each year, the average over the simulated paths and the cost that "
+                "only 1 path in 20 exceeds.",
+                _annual_cost_figure(annual, money),
+            )
+        )
+    bins = result.extras.get("net_cost_histogram")
+    if isinstance(bins, pd.DataFrame) and not bins.empty:
+        histogram = go.Figure()
+        histogram.add_bar(
+            x=(bins["bin_start"] + bins["bin_end"]) / 2,
+            y=bins["count"],
+            width=bins["bin_end"] - bins["bin_start"],
+            customdata=bins[["bin_start", "bin_end"]].to_numpy(),
+            name="Simulated paths",
+            marker_color=PALETTE[0],
+            hovertemplate=(
+                f"%{{customdata[0]:,.0f}} to %{{customdata[1]:,.0f}} {money}: "
+                "%{y} paths<extra></extra>"
+            ),
+        )
+        for key, label, colour in (
+            ("expected_cost", "Mean", PALETTE[2]),
+            ("p95", "P95", PALETTE[1]),
+        ):
+            value = result.summary.get(key)
+            if isinstance(value, int | float) and pd.notna(value):
+                histogram.add_vline(
+                    x=float(value),
+                    line={"color": colour, "dash": "dash", "width": 2},
+                    annotation_text=label,
+                    annotation_position="top",
+                )
+        style(
+            histogram,
+            x_title=f"Total net cost over the horizon ({money})",
+            y_title="Number of simulated paths",
+        )
+        histogram.update_xaxes(type="linear")
+        histogram.update_layout(hovermode="closest", bargap=0.02, showlegend=False)
+        charts.append(
+            (
+                "distribution",
+                "Distribution of the total cost across simulated paths",
+                "How often each total cost came up; the dashed lines mark the mean "
+                "and the 95th percentile (a bad outcome, 1 in 20).",
+                histogram,
+            )
+        )
+    return charts
+
+
+def _annual_cost_figure(annual: pd.DataFrame, money: str) -> go.Figure:
+    figure = go.Figure()
+    years = annual["year"].astype(str)
+    for column, label, colour in (
+        ("net_cost_mean", "Expected", PALETTE[0]),
+        ("net_cost_p95", "Bad year (1 in 20)", PALETTE[1]),
+    ):
+        figure.add_bar(
+            x=years,
+            y=annual[column],
+            name=label,
+            marker_color=colour,
+            hovertemplate=f"%{{x}}: %{{y:,.0f}} {money}<extra>{label}</extra>",
+        )
+    style(figure, x_title="Year", y_title=f"Net cost in the year ({money})")
+    figure.update_layout(barmode="group")
+    return figure
+
+
+def _fan_figure(
+    fan: pd.DataFrame, rows: pd.DataFrame, units: dict[str, str]
+) -> go.Figure:
+    columns = {str(c).lower(): c for c in fan.columns}
+
+    def pick(*names: str) -> Any:
+        return next((columns[n] for n in names if n in columns), None)
+
+    x_col = pick("period", "step", "time")
+    x = fan[x_col].astype(str) if x_col is not None else fan.index.astype(str)
+    low = pick("price_p5", "p5", "p05")
+    mid = pick("price_p50", "p50", "median")
+    high = pick("price_p95", "p95")
+    figure = go.Figure()
+    if low is not None and high is not None:
+        figure.add_scatter(
+            x=x,
+            y=fan[high],
+            name="P95",
+            mode="lines",
+            line={"color": "rgba(0,114,178,0.5)", "width": 1},
+        )
+        figure.add_scatter(
+            x=x,
+            y=fan[low],
+            name="P5",
+            mode="lines",
+            fill="tonexty",
+            fillcolor="rgba(0,114,178,0.18)",
+            line={"color": "rgba(0,114,178,0.5)", "width": 1},
+        )
+    if mid is not None:
+        figure.add_scatter(
+            x=x,
+            y=fan[mid],
+            name="P50 (median)",
+            mode="lines",
+            line={"color": PALETTE[0], "width": 3},
+        )
+    strike_col = pick("strike")
+    if strike_col is not None:
+        figure.add_scatter(
+            x=x,
+            y=fan[strike_col],
+            name="Strike",
+            mode="lines",
+            line={"color": FLOOR_COLOUR, "dash": "dash", "width": 2},
+        )
+    elif "strike" in rows and len(rows) == len(fan):
+        figure.add_scatter(
+            x=x,
+            y=rows["strike"],
+            name="Strike",
+            mode="lines",
+            line={"color": FLOOR_COLOUR, "dash": "dash", "width": 2},
+        )
+    style(
+        figure,
+        x_title="Period" if x_col is None or "period" in str(x_col) else "Step",
+        y_title=f"Simulated market price ({units['price']})",
+    )
+    return figure
+
+
+COMPARISON = Comparison(
+    "period", "net_cost", "line", cumulative=True, title="Cumulative net cost"
+)
+"""What a comparison of scenarios overlays."""

@@ -1,0 +1,71 @@
+"""Charts of the standards-based market."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from instruments.calculators.base import Result
+from instruments.charts.base import (
+    COMPLIANT_COLOUR,
+    NON_COMPLIANT_COLOUR,
+    Chart,
+    Comparison,
+    style,
+)
+
+
+def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
+    rows = result.rows
+    names = rows["name"].astype(str) if "name" in rows else rows.index.astype(str)
+    compliant = (
+        rows["compliant"].astype(bool)
+        if "compliant" in rows
+        else pd.Series(True, index=rows.index)
+    )
+    figure = go.Figure()
+    for flag, label, colour, pattern in (
+        (True, "Compliant", COMPLIANT_COLOUR, ""),
+        (False, "Not compliant", NON_COMPLIANT_COLOUR, "/"),
+    ):
+        subset = compliant == flag
+        if not subset.any():
+            continue
+        if "netback" in rows:
+            figure.add_bar(
+                x=names[subset],
+                y=rows.loc[subset, "netback"],
+                name=f"Netback: {label.lower()}",
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                offsetgroup="netback",
+                hovertemplate=f"%{{y:,.2f}} {units['price']}",
+            )
+        if "carbon_charge" in rows:
+            figure.add_bar(
+                x=names[subset],
+                y=rows.loc[subset, "carbon_charge"],
+                name=f"Carbon charge: {label.lower()}",
+                marker={
+                    "color": "#7F7F7F" if flag else "#8C3B00",
+                    "pattern": {"shape": "x" if not flag else ""},
+                },
+                offsetgroup="charge",
+                hovertemplate=f"%{{y:,.2f}} {units['price']}",
+            )
+    style(figure, x_title="Supplier", y_title=f"Per unit ({units['price']})")
+    figure.update_layout(barmode="group", hovermode="closest")
+    return [
+        (
+            "netback",
+            "Netback and carbon charge by supplier, compliant or not",
+            "Compliant supply earns the base price plus the premium; the rest receives "
+            "the base price less its carbon charge.",
+            figure,
+        )
+    ]
+
+
+COMPARISON = Comparison(
+    "name", "netback", "bar", cumulative=False, title="Producer netback"
+)
+"""What a comparison of scenarios overlays."""

@@ -1,0 +1,83 @@
+"""Charts of the trade response."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from instruments.calculators.base import Result
+from instruments.charts.base import (
+    FLOOR_COLOUR,
+    PALETTE,
+    Chart,
+    Comparison,
+    style,
+)
+
+
+def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
+    rows = result.rows
+    x = rows["origin"].astype(str) if "origin" in rows else rows.index.astype(str)
+    money = units["money"]
+    figure = go.Figure()
+    for i, (column, label) in enumerate(
+        (
+            ("trade_creation", "Trade creation"),
+            ("trade_diversion", "Trade diversion"),
+        )
+    ):
+        if column in rows:
+            figure.add_bar(
+                x=x,
+                y=rows[column],
+                name=label,
+                marker_color=PALETTE[i],
+                hovertemplate=f"%{{y:,.2f}} {money}",
+            )
+    if {"trade_creation", "trade_diversion"} <= set(rows.columns):
+        figure.add_scatter(
+            x=x,
+            y=rows["trade_creation"] + rows["trade_diversion"],
+            name="Net change",
+            mode="markers",
+            marker={"color": FLOOR_COLOUR, "symbol": "diamond", "size": 11},
+            hovertemplate=f"%{{y:,.2f}} {money}",
+        )
+    style(figure, x_title="Origin", y_title=f"Change in imports ({money})")
+    figure.update_layout(barmode="relative", hovermode="x unified")
+    charts: list[Chart] = [
+        (
+            "trade-effects",
+            "Trade creation and diversion by origin",
+            "Negative creation means less imported in total; diversion moves trade "
+            "between members and non-members.",
+            figure,
+        )
+    ]
+    if "imports_after" in rows and {"trade_creation", "trade_diversion"} <= set(
+        rows.columns
+    ):
+        before = (
+            rows["imports_after"] - rows["trade_creation"] - rows["trade_diversion"]
+        )
+        imports = go.Figure()
+        imports.add_bar(x=x, y=before, name="Imports before", marker_color=PALETTE[5])
+        imports.add_bar(
+            x=x, y=rows["imports_after"], name="Imports after", marker_color=PALETTE[0]
+        )
+        style(imports, x_title="Origin", y_title=f"Imports ({money})")
+        imports.update_layout(barmode="group")
+        charts.append(
+            (
+                "imports",
+                "Imports by origin, before and after",
+                "",
+                imports,
+            )
+        )
+    return charts
+
+
+COMPARISON = Comparison(
+    "origin", "imports_after", "bar", cumulative=False, title="Imports after"
+)
+"""What a comparison of scenarios overlays."""

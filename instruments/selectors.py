@@ -15,9 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from rest_framework.authtoken.models import Token
 
 from instruments.calculators.base import InputError
 from instruments.models import (
@@ -495,6 +497,26 @@ def visible_scenarios(user: object | None) -> QuerySet[Scenario]:
     if user is not None and getattr(user, "is_authenticated", False):
         visible |= Q(owner=user)
     return Scenario.objects.filter(visible).select_related("owner")
+
+
+def list_own_scenarios(user: Any) -> QuerySet[Scenario]:
+    """``user``'s own scenarios, by calculator, newest first."""
+    return Scenario.objects.filter(owner=user).order_by("calculator", "-updated")
+
+
+def list_others_public_scenarios(user: Any) -> QuerySet[Scenario]:
+    """Public scenarios of everyone else (precedents first), by calculator."""
+    return (
+        Scenario.objects.filter(is_public=True)
+        .exclude(owner=user)
+        .select_related("owner")
+        .order_by("calculator", "-is_precedent", "title")
+    )
+
+
+def get_api_token(user: Any) -> Token | None:
+    """The user's API token, or None."""
+    return Token.objects.filter(user=user).first()
 
 
 def list_precedents(calculator: str | None = None) -> list[Scenario]:

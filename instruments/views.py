@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from instruments import charts, selectors
 from instruments.calculators import REGISTRY, limits
@@ -30,6 +30,7 @@ from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
 from instruments.models import Scenario
+from instruments.services import accounts
 from instruments.services import calculation as calculations
 from instruments.services import scenarios as scenario_services
 from instruments.templatetags.instruments import format_figure, format_headline
@@ -48,6 +49,17 @@ LOGIN_URL = "instruments:login"
 MAX_TABLE_ROWS = 500
 
 # --- lookups ------------------------------------------------------------------------
+
+
+def safe_next(request: HttpRequest, *, default: str) -> str:
+    """The ``next`` address of a POST when it stays on this site, else ``default``
+    (an open redirect would send a signed-in official to any site)."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def get_calculator_or_404(slug: str) -> Calculator:
@@ -353,15 +365,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def scenario_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My scenarios, the public ones of others and the precedents; pick some to compare."""
-    mine = Scenario.objects.filter(owner=request.user).order_by(
-        "calculator", "-updated"
-    )
-    public = (
-        Scenario.objects.filter(is_public=True)
-        .exclude(owner=request.user)
-        .select_related("owner")
-        .order_by("calculator", "-is_precedent", "title")
-    )
+    mine = selectors.list_own_scenarios(request.user)
+    public = selectors.list_others_public_scenarios(request.user)
     return render(
         request,
         "instruments/scenario_list.html",
@@ -387,19 +392,24 @@ def _by_calculator(scenarios: Any) -> list[dict[str, Any]]:
 @require_POST
 def scenario_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     """Make one of my scenarios public or private."""
-    scenario = get_object_or_404(Scenario, pk=pk, owner=request.user)
-    scenario.is_public = request.POST.get("is_public") == "true"
-    scenario.save(update_fields=["is_public", "updated"])
+    try:
+        scenario = scenario_services.set_scenario_visibility(
+            owner=request.user, pk=pk, is_public=request.POST.get("is_public") == "true"
+        )
+    except Scenario.DoesNotExist:
+        raise Http404("No such scenario of yours") from None
     state = "public" if scenario.is_public else "private"
     messages.success(request, f"“{scenario.title}” is now {state}.")
-    return redirect(request.POST.get("next") or reverse("instruments:scenario_list"))
+    return redirect(safe_next(request, default=reverse("instruments:scenario_list")))
 
 
 @login_required(login_url=LOGIN_URL)
 @require_POST
 def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk, owner=request.user)
-    scenario.delete()
+    try:
+        scenario = scenario_services.delete_scenario(owner=request.user, pk=pk)
+    except Scenario.DoesNotExist:
+        raise Http404("No such scenario of yours") from None
     messages.success(request, f"Deleted “{scenario.title}”.")
     return redirect("instruments:scenario_list")
 
@@ -446,15 +456,10 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     calculator = get_calculator_or_404(scenarios[0].calculator)
-    results: list[tuple[Scenario, calculations.Calculation | None, str]] = []
-    for scenario in scenarios:
-        try:
-            calculation: calculations.Calculation | None = calculations.run_calculation(
-                calculator.slug, scenario.inputs
-            )
-            results.append((scenario, calculation, ""))
-        except InputError as exc:
-            results.append((scenario, None, str(exc)))
+    results = [
+        (run.scenario, run.calculation, run.error)
+        for run in scenario_services.rerun_scenarios(scenarios)
+    ]
     flat_inputs = [_flat_inputs(s.inputs) for s in scenarios]
     keys = list(dict.fromkeys(k for flat in flat_inputs for k in flat))
     input_table = [
@@ -597,13 +602,12 @@ def api_guide(request: HttpRequest) -> HttpResponse:
 def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, replace or revoke the personal API token."""
     if request.method == "POST":
-        action = request.POST.get("action")
-        Token.objects.filter(user=request.user).delete()
-        if action == "create":
-            Token.objects.create(user=request.user)
+        if request.POST.get("action") == "create":
+            accounts.replace_token(user=request.user)
             messages.success(request, "A new token was created. Keep it secret.")
         else:
+            accounts.revoke_token(user=request.user)
             messages.success(request, "Your token was revoked; it no longer works.")
         return redirect("instruments:account_tokens")
-    token = Token.objects.filter(user=request.user).first()
+    token = selectors.get_api_token(request.user)
     return render(request, "instruments/account_tokens.html", {"token": token})

@@ -271,6 +271,20 @@ def test_owner_toggles_visibility_and_others_cannot(
     assert scenario.is_public
 
 
+def test_changing_visibility_never_redirects_off_site(client: Client, user: Any) -> None:
+    """``next`` is followed only when it stays on this site (no open redirect)."""
+    scenario = make_scenario("trade-response", owner=user, is_public=False)
+    url = reverse("instruments:scenario_visibility", args=[scenario.pk])
+    client.force_login(user)
+    for evil in ("https://evil.example/", "//evil.example/x", "https:evil.example"):
+        response = client.post(url, {"is_public": "true", "next": evil})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("instruments:scenario_list")
+    own = reverse("instruments:scenario", args=[scenario.pk])
+    response = client.post(url, {"is_public": "false", "next": own})
+    assert response["Location"] == own
+
+
 def test_my_scenarios_lists_mine_and_needs_login(
     client: Client, user: Any, other: Any
 ) -> None:

@@ -28,8 +28,7 @@ from instruments.models import (
     Producer,
     Scenario,
 )
-from instruments.services.calculation import run_calculation
-from instruments.services.scenarios import save_scenario
+from instruments.services.scenarios import save_scenario, update_scenario
 
 
 class ReferenceSerializer(serializers.ModelSerializer):
@@ -219,7 +218,8 @@ class ParameterScheduleSerializer(ReferenceSerializer):
 
 class ScenarioSerializer(serializers.ModelSerializer):
     """A saved calculation. ``inputs`` is the request body as a calculator takes it;
-    saving runs the calculation, so invalid inputs are a 400 naming the fields."""
+    saving runs the calculation (in the scenarios service), so invalid inputs are a
+    400 naming the fields."""
 
     owner = serializers.CharField(
         source="owner.username", read_only=True, allow_null=True, default=None
@@ -250,16 +250,6 @@ class ScenarioSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Expected an object of named fields.")
         return value
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.instance is not None:  # creating validates in save_scenario
-            calculator = attrs.get("calculator", self.instance.calculator)
-            inputs = attrs.get("inputs", self.instance.inputs)
-            try:
-                run_calculation(str(calculator), inputs or {})
-            except InputError as exc:
-                raise serializers.ValidationError({"inputs": exc.errors}) from exc
-        return attrs
-
     def create(self, validated_data: dict[str, Any]) -> Scenario:
         try:
             return save_scenario(
@@ -270,6 +260,12 @@ class ScenarioSerializer(serializers.ModelSerializer):
                 notes=validated_data.get("notes", ""),
                 is_public=validated_data.get("is_public", False),
             )
+        except InputError as exc:
+            raise serializers.ValidationError({"inputs": exc.errors}) from exc
+
+    def update(self, instance: Scenario, validated_data: dict[str, Any]) -> Scenario:
+        try:
+            return update_scenario(scenario=instance, changes=validated_data)
         except InputError as exc:
             raise serializers.ValidationError({"inputs": exc.errors}) from exc
 

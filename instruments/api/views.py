@@ -62,6 +62,7 @@ from instruments.calculators.extras import request_extras
 from instruments.jsonify import json_value, rows_as_records
 from instruments.models import Scenario
 from instruments.querystring import decode_query
+from instruments.services import accounts
 from instruments.services.calculation import Calculation, run_calculation
 
 # --- calculators ---------------------------------------------------------------------
@@ -495,8 +496,7 @@ class TokenApi(APIView):
                 {NON_FIELD: ["Unable to sign in with that username and password."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(self.token_data(token))
+        return Response(self.token_data(accounts.get_or_create_token(user=user)))
 
     @extend_schema(
         tags=["tokens"],
@@ -505,7 +505,7 @@ class TokenApi(APIView):
     def get(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             self.permission_denied(request, message="Sign in to see your token.")
-        token = Token.objects.filter(user=request.user).first()
+        token = selectors.get_api_token(request.user)
         if token is None:
             raise NotFound("You have no token; POST your username and password.")
         return Response(self.token_data(token))
@@ -514,7 +514,7 @@ class TokenApi(APIView):
     def delete(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             self.permission_denied(request, message="Sign in to revoke your token.")
-        Token.objects.filter(user=request.user).delete()
+        accounts.revoke_token(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

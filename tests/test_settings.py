@@ -21,6 +21,14 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     assert "DJANGO_SECRET_KEY" in out.stderr
 
 
+def test_a_misspelt_yes_no_setting_refuses_to_start():
+    """API_REQUIRE_LOGIN=ture must not leave the API open."""
+    out = _import_settings({"API_REQUIRE_LOGIN": "ture"})
+    assert out.returncode != 0
+    assert "API_REQUIRE_LOGIN='ture' is not a yes/no value" in out.stderr
+    assert _import_settings({"API_REQUIRE_LOGIN": "yes"}).returncode == 0
+
+
 def test_settings_start_with_debug_off_and_a_secret_key():
     out = _import_settings({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50})
     assert out.returncode == 0, out.stderr

@@ -6,7 +6,7 @@ UV_VERSION ?= 0.13.9
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: install run test test-fast lint format typecheck browser bench clean
+.PHONY: install run test test-fast lint format typecheck hooks browser bench clean
 
 # Bootstrap uv with pip if missing, then install the locked environment into .venv.
 install:
@@ -25,11 +25,14 @@ run: install
 	$(RUN) python manage.py seed
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
 
+# Two workers: the suite is mostly CPU-bound and the machines have two cores.
+PYTEST_WORKERS ?= 2
+
 test: install browser
-	$(RUN) pytest
+	$(RUN) pytest -n $(PYTEST_WORKERS)
 
 test-fast: install
-	$(RUN) pytest -m "not e2e" -x -q
+	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not e2e" -x -q
 
 lint: install
 	$(RUN) ruff check .
@@ -38,6 +41,10 @@ lint: install
 format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
+
+# Run ruff and mypy before every commit (.pre-commit-config.yaml, local hooks).
+hooks: install
+	$(RUN) pre-commit install
 
 typecheck: install
 	$(RUN) mypy instruments webapp

@@ -271,7 +271,9 @@ def test_owner_toggles_visibility_and_others_cannot(
     assert scenario.is_public
 
 
-def test_changing_visibility_never_redirects_off_site(client: Client, user: Any) -> None:
+def test_changing_visibility_never_redirects_off_site(
+    client: Client, user: Any
+) -> None:
     """``next`` is followed only when it stays on this site (no open redirect)."""
     scenario = make_scenario("trade-response", owner=user, is_public=False)
     url = reverse("instruments:scenario_visibility", args=[scenario.pk])

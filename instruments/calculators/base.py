@@ -588,17 +588,51 @@ class Result:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+UnitKind = Literal["money", "price", "quantity", "share", "count", "years", "text", "plain"]
+"""How an output is measured: ``money`` in the result's currency (that of
+``price_unit``, whole units), ``price`` in ``price_unit``, ``quantity`` in
+``quantity_unit``, ``share`` a fraction shown as %, ``count`` a whole number, ``years``,
+``text`` a short string, ``plain`` a number in no request unit (its label says what)."""
+
+# The unit placeholders the not-yet-migrated pages replace in ``summary_labels``.
+_LEGACY_UNIT = {
+    "money": "money",
+    "price": "price unit",
+    "quantity": "quantity unit",
+    "share": "fraction",
+    "years": "years",
+}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One figure a calculator returns: a summary key or a row column.
+
+    ``label`` is in officials' words without the unit (the page adds the unit from
+    ``unit``); ``headline`` outputs are shown first on the result page; ``help`` is one
+    sentence of meaning, for the API documentation.
+    """
+
+    key: str
+    label: str
+    unit: UnitKind = "plain"
+    headline: bool = False
+    help: str = ""
+
+
 @dataclass(frozen=True)
 class Calculator:
-    """A registered instrument: its declared inputs, its pure computation, an example.
+    """A registered instrument: its declared inputs, its pure computation, its outputs
+    and an example.
 
     ``slug`` is the API path and page URL segment (``price-floor``); the module name is
     the same with underscores. ``price_field`` names the top-level series field that
     stored prices fill (with ``periods``) when a request names a commodity, or None
     when the calculator takes no market price. With ``price_field_scalar`` the field is
     one number (standards-market's ``base_price``): the service fills it with the
-    average of the chosen range and sets no ``periods``. ``summary_labels`` maps
-    summary keys to the labels officials read, unit included.
+    average of the chosen range and sets no ``periods``. ``outputs`` declares every
+    summary key the calculator can return, in display order (headline ones flagged);
+    ``column_outputs`` declares each of ``columns``, in the same order.
     """
 
     slug: str
@@ -610,9 +644,39 @@ class Calculator:
     columns: tuple[str, ...]
     example: Mapping[str, Any]
     price_field: str | None = None
-    summary_labels: Mapping[str, str] = field(default_factory=dict)
+    outputs: tuple[Output, ...] = ()
+    column_outputs: tuple[Output, ...] = ()
     price_field_scalar: bool = False
 
+    def __post_init__(self) -> None:
+        keys = [o.key for o in self.column_outputs]
+        if tuple(keys) != self.columns:
+            raise ValueError(f"{self.slug}: column_outputs must match columns.")
+        if len({o.key for o in self.outputs}) != len(self.outputs):
+            raise ValueError(f"{self.slug}: an output key is declared twice.")
+
+    def output(self, key: str) -> Output | None:
+        """The declared summary output ``key``, or None."""
+        return self._outputs_by_key().get(key)
+
+    def _outputs_by_key(self) -> dict[str, Output]:
+        return {o.key: o for o in self.outputs}
+
+    @property
+    def headline_keys(self) -> tuple[str, ...]:
+        """The summary keys shown first on the result page, in order."""
+        return tuple(o.key for o in self.outputs if o.headline)
+
+    @property
+    def summary_labels(self) -> dict[str, str]:
+        """Temporary: the old ``{key: "Label (money)"}`` mapping, built from ``outputs``,
+        for the pages not yet reading ``outputs``."""
+        labels = {}
+        for o in self.outputs:
+            unit = _LEGACY_UNIT.get(o.unit)
+            labels[o.key] = f"{o.label} ({unit})" if unit else o.label
+        return labels
+
     def run(self, data: Mapping[str, Any]) -> Result:
-        """Parse plain data and compute: the one call the services make."""
+        """Parse plain data and compute."""
         return self.compute(parse(self.inputs, data))

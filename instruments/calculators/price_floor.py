@@ -45,6 +45,7 @@ from instruments.calculators import units
 from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
+    Output,
     Result,
     Series,
     check_declared,
@@ -331,19 +332,93 @@ def refix(levy: FloatArray, threshold: float) -> FloatArray:
     return applied
 
 
-COLUMNS = (
-    "period",
-    "origin",
-    "member",
-    "import_price",
-    "reference_price",
-    "levy",
-    "ad_valorem_equivalent",
-    "landed_price",
-    "quantity",
-    "revenue",
-    "quantity_after",
-    "revenue_after",
+COLUMN_OUTPUTS = (
+    Output("period", "Period", "text", help="The period label."),
+    Output("origin", "Origin", "text", help="Country or group the imports come from."),
+    Output("member", "Member", help="True when the origin is in the preferential zone."),
+    Output("import_price", "Import price (CIF)", "price", help="Price at the border."),
+    Output("reference_price", "Reference price (floor)", "price", help="The floor."),
+    Output("levy", "Levy", "price", help="Levy per unit; 0 for members."),
+    Output(
+        "ad_valorem_equivalent",
+        "Ad valorem equivalent",
+        "share",
+        help="Levy ÷ import price; null when the import price is 0.",
+    ),
+    Output("landed_price", "Landed price", "price", help="Import price plus levy."),
+    Output("quantity", "Quantity imported", "quantity", help="Quantity imported."),
+    Output("revenue", "Levy revenue", "money", help="Levy × quantity."),
+    Output(
+        "quantity_after",
+        "Quantity after the levy",
+        "quantity",
+        help="Quantity imported once trade responds; null without a trade response.",
+    ),
+    Output(
+        "revenue_after",
+        "Levy revenue at the new volumes",
+        "money",
+        help="Levy × quantity after; null without a trade response.",
+    ),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+
+OUTPUTS = (
+    Output(
+        "revenue_total",
+        "Levy revenue",
+        "money",
+        headline=True,
+        help="Levy collected on non-members' imports over all periods.",
+    ),
+    Output(
+        "revenue_total_after",
+        "Levy revenue at the new volumes",
+        "money",
+        headline=True,
+        help="Levy revenue once imports respond to the levy (with a trade response).",
+    ),
+    Output(
+        "levy_weighted",
+        "Average levy on non-members",
+        "price",
+        headline=True,
+        help="Levy per unit, weighted by non-members' quantities.",
+    ),
+    Output(
+        "ave_weighted",
+        "Ad valorem equivalent, trade-weighted",
+        "share",
+        headline=True,
+        help="Levy collected ÷ value of non-members' imports.",
+    ),
+    Output(
+        "landed_price_weighted",
+        "Average landed price",
+        "price",
+        headline=True,
+        help="Import price plus levy, weighted by all quantities.",
+    ),
+    Output(
+        "revenue_npv",
+        "Present value of levy revenue",
+        "money",
+        headline=True,
+        help="Levy revenue discounted at the discount rate, end of period.",
+    ),
+    Output("quantity_total", "Quantity imported", "quantity"),
+    Output("quantity_non_member", "Quantity from non-members", "quantity"),
+    Output("import_price_weighted", "Average import price", "price"),
+    Output("reference_price_mean", "Average reference price", "price"),
+    Output("periods_with_levy", "Periods with a levy", "count"),
+    Output("reference_basis", "Basis of the reference price", "text"),
+    Output("reference_basis_note", "How the floor was set", "text"),
+    Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output("quantity_total_after", "Quantity imported after the levy", "quantity"),
+    Output("member_quantity_change", "Change in imports from members", "quantity"),
+    Output(
+        "non_member_quantity_change", "Change in imports from non-members", "quantity"
+    ),
 )
 
 
@@ -526,23 +601,6 @@ CALCULATOR = Calculator(
     columns=COLUMNS,
     example=EXAMPLE,
     price_field="market_price",
-    summary_labels={
-        "revenue_total": "Levy revenue (money)",
-        "revenue_npv": "Present value of levy revenue (money)",
-        "quantity_total": "Quantity imported (quantity unit)",
-        "quantity_non_member": "Quantity from non-members (quantity unit)",
-        "levy_weighted": "Average levy on non-members (price unit)",
-        "ave_weighted": "Ad valorem equivalent, trade-weighted (fraction)",
-        "landed_price_weighted": "Average landed price (price unit)",
-        "import_price_weighted": "Average import price (price unit)",
-        "reference_price_mean": "Average reference price (price unit)",
-        "periods_with_levy": "Periods with a levy",
-        "reference_basis": "Basis of the reference price",
-        "reference_basis_note": "How the floor was set",
-        "currency": "Currency",
-        "quantity_total_after": "Quantity imported after the levy (quantity unit)",
-        "revenue_total_after": "Levy revenue at the new volumes (money)",
-        "member_quantity_change": "Change in imports from members (quantity unit)",
-        "non_member_quantity_change": "Change in imports from non-members (quantity unit)",
-    },
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
 )

@@ -41,23 +41,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
+    FloatArray,
+    Inputs,
     Output,
     Result,
     Series,
-    check_declared,
     spec,
 )
 from instruments.calculators.series import (
-    SeriesCheck,
     as_array,
-    attempt,
     discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
@@ -65,8 +63,6 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,7 +207,7 @@ class Streaming:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OfftakeInputs:
+class OfftakeInputs(Inputs):
     """What an offtake agreement needs."""
 
     periods: tuple[str, ...] = periods_spec()
@@ -273,50 +269,27 @@ class OfftakeInputs:
         "Streaming", default=None, help="A deposit against a share of production."
     )
 
-    def __post_init__(self) -> None:
-        validate(self)
-
-
-def validate(inputs: OfftakeInputs) -> None:
-    """Cross-field checks; one ``InputError`` with every problem."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
-    attempt(errors, lambda: units.parse_periods(inputs.periods))
-    n = len(inputs.periods)
-    check = SeriesCheck(n, errors)
-    check.check(inputs.market_price, ("market_price",), non_negative=True)
-    check.check(inputs.contracted_quantity, ("contracted_quantity",), non_negative=True)
-    check.check(inputs.taken_quantity, ("taken_quantity",), non_negative=True)
-    check.check(inputs.shortfall_price, ("shortfall_price",), non_negative=True)
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
-    pricing = inputs.pricing
-    check.check(pricing.price, ("pricing", "price"), non_negative=True)
-    floor_ok = check.check(pricing.floor, ("pricing", "floor"), non_negative=True)
-    cap_ok = check.check(pricing.cap, ("pricing", "cap"), non_negative=True)
-    if pricing.method == "fixed" and pricing.price is None:
-        errors.add(("pricing", "price"), "Required for fixed pricing.")
-    if pricing.method == "collar":
-        if pricing.floor is None and pricing.cap is None:
-            errors.add(("pricing", "floor"), "Give a floor, a cap or both.")
-        elif (
-            pricing.floor is not None
-            and pricing.cap is not None
-            and floor_ok
-            and cap_ok
-            and np.any(as_array(pricing.floor, n) > as_array(pricing.cap, n))
-        ):
-            errors.add(("pricing", "cap"), "The cap must not be below the floor.")
-    if pricing.discount_amount is not None and pricing.discount > 0:
-        errors.add(
-            ("pricing", "discount_amount"),
-            "Give a discount share or an amount, not both.",
-        )
-    if inputs.streaming is not None:
-        check.check(
-            inputs.streaming.production, ("streaming", "production"), non_negative=True
-        )
-    errors.raise_if_any()
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds, lengths and units are checked by the base)."""
+        pricing, n = self.pricing, len(self.periods)
+        if pricing.method == "fixed" and pricing.price is None:
+            errors.add(("pricing", "price"), "Required for fixed pricing.")
+        if pricing.method == "collar":
+            if pricing.floor is None and pricing.cap is None:
+                errors.add(("pricing", "floor"), "Give a floor, a cap or both.")
+            elif (
+                pricing.floor is not None
+                and pricing.cap is not None
+                and not errors.has(("pricing", "floor"))
+                and not errors.has(("pricing", "cap"))
+                and np.any(as_array(pricing.floor, n) > as_array(pricing.cap, n))
+            ):
+                errors.add(("pricing", "cap"), "The cap must not be below the floor.")
+        if pricing.discount_amount is not None and pricing.discount > 0:
+            errors.add(
+                ("pricing", "discount_amount"),
+                "Give a discount share or an amount, not both.",
+            )
 
 
 def contract_prices(pricing: OfftakePricing, market: FloatArray) -> FloatArray:
@@ -352,9 +325,7 @@ COLUMN_OUTPUTS = (
     Output("period", "Period", "text", help="The period label."),
     Output("market_price", "Market price", "price", help="Spot or index price, net."),
     Output("contract_price", "Contract price", "price", help="Price under the deal."),
-    Output(
-        "contracted_quantity", "Contracted quantity", "quantity", help="Committed."
-    ),
+    Output("contracted_quantity", "Contracted quantity", "quantity", help="Committed."),
     Output("taken_quantity", "Quantity taken", "quantity", help="Actually taken."),
     Output(
         "payment",
@@ -482,7 +453,9 @@ OUTPUTS = (
     Output("prepayment_recouped_total", "Prepayment recouped", "money"),
     Output("prepayment_outstanding", "Prepayment not yet recouped", "money"),
     Output(
-        "prepayment_npv_to_buyer", "Present value of the prepayment to the buyer", "money"
+        "prepayment_npv_to_buyer",
+        "Present value of the prepayment to the buyer",
+        "money",
     ),
     Output(
         "streaming_producer_npv", "Present value of the stream to the producer", "money"

@@ -38,24 +38,22 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators import units
 from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
+    FloatArray,
+    Inputs,
     Output,
     Result,
     Series,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
 from instruments.calculators.series import (
-    SeriesCheck,
     as_array,
-    attempt,
     discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
@@ -64,8 +62,6 @@ from instruments.calculators.series import (
     quantity_unit_spec,
 )
 from instruments.calculators.trade_response import Elasticities, respond
-
-FloatArray = npt.NDArray[np.float64]
 
 BASIS_LABELS = {
     "fixed": "A fixed price or series",
@@ -115,7 +111,7 @@ class FloorTradeResponse(Elasticities):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriceFloorInputs:
+class PriceFloorInputs(Inputs):
     """What a border-adjusted price floor needs."""
 
     periods: tuple[str, ...] = periods_spec()
@@ -226,54 +222,39 @@ class PriceFloorInputs:
     )
     discount_rate: float = discount_rate_spec()
 
-    def __post_init__(self) -> None:
-        validate(self)
-
-
-def validate(inputs: PriceFloorInputs) -> None:
-    """Cross-field checks; one ``InputError`` with every problem."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
-    attempt(errors, lambda: units.parse_periods(inputs.periods))
-    check = SeriesCheck(len(inputs.periods), errors)
-    check.check(inputs.reference_price, ("reference_price",), non_negative=True)
-    check.check(inputs.market_price, ("market_price",), non_negative=True)
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
-    if not inputs.flows:
-        errors.add(("flows",), "Give at least one import flow.")
-    for i, flow in enumerate(inputs.flows):
-        check.check(flow.import_price, ("flows", i, "import_price"), non_negative=True)
-        check.check(flow.quantity, ("flows", i, "quantity"), non_negative=True)
-        if flow.import_price is None and inputs.market_price is None:
-            errors.add(
-                ("flows", i, "import_price"),
-                "Give an import price here, or a market price for the request.",
-            )
-    basis = inputs.reference_basis
-    if basis == "fixed" and inputs.reference_price is None:
-        errors.add(("reference_price",), "Required for a fixed reference price.")
-    if basis == "trailing_average" and inputs.market_price is None:
-        errors.add(
-            ("market_price",), "Required for a trailing-average reference price."
-        )
-    if basis == "cost_percentile":
-        costs, volumes = inputs.producer_costs, inputs.producer_volumes
-        if costs is None:
-            errors.add(
-                ("producer_costs",), "Required for a cost-curve reference price."
-            )
-        elif volumes is not None:
-            if len(volumes) != len(costs):
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds, lengths and units are checked by the base)."""
+        for i, flow in enumerate(self.flows):
+            if flow.import_price is None and self.market_price is None:
                 errors.add(
-                    ("producer_volumes",),
-                    f"{len(volumes)} volumes given for {len(costs)} producers.",
+                    ("flows", i, "import_price"),
+                    "Give an import price here, or a market price for the request.",
                 )
-            elif sum(volumes) <= 0:
+        if not self.flows:
+            errors.add(("flows",), "Give at least one import flow.")
+        basis = self.reference_basis
+        if basis == "fixed" and self.reference_price is None:
+            errors.add(("reference_price",), "Required for a fixed reference price.")
+        if basis == "trailing_average" and self.market_price is None:
+            errors.add(
+                ("market_price",), "Required for a trailing-average reference price."
+            )
+        if basis == "cost_percentile":
+            costs, volumes = self.producer_costs, self.producer_volumes
+            if costs is None:
                 errors.add(
-                    ("producer_volumes",), "At least one volume must be above 0."
+                    ("producer_costs",), "Required for a cost-curve reference price."
                 )
-    errors.raise_if_any()
+            elif volumes is not None:
+                if len(volumes) != len(costs):
+                    errors.add(
+                        ("producer_volumes",),
+                        f"{len(volumes)} volumes given for {len(costs)} producers.",
+                    )
+                elif sum(volumes) <= 0:
+                    errors.add(
+                        ("producer_volumes",), "At least one volume must be above 0."
+                    )
 
 
 def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
@@ -335,7 +316,9 @@ def refix(levy: FloatArray, threshold: float) -> FloatArray:
 COLUMN_OUTPUTS = (
     Output("period", "Period", "text", help="The period label."),
     Output("origin", "Origin", "text", help="Country or group the imports come from."),
-    Output("member", "Member", help="True when the origin is in the preferential zone."),
+    Output(
+        "member", "Member", help="True when the origin is in the preferential zone."
+    ),
     Output("import_price", "Import price (CIF)", "price", help="Price at the border."),
     Output("reference_price", "Reference price (floor)", "price", help="The floor."),
     Output("levy", "Levy", "price", help="Levy per unit; 0 for members."),

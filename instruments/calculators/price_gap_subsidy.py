@@ -60,18 +60,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators import simulation as sim
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
+    BoolArray,
     Calculator,
     ErrorCollector,
+    FloatArray,
+    InputError,
+    Inputs,
+    IntArray,
     Output,
     Result,
     Series,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import (
@@ -83,9 +86,7 @@ from instruments.calculators.limits import (
     MAX_STEPS,
 )
 from instruments.calculators.series import (
-    SeriesCheck,
     as_array,
-    attempt,
     discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
@@ -94,9 +95,6 @@ from instruments.calculators.series import (
     quantity_unit_spec,
     reduce_groups,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 DESIGN_LABELS = {
     "one_sided": "One-sided top-up (government pays when the price is below the strike)",
@@ -251,6 +249,7 @@ class SubsidySimulation:
         min_value=0.0,
         exclusive_min=True,
         max_items=MAX_HISTORY,
+        per_period=False,
         help="Past prices, oldest first, used to estimate the parameters left out.",
     )
     history_step_years: float | None = spec(
@@ -296,12 +295,13 @@ class GuaranteeValuation:
         default=None,
         min_value=0.0,
         max_items=MAX_PERIODS,
+        per_period=True,
         help="Years from today to each settlement; defaults to the end of each period.",
     )
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriceGapSubsidyInputs:
+class PriceGapSubsidyInputs(Inputs):
     """What a price-gap subsidy needs."""
 
     periods: tuple[str, ...] | None = periods_spec(optional=True)
@@ -399,40 +399,31 @@ class PriceGapSubsidyInputs:
         "Market value", default=None, help="Value the guarantee as a strip of options."
     )
 
-    def __post_init__(self) -> None:
-        validate(self)
+    def n_periods(self) -> int | None:
+        """The periods, or without them the simulation's steps."""
+        if self.periods is not None:
+            return len(self.periods)
+        return None if self.simulation is None else self.simulation.steps
+
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds, lengths and units are checked by the base)."""
+        _validate(self, errors)
 
 
 # --- validation ---------------------------------------------------------------------
 
 
-def validate(inputs: PriceGapSubsidyInputs) -> None:
-    """Every cross-field check, raising one ``InputError`` with all problems."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
+def _validate(inputs: PriceGapSubsidyInputs, errors: ErrorCollector) -> None:
     simulation = inputs.simulation
     labels: tuple[str, ...] | None = inputs.periods
-    if labels is not None:
-        attempt(errors, lambda: units.parse_periods(labels))
-        n: int | None = len(labels)
-    elif simulation is not None:
+    if labels is None and simulation is not None:
         if simulation.steps is None or simulation.step_years is None:
             errors.add(
                 ("periods",),
                 "Give the periods, or the simulation's steps and step length.",
             )
-        n = simulation.steps
-    else:
+    elif labels is None:
         errors.add(("periods",), "This field is required.")
-        n = None
-    check = SeriesCheck(n, errors)
-    check.check(inputs.strike, ("strike",), non_negative=True)
-    check.check(inputs.market_price, ("market_price",), non_negative=True)
-    check.check(inputs.quantity, ("quantity",), non_negative=True)
-    check.check(inputs.volume_cap, ("volume_cap",), non_negative=True)
-    check.check(inputs.upside_threshold, ("upside_threshold",), non_negative=True)
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
     if inputs.market_price is None and simulation is None:
         errors.add(
             ("market_price",), "Give the market price, or a simulation to generate it."
@@ -450,33 +441,20 @@ def validate(inputs: PriceGapSubsidyInputs) -> None:
             errors.add(
                 ("indexation", "index"), "Give either an index or an escalation rate."
             )
-        check.check(index.index, ("indexation", "index"), positive=True)
     if inputs.settlement is not None:
         if labels is None:
             errors.add(("settlement", "every"), "Settlement groups need the periods.")
-        else:
-            every = inputs.settlement.every
-            attempt(errors, lambda: units.group_periods(labels, every))
-    if inputs.valuation is not None:
-        check.check(
-            inputs.valuation.forward, ("valuation", "forward"), non_negative=True
-        )
-        years = inputs.valuation.settlement_years
-        if years is not None and n is not None and len(years) not in (1, n):
-            errors.add(
-                ("valuation", "settlement_years"),
-                f"{len(years)} values given, {n} periods.",
-            )
+        elif not errors.has(("periods",)):
+            try:
+                units.group_periods(labels, inputs.settlement.every)
+            except InputError as exc:
+                errors.merge(exc)
     if simulation is not None:
-        _validate_simulation(simulation, n, inputs, errors)
-    errors.raise_if_any()
+        _validate_simulation(simulation, inputs.n_periods(), errors)
 
 
 def _validate_simulation(
-    simulation: SubsidySimulation,
-    n: int | None,
-    inputs: PriceGapSubsidyInputs,
-    errors: ErrorCollector,
+    simulation: SubsidySimulation, n: int | None, errors: ErrorCollector
 ) -> None:
     here = ("simulation",)
     if n is not None and simulation.paths * n > MAX_PATH_STEPS:
@@ -664,7 +642,7 @@ def settle(plan: _Plan, price: FloatArray) -> dict[str, Any]:
 
 def apply_budget(
     plan: _Plan, due: FloatArray
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+) -> tuple[FloatArray, FloatArray, BoolArray]:
     """(paid, unpaid, budget exhausted) for dues of shape (..., rows).
 
     Only outlays (positive dues) are capped. ``unpaid`` is what a row forgoes
@@ -894,9 +872,14 @@ COLUMN_OUTPUTS = (
     ),
     Output("price_p5", "Price, P5", "price", help="Simulated price, 5th percentile."),
     Output("price_p50", "Price, median", "price", help="Simulated price, median."),
-    Output("price_p95", "Price, P95", "price", help="Simulated price, 95th percentile."),
     Output(
-        "net_cost_p5", "Net cost, P5", "money", help="Simulated net cost, 5th percentile."
+        "price_p95", "Price, P95", "price", help="Simulated price, 95th percentile."
+    ),
+    Output(
+        "net_cost_p5",
+        "Net cost, P5",
+        "money",
+        help="Simulated net cost, 5th percentile.",
     ),
     Output(
         "net_cost_p50", "Net cost, median", "money", help="Simulated net cost, median."

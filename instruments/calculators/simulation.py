@@ -43,13 +43,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
-from instruments.calculators.base import InputError
+from instruments.calculators.base import FloatArray, InputError
 from instruments.calculators.limits import SIMULATION_CHUNK
-
-FloatArray = npt.NDArray[np.float64]
 
 _BLOCK_DECAY = 30.0
 

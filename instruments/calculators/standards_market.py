@@ -26,9 +26,10 @@ carbon price already paid at origin ``c0`` (per tCO2e):
   member block; ``quantity_after`` scales each supplier's quantity.
 
 Units: prices, premium and charges in ``price_unit``; ``carbon_price`` and ``c0`` in
-``carbon_price_unit`` (default the price currency per tCO2e), converted with ``fx_rate``
-(price currency per carbon-price currency); money in the currency of ``price_unit``;
-emissions in tCO2e.
+``carbon_price_unit`` (default the price currency per tCO2e), converted with
+``carbon_price_fx_rate`` (price currency per carbon-price currency; the request's
+``fx_rate`` is only ever the stored price series' rate); money in the currency of
+``price_unit``; emissions in tCO2e.
 
 Source: Regulation (EU) 2023/956 (CBAM) Art. 7, 9 and 31 and Implementing Regulation
 (EU) 2025/2621 on default-value mark-ups; IRMA Standard for Responsible Mining;
@@ -49,9 +50,9 @@ from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
     InputError,
+    Inputs,
     Output,
     Result,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import MAX_SUPPLIERS
@@ -177,7 +178,7 @@ class StandardsTradeResponse(Elasticities):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StandardsMarketInputs:
+class StandardsMarketInputs(Inputs):
     """What a standards-based market needs."""
 
     base_price: float = spec(
@@ -214,12 +215,13 @@ class StandardsMarketInputs:
         default=None,
         help="E.g. EUR/tCO2e; defaults to the price currency per tCO2e.",
     )
-    fx_rate: float | None = spec(
-        "Exchange rate",
+    carbon_price_fx_rate: float | None = spec(
+        "Carbon price exchange rate",
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Units of the price currency per unit of the carbon price's currency.",
+        help="Units of the price currency per unit of the carbon price's currency, "
+        "when they differ (e.g. 1.08 USD per EUR).",
     )
     free_intensity: float | None = spec(
         "Free intensity",
@@ -274,18 +276,14 @@ class StandardsMarketInputs:
         help="Add elasticities to see buyers shift toward compliant supply.",
     )
 
-    def __post_init__(self) -> None:
-        validate(self)
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds and units are checked by the base)."""
+        _validate(self, errors)
 
 
-def validate(inputs: StandardsMarketInputs) -> None:
-    """Cross-field checks; one ``InputError`` with every problem."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
+def _validate(inputs: StandardsMarketInputs, errors: ErrorCollector) -> None:
     if not inputs.suppliers:
         errors.add(("suppliers",), "Give at least one supplier.")
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
     attempt(
         errors, lambda: units.intensity_factor(inputs.intensity_unit, inputs.price_unit)
     )
@@ -309,7 +307,6 @@ def validate(inputs: StandardsMarketInputs) -> None:
                 f"Intensity is for {SCOPE_LABELS[supplier.scope].lower()} but the "
                 f"standard counts {SCOPE_LABELS[inputs.standard.scope].lower()}.",
             )
-    errors.raise_if_any()
 
 
 def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
@@ -326,7 +323,11 @@ def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
     return (
         float(
             units.convert_price(
-                1.0, source, own, fx_rate=inputs.fx_rate, path=("carbon_price_unit",)
+                1.0,
+                source,
+                own,
+                fx_rate=inputs.carbon_price_fx_rate,
+                path=("carbon_price_unit",),
             )
         )
         / price.scale
@@ -336,9 +337,7 @@ def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
 COLUMN_OUTPUTS = (
     Output("name", "Supplier", "text", help="Producer, mine or lot."),
     Output("compliant", "Compliant", help="True when the supplier meets the standard."),
-    Output(
-        "intensity", "Carbon intensity", help="As given, in the intensity unit."
-    ),
+    Output("intensity", "Carbon intensity", help="As given, in the intensity unit."),
     Output(
         "intensity_effective",
         "Effective carbon intensity",

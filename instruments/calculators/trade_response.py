@@ -37,21 +37,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators.base import (
+    BoolArray,
     Calculator,
     ErrorCollector,
+    FloatArray,
+    Inputs,
     Output,
     Result,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
@@ -193,7 +191,7 @@ class Elasticities:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TradeResponseInputs(Elasticities):
+class TradeResponseInputs(Elasticities, Inputs):
     """What the trade-response calculator needs."""
 
     flows: tuple[TradeFlow, ...] = spec(
@@ -202,17 +200,17 @@ class TradeResponseInputs(Elasticities):
         help=f"One entry per origin (at most {MAX_FLOWS}).",
     )
 
-    def __post_init__(self) -> None:
-        errors = ErrorCollector()
-        check_declared(self, errors)
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds are checked by the base)."""
         if not self.flows:
             errors.add(("flows",), "Give at least one import flow.")
-        errors.raise_if_any()
 
 
 COLUMN_OUTPUTS = (
     Output("origin", "Origin", "text", help="Country or group the imports come from."),
-    Output("member", "Member", help="True when the origin is in the preferential zone."),
+    Output(
+        "member", "Member", help="True when the origin is in the preferential zone."
+    ),
     Output("imports", "Imports before", "money", help="Imports at world prices."),
     Output("tariff_before", "Tariff before", "share", help="Ad valorem tariff today."),
     Output("tariff_after", "Tariff after", "share", help="Tariff under the policy."),

@@ -47,9 +47,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from instruments.calculators.base import InputError
-
-FloatArray = npt.NDArray[np.float64]
+from instruments.calculators.base import FloatArray, InputError, IntArray
 
 CURRENCIES = frozenset(
     [
@@ -523,7 +521,7 @@ def group_periods(
     labels: Sequence[str],
     every: Literal["quarter", "year"] = "year",
     path: Sequence[str | int] = ("settlement", "every"),
-) -> tuple[tuple[str, ...], npt.NDArray[np.int64]]:
+) -> tuple[tuple[str, ...], IntArray]:
     """Group periods into quarters or years: (group labels, group index per period).
 
     Months and dates group into quarters or years; quarters and halves into years;

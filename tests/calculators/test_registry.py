@@ -277,3 +277,40 @@ def test_vat_inclusive_market_prices_are_stated_net(slug):
     assert with_vat[money[slug]].tolist() == pytest.approx(
         without[money[slug]].tolist()
     )
+
+
+def test_validation_runs_once_from_the_declaration_when_built_directly():
+    from instruments.calculators import price_floor
+
+    with pytest.raises(InputError) as info:
+        price_floor.PriceFloorInputs(
+            periods=("2025", "2026"),
+            reference_price=(1.0, 2.0, 3.0),
+            flows=(
+                price_floor.FloorFlow(origin="X", import_price=1.0, quantity=(1.0,)),
+                price_floor.FloorFlow(origin="Y", quantity=(1.0, 2.0, 3.0)),
+            ),
+        )
+    assert info.value.errors == {
+        "reference_price": ["3 values given, 2 periods."],
+        "flows": [
+            {},
+            {
+                "quantity": ["3 values given, 2 periods."],
+                "import_price": [
+                    "Give an import price here, or a market price for the request."
+                ],
+            },
+        ],
+    }
+
+
+def test_a_price_history_is_not_checked_against_the_periods():
+    request = {
+        "periods": ["2026", "2027"],
+        "strike": 110,
+        "quantity": 1,
+        "simulation": {"price_history": [50, 55, 52, 60, 58], "paths": 10},
+    }
+    result = REGISTRY["price-gap-subsidy"].run(request)
+    assert len(result.rows) == 2

@@ -78,7 +78,6 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import (
-    FAN_SAMPLE,
     MAX_HISTORY,
     MAX_PATH_STEPS,
     MAX_PATHS,
@@ -685,126 +684,71 @@ def apply_budget(
 
 
 def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float]:
+    """The price model and the start price, from the simulation block (parameters
+    left out are estimated from the price history, stated net of VAT)."""
     simulation = inputs.simulation
     assert simulation is not None
     history = (
         None
         if simulation.price_history is None
-        else np.asarray(simulation.price_history, dtype=np.float64).reshape(-1)
-        / (1.0 + (inputs.market_price_vat or 0.0))
+        else units.net_of_vat(
+            np.asarray(simulation.price_history, dtype=np.float64).reshape(-1),
+            inputs.market_price_vat or 0.0,
+        )
     )
-    step = simulation.history_step_years or float(plan.step_years[0])
     start = simulation.start_price
     if start is None:
         assert history is not None
         start = float(history[-1])
-    if simulation.model == "gbm":
-        drift, volatility = simulation.drift, simulation.volatility
-        if drift is None or volatility is None:
-            assert history is not None
-            estimated = sim.estimate_gbm(history, step)
-            drift = estimated.drift if drift is None else drift
-            volatility = estimated.volatility if volatility is None else volatility
-        return sim.GBM(drift=drift, volatility=volatility), start
-    kappa, level, volatility = (
-        simulation.mean_reversion,
-        simulation.long_run_price,
-        simulation.volatility,
+    model = sim.fit_model(
+        simulation.model,
+        simulation.history_step_years or float(plan.step_years[0]),
+        history,
+        drift=simulation.drift,
+        volatility=simulation.volatility,
+        mean_reversion=simulation.mean_reversion,
+        long_run_price=simulation.long_run_price,
     )
-    if kappa is None or level is None or volatility is None:
-        assert history is not None
-        fitted = sim.estimate_schwartz(history, step)
-        kappa = fitted.mean_reversion if kappa is None else kappa
-        level = fitted.long_run_price if level is None else level
-        volatility = fitted.volatility if volatility is None else volatility
-    return (
-        sim.Schwartz(mean_reversion=kappa, long_run_price=level, volatility=volatility),
-        start,
-    )
+    return model, start
 
 
 _MONEY = ("payment_due", "payment", "upside", "net_cost", "unpaid")
 
 
-def _fan(sample: FloatArray) -> FloatArray:
-    """P5, P50, P95 over paths (axis 0) of a (paths, rows) sample, shape (3, rows).
-
-    The sample is transposed first so that each row's values are contiguous: numpy's
-    partition along a strided axis is several times slower.
-    """
-    return np.quantile(np.ascontiguousarray(sample.T), [0.05, 0.5, 0.95], axis=1)
-
-
 def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
-    """Run the paths through ``settle`` chunk by chunk; totals, means and the fan."""
+    """The fiscal risk: every simulated path through ``settle`` (``sim.run_paths``),
+    summarised as the summary figures, row means, fan and distributions."""
     simulation = inputs.simulation
     assert simulation is not None
     model, start = _model(inputs, plan)
-    rows = len(plan.row_labels)
-    fan_paths = min(simulation.paths, max(1, FAN_SAMPLE // max(rows, 1)))
-    totals = np.empty(simulation.paths)
-    npvs = np.empty(simulation.paths)
-    any_payment = np.empty(simulation.paths, dtype=bool)
-    exhausted = np.empty(simulation.paths, dtype=bool)
-    sums = {name: np.zeros(rows) for name in (*_MONEY, "market_price")}
-    fan_price: list[FloatArray] = []
-    fan_cost: list[FloatArray] = []
-    kept = done = 0
-    for prices in sim.iter_price_paths(
-        model, start, plan.step_years, simulation.paths, simulation.seed
-    ):
-        flows = settle(plan, prices)
-        n = prices.shape[0]
-        net = flows["net_cost"]
-        totals[done : done + n] = net.sum(axis=-1)
-        npvs[done : done + n] = net @ plan.discount
-        any_payment[done : done + n] = (flows["payment"] > 0).any(axis=-1)
-        exhausted[done : done + n] = flows["exhausted"]
-        for name in sums:
-            sums[name] += flows[name].sum(axis=0)
-        if kept < fan_paths:
-            take = min(n, fan_paths - kept)
-            fan_price.append(flows["market_price"][:take])
-            fan_cost.append(net[:take])
-            kept += take
-        done += n
-    price_fan = _fan(np.concatenate(fan_price))
-    cost_sample = np.concatenate(fan_cost)
-    cost_fan = _fan(cost_sample)
-    cumulative_fan = _fan(np.cumsum(cost_sample, axis=-1))
-    p50, p95, p99 = np.quantile(totals, [0.5, 0.95, 0.99])
-    # "A bad year": each year's net cost on the sampled paths, its P95, the worst year.
-    annual = np.add.reduceat(cost_sample, plan.year_starts, axis=-1)
-    annual_mean = annual.mean(axis=0)
-    annual_p95 = np.quantile(annual, 0.95, axis=0)
-    worst = int(np.argmax(annual_p95))
-    fan = pd.DataFrame(
-        {
-            "period": list(plan.row_labels),
-            "price_p5": price_fan[0],
-            "price_p50": price_fan[1],
-            "price_p95": price_fan[2],
-            "net_cost_p5": cost_fan[0],
-            "net_cost_p50": cost_fan[1],
-            "net_cost_p95": cost_fan[2],
-            "cumulative_net_cost_p5": cumulative_fan[0],
-            "cumulative_net_cost_p50": cumulative_fan[1],
-            "cumulative_net_cost_p95": cumulative_fan[2],
-        }
+    run = sim.run_paths(
+        model,
+        start,
+        plan.step_years,
+        simulation.paths,
+        simulation.seed,
+        lambda prices: settle(plan, prices),
+        row_labels=plan.row_labels,
+        discount=plan.discount,
+        year_starts=plan.year_starts,
+        year_labels=plan.year_labels,
+        mean_of=(*_MONEY, "market_price"),
     )
-    counts, edges = np.histogram(totals, bins=50)
+    p50, p95, p99 = np.quantile(run.totals, [0.5, 0.95, 0.99])
+    annual_p95 = run.annual["net_cost_p95"].to_numpy()
+    worst = int(np.argmax(annual_p95))
     summary = {
-        "expected_cost": float(totals.mean()),
+        "expected_cost": float(run.totals.mean()),
         "p50": float(p50),
         "p95": float(p95),
         "p99": float(p99),
-        "probability_of_payment": float(any_payment.mean()),
+        "probability_of_payment": float(run.any_payment.mean()),
         "probability_budget_exhausted": (
-            float(exhausted.mean()) if plan.budget is not None else math.nan
+            float(run.exhausted.mean()) if plan.budget is not None else math.nan
         ),
         "p95_bad_year": float(annual_p95[worst]),
         "p95_bad_year_period": plan.year_labels[worst],
-        "expected_npv": float(npvs.mean()),
+        "expected_npv": float(run.npvs.mean()),
         "simulated_paths": simulation.paths,
         "simulation_model": simulation.model,
         "simulation_start_price": start,
@@ -819,19 +763,11 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
     }
     return {
         "summary": summary,
-        "means": {name: total / simulation.paths for name, total in sums.items()},
-        "fan": fan,
-        "totals": totals,
-        "annual": pd.DataFrame(
-            {
-                "year": list(plan.year_labels),
-                "net_cost_mean": annual_mean,
-                "net_cost_p95": annual_p95,
-            }
-        ),
-        "histogram": pd.DataFrame(
-            {"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts}
-        ),
+        "means": run.means,
+        "fan": run.fan,
+        "totals": run.totals,
+        "annual": run.annual,
+        "histogram": run.histogram,
     }
 
 
@@ -1050,6 +986,8 @@ def compute(inputs: PriceGapSubsidyInputs) -> Result:
 
 
 def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, float]:
+    """Black-76 strips: the guarantee (puts at the strike), paybacks (calls at the
+    strike, two-sided designs) and the upside share (calls at the threshold)."""
     block = inputs.valuation
     assert block is not None
     n = len(plan.labels)
@@ -1060,16 +998,15 @@ def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, fl
         years = units.parse_periods(inputs.periods).end
     else:
         years = np.cumsum(plan.step_years)
-    call_k, put_k = valuation.black76(
-        forward, plan.strike, block.volatility, block.rate, years
-    )
-    call_u = valuation.black76_call(
-        forward, plan.threshold, block.volatility, block.rate, years
-    )
     weight = plan.quantity * plan.money
-    guarantee = float(put_k @ weight)
-    payback = float(call_k @ weight) if plan.two_sided else 0.0
-    upside = float(call_u @ (plan.upside_weight * plan.money))
+    f, v, r, t = forward, block.volatility, block.rate, years
+    guarantee = valuation.floor_value(f, plan.strike, v, r, t, weight)
+    payback = (
+        valuation.cap_value(f, plan.strike, v, r, t, weight) if plan.two_sided else 0.0
+    )
+    upside = valuation.cap_value(
+        f, plan.threshold, v, r, t, plan.upside_weight * plan.money
+    )
     return {
         "guarantee_value": guarantee,
         "payback_value": payback,

@@ -359,7 +359,7 @@ def run_paths(
     cumulative_fan = fan(np.cumsum(cost_sample, axis=-1))
     # "A bad year": each year's net cost on the sampled paths, its mean and P95.
     annual = np.add.reduceat(cost_sample, year_starts, axis=-1)
-    counts, edges = np.histogram(totals, bins=50)
+    counts, edges = np.histogram(totals, bins=50, range=_histogram_range(totals))
     return PathRun(
         totals=totals,
         npvs=npvs,
@@ -391,3 +391,14 @@ def run_paths(
             {"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts}
         ),
     )
+
+
+def _histogram_range(values: FloatArray) -> tuple[float, float]:
+    """The values' range, widened when it is too narrow for 50 bins: totals that are
+    equal but for rounding (every path paying the budget cap) have no usable range."""
+    low, high = float(values.min()), float(values.max())
+    floor = 1e-6 * max(abs(low), abs(high), 1.0)
+    if high - low < floor:
+        middle = 0.5 * (low + high)
+        return middle - floor, middle + floor
+    return low, high

@@ -19,6 +19,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from instruments.calculators.base import Result
+from instruments.calculators.units import money_unit
 
 # --- price histories (admin and data pages) ------------------------------------------
 
@@ -231,9 +232,7 @@ Chart = tuple[str, str, str, go.Figure]
 def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     """The units a result is expressed in, from its inputs: price, quantity, money."""
     price_unit = str(inputs.get("price_unit") or "")
-    currency = price_unit.split("/", 1)[0].strip() if "/" in price_unit else ""
-    if currency.lower().startswith("us cents"):
-        currency = "USD"  # money is in whole currency units
+    currency = money_unit(price_unit) if "/" in price_unit else ""
     # Without a price unit (trade response) money is in whatever unit imports are in.
     currency = str(inputs.get("currency") or currency or "value")
     return {

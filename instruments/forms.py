@@ -27,6 +27,7 @@ from django import forms
 from django.utils.safestring import SafeString
 
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
+from instruments.calculators.units import money_unit
 from instruments.services import member_flows_field
 
 SEP = "-"
@@ -522,7 +523,7 @@ class CalculatorForm(forms.Form):
         source = self._source()
         price_unit = str(source.get("price_unit") or "")
         quantity_unit = str(source.get("quantity_unit") or "")
-        currency = price_unit.split("/", 1)[0] if price_unit else ""
+        currency = money_unit(price_unit) if price_unit else ""
         replacements = {
             "price unit": price_unit,
             "quantity unit": quantity_unit,

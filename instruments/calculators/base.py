@@ -426,15 +426,13 @@ def _parse_scalar(
     fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
     if fs.kind == "boolean":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in {"true", "1", "yes", "on"}:
-            return True
-        if text in {"false", "0", "no", "off", ""}:
-            return False
-        errors.add(path, "Expected true or false.")
-        return _INVALID
+        from instruments.calculators.units import parse_yes_no  # units imports base
+
+        try:
+            return parse_yes_no(raw)
+        except ValueError:
+            errors.add(path, "Expected true or false.")
+            return _INVALID
     if fs.kind in ("text", "choice"):
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
             errors.add(path, "Expected text.")

@@ -493,7 +493,7 @@ def compute(inputs: OfftakeInputs) -> Result:
     saving = spot_cost - payment
     producer = payment + market * np.maximum(contracted - taken, 0.0) * money
     producer_spot = market * contracted * money
-    discount = np.power(1.0 + inputs.discount_rate, -periods.end)
+    discount = units.discount_factors(periods.labels, inputs.discount_rate)
 
     recouped = np.zeros(n)
     summary_extra: dict[str, Any] = {}

@@ -498,7 +498,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             (landed * quantity).sum(axis=1) / by_period_quantity,
             math.nan,
         )
-    discount = np.power(1.0 + inputs.discount_rate, -periods.end)
+    discount = units.discount_factors(periods.labels, inputs.discount_rate)
     summary: dict[str, Any] = {
         "revenue_total": float(revenue.sum()),
         "revenue_npv": float(revenue.sum(axis=1) @ discount),

@@ -588,7 +588,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         average_price=average_price,
         row_labels=row_labels,
         row_end_years=row_end,
-        discount=np.power(1.0 + inputs.discount_rate, -row_end),
+        discount=units.discount_factors_at(row_end, inputs.discount_rate),
         budget=inputs.budget_cap,
         budget_starts=budget_starts,
         budget_codes=budget_codes,

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from instruments.calculators import units
 from instruments.calculators.base import (
     ErrorCollector,
     FloatArray,
@@ -105,7 +106,7 @@ def market_price_vat_spec() -> Any:
 def net_market_prices(value: Series, n: int, vat: float | None) -> FloatArray:
     """Market prices per period, net of any VAT they include."""
     prices = as_array(value, n)
-    return prices if vat is None else prices / (1.0 + vat)
+    return prices if vat is None else np.asarray(units.net_of_vat(prices, vat))
 
 
 def attempt(errors: ErrorCollector, func: Callable[[], T]) -> T | None:

@@ -40,6 +40,7 @@ from instruments.calculators.base import (
 from instruments.calculators.units import (
     convert_price,
     parse_price_unit,
+    period_bound,
     quantity_factor,
 )
 from instruments.models import (
@@ -941,7 +942,7 @@ def _fx_rate_for(
             f"per {source}).",
         ) from None
     starts = pd.DatetimeIndex(
-        [selectors.parse_period_bound(str(p), end=False) for p in history.prices.index]
+        [period_bound(str(p), end=False) for p in history.prices.index]
     )
 
     def as_of(rates: pd.Series) -> np.ndarray:

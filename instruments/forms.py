@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString
 
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
 from instruments.calculators.extras import STORED_PRICE_FIELDS, request_extras
+from instruments.calculators.units import money_unit
 
 SEP = "-"
 TOGGLE = "use"
@@ -500,7 +501,7 @@ class CalculatorForm(forms.Form):
         source = self._source()
         price_unit = str(source.get("price_unit") or "")
         quantity_unit = str(source.get("quantity_unit") or "")
-        currency = price_unit.split("/", 1)[0] if price_unit else ""
+        currency = money_unit(price_unit) if price_unit else ""
         replacements = {
             "price unit": price_unit,
             "quantity unit": quantity_unit,

@@ -12,7 +12,6 @@ through ``services.imports.import_price_observations``' resource, so the rules a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from instruments.calculators import units
 from instruments.models import (
     PriceObservation,
     PriceSeries,
@@ -28,20 +28,14 @@ from instruments.models import (
 )
 
 _MAX_INTEGER_DIGITS = 14  # max_digits 20 - decimal_places 6
-_TRUE = {"true", "1", "yes", "y", "e", "estimated", "t"}
-_FALSE = {"false", "0", "no", "n", "", "f", "none"}
-
-_PERIOD_FORMATS = {
-    "monthly": re.compile(r"^(\d{4})-(\d{2})$"),
-    "quarterly": re.compile(r"^(\d{4})[Qq]([1-4])$"),
-    "annual": re.compile(r"^(\d{4})$"),
-}
+_KIND = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 _EXAMPLE = {"monthly": "2025-01", "quarterly": "2025Q1", "annual": "2025"}
 
 
 def parse_period(value: object, frequency: str) -> dt.date:
     """A period label of ``frequency`` (or the ISO date of a period's first day) as the
-    period's first day. Raises ``ValueError`` with a steward-readable message."""
+    period's first day (parsed by ``units.period_bounds``). Raises ``ValueError`` with
+    a steward-readable message."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -50,24 +44,17 @@ def parse_period(value: object, frequency: str) -> dt.date:
         text = str(value if value is not None else "").strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))  # spreadsheets turn 2025 into 2025.0
-        match = _PERIOD_FORMATS[frequency].match(text)
-        if match:
-            year = int(match.group(1))
-            if frequency == "annual":
-                return dt.date(year, 1, 1)
-            if frequency == "quarterly":
-                return dt.date(year, 3 * (int(match.group(2)) - 1) + 1, 1)
-            month = int(match.group(2))
-            if 1 <= month <= 12:
-                return dt.date(year, month, 1)
-            raise ValueError(f"'{text}' has no month {month}.")
         try:
-            day = dt.date.fromisoformat(text[:10] if len(text) > 10 else text)
+            kind, day, _ = units.period_bounds(text[:10] if len(text) > 10 else text)
         except ValueError:
+            kind = None
+        if kind == _KIND[frequency]:
+            return day
+        if kind != "date":
             raise ValueError(
                 f"'{text}' is not a {frequency} period: write it like "
                 f"{_EXAMPLE[frequency]} (or as the ISO date of its first day)."
-            ) from None
+            )
     if not is_period_start(day, frequency):
         raise ValueError(
             f"{day.isoformat()} is not the first day of a {frequency} period "
@@ -100,20 +87,11 @@ def parse_price(value: object) -> Decimal:
 
 
 def parse_estimated(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, int | float):
-        if value in (0, 1):
-            return bool(value)
-        raise ValueError(f"'{value}' is not true or false.")
-    text = str(value).strip().lower()
-    if text in _TRUE:
+    """The ``estimated`` column: yes/no (``units.parse_yes_no``), or ``e`` /
+    ``estimated`` as some publishers mark estimates."""
+    if isinstance(value, str) and value.strip().lower() in ("e", "estimated"):
         return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"'{value}' is not true or false.")
+    return units.parse_yes_no(value)
 
 
 class SeriesCodeWidget(widgets.ForeignKeyWidget):

@@ -9,9 +9,7 @@ here knows about HTTP. Errors about what the caller asked for are raised as
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +19,7 @@ import pandas as pd
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from rest_framework.authtoken.models import Token
 
+from instruments.calculators import units
 from instruments.calculators.base import InputError
 from instruments.models import (
     FREQUENCY_RANK,
@@ -59,62 +58,11 @@ class PriceHistory:
         return [str(label) for label in self.prices.index]
 
 
-_LABEL_PATTERNS = (
-    (re.compile(r"^(\d{4})$"), "year"),
-    (re.compile(r"^(\d{4})[Qq]([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "date"),
-)
-
-
-def parse_period_bound(value: str, *, end: bool) -> dt.date:
-    """A period label or ISO date as a date: the first day (start) or last day (end).
-
-    ``"2024"`` is 2024-01-01 as a start and 2024-12-31 as an end; ``"2024Q2"`` is
-    2024-04-01 / 2024-06-30; ``"2024-05"`` is 2024-05-01 / 2024-05-31; an ISO date is
-    itself. Raises ``ValueError`` for anything else.
-    """
-    text = value.strip()
-    for pattern, kind in _LABEL_PATTERNS:
-        match = pattern.match(text)
-        if not match:
-            continue
-        year = int(match.group(1))
-        if kind == "year":
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if kind == "quarter":
-            first_month = 3 * (int(match.group(2)) - 1) + 1
-            if end:
-                last_month = first_month + 2
-                return dt.date(
-                    year, last_month, calendar.monthrange(year, last_month)[1]
-                )
-            return dt.date(year, first_month, 1)
-        if kind == "month":
-            month = int(match.group(2))
-            if not 1 <= month <= 12:
-                break
-            if end:
-                return dt.date(year, month, calendar.monthrange(year, month)[1])
-            return dt.date(year, month, 1)
-        return dt.date.fromisoformat(text)
-    raise ValueError(f"Not a period: {value!r}.")
-
-
-def period_start(day: dt.date, frequency: str) -> dt.date:
-    """The first day of the ``frequency`` period that contains ``day``."""
-    if frequency == Frequency.ANNUAL:
-        return dt.date(day.year, 1, 1)
-    if frequency == Frequency.QUARTERLY:
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return dt.date(day.year, day.month, 1)
-
-
 def _parse_bound(value: str | None, field: str) -> dt.date | None:
     if value is None or str(value).strip() == "":
         return None
     try:
-        return parse_period_bound(str(value), end=field == "end")
+        return units.period_bound(str(value), end=field == "end")
     except ValueError:
         raise InputError.at(
             (field,),
@@ -182,7 +130,7 @@ def get_price_history(
     observations = series_obj.observations.all()
     if start_date:
         observations = observations.filter(
-            period__gte=period_start(start_date, series_obj.frequency)
+            period__gte=units.period_start(start_date, series_obj.frequency)
         )
     if end_date:
         observations = observations.filter(period__lte=end_date)

@@ -21,7 +21,7 @@ from instruments.calculators import (
     standards_market,
     trade_response,
 )
-from instruments.calculators.base import Calculator, InputError, Result
+from instruments.calculators.base import Calculator, InputError, Output, Result
 from instruments.calculators.limits import (
     FAN_SAMPLE,
     MAX_FLOWS,
@@ -71,6 +71,7 @@ __all__ = [
     "SIMULATION_CHUNK",
     "Calculator",
     "InputError",
+    "Output",
     "Result",
     "get_calculator",
 ]

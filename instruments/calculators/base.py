@@ -33,12 +33,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators.limits import MAX_MAGNITUDE
 
 Series = float | tuple[float, ...]
 """A series field: one number for every period, or one number per period."""
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 ErrorTree = dict[str, Any]
 """Field name -> list of messages, or a nested tree (dict), or a list of trees (groups)."""
@@ -107,6 +112,18 @@ class ErrorCollector:
         for path, message in iter_errors(other.errors):
             self.add((*prefix, *path), message)
 
+    def has(self, path: Sequence[str | int]) -> bool:
+        """Whether a message is already recorded at ``path`` (or below it)."""
+        node: Any = self.errors
+        for step in path:
+            if isinstance(step, int):
+                if not isinstance(node, list) or len(node) <= step:
+                    return False
+            elif not isinstance(node, dict) or step not in node:
+                return False
+            node = node[step]
+        return bool(node)
+
     def __bool__(self) -> bool:
         return bool(self.errors)
 
@@ -151,6 +168,7 @@ class FieldMeta:
     exclusive_min: bool = False
     max_items: int | None = None
     choice_labels: Mapping[str, str] | None = None
+    per_period: bool | None = None
 
 
 def spec(
@@ -164,10 +182,13 @@ def spec(
     exclusive_min: bool = False,
     max_items: int | None = None,
     choice_labels: Mapping[str, str] | None = None,
+    per_period: bool | None = None,
 ) -> Any:
     """Declare one input field. ``unit`` is shown beside it ("fraction", "years",
     "price unit" for the request's ``price_unit``, ...); bounds are inclusive unless
-    ``exclusive_min``. Without ``default`` the field is required."""
+    ``exclusive_min``. Without ``default`` the field is required. ``per_period``: the
+    field gives one value, or one value per period (checked by ``validate_declared``);
+    the default is True for a series and False for anything else."""
     meta = FieldMeta(
         label=label,
         unit=unit,
@@ -177,6 +198,7 @@ def spec(
         exclusive_min=exclusive_min,
         max_items=max_items,
         choice_labels=choice_labels,
+        per_period=per_period,
     )
     return field(default=default, metadata={"spec": meta})
 
@@ -201,6 +223,7 @@ class FieldSpec:
     choice_labels: Mapping[str, str]
     children: tuple[FieldSpec, ...]
     group_type: type | None
+    per_period: bool = False
 
 
 @functools.cache
@@ -235,6 +258,9 @@ def describe(cls: type) -> tuple[FieldSpec, ...]:
                 choice_labels=dict(meta.choice_labels or {}),
                 children=describe(group_type) if group_type is not None else (),
                 group_type=group_type,
+                per_period=(
+                    kind == "series" if meta.per_period is None else meta.per_period
+                ),
             )
         )
     return tuple(specs)
@@ -400,15 +426,13 @@ def _parse_scalar(
     fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
     if fs.kind == "boolean":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in {"true", "1", "yes", "on"}:
-            return True
-        if text in {"false", "0", "no", "off", ""}:
-            return False
-        errors.add(path, "Expected true or false.")
-        return _INVALID
+        from instruments.calculators.units import parse_yes_no  # units imports base
+
+        try:
+            return parse_yes_no(raw)
+        except ValueError:
+            errors.add(path, "Expected true or false.")
+            return _INVALID
     if fs.kind in ("text", "choice"):
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
             errors.add(path, "Expected text.")
@@ -552,6 +576,85 @@ def _number_problem(fs: FieldSpec, value: Any) -> str:
     return _bound_problem(fs, float(value))
 
 
+def check_lengths(
+    instance: Any,
+    n_periods: int | None,
+    errors: ErrorCollector,
+    path: tuple[str | int, ...] = (),
+) -> None:
+    """Check every per-period field (``FieldSpec.per_period``) against the number of
+    periods, recursively: one value, or one per period; a list needs the periods."""
+    cls: type = type(instance)
+    for fs in describe(cls):
+        value = getattr(instance, fs.name)
+        here = (*path, fs.name)
+        if value is None:
+            continue
+        if fs.kind == "group":
+            check_lengths(value, n_periods, errors, here)
+        elif fs.kind == "groups":
+            for i, item in enumerate(value):
+                check_lengths(item, n_periods, errors, (*here, i))
+        elif fs.per_period and isinstance(value, tuple | list):
+            if n_periods is not None and len(value) not in (1, n_periods):
+                errors.add(here, f"{len(value)} values given, {n_periods} periods.")
+            elif n_periods is None and len(value) > 1:
+                errors.add(here, "Give one number here, or give the periods.")
+
+
+def validate_declared(inputs: Any, n_periods: int | None) -> ErrorCollector:
+    """What every calculator's inputs are checked for, driven by the declaration.
+
+    First the declared bounds (``check_declared``), raised at once as ``parse`` does;
+    then, collected: the ``periods`` labels, every per-period field's length against
+    ``n_periods`` and, when the inputs have a ``price_unit`` and a ``quantity_unit``,
+    that the one can price the other. Returns the collector, so the calculator adds
+    its cross-field rules and raises once with every problem.
+    """
+    from instruments.calculators import units  # units imports this module
+
+    errors = ErrorCollector()
+    check_declared(inputs, errors)
+    errors.raise_if_any()
+    labels = getattr(inputs, "periods", None)
+    if labels is not None:
+        try:
+            units.parse_periods(labels)
+        except InputError as exc:
+            errors.merge(exc)
+    check_lengths(inputs, n_periods, errors)
+    price_unit = getattr(inputs, "price_unit", None)
+    quantity_unit = getattr(inputs, "quantity_unit", None)
+    if price_unit is not None and quantity_unit is not None:
+        try:
+            units.money_factor(quantity_unit, price_unit)
+        except InputError as exc:
+            errors.merge(exc)
+    return errors
+
+
+class Inputs:
+    """Base of every calculator's inputs dataclass: checked once, when built.
+
+    Building the dataclass (by ``parse`` or directly in Python) runs
+    ``validate_declared`` and then the calculator's own cross-field rules
+    (``validate``), and raises one ``InputError`` with every problem.
+    """
+
+    def __post_init__(self) -> None:
+        errors = validate_declared(self, self.n_periods())
+        self.validate(errors)
+        errors.raise_if_any()
+
+    def n_periods(self) -> int | None:
+        """How many periods per-period fields are checked against."""
+        periods = getattr(self, "periods", None)
+        return None if periods is None else len(periods)
+
+    def validate(self, errors: ErrorCollector) -> None:
+        """The calculator's cross-field rules: add a message at each bad field."""
+
+
 def to_data(inputs: Any) -> dict[str, Any]:
     """The normalised inputs as plain JSON-ready data (tuples become lists)."""
 
@@ -588,17 +691,53 @@ class Result:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+UnitKind = Literal[
+    "money", "price", "quantity", "share", "count", "years", "text", "plain"
+]
+"""How an output is measured: ``money`` in the result's currency (that of
+``price_unit``, whole units), ``price`` in ``price_unit``, ``quantity`` in
+``quantity_unit``, ``share`` a fraction shown as %, ``count`` a whole number, ``years``,
+``text`` a short string, ``plain`` a number in no request unit (its label says what)."""
+
+# The unit placeholders the not-yet-migrated pages replace in ``summary_labels``.
+_LEGACY_UNIT = {
+    "money": "money",
+    "price": "price unit",
+    "quantity": "quantity unit",
+    "share": "fraction",
+    "years": "years",
+}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One figure a calculator returns: a summary key or a row column.
+
+    ``label`` is in officials' words without the unit (the page adds the unit from
+    ``unit``); ``headline`` outputs are shown first on the result page; ``help`` is one
+    sentence of meaning, for the API documentation.
+    """
+
+    key: str
+    label: str
+    unit: UnitKind = "plain"
+    headline: bool = False
+    help: str = ""
+
+
 @dataclass(frozen=True)
 class Calculator:
-    """A registered instrument: its declared inputs, its pure computation, an example.
+    """A registered instrument: its declared inputs, its pure computation, its outputs
+    and an example.
 
     ``slug`` is the API path and page URL segment (``price-floor``); the module name is
     the same with underscores. ``price_field`` names the top-level series field that
     stored prices fill (with ``periods``) when a request names a commodity, or None
     when the calculator takes no market price. With ``price_field_scalar`` the field is
     one number (standards-market's ``base_price``): the service fills it with the
-    average of the chosen range and sets no ``periods``. ``summary_labels`` maps
-    summary keys to the labels officials read, unit included.
+    average of the chosen range and sets no ``periods``. ``outputs`` declares every
+    summary key the calculator can return, in display order (headline ones flagged);
+    ``column_outputs`` declares each of ``columns``, in the same order.
     """
 
     slug: str
@@ -610,9 +749,39 @@ class Calculator:
     columns: tuple[str, ...]
     example: Mapping[str, Any]
     price_field: str | None = None
-    summary_labels: Mapping[str, str] = field(default_factory=dict)
+    outputs: tuple[Output, ...] = ()
+    column_outputs: tuple[Output, ...] = ()
     price_field_scalar: bool = False
 
+    def __post_init__(self) -> None:
+        keys = [o.key for o in self.column_outputs]
+        if tuple(keys) != self.columns:
+            raise ValueError(f"{self.slug}: column_outputs must match columns.")
+        if len({o.key for o in self.outputs}) != len(self.outputs):
+            raise ValueError(f"{self.slug}: an output key is declared twice.")
+
+    def output(self, key: str) -> Output | None:
+        """The declared summary output ``key``, or None."""
+        return self._outputs_by_key().get(key)
+
+    def _outputs_by_key(self) -> dict[str, Output]:
+        return {o.key: o for o in self.outputs}
+
+    @property
+    def headline_keys(self) -> tuple[str, ...]:
+        """The summary keys shown first on the result page, in order."""
+        return tuple(o.key for o in self.outputs if o.headline)
+
+    @property
+    def summary_labels(self) -> dict[str, str]:
+        """Temporary: the old ``{key: "Label (money)"}`` mapping, built from ``outputs``,
+        for the pages not yet reading ``outputs``."""
+        labels = {}
+        for o in self.outputs:
+            unit = _LEGACY_UNIT.get(o.unit)
+            labels[o.key] = f"{o.label} ({unit})" if unit else o.label
+        return labels
+
     def run(self, data: Mapping[str, Any]) -> Result:
-        """Parse plain data and compute: the one call the services make."""
+        """Parse plain data and compute."""
         return self.compute(parse(self.inputs, data))

@@ -41,22 +41,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
+    FloatArray,
+    Inputs,
+    Output,
     Result,
     Series,
-    check_declared,
     spec,
 )
 from instruments.calculators.series import (
-    SeriesCheck,
     as_array,
-    attempt,
     discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
@@ -64,8 +63,6 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,7 +207,7 @@ class Streaming:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OfftakeInputs:
+class OfftakeInputs(Inputs):
     """What an offtake agreement needs."""
 
     periods: tuple[str, ...] = periods_spec()
@@ -272,50 +269,27 @@ class OfftakeInputs:
         "Streaming", default=None, help="A deposit against a share of production."
     )
 
-    def __post_init__(self) -> None:
-        validate(self)
-
-
-def validate(inputs: OfftakeInputs) -> None:
-    """Cross-field checks; one ``InputError`` with every problem."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
-    attempt(errors, lambda: units.parse_periods(inputs.periods))
-    n = len(inputs.periods)
-    check = SeriesCheck(n, errors)
-    check.check(inputs.market_price, ("market_price",), non_negative=True)
-    check.check(inputs.contracted_quantity, ("contracted_quantity",), non_negative=True)
-    check.check(inputs.taken_quantity, ("taken_quantity",), non_negative=True)
-    check.check(inputs.shortfall_price, ("shortfall_price",), non_negative=True)
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
-    pricing = inputs.pricing
-    check.check(pricing.price, ("pricing", "price"), non_negative=True)
-    floor_ok = check.check(pricing.floor, ("pricing", "floor"), non_negative=True)
-    cap_ok = check.check(pricing.cap, ("pricing", "cap"), non_negative=True)
-    if pricing.method == "fixed" and pricing.price is None:
-        errors.add(("pricing", "price"), "Required for fixed pricing.")
-    if pricing.method == "collar":
-        if pricing.floor is None and pricing.cap is None:
-            errors.add(("pricing", "floor"), "Give a floor, a cap or both.")
-        elif (
-            pricing.floor is not None
-            and pricing.cap is not None
-            and floor_ok
-            and cap_ok
-            and np.any(as_array(pricing.floor, n) > as_array(pricing.cap, n))
-        ):
-            errors.add(("pricing", "cap"), "The cap must not be below the floor.")
-    if pricing.discount_amount is not None and pricing.discount > 0:
-        errors.add(
-            ("pricing", "discount_amount"),
-            "Give a discount share or an amount, not both.",
-        )
-    if inputs.streaming is not None:
-        check.check(
-            inputs.streaming.production, ("streaming", "production"), non_negative=True
-        )
-    errors.raise_if_any()
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds, lengths and units are checked by the base)."""
+        pricing, n = self.pricing, len(self.periods)
+        if pricing.method == "fixed" and pricing.price is None:
+            errors.add(("pricing", "price"), "Required for fixed pricing.")
+        if pricing.method == "collar":
+            if pricing.floor is None and pricing.cap is None:
+                errors.add(("pricing", "floor"), "Give a floor, a cap or both.")
+            elif (
+                pricing.floor is not None
+                and pricing.cap is not None
+                and not errors.has(("pricing", "floor"))
+                and not errors.has(("pricing", "cap"))
+                and np.any(as_array(pricing.floor, n) > as_array(pricing.cap, n))
+            ):
+                errors.add(("pricing", "cap"), "The cap must not be below the floor.")
+        if pricing.discount_amount is not None and pricing.discount > 0:
+            errors.add(
+                ("pricing", "discount_amount"),
+                "Give a discount share or an amount, not both.",
+            )
 
 
 def contract_prices(pricing: OfftakePricing, market: FloatArray) -> FloatArray:
@@ -347,23 +321,152 @@ def _cv(values: FloatArray) -> float:
     return float(values.std()) / abs(mean)
 
 
-COLUMNS = (
-    "period",
-    "market_price",
-    "contract_price",
-    "contracted_quantity",
-    "taken_quantity",
-    "payment",
-    "spot_cost",
-    "buyer_saving",
-    "shortfall",
-    "take_or_pay_payment",
-    "producer_revenue",
-    "producer_revenue_spot",
-    "prepayment_recouped",
-    "stream_quantity",
-    "stream_payment",
-    "discount_factor",
+COLUMN_OUTPUTS = (
+    Output("period", "Period", "text", help="The period label."),
+    Output("market_price", "Market price", "price", help="Spot or index price, net."),
+    Output("contract_price", "Contract price", "price", help="Price under the deal."),
+    Output("contracted_quantity", "Contracted quantity", "quantity", help="Committed."),
+    Output("taken_quantity", "Quantity taken", "quantity", help="Actually taken."),
+    Output(
+        "payment",
+        "Payment to the producer",
+        "money",
+        help="Contract price × quantity taken, plus take-or-pay.",
+    ),
+    Output("spot_cost", "Cost at spot", "money", help="Market price × quantity taken."),
+    Output(
+        "buyer_saving",
+        "Buyer's saving against spot",
+        "money",
+        help="Spot cost minus payment (negative = a premium for security of supply).",
+    ),
+    Output(
+        "shortfall",
+        "Shortfall below minimum take",
+        "quantity",
+        help="Minimum take minus quantity taken, when positive.",
+    ),
+    Output(
+        "take_or_pay_payment",
+        "Take-or-pay payment",
+        "money",
+        help="Shortfall × share paid × shortfall price.",
+    ),
+    Output(
+        "producer_revenue",
+        "Producer revenue under the contract",
+        "money",
+        help="Payment plus the untaken contracted volume sold at spot.",
+    ),
+    Output(
+        "producer_revenue_spot",
+        "Producer revenue at spot",
+        "money",
+        help="Contracted volume × market price.",
+    ),
+    Output(
+        "prepayment_recouped",
+        "Prepayment recouped",
+        "money",
+        help="Withheld from the payment to repay the prepayment.",
+    ),
+    Output(
+        "stream_quantity",
+        "Quantity delivered to the stream",
+        "quantity",
+        help="Stream share × production.",
+    ),
+    Output(
+        "stream_payment",
+        "Stream holder's payment",
+        "money",
+        help="Share of spot paid × market price × stream quantity.",
+    ),
+    Output(
+        "discount_factor",
+        "Discount factor",
+        help="(1 + rate)^(−t) at the end of the period.",
+    ),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+
+OUTPUTS = (
+    Output(
+        "buyer_saving_total",
+        "Buyer's saving against spot",
+        "money",
+        headline=True,
+        help="Spot cost minus payments (negative = the premium paid for security).",
+    ),
+    Output(
+        "payment_total",
+        "Payments to the producer",
+        "money",
+        headline=True,
+        help="Contract payments plus take-or-pay, all periods.",
+    ),
+    Output(
+        "spot_cost_total",
+        "Cost of the same at spot",
+        "money",
+        headline=True,
+        help="The quantities taken, bought at the market price.",
+    ),
+    Output(
+        "take_or_pay_total",
+        "Take-or-pay payments",
+        "money",
+        headline=True,
+        help="Paid for shortfalls below the minimum take.",
+    ),
+    Output(
+        "npv_buyer_saving",
+        "Present value of the saving",
+        "money",
+        headline=True,
+        help="The buyer's saving discounted at the discount rate, end of period.",
+    ),
+    Output(
+        "collar_value",
+        "Collar value to the producer per unit",
+        "price",
+        headline=True,
+        help="Black-76 floor value minus cap value, per unit.",
+    ),
+    Output("shortfall_total", "Shortfall below minimum take", "quantity"),
+    Output("npv_payment", "Present value of payments", "money"),
+    Output("npv_spot_cost", "Present value of spot cost", "money"),
+    Output("producer_revenue_total", "Producer revenue under the contract", "money"),
+    Output("producer_revenue_spot_total", "Producer revenue at spot", "money"),
+    Output("npv_producer_revenue", "Present value of producer revenue", "money"),
+    Output(
+        "producer_revenue_cv",
+        "Producer revenue variability, contract",
+        "share",
+        help="Coefficient of variation (standard deviation ÷ mean) across periods.",
+    ),
+    Output("producer_revenue_cv_spot", "Producer revenue variability, spot", "share"),
+    Output("contract_price_mean", "Average contract price", "price"),
+    Output("market_price_mean", "Average market price", "price"),
+    Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output("prepayment", "Prepayment", "money"),
+    Output("prepayment_recouped_total", "Prepayment recouped", "money"),
+    Output("prepayment_outstanding", "Prepayment not yet recouped", "money"),
+    Output(
+        "prepayment_npv_to_buyer",
+        "Present value of the prepayment to the buyer",
+        "money",
+    ),
+    Output(
+        "streaming_producer_npv", "Present value of the stream to the producer", "money"
+    ),
+    Output(
+        "streaming_holder_npv", "Present value of the stream to its holder", "money"
+    ),
+    Output("streaming_quantity_total", "Quantity delivered to the stream", "quantity"),
+    Output("floor_value", "Floor value per unit", "price"),
+    Output("cap_value", "Cap value per unit", "price"),
+    Output("zero_cost_cap", "Cap that makes the collar free", "price"),
 )
 
 
@@ -390,7 +493,7 @@ def compute(inputs: OfftakeInputs) -> Result:
     saving = spot_cost - payment
     producer = payment + market * np.maximum(contracted - taken, 0.0) * money
     producer_spot = market * contracted * money
-    discount = np.power(1.0 + inputs.discount_rate, -periods.end)
+    discount = units.discount_factors(periods.labels, inputs.discount_rate)
 
     recouped = np.zeros(n)
     summary_extra: dict[str, Any] = {}
@@ -538,33 +641,6 @@ CALCULATOR = Calculator(
     columns=COLUMNS,
     example=EXAMPLE,
     price_field="market_price",
-    summary_labels={
-        "payment_total": "Payments to the producer (money)",
-        "spot_cost_total": "Cost of the same at spot (money)",
-        "buyer_saving_total": "Buyer's saving against spot (money)",
-        "take_or_pay_total": "Take-or-pay payments (money)",
-        "shortfall_total": "Shortfall below minimum take (quantity unit)",
-        "npv_payment": "Present value of payments (money)",
-        "npv_spot_cost": "Present value of spot cost (money)",
-        "npv_buyer_saving": "Present value of the saving (money)",
-        "producer_revenue_total": "Producer revenue under the contract (money)",
-        "producer_revenue_spot_total": "Producer revenue at spot (money)",
-        "npv_producer_revenue": "Present value of producer revenue (money)",
-        "producer_revenue_cv": "Producer revenue variability, contract (fraction)",
-        "producer_revenue_cv_spot": "Producer revenue variability, spot (fraction)",
-        "contract_price_mean": "Average contract price (price unit)",
-        "market_price_mean": "Average market price (price unit)",
-        "currency": "Currency",
-        "prepayment": "Prepayment (money)",
-        "prepayment_recouped_total": "Prepayment recouped (money)",
-        "prepayment_outstanding": "Prepayment not yet recouped (money)",
-        "prepayment_npv_to_buyer": "Present value of the prepayment to the buyer (money)",
-        "streaming_producer_npv": "Present value of the stream to the producer (money)",
-        "streaming_holder_npv": "Present value of the stream to its holder (money)",
-        "streaming_quantity_total": "Quantity delivered to the stream (quantity unit)",
-        "floor_value": "Floor value per unit (price unit)",
-        "cap_value": "Cap value per unit (price unit)",
-        "collar_value": "Collar value to the producer per unit (price unit)",
-        "zero_cost_cap": "Cap that makes the collar free (price unit)",
-    },
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
 )

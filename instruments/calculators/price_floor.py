@@ -38,23 +38,22 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators import units
 from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
+    FloatArray,
+    Inputs,
+    Output,
     Result,
     Series,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
 from instruments.calculators.series import (
-    SeriesCheck,
     as_array,
-    attempt,
     discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
@@ -63,8 +62,6 @@ from instruments.calculators.series import (
     quantity_unit_spec,
 )
 from instruments.calculators.trade_response import Elasticities, respond
-
-FloatArray = npt.NDArray[np.float64]
 
 BASIS_LABELS = {
     "fixed": "A fixed price or series",
@@ -114,7 +111,7 @@ class FloorTradeResponse(Elasticities):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriceFloorInputs:
+class PriceFloorInputs(Inputs):
     """What a border-adjusted price floor needs."""
 
     periods: tuple[str, ...] = periods_spec()
@@ -225,54 +222,39 @@ class PriceFloorInputs:
     )
     discount_rate: float = discount_rate_spec()
 
-    def __post_init__(self) -> None:
-        validate(self)
-
-
-def validate(inputs: PriceFloorInputs) -> None:
-    """Cross-field checks; one ``InputError`` with every problem."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
-    attempt(errors, lambda: units.parse_periods(inputs.periods))
-    check = SeriesCheck(len(inputs.periods), errors)
-    check.check(inputs.reference_price, ("reference_price",), non_negative=True)
-    check.check(inputs.market_price, ("market_price",), non_negative=True)
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
-    if not inputs.flows:
-        errors.add(("flows",), "Give at least one import flow.")
-    for i, flow in enumerate(inputs.flows):
-        check.check(flow.import_price, ("flows", i, "import_price"), non_negative=True)
-        check.check(flow.quantity, ("flows", i, "quantity"), non_negative=True)
-        if flow.import_price is None and inputs.market_price is None:
-            errors.add(
-                ("flows", i, "import_price"),
-                "Give an import price here, or a market price for the request.",
-            )
-    basis = inputs.reference_basis
-    if basis == "fixed" and inputs.reference_price is None:
-        errors.add(("reference_price",), "Required for a fixed reference price.")
-    if basis == "trailing_average" and inputs.market_price is None:
-        errors.add(
-            ("market_price",), "Required for a trailing-average reference price."
-        )
-    if basis == "cost_percentile":
-        costs, volumes = inputs.producer_costs, inputs.producer_volumes
-        if costs is None:
-            errors.add(
-                ("producer_costs",), "Required for a cost-curve reference price."
-            )
-        elif volumes is not None:
-            if len(volumes) != len(costs):
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds, lengths and units are checked by the base)."""
+        for i, flow in enumerate(self.flows):
+            if flow.import_price is None and self.market_price is None:
                 errors.add(
-                    ("producer_volumes",),
-                    f"{len(volumes)} volumes given for {len(costs)} producers.",
+                    ("flows", i, "import_price"),
+                    "Give an import price here, or a market price for the request.",
                 )
-            elif sum(volumes) <= 0:
+        if not self.flows:
+            errors.add(("flows",), "Give at least one import flow.")
+        basis = self.reference_basis
+        if basis == "fixed" and self.reference_price is None:
+            errors.add(("reference_price",), "Required for a fixed reference price.")
+        if basis == "trailing_average" and self.market_price is None:
+            errors.add(
+                ("market_price",), "Required for a trailing-average reference price."
+            )
+        if basis == "cost_percentile":
+            costs, volumes = self.producer_costs, self.producer_volumes
+            if costs is None:
                 errors.add(
-                    ("producer_volumes",), "At least one volume must be above 0."
+                    ("producer_costs",), "Required for a cost-curve reference price."
                 )
-    errors.raise_if_any()
+            elif volumes is not None:
+                if len(volumes) != len(costs):
+                    errors.add(
+                        ("producer_volumes",),
+                        f"{len(volumes)} volumes given for {len(costs)} producers.",
+                    )
+                elif sum(volumes) <= 0:
+                    errors.add(
+                        ("producer_volumes",), "At least one volume must be above 0."
+                    )
 
 
 def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
@@ -331,19 +313,95 @@ def refix(levy: FloatArray, threshold: float) -> FloatArray:
     return applied
 
 
-COLUMNS = (
-    "period",
-    "origin",
-    "member",
-    "import_price",
-    "reference_price",
-    "levy",
-    "ad_valorem_equivalent",
-    "landed_price",
-    "quantity",
-    "revenue",
-    "quantity_after",
-    "revenue_after",
+COLUMN_OUTPUTS = (
+    Output("period", "Period", "text", help="The period label."),
+    Output("origin", "Origin", "text", help="Country or group the imports come from."),
+    Output(
+        "member", "Member", help="True when the origin is in the preferential zone."
+    ),
+    Output("import_price", "Import price (CIF)", "price", help="Price at the border."),
+    Output("reference_price", "Reference price (floor)", "price", help="The floor."),
+    Output("levy", "Levy", "price", help="Levy per unit; 0 for members."),
+    Output(
+        "ad_valorem_equivalent",
+        "Ad valorem equivalent",
+        "share",
+        help="Levy ÷ import price; null when the import price is 0.",
+    ),
+    Output("landed_price", "Landed price", "price", help="Import price plus levy."),
+    Output("quantity", "Quantity imported", "quantity", help="Quantity imported."),
+    Output("revenue", "Levy revenue", "money", help="Levy × quantity."),
+    Output(
+        "quantity_after",
+        "Quantity after the levy",
+        "quantity",
+        help="Quantity imported once trade responds; null without a trade response.",
+    ),
+    Output(
+        "revenue_after",
+        "Levy revenue at the new volumes",
+        "money",
+        help="Levy × quantity after; null without a trade response.",
+    ),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+
+OUTPUTS = (
+    Output(
+        "revenue_total",
+        "Levy revenue",
+        "money",
+        headline=True,
+        help="Levy collected on non-members' imports over all periods.",
+    ),
+    Output(
+        "revenue_total_after",
+        "Levy revenue at the new volumes",
+        "money",
+        headline=True,
+        help="Levy revenue once imports respond to the levy (with a trade response).",
+    ),
+    Output(
+        "levy_weighted",
+        "Average levy on non-members",
+        "price",
+        headline=True,
+        help="Levy per unit, weighted by non-members' quantities.",
+    ),
+    Output(
+        "ave_weighted",
+        "Ad valorem equivalent, trade-weighted",
+        "share",
+        headline=True,
+        help="Levy collected ÷ value of non-members' imports.",
+    ),
+    Output(
+        "landed_price_weighted",
+        "Average landed price",
+        "price",
+        headline=True,
+        help="Import price plus levy, weighted by all quantities.",
+    ),
+    Output(
+        "revenue_npv",
+        "Present value of levy revenue",
+        "money",
+        headline=True,
+        help="Levy revenue discounted at the discount rate, end of period.",
+    ),
+    Output("quantity_total", "Quantity imported", "quantity"),
+    Output("quantity_non_member", "Quantity from non-members", "quantity"),
+    Output("import_price_weighted", "Average import price", "price"),
+    Output("reference_price_mean", "Average reference price", "price"),
+    Output("periods_with_levy", "Periods with a levy", "count"),
+    Output("reference_basis", "Basis of the reference price", "text"),
+    Output("reference_basis_note", "How the floor was set", "text"),
+    Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output("quantity_total_after", "Quantity imported after the levy", "quantity"),
+    Output("member_quantity_change", "Change in imports from members", "quantity"),
+    Output(
+        "non_member_quantity_change", "Change in imports from non-members", "quantity"
+    ),
 )
 
 
@@ -440,7 +498,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             (landed * quantity).sum(axis=1) / by_period_quantity,
             math.nan,
         )
-    discount = np.power(1.0 + inputs.discount_rate, -periods.end)
+    discount = units.discount_factors(periods.labels, inputs.discount_rate)
     summary: dict[str, Any] = {
         "revenue_total": float(revenue.sum()),
         "revenue_npv": float(revenue.sum(axis=1) @ discount),
@@ -526,23 +584,6 @@ CALCULATOR = Calculator(
     columns=COLUMNS,
     example=EXAMPLE,
     price_field="market_price",
-    summary_labels={
-        "revenue_total": "Levy revenue (money)",
-        "revenue_npv": "Present value of levy revenue (money)",
-        "quantity_total": "Quantity imported (quantity unit)",
-        "quantity_non_member": "Quantity from non-members (quantity unit)",
-        "levy_weighted": "Average levy on non-members (price unit)",
-        "ave_weighted": "Ad valorem equivalent, trade-weighted (fraction)",
-        "landed_price_weighted": "Average landed price (price unit)",
-        "import_price_weighted": "Average import price (price unit)",
-        "reference_price_mean": "Average reference price (price unit)",
-        "periods_with_levy": "Periods with a levy",
-        "reference_basis": "Basis of the reference price",
-        "reference_basis_note": "How the floor was set",
-        "currency": "Currency",
-        "quantity_total_after": "Quantity imported after the levy (quantity unit)",
-        "revenue_total_after": "Levy revenue at the new volumes (money)",
-        "member_quantity_change": "Change in imports from members (quantity unit)",
-        "non_member_quantity_change": "Change in imports from non-members (quantity unit)",
-    },
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
 )

@@ -60,21 +60,24 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators import simulation as sim
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
+    BoolArray,
     Calculator,
     ErrorCollector,
+    FloatArray,
+    InputError,
+    Inputs,
+    IntArray,
+    Output,
     Result,
     Series,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import (
-    FAN_SAMPLE,
     MAX_HISTORY,
     MAX_PATH_STEPS,
     MAX_PATHS,
@@ -82,9 +85,7 @@ from instruments.calculators.limits import (
     MAX_STEPS,
 )
 from instruments.calculators.series import (
-    SeriesCheck,
     as_array,
-    attempt,
     discount_rate_spec,
     market_price_vat_spec,
     net_market_prices,
@@ -93,9 +94,6 @@ from instruments.calculators.series import (
     quantity_unit_spec,
     reduce_groups,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 DESIGN_LABELS = {
     "one_sided": "One-sided top-up (government pays when the price is below the strike)",
@@ -250,6 +248,7 @@ class SubsidySimulation:
         min_value=0.0,
         exclusive_min=True,
         max_items=MAX_HISTORY,
+        per_period=False,
         help="Past prices, oldest first, used to estimate the parameters left out.",
     )
     history_step_years: float | None = spec(
@@ -295,12 +294,13 @@ class GuaranteeValuation:
         default=None,
         min_value=0.0,
         max_items=MAX_PERIODS,
+        per_period=True,
         help="Years from today to each settlement; defaults to the end of each period.",
     )
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriceGapSubsidyInputs:
+class PriceGapSubsidyInputs(Inputs):
     """What a price-gap subsidy needs."""
 
     periods: tuple[str, ...] | None = periods_spec(optional=True)
@@ -398,40 +398,31 @@ class PriceGapSubsidyInputs:
         "Market value", default=None, help="Value the guarantee as a strip of options."
     )
 
-    def __post_init__(self) -> None:
-        validate(self)
+    def n_periods(self) -> int | None:
+        """The periods, or without them the simulation's steps."""
+        if self.periods is not None:
+            return len(self.periods)
+        return None if self.simulation is None else self.simulation.steps
+
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds, lengths and units are checked by the base)."""
+        _validate(self, errors)
 
 
 # --- validation ---------------------------------------------------------------------
 
 
-def validate(inputs: PriceGapSubsidyInputs) -> None:
-    """Every cross-field check, raising one ``InputError`` with all problems."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
+def _validate(inputs: PriceGapSubsidyInputs, errors: ErrorCollector) -> None:
     simulation = inputs.simulation
     labels: tuple[str, ...] | None = inputs.periods
-    if labels is not None:
-        attempt(errors, lambda: units.parse_periods(labels))
-        n: int | None = len(labels)
-    elif simulation is not None:
+    if labels is None and simulation is not None:
         if simulation.steps is None or simulation.step_years is None:
             errors.add(
                 ("periods",),
                 "Give the periods, or the simulation's steps and step length.",
             )
-        n = simulation.steps
-    else:
+    elif labels is None:
         errors.add(("periods",), "This field is required.")
-        n = None
-    check = SeriesCheck(n, errors)
-    check.check(inputs.strike, ("strike",), non_negative=True)
-    check.check(inputs.market_price, ("market_price",), non_negative=True)
-    check.check(inputs.quantity, ("quantity",), non_negative=True)
-    check.check(inputs.volume_cap, ("volume_cap",), non_negative=True)
-    check.check(inputs.upside_threshold, ("upside_threshold",), non_negative=True)
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
     if inputs.market_price is None and simulation is None:
         errors.add(
             ("market_price",), "Give the market price, or a simulation to generate it."
@@ -449,33 +440,20 @@ def validate(inputs: PriceGapSubsidyInputs) -> None:
             errors.add(
                 ("indexation", "index"), "Give either an index or an escalation rate."
             )
-        check.check(index.index, ("indexation", "index"), positive=True)
     if inputs.settlement is not None:
         if labels is None:
             errors.add(("settlement", "every"), "Settlement groups need the periods.")
-        else:
-            every = inputs.settlement.every
-            attempt(errors, lambda: units.group_periods(labels, every))
-    if inputs.valuation is not None:
-        check.check(
-            inputs.valuation.forward, ("valuation", "forward"), non_negative=True
-        )
-        years = inputs.valuation.settlement_years
-        if years is not None and n is not None and len(years) not in (1, n):
-            errors.add(
-                ("valuation", "settlement_years"),
-                f"{len(years)} values given, {n} periods.",
-            )
+        elif not errors.has(("periods",)):
+            try:
+                units.group_periods(labels, inputs.settlement.every)
+            except InputError as exc:
+                errors.merge(exc)
     if simulation is not None:
-        _validate_simulation(simulation, n, inputs, errors)
-    errors.raise_if_any()
+        _validate_simulation(simulation, inputs.n_periods(), errors)
 
 
 def _validate_simulation(
-    simulation: SubsidySimulation,
-    n: int | None,
-    inputs: PriceGapSubsidyInputs,
-    errors: ErrorCollector,
+    simulation: SubsidySimulation, n: int | None, errors: ErrorCollector
 ) -> None:
     here = ("simulation",)
     if n is not None and simulation.paths * n > MAX_PATH_STEPS:
@@ -610,7 +588,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         average_price=average_price,
         row_labels=row_labels,
         row_end_years=row_end,
-        discount=np.power(1.0 + inputs.discount_rate, -row_end),
+        discount=units.discount_factors_at(row_end, inputs.discount_rate),
         budget=inputs.budget_cap,
         budget_starts=budget_starts,
         budget_codes=budget_codes,
@@ -663,7 +641,7 @@ def settle(plan: _Plan, price: FloatArray) -> dict[str, Any]:
 
 def apply_budget(
     plan: _Plan, due: FloatArray
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+) -> tuple[FloatArray, FloatArray, BoolArray]:
     """(paid, unpaid, budget exhausted) for dues of shape (..., rows).
 
     Only outlays (positive dues) are capped. ``unpaid`` is what a row forgoes
@@ -706,126 +684,71 @@ def apply_budget(
 
 
 def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float]:
+    """The price model and the start price, from the simulation block (parameters
+    left out are estimated from the price history, stated net of VAT)."""
     simulation = inputs.simulation
     assert simulation is not None
     history = (
         None
         if simulation.price_history is None
-        else np.asarray(simulation.price_history, dtype=np.float64).reshape(-1)
-        / (1.0 + (inputs.market_price_vat or 0.0))
+        else units.net_of_vat(
+            np.asarray(simulation.price_history, dtype=np.float64).reshape(-1),
+            inputs.market_price_vat or 0.0,
+        )
     )
-    step = simulation.history_step_years or float(plan.step_years[0])
     start = simulation.start_price
     if start is None:
         assert history is not None
         start = float(history[-1])
-    if simulation.model == "gbm":
-        drift, volatility = simulation.drift, simulation.volatility
-        if drift is None or volatility is None:
-            assert history is not None
-            estimated = sim.estimate_gbm(history, step)
-            drift = estimated.drift if drift is None else drift
-            volatility = estimated.volatility if volatility is None else volatility
-        return sim.GBM(drift=drift, volatility=volatility), start
-    kappa, level, volatility = (
-        simulation.mean_reversion,
-        simulation.long_run_price,
-        simulation.volatility,
+    model = sim.fit_model(
+        simulation.model,
+        simulation.history_step_years or float(plan.step_years[0]),
+        history,
+        drift=simulation.drift,
+        volatility=simulation.volatility,
+        mean_reversion=simulation.mean_reversion,
+        long_run_price=simulation.long_run_price,
     )
-    if kappa is None or level is None or volatility is None:
-        assert history is not None
-        fitted = sim.estimate_schwartz(history, step)
-        kappa = fitted.mean_reversion if kappa is None else kappa
-        level = fitted.long_run_price if level is None else level
-        volatility = fitted.volatility if volatility is None else volatility
-    return (
-        sim.Schwartz(mean_reversion=kappa, long_run_price=level, volatility=volatility),
-        start,
-    )
+    return model, start
 
 
 _MONEY = ("payment_due", "payment", "upside", "net_cost", "unpaid")
 
 
-def _fan(sample: FloatArray) -> FloatArray:
-    """P5, P50, P95 over paths (axis 0) of a (paths, rows) sample, shape (3, rows).
-
-    The sample is transposed first so that each row's values are contiguous: numpy's
-    partition along a strided axis is several times slower.
-    """
-    return np.quantile(np.ascontiguousarray(sample.T), [0.05, 0.5, 0.95], axis=1)
-
-
 def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
-    """Run the paths through ``settle`` chunk by chunk; totals, means and the fan."""
+    """The fiscal risk: every simulated path through ``settle`` (``sim.run_paths``),
+    summarised as the summary figures, row means, fan and distributions."""
     simulation = inputs.simulation
     assert simulation is not None
     model, start = _model(inputs, plan)
-    rows = len(plan.row_labels)
-    fan_paths = min(simulation.paths, max(1, FAN_SAMPLE // max(rows, 1)))
-    totals = np.empty(simulation.paths)
-    npvs = np.empty(simulation.paths)
-    any_payment = np.empty(simulation.paths, dtype=bool)
-    exhausted = np.empty(simulation.paths, dtype=bool)
-    sums = {name: np.zeros(rows) for name in (*_MONEY, "market_price")}
-    fan_price: list[FloatArray] = []
-    fan_cost: list[FloatArray] = []
-    kept = done = 0
-    for prices in sim.iter_price_paths(
-        model, start, plan.step_years, simulation.paths, simulation.seed
-    ):
-        flows = settle(plan, prices)
-        n = prices.shape[0]
-        net = flows["net_cost"]
-        totals[done : done + n] = net.sum(axis=-1)
-        npvs[done : done + n] = net @ plan.discount
-        any_payment[done : done + n] = (flows["payment"] > 0).any(axis=-1)
-        exhausted[done : done + n] = flows["exhausted"]
-        for name in sums:
-            sums[name] += flows[name].sum(axis=0)
-        if kept < fan_paths:
-            take = min(n, fan_paths - kept)
-            fan_price.append(flows["market_price"][:take])
-            fan_cost.append(net[:take])
-            kept += take
-        done += n
-    price_fan = _fan(np.concatenate(fan_price))
-    cost_sample = np.concatenate(fan_cost)
-    cost_fan = _fan(cost_sample)
-    cumulative_fan = _fan(np.cumsum(cost_sample, axis=-1))
-    p50, p95, p99 = np.quantile(totals, [0.5, 0.95, 0.99])
-    # "A bad year": each year's net cost on the sampled paths, its P95, the worst year.
-    annual = np.add.reduceat(cost_sample, plan.year_starts, axis=-1)
-    annual_mean = annual.mean(axis=0)
-    annual_p95 = np.quantile(annual, 0.95, axis=0)
-    worst = int(np.argmax(annual_p95))
-    fan = pd.DataFrame(
-        {
-            "period": list(plan.row_labels),
-            "price_p5": price_fan[0],
-            "price_p50": price_fan[1],
-            "price_p95": price_fan[2],
-            "net_cost_p5": cost_fan[0],
-            "net_cost_p50": cost_fan[1],
-            "net_cost_p95": cost_fan[2],
-            "cumulative_net_cost_p5": cumulative_fan[0],
-            "cumulative_net_cost_p50": cumulative_fan[1],
-            "cumulative_net_cost_p95": cumulative_fan[2],
-        }
+    run = sim.run_paths(
+        model,
+        start,
+        plan.step_years,
+        simulation.paths,
+        simulation.seed,
+        lambda prices: settle(plan, prices),
+        row_labels=plan.row_labels,
+        discount=plan.discount,
+        year_starts=plan.year_starts,
+        year_labels=plan.year_labels,
+        mean_of=(*_MONEY, "market_price"),
     )
-    counts, edges = np.histogram(totals, bins=50)
+    p50, p95, p99 = np.quantile(run.totals, [0.5, 0.95, 0.99])
+    annual_p95 = run.annual["net_cost_p95"].to_numpy()
+    worst = int(np.argmax(annual_p95))
     summary = {
-        "expected_cost": float(totals.mean()),
+        "expected_cost": float(run.totals.mean()),
         "p50": float(p50),
         "p95": float(p95),
         "p99": float(p99),
-        "probability_of_payment": float(any_payment.mean()),
+        "probability_of_payment": float(run.any_payment.mean()),
         "probability_budget_exhausted": (
-            float(exhausted.mean()) if plan.budget is not None else math.nan
+            float(run.exhausted.mean()) if plan.budget is not None else math.nan
         ),
         "p95_bad_year": float(annual_p95[worst]),
         "p95_bad_year_period": plan.year_labels[worst],
-        "expected_npv": float(npvs.mean()),
+        "expected_npv": float(run.npvs.mean()),
         "simulated_paths": simulation.paths,
         "simulation_model": simulation.model,
         "simulation_start_price": start,
@@ -840,40 +763,153 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
     }
     return {
         "summary": summary,
-        "means": {name: total / simulation.paths for name, total in sums.items()},
-        "fan": fan,
-        "totals": totals,
-        "annual": pd.DataFrame(
-            {
-                "year": list(plan.year_labels),
-                "net_cost_mean": annual_mean,
-                "net_cost_p95": annual_p95,
-            }
-        ),
-        "histogram": pd.DataFrame(
-            {"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts}
-        ),
+        "means": run.means,
+        "fan": run.fan,
+        "totals": run.totals,
+        "annual": run.annual,
+        "histogram": run.histogram,
     }
 
 
-COLUMNS = (
-    "period",
-    "strike",
-    "market_price",
-    "quantity",
-    "payment_due",
-    "payment",
-    "upside",
-    "net_cost",
-    "cumulative_net_cost",
-    "unpaid",
-    "discount_factor",
-    "price_p5",
-    "price_p50",
-    "price_p95",
-    "net_cost_p5",
-    "net_cost_p50",
-    "net_cost_p95",
+COLUMN_OUTPUTS = (
+    Output("period", "Period", "text", help="The period or settlement group."),
+    Output("strike", "Strike", "price", help="The strike after indexation (mean)."),
+    Output(
+        "market_price",
+        "Market price",
+        "price",
+        help="The market reference price (mean over paths when simulated).",
+    ),
+    Output("quantity", "Eligible quantity", "quantity", help="Quantity covered."),
+    Output(
+        "payment_due", "Payment due", "money", help="What the formula owes, uncapped."
+    ),
+    Output(
+        "payment",
+        "Payment",
+        "money",
+        help="Paid within the budget; negative when the producer pays back.",
+    ),
+    Output("upside", "Upside received", "money", help="The government's upside share."),
+    Output("net_cost", "Net cost", "money", help="Payment minus upside."),
+    Output(
+        "cumulative_net_cost", "Cumulative net cost", "money", help="Running net cost."
+    ),
+    Output(
+        "unpaid",
+        "Unpaid claims",
+        "money",
+        help="Forgone (pro rata) or still owed (carry forward) under the budget cap.",
+    ),
+    Output(
+        "discount_factor",
+        "Discount factor",
+        help="(1 + rate)^(−t) at the end of the period.",
+    ),
+    Output("price_p5", "Price, P5", "price", help="Simulated price, 5th percentile."),
+    Output("price_p50", "Price, median", "price", help="Simulated price, median."),
+    Output(
+        "price_p95", "Price, P95", "price", help="Simulated price, 95th percentile."
+    ),
+    Output(
+        "net_cost_p5",
+        "Net cost, P5",
+        "money",
+        help="Simulated net cost, 5th percentile.",
+    ),
+    Output(
+        "net_cost_p50", "Net cost, median", "money", help="Simulated net cost, median."
+    ),
+    Output(
+        "net_cost_p95",
+        "Net cost, P95",
+        "money",
+        help="Simulated net cost, 95th percentile.",
+    ),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+
+OUTPUTS = (
+    Output(
+        "net_cost_total",
+        "Net cost to government",
+        "money",
+        headline=True,
+        help="Payments minus upside received, all periods.",
+    ),
+    Output(
+        "npv",
+        "Present value of net cost",
+        "money",
+        headline=True,
+        help="Net cost discounted at the discount rate, end of period.",
+    ),
+    Output(
+        "expected_cost",
+        "Expected net cost, simulated",
+        "money",
+        headline=True,
+        help="Mean over the simulated paths of the total net cost.",
+    ),
+    Output(
+        "p95",
+        "Net cost in a 1-in-20 bad case",
+        "money",
+        headline=True,
+        help="95th percentile over paths of the total net cost.",
+    ),
+    Output(
+        "p95_bad_year",
+        "Net cost in a bad year, 1-in-20",
+        "money",
+        headline=True,
+        help="The worst year's 95th percentile of that year's net cost.",
+    ),
+    Output(
+        "probability_of_payment",
+        "Probability of any payment",
+        "share",
+        headline=True,
+        help="Share of paths on which the government pays at least once.",
+    ),
+    Output(
+        "probability_budget_exhausted",
+        "Probability the budget runs out",
+        "share",
+        headline=True,
+        help="Share of paths on which a budget period is exhausted.",
+    ),
+    Output(
+        "guarantee_value",
+        "Market value of the guarantee",
+        "money",
+        headline=True,
+        help="Black-76 value of the strip of puts at the strike.",
+    ),
+    Output("payments_total", "Payments to producers", "money"),
+    Output("upside_total", "Upside received", "money"),
+    Output("payment_due_total", "Payments due before budget cap", "money"),
+    Output("budget_scale_factor", "Share of claims paid within budget", "share"),
+    Output("unpaid_total", "Claims left unpaid", "money"),
+    Output("quantity_total", "Quantity covered", "quantity"),
+    Output("strike_mean", "Average strike", "price"),
+    Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output("design", "Design", "text"),
+    Output("market_price_source", "Market price", "text"),
+    Output("p50", "Median net cost, simulated", "money"),
+    Output("p95_bad_year_period", "The bad year", "text"),
+    Output("p99", "Net cost in a 1-in-100 bad case", "money"),
+    Output("expected_npv", "Expected present value of net cost, simulated", "money"),
+    Output("simulated_paths", "Simulated price paths", "count"),
+    Output("simulation_model", "Price model", "text"),
+    Output("simulation_start_price", "Start price", "price"),
+    Output("simulation_volatility", "Yearly volatility used", "share"),
+    Output("simulation_drift", "Yearly drift used", "share"),
+    Output("simulation_mean_reversion", "Mean reversion used, per year"),
+    Output("simulation_long_run_price", "Long-run price used", "price"),
+    Output("payback_value", "Market value of paybacks", "money"),
+    Output("upside_value", "Market value of the upside share", "money"),
+    Output("net_guarantee_value", "Net market value to producers", "money"),
 )
 
 TOTALS_SAMPLE = 10_000
@@ -950,6 +986,8 @@ def compute(inputs: PriceGapSubsidyInputs) -> Result:
 
 
 def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, float]:
+    """Black-76 strips: the guarantee (puts at the strike), paybacks (calls at the
+    strike, two-sided designs) and the upside share (calls at the threshold)."""
     block = inputs.valuation
     assert block is not None
     n = len(plan.labels)
@@ -960,16 +998,15 @@ def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, fl
         years = units.parse_periods(inputs.periods).end
     else:
         years = np.cumsum(plan.step_years)
-    call_k, put_k = valuation.black76(
-        forward, plan.strike, block.volatility, block.rate, years
-    )
-    call_u = valuation.black76_call(
-        forward, plan.threshold, block.volatility, block.rate, years
-    )
     weight = plan.quantity * plan.money
-    guarantee = float(put_k @ weight)
-    payback = float(call_k @ weight) if plan.two_sided else 0.0
-    upside = float(call_u @ (plan.upside_weight * plan.money))
+    f, v, r, t = forward, block.volatility, block.rate, years
+    guarantee = valuation.floor_value(f, plan.strike, v, r, t, weight)
+    payback = (
+        valuation.cap_value(f, plan.strike, v, r, t, weight) if plan.two_sided else 0.0
+    )
+    upside = valuation.cap_value(
+        f, plan.threshold, v, r, t, plan.upside_weight * plan.money
+    )
     return {
         "guarantee_value": guarantee,
         "payback_value": payback,
@@ -1020,38 +1057,6 @@ CALCULATOR = Calculator(
     columns=COLUMNS,
     example=EXAMPLE,
     price_field="market_price",
-    summary_labels={
-        "net_cost_total": "Net cost to government (money)",
-        "payments_total": "Payments to producers (money)",
-        "upside_total": "Upside received (money)",
-        "npv": "Present value of net cost (money)",
-        "payment_due_total": "Payments due before budget cap (money)",
-        "budget_scale_factor": "Share of claims paid within budget (fraction)",
-        "unpaid_total": "Claims left unpaid (money)",
-        "quantity_total": "Quantity covered (quantity unit)",
-        "strike_mean": "Average strike (price unit)",
-        "currency": "Currency",
-        "design": "Design",
-        "market_price_source": "Market price",
-        "expected_cost": "Expected net cost, simulated (money)",
-        "p50": "Median net cost, simulated (money)",
-        "p95": "Net cost in a 1-in-20 bad case (money)",
-        "p95_bad_year": "Net cost in a bad year, 1-in-20 (money)",
-        "p95_bad_year_period": "The bad year",
-        "p99": "Net cost in a 1-in-100 bad case (money)",
-        "probability_of_payment": "Probability of any payment (fraction)",
-        "probability_budget_exhausted": "Probability the budget runs out (fraction)",
-        "expected_npv": "Expected present value of net cost, simulated (money)",
-        "simulated_paths": "Simulated price paths",
-        "simulation_model": "Price model",
-        "simulation_start_price": "Start price (price unit)",
-        "simulation_volatility": "Volatility used (fraction a year)",
-        "simulation_drift": "Drift used (fraction a year)",
-        "simulation_mean_reversion": "Mean reversion used (per year)",
-        "simulation_long_run_price": "Long-run price used (price unit)",
-        "guarantee_value": "Market value of the guarantee (money)",
-        "payback_value": "Market value of paybacks (money)",
-        "upside_value": "Market value of the upside share (money)",
-        "net_guarantee_value": "Net market value to producers (money)",
-    },
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
 )

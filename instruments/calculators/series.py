@@ -2,10 +2,10 @@
 
 A series field (``Series = float | tuple[float, ...]``) broadcasts a single number (or
 a one-element list) to every period; a list must have exactly one value per period.
-``SeriesCheck`` reports every problem at once, naming the field:
-``{"flows": [{}, {"import_price": ["3 values given, 4 periods"]}]}``; NaN, infinities
-and (for prices and quantities) negative values are errors too. ``as_array`` then
-turns a checked series into a float64 array of the periods' length.
+``base.validate_declared`` checks that for every per-period field, naming the field:
+``{"flows": [{}, {"import_price": ["3 values given, 4 periods."]}]}``, and the declared
+bounds (NaN, infinities and negative prices are errors). ``as_array`` then turns a
+checked series into a float64 array of the periods' length.
 
 Units: a series carries the unit of its field (``price_unit``, ``quantity_unit``);
 this module does not convert.
@@ -13,17 +13,21 @@ this module does not convert.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
-from instruments.calculators.base import ErrorCollector, InputError, Series, spec
+from instruments.calculators import units
+from instruments.calculators.base import (
+    ErrorCollector,
+    FloatArray,
+    InputError,
+    IntArray,
+    Series,
+    spec,
+)
 from instruments.calculators.limits import MAX_PERIODS
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def as_array(value: Series, n: int) -> FloatArray:
@@ -32,57 +36,6 @@ def as_array(value: Series, n: int) -> FloatArray:
     if array.size == 1:
         return np.full(n, float(array[0]))
     return array
-
-
-class SeriesCheck:
-    """Checks series fields against the number of periods, collecting errors."""
-
-    def __init__(self, n_periods: int | None, errors: ErrorCollector) -> None:
-        self.n = n_periods
-        self.errors = errors
-
-    def check(
-        self,
-        value: Series | None,
-        path: Sequence[str | int],
-        *,
-        non_negative: bool = False,
-        positive: bool = False,
-    ) -> bool:
-        """True when ``value`` is usable (None counts as usable: it is optional)."""
-        if value is None:
-            return True
-        values = value if isinstance(value, tuple | list) else (value,)
-        if len(values) == 0:
-            self.errors.add(path, "The list is empty.")
-            return False
-        if self.n is not None and len(values) not in (1, self.n):
-            self.errors.add(path, f"{len(values)} values given, {self.n} periods.")
-            return False
-        if self.n is None and len(values) > 1:
-            self.errors.add(path, "Give one number here, or give the periods.")
-            return False
-        try:
-            array = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            array = np.full(len(values), np.nan)
-        bad = ~np.isfinite(array)
-        if positive:
-            bad |= array <= 0
-        elif non_negative:
-            bad |= array < 0
-        if not bad.any():
-            return True
-        i = int(np.argmax(bad))
-        number = values[i]
-        where = f"Value {i + 1}" if len(values) > 1 else "The value"
-        if not isinstance(number, int | float) or not math.isfinite(number):
-            self.errors.add(path, f"{where} is not a number.")
-        elif positive:
-            self.errors.add(path, f"{where} must be greater than 0; {number:g} given.")
-        else:
-            self.errors.add(path, f"{where} must be ≥ 0; {number:g} given.")
-        return False
 
 
 T = TypeVar("T")
@@ -153,7 +106,7 @@ def market_price_vat_spec() -> Any:
 def net_market_prices(value: Series, n: int, vat: float | None) -> FloatArray:
     """Market prices per period, net of any VAT they include."""
     prices = as_array(value, n)
-    return prices if vat is None else prices / (1.0 + vat)
+    return prices if vat is None else np.asarray(units.net_of_vat(prices, vat))
 
 
 def attempt(errors: ErrorCollector, func: Callable[[], T]) -> T | None:
@@ -165,9 +118,7 @@ def attempt(errors: ErrorCollector, func: Callable[[], T]) -> T | None:
         return None
 
 
-def reduce_groups(
-    values: FloatArray, starts: npt.NDArray[np.int64] | None
-) -> FloatArray:
+def reduce_groups(values: FloatArray, starts: IntArray | None) -> FloatArray:
     """Sum the last axis over contiguous groups opening at ``starts`` (None: no groups)."""
     if starts is None:
         return values

@@ -31,6 +31,13 @@ chunks of ``limits.SIMULATION_CHUNK`` normal draws (paths per chunk = chunk // s
 memory is about 8 bytes × chunk × the few arrays alive at once (≈ 40 MB), whatever the
 number of paths. The same seed and chunk size give the same paths.
 
+The path runner (``run_paths``) sends every chunk through an instrument's settlement
+function (prices (paths, steps) → money per row (paths, rows)) and keeps what a fiscal
+risk needs: each path's total and present value, the rows' means over paths, the
+per-row fan (P5/P50/P95 of price, net cost and cumulative net cost, on all paths when
+paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first ``FAN_SAMPLE // rows``), each
+year's mean and P95 on the same sample, and a 50-bin histogram of the totals.
+
 Source: Schwartz, E. S. (1997), "The Stochastic Behavior of Commodity Prices",
 *Journal of Finance* 52(3), model 1; Glasserman (2003), *Monte Carlo Methods in
 Financial Engineering*, §3.3.
@@ -39,17 +46,16 @@ Financial Engineering*, §3.3.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
+import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from instruments.calculators.base import InputError
-from instruments.calculators.limits import SIMULATION_CHUNK
-
-FloatArray = npt.NDArray[np.float64]
+from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
+from instruments.calculators.limits import FAN_SAMPLE, SIMULATION_CHUNK
 
 _BLOCK_DECAY = 30.0
 
@@ -230,3 +236,169 @@ def _log_history(
             path, "Every price of the history must be a number above 0."
         )
     return np.log(prices)
+
+
+def fit_model(
+    kind: Literal["gbm", "schwartz"],
+    step_years: float,
+    history: FloatArray | None = None,
+    *,
+    drift: float | None = None,
+    volatility: float | None = None,
+    mean_reversion: float | None = None,
+    long_run_price: float | None = None,
+    path: Sequence[str | int] = ("simulation", "price_history"),
+) -> Model:
+    """The model with the parameters given, the others estimated from ``history``
+    (prices every ``step_years``); ``history`` is needed only when one is missing."""
+    if kind == "gbm":
+        if drift is None or volatility is None:
+            assert history is not None
+            estimated = estimate_gbm(history, step_years, path)
+            drift = estimated.drift if drift is None else drift
+            volatility = estimated.volatility if volatility is None else volatility
+        return GBM(drift=drift, volatility=volatility)
+    if mean_reversion is None or long_run_price is None or volatility is None:
+        assert history is not None
+        fitted = estimate_schwartz(history, step_years, path)
+        mean_reversion = (
+            fitted.mean_reversion if mean_reversion is None else mean_reversion
+        )
+        long_run_price = (
+            fitted.long_run_price if long_run_price is None else long_run_price
+        )
+        volatility = fitted.volatility if volatility is None else volatility
+    return Schwartz(
+        mean_reversion=mean_reversion,
+        long_run_price=long_run_price,
+        volatility=volatility,
+    )
+
+
+def fan(sample: FloatArray) -> FloatArray:
+    """P5, P50, P95 over paths (axis 0) of a (paths, rows) sample, shape (3, rows).
+
+    The sample is transposed first so that each row's values are contiguous: numpy's
+    partition along a strided axis is several times slower.
+    """
+    return np.quantile(np.ascontiguousarray(sample.T), [0.05, 0.5, 0.95], axis=1)
+
+
+@dataclass(frozen=True)
+class PathRun:
+    """What ``run_paths`` keeps of the simulated paths."""
+
+    totals: FloatArray
+    """Each path's total net cost (sum over rows)."""
+    npvs: FloatArray
+    """Each path's net cost discounted with the rows' discount factors."""
+    any_payment: BoolArray
+    """Per path: whether any row has a positive payment."""
+    exhausted: BoolArray
+    """Per path: the settlement function's ``exhausted`` flag."""
+    means: dict[str, FloatArray]
+    """Per row, the mean over paths of each name in ``mean_of``."""
+    fan: pd.DataFrame
+    """Per row: period, price_p5/p50/p95, net_cost_…, cumulative_net_cost_…."""
+    annual: pd.DataFrame
+    """Per year: year, net_cost_mean, net_cost_p95 (on the fan sample)."""
+    histogram: pd.DataFrame
+    """50 bins of the totals: bin_start, bin_end, count."""
+
+
+def run_paths(
+    model: Model,
+    start_price: float,
+    step_years: FloatArray,
+    paths: int,
+    seed: int | None,
+    settle: Callable[[FloatArray], Mapping[str, Any]],
+    *,
+    row_labels: Sequence[str],
+    discount: FloatArray,
+    year_starts: IntArray,
+    year_labels: Sequence[str],
+    mean_of: Sequence[str],
+) -> PathRun:
+    """Simulate ``paths`` price paths chunk by chunk and settle each chunk.
+
+        ``settle`` maps prices of shape (n, steps) to arrays of shape (n, rows) named
+        ``market_price``, ``payment``, ``net_cost`` and those in ``mean_of``, plus
+        ``exhausted`` of shape (n,). ``year_starts`` opens each year's rows, named by
+    ``year_labels``.
+    """
+    rows = len(row_labels)
+    fan_paths = min(paths, max(1, FAN_SAMPLE // max(rows, 1)))
+    totals = np.empty(paths)
+    npvs = np.empty(paths)
+    any_payment = np.empty(paths, dtype=bool)
+    exhausted = np.empty(paths, dtype=bool)
+    sums = {name: np.zeros(rows) for name in mean_of}
+    fan_price: list[FloatArray] = []
+    fan_cost: list[FloatArray] = []
+    kept = done = 0
+    for prices in iter_price_paths(model, start_price, step_years, paths, seed):
+        flows = settle(prices)
+        n = prices.shape[0]
+        net = flows["net_cost"]
+        totals[done : done + n] = net.sum(axis=-1)
+        npvs[done : done + n] = net @ discount
+        any_payment[done : done + n] = (flows["payment"] > 0).any(axis=-1)
+        exhausted[done : done + n] = flows["exhausted"]
+        for name in sums:
+            sums[name] += flows[name].sum(axis=0)
+        if kept < fan_paths:
+            take = min(n, fan_paths - kept)
+            fan_price.append(flows["market_price"][:take])
+            fan_cost.append(net[:take])
+            kept += take
+        done += n
+    price_fan = fan(np.concatenate(fan_price))
+    cost_sample = np.concatenate(fan_cost)
+    cost_fan = fan(cost_sample)
+    cumulative_fan = fan(np.cumsum(cost_sample, axis=-1))
+    # "A bad year": each year's net cost on the sampled paths, its mean and P95.
+    annual = np.add.reduceat(cost_sample, year_starts, axis=-1)
+    counts, edges = np.histogram(totals, bins=50, range=_histogram_range(totals))
+    return PathRun(
+        totals=totals,
+        npvs=npvs,
+        any_payment=any_payment,
+        exhausted=exhausted,
+        means={name: total / paths for name, total in sums.items()},
+        fan=pd.DataFrame(
+            {
+                "period": list(row_labels),
+                "price_p5": price_fan[0],
+                "price_p50": price_fan[1],
+                "price_p95": price_fan[2],
+                "net_cost_p5": cost_fan[0],
+                "net_cost_p50": cost_fan[1],
+                "net_cost_p95": cost_fan[2],
+                "cumulative_net_cost_p5": cumulative_fan[0],
+                "cumulative_net_cost_p50": cumulative_fan[1],
+                "cumulative_net_cost_p95": cumulative_fan[2],
+            }
+        ),
+        annual=pd.DataFrame(
+            {
+                "year": list(year_labels),
+                "net_cost_mean": annual.mean(axis=0),
+                "net_cost_p95": np.quantile(annual, 0.95, axis=0),
+            }
+        ),
+        histogram=pd.DataFrame(
+            {"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts}
+        ),
+    )
+
+
+def _histogram_range(values: FloatArray) -> tuple[float, float]:
+    """The values' range, widened when it is too narrow for 50 bins: totals that are
+    equal but for rounding (every path paying the budget cap) have no usable range."""
+    low, high = float(values.min()), float(values.max())
+    floor = 1e-6 * max(abs(low), abs(high), 1.0)
+    if high - low < floor:
+        middle = 0.5 * (low + high)
+        return middle - floor, middle + floor
+    return low, high

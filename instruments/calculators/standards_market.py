@@ -26,9 +26,10 @@ carbon price already paid at origin ``c0`` (per tCO2e):
   member block; ``quantity_after`` scales each supplier's quantity.
 
 Units: prices, premium and charges in ``price_unit``; ``carbon_price`` and ``c0`` in
-``carbon_price_unit`` (default the price currency per tCO2e), converted with ``fx_rate``
-(price currency per carbon-price currency); money in the currency of ``price_unit``;
-emissions in tCO2e.
+``carbon_price_unit`` (default the price currency per tCO2e), converted with
+``carbon_price_fx_rate`` (price currency per carbon-price currency; the request's
+``fx_rate`` is only ever the stored price series' rate); money in the currency of
+``price_unit``; emissions in tCO2e.
 
 Source: Regulation (EU) 2023/956 (CBAM) Art. 7, 9 and 31 and Implementing Regulation
 (EU) 2025/2621 on default-value mark-ups; IRMA Standard for Responsible Mining;
@@ -49,8 +50,9 @@ from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
     InputError,
+    Inputs,
+    Output,
     Result,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import MAX_SUPPLIERS
@@ -176,7 +178,7 @@ class StandardsTradeResponse(Elasticities):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StandardsMarketInputs:
+class StandardsMarketInputs(Inputs):
     """What a standards-based market needs."""
 
     base_price: float = spec(
@@ -213,12 +215,13 @@ class StandardsMarketInputs:
         default=None,
         help="E.g. EUR/tCO2e; defaults to the price currency per tCO2e.",
     )
-    fx_rate: float | None = spec(
-        "Exchange rate",
+    carbon_price_fx_rate: float | None = spec(
+        "Carbon price exchange rate",
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Units of the price currency per unit of the carbon price's currency.",
+        help="Units of the price currency per unit of the carbon price's currency, "
+        "when they differ (e.g. 1.08 USD per EUR).",
     )
     free_intensity: float | None = spec(
         "Free intensity",
@@ -273,18 +276,14 @@ class StandardsMarketInputs:
         help="Add elasticities to see buyers shift toward compliant supply.",
     )
 
-    def __post_init__(self) -> None:
-        validate(self)
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds and units are checked by the base)."""
+        _validate(self, errors)
 
 
-def validate(inputs: StandardsMarketInputs) -> None:
-    """Cross-field checks; one ``InputError`` with every problem."""
-    errors = ErrorCollector()
-    check_declared(inputs, errors)
-    errors.raise_if_any()
+def _validate(inputs: StandardsMarketInputs, errors: ErrorCollector) -> None:
     if not inputs.suppliers:
         errors.add(("suppliers",), "Give at least one supplier.")
-    attempt(errors, lambda: units.money_factor(inputs.quantity_unit, inputs.price_unit))
     attempt(
         errors, lambda: units.intensity_factor(inputs.intensity_unit, inputs.price_unit)
     )
@@ -308,7 +307,6 @@ def validate(inputs: StandardsMarketInputs) -> None:
                 f"Intensity is for {SCOPE_LABELS[supplier.scope].lower()} but the "
                 f"standard counts {SCOPE_LABELS[inputs.standard.scope].lower()}.",
             )
-    errors.raise_if_any()
 
 
 def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
@@ -325,27 +323,113 @@ def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
     return (
         float(
             units.convert_price(
-                1.0, source, own, fx_rate=inputs.fx_rate, path=("carbon_price_unit",)
+                1.0,
+                source,
+                own,
+                fx_rate=inputs.carbon_price_fx_rate,
+                path=("carbon_price_unit",),
             )
         )
         / price.scale
     )
 
 
-COLUMNS = (
-    "name",
-    "compliant",
-    "intensity",
-    "intensity_effective",
-    "chargeable_intensity",
-    "carbon_charge",
-    "netback",
-    "buyer_cost",
-    "quantity",
-    "premium_total",
-    "charge_total",
-    "emissions",
-    "quantity_after",
+COLUMN_OUTPUTS = (
+    Output("name", "Supplier", "text", help="Producer, mine or lot."),
+    Output("compliant", "Compliant", help="True when the supplier meets the standard."),
+    Output("intensity", "Carbon intensity", help="As given, in the intensity unit."),
+    Output(
+        "intensity_effective",
+        "Effective carbon intensity",
+        help="Intensity after any mark-up on default values, in the intensity unit.",
+    ),
+    Output(
+        "chargeable_intensity",
+        "Chargeable intensity",
+        help="Effective intensity above the free intensity, in the intensity unit.",
+    ),
+    Output(
+        "carbon_charge",
+        "Carbon charge per unit",
+        "price",
+        help="Charge on non-compliant supply, net of carbon price paid at origin.",
+    ),
+    Output(
+        "netback",
+        "Producer netback",
+        "price",
+        help="Base price plus premium, or minus the charge if producers absorb it.",
+    ),
+    Output(
+        "buyer_cost",
+        "Buyer's landed cost",
+        "price",
+        help="Base price plus premium, or plus the charge if buyers pay it.",
+    ),
+    Output("quantity", "Quantity", "quantity", help="Quantity supplied."),
+    Output("premium_total", "Premium paid", "money", help="Premium × quantity."),
+    Output("charge_total", "Carbon charges", "money", help="Charge × quantity."),
+    Output("emissions", "Emissions (tCO2e)", help="Effective intensity × quantity."),
+    Output(
+        "quantity_after",
+        "Quantity after re-sourcing",
+        "quantity",
+        help="Quantity once buyers re-source; null without elasticities.",
+    ),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+
+OUTPUTS = (
+    Output(
+        "compliant_share",
+        "Compliant share of supply",
+        "share",
+        headline=True,
+        help="Quantity that meets the standard ÷ all quantity.",
+    ),
+    Output(
+        "premium_total",
+        "Premium paid to compliant supply",
+        "money",
+        headline=True,
+        help="Compliance premium × compliant quantity.",
+    ),
+    Output(
+        "charge_total",
+        "Carbon charges collected",
+        "money",
+        headline=True,
+        help="Carbon charge × non-compliant quantity.",
+    ),
+    Output(
+        "netback_compliant",
+        "Average netback, compliant",
+        "price",
+        headline=True,
+        help="Producers' netback, weighted by compliant quantities.",
+    ),
+    Output(
+        "netback_non_compliant",
+        "Average netback, non-compliant",
+        "price",
+        headline=True,
+        help="Producers' netback after the charge, weighted by non-compliant "
+        "quantities.",
+    ),
+    Output("quantity_total", "Quantity supplied", "quantity"),
+    Output("quantity_compliant", "Compliant quantity", "quantity"),
+    Output("buyer_cost_weighted", "Average landed cost to buyers", "price"),
+    Output("emissions_total", "Emissions (tCO2e)"),
+    Output("emissions_compliant", "Emissions of compliant supply (tCO2e)"),
+    Output(
+        "free_intensity_used",
+        "Free intensity used",
+        help="Emissions per unit not charged, in the intensity unit.",
+    ),
+    Output("default_markup_used", "Mark-up on default values used", "share"),
+    Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output("quantity_total_after", "Quantity after re-sourcing", "quantity"),
+    Output("compliant_share_after", "Compliant share after re-sourcing", "share"),
 )
 
 
@@ -535,21 +619,6 @@ CALCULATOR = Calculator(
     example=EXAMPLE,
     price_field="base_price",
     price_field_scalar=True,
-    summary_labels={
-        "quantity_total": "Quantity supplied (quantity unit)",
-        "quantity_compliant": "Compliant quantity (quantity unit)",
-        "compliant_share": "Compliant share of supply (fraction)",
-        "premium_total": "Premium paid to compliant supply (money)",
-        "charge_total": "Carbon charges collected (money)",
-        "netback_compliant": "Average netback, compliant (price unit)",
-        "netback_non_compliant": "Average netback, non-compliant (price unit)",
-        "buyer_cost_weighted": "Average landed cost to buyers (price unit)",
-        "emissions_total": "Emissions (tCO2e)",
-        "emissions_compliant": "Emissions of compliant supply (tCO2e)",
-        "free_intensity_used": "Free intensity used (intensity unit)",
-        "default_markup_used": "Mark-up on default values used (fraction)",
-        "currency": "Currency",
-        "quantity_total_after": "Quantity after re-sourcing (quantity unit)",
-        "compliant_share_after": "Compliant share after re-sourcing (fraction)",
-    },
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
 )

@@ -37,20 +37,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators.base import (
+    BoolArray,
     Calculator,
     ErrorCollector,
+    FloatArray,
+    Inputs,
+    Output,
     Result,
-    check_declared,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
@@ -192,7 +191,7 @@ class Elasticities:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TradeResponseInputs(Elasticities):
+class TradeResponseInputs(Elasticities, Inputs):
     """What the trade-response calculator needs."""
 
     flows: tuple[TradeFlow, ...] = spec(
@@ -201,27 +200,97 @@ class TradeResponseInputs(Elasticities):
         help=f"One entry per origin (at most {MAX_FLOWS}).",
     )
 
-    def __post_init__(self) -> None:
-        errors = ErrorCollector()
-        check_declared(self, errors)
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules (bounds are checked by the base)."""
         if not self.flows:
             errors.add(("flows",), "Give at least one import flow.")
-        errors.raise_if_any()
 
 
-COLUMNS = (
-    "origin",
-    "member",
-    "imports",
-    "tariff_before",
-    "tariff_after",
-    "trade_creation",
-    "trade_diversion",
-    "imports_after",
-    "tariff_revenue_before",
-    "tariff_revenue_after",
-    "welfare_change",
-    "world_price_change",
+COLUMN_OUTPUTS = (
+    Output("origin", "Origin", "text", help="Country or group the imports come from."),
+    Output(
+        "member", "Member", help="True when the origin is in the preferential zone."
+    ),
+    Output("imports", "Imports before", "money", help="Imports at world prices."),
+    Output("tariff_before", "Tariff before", "share", help="Ad valorem tariff today."),
+    Output("tariff_after", "Tariff after", "share", help="Tariff under the policy."),
+    Output(
+        "trade_creation",
+        "Trade created",
+        "money",
+        help="Change in imports from the tariff change itself.",
+    ),
+    Output(
+        "trade_diversion",
+        "Trade diverted",
+        "money",
+        help="Imports shifted between members and others (positive = gained).",
+    ),
+    Output("imports_after", "Imports after", "money", help="Imports + TC + TD."),
+    Output(
+        "tariff_revenue_before",
+        "Tariff revenue before",
+        "money",
+        help="Tariff before × imports before.",
+    ),
+    Output(
+        "tariff_revenue_after",
+        "Tariff revenue after",
+        "money",
+        help="Tariff after × imports after.",
+    ),
+    Output(
+        "welfare_change",
+        "Consumer welfare change",
+        "money",
+        help="½·|Δt|·|TC|: a gain when tariffs fall, a loss when they rise.",
+    ),
+    Output(
+        "world_price_change",
+        "World price change",
+        "share",
+        help="Relative change of the world price (0 with unlimited export supply).",
+    ),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+
+OUTPUTS = (
+    Output(
+        "trade_creation_total",
+        "Trade created",
+        "money",
+        headline=True,
+        help="New imports created by the tariff change, all origins.",
+    ),
+    Output(
+        "trade_diversion_to_members",
+        "Trade diverted to members",
+        "money",
+        headline=True,
+        help="Imports shifted from non-members to members.",
+    ),
+    Output(
+        "tariff_revenue_change",
+        "Change in tariff revenue",
+        "money",
+        headline=True,
+        help="Tariff revenue after minus before.",
+    ),
+    Output(
+        "welfare_change_total",
+        "Consumer welfare change",
+        "money",
+        headline=True,
+        help="Sum of the flows' welfare changes.",
+    ),
+    Output("imports_before", "Imports before", "money"),
+    Output("imports_after_total", "Imports after", "money"),
+    Output("tariff_revenue_before", "Tariff revenue before", "money"),
+    Output("tariff_revenue_after", "Tariff revenue after", "money"),
+    Output("relative_price_change", "Members' price relative to others", "share"),
+    Output("world_price_change", "World price change, import-weighted", "share"),
+    Output("member_share_before", "Members' share of imports before", "share"),
+    Output("member_share_after", "Members' share of imports after", "share"),
 )
 
 
@@ -329,18 +398,6 @@ CALCULATOR = Calculator(
     columns=COLUMNS,
     example=EXAMPLE,
     price_field=None,
-    summary_labels={
-        "imports_before": "Imports before (money)",
-        "imports_after_total": "Imports after (money)",
-        "trade_creation_total": "Trade created (money)",
-        "trade_diversion_to_members": "Trade diverted to members (money)",
-        "tariff_revenue_before": "Tariff revenue before (money)",
-        "tariff_revenue_after": "Tariff revenue after (money)",
-        "tariff_revenue_change": "Change in tariff revenue (money)",
-        "welfare_change_total": "Consumer welfare change (money)",
-        "relative_price_change": "Members' price relative to others (fraction)",
-        "world_price_change": "World price change, import-weighted (fraction)",
-        "member_share_before": "Members' share of imports before (fraction)",
-        "member_share_after": "Members' share of imports after (fraction)",
-    },
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
 )

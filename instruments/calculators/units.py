@@ -37,7 +37,10 @@ start of the first period to the end of the period (annual: 1, 2, ...; quarters:
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import functools
+import re
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,9 +50,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from instruments.calculators.base import InputError
-
-FloatArray = npt.NDArray[np.float64]
+from instruments.calculators.base import FloatArray, InputError, IntArray
 
 CURRENCIES = frozenset(
     [
@@ -269,6 +270,22 @@ def parse_price_unit(
     return parsed
 
 
+def price_unit_parts(price_unit: str) -> tuple[str, str]:
+    """(currency of money totals, quantity per unit): ``"US cents/lb"`` is
+    ``("USD", "lb")``: money is in whole currency units. ``InputError`` if unknown."""
+    parsed = parse_price_unit(price_unit)
+    return parsed.money, parsed.per
+
+
+def money_unit(price_unit: str) -> str:
+    """The money unit of totals computed with ``price_unit`` (``"USc/lb"`` -> ``"USD"``),
+    for display: the text before the ``/`` when the unit cannot be parsed, "" for none."""
+    parsed = _parse_price_unit(str(price_unit or ""))
+    if isinstance(parsed, PriceUnit):
+        return parsed.money
+    return str(price_unit or "").split("/", 1)[0].strip()
+
+
 def quantity_factor(
     quantity_unit: str,
     price_unit: str,
@@ -380,6 +397,29 @@ def convert_price(
             path, f"An FX rate was given but both prices are in {source.currency}."
         )
     return float(array) if array.ndim == 0 else array
+
+
+_YES = frozenset({"true", "1", "yes", "y", "t", "on"})
+_NO = frozenset({"false", "0", "no", "n", "f", "off", "", "none"})
+
+
+def parse_yes_no(value: object) -> bool:
+    """A yes/no value: a bool, 0 or 1, or text such as yes/no, true/false, y/n, 1/0,
+    on/off (empty means no). Raises ``ValueError`` for anything else."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(f"'{value}' is not true or false.")
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"'{value}' is not true or false.")
 
 
 def net_of_vat(values: float | npt.ArrayLike, vat_rate: float | npt.ArrayLike) -> Any:
@@ -498,6 +538,71 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
     return _frozen(Periods(labels, kind, start, length, year, quarter.astype(np.int64)))
 
 
+_FREQUENCY_KIND: dict[str, PeriodKind] = {
+    "monthly": "month",
+    "quarterly": "quarter",
+    "annual": "year",
+}
+"""The period kind of a stored series' frequency."""
+
+
+def period_bounds(label: str) -> tuple[PeriodKind, dt.date, dt.date]:
+    """The kind, first day and last day of one period label (see the module docstring):
+    ``"2024Q2"`` is ``("quarter", 2024-04-01, 2024-06-30)``; an ISO date is its own
+    first and last day. Raises ``ValueError`` for anything else."""
+    text = str(label).strip()
+    match = re.match(_PERIOD_PATTERN, text.upper())
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a period label; use 2025, 2025Q1, 2025-01 or 2025-01-31."
+        )
+    year = int(match["year"])
+    if match["day"]:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid date.") from None
+        return "date", day, day
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ValueError(f"{text!r} has no month {month}.")
+        first, last, kind = month, month, "month"
+    elif match["q"]:
+        first = 3 * int(match["q"][-1]) - 2
+        last, kind = first + 2, "quarter"
+    elif match["h"]:
+        first = 6 * int(match["h"][-1]) - 5
+        last, kind = first + 5, "half"
+    else:
+        first, last, kind = 1, 12, "year"
+    end = dt.date(year, last, calendar.monthrange(year, last)[1])
+    return typing.cast(PeriodKind, kind), dt.date(year, first, 1), end
+
+
+def period_bound(label: str, *, end: bool) -> dt.date:
+    """A period label's first day (``end=False``) or last day; ``ValueError`` if it is
+    not a period label."""
+    _, first, last = period_bounds(label)
+    return last if end else first
+
+
+def period_start(day: dt.date, frequency: str) -> dt.date:
+    """The first day of the period of ``frequency`` (``monthly``, ``quarterly``,
+    ``annual``) that contains ``day``."""
+    kind = _FREQUENCY_KIND.get(frequency, "month")
+    if kind == "year":
+        return dt.date(day.year, 1, 1)
+    if kind == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return dt.date(day.year, day.month, 1)
+
+
+def period_kind(frequency: str) -> PeriodKind:
+    """The kind of the period labels of a stored series' ``frequency``."""
+    return _FREQUENCY_KIND[frequency]
+
+
 def _frozen(periods: Periods) -> Periods:
     for array in (periods.start, periods.length, periods.year, periods.quarter):
         array.flags.writeable = False
@@ -515,15 +620,21 @@ def period_end_years(labels: Sequence[str]) -> FloatArray:
 
 
 def discount_factors(labels: Sequence[str], rate: float) -> FloatArray:
-    """End-of-period discount factors ``(1 + rate)^(−t)``."""
-    return np.power(1.0 + rate, -parse_periods(labels).end)
+    """End-of-period discount factors ``(1 + rate)^(−t)`` of the periods."""
+    return discount_factors_at(parse_periods(labels).end, rate)
+
+
+def discount_factors_at(end_years: FloatArray, rate: float) -> FloatArray:
+    """Discount factors ``(1 + rate)^(−t)`` at ``end_years`` (years from the start of
+    the first period), e.g. the ends of settlement groups."""
+    return np.power(1.0 + rate, -end_years)
 
 
 def group_periods(
     labels: Sequence[str],
     every: Literal["quarter", "year"] = "year",
     path: Sequence[str | int] = ("settlement", "every"),
-) -> tuple[tuple[str, ...], npt.NDArray[np.int64]]:
+) -> tuple[tuple[str, ...], IntArray]:
     """Group periods into quarters or years: (group labels, group index per period).
 
     Months and dates group into quarters or years; quarters and halves into years;

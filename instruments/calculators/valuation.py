@@ -31,7 +31,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtr
 
-FloatArray = npt.NDArray[np.float64]
+from instruments.calculators.base import FloatArray
+
 ArrayLike = float | npt.ArrayLike
 
 

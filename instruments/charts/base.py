@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from instruments.calculators.units import money_unit
+
 # --- calculator results (officials' pages) -------------------------------------------
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -78,9 +80,7 @@ class Comparison:
 def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     """The units a result is expressed in, from its inputs: price, quantity, money."""
     price_unit = str(inputs.get("price_unit") or "")
-    currency = price_unit.split("/", 1)[0].strip() if "/" in price_unit else ""
-    if currency.lower().startswith("us cents"):
-        currency = "USD"  # money is in whole currency units
+    currency = money_unit(price_unit) if "/" in price_unit else ""
     # Without a price unit (trade response) money is in whatever unit imports are in.
     currency = str(inputs.get("currency") or currency or "value")
     return {

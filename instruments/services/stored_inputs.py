@@ -30,6 +30,7 @@ from instruments.calculators.extras import (
 from instruments.calculators.units import (
     convert_price,
     parse_price_unit,
+    period_bound,
     quantity_factor,
 )
 from instruments.jsonify import json_value
@@ -350,8 +351,8 @@ def _fx_rate_for(
     labels = [str(p) for p in history.prices.index]
     bounds = [
         (
-            pd.Timestamp(selectors.parse_period_bound(label, end=False)),
-            pd.Timestamp(selectors.parse_period_bound(label, end=True)),
+            pd.Timestamp(period_bound(label, end=False)),
+            pd.Timestamp(period_bound(label, end=True)),
         )
         for label in labels
     ]

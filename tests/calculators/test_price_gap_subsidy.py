@@ -316,3 +316,22 @@ def test_the_bad_year_is_the_worst_years_p95_and_lies_below_the_total_p95():
     # and above that year's expected cost
     assert result.summary["p95_bad_year"] < result.summary["p95"]
     assert (annual["net_cost_p95"] > annual["net_cost_mean"]).all()
+
+
+def test_every_path_paying_the_budget_cap_still_gives_a_histogram():
+    """Totals equal but for rounding once every path hits the cap: no crash."""
+    data = {
+        **price_gap_subsidy.CALCULATOR.example,
+        "market_price": None,
+        "budget_cap": 1e6,
+        "simulation": {
+            "model": "schwartz",
+            "price_history": [50, 55, 52, 60, 58, 61, 57, 63, 59, 62],
+            "paths": 3000,
+            "seed": 3,
+        },
+    }
+    result = price_gap_subsidy.CALCULATOR.run(data)
+    # 40 quarters from 2025Q4 touch 11 calendar years, each paying the cap
+    assert result.summary["expected_cost"] == pytest.approx(11e6, rel=1e-3)
+    assert result.extras["net_cost_histogram"]["count"].sum() == 3000

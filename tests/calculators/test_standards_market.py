@@ -114,5 +114,28 @@ def test_carbon_price_in_another_currency_needs_fx():
     with pytest.raises(InputError) as info:
         RUN(request)
     assert "carbon_price_unit" in info.value.errors
-    result = RUN({**request, "fx_rate": 1.1})
+    result = RUN({**request, "carbon_price_fx_rate": 1.1})
     assert result.rows["carbon_charge"].iloc[0] == pytest.approx(2 * 80 * 1.1)
+
+
+def test_fx_rate_is_the_stored_series_rate_not_the_carbon_price_rate():
+    """A USD series priced in EUR/t (``fx_rate`` = 0.9 EUR per USD, a request extra)
+    with a EUR carbon price: the carbon price needs no conversion and is accepted."""
+    request = {
+        "base_price": 2250,
+        "price_unit": "EUR/t",
+        "carbon_price": 80,
+        "carbon_price_unit": "EUR/tCO2e",
+        "fx_rate": 0.9,
+        "suppliers": [{"name": "A", "quantity": 10, "intensity": 2}],
+    }
+    result = RUN(request)
+    assert result.rows["carbon_charge"].iloc[0] == pytest.approx(2 * 80)
+    converted = RUN(
+        {
+            **request,
+            "carbon_price_unit": "USD/tCO2e",
+            "carbon_price_fx_rate": 0.9,
+        }
+    )
+    assert converted.rows["carbon_charge"].iloc[0] == pytest.approx(2 * 80 * 0.9)

@@ -1,5 +1,7 @@
 """Units, currencies, VAT and periods."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -138,3 +140,79 @@ def test_bad_periods(labels):
     with pytest.raises(InputError) as info:
         units.parse_periods(labels)
     assert "periods" in info.value.errors
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "first", "last"),
+    [
+        ("2024", "year", "2024-01-01", "2024-12-31"),
+        ("2024Q2", "quarter", "2024-04-01", "2024-06-30"),
+        ("2024q4", "quarter", "2024-10-01", "2024-12-31"),
+        ("2025H2", "half", "2025-07-01", "2025-12-31"),
+        ("2024-02", "month", "2024-02-01", "2024-02-29"),
+        ("2024-05-17", "date", "2024-05-17", "2024-05-17"),
+    ],
+)
+def test_period_bounds(label, kind, first, last):
+    assert units.period_bounds(label) == (
+        kind,
+        dt.date.fromisoformat(first),
+        dt.date.fromisoformat(last),
+    )
+    assert units.period_bound(label, end=False) == dt.date.fromisoformat(first)
+    assert units.period_bound(label, end=True) == dt.date.fromisoformat(last)
+
+
+@pytest.mark.parametrize("label", ["2024-13", "x", "2024Q5", "2024-02-30", ""])
+def test_period_bounds_refuse_what_is_not_a_period(label):
+    with pytest.raises(ValueError, match=r"period|month|date"):
+        units.period_bounds(label)
+
+
+def test_period_start_of_a_frequency():
+    day = dt.date(2025, 8, 17)
+    assert units.period_start(day, "annual") == dt.date(2025, 1, 1)
+    assert units.period_start(day, "quarterly") == dt.date(2025, 7, 1)
+    assert units.period_start(day, "monthly") == dt.date(2025, 8, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, True),
+        ("yes", True),
+        (" TRUE ", True),
+        ("1", True),
+        (1, True),
+        ("on", True),
+        ("y", True),
+        ("no", False),
+        ("", False),
+        (0, False),
+        (None, False),
+        ("off", False),
+        ("False", False),
+    ],
+)
+def test_parse_yes_no(value, expected):
+    assert units.parse_yes_no(value) is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", 2, "2"])
+def test_parse_yes_no_refuses_anything_else(value):
+    with pytest.raises(ValueError, match="is not true or false"):
+        units.parse_yes_no(value)
+
+
+def test_price_unit_parts_and_money_unit_say_whole_currency_units():
+    assert units.price_unit_parts("US cents/lb") == ("USD", "lb")
+    assert units.price_unit_parts("EUR/t") == ("EUR", "t")
+    assert units.money_unit("USc/lb") == "USD"
+    assert units.money_unit("GBP pence/kg") == "GBP"
+    assert units.money_unit("XYZ/t") == "XYZ"  # unparseable: shown as typed
+    assert units.money_unit("") == ""
+
+
+def test_discount_factors_at_the_periods_ends():
+    factors = units.discount_factors(["2025Q1", "2025Q2"], 0.1)
+    assert factors.tolist() == pytest.approx([1.1**-0.25, 1.1**-0.5])

@@ -133,6 +133,9 @@ COUNTRY_COLUMNS = (
 )
 
 _SIGMA_ONE = 1e-9  # |1 − σ| below this: the geometric-mean limit
+_LOG_BOUND = (
+    60.0  # |ln π̂| beyond this (a factor 1e26) is no equilibrium worth reporting
+)
 
 
 class EquilibriumError(InputError):
@@ -193,9 +196,7 @@ class Regime:
     @property
     def is_linear(self) -> bool:
         """Only ad valorem and specific duties (what GSIM can take)."""
-        return not (
-            self.floor.any() or self.undertaking.any() or self.strike.any()
-        )
+        return not (self.floor.any() or self.undertaking.any() or self.strike.any())
 
 
 @dataclass(frozen=True)
@@ -253,10 +254,11 @@ class Problem:
         errors.raise_if_any()
         foreign_market = np.arange(n_v)[None, :] != dom[:, None]
         if ((dom[:, None] >= 0) & foreign_market & (q > 0)).any():
-            errors.add(
-                ("flows",), "A domestic origin sells only to its own market."
-            )
-        for name, regime in (("measures_before", self.before), ("measures", self.after)):
+            errors.add(("flows",), "A domestic origin sells only to its own market.")
+        for name, regime in (
+            ("measures_before", self.before),
+            ("measures", self.after),
+        ):
             arrays = (
                 regime.ad_valorem,
                 regime.specific,
@@ -417,7 +419,9 @@ def build_problem(
             if not (math.isfinite(f.price) and f.price > 0):
                 errors.add(("flows", i, "price"), "Must be > 0.")
             route_price[r, v] = f.price
-    context = _SelectorContext(market_codes, origin_codes, member_market, member_origin, dom)
+    context = _SelectorContext(
+        market_codes, origin_codes, member_market, member_origin, dom
+    )
     after = build_regime(measures, context, errors, "measures")
     before = build_regime(measures_before, context, errors, "measures_before")
     errors.raise_if_any()
@@ -506,10 +510,18 @@ def build_regime(
     for i, m in enumerate(measures):
         here: tuple[str | int, ...] = (name, i)
         markets = _select(
-            m.markets, context.market_codes, context.member_market, (*here, "markets"), errors
+            m.markets,
+            context.market_codes,
+            context.member_market,
+            (*here, "markets"),
+            errors,
         )
         origins = _select(
-            m.origins, context.origin_codes, context.member_origin, (*here, "origins"), errors
+            m.origins,
+            context.origin_codes,
+            context.member_origin,
+            (*here, "origins"),
+            errors,
         )
         explicit = not isinstance(m.origins, str)
         value_field = {"ad_valorem": "rate", "price_gap_subsidy": "strike"}.get(
@@ -520,7 +532,9 @@ def build_regime(
             continue
         value = getattr(m, value_field)
         if value is None or not math.isfinite(value):
-            errors.add((*here, value_field), f"A {m.kind} measure needs a {value_field}.")
+            errors.add(
+                (*here, value_field), f"A {m.kind} measure needs a {value_field}."
+            )
             continue
         if m.kind == "ad_valorem" and value <= -1:
             errors.add((*here, value_field), "Must be greater than −1.")
@@ -611,23 +625,32 @@ class _State:
 
 
 def _prices(
-    base: _Base, regime: Regime, z: FloatArray
+    base: _Base, regime: Regime, z: FloatArray, *, surrogate: bool = False
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Border price, consumer price and ∂ln p/∂ln π̂ at ``π = π0·e^z``."""
+    """Border price, consumer price and ∂ln p/∂ln π̂ at ``π = π0·e^z``.
+
+    With ``surrogate`` the derivative ignores binding floors and undertakings (the
+    slope of the duty-paid price underneath): a Newton direction out of a flat region.
+    """
     pi = base.pi0 * np.exp(z)[:, None]
     border = np.maximum(pi, regime.undertaking)
     pre = border * (1.0 + regime.ad_valorem) + regime.specific
     consumer = np.maximum(pre, regime.floor)
-    d = np.where(
-        (pre >= regime.floor) & (pi >= regime.undertaking),
-        border * (1.0 + regime.ad_valorem) / pre,
-        0.0,
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if surrogate:
+            duty_paid = pi * (1.0 + regime.ad_valorem)
+            d = duty_paid / (duty_paid + regime.specific)
+        else:
+            d = np.where(
+                (pre >= regime.floor) & (pi >= regime.undertaking),
+                border * (1.0 + regime.ad_valorem) / pre,
+                0.0,
+            )
     dom = base.domestic[:, None]
     return (
         np.where(dom, pi, border),
         np.where(dom, pi, consumer),
-        np.where(dom, 1.0, d),
+        np.where(dom, 1.0, np.nan_to_num(d)),
     )
 
 
@@ -688,9 +711,7 @@ def _prepare(problem: Problem) -> _Base:
     )
 
 
-def _composite(
-    base: _Base, log_ratio: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def _composite(base: _Base, log_ratio: FloatArray) -> tuple[FloatArray, FloatArray]:
     """``ln P̂`` per market and current shares θ, from ``ln p̂`` per route."""
     one_minus = 1.0 - base.sigma
     geometric = np.abs(one_minus) < _SIGMA_ONE
@@ -704,24 +725,26 @@ def _composite(
     geo = (base.w * log_ratio).sum(axis=0)
     unchanged = ((log_ratio == 0) | (base.w == 0)).all(axis=0)  # the base exactly
     log_p = np.where(trade & ~unchanged, np.where(geometric, geo, ces), 0.0)
-    theta = np.where(
-        geometric[None, :], base.w, base.w * np.exp(a - log_s[None, :])
-    )
+    theta = np.where(geometric[None, :], base.w, base.w * np.exp(a - log_s[None, :]))
     return log_p, theta
 
 
-def _state(base: _Base, regime: Regime, z: FloatArray) -> _State:
-    border, consumer, d = _prices(base, regime, z)
+def _state(
+    base: _Base, regime: Regime, z: FloatArray, *, surrogate: bool = False
+) -> _State:
+    border, consumer, d = _prices(base, regime, z, surrogate=surrogate)
     log_ratio = np.log(consumer / base.p0)
     log_p, theta = _composite(base, log_ratio)
-    exponent = -base.sigma[None, :] * log_ratio + (base.sigma + base.eta)[None, :] * (
-        log_p[None, :]
+    exponent = (
+        -base.sigma[None, :] * log_ratio
+        + (base.sigma + base.eta)[None, :] * (log_p[None, :])
     )
     quantity = np.where(base.q0 > 0, base.q0 * np.exp(exponent), 0.0)
     own = base.own_price0 * np.exp(z)
     producer = np.where(base.domestic, np.maximum(own, regime.strike), own)
     producer_ratio = np.where(base.domestic, producer / base.producer0, np.exp(z))
-    dlog_producer = np.where(base.domestic & (own < regime.strike), 0.0, 1.0)
+    binding = base.domestic & (own < regime.strike) & (not surrogate)
+    dlog_producer = np.where(binding, 0.0, 1.0)
     finite = np.isfinite(base.eps)
     with np.errstate(over="ignore", invalid="ignore"):
         supply = np.where(
@@ -730,15 +753,28 @@ def _state(base: _Base, regime: Regime, z: FloatArray) -> _State:
             quantity.sum(axis=1),
         )
     return _State(
-        border, consumer, quantity, log_p, theta, d, producer_ratio, dlog_producer, supply
+        border,
+        consumer,
+        quantity,
+        log_p,
+        theta,
+        d,
+        producer_ratio,
+        dlog_producer,
+        supply,
     )
 
 
 def _residual_jacobian(
-    base: _Base, regime: Regime, z: FloatArray, unknown: BoolArray
+    base: _Base,
+    regime: Regime,
+    z: FloatArray,
+    unknown: BoolArray,
+    *,
+    surrogate: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Excess demand ``(Σ_v q − X)/X0`` and its Jacobian in ``ln π̂``, unknowns only."""
-    st = _state(base, regime, z)
+    st = _state(base, regime, z, surrogate=surrogate)
     q = st.quantity
     x0 = base.x0[unknown]
     g = (q.sum(axis=1) - st.supply)[unknown] / x0
@@ -776,27 +812,17 @@ def _solve_exact(
     # Damped Newton: one-sided derivatives at kinks, a capped step and backtracking.
     while norm > 1e-3 * tolerance and iterations < max_iterations:
         iterations += 1
-        try:
-            step = np.linalg.solve(jac, -g)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(jac, -g, rcond=None)[0]
-        if not np.isfinite(step).all():
+        found = _line_search(base, regime, unknown, y, g, jac, norm)
+        if found is None:
+            # A flat piece (a binding floor with fixed supply): step along the slope
+            # underneath the kink instead.
+            smooth = _residual_jacobian(base, regime, full(y), unknown, surrogate=True)[
+                1
+            ]
+            found = _line_search(base, regime, unknown, y, g, smooth, norm)
+        if found is None:
             break
-        biggest = float(np.max(np.abs(step)))
-        if biggest > 2.0:  # at most a factor e² in any price per step
-            step *= 2.0 / biggest
-        lam, accepted = 1.0, False
-        while lam > 1e-6:
-            trial = y + lam * step
-            g_new, jac_new = _residual_jacobian(base, regime, full(trial), unknown)
-            new_norm = float(np.max(np.abs(g_new)))
-            if np.isfinite(new_norm) and new_norm < (1.0 - 1e-4 * lam) * norm:
-                accepted = True
-                break
-            lam *= 0.5
-        if not accepted:
-            break
-        y, g, jac, norm = trial, g_new, jac_new, new_norm
+        y, g, jac, norm = found
     if norm > tolerance:
         y, norm, more = _fallback(base, regime, unknown, y, tolerance, max_iterations)
         iterations += more
@@ -805,9 +831,44 @@ def _solve_exact(
             "The market model did not converge: the largest market-clearing gap is "
             f"{norm:.3g} of an origin's base supply after {iterations} iterations "
             f"(tolerance {tolerance:g}). Check for origins with fixed supply whose "
-            "every sale is held at a floor or undertaking, or extreme measures."
+            "every sale is held at a floor or undertaking, specific duties above what "
+            "buyers pay, or extreme measures."
         )
     return full(y), iterations, norm
+
+
+def _line_search(
+    base: _Base,
+    regime: Regime,
+    unknown: BoolArray,
+    y: FloatArray,
+    g: FloatArray,
+    jac: FloatArray,
+    norm: float,
+) -> tuple[FloatArray, FloatArray, FloatArray, float] | None:
+    """A capped Newton step with backtracking on ``max |g|``; None if none helps."""
+    with np.errstate(all="ignore"):
+        try:
+            step = np.linalg.solve(jac, -g)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(jac, -g, rcond=None)[0]
+    if not np.isfinite(step).all():
+        return None
+    biggest = float(np.max(np.abs(step)))
+    if biggest > 2.0:  # at most a factor e² in any price per step
+        step *= 2.0 / biggest
+    lam = 1.0
+    while lam > 1e-6:
+        trial = np.clip(y + lam * step, -_LOG_BOUND, _LOG_BOUND)
+        z = np.zeros(base.x0.shape)
+        z[unknown] = trial
+        with np.errstate(all="ignore"):
+            g_new, jac_new = _residual_jacobian(base, regime, z, unknown)
+        new_norm = float(np.max(np.abs(g_new)))
+        if np.isfinite(new_norm) and new_norm < (1.0 - 1e-4 * lam) * norm:
+            return trial, g_new, jac_new, new_norm
+        lam *= 0.5
+    return None
 
 
 def _fallback(
@@ -899,9 +960,11 @@ def solve(
     unknown = np.isfinite(base.eps) & (base.x0 > 0)
     before = _state(base, problem.before, np.zeros(problem.n_origins))
     if method == "exact":
-        z, iterations, residual = _solve_exact(
-            base, problem.after, unknown, tolerance, max_iterations
-        )
+        # Trial points far from the answer may overflow; the answer is checked.
+        with np.errstate(all="ignore"):
+            z, iterations, residual = _solve_exact(
+                base, problem.after, unknown, tolerance, max_iterations
+            )
         after = _state(base, problem.after, z)
         quantity_after, border_after, consumer_after = (
             after.quantity,
@@ -1045,7 +1108,9 @@ def _assemble(
         producer_before = np.where(base.domestic, base.producer0, problem.price)
     producer_after = producer_before * producer_ratio
     own_after = base.own_price0 * price_ratio
-    subsidy0 = np.where(base.domestic, (base.producer0 - base.own_price0) * base.x0, 0.0)
+    subsidy0 = np.where(
+        base.domestic, (base.producer0 - base.own_price0) * base.x0, 0.0
+    )
     subsidy1 = np.where(base.domestic, (producer_after - own_after) * supply_after, 0.0)
     dom_idx = problem.domestic_market
     n_v = problem.n_markets
@@ -1204,7 +1269,9 @@ def solve_single_market(
     price = np.broadcast_to(np.asarray(prices, dtype=np.float64), (n,)).copy()
     eps_in = np.inf if supply_elasticity is None else supply_elasticity
     eps = np.broadcast_to(np.asarray(eps_in, dtype=np.float64), (n,)).copy()
-    codes = tuple(origins) if origins is not None else tuple(f"flow {i}" for i in range(n))
+    codes = (
+        tuple(origins) if origins is not None else tuple(f"flow {i}" for i in range(n))
+    )
     if len(codes) != n:
         raise InputError.at(("origins",), f"Give {n} origin codes.")
     market_codes: tuple[str, ...] = (market,)
@@ -1214,11 +1281,14 @@ def solve_single_market(
     def route(x: npt.ArrayLike) -> FloatArray:
         return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))[:, None]
 
-    cols = [route(tariff_before), route(tariff_after), route(floor_before), route(floor_after)]
+    cols = [
+        route(tariff_before),
+        route(tariff_after),
+        route(floor_before),
+        route(floor_after),
+    ]
     if rest_of_world_share is not None:
-        share = np.broadcast_to(
-            np.asarray(rest_of_world_share, dtype=np.float64), (n,)
-        )
+        share = np.broadcast_to(np.asarray(rest_of_world_share, dtype=np.float64), (n,))
         if not ((share >= 0) & (share < 1)).all():
             raise InputError.at(("rest_of_world_share",), "Must be in [0, 1).")
         matrix = np.column_stack([q, q * share / (1.0 - share)])

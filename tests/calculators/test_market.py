@@ -119,7 +119,9 @@ def problems(draw, *, floors=True, measures_before=True):
         dom[-1] = 0
         q[-1, 1:] = 0.0
         eps[-1] = draw(floats(0.0, 3.0))
-    q[:n_f, -1] = np.where(np.isfinite(eps[:n_f]), np.maximum(q[:n_f, -1], 10.0), q[:n_f, -1])
+    q[:n_f, -1] = np.where(
+        np.isfinite(eps[:n_f]), np.maximum(q[:n_f, -1], 10.0), q[:n_f, -1]
+    )
     if domestic:
         q[-1, 0] = max(q[-1, 0], 10.0)
     price = np.array(draw(st.lists(floats(1.0, 100.0), min_size=n_r, max_size=n_r)))
@@ -151,7 +153,9 @@ def problems(draw, *, floors=True, measures_before=True):
         origin_codes=tuple(f"O{i}" for i in range(n_r)),
         price=price,
         supply_elasticity=eps,
-        member_origin=np.array(draw(st.lists(st.booleans(), min_size=n_r, max_size=n_r))),
+        member_origin=np.array(
+            draw(st.lists(st.booleans(), min_size=n_r, max_size=n_r))
+        ),
         domestic_market=dom,
         quantity=q,
         before=mk.Regime.of(n_r, n_v, ad_valorem=t0),
@@ -187,11 +191,21 @@ def test_a_floor_below_every_price_changes_nothing(problem):
     after = problem.after
     with_floor = mk.solve(
         problem.with_after(
-            mk.Regime(after.ad_valorem, after.specific, np.full_like(after.floor, low), after.undertaking, after.strike)
+            mk.Regime(
+                after.ad_valorem,
+                after.specific,
+                np.full_like(after.floor, low),
+                after.undertaking,
+                after.strike,
+            )
         )
     )
-    np.testing.assert_allclose(with_floor.quantity_after, without.quantity_after, rtol=1e-12)
-    np.testing.assert_allclose(with_floor.price_change, without.price_change, atol=1e-14)
+    np.testing.assert_allclose(
+        with_floor.quantity_after, without.quantity_after, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        with_floor.price_change, without.price_change, atol=1e-14
+    )
 
 
 @PROPERTY
@@ -202,15 +216,26 @@ def test_no_change_is_the_base_exactly(problem):
     np.testing.assert_array_equal(same.price_change, 0.0)
     np.testing.assert_array_equal(same.consumer_price_after, same.consumer_price_before)
     assert same.iterations == 0
-    for key in ("consumer_surplus_change", "producer_surplus_change", "net_welfare_change"):
+    for key in (
+        "consumer_surplus_change",
+        "producer_surplus_change",
+        "net_welfare_change",
+    ):
         assert same.summary[key] == 0.0
 
 
-MEASURES = st.sampled_from(["ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"])
+MEASURES = st.sampled_from(
+    ["ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"]
+)
 
 
 @PROPERTY
-@given(problems(floors=False, measures_before=False), MEASURES, st.floats(0.01, 1.5), st.data())
+@given(
+    problems(floors=False, measures_before=False),
+    MEASURES,
+    st.floats(0.01, 1.5),
+    st.data(),
+)
 def test_one_measure_from_free_trade_lowers_world_welfare(problem, kind, size, data):
     n_r, n_v = problem.n_origins, problem.n_markets
     free = problem.with_after(mk.Regime.empty(n_r, n_v))
@@ -226,8 +251,10 @@ def test_one_measure_from_free_trade_lowers_world_welfare(problem, kind, size, d
         foreign = np.flatnonzero(problem.domestic_market < 0)
         r = int(data.draw(st.sampled_from(list(foreign))))
         markets = list(range(n_v))
-        if kind in ("floor", "undertaking") and problem.supply_elasticity[r] == 0:
-            markets = markets[:-1]  # fixed supply held at a floor everywhere: no equilibrium
+        if kind != "ad_valorem" and problem.supply_elasticity[r] == 0:
+            # Fixed supply held at a floor, or under a specific duty above what its
+            # only buyers pay, has no equilibrium at a positive price.
+            markets = markets[:-1]
         if not markets:
             return
         v = data.draw(st.sampled_from(markets))
@@ -271,8 +298,13 @@ def test_tiny_tariff_matches_smart_with_infinite_supply():
     """TC ≈ M·η·Δt/(1 + t0)."""
     m, eta, t0, dt = 1000.0, -1.5, 0.10, 1e-5
     solution = mk.solve_single_market(
-        [m], [1.0], [False], import_demand_elasticity=eta, substitution_elasticity=1.5,
-        tariff_before=t0, tariff_after=t0 + dt,
+        [m],
+        [1.0],
+        [False],
+        import_demand_elasticity=eta,
+        substitution_elasticity=1.5,
+        tariff_before=t0,
+        tariff_after=t0 + dt,
     )
     created = solution.quantity_after.sum() - m
     assert created == pytest.approx(m * eta * dt / (1 + t0), rel=1e-4)
@@ -282,8 +314,14 @@ def test_tiny_tariff_matches_smart_with_finite_supply():
     """With ε = 3: world price ≈ η/(ε − η)·Δt/(1 + t0), TC ≈ M·η·Δt/((1+t0)(1 − η/ε))."""
     m, eta, eps, t0, dt = 1000.0, -1.5, 3.0, 0.0, 1e-5
     solution = mk.solve_single_market(
-        [m], [1.0], [False], import_demand_elasticity=eta, substitution_elasticity=1.5,
-        supply_elasticity=eps, tariff_before=t0, tariff_after=t0 + dt,
+        [m],
+        [1.0],
+        [False],
+        import_demand_elasticity=eta,
+        substitution_elasticity=1.5,
+        supply_elasticity=eps,
+        tariff_before=t0,
+        tariff_after=t0 + dt,
     )
     assert solution.price_change[0] == pytest.approx(eta / (eps - eta) * dt, rel=1e-4)
     created = solution.quantity_after.sum() - m
@@ -296,8 +334,12 @@ def test_tiny_tariff_matches_smart_with_finite_supply():
 def test_a_floor_doubling_every_import_price_multiplies_imports_by_two_to_the_eta():
     eta = -1.3
     solution = mk.solve_single_market(
-        [300.0, 700.0], [50.0, 50.0], [False, False],
-        import_demand_elasticity=eta, substitution_elasticity=1.0, floor_after=100.0,
+        [300.0, 700.0],
+        [50.0, 50.0],
+        [False, False],
+        import_demand_elasticity=eta,
+        substitution_elasticity=1.0,
+        floor_after=100.0,
     )
     assert solution.quantity_after.sum() == pytest.approx(1000 * 2**eta, rel=1e-12)
     assert solution.composite_price_change[0] == pytest.approx(1.0)
@@ -306,22 +348,37 @@ def test_a_floor_doubling_every_import_price_multiplies_imports_by_two_to_the_et
 def test_a_floor_above_a_finite_supply_exporters_price_pins_the_consumer_price():
     q0, p0, floor, eta, eps = 1000.0, 50.0, 80.0, -1.2, 2.0
     solution = mk.solve_single_market(
-        [q0], [p0], [False], import_demand_elasticity=eta, substitution_elasticity=3.0,
-        supply_elasticity=eps, floor_after=floor,
+        [q0],
+        [p0],
+        [False],
+        import_demand_elasticity=eta,
+        substitution_elasticity=3.0,
+        supply_elasticity=eps,
+        floor_after=floor,
     )
     q1 = q0 * (floor / p0) ** eta
     assert solution.consumer_price_after[0, 0] == pytest.approx(floor)
     assert solution.quantity_after[0, 0] == pytest.approx(q1, rel=1e-9)
-    assert solution.price_change[0] == pytest.approx((q1 / q0) ** (1 / eps) - 1, rel=1e-8)
+    assert solution.price_change[0] == pytest.approx(
+        (q1 / q0) ** (1 / eps) - 1, rel=1e-8
+    )
     assert solution.price_change[0] < 0
     row = solution.rows.iloc[0]
-    assert row["importer_revenue"] == pytest.approx((floor - row["border_price_after"]) * q1)
+    assert row["importer_revenue"] == pytest.approx(
+        (floor - row["border_price_after"]) * q1
+    )
 
 
 def test_an_exporter_with_fixed_supply_lowers_its_price_into_the_rest_of_the_world():
     solution = mk.solve_single_market(
-        [800.0], [55.0], [False], import_demand_elasticity=-1.2, substitution_elasticity=3.0,
-        supply_elasticity=0.0, floor_after=110.0, rest_of_world_share=0.5,
+        [800.0],
+        [55.0],
+        [False],
+        import_demand_elasticity=-1.2,
+        substitution_elasticity=3.0,
+        supply_elasticity=0.0,
+        floor_after=110.0,
+        rest_of_world_share=0.5,
     )
     assert solution.quantity_after.sum() == pytest.approx(1600.0, rel=1e-9)
     assert solution.quantity_after[0, 1] > 800.0
@@ -334,7 +391,11 @@ def test_undertaking_rent_goes_to_the_exporter():
         [mk.Market("EU", -1.0, 2.0, member=True)],
         [mk.Origin("CHN", 40.0, supply_elasticity=1.5)],
         [mk.Flow("CHN", "EU", 500.0)],
-        [mk.Measure("undertaking", level=56.0, markets="members", origins="non_members")],
+        [
+            mk.Measure(
+                "undertaking", level=56.0, markets="members", origins="non_members"
+            )
+        ],
     )
     solution = mk.solve(problem)
     row = solution.rows.iloc[0]
@@ -353,14 +414,19 @@ def subsidy_problem(extra=()):
         [mk.Market("USA", -1.2, 3.0, member=True), mk.Market("ROW", -1.2, 3.0)],
         [
             mk.Origin("CHN", 55.0, supply_elasticity=2.0),
-            mk.Origin("USA-producers", 55.0, supply_elasticity=1.0, domestic_market="USA"),
+            mk.Origin(
+                "USA-producers", 55.0, supply_elasticity=1.0, domestic_market="USA"
+            ),
         ],
         [
             mk.Flow("CHN", "USA", 600.0),
             mk.Flow("CHN", "ROW", 900.0),
             mk.Flow("USA-producers", "USA", 200.0),
         ],
-        [mk.Measure("price_gap_subsidy", strike=70.0, origins=["USA-producers"]), *extra],
+        [
+            mk.Measure("price_gap_subsidy", strike=70.0, origins=["USA-producers"]),
+            *extra,
+        ],
     )
 
 
@@ -373,9 +439,9 @@ def test_price_gap_subsidy_pays_the_gap_to_the_strike():
     assert pi < 55.0
     by = solution.countries.set_index("country")
     assert by.loc["USA", "subsidy_cost"] == pytest.approx((70.0 - pi) * supply)
-    assert solution.rows.set_index("origin").loc["USA-producers", "subsidy"] == pytest.approx(
-        (70.0 - pi) * supply
-    )
+    assert solution.rows.set_index("origin").loc[
+        "USA-producers", "subsidy"
+    ] == pytest.approx((70.0 - pi) * supply)
     assert clearing_gap(solution) <= 1e-9
 
 
@@ -416,17 +482,28 @@ def test_non_convergence_raises_never_returns():
 def test_no_equilibrium_with_fixed_supply_all_at_a_floor():
     with pytest.raises(mk.EquilibriumError):
         mk.solve_single_market(
-            [100.0], [50.0], [False], import_demand_elasticity=-1.0,
-            substitution_elasticity=2.0, supply_elasticity=0.0, floor_after=80.0,
+            [100.0],
+            [50.0],
+            [False],
+            import_demand_elasticity=-1.0,
+            substitution_elasticity=2.0,
+            supply_elasticity=0.0,
+            floor_after=80.0,
         )
 
 
 def test_every_price_taker_needs_no_solve():
-    solution = mk.solve(gsim_problem(FTA).with_after(mk.Regime.of(4, 4, ad_valorem=0.0)))
+    solution = mk.solve(
+        gsim_problem(FTA).with_after(mk.Regime.of(4, 4, ad_valorem=0.0))
+    )
     assert solution.iterations > 0
     takers = mk.solve_single_market(
-        [100.0, 50.0], [5.0, 6.0], [True, False], import_demand_elasticity=-1.0,
-        substitution_elasticity=2.0, tariff_after=[0.0, 0.3],
+        [100.0, 50.0],
+        [5.0, 6.0],
+        [True, False],
+        import_demand_elasticity=-1.0,
+        substitution_elasticity=2.0,
+        tariff_after=[0.0, 0.3],
     )
     assert takers.iterations == 0
     np.testing.assert_array_equal(takers.price_change, 0.0)
@@ -455,11 +532,21 @@ FLOWS = [
 def test_selectors_and_stacking():
     measures = mk.measures_from_records(
         [
-            {"kind": "floor", "level": 110, "markets": "members", "origins": "non_members"},
+            {
+                "kind": "floor",
+                "level": 110,
+                "markets": "members",
+                "origins": "non_members",
+            },
             {"kind": "floor", "level": 90, "markets": "all", "origins": "all"},
             {"kind": "ad_valorem", "rate": 0.05, "markets": ["EU"], "origins": ["CHN"]},
             {"kind": "ad_valorem", "rate": 0.02, "markets": ["EU"], "origins": "all"},
-            {"kind": "specific", "level": 1.0, "markets": "non_members", "origins": "members"},
+            {
+                "kind": "specific",
+                "level": 1.0,
+                "markets": "non_members",
+                "origins": "members",
+            },
             {"kind": "specific", "level": 2.0, "markets": ["ROW"], "origins": ["AUS"]},
             {"kind": "price_gap_subsidy", "strike": 90, "origins": ["USA-producers"]},
         ]
@@ -475,7 +562,11 @@ def test_selectors_and_stacking():
     assert after.ad_valorem[aus, eu] == pytest.approx(0.02)
     assert after.specific[aus, row] == 3.0 and after.specific[chn, row] == 0.0
     assert after.strike.tolist() == [0, 0, 90]
-    assert problem.member_origin.tolist() == [False, True, True]  # own producers: USA's flag
+    assert problem.member_origin.tolist() == [
+        False,
+        True,
+        True,
+    ]  # own producers: USA's flag
     solution = mk.solve(problem)
     assert list(solution.rows.columns[:12]) == list(mk.ROW_COLUMNS[:12])
     assert len(solution.rows) == 4
@@ -485,19 +576,30 @@ def test_selectors_and_stacking():
 @pytest.mark.parametrize(
     ("measure", "path"),
     [
-        (mk.Measure("ad_valorem", rate=0.1, origins=["XXX"]), ("measures", 0, "origins")),
+        (
+            mk.Measure("ad_valorem", rate=0.1, origins=["XXX"]),
+            ("measures", 0, "origins"),
+        ),
         (mk.Measure("floor", level=10, markets=["Mars"]), ("measures", 0, "markets")),
         (mk.Measure("floor", level=10, markets="some"), ("measures", 0, "markets")),
         (mk.Measure("floor"), ("measures", 0, "level")),
         (mk.Measure("floor", level=-1.0), ("measures", 0, "level")),
         (mk.Measure("ad_valorem", rate=-1.0), ("measures", 0, "rate")),
-        (mk.Measure("floor", level=10, origins=["USA-producers"]), ("measures", 0, "origins")),
-        (mk.Measure("price_gap_subsidy", strike=9, origins=["CHN"]), ("measures", 0, "origins")),
+        (
+            mk.Measure("floor", level=10, origins=["USA-producers"]),
+            ("measures", 0, "origins"),
+        ),
+        (
+            mk.Measure("price_gap_subsidy", strike=9, origins=["CHN"]),
+            ("measures", 0, "origins"),
+        ),
     ],
 )
 def test_measure_errors_name_the_field(measure, path):
     with pytest.raises(InputError) as caught:
-        mk.build_problem(MARKETS, ORIGINS, FLOWS, [mk.Measure("floor", level=1.0), measure][1:])
+        mk.build_problem(
+            MARKETS, ORIGINS, FLOWS, [mk.Measure("floor", level=1.0), measure][1:]
+        )
     node = caught.value.errors
     for step in path:
         node = node[step]
@@ -521,7 +623,12 @@ def test_measures_before_errors_and_flow_errors_name_the_field():
 def test_the_contract_example_solves():
     measures = mk.measures_from_records(
         [
-            {"kind": "floor", "level": 110, "markets": "members", "origins": "non_members"},
+            {
+                "kind": "floor",
+                "level": 110,
+                "markets": "members",
+                "origins": "non_members",
+            },
             {"kind": "ad_valorem", "rate": 0.05, "markets": ["EU"], "origins": ["CHN"]},
             {"kind": "price_gap_subsidy", "strike": 90, "origins": ["USA-producers"]},
         ]

@@ -58,7 +58,8 @@ foreign routes (NaN without any).
 ``q̂[r,v] = −σ·p̂ + (σ+η)·Σ_s θ[s,v]·p̂[s,v]`` with ``θ`` the base shares at internal
 (tariff-inclusive) prices, ``p̂ = d·π̂ + Δ(π0(1+t) + s)/p0`` (``d = π0(1+t0)/p0``; GSIM's
 ``T̂ = ΔT/T0`` without specific duties), ``X̂ = ε·π̂`` and ``Σ_v q0·q̂ = X0·X̂``, one
-linear solve for ``π̂``. Levels are ``x0·(1 + x̂)``, unclipped as in GSIM; welfare uses
+linear solve for ``π̂``. Quantities are ``q0·(1 + q̂)``, unclipped as in GSIM; prices
+and revenue are levels at ``π0·(1 + π̂)``; welfare uses
 GSIM's second-order forms ``ΔCS = −E0·(P̂ + ½·η·P̂²)``, ``ΔPS = R0·(π̂ + ½·ε·π̂²)``.
 Floors, undertakings and price-gap subsidies are not linear and are refused there.
 The full US–EU FTA of the GSIM example gives export price changes US +7.92 %,
@@ -1064,12 +1065,10 @@ def _solve_gsim(
     p_hat = shift + d * pi_hat[:, None]
     composite_hat = (theta * p_hat).sum(axis=0)
     q_hat = -sig * p_hat + (sig + eta) * composite_hat
-    return (
-        1.0 + pi_hat,
-        q0 * (1.0 + q_hat),
-        base.p0 * (1.0 + p_hat),
-        composite_hat,
-    )
+    pi1 = pi0 * (1.0 + pi_hat[:, None])
+    # Prices in levels at the new π (GSIM's revenue is t1·π1·q1), quantities linear.
+    consumer = np.where(dom, pi1, pi1 * (1.0 + after.ad_valorem) + after.specific)
+    return 1.0 + pi_hat, q0 * (1.0 + q_hat), consumer, composite_hat
 
 
 def _assemble(

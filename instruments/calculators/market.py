@@ -27,7 +27,8 @@ prices::
 Supply ``X[r] = X0·(p̂_producer)^ε``, ``X0 = Σ_v q0``. For every origin with finite ε
 and ``X0 > 0`` the market clears, ``Σ_v q = X``; the unknowns are ``ln π̂[r]``, solved
 by damped Newton with the analytic Jacobian (kinks of ``max`` take the one-sided
-derivative), then scipy's ``hybr`` and ``lm`` as fallbacks, to
+derivative; on a flat piece, where a floor binds and supply is fixed, the step follows
+the slope of the duty-paid price underneath), then scipy's ``hybr`` and ``lm`` as fallbacks, to
 ``max_r |Σ_v q − X| / X0 ≤ tolerance`` (1e-9). An unconverged solve raises
 ``EquilibriumError`` (an ``InputError``); no answer is returned. Quantities are
 positive by construction and a route with ``q0 = 0`` stays at 0.
@@ -68,6 +69,10 @@ JP −3.16 %, EU +4.80 %, RW −1.84 % with ``gsim``; the exact model agrees to 
 Sources: J. Francois and H. K. Hall (2003), *Global simulation analysis of
 industry-level trade policy* (GSIM); Jammes & Olarreaga (2005), *Explaining SMART and
 GSIM*, World Bank. SMART's linear formulas stay in ``trade_response.py``.
+
+Rows: one per route with ``q0 > 0`` or listed in the flows (``Problem.routes``), the
+contract's columns with after-change levels of revenue and rent, then extras.
+Per-country welfare is the ``countries`` table; world totals are in ``summary``.
 
 One importing market: build a Problem with one market (optionally a rest-of-world
 market so finite-ε supply has somewhere to go) or call ``solve_single_market``.
@@ -427,28 +432,25 @@ def build_problem(
     before = build_regime(measures_before, context, errors, "measures_before")
     errors.raise_if_any()
     same = bool((route_price == price[:, None]).all())
-    try:
-        return Problem(
-            market_codes=market_codes,
-            import_demand_elasticity=np.array(
-                [m.import_demand_elasticity for m in markets], dtype=np.float64
-            ),
-            substitution_elasticity=np.array(
-                [m.substitution_elasticity for m in markets], dtype=np.float64
-            ),
-            member_market=member_market,
-            origin_codes=origin_codes,
-            price=price if same else route_price,
-            supply_elasticity=eps,
-            member_origin=member_origin,
-            domestic_market=dom,
-            quantity=quantity,
-            before=before,
-            after=after,
-            routes=listed | (quantity > 0),
-        )
-    except InputError as exc:
-        raise exc from None
+    return Problem(
+        market_codes=market_codes,
+        import_demand_elasticity=np.array(
+            [m.import_demand_elasticity for m in markets], dtype=np.float64
+        ),
+        substitution_elasticity=np.array(
+            [m.substitution_elasticity for m in markets], dtype=np.float64
+        ),
+        member_market=member_market,
+        origin_codes=origin_codes,
+        price=price if same else route_price,
+        supply_elasticity=eps,
+        member_origin=member_origin,
+        domestic_market=dom,
+        quantity=quantity,
+        before=before,
+        after=after,
+        routes=listed | (quantity > 0),
+    )
 
 
 @dataclass(frozen=True)

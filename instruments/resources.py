@@ -28,7 +28,6 @@ from instruments.models import (
 )
 
 _MAX_INTEGER_DIGITS = 14  # max_digits 20 - decimal_places 6
-_KIND = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 _EXAMPLE = {"monthly": "2025-01", "quarterly": "2025Q1", "annual": "2025"}
 
 
@@ -48,7 +47,7 @@ def parse_period(value: object, frequency: str) -> dt.date:
             kind, day, _ = units.period_bounds(text[:10] if len(text) > 10 else text)
         except ValueError:
             kind = None
-        if kind == _KIND[frequency]:
+        if kind == units.FREQUENCY_KIND[frequency]:
             return day
         if kind != "date":
             raise ValueError(

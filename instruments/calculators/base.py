@@ -16,8 +16,14 @@ Field kinds come from the type hints:
     tuple[str, ...] -> texts tuple[float, ...] -> numbers
     SomeDataclass -> group   tuple[SomeDataclass, ...] -> groups      X | None -> nullable
 
-A *series* field takes one number (the same in every period) or one number per period;
-the calculator checks lengths against the periods, naming the field on a mismatch.
+A *series* field takes one number (the same in every period) or one number per period.
+Every inputs dataclass derives from ``Inputs``: when it is built, ``validate_declared``
+checks the declared bounds, the periods, each per-period field's length (naming the
+field on a mismatch) and the units, then the calculator's ``validate`` adds its
+cross-field rules; one ``InputError`` reports every problem.
+
+The registry record (``Calculator``) declares the outputs too: one ``Output`` (label,
+unit kind, headline flag, help) per summary key and per row column.
 """
 
 from __future__ import annotations

@@ -36,11 +36,12 @@ period (or ``steps`` of ``step_years`` when no periods are given), and every pat
 through the same formulas, caps and settlement as the rows. The summary gives the mean
 (``expected_cost``), ``p50``, ``p95``, ``p99`` of the total net cost, the probability of
 any payment and of the budget being exhausted in some budget period, and the cost in a
-bad year (``p95_bad_year``: for each calendar year, the P95 over paths of that year's
-net cost; the worst year, named by ``p95_bad_year_period``); ``extras["fan"]``
-gives per row P5/P50/P95 of price, net cost and cumulative net cost, computed on all
-paths when paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first
-``FAN_SAMPLE // rows`` paths. Without ``market_price`` the rows' money columns are the
+bad year (``p95_bad_year``: for each calendar year, or each year of steps when no
+periods are given, the P95 of that year's net cost over the fan's sample of paths; the
+worst year, named by ``p95_bad_year_period``); ``extras["fan"]`` gives per row
+P5/P50/P95 of price, net cost and cumulative net cost; the fan and the bad year are
+computed on all paths when paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first
+``FAN_SAMPLE // rows`` paths (``simulation.run_paths``). Without ``market_price`` the rows' money columns are the
 means over paths and ``market_price`` the mean simulated price.
 
 Valuation: ``guarantee_value = Σ_t put76(F_t, K_t, σ, r, T_t)·Q_t`` (Black-76 puts on
@@ -521,7 +522,9 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         calendar_years, year_codes = units.group_periods(labels, "year")
     else:
         simulation = inputs.simulation
-        assert simulation is not None and simulation.steps and simulation.step_years
+        assert simulation is not None
+        assert simulation.steps
+        assert simulation.step_years
         n = simulation.steps
         labels = tuple(f"step {i + 1}" for i in range(n))
         step_years = np.full(n, simulation.step_years)

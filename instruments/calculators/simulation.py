@@ -15,7 +15,7 @@ as ``y_t = A_t (y_0 + Σ_{j≤t} s_j Z_j / A_j)`` with ``y = x − α`` and ``A_
 in blocks of at most 30/κ years so that ``1/A`` stays far from overflow (the only loop
 is over those blocks: one block unless κ × horizon exceeds 30).
 
-Closed form for one settlement date (the tests' yardstick): ``ln S_T ~ N(m, s²)`` with
+Closed form for one settlement date (the yardstick of ``tests/calculators/test_simulation.py``): ``ln S_T ~ N(m, s²)`` with
 GBM ``m = x0 + (μ − σ²/2)T``, ``s² = σ²T``; Schwartz ``m = x0·e^{−κT} + α(1 − e^{−κT})``,
 ``s² = σ²(1 − e^{−2κT})/(2κ)``; then
 ``E[(K − S_T)+] = K·Φ((ln K − m)/s) − e^{m + s²/2}·Φ((ln K − m − s²)/s)``.
@@ -52,7 +52,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
 from instruments.calculators.limits import FAN_SAMPLE, SIMULATION_CHUNK
@@ -85,34 +84,6 @@ class Schwartz:
 
 
 Model = GBM | Schwartz
-
-
-def lognormal_terminal(
-    model: Model, start_price: float, years: float
-) -> tuple[float, float]:
-    """(m, s): ``ln S_T ~ N(m, s²)`` after ``years`` from ``start_price``."""
-    x0 = math.log(start_price)
-    if isinstance(model, GBM):
-        m = x0 + (model.drift - 0.5 * model.volatility**2) * years
-        return m, model.volatility * math.sqrt(years)
-    kappa = model.mean_reversion
-    decay = math.exp(-kappa * years)
-    m = x0 * decay + model.alpha * (1.0 - decay)
-    variance = model.volatility**2 * -math.expm1(-2.0 * kappa * years) / (2.0 * kappa)
-    return m, math.sqrt(variance)
-
-
-def expected_put_payoff(strike: float, m: float, s: float) -> float:
-    """E[(K − S)+] for ``ln S ~ N(m, s²)`` (undiscounted)."""
-    if s <= 0:
-        return max(strike - math.exp(m), 0.0)
-    z = (math.log(strike) - m) / s
-    return float(strike * ndtr(z) - math.exp(m + 0.5 * s * s) * ndtr(z - s))
-
-
-def lognormal_quantile(q: float, m: float, s: float) -> float:
-    """The ``q`` quantile of ``S`` when ``ln S ~ N(m, s²)``."""
-    return float(math.exp(m + s * float(ndtri(q))))
 
 
 def simulate_log_prices(

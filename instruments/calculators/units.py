@@ -202,9 +202,7 @@ def _dimension(unit: str) -> str:
 def _unit_factor(from_unit: str, to_unit: str) -> float:
     """How many ``to_unit`` make one ``from_unit`` (pint expressions allowed)."""
     ureg = _registry()
-    return float(
-        ureg.Quantity(1.0, from_unit).to(ureg.Unit(to_unit)).magnitude  # type: ignore[no-untyped-call]
-    )
+    return float(ureg.Quantity(1.0, from_unit).to(ureg.Unit(to_unit)).magnitude)
 
 
 @dataclass(frozen=True)
@@ -538,7 +536,7 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
     return _frozen(Periods(labels, kind, start, length, year, quarter.astype(np.int64)))
 
 
-_FREQUENCY_KIND: dict[str, PeriodKind] = {
+FREQUENCY_KIND: dict[str, PeriodKind] = {
     "monthly": "month",
     "quarterly": "quarter",
     "annual": "year",
@@ -590,7 +588,7 @@ def period_bound(label: str, *, end: bool) -> dt.date:
 def period_start(day: dt.date, frequency: str) -> dt.date:
     """The first day of the period of ``frequency`` (``monthly``, ``quarterly``,
     ``annual``) that contains ``day``."""
-    kind = _FREQUENCY_KIND.get(frequency, "month")
+    kind = FREQUENCY_KIND.get(frequency, "month")
     if kind == "year":
         return dt.date(day.year, 1, 1)
     if kind == "quarter":
@@ -598,25 +596,10 @@ def period_start(day: dt.date, frequency: str) -> dt.date:
     return dt.date(day.year, day.month, 1)
 
 
-def period_kind(frequency: str) -> PeriodKind:
-    """The kind of the period labels of a stored series' ``frequency``."""
-    return _FREQUENCY_KIND[frequency]
-
-
 def _frozen(periods: Periods) -> Periods:
     for array in (periods.start, periods.length, periods.year, periods.quarter):
         array.flags.writeable = False
     return periods
-
-
-def period_years(labels: Sequence[str]) -> FloatArray:
-    """Length of each period in years (a month is 1/12)."""
-    return parse_periods(labels).length.copy()
-
-
-def period_end_years(labels: Sequence[str]) -> FloatArray:
-    """Years from the start of the first period to the end of each period."""
-    return parse_periods(labels).end
 
 
 def discount_factors(labels: Sequence[str], rate: float) -> FloatArray:

@@ -166,7 +166,8 @@ def test_simulation_without_market_price_gives_fan_rows():
         }
     )
     rows = result.rows
-    assert len(rows) == 24 and rows["period"].iloc[0] == "step 1"
+    assert len(rows) == 24
+    assert rows["period"].iloc[0] == "step 1"
     assert (rows["price_p5"] <= rows["price_p50"]).all()
     assert (rows["price_p50"] <= rows["price_p95"]).all()
     assert result.summary["expected_cost"] == pytest.approx(

@@ -5,17 +5,48 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from scipy.special import ndtr, ndtri
 
 from instruments.calculators import simulation as sim
 from instruments.calculators.base import InputError
 from instruments.calculators.price_gap_subsidy import CALCULATOR as SUBSIDY
 
+# --- the closed forms for one settlement date (see the simulation module docstring) --
+
+
+def lognormal_terminal(
+    model: sim.Model, start_price: float, years: float
+) -> tuple[float, float]:
+    """(m, s): ``ln S_T ~ N(m, s²)`` after ``years`` from ``start_price``."""
+    x0 = math.log(start_price)
+    if isinstance(model, sim.GBM):
+        m = x0 + (model.drift - 0.5 * model.volatility**2) * years
+        return m, model.volatility * math.sqrt(years)
+    kappa = model.mean_reversion
+    decay = math.exp(-kappa * years)
+    m = x0 * decay + model.alpha * (1.0 - decay)
+    variance = model.volatility**2 * -math.expm1(-2.0 * kappa * years) / (2.0 * kappa)
+    return m, math.sqrt(variance)
+
+
+def expected_put_payoff(strike: float, m: float, s: float) -> float:
+    """E[(K − S)+] for ``ln S ~ N(m, s²)`` (undiscounted)."""
+    if s <= 0:
+        return max(strike - math.exp(m), 0.0)
+    z = (math.log(strike) - m) / s
+    return float(strike * ndtr(z) - math.exp(m + 0.5 * s * s) * ndtr(z - s))
+
+
+def lognormal_quantile(q: float, m: float, s: float) -> float:
+    """The ``q`` quantile of ``S`` when ``ln S ~ N(m, s²)``."""
+    return float(math.exp(m + s * float(ndtri(q))))
+
 
 def test_gbm_closed_form_matches_worked_example():
     """S0 80, K 110, μ 0, σ 35 %, T 1 on 1,000 t in USD/kg → $33.21 m, P95 $67.69 m."""
-    m, s = sim.lognormal_terminal(sim.GBM(drift=0.0, volatility=0.35), 80.0, 1.0)
-    expected = sim.expected_put_payoff(110.0, m, s) * 1_000_000
-    p95 = (110.0 - sim.lognormal_quantile(0.05, m, s)) * 1_000_000
+    m, s = lognormal_terminal(sim.GBM(drift=0.0, volatility=0.35), 80.0, 1.0)
+    expected = expected_put_payoff(110.0, m, s) * 1_000_000
+    p95 = (110.0 - lognormal_quantile(0.05, m, s)) * 1_000_000
     assert expected / 1e6 == pytest.approx(33.21, abs=0.005)
     assert p95 / 1e6 == pytest.approx(67.69, abs=0.005)
 
@@ -37,14 +68,14 @@ def test_gbm_one_period_monte_carlo_within_one_percent():
     assert summary["expected_cost"] == pytest.approx(33.21e6, rel=0.01)
     assert summary["p95"] == pytest.approx(67.69e6, rel=0.01)
     assert summary["probability_of_payment"] == pytest.approx(
-        float(sim.ndtr((math.log(110 / 80) + 0.5 * 0.35**2) / 0.35)), abs=0.01
+        float(ndtr((math.log(110 / 80) + 0.5 * 0.35**2) / 0.35)), abs=0.01
     )
 
 
 def test_schwartz_one_period_monte_carlo_within_one_percent():
     model = sim.Schwartz(mean_reversion=1.2, long_run_price=100.0, volatility=0.4)
-    m, s = sim.lognormal_terminal(model, 80.0, 1.0)
-    closed = sim.expected_put_payoff(110.0, m, s) * 1_000_000
+    m, s = lognormal_terminal(model, 80.0, 1.0)
+    closed = expected_put_payoff(110.0, m, s) * 1_000_000
     summary = _one_period(
         {
             "model": "schwartz",
@@ -54,7 +85,7 @@ def test_schwartz_one_period_monte_carlo_within_one_percent():
         }
     )
     assert summary["expected_cost"] == pytest.approx(closed, rel=0.01)
-    p95 = (110.0 - sim.lognormal_quantile(0.05, m, s)) * 1_000_000
+    p95 = (110.0 - lognormal_quantile(0.05, m, s)) * 1_000_000
     assert summary["p95"] == pytest.approx(p95, rel=0.01)
 
 
@@ -65,10 +96,10 @@ def test_schwartz_many_steps_match_the_exact_distribution(kappa):
     steps = np.full(120, 1 / 12)
     rng = np.random.default_rng(3)
     x = sim.simulate_log_prices(model, 80.0, steps, rng.standard_normal((20_000, 120)))
-    m, s = sim.lognormal_terminal(model, 80.0, 10.0)
+    m, s = lognormal_terminal(model, 80.0, 10.0)
     assert x[:, -1].mean() == pytest.approx(m, abs=4 * s / math.sqrt(20_000))
     assert x[:, -1].std() == pytest.approx(s, rel=0.03)
-    m1, s1 = sim.lognormal_terminal(model, 80.0, 1 / 12)
+    m1, s1 = lognormal_terminal(model, 80.0, 1 / 12)
     assert x[:, 0].mean() == pytest.approx(m1, abs=4 * s1 / math.sqrt(20_000))
 
 

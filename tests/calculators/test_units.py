@@ -106,12 +106,16 @@ def test_quantity_factors_are_reciprocal(a, b):
 
 
 def test_period_lengths_and_discounting():
-    np.testing.assert_allclose(units.period_end_years(["2025", "2026"]), [1, 2])
+    np.testing.assert_allclose(units.parse_periods(["2025", "2026"]).end, [1, 2])
     np.testing.assert_allclose(
-        units.period_end_years(["2025Q1", "2025Q2"]), [0.25, 0.5]
+        units.parse_periods(["2025Q1", "2025Q2"]).end, [0.25, 0.5]
     )
-    np.testing.assert_allclose(units.period_years(["2025-01", "2025-02"]), [1 / 12] * 2)
-    np.testing.assert_allclose(units.period_end_years(["2025H1", "2025H2"]), [0.5, 1.0])
+    np.testing.assert_allclose(
+        units.parse_periods(["2025-01", "2025-02"]).length, [1 / 12] * 2
+    )
+    np.testing.assert_allclose(
+        units.parse_periods(["2025H1", "2025H2"]).end, [0.5, 1.0]
+    )
     np.testing.assert_allclose(
         units.discount_factors(["2025", "2026"], 0.1), [1 / 1.1, 1 / 1.21]
     )

@@ -67,4 +67,5 @@ def test_put_call_parity(forward, strike, volatility, rate, years):
     call, put = valuation.black76(forward, strike, volatility, rate, years)
     expected = math.exp(-rate * years) * (forward - strike)
     assert float(call - put) == pytest.approx(expected, abs=1e-9 * max(forward, strike))
-    assert float(call) >= 0 and float(put) >= 0
+    assert float(call) >= 0
+    assert float(put) >= 0

@@ -9,7 +9,6 @@ page comes back with the numbers and the table.
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -22,10 +21,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from instruments import charts, selectors
+from instruments import charts, presenters, selectors
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
-from instruments.charts.base import result_units
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
@@ -33,7 +31,6 @@ from instruments.models import Scenario
 from instruments.services import accounts
 from instruments.services import calculation as calculations
 from instruments.services import scenarios as scenario_services
-from instruments.templatetags.instruments import format_figure, format_headline
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -169,7 +166,7 @@ def build_result_context(
         return {"calculation": None}
     calculator = calculation.calculator
     result = calculation.result
-    headline, other_summary = build_summary_items(
+    headline, other_summary = presenters.summary_items(
         calculator, result.summary, calculation.inputs
     )
     records = rows_as_records(result.rows)
@@ -213,92 +210,6 @@ def build_result_context(
             }
         ),
     }
-
-
-# Headline figures first: the ones an official reads before anything else. The other
-# summary figures follow under "More figures".
-HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
-    "price-floor": (
-        "revenue_total",
-        "revenue_total_after",
-        "levy_weighted",
-        "ave_weighted",
-        "landed_price_weighted",
-        "revenue_npv",
-    ),
-    "trade-response": (
-        "trade_creation_total",
-        "trade_diversion_to_members",
-        "tariff_revenue_change",
-        "welfare_change_total",
-    ),
-    "standards-market": (
-        "compliant_share",
-        "premium_total",
-        "charge_total",
-        "netback_compliant",
-        "netback_non_compliant",
-    ),
-    "price-gap-subsidy": (
-        "net_cost_total",
-        "npv",
-        "expected_cost",
-        "p95",
-        "p95_bad_year",
-        "probability_of_payment",
-        "probability_budget_exhausted",
-        "guarantee_value",
-    ),
-    "offtake": (
-        "buyer_saving_total",
-        "payment_total",
-        "spot_cost_total",
-        "take_or_pay_total",
-        "npv_buyer_saving",
-        "collar_value",
-    ),
-}
-HEADLINE_MIN = 4
-
-
-def build_summary_items(
-    calculator: Calculator, summary: dict[str, Any], inputs: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(headline, more): summary figures with labels in the result's own units."""
-    units = result_units(inputs)
-    items = []
-    for key, value in summary.items():
-        label = calculator.summary_labels.get(key, key.replace("_", " ").capitalize())
-        if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
-            label = f"{label}, {summary[f'{key}_period']}"
-        display = format_headline(value)
-        if "(fraction" in label and isinstance(value, int | float):
-            label = label.replace("(fraction", "(%")
-            display = format_figure(value * 100 if value == value else value)
-            display = display if display == "—" else f"{display} %"
-        for placeholder, unit in (
-            ("(money)", f"({units['money']})"),
-            ("(price unit)", f"({units['price']})"),
-            ("(quantity unit)", f"({units['quantity']})"),
-        ):
-            label = label.replace(placeholder, unit)
-        items.append({"key": key, "label": label, "value": value, "display": display})
-    wanted = [k for k in HEADLINE_KEYS.get(calculator.slug, ()) if k in summary]
-    usable = [
-        item for item in items if item["key"] in wanted and item["display"] != "—"
-    ]
-    usable.sort(key=lambda item: wanted.index(item["key"]))
-    if len(usable) < HEADLINE_MIN:
-        extra = [
-            item
-            for item in items
-            if item not in usable
-            and isinstance(item["value"], int | float)
-            and item["display"] != "—"
-        ]
-        usable += extra[: HEADLINE_MIN - len(usable)]
-    more = [item for item in items if item not in usable]
-    return usable, more
 
 
 # --- scenarios ------------------------------------------------------------------------
@@ -356,7 +267,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_owner": request.user.is_authenticated
         and scenario.owner_id == request.user.pk,
         "error": error,
-        "input_rows": _input_rows(scenario.inputs),
+        "input_rows": presenters.plain_inputs(calculator, scenario.inputs),
         **build_result_context(request, calculation),
     }
     return render(request, "instruments/scenario_detail.html", context)
@@ -414,24 +325,6 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("instruments:scenario_list")
 
 
-_LABEL_UNIT = re.compile(r"^(?P<label>.*) \((?P<unit>[^()]*)\)$")
-
-
-def _units_beside_values_when_they_differ(row: dict[str, Any]) -> None:
-    """Scenarios in different currencies: the unit moves from the label to each value,
-    so that no figure is read in another scenario's currency."""
-    labels = {label for label in row["labels"] if label}
-    if len(labels) < 2:
-        return
-    parts = [_LABEL_UNIT.match(label) for label in row["labels"]]
-    base = next((p["label"] for p in parts if p is not None), row["label"])
-    row["label"] = base
-    row["values"] = [
-        f"{value} {p['unit']}" if p is not None and value != "—" else value
-        for value, p in zip(row["values"], parts, strict=True)
-    ]
-
-
 def scenario_compare(request: HttpRequest) -> HttpResponse:
     """Two or more scenarios of one calculator side by side."""
     try:
@@ -460,39 +353,20 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         (run.scenario, run.calculation, run.error)
         for run in scenario_services.rerun_scenarios(scenarios)
     ]
-    flat_inputs = [_flat_inputs(s.inputs) for s in scenarios]
-    keys = list(dict.fromkeys(k for flat in flat_inputs for k in flat))
-    input_table = [
-        {
-            "key": key,
-            "values": [flat.get(key, "—") for flat in flat_inputs],
-            "differs": len({flat.get(key, "—") for flat in flat_inputs}) > 1,
-        }
-        for key in keys
-    ]
-    summary_rows: dict[str, dict[str, Any]] = {}
-    for column, (_, calculation, _) in enumerate(results):
-        if calculation is None:
-            continue
-        headline, more = build_summary_items(
-            calculator, calculation.result.summary, calculation.inputs
-        )
-        for item in headline + more:
-            row = summary_rows.setdefault(
-                item["key"],
-                {
-                    "label": item["label"],
-                    "labels": [""] * len(results),
-                    "values": ["—"] * len(results),
-                    "head": False,
-                },
+    input_table = presenters.comparison_input_table(
+        calculator, [s.inputs for s in scenarios]
+    )
+    summary_table = presenters.comparison_summary_table(
+        calculator,
+        [
+            presenters.ComparedRun(
+                s.title,
+                c.result.summary if c is not None else None,
+                c.inputs if c is not None else None,
             )
-            row["labels"][column] = item["label"]
-            row["values"][column] = item["display"]
-            row["head"] = row["head"] or item in headline
-    for row in summary_rows.values():
-        _units_beside_values_when_they_differ(row)
-    summary_table = sorted(summary_rows.values(), key=lambda row: not row["head"])
+            for s, c, _ in results
+        ],
+    )
     figure = charts.build_comparison_figure(
         calculator,
         [(s.title, c.result, c.inputs) for s, c, _ in results if c is not None],
@@ -509,28 +383,6 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             "figure": figure,
         },
     )
-
-
-def _flat_inputs(inputs: Any, prefix: str = "") -> dict[str, str]:
-    """Inputs as "dotted name → text" pairs, for side-by-side tables."""
-    out: dict[str, str] = {}
-    if isinstance(inputs, dict):
-        for key, value in inputs.items():
-            out.update(_flat_inputs(value, f"{prefix}{key}."))
-    elif isinstance(inputs, list) and any(isinstance(v, dict | list) for v in inputs):
-        for i, value in enumerate(inputs):
-            out.update(_flat_inputs(value, f"{prefix}{i + 1}."))
-    else:
-        key = prefix.rstrip(".")
-        if isinstance(inputs, list):
-            out[key] = ", ".join(format_figure(v, plain=True) for v in inputs)
-        else:
-            out[key] = format_figure(inputs, plain=True)
-    return out
-
-
-def _input_rows(inputs: Any) -> list[tuple[str, str]]:
-    return list(_flat_inputs(inputs).items())
 
 
 # --- data pages -----------------------------------------------------------------------

@@ -135,8 +135,8 @@ def test_valid_post_shows_the_numbers_of_the_pure_call(
     headline = response.context["headline"]
     assert headline, "no headline figures"
     for item in headline:
-        assert same(item["value"], pure.summary[item["key"]]), item["key"]
-        assert item["display"].encode() in response.content
+        assert same(item.value, pure.summary[item.key]), item.key
+        assert item.display.encode() in response.content
     assert len(response.context["records"]) == min(len(pure.rows), 500)
     assert response.context["figures"], "no chart"
     assert b"=IMPORTDATA(" in response.content
@@ -320,7 +320,7 @@ def test_compare_highlights_differing_inputs_and_overlays_one_chart(
     differing = [
         row["key"] for row in response.context["input_table"] if row["differs"]
     ]
-    assert differing == ["import_demand_elasticity"]
+    assert differing == ["Import demand elasticity"]
     assert response.context["summary_table"]
     figure = response.context["figure"]["figure"]
     assert {trace["name"] for trace in figure["data"]} == {"Base", "More elastic"}

@@ -18,7 +18,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
-from instruments.calculators.base import Calculator, FieldSpec, describe
+from instruments.calculators.base import Calculator, FieldSpec, Output, describe
 from instruments.calculators.extras import request_extras
 
 _NUMBER = {"type": "number"}
@@ -204,16 +204,35 @@ def input_serializer(calculator: Calculator) -> type[serializers.Serializer]:
     return serializer
 
 
+_UNIT_WORDS = {
+    "money": "in the result's currency (the price unit's currency)",
+    "price": "in the request's price_unit",
+    "quantity": "in the request's quantity_unit",
+    "share": "a fraction (0.25 = 25 %)",
+    "count": "a count",
+    "years": "in years",
+}
+
+
+def output_property(output: Output) -> dict[str, Any]:
+    """One summary figure or row column, typed, with its unit and meaning."""
+    words = [output.label + "."]
+    if output.unit in _UNIT_WORDS:
+        words.append(_UNIT_WORDS[output.unit].capitalize() + ".")
+    if output.help:
+        words.append(output.help)
+    schema: dict[str, Any] = {"description": " ".join(words), "nullable": True}
+    if output.unit in _UNIT_WORDS:
+        schema["type"] = "number"
+    elif output.unit == "text":
+        schema["type"] = "string"
+    return schema
+
+
 def output_schema(calculator: Calculator) -> dict[str, Any]:
     """The response of one calculator as a raw OpenAPI schema."""
-    labels = dict(calculator.summary_labels or {})
-    summary_properties = {
-        name: {"description": label, "nullable": True} for name, label in labels.items()
-    }
-    row_properties = {
-        column: {"description": f"Column {i + 1} of the CSV.", "nullable": True}
-        for i, column in enumerate(calculator.columns)
-    }
+    summary_properties = {o.key: output_property(o) for o in calculator.outputs}
+    row_properties = {o.key: output_property(o) for o in calculator.column_outputs}
     return {
         "type": "object",
         "required": ["summary", "rows", "inputs"],

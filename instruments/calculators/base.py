@@ -705,15 +705,6 @@ UnitKind = Literal[
 ``quantity_unit``, ``share`` a fraction shown as %, ``count`` a whole number, ``years``,
 ``text`` a short string, ``plain`` a number in no request unit (its label says what)."""
 
-# The unit placeholders the not-yet-migrated pages replace in ``summary_labels``.
-_LEGACY_UNIT = {
-    "money": "money",
-    "price": "price unit",
-    "quantity": "quantity unit",
-    "share": "fraction",
-    "years": "years",
-}
-
 
 @dataclass(frozen=True)
 class Output:
@@ -777,16 +768,6 @@ class Calculator:
     def headline_keys(self) -> tuple[str, ...]:
         """The summary keys shown first on the result page, in order."""
         return tuple(o.key for o in self.outputs if o.headline)
-
-    @property
-    def summary_labels(self) -> dict[str, str]:
-        """Temporary: the old ``{key: "Label (money)"}`` mapping, built from ``outputs``,
-        for the pages not yet reading ``outputs``."""
-        labels = {}
-        for o in self.outputs:
-            unit = _LEGACY_UNIT.get(o.unit)
-            labels[o.key] = f"{o.label} ({unit})" if unit else o.label
-        return labels
 
     def run(self, data: Mapping[str, Any]) -> Result:
         """Parse plain data and compute."""

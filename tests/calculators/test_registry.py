@@ -120,15 +120,6 @@ def test_outputs_declare_exactly_the_summary_keys_and_every_column(slug):
     assert calculator.output("no_such_key") is None
 
 
-def test_summary_labels_keep_the_old_unit_placeholders_for_now():
-    labels = REGISTRY["price-floor"].summary_labels
-    assert labels["revenue_total"] == "Levy revenue (money)"
-    assert labels["levy_weighted"] == "Average levy on non-members (price unit)"
-    assert labels["quantity_total"] == "Quantity imported (quantity unit)"
-    assert labels["ave_weighted"] == "Ad valorem equivalent, trade-weighted (fraction)"
-    assert labels["periods_with_levy"] == "Periods with a levy"
-
-
 CONTRACT_COLUMNS = {
     "price-floor": "period origin member import_price reference_price levy ad_valorem_equivalent landed_price quantity revenue",
     "trade-response": "origin trade_creation trade_diversion imports_after tariff_revenue_before tariff_revenue_after welfare_change",

@@ -10,8 +10,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from instruments.calculators import REGISTRY
+from instruments.presenters import summary_items
 from instruments.services.calculation import run_calculation
-from instruments.views import build_summary_items
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,15 +43,15 @@ def test_preset_shows_headline_and_chart(
     page: Page, live_server: Any, slug: str
 ) -> None:
     calculation = run_calculation(slug, REGISTRY[slug].example)
-    headline, _ = build_summary_items(
+    headline, _ = summary_items(
         REGISTRY[slug], calculation.result.summary, calculation.inputs
     )
     page.goto(f"{live_server.url}/calculators/{slug}/")
     page.click("#calculate")
     page.wait_for_selector("#results .chart .main-svg", timeout=60_000)
     first = page.locator(".headline .figure").first
-    expect(first.locator("dt")).to_have_text(headline[0]["label"])
-    expect(first.locator("dd")).to_have_text(headline[0]["display"])
+    expect(first.locator("dt")).to_have_text(headline[0].label)
+    expect(first.locator("dd")).to_have_text(headline[0].display)
     assert page.locator("#results table.data-table tbody tr").count() > 0
     assert_accessible(page)
 
@@ -115,7 +115,7 @@ def test_save_open_and_compare_scenarios(
     page.get_by_role("button", name="Compare the ticked scenarios").click()
     page.wait_for_selector("#chart-compare .main-svg")
     expect(page.locator("tr.differs")).to_have_count(1)
-    expect(page.locator("tr.differs")).to_contain_text("import_demand_elasticity")
+    expect(page.locator("tr.differs")).to_contain_text("Import demand elasticity")
     assert_accessible(page)
 
     page.goto(f"{url}/account/tokens/")

@@ -1,0 +1,259 @@
+"""What pages show, built from a calculator's registry record and a result: headline
+figures with labels in the result's own units, comparison tables and inputs in plain
+words. Pure: no Django, no ORM; views call these and render.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from instruments.calculators.base import Calculator, FieldSpec, Output, describe
+from instruments.calculators.extras import request_extras
+from instruments.charts.base import result_units
+
+HEADLINE_MIN = 4
+"""The headline shows at least this many figures (declared headlines first)."""
+
+# --- figures as people read them ------------------------------------------------------
+
+
+def format_figure(value: Any, plain: bool = False) -> str:
+    """A number rounded for reading: 18,500,000 · 82.12 · 0.1579; "—" when undefined.
+
+    The engine never rounds; only the page does. ``plain`` leaves out the thousands
+    separators (for values an official may copy back into a form).
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value) if plain else f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "—"
+        if value == 0:
+            return "0"
+        if plain:
+            return str(int(value)) if value.is_integer() else f"{value:.6g}"
+        magnitude = abs(value)
+        if magnitude >= 1000 or value.is_integer():
+            return f"{value:,.0f}"
+        if magnitude >= 1:
+            return f"{value:,.2f}"
+        return f"{value:.4g}"
+    if hasattr(value, "item"):  # numpy scalar
+        return format_figure(value.item(), plain)
+    return str(value)
+
+
+def format_headline(value: Any) -> str:
+    """Large figures in words for the headline cards: 906.9 million, 1.25 billion."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        magnitude = abs(float(value))
+        if magnitude >= 1e9:
+            return f"{value / 1e9:,.2f} billion"
+        if magnitude >= 1e6:
+            return f"{value / 1e6:,.1f} million"
+    return format_figure(value)
+
+
+# --- headline and other summary figures ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One summary figure as a page shows it: ``label`` without the unit, ``unit`` the
+    result's own (USD, USD/kg, t, %), ``display`` the rounded value."""
+
+    key: str
+    name: str
+    unit: str
+    value: Any
+    display: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+
+def unit_text(output: Output, inputs: Mapping[str, Any]) -> str:
+    """The unit an output is read in, for this result's inputs."""
+    units = result_units(inputs)
+    return {
+        "money": units["money"],
+        "price": units["price"],
+        "quantity": units["quantity"],
+        "share": "%",
+        "years": "years",
+    }.get(output.unit, "")
+
+
+def summary_items(
+    calculator: Calculator, summary: Mapping[str, Any], inputs: Mapping[str, Any]
+) -> tuple[list[SummaryItem], list[SummaryItem]]:
+    """(headline, more): the summary figures, the declared headline ones first."""
+    items = []
+    for key, value in summary.items():
+        output = calculator.output(key) or Output(
+            key, key.replace("_", " ").capitalize()
+        )
+        name = output.label
+        if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
+            name = f"{name}, {summary[f'{key}_period']}"
+        display = format_headline(value)
+        if output.unit == "share" and _is_number(value):
+            display = format_figure(value * 100) if math.isfinite(value) else "—"
+            display = display if display == "—" else f"{display} %"
+        unit = "" if output.unit == "share" else unit_text(output, inputs)
+        items.append(SummaryItem(key, name, unit, value, display))
+    order = list(calculator.headline_keys)
+    headline = sorted(
+        (i for i in items if i.key in order and i.display != "—"),
+        key=lambda i: order.index(i.key),
+    )
+    if len(headline) < HEADLINE_MIN:
+        headline += [
+            i
+            for i in items
+            if i not in headline and _is_number(i.value) and i.display != "—"
+        ][: HEADLINE_MIN - len(headline)]
+    return headline, [i for i in items if i not in headline]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# --- comparing scenarios ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparedRun:
+    """One column of a comparison: a title, and its summary and inputs (None when the
+    scenario no longer runs)."""
+
+    title: str
+    summary: Mapping[str, Any] | None
+    inputs: Mapping[str, Any] | None
+
+
+def comparison_summary_table(
+    calculator: Calculator, runs: Sequence[ComparedRun]
+) -> list[dict[str, Any]]:
+    """Summary figures side by side, headline rows first. Where the scenarios are in
+    different units the unit moves from the label to each value, so that no figure
+    is read in another scenario's currency."""
+    rows: dict[str, dict[str, Any]] = {}
+    for column, run in enumerate(runs):
+        if run.summary is None or run.inputs is None:
+            continue
+        headline, more = summary_items(calculator, run.summary, run.inputs)
+        for item in headline + more:
+            row = rows.setdefault(
+                item.key,
+                {
+                    "key": item.key,
+                    "name": item.name,
+                    "units": [None] * len(runs),
+                    "displays": ["—"] * len(runs),
+                    "head": False,
+                },
+            )
+            row["units"][column] = item.unit
+            row["displays"][column] = item.display
+            row["head"] = row["head"] or item in headline
+    table = []
+    for row in rows.values():
+        units = {u for u in row["units"] if u is not None}
+        if len(units) > 1:
+            label = row["name"]
+            values = [
+                f"{d} {u}" if u and d != "—" else d
+                for d, u in zip(row["displays"], row["units"], strict=True)
+            ]
+        else:
+            unit = next(iter(units), "")
+            label = f"{row['name']} ({unit})" if unit else row["name"]
+            values = row["displays"]
+        table.append(
+            {"key": row["key"], "label": label, "values": values, "head": row["head"]}
+        )
+    return sorted(table, key=lambda row: not row["head"])
+
+
+def comparison_input_table(
+    calculator: Calculator, inputs: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Inputs side by side in plain words, the rows that differ marked."""
+    flats = [dict(plain_inputs(calculator, one)) for one in inputs]
+    keys = list(dict.fromkeys(k for flat in flats for k in flat))
+    return [
+        {
+            "key": key,
+            "values": [flat.get(key, "—") for flat in flats],
+            "differs": len({flat.get(key, "—") for flat in flats}) > 1,
+        }
+        for key in keys
+    ]
+
+
+# --- inputs in plain words ------------------------------------------------------------
+
+
+def plain_inputs(
+    calculator: Calculator, inputs: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """The inputs given, as (label in officials' words, value) pairs: "Flows 2 ›
+    Import price (USD/kg)" rather than ``flows.1.import_price``. Fields the
+    declaration does not know keep their own name."""
+    units = result_units(inputs)
+    specs = (*describe(calculator.inputs), *request_extras(calculator))
+    return _plain(specs, inputs, (), units)
+
+
+def _plain(
+    specs: Sequence[FieldSpec],
+    data: Any,
+    trail: tuple[str, ...],
+    units: Mapping[str, str],
+) -> list[tuple[str, str]]:
+    if not isinstance(data, Mapping):
+        return []
+    by_name = {fs.name: fs for fs in specs}
+    pairs: list[tuple[str, str]] = []
+    for name, value in data.items():
+        fs = by_name.get(name)
+        label = fs.label if fs is not None else name.replace("_", " ").capitalize()
+        if fs is not None and fs.kind == "group" and isinstance(value, Mapping):
+            pairs += _plain(fs.children, value, (*trail, label), units)
+        elif fs is not None and fs.kind == "groups" and isinstance(value, list):
+            for i, item in enumerate(value, start=1):
+                pairs += _plain(fs.children, item, (*trail, f"{label} {i}"), units)
+        else:
+            unit = _field_unit(fs, units)
+            text = " › ".join((*trail, f"{label} ({unit})" if unit else label))
+            pairs.append((text, _plain_value(value)))
+    return pairs
+
+
+def _field_unit(fs: FieldSpec | None, units: Mapping[str, str]) -> str:
+    if fs is None or not fs.unit:
+        return ""
+    return {
+        "price unit": units["price"],
+        "quantity unit": units["quantity"],
+        "money": units["money"],
+        "currency": units["money"],
+    }.get(fs.unit, fs.unit)
+
+
+def _plain_value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain_value(v) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_plain_value(v)}" for k, v in value.items())
+    return format_figure(value, plain=True)

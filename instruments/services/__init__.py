@@ -240,6 +240,8 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         updated["price observations"] = prices.updated
         track("partners", _seed_partners(root, user))
         track("partner groups", _seed_partner_groups(root, user))
+        for name, counts in _trade_data().seed_trade_data(root, user).items():
+            track(name, counts)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
         track("producers", _seed_producers(root, user))
@@ -254,8 +256,16 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         "FX rates": FxRate.objects.count(),
         "producers": Producer.objects.count(),
         "precedent scenarios": Scenario.objects.filter(is_precedent=True).count(),
+        **_trade_data().trade_data_counts(),
     }
     return SeedReport(counts, created, updated, prices, time.perf_counter() - started)
+
+
+def _trade_data() -> Any:
+    """services.trade_data (imported late: it imports from this module)."""
+    from instruments.services import trade_data
+
+    return trade_data
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:

@@ -9,7 +9,10 @@ file twice changes nothing. Writes record history (who and why).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from instruments.models import (
     Commodity,
     CommodityHsCode,
+    FxRate,
     Partner,
     PartnerGroup,
     TradeFlow,
@@ -261,4 +265,116 @@ def _seed_trade_flows(root: Path, user: Any) -> tuple[int, int]:
     return created, updated
 
 
-__all__ = ["TRADE_FLOW_COLUMNS", "import_trade_flows", "seed_trade_data"]
+# --- exchange rates ----------------------------------------------------------------------
+
+
+def import_fx_rates(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    dry_run: bool = False,
+    user: Any = None,
+    change_reason: str = "",
+    raise_on_error: bool = False,
+) -> ImportReport:
+    """Import monthly rates (``currency, period, units_per_usd, source``; ``period``
+    ``2024-01`` or the month's first day): all rows or none, matched by (currency,
+    month); unchanged rates are left alone."""
+
+    items = [dict(row) for row in rows]
+    errors: list[RowError] = []
+    parsed: dict[tuple[str, dt.date], dict[str, Any]] = {}
+    for number, row in enumerate(items, start=1):
+        currency = str(row.get("currency") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency) or currency == "USD":
+            errors.append(
+                RowError(number, "currency", f"'{currency}' is not a currency.")
+            )
+            continue
+        match = re.fullmatch(r"(\d{4})-(\d{2})(?:-01)?", str(row.get("period") or ""))
+        if not match or not 1 <= int(match[2]) <= 12:
+            errors.append(
+                RowError(number, "period", f"'{row.get('period')}' is not a month.")
+            )
+            continue
+        period = dt.date(int(match[1]), int(match[2]), 1)
+        try:
+            rate = Decimal(str(row.get("units_per_usd")))
+            if not rate.is_finite() or rate <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(
+                RowError(
+                    number,
+                    "units_per_usd",
+                    f"'{row.get('units_per_usd')}' is not a positive number.",
+                )
+            )
+            continue
+        rate = rate.quantize(Decimal("0.00000001"))
+        if (currency, period) in parsed:
+            errors.append(
+                RowError(number, "period", f"{currency} {period:%Y-%m} appears twice.")
+            )
+            continue
+        parsed[(currency, period)] = {
+            "currency": currency,
+            "period": period,
+            "units_per_usd": rate,
+            "source": str(row.get("source") or "").strip() or "Imported",
+        }
+    existing = {
+        (r.currency, r.period): r
+        for r in FxRate.objects.filter(currency__in={k[0] for k in parsed})
+    }
+    to_create = [
+        FxRate(**values) for key, values in parsed.items() if key not in existing
+    ]
+    to_update = []
+    for key, values in parsed.items():
+        rate_obj = existing.get(key)
+        if rate_obj is not None and (rate_obj.units_per_usd, rate_obj.source) != (
+            values["units_per_usd"],
+            values["source"],
+        ):
+            rate_obj.units_per_usd = values["units_per_usd"]
+            rate_obj.source = values["source"]
+            to_update.append(rate_obj)
+    report = ImportReport(
+        total_rows=len(items),
+        new=len(to_create),
+        updated=len(to_update),
+        unchanged=len(parsed) - len(to_create) - len(to_update),
+        errors=tuple(errors),
+        dry_run=dry_run,
+    )
+    if report.errors:
+        if raise_on_error:
+            raise ImportRejected(report)
+        return report
+    if not dry_run:
+        reason = change_reason or "Imported exchange rates"
+        history_user = user if getattr(user, "is_authenticated", False) else None
+        with transaction.atomic():
+            bulk_create_with_history(
+                to_create,
+                FxRate,
+                default_user=history_user,
+                default_change_reason=reason,
+            )
+            if to_update:
+                bulk_update_with_history(
+                    to_update,
+                    FxRate,
+                    ["units_per_usd", "source"],
+                    default_user=history_user,
+                    default_change_reason=reason,
+                )
+    return report
+
+
+__all__ = [
+    "TRADE_FLOW_COLUMNS",
+    "import_fx_rates",
+    "import_trade_flows",
+    "seed_trade_data",
+]

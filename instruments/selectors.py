@@ -699,6 +699,68 @@ def get_trade_unit_values(
     return trade_matrix.unit_values(flows)
 
 
+# The markets a commodity page shows: label -> ISO3 or partner-group codes.
+SUPPLY_MARKETS: dict[str, tuple[str, ...]] = {
+    "EU-27": ("eu-27",),
+    "USA": ("USA",),
+    "Japan": ("JPN",),
+}
+
+
+@dataclass(frozen=True)
+class SupplyOverview:
+    """Where a commodity's imports into the main markets come from."""
+
+    commodity: str
+    hs_codes: tuple[str, ...]
+    year: int | None  # the latest year with flows
+    top_exporters: dict[str, pd.DataFrame]  # market -> origin, value, quantity, share
+    concentration: dict[str, pd.DataFrame]  # market -> year, hhi, top_exporter, ...
+    unit_values: pd.DataFrame  # year, value, quantity, unit_value (USD/t)
+    source: str
+
+    def share_of(self, exporter: str) -> dict[str, float | None]:
+        """Each market's share of value from ``exporter`` in ``year`` (0–1)."""
+        shares: dict[str, float | None] = {}
+        for market, rows in self.top_exporters.items():
+            found = rows[rows["origin"] == exporter]
+            shares[market] = float(found["share"].iloc[0]) if len(found) else None
+        return shares
+
+
+def get_supply_overview(
+    commodity: str, markets: dict[str, tuple[str, ...]] | None = None
+) -> SupplyOverview | None:
+    """Top exporters (latest year), concentration over time and unit values of a
+    commodity's imports into ``markets`` (default ``SUPPLY_MARKETS``); None when no
+    flows of its HS codes are stored."""
+    codes = tuple(get_commodity_hs_codes(commodity))
+    year = get_latest_trade_year(commodity) if codes else None
+    if year is None:
+        return None
+    markets = markets or SUPPLY_MARKETS
+    source = (
+        TradeFlow.objects.filter(hs_code__in=codes, year=year)
+        .values_list("source", flat=True)
+        .first()
+    )
+    return SupplyOverview(
+        commodity=commodity,
+        hs_codes=codes,
+        year=year,
+        top_exporters={
+            name: get_top_exporters(commodity, members, year, limit=50)
+            for name, members in markets.items()
+        },
+        concentration={
+            name: get_supply_concentration(commodity, members)
+            for name, members in markets.items()
+        },
+        unit_values=get_trade_unit_values(commodity),
+        source=source or "",
+    )
+
+
 # --- scenarios -----------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """The data the instruments run on: commodities, their price series and observations,
-economies and partner groups, producers, FX rates, policy parameters by year, and saved
+economies and partner groups (which may contain groups), bilateral trade flows by HS
+code, producers, FX rates, policy parameters by year, and saved
 scenarios.
 
 Prices are stored exactly (``Decimal``) in the unit the source publishes; selectors turn

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Min, QuerySet
 from django.http import HttpRequest
@@ -19,10 +21,12 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
+from instruments.admin_publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
 from instruments.charts.prices import build_price_history_figure
 from instruments.models import (
     Commodity,
+    CommodityHsCode,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -31,17 +35,25 @@ from instruments.models import (
     PriceSeries,
     Producer,
     Scenario,
+    TradeFlow,
     format_period,
 )
-from instruments.resources import PriceObservationResource
+from instruments.resources import PriceObservationResource, TradeFlowResource
 
 admin.site.site_header = "Critical-minerals instruments: data stewards"
 admin.site.site_title = "Data stewards"
 admin.site.index_title = "Reference data"
 
 
+class CommodityHsCodeInline(admin.TabularInline):
+    model = CommodityHsCode
+    fields = ("hs_code", "hs_revision", "note")
+    extra = 0
+
+
 @admin.register(Commodity)
 class CommodityAdmin(SimpleHistoryAdmin):
+    inlines = (CommodityHsCodeInline,)
     list_display = ("code", "name", "stage", "hs_codes", "input_commodity", "n_series")
     list_filter = ("stage",)
     search_fields = ("code", "name", "hs_codes", "notes")
@@ -143,7 +155,10 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PriceObservation)
-class PriceObservationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PriceObservationAdmin(
+    PublishedFileImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    published_kinds = ("pink-sheet", "usgs-mcs")
     resource_classes = [PriceObservationResource]
     formats = [CSV, XLSX]
     list_display = ("series", "label", "period", "price", "unit", "estimated")
@@ -176,14 +191,42 @@ class PartnerAdmin(SimpleHistoryAdmin):
     search_fields = ("iso3", "iso2", "name")
 
 
+class PartnerGroupForm(forms.ModelForm):
+    """Refuses subgroups that would put a group inside itself."""
+
+    class Meta:
+        model = PartnerGroup
+        fields = ["code", "name", "description", "members", "subgroups", "source"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        subgroups = data.get("subgroups")
+        if subgroups is not None:
+            try:
+                self.instance.check_subgroups(subgroups)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
+
+
 @admin.register(PartnerGroup)
 class PartnerGroupAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "n_members")
+    form = PartnerGroupForm
+    list_display = ("code", "name", "n_members", "subgroup_codes")
     search_fields = ("code", "name", "description")
-    filter_horizontal = ("members",)
+    filter_horizontal = ("members", "subgroups")
+
+    @admin.display(description="subgroups")
+    def subgroup_codes(self, obj: PartnerGroup) -> str:
+        return ", ".join(sorted(g.code for g in obj.subgroups.all())) or "–"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PartnerGroup]:
-        return super().get_queryset(request).annotate(n_members=Count("members"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_members=Count("members"))
+            .prefetch_related("subgroups")
+        )
 
     @admin.display(description="members", ordering="n_members")
     def n_members(self, obj: PartnerGroup) -> int:
@@ -220,7 +263,8 @@ class ProducerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FxRate)
-class FxRateAdmin(SimpleHistoryAdmin):
+class FxRateAdmin(PublishedFileImportMixin, SimpleHistoryAdmin):
+    published_kinds = ("h10",)
     list_display = ("currency", "period", "units_per_usd", "source")
     list_filter = ("currency",)
     search_fields = ("currency", "source")
@@ -256,3 +300,43 @@ class ScenarioAdmin(SimpleHistoryAdmin):
             return queryset
         # Stewards look after the precedents, not officials' own scenarios.
         return queryset.filter(is_precedent=True)
+
+
+@admin.register(TradeFlow)
+class TradeFlowAdmin(
+    PublishedFileImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    """Trade flows: CSV/XLSX import and export with preview (all rows or none) and the
+    published BACI files; value in thousand USD, quantity in tonnes."""
+
+    published_kinds = ("baci",)
+    resource_classes = [TradeFlowResource]
+    formats = [CSV, XLSX]
+    list_display = (
+        "year",
+        "hs_code",
+        "hs_revision",
+        "exporter",
+        "importer",
+        "value",
+        "quantity",
+    )
+    list_filter = ("year", "hs_code", "hs_revision")
+    search_fields = ("exporter__iso3", "importer__iso3", "hs_code", "source")
+    list_select_related = ("exporter", "importer")
+    autocomplete_fields = ("exporter", "importer")
+    list_per_page = 100
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+@admin.register(CommodityHsCode)
+class CommodityHsCodeAdmin(SimpleHistoryAdmin):
+    list_display = ("commodity", "hs_code", "hs_revision", "note")
+    list_filter = ("hs_revision",)
+    search_fields = ("commodity__code", "hs_code", "note")
+    autocomplete_fields = ("commodity",)

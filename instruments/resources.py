@@ -12,6 +12,7 @@ through ``services.imports.import_price_observations``' resource, so the rules a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,8 +22,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from instruments.calculators import units
 from instruments.models import (
+    HsRevision,
+    Partner,
     PriceObservation,
     PriceSeries,
+    TradeFlow,
     format_period,
     is_period_start,
 )
@@ -289,3 +293,296 @@ class PriceObservationResource(resources.ModelResource):
     def _history_user(self) -> Any:
         user = getattr(self, "_user", None)
         return user if user is not None and user.is_authenticated else None
+
+
+# --- trade flows ------------------------------------------------------------------------
+
+TRADE_FLOW_COLUMNS = (
+    "year",
+    "hs_code",
+    "hs_revision",
+    "exporter",
+    "importer",
+    "value",
+    "quantity",
+    "source",
+)
+_HS_REVISIONS = frozenset(HsRevision.values)
+_TRADE_DECIMALS = 3  # BACI publishes values (kUSD) and tonnes to 3 decimals
+_TRADE_INTEGER_DIGITS = 15  # max_digits 18 - decimal_places 3
+
+
+def parse_hs_code(value: object) -> str:
+    """A six-digit HS code, from ``284690``, ``"2846.90"`` or ``"2846 90"``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"[\s.]", "", str(value if value is not None else ""))
+    if not re.fullmatch(r"[0-9]{6}", text):
+        raise ValueError(f"'{value}' is not a six-digit HS code (e.g. 284690).")
+    return text
+
+
+def parse_trade_amount(value: object, *, required: bool, what: str) -> Decimal | None:
+    """A value (thousand USD) or quantity (tonnes): ≥ 0, at most 3 decimals."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValueError(f"The {what} is missing.")
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not a number.")
+    text = str(value).strip().replace(",", "") if isinstance(value, str) else value
+    try:
+        amount = Decimal(str(text))
+    except InvalidOperation:
+        raise ValueError(f"'{value}' is not a number.") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"The {what} must be a number of 0 or more (got {value}).")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -_TRADE_DECIMALS:
+        raise ValueError(f"The {what} {value} has more than 3 decimals.")
+    if amount.adjusted() >= _TRADE_INTEGER_DIGITS:
+        raise ValueError(f"The {what} {value} is too large.")
+    return amount
+
+
+def parse_trade_flow(
+    row: Any,
+    *,
+    partners: dict[str, int],
+    hs_revision: str | None = None,
+    source: str | None = None,
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """One file row as TradeFlow field values, and the errors by column.
+
+    ``partners`` maps ISO3 codes to partner ids. ``hs_revision`` and ``source`` fill
+    rows that leave those columns empty. The same rules serve the admin import
+    (``TradeFlowResource``) and ``services.trade_data.import_trade_flows``.
+    """
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+
+    def get(name: str) -> Any:
+        return row.get(name) if hasattr(row, "get") else None
+
+    year_text = get("year")
+    try:
+        if isinstance(year_text, float) and year_text.is_integer():
+            year_text = int(year_text)
+        year = int(str(year_text).strip())
+        if not 1988 <= year <= 2100:
+            raise ValueError
+        values["year"] = year
+    except (TypeError, ValueError):
+        errors["year"] = [f"'{year_text}' is not a year (1988 to 2100)."]
+    try:
+        values["hs_code"] = parse_hs_code(get("hs_code"))
+    except ValueError as exc:
+        errors["hs_code"] = [str(exc)]
+    revision = str(get("hs_revision") or hs_revision or "").strip().upper()
+    if revision not in _HS_REVISIONS:
+        errors["hs_revision"] = [
+            f"'{revision}' is not an HS revision ({', '.join(HsRevision.values)})."
+        ]
+    else:
+        values["hs_revision"] = revision
+    for side in ("exporter", "importer"):
+        code = str(get(side) or "").strip().upper()
+        if code not in partners:
+            errors[side] = [
+                f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                if code
+                else f"The {side} is missing."
+            ]
+        else:
+            values[f"{side}_id"] = partners[code]
+    if "exporter_id" in values and values.get("exporter_id") == values.get(
+        "importer_id"
+    ):
+        errors["importer"] = ["The importer must differ from the exporter."]
+    for name, required in (("value", True), ("quantity", False)):
+        try:
+            values[name] = parse_trade_amount(get(name), required=required, what=name)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
+    text = str(get("source") or source or "").strip()
+    if not text:
+        errors["source"] = ["The source is missing."]
+    values["source"] = text
+    return values, errors
+
+
+class PartnerCodeWidget(widgets.ForeignKeyWidget):
+    """Exports an economy as its ISO3 code."""
+
+    def __init__(self) -> None:
+        super().__init__(Partner, field="iso3")
+
+
+class TradeFlowResource(resources.ModelResource):
+    """Trade flows keyed by (year, HS code, HS revision, exporter, importer).
+
+    Columns ``year, hs_code, hs_revision, exporter, importer, value, quantity,
+    source``: value in thousand USD, quantity in tonnes (may be empty). Every row is
+    checked first; one bad row and nothing is written.
+    """
+
+    exporter = fields.Field(
+        attribute="exporter", column_name="exporter", widget=PartnerCodeWidget()
+    )
+    importer = fields.Field(
+        attribute="importer", column_name="importer", widget=PartnerCodeWidget()
+    )
+
+    class Meta:
+        model = TradeFlow
+        fields = TRADE_FLOW_COLUMNS
+        import_id_fields = ("year", "hs_code", "hs_revision", "exporter", "importer")
+        export_order = TRADE_FLOW_COLUMNS
+        use_bulk = True
+        batch_size = None
+        clean_model_instances = False
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_export_queryset(self, request: Any = None) -> Any:
+        return TradeFlow.objects.select_related("exporter", "importer").order_by(
+            "year", "hs_code", "exporter__iso3", "importer__iso3"
+        )
+
+    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        headers = [str(h).strip().lower() if h else "" for h in dataset.headers or []]
+        dataset.headers = headers
+        needed = ("year", "hs_code", "exporter", "importer", "value")
+        missing = [c for c in needed if c not in headers]
+        if missing:
+            raise ValidationError(
+                "The file needs the columns year, hs_code, hs_revision, exporter, "
+                f"importer, value, quantity, source (missing: {', '.join(missing)})."
+            )
+        self._partners = dict(Partner.objects.values_list("iso3", "id"))
+        years = set()
+        for value in dataset["year"]:
+            try:
+                years.add(int(float(str(value))))
+            except (TypeError, ValueError):
+                continue
+        self._existing = {
+            (f.year, f.hs_code, f.hs_revision, f.exporter_id, f.importer_id): f
+            for f in TradeFlow.objects.filter(year__in=years)
+        }
+        self._parsed: dict[int, dict[str, Any]] = {}
+        self._first_row_of: dict[tuple[Any, ...], int] = {}
+        self._user = kwargs.get("user")
+        self._change_reason = kwargs.get("change_reason") or (
+            f"Imported from {kwargs['file_name']}"
+            if kwargs.get("file_name")
+            else "Imported"
+        )
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        number: int = kwargs["row_number"]
+        values, errors = parse_trade_flow(row, partners=self._partners)
+        if not errors:
+            key = _flow_key(values)
+            first = self._first_row_of.setdefault(key, number)
+            if first != number:
+                errors["year"] = [f"The same flow is already in row {first}."]
+        if errors:
+            raise ValidationError(errors)
+        self._parsed[number] = values
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Any:
+        return None
+
+    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
+        self._row_number = kwargs["row_number"]
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_or_init_instance(self, instance_loader: Any, row: Any) -> Any:
+        values = self._parsed[self._row_number]
+        existing = self._existing.get(_flow_key(values))
+        if existing is not None:
+            return existing, False
+        return TradeFlow(**values), True
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        for name, value in self._parsed[kwargs["row_number"]].items():
+            setattr(instance, name, value)
+
+    def skip_row(
+        self,
+        instance: Any,
+        original: Any,
+        row: Any,
+        import_validation_errors: Any = None,
+    ) -> bool:
+        if import_validation_errors or instance.pk is None or original is None:
+            return False
+        return bool(
+            original.value == instance.value
+            and original.quantity == instance.quantity
+            and original.source == instance.source
+        )
+
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances,
+                    TradeFlow,
+                    batch_size=batch_size or 2000,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    TradeFlow,
+                    ["value", "quantity", "source"],
+                    batch_size=batch_size or 2000,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def _history_user(self) -> Any:
+        user = getattr(self, "_user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+def _flow_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        values["year"],
+        values["hs_code"],
+        values["hs_revision"],
+        values["exporter_id"],
+        values["importer_id"],
+    )

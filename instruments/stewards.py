@@ -20,6 +20,8 @@ STEWARD_MODELS = (
     "producer",
     "fxrate",
     "parameterschedule",
+    "tradeflow",
+    "commodityhscode",
 )
 """Models the Data stewards group may add, change, delete and view."""
 

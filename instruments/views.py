@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from instruments import charts, presenters, selectors
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
+from instruments.charts import supply as supply_charts
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
@@ -416,8 +417,45 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "instruments/commodity_detail.html",
-        {"commodity": commodity, "charted": charted},
+        {"commodity": commodity, "charted": charted, **supply_context(code)},
     )
+
+
+def supply_context(code: str) -> dict[str, Any]:
+    """The commodity page's trade section: figures and China's shares."""
+    overview = selectors.get_supply_overview(code)
+    if overview is None or overview.year is None:
+        return {"supply": None}
+    return {
+        "supply": overview,
+        "china_shares": [
+            (market, share) for market, share in overview.share_of("CHN").items()
+        ],
+        "supply_figures": [
+            (
+                "supply-top",
+                "supply-top-data",
+                f"Top exporters, {overview.year}",
+                supply_charts.build_top_exporters_figure(
+                    overview.top_exporters, year=overview.year
+                ),
+            ),
+            (
+                "supply-concentration",
+                "supply-concentration-data",
+                "Concentration of supply",
+                supply_charts.build_concentration_figure(overview.concentration),
+            ),
+            (
+                "supply-unit-values",
+                "supply-unit-values-data",
+                "Unit values (value ÷ tonnes)",
+                supply_charts.build_unit_value_figure(
+                    overview.unit_values, title="Trade unit value, all flows (USD/t)"
+                ),
+            ),
+        ],
+    }
 
 
 def methodology(request: HttpRequest) -> HttpResponse:

@@ -155,6 +155,21 @@ def test_partners_and_groups(seeded_db):
     }
     assert "non-enumerated" in groups["g7"].description
     assert groups["msp"].members.filter(iso3__in=["AUS", "IND", "KOR"]).count() == 3
+    assert list(groups["msp"].subgroups.values_list("code", flat=True)) == ["eu-27"]
+    assert not groups["g7"].subgroups.exists()
+
+
+def test_trade_flows_fx_rates_and_hs_links(seeded_db):
+    from instruments.models import CommodityHsCode, FxRate, TradeFlow
+
+    assert Commodity.objects.count() == 84
+    assert TradeFlow.objects.count() == 46766
+    assert CommodityHsCode.objects.count() == 28
+    assert FxRate.objects.count() == 3762
+    eur = FxRate.objects.get(currency="EUR", period="2022-10-01")
+    assert str(eur.units_per_usd.normalize()) == "1.0149"  # parity, per USD
+    ndpr = CommodityHsCode.objects.get(commodity__code="ndpr-oxide")
+    assert (ndpr.hs_code, ndpr.hs_revision) == ("284690", "HS92")
 
 
 def test_cbam_schedules(seeded_db):

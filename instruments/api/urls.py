@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from instruments.api import reference, views
+from instruments.api import reference, trade, views
 
 router = DefaultRouter()
 router.register("commodities", reference.CommodityViewSet, basename="api-commodity")
@@ -29,6 +29,7 @@ router.register("fx-rates", reference.FxRateViewSet, basename="api-fx-rate")
 router.register(
     "parameters", reference.ParameterScheduleViewSet, basename="api-parameter"
 )
+router.register("trade-flows", trade.TradeFlowViewSet, basename="api-trade-flow")
 router.register("scenarios", views.ScenarioViewSet, basename="api-scenario")
 
 calculator_paths = [

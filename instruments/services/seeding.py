@@ -65,6 +65,8 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
     Records are created or updated to match the files; nothing is deleted. A series
     a steward has made the default stays the default.
     """
+    from instruments.services import trade_data  # it builds on this module's helpers
+
     started = time.perf_counter()
     root = Path(seeds_dir) if seeds_dir is not None else SEEDS_DIR
     created: dict[str, int] = {}
@@ -82,6 +84,8 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         updated["price observations"] = prices.updated
         track("partners", _seed_partners(root, user))
         track("partner groups", _seed_partner_groups(root, user))
+        for name, changed in trade_data.seed_trade_data(root, user).items():
+            track(name, changed)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
         track("producers", _seed_producers(root, user))
@@ -96,6 +100,7 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         "FX rates": FxRate.objects.count(),
         "producers": Producer.objects.count(),
         "precedent scenarios": Scenario.objects.filter(is_precedent=True).count(),
+        **trade_data.trade_data_counts(),
     }
     return SeedReport(counts, created, updated, prices, time.perf_counter() - started)
 

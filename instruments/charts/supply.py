@@ -1,0 +1,145 @@
+"""Where a commodity's supply comes from, as Plotly figure dicts (commodity pages).
+
+No Django here: the selectors give DataFrames (top exporters per market, concentration
+by year, unit values by year) and these functions turn them into JSON-ready figures,
+in the style of ``charts.py`` (Okabe–Ito colours, ``to_plain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from instruments.charts.base import PALETTE, to_plain
+
+BACI_ATTRIBUTION = "Source: CEPII, BACI database (HS 1992), Gaulier and Zignago (2010)"
+
+
+def _layout(figure: go.Figure, *, height: int = 420) -> None:
+    figure.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 70, "r": 20, "t": 50, "b": 80},
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        colorway=list(PALETTE),
+        annotations=[
+            *figure.layout.annotations,
+            {
+                "text": BACI_ATTRIBUTION,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.32,
+                "showarrow": False,
+                "font": {"size": 10},
+                "xanchor": "left",
+            },
+        ],
+    )
+
+
+def build_top_exporters_figure(
+    top: Mapping[str, pd.DataFrame], *, year: int, limit: int = 8
+) -> dict[str, Any]:
+    """Horizontal bars, one panel per market: each exporter's share of the market's
+    imports (by value, per cent) in ``year``; ``top`` has ``origin, share`` rows."""
+    names = list(top)
+    figure = make_subplots(
+        rows=1,
+        cols=max(len(names), 1),
+        subplot_titles=[f"Imports into {name}, {year}" for name in names],
+        horizontal_spacing=0.12,
+    )
+    for column, name in enumerate(names, start=1):
+        rows = top[name].head(limit).iloc[::-1]
+        figure.add_trace(
+            go.Bar(
+                x=(rows["share"] * 100).round(1).tolist(),
+                y=rows["origin"].tolist(),
+                orientation="h",
+                name=name,
+                marker={"color": PALETTE[(column - 1) % len(PALETTE)]},
+                hovertemplate="%{y}: %{x:.1f} % of value<extra>" + name + "</extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=column,
+        )
+        figure.update_xaxes(title_text="share of value (%)", row=1, col=column)
+    _layout(figure)
+    return to_plain(figure)
+
+
+def build_concentration_figure(
+    concentration: Mapping[str, pd.DataFrame],
+) -> dict[str, Any]:
+    """Two panels over the years: the Herfindahl–Hirschman index (0–10,000) of each
+    market's suppliers, and the largest supplier's share (per cent)."""
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[
+            "Herfindahl–Hirschman index of suppliers (0–10,000)",
+            "Largest supplier's share of value (%)",
+        ],
+        vertical_spacing=0.12,
+    )
+    for index, (name, rows) in enumerate(concentration.items()):
+        colour = PALETTE[index % len(PALETTE)]
+        years = [int(y) for y in rows["year"]]
+        figure.add_trace(
+            go.Scatter(
+                x=years,
+                y=rows["hhi"].round(0).tolist(),
+                mode="lines+markers",
+                name=name,
+                line={"color": colour},
+                hovertemplate="%{x}: HHI %{y:,.0f}<extra>" + name + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=years,
+                y=(rows["top_share"] * 100).round(1).tolist(),
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "dash": "dot"},
+                text=rows["top_exporter"].tolist(),
+                hovertemplate="%{x}: %{text} %{y:.1f} %<extra>" + name + "</extra>",
+                showlegend=False,
+            ),
+            row=2,
+            col=1,
+        )
+    figure.update_yaxes(rangemode="tozero")
+    _layout(figure, height=560)
+    return to_plain(figure)
+
+
+def build_unit_value_figure(unit_values: pd.DataFrame, *, title: str) -> dict[str, Any]:
+    """Trade unit values (value ÷ tonnes, USD per tonne) by year."""
+    figure = go.Figure(
+        go.Scatter(
+            x=[int(y) for y in unit_values["year"]],
+            y=unit_values["unit_value"].round(2).tolist(),
+            mode="lines+markers",
+            name="unit_value",
+            line={"color": PALETTE[0]},
+            hovertemplate="%{x}: %{y:,.0f} USD/t<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": title},
+        yaxis={"title": {"text": "USD/t"}, "rangemode": "tozero"},
+        xaxis={"title": {"text": "year"}},
+    )
+    _layout(figure)
+    return to_plain(figure)

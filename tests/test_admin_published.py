@@ -1,0 +1,79 @@
+"""The stewards' "Import a published file" page: upload, preview (a dry run), confirm."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _workbook(rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Monthly Prices"
+    for row in (["title"], ["title"], ["title"], ["title"], [None, "Nickel"]):
+        sheet.append(row)
+    sheet.append([None, "($/mt)"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_published_file_page_previews_then_confirms(client, steward, nickel_series):
+    nickel_series.code = "nickel-lme-monthly-wb"
+    nickel_series.save()
+    data = _workbook([["2024M04", 130]])
+    url = reverse("admin:instruments_priceobservation_import_published")
+    client.force_login(steward)
+    assert client.get(url).status_code == 200
+    preview = client.post(
+        url,
+        {
+            "kind": "pink-sheet",
+            "file": SimpleUploadedFile("CMO-Historical-Data-Monthly.xlsx", data),
+        },
+    )
+    assert preview.status_code == 200
+    assert nickel_series.observations.count() == 3  # a dry run
+    token = preview.context["token"]
+    done = client.post(url, {"token": token})
+    assert done.status_code == 302
+    assert nickel_series.observations.count() == 4
+    replay = client.post(url, {"token": token})  # the file was used once
+    assert replay.status_code == 302
+    assert nickel_series.observations.count() == 4
+
+
+def test_errors_are_listed_by_spreadsheet_row_and_no_confirm(
+    client, steward, nickel_series
+):
+    nickel_series.code = "nickel-lme-monthly-wb"
+    nickel_series.save()
+    client.force_login(steward)
+    url = reverse("admin:instruments_priceobservation_import_published")
+    response = client.post(
+        url,
+        {
+            "kind": "pink-sheet",
+            "file": SimpleUploadedFile("CMO.xlsx", _workbook([["2024M04", "x"]])),
+        },
+    )
+    assert response.status_code == 200
+    assert "token" not in response.context
+    html = response.content.decode()
+    assert 'id="published-errors"' in html and "<td>7</td>" in html
+    assert nickel_series.observations.count() == 3
+
+
+def test_an_official_without_permissions_cannot_open_it(client, django_user_model):
+    user = django_user_model.objects.create_user(username="official", is_staff=True)
+    client.force_login(user)
+    url = reverse("admin:instruments_tradeflow_import_published")
+    assert client.get(url).status_code == 403

@@ -392,3 +392,29 @@ def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
         "standards-market", {**request, "free_allocation_share": 0.95}
     )
     assert typed.result.summary["charge_total"] == pytest.approx(0.25 * 80 * 1000)
+
+
+@pytest.mark.django_db
+def test_stored_fx_never_uses_a_later_rate(nickel_series):
+    """A price is converted at the rate at or before its period, never a later one
+    (the old conversion back-filled: a January price took a February rate)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from instruments.models import FxRate
+
+    FxRate.objects.create(
+        currency="EUR",
+        period=dt.date(2024, 2, 1),
+        units_per_usd=Decimal("0.5"),
+        source="test",
+    )
+    request = {**REGISTRY["price-gap-subsidy"].example, "commodity": "nickel"}
+    request.pop("periods", None)
+    with pytest.raises(InputError) as caught:
+        run_calculation("price-gap-subsidy", {**request, "price_unit": "EUR/t"})
+    assert "at or before 2024-01" in str(caught.value)
+    calculation = run_calculation(
+        "price-gap-subsidy", {**request, "price_unit": "EUR/t", "start": "2024-02"}
+    )
+    assert list(calculation.result.rows["market_price"]) == [55.0, 60.0]

@@ -16,6 +16,7 @@ from instruments.calculators.base import (
     ErrorCollector,
     InputError,
     describe,
+    iter_errors,
     parse,
 )
 from instruments.calculators.extras import (
@@ -30,7 +31,6 @@ from instruments.calculators.extras import (
 from instruments.calculators.units import (
     convert_price,
     parse_price_unit,
-    period_bound,
     quantity_factor,
 )
 from instruments.jsonify import json_value
@@ -339,57 +339,16 @@ def _fx_rate_for(
                 ("fx_rate",), f"{len(given)} values given, {periods} stored periods."
             )
         return np.asarray(given, dtype=float)
-    try:
-        per_usd = {code: selectors.get_fx_rates(code) for code in (source, target)}
-    except InputError:
-        raise InputError.at(
-            ("price_unit",),
-            f"The stored series is in {source} and no {target} exchange rates are "
-            f"stored; choose a {source} price unit or give fx_rate (units of {target} "
-            f"per {source}).",
-        ) from None
     labels = [str(p) for p in history.prices.index]
-    bounds = [
-        (
-            pd.Timestamp(period_bound(label, end=False)),
-            pd.Timestamp(period_bound(label, end=True)),
-        )
-        for label in labels
-    ]
-    rates = {
-        code: rates_for_periods(series, bounds, labels=labels, currency=code)
-        for code, series in per_usd.items()
-    }
-    return rates[target] / rates[source]
-
-
-def rates_for_periods(
-    rates: pd.Series,
-    bounds: list[tuple[pd.Timestamp, pd.Timestamp]],
-    *,
-    labels: list[str],
-    currency: str,
-) -> np.ndarray:
-    """One rate per period: the mean of the rates dated inside ``[start, end]``, else
-    the latest rate before ``start``; a period before the first stored rate is an error
-    naming it (a later rate is never used). Empty ``rates`` means USD (1 per USD)."""
-    if rates.empty:
-        return np.ones(len(bounds))
-    rates = rates.sort_index()
-    dates = pd.DatetimeIndex(rates.index)
-    values = rates.to_numpy(dtype=float)
-    out = np.empty(len(bounds))
-    for i, (start, end) in enumerate(bounds):
-        inside = (dates >= start) & (dates <= end)
-        if inside.any():
-            out[i] = values[inside].mean()
-            continue
-        before = np.flatnonzero(dates < start)
-        if before.size == 0:
+    rates = {}
+    for code in (source, target):
+        try:
+            rates[code] = selectors.get_fx_rate_series(code, labels).to_numpy()
+        except InputError as exc:
+            message = "; ".join(m for _, m in iter_errors(exc.errors))
             raise InputError.at(
-                ("fx_rate",),
-                f"No {currency} exchange rate is stored at or before {labels[i]} "
-                f"(the first is {dates[0].date().isoformat()}); give fx_rate.",
-            )
-        out[i] = values[before[-1]]
-    return out
+                ("price_unit",),
+                f"{message} The stored series is in {source}: choose a {source} "
+                f"price unit or give fx_rate (units of {target} per {source}).",
+            ) from None
+    return rates[target] / rates[source]

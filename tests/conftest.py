@@ -47,27 +47,9 @@ def seeded_db(_seeded_module, db):
 @pytest.fixture
 def nickel_series(db):
     """A small monthly nickel series: 2024-01..2024-03 at 100, 110, 120 USD/t."""
-    import datetime as dt
-    from decimal import Decimal
+    from tests.factories import make_nickel_monthly
 
-    from instruments.models import Commodity, PriceObservation, PriceSeries
-
-    nickel = Commodity.objects.create(code="nickel", name="Nickel", stage="refined")
-    series = PriceSeries.objects.create(
-        code="nickel-test-monthly",
-        commodity=nickel,
-        name="Nickel test series",
-        basis="test basis",
-        source="test source",
-        licence="test licence",
-        unit="USD/t",
-        frequency="monthly",
-    )
-    for month, price in ((1, 100), (2, 110), (3, 120)):
-        PriceObservation.objects.create(
-            series=series, period=dt.date(2024, month, 1), price=Decimal(price)
-        )
-    return series
+    return make_nickel_monthly()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@ sit beside their fields, and scenarios are private unless made public."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,7 +15,8 @@ from rest_framework.authtoken.models import Token
 
 from instruments.calculators import REGISTRY
 from instruments.forms import inputs_to_form_data
-from instruments.models import Commodity, PriceObservation, PriceSeries, Scenario
+from instruments.models import Commodity, Scenario
+from tests.factories import make_ndpr_annual
 
 pytestmark = pytest.mark.django_db
 
@@ -55,26 +54,7 @@ def make_scenario(slug: str, owner: Any = None, **fields: Any) -> Scenario:
 @pytest.fixture
 def commodity() -> Commodity:
     """A commodity with one annual series of three prices."""
-    item = Commodity.objects.create(
-        code="ndpr-oxide", name="NdPr oxide", stage="refined"
-    )
-    series = PriceSeries.objects.create(
-        code="ndpr-annual",
-        commodity=item,
-        name="NdPr oxide, annual average",
-        basis="China domestic, VAT excluded",
-        source="Test source",
-        licence="CC BY 4.0",
-        currency="USD",
-        unit="USD/kg",
-        frequency="annual",
-        is_default=True,
-    )
-    for year, price in ((2022, "110.5"), (2023, "80.2"), (2024, "60.1")):
-        PriceObservation.objects.create(
-            series=series, period=dt.date(year, 1, 1), price=Decimal(price)
-        )
-    return item
+    return make_ndpr_annual()
 
 
 def post_example(client: Client, slug: str, **changes: Any) -> Any:

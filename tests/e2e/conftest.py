@@ -61,28 +61,6 @@ def official(django_user_model: Any) -> Any:
 @pytest.fixture
 def stored_commodity(db: Any) -> Any:
     """A commodity with an annual series, for the data pages."""
-    import datetime as dt
-    from decimal import Decimal
+    from tests.factories import make_ndpr_annual
 
-    from instruments.models import Commodity, PriceObservation, PriceSeries
-
-    item = Commodity.objects.create(
-        code="ndpr-oxide", name="NdPr oxide", stage="refined"
-    )
-    series = PriceSeries.objects.create(
-        code="ndpr-annual",
-        commodity=item,
-        name="NdPr oxide, annual average",
-        basis="China domestic, VAT excluded",
-        source="Test source",
-        licence="CC BY 4.0",
-        currency="USD",
-        unit="USD/kg",
-        frequency="annual",
-        is_default=True,
-    )
-    for year, price in ((2022, "110.5"), (2023, "80.2"), (2024, "60.1")):
-        PriceObservation.objects.create(
-            series=series, period=dt.date(year, 1, 1), price=Decimal(price)
-        )
-    return item
+    return make_ndpr_annual()

@@ -1,0 +1,88 @@
+"""Test data built in one place: commodities with price series, and scenarios.
+
+Fixtures in the conftest files and test modules call these instead of repeating the
+model calls, so a change to a model's required fields is made once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from instruments.models import Commodity, PriceObservation, PriceSeries
+
+
+def make_series(
+    *,
+    commodity: str,
+    commodity_name: str,
+    code: str,
+    name: str,
+    unit: str,
+    frequency: str,
+    prices: Iterable[tuple[dt.date, str | float]],
+    stage: str = "refined",
+    **fields: Any,
+) -> PriceSeries:
+    """A commodity (created if new) with one stored price series and its prices."""
+    item, _ = Commodity.objects.get_or_create(
+        code=commodity, defaults={"name": commodity_name, "stage": stage}
+    )
+    defaults = {
+        "basis": "test basis",
+        "source": "test source",
+        "licence": "test licence",
+        "currency": unit.split("/", 1)[0],
+    }
+    series = PriceSeries.objects.create(
+        code=code,
+        commodity=item,
+        name=name,
+        unit=unit,
+        frequency=frequency,
+        **(defaults | fields),
+    )
+    for period, price in prices:  # one by one: each gets its audit history record
+        PriceObservation.objects.create(
+            series=series, period=period, price=Decimal(str(price))
+        )
+    return series
+
+
+def make_ndpr_annual() -> Commodity:
+    """NdPr oxide with one annual USD/kg series of three prices (2022–2024)."""
+    return make_series(
+        commodity="ndpr-oxide",
+        commodity_name="NdPr oxide",
+        code="ndpr-annual",
+        name="NdPr oxide, annual average",
+        unit="USD/kg",
+        frequency="annual",
+        prices=[
+            (dt.date(2022, 1, 1), "110.5"),
+            (dt.date(2023, 1, 1), "80.2"),
+            (dt.date(2024, 1, 1), "60.1"),
+        ],
+        basis="China domestic, VAT excluded",
+        source="Test source",
+        licence="CC BY 4.0",
+        is_default=True,
+    ).commodity
+
+
+def make_nickel_monthly() -> PriceSeries:
+    """A small monthly nickel series: 2024-01..2024-03 at 100, 110, 120 USD/t."""
+    return make_series(
+        commodity="nickel",
+        commodity_name="Nickel",
+        code="nickel-test-monthly",
+        name="Nickel test series",
+        unit="USD/t",
+        frequency="monthly",
+        prices=[
+            (dt.date(2024, month, 1), price)
+            for month, price in ((1, 100), (2, 110), (3, 120))
+        ],
+    )

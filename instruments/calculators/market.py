@@ -14,7 +14,11 @@ and shares include them) and ``after`` (the regime simulated). Route arrays use 
 - border price ``b = max(π[r], U)`` (undertaking ``U``: a minimum border price whose
   gap the exporter keeps);
 - consumer price ``p = max(b·(1 + t) + s, F)`` (ad valorem ``t``, specific ``s``, floor
-  ``F``: a variable levy the importer collects);
+  ``F``: a variable levy the importer collects); with caps on the levy (optional,
+  ``floor_cap_ad_valorem`` ``c`` and ``floor_cap_specific`` ``C``, ``inf`` = none) the
+  levy is ``min(max(0, F − pre), c·b, C)`` with ``pre = b·(1 + t) + s``, so
+  ``p = max(pre, min(F, pre + c·b, pre + C))`` (the EU cereals duty, capped at the
+  bound duty);
 - a domestic origin has no border: ``b = p = π`` and its producers receive
   ``max(π, K)`` (price-gap subsidy strike ``K``, paid by its market's treasury).
 
@@ -158,7 +162,9 @@ class Regime:
     ``ad_valorem`` and ``specific`` add to the border price; ``floor`` is a minimum
     consumer price (variable levy), ``undertaking`` a minimum border price; ``strike``
     (one per origin) is a price-gap subsidy strike on a domestic origin. Border arrays
-    are ignored on domestic origins' routes.
+    are ignored on domestic origins' routes. ``floor_cap_ad_valorem`` (a share of the
+    border price) and ``floor_cap_specific`` (per unit) cap the floor's levy; None or
+    ``inf`` means no cap.
     """
 
     ad_valorem: FloatArray
@@ -166,6 +172,8 @@ class Regime:
     floor: FloatArray
     undertaking: FloatArray
     strike: FloatArray
+    floor_cap_ad_valorem: FloatArray | None = None
+    floor_cap_specific: FloatArray | None = None
 
     @classmethod
     def empty(cls, n_origins: int, n_markets: int) -> Regime:
@@ -184,8 +192,10 @@ class Regime:
         floor: npt.ArrayLike = 0.0,
         undertaking: npt.ArrayLike = 0.0,
         strike: npt.ArrayLike = 0.0,
+        floor_cap_ad_valorem: npt.ArrayLike | None = None,
+        floor_cap_specific: npt.ArrayLike | None = None,
     ) -> Regime:
-        """Broadcast scalars or arrays to full route arrays."""
+        """Broadcast scalars or arrays to full route arrays (caps: None = no cap)."""
         shape = (n_origins, n_markets)
 
         def full(x: npt.ArrayLike, s: tuple[int, ...]) -> FloatArray:
@@ -197,6 +207,23 @@ class Regime:
             full(floor, shape),
             full(undertaking, shape),
             full(strike, (n_origins,)),
+            None if floor_cap_ad_valorem is None else full(floor_cap_ad_valorem, shape),
+            None if floor_cap_specific is None else full(floor_cap_specific, shape),
+        )
+
+    @property
+    def caps(self) -> tuple[FloatArray, FloatArray] | None:
+        """The levy caps as full arrays (``inf`` = none), or None without any."""
+        if self.floor_cap_ad_valorem is None and self.floor_cap_specific is None:
+            return None
+        shape = self.floor.shape
+        return (
+            np.full(shape, np.inf)
+            if self.floor_cap_ad_valorem is None
+            else self.floor_cap_ad_valorem,
+            np.full(shape, np.inf)
+            if self.floor_cap_specific is None
+            else self.floor_cap_specific,
         )
 
     @property
@@ -282,6 +309,13 @@ class Problem:
                 errors.add((name,), "Ad valorem rates must be > −1.")
             elif any((a < 0).any() for a in (*arrays[1:], regime.strike)):
                 errors.add((name,), "Levels and strikes must be ≥ 0.")
+            for cap in (regime.floor_cap_ad_valorem, regime.floor_cap_specific):
+                if cap is None:
+                    continue
+                if np.shape(cap) != (n_r, n_v):
+                    errors.add((name,), "Levy caps have the wrong shape.")
+                elif np.isnan(cap).any() or (cap < 0).any():
+                    errors.add((name,), "Levy caps must be ≥ 0 (inf = none).")
             base = price if price.ndim == 1 else price.max(axis=1)
             taker_bound = np.isinf(eps) & (regime.strike > base)
             if taker_bound.any():
@@ -639,16 +673,41 @@ def _prices(
     border = np.maximum(pi, regime.undertaking)
     pre = border * (1.0 + regime.ad_valorem) + regime.specific
     consumer = np.maximum(pre, regime.floor)
+    caps = regime.caps
     with np.errstate(invalid="ignore", divide="ignore"):
         if surrogate:
             duty_paid = pi * (1.0 + regime.ad_valorem)
             d = duty_paid / (duty_paid + regime.specific)
-        else:
+        elif caps is None:
             d = np.where(
                 (pre >= regime.floor) & (pi >= regime.undertaking),
                 border * (1.0 + regime.ad_valorem) / pre,
                 0.0,
             )
+        if caps is not None:
+            # A capped levy: min(gap, c·b, C); the price's slope follows whichever
+            # binds (the floor: flat; the ad valorem cap: (1 + t + c)·b; the specific
+            # cap or no levy: (1 + t)·b), all times the undertaking's kink.
+            cap_av, cap_s = caps
+            gap = np.maximum(regime.floor - pre, 0.0)
+            by_share = cap_av * border
+            levy = np.minimum(np.minimum(gap, by_share), cap_s)
+            consumer = pre + levy
+            if not surrogate:
+                slope = np.where(
+                    levy <= 0.0,
+                    1.0 + regime.ad_valorem,
+                    np.where(
+                        levy >= gap,
+                        0.0,
+                        np.where(
+                            by_share <= cap_s,
+                            1.0 + regime.ad_valorem + cap_av,
+                            1.0 + regime.ad_valorem,
+                        ),
+                    ),
+                )
+                d = np.where(pi >= regime.undertaking, border * slope / consumer, 0.0)
     dom = base.domestic[:, None]
     return (
         np.where(dom, pi, border),
@@ -1248,6 +1307,8 @@ def solve_single_market(
     tariff_after: npt.ArrayLike = 0.0,
     floor_before: npt.ArrayLike = 0.0,
     floor_after: npt.ArrayLike = 0.0,
+    floor_cap_ad_valorem: float | npt.ArrayLike | None = None,
+    floor_cap_specific: float | npt.ArrayLike | None = None,
     rest_of_world_share: float | npt.ArrayLike | None = None,
     origins: Sequence[str] | None = None,
     market: str = "IMPORTER",
@@ -1258,7 +1319,8 @@ def solve_single_market(
     """One importing market with one origin per flow (the price-floor and
     trade-response calculators' case).
 
-    ``quantities``, ``prices``, ``member``, tariffs and floors are per flow;
+    ``quantities``, ``prices``, ``member``, tariffs, floors and the floors' levy caps
+    (None: no cap; the same caps before and after) are per flow;
     ``supply_elasticity`` None or ``inf`` is a price taker. With
     ``rest_of_world_share`` s (per flow or one number, 0 ≤ s < 1) each origin also
     sells ``q·s/(1 − s)`` to a market ``ROW`` with the same elasticities and no
@@ -1287,6 +1349,8 @@ def solve_single_market(
         route(tariff_after),
         route(floor_before),
         route(floor_after),
+        route(np.inf if floor_cap_ad_valorem is None else floor_cap_ad_valorem),
+        route(np.inf if floor_cap_specific is None else floor_cap_specific),
     ]
     if rest_of_world_share is not None:
         share = np.broadcast_to(np.asarray(rest_of_world_share, dtype=np.float64), (n,))
@@ -1295,8 +1359,17 @@ def solve_single_market(
         matrix = np.column_stack([q, q * share / (1.0 - share)])
         market_codes = (market, "ROW")
         member_market = np.array([True, False])
-        cols = [np.column_stack([c, np.zeros(n)]) for c in cols]
+        cols = [
+            np.column_stack([c, np.full(n, np.inf if i >= 4 else 0.0)])
+            for i, c in enumerate(cols)
+        ]
     n_v = len(market_codes)
+    capped = floor_cap_ad_valorem is not None or floor_cap_specific is not None
+    caps: dict[str, Any] = (
+        {"floor_cap_ad_valorem": cols[4], "floor_cap_specific": cols[5]}
+        if capped
+        else {}
+    )
     problem = Problem(
         market_codes=market_codes,
         import_demand_elasticity=np.full(n_v, float(import_demand_elasticity)),
@@ -1308,7 +1381,7 @@ def solve_single_market(
         member_origin=np.broadcast_to(np.asarray(member, dtype=bool), (n,)).copy(),
         domestic_market=np.full(n, -1, dtype=np.int64),
         quantity=matrix,
-        before=Regime.of(n, n_v, ad_valorem=cols[0], floor=cols[2]),
-        after=Regime.of(n, n_v, ad_valorem=cols[1], floor=cols[3]),
+        before=Regime.of(n, n_v, ad_valorem=cols[0], floor=cols[2], **caps),
+        after=Regime.of(n, n_v, ad_valorem=cols[1], floor=cols[3], **caps),
     )
     return solve(problem, method, tolerance=tolerance, max_iterations=max_iterations)

@@ -645,3 +645,62 @@ def test_the_contract_example_solves():
     assert solution.producer_price_after[2] == pytest.approx(90.0)
     net = solution.countries["net_welfare_change"]
     assert net.sum() == pytest.approx(solution.summary["net_welfare_change"])
+
+
+# --- capped levies -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cap_av", "cap_s", "expected"),
+    [
+        (None, None, 110.0),  # the floor binds: levy 55
+        (0.25, None, 68.75),  # 55·1.25
+        (None, 20.0, 75.0),  # 55 + 20
+        (0.25, 5.0, 60.0),  # the tighter cap
+        (2.0, 100.0, 110.0),  # caps above the gap: the floor
+    ],
+)
+def test_a_capped_levy_stops_at_the_tighter_cap(cap_av, cap_s, expected):
+    q0, eta = 1000.0, -1.5
+    solution = mk.solve_single_market(
+        [q0],
+        [55.0],
+        [False],
+        import_demand_elasticity=eta,
+        substitution_elasticity=1.5,
+        floor_after=110.0,
+        floor_cap_ad_valorem=cap_av,
+        floor_cap_specific=cap_s,
+    )
+    assert solution.consumer_price_after[0, 0] == pytest.approx(expected)
+    assert solution.quantity_after[0, 0] == pytest.approx(q0 * (expected / 55) ** eta)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    floor=st.floats(1.0, 400.0),
+    cap_av=st.floats(0.0, 3.0),
+    cap_s=st.floats(0.0, 300.0),
+    eps=st.floats(0.2, 10.0),
+)
+def test_a_capped_levy_with_finite_supply_clears_and_obeys_the_caps(
+    floor, cap_av, cap_s, eps
+):
+    solution = mk.solve_single_market(
+        [600.0, 400.0],
+        [55.0, 60.0],
+        [False, True],
+        import_demand_elasticity=-1.5,
+        substitution_elasticity=2.0,
+        supply_elasticity=eps,
+        floor_after=[floor, 0.0],
+        floor_cap_ad_valorem=cap_av,
+        floor_cap_specific=cap_s,
+    )
+    b = solution.border_price_after[0, 0]
+    p = solution.consumer_price_after[0, 0]
+    levy = min(max(floor - b, 0.0), cap_av * b, cap_s)
+    assert p == pytest.approx(b + levy, rel=1e-9)
+    assert (solution.quantity_after >= 0).all()
+    supply = solution.supply_after
+    np.testing.assert_allclose(solution.quantity_after.sum(axis=1), supply, rtol=1e-8)

@@ -61,6 +61,8 @@ def encode_query(calculator: Calculator, data: Mapping[str, Any]) -> str:
     for name, value in data.items():
         if value is None or (name not in top_level and name not in ALL_EXTRA_FIELDS):
             continue
+        if isinstance(value, list | tuple) and not value:
+            continue  # an empty list has no query form; left out, the default applies
         fs = top_level.get(name)
         if fs is not None and fs.kind == "groups" and isinstance(value, list):
             flattenable = len(value) == 1 and not set(value[0]) & set(top_level)

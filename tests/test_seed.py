@@ -210,13 +210,18 @@ def test_illustrative_records_say_so(seeded_db):
 
 def test_precedent_scenarios(seeded_db):
     precedents = Scenario.objects.filter(is_precedent=True)
-    assert precedents.count() == 9
+    assert precedents.count() == 11
     assert set(precedents.values_list("calculator", flat=True)) == {
         "price-floor",
         "standards-market",
         "price-gap-subsidy",
         "offtake",
+        "plurilateral",
     }
+    solar = precedents.get(title__startswith="EU minimum import price on Chinese solar")
+    assert solar.calculator == "plurilateral"
+    assert solar.inputs["measures"][0]["kind"] == "undertaking"
+    assert solar.inputs["measures"][0]["level"] == 0.56
     mp = precedents.get(title__startswith="DoD–MP Materials")
     assert mp.inputs["strike"] == 110
     assert mp.inputs["upside_share"] == 0.3

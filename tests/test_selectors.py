@@ -132,4 +132,4 @@ def test_seeded_reference_data_reads(seeded_db):
         ("ndpr-metal", 1.177),
         ("ndpr-oxide", None),
     ]
-    assert len(selectors.list_precedents()) == 9
+    assert len(selectors.list_precedents()) == 11

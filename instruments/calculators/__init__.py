@@ -9,13 +9,15 @@ Modules: ``base`` (declared inputs, errors, results), ``units`` (units, currenci
 periods, discounting), ``series`` (series fields), ``simulation`` (GBM, Schwartz),
 ``valuation`` (Black-76), ``limits`` (per-request limits), and one module per
 instrument: ``price_floor``, ``trade_response``, ``standards_market``,
-``price_gap_subsidy``, ``offtake``.
+``price_gap_subsidy``, ``offtake``, ``plurilateral`` (on ``market``, the exact
+multi-market equilibrium).
 """
 
 from __future__ import annotations
 
 from instruments.calculators import (
     offtake,
+    plurilateral,
     price_floor,
     price_gap_subsidy,
     standards_market,
@@ -43,6 +45,7 @@ REGISTRY: dict[str, Calculator] = {
         standards_market.CALCULATOR,
         price_gap_subsidy.CALCULATOR,
         offtake.CALCULATOR,
+        plurilateral.CALCULATOR,
     )
 }
 

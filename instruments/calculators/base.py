@@ -175,6 +175,7 @@ class FieldMeta:
     max_items: int | None = None
     choice_labels: Mapping[str, str] | None = None
     per_period: bool | None = None
+    as_table: bool = False
 
 
 def spec(
@@ -189,12 +190,14 @@ def spec(
     max_items: int | None = None,
     choice_labels: Mapping[str, str] | None = None,
     per_period: bool | None = None,
+    as_table: bool = False,
 ) -> Any:
     """Declare one input field. ``unit`` is shown beside it ("fraction", "years",
     "price unit" for the request's ``price_unit``, ...); bounds are inclusive unless
     ``exclusive_min``. Without ``default`` the field is required. ``per_period``: the
     field gives one value, or one value per period (checked by ``validate_declared``);
-    the default is True for a series and False for anything else."""
+    the default is True for a series and False for anything else. ``as_table``: a
+    repeatable group the form shows as a compact table, one line per row."""
     meta = FieldMeta(
         label=label,
         unit=unit,
@@ -205,6 +208,7 @@ def spec(
         max_items=max_items,
         choice_labels=choice_labels,
         per_period=per_period,
+        as_table=as_table,
     )
     return field(default=default, metadata={"spec": meta})
 
@@ -230,6 +234,7 @@ class FieldSpec:
     children: tuple[FieldSpec, ...]
     group_type: type | None
     per_period: bool = False
+    as_table: bool = False
 
 
 @functools.cache
@@ -267,6 +272,7 @@ def describe(cls: type) -> tuple[FieldSpec, ...]:
                 per_period=(
                     kind == "series" if meta.per_period is None else meta.per_period
                 ),
+                as_table=meta.as_table,
             )
         )
     return tuple(specs)

@@ -68,7 +68,8 @@ class StoredPrices:
 @dataclass(frozen=True)
 class MemberSelection:
     """Which flows are members, decided by a stored partner group (calculators with
-    import flows that carry a ``member`` flag)."""
+    import flows that carry a ``member`` flag, or markets and origins with a ``code``
+    and a ``member`` flag)."""
 
     member_group: str | None = spec(
         "Members of the preferential zone",
@@ -76,7 +77,10 @@ class MemberSelection:
         help=(
             "Code of a stored partner group (see /api/v1/partner-groups/, e.g. msp, "
             "eu-27, g7): a flow is then a member exactly when its origin (ISO 3166 "
-            "alpha-3) is in the group, whatever its own member flag says."
+            "alpha-3) is in the group, whatever its own member flag says. In the "
+            "market model, markets and origins whose code is an ISO3 code are "
+            "members exactly when in the group; ROW never is; other codes (EU) keep "
+            "their own flag."
         ),
     )
 
@@ -101,12 +105,22 @@ def member_flows_field(calculator: Calculator) -> str | None:
     return find_rows_field(calculator, "origin", "member")
 
 
+def member_code_fields(calculator: Calculator) -> tuple[str, ...]:
+    """The repeatable groups whose rows have a ``code`` and a ``member`` flag: the
+    markets and origins of a market model."""
+    return tuple(
+        fs.name
+        for fs in describe(calculator.inputs)
+        if fs.kind == "groups" and {"code", "member"} <= {c.name for c in fs.children}
+    )
+
+
 def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
     """The extras that apply to ``calculator``, in the order the adapters show them."""
     extras: list[FieldSpec] = []
     if calculator.price_field:
         extras.extend(describe(StoredPrices))
-    if member_flows_field(calculator):
+    if member_flows_field(calculator) or member_code_fields(calculator):
         extras.extend(describe(MemberSelection))
     return tuple(extras)
 

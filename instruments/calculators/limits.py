@@ -49,3 +49,18 @@ paths × periods fits, else the first ``FAN_SAMPLE // periods`` paths."""
 
 MAX_MAGNITUDE = 1e15
 """Largest absolute value of any number in a request (a price, a quantity, a rate)."""
+
+MAX_MARKETS = 30
+"""Importing markets in a plurilateral market model (rest of the world included)."""
+
+MAX_ORIGINS = 50
+"""Origins (exporters and domestic producers) in a plurilateral market model."""
+
+MAX_ROUTES = 600
+"""Flows (origin → market routes) in a plurilateral market model."""
+
+MAX_MEASURES = 50
+"""Measures in each regime (before, after) of a plurilateral market model."""
+
+MAX_DOWNSTREAM = 20
+"""Downstream goods whose cost change a plurilateral calculation reports."""

@@ -58,8 +58,8 @@ def build_comparison_figure(
     if not runs:
         return None
     spec = instrument_module(calculator).COMPARISON
-    currencies = [result_units(inputs)["money"] for _, _, inputs in runs]
-    # Different currencies are never added up on one axis unlabelled.
+    currencies = [result_units(inputs)[spec.unit] for _, _, inputs in runs]
+    # Different currencies (or units) are never added up on one axis unlabelled.
     mixed = len(set(currencies)) > 1
     figure = go.Figure()
     for i, (name, result, _) in enumerate(runs):
@@ -82,7 +82,8 @@ def build_comparison_figure(
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
             )
-    y_unit = "each scenario's own currency" if mixed else currencies[0]
+    own = "currency" if spec.unit == "money" else "unit"
+    y_unit = f"each scenario's own {own}" if mixed else currencies[0]
     style(
         figure,
         x_title=spec.x.replace("_", " ").capitalize(),

@@ -68,13 +68,16 @@ Chart = tuple[str, str, str, go.Figure]
 @dataclass(frozen=True)
 class Comparison:
     """What the comparison of several scenarios of one instrument overlays: ``y``
-    summed by ``x`` (and accumulated when ``cumulative``), as lines or bars."""
+    summed by ``x`` (and accumulated when ``cumulative``), as lines or bars; ``unit``
+    is the kind of ``y`` (``money``, ``quantity`` or ``price``, one of
+    ``result_units``' keys) shown on the axis."""
 
     x: str
     y: str
     kind: Literal["line", "bar"]
     cumulative: bool
     title: str
+    unit: Literal["money", "quantity", "price"] = "money"
 
 
 def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:

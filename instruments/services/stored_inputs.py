@@ -3,6 +3,7 @@ schedules and producers, filled in before a calculator parses the request."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from instruments.calculators.extras import (
     MemberSelection,
     StoredPrices,
     find_rows_field,
+    member_code_fields,
     member_flows_field,
     request_extras,
     split_extras,
@@ -140,9 +142,11 @@ def apply_member_group(
 ) -> dict[str, Any] | None:
     """With ``member_group`` (a stored partner group such as ``msp`` or ``eu-27``), a
     flow is a member exactly when its origin (ISO 3166 alpha-3) is in the group: the
-    member list is data, not a box ticked per flow."""
+    member list is data, not a box ticked per flow. Markets and origins with a
+    ``code`` (the market model) follow ``with_group_membership``."""
     flows_field = member_flows_field(calculator)
-    if group is None or flows_field is None:
+    code_fields = member_code_fields(calculator)
+    if group is None or (flows_field is None and not code_fields):
         return None
     try:
         members = set(selectors.get_partner_group_members(str(group)))
@@ -151,8 +155,17 @@ def apply_member_group(
         raise InputError.at(
             ("member_group",), f"Unknown partner group '{group}'. Known: {known}."
         ) from None
-    flows = resolved.get(flows_field)
-    if isinstance(flows, list):
+    for name in code_fields:
+        items = resolved.get(name)
+        if isinstance(items, list):
+            resolved[name] = [
+                with_group_membership(item, members)
+                if isinstance(item, Mapping)
+                else item
+                for item in items
+            ]
+    flows = resolved.get(flows_field) if flows_field is not None else None
+    if flows_field is not None and isinstance(flows, list):
         resolved[flows_field] = [
             {**flow, "member": str(flow.get("origin", "")).strip().upper() in members}
             if isinstance(flow, Mapping)
@@ -160,6 +173,22 @@ def apply_member_group(
             for flow in flows
         ]
     return {"code": str(group), "members": sorted(members)}
+
+
+REST_OF_WORLD = "ROW"
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def with_group_membership(item: Mapping[str, Any], members: set[str]) -> dict[str, Any]:
+    """A market or origin row with ``member`` set from a partner group: an ISO3 code is
+    a member exactly when it is in the group, ``ROW`` never is, and any other code
+    (``EU``, ``USA-producers``) keeps its own flag."""
+    code = str(item.get("code", "")).strip().upper()
+    if code == REST_OF_WORLD:
+        return {**item, "member": False}
+    if _ISO3.match(code):
+        return {**item, "member": code in members}
+    return dict(item)
 
 
 def resolve_stored_prices(

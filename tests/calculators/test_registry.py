@@ -17,10 +17,11 @@ SLUGS = [
     "standards-market",
     "price-gap-subsidy",
     "offtake",
+    "plurilateral",
 ]
 
 
-def test_registry_has_the_five_by_slug():
+def test_registry_has_the_six_by_slug():
     assert sorted(REGISTRY) == sorted(SLUGS)
     for slug in SLUGS:
         calculator = get_calculator(slug)
@@ -96,6 +97,9 @@ HEADLINES = {
     "probability_of_payment probability_budget_exhausted guarantee_value",
     "offtake": "buyer_saving_total payment_total spot_cost_total take_or_pay_total "
     "npv_buyer_saving collar_value",
+    "plurilateral": "imports_from_non_members_change trade_diverted_to_members "
+    "trade_diverted_to_rest_of_world world_price_change non_member_price_change "
+    "net_welfare_members importer_revenue_total",
 }
 
 
@@ -126,6 +130,7 @@ CONTRACT_COLUMNS = {
     "standards-market": "name compliant intensity_effective carbon_charge netback quantity premium_total charge_total",
     "price-gap-subsidy": "period strike market_price quantity payment upside net_cost cumulative_net_cost",
     "offtake": "period market_price contract_price taken_quantity payment spot_cost buyer_saving shortfall take_or_pay_payment",
+    "plurilateral": "origin market member_origin member_market quantity_before quantity_after border_price_before border_price_after consumer_price_before consumer_price_after importer_revenue exporter_rent",
 }
 
 

@@ -34,6 +34,9 @@
     checkbox.setAttribute("aria-expanded", checkbox.checked ? "true" : "false");
   }
 
+  // Row items of a repeatable group: fieldsets, or the lines of a table (_rows_table).
+  var ROWS = ":scope > .row-item, :scope > .table-scroll > table > tbody > .row-item";
+
   function isBlankRow(row) {
     return Array.prototype.every.call(
       row.querySelectorAll("input:not([type=checkbox]), select, textarea"),
@@ -45,7 +48,7 @@
   }
 
   function renumber(fieldset) {
-    fieldset.querySelectorAll(":scope > .row-item").forEach(function (row, i) {
+    fieldset.querySelectorAll(ROWS).forEach(function (row, i) {
       var number = row.querySelector(".row-number");
       if (number) number.textContent = String(i + 1);
     });
@@ -53,7 +56,7 @@
 
   function prepareRows(root) {
     root.querySelectorAll("fieldset[data-rows]").forEach(function (fieldset) {
-      var rows = fieldset.querySelectorAll(":scope > .row-item");
+      var rows = fieldset.querySelectorAll(ROWS);
       // "Add a row" replaces the blank spare rows offered to browsers without JavaScript.
       var kept = rows.length;
       rows.forEach(function (row) {
@@ -70,7 +73,7 @@
   function addRow(button) {
     var name = button.dataset.addRow;
     var fieldset = button.closest("fieldset[data-rows]");
-    var rows = fieldset.querySelectorAll(":scope > .row-item");
+    var rows = fieldset.querySelectorAll(ROWS);
     var last = rows[rows.length - 1];
     var next = 0;
     rows.forEach(function (row) {
@@ -109,7 +112,7 @@
   function removeRow(button) {
     var row = button.closest(".row-item");
     var fieldset = row.closest("fieldset[data-rows]");
-    if (fieldset.querySelectorAll(":scope > .row-item").length <= 1) {
+    if (fieldset.querySelectorAll(ROWS).length <= 1) {
       row.querySelectorAll("input:not([type=checkbox]), select").forEach(function (input) {
         if (input.tagName === "SELECT") input.selectedIndex = 0;
         else input.value = "";

@@ -1,0 +1,781 @@
+"""Plurilateral market model: coordinated measures of a group of countries on one
+commodity, solved as one exact multi-market equilibrium (INSTRUMENTS.md §9).
+
+The model is ``market.py``'s: markets ``v`` (importers, each with its consumers, and a
+rest of the world so that trade has somewhere to go), origins ``r`` (exporters; a
+market's own producers are an origin with ``domestic_market``), base quantities
+``q0[r,v]`` on each route, base border prices ``π0[r]`` (or one per route), CES demand
+between origins (``σ[v] > 0``) with constant import-demand elasticity ``η[v] < 0`` and
+constant-elasticity supply ``ε[r] ≥ 0`` (left empty: a price taker), solved in levels
+(``method="exact"``) or with GSIM's linearised equations (``method="gsim"``, duties
+only). Measures in force in the base (``measures_before``) and simulated
+(``measures``):
+
+- border price ``b = max(π, U)`` (undertaking ``U``: the exporter keeps the gap);
+- consumer price ``p = max(b·(1 + t) + s, F)`` (ad valorem ``t``, specific ``s``,
+  floor ``F``: a variable levy the importing government collects);
+- a market's own producers receive ``max(π, K)`` under a price-gap subsidy ``K``, paid
+  by that market's treasury.
+
+A measure's ``markets`` and ``origins`` are lists of codes or one of the words ``all``,
+``members``, ``non_members``; word selectors never reach a market's own producers
+with a border measure. Membership of a market or an exporter is its ``member`` flag or
+a stored partner group (``member_group``); a market's own producers always share their
+market's membership.
+
+Money = price × quantity after converting the quantity into the price's denominator
+(``units.money_factor``: a price in USD/kg on tonnes multiplies by 1,000); money is in
+the currency of ``price_unit``, positive = a gain (for ``subsidy_cost``: paid by the
+treasury).
+
+Rows: one per route, the engine's columns (quantities and prices before and after,
+the importing government's duty and levy revenue, the exporter's undertaking rent, the
+subsidy paid on a domestic route). Summary, in the quantity unit unless stated:
+
+- ``imports_from_non_members_before/after/change``: member markets' imports from
+  non-member origins;
+- ``trade_created``: change in member markets' total imports (domestic supply
+  excluded); ``trade_diverted_to_members``: change in member origins' sales into
+  member markets; ``trade_diverted_to_rest_of_world``: change in non-member origins'
+  sales into non-member markets;
+- ``world_price_change``: ``Σ q0·b1 / Σ q0·b0 − 1`` over foreign routes (a share);
+  ``non_member_price_change``: the same over non-member origins' routes (what their
+  exporters are paid at the border, rent included);
+- welfare (money): per country in ``extras["countries"]`` (consumers, producers,
+  government revenue, subsidy cost, exporters' rent, net, terms of trade), totals for
+  the members, the non-members and the world in the summary.
+
+Value chain: for each downstream good with content factor ``c`` (quantity of this
+commodity, in ``quantity_unit``, per unit of the good),
+``cost_change_per_unit = c × Δp̄ × money factor`` where ``Δp̄ = Σ (p1 − p0)·q0 / Σ q0``
+is the change in the member markets' average consumer price, weighted by base
+quantities (domestic supply included), so that a shift between origins is not read as
+a price change. The convention assumes the whole change in the material's price is
+passed into the good's cost, with no substitution away from the material.
+
+Source: Francois and Hall (2003), GSIM; Jammes and Olarreaga (2005), *Explaining SMART
+and GSIM*, World Bank. The formulas and their checks are in ``market.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from instruments.calculators import market, units
+from instruments.calculators.base import (
+    Calculator,
+    ErrorCollector,
+    InputError,
+    Inputs,
+    Output,
+    Result,
+    spec,
+)
+from instruments.calculators.limits import (
+    MAX_DOWNSTREAM,
+    MAX_MARKETS,
+    MAX_MEASURES,
+    MAX_ORIGINS,
+    MAX_ROUTES,
+)
+from instruments.calculators.series import price_unit_spec, quantity_unit_spec
+from instruments.calculators.trade_response import DEMAND_HELP, SUBSTITUTION_HELP
+
+SELECTOR_HELP = (
+    "Codes separated by commas (EU, USA), or one of the words all, members, "
+    "non_members."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarketInput:
+    """An importing market: a country's (or a group's) consumers."""
+
+    code: str = spec(
+        "Market", help="Code of the importing country or group (ISO3, EU, ROW)."
+    )
+    import_demand_elasticity: float = spec(
+        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
+    )
+    substitution_elasticity: float = spec(
+        "Substitution elasticity",
+        default=3.0,
+        min_value=0.0,
+        exclusive_min=True,
+        max_value=50.0,
+        help=SUBSTITUTION_HELP,
+    )
+    member: bool = spec(
+        "Member",
+        default=False,
+        help="Whether this market is in the plurilateral group.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OriginInput:
+    """An exporter, or a market's own producers."""
+
+    code: str = spec(
+        "Origin",
+        help="Code of the exporting country (ISO3), or a name for a market's own "
+        "producers (USA-producers).",
+    )
+    price: float = spec(
+        "Price before",
+        unit="price unit",
+        min_value=0.0,
+        exclusive_min=True,
+        help="Border price the origin is paid in the base, before duties.",
+    )
+    supply_elasticity: float | None = spec(
+        "Supply elasticity",
+        default=None,
+        min_value=0.0,
+        max_value=50.0,
+        help="How much the origin supplies more when paid 1 % more (0: fixed "
+        "supply). Leave empty for a price taker that sells any quantity at its price.",
+    )
+    member: bool = spec(
+        "Member",
+        default=False,
+        help="Whether the exporter is in the plurilateral group. A market's own "
+        "producers take their market's membership.",
+    )
+    domestic_market: str | None = spec(
+        "Own producers of market",
+        default=None,
+        help="For a market's own producers: the market's code. They sell only there, "
+        "with no border. Leave empty for an exporter.",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowInput:
+    """The base quantity on one route."""
+
+    origin: str = spec("Origin", help="Code of an origin above.")
+    market: str = spec("Market", help="Code of a market above.")
+    quantity: float = spec(
+        "Quantity before",
+        unit="quantity unit",
+        min_value=0.0,
+        help="Quantity shipped on this route in the base year.",
+    )
+    price: float | None = spec(
+        "Route price",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help="Border price on this route, when it differs from the origin's price.",
+    )
+
+
+MeasureKind = Literal[
+    "ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"
+]
+MEASURE_LABELS = {
+    "ad_valorem": "Ad valorem tariff (rate)",
+    "specific": "Specific duty (level)",
+    "floor": "Price floor, variable levy (level)",
+    "undertaking": "Price undertaking, minimum border price (level)",
+    "price_gap_subsidy": "Price-gap subsidy to own producers (strike)",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureInput:
+    """One measure on a set of routes."""
+
+    kind: MeasureKind | None = spec(
+        "Measure",
+        default=None,
+        choice_labels=MEASURE_LABELS,
+        help="A floor's levy goes to the importing government; an undertaking's gap "
+        "stays with the exporter; a price-gap subsidy is paid to own producers.",
+    )
+    rate: float | None = spec(
+        "Rate",
+        unit="fraction",
+        default=None,
+        min_value=-1.0,
+        exclusive_min=True,
+        max_value=10.0,
+        help="For an ad valorem tariff (0.25 = 25 %).",
+    )
+    level: float | None = spec(
+        "Level",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="For a specific duty, a floor or an undertaking.",
+    )
+    strike: float | None = spec(
+        "Strike",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="For a price-gap subsidy: producers receive at least this.",
+    )
+    markets: tuple[str, ...] = spec(
+        "Markets", default=("all",), help=f"Markets it applies in. {SELECTOR_HELP}"
+    )
+    origins: tuple[str, ...] = spec(
+        "Origins", default=("all",), help=f"Origins it applies to. {SELECTOR_HELP}"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DownstreamGood:
+    """A good made with the commodity, whose cost change is reported."""
+
+    name: str = spec("Good", help="e.g. EV traction motor, wind turbine (per MW).")
+    content_factor: float = spec(
+        "Content per unit",
+        unit="quantity unit",
+        min_value=0.0,
+        exclusive_min=True,
+        help="Quantity of this commodity in one unit of the good.",
+    )
+    unit: str = spec("Unit of the good", default="unit", help="e.g. motor, MW.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlurilateralInputs(Inputs):
+    """What the plurilateral market model needs."""
+
+    price_unit: str = price_unit_spec("USD/kg")
+    quantity_unit: str = quantity_unit_spec()
+    method: Literal["exact", "gsim"] = spec(
+        "Method",
+        default="exact",
+        choice_labels={
+            "exact": "Exact equilibrium in levels",
+            "gsim": "GSIM linear approximation (duties only)",
+        },
+        help="The exact model holds for large changes; GSIM's linear equations "
+        "reproduce GSIM tables and are right only for small ones.",
+    )
+    markets: tuple[MarketInput, ...] = spec(
+        "Markets",
+        max_items=MAX_MARKETS,
+        as_table=True,
+        help="Importing markets, the members and a rest of the world (ROW) so that "
+        f"trade has somewhere to go (at most {MAX_MARKETS}).",
+    )
+    origins: tuple[OriginInput, ...] = spec(
+        "Origins",
+        max_items=MAX_ORIGINS,
+        as_table=True,
+        help=f"Exporters and markets' own producers (at most {MAX_ORIGINS}).",
+    )
+    flows: tuple[FlowInput, ...] = spec(
+        "Trade flows",
+        max_items=MAX_ROUTES,
+        as_table=True,
+        help="Base-year quantity on each route from an origin to a market "
+        f"(at most {MAX_ROUTES}); routes left out carry nothing.",
+    )
+    measures: tuple[MeasureInput, ...] = spec(
+        "Measures simulated",
+        default=(),
+        max_items=MAX_MEASURES,
+        as_table=True,
+        help="The regime to simulate. Rates on one route add up; floors, undertakings "
+        "and strikes take the highest.",
+    )
+    measures_before: tuple[MeasureInput, ...] = spec(
+        "Measures in force in the base year",
+        default=(),
+        max_items=MAX_MEASURES,
+        as_table=True,
+        help="Existing tariffs and other measures already in the base prices "
+        "(none by default).",
+    )
+    downstream: tuple[DownstreamGood, ...] = spec(
+        "Downstream goods",
+        default=(),
+        max_items=MAX_DOWNSTREAM,
+        as_table=True,
+        help="Goods made with the commodity: their cost change per unit is reported.",
+    )
+
+    def validate(self, errors: ErrorCollector) -> None:
+        """Cross-field rules: codes that exist, measures with their value; the
+        engine's own checks are merged at the same field paths."""
+        for name in ("measures", "measures_before"):
+            for i, m in enumerate(getattr(self, name)):
+                if m.kind is None:
+                    errors.add((name, i, "kind"), "Choose the kind of measure.")
+        if errors:
+            return
+        try:
+            build_market_problem(self)
+        except InputError as exc:
+            errors.merge(exc)
+
+
+def _selector(codes: Sequence[str]) -> market.Selector:
+    """A measure's codes as the engine's selector: a word alone, or a list."""
+    cleaned = tuple(c.strip() for c in codes if c.strip())
+    if len(cleaned) == 1 and cleaned[0].lower() in market.SELECTOR_WORDS:
+        return cleaned[0].lower()
+    return cleaned
+
+
+def _measures(items: Sequence[MeasureInput]) -> tuple[market.Measure, ...]:
+    return tuple(
+        market.Measure(
+            kind=m.kind or "ad_valorem",
+            rate=m.rate,
+            level=m.level,
+            strike=m.strike,
+            markets=_selector(m.markets),
+            origins=_selector(m.origins),
+        )
+        for m in items
+    )
+
+
+def build_market_problem(inputs: PlurilateralInputs) -> market.Problem:
+    """The engine's problem from the declared inputs (errors name the fields)."""
+    markets = [
+        market.Market(
+            code=m.code.strip(),
+            import_demand_elasticity=m.import_demand_elasticity,
+            substitution_elasticity=m.substitution_elasticity,
+            member=m.member,
+        )
+        for m in inputs.markets
+    ]
+    errors = ErrorCollector()
+    for i, m in enumerate(inputs.markets):
+        if m.import_demand_elasticity >= 0:
+            errors.add(("markets", i, "import_demand_elasticity"), "Must be < 0.")
+    errors.raise_if_any()
+    origins = [
+        market.Origin(
+            code=o.code.strip(),
+            price=o.price,
+            supply_elasticity=o.supply_elasticity,
+            # A market's own producers share their market's membership.
+            member=None if o.domestic_market else o.member,
+            domestic_market=(o.domestic_market or "").strip() or None,
+        )
+        for o in inputs.origins
+    ]
+    flows = [
+        market.Flow(
+            origin=f.origin.strip(),
+            market=f.market.strip(),
+            quantity=f.quantity,
+            price=f.price,
+        )
+        for f in inputs.flows
+    ]
+    return market.build_problem(
+        markets,
+        origins,
+        flows,
+        _measures(inputs.measures),
+        _measures(inputs.measures_before),
+    )
+
+
+ROW_MONEY = (
+    "importer_revenue",
+    "exporter_rent",
+    "importer_revenue_before",
+    "exporter_rent_before",
+    "subsidy",
+    "subsidy_before",
+)
+COUNTRY_MONEY = tuple(c for c in market.COUNTRY_COLUMNS if c != "country")
+
+COLUMN_OUTPUTS = (
+    Output("origin", "Origin", "text", help="Exporter or a market's own producers."),
+    Output("market", "Market", "text", help="Importing market."),
+    Output("member_origin", "Member origin", help="True when the origin is a member."),
+    Output("member_market", "Member market", help="True when the market is a member."),
+    Output("quantity_before", "Quantity before", "quantity"),
+    Output("quantity_after", "Quantity after", "quantity"),
+    Output(
+        "border_price_before",
+        "Border price before",
+        "price",
+        help="What the exporter is paid at the border (undertaking included).",
+    ),
+    Output("border_price_after", "Border price after", "price"),
+    Output(
+        "consumer_price_before",
+        "Consumer price before",
+        "price",
+        help="What buyers in the market pay: border price with duties and levies.",
+    ),
+    Output("consumer_price_after", "Consumer price after", "price"),
+    Output(
+        "importer_revenue",
+        "Duty and levy revenue after",
+        "money",
+        help="(consumer price − border price) × quantity, to the importing government.",
+    ),
+    Output(
+        "exporter_rent",
+        "Exporter's undertaking rent after",
+        "money",
+        help="(border price − exporter's own price) × quantity, kept by the exporter.",
+    ),
+    Output("quantity_change", "Quantity change", "quantity"),
+    Output("importer_revenue_before", "Duty and levy revenue before", "money"),
+    Output("exporter_rent_before", "Exporter's undertaking rent before", "money"),
+    Output(
+        "subsidy",
+        "Price-gap subsidy after",
+        "money",
+        help="Paid to a market's own producers on their route.",
+    ),
+    Output("subsidy_before", "Price-gap subsidy before", "money"),
+)
+COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
+assert COLUMNS == market.ROW_COLUMNS
+
+OUTPUTS = (
+    Output(
+        "imports_from_non_members_change",
+        "Members' imports from non-members, change",
+        "quantity",
+        headline=True,
+        help="Change in member markets' imports from non-member origins.",
+    ),
+    Output(
+        "trade_diverted_to_members",
+        "Trade diverted to members",
+        "quantity",
+        headline=True,
+        help="Change in member origins' sales into member markets (own producers "
+        "included).",
+    ),
+    Output(
+        "trade_diverted_to_rest_of_world",
+        "Non-members' sales diverted to the rest of the world",
+        "quantity",
+        headline=True,
+        help="Change in non-member origins' sales into non-member markets.",
+    ),
+    Output(
+        "world_price_change",
+        "World price change",
+        "share",
+        headline=True,
+        help="Base-weighted change in border prices on all imports.",
+    ),
+    Output(
+        "non_member_price_change",
+        "Price paid to non-member exporters, change",
+        "share",
+        headline=True,
+        help="Base-weighted change in the border prices of non-member origins, "
+        "undertaking rent included.",
+    ),
+    Output(
+        "net_welfare_members",
+        "Net welfare change of the members",
+        "money",
+        headline=True,
+        help="Consumers, producers, government revenue less subsidy, and rents, "
+        "summed over member countries.",
+    ),
+    Output(
+        "importer_revenue_total",
+        "Duty and levy revenue",
+        "money",
+        headline=True,
+        help="Collected by importing governments after the change.",
+    ),
+    Output(
+        "imports_from_non_members_before",
+        "Members' imports from non-members, before",
+        "quantity",
+    ),
+    Output(
+        "imports_from_non_members_after",
+        "Members' imports from non-members, after",
+        "quantity",
+    ),
+    Output("imports_before", "Imports before, all markets", "quantity"),
+    Output("imports_after", "Imports after, all markets", "quantity"),
+    Output(
+        "trade_created",
+        "Trade created in member markets",
+        "quantity",
+        help="Change in member markets' total imports (own producers excluded).",
+    ),
+    Output(
+        "member_consumer_price_change",
+        "Members' average consumer price, change",
+        "price",
+        help="Σ (p1 − p0)·q0 / Σ q0 over member markets (own producers included).",
+    ),
+    Output(
+        "member_consumer_price_change_share",
+        "Members' average consumer price, relative change",
+        "share",
+    ),
+    Output("net_welfare_non_members", "Net welfare change of non-members", "money"),
+    Output(
+        "net_welfare_change",
+        "Net welfare change of the world",
+        "money",
+        help="Sum over every country; negative when a measure wastes trade.",
+    ),
+    Output("consumer_surplus_change", "Consumer surplus change, world", "money"),
+    Output("producer_surplus_change", "Producer surplus change, world", "money"),
+    Output("revenue_change", "Duty and levy revenue change, world", "money"),
+    Output(
+        "subsidy_cost",
+        "Price-gap subsidy cost, change",
+        "money",
+        help="Paid by treasuries to their own producers (positive = cost).",
+    ),
+    Output(
+        "rent_change",
+        "Exporters' undertaking rent, change",
+        "money",
+    ),
+    Output("exporter_rent_total", "Exporters' undertaking rent", "money"),
+    Output("method", "Method", "text"),
+    Output("iterations", "Solver iterations", "count"),
+    Output(
+        "max_residual",
+        "Largest market-clearing error",
+        help="max |demand − supply| / base supply over origins (≤ 1e-9).",
+    ),
+    Output("currency", "Currency", "text", help="Currency of the money figures."),
+)
+
+
+def compute(inputs: PlurilateralInputs) -> Result:
+    """Solve the market; rows per route, summary totals, tables per country, origin
+    and downstream good in ``extras``."""
+    problem = build_market_problem(inputs)
+    solution = market.solve(problem, inputs.method)
+    money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
+
+    rows = solution.rows.copy()
+    for column in ROW_MONEY:
+        rows[column] = rows[column] * money
+
+    member_countries = _member_countries(problem)
+    countries = solution.countries.copy()
+    for column in COUNTRY_MONEY:
+        countries[column] = countries[column] * money
+    countries.insert(1, "member", countries["country"].isin(member_countries))
+
+    domestic = problem.domestic_market >= 0
+    foreign = ~domestic[:, None] & np.ones(problem.quantity.shape, dtype=bool)
+    mm = problem.member_market[None, :]
+    mo = problem.member_origin[:, None]
+    q0, q1 = solution.quantity_before, solution.quantity_after
+    b0, b1 = solution.border_price_before, solution.border_price_after
+    p0, p1 = solution.consumer_price_before, solution.consumer_price_after
+    from_non = foreign & mm & ~mo
+    non_member_base = float(np.where(foreign & ~mo, q0 * b0, 0.0).sum())
+    member_q0 = float(np.where(mm, q0, 0.0).sum())
+    member_p0 = float(np.where(mm, p0 * q0, 0.0).sum())
+    price_change = (
+        float(np.where(mm, (p1 - p0) * q0, 0.0).sum()) / member_q0
+        if member_q0 > 0
+        else math.nan
+    )
+    engine = solution.summary
+    summary: dict[str, Any] = {
+        "imports_from_non_members_change": float(np.where(from_non, q1 - q0, 0).sum()),
+        "trade_diverted_to_members": engine["trade_diverted_to_members"],
+        "trade_diverted_to_rest_of_world": engine["trade_diverted_to_rest_of_world"],
+        "world_price_change": engine["world_price_change"],
+        "non_member_price_change": (
+            float(np.where(foreign & ~mo, q0 * b1, 0.0).sum()) / non_member_base - 1.0
+            if non_member_base > 0
+            else math.nan
+        ),
+        "net_welfare_members": float(
+            countries.loc[countries["member"], "net_welfare_change"].sum()
+        ),
+        "importer_revenue_total": float(rows["importer_revenue"].sum()),
+        "imports_from_non_members_before": float(np.where(from_non, q0, 0).sum()),
+        "imports_from_non_members_after": float(np.where(from_non, q1, 0).sum()),
+        "imports_before": engine["imports_before"],
+        "imports_after": engine["imports_after"],
+        "trade_created": engine["trade_created"],
+        "member_consumer_price_change": price_change,
+        "member_consumer_price_change_share": (
+            price_change * member_q0 / member_p0 if member_p0 > 0 else math.nan
+        ),
+        "net_welfare_non_members": float(
+            countries.loc[~countries["member"], "net_welfare_change"].sum()
+        ),
+        "net_welfare_change": engine["net_welfare_change"] * money,
+        "consumer_surplus_change": engine["consumer_surplus_change"] * money,
+        "producer_surplus_change": engine["producer_surplus_change"] * money,
+        "revenue_change": engine["revenue_change"] * money,
+        "subsidy_cost": engine["subsidy_cost"] * money,
+        "rent_change": engine["rent_change"] * money,
+        "exporter_rent_total": float(rows["exporter_rent"].sum()),
+        "method": solution.method,
+        "iterations": int(engine["iterations"]),
+        "max_residual": float(engine["max_residual"]),
+        "currency": units.parse_price_unit(inputs.price_unit).currency,
+    }
+    origins = pd.DataFrame(
+        {
+            "origin": list(problem.origin_codes),
+            "member": problem.member_origin,
+            "producer_price_before": solution.producer_price_before,
+            "producer_price_after": solution.producer_price_after,
+            "price_change": solution.price_change,
+            "supply_before": solution.supply_before,
+            "supply_after": solution.supply_after,
+        }
+    )
+    downstream = pd.DataFrame(
+        {
+            "good": [g.name for g in inputs.downstream],
+            "unit": [g.unit for g in inputs.downstream],
+            "content_factor": [g.content_factor for g in inputs.downstream],
+            "cost_change_per_unit": [
+                g.content_factor * price_change * money for g in inputs.downstream
+            ],
+        },
+        columns=["good", "unit", "content_factor", "cost_change_per_unit"],
+    )
+    return Result(
+        summary=summary,
+        rows=rows,
+        extras={"countries": countries, "origins": origins, "downstream": downstream},
+    )
+
+
+def _member_countries(problem: market.Problem) -> set[str]:
+    """Countries in the group: member markets, and member exporters by code."""
+    members = {
+        c for c, m in zip(problem.market_codes, problem.member_market, strict=True) if m
+    }
+    members |= {
+        c
+        for c, m, d in zip(
+            problem.origin_codes,
+            problem.member_origin,
+            problem.domestic_market,
+            strict=True,
+        )
+        if m and d < 0
+    }
+    return members
+
+
+def _market(code: str, member: bool) -> dict[str, Any]:
+    return {
+        "code": code,
+        "import_demand_elasticity": -0.8,
+        "substitution_elasticity": 3,
+        "member": member,
+    }
+
+
+ILLUSTRATIVE_FLOWS = (
+    "The trade flows are ILLUSTRATIVE tonnes of NdPr oxide of plausible magnitude "
+    "(China about 85 % of supply, its home market in ROW), not stored trade data."
+)
+
+EXAMPLE: dict[str, Any] = {
+    "price_unit": "USD/kg",
+    "quantity_unit": "t",
+    "method": "exact",
+    "markets": [
+        _market("EU", True),
+        _market("USA", True),
+        _market("JPN", True),
+        _market("ROW", False),
+    ],
+    "origins": [
+        {"code": "CHN", "price": 55, "supply_elasticity": 1.5, "member": False},
+        {"code": "AUS", "price": 55, "supply_elasticity": 0.8, "member": True},
+        {"code": "OTH", "price": 55, "supply_elasticity": 1.0, "member": False},
+        {
+            "code": "USA-producers",
+            "price": 55,
+            "supply_elasticity": 0.5,
+            "domestic_market": "USA",
+        },
+        {
+            "code": "EU-producers",
+            "price": 55,
+            "supply_elasticity": 0.5,
+            "domestic_market": "EU",
+        },
+    ],
+    "flows": [
+        {"origin": origin, "market": market_code, "quantity": quantity}
+        for origin, market_code, quantity in (
+            ("CHN", "EU", 4000),
+            ("CHN", "USA", 2500),
+            ("CHN", "JPN", 4500),
+            ("CHN", "ROW", 55000),
+            ("AUS", "EU", 300),
+            ("AUS", "USA", 300),
+            ("AUS", "JPN", 3500),
+            ("AUS", "ROW", 2500),
+            ("OTH", "EU", 200),
+            ("OTH", "USA", 200),
+            ("OTH", "JPN", 500),
+            ("OTH", "ROW", 4000),
+            ("USA-producers", "USA", 1500),
+            ("EU-producers", "EU", 200),
+        )
+    ],
+    "measures": [
+        {
+            "kind": "floor",
+            "level": 110,
+            "markets": "members",
+            "origins": "non_members",
+        }
+    ],
+    "downstream": [
+        {"name": "EV traction motor", "content_factor": 0.0006, "unit": "motor"},
+        {"name": "Direct-drive wind turbine", "content_factor": 0.18, "unit": "MW"},
+    ],
+}
+
+CALCULATOR = Calculator(
+    slug="plurilateral",
+    title="Plurilateral market model",
+    summary=(
+        "Simulate measures taken together by a group of countries — a coordinated "
+        "price floor, tariffs, a price undertaking, a subsidy to their own producers — "
+        "in one equilibrium of every market: how much trade is diverted to partners "
+        "and to the rest of the world, how far the exporter's price falls, and who "
+        "gains or loses in each country, down to the cost of the goods made with it."
+    ),
+    precedent=(
+        "The EU, the US and Japan's plurilateral initiative on critical minerals "
+        "(February 2026) with border-adjusted price floors; the EU's 2013 minimum "
+        "import price undertaking on Chinese solar modules. The example is a "
+        "coordinated 110 USD/kg floor on NdPr oxide from non-members; "
+        + ILLUSTRATIVE_FLOWS
+    ),
+    inputs=PlurilateralInputs,
+    compute=compute,
+    columns=COLUMNS,
+    example=EXAMPLE,
+    price_field=None,
+    outputs=OUTPUTS,
+    column_outputs=COLUMN_OUTPUTS,
+)

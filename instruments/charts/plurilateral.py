@@ -1,0 +1,218 @@
+"""Charts of the plurilateral market model: the trade matrix before and after, prices
+by market, welfare by country and where non-members' sales went."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from instruments.calculators.base import Result
+from instruments.charts.base import (
+    FLOOR_COLOUR,
+    PALETTE,
+    Chart,
+    Comparison,
+    style,
+)
+
+WELFARE_PARTS = (
+    ("consumer_surplus_change", "Consumers"),
+    ("producer_surplus_change", "Producers"),
+    ("government", "Government: revenue − subsidy"),
+    ("rent_change", "Exporters' undertaking rent"),
+)
+
+
+def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
+    rows = result.rows
+    charts: list[Chart] = []
+    if {"origin", "market", "quantity_before", "quantity_after"} <= set(rows.columns):
+        charts.append(_trade_matrix(rows, units))
+        charts.append(_diversion(rows, units))
+    if {"consumer_price_before", "border_price_before"} <= set(rows.columns):
+        charts.append(_prices(rows, units))
+    countries = result.extras.get("countries")
+    if isinstance(countries, pd.DataFrame) and not countries.empty:
+        charts.append(_welfare(countries, units))
+    return charts
+
+
+def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
+    origins = list(dict.fromkeys(rows["origin"].astype(str)))
+    markets = list(dict.fromkeys(rows["market"].astype(str)))
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        subplot_titles=("Before", "After"),
+    )
+    top = float(rows[["quantity_before", "quantity_after"]].to_numpy().max())
+    for col, column in ((1, "quantity_before"), (2, "quantity_after")):
+        matrix = (
+            rows.pivot_table(
+                index="origin", columns="market", values=column, aggfunc="sum"
+            )
+            .reindex(index=origins, columns=markets)
+            .to_numpy(dtype=float)
+        )
+        figure.add_heatmap(
+            z=matrix,
+            x=markets,
+            y=origins,
+            zmin=0,
+            zmax=top if top > 0 else 1,
+            colorscale="Blues",
+            showscale=col == 2,
+            colorbar={"title": {"text": units["quantity"]}},
+            text=np.where(np.isnan(matrix), "", np.vectorize(_fmt)(matrix)),
+            texttemplate="%{text}",
+            name=column,
+            hovertemplate=(
+                f"%{{y}} → %{{x}}: %{{z:,.0f}} {units['quantity']}<extra></extra>"
+            ),
+            row=1,
+            col=col,
+        )
+    style(figure, x_title="", y_title="Origin", height=460)
+    figure.update_layout(hovermode="closest")
+    figure.update_xaxes(title_text="Market", type="category")
+    figure.update_yaxes(autorange="reversed", type="category")
+    return (
+        "trade-matrix",
+        "Trade by origin and market, before and after",
+        f"Quantity on each route ({units['quantity']}); empty cells carry no trade.",
+        figure,
+    )
+
+
+def _fmt(value: float) -> str:
+    return "" if not np.isfinite(value) else f"{value:,.0f}"
+
+
+def _diversion(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
+    origins = list(dict.fromkeys(rows["origin"].astype(str)))
+    change = rows["quantity_after"] - rows["quantity_before"]
+    figure = go.Figure()
+    for i, (flag, label) in enumerate(
+        ((True, "Into member markets"), (False, "Into non-member markets"))
+    ):
+        part = change[rows["member_market"] == flag].groupby(rows["origin"]).sum()
+        figure.add_bar(
+            x=origins,
+            y=part.reindex(origins, fill_value=0.0).to_numpy(),
+            name=label,
+            marker_color=PALETTE[i],
+            hovertemplate=f"%{{y:,.0f}} {units['quantity']}",
+        )
+    net = change.groupby(rows["origin"]).sum().reindex(origins, fill_value=0.0)
+    figure.add_scatter(
+        x=origins,
+        y=net.to_numpy(),
+        name="Net change in sales",
+        mode="markers",
+        marker={"color": FLOOR_COLOUR, "symbol": "diamond", "size": 11},
+        hovertemplate=f"%{{y:,.0f}} {units['quantity']}",
+    )
+    style(
+        figure,
+        x_title="Origin",
+        y_title=f"Change in quantity sold ({units['quantity']})",
+    )
+    figure.update_layout(barmode="relative")
+    return (
+        "diversion",
+        "Where each origin's sales went",
+        "Change in each origin's sales into member and non-member markets: a "
+        "non-member pushed out of member markets sells more to the rest of the world.",
+        figure,
+    )
+
+
+def _weighted(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Base-quantity-weighted mean of a price column by market."""
+    weight = rows["quantity_before"]
+    total = weight.groupby(rows["market"], sort=False).sum()
+    value = (rows[column] * weight).groupby(rows["market"], sort=False).sum()
+    return (value / total.replace(0.0, np.nan)).astype(float)
+
+
+def _prices(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
+    figure = go.Figure()
+    series = (
+        ("border_price_before", "Border price before", PALETTE[5]),
+        ("border_price_after", "Border price after", PALETTE[0]),
+        ("consumer_price_before", "Consumer price before", PALETTE[4]),
+        ("consumer_price_after", "Consumer price after", PALETTE[1]),
+    )
+    for column, label, colour in series:
+        values = _weighted(rows, column)
+        figure.add_bar(
+            x=[str(m) for m in values.index],
+            y=values.to_numpy(),
+            name=label,
+            marker_color=colour,
+            hovertemplate=f"%{{y:,.2f}} {units['price']}",
+        )
+    style(figure, x_title="Market", y_title=f"Price ({units['price']})")
+    figure.update_layout(barmode="group")
+    return (
+        "prices",
+        "Border and consumer prices by market, before and after",
+        "Averages over each market's origins, weighted by base quantities. The border "
+        "price is what exporters are paid; the consumer price adds duties and levies.",
+        figure,
+    )
+
+
+def _welfare(countries: pd.DataFrame, units: dict[str, str]) -> Chart:
+    data = countries.copy()
+    data["government"] = data["revenue_change"] - data["subsidy_cost"]
+    labels = [
+        f"{c} (member)" if bool(m) else str(c)
+        for c, m in zip(
+            data["country"],
+            data["member"] if "member" in data else [False] * len(data),
+            strict=True,
+        )
+    ]
+    money = units["money"]
+    figure = go.Figure()
+    for i, (column, label) in enumerate(WELFARE_PARTS):
+        figure.add_bar(
+            x=labels,
+            y=data[column].to_numpy(dtype=float),
+            name=label,
+            marker_color=PALETTE[i],
+            hovertemplate=f"%{{y:,.0f}} {money}",
+        )
+    figure.add_scatter(
+        x=labels,
+        y=data["net_welfare_change"].to_numpy(dtype=float),
+        name="Net welfare change",
+        mode="markers",
+        marker={"color": FLOOR_COLOUR, "symbol": "diamond", "size": 12},
+        hovertemplate=f"%{{y:,.0f}} {money}",
+    )
+    style(figure, x_title="Country", y_title=f"Welfare change ({money})")
+    figure.update_layout(barmode="relative")
+    return (
+        "welfare",
+        "Who gains and who loses, country by country",
+        "Consumers, producers, the government's duty and levy revenue net of subsidies "
+        "paid, and exporters' undertaking rent; the diamond is the net change.",
+        figure,
+    )
+
+
+COMPARISON = Comparison(
+    "origin",
+    "quantity_after",
+    "bar",
+    cumulative=False,
+    title="Quantity sold after, by origin",
+    unit="quantity",
+)
+"""What a comparison of scenarios overlays."""

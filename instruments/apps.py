@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class InstrumentsConfig(AppConfig):
-    """The one app: commodities, price series and the four trade instruments."""
+    """The one app: the data (commodities, prices, trade flows, partners) and the
+    calculators of the trade instruments."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "instruments"

@@ -207,7 +207,9 @@ class PriceObservationResource(resources.ModelResource):
                 )
         if errors:
             raise ValidationError(errors)
-        assert series is not None and period is not None and price is not None
+        assert series is not None
+        assert period is not None
+        assert price is not None
         self._parsed[number] = (series, period, price, estimated)
 
     def get_instance(self, instance_loader: Any, row: Any) -> Any:

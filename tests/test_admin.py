@@ -51,7 +51,8 @@ def test_valid_file_previews_then_lands_with_history(client, steward, nickel_ser
     assert done.status_code == 302
     assert PriceObservation.objects.count() == 4
     january = PriceObservation.objects.get(series=nickel_series, period="2024-01-01")
-    assert january.price == 95 and january.estimated
+    assert january.price == 95
+    assert january.estimated
     record = january.history.first()
     assert record.history_user == steward
     assert record.history_type == "~"

@@ -68,7 +68,8 @@ def test_errors_are_listed_by_spreadsheet_row_and_no_confirm(
     assert response.status_code == 200
     assert "token" not in response.context
     html = response.content.decode()
-    assert 'id="published-errors"' in html and "<td>7</td>" in html
+    assert 'id="published-errors"' in html
+    assert "<td>7</td>" in html
     assert nickel_series.observations.count() == 3
 
 

@@ -175,4 +175,5 @@ def test_every_calculator_has_its_chart_module(slug: str) -> None:
     module = charts.instrument_module(REGISTRY[slug])
     assert module.__name__ == f"instruments.charts.{slug.replace('-', '_')}"
     assert callable(module.build_figures)
-    assert module.COMPARISON.x and module.COMPARISON.y
+    assert module.COMPARISON.x
+    assert module.COMPARISON.y

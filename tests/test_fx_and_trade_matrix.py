@@ -34,7 +34,8 @@ def test_quarter_is_the_mean_of_its_three_months_and_year_of_twelve():
 
 def test_before_any_rate_is_nan_and_usd_is_one():
     got = fx.rates_for_periods(_monthly({"2024-05": 1.1}), ["2024-04", "2024-05-17"])
-    assert math.isnan(got[0]) and got[1] == pytest.approx(1.1)
+    assert math.isnan(got[0])
+    assert got[1] == pytest.approx(1.1)
     assert list(fx.rates_for_periods(pd.Series(dtype=float), ["2024"])) == [1.0]
 
 

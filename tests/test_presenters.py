@@ -54,7 +54,8 @@ def test_comparison_moves_units_beside_values_when_currencies_differ() -> None:
     )
     net = next(r for r in mixed if r["key"] == "net_cost_total")
     assert net["label"] == "Net cost to government"
-    assert net["values"][0].endswith(" USD") and net["values"][1].endswith(" GBP")
+    assert net["values"][0].endswith(" USD")
+    assert net["values"][1].endswith(" GBP")
     assert format_headline(18_500_000.0) == "18.5 million"
 
 

@@ -113,7 +113,8 @@ def test_values_match_the_shared_files_exactly(seeded_db):
     ndpr = PriceObservation.objects.get(
         series__code="ndpr-oxide-argus-fob-annual-usgs", period="2025-01-01"
     )
-    assert ndpr.price == 69 and ndpr.estimated
+    assert ndpr.price == 69
+    assert ndpr.estimated
     # 93 rows end with "value marked Estimated (e) by USGS" in the shared file
     assert PriceObservation.objects.filter(estimated=True).count() == 93
 

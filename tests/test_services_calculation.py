@@ -102,7 +102,8 @@ def test_save_scenario_refuses_invalid_inputs_and_writes_nothing(db, django_user
         inputs=REGISTRY["price-floor"].example,
         title="Good",
     )
-    assert saved.owner == owner and not saved.is_public
+    assert saved.owner == owner
+    assert not saved.is_public
 
 
 def test_stored_fx_rates_convert_a_usd_series_into_euros(nickel_series):

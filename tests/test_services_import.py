@@ -36,7 +36,8 @@ def test_valid_rows_land_with_history_user(nickel_series, django_user_model):
     april = PriceObservation.objects.get(period=dt.date(2024, 4, 1))
     assert april.price == Decimal("130.5")
     january = PriceObservation.objects.get(period=dt.date(2024, 1, 1))
-    assert january.price == 99 and january.estimated
+    assert january.price == 99
+    assert january.estimated
     assert april.history.first().history_user == user
     assert january.history.first().history_user == user
 
@@ -87,7 +88,8 @@ def test_duplicate_rows_in_a_file_are_reported(nickel_series):
         )
     )
     [error] = report.errors
-    assert error.row == 2 and "already in row 1" in error.message
+    assert error.row == 2
+    assert "already in row 1" in error.message
     assert PriceObservation.objects.count() == 3
 
 
@@ -95,7 +97,9 @@ def test_dry_run_writes_nothing(nickel_series):
     report = imports.import_price_observations(
         [{"period": "2024-04", "price": 5}], series="nickel-test-monthly", dry_run=True
     )
-    assert report.ok and report.new == 1 and report.written == 0
+    assert report.ok
+    assert report.new == 1
+    assert report.written == 0
     assert PriceObservation.objects.count() == 3
 
 
@@ -113,5 +117,6 @@ def test_missing_columns_are_a_file_error(nickel_series):
     data = tablib.Dataset(headers=["series", "when", "price"])
     data.append(("nickel-test-monthly", "2024-04", "1"))
     report = imports.import_price_observations(data)
-    assert report.errors and report.errors[0].row == 0
+    assert report.errors
+    assert report.errors[0].row == 0
     assert "period" in report.errors[0].message

@@ -120,7 +120,8 @@ def test_valid_post_shows_the_numbers_of_the_pure_call(
     assert len(response.context["records"]) == min(len(pure.rows), 500)
     assert response.context["figures"], "no chart"
     assert b"=IMPORTDATA(" in response.content
-    assert b"format=csv" in response.content and b"format=xlsx" in response.content
+    assert b"format=csv" in response.content
+    assert b"format=xlsx" in response.content
 
 
 def test_background_post_returns_only_the_form_and_results(client: Client) -> None:
@@ -208,7 +209,8 @@ def test_saving_gives_a_permanent_link(ana: Client, user: Any) -> None:
         },
     )
     scenario = Scenario.objects.get(title="Members cut tariffs")
-    assert scenario.owner == user and not scenario.is_public
+    assert scenario.owner == user
+    assert not scenario.is_public
     assert response["Location"] == reverse("instruments:scenario", args=[scenario.pk])
     page = ana.get(response["Location"])
     assert page.status_code == 200
@@ -320,7 +322,8 @@ def test_compare_puts_units_beside_values_when_currencies_differ(
     assert response.status_code == 200
     rows = {row["label"]: row["values"] for row in response.context["summary_table"]}
     saving = next(values for label, values in rows.items() if "saving" in label.lower())
-    assert saving[0].endswith(" USD") and saving[1].endswith(" EUR")
+    assert saving[0].endswith(" USD")
+    assert saving[1].endswith(" EUR")
     assert not any(label.endswith("(USD)") for label in rows if "saving" in label)
 
 
@@ -362,7 +365,8 @@ def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
     assert response.status_code == 200
     for slug in REGISTRY:
         assert f'id="{slug}"'.encode() in response.content
-    assert b"Black-76" in response.content and b"SMART" in response.content
+    assert b"Black-76" in response.content
+    assert b"SMART" in response.content
 
 
 def test_api_guide_shows_a_working_formula(client: Client) -> None:

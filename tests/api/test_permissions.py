@@ -302,7 +302,8 @@ def test_changing_someone_elses_public_scenario(as_role, other_user, role, may_c
     if may_change:
         assert (patched.status_code, deleted.status_code) == (200, 204)
     else:
-        assert denied(patched.status_code) and denied(deleted.status_code)
+        assert denied(patched.status_code)
+        assert denied(deleted.status_code)
         assert Scenario.objects.get(pk=scenario.pk).title == "theirs"
 
 

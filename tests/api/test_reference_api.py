@@ -214,7 +214,8 @@ def test_json_pages_but_csv_has_every_row(anon, db):
     csv_lines = anon.get("/api/v1/partners/?format=csv").content.decode().splitlines()
     limited = anon.get("/api/v1/partners/?format=csv&limit=10").content.decode()
 
-    assert page["count"] == 120 and len(page["results"]) == 100
+    assert page["count"] == 120
+    assert len(page["results"]) == 100
     assert page["next"]
     assert len(csv_lines) == 1 + 120
     assert len(limited.strip().splitlines()) == 1 + 10
@@ -262,5 +263,6 @@ def test_xlsx_text_is_never_a_formula_and_control_characters_are_dropped(
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     row = next(sheet.iter_rows(min_row=2))
-    assert row[1].value == '=HYPERLINK("http://x")' and row[1].data_type == "s"
+    assert row[1].value == '=HYPERLINK("http://x")'
+    assert row[1].data_type == "s"
     assert row[2].value == "ab"

@@ -74,7 +74,8 @@ def test_pink_sheet_preview_import_and_reimport(wb_series):
         ]
     )
     preview = import_published_file("pink-sheet", data, dry_run=True)
-    assert preview.report.ok and preview.report.new == 3
+    assert preview.report.ok
+    assert preview.report.new == 3
     assert preview.skipped == 1  # the "…" value
     assert any("gold-monthly-wb" in note for note in preview.notes)  # not stored
     assert PriceObservation.objects.count() == 0
@@ -149,7 +150,8 @@ def test_usgs_price_rows_with_estimates_in_windows_1252():
     )
     assert "—".encode("cp1252") in data  # the publisher's encoding, not UTF-8
     result = import_published_file("usgs-mcs", data)
-    assert result.report.ok and result.report.new == 2
+    assert result.report.ok
+    assert result.report.new == 2
     assert result.skipped == 1  # cobalt: a price we do not store
     obs = {
         o.period.year: o
@@ -157,8 +159,10 @@ def test_usgs_price_rows_with_estimates_in_windows_1252():
             series__code="ndpr-oxide-argus-fob-annual-usgs"
         )
     }
-    assert obs[2024].price == 58 and not obs[2024].estimated
-    assert obs[2025].price == 69 and obs[2025].estimated
+    assert obs[2024].price == 58
+    assert not obs[2024].estimated
+    assert obs[2025].price == 69
+    assert obs[2025].estimated
     again = import_published_file("usgs-mcs", data)
     assert (again.report.new, again.report.updated) == (0, 0)
 
@@ -195,11 +199,14 @@ def test_baci_yearly_file_with_its_country_table(baci_setup):
     result = import_published_file(
         "baci", BACI.encode(), file_name=name, country_codes=COUNTRIES.encode()
     )
-    assert result.report.ok and result.report.new == 3
+    assert result.report.ok
+    assert result.report.new == 3
     assert result.skipped == 1  # HS 010121 is no commodity's
     flow = TradeFlow.objects.get(exporter__iso3="CHN", importer__iso3="JPN")
-    assert flow.value == Decimal("1234.567") and flow.quantity == 89
-    assert flow.hs_revision == "HS92" and "V202601" in flow.source
+    assert flow.value == Decimal("1234.567")
+    assert flow.quantity == 89
+    assert flow.hs_revision == "HS92"
+    assert "V202601" in flow.source
     assert TradeFlow.objects.get(importer__iso3="FRA").quantity is None
     assert TradeFlow.objects.filter(exporter__iso3="TWN").count() == 1  # S19
     again = import_published_file(
@@ -228,7 +235,8 @@ def test_fred_csv_daily_rates_become_monthly_means_per_usd(db):
         b"2024-02-01,150,1.0800\n"
     )
     result = import_published_file("h10", data, file_name="fred.csv")
-    assert result.report.ok and result.report.new == 4
+    assert result.report.ok
+    assert result.report.new == 4
     jpy = FxRate.objects.get(currency="JPY", period=dt.date(2024, 1, 1))
     assert jpy.units_per_usd == Decimal("142")
     eur = FxRate.objects.get(currency="EUR", period=dt.date(2024, 1, 1))
@@ -250,7 +258,8 @@ def test_h10_data_download_program_csv(db):
         b"2024-01-03,ND,ND\n"
     )
     result = import_published_file("h10", data)
-    assert result.report.ok and result.report.new == 2
+    assert result.report.ok
+    assert result.report.new == 2
     assert FxRate.objects.get(currency="EUR").units_per_usd == Decimal("0.8")
 
 

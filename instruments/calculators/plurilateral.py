@@ -75,6 +75,7 @@ from instruments.calculators.base import (
     Inputs,
     Output,
     Result,
+    iter_errors,
     spec,
 )
 from instruments.calculators.limits import (
@@ -310,16 +311,18 @@ class PlurilateralInputs(Inputs):
     def validate(self, errors: ErrorCollector) -> None:
         """Cross-field rules: codes that exist, measures with their value; the
         engine's own checks are merged at the same field paths."""
+        unset: set[tuple[str, int]] = set()
         for name in ("measures", "measures_before"):
             for i, m in enumerate(getattr(self, name)):
                 if m.kind is None:
                     errors.add((name, i, "kind"), "Choose the kind of measure.")
-        if errors:
-            return
+                    unset.add((name, i))
         try:
             build_market_problem(self)
         except InputError as exc:
-            errors.merge(exc)
+            for path, message in iter_errors(exc.errors):
+                if tuple(path[:2]) not in unset:  # already told to choose a kind
+                    errors.add(path, message)
 
 
 def _selector(codes: Sequence[str]) -> market.Selector:

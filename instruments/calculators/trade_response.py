@@ -534,9 +534,12 @@ def respond_by_method(
     def block(mask: BoolArray) -> float:
         return float((m * ratio)[mask].sum() / m[mask].sum())
 
+    non_member_block = (
+        block(~is_member) if both and m[~is_member].sum() > 0 else float("nan")
+    )
     relative = (
-        block(is_member) / block(~is_member) - 1.0
-        if both and m[is_member].sum() > 0 and m[~is_member].sum() > 0
+        block(is_member) / non_member_block - 1.0
+        if both and m[is_member].sum() > 0 and non_member_block > 0
         else 0.0
     )
     return Response(

@@ -122,7 +122,8 @@ def test_a_partner_group_sets_members_by_iso3_code_and_never_row():
     markets = {m["code"]: m["member"] for m in inputs["markets"]}
     origins = {o["code"]: o["member"] for o in inputs["origins"]}
     assert markets == {"EU": True, "USA": False, "JPN": False, "ROW": False}
-    assert origins["AUS"] is True and origins["CHN"] is True
+    assert origins["AUS"] is True
+    assert origins["CHN"] is True
     assert origins["OTH"] is False
     assert inputs["member_group"] == {"code": "test-club", "members": ["AUS", "CHN"]}
     rows = calculation.result.rows.set_index(["origin", "market"])

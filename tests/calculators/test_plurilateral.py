@@ -70,7 +70,8 @@ def test_a_coordinated_floor_diverts_china_to_partners_and_the_rest_of_the_world
 def test_welfare_is_reported_country_by_country(result):
     countries = result.extras["countries"].set_index("country")
     assert set(countries.index) == {"EU", "USA", "JPN", "ROW", "CHN", "AUS", "OTH"}
-    assert bool(countries.loc["EU", "member"]) and not countries.loc["CHN", "member"]
+    assert bool(countries.loc["EU", "member"])
+    assert not countries.loc["CHN", "member"]
     assert countries.loc["CHN", "net_welfare_change"] < 0  # the exporter loses
     assert countries.loc["AUS", "net_welfare_change"] > 0  # the partner gains
     assert countries.loc["ROW", "consumer_surplus_change"] > 0  # cheaper Chinese supply

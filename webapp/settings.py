@@ -216,7 +216,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"PriceUnitEnum": "instruments.models.PRICE_UNIT_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "PriceUnitEnum": "instruments.models.PRICE_UNIT_CHOICES",
+        # Fields named "method" with different choices (trade-response vs the blocks).
+        "TradeResponseMethodEnum": "instruments.calculators.trade_response.METHODS",
+        "ExactOrSmartMethodEnum": (
+            "instruments.calculators.trade_response.EXACT_OR_SMART"
+        ),
+    },
 }
 
 LOGGING = {

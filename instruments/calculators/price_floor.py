@@ -17,10 +17,22 @@ price ``P`` and quantity ``Q``:
 - landed price ``P + L``; ad-valorem equivalent ``AVE = L/P`` (NaN when ``P = 0``);
 - revenue ``L·Q`` × unit factor, by row, period, flow and in total; volume-weighted
   landed price; revenue NPV at ``discount_rate`` (end-of-period discounting);
-- optional trade response: the AVE is the tariff change (from ``tariff_before``)
-  fed to ``trade_response.respond`` each period with import values ``P·Q``, so
-  ``quantity_after = Q·(imports after / imports before)`` (world prices unchanged in
-  the conversion) and ``revenue_after = L·quantity_after``.
+- optional trade response (``trade_response.method``):
+  ``"exact"`` (the default) solves the market model (``market.py``, INSTRUMENTS.md §9)
+  each period with one importing market and one origin per flow, the floor as a true
+  variable levy on non-members (members exempt): consumer price
+  ``p = max(pre, min(F, pre + cap_av·b, pre + cap_specific))`` with
+  ``pre = b·(1 + tariff_before)`` at the new border price ``b`` (so a tariff already
+  applied counts toward the floor: the levy tops the duty-paid price up to it; with a
+  re-fixing threshold the levy in force is a fixed amount within the period, a
+  specific duty on top of the tariff). Quantities never go below zero; with a finite
+  supply elasticity the exporters' price falls and the variable levy grows to keep
+  buyers at the floor. ``levy_after = p − b·(1 + tariff_before)``,
+  ``revenue_after = levy_after·quantity_after`` (≥ 0). ``"smart"`` feeds the AVE as an
+  ad valorem tariff change (from ``tariff_before``) to SMART's linear formulas
+  (``trade_response.respond``) with import values ``P·Q``: ``quantity_after =
+  Q·(imports after / imports before)``, clipped at zero, and
+  ``levy_after = AVE·P·(1 + world price change)`` (SMART knows no variable levy).
 
 Units and signs: prices and caps in ``price_unit``, quantities in ``quantity_unit``;
 revenue (money the government receives) is positive, in the currency of ``price_unit``.
@@ -38,9 +50,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from instruments.calculators import units
+from instruments.calculators import market, units
 from instruments.calculators.base import (
     Calculator,
     ErrorCollector,
@@ -61,7 +74,13 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.trade_response import Elasticities, respond
+from instruments.calculators.trade_response import (
+    INFINITE_SUPPLY,
+    METHOD_HELP,
+    METHOD_LABELS,
+    Elasticities,
+    respond,
+)
 
 BASIS_LABELS = {
     "fixed": "A fixed price or series",
@@ -106,7 +125,14 @@ class FloorTradeResponse(Elasticities):
         default=0.0,
         min_value=0.0,
         max_value=10.0,
-        help="Ad valorem tariff before the levy (0.05 = 5 %); the levy adds to it.",
+        help="Ad valorem tariff before the levy (0.05 = 5 %), on every flow; in the "
+        "exact method the levy tops the duty-paid price up to the floor.",
+    )
+    method: Literal["exact", "smart"] = spec(
+        "Method",
+        default="exact",
+        choice_labels={k: METHOD_LABELS[k] for k in ("exact", "smart")},
+        help=METHOD_HELP + " SMART treats the levy as a fixed ad valorem tariff.",
     )
 
 
@@ -341,7 +367,20 @@ COLUMN_OUTPUTS = (
         "revenue_after",
         "Levy revenue at the new volumes",
         "money",
-        help="Levy × quantity after; null without a trade response.",
+        help="Levy after × quantity after; null without a trade response.",
+    ),
+    Output(
+        "levy_after",
+        "Levy after the trade response",
+        "price",
+        help="Levy per unit at the new import price (it grows when exporters cut "
+        "their price); null without a trade response.",
+    ),
+    Output(
+        "import_price_after",
+        "Import price after the trade response",
+        "price",
+        help="CIF price once exporters respond (unchanged with unlimited supply).",
     ),
 )
 COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
@@ -402,6 +441,19 @@ OUTPUTS = (
     Output(
         "non_member_quantity_change", "Change in imports from non-members", "quantity"
     ),
+    Output(
+        "world_price_change",
+        "Change in import prices after the levy",
+        "share",
+        help="Base-quantity-weighted import price after ÷ before − 1.",
+    ),
+    Output("trade_response_method", "Trade-response method", "text"),
+    Output(
+        "clipped_rows",
+        "Rows clipped at zero",
+        "count",
+        help="Rows where SMART's linear answer fell below zero imports.",
+    ),
 )
 
 
@@ -441,31 +493,39 @@ def compute(inputs: PriceFloorInputs) -> Result:
 
     quantity_after = np.full_like(quantity, math.nan)
     revenue_after = np.full_like(quantity, math.nan)
+    levy_after = np.full_like(quantity, math.nan)
+    price_after = np.full_like(quantity, math.nan)
     response = inputs.trade_response
     summary_after: dict[str, Any] = {}
     if response is not None:
-        value = price * quantity
-        out = respond(
-            value,
-            np.full_like(value, response.tariff_before),
-            response.tariff_before + np.nan_to_num(ave),
-            member,
-            demand_elasticity=response.import_demand_elasticity,
-            supply_elasticity=response.export_supply_elasticity,
-            substitution_elasticity=response.substitution_elasticity,
-        )
-        with np.errstate(all="ignore"):
-            scale = np.where(value > 0, out["imports_after"] / value, 1.0)
-        quantity_after = quantity * scale
-        revenue_after = levy * quantity_after * money
-        diverted = np.where(member, quantity * (scale - 1.0), 0.0)
+        if response.method == "smart":
+            quantity_after, levy_after, price_after, clipped = _respond_smart(
+                price, quantity, member, ave, response
+            )
+        else:
+            caps = (inputs.levy_cap_ad_valorem, inputs.levy_cap_specific)
+            fixed = levy if inputs.refix_threshold is not None else None
+            quantity_after, levy_after, price_after = _respond_exact(
+                price, quantity, member, reference, caps, fixed, response
+            )
+            clipped = np.zeros_like(quantity, dtype=bool)
+        revenue_after = levy_after * quantity_after * money
+        diverted = np.where(member, quantity_after - quantity, 0.0)
+        base_value = float(np.nansum(price * quantity))
         summary_after = {
-            "quantity_total_after": float(quantity_after.sum()),
-            "revenue_total_after": float(revenue_after.sum()),
-            "member_quantity_change": float(diverted.sum()),
+            "quantity_total_after": float(np.nansum(quantity_after)),
+            "revenue_total_after": float(np.nansum(revenue_after)),
+            "member_quantity_change": float(np.nansum(diverted)),
             "non_member_quantity_change": float(
-                np.where(member, 0.0, quantity_after - quantity).sum()
+                np.nansum(np.where(member, 0.0, quantity_after - quantity))
             ),
+            "world_price_change": (
+                float(np.nansum(price_after * quantity)) / base_value - 1.0
+                if base_value > 0
+                else math.nan
+            ),
+            "trade_response_method": response.method,
+            "clipped_rows": int(clipped.sum()),
         }
 
     t, k = price.shape
@@ -483,6 +543,8 @@ def compute(inputs: PriceFloorInputs) -> Result:
             "revenue": revenue.ravel(),
             "quantity_after": quantity_after.ravel(),
             "revenue_after": revenue_after.ravel(),
+            "levy_after": levy_after.ravel(),
+            "import_price_after": price_after.ravel(),
         },
         columns=list(COLUMNS),
     )
@@ -545,6 +607,117 @@ def compute(inputs: PriceFloorInputs) -> Result:
     return Result(summary=summary, rows=rows, extras=extras)
 
 
+def _respond_smart(
+    price: FloatArray,
+    quantity: FloatArray,
+    member: npt.NDArray[np.bool_],
+    ave: FloatArray,
+    response: FloorTradeResponse,
+) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """SMART's linear answer, all periods at once: the AVE as an ad valorem tariff."""
+    value = price * quantity
+    added = np.nan_to_num(ave)
+    out = respond(
+        value,
+        np.full_like(value, response.tariff_before),
+        response.tariff_before + added,
+        member,
+        demand_elasticity=response.import_demand_elasticity,
+        supply_elasticity=response.export_supply_elasticity,
+        substitution_elasticity=response.substitution_elasticity,
+    )
+    with np.errstate(all="ignore"):
+        scale = np.where(value > 0, out["imports_after"] / value, 1.0)
+    price_after = price * (1.0 + out["world_price_change"])
+    clipped = np.asarray(out["clipped"], dtype=bool)
+    return quantity * scale, added * price_after, price_after, clipped
+
+
+def _respond_exact(
+    price: FloatArray,
+    quantity: FloatArray,
+    member: npt.NDArray[np.bool_],
+    reference: FloatArray,
+    caps: tuple[float | None, float | None],
+    fixed_levy: FloatArray | None,
+    response: FloorTradeResponse,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The market model with the floor as a variable levy: quantity, levy and import
+    price after, shapes (periods, flows); NaN where the import price is 0.
+
+    With unlimited supply the periods are independent markets of one problem (no
+    prices to solve for), so one vectorised call answers them all. With a finite
+    supply elasticity an origin's supply must clear within each period, so this loops
+    over periods (≤ MAX_PERIODS solves of about a millisecond each): stacking them as
+    markets of one problem would tie every period's sales to one supply curve.
+    """
+    t, k = price.shape
+    priced = price > 0
+    engine_price = np.where(priced, price, 1.0).T  # origins × periods (markets)
+    engine_quantity = np.where(priced, quantity, 0.0).T
+    outsider = ~member[:, None]
+    if fixed_levy is None:
+        floor = np.where(outsider, reference[None, :], 0.0) * np.ones((k, t))
+        specific = np.zeros((k, t))
+    else:
+        floor = np.zeros((k, t))
+        specific = np.where(outsider, fixed_levy.T, 0.0)
+    cap_av, cap_s = caps
+    limits: dict[str, Any] = {}
+    if fixed_levy is None and (cap_av is not None or cap_s is not None):
+        limits = {
+            "floor_cap_ad_valorem": np.full(
+                (k, t), np.inf if cap_av is None else cap_av
+            ),
+            "floor_cap_specific": np.full((k, t), np.inf if cap_s is None else cap_s),
+        }
+    eps_in = response.export_supply_elasticity
+    eps = math.inf if eps_in is None or eps_in >= INFINITE_SUPPLY else eps_in
+    t0 = response.tariff_before
+
+    def solve(columns: slice) -> market.MarketSolution:
+        n_v = columns.stop - columns.start
+        problem = market.Problem(
+            market_codes=tuple(
+                f"period {i}" for i in range(columns.start, columns.stop)
+            ),
+            import_demand_elasticity=np.full(n_v, response.import_demand_elasticity),
+            substitution_elasticity=np.full(n_v, response.substitution_elasticity),
+            member_market=np.ones(n_v, dtype=bool),
+            origin_codes=tuple(f"flow {i}" for i in range(k)),
+            price=engine_price[:, columns],
+            supply_elasticity=np.full(k, eps),
+            member_origin=member.copy(),
+            domestic_market=np.full(k, -1, dtype=np.int64),
+            quantity=engine_quantity[:, columns],
+            before=market.Regime.of(k, n_v, ad_valorem=t0),
+            after=market.Regime.of(
+                k,
+                n_v,
+                ad_valorem=t0,
+                floor=floor[:, columns],
+                specific=specific[:, columns],
+                **{key: a[:, columns] for key, a in limits.items()},
+            ),
+        )
+        return market.solve(problem)
+
+    if math.isinf(eps):
+        solutions = [solve(slice(0, t))]
+    else:
+        solutions = [solve(slice(i, i + 1)) for i in range(t)]
+    q1 = np.hstack([s.quantity_after for s in solutions]).T
+    b1 = np.hstack([s.border_price_after for s in solutions]).T
+    p1 = np.hstack([s.consumer_price_after for s in solutions]).T
+    levy_after = np.where(member, 0.0, np.maximum(p1 - b1 * (1.0 + t0), 0.0))
+    nan = np.full_like(price, math.nan)
+    return (
+        np.where(priced, q1, nan),
+        np.where(priced, levy_after, nan),
+        np.where(priced, b1, nan),
+    )
+
+
 EXAMPLE: dict[str, Any] = {
     "periods": ["2025Q1", "2025Q2", "2025Q3", "2025Q4"],
     "reference_price": 110,
@@ -561,8 +734,11 @@ EXAMPLE: dict[str, Any] = {
         {"origin": "AUS", "member": True, "import_price": 100, "quantity": 50},
     ],
     "trade_response": {
+        "method": "exact",
         "import_demand_elasticity": -1.5,
-        "substitution_elasticity": 1.5,
+        # σ > |η|: buyers switch between origins more readily than they cut imports,
+        # so the levy diverts trade to members (with σ = |η| the CES model diverts none).
+        "substitution_elasticity": 3.0,
     },
 }
 

@@ -22,8 +22,10 @@ carbon price already paid at origin ``c0`` (per tCO2e):
   bounds of who bears the charge;
 - totals: premium paid, charges collected, emissions, quantity-weighted netbacks.
 - optional re-sourcing: the buyer's mark-up over the base price (premium or charge)
-  as an ad-valorem tariff in ``trade_response.respond``, compliant suppliers as the
-  member block; ``quantity_after`` scales each supplier's quantity.
+  as an ad-valorem price wedge in the trade response (``trade_response.
+  respond_by_method``: the exact market model by default, SMART's linear formulas
+  with ``method: "smart"``, clipped at zero), compliant suppliers as the member
+  block; ``quantity_after`` scales each supplier's quantity and is never negative.
 
 Units: prices, premium and charges in ``price_unit``; ``carbon_price`` and ``c0`` in
 ``carbon_price_unit`` (default the price currency per tCO2e), converted with
@@ -60,7 +62,12 @@ from instruments.calculators.series import (
     attempt,
     price_unit_spec,
 )
-from instruments.calculators.trade_response import Elasticities, respond
+from instruments.calculators.trade_response import (
+    METHOD_HELP,
+    METHOD_LABELS,
+    Elasticities,
+    respond_by_method,
+)
 
 Scope = Literal["scope_1", "scope_1_2", "scope_1_2_3"]
 SCOPE_LABELS = {
@@ -175,6 +182,13 @@ class Supplier:
 @dataclass(frozen=True, kw_only=True)
 class StandardsTradeResponse(Elasticities):
     """Elasticities to see buyers re-source toward compliant supply."""
+
+    method: Literal["exact", "smart"] = spec(
+        "Method",
+        default="exact",
+        choice_labels={k: METHOD_LABELS[k] for k in ("exact", "smart")},
+        help=METHOD_HELP,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -499,19 +513,18 @@ def compute(inputs: StandardsMarketInputs) -> Result:
     response = inputs.trade_response
     if response is not None and base > 0:
         value = base * quantity
-        out = respond(
+        out = respond_by_method(
             value,
             np.zeros_like(value),
             buyer_cost / base - 1.0,
             compliant,
+            method=response.method,
             demand_elasticity=response.import_demand_elasticity,
             supply_elasticity=response.export_supply_elasticity,
             substitution_elasticity=response.substitution_elasticity,
         )
         with np.errstate(all="ignore"):
-            quantity_after = np.where(
-                value > 0, quantity * out["imports_after"] / value, 0.0
-            )
+            quantity_after = np.where(value > 0, quantity * out.after / value, 0.0)
         total_after = float(quantity_after.sum())
         summary_after = {
             "quantity_total_after": total_after,

@@ -239,6 +239,9 @@ METHOD_LABELS = {
     "smart": "SMART linear formulas (to replicate WITS)",
     "gsim": "GSIM linear equations (to replicate GSIM tables)",
 }
+METHODS = tuple(METHOD_LABELS)
+"""The trade-response methods; price-floor and standards-market take the first two."""
+EXACT_OR_SMART = METHODS[:2]
 METHOD_HELP = (
     "The exact model is right for large changes too; SMART's and GSIM's linear "
     "formulas are first-order approximations, kept to replicate WITS and GSIM."

@@ -1,5 +1,6 @@
 """Border-adjusted price floor: worked examples, bases, re-fixing, properties."""
 
+import copy
 import math
 
 import numpy as np
@@ -226,3 +227,110 @@ def test_doubling_quantity_doubles_revenue(quantity, price):
     assert revenue(2 * quantity) == pytest.approx(
         2 * revenue(quantity), rel=1e-12, abs=1e-6
     )
+
+
+# --- trade response: the floor as a variable levy in the market model ---------------
+
+
+def _issue_case(cap: bool = True, **response):
+    """The example's settings with CHN at 55 USD/kg under the 110 floor (issue 9)."""
+    request = copy.deepcopy(price_floor.CALCULATOR.example)
+    request["flows"][0]["import_price"] = 55
+    if not cap:
+        del request["levy_cap_ad_valorem"]
+    request["trade_response"].update(response)
+    return RUN(request)
+
+
+@pytest.mark.parametrize("cap", [True, False])
+@pytest.mark.parametrize("eps", [None, 2.0])
+def test_a_110_floor_on_55_imports_never_gives_negative_imports_or_revenue(cap, eps):
+    result = _issue_case(cap, export_supply_elasticity=eps)
+    rows = result.rows
+    assert (rows["quantity_after"] >= 0).all()
+    assert (rows["revenue_after"] >= 0).all()
+    assert result.summary["revenue_total_after"] > 0
+    assert result.summary["trade_response_method"] == "exact"
+    assert result.summary["member_quantity_change"] > 0
+
+
+def test_the_uncapped_floor_is_a_variable_levy():
+    """Doubling CHN's price (55 → 110): with σ = 3, η = −1.5 its imports fall by
+    2^−σ·P̂^(σ+η) with P̂ the CES price index. With a finite ε the exporter's price
+    falls, the levy grows and buyers still pay the floor."""
+    rows = _issue_case(cap=False).rows
+    chn = rows[rows["origin"] == "CHN"].iloc[0]
+    aus = rows[rows["origin"] == "AUS"].iloc[0]
+    w = 55 * 100 / (55 * 100 + 100 * 50)
+    index = (w * 2.0 ** (1 - 3) + (1 - w)) ** (1 / (1 - 3))
+    assert chn["quantity_after"] == pytest.approx(100 * 2.0**-3 * index**1.5)
+    assert aus["quantity_after"] == pytest.approx(50 * index**1.5)
+    assert chn["levy_after"] == pytest.approx(55)
+    assert chn["revenue_after"] == pytest.approx(55 * chn["quantity_after"] * 1000)
+    finite = _issue_case(cap=False, export_supply_elasticity=2.0).rows
+    chn_f = finite[finite["origin"] == "CHN"].iloc[0]
+    assert chn_f["import_price_after"] < 55
+    assert chn_f["levy_after"] + chn_f["import_price_after"] == pytest.approx(110)
+    assert chn_f["levy_after"] > chn["levy_after"]
+
+
+def test_the_capped_levy_stops_at_the_cap():
+    rows = _issue_case(cap=True).rows
+    chn = rows[rows["origin"] == "CHN"].iloc[0]
+    assert chn["levy_after"] == pytest.approx(0.25 * 55)
+    finite = _issue_case(cap=True, export_supply_elasticity=2.0).rows
+    chn_f = finite[finite["origin"] == "CHN"].iloc[0]
+    assert chn_f["levy_after"] == pytest.approx(0.25 * chn_f["import_price_after"])
+
+
+def test_smart_on_the_issue_case_is_clipped_and_says_so():
+    result = _issue_case(cap=False, method="smart")
+    assert (result.rows["quantity_after"] >= 0).all()
+    assert (result.rows["revenue_after"] >= 0).all()
+    assert result.summary["clipped_rows"] == 4  # CHN, every quarter
+
+
+def test_a_refixed_levy_is_a_specific_duty_in_the_period():
+    request = copy.deepcopy(price_floor.CALCULATOR.example)
+    request["refix_threshold"] = 100.0  # the first levy stays in force
+    rows = RUN(request).rows
+    chn = rows[rows["origin"] == "CHN"]
+    np.testing.assert_allclose(chn["levy_after"], chn["levy"].iloc[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    floor=st.floats(0.0, 2000.0),
+    price=st.lists(
+        st.one_of(st.just(0.0), st.floats(0.01, 500.0)), min_size=3, max_size=3
+    ),
+    eta=st.floats(-6.0, -0.1),
+    sigma=st.floats(0.2, 8.0),
+    eps=st.one_of(st.none(), st.floats(0.3, 10.0)),
+    method=st.sampled_from(["exact", "smart"]),
+    cap=st.one_of(st.none(), st.floats(0.0, 3.0)),
+)
+def test_quantities_and_revenue_after_are_never_negative(
+    floor, price, eta, sigma, eps, method, cap
+):
+    result = RUN(
+        {
+            "periods": ["2025", "2026", "2027"],
+            "reference_price": floor,
+            "levy_cap_ad_valorem": cap,
+            "flows": [
+                {"origin": "X", "import_price": price, "quantity": [10, 0, 30]},
+                {"origin": "M", "member": True, "import_price": 50, "quantity": 20},
+            ],
+            "trade_response": {
+                "method": method,
+                "import_demand_elasticity": eta,
+                "substitution_elasticity": sigma,
+                "export_supply_elasticity": eps,
+            },
+        }
+    )
+    rows = result.rows
+    priced = rows["import_price"] > 0
+    assert (rows.loc[priced, "quantity_after"] >= 0).all()
+    assert (rows.loc[priced, "revenue_after"] >= -1e-9).all()

@@ -177,6 +177,18 @@ def build_result_context(
         if c in result.rows.columns and any(r.get(c) is not None for r in records)
     ]
     figures = charts.build_result_figures(calculator, result, calculation.inputs)
+    tables = []
+    for key, title in calculator.tables:
+        if key in result.extras and not result.extras[key].empty:
+            table_records = rows_as_records(result.extras[key])
+            tables.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "columns": list(result.extras[key].columns),
+                    "records": table_records,
+                }
+            )
     api_path = api_calculator_path(calculator.slug)
     query = calculations.calculation_query_string(calculator.slug, calculation.request)
     get_url = request.build_absolute_uri(f"{api_path}?{query}")
@@ -190,6 +202,7 @@ def build_result_context(
         "records_truncated": len(records) > MAX_TABLE_ROWS,
         "n_records": len(records),
         "figures": figures,
+        "tables": tables,
         "get_url": get_url,
         "csv_url": csv_url,
         "xlsx_url": request.build_absolute_uri(f"{api_path}?{query}&format=xlsx"),

@@ -163,6 +163,15 @@ class XLSXRenderer(BaseRenderer):
         for record in records:
             _append(sheet, [cell(record.get(c)) for c in columns])
         if is_result and (status_code is None or status_code < 400):
+            for name, table in data.items():
+                # A calculator's published tables (welfare by country): one sheet each.
+                if name in ("summary", "rows", "inputs") or not isinstance(table, list):
+                    continue
+                extra = workbook.create_sheet(str(name)[:31])
+                table_columns = _columns([], table)
+                _append(extra, table_columns)
+                for record in table:
+                    _append(extra, [cell(record.get(c)) for c in table_columns])
             inputs = workbook.create_sheet("Inputs")
             inputs.append(["name", "value"])
             for name, value in _flatten(data.get("inputs") or {}):

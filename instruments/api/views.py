@@ -78,11 +78,18 @@ def get_calculator_or_404(slug: str) -> Calculator:
 
 
 def calculation_payload(calculation: Calculation) -> dict[str, Any]:
-    """``{"summary", "rows", "inputs"}``: JSON-ready, NaN as None."""
+    """``{"summary", "rows", ...tables, "inputs"}``: JSON-ready, NaN as None; the
+    calculator's declared ``tables`` (e.g. welfare by country) sit beside the rows."""
     result = calculation.result
+    tables = {
+        key: rows_as_records(result.extras[key])
+        for key, _ in calculation.calculator.tables
+        if key in result.extras
+    }
     return {
         "summary": json_value(dict(result.summary)),
         "rows": rows_as_records(result.rows),
+        **tables,
         "inputs": json_value(calculation.inputs),
     }
 

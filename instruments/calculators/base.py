@@ -740,7 +740,9 @@ class Calculator:
     one number (standards-market's ``base_price``): the service fills it with the
     average of the chosen range and sets no ``periods``. ``outputs`` declares every
     summary key the calculator can return, in display order (headline ones flagged);
-    ``column_outputs`` declares each of ``columns``, in the same order.
+    ``column_outputs`` declares each of ``columns``, in the same order. ``tables``
+    names the ``Result.extras`` DataFrames published beside the rows, as
+    ``(key, title)``: a JSON key, an XLSX sheet and a table on the page each.
     """
 
     slug: str
@@ -755,6 +757,7 @@ class Calculator:
     outputs: tuple[Output, ...] = ()
     column_outputs: tuple[Output, ...] = ()
     price_field_scalar: bool = False
+    tables: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         keys = [o.key for o in self.column_outputs]

@@ -45,6 +45,10 @@ subsidy paid on a domestic route). Summary, in the quantity unit unless stated:
   government revenue, subsidy cost, exporters' rent, net, terms of trade), totals for
   the members, the non-members and the world in the summary.
 
+``extras`` also holds ``origins`` (producer prices and supply before and after) and
+``downstream`` (cost change per unit of each good); the three are the calculator's
+published ``tables``: JSON keys beside ``rows``, XLSX sheets and tables on the page.
+
 Value chain: for each downstream good with content factor ``c`` (quantity of this
 commodity, in ``quantity_unit``, per unit of the good),
 ``cost_change_per_unit = c × Δp̄ × money factor`` where ``Δp̄ = Σ (p1 − p0)·q0 / Σ q0``
@@ -781,4 +785,9 @@ CALCULATOR = Calculator(
     price_field=None,
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
+    tables=(
+        ("countries", "Welfare by country"),
+        ("origins", "Prices and supply by origin"),
+        ("downstream", "Cost of downstream goods"),
+    ),
 )

@@ -36,6 +36,16 @@ def test_post_json_gives_the_pure_numbers(anon):
     assert len(body["rows"]) == len(pure.rows)
     assert body["rows"][0]["origin"] == "CHN"
     assert body["inputs"]["measures"][0]["markets"] == ["members"]
+    countries = {c["country"]: c for c in body["countries"]}
+    assert countries["CHN"]["net_welfare_change"] == pytest.approx(
+        float(
+            pure.extras["countries"]
+            .set_index("country")
+            .loc["CHN", "net_welfare_change"]
+        )
+    )
+    assert {o["origin"] for o in body["origins"]} >= {"CHN", "AUS"}
+    assert body["downstream"][0]["good"] == "EV traction motor"
 
 
 def test_get_with_indexed_nested_fields(anon):
@@ -65,7 +75,16 @@ def test_the_example_round_trips_through_the_query_string(anon):
     response = anon.get(f"{URL}?{encode_query(CALCULATOR, example())}&format=xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Summary", "Rows", "Inputs"]
+    assert book.sheetnames == [
+        "Summary",
+        "Rows",
+        "countries",
+        "origins",
+        "downstream",
+        "Inputs",
+    ]
+    countries = list(book["countries"].iter_rows(values_only=True))
+    assert countries[0][:3] == ("country", "member", "consumer_surplus_change")
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["net_welfare_members"] == pytest.approx(
         CALCULATOR.run(example()).summary["net_welfare_members"]

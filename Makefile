@@ -25,14 +25,16 @@ run: install
 	$(RUN) python manage.py seed
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
 
-# Two workers: the suite is mostly CPU-bound and the machines have two cores.
+# Two workers: the suite is mostly CPU-bound and the machines have two cores; whole
+# files per worker, so that a module-scoped seeded database never leaks into another
+# module's tests.
 PYTEST_WORKERS ?= 2
 
 test: install browser
-	$(RUN) pytest -n $(PYTEST_WORKERS)
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-fast: install
-	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not e2e" -x -q
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not e2e" -x -q
 
 lint: install
 	$(RUN) ruff check .

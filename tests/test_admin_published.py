@@ -42,6 +42,7 @@ def test_published_file_page_previews_then_confirms(client, steward, nickel_seri
     )
     assert preview.status_code == 200
     assert nickel_series.observations.count() == 3  # a dry run
+    assert "token" in preview.context, preview.context["result"].report.errors
     token = preview.context["token"]
     done = client.post(url, {"token": token})
     assert done.status_code == 302

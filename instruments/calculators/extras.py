@@ -85,9 +85,48 @@ class MemberSelection:
     )
 
 
+@dataclass(frozen=True)
+class StoredFlows:
+    """Import flows by origin taken from the stored bilateral trade data (calculators
+    with import flows by origin, and the plurilateral flow matrix)."""
+
+    commodity: str | None = spec(
+        "Commodity",
+        default=None,
+        help=(
+            "The commodity whose stored trade flows to take (its HS codes); with "
+            "stored prices it also names the price series."
+        ),
+    )
+    year: int | None = spec(
+        "Trade year",
+        default=None,
+        min_value=1995,
+        max_value=2100,
+        help=(
+            "Take the import flows from the stored bilateral trade data (CEPII BACI) "
+            "of this year instead of typed ones: by origin into the importing market, "
+            "or, for the plurilateral calculator, the origin × market matrix with "
+            "every other country in ROW."
+        ),
+    )
+    importer: str | None = spec(
+        "Importing market",
+        default=None,
+        help=(
+            "With a trade year: the importer whose imports are taken, an ISO 3166 "
+            "alpha-3 code (USA, JPN) or a partner group (eu-27: imports from outside "
+            "the EU only)."
+        ),
+    )
+
+
 STORED_PRICE_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredPrices))
+STORED_FLOW_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredFlows))
 ALL_EXTRA_FIELDS: frozenset[str] = frozenset(
-    fs.name for cls in (StoredPrices, MemberSelection) for fs in describe(cls)
+    fs.name
+    for cls in (StoredPrices, MemberSelection, StoredFlows)
+    for fs in describe(cls)
 )
 
 
@@ -115,14 +154,23 @@ def member_code_fields(calculator: Calculator) -> tuple[str, ...]:
     )
 
 
+def matrix_flows_field(calculator: Calculator) -> str | None:
+    """Flows on routes: rows with an ``origin``, a ``market`` and a ``quantity``."""
+    return find_rows_field(calculator, "origin", "market", "quantity")
+
+
 def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
-    """The extras that apply to ``calculator``, in the order the adapters show them."""
+    """The extras that apply to ``calculator``, in the order the adapters show them
+    (a name declared by two blocks, ``commodity``, appears once)."""
     extras: list[FieldSpec] = []
     if calculator.price_field:
         extras.extend(describe(StoredPrices))
+    if member_flows_field(calculator) or matrix_flows_field(calculator):
+        extras.extend(describe(StoredFlows))
     if member_flows_field(calculator) or member_code_fields(calculator):
         extras.extend(describe(MemberSelection))
-    return tuple(extras)
+    unique = {fs.name: fs for fs in reversed(extras)}  # the first declaration wins
+    return tuple(unique[name] for name in dict.fromkeys(fs.name for fs in extras))
 
 
 def split_extras(

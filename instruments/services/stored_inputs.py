@@ -3,6 +3,7 @@ schedules and producers, filled in before a calculator parses the request."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from instruments.calculators.base import (
 from instruments.calculators.extras import (
     ALL_EXTRA_FIELDS,
     MemberSelection,
+    StoredFlows,
     StoredPrices,
     find_rows_field,
     member_code_fields,
@@ -36,6 +38,7 @@ from instruments.calculators.units import (
     quantity_factor,
 )
 from instruments.jsonify import json_value
+from instruments.services.stored_flows import fill_stored_flows
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Extras:
 
     prices: StoredPrices
     members: MemberSelection
+    flows: StoredFlows
 
 
 def fill_stored_inputs(
@@ -57,10 +61,19 @@ def fill_stored_inputs(
     refuse_extras_that_do_not_apply(calculator, data)
     resolved, given = split_extras(calculator, dict(data))
     extras = parse_extras(given)
+    prices = extras.prices
+    if extras.flows.year is not None and prices.start is None and prices.end is None:
+        # A trade year without a range: the prices of that year beside its flows.
+        year = str(extras.flows.year)
+        prices = dataclasses.replace(prices, start=year, end=year)
+    extras = dataclasses.replace(extras, prices=prices)
     used: dict[str, Any] = {}
     stored = resolve_stored_prices(calculator, resolved, extras.prices)
     if stored is not None:
         used["stored_prices"] = stored
+    trade = fill_stored_flows(calculator, resolved, extras.flows)
+    if trade is not None:
+        used["stored_flows"] = trade
     group = apply_member_group(calculator, resolved, extras.members.member_group)
     if group is not None:
         used["member_group"] = group
@@ -74,7 +87,12 @@ def parse_extras(given: Mapping[str, Any]) -> Extras:
     """The extras through the same parser as the inputs: every bad one at once."""
     errors = ErrorCollector()
     parsed: dict[str, Any] = {}
-    for name, cls in (("prices", StoredPrices), ("members", MemberSelection)):
+    blocks = (
+        ("prices", StoredPrices),
+        ("members", MemberSelection),
+        ("flows", StoredFlows),
+    )
+    for name, cls in blocks:
         own = {fs.name for fs in describe(cls)}
         try:
             parsed[name] = parse(cls, {k: v for k, v in given.items() if k in own})

@@ -1,0 +1,96 @@
+"""Calculators fed by the stored BACI trade flows (commodity + year)."""
+
+from __future__ import annotations
+
+import pytest
+
+from instruments import selectors, trade_matrix
+from instruments.calculators import REGISTRY
+from instruments.calculators.base import InputError
+from instruments.services.calculation import run_calculation
+from instruments.services.stored_flows import _period_share
+
+
+def test_price_floor_takes_real_volumes_by_origin_for_a_year(seeded_db):
+    """NdPr oxide, 2024, into the EU: the flows are BACI's, China among them."""
+    request = {
+        "reference_price": 110,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "importer": "eu-27",
+        "member_group": "msp",
+    }
+    calculation = run_calculation("price-floor", request)
+    rows = calculation.result.rows
+    assert set(rows["period"]) == {"2024"}, "the prices of the trade year"
+    stored = calculation.inputs["stored_flows"]
+    assert stored["year"] == 2024
+    assert "BACI" in stored["source"]
+    flows = selectors.get_trade_flows(commodity="ndpr-oxide", year=2024)
+    expected = trade_matrix.group_flows_by_origin(
+        flows, importers=selectors.resolve_economies(["eu-27"])
+    ).set_index("origin")["quantity"]
+    china = rows[rows["origin"] == "CHN"]
+    assert len(china) == 1
+    assert china["quantity"].iloc[0] == pytest.approx(expected["CHN"])
+    assert not bool(china["member"].iloc[0])
+    assert calculation.result.summary["revenue_total"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("periods", "share"),
+    [(["2024"], 1.0), (["2024Q1", "2024Q2"], 0.25), ("2024-01,2024-02", 1 / 12)],
+)
+def test_annual_tonnes_are_spread_evenly_over_shorter_periods(periods, share):
+    assert _period_share(periods) == pytest.approx(share)
+
+
+def test_periods_of_mixed_kinds_are_refused():
+    with pytest.raises(InputError) as caught:
+        _period_share(["2024", "2024Q1"])
+    assert "periods" in caught.value.errors
+
+
+def test_trade_response_takes_import_values(seeded_db):
+    request = {
+        **REGISTRY["trade-response"].example,
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "importer": "JPN",
+    }
+    calculation = run_calculation("trade-response", request)
+    echo = calculation.inputs["stored_flows"]
+    assert echo["imports_unit"].startswith("USD")
+    assert all(flow["imports"] > 0 for flow in calculation.inputs["flows"])
+    assert (calculation.result.rows["imports_after"] >= 0).all()
+
+
+def test_plurilateral_takes_its_flow_matrix(seeded_db):
+    request = {
+        **REGISTRY["plurilateral"].example,
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+    }
+    calculation = run_calculation("plurilateral", request)
+    flows = calculation.inputs["stored_flows"]["flows"]
+    routes = {(f["origin"], f["market"]) for f in flows}
+    assert ("CHN", "USA") in routes or ("CHN", "JPN") in routes
+    assert (calculation.result.rows["quantity_after"] >= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"year": 2024}, "importer"),
+        ({"year": 1999, "importer": "USA"}, "year"),
+        ({"importer": "USA"}, "year"),
+        ({"year": 2024, "importer": "Atlantis"}, "importer"),
+    ],
+)
+def test_stored_flow_errors_name_the_field(seeded_db, extra, field):
+    request = {**REGISTRY["trade-response"].example, "commodity": "ndpr-oxide", **extra}
+    with pytest.raises(InputError) as caught:
+        run_calculation("trade-response", request)
+    assert field in caught.value.errors

@@ -308,6 +308,32 @@ def get_value_chain(commodity: str) -> list[tuple[str, float | None]]:
     return chain
 
 
+def get_downstream_goods(commodity: str) -> list[tuple[str, str, float]]:
+    """The stored goods made from ``commodity``, nearest first, as ``(code, name,
+    content)``: ``content`` is the tonnes of ``commodity`` in one tonne of the good,
+    the product of the content factors down the chain (NdPr oxide → NdPr metal 1.177
+    → NdFeB magnet 0.31 × 1.177). A good without a content factor ends its branch."""
+    rows = Commodity.objects.values_list(
+        "code", "name", "input_commodity__code", "content_factor"
+    )
+    children: dict[str, list[tuple[str, str, float | None]]] = {}
+    for code, name, parent, factor in rows:
+        if parent:
+            children.setdefault(parent, []).append((code, name, _to_float(factor)))
+    goods: list[tuple[str, str, float]] = []
+    queue: list[tuple[str, float]] = [(commodity, 1.0)]
+    seen = {commodity}
+    while queue:
+        parent, content = queue.pop(0)
+        for code, name, factor in sorted(children.get(parent, [])):
+            if code in seen or factor is None:
+                continue
+            seen.add(code)
+            goods.append((code, name, content * factor))
+            queue.append((code, content * factor))
+    return goods
+
+
 # --- partners -------------------------------------------------------------------------
 
 

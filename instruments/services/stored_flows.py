@@ -23,6 +23,7 @@ from instruments import selectors, trade_matrix
 from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.extras import (
     StoredFlows,
+    find_rows_field,
     matrix_flows_field,
     member_flows_field,
 )
@@ -44,7 +45,8 @@ def fill_stored_flows(
     if given.year is None:
         if given.importer is not None:
             raise InputError.at(("year",), "Give the trade year of the flows to take.")
-        if given.commodity is not None and calculator.price_field is None:
+        takes_goods = find_rows_field(calculator, "name", "content_factor")
+        if given.commodity is not None and not (calculator.price_field or takes_goods):
             raise InputError.at(
                 ("commodity",),
                 f"The {calculator.title} calculator takes no market price: with a "

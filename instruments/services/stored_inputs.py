@@ -74,6 +74,9 @@ def fill_stored_inputs(
     trade = fill_stored_flows(calculator, resolved, extras.flows)
     if trade is not None:
         used["stored_flows"] = trade
+    goods = fill_downstream_goods(calculator, resolved, extras.flows.commodity)
+    if goods:
+        used["downstream_goods"] = goods
     group = apply_member_group(calculator, resolved, extras.members.member_group)
     if group is not None:
         used["member_group"] = group
@@ -81,6 +84,24 @@ def fill_stored_inputs(
     if scheduled:
         used["parameter_schedules"] = scheduled
     return resolved, used
+
+
+def fill_downstream_goods(
+    calculator: Calculator, resolved: dict[str, Any], commodity: str | None
+) -> list[dict[str, Any]] | None:
+    """With a stored commodity and no goods typed, the goods made from it (its value
+    chain), each with the commodity's content per tonne of the good."""
+    field = find_rows_field(calculator, "name", "content_factor")
+    if commodity is None or field is None or resolved.get(field) not in (None, [], ""):
+        return None
+    factor = quantity_factor("t", f"USD/{resolved.get('quantity_unit') or 't'}")
+    goods = [
+        {"name": name, "content_factor": content * factor, "unit": "t"}
+        for _, name, content in selectors.get_downstream_goods(commodity)
+    ]
+    if goods:
+        resolved[field] = goods
+    return goods or None
 
 
 def parse_extras(given: Mapping[str, Any]) -> Extras:

@@ -94,3 +94,25 @@ def test_stored_flow_errors_name_the_field(seeded_db, extra, field):
     with pytest.raises(InputError) as caught:
         run_calculation("trade-response", request)
     assert field in caught.value.errors
+
+
+def test_the_value_chain_gives_the_cost_change_of_each_stored_downstream_good(
+    seeded_db,
+):
+    """NdPr oxide → NdPr metal (1.177 t oxide a tonne) → NdFeB magnet (0.31 of it)."""
+    goods = {
+        name: content
+        for _, name, content in selectors.get_downstream_goods("ndpr-oxide")
+    }
+    assert goods["NdPr metal"] == pytest.approx(1.177)
+    assert goods["NdFeB permanent magnet"] == pytest.approx(0.31 * 1.177)
+    request = {**REGISTRY["plurilateral"].example, "commodity": "ndpr-oxide"}
+    request.pop("downstream", None)
+    calculation = run_calculation("plurilateral", request)
+    used = calculation.inputs["downstream_goods"]
+    assert [g["name"] for g in used] == ["NdPr metal", "NdFeB permanent magnet"]
+    table = calculation.result.extras["downstream"].set_index("good")
+    change = table.loc["NdFeB permanent magnet"]
+    metal = table.loc["NdPr metal"]
+    value_column = next(c for c in table.columns if "cost_change" in c)
+    assert change[value_column] == pytest.approx(metal[value_column] * 0.31)

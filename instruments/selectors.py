@@ -317,9 +317,9 @@ def get_downstream_goods(commodity: str) -> list[tuple[str, str, float]]:
         "code", "name", "input_commodity__code", "content_factor"
     )
     children: dict[str, list[tuple[str, str, float | None]]] = {}
-    for code, name, parent, factor in rows:
+    for code, name, parent, stored in rows:
         if parent:
-            children.setdefault(parent, []).append((code, name, _to_float(factor)))
+            children.setdefault(parent, []).append((code, name, _to_float(stored)))
     goods: list[tuple[str, str, float]] = []
     queue: list[tuple[str, float]] = [(commodity, 1.0)]
     seen = {commodity}

@@ -104,7 +104,95 @@ class SeriesCodeWidget(widgets.ForeignKeyWidget):
         super().__init__(PriceSeries, field="code")
 
 
-class PriceObservationResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """What every import of ours shares: one bad row and nothing is written; rows are
+    parsed once in ``before_import_row`` into ``self._parsed``; writes are in bulk
+    with an audit history record per row (who, and why).
+
+    Subclasses set ``changed_fields`` (what an update may change, also what decides
+    whether a row is unchanged) and build instances from ``self._parsed``.
+    """
+
+    changed_fields: tuple[str, ...] = ()
+    write_batch = 1000
+
+    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
+        # One bad row means nothing is written, whoever calls.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Any:
+        return None  # resolved in get_or_init_instance from the bulk lookup
+
+    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
+        self._row_number = kwargs["row_number"]
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def skip_row(
+        self,
+        instance: Any,
+        original: Any,
+        row: Any,
+        import_validation_errors: Any = None,
+    ) -> bool:
+        if import_validation_errors or instance.pk is None or original is None:
+            return False
+        return all(
+            getattr(original, name) == getattr(instance, name)
+            for name in self.changed_fields
+        )
+
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances,
+                    self._meta.model,
+                    batch_size=batch_size or self.write_batch,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    self._meta.model,
+                    list(self.changed_fields),
+                    batch_size=batch_size or self.write_batch,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def _history_user(self) -> Any:
+        user = getattr(self, "_user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+class PriceObservationResource(AllOrNothingResource):
     """Price observations keyed by (series code, period label)."""
 
     series = fields.Field(
@@ -117,6 +205,8 @@ class PriceObservationResource(resources.ModelResource):
     estimated = fields.Field(
         attribute="estimated", column_name="estimated", widget=widgets.BooleanWidget()
     )
+
+    changed_fields = ("price", "estimated")
 
     class Meta:
         model = PriceObservation
@@ -140,11 +230,6 @@ class PriceObservationResource(resources.ModelResource):
         return format_period(observation.period, observation.series.frequency)
 
     # --- import -----------------------------------------------------------------------
-
-    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
-        # One bad row means nothing is written, whoever calls.
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         headers = [str(h).strip().lower() if h else "" for h in dataset.headers or []]
@@ -212,13 +297,6 @@ class PriceObservationResource(resources.ModelResource):
         assert price is not None
         self._parsed[number] = (series, period, price, estimated)
 
-    def get_instance(self, instance_loader: Any, row: Any) -> Any:
-        return None  # resolved in get_or_init_instance from the bulk lookup
-
-    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
-        self._row_number = kwargs["row_number"]
-        return super().import_row(row, instance_loader, **kwargs)
-
     def get_or_init_instance(self, instance_loader: Any, row: Any) -> Any:
         series, period, _, _ = self._parsed[self._row_number]
         existing = self._existing.get((series.pk, period))
@@ -232,69 +310,6 @@ class PriceObservationResource(resources.ModelResource):
         instance.period = period
         instance.price = price
         instance.estimated = estimated
-
-    def skip_row(
-        self,
-        instance: Any,
-        original: Any,
-        row: Any,
-        import_validation_errors: Any = None,
-    ) -> bool:
-        if import_validation_errors or instance.pk is None or original is None:
-            return False
-        return bool(
-            original.price == instance.price
-            and original.estimated == instance.estimated
-        )
-
-    def bulk_create(
-        self,
-        using_transactions: bool,
-        dry_run: bool,
-        raise_errors: bool,
-        batch_size: int | None = None,
-        result: Any = None,
-    ) -> None:
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    PriceObservation,
-                    batch_size=batch_size or 1000,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
-
-    def bulk_update(
-        self,
-        using_transactions: bool,
-        dry_run: bool,
-        raise_errors: bool,
-        batch_size: int | None = None,
-        result: Any = None,
-    ) -> None:
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    PriceObservation,
-                    ["price", "estimated"],
-                    batch_size=batch_size or 1000,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.update_instances.clear()
-
-    def _history_user(self) -> Any:
-        user = getattr(self, "_user", None)
-        return user if user is not None and user.is_authenticated else None
 
 
 # --- trade flows ------------------------------------------------------------------------
@@ -420,7 +435,7 @@ class PartnerCodeWidget(widgets.ForeignKeyWidget):
         super().__init__(Partner, field="iso3")
 
 
-class TradeFlowResource(resources.ModelResource):
+class TradeFlowResource(AllOrNothingResource):
     """Trade flows keyed by (year, HS code, HS revision, exporter, importer).
 
     Columns ``year, hs_code, hs_revision, exporter, importer, value, quantity,
@@ -434,6 +449,9 @@ class TradeFlowResource(resources.ModelResource):
     importer = fields.Field(
         attribute="importer", column_name="importer", widget=PartnerCodeWidget()
     )
+
+    changed_fields = ("value", "quantity", "source")
+    write_batch = 2000
 
     class Meta:
         model = TradeFlow
@@ -450,10 +468,6 @@ class TradeFlowResource(resources.ModelResource):
         return TradeFlow.objects.select_related("exporter", "importer").order_by(
             "year", "hs_code", "exporter__iso3", "importer__iso3"
         )
-
-    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         headers = [str(h).strip().lower() if h else "" for h in dataset.headers or []]
@@ -497,13 +511,6 @@ class TradeFlowResource(resources.ModelResource):
             raise ValidationError(errors)
         self._parsed[number] = values
 
-    def get_instance(self, instance_loader: Any, row: Any) -> Any:
-        return None
-
-    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> Any:
-        self._row_number = kwargs["row_number"]
-        return super().import_row(row, instance_loader, **kwargs)
-
     def get_or_init_instance(self, instance_loader: Any, row: Any) -> Any:
         values = self._parsed[self._row_number]
         existing = self._existing.get(_flow_key(values))
@@ -514,70 +521,6 @@ class TradeFlowResource(resources.ModelResource):
     def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         for name, value in self._parsed[kwargs["row_number"]].items():
             setattr(instance, name, value)
-
-    def skip_row(
-        self,
-        instance: Any,
-        original: Any,
-        row: Any,
-        import_validation_errors: Any = None,
-    ) -> bool:
-        if import_validation_errors or instance.pk is None or original is None:
-            return False
-        return bool(
-            original.value == instance.value
-            and original.quantity == instance.quantity
-            and original.source == instance.source
-        )
-
-    def bulk_create(
-        self,
-        using_transactions: bool,
-        dry_run: bool,
-        raise_errors: bool,
-        batch_size: int | None = None,
-        result: Any = None,
-    ) -> None:
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    TradeFlow,
-                    batch_size=batch_size or 2000,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
-
-    def bulk_update(
-        self,
-        using_transactions: bool,
-        dry_run: bool,
-        raise_errors: bool,
-        batch_size: int | None = None,
-        result: Any = None,
-    ) -> None:
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    TradeFlow,
-                    ["value", "quantity", "source"],
-                    batch_size=batch_size or 2000,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.update_instances.clear()
-
-    def _history_user(self) -> Any:
-        user = getattr(self, "_user", None)
-        return user if user is not None and user.is_authenticated else None
 
 
 def _flow_key(values: dict[str, Any]) -> tuple[Any, ...]:

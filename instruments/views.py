@@ -29,6 +29,7 @@ from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
 from instruments.models import Scenario
+from instruments.querystring import encode_query
 from instruments.services import accounts
 from instruments.services import calculation as calculations
 from instruments.services import scenarios as scenario_services
@@ -190,7 +191,7 @@ def build_result_context(
                 }
             )
     api_path = api_calculator_path(calculator.slug)
-    query = calculations.calculation_query_string(calculator.slug, calculation.request)
+    query = encode_query(calculator, calculation.request)
     get_url = request.build_absolute_uri(f"{api_path}?{query}")
     csv_url = request.build_absolute_uri(f"{api_path}?{query}&format=csv")
     return {
@@ -481,7 +482,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 def api_guide(request: HttpRequest) -> HttpResponse:
     example = REGISTRY["price-floor"]
-    query = calculations.calculation_query_string(example.slug, dict(example.example))
+    query = encode_query(example, dict(example.example))
     api_path = api_calculator_path(example.slug)
     base = request.build_absolute_uri(api_path)
     return render(

@@ -15,7 +15,6 @@ from instruments.calculators.base import (
     parse,
     to_data,
 )
-from instruments.querystring import encode_query
 from instruments.services.stored_inputs import fill_stored_inputs
 
 
@@ -46,8 +45,3 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     result = calculator.compute(inputs)
     normalised = {**to_data(inputs), **used}
     return Calculation(calculator, dict(data), normalised, result)
-
-
-def calculation_query_string(slug: str, data: Mapping[str, Any]) -> str:
-    """The GET query string that reproduces a calculation (for spreadsheets)."""
-    return encode_query(get_calculator(slug), data)

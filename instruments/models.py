@@ -21,7 +21,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-# The price-unit vocabulary: exactly the strings the calculators' unit parser accepts.
+# The units a stored series or producer cost may be published in (a check constraint
+# holds it); the calculators' parser reads these and more (any currency, pint units).
 PRICE_UNITS = (
     "USD/t",
     "USD/kg",

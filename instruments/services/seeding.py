@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from instruments.calculators.units import parse_yes_no
 from instruments.models import (
     Commodity,
     FxRate,
@@ -126,12 +127,10 @@ def _decimal_or_none(value: str, where: str) -> Decimal | None:
 
 
 def _flag(value: str, where: str) -> bool:
-    text = value.strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no", ""):
-        return False
-    raise SeedError(f"{where}: '{value}' is not true or false.")
+    try:
+        return parse_yes_no(value)
+    except ValueError as exc:
+        raise SeedError(f"{where}: {exc}") from None
 
 
 def _sync(

@@ -22,7 +22,7 @@ from instruments.calculators.base import Calculator, describe
 from instruments.calculators.extras import ALL_EXTRA_FIELDS
 
 # Query keys that steer the response, not the calculation.
-RESERVED_KEYS = frozenset({"format", "page", "limit", "offset", "token"})
+RESERVED_KEYS = frozenset({"format", "page", "limit", "offset", "token", "table"})
 
 
 def decode_query(

@@ -112,15 +112,35 @@ class CalculationResponseMixin:
         context["filename"] = self.spreadsheet_name
         return context
 
-    def respond_with_calculation(self, slug: str, data: Any) -> Response:
+    def respond_with_calculation(
+        self, slug: str, data: Any, *, table: str | None = None
+    ) -> Response:
+        """The calculation's payload; with ``table`` (one of the calculator's declared
+        tables, e.g. ``countries``) a CSV gives that table instead of the rows."""
         calculator = get_calculator_or_404(slug)
         self.spreadsheet_header = calculator.columns
         self.spreadsheet_name = calculator.slug
+        known = [key for key, _ in calculator.tables]
+        if table and table not in known:
+            choices = ", ".join(known) if known else "none for this calculator"
+            return Response(
+                {"table": [f"Unknown table '{table}'; known: {choices}."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             calculation = run_calculation(calculator.slug, data)
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        return Response(calculation_payload(calculation))
+        payload = calculation_payload(calculation)
+        if table:
+            payload["rows"] = payload.get(table, [])
+            self.spreadsheet_header = tuple(
+                calculation.result.extras[table].columns
+                if table in calculation.result.extras
+                else ()
+            )
+            self.spreadsheet_name = f"{calculator.slug}-{table}"
+        return Response(payload)
 
 
 class CalculatorRunApi(CalculationResponseMixin, APIView):
@@ -145,7 +165,8 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
     def get(self, request: Request, slug: str | None = None) -> Response:
         calculator = get_calculator_or_404(self.slug(slug))
         data = decode_query(calculator, query_pairs(request.query_params))
-        return self.respond_with_calculation(calculator.slug, data)
+        table = request.query_params.get("table") or None
+        return self.respond_with_calculation(calculator.slug, data, table=table)
 
     def post(self, request: Request, slug: str | None = None) -> Response:
         calculator = get_calculator_or_404(self.slug(slug))
@@ -309,6 +330,22 @@ def _query_parameters(calculator: Calculator) -> list[OpenApiParameter]:
                     add(child.name, child, note)
     for fs in request_extras(calculator):
         add(fs.name, fs)
+    if calculator.tables:
+        parameters.append(
+            OpenApiParameter(
+                name="table",
+                type=str,
+                enum=[key for key, _ in calculator.tables],
+                location=OpenApiParameter.QUERY,
+                required=False,
+                description=(
+                    "With format=csv: one of the result's other tables instead of the "
+                    "rows ("
+                    + "; ".join(f"{key}: {title}" for key, title in calculator.tables)
+                    + ")."
+                ),
+            )
+        )
     return [*parameters, FORMAT_PARAMETER]
 
 

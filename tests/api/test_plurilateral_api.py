@@ -154,3 +154,23 @@ def test_an_unknown_partner_group_is_an_error_on_its_field(anon):
     response = anon.post(URL, {**example(), "member_group": "atlantis"}, format="json")
     assert response.status_code == 400
     assert "member_group" in response.json()
+
+
+def test_a_spreadsheet_url_answers_who_gains_and_loses(anon):
+    """The 'done when' question from a spreadsheet: welfare by country as CSV."""
+    import csv
+    import io
+
+    from instruments.calculators import REGISTRY
+    from instruments.querystring import encode_query
+
+    calculator = REGISTRY["plurilateral"]
+    query = encode_query(calculator, dict(calculator.example))
+    url = f"/api/v1/calculators/plurilateral/?{query}&table=countries&format=csv"
+    response = anon.get(url)
+    assert response.status_code == 200, response.content[:500]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {"CHN", "AUS", "EU"} <= {row["country"] for row in rows}
+    assert "net_welfare_change" in rows[0]
+    bad = anon.get(f"/api/v1/calculators/plurilateral/?{query}&table=nope&format=csv")
+    assert bad.status_code == 400

@@ -27,7 +27,11 @@ from django import forms
 from django.utils.safestring import SafeString
 
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
-from instruments.calculators.extras import STORED_PRICE_FIELDS, request_extras
+from instruments.calculators.extras import (
+    STORED_FLOW_FIELDS,
+    STORED_PRICE_FIELDS,
+    request_extras,
+)
 from instruments.calculators.units import money_unit
 
 SEP = "-"
@@ -404,18 +408,29 @@ class CalculatorForm(forms.Form):
         """The nodes the template draws: fields, fieldsets and repeatable rows."""
         return self._layout(self.specs, ())
 
-    def member_group_nodes(self) -> list[Node]:
-        return [
-            self._field_node(fs.name, fs)
-            for fs in self.extras
-            if fs.name not in STORED_PRICE_FIELDS
-        ]
-
     def stored_price_nodes(self) -> list[Node]:
+        """Stored prices (calculators that take a market price)."""
+        if not self.calculator.price_field:
+            return []
         return [
             self._field_node(fs.name, fs)
             for fs in self.extras
             if fs.name in STORED_PRICE_FIELDS
+        ]
+
+    def stored_flow_nodes(self) -> list[Node]:
+        """Stored trade flows: the commodity (when no price block shows it), the year
+        and the importing market."""
+        wanted = set(STORED_FLOW_FIELDS) - {n.name for n in self.stored_price_nodes()}
+        return [
+            self._field_node(fs.name, fs) for fs in self.extras if fs.name in wanted
+        ]
+
+    def member_group_nodes(self) -> list[Node]:
+        return [
+            self._field_node(fs.name, fs)
+            for fs in self.extras
+            if fs.name not in STORED_PRICE_FIELDS and fs.name not in STORED_FLOW_FIELDS
         ]
 
     def _layout(

@@ -165,8 +165,10 @@ def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
     extras: list[FieldSpec] = []
     if calculator.price_field:
         extras.extend(describe(StoredPrices))
-    if member_flows_field(calculator) or matrix_flows_field(calculator):
+    if member_flows_field(calculator):
         extras.extend(describe(StoredFlows))
+    elif matrix_flows_field(calculator):  # the markets are named: no importer
+        extras.extend(fs for fs in describe(StoredFlows) if fs.name != "importer")
     if member_flows_field(calculator) or member_code_fields(calculator):
         extras.extend(describe(MemberSelection))
     unique = {fs.name: fs for fs in reversed(extras)}  # the first declaration wins

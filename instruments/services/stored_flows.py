@@ -117,13 +117,17 @@ def _sources(flows: pd.DataFrame) -> str:
 
 
 def _template(typed: Any) -> dict[str, Any]:
-    """A typed first flow lends its other fields (tariffs, import price) to every
-    stored origin; origin, quantities and member flags come from the data."""
+    """A typed first flow lends its other one-number fields (tariffs, an import
+    price) to every stored origin; origin, quantities and member flags come from the
+    data, and per-period values typed for one origin are not copied to the others
+    (an import price left out is the market price)."""
     if isinstance(typed, list) and typed and isinstance(typed[0], Mapping):
         return {
             k: v
             for k, v in typed[0].items()
             if k not in ("origin", "quantity", "imports", "member")
+            and not isinstance(v, list | tuple)
+            and not (isinstance(v, str) and "," in v)
         }
     return {}
 

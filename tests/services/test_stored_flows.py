@@ -116,3 +116,24 @@ def test_the_value_chain_gives_the_cost_change_of_each_stored_downstream_good(
     metal = table.loc["NdPr metal"]
     value_column = next(c for c in table.columns if "cost_change" in c)
     assert change[value_column] == pytest.approx(metal[value_column] * 0.31)
+
+
+def test_the_page_says_which_stored_flows_were_used(seeded_db, client):
+    from django.urls import reverse
+
+    url = reverse("instruments:calculator", args=["trade-response"])
+    response = client.post(
+        url,
+        {
+            "commodity": "ndpr-oxide",
+            "year": "2024",
+            "importer": "USA",
+            "import_demand_elasticity": "-1.5",
+            "substitution_elasticity": "3",
+            "flows-0-origin": "CHN",
+            "flows-0-imports": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert b"data-stored-flows" in response.content
+    assert b"into USA" in response.content

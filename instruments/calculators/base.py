@@ -728,6 +728,22 @@ class Output:
     help: str = ""
 
 
+WARNINGS_OUTPUT = Output(
+    "warnings",
+    "Warnings",
+    "text",
+    help="Present only when something in the result needs care (an estimate from few "
+    "points, a value taken from another year or basis); sentences, one after another.",
+)
+"""The ``warnings`` summary key, shared by every calculator that can return it."""
+
+
+def add_warning(summary: dict[str, Any], message: str) -> None:
+    """Append ``message`` to the summary's ``warnings`` text."""
+    previous = summary.get("warnings")
+    summary["warnings"] = f"{previous} {message}" if previous else message
+
+
 @dataclass(frozen=True)
 class Calculator:
     """A registered instrument: its declared inputs, its pure computation, its outputs

@@ -387,7 +387,17 @@ def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
         "schedule": "cbam-free-allocation-share",
         "year": 2027,
         "value": 0.5,
+        "value_year": 2027,
     }
+    assert "warnings" not in calculation.result.summary
+    # a year beyond the stored schedule takes its last value and says so
+    later = run_calculation("standards-market", {**request, "cbam_year": 2040})
+    assert (
+        later.inputs["parameter_schedules"]["free_allocation_share"]["value_year"]
+        == 2027
+    )
+    assert "ends before 2040" in later.result.summary["warnings"]
+    assert "2027 value" in later.result.summary["warnings"]
     # a share typed in the request wins over the schedule
     typed = run_calculation(
         "standards-market", {**request, "free_allocation_share": 0.95}

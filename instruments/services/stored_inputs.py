@@ -120,7 +120,9 @@ def apply_parameter_schedules(
 ) -> dict[str, dict[str, Any]]:
     """Fill scheduled inputs (CBAM free-allocation share and default mark-up) for the
     requested year from the stored schedules, so that a data steward's edit takes
-    effect. A value typed in the request wins; without a stored schedule the
+    effect: the value of the latest stored year on or before it, and that year
+    (``value_year``), which ``schedule_warnings`` reports when it is not the year
+    asked for. A value typed in the request wins; without a stored schedule the
     calculator's own published table applies."""
     declared = {fs.name for fs in describe(calculator.inputs)}
     used: dict[str, dict[str, Any]] = {}
@@ -129,12 +131,36 @@ def apply_parameter_schedules(
         if name not in declared or resolved.get(name) not in (None, "") or not year:
             continue
         try:
-            value = selectors.get_parameter_value(code, int(float(year)))
+            wanted = int(float(year))
+            schedule = selectors.get_parameter_schedule(code)
         except (InputError, TypeError, ValueError):
-            continue  # no stored schedule for that year: the calculator decides
+            continue  # no stored schedule: the calculator decides
+        known = schedule[schedule.index <= wanted]
+        if known.empty:
+            continue  # before the stored schedule starts: the calculator decides
+        value = float(known.iloc[-1])
         resolved[name] = value
-        used[name] = {"schedule": code, "year": int(float(year)), "value": value}
+        used[name] = {
+            "schedule": code,
+            "year": wanted,
+            "value": value,
+            "value_year": int(known.index[-1]),
+        }
     return used
+
+
+def schedule_warnings(used: Mapping[str, Any]) -> list[str]:
+    """A sentence for each scheduled input whose stored value is from an earlier year
+    than the one requested (a year beyond the stored schedule)."""
+    messages = []
+    for name, entry in (used.get("parameter_schedules") or {}).items():
+        if entry.get("value_year") != entry.get("year"):
+            messages.append(
+                f"The stored schedule '{entry['schedule']}' ends before "
+                f"{entry['year']}: {name.replace('_', ' ')} {entry['value']:g} is its "
+                f"{entry['value_year']} value."
+            )
+    return messages
 
 
 def apply_member_group(

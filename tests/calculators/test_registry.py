@@ -78,6 +78,14 @@ def test_declared_inputs_have_labels_and_round_trip(slug):
 
 # Requests that, with the example, exercise every optional block of a calculator.
 OPTIONAL_BLOCKS: dict[str, list[dict]] = {
+    "price-floor": [
+        {
+            "bound_rate": 0.1,
+            "reference_basis": "trailing_average",
+            "market_price": 90,
+        }
+    ],
+    "standards-market": [{"free_intensity": None, "benchmark": 4.0, "cbam_year": 2040}],
     "price-gap-subsidy": [
         {
             "simulation": {
@@ -89,10 +97,11 @@ OPTIONAL_BLOCKS: dict[str, list[dict]] = {
         }
     ],
     "offtake": [
+        {"pricing": {"method": "collar", "floor": 15_000, "cap": 20_000}},
         {
             "prepayment": {"amount": 1e8, "recoup_share": 0.2},
             "streaming": {"deposit": 5e7, "stream_share": 0.1, "price_share": 0.2},
-        }
+        },
     ],
 }
 

@@ -46,6 +46,36 @@ SPARE_ROWS = 2  # blank rows offered without JavaScript ("add a row" adds more w
 LIST_KINDS = ("series", "numbers", "texts")
 
 
+PERCENT_UNITS = {"fraction": "%", "fraction a year": "% a year"}
+"""Shares and rates (declared ``unit="fraction"``) are typed as percentages on the
+pages: 25 for 0.25. ``request_data`` divides by 100, ``inputs_to_form_data`` multiplies;
+the API keeps decimals."""
+
+
+def is_percent(fs: FieldSpec) -> bool:
+    """Whether the form shows ``fs`` as a percentage."""
+    return fs.unit in PERCENT_UNITS and fs.kind in ("number", *LIST_KINDS[:2])
+
+
+def _scale_number(value: Any, factor: float) -> Any:
+    """A number or comma-separated numbers × ``factor`` (text that is not a number is
+    left for the parser to report)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return round(float(value) * factor, 12)
+    if isinstance(value, list | tuple):
+        return [_scale_number(v, factor) for v in value]
+    if isinstance(value, str):
+        parts = [part.strip() for part in value.split(",")]
+        try:
+            numbers = [float(part) for part in parts if part]
+        except ValueError:
+            return value
+        return ", ".join(format_scalar(round(n * factor, 12)) for n in numbers)
+    return value
+
+
 def field_name(path: Iterable[str | int]) -> str:
     """The HTML name of the input at ``path``: ``("flows", 1, "origin")`` → ``flows-1-origin``."""
     return SEP.join(str(step) for step in path)
@@ -107,6 +137,13 @@ def _flatten_into(
             flat[field_name(here)] = bool(value) and str(value).lower() != "false"
         elif value is None:
             continue
+        elif is_percent(fs):
+            scaled = _scale_number(value, 100.0)
+            flat[field_name(here)] = (
+                ", ".join(format_scalar(v) for v in scaled)
+                if isinstance(scaled, list)
+                else format_scalar(scaled)
+            )
         elif isinstance(value, list | tuple):
             flat[field_name(here)] = ", ".join(format_scalar(v) for v in value)
         else:
@@ -232,10 +269,11 @@ class CalculatorForm(forms.Form):
             "help_text": fs.help,
         }
         number_attrs: dict[str, Any] = {"step": "any", "inputmode": "decimal"}
+        scale = 100.0 if is_percent(fs) else 1.0
         if fs.min_value is not None:
-            number_attrs["min"] = format_scalar(fs.min_value)
+            number_attrs["min"] = format_scalar(round(fs.min_value * scale, 12))
         if fs.max_value is not None:
-            number_attrs["max"] = format_scalar(fs.max_value)
+            number_attrs["max"] = format_scalar(round(fs.max_value * scale, 12))
         if fs.kind == "number":
             return forms.FloatField(widget=forms.NumberInput(number_attrs), **common)
         if fs.kind == "integer":
@@ -311,7 +349,7 @@ class CalculatorForm(forms.Form):
                 value = cleaned.get(field_name(here))
                 if value is None or value == "":
                     continue
-                out[fs.name] = value
+                out[fs.name] = _scale_number(value, 0.01) if is_percent(fs) else value
         return out
 
     # --- from InputError back to the fields ----------------------------------------------
@@ -522,6 +560,7 @@ class CalculatorForm(forms.Form):
             "quantity unit": quantity_unit,
             "currency": currency,
             "money": currency,
+            **PERCENT_UNITS,
         }
         return replacements.get(unit, unit) or unit
 

@@ -56,6 +56,7 @@ class PriceHistory:
     licence: str
     prices: pd.Series  # float64, index = period labels, ascending, name="price"
     estimated: pd.Series  # bool, same index, name="estimated"
+    basis: str = ""  # the source's wording: grade, delivery terms (FOB, CIF)
 
     @property
     def periods(self) -> list[str]:
@@ -174,6 +175,7 @@ def get_price_history(
         licence=series_obj.licence,
         prices=prices,
         estimated=estimated,
+        basis=series_obj.basis,
     )
 
 
@@ -335,6 +337,11 @@ def get_downstream_goods(commodity: str) -> list[tuple[str, str, float]]:
 
 
 # --- partners -------------------------------------------------------------------------
+
+
+def get_partner_names() -> dict[str, str]:
+    """Every stored partner: ISO 3166-1 alpha-3 code -> name (empty when none stored)."""
+    return dict(Partner.objects.values_list("iso3", "name"))
 
 
 def get_partner_group_members(group: str) -> list[str]:

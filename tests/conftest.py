@@ -1,6 +1,15 @@
 """Shared fixtures for the whole suite."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI and `make test` replay the same examples every run (a property test that fails
+# does so every time, not one run in fifty); HYPOTHESIS_PROFILE=explore searches anew.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

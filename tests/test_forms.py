@@ -241,3 +241,38 @@ def test_a_member_group_picked_in_the_form_reaches_the_request() -> None:
             calculator=REGISTRY["offtake"], member_group_choices=[("msp", "MSP")]
         ).fields
     )
+
+
+def test_shares_and_rates_are_typed_as_percentages_on_the_form() -> None:
+    """A levy cap typed as 25 is 25 % (0.25), not 2,500 %; a tariff of 10 is 10 %."""
+    from instruments.calculators import REGISTRY
+
+    floor = REGISTRY["price-floor"]
+    example = {
+        **floor.example,
+        "levy_cap_ad_valorem": 0.25,
+        "trade_response": {"import_demand_elasticity": -1.0, "tariff_before": 0.1},
+    }
+    data = inputs_to_form_data(floor, example)
+    assert data["levy_cap_ad_valorem"] == "25"
+    assert data["trade_response-tariff_before"] == "10"
+    form = CalculatorForm(data, calculator=floor)
+    assert form.is_valid(), form.errors
+    request = form.request_data()
+    assert request["levy_cap_ad_valorem"] == 0.25
+    assert request["trade_response"]["tariff_before"] == 0.1
+    assert form._unit_text("fraction") == "%"
+
+
+def test_the_api_refuses_a_percentage_typed_as_a_rate_with_a_hint() -> None:
+    from instruments.calculators import REGISTRY
+    from instruments.calculators.base import InputError
+
+    floor = REGISTRY["price-floor"]
+    with pytest.raises(InputError) as info:
+        floor.run({**floor.example, "levy_cap_ad_valorem": 25})
+    assert "did you mean 0.25?" in info.value.errors["levy_cap_ad_valorem"][0]
+    subsidy = REGISTRY["price-gap-subsidy"]
+    with pytest.raises(InputError) as share:
+        subsidy.run({**subsidy.example, "upside_share": 30})
+    assert "did you mean 0.3?" in share.value.errors["upside_share"][0]

@@ -41,6 +41,7 @@ def test_a_date_range_selects_the_stored_periods(nickel_series):
         "offtake",
         {
             **REGISTRY["offtake"].example,
+            "periods": None,  # typed periods would select, not be replaced
             "commodity": "nickel",
             "start": "2024-02",
             "end": "2024-03",
@@ -241,6 +242,7 @@ def test_a_member_group_decides_which_flows_are_members(db):
     group = PartnerGroup.objects.create(code="test-zone", name="Test zone")
     for iso3, iso2, name in (("AUS", "AU", "Australia"), ("JPN", "JP", "Japan")):
         group.members.add(Partner.objects.create(iso3=iso3, iso2=iso2, name=name))
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
     data = {
         "periods": ["2025"],
         "reference_price": 110,
@@ -387,7 +389,17 @@ def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
         "schedule": "cbam-free-allocation-share",
         "year": 2027,
         "value": 0.5,
+        "value_year": 2027,
     }
+    assert "warnings" not in calculation.result.summary
+    # a year beyond the stored schedule takes its last value and says so
+    later = run_calculation("standards-market", {**request, "cbam_year": 2040})
+    assert (
+        later.inputs["parameter_schedules"]["free_allocation_share"]["value_year"]
+        == 2027
+    )
+    assert "ends before 2040" in later.result.summary["warnings"]
+    assert "2027 value" in later.result.summary["warnings"]
     # a share typed in the request wins over the schedule
     typed = run_calculation(
         "standards-market", {**request, "free_allocation_share": 0.95}
@@ -419,3 +431,134 @@ def test_stored_fx_never_uses_a_later_rate(nickel_series):
         "price-gap-subsidy", {**request, "price_unit": "EUR/t", "start": "2024-02"}
     )
     assert list(calculation.result.rows["market_price"]) == [55.0, 60.0]
+
+
+def _annual_ndpr(basis: str = "Free on board China"):
+    import datetime as dt
+
+    from tests.factories import make_series
+
+    return make_series(
+        commodity="ndpr-oxide",
+        commodity_name="NdPr oxide",
+        code="ndpr-test-annual",
+        name="NdPr oxide test series",
+        unit="USD/kg",
+        frequency="annual",
+        prices=[(dt.date(year, 1, 1), 50 + year - 2020) for year in range(2021, 2026)],
+        basis=basis,
+    )
+
+
+@pytest.mark.django_db
+def test_typed_periods_select_stored_observations():
+    """Typed periods choose the stored years; a year with no price and periods of
+    another frequency are field errors, never silently replaced or re-labelled."""
+    _annual_ndpr()
+    request = {
+        "periods": ["2022", "2024"],
+        "strike": 110,
+        "quantity": 250,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "commodity": "ndpr-oxide",
+    }
+    calculation = run_calculation("price-gap-subsidy", request)
+    rows = calculation.result.rows
+    assert list(rows["period"]) == ["2022", "2024"]
+    assert list(rows["market_price"]) == [52.0, 54.0]
+    with pytest.raises(InputError) as missing:
+        run_calculation("price-gap-subsidy", {**request, "periods": ["2024", "2026"]})
+    assert "2026" in missing.value.errors["periods"][0]
+    with pytest.raises(InputError) as quarters:
+        run_calculation(
+            "price-gap-subsidy", {**request, "periods": ["2026Q1", "2026Q2"]}
+        )
+    assert "quarters" in quarters.value.errors["periods"][0]
+    untyped = run_calculation("price-gap-subsidy", {**request, "periods": None})
+    assert list(untyped.result.rows["period"]) == [str(y) for y in range(2021, 2026)]
+
+
+@pytest.mark.django_db
+def test_a_fob_series_is_made_cif_for_the_levy_and_the_result_says_how():
+    _annual_ndpr()
+    request = {
+        "reference_price": 60,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "flows": [{"origin": "CHN", "quantity": 1}],
+        "commodity": "ndpr-oxide",
+    }
+    with pytest.raises(InputError) as refused:
+        run_calculation("price-floor", request)
+    assert "freight_insurance" in refused.value.errors
+    calculation = run_calculation("price-floor", {**request, "freight_insurance": 2})
+    assert calculation.inputs["stored_prices"]["delivery_basis"] == "fob"
+    assert calculation.inputs["market_price_basis"] == "fob"
+    rows = calculation.result.rows
+    assert list(rows["import_price"]) == [53.0, 54.0, 55.0, 56.0, 57.0]
+    assert list(rows["levy"]) == [7.0, 6.0, 5.0, 4.0, 3.0]
+    assert (
+        "FOB + freight and insurance"
+        in (calculation.result.summary["market_price_cif_note"])
+    )
+    factor = run_calculation("price-floor", {**request, "cif_fob_factor": 1.1})
+    assert factor.result.rows["import_price"].iloc[0] == pytest.approx(56.1)
+    assert "FOB × 1.1" in factor.result.summary["market_price_cif_note"]
+
+
+@pytest.mark.django_db
+def test_an_annual_price_takes_the_mean_of_the_years_monthly_fx_rates():
+    """Rates dated in 2024 average (0.8, 1.0 → 0.9); the 2025 rate is never used."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from instruments.models import FxRate
+
+    _annual_ndpr()
+    for day, rate in ((dt.date(2024, 1, 1), "0.8"), (dt.date(2024, 7, 1), "1.0")):
+        FxRate.objects.create(
+            currency="EUR", period=day, units_per_usd=Decimal(rate), source="test"
+        )
+    FxRate.objects.create(
+        currency="EUR",
+        period=dt.date(2025, 1, 1),
+        units_per_usd=Decimal("5"),
+        source="test",
+    )
+    request = {
+        "periods": ["2024"],
+        "strike": 110,
+        "quantity": 1,
+        "price_unit": "EUR/kg",
+        "quantity_unit": "kg",
+        "commodity": "ndpr-oxide",
+    }
+    calculation = run_calculation("price-gap-subsidy", request)
+    assert calculation.result.rows["market_price"].iloc[0] == pytest.approx(54 * 0.9)
+
+
+@pytest.mark.django_db
+def test_flow_origins_must_be_stored_iso3_codes():
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    request = {
+        "periods": ["2025"],
+        "reference_price": 110,
+        "flows": [
+            {"origin": "China", "import_price": 90, "quantity": 1},
+            {"origin": "XXX", "import_price": 90, "quantity": 1},
+            {"origin": "aus", "member": True, "import_price": 90, "quantity": 1},
+            {"origin": "ROW", "import_price": 90, "quantity": 1},
+        ],
+    }
+    with pytest.raises(InputError) as info:
+        run_calculation("price-floor", request)
+    flows = info.value.errors["flows"]
+    assert "Did you mean CHN?" in flows[0]["origin"][0]
+    assert "ISO 3166 alpha-3" in flows[1]["origin"][0]
+    assert len(flows) == 2
+    fixed = [{**request["flows"][0], "origin": "CHN"}, *request["flows"][2:]]
+    assert run_calculation("price-floor", {**request, "flows": fixed}).result

@@ -445,3 +445,23 @@ def test_bad_inputs_in_the_query_fall_back_to_the_example(client: Client) -> Non
     response = client.get(url, {"inputs": "{not json"})
     assert response.status_code == 200
     assert response.context["calculation"] is None
+
+
+def test_estimates_from_a_short_history_are_flagged_on_the_page(client: Client) -> None:
+    response = post_example(
+        client,
+        "price-gap-subsidy",
+        **{
+            "simulation-drift": "",
+            "simulation-volatility": "",
+            "simulation-price_history": "60, 95, 70, 110, 80",
+            "simulation-history_step_years": "1",
+            "simulation-paths": "200",
+        },
+    )
+    assert response.status_code == 200, response.content
+    assert response.context["form"].errors == {}, response.context["form"].errors
+    summary = response.context["calculation"].result.summary
+    assert "only 5 prices" in summary["warnings"]
+    assert b'data-summary="warnings"' in response.content
+    assert b"only 5 prices" in response.content

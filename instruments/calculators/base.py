@@ -237,6 +237,16 @@ class FieldSpec:
     as_table: bool = False
 
 
+RATE_UNITS = frozenset({"fraction", "fraction a year"})
+"""Units of shares and rates: decimals in the API (0.25 = 25 %), percentages on the
+pages (``forms`` converts)."""
+
+PLAUSIBLE_RATE = 3.0
+"""The largest share or rate accepted (300 %) where a field declares no lower bound:
+above it, a value is far more likely a percentage typed as a decimal (a levy cap of 25
+meant as 25 %, a tariff of 10 meant as 10 %) and is refused with a hint."""
+
+
 @functools.cache
 def describe(cls: type) -> tuple[FieldSpec, ...]:
     """The field tree of an inputs dataclass, in declaration order (computed once per
@@ -251,6 +261,12 @@ def describe(cls: type) -> tuple[FieldSpec, ...]:
             or f.default_factory is not dataclasses.MISSING
         )
         default = f.default if f.default is not dataclasses.MISSING else None
+        max_value = meta.max_value
+        if meta.unit in RATE_UNITS:
+            # a share or rate typed as a percentage (25 for 0.25) is refused
+            max_value = min(
+                PLAUSIBLE_RATE if max_value is None else max_value, PLAUSIBLE_RATE
+            )
         specs.append(
             FieldSpec(
                 name=f.name,
@@ -262,7 +278,7 @@ def describe(cls: type) -> tuple[FieldSpec, ...]:
                 nullable=nullable,
                 default=default,
                 min_value=meta.min_value,
-                max_value=meta.max_value,
+                max_value=max_value,
                 exclusive_min=meta.exclusive_min,
                 max_items=meta.max_items,
                 choices=choices,
@@ -495,7 +511,10 @@ def _bound_problem(fs: FieldSpec, number: float) -> str:
         if number < fs.min_value:
             return f"Must be at least {fs.min_value:g}; {number:g} given."
     if fs.max_value is not None and number > fs.max_value:
-        return f"Must be at most {fs.max_value:g}; {number:g} given."
+        hint = ""
+        if fs.unit in RATE_UNITS and number <= 100 * max(fs.max_value, 1.0):
+            hint = f" Shares and rates are decimals: did you mean {number / 100:g}?"
+        return f"Must be at most {fs.max_value:g}; {number:g} given.{hint}"
     return ""
 
 
@@ -726,6 +745,22 @@ class Output:
     unit: UnitKind = "plain"
     headline: bool = False
     help: str = ""
+
+
+WARNINGS_OUTPUT = Output(
+    "warnings",
+    "Warnings",
+    "text",
+    help="Present only when something in the result needs care (an estimate from few "
+    "points, a value taken from another year or basis); sentences, one after another.",
+)
+"""The ``warnings`` summary key, shared by every calculator that can return it."""
+
+
+def add_warning(summary: dict[str, Any], message: str) -> None:
+    """Append ``message`` to the summary's ``warnings`` text."""
+    previous = summary.get("warnings")
+    summary["warnings"] = f"{previous} {message}" if previous else message
 
 
 @dataclass(frozen=True)

@@ -868,10 +868,47 @@ def _solve_exact(
         return out
 
     y = np.zeros(n)
-    g, jac = _residual_jacobian(base, regime, z, unknown)
-    norm = float(np.max(np.abs(g)))
+    y, norm, iterations = _newton(base, regime, unknown, y, tolerance, max_iterations)
+    if norm > tolerance:
+        # Kinks can trap Newton; each origin's own market, others' prices held, has
+        # excess demand falling in its own price, so sweeps of 1-D root finds get
+        # close, and Newton then polishes.
+        y = _sweeps(base, regime, unknown, y, tolerance)
+        y, norm, more = _newton(base, regime, unknown, y, tolerance, max_iterations)
+        iterations += more
+    if norm > tolerance:
+        y, norm, more = _fallback(base, regime, unknown, y, tolerance, max_iterations)
+        iterations += more
+    if not norm <= tolerance:
+        raise EquilibriumError(
+            "The market model did not converge: the largest market-clearing gap is "
+            f"{norm:.3g} of an origin's base supply after {iterations} iterations "
+            f"(tolerance {tolerance:g}). Check for origins with fixed supply whose "
+            "every sale is held at a floor or undertaking, specific duties above what "
+            "buyers pay, or extreme measures."
+        )
+    return full(y), iterations, norm
+
+
+def _newton(
+    base: _Base,
+    regime: Regime,
+    unknown: BoolArray,
+    y: FloatArray,
+    tolerance: float,
+    max_iterations: int,
+) -> tuple[FloatArray, float, int]:
+    """Damped Newton: one-sided derivatives at kinks, a capped step and backtracking."""
+    n = int(unknown.sum())
+
+    def full(v: FloatArray) -> FloatArray:
+        out = np.zeros(base.x0.shape)
+        out[unknown] = v
+        return out
+
+    g, jac = _residual_jacobian(base, regime, full(y), unknown)
+    norm = float(np.max(np.abs(g), initial=0.0)) if n else 0.0
     iterations = 0
-    # Damped Newton: one-sided derivatives at kinks, a capped step and backtracking.
     while norm > 1e-3 * tolerance and iterations < max_iterations:
         iterations += 1
         found = _line_search(base, regime, unknown, y, g, jac, norm)
@@ -885,18 +922,44 @@ def _solve_exact(
         if found is None:
             break
         y, g, jac, norm = found
-    if norm > tolerance:
-        y, norm, more = _fallback(base, regime, unknown, y, tolerance, max_iterations)
-        iterations += more
-    if not norm <= tolerance:
-        raise EquilibriumError(
-            "The market model did not converge: the largest market-clearing gap is "
-            f"{norm:.3g} of an origin's base supply after {iterations} iterations "
-            f"(tolerance {tolerance:g}). Check for origins with fixed supply whose "
-            "every sale is held at a floor or undertaking, specific duties above what "
-            "buyers pay, or extreme measures."
-        )
-    return full(y), iterations, norm
+    return y, norm, iterations
+
+
+def _sweeps(
+    base: _Base,
+    regime: Regime,
+    unknown: BoolArray,
+    y: FloatArray,
+    tolerance: float,
+    max_sweeps: int = 200,
+) -> FloatArray:
+    """Gauss–Seidel: clear each origin's market in turn by a bracketed 1-D root find
+    in its own log price, the others held, until the largest gap is small."""
+    index = np.flatnonzero(unknown)
+    y = y.copy()
+
+    def gaps(v: FloatArray) -> FloatArray:
+        z = np.zeros(base.x0.shape)
+        z[unknown] = v
+        with np.errstate(all="ignore"):
+            return _residual_jacobian(base, regime, z, unknown)[0]
+
+    for _ in range(max_sweeps):
+        for k in range(len(index)):
+
+            def own(value: float, k: int = k) -> float:
+                trial = y.copy()
+                trial[k] = value
+                return float(gaps(trial)[k])
+
+            lo, hi = -_LOG_BOUND, _LOG_BOUND
+            f_lo, f_hi = own(lo), own(hi)
+            if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or f_lo * f_hi > 0:
+                continue  # no sign change: this origin cannot clear on its own
+            y[k] = optimize.brentq(own, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=200)
+        if float(np.max(np.abs(gaps(y)), initial=0.0)) <= 1e-2 * tolerance:
+            break
+    return y
 
 
 def _line_search(

@@ -15,11 +15,17 @@ Formulas (INSTRUMENTS.md §6), per period ``t`` with market price ``P_t``:
   at spot, against ``P·contracted`` at spot without it; its volatility is the
   coefficient of variation (standard deviation ÷ mean) across periods;
 - NPVs at ``discount_rate``, end-of-period discounting (units.discount_factors);
-- valuation (Black-76 on forward ``F``, volatility ``σ``, rate ``r``, one settlement at
-  ``expiry_years``), per unit of quantity: ``floor_value`` = put at the pricing floor,
-  ``cap_value`` = call at the pricing cap, ``collar_value`` = floor − cap (the
-  producer's view), ``zero_cost_cap`` = the cap making the collar worth zero given the
-  floor (the first period's bounds when they vary);
+- valuation (Black-76 on forwards ``F_t``, volatility ``σ``, rate ``r``), a strip over
+  the contract's settlements, one per period at ``T_t`` (``settlement_years``, or the
+  periods' ends from the start of the first period, or ``expiry_years`` for the first
+  with the later ones following the periods): ``floor_value`` = ``Σ put(F_t, floor_t,
+  T_t)·Q_t / ΣQ_t`` per unit of the contracted quantity ``Q_t``, ``cap_value`` the
+  same with calls at the cap, ``collar_value`` = floor − cap (the producer's view),
+  and each × ``ΣQ_t`` (money) for the contract in total; ``zero_cost_cap`` = the one
+  cap strike making the collar strip worth zero given the floors, reported only when
+  it lies above the floor (else NaN with a warning: no cap above the floor makes the
+  collar free); a warning too when the average forward is more than 1.5 times above
+  or below the request's average market price;
 - prepayment ``A`` paid by the buyer up front, recouped by withholding
   ``recoup_share`` of each period's payment until repaid (no interest):
   ``recouped_t = min(A, Σ_{s≤t} share·payment_s) − min(A, Σ_{s<t} share·payment_s)``;
@@ -45,6 +51,7 @@ import pandas as pd
 
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
+    WARNINGS_OUTPUT,
     Calculator,
     ErrorCollector,
     FloatArray,
@@ -52,8 +59,10 @@ from instruments.calculators.base import (
     Output,
     Result,
     Series,
+    add_warning,
     spec,
 )
+from instruments.calculators.limits import MAX_PERIODS
 from instruments.calculators.series import (
     as_array,
     discount_rate_spec,
@@ -123,14 +132,14 @@ class OfftakePricing:
 
 @dataclass(frozen=True, kw_only=True)
 class OfftakeValuation:
-    """Black-76 value of the price floor and cap."""
+    """Black-76 value of the price floor and cap, a strip over the settlements."""
 
-    forward: float = spec(
+    forward: Series = spec(
         "Forward price",
         unit="price unit",
         min_value=0.0,
         exclusive_min=True,
-        help="Forward price for the settlement date.",
+        help="Forward price for each period's settlement, or one for all.",
     )
     volatility: float = spec(
         "Volatility",
@@ -147,13 +156,24 @@ class OfftakeValuation:
         max_value=1.0,
         help="Risk-free rate, continuously compounded.",
     )
-    expiry_years: float = spec(
-        "Time to settlement",
+    expiry_years: float | None = spec(
+        "Time to the first settlement",
         unit="years",
-        default=1.0,
+        default=None,
         min_value=0.0,
         max_value=50.0,
-        help="Years until the price is settled.",
+        help="Years until the first period is settled; later periods settle as the "
+        "periods run. Defaults to the end of the first period.",
+    )
+    settlement_years: tuple[float, ...] | None = spec(
+        "Settlement times",
+        unit="years",
+        default=None,
+        min_value=0.0,
+        max_items=MAX_PERIODS,
+        per_period=True,
+        help="Years from today to each period's settlement; defaults to the periods' "
+        "ends.",
     )
 
 
@@ -466,7 +486,27 @@ OUTPUTS = (
     Output("streaming_quantity_total", "Quantity delivered to the stream", "quantity"),
     Output("floor_value", "Floor value per unit", "price"),
     Output("cap_value", "Cap value per unit", "price"),
-    Output("zero_cost_cap", "Cap that makes the collar free", "price"),
+    Output(
+        "zero_cost_cap",
+        "Cap that makes the collar free",
+        "price",
+        help="One cap strike for every settlement; null when no cap above the floor "
+        "makes the collar free (see the warnings).",
+    ),
+    Output(
+        "floor_value_total",
+        "Floor value for the contracted quantity",
+        "money",
+        help="The strip of puts over the settlements × each period's contracted "
+        "quantity.",
+    ),
+    Output("cap_value_total", "Cap value for the contracted quantity", "money"),
+    Output(
+        "collar_value_total",
+        "Collar value to the producer for the contracted quantity",
+        "money",
+    ),
+    WARNINGS_OUTPUT,
 )
 
 
@@ -573,35 +613,83 @@ def compute(inputs: OfftakeInputs) -> Result:
         **summary_extra,
     }
     if inputs.valuation is not None:
-        summary.update(value_collar(inputs.pricing, inputs.valuation, n))
+        summary.update(
+            value_collar(
+                inputs.pricing, inputs.valuation, periods, contracted, money, market
+            )
+        )
     return Result(summary=summary, rows=rows)
 
 
+FORWARD_FAR = 1.5
+"""A forward more than this factor above or below the request's average market price
+draws a warning (a forward left at an example's value, say)."""
+
+
 def value_collar(
-    pricing: OfftakePricing, block: OfftakeValuation, n: int
-) -> dict[str, float]:
-    """Floor, cap and collar values per unit, and the zero-cost cap for the floor."""
-    floor = None if pricing.floor is None else float(as_array(pricing.floor, n)[0])
-    cap = None if pricing.cap is None else float(as_array(pricing.cap, n)[0])
-    args = (block.volatility, block.rate, block.expiry_years)
+    pricing: OfftakePricing,
+    block: OfftakeValuation,
+    periods: units.Periods,
+    quantity: FloatArray,
+    money: float,
+    market: FloatArray,
+) -> dict[str, Any]:
+    """Floor, cap and collar values as strips over the periods' settlements: per
+    unit (weighted by the contracted quantity) and in total; the zero-cost cap."""
+    n = len(periods.labels)
+    if block.settlement_years is not None:
+        years = as_array(block.settlement_years, n)
+    elif block.expiry_years is not None:
+        years = block.expiry_years + (periods.end - periods.end[0])
+    else:
+        years = periods.end
+    forward = as_array(block.forward, n)
+    floor = None if pricing.floor is None else as_array(pricing.floor, n)
+    cap = None if pricing.cap is None else as_array(pricing.cap, n)
+    total_q = float(quantity.sum())
+    weights = quantity / total_q if total_q > 0 else np.full(n, 1.0 / n)
+    args = (block.volatility, block.rate, years)
     floor_value = (
-        0.0
-        if floor is None
-        else float(valuation.black76_put(block.forward, floor, *args))
+        0.0 if floor is None else valuation.floor_value(forward, floor, *args, weights)
     )
     cap_value = (
-        0.0 if cap is None else float(valuation.black76_call(block.forward, cap, *args))
+        0.0 if cap is None else valuation.cap_value(forward, cap, *args, weights)
     )
-    return {
+    total = total_q * money
+    out: dict[str, Any] = {
         "floor_value": floor_value,
         "cap_value": cap_value,
         "collar_value": floor_value - cap_value,
-        "zero_cost_cap": (
-            math.nan
-            if floor is None
-            else valuation.zero_cost_cap(block.forward, floor, *args)
-        ),
+        "floor_value_total": floor_value * total,
+        "cap_value_total": cap_value * total,
+        "collar_value_total": (floor_value - cap_value) * total,
+        "zero_cost_cap": math.nan,
     }
+    if floor is not None:
+        highest = float(floor.max())
+        zero = valuation.zero_cost_cap(forward, floor, *args, weights)
+        at_floor = valuation.cap_value(forward, highest, *args, weights)
+        if math.isnan(zero) or zero < highest or at_floor < floor_value:
+            add_warning(
+                out,
+                "No cap above the floor makes the collar free: the floor's puts are "
+                f"worth {floor_value:,.4g} per unit, more than calls struck at the "
+                f"floor ({at_floor:,.4g}).",
+            )
+        else:
+            out["zero_cost_cap"] = zero
+    mean_market = float(market.mean()) if market.size else math.nan
+    mean_forward = float(forward.mean())
+    if mean_market > 0 and not (
+        1 / FORWARD_FAR <= mean_forward / mean_market <= FORWARD_FAR
+    ):
+        add_warning(
+            out,
+            f"The valuation forward ({mean_forward:,.4g} on average) is far from the "
+            f"market prices of this request ({mean_market:,.4g} on average): check "
+            "that it is in the same unit and up to date.",
+        )
+    return out
 
 
 EXAMPLE: dict[str, Any] = {

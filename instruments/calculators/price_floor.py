@@ -7,11 +7,20 @@ price ``P`` and quantity ``Q``:
 - reference price ``R_t`` (the floor) = ``reference_factor`` × a basis:
   ``fixed`` (a number or series; the EU cereals duty is 1.55 × €101.31/t),
   ``trailing_average`` (mean of the market price over the ``trailing_periods`` periods
-  up to and including ``t``; the first periods average what there is), or
+  ending ``trailing_lag`` periods before ``t``: with the default lag of 1 the periods
+  before ``t``, so the floor is known in advance; lag 0 includes ``t``; the first
+  periods average what there is, and the first ``lag`` periods, with no earlier
+  price, take the first average, with a warning), or
   ``cost_percentile`` (the ``cost_percentile`` point of the producers' unit-cost
   curve, weighted by their volumes when given, × (1 + ``cost_margin``));
 - levy per unit for non-members ``L = min(max(0, R − P), cap_av·P, cap_specific)``
-  (caps optional); members pay nothing;
+  (caps optional); members pay nothing; with ``levy_cap_applies_to:
+  "tariff_plus_levy"`` the ad valorem cap bounds the existing tariff ``τ``
+  (``applied_tariff``, else the trade response's ``tariff_before``, else 0) plus the
+  levy: ``L ≤ max(0, cap_av − τ)·P``;
+- WTO check: with a ``bound_rate`` ``b``, ``tariff_plus_levy = τ + L/P`` per row
+  (non-members; members 0) and the periods where it exceeds ``b`` are listed
+  (``bound_rate_exceeded_in``, ``bound_rate_exceeded_periods``);
 - optional re-fixing threshold ``h``: the levy applied changes only when the computed
   levy moves more than ``h`` from the levy in force (as in the EU cereals regime);
 - landed price ``P + L``; ad-valorem equivalent ``AVE = L/P`` (NaN when ``P = 0``);
@@ -36,7 +45,10 @@ price ``P`` and quantity ``Q``:
 
 Units and signs: prices and caps in ``price_unit``, quantities in ``quantity_unit``;
 revenue (money the government receives) is positive, in the currency of ``price_unit``.
-A flow without ``import_price`` uses the request's ``market_price``.
+A flow without ``import_price`` uses the request's ``market_price``, on a CIF basis: a
+``market_price_basis: "fob"`` price (a stored FOB series, such as NdPr oxide FOB China)
+is made CIF by ``freight_insurance`` (added per unit) or ``cif_fob_factor``
+(multiplied), one of which is then required; ``market_price_cif_note`` says which.
 
 Source: INSTRUMENTS.md §2; Commission Regulation (EU) 642/2010 and Implementing
 Regulation (EU) 2017/1517 (cereals import duties); WTO on ad-valorem equivalents; USTR
@@ -55,6 +67,7 @@ import pandas as pd
 
 from instruments.calculators import market, units
 from instruments.calculators.base import (
+    WARNINGS_OUTPUT,
     Calculator,
     ErrorCollector,
     FloatArray,
@@ -62,6 +75,7 @@ from instruments.calculators.base import (
     Output,
     Result,
     Series,
+    add_warning,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
@@ -175,12 +189,48 @@ class PriceFloorInputs(Inputs):
         "the basis of a trailing average.",
     )
     market_price_vat: float | None = market_price_vat_spec()
+    market_price_basis: Literal["cif", "fob"] = spec(
+        "Delivery basis of the market price",
+        default="cif",
+        choice_labels={
+            "cif": "CIF (cost, insurance and freight to the border)",
+            "fob": "FOB (free on board at origin)",
+        },
+        help="The levy is on the CIF price: a FOB market price is brought to CIF with "
+        "a freight-and-insurance add-on or a CIF/FOB factor. Filled from a stored "
+        "series' basis.",
+    )
+    freight_insurance: Series | None = spec(
+        "Freight and insurance",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        help="For a FOB market price: added per unit to make it CIF.",
+    )
+    cif_fob_factor: float | None = spec(
+        "CIF/FOB factor",
+        default=None,
+        min_value=1.0,
+        max_value=3.0,
+        help="For a FOB market price, instead of an add-on: CIF = FOB × this factor "
+        "(e.g. 1.1).",
+    )
     trailing_periods: int = spec(
         "Trailing periods",
         default=4,
         min_value=1,
         max_value=MAX_PERIODS,
-        help="How many periods the trailing average covers (including the current one).",
+        help="How many periods the trailing average covers.",
+    )
+    trailing_lag: int = spec(
+        "Trailing-average lag",
+        unit="periods",
+        default=1,
+        min_value=0,
+        max_value=MAX_PERIODS,
+        help="How many periods before the current one the average ends: 1 averages "
+        "the periods before it (the floor is known in advance), 0 includes the "
+        "current period.",
     )
     producer_costs: tuple[float, ...] | None = spec(
         "Producers' unit costs",
@@ -222,6 +272,32 @@ class PriceFloorInputs(Inputs):
         min_value=0.0,
         help="The levy never exceeds this share of the import price (0.25 = 25 %).",
     )
+    levy_cap_applies_to: Literal["levy", "tariff_plus_levy"] = spec(
+        "The ad valorem cap applies to",
+        default="levy",
+        choice_labels={
+            "levy": "The levy alone",
+            "tariff_plus_levy": "The existing tariff plus the levy",
+        },
+        help="With 'tariff plus levy' the levy is cut so that tariff + levy stays "
+        "within the cap's share of the import price.",
+    )
+    applied_tariff: float | None = spec(
+        "Existing ad valorem tariff",
+        unit="fraction",
+        default=None,
+        min_value=0.0,
+        help="The tariff already applied to the imports (0.05 = 5 %); defaults to the "
+        "trade response's tariff, else 0.",
+    )
+    bound_rate: float | None = spec(
+        "WTO bound rate",
+        unit="fraction",
+        default=None,
+        min_value=0.0,
+        help="The bound ad valorem rate: the result lists the periods where the "
+        "existing tariff plus the levy's ad valorem equivalent exceeds it.",
+    )
     levy_cap_specific: float | None = spec(
         "Levy cap (per unit)",
         unit="price unit",
@@ -258,6 +334,18 @@ class PriceFloorInputs(Inputs):
                 )
         if not self.flows:
             errors.add(("flows",), "Give at least one import flow.")
+        if self.market_price_basis == "fob" and self.market_price is not None:
+            if self.freight_insurance is None and self.cif_fob_factor is None:
+                errors.add(
+                    ("freight_insurance",),
+                    "The market price is FOB but the levy is on the CIF price: give "
+                    "the freight and insurance per unit, or a CIF/FOB factor.",
+                )
+            elif self.freight_insurance is not None and self.cif_fob_factor is not None:
+                errors.add(
+                    ("cif_fob_factor",),
+                    "Give a freight-and-insurance add-on or a factor, not both.",
+                )
         basis = self.reference_basis
         if basis == "fixed" and self.reference_price is None:
             errors.add(("reference_price",), "Required for a fixed reference price.")
@@ -297,11 +385,18 @@ def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
         market = pd.Series(
             net_market_prices(inputs.market_price, n, inputs.market_price_vat)
         )
-        window = inputs.trailing_periods
-        average = market.rolling(window, min_periods=1).mean().to_numpy()
+        window, lag = inputs.trailing_periods, inputs.trailing_lag
+        lagged = market.rolling(window, min_periods=1).mean().shift(lag)
+        # the first ``lag`` periods have no earlier price: the first average stands in
+        average = lagged.bfill().to_numpy(dtype=np.float64)
+        ending = (
+            "including the current one"
+            if lag == 0
+            else f"ending {lag} period{'s' if lag > 1 else ''} before the current one"
+        )
         return (
             factor * average,
-            f"{times}average of the market price over the last {window} periods",
+            f"{times}average of the market price over {window} periods {ending}",
         )
     assert inputs.producer_costs is not None
     costs = np.asarray(inputs.producer_costs, dtype=np.float64)
@@ -323,6 +418,37 @@ def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
         f"{inputs.cost_margin:.0%} margin"
     )
     return np.full(n, floor), note
+
+
+def to_cif(
+    inputs: PriceFloorInputs, market: FloatArray | None, n: int
+) -> tuple[FloatArray | None, str]:
+    """The market price on a CIF basis, and a sentence saying how it was made so."""
+    if market is None:
+        return None, "no market price"
+    if inputs.market_price_basis == "cif":
+        return market, "CIF as given"
+    if inputs.cif_fob_factor is not None:
+        return (
+            market * inputs.cif_fob_factor,
+            f"FOB × {inputs.cif_fob_factor:g} (CIF/FOB factor)",
+        )
+    assert inputs.freight_insurance is not None
+    add_on = as_array(inputs.freight_insurance, n)
+    mean = float(add_on.mean())
+    return (
+        market + add_on,
+        f"FOB + freight and insurance ({mean:,.4g} {inputs.price_unit} on average)",
+    )
+
+
+def applied_tariff(inputs: PriceFloorInputs) -> float:
+    """The existing ad valorem tariff: given, else the trade response's, else 0."""
+    if inputs.applied_tariff is not None:
+        return inputs.applied_tariff
+    if inputs.trade_response is not None:
+        return inputs.trade_response.tariff_before
+    return 0.0
 
 
 def refix(levy: FloatArray, threshold: float) -> FloatArray:
@@ -382,6 +508,13 @@ COLUMN_OUTPUTS = (
         "price",
         help="CIF price once exporters respond (unchanged with unlimited supply).",
     ),
+    Output(
+        "tariff_plus_levy",
+        "Tariff plus levy, ad valorem",
+        "share",
+        help="The existing tariff plus the levy's ad valorem equivalent (members: 0), "
+        "to compare with the WTO bound rate.",
+    ),
 )
 COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
 
@@ -435,6 +568,12 @@ OUTPUTS = (
     Output("periods_with_levy", "Periods with a levy", "count"),
     Output("reference_basis", "Basis of the reference price", "text"),
     Output("reference_basis_note", "How the floor was set", "text"),
+    Output(
+        "market_price_cif_note",
+        "How the market price was made CIF",
+        "text",
+        help="CIF as given, or FOB plus freight and insurance, or FOB × a factor.",
+    ),
     Output("currency", "Currency", "text", help="Currency of the money figures."),
     Output("quantity_total_after", "Quantity imported after the levy", "quantity"),
     Output("member_quantity_change", "Change in imports from members", "quantity"),
@@ -449,11 +588,30 @@ OUTPUTS = (
     ),
     Output("trade_response_method", "Trade-response method", "text"),
     Output(
+        "bound_rate_exceeded_periods",
+        "Periods above the WTO bound rate",
+        "count",
+        help="Periods in which a non-member flow's tariff plus levy (ad valorem) "
+        "exceeds the bound rate.",
+    ),
+    Output(
+        "bound_rate_exceeded_in",
+        "Periods above the bound rate",
+        "text",
+        help="Their labels, comma-separated (empty when none).",
+    ),
+    Output(
+        "tariff_plus_levy_max",
+        "Highest tariff plus levy, ad valorem",
+        "share",
+    ),
+    Output(
         "clipped_rows",
         "Rows clipped at zero",
         "count",
         help="Rows where SMART's linear answer fell below zero imports.",
     ),
+    WARNINGS_OUTPUT,
 )
 
 
@@ -468,6 +626,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
         if inputs.market_price is None
         else net_market_prices(inputs.market_price, n, inputs.market_price_vat)
     )
+    market, cif_note = to_cif(inputs, market, n)
     fallback = np.full(n, math.nan) if market is None else market  # validated: unused
     price = np.column_stack(
         [
@@ -478,9 +637,13 @@ def compute(inputs: PriceFloorInputs) -> Result:
     quantity = np.column_stack([as_array(f.quantity, n) for f in flows])
     member = np.array([f.member for f in flows], dtype=bool)
     floor = reference[:, None]
+    tariff = applied_tariff(inputs)
     levy = np.maximum(floor - price, 0.0)
     if inputs.levy_cap_ad_valorem is not None:
-        levy = np.minimum(levy, inputs.levy_cap_ad_valorem * price)
+        room = inputs.levy_cap_ad_valorem - (
+            tariff if inputs.levy_cap_applies_to == "tariff_plus_levy" else 0.0
+        )
+        levy = np.minimum(levy, np.maximum(room, 0.0) * price)
     if inputs.levy_cap_specific is not None:
         levy = np.minimum(levy, inputs.levy_cap_specific)
     if inputs.refix_threshold is not None:
@@ -528,6 +691,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             "clipped_rows": int(clipped.sum()),
         }
 
+    total_duty = np.where(member, 0.0, tariff) + np.nan_to_num(ave)
     t, k = price.shape
     rows = pd.DataFrame(
         {
@@ -545,6 +709,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             "revenue_after": revenue_after.ravel(),
             "levy_after": levy_after.ravel(),
             "import_price_after": price_after.ravel(),
+            "tariff_plus_levy": total_duty.ravel(),
         },
         columns=list(COLUMNS),
     )
@@ -582,9 +747,25 @@ def compute(inputs: PriceFloorInputs) -> Result:
         "periods_with_levy": int((levy[:, outsiders] > 0).any(axis=1).sum()),
         "reference_basis": inputs.reference_basis,
         "reference_basis_note": note,
+        "market_price_cif_note": cif_note,
         "currency": units.parse_price_unit(inputs.price_unit).currency,
         **summary_after,
     }
+    if inputs.bound_rate is not None:
+        over = (total_duty > inputs.bound_rate + 1e-12).any(axis=1)
+        summary["bound_rate_exceeded_periods"] = int(over.sum())
+        summary["bound_rate_exceeded_in"] = ", ".join(
+            label for label, flag in zip(periods.labels, over, strict=True) if flag
+        )
+        summary["tariff_plus_levy_max"] = float(total_duty.max())
+    if inputs.reference_basis == "trailing_average" and inputs.trailing_lag > 0:
+        first = min(inputs.trailing_lag, n)
+        add_warning(
+            summary,
+            f"The first {first} period{'s have' if first > 1 else ' has'} no market "
+            f"price {inputs.trailing_lag} period{'s' if inputs.trailing_lag > 1 else ''}"
+            " earlier: the first trailing average stands in for the floor.",
+        )
     extras = {
         "by_period": pd.DataFrame(
             {

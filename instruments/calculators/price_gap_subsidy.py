@@ -13,10 +13,15 @@ price ``P_t`` and eligible quantity ``Q_t = min(quantity_t, volume_cap_t)``:
 - indexation: ``K_t = K_base·I_t/I_base`` or ``K_base·(1 + g)^{s_t}`` with ``s_t`` the
   years from the start of the first period to the start of period ``t``;
 - settlement on groups of periods (quarters, years): ``average_price`` pays
-  ``f(mean K − mean P)·ΣQ`` (the gap on the group's average price), ``average_gap``
-  pays ``Σ f(K_t − P_t)·Q_t`` (the average of the periods' gaps); with monthly prices
-  100, 90, 130 and a floor of 110 they give 3.33 and 10.00 per unit; rows are then
-  one per group;
+  ``f(K̄ − P̄)·ΣQ`` with the volume-weighted averages ``P̄ = ΣP_t·Q_t/ΣQ_t`` and
+  ``K̄ = ΣK_t·Q_t/ΣQ_t`` (the gap on the group's average price; simple means when the
+  group has no quantity), ``average_gap`` pays ``Σ f(K_t − P_t)·Q_t`` (the
+  volume-weighted average of the periods' gaps); with monthly prices 100, 90, 130 on
+  equal quantities and a floor of 110 they give 3.33 and 10.00 per unit (on 10, 10 and
+  100 units the average price is 124.17 and ``average_price`` pays nothing); rows are
+  then one per group, their strike and market price the volume-weighted averages;
+- a two-sided design already pays back everything above the strike, so it takes no
+  upside share (refused: it would count the upside twice);
 - budget cap ``B`` per year or in total, on the government's outlays (positive
   payments; paybacks are never capped): ``pro_rata`` scales each budget period's
   outlays by ``min(1, B/outlays)`` and forgoes the rest; ``carry_forward`` pays in
@@ -36,12 +41,12 @@ period (or ``steps`` of ``step_years`` when no periods are given), and every pat
 through the same formulas, caps and settlement as the rows. The summary gives the mean
 (``expected_cost``), ``p50``, ``p95``, ``p99`` of the total net cost, the probability of
 any payment and of the budget being exhausted in some budget period, and the cost in a
-bad year (``p95_bad_year``: for each calendar year, or each year of steps when no
-periods are given, the P95 of that year's net cost over the fan's sample of paths; the
-worst year, named by ``p95_bad_year_period``); ``extras["fan"]`` gives per row
-P5/P50/P95 of price, net cost and cumulative net cost; the fan and the bad year are
-computed on all paths when paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first
-``FAN_SAMPLE // rows`` paths (``simulation.run_paths``). Without ``market_price`` the rows' money columns are the
+bad year (``p95_worst_year``: the P95 over all paths of each path's worst year, the
+largest of its yearly net costs, years being calendar years or, when no periods are
+given, each year of steps); ``extras["annual_net_cost"]`` gives each year's mean and
+P95 over all paths; ``extras["fan"]`` gives per row P5/P50/P95 of price, net cost and
+cumulative net cost, on all paths when paths × rows ≤ ``limits.FAN_SAMPLE``, else on
+the first ``FAN_SAMPLE // rows`` paths (``simulation.run_paths``). Without ``market_price`` the rows' money columns are the
 means over paths and ``market_price`` the mean simulated price.
 
 Valuation: ``guarantee_value = Σ_t put76(F_t, K_t, σ, r, T_t)·Q_t`` (Black-76 puts on
@@ -66,6 +71,7 @@ import pandas as pd
 from instruments.calculators import simulation as sim
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
+    WARNINGS_OUTPUT,
     BoolArray,
     Calculator,
     ErrorCollector,
@@ -211,7 +217,8 @@ class SubsidySimulation:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Schwartz: the level prices are pulled toward (e^μ).",
+        help="Schwartz: the long-run median price, the level prices are pulled "
+        "toward (e^α; the long-run mean is e^(α + σ²/(4κ)), a little higher).",
     )
     paths: int = spec(
         "Number of paths",
@@ -428,6 +435,13 @@ def _validate(inputs: PriceGapSubsidyInputs, errors: ErrorCollector) -> None:
         errors.add(
             ("market_price",), "Give the market price, or a simulation to generate it."
         )
+    if inputs.design != "one_sided" and inputs.upside_share > 0:
+        errors.add(
+            ("upside_share",),
+            "A two-sided contract (or double auction) already pays back everything "
+            "above the strike; it has no separate upside share. Set the upside share "
+            "to 0 or choose the one-sided design.",
+        )
     if inputs.upside_from is not None:
         if labels is None:
             errors.add(("upside_from",), "Needs the periods.")
@@ -501,6 +515,7 @@ class _Plan:
     share: float
     row_starts: IntArray | None
     row_counts: FloatArray
+    volume_weight: FloatArray
     average_price: bool
     row_labels: tuple[str, ...]
     row_end_years: FloatArray
@@ -568,6 +583,20 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         if row_starts is None
         else np.diff(np.append(row_starts, n)).astype(np.float64)
     )
+    # each period's share of its settlement group's quantity (equal shares when the
+    # group has no quantity): the group's averages are volume-weighted
+    group_quantity = reduce_groups(quantity, row_starts)
+    group_of = (
+        np.arange(n)
+        if row_starts is None
+        else np.repeat(np.arange(len(row_starts)), row_counts.astype(np.int64))
+    )
+    with np.errstate(all="ignore"):
+        volume_weight = np.where(
+            group_quantity[group_of] > 0,
+            quantity / group_quantity[group_of],
+            1.0 / row_counts[group_of],
+        )
     year_starts = np.flatnonzero(np.diff(row_years, prepend=-1)).astype(np.int64)
     year_labels = tuple(calendar_years[int(code)] for code in row_years[year_starts])
     if inputs.budget_every == "total":
@@ -588,6 +617,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         share=inputs.upside_share,
         row_starts=row_starts,
         row_counts=row_counts,
+        volume_weight=volume_weight,
         average_price=average_price,
         row_labels=row_labels,
         row_end_years=row_end,
@@ -607,15 +637,14 @@ def _reduce(plan: _Plan, values: FloatArray) -> FloatArray:
 
 def settle(plan: _Plan, price: FloatArray) -> dict[str, Any]:
     """Money per row for prices of shape (..., periods); rows on the last axis."""
+    weight = plan.volume_weight
     if plan.average_price:
-        mean_price = _reduce(plan, price) / plan.row_counts
-        gap = _reduce(plan, plan.strike) / plan.row_counts - mean_price
+        mean_price = _reduce(plan, price * weight)
+        gap = _reduce(plan, plan.strike * weight) - mean_price
         if not plan.two_sided:
             gap = np.maximum(gap, 0.0)
         due = gap * (_reduce(plan, plan.quantity) * plan.money)
-        above = np.maximum(
-            mean_price - _reduce(plan, plan.threshold) / plan.row_counts, 0.0
-        )
+        above = np.maximum(mean_price - _reduce(plan, plan.threshold * weight), 0.0)
         upside = above * (_reduce(plan, plan.upside_weight) * plan.money)
     else:
         gap = plan.strike - price
@@ -627,9 +656,7 @@ def settle(plan: _Plan, price: FloatArray) -> dict[str, Any]:
         np.maximum(above, 0.0, out=above)
         above *= plan.upside_weight * plan.money
         upside = _reduce(plan, above)
-        mean_price = (
-            price if plan.row_starts is None else _reduce(plan, price) / plan.row_counts
-        )
+        mean_price = price if plan.row_starts is None else _reduce(plan, price * weight)
     paid, unpaid, exhausted = apply_budget(plan, due)
     return {
         "market_price": mean_price,
@@ -686,9 +713,9 @@ def apply_budget(
     )
 
 
-def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float]:
-    """The price model and the start price, from the simulation block (parameters
-    left out are estimated from the price history, stated net of VAT)."""
+def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Fit, float]:
+    """The fitted price model and the start price, from the simulation block
+    (parameters left out are estimated from the price history, stated net of VAT)."""
     simulation = inputs.simulation
     assert simulation is not None
     history = (
@@ -703,7 +730,7 @@ def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float
     if start is None:
         assert history is not None
         start = float(history[-1])
-    model = sim.fit_model(
+    fit = sim.fit_model(
         simulation.model,
         simulation.history_step_years or float(plan.step_years[0]),
         history,
@@ -712,7 +739,7 @@ def _model(inputs: PriceGapSubsidyInputs, plan: _Plan) -> tuple[sim.Model, float
         mean_reversion=simulation.mean_reversion,
         long_run_price=simulation.long_run_price,
     )
-    return model, start
+    return fit, start
 
 
 _MONEY = ("payment_due", "payment", "upside", "net_cost", "unpaid")
@@ -723,7 +750,8 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
     summarised as the summary figures, row means, fan and distributions."""
     simulation = inputs.simulation
     assert simulation is not None
-    model, start = _model(inputs, plan)
+    fit, start = _model(inputs, plan)
+    model = fit.model
     run = sim.run_paths(
         model,
         start,
@@ -738,9 +766,7 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
         mean_of=(*_MONEY, "market_price"),
     )
     p50, p95, p99 = np.quantile(run.totals, [0.5, 0.95, 0.99])
-    annual_p95 = run.annual["net_cost_p95"].to_numpy()
-    worst = int(np.argmax(annual_p95))
-    summary = {
+    summary: dict[str, Any] = {
         "expected_cost": float(run.totals.mean()),
         "p50": float(p50),
         "p95": float(p95),
@@ -749,8 +775,7 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
         "probability_budget_exhausted": (
             float(run.exhausted.mean()) if plan.budget is not None else math.nan
         ),
-        "p95_bad_year": float(annual_p95[worst]),
-        "p95_bad_year_period": plan.year_labels[worst],
+        "p95_worst_year": float(np.quantile(run.worst_year, 0.95)),
         "expected_npv": float(run.npvs.mean()),
         "simulated_paths": simulation.paths,
         "simulation_model": simulation.model,
@@ -763,7 +788,17 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
         "simulation_long_run_price": (
             model.long_run_price if isinstance(model, sim.Schwartz) else math.nan
         ),
+        "simulation_long_run_mean": (
+            model.long_run_mean if isinstance(model, sim.Schwartz) else math.nan
+        ),
+        "simulation_history_points": fit.points,
+        **{
+            f"simulation_{name}_se": fit.standard_errors.get(name, math.nan)
+            for name in ("volatility", "drift", "mean_reversion", "long_run_price")
+        },
     }
+    if fit.warnings:
+        summary["warnings"] = " ".join(fit.warnings)
     return {
         "summary": summary,
         "means": run.means,
@@ -862,11 +897,12 @@ OUTPUTS = (
         help="95th percentile over paths of the total net cost.",
     ),
     Output(
-        "p95_bad_year",
-        "Net cost in a bad year, 1-in-20",
+        "p95_worst_year",
+        "Net cost in each path's worst year, 1-in-20",
         "money",
         headline=True,
-        help="The worst year's 95th percentile of that year's net cost.",
+        help="95th percentile over all paths of the net cost in each path's worst "
+        "year (its largest yearly net cost).",
     ),
     Output(
         "probability_of_payment",
@@ -900,7 +936,6 @@ OUTPUTS = (
     Output("design", "Design", "text"),
     Output("market_price_source", "Market price", "text"),
     Output("p50", "Median net cost, simulated", "money"),
-    Output("p95_bad_year_period", "The bad year", "text"),
     Output("p99", "Net cost in a 1-in-100 bad case", "money"),
     Output("expected_npv", "Expected present value of net cost, simulated", "money"),
     Output("simulated_paths", "Simulated price paths", "count"),
@@ -909,10 +944,46 @@ OUTPUTS = (
     Output("simulation_volatility", "Yearly volatility used", "share"),
     Output("simulation_drift", "Yearly drift used", "share"),
     Output("simulation_mean_reversion", "Mean reversion used, per year"),
-    Output("simulation_long_run_price", "Long-run price used", "price"),
+    Output("simulation_long_run_price", "Long-run median price used", "price"),
+    Output(
+        "simulation_long_run_mean",
+        "Long-run mean price implied",
+        "price",
+        help="e^(α + σ²/(4κ)): the mean of the long-run price distribution.",
+    ),
+    Output(
+        "simulation_history_points",
+        "Prices the estimates come from",
+        "count",
+        help="Points of the price history; 0 when every parameter was given.",
+    ),
+    Output(
+        "simulation_volatility_se",
+        "Standard error of the estimated volatility",
+        "share",
+        help="NaN when the volatility was given.",
+    ),
+    Output(
+        "simulation_drift_se",
+        "Standard error of the estimated drift",
+        "share",
+        help="NaN when the drift was given or the model is Schwartz.",
+    ),
+    Output(
+        "simulation_mean_reversion_se",
+        "Standard error of the estimated mean reversion, per year",
+        help="NaN when the mean reversion was given or the model is GBM.",
+    ),
+    Output(
+        "simulation_long_run_price_se",
+        "Standard error of the estimated long-run price",
+        "price",
+        help="NaN when the long-run price was given or the model is GBM.",
+    ),
     Output("payback_value", "Market value of paybacks", "money"),
     Output("upside_value", "Market value of the upside share", "money"),
     Output("net_guarantee_value", "Net market value to producers", "money"),
+    WARNINGS_OUTPUT,
 )
 
 TOTALS_SAMPLE = 10_000
@@ -938,7 +1009,7 @@ def compute(inputs: PriceGapSubsidyInputs) -> Result:
     rows = pd.DataFrame(
         {
             "period": list(plan.row_labels),
-            "strike": _reduce(plan, plan.strike) / plan.row_counts,
+            "strike": _reduce(plan, plan.strike * plan.volume_weight),
             "market_price": values["market_price"],
             "quantity": _reduce(plan, plan.quantity),
             "payment_due": values["payment_due"],

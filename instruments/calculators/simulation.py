@@ -5,9 +5,14 @@ standard normal draw, rates and volatilities per year:
 
 - **GBM** ``dS = μ S dt + σ S dW``, exact step
   ``x' = x + (μ − σ²/2)Δ + σ√Δ·Z``;
-- **Schwartz (1997) one-factor** ``dS = κ(μ − ln S) S dt + σ S dW`` (``long_run_price``
-  = e^μ), exact log-Ornstein–Uhlenbeck step
+- **Schwartz (1997) one-factor** ``dS = κ(μ − ln S) S dt + σ S dW``, exact
+  log-Ornstein–Uhlenbeck step
   ``x' = x·e^{−κΔ} + α(1 − e^{−κΔ}) + σ·sqrt((1 − e^{−2κΔ})/(2κ))·Z``, ``α = μ − σ²/(2κ)``.
+  ``long_run_price`` is the **long-run median** of the price, ``e^α``: in the long run
+  ``ln S ~ N(α, σ²/(2κ))``, so the median is ``e^α`` and the mean
+  ``e^{α + σ²/(4κ)}``; ``μ = α + σ²/(2κ)`` follows (taking the typed level as ``e^μ``
+  would put the long-run median ``e^{−σ²/(2κ)}`` below it, 6–18 % for usual
+  parameters).
 
 Steps may differ in length (one step per period: a month is 1/12, a quarter 0.25). The
 recursions are evaluated without a loop over steps: GBM by a cumulative sum; Schwartz
@@ -24,7 +29,16 @@ Estimation from a price history observed every ``Δ`` years (all prices > 0):
 
 - GBM from log returns ``r``: ``σ̂ = sd(r)/√Δ``, ``μ̂ = mean(r)/Δ + σ̂²/2``;
 - Schwartz by OLS of the AR(1) ``x_{t+1} = c + b·x_t + e``: ``κ̂ = −ln b / Δ`` (needs
-  0 < b < 1), ``α̂ = c/(1 − b)``, ``σ̂ = sd(e)·sqrt(2κ̂/(1 − b²))``, ``μ̂ = α̂ + σ̂²/(2κ̂)``.
+  0 < b < 1), ``α̂ = c/(1 − b)`` (long-run median ``e^α̂``),
+  ``σ̂ = sd(e)·sqrt(2κ̂/(1 − b²))``.
+
+Each estimate comes with its standard error (``fit_model`` returns a ``Fit``): GBM
+``se(σ̂) = σ̂/√(2(n − 1))`` and ``se(μ̂) = σ̂/√(nΔ)`` for ``n`` returns; Schwartz by
+the delta method on the OLS covariance ``s²(X'X)⁻¹`` of ``(c, b)`` (``σ̂`` also through
+``sd(e)``, whose standard error is ``sd(e)/√(2(n − 2))``). Below ``MIN_HISTORY``
+prices (GBM 20, Schwartz 30) or when a standard error exceeds its estimate, the fit
+carries a warning: five annual points give a volatility and a mean reversion that are
+mostly noise. A parameter given by the user is used as given (no standard error).
 
 Randomness comes only from ``numpy.random.default_rng(seed)``. Paths are generated in
 chunks of ``limits.SIMULATION_CHUNK`` normal draws (paths per chunk = chunk // steps):
@@ -36,7 +50,8 @@ function (prices (paths, steps) → money per row (paths, rows)) and keeps what 
 risk needs: each path's total and present value, the rows' means over paths, the
 per-row fan (P5/P50/P95 of price, net cost and cumulative net cost, on all paths when
 paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first ``FAN_SAMPLE // rows``), each
-year's mean and P95 on the same sample, and a 50-bin histogram of the totals.
+year's mean and P95 and each path's worst year (its largest yearly net cost), on all
+paths, and a 50-bin histogram of the totals.
 
 Source: Schwartz, E. S. (1997), "The Stochastic Behavior of Commodity Prices",
 *Journal of Finance* 52(3), model 1; Glasserman (2003), *Monte Carlo Methods in
@@ -69,7 +84,7 @@ class GBM:
 
 @dataclass(frozen=True)
 class Schwartz:
-    """Schwartz one-factor: mean reversion κ, long-run price e^μ, volatility σ."""
+    """Schwartz one-factor: mean reversion κ, long-run median price e^α, volatility σ."""
 
     mean_reversion: float
     long_run_price: float
@@ -77,10 +92,13 @@ class Schwartz:
 
     @property
     def alpha(self) -> float:
-        """α = μ − σ²/(2κ), the long-run mean of ln S."""
-        return math.log(self.long_run_price) - self.volatility**2 / (
-            2.0 * self.mean_reversion
-        )
+        """α = ln(long-run median) = μ − σ²/(2κ), the long-run mean of ln S."""
+        return math.log(self.long_run_price)
+
+    @property
+    def long_run_mean(self) -> float:
+        """The long-run mean price, ``e^{α + σ²/(4κ)}``."""
+        return math.exp(self.alpha + self.volatility**2 / (4.0 * self.mean_reversion))
 
 
 Model = GBM | Schwartz
@@ -147,17 +165,46 @@ def iter_price_paths(
         done += n
 
 
+MIN_HISTORY = {"gbm": 20, "schwartz": 30}
+"""Fewest prices of a history below which an estimate carries a warning."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A model with the parameters used, which were estimated and how precisely."""
+
+    model: Model
+    points: int
+    """Prices in the history the estimates come from (0 when nothing was estimated)."""
+    standard_errors: dict[str, float]
+    """Standard error of each estimated parameter (given ones are absent)."""
+    warnings: tuple[str, ...] = ()
+
+
 def estimate_gbm(
     history: Sequence[float] | FloatArray,
     step_years: float,
     path: Sequence[str | int] = ("simulation", "price_history"),
 ) -> GBM:
     """GBM drift and volatility from the log returns of a history (see module doc)."""
+    return _estimate_gbm(history, step_years, path)[0]
+
+
+def _estimate_gbm(
+    history: Sequence[float] | FloatArray,
+    step_years: float,
+    path: Sequence[str | int],
+) -> tuple[GBM, dict[str, float]]:
     x = _log_history(history, 3, path)
     returns = np.diff(x)
+    n = returns.size
     volatility = float(np.std(returns, ddof=1)) / math.sqrt(step_years)
     drift = float(np.mean(returns)) / step_years + 0.5 * volatility**2
-    return GBM(drift=drift, volatility=volatility)
+    errors = {
+        "volatility": volatility / math.sqrt(2.0 * (n - 1)),
+        "drift": volatility / math.sqrt(n * step_years),
+    }
+    return GBM(drift=drift, volatility=volatility), errors
 
 
 def estimate_schwartz(
@@ -166,6 +213,14 @@ def estimate_schwartz(
     path: Sequence[str | int] = ("simulation", "price_history"),
 ) -> Schwartz:
     """Schwartz parameters by OLS on the AR(1) of log prices (see module doc)."""
+    return _estimate_schwartz(history, step_years, path)[0]
+
+
+def _estimate_schwartz(
+    history: Sequence[float] | FloatArray,
+    step_years: float,
+    path: Sequence[str | int],
+) -> tuple[Schwartz, dict[str, float]]:
     x = _log_history(history, 4, path)
     before, after = x[:-1], x[1:]
     spread = before - before.mean()
@@ -183,14 +238,40 @@ def estimate_schwartz(
         )
     c = float(after.mean()) - b * float(before.mean())
     residuals = after - c - b * before
-    residual_sd = math.sqrt(float(residuals @ residuals) / (len(residuals) - 2))
+    n = residuals.size
+    residual_sd = math.sqrt(float(residuals @ residuals) / (n - 2))
     kappa = -math.log(b) / step_years
     alpha = c / (1.0 - b)
-    volatility = residual_sd * math.sqrt(2.0 * kappa / (1.0 - b * b))
-    mu = alpha + volatility**2 / (2.0 * kappa)
-    return Schwartz(
-        mean_reversion=kappa, long_run_price=math.exp(mu), volatility=volatility
+
+    def sigma_of(slope: float) -> float:
+        return math.sqrt(-2.0 * math.log(slope) / (step_years * (1.0 - slope * slope)))
+
+    volatility = residual_sd * sigma_of(b)
+    # OLS covariance of (c, b): s²·(X'X)⁻¹ with X = [1, x_t]
+    var_b = residual_sd**2 / variance
+    mean_x = float(before.mean())
+    var_c = residual_sd**2 * (1.0 / n + mean_x**2 / variance)
+    cov_cb = -(residual_sd**2) * mean_x / variance
+    d_c, d_b = 1.0 / (1.0 - b), c / (1.0 - b) ** 2
+    se_alpha = math.sqrt(
+        max(d_c**2 * var_c + d_b**2 * var_b + 2 * d_c * d_b * cov_cb, 0.0)
     )
+    h = 1e-6 * min(b, 1.0 - b)
+    d_sigma = (sigma_of(b + h) - sigma_of(b - h)) / (2.0 * h)
+    se_sigma = math.sqrt(
+        (sigma_of(b) * residual_sd / math.sqrt(2.0 * (n - 2))) ** 2
+        + (residual_sd * d_sigma) ** 2 * var_b
+    )
+    long_run = math.exp(alpha)
+    errors = {
+        "mean_reversion": math.sqrt(var_b) / (b * step_years),
+        "long_run_price": long_run * se_alpha,
+        "volatility": se_sigma,
+    }
+    model = Schwartz(
+        mean_reversion=kappa, long_run_price=long_run, volatility=volatility
+    )
+    return model, errors
 
 
 def _log_history(
@@ -209,6 +290,14 @@ def _log_history(
     return np.log(prices)
 
 
+_PARAMETER_WORDS = {
+    "drift": "drift",
+    "volatility": "volatility",
+    "mean_reversion": "mean reversion",
+    "long_run_price": "long-run price",
+}
+
+
 def fit_model(
     kind: Literal["gbm", "schwartz"],
     step_years: float,
@@ -219,30 +308,73 @@ def fit_model(
     mean_reversion: float | None = None,
     long_run_price: float | None = None,
     path: Sequence[str | int] = ("simulation", "price_history"),
-) -> Model:
+) -> Fit:
     """The model with the parameters given, the others estimated from ``history``
-    (prices every ``step_years``); ``history`` is needed only when one is missing."""
-    if kind == "gbm":
-        if drift is None or volatility is None:
-            assert history is not None
-            estimated = estimate_gbm(history, step_years, path)
-            drift = estimated.drift if drift is None else drift
-            volatility = estimated.volatility if volatility is None else volatility
-        return GBM(drift=drift, volatility=volatility)
-    if mean_reversion is None or long_run_price is None or volatility is None:
+    (prices every ``step_years``); ``history`` is needed only when one is missing.
+    The ``Fit`` reports the estimates' standard errors, the number of points and a
+    warning when the history is short (``MIN_HISTORY``) or an estimate imprecise."""
+    given = {
+        "drift": drift,
+        "volatility": volatility,
+        "mean_reversion": mean_reversion,
+        "long_run_price": long_run_price,
+    }
+    names = (
+        ("drift", "volatility")
+        if kind == "gbm"
+        else ("mean_reversion", "long_run_price", "volatility")
+    )
+    missing = [name for name in names if given[name] is None]
+    values: dict[str, float] = {}
+    errors: dict[str, float] = {}
+    points = 0
+    if missing:
         assert history is not None
-        fitted = estimate_schwartz(history, step_years, path)
-        mean_reversion = (
-            fitted.mean_reversion if mean_reversion is None else mean_reversion
+        points = int(np.asarray(history).size)
+        fitted: Model
+        if kind == "gbm":
+            fitted, all_errors = _estimate_gbm(history, step_years, path)
+        else:
+            fitted, all_errors = _estimate_schwartz(history, step_years, path)
+        for name in missing:
+            values[name] = float(getattr(fitted, name))
+            errors[name] = all_errors[name]
+    for name in names:
+        if name not in values:
+            value = given[name]
+            assert value is not None
+            values[name] = value
+    warnings: list[str] = []
+    if missing and points < MIN_HISTORY[kind]:
+        listed = ", ".join(_PARAMETER_WORDS[name] for name in missing)
+        warnings.append(
+            f"The {listed} {'is' if len(missing) == 1 else 'are'} estimated from only "
+            f"{points} prices (at least {MIN_HISTORY[kind]} are advised for the "
+            f"{'GBM' if kind == 'gbm' else 'Schwartz'} model); give "
+            f"{'it' if len(missing) == 1 else 'them'} yourself if you can."
         )
-        long_run_price = (
-            fitted.long_run_price if long_run_price is None else long_run_price
+    imprecise = [
+        _PARAMETER_WORDS[name]
+        for name in missing
+        if name != "drift" and errors[name] >= abs(values[name])
+    ]
+    if imprecise:
+        warnings.append(
+            f"The estimated {', '.join(imprecise)} "
+            f"{'has a standard error' if len(imprecise) == 1 else 'have standard errors'}"
+            " as large as the estimate: it is not identified by this history."
         )
-        volatility = fitted.volatility if volatility is None else volatility
-    return Schwartz(
-        mean_reversion=mean_reversion,
-        long_run_price=long_run_price,
-        volatility=volatility,
+    model: Model = (
+        GBM(drift=values["drift"], volatility=values["volatility"])
+        if kind == "gbm"
+        else Schwartz(
+            mean_reversion=values["mean_reversion"],
+            long_run_price=values["long_run_price"],
+            volatility=values["volatility"],
+        )
+    )
+    return Fit(
+        model=model, points=points, standard_errors=errors, warnings=tuple(warnings)
     )
 
 
@@ -267,12 +399,14 @@ class PathRun:
     """Per path: whether any row has a positive payment."""
     exhausted: BoolArray
     """Per path: the settlement function's ``exhausted`` flag."""
+    worst_year: FloatArray
+    """Per path: the net cost of its worst year (the largest yearly net cost)."""
     means: dict[str, FloatArray]
     """Per row, the mean over paths of each name in ``mean_of``."""
     fan: pd.DataFrame
     """Per row: period, price_p5/p50/p95, net_cost_…, cumulative_net_cost_…."""
     annual: pd.DataFrame
-    """Per year: year, net_cost_mean, net_cost_p95 (on the fan sample)."""
+    """Per year: year, net_cost_mean, net_cost_p95 (on all paths)."""
     histogram: pd.DataFrame
     """50 bins of the totals: bin_start, bin_end, count."""
 
@@ -304,6 +438,7 @@ def run_paths(
     npvs = np.empty(paths)
     any_payment = np.empty(paths, dtype=bool)
     exhausted = np.empty(paths, dtype=bool)
+    annual = np.empty((paths, len(year_starts)))
     sums = {name: np.zeros(rows) for name in mean_of}
     fan_price: list[FloatArray] = []
     fan_cost: list[FloatArray] = []
@@ -316,6 +451,7 @@ def run_paths(
         npvs[done : done + n] = net @ discount
         any_payment[done : done + n] = (flows["payment"] > 0).any(axis=-1)
         exhausted[done : done + n] = flows["exhausted"]
+        annual[done : done + n] = np.add.reduceat(net, year_starts, axis=-1)
         for name in sums:
             sums[name] += flows[name].sum(axis=0)
         if kept < fan_paths:
@@ -328,14 +464,15 @@ def run_paths(
     cost_sample = np.concatenate(fan_cost)
     cost_fan = fan(cost_sample)
     cumulative_fan = fan(np.cumsum(cost_sample, axis=-1))
-    # "A bad year": each year's net cost on the sampled paths, its mean and P95.
-    annual = np.add.reduceat(cost_sample, year_starts, axis=-1)
+    # "A bad year", on all paths: each path's worst year, and each year's mean and P95.
+    worst_year = annual.max(axis=-1)
     counts, edges = np.histogram(totals, bins=50, range=_histogram_range(totals))
     return PathRun(
         totals=totals,
         npvs=npvs,
         any_payment=any_payment,
         exhausted=exhausted,
+        worst_year=worst_year,
         means={name: total / paths for name, total in sums.items()},
         fan=pd.DataFrame(
             {

@@ -15,11 +15,22 @@ carbon price already paid at origin ``c0`` (per tCO2e):
 - free intensity ``F`` = ``free_intensity``, or ``free_allocation_share × benchmark``
   (CBAM: 97.5 % in 2026 … 0 % from 2034, used when ``cbam_year`` is given);
 - carbon charge per unit on non-compliant supply
-  ``max(0, max(0, I_eff − F)·carbon_price − I_eff·c0)``, never below zero;
-- producer netback ``base_price + compliance_premium`` when compliant, else
-  ``base_price − charge`` (if producers absorb the charge); buyer's landed cost
-  ``base_price + premium`` or ``base_price + charge`` (if buyers pay it): the two
-  bounds of who bears the charge;
+  ``max(0, max(0, I_eff − F)·carbon_price − I_p·c0)``, never below zero, where the
+  deduction for the carbon price paid at origin is taken on ``I_p``, the emissions
+  actually priced abroad (``priced_intensity``, by default the intensity as reported,
+  before any mark-up: Reg. 2023/956 Art. 9); ``origin_deduction_basis:
+  "effective_emissions"`` takes it on ``I_eff`` instead (the marked-up value);
+- scope: the standard's own, else the sector's CBAM scope (direct emissions only for
+  aluminium, iron and steel, hydrogen and electricity; direct and indirect for cement
+  and fertilisers: Art. 7 and Annex II), else scopes 1 and 2;
+- pass-through share ``θ`` (``pass_through``, default 1): producer netback
+  ``base_price + compliance_premium`` when compliant, else ``base_price − (1 − θ)·
+  charge``; buyer's landed cost ``base_price + premium`` or ``base_price + θ·charge``;
+  the charges split into ``charge_borne_by_buyers`` (θ) and
+  ``charge_borne_by_producers`` (1 − θ);
+- a ``cbam_year`` beyond the published tables (share 2034, mark-up 2028) takes their
+  last values (0 % and 30 %: phased out, and "from 2028") and says so in
+  ``warnings``;
 - totals: premium paid, charges collected, emissions, quantity-weighted netbacks.
 - optional re-sourcing: the buyer's mark-up over the base price (premium or charge)
   as an ad-valorem price wedge in the trade response (``trade_response.
@@ -49,12 +60,14 @@ import pandas as pd
 
 from instruments.calculators import units
 from instruments.calculators.base import (
+    WARNINGS_OUTPUT,
     Calculator,
     ErrorCollector,
     InputError,
     Inputs,
     Output,
     Result,
+    add_warning,
     spec,
 )
 from instruments.calculators.limits import MAX_SUPPLIERS
@@ -75,6 +88,32 @@ SCOPE_LABELS = {
     "scope_1_2": "Direct and electricity (scopes 1 and 2)",
     "scope_1_2_3": "Full value chain (scopes 1, 2 and 3)",
 }
+
+Sector = Literal[
+    "aluminium", "iron_steel", "hydrogen", "electricity", "cement", "fertilisers"
+]
+SECTOR_LABELS = {
+    "aluminium": "Aluminium",
+    "iron_steel": "Iron and steel",
+    "hydrogen": "Hydrogen",
+    "electricity": "Electricity",
+    "cement": "Cement",
+    "fertilisers": "Fertilisers",
+}
+SECTOR_SCOPE: dict[str, Scope] = {
+    "aluminium": "scope_1",
+    "iron_steel": "scope_1",
+    "hydrogen": "scope_1",
+    "electricity": "scope_1",
+    "cement": "scope_1_2",
+    "fertilisers": "scope_1_2",
+}
+"""The emissions CBAM counts by sector (Reg. 2023/956 Art. 7 and Annex II): direct
+emissions only for aluminium, iron and steel, hydrogen and electricity; direct and
+indirect (electricity) emissions for cement and fertilisers."""
+
+DEFAULT_SCOPE: Scope = "scope_1_2"
+"""The standard's scope when neither it nor a sector is given."""
 
 CBAM_FREE_ALLOCATION_SHARE = {
     2025: 1.0,
@@ -131,11 +170,14 @@ class Standard:
         default=False,
         help="Supply must be traceable to the mine to comply.",
     )
-    scope: Scope = spec(
+    scope: Scope | None = spec(
         "Emission scope",
-        default="scope_1_2",
+        default=None,
         choice_labels=SCOPE_LABELS,
-        help="Which emissions the intensity threshold counts.",
+        help="Which emissions the intensity threshold counts. Empty: the sector's CBAM "
+        "scope (direct only for aluminium, iron and steel, hydrogen and electricity; "
+        "direct and indirect for cement and fertilisers), or scopes 1 and 2 without a "
+        "sector.",
     )
 
 
@@ -176,6 +218,14 @@ class Supplier:
         default=0.0,
         min_value=0.0,
         help="Carbon price already paid in the country of production, per tCO2e.",
+    )
+    priced_intensity: float | None = spec(
+        "Emissions priced at origin",
+        unit="intensity unit",
+        default=None,
+        min_value=0.0,
+        help="Emissions per unit on which the carbon price at origin was actually "
+        "paid; defaults to the intensity as reported (before any mark-up).",
     )
 
 
@@ -276,6 +326,31 @@ class StandardsMarketInputs(Inputs):
         max_value=5.0,
         help="Unverified intensities are raised by this share (0.1 = 10 %).",
     )
+    sector: Sector | None = spec(
+        "CBAM sector",
+        default=None,
+        choice_labels=SECTOR_LABELS,
+        help="Sets the emission scope the standard counts when it names none.",
+    )
+    origin_deduction_basis: Literal["priced_emissions", "effective_emissions"] = spec(
+        "Deduction for a carbon price paid at origin",
+        default="priced_emissions",
+        choice_labels={
+            "priced_emissions": "On the emissions actually priced at origin (Art. 9)",
+            "effective_emissions": "On the effective (marked-up) emissions",
+        },
+        help="CBAM (Reg. 2023/956 Art. 9) deducts the carbon price effectively paid "
+        "on the embedded emissions priced abroad, not on marked-up default values.",
+    )
+    pass_through: float = spec(
+        "Share of the charge passed to buyers",
+        unit="fraction",
+        default=1.0,
+        min_value=0.0,
+        max_value=1.0,
+        help="Buyers pay this share of the carbon charge in a higher price; producers "
+        "absorb the rest in a lower netback (1 = buyers pay all of it).",
+    )
     standard: Standard = spec(
         "Standard",
         default=Standard(),
@@ -314,13 +389,23 @@ def _validate(inputs: StandardsMarketInputs, errors: ErrorCollector) -> None:
         inputs.free_allocation_share is not None or inputs.cbam_year is not None
     ) and inputs.benchmark is None:
         errors.add(("benchmark",), "Needed with a free-allocation share or CBAM year.")
+    scope = standard_scope(inputs)
     for i, supplier in enumerate(inputs.suppliers):
-        if supplier.scope is not None and supplier.scope != inputs.standard.scope:
+        if supplier.scope is not None and supplier.scope != scope:
             errors.add(
                 ("suppliers", i, "scope"),
                 f"Intensity is for {SCOPE_LABELS[supplier.scope].lower()} but the "
-                f"standard counts {SCOPE_LABELS[inputs.standard.scope].lower()}.",
+                f"standard counts {SCOPE_LABELS[scope].lower()}.",
             )
+
+
+def standard_scope(inputs: StandardsMarketInputs) -> Scope:
+    """The scope the standard counts: its own, else the sector's, else scopes 1+2."""
+    if inputs.standard.scope is not None:
+        return inputs.standard.scope
+    if inputs.sector is not None:
+        return SECTOR_SCOPE[inputs.sector]
+    return DEFAULT_SCOPE
 
 
 def _carbon_price_factor(inputs: StandardsMarketInputs) -> float:
@@ -441,9 +526,23 @@ OUTPUTS = (
         help="Emissions per unit not charged, in the intensity unit.",
     ),
     Output("default_markup_used", "Mark-up on default values used", "share"),
+    Output(
+        "charge_borne_by_buyers",
+        "Carbon charges passed to buyers",
+        "money",
+        help="Charges × the pass-through share.",
+    ),
+    Output(
+        "charge_borne_by_producers",
+        "Carbon charges absorbed by producers",
+        "money",
+        help="Charges × (1 − the pass-through share).",
+    ),
+    Output("scope_used", "Emission scope counted", "text"),
     Output("currency", "Currency", "text", help="Currency of the money figures."),
     Output("quantity_total_after", "Quantity after re-sourcing", "quantity"),
     Output("compliant_share_after", "Compliant share after re-sourcing", "share"),
+    WARNINGS_OUTPUT,
 )
 
 
@@ -482,6 +581,16 @@ def compute(inputs: StandardsMarketInputs) -> Result:
     )
     paid = np.array([s.carbon_price_paid for s in suppliers], dtype=np.float64)
     effective = np.where(verified, intensity, intensity * (1.0 + markup))
+    if inputs.origin_deduction_basis == "priced_emissions":
+        priced = np.array(
+            [
+                s.intensity if s.priced_intensity is None else s.priced_intensity
+                for s in suppliers
+            ],
+            dtype=np.float64,
+        )
+    else:
+        priced = effective
     # a standard that sets no test certifies nobody: all supply pays the charge (CBAM)
     tested = (
         standard.max_intensity is not None
@@ -497,13 +606,14 @@ def compute(inputs: StandardsMarketInputs) -> Result:
         compliant &= traceable
     chargeable = np.maximum(effective - free, 0.0)
     raw_charge = (
-        (chargeable * inputs.carbon_price - effective * paid) * per_unit * carbon_factor
+        (chargeable * inputs.carbon_price - priced * paid) * per_unit * carbon_factor
     )
     charge = np.where(compliant, 0.0, np.maximum(raw_charge, 0.0))
     premium = np.where(compliant, inputs.compliance_premium, 0.0)
     base = inputs.base_price
-    netback = np.where(compliant, base + premium, base - charge)
-    buyer_cost = np.where(compliant, base + premium, base + charge)
+    passed = inputs.pass_through
+    netback = np.where(compliant, base + premium, base - (1.0 - passed) * charge)
+    buyer_cost = np.where(compliant, base + premium, base + passed * charge)
     emissions = effective * per_unit * quantity * to_quantity
     premium_total = premium * quantity * money
     charge_total = charge * quantity * money
@@ -575,10 +685,44 @@ def compute(inputs: StandardsMarketInputs) -> Result:
         "emissions_compliant": float(emissions[compliant].sum()),
         "free_intensity_used": free,
         "default_markup_used": markup,
+        "charge_borne_by_buyers": float(charge_total.sum()) * passed,
+        "charge_borne_by_producers": float(charge_total.sum()) * (1.0 - passed),
+        "scope_used": standard_scope(inputs),
         "currency": units.parse_price_unit(inputs.price_unit).currency,
         **summary_after,
     }
+    if year is not None:
+        _warn_beyond_schedule(summary, inputs, year)
     return Result(summary=summary, rows=rows)
+
+
+def _warn_beyond_schedule(
+    summary: dict[str, Any], inputs: StandardsMarketInputs, year: int
+) -> None:
+    """Say which year's published value a CBAM year beyond the tables used."""
+    taken = []
+    last_share = max(CBAM_FREE_ALLOCATION_SHARE)
+    if (
+        inputs.free_allocation_share is None
+        and inputs.free_intensity is None
+        and year > last_share
+    ):
+        taken.append(
+            f"the free-allocation share of {last_share} "
+            f"({cbam_free_allocation_share(year):.1%})"
+        )
+    last_markup = max(CBAM_DEFAULT_MARKUP)
+    if inputs.default_markup is None and year > last_markup:
+        taken.append(
+            f"the default-value mark-up of {last_markup} "
+            f"({cbam_default_markup(year):.0%})"
+        )
+    if taken:
+        add_warning(
+            summary,
+            f"CBAM year {year} is beyond the published schedule: {' and '.join(taken)} "
+            "apply.",
+        )
 
 
 EXAMPLE: dict[str, Any] = {

@@ -9,9 +9,15 @@ Price units are ``<money>/<quantity>``:
 
 - money: an ISO 4217 code (``USD``, ``EUR``, ``GBP``, ``CNY``, ...) or cents of one
   (``US cents``, ``USc``, ``EUR cents``: scale 0.01);
-- quantity: a mass (``kg``, ``t`` = ``dmt`` = ``mt`` = tonne, ``g``, ``lb``, ``oz`` =
-  ``troy oz`` = troy ounce, as precious metals are quoted, ``mtu`` = metric ton unit =
-  10 kg of contained metal or oxide, as tungsten APT and manganese ore are quoted), an
+- quantity: a mass (``kg``, ``t`` = ``dmt`` = ``mt`` = tonne, ``short_ton`` (2,000 lb),
+  ``long_ton`` (2,240 lb), ``g``, ``lb``, ``oz`` = ``troy oz`` = troy ounce, as
+  precious metals are quoted; the bare word ``ton`` is refused, as pint would read it
+  as the US short ton, a silent 10 % error), ``mtu`` = metric ton unit = 10 kg of
+  *contained* metal or oxide, as tungsten concentrate and manganese ore are quoted
+  (``mtu WO3`` and ``mtu W`` name the content; 1 mtu WO3 holds 7.93 kg W): a price per
+  mtu on a gross mass needs that mass's grade, ``t @ 65% WO3`` (1 t holds 65 mtu), and
+  for wet tonnes its moisture, ``wmt @ 65% WO3, 8% H2O`` (the grade on the dry mass);
+  a grade of W against a price per mtu WO3 converts by the molar masses), an
   energy (``kWh``, ``MWh``, ``GWh``), a power (``W``, ``Wp``, ``kW``, ``MW``: solar modules
   are quoted per watt peak) or emissions (``tCO2e``, ``kgCO2e``).
 
@@ -130,6 +136,14 @@ _QUANTITY_ALIASES = {
     "tonne": "metric_ton",
     "tonnes": "metric_ton",
     "metric ton": "metric_ton",
+    "metric tons": "metric_ton",
+    "short ton": "short_ton",
+    "short tons": "short_ton",
+    "short_ton": "short_ton",
+    "long ton": "long_ton",
+    "long tons": "long_ton",
+    "long_ton": "long_ton",
+    "wmt": "metric_ton",
     "dmt": "dmt",
     "kg": "kilogram",
     "g": "gram",
@@ -177,14 +191,121 @@ def _registry() -> Any:
     return ureg
 
 
+AMBIGUOUS_TON = (
+    "'ton' is ambiguous (pint reads it as the US short ton, 907.18 kg): use t for the "
+    "metric tonne, short_ton (2,000 lb) or long_ton (2,240 lb)."
+)
+
+_CONTENT = re.compile(
+    r"^(?P<mass>[^@]+?)\s*@\s*(?P<grade>\d+(?:\.\d+)?)\s*%\s*(?P<substance>[A-Za-z0-9]+)"
+    r"(?:\s*,\s*(?P<moisture>\d+(?:\.\d+)?)\s*%\s*H2O)?$"
+)
+_MTU = re.compile(r"^mtu(?:\s+(?P<substance>[A-Za-z0-9]+))?$", re.IGNORECASE)
+
+# Mass of the priced substance per unit mass of the substance of the grade.
+_CONTENT_RATIOS = {
+    ("W", "WO3"): 231.84 / 183.84,
+    ("WO3", "W"): 183.84 / 231.84,
+}
+
+
+@dataclass(frozen=True)
+class Content:
+    """A gross quantity with its grade: ``t @ 65% WO3`` or, for wet tonnes,
+    ``wmt @ 65% WO3, 8% H2O`` (the grade is on the dry mass)."""
+
+    mass: str
+    grade: float
+    substance: str
+    moisture: float
+
+
+def parse_content(text: str) -> Content | None:
+    """The grade of a quantity unit such as ``t @ 65% WO3``, or None without one."""
+    match = _CONTENT.match(" ".join(str(text).strip().split()))
+    if match is None:
+        return None
+    return Content(
+        mass=match["mass"].strip(),
+        grade=float(match["grade"]) / 100.0,
+        substance=match["substance"],
+        moisture=float(match["moisture"] or 0.0) / 100.0,
+    )
+
+
+def _mtu_substance(per: str) -> str | None:
+    """For a price per ``mtu`` or ``mtu WO3``: the substance ('' for bare mtu)."""
+    match = _MTU.match(" ".join(per.strip().split()))
+    if match is None:
+        return None
+    return match["substance"] or ""
+
+
 def _canonical_quantity(text: str) -> str:
     key = " ".join(text.strip().split())
+    content = parse_content(key)
+    if content is not None:
+        key = content.mass
+    if _mtu_substance(key) is not None:
+        return "mtu"
     return _QUANTITY_ALIASES.get(key.lower(), key)
+
+
+def _ambiguous(unit: str) -> str:
+    """A message when a unit's name is ambiguous (the bare 'ton'), else ''."""
+    key = " ".join(unit.strip().split()).lower()
+    content = parse_content(key)
+    if content is not None:
+        key = content.mass.lower()
+    return AMBIGUOUS_TON if key in {"ton", "tons"} else ""
+
+
+def _per_factor(quantity: str, per: str) -> float | str:
+    """How many ``per`` units one ``quantity`` unit makes, with grades: a price per
+    ``mtu`` (10 kg of contained substance) on a gross mass needs the grade of that
+    mass (``t @ 65% WO3``; moisture for wet tonnes); a message when it is missing."""
+    content = parse_content(quantity)
+    mtu_of = _mtu_substance(per)
+    quantity_is_mtu = _mtu_substance(content.mass if content else quantity) is not None
+    if mtu_of is None or quantity_is_mtu:
+        if content is not None and quantity_is_mtu:
+            return "A quantity in mtu already counts contained units; give no grade."
+        if quantity_is_mtu and mtu_of is None and _dimension(per) == "mass":
+            return (
+                f"A quantity in mtu (contained units) cannot be priced per {per} of "
+                f"gross product without a grade: price it per mtu, or give the "
+                f"grade on the price's unit (e.g. USD/{per} @ 65% WO3)."
+            )
+        if content is not None:
+            dry = 1.0 - content.moisture
+            return dry * _unit_factor(
+                _canonical_quantity(content.mass), _canonical_quantity(per)
+            )
+        return _unit_factor(_canonical_quantity(quantity), _canonical_quantity(per))
+    if content is None:
+        return (
+            f"A price per {per} is per 10 kg of contained metal or oxide: give the "
+            f"grade of the {quantity} (e.g. '{quantity} @ 65% WO3', and moisture for "
+            f"wet tonnes: '{quantity} @ 65% WO3, 8% H2O'), or quantities in mtu."
+        )
+    ratio = 1.0
+    if mtu_of and mtu_of != content.substance:
+        key = (content.substance, mtu_of)
+        if key not in _CONTENT_RATIOS:
+            return (
+                f"The grade is of {content.substance} but the price is per mtu of "
+                f"{mtu_of}; give the grade as {mtu_of}."
+            )
+        ratio = _CONTENT_RATIOS[key]
+    kilograms = _unit_factor(_canonical_quantity(content.mass), "kilogram")
+    return kilograms * (1.0 - content.moisture) * content.grade * ratio / 10.0
 
 
 @functools.lru_cache(maxsize=512)
 def _dimension(unit: str) -> str:
     """'mass', 'energy', 'power' or 'emissions' for a quantity unit; '' if unknown."""
+    if _ambiguous(unit):
+        return ""
     canonical = _canonical_quantity(unit)
     if not canonical:
         return ""
@@ -229,6 +350,8 @@ def parse_quantity_unit(
 ) -> str:
     """The quantity unit as given (trimmed), or ``InputError`` at ``path`` if unknown."""
     unit = " ".join(str(text).strip().split())
+    if _ambiguous(unit):
+        raise InputError.at(path, AMBIGUOUS_TON)
     if not _dimension(unit):
         raise InputError.at(
             path,
@@ -250,6 +373,8 @@ def _parse_price_unit(text: str) -> PriceUnit | str:
         currency, scale = _CENTS[money.lower()], 0.01
     else:
         return f"Unknown currency {money!r} in price unit {text!r}; use an ISO code such as USD or EUR."
+    if _ambiguous(per):
+        return f"In price unit {text!r}: {AMBIGUOUS_TON}"
     dimension = _dimension(per)
     if not dimension:
         return f"Unknown quantity {per!r} in price unit {text!r}; use e.g. kg, t, lb, troy oz, mtu, MWh, tCO2e or W."
@@ -303,7 +428,10 @@ def quantity_factor(
             f"{quantity} ({_dimension(quantity)}) cannot be priced in {price.text} "
             f"(a price per {price.dimension}).",
         )
-    return _unit_factor(_canonical_quantity(quantity), _canonical_quantity(price.per))
+    factor = _per_factor(quantity, price.per)
+    if isinstance(factor, str):
+        raise InputError.at(quantity_path, factor)
+    return factor
 
 
 def money_factor(
@@ -373,11 +501,10 @@ def convert_price(
             path,
             f"Cannot convert a price per {source.per} to a price per {target.per}.",
         )
-    factor = (
-        source.scale
-        / target.scale
-        * _unit_factor(_canonical_quantity(target.per), _canonical_quantity(source.per))
-    )
+    per = _per_factor(target.per, source.per)
+    if isinstance(per, str):
+        raise InputError.at(path, per)
+    factor = source.scale / target.scale * per
     array = np.asarray(values, dtype=np.float64) * factor
     if source.currency != target.currency:
         if fx_rate is None:

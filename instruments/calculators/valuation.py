@@ -123,7 +123,7 @@ def cap_value(
 
 def zero_cost_cap(
     forward: ArrayLike,
-    floor: float,
+    floor: ArrayLike,
     volatility: float,
     rate: float,
     years: ArrayLike,
@@ -148,7 +148,7 @@ def zero_cost_cap(
     def gap(strike: float) -> float:
         return cap_value(f, strike, volatility, rate, years, weights) - target
 
-    high = float(np.max(f)) * 2.0 + float(floor)
+    high = float(np.max(f)) * 2.0 + float(np.max(floor))
     for _ in range(200):  # the call strip vanishes for a high enough strike
         if gap(high) <= 0:
             break

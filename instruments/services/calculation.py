@@ -12,10 +12,11 @@ from instruments.calculators.base import (
     Calculator,
     InputError,
     Result,
+    add_warning,
     parse,
     to_data,
 )
-from instruments.services.stored_inputs import fill_stored_inputs
+from instruments.services.stored_inputs import fill_stored_inputs, schedule_warnings
 
 
 @dataclass(frozen=True)
@@ -43,5 +44,7 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     resolved, used = fill_stored_inputs(calculator, data)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
+    for message in schedule_warnings(used):
+        add_warning(result.summary, message)
     normalised = {**to_data(inputs), **used}
     return Calculation(calculator, dict(data), normalised, result)

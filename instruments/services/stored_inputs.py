@@ -34,6 +34,7 @@ from instruments.calculators.extras import (
 )
 from instruments.calculators.units import (
     convert_price,
+    parse_periods,
     parse_price_unit,
     quantity_factor,
 )
@@ -59,6 +60,7 @@ def fill_stored_inputs(
     member group and policy schedules the result rests on.
     """
     refuse_extras_that_do_not_apply(calculator, data)
+    check_flow_origins(calculator, data)
     resolved, given = split_extras(calculator, dict(data))
     extras = parse_extras(given)
     prices = extras.prices
@@ -159,7 +161,9 @@ def apply_parameter_schedules(
 ) -> dict[str, dict[str, Any]]:
     """Fill scheduled inputs (CBAM free-allocation share and default mark-up) for the
     requested year from the stored schedules, so that a data steward's edit takes
-    effect. A value typed in the request wins; without a stored schedule the
+    effect: the value of the latest stored year on or before it, and that year
+    (``value_year``), which ``schedule_warnings`` reports when it is not the year
+    asked for. A value typed in the request wins; without a stored schedule the
     calculator's own published table applies."""
     declared = {fs.name for fs in describe(calculator.inputs)}
     used: dict[str, dict[str, Any]] = {}
@@ -168,12 +172,36 @@ def apply_parameter_schedules(
         if name not in declared or resolved.get(name) not in (None, "") or not year:
             continue
         try:
-            value = selectors.get_parameter_value(code, int(float(year)))
+            wanted = int(float(year))
+            schedule = selectors.get_parameter_schedule(code)
         except (InputError, TypeError, ValueError):
-            continue  # no stored schedule for that year: the calculator decides
+            continue  # no stored schedule: the calculator decides
+        known = schedule[schedule.index <= wanted]
+        if known.empty:
+            continue  # before the stored schedule starts: the calculator decides
+        value = float(known.iloc[-1])
         resolved[name] = value
-        used[name] = {"schedule": code, "year": int(float(year)), "value": value}
+        used[name] = {
+            "schedule": code,
+            "year": wanted,
+            "value": value,
+            "value_year": int(known.index[-1]),
+        }
     return used
+
+
+def schedule_warnings(used: Mapping[str, Any]) -> list[str]:
+    """A sentence for each scheduled input whose stored value is from an earlier year
+    than the one requested (a year beyond the stored schedule)."""
+    messages = []
+    for name, entry in (used.get("parameter_schedules") or {}).items():
+        if entry.get("value_year") != entry.get("year"):
+            messages.append(
+                f"The stored schedule '{entry['schedule']}' ends before "
+                f"{entry['year']}: {name.replace('_', ' ')} {entry['value']:g} is its "
+                f"{entry['value_year']} value."
+            )
+    return messages
 
 
 def apply_member_group(
@@ -214,6 +242,46 @@ def apply_member_group(
     return {"code": str(group), "members": sorted(members)}
 
 
+GROUP_LIKE_ORIGINS = frozenset({"ROW", "OTH", "WLD"})
+"""Origins that name a group rather than an economy: the rest of the world, others,
+the world. They are accepted beside the stored partners' ISO 3166 alpha-3 codes."""
+
+
+def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
+    """Each import flow's ``origin`` must be a stored partner's ISO 3166 alpha-3 code
+    (``CHN``, not ``China`` or ``XXX``) or a group-like code (``ROW``, ``OTH``,
+    ``WLD``); one field error per bad flow. Skipped when no partners are stored. The
+    market model's market and origin codes (``EU``, ``USA-producers``) are labels of
+    its own and are not checked here."""
+    field = member_flows_field(calculator)
+    flows = data.get(field) if field is not None else None
+    if isinstance(flows, Mapping):
+        flows = [flows]
+    if field is None or not isinstance(flows, list) or not flows:
+        return
+    names = selectors.get_partner_names()
+    if not names:
+        return
+    by_name = {name.strip().lower(): code for code, name in names.items()}
+    errors = ErrorCollector()
+    for i, flow in enumerate(flows):
+        if not isinstance(flow, Mapping) or flow.get("origin") in (None, ""):
+            continue
+        raw = str(flow["origin"]).strip()
+        code = raw.upper()
+        if code in names or code in GROUP_LIKE_ORIGINS:
+            continue
+        hint = by_name.get(raw.lower())
+        suggestion = f" Did you mean {hint}?" if hint else ""
+        errors.add(
+            (field, i, "origin"),
+            f"{raw!r} is not the ISO 3166 alpha-3 code of a stored partner (e.g. "
+            f"CHN, AUS); for a group use {', '.join(sorted(GROUP_LIKE_ORIGINS))}."
+            f"{suggestion}",
+        )
+    errors.raise_if_any()
+
+
 REST_OF_WORLD = "ROW"
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -234,13 +302,20 @@ def resolve_stored_prices(
     calculator: Calculator, resolved: dict[str, Any], given: StoredPrices
 ) -> dict[str, Any] | None:
     """Fill the periods and prices of ``resolved`` from the stored series ``given``
-    names, converted into the request's ``price_unit``; what was used, or None."""
+    names, converted into the request's ``price_unit``; what was used, or None.
+    Typed periods select the stored observations (``select_stored_periods``);
+    without them the series' own periods (within ``start``/``end``) are taken."""
     if given.commodity is None or calculator.price_field is None:
         return None
     history = selectors.get_price_history(
         given.commodity, series=given.series, start=given.start, end=given.end
     )
     data = resolved
+    typed = data.get("periods")
+    if typed not in (None, "", []) and not getattr(
+        calculator, "price_field_scalar", False
+    ):
+        history = select_stored_periods(history, typed)
     price_unit = str(data.get("price_unit") or history.unit)
     prices = convert_price(
         history.prices.to_numpy(dtype=float),
@@ -264,8 +339,17 @@ def resolve_stored_prices(
             **simulation,
             "price_history": resolved.get(calculator.price_field),
         }
+    delivery = delivery_basis(history)
+    declared = {fs.name for fs in describe(calculator.inputs)}
+    if (
+        "market_price_basis" in declared
+        and delivery in ("fob", "cif")
+        and resolved.get("market_price_basis") in (None, "")
+    ):
+        resolved["market_price_basis"] = delivery
     stored = {
         "commodity": history.commodity,
+        "delivery_basis": delivery,
         "series": history.series,
         "series_name": history.series_name,
         "source_unit": history.unit,
@@ -286,6 +370,66 @@ def resolve_stored_prices(
     if producers is not None:
         stored["producers"] = producers
     return stored
+
+
+_FOB = re.compile(r"\bfree on board\b|\bf\.?o\.?b\b", re.IGNORECASE)
+_CIF = re.compile(
+    r"\bc\.?i\.?f\b|\bcost,? insurance,? and freight\b|\bc\.?f\.?r\b",
+    re.IGNORECASE,
+)
+
+
+def delivery_basis(history: selectors.PriceHistory) -> str:
+    """'fob', 'cif' (CIF or CFR) or '' from the wording of a stored series' basis."""
+    text = f"{history.series_name} {history.basis}"
+    if _FOB.search(text):
+        return "fob"
+    if _CIF.search(text):
+        return "cif"
+    return ""
+
+
+_KIND_OF_FREQUENCY = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+
+def select_stored_periods(
+    history: selectors.PriceHistory, typed: Any
+) -> selectors.PriceHistory:
+    """The stored observations of the typed periods, in their order: typed periods
+    select, they are never replaced. A period of another frequency than the series'
+    is refused (an annual series is not re-labelled as quarters), and so is a period
+    with no stored price, named in the message."""
+    labels = (
+        [part.strip() for part in typed.split(",") if part.strip()]
+        if isinstance(typed, str)
+        else [str(label).strip() for label in typed]
+    )
+    try:
+        kind = parse_periods(labels).kind
+    except InputError:
+        return history  # the calculator reports the bad labels
+    wanted = _KIND_OF_FREQUENCY.get(history.frequency)
+    if wanted is not None and kind != wanted:
+        raise InputError.at(
+            ("periods",),
+            f"The periods are {kind}s but the stored series '{history.series}' is "
+            f"{history.frequency}: type {history.frequency} periods (e.g. "
+            f"{history.periods[-1]}), or leave the periods out to take the series' "
+            "own.",
+        )
+    stored = set(history.periods)
+    missing = [label for label in labels if label not in stored]
+    if missing:
+        raise InputError.at(
+            ("periods",),
+            f"No stored price in '{history.series}' for {', '.join(missing)} (stored: "
+            f"{history.periods[0]} to {history.periods[-1]}).",
+        )
+    return dataclasses.replace(
+        history,
+        prices=history.prices.loc[labels],
+        estimated=history.estimated.loc[labels],
+    )
 
 
 # Length in years of one period of a stored series, by its frequency.

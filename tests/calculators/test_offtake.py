@@ -1,5 +1,7 @@
 """Offtake: pricing, take-or-pay, valuation, prepayment and streaming."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -127,3 +129,54 @@ def test_cap_below_floor_and_missing_price_are_errors():
             }
         )
     assert "price" in info.value.errors["pricing"]
+
+
+def test_collar_value_is_the_strip_over_the_settlement_dates():
+    """Four annual settlements at 1, 2, 3, 4 years on 150 kt a year: the value per
+    unit is the quantity-weighted strip, the total is it × the contracted quantity."""
+    from instruments.calculators import valuation
+
+    quantity = [150_000, 150_000, 100_000, 100_000]
+    result = RUN(
+        {
+            **offtake.CALCULATOR.example,
+            "contracted_quantity": quantity,
+            "taken_quantity": None,
+            "valuation": {"forward": 1500, "volatility": 0.45, "rate": 0.04},
+        }
+    )
+    years = np.array([1.0, 2.0, 3.0, 4.0])
+    weights = np.array(quantity) / sum(quantity)
+    puts = valuation.black76_put(1500, 1000, 0.45, 0.04, years)
+    calls = valuation.black76_call(1500, 2200, 0.45, 0.04, years)
+    summary = result.summary
+    assert summary["floor_value"] == pytest.approx(float(puts @ weights))
+    assert summary["cap_value"] == pytest.approx(float(calls @ weights))
+    assert summary["collar_value_total"] == pytest.approx(
+        float((puts - calls) @ np.array(quantity))
+    )
+    single = valuation.black76_put(1500, 1000, 0.45, 0.04, 1.0)
+    assert summary["floor_value"] > single  # not one settlement at one year
+    zero = summary["zero_cost_cap"]
+    assert valuation.cap_value(1500, zero, 0.45, 0.04, years, weights) == (
+        pytest.approx(summary["floor_value"])
+    )
+
+
+def test_no_zero_cost_cap_below_the_floor_and_a_far_forward_is_flagged():
+    """A 15,000 floor valued on the example's forward of 1,500: no cap above the floor
+    makes the collar free, and the forward is far from the market prices."""
+    result = RUN(
+        {
+            **offtake.CALCULATOR.example,
+            "market_price": [15_500, 14_000, 16_000, 15_000],
+            "pricing": {"method": "collar", "floor": 15_000, "cap": 20_000},
+        }
+    )
+    summary = result.summary
+    assert math.isnan(summary["zero_cost_cap"])
+    assert "No cap above the floor makes the collar free" in summary["warnings"]
+    assert "far from the market prices" in summary["warnings"]
+    fine = RUN(offtake.CALCULATOR.example).summary
+    assert "warnings" not in fine
+    assert fine["zero_cost_cap"] > 1000

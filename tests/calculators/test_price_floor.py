@@ -100,6 +100,7 @@ def test_trailing_average_and_cost_percentile_bases():
             "reference_basis": "trailing_average",
             "market_price": [100, 120, 80],
             "trailing_periods": 2,
+            "trailing_lag": 0,
             "reference_factor": 0.9,
             "flows": [{"origin": "CHN", "quantity": 1}],
         }
@@ -334,3 +335,57 @@ def test_quantities_and_revenue_after_are_never_negative(
     priced = rows["import_price"] > 0
     assert (rows.loc[priced, "quantity_after"] >= 0).all()
     assert (rows.loc[priced, "revenue_after"] >= -1e-9).all()
+
+
+def test_a_trailing_average_floor_lags_the_current_period_by_default():
+    """Prices 100, 120, 80, 200 over two periods ending one period back: the floor of
+    a period never includes that period's own price."""
+    data = {
+        "periods": ["2025", "2026", "2027", "2028"],
+        "reference_basis": "trailing_average",
+        "market_price": [100, 120, 80, 200],
+        "trailing_periods": 2,
+        "flows": [{"origin": "CHN", "quantity": 1}],
+    }
+    lagged = RUN(data)
+    # 2026: mean(100); 2027: mean(100, 120); 2028: mean(120, 80); 2025: no earlier
+    np.testing.assert_allclose(lagged.rows["reference_price"], [100, 100, 110, 100])
+    assert "first 1 period has no market price" in lagged.summary["warnings"]
+    two = RUN({**data, "trailing_lag": 2}).rows["reference_price"]
+    np.testing.assert_allclose(two, [100, 100, 100, 110])
+
+
+def test_wto_bound_rate_check_and_the_cap_on_tariff_plus_levy():
+    """Floor 110, CIF 95/105/120/80, existing tariff 5 %, bound 20 %: tariff + levy
+    is 20.8 %, 9.8 %, 5 %, 42.5 %, above the bound in Q1 and Q4."""
+    data = {
+        "periods": ["2025Q1", "2025Q2", "2025Q3", "2025Q4"],
+        "reference_price": 110,
+        "applied_tariff": 0.05,
+        "bound_rate": 0.2,
+        "flows": [
+            {"origin": "CHN", "import_price": [95, 105, 120, 80], "quantity": 1},
+            {"origin": "AUS", "member": True, "import_price": 50, "quantity": 1},
+        ],
+    }
+    result = RUN(data)
+    non_member = result.rows[result.rows["origin"] == "CHN"]
+    np.testing.assert_allclose(
+        non_member["tariff_plus_levy"], [0.05 + 15 / 95, 0.05 + 5 / 105, 0.05, 0.425]
+    )
+    assert result.summary["bound_rate_exceeded_periods"] == 2
+    assert result.summary["bound_rate_exceeded_in"] == "2025Q1, 2025Q4"
+    capped = RUN(
+        {
+            **data,
+            "levy_cap_ad_valorem": 0.2,
+            "levy_cap_applies_to": "tariff_plus_levy",
+        }
+    )
+    levy = capped.rows[capped.rows["origin"] == "CHN"]["levy"]
+    np.testing.assert_allclose(levy, [0.15 * 95, 5, 0, 0.15 * 80])
+    assert capped.summary["bound_rate_exceeded_periods"] == 0
+    alone = RUN({**data, "levy_cap_ad_valorem": 0.2})
+    np.testing.assert_allclose(
+        alone.rows[alone.rows["origin"] == "CHN"]["levy"], [15, 5, 0, 16]
+    )

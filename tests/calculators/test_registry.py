@@ -78,11 +78,30 @@ def test_declared_inputs_have_labels_and_round_trip(slug):
 
 # Requests that, with the example, exercise every optional block of a calculator.
 OPTIONAL_BLOCKS: dict[str, list[dict]] = {
+    "price-floor": [
+        {
+            "bound_rate": 0.1,
+            "reference_basis": "trailing_average",
+            "market_price": 90,
+        }
+    ],
+    "standards-market": [{"free_intensity": None, "benchmark": 4.0, "cbam_year": 2040}],
+    "price-gap-subsidy": [
+        {
+            "simulation": {
+                "model": "gbm",
+                "price_history": [60, 70, 65, 80, 75],
+                "paths": 200,
+                "seed": 1,
+            }
+        }
+    ],
     "offtake": [
+        {"pricing": {"method": "collar", "floor": 15_000, "cap": 20_000}},
         {
             "prepayment": {"amount": 1e8, "recoup_share": 0.2},
             "streaming": {"deposit": 5e7, "stream_share": 0.1, "price_share": 0.2},
-        }
+        },
     ],
 }
 
@@ -93,7 +112,7 @@ HEADLINES = {
     "tariff_revenue_change welfare_change_total",
     "standards-market": "compliant_share premium_total charge_total netback_compliant "
     "netback_non_compliant",
-    "price-gap-subsidy": "net_cost_total npv expected_cost p95 p95_bad_year "
+    "price-gap-subsidy": "net_cost_total npv expected_cost p95 p95_worst_year "
     "probability_of_payment probability_budget_exhausted guarantee_value",
     "offtake": "buyer_saving_total payment_total spot_cost_total take_or_pay_total "
     "npv_buyer_saving collar_value",

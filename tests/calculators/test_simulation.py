@@ -155,3 +155,58 @@ def test_memory_is_bounded_by_the_chunk():
     tracemalloc.stop()
     assert peak < 4 * 100_000 * 8  # a few chunk-sized arrays, not 60,000 × 50 × 8
     assert total > 0
+
+
+def test_the_long_run_price_is_the_long_run_median_of_the_simulated_price():
+    """Typed 100 with σ 40 % and κ 0.5: the simulated long-run median is 100, not
+    100·e^(−σ²/(2κ)) ≈ 85, and the long-run mean is e^(α + σ²/(4κ))."""
+    model = sim.Schwartz(mean_reversion=0.5, long_run_price=100.0, volatility=0.4)
+    steps = np.full(40, 1.0)  # 40 years: κ·T = 20, the start is forgotten
+    rng = np.random.default_rng(9)
+    x = sim.simulate_log_prices(model, 30.0, steps, rng.standard_normal((40_000, 40)))
+    last = np.exp(x[:, -1])
+    assert np.median(last) == pytest.approx(100.0, rel=0.02)
+    assert last.mean() == pytest.approx(model.long_run_mean, rel=0.02)
+    assert model.long_run_mean == pytest.approx(100 * math.exp(0.4**2 / 2.0), rel=1e-12)
+
+
+def test_estimates_from_a_short_history_carry_standard_errors_and_a_warning():
+    """Five annual points: volatility, drift and their standard errors, the number of
+    points and a warning; a given parameter overrides its estimate."""
+    history = np.array([60.0, 95.0, 70.0, 110.0, 80.0])
+    fit = sim.fit_model("gbm", 1.0, history)
+    assert fit.points == 5
+    sd = float(np.std(np.diff(np.log(history)), ddof=1))
+    assert fit.model.volatility == pytest.approx(sd)
+    assert fit.standard_errors["volatility"] == pytest.approx(sd / math.sqrt(2 * 3))
+    assert fit.standard_errors["drift"] == pytest.approx(sd / math.sqrt(4))
+    assert fit.warnings
+    assert "only 5 prices" in fit.warnings[0]
+    given = sim.fit_model("gbm", 1.0, history, volatility=0.3)
+    assert given.model.volatility == 0.3
+    assert "volatility" not in given.standard_errors
+    long = np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.1, 60)) + 4)
+    assert sim.fit_model("gbm", 1 / 12, long).warnings == ()
+    schwartz = sim.fit_model("schwartz", 1.0, np.array([50.0, 65, 75, 80, 84, 86, 85]))
+    assert set(schwartz.standard_errors) == {
+        "mean_reversion",
+        "long_run_price",
+        "volatility",
+    }
+    assert all(v > 0 for v in schwartz.standard_errors.values())
+    assert schwartz.warnings
+
+
+def test_schwartz_standard_errors_match_the_spread_of_estimates():
+    """The delta-method standard errors are close to the spread of the estimates over
+    many simulated histories of 200 months."""
+    truth = sim.Schwartz(mean_reversion=2.0, long_run_price=40.0, volatility=0.35)
+    rng = np.random.default_rng(4)
+    steps = np.full(200, 1 / 12)
+    x = sim.simulate_log_prices(truth, 40.0, steps, rng.standard_normal((300, 200)))
+    fits = [sim.fit_model("schwartz", 1 / 12, np.exp(row)) for row in x]
+    ok = [f for f in fits if f.model.mean_reversion < 20]
+    for name in ("volatility", "long_run_price"):
+        spread = np.std([getattr(f.model, name) for f in ok])
+        reported = np.median([f.standard_errors[name] for f in ok])
+        assert reported == pytest.approx(spread, rel=0.3), name

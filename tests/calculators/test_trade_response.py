@@ -236,7 +236,7 @@ def test_respond_works_on_periods_by_flows():
     sigma=st.floats(0.2, 10.0),
     eps=st.one_of(st.none(), st.floats(0.2, 20.0)),
     t0=st.lists(st.floats(0.0, 2.0), min_size=3, max_size=3),
-    t1=st.lists(st.floats(0.0, 10.0), min_size=3, max_size=3),
+    t1=st.lists(st.floats(0.0, 3.0), min_size=3, max_size=3),
     imports=st.lists(st.floats(0.0, 1e4), min_size=3, max_size=3),
 )
 def test_imports_never_go_below_zero(method, eta, sigma, eps, t0, t1, imports):

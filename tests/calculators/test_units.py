@@ -28,7 +28,7 @@ STORED_UNITS = [
     "USD/W",
     "USD/oz",
 ]
-MASS = ["kg", "t", "lb", "oz", "troy oz", "mtu", "dmt", "g"]
+MASS = ["kg", "t", "lb", "oz", "troy oz", "dmt", "g", "short_ton", "long_ton"]
 
 
 @pytest.mark.parametrize("text", STORED_UNITS)
@@ -41,7 +41,7 @@ def test_cents_scale_and_special_units():
     cents = units.parse_price_unit("US cents/lb")
     assert (cents.currency, cents.scale) == ("USD", 0.01)
     assert units.quantity_factor("t", "USD/kg") == 1000
-    assert units.quantity_factor("t", "USD/mtu") == 100
+    assert units.quantity_factor("t @ 100% WO3", "USD/mtu") == 100
     assert units.quantity_factor("dmt", "USD/t") == 1
     assert units.quantity_factor("kg", "USD/troy oz") == pytest.approx(1 / 0.0311034768)
     assert units.quantity_factor("GWh", "EUR/MWh") == 1000
@@ -82,7 +82,7 @@ def test_fx_and_vat():
 @given(
     value=st.floats(1e-6, 1e9),
     source=st.sampled_from(
-        ["USD/t", "USD/kg", "US cents/lb", "USD/troy oz", "USD/mtu"]
+        ["USD/t", "USD/kg", "US cents/lb", "USD/troy oz", "USD/short_ton"]
     ),
     target=st.sampled_from(
         ["USD/t", "USD/kg", "US cents/lb", "USD/troy oz", "USD/dmt"]
@@ -220,3 +220,41 @@ def test_price_unit_parts_and_money_unit_say_whole_currency_units():
 def test_discount_factors_at_the_periods_ends():
     factors = units.discount_factors(["2025Q1", "2025Q2"], 0.1)
     assert factors.tolist() == pytest.approx([1.1**-0.25, 1.1**-0.5])
+
+
+@pytest.mark.parametrize(
+    ("quantity", "price"),
+    [("ton", "USD/t"), ("tons", "USD/kg"), ("t", "USD/ton"), ("kg", "EUR/tons")],
+)
+def test_the_bare_ton_is_refused_with_a_hint(quantity, price):
+    with pytest.raises(InputError) as info:
+        units.money_factor(quantity, price)
+    message = str(info.value)
+    assert "short_ton" in message
+    assert "metric tonne" in message
+
+
+def test_short_and_long_tons_are_explicit():
+    assert units.quantity_factor("short_ton", "USD/t") == pytest.approx(0.90718474)
+    assert units.quantity_factor("long ton", "USD/t") == pytest.approx(1.0160469088)
+
+
+def test_a_price_per_mtu_needs_the_grade_of_gross_tonnes():
+    """USD/mtu on tonnes of 65 % WO3 concentrate: 65 mtu a tonne, not 100."""
+    with pytest.raises(InputError) as info:
+        units.money_factor("t", "USD/mtu")
+    assert "grade" in str(info.value)
+    assert units.money_factor("t @ 65% WO3", "USD/mtu") == pytest.approx(65)
+    # wet tonnes: the grade is on the dry mass
+    assert units.money_factor("wmt @ 65% WO3, 8% H2O", "USD/mtu WO3") == (
+        pytest.approx(65 * 0.92)
+    )
+    # a grade of W metal against a price per mtu of WO3: by the molar masses
+    assert units.money_factor("t @ 50% W", "USD/mtu WO3") == pytest.approx(
+        50 * 231.84 / 183.84
+    )
+    assert units.money_factor("mtu", "USD/mtu") == 1
+    # a stored USD/mtu series (44 % Mn ore) as a price per tonne of ore
+    assert units.convert_price(5.0, "USD/mtu", "USD/t @ 44% Mn") == pytest.approx(220)
+    with pytest.raises(InputError):
+        units.convert_price(5.0, "USD/mtu", "USD/t")

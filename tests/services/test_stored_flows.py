@@ -21,6 +21,7 @@ def test_price_floor_takes_real_volumes_by_origin_for_a_year(seeded_db):
         "year": 2024,
         "importer": "eu-27",
         "member_group": "msp",
+        "freight_insurance": 2.0,  # the NdPr series is FOB China; the levy is on CIF
     }
     calculation = run_calculation("price-floor", request)
     rows = calculation.result.rows

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from instruments import charts, presenters, selectors
+from instruments.api.throttling import throttle_wait
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.charts import supply as supply_charts
@@ -89,6 +90,23 @@ def _commodity_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return commodity_choices, series_choices
 
 
+def throttled_response(request: HttpRequest) -> HttpResponse | None:
+    """A 429 page when the client is over the calculation rate (the API's rates and
+    counts), else None: every page that runs a calculation calls it first."""
+    wait = throttle_wait(request)
+    if wait is None:
+        return None
+    seconds = max(1, int(wait))
+    response = render(
+        request,
+        "429.html",
+        {"message": f"Too many calculations; try again in {seconds} seconds."},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 # --- pages --------------------------------------------------------------------------
 
 
@@ -131,6 +149,8 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form = CalculatorForm(initial_inputs=calculator.example, **options)
 
     calculation = None
+    if form.is_bound and (limited := throttled_response(request)) is not None:
+        return limited
     if form.is_bound and form.is_valid():
         try:
             calculation = calculations.run_calculation(slug, form.request_data())
@@ -269,6 +289,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved scenario's permanent link: its inputs and result, re-run now."""
     scenario = get_visible_scenario_or_404(request, pk)
     calculator = get_calculator_or_404(scenario.calculator)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     calculation = None
     error = ""
     try:
@@ -363,6 +385,8 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     calculator = get_calculator_or_404(scenarios[0].calculator)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     results = [
         (run.scenario, run.calculation, run.error)
         for run in scenario_services.rerun_scenarios(scenarios)

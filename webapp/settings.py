@@ -4,6 +4,7 @@ Local defaults run a fresh checkout with nothing set (SQLite, DEBUG on). Product
 DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -64,11 +65,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
     "instruments",
 ]
 
 MIDDLEWARE = [
+    "webapp.security.LocalTracebacksOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "webapp.security.JsonErrorsForApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "webapp.security.SiteLoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -124,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "instruments:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -150,8 +161,15 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Proxies: how many reverse proxies (nginx, a load balancer) stand in front of the
+# app. Only then are X-Forwarded-For (client address for throttles and lockouts) and
+# X-Forwarded-Proto (https) believed; with 0 (the default) a client cannot fake them.
+NUM_PROXIES = env.int("NUM_PROXIES", default=env.int("TRUSTED_PROXIES", default=0))
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+
 # Production hardening: all on when DEBUG is off (manage.py check --deploy is clean).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -163,11 +181,29 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Failed sign-ins (login form, admin, /api/v1/token/): django-axes locks out a
+# username and, separately, an address after AXES_FAILURE_LIMIT failures, for
+# AXES_COOLOFF_MINUTES. Attempts are stored in the database (reset in the admin, or
+# `manage.py axes_reset`).
+AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "webapp.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "webapp.security.lockout_response"
+AXES_VERBOSE = False
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-# The API: readable without login unless API_REQUIRE_LOGIN is set.
-API_REQUIRE_LOGIN = env_flag("API_REQUIRE_LOGIN", default=False)
+# The whole site (pages and API) is open to anonymous readers unless REQUIRE_LOGIN is
+# set; API_REQUIRE_LOGIN is its older name and closes the pages too. Both are read at
+# request time through webapp.security.login_required_everywhere().
+REQUIRE_LOGIN = env_flag(
+    "REQUIRE_LOGIN", default=env_flag("API_REQUIRE_LOGIN", default=False)
+)
+API_REQUIRE_LOGIN = REQUIRE_LOGIN
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -191,6 +227,7 @@ REST_FRAMEWORK = {
         "instruments.api.pagination.SpreadsheetFriendlyPagination"
     ),
     "PAGE_SIZE": 100,
+    "NUM_PROXIES": NUM_PROXIES,
     # DRF's throttles, reading the rates below at request time.
     "DEFAULT_THROTTLE_CLASSES": [
         "instruments.api.throttling.AnonThrottle",

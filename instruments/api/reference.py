@@ -1,7 +1,7 @@
 """API views for the reference data: commodities and their prices, price series and
 observations, partners and groups, producers, FX rates and policy parameters.
 
-Everyone reads (unless ``API_REQUIRE_LOGIN``); data stewards write. Lists are filterable
+Everyone reads (unless ``REQUIRE_LOGIN``); data stewards write. Lists are filterable
 and paginated (``?limit=&offset=``) as JSON, complete as CSV or XLSX.
 """
 

@@ -29,7 +29,7 @@ from instruments.charts import supply as supply_charts
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
-from instruments.models import Scenario
+from instruments.models import ApiKeyScope, Scenario
 from instruments.services import accounts
 from instruments.services import calculation as calculations
 from instruments.services import scenarios as scenario_services
@@ -527,14 +527,34 @@ def api_guide(request: HttpRequest) -> HttpResponse:
 
 @login_required(login_url=LOGIN_URL)
 def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Create, replace or revoke the personal API token."""
+    """Create, replace or revoke the account token and the spreadsheet key. A new key
+    is shown once, on the page that answers the POST (only its hash is stored)."""
+    new_key = None
     if request.method == "POST":
+        scope = request.POST.get("scope") or ApiKeyScope.ACCOUNT
+        if scope not in ApiKeyScope.values:
+            raise Http404("No such kind of key")
+        what = ApiKeyScope(scope).label.split(" (")[0].lower()
         if request.POST.get("action") == "create":
-            accounts.replace_token(user=request.user)
-            messages.success(request, "A new token was created. Keep it secret.")
+            issued = accounts.issue_key(user=request.user, scope=scope)
+            new_key = {"scope": scope, "key": issued.key}
+            messages.success(
+                request,
+                f"A new {what} was created. Copy it now: it is shown only once.",
+            )
         else:
-            accounts.revoke_token(user=request.user)
-            messages.success(request, "Your token was revoked; it no longer works.")
-        return redirect("instruments:account_tokens")
-    token = selectors.get_api_token(request.user)
-    return render(request, "instruments/account_tokens.html", {"token": token})
+            accounts.revoke_key(user=request.user, scope=scope)
+            messages.success(request, f"Your {what} was revoked; it no longer works.")
+            return redirect("instruments:account_tokens")
+    keys = selectors.get_api_keys(request.user)
+    response = render(
+        request,
+        "instruments/account_tokens.html",
+        {
+            "account": keys.get(ApiKeyScope.ACCOUNT),
+            "spreadsheet": keys.get(ApiKeyScope.SPREADSHEET),
+            "new_key": new_key,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

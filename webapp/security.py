@@ -5,7 +5,6 @@
   page throttle all count by it.
 - ``lockout_response``: what django-axes answers once a username or address is locked
   out (JSON 429 on the API, a page elsewhere).
-- ``RedactTokensFilter``: a logging filter that hides ``token=`` values from access logs.
 - ``LocalTracebacksOnlyMiddleware``: DEBUG tracebacks for loopback clients only.
 - ``JsonErrorsForApiMiddleware``: a 413 JSON answer for an API body over the limit.
 - ``SiteLoginRequiredMiddleware``: with ``REQUIRE_LOGIN`` every page needs a login.
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -117,34 +115,6 @@ def lockout_response(
         response.render()
     response["Retry-After"] = retry_after
     return response
-
-
-_TOKEN_IN_URL = re.compile(r"((?:^|[?&;\s\"'])(?:token|key)=)[^&\s\"']*", re.I)
-
-
-def redact_tokens(text: str) -> str:
-    """``…?token=abc&x=1`` → ``…?token=[redacted]&x=1``."""
-    return _TOKEN_IN_URL.sub(r"\1[redacted]", text)
-
-
-class RedactTokensFilter(logging.Filter):
-    """Removes ``token=`` values from log records (runserver's django.server and
-    gunicorn's access log, which both log the full request line)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact_tokens(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                redact_tokens(a) if isinstance(a, str) else a for a in record.args
-            )
-        elif isinstance(record.args, dict):
-            # gunicorn's access log passes a mapping of atoms (r, U, q, …).
-            record.args = {
-                k: redact_tokens(v) if isinstance(v, str) else v
-                for k, v in record.args.items()
-            }
-        return True
 
 
 def is_loopback(address: str) -> bool:

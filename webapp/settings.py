@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -204,11 +203,16 @@ REQUIRE_LOGIN = env_flag(
     "REQUIRE_LOGIN", default=env_flag("API_REQUIRE_LOGIN", default=False)
 )
 API_REQUIRE_LOGIN = REQUIRE_LOGIN
+# API keys are stored hashed and expire: account tokens (header) and read-only
+# spreadsheet keys (?token= in IMPORTDATA URLs).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+SPREADSHEET_KEY_DAYS = env.int("SPREADSHEET_KEY_DAYS", default=90)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A token scheme first, so a missing or bad key is a 401 (WWW-Authenticate).
+        "instruments.api.authentication.HashedTokenAuthentication",
         "instruments.api.authentication.QueryStringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated"
@@ -266,7 +270,26 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request lines carry ?token= spreadsheet keys: never write them to a log.
+    "filters": {"redact_tokens": {"()": "webapp.redaction.RedactTokensFilter"}},
+    "formatters": {"server": {"format": "[{asctime}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "server",
+        },
+    },
+    "loggers": {
+        # runserver's access log (gunicorn's: webapp/gunicorn_conf.py).
+        "django.server": {
+            "handlers": ["server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {
         "handlers": ["console"],
         "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),

@@ -280,6 +280,13 @@ ERROR_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 
+DETAIL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A problem with the request as a whole (DRF's error shape).",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+
 FORMAT_PARAMETER = OpenApiParameter(
     name="format",
     type=str,

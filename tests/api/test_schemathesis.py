@@ -76,9 +76,9 @@ def _report_requests():
 @pytest.fixture
 def steward_token(steward, stored_prices):
     """A steward's token, with a commodity and series to find."""
-    from rest_framework.authtoken.models import Token
+    from instruments.services import accounts
 
-    return Token.objects.create(user=steward).key
+    return accounts.issue_key(user=steward).key
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from instruments import charts, presenters, selectors
+from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
@@ -172,10 +173,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
     """``?inputs=<JSON object>``, as the login link carries them; None if absent or bad."""
-    try:
-        data = json.loads(request.GET.get("inputs", ""))
-    except ValueError:
-        return None
+    data = loads_bounded(request.GET.get("inputs", ""))
     return data if isinstance(data, dict) else None
 
 

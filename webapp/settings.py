@@ -219,6 +219,13 @@ REST_FRAMEWORK = {
         if API_REQUIRE_LOGIN
         else "rest_framework.permissions.IsAuthenticatedOrReadOnly"
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "instruments.api.guards.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "instruments.api.errors.FormatNegotiation",
+    "EXCEPTION_HANDLER": "instruments.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON by default; ?format=csv / ?format=xlsx (or Accept: text/csv) for spreadsheets.
     "DEFAULT_RENDERER_CLASSES": [

@@ -18,12 +18,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from instruments import selectors
 from instruments.api import filters
+from instruments.api.guards import SafeJSONParser
 from instruments.api.permissions import StewardWriteOrRead
 from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
 from instruments.api.serializers import (
@@ -55,7 +55,7 @@ class ReferenceViewSet(viewsets.ModelViewSet):
     """Shared by every reference list: steward writes, CSV header from the serializer."""
 
     permission_classes = [StewardWriteOrRead]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     sheet_title = "Data"
 
     def get_renderer_context(self) -> dict[str, Any]:

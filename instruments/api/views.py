@@ -26,13 +26,13 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from instruments import selectors
+from instruments.api import guards
 from instruments.api.filters import ScenarioFilter
 from instruments.api.permissions import ReadOpen, ScenarioAccess
 from instruments.api.renderers import XLSX_MEDIA_TYPE
@@ -137,7 +137,7 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
     """
 
     permission_classes = [ReadOpen]
-    parser_classes = [JSONParser]
+    parser_classes = [guards.SafeJSONParser]
     calculator_slug: str | None = None  # set on the per-calculator subclasses
 
     def slug(self, slug: str | None) -> str:
@@ -145,7 +145,13 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
 
     def get(self, request: Request, slug: str | None = None) -> Response:
         calculator = get_calculator_or_404(self.slug(slug))
-        data = decode_query(calculator, query_pairs(request.query_params))
+        try:
+            pairs = guards.clean_query_pairs(
+                calculator, query_pairs(request.query_params)
+            )
+        except InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        data = decode_query(calculator, pairs)
         return self.respond_with_calculation(calculator.slug, data)
 
     def post(self, request: Request, slug: str | None = None) -> Response:
@@ -166,6 +172,10 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        try:
+            guards.check_body(calculator, data)
+        except InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         return self.respond_with_calculation(calculator.slug, data)
 
 
@@ -412,7 +422,7 @@ class ScenarioViewSet(CalculationResponseMixin, viewsets.ModelViewSet):
 
     serializer_class = ScenarioSerializer
     permission_classes = [ScenarioAccess]
-    parser_classes = [JSONParser]
+    parser_classes = [guards.SafeJSONParser]
     filterset_class = ScenarioFilter
 
     def get_queryset(self) -> QuerySet[Scenario]:
@@ -481,7 +491,7 @@ class TokenApi(APIView):
     """
 
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [guards.SafeJSONParser]
 
     def finalize_response(
         self, request: Request, response: Any, *args: Any, **kwargs: Any

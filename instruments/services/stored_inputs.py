@@ -130,7 +130,7 @@ def apply_parameter_schedules(
             continue
         try:
             value = selectors.get_parameter_value(code, int(float(year)))
-        except (InputError, TypeError, ValueError):
+        except (InputError, TypeError, ValueError, OverflowError):
             continue  # no stored schedule for that year: the calculator decides
         resolved[name] = value
         used[name] = {"schedule": code, "year": int(float(year)), "value": value}

@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -366,6 +367,18 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404("Bad scenario id") from exc
     ids = list(dict.fromkeys(ids))
+    limit = settings.COMPARE_MAX_SCENARIOS
+    if len(ids) > limit:
+        return render(
+            request,
+            "instruments/scenario_compare.html",
+            {
+                "problem": f"Compare at most {limit} scenarios at a time; "
+                f"{len(ids)} were chosen.",
+                "scenarios": [],
+            },
+            status=400,
+        )
     found = selectors.visible_scenarios(request.user).in_bulk(ids)
     if len(found) != len(ids):
         raise Http404("No such scenario")

@@ -193,6 +193,21 @@ AXES_CLIENT_IP_CALLABLE = "webapp.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "webapp.security.lockout_response"
 AXES_VERBOSE = False
 
+# Request and upload limits (bytes). A request body (JSON, form fields) over
+# DATA_UPLOAD_MAX_MEMORY_SIZE is refused (the API answers 413 JSON); uploaded files
+# above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Admin imports (CSV/XLSX): file size, rows, and what an xlsx may expand to.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", default=50_000_000
+)
+# Scenarios compared side by side on one page (each one is re-run).
+COMPARE_MAX_SCENARIOS = env.int("COMPARE_MAX_SCENARIOS", default=6)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

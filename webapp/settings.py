@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "instruments.api.schema.document_errors_and_access",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PriceUnitEnum": "instruments.models.PRICE_UNIT_CHOICES",
         # Fields named "method" with different choices (trade-response vs the blocks).

@@ -153,7 +153,11 @@ class CommodityViewSet(ReferenceViewSet):
             return PricePointSerializer
         return super().get_serializer_class()
 
-    @extend_schema(tags=["reference data"], parameters=[FORMAT_PARAMETER])
+    @extend_schema(
+        tags=["reference data"],
+        parameters=[FORMAT_PARAMETER],
+        responses=SeriesCoverageSerializer(many=True),  # a paginated list
+    )
     @action(detail=True, methods=["get"], filterset_class=None)
     def series(self, request: Request, code: str | None = None) -> Response:
         """The commodity's price series with their coverage."""

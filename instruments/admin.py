@@ -17,13 +17,13 @@ from django.db import models
 from django.db.models import Count, Max, Min, QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
 from instruments.admin_publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
 from instruments.charts.prices import build_price_history_figure
+from instruments.import_limits import ImportLimitsMixin, LimitedCSV, LimitedXLSX
 from instruments.models import (
     Commodity,
     CommodityHsCode,
@@ -156,11 +156,14 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
 
 @admin.register(PriceObservation)
 class PriceObservationAdmin(
-    PublishedFileImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+    ImportLimitsMixin,
+    PublishedFileImportMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     published_kinds = ("pink-sheet", "usgs-mcs")
     resource_classes = [PriceObservationResource]
-    formats = [CSV, XLSX]
+    formats = [LimitedCSV, LimitedXLSX]
     list_display = ("series", "label", "period", "price", "unit", "estimated")
     list_filter = ("estimated", "series__frequency", "series__commodity")
     search_fields = ("series__code", "series__name", "series__commodity__code")
@@ -304,14 +307,17 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 
 @admin.register(TradeFlow)
 class TradeFlowAdmin(
-    PublishedFileImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+    ImportLimitsMixin,
+    PublishedFileImportMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     """Trade flows: CSV/XLSX import and export with preview (all rows or none) and the
     published BACI files; value in thousand USD, quantity in tonnes."""
 
     published_kinds = ("baci",)
     resource_classes = [TradeFlowResource]
-    formats = [CSV, XLSX]
+    formats = [LimitedCSV, LimitedXLSX]
     list_display = (
         "year",
         "hs_code",

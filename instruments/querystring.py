@@ -57,6 +57,7 @@ def decode_query(
 def encode_query(calculator: Calculator, data: Mapping[str, Any]) -> str:
     """The GET query string equivalent to a POST body (None values are left out)."""
     top_level = {fs.name: fs for fs in describe(calculator.inputs)}
+    texts = _text_field_names(describe(calculator.inputs))
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         if value is None or (name not in top_level and name not in ALL_EXTRA_FIELDS):
@@ -67,22 +68,43 @@ def encode_query(calculator: Calculator, data: Mapping[str, Any]) -> str:
         if fs is not None and fs.kind == "groups" and isinstance(value, list):
             flattenable = len(value) == 1 and not set(value[0]) & set(top_level)
             if flattenable:
-                pairs.extend(_flatten(value[0], ""))
+                pairs.extend(_flatten(value[0], "", texts))
                 continue
-        pairs.extend(_flatten(value, name))
+        pairs.extend(_flatten(value, name, texts))
     return urlencode(pairs, safe=",")
 
 
-def _flatten(value: Any, prefix: str) -> list[tuple[str, str]]:
+def _text_field_names(fields: Iterable[Any]) -> frozenset[str]:
+    """Names of the single-text inputs at any depth: a comma there is part of the
+    text ("Coal smelter, default values"), not a list separator."""
+    names: set[str] = set()
+    for fs in fields:
+        if fs.kind in ("text", "choice"):
+            names.add(fs.name)
+        names |= _text_field_names(fs.children)
+    return frozenset(names)
+
+
+def _flatten(
+    value: Any, prefix: str, texts: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
     dot = f"{prefix}." if prefix else ""
     if value is None:
         return []
     if isinstance(value, Mapping):
-        return [pair for k, v in value.items() for pair in _flatten(v, f"{dot}{k}")]
+        return [
+            pair for k, v in value.items() for pair in _flatten(v, f"{dot}{k}", texts)
+        ]
     if isinstance(value, list | tuple):
         if all(not isinstance(v, Mapping | list | tuple) for v in value):
             return [(prefix, ",".join(_scalar(v) for v in value))]
-        return [pair for i, v in enumerate(value) for pair in _flatten(v, f"{dot}{i}")]
+        return [
+            pair
+            for i, v in enumerate(value)
+            for pair in _flatten(v, f"{dot}{i}", texts)
+        ]
+    if isinstance(value, str) and prefix.rsplit(".", 1)[-1] in texts:
+        return [(prefix, value)]
     return [(prefix, _scalar(value))]
 
 

@@ -19,13 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from instruments import fx, trade_matrix
 from instruments.calculators import units
 from instruments.calculators.base import InputError
 from instruments.models import (
     FREQUENCY_RANK,
+    ApiKey,
     Commodity,
     Frequency,
     FxRate,
@@ -772,9 +773,12 @@ def list_others_public_scenarios(user: Any) -> QuerySet[Scenario]:
     )
 
 
-def get_api_token(user: Any) -> Token | None:
-    """The user's API token, or None."""
-    return Token.objects.filter(user=user).first()
+def get_api_keys(user: Any) -> dict[str, ApiKey]:
+    """The user's live API keys by scope (``account``, ``spreadsheet``)."""
+    live = ApiKey.objects.filter(
+        user=user, revoked__isnull=True, expires__gt=timezone.now()
+    ).order_by("created")
+    return {key.scope: key for key in live}
 
 
 def list_precedents(calculator: str | None = None) -> list[Scenario]:

@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,13 +23,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from instruments import charts, presenters, selectors
+from instruments.api.guards import loads_bounded
+from instruments.api.throttling import throttle_wait
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.charts import supply as supply_charts
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
-from instruments.models import Scenario
+from instruments.models import ApiKeyScope, Scenario
 from instruments.querystring import encode_query
 from instruments.services import accounts
 from instruments.services import calculation as calculations
@@ -90,6 +93,23 @@ def _commodity_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return commodity_choices, series_choices
 
 
+def throttled_response(request: HttpRequest) -> HttpResponse | None:
+    """A 429 page when the client is over the calculation rate (the API's rates and
+    counts), else None: every page that runs a calculation calls it first."""
+    wait = throttle_wait(request)
+    if wait is None:
+        return None
+    seconds = max(1, int(wait))
+    response = render(
+        request,
+        "429.html",
+        {"message": f"Too many calculations; try again in {seconds} seconds."},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 # --- pages --------------------------------------------------------------------------
 
 
@@ -132,6 +152,8 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form = CalculatorForm(initial_inputs=calculator.example, **options)
 
     calculation = None
+    if form.is_bound and (limited := throttled_response(request)) is not None:
+        return limited
     if form.is_bound and form.is_valid():
         try:
             calculation = calculations.run_calculation(slug, form.request_data())
@@ -153,10 +175,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
     """``?inputs=<JSON object>``, as the login link carries them; None if absent or bad."""
-    try:
-        data = json.loads(request.GET.get("inputs", ""))
-    except ValueError:
-        return None
+    data = loads_bounded(request.GET.get("inputs", ""))
     return data if isinstance(data, dict) else None
 
 
@@ -270,6 +289,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved scenario's permanent link: its inputs and result, re-run now."""
     scenario = get_visible_scenario_or_404(request, pk)
     calculator = get_calculator_or_404(scenario.calculator)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     calculation = None
     error = ""
     try:
@@ -347,6 +368,18 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         raise Http404("Bad scenario id") from exc
     ids = list(dict.fromkeys(ids))
+    limit = settings.COMPARE_MAX_SCENARIOS
+    if len(ids) > limit:
+        return render(
+            request,
+            "instruments/scenario_compare.html",
+            {
+                "problem": f"Compare at most {limit} scenarios at a time; "
+                f"{len(ids)} were chosen.",
+                "scenarios": [],
+            },
+            status=400,
+        )
     found = selectors.visible_scenarios(request.user).in_bulk(ids)
     if len(found) != len(ids):
         raise Http404("No such scenario")
@@ -364,6 +397,8 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     calculator = get_calculator_or_404(scenarios[0].calculator)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     results = [
         (run.scenario, run.calculation, run.error)
         for run in scenario_services.rerun_scenarios(scenarios)
@@ -504,14 +539,34 @@ def api_guide(request: HttpRequest) -> HttpResponse:
 
 @login_required(login_url=LOGIN_URL)
 def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Create, replace or revoke the personal API token."""
+    """Create, replace or revoke the account token and the spreadsheet key. A new key
+    is shown once, on the page that answers the POST (only its hash is stored)."""
+    new_key = None
     if request.method == "POST":
+        scope = request.POST.get("scope") or ApiKeyScope.ACCOUNT
+        if scope not in ApiKeyScope.values:
+            raise Http404("No such kind of key")
+        what = ApiKeyScope(scope).label.split(" (")[0].lower()
         if request.POST.get("action") == "create":
-            accounts.replace_token(user=request.user)
-            messages.success(request, "A new token was created. Keep it secret.")
+            issued = accounts.issue_key(user=request.user, scope=scope)
+            new_key = {"scope": scope, "key": issued.key}
+            messages.success(
+                request,
+                f"A new {what} was created. Copy it now: it is shown only once.",
+            )
         else:
-            accounts.revoke_token(user=request.user)
-            messages.success(request, "Your token was revoked; it no longer works.")
-        return redirect("instruments:account_tokens")
-    token = selectors.get_api_token(request.user)
-    return render(request, "instruments/account_tokens.html", {"token": token})
+            accounts.revoke_key(user=request.user, scope=scope)
+            messages.success(request, f"Your {what} was revoked; it no longer works.")
+            return redirect("instruments:account_tokens")
+    keys = selectors.get_api_keys(request.user)
+    response = render(
+        request,
+        "instruments/account_tokens.html",
+        {
+            "account": keys.get(ApiKeyScope.ACCOUNT),
+            "spreadsheet": keys.get(ApiKeyScope.SPREADSHEET),
+            "new_key": new_key,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

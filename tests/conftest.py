@@ -71,3 +71,14 @@ def steward(db, django_user_model):
     user = django_user_model.objects.create_user(username="steward", is_staff=True)
     user.groups.add(Group.objects.get(name=DATA_STEWARDS))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Throttle counts live in the cache and lockouts in the database: every test
+    starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -154,7 +154,7 @@ def test_series_page_shows_its_chart(client, steward, nickel_series):
     html = response.content.decode()
     assert "plotly/plotly.min.js" in html
     assert 'id="price-history-figure"' in html
-    assert "Plotly.newPlot" in html
+    assert "instruments/admin_price_chart.js" in html  # draws it (no inline script)
     figure = response.context["price_chart"]
     assert figure["data"][0]["y"] == [100.0, 110.0, 120.0]
 

@@ -11,11 +11,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from instruments.calculators import REGISTRY
 from instruments.forms import inputs_to_form_data
-from instruments.models import Commodity, Scenario
+from instruments.models import ApiKey, Commodity, Scenario
 from tests.factories import make_ndpr_annual
 
 pytestmark = pytest.mark.django_db
@@ -401,11 +400,13 @@ def test_login_page_and_logout(client: Client, user: Any) -> None:
 def test_tokens_can_be_created_and_revoked(ana: Client, user: Any) -> None:
     url = reverse("instruments:account_tokens")
     assert ana.get(url).status_code == 200
-    ana.post(url, {"action": "create"})
-    token = Token.objects.get(user=user)
-    assert token.key.encode() in ana.get(url).content
+    shown = ana.post(url, {"action": "create"})
+    record = ApiKey.objects.get(user=user, revoked__isnull=True)
+    assert record.prefix.encode() in shown.content
+    assert b'id="token-key"' in shown.content  # the key, shown once
+    assert b'id="token-key"' not in ana.get(url).content
     ana.post(url, {"action": "revoke"})
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiKey.objects.filter(user=user, revoked__isnull=True).exists()
 
 
 def test_token_page_needs_login(client: Client) -> None:

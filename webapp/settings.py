@@ -4,6 +4,7 @@ Local defaults run a fresh checkout with nothing set (SQLite, DEBUG on). Product
 DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -58,17 +59,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
     "instruments",
 ]
 
 MIDDLEWARE = [
+    "webapp.security.LocalTracebacksOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "webapp.security.JsonErrorsForApiMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "webapp.security.SiteLoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -124,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "instruments:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -150,8 +161,15 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Proxies: how many reverse proxies (nginx, a load balancer) stand in front of the
+# app. Only then are X-Forwarded-For (client address for throttles and lockouts) and
+# X-Forwarded-Proto (https) believed; with 0 (the default) a client cannot fake them.
+NUM_PROXIES = env.int("NUM_PROXIES", default=env.int("TRUSTED_PROXIES", default=0))
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+
 # Production hardening: all on when DEBUG is off (manage.py check --deploy is clean).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -163,22 +181,86 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts only from this site, never inline
+# (chart data travels in json_script blocks, which are data, not code). Styles allow
+# inline because Plotly writes its own <style> rules. Redoc runs in a blob: worker.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Failed sign-ins (login form, admin, /api/v1/token/): django-axes locks out a
+# username and, separately, an address after AXES_FAILURE_LIMIT failures, for
+# AXES_COOLOFF_MINUTES. Attempts are stored in the database (reset in the admin, or
+# `manage.py axes_reset`).
+AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "webapp.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "webapp.security.lockout_response"
+AXES_VERBOSE = False
+
+# Request and upload limits (bytes). A request body (JSON, form fields) over
+# DATA_UPLOAD_MAX_MEMORY_SIZE is refused (the API answers 413 JSON); uploaded files
+# above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Admin imports (CSV/XLSX): file size, rows, and what an xlsx may expand to.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", default=50_000_000
+)
+# Scenarios compared side by side on one page (each one is re-run).
+COMPARE_MAX_SCENARIOS = env.int("COMPARE_MAX_SCENARIOS", default=6)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-# The API: readable without login unless API_REQUIRE_LOGIN is set.
-API_REQUIRE_LOGIN = env_flag("API_REQUIRE_LOGIN", default=False)
+# The whole site (pages and API) is open to anonymous readers unless REQUIRE_LOGIN is
+# set; API_REQUIRE_LOGIN is its older name and closes the pages too. Both are read at
+# request time through webapp.security.login_required_everywhere().
+REQUIRE_LOGIN = env_flag(
+    "REQUIRE_LOGIN", default=env_flag("API_REQUIRE_LOGIN", default=False)
+)
+API_REQUIRE_LOGIN = REQUIRE_LOGIN
+# API keys are stored hashed and expire: account tokens (header) and read-only
+# spreadsheet keys (?token= in IMPORTDATA URLs).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+SPREADSHEET_KEY_DAYS = env.int("SPREADSHEET_KEY_DAYS", default=90)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A token scheme first, so a missing or bad key is a 401 (WWW-Authenticate).
+        "instruments.api.authentication.HashedTokenAuthentication",
         "instruments.api.authentication.QueryStringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated"
         if API_REQUIRE_LOGIN
         else "rest_framework.permissions.IsAuthenticatedOrReadOnly"
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "instruments.api.guards.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "instruments.api.errors.FormatNegotiation",
+    "EXCEPTION_HANDLER": "instruments.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON by default; ?format=csv / ?format=xlsx (or Accept: text/csv) for spreadsheets.
     "DEFAULT_RENDERER_CLASSES": [
@@ -191,6 +273,7 @@ REST_FRAMEWORK = {
         "instruments.api.pagination.SpreadsheetFriendlyPagination"
     ),
     "PAGE_SIZE": 100,
+    "NUM_PROXIES": NUM_PROXIES,
     # DRF's throttles, reading the rates below at request time.
     "DEFAULT_THROTTLE_CLASSES": [
         "instruments.api.throttling.AnonThrottle",
@@ -216,6 +299,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "instruments.api.schema.document_errors_and_access",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PriceUnitEnum": "instruments.models.PRICE_UNIT_CHOICES",
         # Fields named "method" with different choices (trade-response vs the blocks).
@@ -229,7 +316,26 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request lines carry ?token= spreadsheet keys: never write them to a log.
+    "filters": {"redact_tokens": {"()": "webapp.redaction.RedactTokensFilter"}},
+    "formatters": {"server": {"format": "[{asctime}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "server",
+        },
+    },
+    "loggers": {
+        # runserver's access log (gunicorn's: webapp/gunicorn_conf.py).
+        "django.server": {
+            "handlers": ["server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {
         "handlers": ["console"],
         "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),

@@ -1,7 +1,7 @@
 """Who may do what through the API.
 
 - Reading (reference data, calculator runs, public scenarios) is open to everyone unless
-  ``API_REQUIRE_LOGIN`` is set, in which case a login or a token is needed.
+  ``REQUIRE_LOGIN`` (older name ``API_REQUIRE_LOGIN``) is set, in which case a login or a token is needed.
 - Running a calculator by POST writes nothing, so it counts as reading.
 - Reference data is written only by users holding the model's add/change/delete
   permission: the "Data stewards" group and staff granted it (superusers hold all).
@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from rest_framework.permissions import (
     SAFE_METHODS,
     BasePermission,
     DjangoModelPermissions,
 )
 
+from webapp.security import login_required_everywhere
+
 
 def may_read(request: Any) -> bool:
     """Reads are anonymous unless the deployment requires a login."""
-    return not settings.API_REQUIRE_LOGIN or bool(
+    return not login_required_everywhere() or bool(
         request.user and request.user.is_authenticated
     )
 

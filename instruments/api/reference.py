@@ -1,7 +1,7 @@
 """API views for the reference data: commodities and their prices, price series and
 observations, partners and groups, producers, FX rates and policy parameters.
 
-Everyone reads (unless ``API_REQUIRE_LOGIN``); data stewards write. Lists are filterable
+Everyone reads (unless ``REQUIRE_LOGIN``); data stewards write. Lists are filterable
 and paginated (``?limit=&offset=``) as JSON, complete as CSV or XLSX.
 """
 
@@ -18,12 +18,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from instruments import selectors
 from instruments.api import filters
+from instruments.api.guards import SafeJSONParser
 from instruments.api.permissions import StewardWriteOrRead
 from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
 from instruments.api.serializers import (
@@ -55,7 +55,7 @@ class ReferenceViewSet(viewsets.ModelViewSet):
     """Shared by every reference list: steward writes, CSV header from the serializer."""
 
     permission_classes = [StewardWriteOrRead]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     sheet_title = "Data"
 
     def get_renderer_context(self) -> dict[str, Any]:
@@ -153,7 +153,11 @@ class CommodityViewSet(ReferenceViewSet):
             return PricePointSerializer
         return super().get_serializer_class()
 
-    @extend_schema(tags=["reference data"], parameters=[FORMAT_PARAMETER])
+    @extend_schema(
+        tags=["reference data"],
+        parameters=[FORMAT_PARAMETER],
+        responses=SeriesCoverageSerializer(many=True),  # a paginated list
+    )
     @action(detail=True, methods=["get"], filterset_class=None)
     def series(self, request: Request, code: str | None = None) -> Response:
         """The commodity's price series with their coverage."""

@@ -275,9 +275,23 @@ ERROR_SCHEMA: dict[str, Any] = {
     "description": (
         "Every invalid field at once, shaped like the request: "
         '{"flows": [{}, {"import_price": ["3 values given, 4 periods"]}]}. '
-        "Problems not tied to one field are under non_field_errors."
+        "Problems not tied to one field are under non_field_errors; a request that "
+        'cannot be read at all gives {"detail": "..."}.'
     ),
-    "additionalProperties": True,
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {}},
+            {"type": "object", "additionalProperties": True},
+            {"type": "string"},
+        ]
+    },
+}
+
+DETAIL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A problem with the request as a whole (DRF's error shape).",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
 }
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -291,3 +305,67 @@ FORMAT_PARAMETER = OpenApiParameter(
         "workbook with Summary, Rows and Inputs sheets. Accept: text/csv also works."
     ),
 )
+
+
+# --- the answers every operation can give (a drf-spectacular postprocessing hook) ---
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ERROR_RESPONSES = {
+    "401": "No valid credentials (a missing, wrong, expired or revoked key).",
+    "403": "Signed in, but not allowed (e.g. a spreadsheet key used to write).",
+    "404": "No such object, or a private one of another user.",
+    "406": "An unknown ?format= or Accept type; the message names the formats.",
+    "429": "Too many requests or failed sign-ins; see the Retry-After header.",
+}
+BODY_ERROR_RESPONSES = {
+    "413": "The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.",
+    "415": "The request body is not JSON (Content-Type: application/json).",
+}
+
+
+def document_errors_and_access(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Add the shared error answers (JSON ``{"detail": …}``) to every operation,
+    advertise the query-string key on GET operations only, and declare anonymous
+    access (an empty security requirement) where reads are open."""
+    from webapp.security import login_required_everywhere
+
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Detail", DETAIL_SCHEMA)
+    ref = {"$ref": "#/components/schemas/Detail"}
+    closed = login_required_everywhere()
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            extra = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                extra.update(BODY_ERROR_RESPONSES)
+            # Errors come in the format asked for (?format=csv answers in CSV,
+            # whatever the operation's own formats); an address that matches no
+            # route is Django's HTML 404.
+            media: dict[str, Any] = {
+                "application/json": {"schema": ref},
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            }
+            for code, text in extra.items():
+                content = dict(media)
+                if code == "404":
+                    content["text/html"] = {"schema": {"type": "string"}}
+                responses.setdefault(code, {"description": text, "content": content})
+            security = operation.get("security")
+            if security is None:
+                continue
+            if method != "get":
+                security = [s for s in security if "queryToken" not in s]
+            anonymous = not closed and (
+                method == "get" or path.startswith("/api/v1/calculators/")
+            )
+            if anonymous and {} not in security:
+                security = [*security, {}]
+            operation["security"] = security
+    return result

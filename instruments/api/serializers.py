@@ -277,9 +277,16 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, write_only=True)
 
 
-class TokenSerializer(serializers.Serializer):
-    """The API token: send it as ``Authorization: Token <token>``."""
+class TokenInfoSerializer(serializers.Serializer):
+    """An API token without its key (only its hash is stored)."""
+
+    username = serializers.CharField(read_only=True)
+    prefix = serializers.CharField(read_only=True, help_text="The key's start.")
+    created = serializers.DateTimeField(read_only=True)
+    expires = serializers.DateTimeField(read_only=True)
+
+
+class TokenSerializer(TokenInfoSerializer):
+    """A new API token, shown once: send it as ``Authorization: Token <token>``."""
 
     token = serializers.CharField(read_only=True)
-    username = serializers.CharField(read_only=True)
-    created = serializers.DateTimeField(read_only=True)

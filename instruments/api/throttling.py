@@ -2,16 +2,21 @@
 
 DRF's own throttles copy ``DEFAULT_THROTTLE_RATES`` into a class attribute when they are
 imported, so a changed setting (a test's ``settings`` fixture, a reloaded config) would be
-ignored. These read the current setting on every request; otherwise they are DRF's.
+ignored. These read the current setting on every request, and count by
+``webapp.security.client_ip`` (a forwarded address is believed only from the configured
+``NUM_PROXIES``); otherwise they are DRF's. ``throttle_page`` applies the same rates,
+with the same counts, to the pages that run calculations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
+from typing import Any, cast
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from webapp.security import client_ip
 
 
 class _CurrentRateMixin:
@@ -24,6 +29,10 @@ class _CurrentRateMixin:
         )
         return rates.get(self.scope)
 
+    def get_ident(self, request: Any) -> str:
+        """The client address, trusting X-Forwarded-For only from NUM_PROXIES."""
+        return client_ip(request)
+
 
 class AnonThrottle(_CurrentRateMixin, AnonRateThrottle):
     """Requests without a login, counted per client address."""
@@ -31,3 +40,16 @@ class AnonThrottle(_CurrentRateMixin, AnonRateThrottle):
 
 class UserThrottle(_CurrentRateMixin, UserRateThrottle):
     """Requests with a login or token, counted per user."""
+
+
+def throttle_wait(request: Any) -> float | None:
+    """None when ``request`` is within its rate, else the seconds to wait. Used by
+    the HTML pages that run calculations: the same rates and counts as the API."""
+    throttle = (
+        UserThrottle()
+        if getattr(request, "user", None) and request.user.is_authenticated
+        else AnonThrottle()
+    )
+    if throttle.allow_request(request, cast(Any, None)):  # no view: a page
+        return None
+    return throttle.wait() or 1.0

@@ -24,20 +24,20 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from instruments import selectors
+from instruments.api import guards
 from instruments.api.filters import ScenarioFilter
 from instruments.api.permissions import ReadOpen, ScenarioAccess
 from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import (
+    DETAIL_SCHEMA,
     ERROR_SCHEMA,
     FORMAT_PARAMETER,
     input_serializer,
@@ -46,6 +46,7 @@ from instruments.api.schema import (
 )
 from instruments.api.serializers import (
     ScenarioSerializer,
+    TokenInfoSerializer,
     TokenRequestSerializer,
     TokenSerializer,
 )
@@ -60,7 +61,7 @@ from instruments.calculators.base import (
 from instruments.calculators.base import describe as describe_inputs
 from instruments.calculators.extras import request_extras
 from instruments.jsonify import json_value, rows_as_records
-from instruments.models import Scenario
+from instruments.models import ApiKey, ApiKeyScope, Scenario
 from instruments.querystring import decode_query
 from instruments.services import accounts
 from instruments.services.calculation import Calculation, run_calculation
@@ -156,7 +157,7 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
     """
 
     permission_classes = [ReadOpen]
-    parser_classes = [JSONParser]
+    parser_classes = [guards.SafeJSONParser]
     calculator_slug: str | None = None  # set on the per-calculator subclasses
 
     def slug(self, slug: str | None) -> str:
@@ -164,7 +165,13 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
 
     def get(self, request: Request, slug: str | None = None) -> Response:
         calculator = get_calculator_or_404(self.slug(slug))
-        data = decode_query(calculator, query_pairs(request.query_params))
+        try:
+            pairs = guards.clean_query_pairs(
+                calculator, query_pairs(request.query_params)
+            )
+        except InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        data = decode_query(calculator, pairs)
         table = request.query_params.get("table") or None
         return self.respond_with_calculation(calculator.slug, data, table=table)
 
@@ -186,6 +193,10 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        try:
+            guards.check_body(calculator, data)
+        except InputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         return self.respond_with_calculation(calculator.slug, data)
 
 
@@ -448,7 +459,7 @@ class ScenarioViewSet(CalculationResponseMixin, viewsets.ModelViewSet):
 
     serializer_class = ScenarioSerializer
     permission_classes = [ScenarioAccess]
-    parser_classes = [JSONParser]
+    parser_classes = [guards.SafeJSONParser]
     filterset_class = ScenarioFilter
 
     def get_queryset(self) -> QuerySet[Scenario]:
@@ -503,28 +514,49 @@ class ScenarioViewSet(CalculationResponseMixin, viewsets.ModelViewSet):
 # --- tokens --------------------------------------------------------------------------
 
 
-class TokenApi(APIView):
-    """Your API token, for scripts and Power Query (``Authorization: Token <token>``).
+NO_STORE = "no-store"
 
-    POST a username and password to get it (the same token until revoked); DELETE, signed
-    in or with the token, revokes it; GET shows it when signed in.
+
+class TokenApi(APIView):
+    """Your account token, for scripts and Power Query (``Authorization: Token <token>``).
+
+    POST a username and password to get a new token: it is shown once, in this answer
+    (only its hash is stored), and the previous one stops working. GET, signed in,
+    shows when it was made and when it expires; DELETE revokes it. Repeated failed
+    sign-ins lock the username and the address out for a while (429). Answers are
+    never cached (``Cache-Control: no-store``).
     """
 
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [guards.SafeJSONParser]
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = NO_STORE
+        return response
 
     @staticmethod
-    def token_data(token: Token) -> dict[str, Any]:
-        return {
-            "token": token.key,
-            "username": token.user.get_username(),
-            "created": token.created.isoformat(),
+    def token_data(record: ApiKey, key: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "username": record.user.get_username(),
+            "prefix": record.prefix,
+            "created": record.created.isoformat(),
+            "expires": record.expires.isoformat(),
         }
+        if key is not None:
+            data = {"token": key, **data}
+        return data
 
     @extend_schema(
         tags=["tokens"],
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: OpenApiResponse(response=ERROR_SCHEMA)},
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(response=ERROR_SCHEMA),
+            429: OpenApiResponse(response=DETAIL_SCHEMA),
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
@@ -540,25 +572,26 @@ class TokenApi(APIView):
                 {NON_FIELD: ["Unable to sign in with that username and password."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        return Response(self.token_data(accounts.get_or_create_token(user=user)))
+        issued = accounts.issue_key(user=user, scope=ApiKeyScope.ACCOUNT)
+        return Response(self.token_data(issued.record, issued.key))
 
     @extend_schema(
         tags=["tokens"],
-        responses={200: TokenSerializer, 401: None, 403: None, 404: None},
+        responses={200: TokenInfoSerializer, 401: None, 403: None, 404: None},
     )
     def get(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             self.permission_denied(request, message="Sign in to see your token.")
-        token = selectors.get_api_token(request.user)
-        if token is None:
+        record = selectors.get_api_keys(request.user).get(ApiKeyScope.ACCOUNT)
+        if record is None:
             raise NotFound("You have no token; POST your username and password.")
-        return Response(self.token_data(token))
+        return Response(self.token_data(record))
 
     @extend_schema(tags=["tokens"], responses={204: None, 401: None, 403: None})
     def delete(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             self.permission_denied(request, message="Sign in to revoke your token.")
-        accounts.revoke_token(user=request.user)
+        accounts.revoke_key(user=request.user, scope=ApiKeyScope.ACCOUNT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -174,7 +174,7 @@ def apply_parameter_schedules(
         try:
             wanted = int(float(year))
             schedule = selectors.get_parameter_schedule(code)
-        except (InputError, TypeError, ValueError):
+        except (InputError, TypeError, ValueError, OverflowError):
             continue  # no stored schedule: the calculator decides
         known = schedule[schedule.index <= wanted]
         if known.empty:

@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from instruments.calculators import REGISTRY
 from instruments.models import (
+    ApiKey,
     Commodity,
     FxRate,
     ParameterSchedule,
@@ -27,6 +27,7 @@ from instruments.models import (
     Producer,
     Scenario,
 )
+from instruments.services import accounts
 
 pytestmark = pytest.mark.django_db
 
@@ -384,13 +385,17 @@ def test_a_token_for_a_username_and_password_authenticates_scripts(anon, user):
     assert Scenario.objects.get(title="from a script").owner == user
 
 
-def test_asking_twice_gives_the_same_token(anon, user):
+def test_asking_twice_gives_a_new_token_and_the_old_one_stops_working(anon, user):
+    """Only a hash is stored, so a token cannot be shown again: a new one replaces it."""
     credentials = {"username": "analyst", "password": "analyst-pass-123"}
 
     first = anon.post("/api/v1/token/", credentials, format="json").json()["token"]
     second = anon.post("/api/v1/token/", credentials, format="json").json()["token"]
 
-    assert first == second
+    assert first != second
+    old = APIClient()
+    old.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert old.get("/api/v1/token/").status_code == 401
 
 
 def test_a_wrong_password_is_a_400_and_no_token(anon, user):
@@ -400,17 +405,19 @@ def test_a_wrong_password_is_a_400_and_no_token(anon, user):
 
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiKey.objects.exists()
 
 
 def test_delete_revokes_the_token(user):
-    token = Token.objects.create(user=user)
+    issued = accounts.issue_key(user=user)
     script = APIClient()
-    script.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    script.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
 
-    assert script.get("/api/v1/token/").json()["token"] == token.key
+    shown = script.get("/api/v1/token/").json()
+    assert "token" not in shown  # only the hash is stored
+    assert shown["prefix"] == issued.key[:10]
     assert script.delete("/api/v1/token/").status_code == 204
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiKey.objects.filter(user=user, revoked__isnull=True).exists()
     assert denied(script.get("/api/v1/token/").status_code)
 
 
@@ -422,10 +429,8 @@ def test_a_query_string_token_reads_when_login_is_required_but_never_writes(
     settings, anon, user, db
 ):
     """IMPORTDATA cannot send headers: ?token= opens reads, and only reads."""
-    from rest_framework.authtoken.models import Token
-
     settings.API_REQUIRE_LOGIN = True
-    key = Token.objects.create(user=user).key
+    key = accounts.issue_key(user=user, scope="spreadsheet").key
     csv_url = "/api/v1/calculators/price-floor/?periods=2025&reference_price=110&origin=CHN&import_price=95&quantity=1&format=csv"
 
     assert denied(anon.get(csv_url).status_code)

@@ -76,9 +76,9 @@ def _report_requests():
 @pytest.fixture
 def steward_token(steward, stored_prices):
     """A steward's token, with a commodity and series to find."""
-    from rest_framework.authtoken.models import Token
+    from instruments.services import accounts
 
-    return Token.objects.create(user=steward).key
+    return accounts.issue_key(user=steward).key
 
 
 @pytest.mark.django_db
@@ -111,3 +111,24 @@ def test_the_schema_generates_without_a_warning_and_validates(tmp_path):
     text = target.read_text()
     assert "queryToken" in text
     assert "/api/v1/calculators/price-floor/" in text
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@seed(SEED)
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_server_error_and_no_schema_breaking_response_anonymous(case, stored_prices):
+    """The same run with no credentials: reads open, writes 401/403 as documented."""
+    REQUESTS.append(f"anon {case.method} {case.path}")
+    case.call_and_validate(
+        checks=[
+            not_a_server_error,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )

@@ -1,0 +1,55 @@
+"""Answers for requests the API cannot serve, so none of them is a bare 404 or a 500.
+
+- ``FormatNegotiation``: ``?format=`` is case-insensitive (``CSV`` is ``csv``); an
+  unknown format is a 406 naming the formats there are.
+- ``exception_handler``: deleting a row that others still use (a commodity with
+  series) is a 409 that says what uses it, not a ProtectedError.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from rest_framework import status
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    def select_renderer(
+        self, request: Any, renderers: Any, format_suffix: str | None = None
+    ) -> Any:
+        param = api_settings.URL_FORMAT_OVERRIDE
+        given = format_suffix or (request.query_params.get(param) if param else None)
+        if given:
+            given = given.lower()
+            if not any(r.format == given for r in renderers):
+                known = ", ".join(sorted({r.format for r in renderers}))
+                raise NotAcceptable(f"Unknown format '{given}'. Formats: {known}.")
+            format_suffix = given
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404 as exc:  # pragma: no cover - the check above comes first
+            raise NotAcceptable("Unknown format.") from exc
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ProtectedError | RestrictedError):
+        used_by = sorted(
+            {f"{obj._meta.verbose_name} {obj}" for obj in list(exc.args[1])[:5]}
+        )
+        return Response(
+            {
+                "detail": "Cannot delete: still used by "
+                + "; ".join(used_by)
+                + (" and more" if len(exc.args[1]) > 5 else "")
+                + ". Delete or move those first."
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)

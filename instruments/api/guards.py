@@ -1,0 +1,199 @@
+"""What a calculator request may carry, checked before any work is done.
+
+- Depth: a JSON body or a query key nested deeper than ``MAX_DEPTH`` is refused (a
+  5,000-deep body would otherwise end in a RecursionError, a 500).
+- Names: every key, at every level, must be a declared input, a request extra
+  (``calculators/extras.py``) or a reserved key (``format``, ``token``…); a typo such
+  as ``levy_cap_ad_valorm`` is a 400 naming it and the known fields, never a run with
+  the default silently used.
+- Query strings: a key given twice is a 400 (which one was meant?); an empty value
+  (``levy_cap_ad_valorem=``, a blank spreadsheet cell) means "not given".
+
+``calculators.base.parse`` ignores unknown keys on purpose (it is the pure layer and
+the pages build their data from forms); the refusal lives here, at the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+from instruments.calculators.base import (
+    Calculator,
+    ErrorCollector,
+    FieldSpec,
+    InputError,
+    describe,
+)
+from instruments.calculators.extras import request_extras
+from instruments.querystring import RESERVED_KEYS
+
+MAX_DEPTH = 10  # the deepest declared input is 3 levels (block, list, item)
+
+
+def depth_of(data: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``data`` nests (stops counting past ``limit``); no recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return deepest
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser, refusing bodies nested more than ``MAX_DEPTH`` deep with a
+    400 instead of failing with a RecursionError."""
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(too_deep_message()) from exc
+        if depth_of(data) > MAX_DEPTH:
+            raise ParseError(too_deep_message())
+        return data
+
+
+def too_deep_message() -> str:
+    return f"The request is nested more than {MAX_DEPTH} levels deep."
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` that answers None for text nested too deeply (or not JSON)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return None if depth_of(data) > MAX_DEPTH else data
+
+
+def _known(fields: Iterable[FieldSpec]) -> dict[str, FieldSpec]:
+    return {fs.name: fs for fs in fields}
+
+
+def top_level_fields(calculator: Calculator) -> dict[str, FieldSpec]:
+    return _known((*describe(calculator.inputs), *request_extras(calculator)))
+
+
+def _listing(names: Iterable[str]) -> str:
+    return "Unknown field. Known fields: " + ", ".join(sorted(names)) + "."
+
+
+def _check_node(
+    fields: Mapping[str, FieldSpec],
+    data: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    errors: ErrorCollector,
+    allowed_extra: frozenset[str] = frozenset(),
+) -> None:
+    for key, value in data.items():
+        fs = fields.get(key)
+        if fs is None:
+            if key not in allowed_extra:
+                errors.add((*path, key), _listing(fields))
+            continue
+        if fs.kind == "group" and isinstance(value, Mapping):
+            _check_node(_known(fs.children), value, (*path, key), errors)
+        elif fs.kind == "groups" and isinstance(value, list):
+            children = _known(fs.children)
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    _check_node(children, item, (*path, key, i), errors)
+
+
+def check_body(calculator: Calculator, data: Mapping[str, Any]) -> None:
+    """Raise InputError naming every unknown key of a JSON body, at its path."""
+    errors = ErrorCollector()
+    _check_node(top_level_fields(calculator), data, (), errors, RESERVED_KEYS)
+    errors.raise_if_any()
+
+
+def clean_query_pairs(
+    calculator: Calculator, pairs: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The query pairs with empty values dropped; InputError for a repeated key, a
+    key nested too deeply or a name that is not an input."""
+    top = top_level_fields(calculator)
+    groups = [fs for fs in describe(calculator.inputs) if fs.kind == "groups"]
+    flattened = _known(groups[0].children) if len(groups) == 1 else {}
+    errors = ErrorCollector()
+    seen: set[str] = set()
+    kept: list[tuple[str, str]] = []
+    for key, value in pairs:
+        if key in seen:
+            errors.add(
+                (key,),
+                "Given more than once; give it once (several values are "
+                "comma-separated).",
+            )
+            continue
+        seen.add(key)
+        if key in RESERVED_KEYS:
+            kept.append((key, value))
+            continue
+        steps = key.split(".")
+        if len(steps) > MAX_DEPTH:
+            errors.add((key[:80],), too_deep_message())
+            continue
+        problem = _query_path_problem(top, flattened, steps)
+        if problem:
+            errors.add((key,), problem)
+            continue
+        if value.strip() == "":
+            continue  # a blank cell: the field is not given, its default applies
+        kept.append((key, value))
+    errors.raise_if_any()
+    return kept
+
+
+def _query_path_problem(
+    top: Mapping[str, FieldSpec], flattened: Mapping[str, FieldSpec], steps: list[str]
+) -> str:
+    head, rest = steps[0], steps[1:]
+    if head not in top:
+        if head in flattened and not rest:
+            return ""
+        return _listing({*top, *flattened})
+    fs = top[head]
+    while rest:
+        step = rest.pop(0)
+        if fs.kind == "groups":
+            if not step.isdigit():
+                return f"Expected {fs.name}.<number>.<field>, e.g. {fs.name}.0.{step}."
+            if not rest:
+                return f"Name a field of {fs.name}.{step}."
+            step = rest.pop(0)
+        elif fs.kind != "group":
+            return f"{fs.name} has no fields."
+        children = _known(fs.children)
+        if step not in children:
+            return _listing(children)
+        fs = children[step]
+    return ""
+
+
+__all__ = [
+    "MAX_DEPTH",
+    "InputError",
+    "SafeJSONParser",
+    "check_body",
+    "clean_query_pairs",
+    "depth_of",
+    "loads_bounded",
+]

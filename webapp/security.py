@@ -1,0 +1,190 @@
+"""Request plumbing that keeps the site safe behind (or without) a proxy.
+
+- ``client_ip``: the client's address, trusting ``X-Forwarded-For`` only from the
+  configured number of proxies (``NUM_PROXIES``); DRF's throttles, django-axes and the
+  page throttle all count by it.
+- ``lockout_response``: what django-axes answers once a username or address is locked
+  out (JSON 429 on the API, a page elsewhere).
+- ``LocalTracebacksOnlyMiddleware``: DEBUG tracebacks for loopback clients only.
+- ``JsonErrorsForApiMiddleware``: a 413 JSON answer for an API body over the limit.
+- ``SiteLoginRequiredMiddleware``: with ``REQUIRE_LOGIN`` every page needs a login.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
+from django.template.response import TemplateResponse
+from django.views.defaults import (
+    bad_request,
+    page_not_found,
+    permission_denied,
+    server_error,
+)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """``REMOTE_ADDR``, or with ``NUM_PROXIES = n > 0`` the address the n-th proxy
+    from the right saw (the last n entries of ``X-Forwarded-For`` are our proxies)."""
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies <= 0 or not forwarded:
+        return remote
+    addresses = [a.strip() for a in str(forwarded).split(",") if a.strip()]
+    if not addresses:
+        return remote
+    return addresses[-min(proxies, len(addresses))]
+
+
+def login_required_everywhere() -> bool:
+    """``REQUIRE_LOGIN`` (or its older name ``API_REQUIRE_LOGIN``): pages and API
+    closed to anonymous visitors."""
+    return bool(
+        getattr(settings, "REQUIRE_LOGIN", False)
+        or getattr(settings, "API_REQUIRE_LOGIN", False)
+    )
+
+
+# Reachable without a login when the site is closed: signing in, the static files,
+# the admin (its own login) and the API (DRF answers 401/403 and accepts tokens).
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/static/",
+    "/admin/",
+    "/api/",
+)
+
+
+class SiteLoginRequiredMiddleware:
+    """With ``REQUIRE_LOGIN``, an anonymous visitor of any page is sent to log in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            login_required_everywhere()
+            and not request.user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+        ):
+            return redirect_to_login(
+                request.get_full_path(), resolve_url(settings.LOGIN_URL)
+            )
+        return self.get_response(request)
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """Too many failed sign-ins: 429 for the username or address, with the cool-off."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (
+        "Too many failed sign-in attempts for this account or address; "
+        f"try again in {minutes} minutes."
+    )
+    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    response: HttpResponse
+    if is_api_path(request):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = TemplateResponse(
+            request,
+            "registration/locked_out.html",
+            {"message": message},
+            status=429,
+        )
+        response.render()
+    response["Retry-After"] = retry_after
+    return response
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+class LocalTracebacksOnlyMiddleware:
+    """With DEBUG on, a traceback page goes only to a client on this machine
+    (``REMOTE_ADDR`` loopback, never a forwarded address); any other client gets the
+    plain 500 page, so ``make run HOST=0.0.0.0`` shows no code to the network."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not settings.DEBUG or is_loopback(str(request.META.get("REMOTE_ADDR", ""))):
+            return None  # Django's own handling (the debug page or the 500 page)
+        if isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return permission_denied(request, exception)
+        if isinstance(exception, RequestDataTooBig | SuspiciousOperation):
+            return bad_request(request, exception)
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=sys.exc_info(),
+            extra={"status_code": 500, "request": request},
+        )
+        return server_error(request)
+
+
+class JsonErrorsForApiMiddleware:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` on the API is a JSON 413 (DRF would
+    otherwise let Django answer with an HTML 400 page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = request.META.get("CONTENT_LENGTH")
+        if limit is not None and length and is_api_path(request):
+            try:
+                too_big = int(length) > limit
+            except ValueError:
+                too_big = False
+            if too_big:
+                return request_too_big_response(limit)
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if isinstance(exception, RequestDataTooBig) and is_api_path(request):
+            return request_too_big_response(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return None
+
+
+def request_too_big_response(limit: int | None) -> JsonResponse:
+    size = f"{(limit or 0) / 1_000_000:g} MB"
+    return JsonResponse(
+        {"detail": f"The request body is larger than the {size} this API accepts."},
+        status=413,
+    )

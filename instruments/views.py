@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from instruments import charts, presenters, selectors
+from instruments.batch_forms import BatchForm
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.charts import supply as supply_charts
@@ -31,6 +32,7 @@ from instruments.jsonify import rows_as_records
 from instruments.models import Scenario
 from instruments.services import accounts
 from instruments.services import calculation as calculations
+from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
 
 if TYPE_CHECKING:
@@ -514,3 +516,64 @@ def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("instruments:account_tokens")
     token = selectors.get_api_token(request.user)
     return render(request, "instruments/account_tokens.html", {"token": token})
+
+
+# --- jobs -------------------------------------------------------------------------------
+
+
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A job's page: a progress bar that follows it, then the downloads."""
+    job = job_services.get_job(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404("No such job")
+    return render(
+        request,
+        "instruments/job_detail.html",
+        {
+            "job": job,
+            "calculator": get_calculator_or_404(job.calculator),
+            "size": job.request.get("size") if job.kind == "batch" else None,
+            "api_url": reverse("api-job", args=[job.pk]),
+            "result_url": reverse("api-job-result", args=[job.pk]),
+        },
+    )
+
+
+def batch_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run a calculator over a grid of values as one job, then follow it."""
+    calculator = get_calculator_or_404(slug)
+    if request.method == "POST":
+        form = BatchForm(request.POST)
+        if form.is_valid():
+            try:
+                job = job_services.submit_batch(
+                    calculator=slug,
+                    owner=request.user,
+                    base=form.cleaned_data["base"],
+                    grid=form.cleaned_data["grid"],
+                )
+            except InputError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("instruments:job", job_id=job.pk)
+    else:
+        form = BatchForm(
+            initial={
+                "base": json.dumps(dict(calculator.example), indent=2),
+                "grid": _example_grid(calculator),
+            }
+        )
+    return render(
+        request,
+        "instruments/batch_form.html",
+        {"calculator": calculator, "form": form, "headline": calculator.headline_keys},
+    )
+
+
+def _example_grid(calculator: Calculator) -> str:
+    """A starting grid: the first numeric top-level input of the example, ±20 %."""
+    for name, value in calculator.example.items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and value:
+            steps = [round(value * f, 6) for f in (0.8, 0.9, 1.0, 1.1, 1.2)]
+            return f"{name} = " + ", ".join(f"{s:g}" for s in steps)
+    return ""

@@ -235,3 +235,20 @@ LOGGING = {
         "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),
     },
 }
+
+# Jobs (services/jobs.py): long work on Celery workers over Redis. With no broker set
+# (a fresh `make run`), the same code runs the work in the request, so the demo needs
+# nothing else. Workers share the database and the cache with the app servers.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_TASK_IGNORE_RESULT = True  # a job's state and result live in the Job table
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: one at a time per worker process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A simulation above this many paths × steps is answered with 202 and a job.
+JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000)
+JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
+# Calculation results are cached (services/calculation.py) for this many seconds.
+CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)

@@ -257,3 +257,41 @@ def test_tables_read_follow_the_references():
 def test_an_unseeded_simulation_is_not_cached():
     data = {"simulation": {"seed": None}}
     assert calculation.calculation_cache_key(REGISTRY[FLOOR], data) is None
+
+
+# --- fast paths ---------------------------------------------------------------------
+
+
+def _without_csrf(html: str) -> str:
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_cached_example_form_is_the_form_built_afresh(client):
+    first = client.get(f"/calculators/{FLOOR}/").content.decode()  # builds, caches
+    cached = client.get(f"/calculators/{FLOOR}/").content.decode()
+    assert _without_csrf(first) == _without_csrf(cached)
+    assert 'id="calculator-form"' in cached
+
+
+def test_a_new_partner_group_reaches_the_cached_form(client):
+    from instruments.models import PartnerGroup
+
+    client.get(f"/calculators/{FLOOR}/")
+    PartnerGroup.objects.create(code="new-club", name="The new club")
+    assert "The new club" in client.get(f"/calculators/{FLOOR}/").content.decode()
+
+
+def test_page_size_is_read_as_limit():
+    from instruments.models import Partner
+
+    for code in ("AAA", "BBB", "CCC"):
+        Partner.objects.create(iso3=code, iso2=code[:2], name=code)
+    body = APIClient().get("/api/v1/partners/?page_size=1").json()
+    assert len(body["results"]) == 1
+    assert body["count"] == 3
+    assert (
+        len(APIClient().get("/api/v1/partners/?page_size=2&limit=3").json()["results"])
+        == 3
+    )

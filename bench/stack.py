@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/minerals_prod"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
+COLLECT_IGNORE = ("-i", "widgetbundle.js", "-i", "datasets", "-i", "templates")
 
 
 def stack_env(
@@ -187,7 +188,8 @@ def main() -> None:
     manage(env, "migrate", "--noinput", "-v", "0")
     if args.seed:
         manage(env, "seed")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--noinput", "-v", "0", *COLLECT_IGNORE)
     with running_stack(
         env,
         ports=args.ports,

@@ -19,7 +19,8 @@ class SpreadsheetFriendlyPagination(LimitOffsetPagination):
 
     default_limit = 100
     max_limit = 10_000
-    page_size_query_param = "page_size"  # an alias of ``limit`` (DRF's page-number name)
+    # an alias of ``limit`` (the name of DRF's page-number pagination)
+    page_size_query_param = "page_size"
 
     def get_limit(self, request: Any) -> int | None:
         if self.limit_query_param not in request.query_params:

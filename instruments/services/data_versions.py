@@ -55,7 +55,11 @@ def tables_read(data: Mapping[str, Any]) -> tuple[str, ...]:
 
 def versions_for_request(data: Mapping[str, Any]) -> str:
     """``"table=history:counter;..."`` for the tables the request reads ("" if none)."""
-    names = tables_read(data)
+    return versions_of(tables_read(data))
+
+
+def versions_of(names: tuple[str, ...]) -> str:
+    """``"table=history:counter;..."`` for the named tables ("" if none)."""
     if not names:
         return ""
     counters = _counters(names)

@@ -295,3 +295,16 @@ def test_page_size_is_read_as_limit():
         len(APIClient().get("/api/v1/partners/?page_size=2&limit=3").json()["results"])
         == 3
     )
+
+
+def test_the_cached_partner_list_follows_an_edit():
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    assert APIClient().get("/api/v1/partners/").json()["count"] == 1
+    assert APIClient().get("/api/v1/partners/").json()["count"] == 1  # from the cache
+    Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")
+    names = [p["name"] for p in APIClient().get("/api/v1/partners/").json()["results"]]
+    assert names == ["Aland", "Bland"]
+    csv_body = APIClient().get("/api/v1/partners/?format=csv").content.decode()
+    assert csv_body.splitlines()[0].startswith("iso3")

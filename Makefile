@@ -6,7 +6,7 @@ UV_VERSION ?= 0.13.9
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: install run test test-fast lint format typecheck hooks browser bench clean
+.PHONY: install run serve-prod bench-load test test-fast lint format typecheck hooks browser bench clean
 
 # Bootstrap uv with pip if missing, then install the locked environment into .venv.
 install:
@@ -20,10 +20,28 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium fonts-liberation >/dev/null; }
 
+# Static files as in production: hashed, gzip-compressed, cached (plotly.js is 4.8 MB).
 run: install
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py seed
-	$(RUN) python manage.py runserver $(HOST):$(PORT)
+	@$(MAKE) --no-print-directory staticfiles/staticfiles.json
+	DJANGO_STATIC_MANIFEST=true $(RUN) python manage.py runserver $(HOST):$(PORT)
+
+# Collected again only when the locked packages or our own static files change (the
+# gzip and brotli compression of plotly.js and the API docs takes about a minute).
+STATIC_SOURCES := $(shell find instruments/static -type f 2>/dev/null)
+staticfiles/staticfiles.json: uv.lock $(STATIC_SOURCES)
+	DJANGO_STATIC_MANIFEST=true $(RUN) python manage.py collectstatic --noinput -v 0 \
+		-i widgetbundle.js -i datasets -i templates
+
+# The production stack on this machine: gunicorn (2 workers), a Celery worker,
+# PostgreSQL and Redis, DEBUG off (bench/stack.py; DATABASE_URL and REDIS_URL override).
+serve-prod: install
+	$(RUN) python bench/stack.py --seed
+
+# The load test against it (bench/load.py starts and stops the stack itself).
+bench-load: install
+	$(RUN) python bench/load.py
 
 # Two workers: the suite is mostly CPU-bound and the machines have two cores; whole
 # files per worker, so that a module-scoped seeded database never leaks into another

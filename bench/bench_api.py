@@ -74,6 +74,39 @@ def main() -> None:
         timings = sorted(measure(call, repeats))
         p95 = timings[int(0.95 * (len(timings) - 1))]
         print(f"{name:58} {statistics.median(timings):10.2f} {p95:8.2f}")
+    monte_carlo_ratio(client)
+
+
+def monte_carlo_ratio(client: Client, repeats: int = 5) -> None:
+    """A 10,000-path × 120-month price-gap simulation through the API (POST, JSON
+    out) against bare numpy doing the same totals, percentiles, fan and histogram
+    (``bench_calculators.bare_numpy``). Goal (issue #14): ≤ 2.0×."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_calculators import bare_numpy, best_of, subsidy_request
+
+    body = subsidy_request(10_000)
+
+    def api() -> None:
+        response = client.post(
+            "/api/v1/calculators/price-gap-subsidy/",
+            body,
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content[:300]
+
+    api()
+    ratios = []
+    for _ in range(3):
+        through_api = best_of(api, repeats)
+        bare = best_of(lambda: bare_numpy(10_000, 120), repeats)
+        ratios.append(through_api / bare)
+        print(
+            f"Monte Carlo 10,000 × 120 through the API {through_api * 1000:7.1f} ms, "
+            f"bare numpy {bare * 1000:7.1f} ms, ratio {through_api / bare:5.2f}×"
+        )
+    print(
+        f"ratio API / bare numpy: median {statistics.median(ratios):.2f}× (goal ≤ 2.0)"
+    )
 
 
 class _Ok:

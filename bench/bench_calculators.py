@@ -26,6 +26,7 @@ import numpy as np
 from instruments.calculators import price_floor, price_gap_subsidy
 from instruments.calculators import simulation as sim
 from instruments.calculators.base import parse
+from instruments.calculators.limits import FAN_PATHS
 
 MONTHS = [f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(120)]
 
@@ -64,7 +65,8 @@ def bare_numpy(paths: int, steps: int) -> tuple[float, float]:
 
     GBM paths, top-up and upside per period, totals, present values, probability of
     payment, per-period means, the P5/P50/P95 fan of price, net cost and cumulative
-    net cost, and the P50/P95/P99 of totals, as the engine computes them.
+    net cost on the first ``limits.FAN_PATHS`` paths, each year's mean and P95, the
+    50-bin histogram and the P50/P95/P99 of totals, as the engine computes them.
     """
     rng = np.random.default_rng(7)
     dt, sigma, strike, share = 1 / 12, 0.35, 110.0, 0.3
@@ -85,8 +87,13 @@ def bare_numpy(paths: int, steps: int) -> tuple[float, float]:
     for array in (prices, payment, upside, net):
         array.sum(axis=0)
     levels = [0.05, 0.5, 0.95]
-    for sample in (prices, net, np.cumsum(net, axis=1)):
+    head = slice(0, FAN_PATHS)
+    for sample in (prices[head], net[head], np.cumsum(net[head], axis=1)):
         np.quantile(np.ascontiguousarray(sample.T), levels, axis=1)
+    annual = np.add.reduceat(net, np.arange(0, steps, 12), axis=1)
+    annual.mean(axis=0)
+    np.quantile(annual, 0.95, axis=0)
+    np.histogram(totals, bins=50)
     p95 = float(np.quantile(totals, [0.5, 0.95, 0.99])[1])
     return float(totals.mean()), p95
 

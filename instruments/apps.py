@@ -12,7 +12,11 @@ class InstrumentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from instruments.services.data_versions import connect_signals
         from instruments.stewards import create_data_stewards_group
+
+        # A steward's edit bumps the version of the table the cached results read.
+        connect_signals()
 
         # The "Data stewards" group exists after every migrate (and test database).
         post_migrate.connect(

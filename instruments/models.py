@@ -11,6 +11,7 @@ them into float64 pandas objects. Every data model keeps an audit history
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -728,3 +729,71 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} {self.prefix}… of {self.user}"
+
+
+# --- jobs (long work on Celery workers) ------------------------------------------------
+
+
+class JobKind(models.TextChoices):
+    """What a job runs."""
+
+    CALCULATION = "calculation", "one calculation"
+    BATCH = "batch", "a batch of calculations"
+
+
+class JobState(models.TextChoices):
+    """Where a job is: queued → running → succeeded or failed."""
+
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    SUCCEEDED = "succeeded", "succeeded"
+    FAILED = "failed", "failed"
+
+
+class Job(models.Model):
+    """Long work handed to a worker (``services/jobs.py``): its request, state,
+    progress and result. The id is a random UUID, so an anonymous job is readable
+    only by whoever holds its link; a signed-in user's job only by that user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    calculator = models.CharField(
+        max_length=40, choices=calculator_choices, validators=[validate_calculator]
+    )
+    request = models.JSONField(default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    state = models.CharField(
+        max_length=20, choices=JobState.choices, default=JobState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    result = models.JSONField(null=True, blank=True)
+    error = models.JSONField(
+        null=True, blank=True, help_text="The 400 body: field path → messages."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["owner", "-created"], name="job_owner_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="job_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.calculator} {self.id} ({self.state})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in (JobState.SUCCEEDED, JobState.FAILED)

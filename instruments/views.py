@@ -8,6 +8,7 @@ page comes back with the numbers and the table.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -15,16 +16,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from instruments import charts, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
+from instruments.batch_forms import BatchForm
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.charts import supply as supply_charts
@@ -33,8 +38,9 @@ from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_d
 from instruments.jsonify import rows_as_records
 from instruments.models import ApiKeyScope, Scenario
 from instruments.querystring import encode_query
-from instruments.services import accounts
+from instruments.services import accounts, data_versions
 from instruments.services import calculation as calculations
+from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
 
 if TYPE_CHECKING:
@@ -121,18 +127,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The calculator page: form pre-filled with the example, results after a run."""
     calculator = get_calculator_or_404(slug)
-    commodity_choices, series_choices = _commodity_choices()
-    options: dict[str, Any] = {
-        "calculator": calculator,
-        "commodity_choices": commodity_choices,
-        "series_choices": series_choices,
-        "member_group_choices": [
-            (str(g["code"]), str(g["name"])) for g in selectors.list_partner_groups()
-        ],
-    }
     loaded: Scenario | None = None
+    form: CalculatorForm | None = None
+    form_fields_html = ""
     if request.method == "POST":
-        form = CalculatorForm(request.POST, **options)
+        form = CalculatorForm(request.POST, **_form_options(calculator))
     elif request.GET.get("scenario"):
         try:
             pk = int(request.GET["scenario"])
@@ -144,17 +143,26 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 f"{reverse('instruments:calculator', args=[loaded.calculator])}"
                 f"?scenario={loaded.pk}"
             )
-        form = CalculatorForm(inputs_to_form_data(calculator, loaded.inputs), **options)
+        form = CalculatorForm(
+            inputs_to_form_data(calculator, loaded.inputs), **_form_options(calculator)
+        )
     elif (carried := _inputs_from_query(request)) is not None:
         # Back from "log in to save": the same calculation, run again.
-        form = CalculatorForm(inputs_to_form_data(calculator, carried), **options)
+        form = CalculatorForm(
+            inputs_to_form_data(calculator, carried), **_form_options(calculator)
+        )
     else:
-        form = CalculatorForm(initial_inputs=calculator.example, **options)
+        # The example form is the same for everyone until the data it lists change.
+        form_fields_html = example_form_html(calculator)
 
     calculation = None
-    if form.is_bound and (limited := throttled_response(request)) is not None:
+    if (
+        form is not None
+        and form.is_bound
+        and (limited := throttled_response(request)) is not None
+    ):
         return limited
-    if form.is_bound and form.is_valid():
+    if form is not None and form.is_bound and form.is_valid():
         try:
             calculation = calculations.run_calculation(slug, form.request_data())
         except InputError as exc:
@@ -163,6 +171,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "calculator": calculator,
         "form": form,
+        "form_fields_html": form_fields_html,
         "loaded": loaded,
         "precedents": selectors.list_precedents(slug),
         "calculators": list(REGISTRY.values()),
@@ -171,6 +180,46 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.headers.get("X-Requested-With") == FETCH_HEADER:
         return render(request, "instruments/_calculator_main.html", context)
     return render(request, "instruments/calculator_detail.html", context)
+
+
+def _form_options(calculator: Calculator) -> dict[str, Any]:
+    """The form's stored-data choices: commodities with prices, series, groups."""
+    commodity_choices, series_choices = _commodity_choices()
+    return {
+        "calculator": calculator,
+        "commodity_choices": commodity_choices,
+        "series_choices": series_choices,
+        "member_group_choices": [
+            (str(g["code"]), str(g["name"])) for g in selectors.list_partner_groups()
+        ],
+    }
+
+
+EXAMPLE_FORM_VERSION = 1  # bump when the form's templates change in a deployment
+
+
+def example_form_html(calculator: Calculator) -> str:
+    """The example form's fields as HTML, from the shared cache: building ~100 fields
+    from the declaration and rendering their widgets is most of the page's cost, and
+    the result changes only with the code or with the commodities, series and groups
+    it offers (their table versions are in the key)."""
+    versions = data_versions.versions_for_request(
+        {"commodity": "*", "member_group": "*"}
+    )
+    key = (
+        "form:"
+        + hashlib.sha256(
+            f"{EXAMPLE_FORM_VERSION}:{calculator.slug}:{versions}".encode()
+        ).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        form = CalculatorForm(
+            initial_inputs=calculator.example, **_form_options(calculator)
+        )
+        html = render_to_string("instruments/_form_fields.html", {"form": form})
+        cache.set(key, html, settings.CALCULATION_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
@@ -570,3 +619,64 @@ def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- jobs -------------------------------------------------------------------------------
+
+
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A job's page: a progress bar that follows it, then the downloads."""
+    job = job_services.get_job(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404("No such job")
+    return render(
+        request,
+        "instruments/job_detail.html",
+        {
+            "job": job,
+            "calculator": get_calculator_or_404(job.calculator),
+            "size": job.request.get("size") if job.kind == "batch" else None,
+            "api_url": reverse("api-job", args=[job.pk]),
+            "result_url": reverse("api-job-result", args=[job.pk]),
+        },
+    )
+
+
+def batch_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run a calculator over a grid of values as one job, then follow it."""
+    calculator = get_calculator_or_404(slug)
+    if request.method == "POST":
+        form = BatchForm(request.POST)
+        if form.is_valid():
+            try:
+                job = job_services.submit_batch(
+                    calculator=slug,
+                    owner=request.user,
+                    base=form.cleaned_data["base"],
+                    grid=form.cleaned_data["grid"],
+                )
+            except InputError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("instruments:job", job_id=job.pk)
+    else:
+        form = BatchForm(
+            initial={
+                "base": json.dumps(dict(calculator.example), indent=2),
+                "grid": _example_grid(calculator),
+            }
+        )
+    return render(
+        request,
+        "instruments/batch_form.html",
+        {"calculator": calculator, "form": form, "headline": calculator.headline_keys},
+    )
+
+
+def _example_grid(calculator: Calculator) -> str:
+    """A starting grid: the first numeric top-level input of the example, ±20 %."""
+    for name, value in calculator.example.items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and value:
+            steps = [round(value * f, 6) for f in (0.8, 0.9, 1.0, 1.1, 1.2)]
+            return f"{name} = " + ", ".join(f"{s:g}" for s in steps)
+    return ""

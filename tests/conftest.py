@@ -23,6 +23,15 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_calculation_cache():
+    """Each test starts with an empty cache: results cached by another test were
+    computed on data its rollback removed (SQLite reuses the freed history ids)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- data fixtures (foundation) ------------------------------------------------------
 
 

@@ -109,6 +109,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = (
     True  # a failed request never leaves a partial write
 )
+# Keep connections between requests: a new PostgreSQL connection per request cost
+# ~9 ms, most of a light API request (issue #14). Checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
@@ -148,16 +152,33 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # plotly.js is served from the installed plotly package, so it always matches its version.
 STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
+# Hashed, compressed (gzip, and brotli when installed) static files with far-future
+# caching: always in production, and in `make run` (DJANGO_STATIC_MANIFEST=true after
+# collectstatic), so plotly.js (4.8 MB) travels as about 1.5 MB and once per version.
+STATIC_MANIFEST = env_flag("DJANGO_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Source maps (most of the API docs' bytes) are fetched by developer tools only.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz"),
+    *("br", "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v"),
+    *("mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
+)
+if STATIC_MANIFEST:
+    WHITENOISE_AUTOREFRESH = False  # serve the collected files, as in production
+    WHITENOISE_USE_FINDERS = False
+    if DEBUG:
+        # Django links unhashed names in DEBUG, so `make run` caches them for an hour
+        # (production links hashed names, cached for ten years, immutable).
+        WHITENOISE_MAX_AGE = 3600
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -344,3 +365,20 @@ LOGGING = {
 
 # Audit history: a change reason names the file a steward imported, which may be long.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Jobs (services/jobs.py): long work on Celery workers over Redis. With no broker set
+# (a fresh `make run`), the same code runs the work in the request, so the demo needs
+# nothing else. Workers share the database and the cache with the app servers.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_TASK_IGNORE_RESULT = True  # a job's state and result live in the Job table
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: one at a time per worker process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A simulation above this many paths × steps is answered with 202 and a job.
+JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000)
+JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
+# Calculation results are cached (services/calculation.py) for this many seconds.
+CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)

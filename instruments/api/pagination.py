@@ -14,10 +14,23 @@ SPREADSHEET_FORMATS = frozenset({"csv", "xlsx"})
 
 
 class SpreadsheetFriendlyPagination(LimitOffsetPagination):
-    """``?limit=&offset=`` (100 a page by default, at most 10,000) for JSON only."""
+    """``?limit=&offset=`` (100 a page by default, at most 10,000) for JSON only;
+    ``?page_size=`` is read as ``limit`` when no ``limit`` is given."""
 
     default_limit = 100
     max_limit = 10_000
+    # an alias of ``limit`` (the name of DRF's page-number pagination)
+    page_size_query_param = "page_size"
+
+    def get_limit(self, request: Any) -> int | None:
+        if self.limit_query_param not in request.query_params:
+            raw = request.query_params.get(self.page_size_query_param)
+            if raw:
+                try:
+                    return min(max(int(raw), 1), self.max_limit)
+                except ValueError:
+                    pass
+        return super().get_limit(request)
 
     def paginate_queryset(
         self, queryset: Any, request: Any, view: Any = None

@@ -7,8 +7,11 @@ and paginated (``?limit=&offset=``) as JSON, complete as CSV or XLSX.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -49,6 +52,7 @@ from instruments.models import (
     Producer,
     format_period,
 )
+from instruments.services import data_versions
 
 
 class ReferenceViewSet(viewsets.ModelViewSet):
@@ -58,15 +62,49 @@ class ReferenceViewSet(viewsets.ModelViewSet):
     parser_classes = [SafeJSONParser]
     sheet_title = "Data"
 
+    _headers: dict[type, list[str]] = {}  # per serializer class: fields are static
+    cache_tables: tuple[str, ...] = ()
+    """Stored tables an anonymous list's answer depends on: when set, the answer is
+    kept in the shared cache under the URL and those tables' versions."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not self.cache_tables or request.user.is_authenticated:
+            return super().list(request, *args, **kwargs)
+        renderer = getattr(request, "accepted_renderer", None)
+        key = (
+            "reflist:"
+            + hashlib.sha256(
+                "|".join(
+                    [
+                        request.get_host(),
+                        request.get_full_path(),
+                        getattr(renderer, "format", ""),
+                        data_versions.versions_of(self.cache_tables),
+                    ]
+                ).encode()
+            ).hexdigest()
+        )
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK:
+            cache.set(key, response.data, settings.CALCULATION_CACHE_SECONDS)
+        return response
+
     def get_renderer_context(self) -> dict[str, Any]:
         context = super().get_renderer_context()
-        serializer = self.get_serializer_class()(context=self.get_serializer_context())
-        target = getattr(serializer, "child", serializer)
-        assert isinstance(target, serializers.Serializer)  # every reference list's is
-        fields = target.fields
-        context["header"] = [
-            name for name, field in fields.items() if not field.write_only
-        ]
+        serializer_class = self.get_serializer_class()
+        header = self._headers.get(serializer_class)
+        if header is None:
+            serializer = serializer_class(context=self.get_serializer_context())
+            target = getattr(serializer, "child", serializer)
+            assert isinstance(target, serializers.Serializer)  # every list's is
+            header = [
+                name for name, field in target.fields.items() if not field.write_only
+            ]
+            self._headers[serializer_class] = header
+        context["header"] = list(header)
         context["filename"] = self.sheet_title.lower().replace(" ", "-")
         context["sheet_title"] = self.sheet_title
         return context
@@ -256,6 +294,7 @@ class PartnerViewSet(ReferenceViewSet):
     filterset_class = filters.PartnerFilter
     lookup_field = "iso3"
     sheet_title = "Partners"
+    cache_tables = ("partner", "partner_group")
 
 
 @_reference_schema("reference data")
@@ -267,6 +306,7 @@ class PartnerGroupViewSet(ReferenceViewSet):
     filterset_class = filters.PartnerGroupFilter
     lookup_field = "code"
     sheet_title = "Partner groups"
+    cache_tables = ("partner", "partner_group")
 
     def get_queryset(self) -> QuerySet[PartnerGroup]:
         return super().get_queryset().distinct()

@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from instruments.api import reference, trade, views
+from instruments.api import jobs, reference, trade, views
 
 router = DefaultRouter()
 router.register("commodities", reference.CommodityViewSet, basename="api-commodity")
@@ -50,6 +50,13 @@ v1: list[URLPattern | URLResolver] = [
         name="api-calculator",
     ),
     path("token/", views.TokenApi.as_view(), name="api-token"),
+    path("jobs/", jobs.JobListApi.as_view(), name="api-jobs"),
+    path("jobs/<uuid:job_id>/", jobs.JobDetailApi.as_view(), name="api-job"),
+    path(
+        "jobs/<uuid:job_id>/result/",
+        jobs.JobResultApi.as_view(),
+        name="api-job-result",
+    ),
     path("", include(router.urls)),
 ]
 

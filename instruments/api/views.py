@@ -34,6 +34,7 @@ from rest_framework.views import APIView
 from instruments import selectors
 from instruments.api import guards
 from instruments.api.filters import ScenarioFilter
+from instruments.api.jobs import JOB_COLUMNS, job_resource
 from instruments.api.permissions import ReadOpen, ScenarioAccess
 from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import (
@@ -60,11 +61,11 @@ from instruments.calculators.base import (
 )
 from instruments.calculators.base import describe as describe_inputs
 from instruments.calculators.extras import request_extras
-from instruments.jsonify import json_value, rows_as_records
+from instruments.jsonify import json_value
 from instruments.models import ApiKey, ApiKeyScope, Scenario
 from instruments.querystring import decode_query
-from instruments.services import accounts
-from instruments.services.calculation import Calculation, run_calculation
+from instruments.services import accounts, jobs
+from instruments.services.calculation import calculation_payload, run_calculation
 
 # --- calculators ---------------------------------------------------------------------
 
@@ -78,26 +79,18 @@ def get_calculator_or_404(slug: str) -> Calculator:
     return calculator
 
 
-def calculation_payload(calculation: Calculation) -> dict[str, Any]:
-    """``{"summary", "rows", ...tables, "inputs"}``: JSON-ready, NaN as None; the
-    calculator's declared ``tables`` (e.g. welfare by country) sit beside the rows."""
-    result = calculation.result
-    tables = {
-        key: rows_as_records(result.extras[key])
-        for key, _ in calculation.calculator.tables
-        if key in result.extras
-    }
-    return {
-        "summary": json_value(dict(result.summary)),
-        "rows": rows_as_records(result.rows),
-        **tables,
-        "inputs": json_value(calculation.inputs),
-    }
-
-
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
     """Every ``(key, value)`` of a query string, repeated keys included."""
     return [(key, value) for key, values in query.lists() for value in values]
+
+
+def job_accepted(request: Request, slug: str, data: Any) -> Response:
+    """Validate now, run on a worker: 202 with the job resource and its Location."""
+    job = jobs.submit_calculation(calculator=slug, data=data, owner=request.user)
+    body = job_resource(request, job)
+    return Response(
+        body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]}
+    )
 
 
 class CalculationResponseMixin:
@@ -129,6 +122,12 @@ class CalculationResponseMixin:
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
+            if jobs.needs_job(calculator.slug, data):
+                # Long work (a simulation above JOBS_SYNC_MAX_PATH_STEPS): 202 + a job.
+                self.spreadsheet_header = tuple(JOB_COLUMNS)
+                self.spreadsheet_name = "job"
+                request = self.request  # type: ignore[attr-defined]
+                return job_accepted(request, calculator.slug, data)
             calculation = run_calculation(calculator.slug, data)
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)

@@ -47,6 +47,15 @@ FAN_SAMPLE = 2_000_000
 """Path × period values kept for the per-period fan (P5/P50/P95): all paths when
 paths × periods fits, else the first ``FAN_SAMPLE // periods`` paths."""
 
+FAN_PATHS = 4_000
+"""Paths the per-row fan (P5/P50/P95 of price, net cost and cumulative net cost) is
+read from: the first ``FAN_PATHS`` of the fan sample. A percentile of 4,000 draws is
+within about ±0.05 standard deviations of the true one at P5/P95 (±0.02 at P50), far
+finer than a chart shows, and selecting on 4,000 values per row instead of every path
+keeps a 10,000-path request within 2× of the bare arithmetic (issue #14). The summary
+figures (totals' percentiles, the histogram, each year's P95) use every path they did
+before."""
+
 MAX_MAGNITUDE = 1e15
 """Largest absolute value of any number in a request (a price, a quantity, a rate)."""
 

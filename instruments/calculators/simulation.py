@@ -48,10 +48,11 @@ number of paths. The same seed and chunk size give the same paths.
 The path runner (``run_paths``) sends every chunk through an instrument's settlement
 function (prices (paths, steps) → money per row (paths, rows)) and keeps what a fiscal
 risk needs: each path's total and present value, the rows' means over paths, the
-per-row fan (P5/P50/P95 of price, net cost and cumulative net cost, on all paths when
-paths × rows ≤ ``limits.FAN_SAMPLE``, else on the first ``FAN_SAMPLE // rows``), each
-year's mean and P95 and each path's worst year (its largest yearly net cost), on all
-paths, and a 50-bin histogram of the totals.
+per-row fan (P5/P50/P95 of price, net cost and cumulative net cost, on the first
+``limits.FAN_PATHS`` paths), each year's mean and P95 and each path's worst year (its
+largest yearly net cost), on all paths, and a 50-bin histogram of the totals.
+Percentiles are selections (``np.partition`` inside ``np.quantile``) on contiguous
+rows, never a sort of every column of every path.
 
 Source: Schwartz, E. S. (1997), "The Stochastic Behavior of Commodity Prices",
 *Journal of Finance* 52(3), model 1; Glasserman (2003), *Monte Carlo Methods in
@@ -69,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
-from instruments.calculators.limits import FAN_SAMPLE, SIMULATION_CHUNK
+from instruments.calculators.limits import FAN_PATHS, FAN_SAMPLE, SIMULATION_CHUNK
 
 _BLOCK_DECAY = 30.0
 
@@ -460,10 +461,10 @@ def run_paths(
             fan_cost.append(net[:take])
             kept += take
         done += n
-    price_fan = fan(np.concatenate(fan_price))
+    price_fan = fan(np.concatenate(fan_price)[:FAN_PATHS])
     cost_sample = np.concatenate(fan_cost)
-    cost_fan = fan(cost_sample)
-    cumulative_fan = fan(np.cumsum(cost_sample, axis=-1))
+    cost_fan = fan(cost_sample[:FAN_PATHS])
+    cumulative_fan = fan(np.cumsum(cost_sample[:FAN_PATHS], axis=-1))
     # "A bad year", on all paths: each path's worst year, and each year's mean and P95.
     worst_year = annual.max(axis=-1)
     counts, edges = np.histogram(totals, bins=50, range=_histogram_range(totals))

@@ -1,11 +1,24 @@
-"""Running a calculation for the API and the pages: fill the stored inputs, parse,
-compute."""
+"""Running a calculation for the API, the pages and the workers: fill the stored
+inputs, parse, compute, and cache the result in the shared cache.
+
+The cache key is the calculator, the request as canonical JSON, and the version of
+each stored table the request can read (``services/data_versions.py``): a steward's
+edit of a price bumps the price tables' versions, so exactly the calculations that
+read stored prices miss the cache afterwards, while typed-in calculations and those
+on partner groups keep theirs. A simulation without a fixed seed is never cached.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
 
 from instruments.calculators import get_calculator
 from instruments.calculators.base import (
@@ -16,7 +29,13 @@ from instruments.calculators.base import (
     parse,
     to_data,
 )
+from instruments.jsonify import json_value, rows_as_records
+from instruments.services import data_versions
 from instruments.services.stored_inputs import fill_stored_inputs, schedule_warnings
+
+logger = logging.getLogger(__name__)
+
+CACHE_PREFIX = "calc:v1:"
 
 
 @dataclass(frozen=True)
@@ -36,15 +55,88 @@ class Calculation:
 
 
 def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
-    """Resolve stored prices, validate, compute. Raises InputError (field-level) or
-    KeyError for an unknown calculator."""
+    """Resolve stored prices, validate, compute (or take the cached result). Raises
+    InputError (field-level) or KeyError for an unknown calculator."""
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
+    key = calculation_cache_key(calculator, data)
+    if key is not None:
+        cached = _cache_get(key)
+        if cached is not None:
+            return Calculation(calculator, dict(data), cached[0], cached[1])
     resolved, used = fill_stored_inputs(calculator, data)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
     for message in schedule_warnings(used):
         add_warning(result.summary, message)
     normalised = {**to_data(inputs), **used}
+    if key is not None:
+        _cache_set(key, (normalised, result))
     return Calculation(calculator, dict(data), normalised, result)
+
+
+def validate_calculation(slug: str, data: Mapping[str, Any]) -> None:
+    """Everything ``run_calculation`` checks before computing (stored inputs and
+    the declared fields), so a job is refused at once rather than failing later."""
+    calculator = get_calculator(slug)
+    if not isinstance(data, Mapping):
+        raise InputError("The request body must be a JSON object of named fields.")
+    resolved, _ = fill_stored_inputs(calculator, data)
+    parse(calculator.inputs, resolved)
+
+
+def calculation_payload(calculation: Calculation) -> dict[str, Any]:
+    """``{"summary", "rows", ...tables, "inputs"}``: JSON-ready, NaN as None; the
+    calculator's declared ``tables`` (e.g. welfare by country) sit beside the rows."""
+    result = calculation.result
+    tables = {
+        key: rows_as_records(result.extras[key])
+        for key, _ in calculation.calculator.tables
+        if key in result.extras
+    }
+    return {
+        "summary": json_value(dict(result.summary)),
+        "rows": rows_as_records(result.rows),
+        **tables,
+        "inputs": json_value(calculation.inputs),
+    }
+
+
+# --- the result cache ----------------------------------------------------------------
+
+
+def calculation_cache_key(
+    calculator: Calculator, data: Mapping[str, Any]
+) -> str | None:
+    """The cache key of a request, or None when it must not be cached (caching off,
+    a simulation without a fixed seed, inputs that are not JSON)."""
+    if settings.CALCULATION_CACHE_SECONDS <= 0:
+        return None
+    simulation = data.get("simulation")
+    if isinstance(simulation, Mapping) and simulation.get("seed", 1) in (None, ""):
+        return None
+    try:
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    versions = data_versions.versions_for_request(data)
+    digest = hashlib.sha256(
+        f"{calculator.slug}\n{canonical}\n{versions}".encode()
+    ).hexdigest()
+    return CACHE_PREFIX + digest
+
+
+def _cache_get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:  # a cache outage must not fail a calculation
+        logger.warning("calculation cache unavailable (get)", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value, settings.CALCULATION_CACHE_SECONDS)
+    except Exception:  # e.g. a value too large for the cache backend
+        logger.warning("calculation cache unavailable (set)", exc_info=True)

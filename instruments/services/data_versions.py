@@ -1,0 +1,149 @@
+"""Versions of the stored tables a calculation reads, for the result cache.
+
+A table's version is its history's newest id (every save, import or delete through
+django-simple-history adds a history row, bulk imports included) joined with a
+counter in the shared cache that ``post_save``, ``post_delete`` and ``m2m_changed``
+bump (writes that leave no history: a group's subgroups, a queryset update). Both
+live where every app server and worker sees them (the database and the shared
+cache), so an edit on one server invalidates the cached results on all of them.
+
+A request reads only the tables its stored references name (``READS``): typed-in
+numbers read none, so a price edit never invalidates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, models
+
+from instruments import models as m
+
+COUNTER_PREFIX = "dataver:"
+
+TABLES: dict[str, type[models.Model]] = {
+    "commodity": m.Commodity,
+    "price_series": m.PriceSeries,
+    "price_observation": m.PriceObservation,
+    "fx_rate": m.FxRate,
+    "producer": m.Producer,
+    "partner": m.Partner,
+    "partner_group": m.PartnerGroup,
+    "parameter_schedule": m.ParameterSchedule,
+    "trade_flow": m.TradeFlow,
+    "commodity_hs_code": m.CommodityHsCode,
+}
+
+_PRICES = ("commodity", "price_series", "price_observation", "fx_rate", "producer")
+READS: dict[str, tuple[str, ...]] = {
+    # request field -> the tables filling it reads (services/stored_inputs.py)
+    "commodity": _PRICES,
+    "series": _PRICES,
+    "member_group": ("partner", "partner_group"),
+    "cbam_year": ("parameter_schedule",),
+    # stored trade flows (services/stored_flows.py) and the origin check
+    "year": (
+        "commodity",
+        "commodity_hs_code",
+        "trade_flow",
+        "partner",
+        "partner_group",
+    ),
+    "importer": ("partner", "partner_group"),
+    "flows": ("partner",),
+    "origin": ("partner",),
+}
+
+
+def tables_read(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The stored tables a request's references name, in a fixed order."""
+    names: set[str] = set()
+    for field, tables in READS.items():
+        if data.get(field) not in (None, ""):
+            names.update(tables)
+    return tuple(name for name in TABLES if name in names)
+
+
+def versions_for_request(data: Mapping[str, Any]) -> str:
+    """``"table=history:counter;..."`` for the tables the request reads ("" if none)."""
+    return versions_of(tables_read(data))
+
+
+def versions_of(names: tuple[str, ...]) -> str:
+    """``"table=history:counter;..."`` for the named tables ("" if none)."""
+    if not names:
+        return ""
+    counters = _counters(names)
+    tops = _history_max(names)
+    return ";".join(
+        f"{name}={top}:{counters.get(name, 0)}"
+        for name, top in zip(names, tops, strict=True)
+    )
+
+
+def _history_max(names: tuple[str, ...]) -> list[int]:
+    """The newest history id of each table, in one query (one round trip)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for name in names:
+        history = TABLES[name].history.model  # type: ignore[attr-defined]
+        parts.append(
+            f"(SELECT MAX({quote('history_id')}) FROM {quote(history._meta.db_table)})"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return [int(value or 0) for value in row]
+
+
+def _counters(names: tuple[str, ...]) -> dict[str, int]:
+    try:
+        found = cache.get_many([COUNTER_PREFIX + name for name in names])
+    except Exception:
+        return {}
+    return {key.removeprefix(COUNTER_PREFIX): int(v) for key, v in found.items()}
+
+
+def bump(name: str) -> None:
+    """Count one more write to a table (atomic in Redis: ``incr``)."""
+    key = COUNTER_PREFIX + name
+    try:
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=None)
+    except Exception:  # a cache outage: the history id still moves on most writes
+        pass
+
+
+def _receiver(name: str) -> Any:
+    def bump_on_write(sender: Any, **kwargs: Any) -> None:
+        bump(name)
+
+    bump_on_write.__name__ = f"bump_{name}"
+    return bump_on_write
+
+
+_RECEIVERS: list[Any] = []
+
+
+def connect_signals() -> None:
+    """Bump a table's counter on every save, delete and many-to-many change."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for name, model in TABLES.items():
+        receiver = _receiver(name)
+        _RECEIVERS.append(receiver)  # signals hold weak references
+        post_save.connect(receiver, sender=model, dispatch_uid=f"dataver-save-{name}")
+        post_delete.connect(
+            receiver, sender=model, dispatch_uid=f"dataver-delete-{name}"
+        )
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                receiver,
+                sender=through,
+                dispatch_uid=f"dataver-m2m-{name}-{field.name}",
+            )

@@ -1,0 +1,339 @@
+"""Long work handed to Celery workers, or run in the request when no broker is set.
+
+A job is a row (``models.Job``) that any app server or worker can read: its request,
+state (queued → running → succeeded | failed), progress 0–100 and result. Submitting
+validates what can be validated at once (so a bad field is a 400 straight away),
+stores the job and hands its id to ``tasks.run_job_task`` after the transaction
+commits; with no ``CELERY_BROKER_URL`` (the demo) the work runs right there, in the
+request, through the same ``run_job``.
+
+What goes to a job:
+
+- a simulation above ``settings.JOBS_SYNC_MAX_PATH_STEPS`` paths × steps (2 million
+  by default: 10,000 paths of 120 months run in the request, 100,000 do not);
+- a batch: one calculator over a grid of inputs (``{"reference_price": [100, 110],
+  "flows.0.elasticity": [-0.5, -1]}``: every combination) or a list of requests; its
+  result is one table, a row per calculation with the inputs that vary and the
+  calculator's headline figures (``calculator.headline_keys``), and an ``error``
+  column for a calculation that could not run.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from instruments.calculators import REGISTRY, get_calculator
+from instruments.calculators.base import NON_FIELD, Calculator, InputError
+from instruments.calculators.limits import MAX_PATH_STEPS
+from instruments.jsonify import json_value
+from instruments.models import Job, JobKind, JobState
+from instruments.services.calculation import (
+    calculation_payload,
+    run_calculation,
+    validate_calculation,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STEPS = 120  # a simulation on stored prices: its periods are not known yet
+
+
+# --- what needs a job -----------------------------------------------------------------
+
+
+def simulation_size(calculator: Calculator, data: Mapping[str, Any]) -> int:
+    """Paths × steps a request asks for (0 without a simulation), from the raw data:
+    ``simulation.paths`` (its declared default when absent) times the periods given,
+    else ``simulation.steps``, else ``DEFAULT_STEPS``."""
+    simulation = data.get("simulation")
+    if not isinstance(simulation, Mapping):
+        return 0
+    paths = _integer(simulation.get("paths"), default=10_000)
+    periods = data.get("periods")
+    if isinstance(periods, list | tuple):
+        steps = len(periods)
+    elif isinstance(periods, str) and periods:
+        steps = len(periods.split(","))
+    else:
+        steps = _integer(simulation.get("steps"), default=DEFAULT_STEPS)
+    return paths * max(steps, 1)
+
+
+def _integer(value: Any, *, default: int) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def needs_job(slug: str, data: Any) -> bool:
+    """Whether a calculation is long work: a simulation above the sync limit (one
+    above the request limit is left to the validation's 400)."""
+    if not isinstance(data, Mapping):
+        return False
+    size = simulation_size(get_calculator(slug), data)
+    return settings.JOBS_SYNC_MAX_PATH_STEPS < size <= MAX_PATH_STEPS
+
+
+# --- submitting ------------------------------------------------------------------------
+
+
+def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) -> Job:
+    """Validate now, compute on a worker. Raises InputError for bad fields."""
+    validate_calculation(calculator, data)
+    job = Job.objects.create(
+        kind=JobKind.CALCULATION,
+        calculator=calculator,
+        request=dict(data),
+        owner=_owner(owner),
+    )
+    dispatch(job)
+    return job
+
+
+def submit_batch(
+    *,
+    calculator: str,
+    owner: Any,
+    base: Mapping[str, Any] | None = None,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    requests: Sequence[Mapping[str, Any]] | None = None,
+) -> Job:
+    """A batch job over a grid (every combination of the values, on ``base``) or a
+    list of requests. Raises InputError for a malformed batch (the calculations'
+    own errors are rows of the result)."""
+    if calculator not in REGISTRY:
+        raise InputError.at(
+            ("calculator",),
+            f"Unknown calculator '{calculator}'; known: {', '.join(sorted(REGISTRY))}.",
+        )
+    items = expand_batch(base=base, grid=grid, requests=requests)
+    job = Job.objects.create(
+        kind=JobKind.BATCH,
+        calculator=calculator,
+        request={
+            "base": dict(base or {}),
+            "grid": {k: list(v) for k, v in (grid or {}).items()},
+            "requests": [dict(r) for r in requests or []],
+            "size": len(items),
+        },
+        owner=_owner(owner),
+    )
+    dispatch(job)
+    return job
+
+
+def expand_batch(
+    *,
+    base: Mapping[str, Any] | None,
+    grid: Mapping[str, Sequence[Any]] | None,
+    requests: Sequence[Mapping[str, Any]] | None,
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The batch's calculations as (what varies, the full request)."""
+    if bool(grid) == bool(requests):
+        raise InputError("Give either a grid of values or a list of requests.")
+    if base is not None and not isinstance(base, Mapping):
+        raise InputError.at(("base",), "The base must be an object of named fields.")
+    items: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    if grid:
+        if not isinstance(grid, Mapping):
+            raise InputError.at(("grid",), "The grid maps field names to lists.")
+        names = list(grid)
+        for name in names:
+            if not isinstance(grid[name], list | tuple) or not grid[name]:
+                raise InputError.at(("grid", name), "Give a non-empty list of values.")
+        size = 1
+        for name in names:
+            size *= len(grid[name])
+        _check_size(size, ("grid",))
+        for values in itertools.product(*(grid[name] for name in names)):
+            varied = dict(zip(names, values, strict=True))
+            data = copy.deepcopy(dict(base or {}))
+            for name, value in varied.items():
+                try:
+                    set_path(data, name, value)
+                except (KeyError, IndexError, TypeError) as exc:
+                    raise InputError.at(
+                        ("grid", name), f"No such field: {exc}"
+                    ) from exc
+            items.append((varied, data))
+        return items
+    assert requests is not None
+    if not isinstance(requests, list | tuple):
+        raise InputError.at(("requests",), "Give a list of request objects.")
+    _check_size(len(requests), ("requests",))
+    for i, request in enumerate(requests):
+        if not isinstance(request, Mapping):
+            raise InputError.at(("requests", i), "Each request is an object.")
+        data = {**(base or {}), **request}
+        items.append((_scalars(request), data))
+    return items
+
+
+def _check_size(size: int, path: tuple[str, ...]) -> None:
+    if size > settings.JOBS_MAX_BATCH:
+        raise InputError.at(
+            path,
+            f"{size:,} calculations exceed the limit of {settings.JOBS_MAX_BATCH:,} "
+            "per batch.",
+        )
+
+
+def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``flows.0.elasticity`` style paths in nested request data."""
+    steps = dotted.split(".")
+    target: Any = data
+    for step in steps[:-1]:
+        key: Any = int(step) if isinstance(target, list) else step
+        if isinstance(target, dict) and key not in target:
+            target[key] = {}
+        target = target[key]
+    last: Any = int(steps[-1]) if isinstance(target, list) else steps[-1]
+    target[last] = value
+
+
+def _scalars(request: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A request's scalar fields, dotted (lists and flows are left out of the row)."""
+    out: dict[str, Any] = {}
+    for key, value in request.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_scalars(value, f"{name}."))
+        elif not isinstance(value, list | tuple):
+            out[name] = value
+    return out
+
+
+def _owner(user: Any) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def dispatch(job: Job) -> None:
+    """Hand the job to a worker once the job row is committed, or run it now."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_job(job.pk)
+        job.refresh_from_db()
+        return
+    from instruments.tasks import run_job_task
+
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: run_job_task.delay(job_id))
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+def run_job(job_id: uuid.UUID | str) -> None:
+    """Run one job to its end; every failure is recorded on the job, never raised."""
+    job = Job.objects.get(pk=job_id)
+    if job.is_done:
+        return  # delivered twice (acks_late after a worker restart)
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, started=timezone.now(), progress=0
+    )
+    report = _progress_reporter(job.pk)
+    try:
+        if job.kind == JobKind.BATCH:
+            result = run_batch(job.calculator, job.request, report)
+        else:
+            calculation = run_calculation(job.calculator, job.request)
+            result = calculation_payload(calculation)
+    except InputError as exc:
+        _finish(job.pk, JobState.FAILED, error=exc.errors)
+    except Exception:
+        logger.exception("job %s failed", job.pk)
+        _finish(
+            job.pk,
+            JobState.FAILED,
+            error={NON_FIELD: ["The job failed on the server; it has been logged."]},
+        )
+    else:
+        _finish(job.pk, JobState.SUCCEEDED, result=result)
+
+
+def run_batch(
+    slug: str, request: Mapping[str, Any], report: Callable[[float], None]
+) -> dict[str, Any]:
+    """Every calculation of a batch: ``{"columns", "rows"}``, one row each."""
+    calculator = get_calculator(slug)
+    items = expand_batch(
+        base=request.get("base"),
+        grid=request.get("grid") or None,
+        requests=request.get("requests") or None,
+    )
+    varied: list[str] = []
+    for inputs, _ in items:
+        varied.extend(k for k in inputs if k not in varied)
+    headline = list(calculator.headline_keys)
+    rows = []
+    for i, (inputs, data) in enumerate(items):
+        row: dict[str, Any] = {"index": i, **inputs}
+        try:
+            summary = run_calculation(slug, data).result.summary
+            row.update({key: json_value(summary.get(key)) for key in headline})
+            row["error"] = ""
+        except InputError as exc:
+            row["error"] = str(exc)
+        rows.append(row)
+        report((i + 1) / len(items))
+    return {"columns": ["index", *varied, *headline, "error"], "rows": rows}
+
+
+def _progress_reporter(job_id: uuid.UUID) -> Callable[[float], None]:
+    """Write progress at most every quarter second (and whole per cents only)."""
+    last = {"percent": -1, "at": 0.0}
+
+    def report(fraction: float) -> None:
+        percent = min(99, int(fraction * 100))
+        now = time.monotonic()
+        if percent > last["percent"] and now - last["at"] >= 0.25:
+            Job.objects.filter(pk=job_id).update(progress=percent)
+            last.update(percent=percent, at=now)
+
+    return report
+
+
+def _finish(
+    job_id: uuid.UUID, state: str, *, result: Any = None, error: Any = None
+) -> None:
+    Job.objects.filter(pk=job_id).update(
+        state=state,
+        progress=100,
+        result=result,
+        error=json_value(error) if error is not None else None,
+        finished=timezone.now(),
+    )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get_job(*, job_id: Any, user: Any) -> Job | None:
+    """The job if this user may read it: their own, or an anonymous one (its id is
+    the secret). Another user's job does not exist for you."""
+    try:
+        job = Job.objects.get(pk=uuid.UUID(str(job_id)))
+    except (ValueError, Job.DoesNotExist):
+        return None
+    if job.owner_id is not None and (
+        user is None or not user.is_authenticated or job.owner_id != user.pk
+    ):
+        return None
+    return job
+
+
+def list_jobs(*, user: Any, limit: int = 100) -> list[Job]:
+    """A signed-in user's newest jobs (anonymous jobs are listed to no one)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Job.objects.filter(owner=user).order_by("-created")[:limit])

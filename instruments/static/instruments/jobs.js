@@ -1,0 +1,32 @@
+// The job page: poll the job resource and move the progress bar until it ends.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-job-url]");
+  if (!box) return;
+  var bar = box.querySelector("progress");
+  var label = box.querySelector("[data-job-label]");
+  var done = box.querySelector("[data-job-done]");
+  var failed = box.querySelector("[data-job-failed]");
+  function show(job) {
+    bar.value = job.progress;
+    bar.textContent = job.progress + " %";
+    label.textContent = job.state + " · " + job.progress + " %";
+    if (job.state === "succeeded") {
+      done.hidden = false;
+      return true;
+    }
+    if (job.state === "failed") {
+      failed.hidden = false;
+      failed.querySelector("pre").textContent = JSON.stringify(job.error, null, 2);
+      return true;
+    }
+    return false;
+  }
+  function poll() {
+    fetch(box.dataset.jobUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (job) { if (!show(job)) setTimeout(poll, 500); })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  if (box.dataset.jobState !== "succeeded" && box.dataset.jobState !== "failed") poll();
+})();

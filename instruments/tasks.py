@@ -1,0 +1,13 @@
+"""Celery tasks: thin wrappers that call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from instruments.services import jobs
+
+
+@shared_task(name="instruments.run_job")
+def run_job_task(job_id: str) -> None:
+    """Run a stored job (``services.jobs.run_job``)."""
+    jobs.run_job(job_id)

@@ -30,6 +30,27 @@ PALETTE = (
     "#000000",
 )
 FLOOR_COLOUR = "#222222"
+
+PLOTLY_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    # Privacy: no "share" or "edit in Chart Studio" button (they offer to upload the
+    # chart to Plotly's cloud), no link to plotly.com and no logo.
+    "displaylogo": False,
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showSources": False,
+    "modeBarButtonsToRemove": [
+        "sendDataToCloud",
+        "sendChartToCloud",
+        "editInChartStudio",
+        "lasso2d",
+        "select2d",
+    ],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+"""The one Plotly config of every chart (``Plotly.newPlot``'s third argument): pages
+read it from the ``plotly-config`` JSON element that ``{% plotly_config %}`` writes."""
 COMPLIANT_COLOUR = "#0072B2"
 NON_COMPLIANT_COLOUR = "#D55E00"
 

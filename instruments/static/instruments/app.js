@@ -6,6 +6,16 @@
 
   document.documentElement.classList.add("js");
 
+  // The one shared config (charts/base.PLOTLY_CONFIG), with this chart's file name.
+  function chartConfig(el) {
+    var source = document.getElementById("plotly-config");
+    var config = source ? JSON.parse(source.textContent) : { displaylogo: false };
+    config.toImageButtonOptions = Object.assign({}, config.toImageButtonOptions, {
+      filename: el.dataset.filename || el.id,
+    });
+    return config;
+  }
+
   function drawCharts(root) {
     if (!window.Plotly) return;
     root.querySelectorAll(".chart[data-figure]").forEach(function (el) {
@@ -14,16 +24,7 @@
       if (!source) return;
       var figure = JSON.parse(source.textContent);
       el.dataset.drawn = "1";
-      window.Plotly.newPlot(el, figure.data, figure.layout, {
-        responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ["lasso2d", "select2d"],
-        toImageButtonOptions: {
-          format: "png",
-          filename: el.dataset.filename || el.id,
-          scale: 2,
-        },
-      });
+      window.Plotly.newPlot(el, figure.data, figure.layout, chartConfig(el));
     });
   }
 

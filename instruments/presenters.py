@@ -257,3 +257,189 @@ def _plain_value(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {_plain_value(v)}" for k, v in value.items())
     return format_figure(value, plain=True)
+
+
+# --- what this means: headline figures in sentences -------------------------------------
+#
+# One generic builder reads the registry record (headline outputs, their units); an
+# instrument that needs its own words has ``_sentences_<module>`` here, found by the
+# calculator's module name as chart modules are (``price-floor`` -> ``price_floor``).
+
+
+def headline_sentences(
+    calculator: Calculator, result: Any, inputs: Mapping[str, Any]
+) -> list[str]:
+    """The headline figures of a result as sentences an official can quote.
+
+    ``result`` is the calculator's ``Result`` (summary and rows); ``inputs`` its
+    normalised inputs (with ``stored_prices`` when stored prices were used).
+    """
+    module = calculator.slug.replace("-", "_")
+    builder = globals().get(f"_sentences_{module}")
+    headline, _ = summary_items(calculator, result.summary, inputs)
+    special: list[str] = builder(result, inputs, headline) if builder else []
+    return special or [_sentence(item, result) for item in headline[:4]]
+
+
+def money_text(value: Any, unit: str) -> str:
+    """``USD 149.2 million``: a currency before the figure, other units after it."""
+    display = format_headline(value)
+    if not unit or display == "—":
+        return display
+    return (
+        f"{unit} {display}"
+        if unit.isalpha() and unit.isupper()
+        else f"{display} {unit}"
+    )
+
+
+def period_span(rows: Any) -> str:
+    """``2021–2025``: the first and last period of the rows, or "" without periods."""
+    if rows is None or "period" not in getattr(rows, "columns", ()):
+        return ""
+    periods = [str(p) for p in dict.fromkeys(rows["period"])]
+    if not periods:
+        return ""
+    return periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+
+
+def commodity_name(inputs: Mapping[str, Any]) -> str:
+    """The commodity a result is about, in words: the stored series' commodity, the
+    request's commodity code, or "the commodity"."""
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping) and stored.get("commodity"):
+        return str(stored["commodity"])
+    commodity = inputs.get("commodity")
+    if isinstance(commodity, str) and commodity:
+        return commodity.replace("-", " ")
+    return "the commodity"
+
+
+def _period_word(periods: Sequence[str]) -> str:
+    first = str(periods[0]) if periods else ""
+    if "Q" in first:
+        return "quarter"
+    if len(first) == 4 and first.isdigit():
+        return "year"
+    if len(first) == 7 and first[4] == "-":
+        return "month"
+    return "period"
+
+
+def _sentence(item: SummaryItem, result: Any) -> str:
+    span = period_span(result.rows)
+    if item.unit and item.display != "—" and item.unit.isupper():
+        figure = money_text(item.value, item.unit)
+    else:
+        figure = f"{item.display} {item.unit}".strip()
+    over = f" over {span}" if span and item.unit.isupper() else ""
+    return f"{item.name}: {figure}{over}."
+
+
+def _mean(value: Any) -> Any:
+    if isinstance(value, list | tuple) and value:
+        numbers = [v for v in value if _is_number(v)]
+        return sum(numbers) / len(numbers) if numbers else None
+    return value
+
+
+def _sentences_price_floor(
+    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    if "revenue" not in rows or "period" not in rows:
+        return []
+    units = result_units(inputs)
+    money, price, quantity = units["money"], units["price"], units["quantity"]
+    periods = [str(p) for p in dict.fromkeys(rows["period"])]
+    word = _period_word(periods)
+    outside = rows[~rows["member"].astype(bool)] if "member" in rows else rows
+    origins = ", ".join(str(o) for o in dict.fromkeys(outside.get("origin", [])))
+    per_period = float(outside["quantity"].sum()) / max(len(periods), 1)
+    floor = summary.get("reference_price_mean", _mean(inputs.get("reference_price")))
+    text = (
+        f"A floor of {format_figure(floor)} {price} on "
+        f"{format_figure(per_period)} {quantity} a {word} of {commodity_name(inputs)}"
+        + (f" from {origins}" if origins else "")
+        + f" would have collected {money_text(summary.get('revenue_total'), money)}"
+        + f" over {period_span(rows)}"
+    )
+    by_period = outside.groupby("period", sort=False)["revenue"].sum()
+    nothing = [str(p) for p, v in by_period.items() if not v > 0]
+    if nothing and len(nothing) < len(periods):
+        plural = len(nothing) > 1
+        text += (
+            f"; in {', '.join(nothing)} the market price was above the floor, so "
+            f"nothing was collected {'those' if plural else 'that'} "
+            f"{word}{'s' if plural else ''}"
+        )
+    sentences = [text + "."]
+    after = summary.get("revenue_total_after")
+    if _is_number(after) and math.isfinite(after) and after != summary["revenue_total"]:
+        sentences.append(
+            f"Once importers respond to the levy, imports from non-members fall and the "
+            f"levy collects {money_text(after, money)} instead."
+        )
+    ave = summary.get("ave_weighted")
+    if _is_number(ave) and math.isfinite(ave):
+        sentences.append(
+            f"On average the levy adds {format_figure(ave * 100)} % to the price of "
+            "imports from non-members; importers in the levying economies pay it."
+        )
+    return sentences
+
+
+def _sentences_price_gap_subsidy(
+    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    units = result_units(inputs)
+    money, price, quantity = units["money"], units["price"], units["quantity"]
+    strike = summary.get("strike_mean", _mean(inputs.get("strike")))
+    text = (
+        f"Guaranteeing a price of {format_figure(strike)} {price} on "
+        f"{format_figure(summary.get('quantity_total'))} {quantity} of "
+        f"{commodity_name(inputs)} over {period_span(rows)} would cost the government "
+        f"{money_text(summary.get('net_cost_total'), money)} net of any upside it "
+        "receives"
+    )
+    npv = summary.get("npv")
+    if _is_number(npv) and math.isfinite(npv) and npv != summary.get("net_cost_total"):
+        text += f" (present value {money_text(npv, money)})"
+    sentences = [text + "; the treasury pays, producers receive."]
+    p95 = summary.get("p95")
+    if _is_number(p95) and math.isfinite(p95):
+        sentences.append(
+            f"With simulated market prices the expected cost is "
+            f"{money_text(summary.get('expected_cost'), money)}; in a 1-in-20 bad "
+            f"case it rises to {money_text(p95, money)}."
+        )
+    return sentences
+
+
+def _sentences_offtake(
+    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    units = result_units(inputs)
+    money, quantity = units["money"], units["quantity"]
+    taken = float(rows["taken_quantity"].sum()) if "taken_quantity" in rows else None
+    saving = summary.get("buyer_saving_total")
+    if not _is_number(saving) or not math.isfinite(saving):
+        return []
+    more_or_less = "less" if saving >= 0 else "more"
+    text = (
+        f"Buying {format_figure(taken)} {quantity} of {commodity_name(inputs)} over "
+        f"{period_span(rows)} under the offtake costs the buyer "
+        f"{money_text(summary.get('payment_total'), money)}, "
+        f"{money_text(abs(saving), money)} {more_or_less} than at spot "
+        f"({money_text(summary.get('spot_cost_total'), money)})."
+    )
+    sentences = [text]
+    top = summary.get("take_or_pay_total")
+    if _is_number(top) and top > 0:
+        sentences.append(
+            f"Of this, {money_text(top, money)} are take-or-pay payments for quantities "
+            "contracted but not taken."
+        )
+    return sentences

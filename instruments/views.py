@@ -111,6 +111,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     loaded: Scenario | None = None
+    from_example = False
     if request.method == "POST":
         form = CalculatorForm(request.POST, **options)
     elif request.GET.get("scenario"):
@@ -128,8 +129,11 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     elif (carried := _inputs_from_query(request)) is not None:
         # Back from "log in to save": the same calculation, run again.
         form = CalculatorForm(inputs_to_form_data(calculator, carried), **options)
+    elif request.GET.get("blank"):
+        form = CalculatorForm(initial_inputs={}, **options)
     else:
         form = CalculatorForm(initial_inputs=calculator.example, **options)
+        from_example = True
 
     calculation = None
     if form.is_bound and form.is_valid():
@@ -142,6 +146,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "calculator": calculator,
         "form": form,
         "loaded": loaded,
+        "from_example": from_example,
         "precedents": selectors.list_precedents(slug),
         "calculators": list(REGISTRY.values()),
         **build_result_context(request, calculation),
@@ -158,6 +163,11 @@ def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def _with_inputs(name: str, slug: str, data: dict[str, Any]) -> str:
+    """A page or download of this calculation: its address with ``?inputs=<JSON>``."""
+    return f"{reverse(name, args=[slug])}?{urlencode({'inputs': json.dumps(data)})}"
 
 
 def build_result_context(
@@ -197,6 +207,19 @@ def build_result_context(
     return {
         "calculation": calculation,
         "headline": headline,
+        "sentences": presenters.headline_sentences(
+            calculator, result, calculation.inputs
+        ),
+        "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
+        "carried_over": presenters.carried_over_settings(
+            calculator, calculation.request
+        ),
+        "briefing_url": _with_inputs(
+            "instruments:calculator_briefing", calculator.slug, calculation.request
+        ),
+        "sensitivity_url": _with_inputs(
+            "instruments:calculator_sensitivity", calculator.slug, calculation.request
+        ),
         "other_summary": other_summary,
         "columns": columns,
         "records": records[:MAX_TABLE_ROWS],

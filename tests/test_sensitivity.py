@@ -115,3 +115,28 @@ def test_api_refuses_too_many_points_and_bad_paths(client: Any) -> None:
     )
     assert bad.status_code == 400
     assert "flows.9.quantity" in str(bad.json())
+
+
+def test_a_form_request_with_numbers_as_text_can_be_varied() -> None:
+    from instruments.calculators.sensitivity import numeric_request
+
+    typed = {
+        "reference_price": "110",
+        "periods": "2025Q1, 2025Q2",
+        "flows": [{"quantity": "100, 120", "origin": "CHN"}],
+    }
+    numbers = numeric_request(typed)
+    assert numbers["reference_price"] == 110.0
+    assert numbers["periods"] == "2025Q1, 2025Q2"
+    assert numbers["flows"][0] == {"quantity": [100.0, 120.0], "origin": "CHN"}
+    assert "flows.0.quantity" in numeric_paths(numbers)
+
+
+@pytest.mark.django_db
+def test_whole_number_inputs_stay_whole_in_a_sweep() -> None:
+    _, rows = run_sweep(
+        slug="price-floor",
+        base={**FLOOR, "trailing_periods": 4},
+        variations=[Variation("trailing_periods", (2.0, 3.4))],
+    )
+    assert len(rows) == 2

@@ -54,11 +54,31 @@ def set_path(data: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
     return copied
 
 
-def scale(value: Any, factor: float) -> Any:
-    """A number or a list of numbers multiplied by ``factor`` (None kept)."""
+def scale(value: Any, factor: float, whole: bool = False) -> Any:
+    """A number or a list of numbers multiplied by ``factor`` (None kept); ``whole``
+    for an input declared as an integer (a count of periods is never 3.6)."""
     if isinstance(value, list):
-        return [scale(v, factor) for v in value]
-    return value * factor if _is_number(value) else value
+        return [scale(v, factor, whole) for v in value]
+    if not _is_number(value):
+        return value
+    return round(value * factor) if whole else value * factor
+
+
+def numeric_request(data: Any) -> Any:
+    """A request with numbers typed as text ("110", "95, 105, 120") as numbers, so
+    that a form's request can be varied like an API one. Other text is kept."""
+    if isinstance(data, Mapping):
+        return {k: numeric_request(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [numeric_request(v) for v in data]
+    if isinstance(data, str) and data.strip():
+        parts = [p.strip() for p in data.split(",")]
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            return data
+        return numbers[0] if len(parts) == 1 else numbers
+    return data
 
 
 def numeric_paths(data: Any, prefix: str = "") -> list[str]:

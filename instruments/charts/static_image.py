@@ -46,6 +46,7 @@ def render_png(
                     list(handles.values()),
                     list(handles.keys()),
                     loc="lower center",
+                    bbox_to_anchor=(0.5, 0.0),
                     ncol=2 if len(handles) > 3 else len(handles),
                     frameon=False,
                     fontsize=7,
@@ -82,7 +83,7 @@ def _place_axes(
 ) -> dict[tuple[str, str], Axes]:
     """One matplotlib axes per plotly (x, y) pair, where the layout's domains put it,
     inside margins that leave room for tick labels and the legend below."""
-    left, right, bottom, top = 0.12, 0.98, 0.22, 0.97
+    left, right, bottom, top = 0.12, 0.98, 0.27, 0.97
     placed: dict[tuple[str, str], Axes] = {}
     shared: dict[str, Axes] = {}
     for x, y in axes_ids:
@@ -112,7 +113,12 @@ def _place_axes(
 
 def _tick(value: float, _: Any) -> str:
     """Tick labels as on the page: 12,500,000 rather than 1.25e+07."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+    magnitude = abs(value)
+    if magnitude >= 1e9:
+        return f"{value / 1e9:,.4g} bn"
+    if magnitude >= 1e6:
+        return f"{value / 1e6:,.4g} M"
+    return f"{value:,.0f}" if magnitude >= 100 else f"{value:,.4g}"
 
 
 def _title(axis: Mapping[str, Any]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from instruments.calculators import get_calculator
-from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.base import Calculator, FieldSpec, InputError, describe
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
     PathError,
@@ -92,7 +92,7 @@ def run_sweep(
     rows = []
     for variation in variations:
         for value in variation.values:
-            data = _with(base, variation.path, value)
+            data = _with(calculator, base, variation.path, value)
             summary = _run(slug, data, variation.path)
             rows.append(
                 {
@@ -111,9 +111,12 @@ def run_tornado(
     paths: Sequence[str],
     change: float = 0.1,
     max_points: int = MAX_POINTS,
+    skip_refused: bool = False,
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """(headline key, rows): for each input, the first headline figure when the input
-    is ``change`` lower and higher (as a share, 0.1 = ±10 %), widest swing first."""
+    is ``change`` lower and higher (as a share, 0.1 = ±10 %), widest swing first.
+    With ``skip_refused`` an input whose moved value the calculator refuses (a share
+    above 1) is left out instead of failing the whole tornado."""
     calculator = get_calculator(slug)
     check_points(2 * len(paths) + 1, max_points)
     summary = run_calculation(slug, base).result.summary
@@ -127,8 +130,19 @@ def run_tornado(
             value = get_path(base, path)
         except PathError as exc:
             raise InputError.at(("vary",), str(exc)) from None
-        low = _run(slug, set_path(base, path, scale(value, 1 - change)), path).get(key)
-        high = _run(slug, set_path(base, path, scale(value, 1 + change)), path).get(key)
+        whole = is_whole(calculator, path)
+        try:
+            lower = _run(
+                slug, set_path(base, path, scale(value, 1 - change, whole)), path
+            )
+            higher = _run(
+                slug, set_path(base, path, scale(value, 1 + change, whole)), path
+            )
+        except InputError:
+            if skip_refused:
+                continue
+            raise
+        low, high = lower.get(key), higher.get(key)
         rows.append(
             {
                 "input": path,
@@ -142,9 +156,28 @@ def run_tornado(
     return key, rows
 
 
-def _with(base: Mapping[str, Any], path: str, value: float) -> dict[str, Any]:
+def is_whole(calculator: Calculator, path: str) -> bool:
+    """Whether the input at ``path`` is declared as a whole number."""
+    specs: tuple[FieldSpec, ...] = describe(calculator.inputs)
+    spec = None
+    for step in path.split("."):
+        if step.isdigit():
+            continue
+        spec = next((fs for fs in specs if fs.name == step), None)
+        if spec is None:
+            return False
+        specs = spec.children
+    return spec is not None and spec.kind == "integer"
+
+
+def _with(
+    calculator: Calculator, base: Mapping[str, Any], path: str, value: float
+) -> dict[str, Any]:
     try:
-        return set_path(base, path, value)
+        get_path(base, path)
+        return set_path(
+            base, path, round(value) if is_whole(calculator, path) else value
+        )
     except PathError as exc:
         raise InputError.at(("vary",), str(exc)) from None
 

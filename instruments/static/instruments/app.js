@@ -221,7 +221,24 @@
     }
   });
 
+  // Once an official edits a loaded precedent or the example, the page says so and the
+  // ?scenario=N address goes: it no longer describes what the form holds.
+  function markModified(event) {
+    var note = document.getElementById("loaded-note");
+    if (!note || note.dataset.modified || !event.target.closest("#calculator-form")) return;
+    note.dataset.modified = "1";
+    note.classList.add("modified-note");
+    var state = note.querySelector("[data-loaded-state]");
+    if (state) state.textContent = "Modified from:";
+    if (window.history && window.location.search) {
+      window.history.replaceState(null, "", window.location.pathname);
+    }
+  }
+
+  document.addEventListener("input", markModified);
+
   document.addEventListener("change", function (event) {
+    markModified(event);
     if (event.target.matches("input[data-toggles]")) setBlock(event.target);
   });
 

@@ -268,9 +268,15 @@ def _styles() -> dict[str, ParagraphStyle]:
             leading=15,
             spaceBefore=8,
             spaceAfter=3,
+            keepWithNext=1,
         ),
         "h3": ParagraphStyle(
-            "h3", parent=base, fontName="DejaVuSans-Bold", fontSize=10, spaceBefore=4
+            "h3",
+            parent=base,
+            fontName="DejaVuSans-Bold",
+            fontSize=10,
+            spaceBefore=4,
+            keepWithNext=1,
         ),
         "question": ParagraphStyle("question", parent=base, fontSize=11, leading=15),
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),

@@ -34,11 +34,11 @@ def render_png(
     traces = [t for t in figure.get("data") or [] if t.get("visible", True) is True]
     axes_ids = _axes_of(traces)
     n_rows = len({_y_domain(layout, y) for _, y in axes_ids}) or 1
-    height = height_in or min(2.0 + 1.4 * n_rows, 6.0)
+    height = height_in or min(2.2 + 1.3 * n_rows, 5.6)
     with plt.rc_context({"font.family": FONT, "font.size": 8}):
         fig = plt.figure(figsize=(width_in, height), dpi=200)
         try:
-            axes = _place_axes(fig, layout, axes_ids)
+            axes = _place_axes(fig, layout, axes_ids, bottom=min(0.4, 1.15 / height))
             handles: dict[str, Any] = {}
             _draw(traces, layout, axes, handles)
             if handles:
@@ -79,11 +79,15 @@ def _y_domain(layout: Mapping[str, Any], y: str) -> tuple[float, float]:
 
 
 def _place_axes(
-    fig: Any, layout: Mapping[str, Any], axes_ids: Sequence[tuple[str, str]]
+    fig: Any,
+    layout: Mapping[str, Any],
+    axes_ids: Sequence[tuple[str, str]],
+    *,
+    bottom: float,
 ) -> dict[tuple[str, str], Axes]:
     """One matplotlib axes per plotly (x, y) pair, where the layout's domains put it,
     inside margins that leave room for tick labels and the legend below."""
-    left, right, bottom, top = 0.12, 0.98, 0.27, 0.97
+    left, right, top = 0.12, 0.98, 0.97
     placed: dict[tuple[str, str], Axes] = {}
     shared: dict[str, Axes] = {}
     for x, y in axes_ids:
@@ -219,12 +223,23 @@ def _draw(
             artist = ax.hist([v for v in values if v == v], bins=40, color=colour)[2]
             if label:
                 handles.setdefault(label, artist)
-    lowest: dict[str, Axes] = {}
+    # Stacked panels over the same categories share the lowest panel's tick labels.
+    lowest: dict[Any, Axes] = {}
+
+    def column(x_id: str, ax: Axes) -> Any:
+        box = ax.get_position()
+        return (
+            round(box.x0, 3),
+            round(box.width, 3),
+            tuple(categories.get(x_id) or ()),
+        )
+
     for (x_id, _), ax in axes.items():
-        if x_id not in lowest or ax.get_position().y0 < lowest[x_id].get_position().y0:
-            lowest[x_id] = ax
+        key = column(x_id, ax)
+        if key not in lowest or ax.get_position().y0 < lowest[key].get_position().y0:
+            lowest[key] = ax
     for (x_id, _), ax in axes.items():
-        if ax is not lowest[x_id]:
+        if ax is not lowest[column(x_id, ax)] and categories.get(x_id):
             ax.tick_params(labelbottom=False)
         shown = categories.get(x_id)
         if shown:

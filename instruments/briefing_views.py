@@ -326,6 +326,7 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "calculator": calculator,
             "inputs_json": json.dumps(base),
+            "chart_source": " ".join(briefing.sources_of(first.inputs)),
             "paths": [(p, labels[p]) for p in paths],
             "vary": vary,
             "vary_label": labels[vary],

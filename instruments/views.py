@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from instruments import charts, presenters, selectors
+from instruments import briefing, charts, presenters, selectors
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
 from instruments.charts import supply as supply_charts
@@ -211,6 +211,7 @@ def build_result_context(
             calculator, result, calculation.inputs
         ),
         "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
+        "chart_source": " ".join(briefing.sources_of(calculation.inputs)),
         "carried_over": presenters.carried_over_settings(
             calculator, calculation.request
         ),

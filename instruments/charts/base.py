@@ -106,7 +106,7 @@ def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     price_unit = str(inputs.get("price_unit") or "")
     currency = money_unit(price_unit) if "/" in price_unit else ""
     # Without a price unit (trade response) money is in whatever unit imports are in.
-    currency = str(inputs.get("currency") or currency or "value")
+    currency = str(inputs.get("currency") or currency or "imports' currency")
     return {
         "price": price_unit or "price unit",
         "quantity": str(inputs.get("quantity_unit") or "quantity unit"),

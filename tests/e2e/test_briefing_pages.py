@@ -94,3 +94,21 @@ def test_printing_the_result_leaves_out_navigation_and_buttons(
     assert not page.locator("[data-copy]").first.is_visible()
     assert page.locator(".what-this-means").is_visible()
     assert page.locator(".print-only").is_visible()
+
+
+def test_a_downloaded_png_has_room_for_its_title_and_source(
+    page: Page, live_server: Any
+) -> None:
+    from PIL import Image
+
+    page.goto(f"{live_server.url}/calculators/offtake/")
+    page.click("#calculate")
+    page.wait_for_selector("#results .chart .main-svg", timeout=60_000)
+    source = page.locator("#results .chart-source").first
+    expect(source).to_contain_text("Source:")
+    with page.expect_download() as download:
+        page.locator("[data-download-png]").first.click()
+    path = download.value.path()
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.height in (720, 920)

@@ -112,3 +112,20 @@ def test_a_downloaded_png_has_room_for_its_title_and_source(
     with Image.open(path) as image:
         assert image.format == "PNG"
         assert image.height in (720, 920)
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("/api/docs/", ".opblock-summary-control"),
+        ("/api/redoc/", "#redoc-container h1, redoc h1"),
+        ("/api/v1/", ".breadcrumb, pre"),
+    ],
+)
+def test_api_pages_have_no_serious_accessibility_problem(
+    page: Page, live_server: Any, path: str, ready: str
+) -> None:
+    page.goto(f"{live_server.url}{path}", wait_until="networkidle")
+    page.wait_for_selector(ready, timeout=30_000)
+    page.wait_for_timeout(500)  # the observers that fix the documentation pages
+    assert_accessible(page)

@@ -296,13 +296,24 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     tornado = [r for r in tornado if r["swing"]][:TORNADO_SHOWN]
     for row in tornado:
         row["label"] = labels.get(row["input"], row["input"])
-    keys = [k for k in keys if k in figure_labels][:4]
+    # One axis, one unit: the figures in the first headline figure's unit.
+    units = {i.key: i.unit for i in headline}
+    keys = [k for k in keys if k in figure_labels]
+    keys = [k for k in keys if units.get(k) == units.get(keys[0])][:4] if keys else []
     sweep_chart = {
         "id": "chart-sweep",
         "script_id": "chart-sweep-data",
         "title": f"Headline figures as {labels[vary]} varies",
         "figure": to_plain(
-            build_sweep_figure(rows, keys, figure_labels, x_title=labels[vary])
+            build_sweep_figure(
+                rows,
+                keys,
+                figure_labels,
+                x_title=labels[vary],
+                y_title=f"Headline figure ({units.get(keys[0]) or 'its unit'})"
+                if keys
+                else "",
+            )
         ),
     }
     tornado_chart = None

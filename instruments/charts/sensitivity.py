@@ -17,8 +17,10 @@ def build_sweep_figure(
     labels: Mapping[str, str],
     *,
     x_title: str,
+    y_title: str = "",
 ) -> go.Figure:
-    """One line per headline figure against the varied input's value."""
+    """One line per headline figure against the varied input's value (figures of one
+    unit, so that one axis reads them all)."""
     figure = go.Figure()
     xs = [r["value"] for r in rows]
     for i, key in enumerate(keys):
@@ -29,7 +31,7 @@ def build_sweep_figure(
             mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
         )
-    style(figure, x_title=x_title, y_title="Headline figure (its own unit, see legend)")
+    style(figure, x_title=x_title, y_title=y_title or "Headline figure")
     figure.update_xaxes(type="linear")
     figure.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
     return figure
@@ -57,11 +59,12 @@ def build_tornado_figure(
         )
     style(figure, x_title=label, y_title="", height=max(260, 60 + 45 * len(rows)))
     figure.update_xaxes(type="linear")
-    figure.update_yaxes(type="category", tickformat="")
+    figure.update_yaxes(type="category", tickformat="", automargin=True)
+    figure.update_xaxes(nticks=5, automargin=True)
     figure.update_layout(
         barmode="overlay",
         hovermode="y unified",
-        margin={"l": 150, "r": 20, "t": 30, "b": 90},
+        margin={"l": 20, "r": 20, "t": 30, "b": 90},
         legend={"orientation": "h", "y": -0.35, "x": 0},
     )
     if ordered:

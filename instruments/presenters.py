@@ -257,3 +257,448 @@ def _plain_value(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {_plain_value(v)}" for k, v in value.items())
     return format_figure(value, plain=True)
+
+
+# --- what this means: headline figures in sentences -------------------------------------
+#
+# One generic builder reads the registry record (headline outputs, their units); an
+# instrument that needs its own words has ``_sentences_<module>`` here, found by the
+# calculator's module name as chart modules are (``price-floor`` -> ``price_floor``).
+
+
+def headline_sentences(
+    calculator: Calculator, result: Any, inputs: Mapping[str, Any]
+) -> list[str]:
+    """The headline figures of a result as sentences an official can quote.
+
+    ``result`` is the calculator's ``Result`` (summary and rows); ``inputs`` its
+    normalised inputs (with ``stored_prices`` when stored prices were used).
+    """
+    module = calculator.slug.replace("-", "_")
+    builder = globals().get(f"_sentences_{module}")
+    headline, _ = summary_items(calculator, result.summary, inputs)
+    special: list[str] = builder(result, inputs, headline) if builder else []
+    return special or [_sentence(item, result) for item in headline[:4]]
+
+
+def money_text(value: Any, unit: str) -> str:
+    """``USD 149.2 million``: a currency before the figure, other units after it."""
+    display = format_headline(value)
+    if not unit or display == "—":
+        return display
+    return (
+        f"{unit} {display}"
+        if unit.isalpha() and unit.isupper()
+        else f"{display} {unit}"
+    )
+
+
+def period_span(rows: Any) -> str:
+    """``2021–2025``: the first and last period of the rows, or "" without periods."""
+    if rows is None or "period" not in getattr(rows, "columns", ()):
+        return ""
+    periods = [str(p) for p in dict.fromkeys(rows["period"])]
+    if not periods:
+        return ""
+    return periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+
+
+def commodity_name(inputs: Mapping[str, Any]) -> str:
+    """The commodity a result is about, in words: the stored series' commodity, the
+    request's commodity code, or "the commodity"."""
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping) and stored.get("commodity"):
+        return str(stored["commodity"])
+    commodity = inputs.get("commodity")
+    if isinstance(commodity, str) and commodity:
+        return commodity.replace("-", " ")
+    return "the commodity"
+
+
+def _period_word(periods: Sequence[str]) -> str:
+    first = str(periods[0]) if periods else ""
+    if "Q" in first:
+        return "quarter"
+    if len(first) == 4 and first.isdigit():
+        return "year"
+    if len(first) == 7 and first[4] == "-":
+        return "month"
+    return "period"
+
+
+def _sentence(item: SummaryItem, result: Any) -> str:
+    span = period_span(result.rows)
+    if item.unit and item.display != "—" and item.unit.isupper():
+        figure = money_text(item.value, item.unit)
+    else:
+        figure = f"{item.display} {item.unit}".strip()
+    over = f" over {span}" if span and item.unit.isupper() else ""
+    return f"{item.name}: {figure}{over}."
+
+
+def _mean(value: Any) -> Any:
+    if isinstance(value, list | tuple) and value:
+        numbers = [v for v in value if _is_number(v)]
+        return sum(numbers) / len(numbers) if numbers else None
+    return value
+
+
+def _sentences_price_floor(
+    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    if "revenue" not in rows or "period" not in rows:
+        return []
+    units = result_units(inputs)
+    money, price, quantity = units["money"], units["price"], units["quantity"]
+    periods = [str(p) for p in dict.fromkeys(rows["period"])]
+    word = _period_word(periods)
+    outside = rows[~rows["member"].astype(bool)] if "member" in rows else rows
+    origins = ", ".join(str(o) for o in dict.fromkeys(outside.get("origin", [])))
+    per_period = float(outside["quantity"].sum()) / max(len(periods), 1)
+    floor = summary.get("reference_price_mean", _mean(inputs.get("reference_price")))
+    text = (
+        f"A floor of {format_figure(floor)} {price} on "
+        f"{format_figure(per_period)} {quantity} a {word} of {commodity_name(inputs)}"
+        + (f" from {origins}" if origins else "")
+        + f" would have collected {money_text(summary.get('revenue_total'), money)}"
+        + f" over {period_span(rows)}"
+    )
+    by_period = outside.groupby("period", sort=False)["revenue"].sum()
+    nothing = [str(p) for p, v in by_period.items() if not v > 0]
+    if nothing and len(nothing) < len(periods):
+        plural = len(nothing) > 1
+        text += (
+            f"; in {', '.join(nothing)} the market price was above the floor, so "
+            f"nothing was collected {'those' if plural else 'that'} "
+            f"{word}{'s' if plural else ''}"
+        )
+    sentences = [text + "."]
+    after = summary.get("revenue_total_after")
+    if _is_number(after) and math.isfinite(after) and after != summary["revenue_total"]:
+        sentences.append(
+            f"Once importers respond to the levy, imports from non-members fall and the "
+            f"levy collects {money_text(after, money)} instead."
+        )
+    ave = summary.get("ave_weighted")
+    if _is_number(ave) and math.isfinite(ave):
+        sentences.append(
+            f"On average the levy adds {format_figure(ave * 100)} % to the price of "
+            "imports from non-members; importers in the levying economies pay it."
+        )
+    return sentences
+
+
+def _sentences_price_gap_subsidy(
+    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    units = result_units(inputs)
+    money, price, quantity = units["money"], units["price"], units["quantity"]
+    strike = summary.get("strike_mean", _mean(inputs.get("strike")))
+    text = (
+        f"Guaranteeing a price of {format_figure(strike)} {price} on "
+        f"{format_figure(summary.get('quantity_total'))} {quantity} of "
+        f"{commodity_name(inputs)} over {period_span(rows)} would cost the government "
+        f"{money_text(summary.get('net_cost_total'), money)} net of any upside it "
+        "receives"
+    )
+    npv = summary.get("npv")
+    if _is_number(npv) and math.isfinite(npv) and npv != summary.get("net_cost_total"):
+        text += f" (present value {money_text(npv, money)})"
+    sentences = [text + "; the treasury pays, producers receive."]
+    p95 = summary.get("p95")
+    if _is_number(p95) and math.isfinite(p95):
+        sentences.append(
+            f"With simulated market prices the expected cost is "
+            f"{money_text(summary.get('expected_cost'), money)}; in a 1-in-20 bad "
+            f"case it rises to {money_text(p95, money)}."
+        )
+    return sentences
+
+
+def _sentences_offtake(
+    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    units = result_units(inputs)
+    money, quantity = units["money"], units["quantity"]
+    taken = float(rows["taken_quantity"].sum()) if "taken_quantity" in rows else None
+    saving = summary.get("buyer_saving_total")
+    if not _is_number(saving) or not math.isfinite(saving):
+        return []
+    more_or_less = "less" if saving >= 0 else "more"
+    text = (
+        f"Buying {format_figure(taken)} {quantity} of {commodity_name(inputs)} over "
+        f"{period_span(rows)} under the offtake costs the buyer "
+        f"{money_text(summary.get('payment_total'), money)}, "
+        f"{money_text(abs(saving), money)} {more_or_less} than at spot "
+        f"({money_text(summary.get('spot_cost_total'), money)})."
+    )
+    sentences = [text]
+    top = summary.get("take_or_pay_total")
+    if _is_number(top) and top > 0:
+        sentences.append(
+            f"Of this, {money_text(top, money)} are take-or-pay payments for quantities "
+            "contracted but not taken."
+        )
+    return sentences
+
+
+# --- sensitivity: inputs named as officials read them -----------------------------------
+
+NOT_SWEPT = frozenset({"seed", "paths", "steps", "history_step_years", "year"})
+"""Numeric inputs a sensitivity never varies: they are settings, not assumptions."""
+
+
+def path_label(calculator: Calculator, path: str, inputs: Mapping[str, Any]) -> str:
+    """``flows.0.quantity`` as "Flows 1 › Quantity (t)"."""
+    units = result_units(inputs)
+    specs: Sequence[FieldSpec] = (
+        *describe(calculator.inputs),
+        *request_extras(calculator),
+    )
+    words: list[str] = []
+    spec: FieldSpec | None = None
+    for step in path.split("."):
+        if step.isdigit():
+            if words:
+                words[-1] = f"{words[-1]} {int(step) + 1}"
+            continue
+        spec = next((fs for fs in specs if fs.name == step), None)
+        words.append(spec.label if spec else step.replace("_", " ").capitalize())
+        specs = spec.children if spec else ()
+    unit = _field_unit(spec, units)
+    if unit:
+        words[-1] = f"{words[-1]} ({unit})"
+    return " › ".join(words)
+
+
+def sweepable_paths(paths: Sequence[str]) -> list[str]:
+    """The numeric inputs worth varying (settings such as the seed left out)."""
+    return [p for p in paths if p.split(".")[-1] not in NOT_SWEPT]
+
+
+# --- comparing instruments on one commodity ---------------------------------------------
+
+_MASS_IN_TONNES = {"kg": 1e-3, "t": 1.0, "tonne": 1.0, "kt": 1e3, "Mt": 1e6}
+
+
+@dataclass(frozen=True)
+class InstrumentColumn:
+    """One scenario in the comparison of instruments: who pays, how much, when, risk."""
+
+    title: str
+    instrument: str
+    who_pays: str
+    figure: str
+    total: str
+    per_tonne: str
+    when: str
+    risk: str
+    total_value: float | None
+
+
+def instrument_column(
+    title: str, calculator: Calculator, result: Any, inputs: Mapping[str, Any]
+) -> InstrumentColumn:
+    """The comparison's column for one scenario, from its registry record and result."""
+    summary, rows = result.summary, result.rows
+    units = result_units(inputs)
+    headline, _ = summary_items(calculator, summary, inputs)
+    money = next(
+        (
+            i
+            for i in headline
+            if (o := calculator.output(i.key))
+            and o.unit == "money"
+            and _is_number(i.value)
+        ),
+        None,
+    )
+    module = calculator.slug.replace("-", "_")
+    who = globals().get(f"_who_pays_{module}")
+    who_pays, risk = who(summary, units) if who else ("See the scenario.", "")
+    if not risk and _is_number(summary.get("p95")):
+        risk = f"1-in-20 bad case: {money_text(summary['p95'], units['money'])}"
+    quantity = summary.get("quantity_total")
+    if not _is_number(quantity):
+        for column in ("taken_quantity", "quantity"):
+            if column in rows:
+                quantity = float(rows[column].sum())
+                break
+    factor = _MASS_IN_TONNES.get(units["quantity"])
+    per_tonne = "—"
+    if money is not None and _is_number(quantity) and quantity and factor:
+        per_tonne = (
+            f"{format_figure(money.value / (quantity * factor))} {units['money']}/t"
+        )
+    return InstrumentColumn(
+        title=title,
+        instrument=calculator.title,
+        who_pays=who_pays,
+        figure=money.name if money else "—",
+        total=money_text(money.value, units["money"]) if money else "—",
+        per_tonne=per_tonne,
+        when=period_span(rows) or "—",
+        risk=risk or "Fixed inputs: no price risk simulated.",
+        total_value=float(money.value) if money else None,
+    )
+
+
+def instrument_comparison_table(columns: Sequence[InstrumentColumn]) -> list[list[str]]:
+    """Rows of the comparison of instruments: a header, then one row per question."""
+    fields = (
+        ("Instrument", "instrument"),
+        ("Who pays", "who_pays"),
+        ("Figure", "figure"),
+        ("How much, in total", "total"),
+        ("How much, per tonne", "per_tonne"),
+        ("When", "when"),
+        ("With what risk", "risk"),
+    )
+    return [
+        ["", *(c.title for c in columns)],
+        *([label, *(str(getattr(c, name)) for c in columns)] for label, name in fields),
+    ]
+
+
+def _who_pays_price_floor(
+    summary: Mapping[str, Any], units: Mapping[str, str]
+) -> tuple[str, str]:
+    return (
+        "Importers of non-member supply pay the levy; the government collects it.",
+        "Revenue falls to nothing in periods when the market price is above the floor.",
+    )
+
+
+def _who_pays_price_gap_subsidy(
+    summary: Mapping[str, Any], units: Mapping[str, str]
+) -> tuple[str, str]:
+    risk = ""
+    if _is_number(summary.get("p95")):
+        risk = (
+            f"Cost rises when prices fall: 1-in-20 bad case "
+            f"{money_text(summary['p95'], units['money'])}."
+        )
+    return ("The treasury pays producers the gap to the strike.", risk)
+
+
+def _who_pays_offtake(
+    summary: Mapping[str, Any], units: Mapping[str, str]
+) -> tuple[str, str]:
+    collar: Any = summary.get("collar_value")
+    risk = "The buyer carries volume risk through take-or-pay."
+    if _is_number(collar) and math.isfinite(collar):
+        risk += (
+            f" Collar worth {format_figure(collar)} {units['price']} to the producer."
+        )
+    return ("The buyer pays the producer the contract price.", risk)
+
+
+def _who_pays_plurilateral(
+    summary: Mapping[str, Any], units: Mapping[str, str]
+) -> tuple[str, str]:
+    return (
+        "Members' importers pay duties and levies; non-member exporters lose rent.",
+        "Depends on the elasticities: trade diverts to members and the rest of the world.",
+    )
+
+
+def _who_pays_standards_market(
+    summary: Mapping[str, Any], units: Mapping[str, str]
+) -> tuple[str, str]:
+    return (
+        "Buyers pay the premium to compliant supply; non-compliant supply pays the carbon charge.",
+        "Depends on the carbon price and on suppliers' intensities.",
+    )
+
+
+def _who_pays_trade_response(
+    summary: Mapping[str, Any], units: Mapping[str, str]
+) -> tuple[str, str]:
+    return (
+        "Consumers and the treasury (tariff revenue).",
+        "Depends on the elasticities.",
+    )
+
+
+# --- settings carried over: what differs from the declaration's defaults ----------------
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A setting that differs from its declared default, shown beside the headline."""
+
+    path: str
+    label: str
+    value: str
+
+
+def carried_over_settings(
+    calculator: Calculator, request: Mapping[str, Any]
+) -> list[Chip]:
+    """The optional inputs of a request whose value differs from their declared
+    default (a levy cap, a trade response, a discount rate, a valuation): the settings
+    that change the answer and are easy to miss when a precedent was loaded."""
+    chips = []
+    for fs in describe(calculator.inputs):
+        if fs.required or fs.name not in request or fs.kind not in _SETTING_KINDS:
+            continue
+        value = request[fs.name]
+        default = _default_data(fs.default)
+        if value is None or value == default:
+            continue
+        if fs.kind == "group" and isinstance(value, Mapping):
+            changed = _changed_children(fs, value)
+            if not changed:
+                continue
+            text = "; ".join(f"{label} {v}" for label, v in changed[:3])
+        elif fs.kind == "groups":
+            continue
+        else:
+            text = _setting_text(fs, value)
+        chips.append(Chip(fs.name, fs.label, text))
+    return chips
+
+
+_SETTING_KINDS = frozenset({"number", "integer", "choice", "boolean", "group"})
+"""Kinds of input that are settings (series, periods and units are the data)."""
+
+
+def _default_data(default: Any) -> Any:
+    import dataclasses
+
+    from instruments.calculators.base import to_data
+
+    if dataclasses.is_dataclass(default) and not isinstance(default, type):
+        return to_data(default)
+    return default
+
+
+def _changed_children(fs: FieldSpec, value: Mapping[str, Any]) -> list[tuple[str, str]]:
+    changed = []
+    for child in fs.children:
+        if child.name not in value or child.kind not in _SETTING_KINDS - {"group"}:
+            continue
+        if (
+            value[child.name] != _default_data(child.default)
+            and value[child.name] is not None
+        ):
+            changed.append(
+                (child.label.lower(), _setting_text(child, value[child.name]))
+            )
+    return changed
+
+
+def _setting_text(fs: FieldSpec, value: Any) -> str:
+    if fs.choice_labels and isinstance(value, str) and value in fs.choice_labels:
+        return str(fs.choice_labels[value])
+    if fs.unit.startswith("fraction") and _is_number(value):
+        return f"{format_figure(value * 100)} %"
+    text = _plain_value(value)
+    return _shorten_text(text, 40)
+
+
+def _shorten_text(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import briefing_views, views
 
 app_name = "instruments"
 
@@ -13,9 +13,34 @@ urlpatterns = [
     path("calculators/<slug:slug>/save/", views.scenario_save, name="scenario_save"),
     path("calculators/<slug:slug>/batch/", views.batch_form, name="batch"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path(
+        "calculators/<slug:slug>/briefing.pdf",
+        briefing_views.calculator_briefing,
+        name="calculator_briefing",
+    ),
+    path(
+        "calculators/<slug:slug>/sensitivity/",
+        briefing_views.calculator_sensitivity,
+        name="calculator_sensitivity",
+    ),
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("scenarios/compare/", views.scenario_compare, name="scenario_compare"),
+    path(
+        "scenarios/compare/briefing.pdf",
+        briefing_views.compare_briefing,
+        name="compare_briefing",
+    ),
+    path(
+        "scenarios/compare-instruments/",
+        briefing_views.instrument_comparison,
+        name="instrument_compare",
+    ),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
+    path(
+        "scenarios/<int:pk>/briefing.pdf",
+        briefing_views.scenario_briefing,
+        name="scenario_briefing",
+    ),
     path(
         "scenarios/<int:pk>/visibility/",
         views.scenario_visibility,

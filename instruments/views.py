@@ -26,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from instruments import charts, presenters, selectors
+from instruments import briefing, charts, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
@@ -130,6 +130,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     loaded: Scenario | None = None
     form: CalculatorForm | None = None
     form_fields_html = ""
+    from_example = False
     if request.method == "POST":
         form = CalculatorForm(request.POST, **_form_options(calculator))
     elif request.GET.get("scenario"):
@@ -151,9 +152,12 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form = CalculatorForm(
             inputs_to_form_data(calculator, carried), **_form_options(calculator)
         )
+    elif request.GET.get("blank"):
+        form = CalculatorForm(initial_inputs={}, **_form_options(calculator))
     else:
         # The example form is the same for everyone until the data it lists change.
         form_fields_html = example_form_html(calculator)
+        from_example = True
 
     calculation = None
     if (
@@ -173,6 +177,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "form_fields_html": form_fields_html,
         "loaded": loaded,
+        "from_example": from_example,
         "precedents": selectors.list_precedents(slug),
         "calculators": list(REGISTRY.values()),
         **build_result_context(request, calculation),
@@ -228,6 +233,11 @@ def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def _with_inputs(name: str, slug: str, data: dict[str, Any]) -> str:
+    """A page or download of this calculation: its address with ``?inputs=<JSON>``."""
+    return f"{reverse(name, args=[slug])}?{urlencode({'inputs': json.dumps(data)})}"
+
+
 def build_result_context(
     request: HttpRequest, calculation: calculations.Calculation | None
 ) -> dict[str, Any]:
@@ -265,6 +275,20 @@ def build_result_context(
     return {
         "calculation": calculation,
         "headline": headline,
+        "sentences": presenters.headline_sentences(
+            calculator, result, calculation.inputs
+        ),
+        "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
+        "chart_source": " ".join(briefing.sources_of(calculation.inputs)),
+        "carried_over": presenters.carried_over_settings(
+            calculator, calculation.request
+        ),
+        "briefing_url": _with_inputs(
+            "instruments:calculator_briefing", calculator.slug, calculation.request
+        ),
+        "sensitivity_url": _with_inputs(
+            "instruments:calculator_sensitivity", calculator.slug, calculation.request
+        ),
         "other_summary": other_summary,
         "columns": columns,
         "records": records[:MAX_TABLE_ROWS],

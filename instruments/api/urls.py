@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from instruments.api import jobs, reference, trade, views
+from instruments.api import jobs, reference, sensitivity, trade, views
 
 router = DefaultRouter()
 router.register("commodities", reference.CommodityViewSet, basename="api-commodity")
@@ -43,6 +43,11 @@ calculator_paths = [
 
 v1: list[URLPattern | URLResolver] = [
     path("calculators/", views.CalculatorListApi.as_view(), name="api-calculators"),
+    path(
+        "calculators/<str:slug>/sensitivity/",
+        sensitivity.SensitivityApi.as_view(),
+        name="api-calculator-sensitivity",
+    ),
     *calculator_paths,
     path(
         "calculators/<str:slug>/",

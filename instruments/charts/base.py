@@ -30,6 +30,27 @@ PALETTE = (
     "#000000",
 )
 FLOOR_COLOUR = "#222222"
+
+PLOTLY_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    # Privacy: no "share" or "edit in Chart Studio" button (they offer to upload the
+    # chart to Plotly's cloud), no link to plotly.com and no logo.
+    "displaylogo": False,
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showSources": False,
+    "modeBarButtonsToRemove": [
+        "sendDataToCloud",
+        "sendChartToCloud",
+        "editInChartStudio",
+        "lasso2d",
+        "select2d",
+    ],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+"""The one Plotly config of every chart (``Plotly.newPlot``'s third argument): pages
+read it from the ``plotly-config`` JSON element that ``{% plotly_config %}`` writes."""
 COMPLIANT_COLOUR = "#0072B2"
 NON_COMPLIANT_COLOUR = "#D55E00"
 
@@ -85,7 +106,7 @@ def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     price_unit = str(inputs.get("price_unit") or "")
     currency = money_unit(price_unit) if "/" in price_unit else ""
     # Without a price unit (trade response) money is in whatever unit imports are in.
-    currency = str(inputs.get("currency") or currency or "value")
+    currency = str(inputs.get("currency") or currency or "imports' currency")
     return {
         "price": price_unit or "price unit",
         "quantity": str(inputs.get("quantity_unit") or "quantity unit"),

@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 
 from instruments import presenters
+from instruments.charts.base import PLOTLY_CONFIG
 
 register = template.Library()
 
@@ -32,3 +35,9 @@ def humanise(name: str) -> str:
 @register.filter
 def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@register.simple_tag
+def plotly_config() -> SafeString:
+    """The one shared Plotly config as a JSON element (``#plotly-config``)."""
+    return json_script(PLOTLY_CONFIG, "plotly-config")

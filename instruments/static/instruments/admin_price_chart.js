@@ -3,5 +3,8 @@
   var data = document.getElementById("price-history-figure");
   if (!data || typeof Plotly === "undefined") return;
   var figure = JSON.parse(data.textContent);
-  Plotly.newPlot("price-history-chart", figure.data, figure.layout, {responsive: true, displaylogo: false});
+  // The shared chart config (charts/base.PLOTLY_CONFIG): no cloud, no logo.
+  var config = document.getElementById("plotly-config");
+  Plotly.newPlot("price-history-chart", figure.data, figure.layout,
+                 config ? JSON.parse(config.textContent) : {displaylogo: false});
 })();

@@ -6,6 +6,48 @@
 
   document.documentElement.classList.add("js");
 
+  // A downloaded PNG carries the chart's title (top) and its source line (bottom),
+  // so that it can be pasted into a note and still be cited.
+  function downloadPng(chart) {
+    var layout = Object.assign({}, chart.layout);
+    var margin = Object.assign({}, layout.margin);
+    margin.t = Math.max(margin.t || 0, 70);
+    margin.b = Math.max(margin.b || 0, 60) + 50;
+    layout.margin = margin;
+    if (chart.dataset.title) layout.title = { text: chart.dataset.title, x: 0, xanchor: "left", font: { size: 18 } };
+    if (chart.dataset.source) {
+      layout.annotations = (layout.annotations || []).concat([{
+        text: chart.dataset.source, xref: "paper", yref: "paper", x: 0, y: 0,
+        xanchor: "left", yanchor: "top", yshift: -(margin.b - 20), showarrow: false,
+        font: { size: 11, color: "#4a5560" },
+      }]);
+    }
+    var height = (chart.offsetHeight > 500 ? 800 : 600) + 120;
+    window.Plotly.downloadImage({ data: chart.data, layout: layout }, {
+      format: "png",
+      filename: chart.dataset.filename || chart.id,
+      width: 1200,
+      height: height,
+    });
+  }
+
+  // The one shared config (charts/base.PLOTLY_CONFIG), with this chart's file name;
+  // the modebar's camera makes the same titled, sourced PNG as the download button.
+  function chartConfig(el) {
+    var source = document.getElementById("plotly-config");
+    var config = source ? JSON.parse(source.textContent) : { displaylogo: false };
+    config.toImageButtonOptions = Object.assign({}, config.toImageButtonOptions, {
+      filename: el.dataset.filename || el.id,
+    });
+    config.modeBarButtonsToRemove = (config.modeBarButtonsToRemove || []).concat(["toImage"]);
+    config.modeBarButtonsToAdd = [{
+      name: "Download as PNG, with title and source",
+      icon: window.Plotly.Icons.camera,
+      click: function () { downloadPng(el); },
+    }];
+    return config;
+  }
+
   function drawCharts(root) {
     if (!window.Plotly) return;
     root.querySelectorAll(".chart[data-figure]").forEach(function (el) {
@@ -14,16 +56,7 @@
       if (!source) return;
       var figure = JSON.parse(source.textContent);
       el.dataset.drawn = "1";
-      window.Plotly.newPlot(el, figure.data, figure.layout, {
-        responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ["lasso2d", "select2d"],
-        toImageButtonOptions: {
-          format: "png",
-          filename: el.dataset.filename || el.id,
-          scale: 2,
-        },
-      });
+      window.Plotly.newPlot(el, figure.data, figure.layout, chartConfig(el));
     });
   }
 
@@ -210,17 +243,28 @@
     else if (target.hasAttribute("data-remove-row")) removeRow(target);
     else if (target.hasAttribute("data-copy")) copyField(target);
     else if (target.hasAttribute("data-download-png") && window.Plotly) {
-      var chart = document.getElementById(target.dataset.downloadPng);
-      window.Plotly.downloadImage(chart, {
-        format: "png",
-        filename: chart.dataset.filename || chart.id,
-        width: 1200,
-        height: chart.offsetHeight > 500 ? 800 : 600,
-      });
+      downloadPng(document.getElementById(target.dataset.downloadPng));
     }
   });
 
+  // Once an official edits a loaded precedent or the example, the page says so and the
+  // ?scenario=N address goes: it no longer describes what the form holds.
+  function markModified(event) {
+    var note = document.getElementById("loaded-note");
+    if (!note || note.dataset.modified || !event.target.closest("#calculator-form")) return;
+    note.dataset.modified = "1";
+    note.classList.add("modified-note");
+    var state = note.querySelector("[data-loaded-state]");
+    if (state) state.textContent = "Modified from:";
+    if (window.history && window.location.search) {
+      window.history.replaceState(null, "", window.location.pathname);
+    }
+  }
+
+  document.addEventListener("input", markModified);
+
   document.addEventListener("change", function (event) {
+    markModified(event);
     if (event.target.matches("input[data-toggles]")) setBlock(event.target);
   });
 

@@ -1,0 +1,41 @@
+"""The chart comparing instruments on one commodity: each scenario's own money figure
+(the one its chart module's ``COMPARISON`` overlays), accumulated over the periods."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from instruments.calculators.base import Calculator, Result
+from instruments.charts import instrument_module
+from instruments.charts.base import PALETTE, result_units, style
+
+
+def build_instrument_comparison_figure(
+    runs: Sequence[tuple[str, Calculator, Result, Mapping[str, Any]]],
+) -> go.Figure:
+    figure = go.Figure()
+    currencies = []
+    for i, (title, calculator, result, inputs) in enumerate(runs):
+        spec = instrument_module(calculator).COMPARISON
+        rows = result.rows
+        if spec.unit != "money" or spec.x not in rows or spec.y not in rows:
+            continue
+        currencies.append(result_units(inputs)["money"])
+        # Years on one axis: instruments settle monthly, quarterly or yearly.
+        years = rows[spec.x].astype(str).str[:4] if spec.x == "period" else rows[spec.x]
+        values = rows.groupby(years, sort=True)[spec.y].sum().cumsum()
+        label = spec.title.lower().replace("cumulative ", "").replace(" per period", "")
+        figure.add_scatter(
+            x=[str(v) for v in values.index],
+            y=values.to_numpy(),
+            name=f"{title}: {label}, cumulative",
+            mode="lines+markers",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
+        )
+    unit = currencies[0] if len(set(currencies)) == 1 else "each scenario's currency"
+    style(figure, x_title="Year", y_title=f"Cumulative money ({unit})")
+    figure.update_layout(legend={"orientation": "h", "y": -0.3, "x": 0}, height=460)
+    return figure

@@ -1,0 +1,197 @@
+"""Sensitivity of a calculation's headline figures: one-way sweeps and the tornado.
+
+``run_sweep`` and ``run_tornado`` are plain keyword-only functions of plain data, so
+that a long sweep can be handed to a job as it is. Each point is one
+``run_calculation`` (stored prices and flows filled as for a single run).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from instruments.calculators import get_calculator
+from instruments.calculators.base import Calculator, FieldSpec, InputError, describe
+from instruments.calculators.sensitivity import (
+    MAX_POINTS,
+    PathError,
+    get_path,
+    scale,
+    set_path,
+    sweep_values,
+)
+from instruments.services.calculation import run_calculation
+
+
+@dataclass(frozen=True)
+class Variation:
+    """One input to vary: its dotted path and the values it takes."""
+
+    path: str
+    values: tuple[float, ...]
+
+
+def parse_variations(items: Any) -> list[Variation]:
+    """``[{"path", "from", "to", "steps"} | {"path", "values"}]`` as Variations;
+    InputError naming the item when one is malformed."""
+    if isinstance(items, Mapping):
+        items = [items]
+    if not isinstance(items, list) or not items:
+        raise InputError.at(("vary",), "Give at least one input to vary.")
+    found = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping) or not isinstance(item.get("path"), str):
+            raise InputError.at(("vary", str(i)), "Each item needs a 'path'.")
+        try:
+            values = sweep_values(
+                start=item.get("from"),
+                stop=item.get("to"),
+                steps=int(item["steps"]) if item.get("steps") is not None else None,
+                values=item.get("values"),
+            )
+        except (TypeError, ValueError) as exc:
+            raise InputError.at(("vary", str(i)), str(exc)) from None
+        found.append(Variation(item["path"], tuple(values)))
+    return found
+
+
+def headline_keys(calculator: Calculator, summary: Mapping[str, Any]) -> list[str]:
+    """The declared headline figures that are numbers in this result."""
+    return [
+        k
+        for k in calculator.headline_keys
+        if isinstance(summary.get(k), int | float) and not isinstance(summary[k], bool)
+    ]
+
+
+def check_points(n: int, max_points: int = MAX_POINTS) -> None:
+    if n > max_points:
+        raise InputError.at(
+            ("vary",),
+            f"This asks for {n} calculations; at most {max_points} are allowed in one "
+            "request. Use fewer steps or fewer inputs.",
+        )
+
+
+def run_sweep(
+    *,
+    slug: str,
+    base: Mapping[str, Any],
+    variations: Sequence[Variation],
+    max_points: int = MAX_POINTS,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """(headline keys, rows): one row per point, ``{"input", "value", <headline>...}``.
+    Raises InputError for a bad path, too many points or an input the calculator
+    refuses."""
+    calculator = get_calculator(slug)
+    check_points(sum(len(v.values) for v in variations), max_points)
+    first = run_calculation(slug, base)
+    keys = headline_keys(calculator, first.result.summary)
+    rows = []
+    for variation in variations:
+        for value in variation.values:
+            data = _with(calculator, base, variation.path, value)
+            summary = _run(slug, data, variation.path)
+            rows.append(
+                {
+                    "input": variation.path,
+                    "value": value,
+                    **{k: _plain(summary.get(k)) for k in keys},
+                }
+            )
+    return keys, rows
+
+
+def run_tornado(
+    *,
+    slug: str,
+    base: Mapping[str, Any],
+    paths: Sequence[str],
+    change: float = 0.1,
+    max_points: int = MAX_POINTS,
+    skip_refused: bool = False,
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """(headline key, rows): for each input, the first headline figure when the input
+    is ``change`` lower and higher (as a share, 0.1 = ±10 %), widest swing first.
+    With ``skip_refused`` an input whose moved value the calculator refuses (a share
+    above 1) is left out instead of failing the whole tornado."""
+    calculator = get_calculator(slug)
+    check_points(2 * len(paths) + 1, max_points)
+    summary = run_calculation(slug, base).result.summary
+    keys = headline_keys(calculator, summary)
+    if not keys:
+        return None, []
+    key = keys[0]
+    rows = []
+    for path in paths:
+        try:
+            value = get_path(base, path)
+        except PathError as exc:
+            raise InputError.at(("vary",), str(exc)) from None
+        whole = is_whole(calculator, path)
+        try:
+            lower = _run(
+                slug, set_path(base, path, scale(value, 1 - change, whole)), path
+            )
+            higher = _run(
+                slug, set_path(base, path, scale(value, 1 + change, whole)), path
+            )
+        except InputError:
+            if skip_refused:
+                continue
+            raise
+        low, high = lower.get(key), higher.get(key)
+        rows.append(
+            {
+                "input": path,
+                "base": _plain(summary.get(key)),
+                "low": _plain(low),
+                "high": _plain(high),
+                "swing": abs((_plain(high) or 0.0) - (_plain(low) or 0.0)),
+            }
+        )
+    rows.sort(key=lambda r: -float(r["swing"] or 0.0))
+    return key, rows
+
+
+def is_whole(calculator: Calculator, path: str) -> bool:
+    """Whether the input at ``path`` is declared as a whole number."""
+    specs: tuple[FieldSpec, ...] = describe(calculator.inputs)
+    spec = None
+    for step in path.split("."):
+        if step.isdigit():
+            continue
+        spec = next((fs for fs in specs if fs.name == step), None)
+        if spec is None:
+            return False
+        specs = spec.children
+    return spec is not None and spec.kind == "integer"
+
+
+def _with(
+    calculator: Calculator, base: Mapping[str, Any], path: str, value: float
+) -> dict[str, Any]:
+    try:
+        get_path(base, path)
+        return set_path(
+            base, path, round(value) if is_whole(calculator, path) else value
+        )
+    except PathError as exc:
+        raise InputError.at(("vary",), str(exc)) from None
+
+
+def _run(slug: str, data: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    try:
+        return run_calculation(slug, data).result.summary
+    except InputError as exc:
+        raise InputError.at(
+            ("vary",), f"With {path} varied the calculator refuses the inputs: {exc}"
+        ) from None
+
+
+def _plain(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value) if math.isfinite(value) else None
+    return None

@@ -1,0 +1,173 @@
+"""The briefing: a PDF of every calculator's result, of a saved scenario and of the
+comparisons, whose text holds the headline sentences and the sources; the same
+sentences on the result page; the sensitivity page; the comparison of instruments."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import pypdfium2 as pdfium
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from instruments import presenters
+from instruments.calculators import REGISTRY
+from instruments.models import Scenario
+from instruments.services.calculation import run_calculation
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(text.split())
+
+
+def pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def scenario(slug: str, title: str, inputs: Any = None) -> Scenario:
+    owner, _ = User.objects.get_or_create(username="brief")
+    return Scenario.objects.create(
+        calculator=slug,
+        title=title,
+        inputs=dict(inputs or REGISTRY[slug].example),
+        owner=owner,
+        is_public=True,
+    )
+
+
+@pytest.mark.parametrize("slug", sorted(REGISTRY))
+def test_every_calculator_has_a_briefing_with_its_sentences(
+    client: Client, slug: str
+) -> None:
+    calculator = REGISTRY[slug]
+    example = dict(calculator.example)
+    url = reverse("instruments:calculator_briefing", args=[slug])
+    response = client.get(f"{url}?{urlencode({'inputs': json.dumps(example)})}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 1 <= pages(response.content) <= 3
+    text = pdf_text(response.content)
+    calculation = run_calculation(slug, example)
+    sentences = presenters.headline_sentences(
+        calculator, calculation.result, calculation.inputs
+    )
+    assert sentences
+    for sentence in sentences:
+        assert " ".join(sentence.split()) in text
+    assert "Sources" in text
+    assert "/methodology/#" + slug in text
+    assert "What this means" in text
+
+
+def test_the_price_floor_sentence_says_who_pays_what_and_when() -> None:
+    calculator = REGISTRY["price-floor"]
+    example = dict(calculator.example)
+    result = calculator.run(example)
+    first = presenters.headline_sentences(calculator, result, example)[0]
+    assert first.startswith("A floor of 110 USD/kg on 115 t a quarter")
+    assert "from CHN would have collected USD 5.1 million over 2025Q1–2025Q4" in first
+    assert "in 2025Q3 the market price was above the floor" in first
+
+
+def test_the_charts_are_drawn_on_the_pages(client: Client) -> None:
+    url = reverse("instruments:calculator_briefing", args=["price-floor"])
+    content = client.get(url).content
+    document = pdfium.PdfDocument(content)
+    image = document[0].render(scale=1).to_pil().convert("L")
+    # A page of text alone is almost white; the chart's lines and bars are not.
+    dark = sum(image.histogram()[:128])
+    assert dark > 0.02 * image.width * image.height
+    assert len(PdfReader(io.BytesIO(content)).pages[0].images) >= 1
+
+
+def test_a_saved_scenario_and_a_comparison_have_briefings(client: Client) -> None:
+    base = scenario("offtake", "Offtake base")
+    other = scenario(
+        "offtake",
+        "Offtake low take",
+        {**REGISTRY["offtake"].example, "min_take_share": 0.5},
+    )
+    one = client.get(reverse("instruments:scenario_briefing", args=[base.pk]))
+    assert one.status_code == 200
+    assert "Offtake base" in pdf_text(one.content)
+    both = client.get(
+        reverse("instruments:compare_briefing") + f"?ids={base.pk}&ids={other.pk}"
+    )
+    assert both.status_code == 200
+    text = pdf_text(both.content)
+    assert "Offtake low take" in text
+    assert "Side by side" in text
+
+
+def test_instruments_on_one_commodity_side_by_side(client: Client) -> None:
+    floor = scenario("price-floor", "Floor on NdPr")
+    subsidy = scenario("price-gap-subsidy", "Subsidy on NdPr")
+    offtake = scenario("offtake", "Offtake on NdPr")
+    ids = f"?ids={floor.pk}&ids={subsidy.pk}&ids={offtake.pk}"
+    page = client.get(reverse("instruments:instrument_compare") + ids)
+    assert page.status_code == 200
+    html = page.content.decode()
+    for question in ("Who pays", "How much, in total", "How much, per tonne", "When"):
+        assert question in html
+    assert "The treasury pays producers" in html
+    table = page.context["table"]
+    per_tonne = table[5]
+    assert per_tonne[1].endswith("USD/t")
+    pdf = client.get(reverse("instruments:compare_briefing") + ids)
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content)
+    assert "Who pays" in text
+    assert "Floor on NdPr" in text
+
+
+def test_the_result_page_says_what_this_means_and_links_the_pdf(client: Client) -> None:
+    example = dict(REGISTRY["price-floor"].example)
+    response = client.get(
+        reverse("instruments:calculator", args=["price-floor"])
+        + "?"
+        + urlencode({"inputs": json.dumps(example)})
+    )
+    html = response.content.decode()
+    assert "What this means" in html
+    assert "would have collected USD 5.1 million" in html
+    assert "Download briefing (PDF)" in html
+    assert "briefing.pdf?inputs=" in html
+    # Non-default settings that change the answer are visible beside the headline.
+    assert 'data-chip="levy_cap_ad_valorem"' in html
+    assert 'data-chip="trade_response"' in html
+
+
+def test_sensitivity_page_varies_the_floor(client: Client) -> None:
+    example = dict(REGISTRY["price-floor"].example)
+    url = reverse("instruments:calculator_sensitivity", args=["price-floor"])
+    response = client.get(
+        url
+        + "?"
+        + urlencode(
+            {
+                "inputs": json.dumps(example),
+                "vary": "reference_price",
+                "from": "90",
+                "to": "130",
+                "steps": "5",
+            }
+        )
+    )
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r["value"] for r in rows] == [90, 100, 110, 120, 130]
+    revenue = [r["revenue_total"] for r in rows]
+    assert revenue == sorted(revenue)
+    assert response.context["tornado_chart"] is not None
+    assert "chart-sweep-data" in response.content.decode()

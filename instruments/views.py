@@ -147,6 +147,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "loaded": loaded,
         "from_example": from_example,
+        "partner_choices": selectors.list_partner_choices(),
         "precedents": selectors.list_precedents(slug),
         "calculators": list(REGISTRY.values()),
         **build_result_context(request, calculation),

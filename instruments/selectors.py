@@ -376,6 +376,12 @@ def _group_and_subgroup_ids(root: int) -> set[int]:
     return seen
 
 
+def list_partner_choices() -> list[tuple[str, str]]:
+    """Every stored economy as ``(ISO3 code, name)``, by name: the country picker's
+    suggestions (a ``<datalist>``), so that officials search by name."""
+    return list(Partner.objects.order_by("name").values_list("iso3", "name"))
+
+
 def list_partner_groups() -> list[dict[str, object]]:
     """Every partner group with its members' ISO3 codes."""
     groups = PartnerGroup.objects.prefetch_related("members", "subgroups").order_by(

@@ -178,6 +178,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form_fields_html": form_fields_html,
         "loaded": loaded,
         "from_example": from_example,
+        "partner_choices": selectors.list_partner_choices(),
         "precedents": selectors.list_precedents(slug),
         "calculators": list(REGISTRY.values()),
         **build_result_context(request, calculation),

@@ -129,3 +129,20 @@ def test_api_pages_have_no_serious_accessibility_problem(
     page.wait_for_selector(ready, timeout=30_000)
     page.wait_for_timeout(500)  # the observers that fix the documentation pages
     assert_accessible(page)
+
+
+def test_origin_fields_suggest_stored_partners_by_name(
+    page: Page, live_server: Any
+) -> None:
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    page.goto(f"{live_server.url}/calculators/price-floor/")
+    origin = page.locator("input[name='flows-0-origin']")
+    expect(origin).to_have_attribute("list", "partner-codes")
+    options = page.locator("#partner-codes option")
+    assert options.count() == 2
+    expect(options.first).to_have_attribute("value", "AUS")
+    expect(options.first).to_have_text("Australia")
+    assert_accessible(page)

@@ -87,7 +87,18 @@
     });
   }
 
+  // Country fields suggest the stored partners (ISO 3166-1 codes, searched by name).
+  var COUNTRY = /(^|-)(origin|market|exporter|importer)$/;
+
+  function linkCountryPickers(root) {
+    if (!document.getElementById("partner-codes")) return;
+    root.querySelectorAll("input[type=text][name]").forEach(function (input) {
+      if (COUNTRY.test(input.name)) input.setAttribute("list", "partner-codes");
+    });
+  }
+
   function prepareRows(root) {
+    linkCountryPickers(root);
     root.querySelectorAll("fieldset[data-rows]").forEach(function (fieldset) {
       var rows = fieldset.querySelectorAll(ROWS);
       // "Add a row" replaces the blank spare rows offered to browsers without JavaScript.
@@ -137,6 +148,7 @@
       else input.value = "";
     });
     last.after(copy);
+    linkCountryPickers(copy);
     renumber(fieldset);
     var first = copy.querySelector("input:not([type=checkbox]), select");
     if (first) first.focus();

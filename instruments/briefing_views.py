@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from instruments import briefing, charts, presenters, selectors
+from instruments import briefing, charts, presenters
 from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
@@ -32,6 +32,7 @@ from instruments.services import scenarios as scenario_services
 from instruments.services.sensitivity import Variation, run_sweep, run_tornado
 from instruments.views import (
     _inputs_from_query,
+    chosen_scenarios,
     get_calculator_or_404,
     get_visible_scenario_or_404,
 )
@@ -114,17 +115,6 @@ def scenario_briefing(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(briefing.render_pdf(doc), f"briefing-scenario-{scenario.pk}")
 
 
-def _scenarios_from_ids(request: HttpRequest) -> list[Scenario]:
-    try:
-        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("ids")))
-    except ValueError as exc:
-        raise Http404("Bad scenario id") from exc
-    found = selectors.visible_scenarios(request.user).in_bulk(ids)
-    if len(found) != len(ids):
-        raise Http404("No such scenario")
-    return [found[pk] for pk in ids]
-
-
 def _runs(
     scenarios: list[Scenario],
 ) -> list[tuple[str, Calculator, calculations.Calculation]]:
@@ -138,7 +128,9 @@ def _runs(
 
 def compare_briefing(request: HttpRequest) -> HttpResponse:
     """The PDF of a comparison: of one calculator's scenarios, or of instruments."""
-    scenarios = _scenarios_from_ids(request)
+    scenarios, too_many = chosen_scenarios(request)
+    if too_many:
+        return _bad(too_many)
     if len(scenarios) < 2:
         return _bad("choose at least two scenarios.")
     runs = _runs(scenarios)
@@ -198,10 +190,10 @@ def _instrument_question(full: list[Any]) -> tuple[str, str]:
 def instrument_comparison(request: HttpRequest) -> HttpResponse:
     """Saved scenarios of different calculators side by side: who pays, how much
     (in total and per tonne), when and with what risk, and one chart."""
-    scenarios = _scenarios_from_ids(request)
+    scenarios, too_many = chosen_scenarios(request)
     context: dict[str, Any] = {"scenarios": scenarios}
-    if len(scenarios) < 2:
-        context["problem"] = "Choose at least two scenarios to compare."
+    if too_many or len(scenarios) < 2:
+        context["problem"] = too_many or "Choose at least two scenarios to compare."
         return render(
             request, "instruments/instrument_compare.html", context, status=400
         )

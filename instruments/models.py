@@ -610,6 +610,19 @@ class CommodityHsCode(models.Model):
         return f"{self.commodity.code}: {self.hs_code} ({self.hs_revision})"
 
 
+TRADE_FLOW_COLUMNS = (
+    "year",
+    "hs_code",
+    "hs_revision",
+    "exporter",
+    "importer",
+    "value",
+    "quantity",
+    "source",
+)
+"""A trade flow's columns, in the order of files, exports and the API."""
+
+
 class TradeFlow(models.Model):
     """One year's exports of one HS6 product from one economy to another.
 

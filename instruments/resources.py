@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from instruments.calculators import units
 from instruments.models import (
+    TRADE_FLOW_COLUMNS,
     HsRevision,
     Partner,
     PriceObservation,
@@ -314,16 +315,6 @@ class PriceObservationResource(AllOrNothingResource):
 
 # --- trade flows ------------------------------------------------------------------------
 
-TRADE_FLOW_COLUMNS = (
-    "year",
-    "hs_code",
-    "hs_revision",
-    "exporter",
-    "importer",
-    "value",
-    "quantity",
-    "source",
-)
 _HS_REVISIONS = frozenset(HsRevision.values)
 _TRADE_DECIMALS = 3  # BACI publishes values (kUSD) and tonnes to 3 decimals
 _TRADE_INTEGER_DIGITS = 15  # max_digits 18 - decimal_places 3

@@ -26,6 +26,7 @@ from instruments.calculators import units
 from instruments.calculators.base import InputError
 from instruments.models import (
     FREQUENCY_RANK,
+    TRADE_FLOW_COLUMNS,
     ApiKey,
     Commodity,
     Frequency,
@@ -532,17 +533,6 @@ def get_fx_rate_series(currency: str, periods: Iterable[str]) -> pd.Series:
 
 # --- trade flows ----------------------------------------------------------------------
 
-TRADE_FLOW_COLUMNS = [
-    "year",
-    "hs_code",
-    "hs_revision",
-    "exporter",
-    "importer",
-    "value",
-    "quantity",
-    "source",
-]
-
 
 def parse_hs_code_text(text: str) -> list[str]:
     """Six-digit codes from free text such as ``"7601.10, 7601.20"`` (dots, spaces
@@ -630,7 +620,7 @@ def get_trade_flows(
         "quantity",
         "source",
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=TRADE_FLOW_COLUMNS)
+    frame = pd.DataFrame.from_records(list(rows), columns=list(TRADE_FLOW_COLUMNS))
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
     frame["quantity"] = pd.to_numeric(frame["quantity"].astype(object)).astype(

@@ -435,29 +435,35 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("instruments:scenario_list")
 
 
-def scenario_compare(request: HttpRequest) -> HttpResponse:
-    """Two or more scenarios of one calculator side by side."""
+def chosen_scenarios(request: HttpRequest) -> tuple[list[Scenario], str]:
+    """The scenarios ``?ids=`` names (each once, in order), or a problem when there
+    are more than ``COMPARE_MAX_SCENARIOS`` (each is re-run); a bad id, or one the
+    user may not see, is a 404."""
     try:
-        ids = [int(v) for v in request.GET.getlist("ids")]
+        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("ids")))
     except ValueError as exc:
         raise Http404("Bad scenario id") from exc
-    ids = list(dict.fromkeys(ids))
     limit = settings.COMPARE_MAX_SCENARIOS
     if len(ids) > limit:
-        return render(
-            request,
-            "instruments/scenario_compare.html",
-            {
-                "problem": f"Compare at most {limit} scenarios at a time; "
-                f"{len(ids)} were chosen.",
-                "scenarios": [],
-            },
-            status=400,
+        return [], (
+            f"Compare at most {limit} scenarios at a time; {len(ids)} were chosen."
         )
     found = selectors.visible_scenarios(request.user).in_bulk(ids)
     if len(found) != len(ids):
         raise Http404("No such scenario")
-    scenarios = [found[pk] for pk in ids]
+    return [found[pk] for pk in ids], ""
+
+
+def scenario_compare(request: HttpRequest) -> HttpResponse:
+    """Two or more scenarios of one calculator side by side."""
+    scenarios, too_many = chosen_scenarios(request)
+    if too_many:
+        return render(
+            request,
+            "instruments/scenario_compare.html",
+            {"problem": too_many, "scenarios": []},
+            status=400,
+        )
     problem = ""
     if len(scenarios) < 2:
         problem = "Choose at least two scenarios to compare."

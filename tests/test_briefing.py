@@ -171,3 +171,18 @@ def test_sensitivity_page_varies_the_floor(client: Client) -> None:
     assert revenue == sorted(revenue)
     assert response.context["tornado_chart"] is not None
     assert "chart-sweep-data" in response.content.decode()
+
+
+def test_comparison_briefings_take_no_more_scenarios_than_the_compare_page(
+    client: Client, settings
+) -> None:
+    """Each scenario is re-run: the PDFs share the compare page's cap."""
+    settings.COMPARE_MAX_SCENARIOS = 2
+    ids = "".join(
+        f"&ids={scenario('offtake', f'Offtake {n}').pk}" for n in range(3)
+    ).replace("&", "?", 1)
+    pdf = client.get(reverse("instruments:compare_briefing") + ids)
+    assert pdf.status_code == 400
+    assert b"at most 2 scenarios" in pdf.content
+    page = client.get(reverse("instruments:instrument_compare") + ids)
+    assert page.status_code == 400

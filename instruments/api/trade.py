@@ -19,7 +19,7 @@ from instruments import selectors
 from instruments.api.reference import ReferenceViewSet, _reference_schema
 from instruments.api.serializers import ReferenceSerializer
 from instruments.calculators.base import InputError
-from instruments.models import Partner, TradeFlow
+from instruments.models import TRADE_FLOW_COLUMNS, Partner, TradeFlow
 
 
 class TradeFlowSerializer(ReferenceSerializer):
@@ -35,17 +35,7 @@ class TradeFlowSerializer(ReferenceSerializer):
 
     class Meta:
         model = TradeFlow
-        fields = [
-            "id",
-            "year",
-            "hs_code",
-            "hs_revision",
-            "exporter",
-            "importer",
-            "value",
-            "quantity",
-            "source",
-        ]
+        fields = ["id", *TRADE_FLOW_COLUMNS]
 
 
 def _group_members(code: str, field: str) -> list[str]:

@@ -114,6 +114,24 @@ def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def house_layout(
+    figure: go.Figure,
+    *,
+    height: int = 420,
+    margin: Mapping[str, int] | None = None,
+    legend_y: float = -0.18,
+) -> None:
+    """What every chart shares: template, size, font, colours, a legend below."""
+    figure.update_layout(
+        template="plotly_white",
+        height=height,
+        margin=dict(margin or {"l": 70, "r": 20, "t": 30, "b": 60}),
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        legend={"orientation": "h", "y": legend_y, "x": 0},
+        colorway=list(PALETTE),
+    )
+
+
 def style(
     figure: go.Figure,
     *,
@@ -121,16 +139,8 @@ def style(
     y_title: str,
     height: int = 420,
 ) -> None:
-    figure.update_layout(
-        template="plotly_white",
-        height=height,
-        margin={"l": 70, "r": 20, "t": 30, "b": 60},
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
-        legend={"orientation": "h", "y": -0.18, "x": 0},
-        hovermode="x unified",
-        colorway=list(PALETTE),
-        separators=".,",
-    )
+    house_layout(figure, height=height)
+    figure.update_layout(hovermode="x unified", separators=".,")
     figure.update_xaxes(title_text=x_title, type="category")
     figure.update_yaxes(title_text=y_title, tickformat=",~r", separatethousands=True)
 

@@ -14,19 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from instruments.charts.base import PALETTE, to_plain
+from instruments.charts.base import PALETTE, house_layout, to_plain
 
 BACI_ATTRIBUTION = "Source: CEPII, BACI database (HS 1992), Gaulier and Zignago (2010)"
 
 
 def _layout(figure: go.Figure, *, height: int = 420) -> None:
-    figure.update_layout(
-        template="plotly_white",
+    house_layout(
+        figure,
         height=height,
         margin={"l": 70, "r": 20, "t": 50, "b": 80},
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        colorway=list(PALETTE),
+        legend_y=-0.2,
+    )
+    figure.update_layout(
         annotations=[
             *figure.layout.annotations,
             {

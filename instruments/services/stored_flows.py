@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from instruments import selectors, trade_matrix
-from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.base import Calculator, InputError, describe
 from instruments.calculators.extras import (
     StoredFlows,
     find_rows_field,
@@ -106,8 +106,6 @@ def fill_stored_flows(
 
 
 def _row_fields(calculator: Calculator, field: str) -> set[str]:
-    from instruments.calculators.base import describe
-
     spec = next(fs for fs in describe(calculator.inputs) if fs.name == field)
     return {child.name for child in spec.children}
 

@@ -80,6 +80,8 @@ def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
     figure.update_layout(hovermode="closest")
     figure.update_xaxes(title_text="Market", type="category")
     figure.update_yaxes(autorange="reversed", type="category")
+    # The after panel has the same origins: one axis title and one set of labels.
+    figure.update_yaxes(title_text="", showticklabels=False, row=1, col=2)
     return (
         "trade-matrix",
         "Trade by origin and market, before and after",
@@ -121,7 +123,12 @@ def _diversion(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
         x_title="Origin",
         y_title=f"Change in quantity sold ({units['quantity']})",
     )
-    figure.update_layout(barmode="relative")
+    # Above the plot: the origins' tick labels turn at phone width and would meet it.
+    figure.update_layout(
+        barmode="relative",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        margin={"t": 60},
+    )
     return (
         "diversion",
         "Where each origin's sales went",

@@ -113,6 +113,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = (
 # ~9 ms, most of a light API request (issue #14). Checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes on one SQLite file (two servers and a worker in the scale-out
+    # test, a worker beside `make run`): take the write lock when a transaction begins
+    # and wait for it, instead of failing at once when a read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {

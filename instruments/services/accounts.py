@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from instruments.models import ApiKey, ApiKeyScope
 
+# How precisely "last used" is kept (the admin shows it; a minute is precise enough).
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
 SCOPE_PREFIX = {ApiKeyScope.ACCOUNT: "acct", ApiKeyScope.SPREADSHEET: "sheet"}
 
 
@@ -78,6 +81,10 @@ def find_live_key(key: str) -> ApiKey | None:
         )
         .first()
     )
-    if record is not None:
-        ApiKey.objects.filter(pk=record.pk).update(last_used=timezone.now())
+    now = timezone.now()
+    if record is not None and (
+        record.last_used is None or now - record.last_used > LAST_USED_RESOLUTION
+    ):
+        # One write a minute per key, not one per request: a read stays a read.
+        ApiKey.objects.filter(pk=record.pk).update(last_used=now)
     return record

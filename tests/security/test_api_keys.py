@@ -163,3 +163,18 @@ def test_gunicorn_access_log_atoms_are_redacted():
     except Exception as exc:  # gunicorn's internals changed: say so
         pytest.fail(f"gunicorn atoms: {exc!r}")
     assert all("sheet_secret" not in str(v) for v in atoms.values())
+
+
+def test_last_used_is_written_once_a_minute_not_on_every_read(steward):
+    """A read stays a read: on SQLite, a write in every authenticated GET collided with
+    a worker's progress writes (issue #14, the two-server test)."""
+    issued = accounts.issue_key(user=steward)
+    first = accounts.find_live_key(issued.key)
+    assert first is not None
+    stamped = ApiKey.objects.get().last_used
+    assert stamped is not None
+    accounts.find_live_key(issued.key)
+    assert ApiKey.objects.get().last_used == stamped
+    ApiKey.objects.update(last_used=stamped - dt.timedelta(minutes=2))
+    accounts.find_live_key(issued.key)
+    assert ApiKey.objects.get().last_used > stamped

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from instruments import briefing, charts, presenters
@@ -26,10 +27,12 @@ from instruments.calculators.sensitivity import (
 from instruments.charts.base import to_plain
 from instruments.charts.comparison import build_instrument_comparison_figure
 from instruments.charts.sensitivity import build_sweep_figure, build_tornado_figure
-from instruments.models import Scenario
+from instruments.models import JobKind, JobState, Scenario
 from instruments.services import calculation as calculations
+from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
-from instruments.services.sensitivity import Variation, run_sweep, run_tornado
+from instruments.services import sensitivity
+from instruments.services.sensitivity import Variation
 from instruments.views import (
     _inputs_from_query,
     chosen_scenarios,
@@ -231,6 +234,33 @@ def _float(request: HttpRequest, name: str, default: float) -> float:
         return default
 
 
+def _sensitivity_result(
+    request: HttpRequest, analysis: sensitivity.Request
+) -> dict[str, Any] | HttpResponse:
+    """The analysis's result: from the finished job named by ``?job=``, else run here,
+    or, when it is long work and a worker is there to do it, a redirect to a new
+    job's page (which comes back here with ``?job=`` when it is done)."""
+    job_id = request.GET.get("job")
+    if job_id:
+        job = job_services.get_job(job_id=job_id, user=request.user)
+        if (
+            job is not None
+            and job.kind == JobKind.SENSITIVITY
+            and job.calculator == analysis.slug
+            and job.state == JobState.SUCCEEDED
+            and job.request.get("inputs") == dict(analysis.base)
+        ):
+            return dict(job.result or {})
+    if job_services.sweep_needs_job(analysis) and not settings.CELERY_TASK_ALWAYS_EAGER:
+        query = request.GET.copy()
+        query.pop("job", None)
+        job = job_services.submit_sensitivity(
+            request=analysis, owner=request.user, page_query=query.urlencode()
+        )
+        return redirect("instruments:job", job_id=job.pk)
+    return sensitivity.analyse(analysis)
+
+
 def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     """Vary one input over a range (a line chart of the headline figures) and move
     each key input by ±x % (a tornado of the first headline figure)."""
@@ -270,20 +300,26 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         calculator, first.result.summary, first.inputs
     )
     figure_labels = {i.key: i.label for i in headline}
+    values = [start + (stop - start) * i / (steps - 1) for i in range(steps)]
+    analysis = sensitivity.Request(
+        slug,
+        base,
+        [Variation(vary, tuple(values))],
+        tornado_paths,
+        change,
+        skip_refused=True,
+    )
     try:
-        values = [start + (stop - start) * i / (steps - 1) for i in range(steps)]
-        keys, rows = run_sweep(
-            slug=slug, base=base, variations=[Variation(vary, tuple(values))]
-        )
-        tornado_key, tornado = run_tornado(
-            slug=slug,
-            base=base,
-            paths=tornado_paths,
-            change=change,
-            skip_refused=True,
-        )
+        result = _sensitivity_result(request, analysis)
     except InputError as exc:
         return _bad(str(exc))
+    if isinstance(result, HttpResponse):
+        return result
+    keys, rows = list(result["summary"]["headline"]), result["rows"]
+    tornado_key, tornado = (
+        result["summary"]["tornado_figure"],
+        list(result["summary"]["tornado"]),
+    )
     # Inputs that do not move the figure (a setting the design does not use) are noise.
     tornado = [r for r in tornado if r["swing"]][:TORNADO_SHOWN]
     for row in tornado:

@@ -752,6 +752,7 @@ class JobKind(models.TextChoices):
 
     CALCULATION = "calculation", "one calculation"
     BATCH = "batch", "a batch of calculations"
+    SENSITIVITY = "sensitivity", "a sensitivity analysis"
 
 
 class JobState(models.TextChoices):

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,7 +36,7 @@ from instruments.charts import supply as supply_charts
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
-from instruments.models import ApiKeyScope, Scenario
+from instruments.models import ApiKeyScope, Job, JobKind, Scenario
 from instruments.querystring import encode_query
 from instruments.services import accounts, data_versions
 from instruments.services import calculation as calculations
@@ -666,11 +666,25 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         {
             "job": job,
             "calculator": get_calculator_or_404(job.calculator),
-            "size": job.request.get("size") if job.kind == "batch" else None,
+            "size": job.request.get("size")
+            if job.kind != JobKind.CALCULATION
+            else None,
             "api_url": reverse("api-job", args=[job.pk]),
             "result_url": reverse("api-job-result", args=[job.pk]),
+            "next_url": _job_next_url(job),
         },
     )
+
+
+def _job_next_url(job: Job) -> str:
+    """Where the page goes when the job is done: a sensitivity analysis started from
+    its page goes back to that page, which draws the job's result."""
+    if job.kind != JobKind.SENSITIVITY or "page_query" not in job.request:
+        return ""
+    query = QueryDict(job.request["page_query"], mutable=True)
+    query["job"] = str(job.pk)
+    url = reverse("instruments:calculator_sensitivity", args=[job.calculator])
+    return f"{url}?{query.urlencode()}"
 
 
 def batch_form(request: HttpRequest, slug: str) -> HttpResponse:

@@ -387,5 +387,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A simulation above this many paths × steps is answered with 202 and a job.
 JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000)
 JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
+# A sensitivity request runs in the request up to this many calculations (and
+# JOBS_SYNC_MAX_PATH_STEPS simulated path-steps in all); a longer one is a job.
+JOBS_SYNC_MAX_SWEEP_POINTS = env.int("JOBS_SYNC_MAX_SWEEP_POINTS", default=50)
 # Calculation results are cached (services/calculation.py) for this many seconds.
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)

@@ -58,7 +58,7 @@ def job_resource(request: Request, job: Job) -> dict[str, Any]:
     """A job as the API shows it; result links once it has succeeded."""
     url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
     result_url = request.build_absolute_uri(reverse("api-job-result", args=[job.pk]))
-    size = job.request.get("size") if job.kind == JobKind.BATCH else 1
+    size = job.request.get("size") if job.kind != JobKind.CALCULATION else 1
     return {
         "id": str(job.pk),
         "url": url,
@@ -210,8 +210,8 @@ class JobDetailApi(APIView):
 
 
 class JobResultApi(APIView):
-    """A finished job's result: a calculation's ``{"summary", "rows", "inputs"}``, a
-    batch's table (a row per calculation); 400 with the error body if it failed; 202
+    """A finished job's result: a calculation's or a sensitivity analysis's
+    ``{"summary", "rows", "inputs"}``, a batch's table (a row per calculation); 400 with the error body if it failed; 202
     with the job while it runs."""
 
     permission_classes = [ReadOpen]
@@ -251,5 +251,8 @@ class JobResultApi(APIView):
         if job.kind == JobKind.BATCH:
             self.header = list(result.get("columns", []))
             return Response(result.get("rows", []))
+        if job.kind == JobKind.SENSITIVITY:
+            self.header = list(result.get("columns", []))
+            return Response({k: v for k, v in result.items() if k != "columns"})
         self.header = list(REGISTRY[job.calculator].columns)
         return Response(result)

@@ -88,6 +88,8 @@ def two_servers(tmp_path):
         # Pages link static files by their plain names: no collectstatic needed
         # (the browser test serves them from the source tree).
         DJANGO_STATIC_MANIFEST="false",
+        # Results cached by an earlier run (same data versions) must not answer.
+        CACHE_KEY_PREFIX=name,
     )
     stack.ensure_postgres_database(database_url)
     try:

@@ -127,6 +127,9 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Apart from another deployment (or test run) on the same Redis: cached
+            # results are keyed by data versions, which two databases can share.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

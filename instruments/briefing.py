@@ -119,7 +119,7 @@ def question_of(calculator: Calculator, inputs: Mapping[str, Any], rows: Any) ->
     """The question the briefing answers, in one sentence."""
     span = presenters.period_span(rows)
     commodity = presenters.commodity_name(inputs)
-    about = "" if commodity == "the commodity" else f" on {commodity}"
+    about = f" on {commodity}" if commodity else ""
     over = f" over {span}" if span else ""
     return (
         f"What would a {calculator.title.lower()}{about}, as set out below, mean in "
@@ -203,7 +203,11 @@ def briefing_for_comparison(
 def _inputs(calculator: Calculator, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     shown = {k: v for k, v in inputs.items() if not k.startswith("stored_")}
     pairs = presenters.plain_inputs(calculator, shown)
-    pairs = [(label, value) for label, value in pairs if value not in ("", "None")]
+    # Settings left unset ("—") say nothing to a reader and pushed the sources onto
+    # a fourth page.
+    pairs = [
+        (label, value) for label, value in pairs if value not in ("", "None", "—")
+    ]
     if len(pairs) > MAX_INPUT_ROWS:
         rest = len(pairs) - MAX_INPUT_ROWS
         pairs = [

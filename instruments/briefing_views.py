@@ -181,7 +181,7 @@ def _instrument_figure(full: list[Any]) -> dict[str, Any]:
 
 def _instrument_question(full: list[Any]) -> tuple[str, str]:
     names = list(dict.fromkeys(c.title.lower() for _, c, _, _ in full))
-    commodities = {presenters.commodity_name(i) for *_, i in full} - {"the commodity"}
+    commodities = {presenters.commodity_name(i) for *_, i in full} - {""}
     about = f" for {', '.join(sorted(commodities))}" if commodities else ""
     question = f"{', '.join(names[:-1])} or {names[-1]}{about}: who pays, how much, when and with what risk?"
     return f"Comparing instruments{about}", question[:1].upper() + question[1:]

@@ -305,14 +305,21 @@ def period_span(rows: Any) -> str:
 
 def commodity_name(inputs: Mapping[str, Any]) -> str:
     """The commodity a result is about, in words: the stored series' commodity, the
-    request's commodity code, or "the commodity"."""
+    request's commodity code, or "" when the request names none (typed figures)."""
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping) and stored.get("commodity"):
         return str(stored["commodity"])
     commodity = inputs.get("commodity")
     if isinstance(commodity, str) and commodity:
         return commodity.replace("-", " ")
-    return "the commodity"
+    return ""
+
+
+def _of_commodity(inputs: Mapping[str, Any]) -> str:
+    """" of NdPr oxide", or nothing when no commodity is named (never "of the
+    commodity")."""
+    name = commodity_name(inputs)
+    return f" of {name}" if name else ""
 
 
 def _period_word(periods: Sequence[str]) -> str:
@@ -359,7 +366,7 @@ def _sentences_price_floor(
     floor = summary.get("reference_price_mean", _mean(inputs.get("reference_price")))
     text = (
         f"A floor of {format_figure(floor)} {price} on "
-        f"{format_figure(per_period)} {quantity} a {word} of {commodity_name(inputs)}"
+        f"{format_figure(per_period)} {quantity} a {word}{_of_commodity(inputs)}"
         + (f" from {origins}" if origins else "")
         + f" would have collected {money_text(summary.get('revenue_total'), money)}"
         + f" over {period_span(rows)}"
@@ -398,8 +405,8 @@ def _sentences_price_gap_subsidy(
     strike = summary.get("strike_mean", _mean(inputs.get("strike")))
     text = (
         f"Guaranteeing a price of {format_figure(strike)} {price} on "
-        f"{format_figure(summary.get('quantity_total'))} {quantity} of "
-        f"{commodity_name(inputs)} over {period_span(rows)} would cost the government "
+        f"{format_figure(summary.get('quantity_total'))} {quantity}"
+        f"{_of_commodity(inputs)} over {period_span(rows)} would cost the government "
         f"{money_text(summary.get('net_cost_total'), money)} net of any upside it "
         "receives"
     )
@@ -429,7 +436,7 @@ def _sentences_offtake(
         return []
     more_or_less = "less" if saving >= 0 else "more"
     text = (
-        f"Buying {format_figure(taken)} {quantity} of {commodity_name(inputs)} over "
+        f"Buying {format_figure(taken)} {quantity}{_of_commodity(inputs)} over "
         f"{period_span(rows)} under the offtake costs the buyer "
         f"{money_text(summary.get('payment_total'), money)}, "
         f"{money_text(abs(saving), money)} {more_or_less} than at spot "

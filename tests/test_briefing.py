@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -252,3 +253,30 @@ def test_a_long_sweep_in_the_demo_is_drawn_at_once(
     response = client.get(f"{url}?vary=reference_price&steps=5")
     assert response.status_code == 200
     assert len(response.context["rows"]) == 5
+
+
+PRECEDENTS = json.loads(
+    (Path(__file__).resolve().parents[1] / "seeds" / "scenarios.json").read_text()
+)
+
+
+@pytest.mark.parametrize(
+    "precedent", PRECEDENTS, ids=[p["title"][:40] for p in PRECEDENTS]
+)
+def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
+    client: Client, precedent: dict[str, Any]
+) -> None:
+    """The DoD–MP precedent ran to four pages (its unset settings listed as "—")."""
+    scenario = Scenario.objects.create(
+        calculator=precedent["calculator"],
+        title=precedent["title"],
+        inputs=precedent["inputs"],
+        is_public=True,
+    )
+    response = client.get(reverse("instruments:scenario_briefing", args=[scenario.pk]))
+    assert response.status_code == 200
+    assert 1 <= pages(response.content) <= 3
+    text = pdf_text(response.content)
+    assert "Sources" in text
+    assert "the commodity" not in text  # typed figures name no commodity
+    assert "\n—\n" not in text and "— \n" not in text

@@ -279,4 +279,5 @@ def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
     text = pdf_text(response.content)
     assert "Sources" in text
     assert "the commodity" not in text  # typed figures name no commodity
-    assert "\n—\n" not in text and "— \n" not in text
+    assert "\n—\n" not in text
+    assert "— \n" not in text

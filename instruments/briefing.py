@@ -205,9 +205,7 @@ def _inputs(calculator: Calculator, inputs: Mapping[str, Any]) -> list[tuple[str
     pairs = presenters.plain_inputs(calculator, shown)
     # Settings left unset ("—") say nothing to a reader and pushed the sources onto
     # a fourth page.
-    pairs = [
-        (label, value) for label, value in pairs if value not in ("", "None", "—")
-    ]
+    pairs = [(label, value) for label, value in pairs if value not in ("", "None", "—")]
     if len(pairs) > MAX_INPUT_ROWS:
         rest = len(pairs) - MAX_INPUT_ROWS
         pairs = [

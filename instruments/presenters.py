@@ -316,8 +316,8 @@ def commodity_name(inputs: Mapping[str, Any]) -> str:
 
 
 def _of_commodity(inputs: Mapping[str, Any]) -> str:
-    """" of NdPr oxide", or nothing when no commodity is named (never "of the
-    commodity")."""
+    """The words ' of NdPr oxide', or nothing when no commodity is named (never
+    'of the commodity')."""
     name = commodity_name(inputs)
     return f" of {name}" if name else ""
 

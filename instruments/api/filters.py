@@ -30,7 +30,7 @@ from instruments.models import (
 )
 
 
-class StrictBooleanField(forms.NullBooleanField):
+class StrictBooleanField(forms.Field):
     """``true`` or ``false`` (any case); empty is "not given"; anything else invalid."""
 
     widget = forms.TextInput

@@ -5,7 +5,8 @@ trade flows: BACI; FX rates: H.10/FRED). The preview is a dry run of the real im
 what would be created, updated and left unchanged, and every error with the file's own
 row number; nothing is written unless the whole file is good and the steward
 confirms. The upload waits in a temporary file between the two steps, named by a
-signed token.
+signed token. Uploads take the own-format imports' limits (``import_limits``): size,
+rows, and an xlsx's uncompressed size, each refused with its message on the field.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from instruments.import_limits import ImportTooLarge, check_uploaded_file
 from instruments.models import HsRevision
-from instruments.services.publishers import PUBLISHED_KINDS, import_published_file
+from instruments.services.publishers import (
+    PUBLISHED_KINDS,
+    WORKBOOK_KINDS,
+    import_published_file,
+)
 
 _SALT = "instruments.published-file"
 _MAX_AGE = 60 * 60  # an hour between preview and confirm
@@ -54,6 +60,17 @@ class PublishedFileForm(forms.Form):
         data = super().clean() or {}
         if data.get("kind") == "baci" and not data.get("country_codes"):
             self.add_error("country_codes", "A BACI file needs its country-code table.")
+        # The own-format imports' limits, before anything is saved or read.
+        for name in ("file", "country_codes"):
+            upload = data.get(name)
+            if upload:
+                try:
+                    check_uploaded_file(
+                        upload,
+                        workbook=name == "file" and data.get("kind") in WORKBOOK_KINDS,
+                    )
+                except ImportTooLarge as exc:
+                    self.add_error(name, str(exc))
         return data
 
 
@@ -140,10 +157,15 @@ class PublishedFileImportMixin:
                 "codes": _save_upload(codes) if codes else "",
                 "hs_revision": form.cleaned_data.get("hs_revision") or "",
             }
-            result = self._run(saved, dry_run=True, user=request.user)
-            context["result"] = result
-            context["file_name"] = upload.name
-            if result.report.ok:
+            try:
+                result = self._run(saved, dry_run=True, user=request.user)
+            except ImportTooLarge as exc:  # a workbook's sheet over the row limit
+                form.add_error("file", str(exc))
+                result = None
+            if result is not None:
+                context["result"] = result
+                context["file_name"] = upload.name
+            if result is not None and result.report.ok:
                 context["token"] = signing.dumps(saved, salt=_SALT)
             else:
                 _remove_saved(saved["file"])

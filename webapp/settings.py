@@ -314,7 +314,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="1000/hour"),
         "user": env.str("API_THROTTLE_USER", default="10000/hour"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "instruments.api.schema.ApiAutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {

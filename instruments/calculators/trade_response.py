@@ -216,7 +216,11 @@ class Elasticities:
     with a trade response."""
 
     import_demand_elasticity: float = spec(
-        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
+        "Import demand elasticity",
+        min_value=-20.0,
+        max_value=0.0,
+        exclusive_max=True,
+        help=DEMAND_HELP,
     )
     export_supply_elasticity: float | None = spec(
         "Export supply elasticity",

@@ -524,8 +524,8 @@ def convert_price(
     return float(array) if array.ndim == 0 else array
 
 
-_YES = frozenset({"true", "1", "yes", "y", "t", "on"})
-_NO = frozenset({"false", "0", "no", "n", "f", "off", "", "none"})
+YES_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
+NO_WORDS = frozenset({"false", "0", "no", "n", "f", "off", "", "none"})
 
 
 def parse_yes_no(value: object) -> bool:
@@ -540,9 +540,9 @@ def parse_yes_no(value: object) -> bool:
             return bool(value)
         raise ValueError(f"'{value}' is not true or false.")
     text = str(value).strip().lower()
-    if text in _YES:
+    if text in YES_WORDS:
         return True
-    if text in _NO:
+    if text in NO_WORDS:
         return False
     raise ValueError(f"'{value}' is not true or false.")
 
@@ -560,9 +560,13 @@ def net_of_vat(values: float | npt.ArrayLike, vat_rate: float | npt.ArrayLike) -
 PeriodKind = Literal["year", "half", "quarter", "month", "date"]
 
 _PERIOD_PATTERN = (
-    r"^(?P<year>\d{4})"
-    r"(?:(?P<q>-?Q[1-4])|(?P<h>-?H[12])|-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$"
+    r"^(?P<year>[0-9]{4})"
+    r"(?:(?P<q>-?Q[1-4])|(?P<h>-?H[12])|-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$"
 )
+PERIOD_LABEL_PATTERN = r"^ *[0-9]{4}(-?[Qq][1-4]|-?[Hh][12]|-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)? *$"
+"""One period label as the API schema states it (any case, spaces around allowed):
+what ``parse_periods`` reads, less what needs the other labels (one kind, in order)
+or a calendar (2025-02-30)."""
 _LENGTH = {"year": 1.0, "half": 0.5, "quarter": 0.25, "month": 1.0 / 12.0}
 _DAYS_PER_YEAR = 365.25
 

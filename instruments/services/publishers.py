@@ -37,6 +37,7 @@ from typing import IO, Any
 
 import tablib
 
+from instruments.import_limits import check_rows
 from instruments.models import CommodityHsCode, PriceSeries
 from instruments.services.imports import (
     ImportReport,
@@ -51,6 +52,8 @@ PUBLISHED_KINDS = {
     "baci": "CEPII BACI yearly CSV (with its country-code table)",
     "h10": "Federal Reserve H.10 / FRED exchange-rate CSV",
 }
+WORKBOOK_KINDS = frozenset({"pink-sheet"})
+"""The kinds that are xlsx workbooks (the others are CSV)."""
 
 # Pink Sheet column (commodity name, lower case, footnote marks dropped) -> series.
 PINK_SHEET_SERIES = {
@@ -253,6 +256,7 @@ def read_pink_sheet(data: bytes) -> ReadFile:
         )
         return read
     rows = list(workbook["Monthly Prices"].iter_rows(values_only=True))
+    check_rows(len(rows))  # ImportTooLarge (the upload's size and expansion came first)
     first = next(
         (
             n

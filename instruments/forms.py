@@ -31,13 +31,13 @@ from typing import Any
 from django import forms
 from django.utils.safestring import SafeString
 
+from instruments.calculators import units
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
 from instruments.calculators.extras import (
     STORED_FLOW_FIELDS,
     STORED_PRICE_FIELDS,
     request_extras,
 )
-from instruments.calculators import units
 from instruments.calculators.units import ENGLISH, NumberFormat, money_unit
 
 SEP = "-"
@@ -263,8 +263,6 @@ class LocalNumberField(forms.Field):
         if not isinstance(value, str) or not value.strip():
             return ""
         return units.describe_reading(value, self.number_format, many=self.many)
-
-
 
 
 @dataclass
@@ -637,7 +635,7 @@ class CalculatorForm(forms.Form):
         bf = self[name]
         unit = self._unit_text(fs.unit)
         reading = ""
-        if self.is_bound and isinstance(bf.field, LocalNumberField) and not bf.errors:
+        if self.is_bound and isinstance(bf.field, LocalNumberField):
             reading = bf.field.reading(bf.data)
         return Node(
             type="field",

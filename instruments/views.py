@@ -26,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from instruments import briefing, charts, presenters, selectors
+from instruments import briefing, charts, number_formats, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
@@ -38,7 +38,6 @@ from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
 from instruments.models import ApiKeyScope, Scenario
-from instruments import number_formats
 from instruments.number_formats import get_number_format
 from instruments.querystring import encode_query
 from instruments.services import accounts, data_versions
@@ -150,9 +149,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 f"?scenario={loaded.pk}"
             )
         form = CalculatorForm(
-            inputs_to_form_data(
-                calculator, loaded.inputs, number_format=number_format
-            ),
+            inputs_to_form_data(calculator, loaded.inputs, number_format=number_format),
             **options,
         )
     elif (carried := _inputs_from_query(request)) is not None:
@@ -233,8 +230,7 @@ def example_form_html(
         "form:"
         + hashlib.sha256(
             f"{EXAMPLE_FORM_VERSION}:{calculator.slug}:{versions}:"
-            f"{number_format.decimal}{number_format.thousands}{number_format.name}"
-            .encode()
+            f"{number_format.decimal}{number_format.thousands}{number_format.name}".encode()
         ).hexdigest()
     )
     html = cache.get(key)

@@ -673,7 +673,7 @@ def _not_a_number(text: str, fmt: NumberFormat) -> str:
         f"'{stripped}' is not a number in the {fmt.name} format "
         f"(write numbers like {fmt.example})."
     )
-    swapped = stripped.translate(str.maketrans({",": ".", ".": ","}))
+    swapped = stripped.translate(str.maketrans(",.", ".,"))
     if swapped != stripped and re.fullmatch(_number_regex(fmt), swapped):
         message += f" Did you mean {swapped}?"
     return message
@@ -725,9 +725,7 @@ def format_number(
     whole, _, fraction = text.partition(".")
     if grouping and fmt.thousands and len(whole) > 3:
         head = len(whole) % 3 or 3
-        groups = [whole[:head]] + [
-            whole[i : i + 3] for i in range(head, len(whole), 3)
-        ]
+        groups = [whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)]
         whole = fmt.thousands.join(groups)
     return sign + whole + (fmt.decimal + fraction if fraction else "") + exponent
 

@@ -1,8 +1,9 @@
 """The data stewards' screens: every data model, with audit history on each change.
 
-Price observations import and export as CSV and XLSX (django-import-export): the
-upload is previewed as a dry run, every bad row is listed with its row number and
-reason, and nothing is written unless the whole file is valid. A price series page
+Price observations and trade flows import and export as CSV and XLSX
+(django-import-export): the upload is previewed as a dry run, every bad row is listed
+in a table with its spreadsheet row, column and reason (``admin_imports``), each
+import page offers a template, and nothing is written unless the whole file is valid. A price series page
 shows its chart. Changes record who made them (simple-history + its middleware).
 """
 
@@ -20,6 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
+from instruments.admin_imports import OwnFormatImportMixin
 from instruments.admin_publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
 from instruments.charts.prices import build_price_history_figure
@@ -39,6 +41,11 @@ from instruments.models import (
     format_period,
 )
 from instruments.resources import PriceObservationResource, TradeFlowResource
+from instruments.services.import_templates import (
+    ImportTemplate,
+    build_price_observations_template,
+    build_trade_flows_template,
+)
 
 admin.site.site_header = "Critical-minerals instruments: data stewards"
 admin.site.site_title = "Data stewards"
@@ -157,6 +164,7 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
 @admin.register(PriceObservation)
 class PriceObservationAdmin(
     ImportLimitsMixin,
+    OwnFormatImportMixin,
     PublishedFileImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
@@ -183,6 +191,9 @@ class PriceObservationAdmin(
     def has_import_permission(self, request: HttpRequest) -> bool:
         # An import adds and changes prices: it needs both permissions.
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def build_import_template(self) -> ImportTemplate:
+        return build_price_observations_template()
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -308,6 +319,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 @admin.register(TradeFlow)
 class TradeFlowAdmin(
     ImportLimitsMixin,
+    OwnFormatImportMixin,
     PublishedFileImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
@@ -338,6 +350,9 @@ class TradeFlowAdmin(
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def build_import_template(self) -> ImportTemplate:
+        return build_trade_flows_template()
 
 
 @admin.register(CommodityHsCode)

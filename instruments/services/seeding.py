@@ -33,8 +33,8 @@ from instruments.models import (
     Producer,
     Scenario,
 )
+from instruments.resources import sheet_row
 from instruments.services.imports import (
-    ImportRejected,
     ImportReport,
     import_price_observations,
 )
@@ -107,13 +107,14 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a seed CSV with their row numbers (1 = first row under the header)."""
+    """Rows of a seed CSV with their spreadsheet row numbers (the header is row 1, so
+    the first data row is row 2)."""
     if not path.exists():
         raise SeedError(f"{path}: file not found.")
     with path.open(newline="", encoding="utf-8") as handle:
         return [
             (number, {k: (v or "").strip() for k, v in row.items()})
-            for number, row in enumerate(csv.DictReader(handle), start=1)
+            for number, row in enumerate(csv.DictReader(handle), start=sheet_row(1))
         ]
 
 
@@ -294,15 +295,22 @@ def _seed_series(root: Path, user: Any) -> tuple[int, int]:
 def _seed_prices(root: Path, user: Any) -> ImportReport:
     folder = root / "prices"
     dataset = tablib.Dataset(headers=["series", "period", "price", "estimated"])
+    origins: list[str] = []  # the file and row of each dataset row
     for path in sorted(folder.glob("*.csv")):
         code = path.stem
-        for _, r in _read_csv(path):
+        for number, r in _read_csv(path):
             dataset.append([code, r["period"], r["price"], r["estimated"]])
+            origins.append(f"prices/{path.name} row {number}")
     report = import_price_observations(
         dataset, user=user, change_reason=SEED_CHANGE_REASON
     )
     if report.errors:
-        raise SeedError(str(ImportRejected(report)))
+        lines = [
+            f"{origins[e.row - sheet_row(1)] if e.row else 'prices/'}: "
+            f"{e.field + ': ' if e.field else ''}{e.message}"
+            for e in report.errors[:20]
+        ]
+        raise SeedError("Nothing was imported:\n" + "\n".join(lines))
     return report
 
 

@@ -37,6 +37,8 @@ from instruments.models import (
     PriceSeries,
     Producer,
     Scenario,
+    SeriesEdition,
+    SourceEdition,
     TradeFlow,
     format_period,
 )
@@ -80,6 +82,41 @@ class CommodityAdmin(SimpleHistoryAdmin):
         return int(getattr(obj, "n_series", 0))
 
 
+@admin.register(SourceEdition)
+class SourceEditionAdmin(SimpleHistoryAdmin):
+    """The editions a series cites: a new Pink Sheet or MCS release is one record,
+    linked from every series read from it."""
+
+    list_display = ("code", "publisher", "year", "title", "edition", "doi")
+    list_filter = ("publisher", "year")
+    search_fields = ("code", "publisher", "title", "edition", "doi")
+    readonly_fields = ("citation",)
+    fields = (
+        "code",
+        "publisher",
+        "year",
+        "title",
+        "edition",
+        "short_name",
+        "doi",
+        "url",
+        "citation",
+    )
+
+    @admin.display(description="citation, as pages and downloads show it")
+    def citation(self, obj: SourceEdition) -> str:
+        return obj.citation if obj.pk else "–"
+
+
+class SeriesEditionInline(admin.TabularInline):
+    model = SeriesEdition
+    fields = ("edition", "periods")
+    extra = 0
+    autocomplete_fields = ("edition",)
+    verbose_name = "edition read"
+    verbose_name_plural = "editions read (what a citation names)"
+
+
 class PriceObservationInline(admin.TabularInline):
     model = PriceObservation
     fields = ("period", "price", "estimated")
@@ -106,13 +143,21 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name", "basis", "source", "commodity__code")
     autocomplete_fields = ("commodity",)
     list_select_related = ("commodity",)
-    inlines = (PriceObservationInline,)
+    inlines = (SeriesEditionInline, PriceObservationInline)
     change_form_template = "admin/instruments/priceseries/change_form.html"
+    readonly_fields = ("citation",)
     fieldsets = (
         (None, {"fields": ("code", "commodity", "name", "is_default")}),
         ("Unit and frequency", {"fields": ("currency", "unit", "frequency")}),
-        ("Source", {"fields": ("basis", "source", "source_url", "licence")}),
+        (
+            "Source",
+            {"fields": ("basis", "source", "source_url", "licence", "citation")},
+        ),
     )
+
+    @admin.display(description="citation, as pages and downloads show it")
+    def citation(self, obj: PriceSeries) -> str:
+        return obj.citation if obj.pk else "–"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PriceSeries]:
         return (

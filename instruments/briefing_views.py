@@ -344,7 +344,7 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "calculator": calculator,
             "inputs_json": json.dumps(base),
-            "chart_source": " ".join(briefing.sources_of(first.inputs)),
+            "chart_source": " ".join(presenters.sources_of(first.inputs)),
             "paths": [(p, labels[p]) for p in paths],
             "vary": vary,
             "vary_label": labels[vary],

@@ -26,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from instruments import briefing, charts, number_formats, presenters, selectors
+from instruments import charts, number_formats, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
@@ -296,7 +296,7 @@ def build_result_context(
             calculator, result, calculation.inputs
         ),
         "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
-        "chart_source": " ".join(briefing.sources_of(calculation.inputs)),
+        "chart_source": " ".join(presenters.sources_of(calculation.inputs)),
         "carried_over": presenters.carried_over_settings(
             calculator, calculation.request
         ),

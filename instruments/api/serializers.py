@@ -98,6 +98,11 @@ class PriceSeriesSerializer(ReferenceSerializer):
     commodity = serializers.SlugRelatedField(
         slug_field="code", queryset=Commodity.objects.all()
     )
+    citation = serializers.CharField(
+        read_only=True,
+        help_text="How to cite it: publisher, year, title, edition and DOI of each "
+        "edition read (the source text while none is recorded).",
+    )
 
     class Meta:
         model = PriceSeries
@@ -106,6 +111,7 @@ class PriceSeriesSerializer(ReferenceSerializer):
             "commodity",
             "name",
             "basis",
+            "citation",
             "source",
             "source_url",
             "licence",

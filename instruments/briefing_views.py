@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
 
 from instruments import briefing, charts, presenters
 from instruments.calculators.base import Calculator, InputError
@@ -245,6 +246,7 @@ def _shown(value: float, number_format: NumberFormat) -> str:
     return format_number(float(f"{value:.6g}"), number_format)
 
 
+@vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     """Vary one input over a range (a line chart of the headline figures) and move
     each key input by ±x % (a tornado of the first headline figure)."""

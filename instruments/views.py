@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from instruments import charts, number_formats, presenters, selectors
 from instruments.api.guards import loads_bounded
@@ -126,6 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "instruments/home.html", {"calculators": calculators})
 
 
+@vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The calculator page: form pre-filled with the example, results after a run."""
     calculator = get_calculator_or_404(slug)

@@ -101,7 +101,9 @@ def test_a_list_read_differently_than_meant_says_how_it_was_read(
 
 
 def test_the_example_form_is_written_in_each_format(client: Client) -> None:
-    german = client.get(URL, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="de")
+    assert "Accept-Language" in response["Vary"]  # a cache keeps one per format
+    german = response.content.decode()
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'value="-1,5"' in german
     assert 'value="95; 105; 120; 80"' in german

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
 
 from instruments import briefing, charts, presenters
 from instruments.calculators.base import Calculator, InputError
@@ -24,10 +25,17 @@ from instruments.calculators.sensitivity import (
     numeric_paths,
     numeric_request,
 )
+from instruments.calculators.units import (
+    NumberFormat,
+    format_number,
+    number_pattern,
+    read_number,
+)
 from instruments.charts.base import to_plain
 from instruments.charts.comparison import build_instrument_comparison_figure
 from instruments.charts.sensitivity import build_sweep_figure, build_tornado_figure
 from instruments.models import JobKind, JobState, Scenario
+from instruments.number_formats import get_number_format
 from instruments.services import calculation as calculations
 from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
@@ -223,13 +231,15 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
 # --- sensitivity (page) -----------------------------------------------------------------
 
 
-def _float(request: HttpRequest, name: str, default: float) -> float:
+def _float(
+    request: HttpRequest, name: str, default: float, number_format: NumberFormat
+) -> float:
+    """A number typed in the official's format; ``default`` when absent or unreadable."""
+    text = request.GET.get(name, "")
+    if not text.strip():
+        return default
     try:
-        return (
-            float(request.GET.get(name, "").replace(",", "."))
-            if request.GET.get(name)
-            else default
-        )
+        return read_number(text, number_format)
     except ValueError:
         return default
 
@@ -261,6 +271,12 @@ def _sensitivity_result(
     return sensitivity.analyse(analysis)
 
 
+def _shown(value: float, number_format: NumberFormat) -> str:
+    """A range bound as the form shows it: six significant digits, in the format."""
+    return format_number(float(f"{value:.6g}"), number_format)
+
+
+@vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     """Vary one input over a range (a line chart of the headline figures) and move
     each key input by ±x % (a tornado of the first headline figure)."""
@@ -287,13 +303,14 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         if isinstance(current, list)
         else float(current)
     )
-    start = _float(request, "from", centre * 0.8)
-    stop = _float(request, "to", centre * 1.2)
+    number_format = get_number_format(request)
+    start = _float(request, "from", centre * 0.8, number_format)
+    stop = _float(request, "to", centre * 1.2, number_format)
     try:
         steps = max(2, min(int(request.GET.get("steps") or 9), MAX_POINTS))
     except ValueError:
         steps = 9
-    change = _float(request, "change", 10.0) / 100
+    change = _float(request, "change", 10.0, number_format) / 100
     tornado_paths = paths[:TORNADO_INPUTS]
     labels = {p: presenters.path_label(calculator, p, first.inputs) for p in paths}
     headline, _ = presenters.summary_items(
@@ -365,14 +382,16 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "calculator": calculator,
             "inputs_json": json.dumps(base),
-            "chart_source": " ".join(briefing.sources_of(first.inputs)),
+            "chart_source": " ".join(presenters.sources_of(first.inputs)),
             "paths": [(p, labels[p]) for p in paths],
             "vary": vary,
             "vary_label": labels[vary],
-            "start": start,
-            "stop": stop,
+            "start": _shown(start, number_format),
+            "stop": _shown(stop, number_format),
             "steps": steps,
-            "change_percent": round(change * 100, 6),
+            "change_percent": _shown(change * 100, number_format),
+            "number_pattern": number_pattern(number_format),
+            "number_format": number_format,
             "keys": keys,
             "key_labels": [figure_labels[k] for k in keys],
             "rows": rows,

@@ -709,3 +709,54 @@ def _setting_text(fs: FieldSpec, value: Any) -> str:
 
 def _shorten_text(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --- sources -------------------------------------------------------------------------
+
+
+def cited_source(stored: Mapping[str, Any]) -> str:
+    """The citation of stored prices as a result records them (results cached
+    before citations were recorded have only the source text)."""
+    return str(stored.get("citation") or stored.get("source") or "")
+
+
+def sources_of(inputs: Mapping[str, Any]) -> list[str]:
+    """The publishers of the data a result used, with edition, DOI and licence (a
+    line saying so when it used none)."""
+    return stored_data_sources(inputs) or [
+        "All figures as given in the inputs below; no stored data used."
+    ]
+
+
+def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
+    """One line per kind of stored data a result used: what, which periods, the
+    citation (``citations.format_citation``, recorded with the inputs) and licence."""
+    found: list[str] = []
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping):
+        found.append(
+            f"Prices: {stored.get('series_name')} ({stored.get('commodity')}), "
+            f"{stored.get('first_period')} to {stored.get('last_period')}. "
+            f"Source: {cited_source(stored)}. Licence: {stored.get('licence')}."
+        )
+    flows = inputs.get("stored_flows")
+    if isinstance(flows, Mapping) and flows.get("source"):
+        found.append(
+            f"Trade flows, {flows.get('year')}: {flows.get('source')} "
+            f"(HS {', '.join(map(str, flows.get('hs_codes') or []))})."
+        )
+    schedules = inputs.get("parameter_schedules")
+    if schedules:
+        found.append("Policy parameters: the stored parameter schedules (see admin).")
+    return found
+
+
+def vintage_of(inputs: Mapping[str, Any]) -> str:
+    """Which data the result reflects: the stored series' last period, or "as typed"."""
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping):
+        return (
+            f"Data vintage: {cited_source(stored)}, prices to "
+            f"{stored.get('last_period')}."
+        )
+    return "Data vintage: the figures typed in the inputs (no stored prices)."

@@ -25,18 +25,21 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from instruments import briefing, charts, presenters, selectors
+from instruments import charts, number_formats, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.units import ENGLISH, NumberFormat
 from instruments.charts import supply as supply_charts
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
 from instruments.models import ApiKeyScope, Job, JobKind, Scenario
+from instruments.number_formats import get_number_format
 from instruments.querystring import encode_query
 from instruments.services import accounts, data_versions
 from instruments.services import calculation as calculations
@@ -124,6 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "instruments/home.html", {"calculators": calculators})
 
 
+@vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The calculator page: form pre-filled with the example, results after a run."""
     calculator = get_calculator_or_404(slug)
@@ -131,8 +135,10 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     form: CalculatorForm | None = None
     form_fields_html = ""
     from_example = False
+    number_format = get_number_format(request)
+    options = _form_options(calculator, number_format)
     if request.method == "POST":
-        form = CalculatorForm(request.POST, **_form_options(calculator))
+        form = CalculatorForm(request.POST, **options)
     elif request.GET.get("scenario"):
         try:
             pk = int(request.GET["scenario"])
@@ -145,18 +151,21 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 f"?scenario={loaded.pk}"
             )
         form = CalculatorForm(
-            inputs_to_form_data(calculator, loaded.inputs), **_form_options(calculator)
+            inputs_to_form_data(calculator, loaded.inputs, number_format=number_format),
+            **options,
         )
     elif (carried := _inputs_from_query(request)) is not None:
         # Back from "log in to save": the same calculation, run again.
         form = CalculatorForm(
-            inputs_to_form_data(calculator, carried), **_form_options(calculator)
+            inputs_to_form_data(calculator, carried, number_format=number_format),
+            **options,
         )
     elif request.GET.get("blank"):
-        form = CalculatorForm(initial_inputs={}, **_form_options(calculator))
+        form = CalculatorForm(initial_inputs={}, **options)
     else:
-        # The example form is the same for everyone until the data it lists change.
-        form_fields_html = example_form_html(calculator)
+        # The example form is the same for everyone (of one number format) until the
+        # data it lists change.
+        form_fields_html = example_form_html(calculator, number_format)
         from_example = True
 
     calculation = None
@@ -181,6 +190,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "partner_choices": selectors.list_partner_choices(),
         "precedents": selectors.list_precedents(slug),
         "calculators": list(REGISTRY.values()),
+        **number_formats.number_format_context(request),
         **build_result_context(request, calculation),
     }
     if request.headers.get("X-Requested-With") == FETCH_HEADER:
@@ -188,11 +198,15 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "instruments/calculator_detail.html", context)
 
 
-def _form_options(calculator: Calculator) -> dict[str, Any]:
-    """The form's stored-data choices: commodities with prices, series, groups."""
+def _form_options(
+    calculator: Calculator, number_format: NumberFormat = ENGLISH
+) -> dict[str, Any]:
+    """The form's stored-data choices (commodities with prices, series, groups) and
+    the number format its numbers are typed in."""
     commodity_choices, series_choices = _commodity_choices()
     return {
         "calculator": calculator,
+        "number_format": number_format,
         "commodity_choices": commodity_choices,
         "series_choices": series_choices,
         "member_group_choices": [
@@ -201,10 +215,12 @@ def _form_options(calculator: Calculator) -> dict[str, Any]:
     }
 
 
-EXAMPLE_FORM_VERSION = 1  # bump when the form's templates change in a deployment
+EXAMPLE_FORM_VERSION = 2  # bump when the form's templates change in a deployment
 
 
-def example_form_html(calculator: Calculator) -> str:
+def example_form_html(
+    calculator: Calculator, number_format: NumberFormat = ENGLISH
+) -> str:
     """The example form's fields as HTML, from the shared cache: building ~100 fields
     from the declaration and rendering their widgets is most of the page's cost, and
     the result changes only with the code or with the commodities, series and groups
@@ -215,13 +231,15 @@ def example_form_html(calculator: Calculator) -> str:
     key = (
         "form:"
         + hashlib.sha256(
-            f"{EXAMPLE_FORM_VERSION}:{calculator.slug}:{versions}".encode()
+            f"{EXAMPLE_FORM_VERSION}:{calculator.slug}:{versions}:"
+            f"{number_format.decimal}{number_format.thousands}{number_format.name}".encode()
         ).hexdigest()
     )
     html = cache.get(key)
     if html is None:
         form = CalculatorForm(
-            initial_inputs=calculator.example, **_form_options(calculator)
+            initial_inputs=calculator.example,
+            **_form_options(calculator, number_format),
         )
         html = render_to_string("instruments/_form_fields.html", {"form": form})
         cache.set(key, html, settings.CALCULATION_CACHE_SECONDS)
@@ -280,7 +298,7 @@ def build_result_context(
             calculator, result, calculation.inputs
         ),
         "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
-        "chart_source": " ".join(briefing.sources_of(calculation.inputs)),
+        "chart_source": " ".join(presenters.sources_of(calculation.inputs)),
         "carried_over": presenters.carried_over_settings(
             calculator, calculation.request
         ),
@@ -321,6 +339,25 @@ def build_result_context(
 
 
 # --- scenarios ------------------------------------------------------------------------
+
+
+@require_POST
+def number_format_choice(request: HttpRequest) -> HttpResponse:
+    """Keep the official's explicit number format (or forget it: "from my
+    browser"), then go back to the page."""
+    response = redirect(safe_next(request, default=reverse("instruments:home")))
+    choice = request.POST.get("number_format", "")
+    if choice in number_formats.CHOICES:
+        response.set_cookie(
+            number_formats.COOKIE,
+            choice,
+            max_age=number_formats.COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(number_formats.COOKIE, samesite="Lax")
+    return response
 
 
 @require_POST

@@ -211,6 +211,11 @@ class PriceSeriesSerializer(ReferenceSerializer):
     commodity = serializers.SlugRelatedField(
         slug_field="code", queryset=Commodity.objects.all()
     )
+    citation = serializers.CharField(
+        read_only=True,
+        help_text="How to cite it: publisher, year, title, edition and DOI of each "
+        "edition read (the source text while none is recorded).",
+    )
 
     class Meta:
         model = PriceSeries
@@ -219,6 +224,7 @@ class PriceSeriesSerializer(ReferenceSerializer):
             "commodity",
             "name",
             "basis",
+            "citation",
             "source",
             "source_url",
             "licence",

@@ -407,11 +407,14 @@ def _responses(calculator: Calculator) -> dict[Any, Any]:
         ),
         (200, "text/csv"): OpenApiResponse(
             response={"type": "string"},
-            description="The rows, columns: " + ", ".join(calculator.columns) + ".",
+            description="The rows, columns: "
+            + ", ".join(calculator.columns)
+            + "; with stored data, a last column source (publisher, edition, DOI, "
+            "licence).",
         ),
         (200, XLSX_MEDIA_TYPE): OpenApiResponse(
             response={"type": "string", "format": "binary"},
-            description="A workbook with Summary, Rows and Inputs sheets.",
+            description="A workbook with Summary, Rows, Inputs and Sources sheets.",
         ),
         (400, "application/json"): error,
         (400, "text/csv"): {"type": "string"},

@@ -422,8 +422,10 @@ def _parse_value(
 def _parse_sequence(
     fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
-    if isinstance(raw, str) and fs.kind != "texts":
-        raw = [part for part in raw.split(",") if part.strip()] if "," in raw else raw
+    if isinstance(raw, str) and fs.kind != "texts" and "," in raw:
+        from instruments.calculators.units import split_numbers  # units imports base
+
+        raw = split_numbers(raw)
     if fs.kind == "series" and not isinstance(raw, list | tuple):
         return _parse_scalar(fs, raw, path, errors)
     if isinstance(raw, str):
@@ -500,8 +502,10 @@ def _to_number(raw: Any) -> float | None:
         except OverflowError:  # an integer beyond float64 (10**400)
             return None
     elif isinstance(raw, str):
+        from instruments.calculators.units import read_number  # units imports base
+
         try:
-            number = float(raw.strip().replace("_", ""))
+            number = read_number(raw)  # the API's dot-decimal form
         except ValueError:
             return None
     else:

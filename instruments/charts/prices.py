@@ -65,7 +65,8 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
         legend={"orientation": "h", "y": -0.26, "yanchor": "top", "x": 0},
         annotations=[
             {
-                "text": f"Source: {_shorten(history.source, 140)}",
+                "text": "Source: "
+                + _shorten(history.short_citation or history.source, 140),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

@@ -93,8 +93,11 @@ def test_prices_as_csv_have_every_row_and_a_header(anon, stored_prices):
     )
 
     lines = response.content.decode().strip().splitlines()
-    assert lines[0] == "period,price,estimated"
+    # Every row says where it came from (a steward's series with no edition
+    # recorded yet: its source text).
+    assert lines[0] == "period,price,estimated,source"
     assert len(lines) == 1 + 6
+    assert lines[1].endswith("Test source. Licence: CC BY 4.0.")
 
 
 def test_prices_of_an_unknown_series_are_a_400_at_series(anon, stored_prices):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('instruments', '0006_scale_jobs'),
+        ('instruments', '0007_source_editions'),
     ]
 
     operations = [

@@ -681,7 +681,10 @@ class CalculatorForm(forms.Form):
         source = self._source()
         price_unit = str(source.get("price_unit") or "")
         quantity_unit = str(source.get("quantity_unit") or "")
-        currency = money_unit(price_unit) if price_unit else ""
+        # Without a price unit (the trade response) money is in the typed currency.
+        currency = (
+            money_unit(price_unit) if price_unit else str(source.get("currency") or "")
+        )
         replacements = {
             "price unit": price_unit,
             "quantity unit": quantity_unit,

@@ -639,7 +639,9 @@ class Scenario(models.Model):
     """
 
     calculator = models.CharField(
-        max_length=40, choices=calculator_choices, validators=[validate_calculator]
+        max_length=40,
+        choices=calculator_choices,
+        validators=[validate_calculator],
     )
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
@@ -882,6 +884,7 @@ class JobKind(models.TextChoices):
     CALCULATION = "calculation", "one calculation"
     BATCH = "batch", "a batch of calculations"
     SENSITIVITY = "sensitivity", "a sensitivity analysis"
+    EXPORT = "export", "an export of a data list"
 
 
 class JobState(models.TextChoices):
@@ -901,7 +904,10 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, choices=JobKind.choices)
     calculator = models.CharField(
-        max_length=40, choices=calculator_choices, validators=[validate_calculator]
+        max_length=40,
+        choices=calculator_choices,
+        validators=[validate_calculator],
+        blank=True,  # an export runs no calculator
     )
     request = models.JSONField(default=dict)
     owner = models.ForeignKey(

@@ -702,7 +702,9 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         "instruments/job_detail.html",
         {
             "job": job,
-            "calculator": get_calculator_or_404(job.calculator),
+            # An export runs no calculator.
+            "calculator": REGISTRY.get(job.calculator),
+            "export": job.request.get("export", ""),
             "size": job.request.get("size")
             if job.kind != JobKind.CALCULATION
             else None,

@@ -393,5 +393,7 @@ JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
 # A sensitivity request runs in the request up to this many calculations (and
 # JOBS_SYNC_MAX_PATH_STEPS simulated path-steps in all); a longer one is a job.
 JOBS_SYNC_MAX_SWEEP_POINTS = env.int("JOBS_SYNC_MAX_SWEEP_POINTS", default=50)
+# Rows an export job (POST /api/v1/jobs/ {"export": "<a list's URL>"}) may give.
+EXPORT_JOB_MAX_ROWS = env.int("EXPORT_JOB_MAX_ROWS", default=1_000_000)
 # Calculation results are cached (services/calculation.py) for this many seconds.
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)

@@ -13,6 +13,8 @@ What goes to a job:
   by default: 10,000 paths of 120 months run in the request, 100,000 do not);
 - a sensitivity analysis above ``settings.JOBS_SYNC_MAX_SWEEP_POINTS`` calculations
   (or the path-steps limit summed over its points);
+- an export of a data list longer than a CSV/XLSX answer may be
+  (``settings.EXPORT_MAX_ROWS``), up to ``settings.EXPORT_JOB_MAX_ROWS``;
 - a batch: one calculator over a grid of inputs (``{"reference_price": [100, 110],
   "flows.0.elasticity": [-0.5, -1]}``: every combination) or a list of requests; its
   result is one table, a row per calculation with the inputs that vary and the
@@ -272,7 +274,30 @@ def dispatch(job: Job) -> None:
     transaction.on_commit(lambda: run_job_task.delay(job_id))
 
 
+def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:
+    """An export of a data list (already checked by its runner's ``check``): the
+    list's address and how many rows it has."""
+    job = Job.objects.create(
+        kind=JobKind.EXPORT,
+        calculator="",
+        request={**export, "size": rows},
+        owner=_owner(owner),
+    )
+    dispatch(job)
+    return job
+
+
 # --- running ---------------------------------------------------------------------------
+
+Runner = Callable[[Mapping[str, Any], Callable[[float], None]], Any]
+RUNNERS: dict[str, Runner] = {}
+"""Runners of the kinds whose work lives above the services (an export runs an API
+list's own filters and serializer): registered by their module (``register_runner``),
+which the web processes and the worker both import."""
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    RUNNERS[kind] = runner
 
 
 def run_job(job_id: uuid.UUID | str) -> None:
@@ -287,6 +312,8 @@ def run_job(job_id: uuid.UUID | str) -> None:
     try:
         if job.kind == JobKind.BATCH:
             result = run_batch(job.calculator, job.request, report)
+        elif job.kind in RUNNERS:
+            result = RUNNERS[job.kind](job.request, report)
         elif job.kind == JobKind.SENSITIVITY:
             with progress.reporting_to(report):
                 result = sensitivity.analyse(

@@ -9,8 +9,8 @@ markets…) to their ``max_items``, and simulations to ``MAX_PATH_STEPS``. The r
 is then checked as the API checks it (``guards.check_body`` and
 ``services.run_calculation``: stored inputs, parse, compute) and timed with
 ``time.perf_counter``, peak memory with ``tracemalloc``. Best of 3 runs (the machine is
-shared); the JSON size of the request is printed so it can be compared with
-``DATA_UPLOAD_MAX_MEMORY_SIZE``.
+shared), with the result cache off so that every run computes; the JSON size of the
+request is printed so it can be compared with ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
 """
 
 from __future__ import annotations
@@ -131,9 +131,13 @@ def describe_size(body: dict[str, Any]) -> str:
 
 def main() -> None:
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()
+    # Every run computed, none answered from the result cache.
+    override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    ).enable()
     # An empty in-memory database is enough: the requests carry their own prices.
     connection.creation.create_test_db(verbosity=0, keepdb=False)
     print(f"{'calculator':<18} {'request':<46} {'JSON':>8} {'time':>8} {'peak':>9}")

@@ -125,7 +125,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one Redis client per pool (webapp/cache.py).
+            "BACKEND": "webapp.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
         if REDIS_URL

@@ -202,9 +202,7 @@ def main() -> None:
     results = best
     for name in chosen:
         sql, redis_commands, size = counts_of[name]
-        print(
-            f"{name:12} {best[name]:10.2f} {sql:4d} {redis_commands:5d} {size:8d}"
-        )
+        print(f"{name:12} {best[name]:10.2f} {sql:4d} {redis_commands:5d} {size:8d}")
     if "home" in results:
         print("\nper-request time relative to home (1/throughput ratio):")
         for name, ms in results.items():

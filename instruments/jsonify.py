@@ -21,7 +21,9 @@ def rows_as_records(rows: pd.DataFrame) -> list[dict[str, Any]]:
         columns.append(_json_column(column))
     if not columns:
         return [{} for _ in range(len(rows))]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns)]
+    return [
+        dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)
+    ]
 
 
 def _json_column(column: pd.Series) -> list[Any]:

@@ -23,10 +23,13 @@ class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        # Django's private helpers (untyped in django-stubs): the pool, the class.
+        django_client: Any = self
+        pool = django_client._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None or client.connection_pool is not pool:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = django_client._client(connection_pool=pool)
+            self._clients[id(pool)] = client
         return client
 
 

@@ -35,6 +35,7 @@ TABLES: dict[str, type[models.Model]] = {
     "parameter_schedule": m.ParameterSchedule,
     "trade_flow": m.TradeFlow,
     "commodity_hs_code": m.CommodityHsCode,
+    "scenario": m.Scenario,  # the precedents a calculator page lists
 }
 
 _PRICES = ("commodity", "price_series", "price_observation", "fx_rate", "producer")
@@ -74,14 +75,22 @@ def versions_for_request(data: Mapping[str, Any]) -> str:
 
 def versions_of(names: tuple[str, ...]) -> str:
     """``"table=history:counter;..."`` for the named tables ("" if none)."""
+    return ";".join(
+        f"{name}={version}" for name, version in versions_by_table(names).items()
+    )
+
+
+def versions_by_table(names: tuple[str, ...]) -> dict[str, str]:
+    """``{table: "history:counter"}`` for the named tables, in their order: one
+    query and one cache round trip whatever their number."""
     if not names:
-        return ""
+        return {}
     counters = _counters(names)
     tops = _history_max(names)
-    return ";".join(
-        f"{name}={top}:{counters.get(name, 0)}"
+    return {
+        name: f"{top}:{counters.get(name, 0)}"
         for name, top in zip(names, tops, strict=True)
-    )
+    }
 
 
 def _history_max(names: tuple[str, ...]) -> list[int]:

@@ -154,6 +154,7 @@ def main() -> None:
     parser.add_argument("--profile", help="cProfile this row and print the top")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--callees", help="print what functions matching this call")
     parser.add_argument("--no-seed", action="store_true")
     args = parser.parse_args()
 
@@ -217,6 +218,8 @@ def main() -> None:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).strip_dirs()
         stats.sort_stats(args.sort).print_stats(args.top)
+        if args.callees:
+            stats.print_callees(args.callees)
         print(out.getvalue())
 
 

@@ -710,8 +710,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             "levy_after": levy_after.ravel(),
             "import_price_after": price_after.ravel(),
             "tariff_plus_levy": total_duty.ravel(),
-        },
-        columns=list(COLUMNS),
+        },  # in COLUMNS' order (tests/calculators/test_registry.py)
     )
     outsiders = ~member
     value_out = float((price * quantity)[:, outsiders].sum())

@@ -41,7 +41,8 @@ def test_the_cached_page_is_the_rendered_page_with_a_fresh_token(
         rendered.content.decode()
     )
     tokens = [TOKEN.findall(r.content.decode()) for r in (rendered, cached)]
-    assert len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    assert len(tokens[1]) == 1
+    assert tokens[0] != tokens[1]
     assert b"\x00" not in cached.content
     for name in ("Content-Type", "Vary", "X-Frame-Options"):
         assert cached[name] == rendered[name]
@@ -92,7 +93,8 @@ def test_a_precedent_renamed_in_place_reaches_the_next_visit() -> None:
     precedent.title = "After"
     precedent.save()
     page = Client().get(PAGE).content.decode()
-    assert ">After<" in page and ">Before<" not in page
+    assert ">After<" in page
+    assert ">Before<" not in page
 
 
 def test_signed_in_visitors_and_other_requests_are_rendered(

@@ -391,3 +391,5 @@ JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000
 JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
 # Calculation results are cached (services/calculation.py) for this many seconds.
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)
+# A result that pickles to more bytes than this is not cached (computed again).
+CALCULATION_CACHE_MAX_BYTES = env.int("CALCULATION_CACHE_MAX_BYTES", default=5_000_000)

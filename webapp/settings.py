@@ -255,6 +255,8 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
     "IMPORT_MAX_UNCOMPRESSED_BYTES", default=50_000_000
 )
+# Rows a CSV/XLSX list export gives at once (more: a 400 saying how to page).
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=50_000)
 # Scenarios compared side by side on one page (each one is re-run).
 COMPARE_MAX_SCENARIOS = env.int("COMPARE_MAX_SCENARIOS", default=6)
 

@@ -166,6 +166,30 @@ def print_packages(stats: pstats.Stats, n: int) -> None:
         print(f"  {package:40} {seconds * 1000 / n:6.2f}")
 
 
+def production_application(*, seed: bool) -> Any:
+    """The WSGI application with the stack's settings (DEBUG off, PostgreSQL, Redis),
+    the database migrated and (``seed``) seeded first."""
+    env = stack.stack_env(
+        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE),
+        redis_url=os.environ.get("REDIS_URL", DEFAULT_REDIS),
+        queue="profile",
+    )
+    stack.ensure_postgres_database(env["DATABASE_URL"])
+    stack.manage(env, "migrate", "--noinput", "-v", "0")
+    if seed:
+        stack.manage(env, "seed")
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        stack.manage(
+            env, "collectstatic", "--noinput", "-v", "0", *stack.COLLECT_IGNORE
+        )
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+
+    from webapp.wsgi import application
+
+    return application
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300, help="requests per row")
@@ -178,24 +202,7 @@ def main() -> None:
     parser.add_argument("--no-seed", action="store_true")
     args = parser.parse_args()
 
-    env = stack.stack_env(
-        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE),
-        redis_url=os.environ.get("REDIS_URL", DEFAULT_REDIS),
-        queue="profile",
-    )
-    stack.ensure_postgres_database(env["DATABASE_URL"])
-    if not args.no_seed:
-        stack.manage(env, "migrate", "--noinput", "-v", "0")
-        stack.manage(env, "seed")
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        stack.manage(
-            env, "collectstatic", "--noinput", "-v", "0", *stack.COLLECT_IGNORE
-        )
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
-
-    from webapp.wsgi import application
-
+    application = production_application(seed=not args.no_seed)
     cases = rows(application)
     chosen = args.rows or list(cases)
     for name in chosen:  # warm: imports, template and cache fills

@@ -265,7 +265,6 @@ def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
     )
     if not names:
         return
-    by_name = {name.strip().lower(): code for code, name in names.items()}
     errors = ErrorCollector()
     for i, flow in enumerate(flows):
         if not isinstance(flow, Mapping) or flow.get("origin") in (None, ""):
@@ -274,7 +273,10 @@ def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
         code = raw.upper()
         if code in names or code in GROUP_LIKE_ORIGINS:
             continue
-        hint = by_name.get(raw.lower())
+        hint = next(
+            (c for c, name in names.items() if name.strip().lower() == raw.lower()),
+            None,
+        )
         suggestion = f" Did you mean {hint}?" if hint else ""
         errors.add(
             (field, i, "origin"),

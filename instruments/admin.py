@@ -1,8 +1,9 @@
 """The data stewards' screens: every data model, with audit history on each change.
 
-Price observations import and export as CSV and XLSX (django-import-export): the
-upload is previewed as a dry run, every bad row is listed with its row number and
-reason, and nothing is written unless the whole file is valid. A price series page
+Price observations and trade flows import and export as CSV and XLSX
+(django-import-export): the upload is previewed as a dry run, every bad row is listed
+in a table with its spreadsheet row, column and reason (``admin_imports``), each
+import page offers a template, and nothing is written unless the whole file is valid. A price series page
 shows its chart. Changes record who made them (simple-history + its middleware).
 """
 
@@ -20,6 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
+from instruments.admin_imports import OwnFormatImportMixin
 from instruments.admin_publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
 from instruments.charts.prices import build_price_history_figure
@@ -35,10 +37,17 @@ from instruments.models import (
     PriceSeries,
     Producer,
     Scenario,
+    SeriesEdition,
+    SourceEdition,
     TradeFlow,
     format_period,
 )
 from instruments.resources import PriceObservationResource, TradeFlowResource
+from instruments.services.import_templates import (
+    ImportTemplate,
+    build_price_observations_template,
+    build_trade_flows_template,
+)
 
 admin.site.site_header = "Critical-minerals instruments: data stewards"
 admin.site.site_title = "Data stewards"
@@ -73,6 +82,41 @@ class CommodityAdmin(SimpleHistoryAdmin):
         return int(getattr(obj, "n_series", 0))
 
 
+@admin.register(SourceEdition)
+class SourceEditionAdmin(SimpleHistoryAdmin):
+    """The editions a series cites: a new Pink Sheet or MCS release is one record,
+    linked from every series read from it."""
+
+    list_display = ("code", "publisher", "year", "title", "edition", "doi")
+    list_filter = ("publisher", "year")
+    search_fields = ("code", "publisher", "title", "edition", "doi")
+    readonly_fields = ("citation",)
+    fields = (
+        "code",
+        "publisher",
+        "year",
+        "title",
+        "edition",
+        "short_name",
+        "doi",
+        "url",
+        "citation",
+    )
+
+    @admin.display(description="citation, as pages and downloads show it")
+    def citation(self, obj: SourceEdition) -> str:
+        return obj.citation if obj.pk else "–"
+
+
+class SeriesEditionInline(admin.TabularInline):
+    model = SeriesEdition
+    fields = ("edition", "periods")
+    extra = 0
+    autocomplete_fields = ("edition",)
+    verbose_name = "edition read"
+    verbose_name_plural = "editions read (what a citation names)"
+
+
 class PriceObservationInline(admin.TabularInline):
     model = PriceObservation
     fields = ("period", "price", "estimated")
@@ -99,13 +143,21 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name", "basis", "source", "commodity__code")
     autocomplete_fields = ("commodity",)
     list_select_related = ("commodity",)
-    inlines = (PriceObservationInline,)
+    inlines = (SeriesEditionInline, PriceObservationInline)
     change_form_template = "admin/instruments/priceseries/change_form.html"
+    readonly_fields = ("citation",)
     fieldsets = (
         (None, {"fields": ("code", "commodity", "name", "is_default")}),
         ("Unit and frequency", {"fields": ("currency", "unit", "frequency")}),
-        ("Source", {"fields": ("basis", "source", "source_url", "licence")}),
+        (
+            "Source",
+            {"fields": ("basis", "source", "source_url", "licence", "citation")},
+        ),
     )
+
+    @admin.display(description="citation, as pages and downloads show it")
+    def citation(self, obj: PriceSeries) -> str:
+        return obj.citation if obj.pk else "–"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PriceSeries]:
         return (
@@ -157,6 +209,7 @@ class PriceSeriesAdmin(SimpleHistoryAdmin):
 @admin.register(PriceObservation)
 class PriceObservationAdmin(
     ImportLimitsMixin,
+    OwnFormatImportMixin,
     PublishedFileImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
@@ -183,6 +236,9 @@ class PriceObservationAdmin(
     def has_import_permission(self, request: HttpRequest) -> bool:
         # An import adds and changes prices: it needs both permissions.
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def build_import_template(self) -> ImportTemplate:
+        return build_price_observations_template()
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -308,6 +364,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 @admin.register(TradeFlow)
 class TradeFlowAdmin(
     ImportLimitsMixin,
+    OwnFormatImportMixin,
     PublishedFileImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
@@ -338,6 +395,9 @@ class TradeFlowAdmin(
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def build_import_template(self) -> ImportTemplate:
+        return build_trade_flows_template()
 
 
 @admin.register(CommodityHsCode)

@@ -2,10 +2,13 @@
 
 Added to the admin of the data each kind of file feeds (prices: Pink Sheet and USGS;
 trade flows: BACI; FX rates: H.10/FRED). The preview is a dry run of the real import:
-what would be created, updated and left unchanged, and every error with the file's own
-row number; nothing is written unless the whole file is good and the steward
-confirms. The upload waits in a temporary file between the two steps, named by a
-signed token.
+what would be created, updated and left unchanged, and every error in a table with the
+file's own row number (as the spreadsheet numbers it) and column; nothing is written
+unless the whole file is good and the steward confirms. Each kind offers a template
+to download (``services.import_templates``). The upload waits in a temporary file
+between the two steps, named by a signed token. Uploads take the own-format imports'
+limits (``import_limits``): size, rows, and an xlsx's uncompressed size, each refused
+with its message on the field.
 """
 
 from __future__ import annotations
@@ -19,12 +22,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from instruments.admin_imports import template_response
+from instruments.import_limits import ImportTooLarge, check_uploaded_file
 from instruments.models import HsRevision
-from instruments.services.publishers import PUBLISHED_KINDS, import_published_file
+from instruments.services.import_templates import (
+    PUBLISHED_TEMPLATES,
+    build_published_template,
+)
+from instruments.services.publishers import (
+    PUBLISHED_KINDS,
+    WORKBOOK_KINDS,
+    import_published_file,
+)
 
 _SALT = "instruments.published-file"
 _MAX_AGE = 60 * 60  # an hour between preview and confirm
@@ -54,6 +67,17 @@ class PublishedFileForm(forms.Form):
         data = super().clean() or {}
         if data.get("kind") == "baci" and not data.get("country_codes"):
             self.add_error("country_codes", "A BACI file needs its country-code table.")
+        # The own-format imports' limits, before anything is saved or read.
+        for name in ("file", "country_codes"):
+            upload = data.get(name)
+            if upload:
+                try:
+                    check_uploaded_file(
+                        upload,
+                        workbook=name == "file" and data.get("kind") in WORKBOOK_KINDS,
+                    )
+                except ImportTooLarge as exc:
+                    self.add_error(name, str(exc))
         return data
 
 
@@ -96,7 +120,12 @@ class PublishedFileImportMixin:
                 "import-published/",
                 self.admin_site.admin_view(self.import_published_view),  # type: ignore[attr-defined]
                 name=f"{opts.app_label}_{opts.model_name}_import_published",
-            )
+            ),
+            path(
+                "import-published/template/<slug:kind>/<int:part>/",
+                self.admin_site.admin_view(self.published_template_view),  # type: ignore[attr-defined]
+                name=f"{opts.app_label}_{opts.model_name}_published_template",
+            ),
         ]
         return own + super().get_urls()  # type: ignore[misc]
 
@@ -116,6 +145,36 @@ class PublishedFileImportMixin:
             and self.has_change_permission(request)  # type: ignore[attr-defined]
         )
 
+    def published_template_view(
+        self, request: HttpRequest, kind: str, part: int
+    ) -> HttpResponse:
+        """A template of one of this page's kinds (its ``part``-th file)."""
+        if not self.has_published_import_permission(request):
+            raise PermissionDenied
+        template = (
+            build_published_template(kind, part)
+            if kind in self.published_kinds
+            else None
+        )
+        if template is None:
+            raise Http404("No such template.")
+        return template_response(template)
+
+    def _templates(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        name = f"admin:{opts.app_label}_{opts.model_name}_published_template"
+        return [
+            (
+                PUBLISHED_KINDS[kind],
+                [
+                    (label, reverse(name, args=[kind, part]))
+                    for part, (label, _) in enumerate(PUBLISHED_TEMPLATES[kind])
+                ],
+            )
+            for kind in self.published_kinds
+            if kind in PUBLISHED_TEMPLATES
+        ]
+
     def import_published_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_published_import_permission(request):
             raise PermissionDenied
@@ -124,6 +183,7 @@ class PublishedFileImportMixin:
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": opts,
             "title": "Import a published file",
+            "templates": self._templates(),
         }
         if request.method == "POST" and request.POST.get("token"):
             return self._confirm(request, opts)
@@ -140,10 +200,15 @@ class PublishedFileImportMixin:
                 "codes": _save_upload(codes) if codes else "",
                 "hs_revision": form.cleaned_data.get("hs_revision") or "",
             }
-            result = self._run(saved, dry_run=True, user=request.user)
-            context["result"] = result
-            context["file_name"] = upload.name
-            if result.report.ok:
+            try:
+                result = self._run(saved, dry_run=True, user=request.user)
+            except ImportTooLarge as exc:  # a workbook's sheet over the row limit
+                form.add_error("file", str(exc))
+                result = None
+            if result is not None:
+                context["result"] = result
+                context["file_name"] = upload.name
+            if result is not None and result.report.ok:
                 context["token"] = signing.dumps(saved, salt=_SALT)
             else:
                 _remove_saved(saved["file"])

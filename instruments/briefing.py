@@ -41,6 +41,7 @@ from instruments import charts, presenters
 from instruments.calculators.base import Calculator, Result
 from instruments.charts.static_image import render_png
 from instruments.jsonify import rows_as_records
+from instruments.presenters import sources_of, vintage_of
 
 MAX_CHARTS = 2
 """Charts in a briefing of one result (the first ones: the page's main charts)."""
@@ -80,46 +81,11 @@ class Briefing:
 # --- what a briefing says ----------------------------------------------------------------
 
 
-def sources_of(inputs: Mapping[str, Any]) -> list[str]:
-    """The publishers of the data a result used, with edition and licence."""
-    found: list[str] = []
-    stored = inputs.get("stored_prices")
-    if isinstance(stored, Mapping):
-        found.append(
-            f"Prices: {stored.get('series_name')} ({stored.get('commodity')}), "
-            f"{stored.get('first_period')} to {stored.get('last_period')}. "
-            f"Source: {stored.get('source')}. Licence: {stored.get('licence')}."
-        )
-    flows = inputs.get("stored_flows")
-    if isinstance(flows, Mapping) and flows.get("source"):
-        found.append(
-            f"Trade flows, {flows.get('year')}: {flows.get('source')} "
-            f"(HS {', '.join(map(str, flows.get('hs_codes') or []))})."
-        )
-    schedules = inputs.get("parameter_schedules")
-    if schedules:
-        found.append("Policy parameters: the stored parameter schedules (see admin).")
-    if not found:
-        found.append("All figures as given in the inputs below; no stored data used.")
-    return found
-
-
-def vintage_of(inputs: Mapping[str, Any]) -> str:
-    """Which data the result reflects: the stored series' last period, or "as typed"."""
-    stored = inputs.get("stored_prices")
-    if isinstance(stored, Mapping):
-        return (
-            f"Data vintage: {stored.get('source')}, prices to "
-            f"{stored.get('last_period')}."
-        )
-    return "Data vintage: the figures typed in the inputs (no stored prices)."
-
-
 def question_of(calculator: Calculator, inputs: Mapping[str, Any], rows: Any) -> str:
     """The question the briefing answers, in one sentence."""
     span = presenters.period_span(rows)
     commodity = presenters.commodity_name(inputs)
-    about = "" if commodity == "the commodity" else f" on {commodity}"
+    about = f" on {commodity}" if commodity else ""
     over = f" over {span}" if span else ""
     return (
         f"What would a {calculator.title.lower()}{about}, as set out below, mean in "
@@ -203,7 +169,9 @@ def briefing_for_comparison(
 def _inputs(calculator: Calculator, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     shown = {k: v for k, v in inputs.items() if not k.startswith("stored_")}
     pairs = presenters.plain_inputs(calculator, shown)
-    pairs = [(label, value) for label, value in pairs if value not in ("", "None")]
+    # Settings left unset ("—") say nothing to a reader and pushed the sources onto
+    # a fourth page.
+    pairs = [(label, value) for label, value in pairs if value not in ("", "None", "—")]
     if len(pairs) > MAX_INPUT_ROWS:
         rest = len(pairs) - MAX_INPUT_ROWS
         pairs = [

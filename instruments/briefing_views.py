@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
 
 from instruments import briefing, charts, presenters
 from instruments.calculators.base import Calculator, InputError
@@ -23,13 +25,22 @@ from instruments.calculators.sensitivity import (
     numeric_paths,
     numeric_request,
 )
+from instruments.calculators.units import (
+    NumberFormat,
+    format_number,
+    number_pattern,
+    read_number,
+)
 from instruments.charts.base import to_plain
 from instruments.charts.comparison import build_instrument_comparison_figure
 from instruments.charts.sensitivity import build_sweep_figure, build_tornado_figure
-from instruments.models import Scenario
+from instruments.models import JobKind, JobState, Scenario
+from instruments.number_formats import get_number_format
 from instruments.services import calculation as calculations
+from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
-from instruments.services.sensitivity import Variation, run_sweep, run_tornado
+from instruments.services import sensitivity
+from instruments.services.sensitivity import Variation
 from instruments.views import (
     _inputs_from_query,
     chosen_scenarios,
@@ -178,7 +189,7 @@ def _instrument_figure(full: list[Any]) -> dict[str, Any]:
 
 def _instrument_question(full: list[Any]) -> tuple[str, str]:
     names = list(dict.fromkeys(c.title.lower() for _, c, _, _ in full))
-    commodities = {presenters.commodity_name(i) for *_, i in full} - {"the commodity"}
+    commodities = {presenters.commodity_name(i) for *_, i in full} - {""}
     about = f" for {', '.join(sorted(commodities))}" if commodities else ""
     question = f"{', '.join(names[:-1])} or {names[-1]}{about}: who pays, how much, when and with what risk?"
     return f"Comparing instruments{about}", question[:1].upper() + question[1:]
@@ -220,17 +231,52 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
 # --- sensitivity (page) -----------------------------------------------------------------
 
 
-def _float(request: HttpRequest, name: str, default: float) -> float:
+def _float(
+    request: HttpRequest, name: str, default: float, number_format: NumberFormat
+) -> float:
+    """A number typed in the official's format; ``default`` when absent or unreadable."""
+    text = request.GET.get(name, "")
+    if not text.strip():
+        return default
     try:
-        return (
-            float(request.GET.get(name, "").replace(",", "."))
-            if request.GET.get(name)
-            else default
-        )
+        return read_number(text, number_format)
     except ValueError:
         return default
 
 
+def _sensitivity_result(
+    request: HttpRequest, analysis: sensitivity.Request
+) -> dict[str, Any] | HttpResponse:
+    """The analysis's result: from the finished job named by ``?job=``, else run here,
+    or, when it is long work and a worker is there to do it, a redirect to a new
+    job's page (which comes back here with ``?job=`` when it is done)."""
+    job_id = request.GET.get("job")
+    if job_id:
+        job = job_services.get_job(job_id=job_id, user=request.user)
+        if (
+            job is not None
+            and job.kind == JobKind.SENSITIVITY
+            and job.calculator == analysis.slug
+            and job.state == JobState.SUCCEEDED
+            and job.request.get("inputs") == dict(analysis.base)
+        ):
+            return dict(job.result or {})
+    if job_services.sweep_needs_job(analysis) and not settings.CELERY_TASK_ALWAYS_EAGER:
+        query = request.GET.copy()
+        query.pop("job", None)
+        job = job_services.submit_sensitivity(
+            request=analysis, owner=request.user, page_query=query.urlencode()
+        )
+        return redirect("instruments:job", job_id=job.pk)
+    return sensitivity.analyse(analysis)
+
+
+def _shown(value: float, number_format: NumberFormat) -> str:
+    """A range bound as the form shows it: six significant digits, in the format."""
+    return format_number(float(f"{value:.6g}"), number_format)
+
+
+@vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     """Vary one input over a range (a line chart of the headline figures) and move
     each key input by ±x % (a tornado of the first headline figure)."""
@@ -257,33 +303,40 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         if isinstance(current, list)
         else float(current)
     )
-    start = _float(request, "from", centre * 0.8)
-    stop = _float(request, "to", centre * 1.2)
+    number_format = get_number_format(request)
+    start = _float(request, "from", centre * 0.8, number_format)
+    stop = _float(request, "to", centre * 1.2, number_format)
     try:
         steps = max(2, min(int(request.GET.get("steps") or 9), MAX_POINTS))
     except ValueError:
         steps = 9
-    change = _float(request, "change", 10.0) / 100
+    change = _float(request, "change", 10.0, number_format) / 100
     tornado_paths = paths[:TORNADO_INPUTS]
     labels = {p: presenters.path_label(calculator, p, first.inputs) for p in paths}
     headline, _ = presenters.summary_items(
         calculator, first.result.summary, first.inputs
     )
     figure_labels = {i.key: i.label for i in headline}
+    values = [start + (stop - start) * i / (steps - 1) for i in range(steps)]
+    analysis = sensitivity.Request(
+        slug,
+        base,
+        [Variation(vary, tuple(values))],
+        tornado_paths,
+        change,
+        skip_refused=True,
+    )
     try:
-        values = [start + (stop - start) * i / (steps - 1) for i in range(steps)]
-        keys, rows = run_sweep(
-            slug=slug, base=base, variations=[Variation(vary, tuple(values))]
-        )
-        tornado_key, tornado = run_tornado(
-            slug=slug,
-            base=base,
-            paths=tornado_paths,
-            change=change,
-            skip_refused=True,
-        )
+        result = _sensitivity_result(request, analysis)
     except InputError as exc:
         return _bad(str(exc))
+    if isinstance(result, HttpResponse):
+        return result
+    keys, rows = list(result["summary"]["headline"]), result["rows"]
+    tornado_key, tornado = (
+        result["summary"]["tornado_figure"],
+        list(result["summary"]["tornado"]),
+    )
     # Inputs that do not move the figure (a setting the design does not use) are noise.
     tornado = [r for r in tornado if r["swing"]][:TORNADO_SHOWN]
     for row in tornado:
@@ -329,14 +382,16 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "calculator": calculator,
             "inputs_json": json.dumps(base),
-            "chart_source": " ".join(briefing.sources_of(first.inputs)),
+            "chart_source": " ".join(presenters.sources_of(first.inputs)),
             "paths": [(p, labels[p]) for p in paths],
             "vary": vary,
             "vary_label": labels[vary],
-            "start": start,
-            "stop": stop,
+            "start": _shown(start, number_format),
+            "stop": _shown(stop, number_format),
             "steps": steps,
-            "change_percent": round(change * 100, 6),
+            "change_percent": _shown(change * 100, number_format),
+            "number_pattern": number_pattern(number_format),
+            "number_format": number_format,
             "keys": keys,
             "key_labels": [figure_labels[k] for k in keys],
             "rows": rows,

@@ -8,11 +8,16 @@ leaf input, named by its path joined with ``-``:
     flows-1-import_price       a field of the second row of a repeatable group
     use-simulation             the "include this block" switch of an optional block
 
-Series, number lists and text lists are typed as comma-separated text. The form only
-converts what the browser sends into the plain request data the API would receive
-(``request_data()``); ``run_calculation`` and ``calculators.base.parse`` remain the one
-place where inputs are validated. Their ``InputError`` tree is mapped back onto the
-fields (``apply_errors``) so each message shows beside its field.
+Numbers are typed in the official's number format (``number_formats``): "1.234,5" in
+German, "1,234.5" in English, read by ``units.read_number`` (the one reader of typed
+values) into plain floats; series and number lists are separated by commas, or by
+semicolons where the comma is the decimal mark. A bound form shows each value as it
+was read, in that format, with a note where another format would read it otherwise.
+Text lists are comma-separated. The form only converts what the browser sends into the
+plain request data the API would receive (``request_data()``); ``run_calculation`` and
+``calculators.base.parse`` remain the one place where inputs are validated. Their
+``InputError`` tree is mapped back onto the fields (``apply_errors``) so each message
+shows beside its field.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from typing import Any
 from django import forms
 from django.utils.safestring import SafeString
 
+from instruments.calculators import units
 from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
 from instruments.calculators.extras import (
     STORED_FLOW_FIELDS,
     STORED_PRICE_FIELDS,
     request_extras,
 )
-from instruments.calculators.units import money_unit
+from instruments.calculators.units import ENGLISH, NumberFormat, money_unit
 
 SEP = "-"
 TOGGLE = "use"
@@ -58,8 +64,9 @@ def is_percent(fs: FieldSpec) -> bool:
 
 
 def _scale_number(value: Any, factor: float) -> Any:
-    """A number or comma-separated numbers × ``factor`` (text that is not a number is
-    left for the parser to report)."""
+    """A number or a list of numbers × ``factor``; request-data text ("0.25",
+    "0.1, 0.2") is read as the API reads it; other text is left for the parser to
+    report."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
@@ -67,12 +74,12 @@ def _scale_number(value: Any, factor: float) -> Any:
     if isinstance(value, list | tuple):
         return [_scale_number(v, factor) for v in value]
     if isinstance(value, str):
-        parts = [part.strip() for part in value.split(",")]
         try:
-            numbers = [float(part) for part in parts if part]
+            numbers = units.read_numbers(value)
         except ValueError:
             return value
-        return ", ".join(format_scalar(round(n * factor, 12)) for n in numbers)
+        scaled = [round(n * factor, 12) for n in numbers]
+        return scaled if "," in value else (scaled[0] if scaled else value)
     return value
 
 
@@ -96,20 +103,58 @@ def format_scalar(value: Any) -> str:
     return str(value)
 
 
+NUMBER_KINDS = ("number", "integer", "series", "numbers")
+
+
+def format_input(
+    fs: FieldSpec, value: Any, number_format: NumberFormat = ENGLISH
+) -> str:
+    """One input's value as the form shows it: numbers in ``number_format``, shares
+    and rates as percentages, lists joined."""
+    if fs.kind in NUMBER_KINDS:
+        if is_percent(fs):
+            value = _scale_number(value, 100.0)
+        return format_numbers(value, fs.kind, number_format)
+    if isinstance(value, list | tuple):
+        return ", ".join(format_scalar(v) for v in value)
+    return format_scalar(value)
+
+
+def format_numbers(value: Any, kind: str, number_format: NumberFormat) -> str:
+    """A number or a list of numbers written in ``number_format``: a single number of
+    kind ``number`` with thousands separators, lists and whole-number counts without
+    (so that they read back the same); request-data text ("0.25", "95, 105") is read
+    as the API reads it first."""
+    grouping = kind == "number"
+
+    def one(item: Any) -> str:
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            return units.format_number(item, number_format, grouping=grouping)
+        return format_scalar(item)
+
+    if isinstance(value, str):
+        try:
+            value = units.read_numbers(value)
+        except ValueError:
+            return value
+    if isinstance(value, list | tuple):
+        return f"{number_format.list_separator} ".join(one(v) for v in value)
+    return one(value)
+
+
 def inputs_to_form_data(
-    calculator: Calculator, inputs: Mapping[str, Any]
+    calculator: Calculator,
+    inputs: Mapping[str, Any],
+    *,
+    number_format: NumberFormat = ENGLISH,
 ) -> dict[str, Any]:
-    """Flatten request data (an example, a saved scenario) into form data."""
+    """Flatten request data (an example, a saved scenario) into form data, numbers
+    written in ``number_format``."""
     flat: dict[str, Any] = {}
-    _flatten_into(flat, describe(calculator.inputs), inputs, ())
+    _flatten_into(flat, describe(calculator.inputs), inputs, (), number_format)
     for fs in request_extras(calculator):
         if inputs.get(fs.name) not in (None, ""):
-            value = inputs[fs.name]
-            flat[fs.name] = (
-                ", ".join(format_scalar(v) for v in value)
-                if isinstance(value, list | tuple)
-                else format_scalar(value)
-            )
+            flat[fs.name] = format_input(fs, inputs[fs.name], number_format)
     return flat
 
 
@@ -118,6 +163,7 @@ def _flatten_into(
     specs: Sequence[FieldSpec],
     data: Mapping[str, Any],
     path: tuple[str | int, ...],
+    number_format: NumberFormat,
 ) -> None:
     for fs in specs:
         here = (*path, fs.name)
@@ -126,28 +172,97 @@ def _flatten_into(
             if fs.nullable:
                 flat[toggle_name(here)] = value is not None
             if isinstance(value, Mapping):
-                _flatten_into(flat, fs.children, value, here)
+                _flatten_into(flat, fs.children, value, here, number_format)
         elif fs.kind == "groups":
             if isinstance(value, Mapping):
                 value = [value]
             for i, item in enumerate(value or []):
                 if isinstance(item, Mapping):
-                    _flatten_into(flat, fs.children, item, (*here, i))
+                    _flatten_into(flat, fs.children, item, (*here, i), number_format)
         elif fs.kind == "boolean":
             flat[field_name(here)] = bool(value) and str(value).lower() != "false"
         elif value is None:
             continue
-        elif is_percent(fs):
-            scaled = _scale_number(value, 100.0)
-            flat[field_name(here)] = (
-                ", ".join(format_scalar(v) for v in scaled)
-                if isinstance(scaled, list)
-                else format_scalar(scaled)
-            )
-        elif isinstance(value, list | tuple):
-            flat[field_name(here)] = ", ".join(format_scalar(v) for v in value)
         else:
-            flat[field_name(here)] = format_scalar(value)
+            flat[field_name(here)] = format_input(fs, value, number_format)
+
+
+class NumberInput(forms.TextInput):
+    """A number typed as text (``type=number`` refuses decimal commas): the keyboard
+    and the ``pattern`` of the official's number format."""
+
+
+class LocalNumberField(forms.Field):
+    """A number (or, with ``many``, a list of numbers) typed in ``number_format``:
+    read by ``units.read_number`` into floats, and shown back as it was read."""
+
+    widget = NumberInput
+
+    def __init__(
+        self,
+        *,
+        number_format: NumberFormat,
+        kind: str,
+        **kwargs: Any,
+    ) -> None:
+        self.number_format = number_format
+        self.kind = kind
+        self.many = kind in ("series", "numbers")
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {
+                "inputmode": (
+                    "text"
+                    if self.many
+                    else "numeric"
+                    if self.kind == "integer"
+                    else "decimal"
+                ),
+                "pattern": units.number_pattern(self.number_format, many=self.many),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        )
+        return attrs
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            return value
+        try:
+            if not self.many:
+                number = units.read_number(value, self.number_format)
+                if self.kind == "integer" and number.is_integer():
+                    return int(number)
+                return number
+            numbers = units.read_numbers(value, self.number_format)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+        if self.kind == "series" and len(numbers) == 1:
+            return numbers[0]
+        return numbers
+
+    def prepare_value(self, value: Any) -> Any:
+        """What the box shows: the value as read, written in the number format (text
+        that is not a number stays as typed, beside its error)."""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            try:
+                value = self.to_python(value)
+            except forms.ValidationError:
+                return value
+        return format_numbers(value, self.kind, self.number_format)
+
+    def reading(self, value: Any) -> str:
+        """How typed text was read, where another format would read it otherwise."""
+        if not isinstance(value, str) or not value.strip():
+            return ""
+        return units.describe_reading(value, self.number_format, many=self.many)
 
 
 @dataclass
@@ -166,6 +281,7 @@ class Node:
     toggle_widget: SafeString | None = None
     is_open: bool = True
     unit: str = ""
+    reading: str = ""
 
     @property
     def html_id(self) -> str:
@@ -193,14 +309,16 @@ class CalculatorForm(forms.Form):
         series_choices: Sequence[tuple[str, str]] = (),
         member_group_choices: Sequence[tuple[str, str]] = (),
         spare_rows: int = SPARE_ROWS,
+        number_format: NumberFormat = ENGLISH,
     ) -> None:
         initial = (
-            inputs_to_form_data(calculator, initial_inputs)
+            inputs_to_form_data(calculator, initial_inputs, number_format=number_format)
             if initial_inputs is not None and data is None
             else {}
         )
         super().__init__(data, initial=initial)
         self.calculator = calculator
+        self.number_format = number_format
         self.specs = describe(calculator.inputs)
         self.group_errors: dict[str, list[str]] = {}
         self._rows: dict[str, list[int]] = {}
@@ -268,17 +386,22 @@ class CalculatorForm(forms.Form):
             "label": fs.label,
             "help_text": fs.help,
         }
-        number_attrs: dict[str, Any] = {"step": "any", "inputmode": "decimal"}
-        scale = 100.0 if is_percent(fs) else 1.0
-        if fs.min_value is not None:
-            number_attrs["min"] = format_scalar(round(fs.min_value * scale, 12))
-        if fs.max_value is not None:
-            number_attrs["max"] = format_scalar(round(fs.max_value * scale, 12))
-        if fs.kind == "number":
-            return forms.FloatField(widget=forms.NumberInput(number_attrs), **common)
-        if fs.kind == "integer":
-            number_attrs.update(step="1", inputmode="numeric")
-            return forms.IntegerField(widget=forms.NumberInput(number_attrs), **common)
+        if fs.kind in NUMBER_KINDS:
+            if fs.kind in ("series", "numbers"):
+                hint = {
+                    "series": "One number for every period, or one per period",
+                    "numbers": "Numbers",
+                }[fs.kind]
+                separator = (
+                    "semicolons"
+                    if self.number_format.list_separator == ";"
+                    else "commas (semicolons when they have thousands separators)"
+                )
+                common["help_text"] = f"{fs.help} {hint}, separated by {separator}."
+                common["help_text"] = common["help_text"].strip()
+            return LocalNumberField(
+                number_format=self.number_format, kind=fs.kind, **common
+            )
         if fs.kind == "boolean":
             if fs.nullable:
                 return forms.NullBooleanField(**common)
@@ -289,16 +412,9 @@ class CalculatorForm(forms.Form):
             if fs.nullable or (not fs.required and fs.default is None):
                 choices = [("", "— not set —"), *choices]
             return forms.ChoiceField(choices=choices, **common)
-        if fs.kind in LIST_KINDS:
-            hint = {
-                "series": "One number for every period, or one per period, separated by commas.",
-                "numbers": "Numbers separated by commas.",
-                "texts": "Separate entries with commas.",
-            }[fs.kind]
-            common["help_text"] = f"{fs.help} {hint}".strip()
+        if fs.kind == "texts":
+            common["help_text"] = f"{fs.help} Separate entries with commas.".strip()
             attrs = {"autocomplete": "off", "spellcheck": "false"}
-            if fs.kind != "texts":
-                attrs["inputmode"] = "text"
             return forms.CharField(
                 widget=forms.TextInput(attrs=attrs), strip=True, **common
             )
@@ -518,23 +634,34 @@ class CalculatorForm(forms.Form):
     def _field_node(self, name: str, fs: FieldSpec) -> Node:
         bf = self[name]
         unit = self._unit_text(fs.unit)
+        reading = ""
+        if self.is_bound and isinstance(bf.field, LocalNumberField):
+            reading = bf.field.reading(bf.data)
         return Node(
             type="field",
             spec=fs,
             name=name,
             bound_field=bf,
-            widget=self._widget(name, has_unit=bool(unit)),
+            widget=self._widget(name, has_unit=bool(unit), has_reading=bool(reading)),
             errors=[str(e) for e in bf.errors],
             unit=unit,
+            reading=reading,
         )
 
     def _widget(
-        self, name: str, *, has_unit: bool = False, controls: str = ""
+        self,
+        name: str,
+        *,
+        has_unit: bool = False,
+        controls: str = "",
+        has_reading: bool = False,
     ) -> SafeString:
         bf = self[name]
         described = []
         if bf.errors:
             described.append(f"id_{name}-error")
+        if has_reading:
+            described.append(f"id_{name}-reading")
         if bf.help_text:
             described.append(f"id_{name}-help")
         if has_unit:
@@ -554,7 +681,10 @@ class CalculatorForm(forms.Form):
         source = self._source()
         price_unit = str(source.get("price_unit") or "")
         quantity_unit = str(source.get("quantity_unit") or "")
-        currency = money_unit(price_unit) if price_unit else ""
+        # Without a price unit (the trade response) money is in the typed currency.
+        currency = (
+            money_unit(price_unit) if price_unit else str(source.get("currency") or "")
+        )
         replacements = {
             "price unit": price_unit,
             "quantity unit": quantity_unit,

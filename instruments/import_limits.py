@@ -4,6 +4,9 @@ A 61 KB xlsx can hold a zip bomb that expands to 670 MB, and a 100k-row CSV outl
 the worker timeout, so an upload is refused with a clear message when it is larger
 than ``IMPORT_MAX_UPLOAD_BYTES``, when an xlsx would expand past
 ``IMPORT_MAX_UNCOMPRESSED_BYTES``, or when it has more than ``IMPORT_MAX_ROWS`` rows.
+Both kinds of import hold to them: the project's own format (``LimitedCSV``,
+``LimitedXLSX``) and the publishers' files (``check_uploaded_file``, and
+``check_rows`` on a workbook's sheet once it is open).
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ def _mb(n: int) -> str:
 
 
 def check_upload_size(data: bytes | str) -> None:
-    size = len(data.encode() if isinstance(data, str) else data)
+    check_size(len(data.encode() if isinstance(data, str) else data))
+
+
+def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if size > limit:
         raise ImportTooLarge(
@@ -58,11 +64,31 @@ def check_xlsx_expansion(data: bytes) -> None:
         )
 
 
+def count_data_rows(data: bytes | str) -> int:
+    """The rows of a CSV below its header line (a last line without a newline
+    counts too)."""
+    raw = data.encode() if isinstance(data, str) else data
+    lines = raw.count(b"\n") + (1 if raw and not raw.endswith(b"\n") else 0)
+    return max(0, lines - 1)
+
+
+def check_uploaded_file(upload: Any, *, workbook: bool) -> None:
+    """An uploaded file (a Django ``UploadedFile``) against the limits before it is
+    parsed: its size, then an xlsx's expansion or a CSV's rows. Used by the
+    publishers' files, whose readers are not import-export formats."""
+    check_size(upload.size)
+    data = b"".join(upload.chunks())
+    upload.seek(0)
+    if workbook:
+        check_xlsx_expansion(data)
+    else:
+        check_rows(count_data_rows(data))
+
+
 class LimitedCSV(CSV):
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
         check_upload_size(in_stream)
-        text = in_stream.decode() if isinstance(in_stream, bytes) else str(in_stream)
-        check_rows(max(0, text.count("\n") - 1))
+        check_rows(count_data_rows(in_stream))
         return super().create_dataset(in_stream, **kwargs)
 
 

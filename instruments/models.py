@@ -17,10 +17,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from instruments.citations import Cited, format_citation
 
 # The units a stored series or producer cost may be published in (a check constraint
 # holds it); the calculators' parser reads these and more (any currency, pint units).
@@ -145,11 +147,80 @@ class Commodity(models.Model):
         return [code.strip() for code in self.hs_codes.split(",") if code.strip()]
 
 
+DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+
+
+class SourceEdition(models.Model):
+    """One edition of a published data set, as officials cite it: publisher, year,
+    title, edition and DOI (World Bank, 2026, Commodity Price Data (The Pink Sheet),
+    June 2026; U.S. Geological Survey, 2026, Mineral Commodity Summaries 2026 Data
+    Release, doi:10.5066/P1WKQ63T). ``citations.format_citation`` writes it. Where a
+    mirror of a file was read is not recorded here: it stays in ``seeds/README.md``.
+    """
+
+    code = models.SlugField(max_length=64, unique=True)
+    publisher = models.CharField(max_length=200, help_text="e.g. World Bank.")
+    year = models.PositiveSmallIntegerField(
+        help_text="Year of publication.",
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    title = models.CharField(
+        max_length=300, help_text="e.g. Mineral Commodity Summaries 2026 Data Release."
+    )
+    edition = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Which edition or version, e.g. June 2026 (updated 2 June 2026).",
+    )
+    short_name = models.CharField(
+        max_length=100,
+        help_text="For chart source lines, e.g. USGS MCS 2026.",
+    )
+    doi = models.CharField(
+        "DOI",
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(DOI_PATTERN, "A DOI looks like 10.5066/P1WKQ63T.")],
+        help_text="Without the doi: prefix, e.g. 10.5066/P1WKQ63T.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["publisher", "-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(doi="") | Q(doi__regex=DOI_PATTERN),
+                name="sourceedition_doi_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    def cited(self, periods: str = "") -> Cited:
+        return Cited(
+            publisher=self.publisher,
+            year=self.year,
+            title=self.title,
+            short_name=self.short_name,
+            edition=self.edition,
+            doi=self.doi,
+            periods=periods,
+        )
+
+    @property
+    def citation(self) -> str:
+        return format_citation([self.cited()])
+
+
 class PriceSeries(models.Model):
     """One published price of a commodity on one basis, in one unit and frequency.
 
     ``basis`` is the source's own wording (grade, delivery terms, price reporter). At most
     one series per commodity is its default; without one, the finest frequency is used.
+    ``editions`` are what a citation names (``citation``); ``source`` says which of
+    the publisher's files were read.
     """
 
     code = models.SlugField(max_length=100, unique=True)
@@ -170,6 +241,15 @@ class PriceSeries(models.Model):
         "default series",
         default=False,
         help_text="The series used for this commodity unless another is chosen.",
+    )
+    editions: models.ManyToManyField[SourceEdition, SeriesEdition] = (
+        models.ManyToManyField(
+            SourceEdition,
+            through="SeriesEdition",
+            related_name="price_series",
+            blank=True,
+            help_text="The published editions its prices were read from.",
+        )
     )
     history = HistoricalRecords()
 
@@ -200,6 +280,55 @@ class PriceSeries(models.Model):
 
     def format_period(self, period: dt.date) -> str:
         return format_period(period, self.frequency)
+
+    def _cited(self) -> list[Cited]:
+        # edition_links.all() uses a prefetch when the selectors made one.
+        links = sorted(
+            self.edition_links.all(), key=lambda link: (link.edition.year, link.pk)
+        )
+        return [link.edition.cited(link.periods) for link in links]
+
+    @property
+    def citation(self) -> str:
+        """How to cite this series' prices: its editions, or its ``source`` text
+        while none is recorded."""
+        return format_citation(self._cited(), source=self.source)
+
+    @property
+    def short_citation(self) -> str:
+        """The citation's short form, for chart source lines."""
+        return format_citation(self._cited(), short=True, source=self.source)
+
+
+class SeriesEdition(models.Model):
+    """Which edition supplies which periods of a price series (MCS 2024 for
+    2019–2020, MCS 2026 for 2021–2025); ``periods`` is blank when it supplies all."""
+
+    series = models.ForeignKey(
+        PriceSeries, on_delete=models.CASCADE, related_name="edition_links"
+    )
+    edition = models.ForeignKey(
+        SourceEdition, on_delete=models.PROTECT, related_name="series_links"
+    )
+    periods = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The periods this edition supplies, e.g. 2019–2020; blank for all.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["series", "edition__year"]
+        verbose_name = "series edition"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "edition"], name="seriesedition_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" ({self.periods})" if self.periods else ""
+        return f"{self.series.code}: {self.edition.code}{where}"
 
 
 class PriceObservation(models.Model):
@@ -510,7 +639,9 @@ class Scenario(models.Model):
     """
 
     calculator = models.CharField(
-        max_length=40, choices=calculator_choices, validators=[validate_calculator]
+        max_length=40,
+        choices=calculator_choices,
+        validators=[validate_calculator],
     )
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
@@ -752,6 +883,8 @@ class JobKind(models.TextChoices):
 
     CALCULATION = "calculation", "one calculation"
     BATCH = "batch", "a batch of calculations"
+    SENSITIVITY = "sensitivity", "a sensitivity analysis"
+    EXPORT = "export", "an export of a data list"
 
 
 class JobState(models.TextChoices):
@@ -771,7 +904,10 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, choices=JobKind.choices)
     calculator = models.CharField(
-        max_length=40, choices=calculator_choices, validators=[validate_calculator]
+        max_length=40,
+        choices=calculator_choices,
+        validators=[validate_calculator],
+        blank=True,  # an export runs no calculator
     )
     request = models.JSONField(default=dict)
     owner = models.ForeignKey(

@@ -305,14 +305,21 @@ def period_span(rows: Any) -> str:
 
 def commodity_name(inputs: Mapping[str, Any]) -> str:
     """The commodity a result is about, in words: the stored series' commodity, the
-    request's commodity code, or "the commodity"."""
+    request's commodity code, or "" when the request names none (typed figures)."""
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping) and stored.get("commodity"):
         return str(stored["commodity"])
     commodity = inputs.get("commodity")
     if isinstance(commodity, str) and commodity:
         return commodity.replace("-", " ")
-    return "the commodity"
+    return ""
+
+
+def _of_commodity(inputs: Mapping[str, Any]) -> str:
+    """The words ' of NdPr oxide', or nothing when no commodity is named (never
+    'of the commodity')."""
+    name = commodity_name(inputs)
+    return f" of {name}" if name else ""
 
 
 def _period_word(periods: Sequence[str]) -> str:
@@ -359,7 +366,7 @@ def _sentences_price_floor(
     floor = summary.get("reference_price_mean", _mean(inputs.get("reference_price")))
     text = (
         f"A floor of {format_figure(floor)} {price} on "
-        f"{format_figure(per_period)} {quantity} a {word} of {commodity_name(inputs)}"
+        f"{format_figure(per_period)} {quantity} a {word}{_of_commodity(inputs)}"
         + (f" from {origins}" if origins else "")
         + f" would have collected {money_text(summary.get('revenue_total'), money)}"
         + f" over {period_span(rows)}"
@@ -398,8 +405,8 @@ def _sentences_price_gap_subsidy(
     strike = summary.get("strike_mean", _mean(inputs.get("strike")))
     text = (
         f"Guaranteeing a price of {format_figure(strike)} {price} on "
-        f"{format_figure(summary.get('quantity_total'))} {quantity} of "
-        f"{commodity_name(inputs)} over {period_span(rows)} would cost the government "
+        f"{format_figure(summary.get('quantity_total'))} {quantity}"
+        f"{_of_commodity(inputs)} over {period_span(rows)} would cost the government "
         f"{money_text(summary.get('net_cost_total'), money)} net of any upside it "
         "receives"
     )
@@ -429,7 +436,7 @@ def _sentences_offtake(
         return []
     more_or_less = "less" if saving >= 0 else "more"
     text = (
-        f"Buying {format_figure(taken)} {quantity} of {commodity_name(inputs)} over "
+        f"Buying {format_figure(taken)} {quantity}{_of_commodity(inputs)} over "
         f"{period_span(rows)} under the offtake costs the buyer "
         f"{money_text(summary.get('payment_total'), money)}, "
         f"{money_text(abs(saving), money)} {more_or_less} than at spot "
@@ -702,3 +709,54 @@ def _setting_text(fs: FieldSpec, value: Any) -> str:
 
 def _shorten_text(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --- sources -------------------------------------------------------------------------
+
+
+def cited_source(stored: Mapping[str, Any]) -> str:
+    """The citation of stored prices as a result records them (results cached
+    before citations were recorded have only the source text)."""
+    return str(stored.get("citation") or stored.get("source") or "")
+
+
+def sources_of(inputs: Mapping[str, Any]) -> list[str]:
+    """The publishers of the data a result used, with edition, DOI and licence (a
+    line saying so when it used none)."""
+    return stored_data_sources(inputs) or [
+        "All figures as given in the inputs below; no stored data used."
+    ]
+
+
+def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
+    """One line per kind of stored data a result used: what, which periods, the
+    citation (``citations.format_citation``, recorded with the inputs) and licence."""
+    found: list[str] = []
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping):
+        found.append(
+            f"Prices: {stored.get('series_name')} ({stored.get('commodity')}), "
+            f"{stored.get('first_period')} to {stored.get('last_period')}. "
+            f"Source: {cited_source(stored)}. Licence: {stored.get('licence')}."
+        )
+    flows = inputs.get("stored_flows")
+    if isinstance(flows, Mapping) and flows.get("source"):
+        found.append(
+            f"Trade flows, {flows.get('year')}: {flows.get('source')} "
+            f"(HS {', '.join(map(str, flows.get('hs_codes') or []))})."
+        )
+    schedules = inputs.get("parameter_schedules")
+    if schedules:
+        found.append("Policy parameters: the stored parameter schedules (see admin).")
+    return found
+
+
+def vintage_of(inputs: Mapping[str, Any]) -> str:
+    """Which data the result reflects: the stored series' last period, or "as typed"."""
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping):
+        return (
+            f"Data vintage: {cited_source(stored)}, prices to "
+            f"{stored.get('last_period')}."
+        )
+    return "Data vintage: the figures typed in the inputs (no stored prices)."

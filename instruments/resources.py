@@ -4,8 +4,9 @@ A file has the columns ``series, period, price, estimated`` (``estimated`` optio
 ``series`` is a series code, ``period`` a label in the series' frequency (``2025-01``,
 ``2025Q1``, ``2025``) or the ISO date of the period's first day, ``price`` a number ≥ 0
 in the series' unit. Every row is checked before anything is written; a bad row is
-reported with its row number (1 = the first row under the header) and the reason, and
-one bad row means nothing is written. The admin's import and ``manage.py seed`` both go
+reported with its row number as the spreadsheet numbers it (``sheet_row``: the header
+is row 1, the first data row row 2), its column and the reason, and one bad row means
+nothing is written. The admin's import and ``manage.py seed`` both go
 through ``services.imports.import_price_observations``' resource, so the rules are the same.
 """
 
@@ -31,6 +32,16 @@ from instruments.models import (
     format_period,
     is_period_start,
 )
+
+HEADER_ROWS = 1
+"""Rows above the data in our own files: the header."""
+
+
+def sheet_row(number: int) -> int:
+    """The spreadsheet row of the ``number``-th data row (1 = the first under the
+    header), as a steward sees it in Excel or in a CSV's line numbers."""
+    return number + HEADER_ROWS
+
 
 _MAX_INTEGER_DIGITS = 14  # max_digits 20 - decimal_places 6
 _EXAMPLE = {"monthly": "2025-01", "quarterly": "2025Q1", "annual": "2025"}
@@ -289,7 +300,7 @@ class PriceObservationResource(AllOrNothingResource):
             if first != number:
                 errors.setdefault("period", []).append(
                     f"{format_period(period, series.frequency)} of '{code}' "
-                    f"is already in row {first}."
+                    f"is already in row {sheet_row(first)}."
                 )
         if errors:
             raise ValidationError(errors)
@@ -497,7 +508,9 @@ class TradeFlowResource(AllOrNothingResource):
             key = _flow_key(values)
             first = self._first_row_of.setdefault(key, number)
             if first != number:
-                errors["year"] = [f"The same flow is already in row {first}."]
+                errors["year"] = [
+                    f"The same flow is already in row {sheet_row(first)}."
+                ]
         if errors:
             raise ValidationError(errors)
         self._parsed[number] = values

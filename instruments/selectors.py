@@ -59,6 +59,8 @@ class PriceHistory:
     prices: pd.Series  # float64, index = period labels, ascending, name="price"
     estimated: pd.Series  # bool, same index, name="estimated"
     basis: str = ""  # the source's wording: grade, delivery terms (FOB, CIF)
+    citation: str = ""  # publisher, edition, DOI (PriceSeries.citation)
+    short_citation: str = ""  # the same for a chart's source line
 
     @property
     def periods(self) -> list[str]:
@@ -112,7 +114,11 @@ def get_price_history(
         raise InputError.at(("commodity",), f"Unknown commodity '{commodity}'.")
 
     if series:
-        series_obj = PriceSeries.objects.filter(code=series).first()
+        series_obj = (
+            PriceSeries.objects.filter(code=series)
+            .prefetch_related("edition_links__edition")
+            .first()
+        )
         if series_obj is None:
             raise InputError.at(("series",), f"Unknown price series '{series}'.")
         if series_obj.commodity_id != commodity_obj.pk:
@@ -123,7 +129,9 @@ def get_price_history(
             )
     else:
         series_obj = _choose_default_series(
-            commodity_obj.series.annotate(n_observations=Count("observations"))
+            commodity_obj.series.annotate(
+                n_observations=Count("observations")
+            ).prefetch_related("edition_links__edition")
         )
         if series_obj is None:
             raise InputError.at(
@@ -178,6 +186,8 @@ def get_price_history(
         prices=prices,
         estimated=estimated,
         basis=series_obj.basis,
+        citation=series_obj.citation,
+        short_citation=series_obj.short_citation,
     )
 
 
@@ -211,6 +221,8 @@ class SeriesSummary:
     first_period: str | None
     last_period: str | None
     n_observations: int
+    citation: str = ""
+    short_citation: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +259,8 @@ def _summarise_series(series: PriceSeries) -> SeriesSummary:
         first_period=format_period(first, series.frequency) if first else None,
         last_period=format_period(last, series.frequency) if last else None,
         n_observations=int(getattr(series, "n_observations", 0)),
+        citation=series.citation,
+        short_citation=series.short_citation,
     )
 
 
@@ -259,6 +273,7 @@ def list_commodities(*, with_prices_only: bool = False) -> list[CommoditySummary
             first=Min("observations__period"),
             last=Max("observations__period"),
         )
+        .prefetch_related("edition_links__edition")
         .order_by("name")
     )
     commodities = Commodity.objects.select_related("input_commodity").prefetch_related(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+import instruments.api.exports  # noqa: F401  (registers the export runner)
 from instruments.services import jobs
 
 

@@ -50,6 +50,7 @@ urlpatterns = [
     path("commodities/", views.commodity_list, name="commodity_list"),
     path("commodities/<slug:code>/", views.commodity_detail, name="commodity"),
     path("methodology/", views.methodology, name="methodology"),
+    path("number-format/", views.number_format_choice, name="number_format"),
     path("api-guide/", views.api_guide, name="api_guide"),
     path("account/tokens/", views.account_tokens, name="account_tokens"),
     # Log in and out with Django's own views and our templates.

@@ -17,25 +17,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from instruments import briefing, charts, page_cache, presenters, selectors
+from instruments import charts, number_formats, page_cache, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
 from instruments.calculators import REGISTRY, limits
 from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.units import ENGLISH, NumberFormat
 from instruments.charts import supply as supply_charts
 from instruments.charts.prices import build_price_history_figure
 from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
 from instruments.jsonify import rows_as_records
-from instruments.models import ApiKeyScope, Scenario
+from instruments.models import ApiKeyScope, Job, JobKind, Scenario
+from instruments.number_formats import get_number_format
 from instruments.querystring import encode_query
 from instruments.services import accounts, data_versions
 from instruments.services import calculation as calculations
@@ -123,14 +126,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "instruments/home.html", {"calculators": calculators})
 
 
+@vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The calculator page: form pre-filled with the example, results after a run.
     A first anonymous visit's page (the example) comes from the shared cache."""
     calculator = get_calculator_or_404(slug)
     if page_cache.is_plain_anonymous_visit(request) and not _is_fetch(request):
+        # One page per number format and "Numbers" choice (the page varies on them).
+        shown = (
+            _format_key(get_number_format(request)),
+            number_formats.chosen_number_format(request),
+        )
         return page_cache.cached_page(
             request,
-            f"calculator:{slug}",
+            f"calculator:{slug}:{shown}",
             tuple(
                 dict.fromkeys(
                     [
@@ -155,8 +164,13 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
     loaded: Scenario | None = None
     form: CalculatorForm | None = None
     from_example = False
+    number_format = get_number_format(request)
+
+    def options() -> dict[str, Any]:  # two queries: only for a form built here
+        return _form_options(calculator, number_format)
+
     if request.method == "POST":
-        form = CalculatorForm(request.POST, **_form_options(calculator))
+        form = CalculatorForm(request.POST, **options())
     elif request.GET.get("scenario"):
         try:
             pk = int(request.GET["scenario"])
@@ -169,17 +183,20 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
                 f"?scenario={loaded.pk}"
             )
         form = CalculatorForm(
-            inputs_to_form_data(calculator, loaded.inputs), **_form_options(calculator)
+            inputs_to_form_data(calculator, loaded.inputs, number_format=number_format),
+            **options(),
         )
     elif (carried := _inputs_from_query(request)) is not None:
         # Back from "log in to save": the same calculation, run again.
         form = CalculatorForm(
-            inputs_to_form_data(calculator, carried), **_form_options(calculator)
+            inputs_to_form_data(calculator, carried, number_format=number_format),
+            **options(),
         )
     elif request.GET.get("blank"):
-        form = CalculatorForm(initial_inputs={}, **_form_options(calculator))
+        form = CalculatorForm(initial_inputs={}, **options())
     else:
-        # The example form is the same for everyone until the data it lists change.
+        # The example form is the same for everyone (of one number format) until the
+        # data it lists change: from the cache (stored_data_fragments).
         from_example = True
 
     calculation = None
@@ -197,7 +214,10 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
 
     whole_page = not _is_fetch(request)
     form_fields_html, partner_datalist_html = stored_data_fragments(
-        calculator, example_form=from_example, partner_datalist=whole_page
+        calculator,
+        number_format,
+        example_form=from_example,
+        partner_datalist=whole_page,
     )
     context = {
         "calculator": calculator,
@@ -208,6 +228,7 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
         "from_example": from_example,
         "precedents": selectors.list_precedents(slug) if whole_page else [],
         "calculators": list(REGISTRY.values()),
+        **number_formats.number_format_context(request),
         **build_result_context(request, calculation),
     }
     if not whole_page:
@@ -215,11 +236,15 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
     return render(request, "instruments/calculator_detail.html", context)
 
 
-def _form_options(calculator: Calculator) -> dict[str, Any]:
-    """The form's stored-data choices: commodities with prices, series, groups."""
+def _form_options(
+    calculator: Calculator, number_format: NumberFormat = ENGLISH
+) -> dict[str, Any]:
+    """The form's stored-data choices (commodities with prices, series, groups) and
+    the number format its numbers are typed in."""
     commodity_choices, series_choices = _commodity_choices()
     return {
         "calculator": calculator,
+        "number_format": number_format,
         "commodity_choices": commodity_choices,
         "series_choices": series_choices,
         "member_group_choices": [
@@ -234,22 +259,34 @@ PARTNER_DATALIST_TABLES = ("partner",)
 PRECEDENT_TABLES = ("scenario",)
 
 
+def _format_key(number_format: NumberFormat) -> str:
+    f = number_format
+    return f"{f.code}|{f.decimal}|{f.thousands}|{f.name}"
+
+
 def stored_data_fragments(
-    calculator: Calculator, *, example_form: bool, partner_datalist: bool
+    calculator: Calculator,
+    number_format: NumberFormat,
+    *,
+    example_form: bool,
+    partner_datalist: bool,
 ) -> tuple[str, str]:
     """The calculator page's HTML built from stored data, from the shared cache: the
-    example form's fields (building ~100 fields from the declaration and rendering
-    their widgets is most of the page's cost) and the country picker's datalist
-    (some 250 economies, half the rest). ``""`` for a fragment not asked for."""
+    example form's fields in the official's number format (building ~100 fields from
+    the declaration and rendering their widgets is most of the page's cost) and the
+    country picker's datalist (some 250 economies, half the rest). ``""`` for a
+    fragment not asked for."""
     wanted: dict[str, tuple[tuple[str, ...], Callable[[], str]]] = {}
+    form_name = f"form:{calculator.slug}:{_format_key(number_format)}"
     if example_form:
-        wanted[f"form:{calculator.slug}"] = (
+        wanted[form_name] = (
             data_versions.tables_read(EXAMPLE_FORM_READS),
             lambda: render_to_string(
                 "instruments/_form_fields.html",
                 {
                     "form": CalculatorForm(
-                        initial_inputs=calculator.example, **_form_options(calculator)
+                        initial_inputs=calculator.example,
+                        **_form_options(calculator, number_format),
                     )
                 },
             ),
@@ -264,7 +301,7 @@ def stored_data_fragments(
         )
     html = page_cache.cached_values(wanted) if wanted else {}
     return (
-        mark_safe(html.get(f"form:{calculator.slug}", "")),
+        mark_safe(html.get(form_name, "")),
         mark_safe(html.get("datalist", "")),
     )
 
@@ -321,7 +358,7 @@ def build_result_context(
             calculator, result, calculation.inputs
         ),
         "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
-        "chart_source": " ".join(briefing.sources_of(calculation.inputs)),
+        "chart_source": " ".join(presenters.sources_of(calculation.inputs)),
         "carried_over": presenters.carried_over_settings(
             calculator, calculation.request
         ),
@@ -362,6 +399,25 @@ def build_result_context(
 
 
 # --- scenarios ------------------------------------------------------------------------
+
+
+@require_POST
+def number_format_choice(request: HttpRequest) -> HttpResponse:
+    """Keep the official's explicit number format (or forget it: "from my
+    browser"), then go back to the page."""
+    response = redirect(safe_next(request, default=reverse("instruments:home")))
+    choice = request.POST.get("number_format", "")
+    if choice in number_formats.CHOICES:
+        response.set_cookie(
+            number_formats.COOKIE,
+            choice,
+            max_age=number_formats.COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(number_formats.COOKIE, samesite="Lax")
+    return response
 
 
 @require_POST
@@ -706,12 +762,28 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         "instruments/job_detail.html",
         {
             "job": job,
-            "calculator": get_calculator_or_404(job.calculator),
-            "size": job.request.get("size") if job.kind == "batch" else None,
+            # An export runs no calculator.
+            "calculator": REGISTRY.get(job.calculator),
+            "export": job.request.get("export", ""),
+            "size": job.request.get("size")
+            if job.kind != JobKind.CALCULATION
+            else None,
             "api_url": reverse("api-job", args=[job.pk]),
             "result_url": reverse("api-job-result", args=[job.pk]),
+            "next_url": _job_next_url(job),
         },
     )
+
+
+def _job_next_url(job: Job) -> str:
+    """Where the page goes when the job is done: a sensitivity analysis started from
+    its page goes back to that page, which draws the job's result."""
+    if job.kind != JobKind.SENSITIVITY or "page_query" not in job.request:
+        return ""
+    query = QueryDict(job.request["page_query"], mutable=True)
+    query["job"] = str(job.pk)
+    url = reverse("instruments:calculator_sensitivity", args=[job.calculator])
+    return f"{url}?{query.urlencode()}"
 
 
 def batch_form(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -186,3 +187,97 @@ def test_comparison_briefings_take_no_more_scenarios_than_the_compare_page(
     assert b"at most 2 scenarios" in pdf.content
     page = client.get(reverse("instruments:instrument_compare") + ids)
     assert page.status_code == 400
+
+
+def test_a_long_sweep_on_the_page_runs_as_a_job_and_comes_back_drawn(
+    client: Client, settings: Any, monkeypatch: Any
+) -> None:
+    """With a worker (here: the worker's code run at dispatch), a sweep above the
+    sync size goes to a job; the job page returns to the sensitivity page, which draws
+    the job's result, the same as computed in the request."""
+    from instruments.services import jobs
+
+    dispatched: list[str] = []
+
+    def worker(job: Any) -> None:
+        dispatched.append(str(job.pk))
+        jobs.run_job(job.pk)
+
+    monkeypatch.setattr(jobs, "dispatch", worker)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 20
+    example = dict(REGISTRY["price-floor"].example)
+    url = reverse("instruments:calculator_sensitivity", args=["price-floor"])
+    query = {
+        "inputs": json.dumps(example),
+        "vary": "reference_price",
+        "from": "90",
+        "to": "130",
+        "steps": "21",
+    }
+    response = client.get(f"{url}?{urlencode(query)}")
+    assert response.status_code == 302
+    assert len(dispatched) == 1
+    job_page = client.get(response["Location"])
+    next_url = job_page.context["next_url"]
+    assert f"job={dispatched[0]}" in next_url
+    assert f'data-job-next="{next_url.replace("&", "&amp;")}"' in (
+        job_page.content.decode()
+    )
+    drawn = client.get(next_url)
+    assert drawn.status_code == 200
+    assert len(dispatched) == 1  # read from the job, not run again
+    rows = drawn.context["rows"]
+    assert [r["value"] for r in rows] == [90 + 2 * i for i in range(21)]
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 1_000
+    direct = client.get(f"{url}?{urlencode(query)}")
+    assert direct.context["rows"] == rows
+    assert direct.context["tornado_chart"] == drawn.context["tornado_chart"]
+    # Another calculation's inputs do not read this job.
+    other = {
+        **query,
+        "inputs": json.dumps({**example, "reference_price": 120}),
+        "job": dispatched[0],
+    }
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 20
+    assert client.get(f"{url}?{urlencode(other)}").status_code == 302
+    assert len(dispatched) == 2
+
+
+def test_a_long_sweep_in_the_demo_is_drawn_at_once(
+    client: Client, settings: Any
+) -> None:
+    """No broker (make run): the same sweep runs in the request, no job page between."""
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 1
+    url = reverse("instruments:calculator_sensitivity", args=["price-floor"])
+    response = client.get(f"{url}?vary=reference_price&steps=5")
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 5
+
+
+PRECEDENTS = json.loads(
+    (Path(__file__).resolve().parents[1] / "seeds" / "scenarios.json").read_text()
+)
+
+
+@pytest.mark.parametrize(
+    "precedent", PRECEDENTS, ids=[p["title"][:40] for p in PRECEDENTS]
+)
+def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
+    client: Client, precedent: dict[str, Any]
+) -> None:
+    """The DoD–MP precedent ran to four pages (its unset settings listed as "—")."""
+    scenario = Scenario.objects.create(
+        calculator=precedent["calculator"],
+        title=precedent["title"],
+        inputs=precedent["inputs"],
+        is_public=True,
+    )
+    response = client.get(reverse("instruments:scenario_briefing", args=[scenario.pk]))
+    assert response.status_code == 200
+    assert 1 <= pages(response.content) <= 3
+    text = pdf_text(response.content)
+    assert "Sources" in text
+    assert "the commodity" not in text  # typed figures name no commodity
+    assert "\n—\n" not in text
+    assert "— \n" not in text

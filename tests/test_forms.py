@@ -15,9 +15,11 @@ from instruments.calculators.base import (
     Result,
     Series,
     describe,
+    parse,
     spec,
 )
 from instruments.calculators.extras import ALL_EXTRA_FIELDS, request_extras
+from instruments.calculators.units import ENGLISH, NumberFormat
 from instruments.forms import (
     CalculatorForm,
     field_name,
@@ -276,3 +278,105 @@ def test_the_api_refuses_a_percentage_typed_as_a_rate_with_a_hint() -> None:
     with pytest.raises(InputError) as share:
         subsidy.run({**subsidy.example, "upside_share": 30})
     assert "did you mean 0.3?" in share.value.errors["upside_share"][0]
+
+
+# --- numbers typed in the official's number format --------------------------------------
+
+GERMAN = NumberFormat(decimal=",", thousands=".", name="German", code="de")
+FRENCH = NumberFormat(decimal=",", thousands="\u00a0", name="French", code="fr")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "floor", "price", "expected_price"),
+    [
+        (ENGLISH, "1,234.5", "95.5, 105", [95.5, 105.0]),
+        (GERMAN, "1.234,5", "95,5; 105", [95.5, 105.0]),
+        (FRENCH, "1 234,5", "95,5 ; 1 105", [95.5, 1105.0]),
+    ],
+)
+def test_numbers_are_read_in_the_officials_format(
+    fmt, floor, price, expected_price
+) -> None:
+    data = inputs_to_form_data(TOY, TOY.example, number_format=fmt)
+    data.update({"floor": floor, "flows-0-price": price})
+    form = CalculatorForm(data, calculator=TOY, number_format=fmt)
+    assert form.is_valid(), form.errors
+    request = form.request_data()
+    assert request["floor"] == 1234.5
+    assert request["flows"][0]["price"] == expected_price
+    parsed = parse(Toy, request)  # the calculators' parser agrees
+    assert parsed.floor == 1234.5
+    assert parsed.flows[0].price == tuple(expected_price)
+
+
+def test_the_example_is_written_in_the_officials_format() -> None:
+    example = {**TOY.example, "floor": 1234.5, "pricing": {"discount": 0.125}}
+    data = inputs_to_form_data(TOY, example, number_format=GERMAN)
+    assert data["floor"] == "1.234,5"
+    assert data["pricing-discount"] == "12,5"  # a share, as a percentage
+    assert data["flows-0-price"] == "95; 105"
+    form = CalculatorForm(data, calculator=TOY, number_format=GERMAN)
+    assert form.is_valid(), form.errors
+    assert form.request_data()["pricing"]["discount"] == 0.125
+
+
+def test_number_inputs_are_text_with_the_decimal_keyboard_and_the_pattern() -> None:
+    import re
+
+    form = CalculatorForm(calculator=TOY, initial_inputs=TOY.example)
+    floor = next(n for n in form.layout() if n.name == "floor")
+    assert 'type="text"' in floor.widget
+    assert 'inputmode="decimal"' in floor.widget
+    assert 'type="number"' not in floor.widget
+    pattern = re.search(r'pattern="([^"]+)"', floor.widget)
+    assert pattern is not None
+    assert re.fullmatch(pattern[1], "1,234.5")
+    german = CalculatorForm(
+        calculator=TOY, initial_inputs=TOY.example, number_format=GERMAN
+    )
+    years = german["years"].as_widget()
+    assert 'inputmode="numeric"' in years
+    pattern = re.search(r'pattern="([^"]+)"', german["floor"].as_widget())
+    assert pattern is not None
+    assert re.fullmatch(pattern[1].replace("&#x27;", "'"), "1.234,5")
+    assert not re.fullmatch(pattern[1], "1,234.5")
+
+
+def test_an_ambiguous_value_is_read_per_the_format_and_echoed() -> None:
+    data = inputs_to_form_data(TOY, TOY.example, number_format=GERMAN)
+    data["floor"] = "1,234"
+    form = CalculatorForm(data, calculator=TOY, number_format=GERMAN)
+    assert form.is_valid(), form.errors
+    assert form.request_data()["floor"] == 1.234
+    floor = next(n for n in form.layout() if n.name == "floor")
+    assert 'value="1,234"' in floor.widget
+    assert floor.reading.startswith("Read as 1,234, a number between 1 and 2")
+    assert "id_floor-reading" in floor.widget  # described by the note
+
+    english = inputs_to_form_data(TOY, TOY.example)
+    english["floor"] = "1,234"
+    form = CalculatorForm(english, calculator=TOY)
+    assert form.is_valid()
+    assert form.request_data()["floor"] == 1234.0
+    floor = next(n for n in form.layout() if n.name == "floor")
+    assert floor.reading.startswith("Read as 1234")
+
+
+def test_a_bound_form_shows_values_as_read_in_the_format() -> None:
+    data = inputs_to_form_data(TOY, TOY.example, number_format=GERMAN)
+    data.update({"floor": "1234,5", "flows-0-price": "95,50;105"})
+    form = CalculatorForm(data, calculator=TOY, number_format=GERMAN)
+    assert form.is_valid()
+    assert 'value="1.234,5"' in form["floor"].as_widget()
+    assert 'value="95,5; 105"' in form["flows-0-price"].as_widget()
+
+
+def test_a_number_in_another_format_is_an_error_beside_its_field() -> None:
+    data = inputs_to_form_data(TOY, TOY.example, number_format=GERMAN)
+    data["floor"] = "1234.5"
+    form = CalculatorForm(data, calculator=TOY, number_format=GERMAN)
+    assert not form.is_valid()
+    (message,) = form.errors["floor"]
+    assert "not a number in the German format" in message
+    assert "Did you mean 1234,5?" in message
+    assert 'value="1234.5"' in form["floor"].as_widget()  # kept as typed

@@ -41,11 +41,13 @@ def test_the_cached_page_is_the_rendered_page_with_a_fresh_token(
         rendered.content.decode()
     )
     tokens = [TOKEN.findall(r.content.decode()) for r in (rendered, cached)]
-    assert len(tokens[1]) == 1
-    assert tokens[0] != tokens[1]
+    assert len(set(tokens[1])) == 1  # every form of the page gets the fresh one
+    assert len(tokens[1]) == len(tokens[0])
+    assert tokens[0][0] != tokens[1][0]
     assert b"\x00" not in cached.content
-    for name in ("Content-Type", "Vary", "X-Frame-Options"):
+    for name in ("Content-Type", "X-Frame-Options", "Content-Security-Policy"):
         assert cached[name] == rendered[name]
+    assert set(cached["Vary"].split(", ")) == set(rendered["Vary"].split(", "))
     assert "csrftoken" in cached.cookies  # as a rendered form page sets it
 
 
@@ -127,3 +129,16 @@ def test_the_key_changes_with_the_code_and_the_versions(monkeypatch: Any) -> Non
     assert page_cache.versioned_key("page", {"partner": "2:0"}) != key
     monkeypatch.setattr(page_cache, "code_version", lambda: "another deployment")
     assert page_cache.versioned_key("page", {"partner": "1:0"}) != key
+
+
+def test_each_number_format_has_its_own_cached_page() -> None:
+    english = Client().get(PAGE).content.decode()
+    german = Client().get(PAGE, headers={"Accept-Language": "de"}).content.decode()
+    again = Client().get(PAGE, headers={"Accept-Language": "de"}).content.decode()
+    chosen = Client()
+    chosen.cookies["number_format"] = "fr"
+    french = chosen.get(PAGE).content.decode()
+    assert without_token(german) == without_token(again)
+    assert without_token(german) != without_token(english)
+    assert without_token(french) not in (without_token(english), without_token(german))
+    assert set(Client().get(PAGE)["Vary"].split(", ")) == {"Accept-Language", "Cookie"}

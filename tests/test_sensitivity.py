@@ -140,3 +140,63 @@ def test_whole_number_inputs_stay_whole_in_a_sweep() -> None:
         variations=[Variation("trailing_periods", (2.0, 3.4))],
     )
     assert len(rows) == 2
+
+
+@pytest.mark.django_db
+def test_a_long_sweep_is_a_job_with_the_same_answer_and_progress(
+    client: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """Above JOBS_SYNC_MAX_SWEEP_POINTS the API answers 202 with a job (run in the
+    request here: no broker), whose result is the body a short sweep returns."""
+    from instruments.services import jobs
+
+    seen: list[float] = []
+    monkeypatch.setattr(jobs, "_progress_reporter", lambda job_id: seen.append)
+    body = _sweep_body(**{"from": 90, "to": 130, "steps": 41})
+    body["tornado"] = {"paths": ["reference_price"], "change": 0.2}
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 40
+    answer = client.post(URL, body, content_type="application/json")
+    assert answer.status_code == 202, answer.content
+    job = answer.json()
+    assert (job["kind"], job["state"], job["size"]) == ("sensitivity", "succeeded", 43)
+    assert answer["Location"] == job["url"]
+    # Progress point by point, never backwards, ending whole.
+    assert len(seen) > 40
+    assert seen == sorted(seen)
+    assert seen[-1] == pytest.approx(1.0)
+    from_job = client.get(job["result"]["json"]).json()
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 1_000
+    direct = client.post(URL, body, content_type="application/json")
+    assert direct.status_code == 200
+    assert from_job == direct.json()
+    lines = list(
+        csv.reader(io.StringIO(client.get(job["result"]["csv"]).content.decode()))
+    )
+    assert lines[0][:3] == ["input", "value", "revenue_total"]
+    assert len(lines) == 42
+
+
+@pytest.mark.django_db
+def test_a_sweep_of_simulations_is_a_job_by_its_path_steps(
+    client: Any, settings: Any
+) -> None:
+    slug = "price-gap-subsidy"
+    base = dict(REGISTRY[slug].example)  # 5,000 paths × 40 quarters per point
+    body = {"inputs": base, "vary": [{"path": "strike", "values": [100, 110, 120]}]}
+    settings.JOBS_SYNC_MAX_PATH_STEPS = 3 * 200_000 - 1
+    url = f"/api/v1/calculators/{slug}/sensitivity/"
+    assert client.post(url, body, content_type="application/json").status_code == 202
+    settings.JOBS_SYNC_MAX_PATH_STEPS = 3 * 200_000
+    assert client.post(url, body, content_type="application/json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_long_sweep_with_a_bad_base_is_a_400_at_once(
+    client: Any, settings: Any
+) -> None:
+    settings.JOBS_SYNC_MAX_SWEEP_POINTS = 1
+    body = _sweep_body(**{"from": 90, "to": 130, "steps": 5})
+    body["inputs"] = {**FLOOR, "reference_price": -5}
+    answer = client.post(URL, body, content_type="application/json")
+    assert answer.status_code == 400
+    assert "reference_price" in answer.json()

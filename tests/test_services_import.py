@@ -54,7 +54,8 @@ def test_one_bad_row_writes_nothing_and_is_named(nickel_series):
         )
     )
     assert not report.ok
-    assert [(e.row, e.field) for e in report.errors] == [(2, "price")]
+    # Spreadsheet rows: the header is row 1, so the second data row is row 3.
+    assert [(e.row, e.field) for e in report.errors] == [(3, "price")]
     assert "0 or more" in report.errors[0].message
     assert list(PriceObservation.objects.values_list("period", "price")) == before
 
@@ -73,7 +74,7 @@ def test_one_bad_row_writes_nothing_and_is_named(nickel_series):
 def test_each_kind_of_bad_row(nickel_series, row, field, text):
     report = imports.import_price_observations(_dataset([row]))
     [error] = report.errors
-    assert (error.row, error.field) == (1, field)
+    assert (error.row, error.field) == (2, field)  # the first row under the header
     assert text in error.message
     assert PriceObservation.objects.count() == 3
 
@@ -88,8 +89,8 @@ def test_duplicate_rows_in_a_file_are_reported(nickel_series):
         )
     )
     [error] = report.errors
-    assert error.row == 2
-    assert "already in row 1" in error.message
+    assert error.row == 3
+    assert "already in row 2" in error.message
     assert PriceObservation.objects.count() == 3
 
 
@@ -110,7 +111,7 @@ def test_raise_on_error_gives_a_readable_message(nickel_series):
             series="nickel-test-monthly",
             raise_on_error=True,
         )
-    assert "Row 1: period" in str(info.value)
+    assert "Row 2: period" in str(info.value)
 
 
 def test_missing_columns_are_a_file_error(nickel_series):

@@ -466,3 +466,20 @@ def test_estimates_from_a_short_history_are_flagged_on_the_page(client: Client) 
     assert "only 5 prices" in summary["warnings"]
     assert b'data-summary="warnings"' in response.content
     assert b"only 5 prices" in response.content
+
+
+def test_the_trade_response_names_its_currency_instead_of_a_placeholder(
+    client: Client,
+) -> None:
+    """Issue #13, item 7: no "(money)" beside the import values and no "imports'
+    currency" on the chart axes; the typed currency names every money figure."""
+    response = post_example(client, "trade-response", currency="EUR thousand")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "(money)" not in html
+    assert "imports' currency" not in html
+    assert '<span class="unit" id="id_flows-0-imports-unit">EUR thousand</span>' in html
+    titles = json.dumps(response.context["figures"])
+    assert "EUR thousand" in titles
+    too_long = post_example(client, "trade-response", currency="x" * 41)
+    assert "Name the currency in 1 to 40 characters" in too_long.content.decode()

@@ -129,6 +129,9 @@ CACHES = {
             # Django's, with one Redis client per pool (webapp/cache.py).
             "BACKEND": "webapp.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # Apart from another deployment (or test run) on the same Redis: cached
+            # results are keyed by data versions, which two databases can share.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -315,7 +318,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="1000/hour"),
         "user": env.str("API_THROTTLE_USER", default="10000/hour"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "instruments.api.schema.ApiAutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -391,6 +394,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A simulation above this many paths × steps is answered with 202 and a job.
 JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000)
 JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
+# A sensitivity request runs in the request up to this many calculations (and
+# JOBS_SYNC_MAX_PATH_STEPS simulated path-steps in all); a longer one is a job.
+JOBS_SYNC_MAX_SWEEP_POINTS = env.int("JOBS_SYNC_MAX_SWEEP_POINTS", default=50)
+# Rows an export job (POST /api/v1/jobs/ {"export": "<a list's URL>"}) may give.
+EXPORT_JOB_MAX_ROWS = env.int("EXPORT_JOB_MAX_ROWS", default=1_000_000)
 # Calculation results are cached (services/calculation.py) for this many seconds.
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)
 # A result that pickles to more bytes than this is not cached (computed again).

@@ -3,7 +3,9 @@
 - ``FormatNegotiation``: ``?format=`` is case-insensitive (``CSV`` is ``csv``); an
   unknown format is a 406 naming the formats there are.
 - ``exception_handler``: deleting a row that others still use (a commodity with
-  series) is a 409 that says what uses it, not a ProtectedError.
+  series) is a 409 that says what uses it, not a ProtectedError; a write whose only
+  problem is a key that is already taken (a partner's iso3, a series' code) is a 409
+  with the field errors, so a client can tell "exists already" from "invalid".
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import NotAcceptable
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -52,4 +54,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=status.HTTP_409_CONFLICT,
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, ValidationError) and response is not None and only_unique(exc):
+        response.status_code = status.HTTP_409_CONFLICT
+    return response
+
+
+UNIQUE_CODES = frozenset({"unique", "unique_together"})
+
+
+def only_unique(exc: ValidationError) -> bool:
+    """Whether every error of ``exc`` is a unique key already taken."""
+    codes: list[str] = []
+    stack: list[Any] = [exc.get_codes()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        else:
+            codes.append(str(node))
+    return bool(codes) and all(code in UNIQUE_CODES for code in codes)

@@ -1,13 +1,21 @@
 """Query filters for the reference data (django-filter).
 
 Filters name things by their codes, as the rest of the API does. No filter is called
-``format``: that name switches the output to CSV or XLSX.
+``format``: that name switches the output to CSV or XLSX. A yes/no filter takes
+``true`` or ``false`` and refuses anything else with a 400 (django-filter's own
+ignores a value it cannot read, so ``?is_public=yes please`` would list everything);
+an empty value means "not given", as everywhere in the API.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters as filters
+from django import forms
+from django.db import models
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from instruments.models import (
     Commodity,
@@ -22,7 +30,64 @@ from instruments.models import (
 )
 
 
-class CommodityFilter(filters.FilterSet):
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (any case); empty is "not given"; anything else invalid."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        text = "" if value is None else str(value).strip().lower()
+        if text == "":
+            return None
+        if text in ("true", "false"):
+            return text == "true"
+        raise forms.ValidationError("Expected true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+WHOLE_NUMBER_BOUNDS = {"min_value": -(2**31), "max_value": 2**31 - 1}
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": WHOLE_NUMBER_BOUNDS["min_value"],
+        "maximum": WHOLE_NUMBER_BOUNDS["max_value"],
+    }
+)
+class IntegerFilter(filters.NumberFilter):
+    """A whole number (django-filter's NumberFilter takes any decimal, so ``year=1.5``
+    would pass); bounded, so the database never sees an integer it cannot hold."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**WHOLE_NUMBER_BOUNDS, **kwargs})
+
+
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet with yes/no and whole-number fields that refuse
+    other values."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+            )
+        },
+    }
+
+
+class CommodityFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
     hs_code = filters.CharFilter(
         field_name="hs_codes",
@@ -36,7 +101,7 @@ class CommodityFilter(filters.FilterSet):
         fields = ["code", "stage"]
 
 
-class PriceSeriesFilter(filters.FilterSet):
+class PriceSeriesFilter(FilterSet):
     commodity = filters.CharFilter(field_name="commodity__code")
 
     class Meta:
@@ -44,7 +109,7 @@ class PriceSeriesFilter(filters.FilterSet):
         fields = ["code", "frequency", "unit", "currency", "is_default"]
 
 
-class PriceObservationFilter(filters.FilterSet):
+class PriceObservationFilter(FilterSet):
     series = filters.CharFilter(field_name="series__code")
     commodity = filters.CharFilter(field_name="series__commodity__code")
     start = filters.DateFilter(
@@ -59,7 +124,7 @@ class PriceObservationFilter(filters.FilterSet):
         fields = ["estimated"]
 
 
-class PartnerFilter(filters.FilterSet):
+class PartnerFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains")
     group = filters.CharFilter(
         field_name="groups__code", help_text="Members of this partner group."
@@ -70,7 +135,7 @@ class PartnerFilter(filters.FilterSet):
         fields = ["iso3", "iso2"]
 
 
-class PartnerGroupFilter(filters.FilterSet):
+class PartnerGroupFilter(FilterSet):
     member = filters.CharFilter(
         field_name="members__iso3", help_text="Groups this economy (ISO3) belongs to."
     )
@@ -80,7 +145,7 @@ class PartnerGroupFilter(filters.FilterSet):
         fields = ["code"]
 
 
-class ProducerFilter(filters.FilterSet):
+class ProducerFilter(FilterSet):
     commodity = filters.CharFilter(field_name="commodity__code")
     country = filters.CharFilter(field_name="country__iso3")
     name = filters.CharFilter(lookup_expr="icontains")
@@ -90,7 +155,7 @@ class ProducerFilter(filters.FilterSet):
         fields = ["stage", "intensity_scope", "traceable", "is_illustrative"]
 
 
-class FxRateFilter(filters.FilterSet):
+class FxRateFilter(FilterSet):
     start = filters.DateFilter(field_name="period", lookup_expr="gte")
     end = filters.DateFilter(field_name="period", lookup_expr="lte")
 
@@ -99,17 +164,17 @@ class FxRateFilter(filters.FilterSet):
         fields = ["currency"]
 
 
-class ParameterScheduleFilter(filters.FilterSet):
-    year_from = filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = filters.NumberFilter(field_name="year", lookup_expr="lte")
+class ParameterScheduleFilter(FilterSet):
+    year_from = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_to = IntegerFilter(field_name="year", lookup_expr="lte")
 
     class Meta:
         model = ParameterSchedule
         fields = ["code", "year"]
 
 
-class ScenarioFilter(filters.FilterSet):
-    mine = filters.BooleanFilter(
+class ScenarioFilter(FilterSet):
+    mine = StrictBooleanFilter(
         method="filter_mine", help_text="Only the signed-in user's own scenarios."
     )
 
@@ -117,6 +182,7 @@ class ScenarioFilter(filters.FilterSet):
         model = Scenario
         fields = ["calculator", "is_public", "is_precedent"]
 
+    @extend_schema_field({"type": "boolean"})
     def filter_mine(
         self, queryset: QuerySet[Scenario], name: str, value: bool | None
     ) -> QuerySet[Scenario]:

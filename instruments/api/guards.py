@@ -3,9 +3,12 @@
 - Depth: a JSON body or a query key nested deeper than ``MAX_DEPTH`` is refused (a
   5,000-deep body would otherwise end in a RecursionError, a 500).
 - Names: every key, at every level, must be a declared input, a request extra
-  (``calculators/extras.py``) or a reserved key (``format``, ``token``…); a typo such
-  as ``levy_cap_ad_valorm`` is a 400 naming it and the known fields, never a run with
-  the default silently used.
+  (``calculators/extras.py``) or, at the top, a reserved key of the query string
+  (``format``, ``token``…, ignored in a body). A typo such as ``levy_cap_ad_valorm`` is a 400 naming it
+  and the known fields, never a run with the default silently used.
+- JSON types: a body's values have the types the OpenAPI schema gives them (a
+  number, not the text ``"5"``; a list of flows, not one flow); the query string and
+  the pages' forms carry text, which ``parse`` reads leniently.
 - Query strings: a key given twice is a 400 (which one was meant?); an empty value
   (``levy_cap_ad_valorem=``, a blank spreadsheet cell) means "not given".
 
@@ -16,6 +19,8 @@ the pages build their data from forms); the refusal lives here, at the API.
 from __future__ import annotations
 
 import json
+import math
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,11 +28,13 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from instruments.calculators.base import (
+    NON_FIELD,
     Calculator,
     ErrorCollector,
     FieldSpec,
     InputError,
     describe,
+    iter_errors,
 )
 from instruments.calculators.extras import request_extras
 from instruments.querystring import RESERVED_KEYS
@@ -95,6 +102,64 @@ def _listing(names: Iterable[str]) -> str:
     return "Unknown field. Known fields: " + ", ".join(sorted(names)) + "."
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def json_type_problem(fs: FieldSpec, value: Any) -> str:
+    """What is wrong with the JSON type of ``value`` for the input ``fs`` ("" if
+    nothing): a body is typed as the schema says, so ``"5"`` is not a number, ``1``
+    is not ``true`` and one object is not a list of them. Bounds, choices and every
+    cross-field rule are ``calculators.base.parse``'s to check; null is left to it
+    too (for an optional field it means the default)."""
+    if value is None:
+        return ""
+    kind = fs.kind
+    if kind == "number" and not _is_number(value):
+        return "Expected a number."
+    if kind == "integer" and not (
+        (isinstance(value, int) and not isinstance(value, bool))
+        or (isinstance(value, float) and math.isfinite(value) and value.is_integer())
+    ):
+        return "Expected a whole number."
+    if kind == "boolean" and not isinstance(value, bool):
+        return "Expected true or false."
+    if kind == "text" and not _is_text(value):
+        return "Expected text." if not isinstance(value, str) else "Must not be empty."
+    if kind == "choice" and not isinstance(value, str):
+        return "Expected text."
+    if kind in ("series", "numbers", "texts"):
+        if kind == "series" and _is_number(value):
+            return ""
+        if kind == "texts" and _is_text(value):
+            return ""  # one text, or several comma-separated: "all", "2025,2026"
+        if not isinstance(value, list):
+            return (
+                "Expected a list."
+                if kind != "series"
+                else "Expected a number or a list."
+            )
+        if not value:
+            return "The list is empty."
+        valid = _is_text if kind == "texts" else _is_number
+        for i, item in enumerate(value):
+            if not valid(item):
+                what = "text" if kind == "texts" else "a number"
+                return f"Value {i + 1} ({item!r:.40}) is not {what}."
+    if kind == "group" and not isinstance(value, Mapping):
+        return "Expected an object with named fields."
+    if kind == "groups":
+        if not isinstance(value, list):
+            return "Expected a list of objects."
+        if fs.required and not value:
+            return "Give at least one."
+    return ""
+
+
 def _check_node(
     fields: Mapping[str, FieldSpec],
     data: Mapping[str, Any],
@@ -108,20 +173,47 @@ def _check_node(
             if key not in allowed_extra:
                 errors.add((*path, key), _listing(fields))
             continue
-        if fs.kind == "group" and isinstance(value, Mapping):
+        problem = json_type_problem(fs, value)
+        if problem:
+            errors.add((*path, key), problem)
+        elif fs.kind == "group" and isinstance(value, Mapping):
             _check_node(_known(fs.children), value, (*path, key), errors)
         elif fs.kind == "groups" and isinstance(value, list):
             children = _known(fs.children)
             for i, item in enumerate(value):
                 if isinstance(item, Mapping):
                     _check_node(children, item, (*path, key, i), errors)
+                else:
+                    errors.add(
+                        (*path, key, i, NON_FIELD),
+                        "Expected an object with named fields.",
+                    )
 
 
 def check_body(calculator: Calculator, data: Mapping[str, Any]) -> None:
-    """Raise InputError naming every unknown key of a JSON body, at its path."""
+    """Raise InputError naming every unknown key of a JSON body and every value of
+    the wrong JSON type, at its path. The query string's own names (``format``…) are
+    let through at the top, and ignored."""
     errors = ErrorCollector()
     _check_node(top_level_fields(calculator), data, (), errors, RESERVED_KEYS)
     errors.raise_if_any()
+
+
+def without_problems(data: Mapping[str, Any], errors: InputError) -> dict[str, Any]:
+    """A copy of a body without the values ``check_body`` refused, so the
+    calculator's own checks can report the other fields too (every problem at once)."""
+    copy: Any = json.loads(json.dumps(data))
+    for path, _message in iter_errors(errors.errors):
+        steps = [step for step in path if step != NON_FIELD]
+        node = copy
+        for step in steps[:-1]:
+            node = node[step]
+        last = steps[-1] if steps else None
+        if isinstance(node, dict) and last in node:
+            del node[last]
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+            node[last] = {}
+    return typing.cast(dict[str, Any], copy)
 
 
 def clean_query_pairs(

@@ -3,8 +3,9 @@
 
 POST ``{"calculator": "price-floor", "inputs": {...}}`` runs one calculation as a job;
 ``{"calculator": ..., "base": {...}, "grid": {"reference_price": [100, 110]}}`` or
-``{"calculator": ..., "requests": [{...}, ...]}`` runs a batch. The answer is 202 with
-the job; poll its URL. A failed job's result is its 400 error body.
+``{"calculator": ..., "requests": [{...}, ...]}`` runs a batch; ``{"export":
+"/api/v1/trade-flows/?year=2024"}`` exports every row of a data list (``exports``).
+The answer is 202 with the job; poll its URL. A failed job's result is its 400 error body.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from instruments.api import exports
 from instruments.api.permissions import ReadOpen
 from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
@@ -58,7 +60,7 @@ def job_resource(request: Request, job: Job) -> dict[str, Any]:
     """A job as the API shows it; result links once it has succeeded."""
     url = request.build_absolute_uri(reverse("api-job", args=[job.pk]))
     result_url = request.build_absolute_uri(reverse("api-job-result", args=[job.pk]))
-    size = job.request.get("size") if job.kind == JobKind.BATCH else 1
+    size = job.request.get("size") if job.kind != JobKind.CALCULATION else 1
     return {
         "id": str(job.pk),
         "url": url,
@@ -133,8 +135,14 @@ class JobListApi(APIView):
                         "type": "array",
                         "items": {"type": "object", "additionalProperties": True},
                     },
+                    "export": {
+                        "type": "string",
+                        "maxLength": 2000,
+                        "description": "The address of a data list with its filters, "
+                        "e.g. /api/v1/trade-flows/?year=2024: every row, as a job "
+                        "(no calculator then).",
+                    },
                 },
-                "required": ["calculator"],
             }
         },
         responses={
@@ -156,12 +164,15 @@ class JobListApi(APIView):
             )
         slug = body.get("calculator")
         try:
-            if slug not in REGISTRY:
+            if "export" in body:
+                export, count = exports.check(body["export"], request.user)
+                job = jobs.submit_export(export=export, rows=count, owner=request.user)
+            elif slug not in REGISTRY:
                 raise InputError.at(
                     ("calculator",),
                     f"Unknown calculator {slug!r}; known: {', '.join(sorted(REGISTRY))}.",
                 )
-            if "grid" in body or "requests" in body:
+            elif "grid" in body or "requests" in body:
                 job = jobs.submit_batch(
                     calculator=str(slug),
                     owner=request.user,
@@ -210,8 +221,8 @@ class JobDetailApi(APIView):
 
 
 class JobResultApi(APIView):
-    """A finished job's result: a calculation's ``{"summary", "rows", "inputs"}``, a
-    batch's table (a row per calculation); 400 with the error body if it failed; 202
+    """A finished job's result: a calculation's or a sensitivity analysis's
+    ``{"summary", "rows", "inputs"}``, a batch's table (a row per calculation); 400 with the error body if it failed; 202
     with the job while it runs."""
 
     permission_classes = [ReadOpen]
@@ -247,9 +258,12 @@ class JobResultApi(APIView):
             self.header = JOB_COLUMNS
             return Response(job_resource(request, job), status=status.HTTP_202_ACCEPTED)
         result = job.result or {}
-        self.filename = f"{job.calculator}-{job.kind}"
-        if job.kind == JobKind.BATCH:
+        self.filename = "-".join(filter(None, [job.calculator, job.kind]))
+        if job.kind in (JobKind.BATCH, JobKind.EXPORT):
             self.header = list(result.get("columns", []))
             return Response(result.get("rows", []))
+        if job.kind == JobKind.SENSITIVITY:
+            self.header = list(result.get("columns", []))
+            return Response({k: v for k, v in result.items() if k != "columns"})
         self.header = list(REGISTRY[job.calculator].columns)
         return Response(result)

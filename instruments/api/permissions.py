@@ -29,11 +29,20 @@ def may_read(request: Any) -> bool:
     )
 
 
+def reads_are_open() -> bool:
+    """Whether anonymous reads are allowed at all (the schema says so per operation)."""
+    return not login_required_everywhere()
+
+
 class ReadOpen(BasePermission):
     """Calculators: GET and POST are both reads (nothing is stored)."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return may_read(request)
+
+    def allows_anonymous(self, method: str) -> bool:
+        """Whether the OpenAPI schema declares anonymous access for ``method``."""
+        return reads_are_open()
 
 
 class StewardWriteOrRead(DjangoModelPermissions):
@@ -43,6 +52,9 @@ class StewardWriteOrRead(DjangoModelPermissions):
         if request.method in SAFE_METHODS:
             return may_read(request)
         return super().has_permission(request, view)
+
+    def allows_anonymous(self, method: str) -> bool:
+        return method in SAFE_METHODS and reads_are_open()
 
 
 class ScenarioAccess(BasePermission):
@@ -54,6 +66,9 @@ class ScenarioAccess(BasePermission):
         if request.method in SAFE_METHODS:
             return may_read(request)
         return bool(request.user and request.user.is_authenticated)
+
+    def allows_anonymous(self, method: str) -> bool:
+        return method in SAFE_METHODS and reads_are_open()
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         if request.method in SAFE_METHODS:
@@ -67,3 +82,24 @@ class ScenarioAccess(BasePermission):
         # stewards) curates them; other users' scenarios stay theirs.
         action = "delete" if request.method == "DELETE" else "change"
         return obj.owner_id is None and user.has_perm(f"instruments.{action}_scenario")
+
+
+class TokenAccess(BasePermission):
+    """The token endpoint: anyone may POST a username and password; seeing (GET) or
+    revoking (DELETE) a token needs a sign-in (401 without one)."""
+
+    MESSAGES = {
+        "GET": "Sign in to see your token.",
+        "DELETE": "Sign in to revoke your token.",
+    }
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if request.method in ("POST", "OPTIONS"):
+            return True
+        if request.user and request.user.is_authenticated:
+            return True
+        self.message = self.MESSAGES.get(request.method, "Sign in first.")
+        return False
+
+    def allows_anonymous(self, method: str) -> bool:
+        return method == "POST"

@@ -149,6 +149,7 @@ class SeriesCoverageSerializer(PriceSeriesSerializer):
 def series_with_coverage() -> QuerySet[PriceSeries]:
     return (
         PriceSeries.objects.select_related("commodity")
+        .prefetch_related("edition_links__edition")
         .annotate(
             n_observations=Count("observations"),
             first=Min("observations__period"),
@@ -235,7 +236,7 @@ class CommodityViewSet(ReferenceViewSet):
             )
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        points = [
+        points: list[dict[str, object]] = [
             {
                 "period": str(label),
                 "price": float(price),
@@ -251,6 +252,7 @@ class CommodityViewSet(ReferenceViewSet):
             "currency": history.currency,
             "frequency": history.frequency,
             "source": history.source,
+            "citation": history.citation,
             "licence": history.licence,
         }
         # DRF paginates any sequence; drf-stubs accept only a QuerySet.
@@ -259,7 +261,9 @@ class CommodityViewSet(ReferenceViewSet):
             response = self.get_paginated_response(page)
             response.data = {**about, **response.data}
             return response
-        return Response(points)
+        # A spreadsheet has every row, and each says where it came from.
+        cited = f"{history.citation}. Licence: {history.licence}."
+        return Response([{**point, "source": cited} for point in points])
 
 
 @_reference_schema("reference data")

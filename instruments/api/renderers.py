@@ -3,7 +3,9 @@
 Both take the same response data as JSON and pick the table out of it:
 
 - a calculator result ``{"summary", "rows", "inputs"}``: CSV is the rows; XLSX has a
-  *Summary* sheet (name, value), a *Rows* sheet and an *Inputs* sheet (dotted names);
+  *Summary* sheet (name, value), a *Rows* sheet, an *Inputs* sheet (dotted names) and a
+  *Sources* sheet (publisher, edition, DOI and licence of the stored data used). When
+  stored data were used, every row also carries them in a last ``source`` column;
 - a paginated list ``{"count", ..., "results"}`` or a plain list: one row per record;
 - an error ``{"field": ["message"]}``: a ``field,message`` table, so a spreadsheet shows
   the reason instead of nothing.
@@ -29,6 +31,7 @@ from rest_framework.renderers import BaseRenderer
 
 from instruments.api import xlsx
 from instruments.calculators.base import iter_errors
+from instruments.presenters import sources_of, stored_data_sources
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,6 +44,11 @@ def extract_table(
         return ["field", "message"], _error_records(data)
     if isinstance(data, Mapping) and "rows" in data and "summary" in data:
         records = list(data["rows"])
+        sources = stored_data_sources(data.get("inputs") or {})
+        if sources:
+            # Stored data: every row says where it came from (publisher, edition).
+            source = " ".join(sources)
+            records = [{**record, "source": source} for record in records]
     elif isinstance(data, Mapping) and "results" in data:
         records = list(data["results"])
     elif isinstance(data, list):
@@ -180,6 +188,10 @@ class XLSXRenderer(BaseRenderer):
             inputs.append(["name", "value"])
             for name, value in _flatten(data.get("inputs") or {}):
                 _append(inputs, [name, cell(value)])
+            sources = workbook.create_sheet("Sources")
+            sources.append(["source"])
+            for line in sources_of(data.get("inputs") or {}):
+                _append(sources, [line])
         if response is not None and "Content-Disposition" not in response:
             filename = context.get("filename") or "data"
             response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'

@@ -12,39 +12,87 @@ These serializers *document*; they do not validate. Requests are validated by
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
+from instruments.calculators import units
 from instruments.calculators.base import Calculator, FieldSpec, Output, describe
 from instruments.calculators.extras import request_extras
+from instruments.calculators.limits import MAX_MAGNITUDE
+from instruments.querystring import RESERVED_KEYS
 
-_NUMBER = {"type": "number"}
+YES_NO_WORDS = sorted(word for word in (*units.YES_WORDS, *units.NO_WORDS) if word)
+"""How the query string may spell a yes/no value (any case)."""
 
 
-def _bounded(schema: dict[str, Any], fs: FieldSpec) -> dict[str, Any]:
-    schema = dict(schema)
-    if fs.min_value is not None:
-        schema["minimum"] = fs.min_value
-        if fs.exclusive_min:
-            schema["exclusiveMinimum"] = True
-    if fs.max_value is not None:
-        schema["maximum"] = fs.max_value
+def number_schema(fs: FieldSpec) -> dict[str, Any]:
+    """One number of an input: its declared bounds, within ±MAX_MAGNITUDE (beyond it
+    every number is refused), ``exclusiveMinimum`` where it must be greater than its
+    minimum."""
+    schema: dict[str, Any] = (
+        {"type": "integer"}
+        if fs.kind == "integer"
+        else {"type": "number", "format": "double"}
+    )
+    low = -MAX_MAGNITUDE if fs.min_value is None else max(fs.min_value, -MAX_MAGNITUDE)
+    high = MAX_MAGNITUDE if fs.max_value is None else min(fs.max_value, MAX_MAGNITUDE)
+    if fs.kind == "integer":
+        low, high = math.ceil(low), math.floor(high)
+    schema["minimum"] = low
+    if fs.exclusive_min and fs.min_value is not None:
+        schema["exclusiveMinimum"] = True
+    schema["maximum"] = high
+    if fs.exclusive_max and fs.max_value is not None:
+        schema["exclusiveMaximum"] = True
     return schema
 
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "number"},
-            {"type": "array", "items": {"type": "number"}, "minItems": 1},
-        ]
-    }
-)
+def _list_schema(fs: FieldSpec, items: dict[str, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": items, "minItems": 1}
+    if fs.max_items is not None:
+        schema["maxItems"] = fs.max_items
+    return schema
+
+
+TEXT_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1}
+
+
+def value_schema(fs: FieldSpec, *, query: bool = False) -> dict[str, Any] | None:
+    """The JSON schema of a scalar or list input, as a JSON body gives it or (with
+    ``query``) as the query string does; None for choices, groups and lists of groups
+    (their serializers document them)."""
+    if fs.kind in ("number", "integer"):
+        return number_schema(fs)
+    if fs.kind == "boolean":
+        return (
+            {"type": "string", "enum": YES_NO_WORDS} if query else {"type": "boolean"}
+        )
+    if fs.kind == "text":
+        return {"type": "string"} if query else dict(TEXT_SCHEMA)
+    if fs.kind in ("series", "numbers"):
+        item = number_schema(fs)
+        if fs.kind == "series" and not query:
+            return {"oneOf": [item, _list_schema(fs, item)]}
+        return _list_schema(fs, item)
+    if fs.kind == "texts":
+        item = {"type": "string"} if query else dict(TEXT_SCHEMA)
+        if fs.name == "periods":  # the labels ``validate_declared`` parses
+            item = {"type": "string", "pattern": units.PERIOD_LABEL_PATTERN}
+        if query:
+            return _list_schema(fs, item)
+        # a body may also give one text, or several comma-separated ("all")
+        return {"oneOf": [_list_schema(fs, item), dict(TEXT_SCHEMA)]}
+    return None
+
+
 class SeriesField(serializers.Field):
-    """One number (the same in every period) or one number per period.
+    """One number (the same in every period) or one number per period; the schema
+    comes from ``value_schema``.
 
     GET requests give the array comma-separated: ``market_price=95,105,120``.
     """
@@ -66,7 +114,7 @@ def _help_text(fs: FieldSpec) -> str:
     if fs.min_value is not None:
         bounds.append(f"{'>' if fs.exclusive_min else '≥'} {fs.min_value:g}")
     if fs.max_value is not None:
-        bounds.append(f"≤ {fs.max_value:g}")
+        bounds.append(f"{'<' if fs.exclusive_max else '≤'} {fs.max_value:g}")
     if bounds:
         parts.append("Must be " + " and ".join(bounds) + ".")
     if fs.kind == "series":
@@ -87,11 +135,12 @@ def _json_default(value: Any) -> bool:  # a default block stays undocumented
 
 
 def build_field(fs: FieldSpec, prefix: str) -> serializers.Field:
-    """The serializer field documenting one declared input."""
+    """The serializer field documenting one declared input. An optional field is
+    nullable: null, like leaving it out, means its default."""
     common: dict[str, Any] = {
         "help_text": _help_text(fs),
         "label": fs.label,
-        "allow_null": fs.nullable,
+        "allow_null": fs.nullable or not fs.required,
     }
     if fs.required:
         common["required"] = True
@@ -99,57 +148,55 @@ def build_field(fs: FieldSpec, prefix: str) -> serializers.Field:
         common["default"] = fs.default
     else:
         common["required"] = False
-    bounds: dict[str, Any] = {}
-    if fs.min_value is not None:
-        bounds["min_value"] = fs.min_value
-    if fs.max_value is not None:
-        bounds["max_value"] = fs.max_value
 
-    if fs.kind == "number":
-        return serializers.FloatField(**common, **bounds)
-    if fs.kind == "integer":
-        int_bounds: dict[str, Any] = {k: int(v) for k, v in bounds.items()}
-        return serializers.IntegerField(**common, **int_bounds)
-    if fs.kind == "boolean":
-        return serializers.BooleanField(**common)
-    if fs.kind == "text":
-        return serializers.CharField(**common)
     if fs.kind == "choice":
         return serializers.ChoiceField(choices=list(fs.choices), **common)
-    if fs.kind == "series":
-        field_class = extend_schema_field(
-            {
-                "oneOf": [
-                    _bounded(_NUMBER, fs),
-                    {
-                        "type": "array",
-                        "items": _bounded(_NUMBER, fs),
-                        "minItems": 1,
-                        **({"maxItems": fs.max_items} if fs.max_items else {}),
-                    },
-                ]
-            }
-        )(type("SeriesField", (SeriesField,), {}))
+    schema = value_schema(fs)
+    if schema is not None:
+        field_class = extend_schema_field(schema)(
+            type("InputField", (SeriesField,), {})
+        )
         return field_class(**common)
-    if fs.kind in ("numbers", "texts"):
-        child = (
-            serializers.FloatField(**bounds)
-            if fs.kind == "numbers"
-            else serializers.CharField()
-        )
-        return serializers.ListField(
-            child=child, min_length=1, max_length=fs.max_items, **common
-        )
     assert fs.group_type is not None
     nested = build_serializer(fs.group_type, prefix, fs.children)
     if fs.kind == "group":
         return nested(**common)
-    # With many=True DRF builds a ListSerializer, which takes min_length and max_length;
-    # drf-stubs only know the Serializer's own arguments.
-    return nested(many=True, min_length=1, max_length=fs.max_items, **common)  # type: ignore[call-arg]
+    return nested(many=True, **common)
 
 
 _SERIALIZERS: dict[str, type[serializers.Serializer]] = {}
+
+INPUT_COMPONENTS: dict[str, dict[str, dict[str, Any]]] = {}
+"""Request components built from declared inputs -> what to add to their properties
+(``document_errors_and_access`` applies it): the bounds of their lists of groups
+(drf-spectacular does not render a nested ``many=True`` serializer's lengths) and, at
+the top, the query string's names a body may carry. Each is closed
+(``additionalProperties: false``): an unknown field is a 400 (``api/guards.py``)."""
+
+
+RESERVED_IN_A_BODY = {
+    "description": (
+        "A name of the query string (format, token, limit…): accepted in a body and "
+        "ignored, whatever its value; give it in the URL."
+    )
+}
+
+
+def _register_component(
+    serializer_name: str,
+    specs: tuple[FieldSpec, ...] | list[FieldSpec],
+    *,
+    top: bool = False,
+) -> None:
+    bounds: dict[str, dict[str, Any]] = {}
+    if top:
+        bounds.update({key: dict(RESERVED_IN_A_BODY) for key in sorted(RESERVED_KEYS)})
+    for fs in specs:
+        if fs.kind == "groups":
+            bounds[fs.name] = {"minItems": 1} if fs.required else {}
+            if fs.max_items is not None:
+                bounds[fs.name]["maxItems"] = fs.max_items
+    INPUT_COMPONENTS[serializer_name.removesuffix("Serializer") + "Request"] = bounds
 
 
 def build_serializer(
@@ -159,10 +206,9 @@ def build_serializer(
     name = f"{prefix}{group_type.__name__}"
     if name in _SERIALIZERS:
         return _SERIALIZERS[name]
-    fields = {
-        fs.name: build_field(fs, prefix)
-        for fs in (children if children is not None else describe(group_type))
-    }
+    specs = children if children is not None else describe(group_type)
+    fields = {fs.name: build_field(fs, prefix) for fs in specs}
+    _register_component(f"{name}Serializer", specs)
     doc = (group_type.__doc__ or "").strip()
     if doc.startswith(f"{group_type.__name__}("):  # dataclass's generated signature
         doc = ""
@@ -187,11 +233,11 @@ def input_serializer(calculator: Calculator) -> type[serializers.Serializer]:
     key = f"{prefix}Request"
     if key in _SERIALIZERS:
         return _SERIALIZERS[key]
-    fields: dict[str, Any] = {
-        fs.name: build_field(fs, prefix) for fs in describe(calculator.inputs)
-    }
+    specs = {fs.name: fs for fs in describe(calculator.inputs)}
     for fs in request_extras(calculator):
-        fields.setdefault(fs.name, build_field(fs, prefix))
+        specs.setdefault(fs.name, fs)
+    fields = {name: build_field(fs, prefix) for name, fs in specs.items()}
+    _register_component(f"{prefix}InputSerializer", list(specs.values()), top=True)
     serializer = type(
         f"{prefix}InputSerializer",
         (serializers.Serializer,),
@@ -307,6 +353,29 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
+# --- who may call an operation (drf-spectacular's AutoSchema) -------------------------
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, told about this project's permissions.
+
+    An operation declares anonymous access (an empty security requirement) where one of
+    its view's permissions ``allows_anonymous`` for the method (``api/permissions.py``)
+    and never otherwise; the query-string key is advertised on GET operations only.
+    """
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths = [auth for auth in super().get_auth() if auth]  # not drf's {} guess
+        if self.method != "GET":
+            auths = [auth for auth in auths if "queryToken" not in auth]
+        if any(
+            getattr(permission, "allows_anonymous", lambda method: False)(self.method)
+            for permission in self.view.get_permissions()
+        ):
+            auths.append({})
+        return auths
+
+
 # --- the answers every operation can give (a drf-spectacular postprocessing hook) ---
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -322,24 +391,65 @@ BODY_ERROR_RESPONSES = {
     "413": "The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.",
     "415": "The request body is not JSON (Content-Type: application/json).",
 }
+INVALID_REQUEST = (
+    "Invalid fields or query parameters, every one at once, each under its name "
+    "(e.g. an unknown filter choice, a limit out of range)."
+)
+IN_USE = "Cannot delete: other data still uses it (the message says what)."
+TAKEN = "A unique key (a code, an ISO code, a series and period) is already taken."
+
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "202": {
+        "Location": {
+            "description": "The job's URL: poll it for the state and the result.",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    },
+}
+
+
+def _has_query_filters(operation: dict[str, Any]) -> bool:
+    return any(
+        p.get("in") == "query" and p.get("name") != "format"
+        for p in operation.get("parameters", [])
+    )
 
 
 def document_errors_and_access(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    """Add the shared error answers (JSON ``{"detail": …}``) to every operation,
-    advertise the query-string key on GET operations only, and declare anonymous
-    access (an empty security requirement) where reads are open."""
-    from webapp.security import login_required_everywhere
+    """Add the answers every operation can give: the shared errors (JSON
+    ``{"detail": …}``), 400 with the field errors where a body or query parameters
+    can be wrong, 409 where a delete can be refused, and the headers of 202 and 429.
 
+    Every optional query parameter is marked ``allowEmptyValue``: an empty value (a
+    blank spreadsheet cell) means "not given", everywhere in the API.
+    """
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("Detail", DETAIL_SCHEMA)
+    components.setdefault("FieldErrors", ERROR_SCHEMA)
+    for name, bounds in INPUT_COMPONENTS.items():
+        if name in components:
+            components[name]["additionalProperties"] = False
+            for prop, limits in bounds.items():
+                components[name]["properties"].setdefault(prop, {}).update(limits)
     ref = {"$ref": "#/components/schemas/Detail"}
-    closed = login_required_everywhere()
-    for path, item in result.get("paths", {}).items():
+    field_errors = {"$ref": "#/components/schemas/FieldErrors"}
+    for item in result.get("paths", {}).values():
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
             extra = dict(ERROR_RESPONSES)
             if "requestBody" in operation:
@@ -352,20 +462,37 @@ def document_errors_and_access(
                 "text/csv": {"schema": {"type": "string"}},
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
             }
+            if "requestBody" in operation or _has_query_filters(operation):
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": INVALID_REQUEST,
+                        "content": {
+                            **media,
+                            "application/json": {"schema": field_errors},
+                        },
+                    },
+                )
+            if "reference data" in operation.get("tags", []):
+                if method == "delete":
+                    extra["409"] = IN_USE
+                elif method != "get":
+                    responses.setdefault(
+                        "409",
+                        {
+                            "description": TAKEN,
+                            "content": {
+                                **media,
+                                "application/json": {"schema": field_errors},
+                            },
+                        },
+                    )
             for code, text in extra.items():
                 content = dict(media)
                 if code == "404":
                     content["text/html"] = {"schema": {"type": "string"}}
                 responses.setdefault(code, {"description": text, "content": content})
-            security = operation.get("security")
-            if security is None:
-                continue
-            if method != "get":
-                security = [s for s in security if "queryToken" not in s]
-            anonymous = not closed and (
-                method == "get" or path.startswith("/api/v1/calculators/")
-            )
-            if anonymous and {} not in security:
-                security = [*security, {}]
-            operation["security"] = security
+            for code, headers in RESPONSE_HEADERS.items():
+                if code in responses:
+                    responses[code].setdefault("headers", {}).update(headers)
     return result

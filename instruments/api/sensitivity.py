@@ -3,7 +3,6 @@ a calculator's headline figures, as JSON, CSV or XLSX (one row per point)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -14,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from instruments.api.jobs import JOB_COLUMNS, JOB_SCHEMA, job_resource
 from instruments.api.permissions import ReadOpen
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
-from instruments.calculators.sensitivity import MAX_POINTS
-from instruments.services.sensitivity import parse_variations, run_sweep, run_tornado
+from instruments.services import jobs, sensitivity
 
 NON_FIELD = "non_field_errors"
 
@@ -30,7 +29,10 @@ class SensitivityApi(APIView):
     "reference_price", "from": 90, "to": 130, "steps": 9}, {"path":
     "flows.0.quantity", "values": [50, 100, 200]}], "tornado": {"paths":
     ["reference_price", "flows.0.quantity"], "change": 0.1}}`` (``tornado``
-    optional). At most 200 calculations per request; more is a 400.
+    optional). At most 200 calculations per request; more is a 400. Above
+    ``JOBS_SYNC_MAX_SWEEP_POINTS`` calculations (50), or a simulation's path-steps
+    summed over the points above ``JOBS_SYNC_MAX_PATH_STEPS``, the answer is 202 with
+    a job whose result is the same body.
     """
 
     permission_classes = [ReadOpen]
@@ -45,7 +47,7 @@ class SensitivityApi(APIView):
     @extend_schema(
         operation_id="calculator_sensitivity",
         request=dict,
-        responses={200: dict, 400: dict},
+        responses={200: dict, 202: JOB_SCHEMA, 400: dict},
         examples=[
             OpenApiExample(
                 "A higher floor",
@@ -69,48 +71,20 @@ class SensitivityApi(APIView):
                 {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if not isinstance(body, Mapping) or not isinstance(body.get("inputs"), Mapping):
-            return Response(
-                {NON_FIELD: ["Send {'inputs': {...}, 'vary': [...]}."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         self.filename = f"{slug}-sensitivity"
         try:
-            variations = parse_variations(body.get("vary"))
-            tornado_spec = body.get("tornado") or {}
-            tornado_paths = list(tornado_spec.get("paths") or [])
-            points = sum(len(v.values) for v in variations)
-            if points + 2 * len(tornado_paths) > MAX_POINTS:
-                raise InputError.at(
-                    ("vary",),
-                    f"This asks for {points + 2 * len(tornado_paths)} calculations; "
-                    f"at most {MAX_POINTS} are allowed in one request.",
+            analysis = sensitivity.read_request(slug, body)
+            if jobs.sweep_needs_job(analysis):
+                job = jobs.submit_sensitivity(request=analysis, owner=request.user)
+                resource = job_resource(request, job)
+                self.header = JOB_COLUMNS
+                return Response(
+                    resource,
+                    status=status.HTTP_202_ACCEPTED,
+                    headers={"Location": resource["url"]},
                 )
-            keys, rows = run_sweep(
-                slug=slug, base=body["inputs"], variations=variations
-            )
-            tornado_key, tornado = (
-                run_tornado(
-                    slug=slug,
-                    base=body["inputs"],
-                    paths=tornado_paths,
-                    change=float(tornado_spec.get("change", 0.1)),
-                )
-                if tornado_paths
-                else (None, [])
-            )
+            result = sensitivity.analyse(analysis)
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        self.header = ["input", "value", *keys]
-        return Response(
-            {
-                "summary": {
-                    "points": len(rows),
-                    "headline": keys,
-                    "tornado_figure": tornado_key,
-                    "tornado": tornado,
-                },
-                "rows": rows,
-                "inputs": body["inputs"],
-            }
-        )
+        self.header = result.pop("columns")
+        return Response(result)

@@ -9,12 +9,17 @@ The calculators' request serializers are generated from their declared inputs in
 from __future__ import annotations
 
 import copy
+import decimal
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from django.db import models
 from django.db.models import Model
 from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 
 from instruments.calculators.base import InputError
 from instruments.models import (
@@ -31,9 +36,110 @@ from instruments.models import (
 from instruments.services.scenarios import save_scenario, update_scenario
 
 
-class ReferenceSerializer(serializers.ModelSerializer):
+def json_type_problem(field: serializers.Field, value: Any) -> str:
+    """What is wrong with the JSON type of ``value`` for ``field`` ("" if nothing).
+
+    DRF's fields read leniently (``"5"`` as a number, ``1`` or ``"yes"`` as true), as
+    a form would need; a JSON body is typed as the OpenAPI schema says. Null is left
+    to the field (``allow_null``)."""
+    if value is None:
+        return ""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return "Expected true or false."
+    if (
+        isinstance(
+            field,
+            serializers.IntegerField
+            | serializers.FloatField
+            | serializers.DecimalField,
+        )
+        and not number
+    ):
+        return "Expected a number."
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.RelatedField,
+    ) and not isinstance(value, str):
+        return "Expected text."
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    ):
+        return "Expected a list of codes."
+    return ""
+
+
+class StrictJSONMixin:
+    """Refuses a value of the wrong JSON type (400 naming the field), before DRF's
+    lenient reading."""
+
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors = {
+                name: [problem]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and name in data
+                and (problem := json_type_problem(field, data[name]))
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class RoundedDecimalField(serializers.DecimalField):
+    """A stored decimal: a JSON number with more decimal places than the column keeps
+    (any float, such as 0.1 + 0.2) is rounded to them, not refused; the bounds apply
+    to the number as given."""
+
+    def validate_precision(self, value: decimal.Decimal) -> decimal.Decimal:
+        if self.min_value is not None and value < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
+        if self.max_value is not None and value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        whole_digits = max(value.adjusted() + 1, 0)
+        if self.max_whole_digits is not None and whole_digits > self.max_whole_digits:
+            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        if self.decimal_places is not None:
+            value = value.quantize(
+                decimal.Decimal(1).scaleb(-self.decimal_places),
+                rounding=decimal.ROUND_HALF_EVEN,
+            )
+        return super().validate_precision(value)
+
+
+def smallest_positive(model: type[Model], name: str) -> decimal.Decimal:
+    """The smallest positive value a decimal column stores: the minimum of a field
+    that must be > 0 (``RoundedDecimalField`` rounds to that precision)."""
+    places = model._meta.get_field(name).decimal_places  # type: ignore[union-attr]
+    return decimal.Decimal(1).scaleb(-places)
+
+
+class ReferenceSerializer(StrictJSONMixin, serializers.ModelSerializer):
     """Reference data: a write that breaks a model rule (``clean()`` or a check or
-    unique constraint) is a 400 naming the field, never a database error."""
+    unique constraint) is a 400 naming the field, never a database error; one that
+    only repeats a unique key is a 409 (``api/errors.py``). ``Meta.patterns`` gives
+    the regular expressions of text fields that a check constraint holds to, so the
+    schema shows them and the field's error comes first."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: RoundedDecimalField,
+    }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name, pattern in getattr(self.Meta, "patterns", {}).items():
+            fields[name].validators.append(
+                RegexValidator(pattern, f"Must match {pattern}.")
+            )
+        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         model: type[Model] = self.Meta.model
@@ -46,10 +152,12 @@ class ReferenceSerializer(serializers.ModelSerializer):
             instance.clean()
             instance.validate_constraints()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+            # get_error_detail keeps each message's code ("unique" for a taken key)
+            raise serializers.ValidationError(get_error_detail(exc)) from exc
         return attrs
+
+
+ISO_CURRENCY = "^[A-Z]{3}$"
 
 
 class CommoditySerializer(ReferenceSerializer):
@@ -78,6 +186,11 @@ class CommoditySerializer(ReferenceSerializer):
             "series_url",
             "prices_url",
         ]
+        extra_kwargs = {
+            "content_factor": {
+                "min_value": smallest_positive(Commodity, "content_factor")
+            }
+        }
 
     def get_series_url(self, obj: Commodity) -> str:
         return _absolute(self, "api-commodity-series", obj.code)
@@ -98,6 +211,11 @@ class PriceSeriesSerializer(ReferenceSerializer):
     commodity = serializers.SlugRelatedField(
         slug_field="code", queryset=Commodity.objects.all()
     )
+    citation = serializers.CharField(
+        read_only=True,
+        help_text="How to cite it: publisher, year, title, edition and DOI of each "
+        "edition read (the source text while none is recorded).",
+    )
 
     class Meta:
         model = PriceSeries
@@ -106,6 +224,7 @@ class PriceSeriesSerializer(ReferenceSerializer):
             "commodity",
             "name",
             "basis",
+            "citation",
             "source",
             "source_url",
             "licence",
@@ -114,6 +233,7 @@ class PriceSeriesSerializer(ReferenceSerializer):
             "frequency",
             "is_default",
         ]
+        patterns = {"currency": ISO_CURRENCY}
 
 
 class PriceObservationSerializer(ReferenceSerializer):
@@ -149,6 +269,7 @@ class PartnerSerializer(ReferenceSerializer):
     class Meta:
         model = Partner
         fields = ["iso3", "iso2", "name", "groups"]
+        patterns = {"iso3": "^[A-Z]{3}$", "iso2": "^[A-Z]{2}$"}
 
 
 class PartnerGroupSerializer(ReferenceSerializer):
@@ -206,6 +327,10 @@ class FxRateSerializer(ReferenceSerializer):
     class Meta:
         model = FxRate
         fields = ["id", "currency", "period", "units_per_usd", "source"]
+        patterns = {"currency": ISO_CURRENCY}
+        extra_kwargs = {
+            "units_per_usd": {"min_value": smallest_positive(FxRate, "units_per_usd")}
+        }
 
 
 class ParameterScheduleSerializer(ReferenceSerializer):
@@ -216,7 +341,7 @@ class ParameterScheduleSerializer(ReferenceSerializer):
         fields = ["id", "code", "name", "year", "value", "unit", "source"]
 
 
-class ScenarioSerializer(serializers.ModelSerializer):
+class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):
     """A saved calculation. ``inputs`` is the request body as a calculator takes it;
     saving runs the calculation (in the scenarios service), so invalid inputs are a
     400 naming the fields."""

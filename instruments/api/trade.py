@@ -13,9 +13,11 @@ import re
 
 import django_filters as filters
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from instruments import selectors
+from instruments.api.filters import FilterSet, IntegerFilter
 from instruments.api.reference import ReferenceViewSet, _reference_schema
 from instruments.api.serializers import ReferenceSerializer
 from instruments.calculators.base import InputError
@@ -36,6 +38,7 @@ class TradeFlowSerializer(ReferenceSerializer):
     class Meta:
         model = TradeFlow
         fields = ["id", *TRADE_FLOW_COLUMNS]
+        patterns = {"hs_code": "^[0-9]{6}$"}
 
 
 def _group_members(code: str, field: str) -> list[str]:
@@ -47,7 +50,12 @@ def _group_members(code: str, field: str) -> list[str]:
         ) from None
 
 
-class TradeFlowFilter(filters.FilterSet):
+HS_CODE_FILLER = "[ .]"
+"""What an HS code may carry besides its six digits: spaces and dots (2846.90)."""
+HS_CODE_PATTERN = f"^{HS_CODE_FILLER}*([0-9]{HS_CODE_FILLER}*){{6}}$"
+
+
+class TradeFlowFilter(FilterSet):
     commodity = filters.CharFilter(
         method="filter_commodity",
         help_text="A commodity code: flows of the HS codes it is traded under.",
@@ -55,8 +63,8 @@ class TradeFlowFilter(filters.FilterSet):
     hs_code = filters.CharFilter(
         method="filter_hs_code", help_text="Six-digit HS code (dots allowed)."
     )
-    year_from = filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = filters.NumberFilter(field_name="year", lookup_expr="lte")
+    year_from = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_to = IntegerFilter(field_name="year", lookup_expr="lte")
     exporter = filters.CharFilter(
         field_name="exporter__iso3", lookup_expr="iexact", help_text="ISO3 code."
     )
@@ -91,10 +99,11 @@ class TradeFlowFilter(filters.FilterSet):
             ) from None
         return queryset.filter(hs_code__in=codes)
 
+    @extend_schema_field({"type": "string", "pattern": HS_CODE_PATTERN})
     def filter_hs_code(
         self, queryset: QuerySet[TradeFlow], name: str, value: str
     ) -> QuerySet[TradeFlow]:
-        code = re.sub(r"[\s.]", "", value)
+        code = re.sub(HS_CODE_FILLER, "", value)
         if not re.fullmatch(r"[0-9]{6}", code):
             raise serializers.ValidationError(
                 {"hs_code": [f"'{value}' is not a six-digit HS code (e.g. 284690)."]}

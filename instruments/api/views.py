@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -27,7 +26,6 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,7 +34,7 @@ from instruments import selectors
 from instruments.api import guards
 from instruments.api.filters import ScenarioFilter
 from instruments.api.jobs import JOB_COLUMNS, job_resource
-from instruments.api.permissions import ReadOpen, ScenarioAccess
+from instruments.api.permissions import ReadOpen, ScenarioAccess, TokenAccess
 from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import (
     DETAIL_SCHEMA,
@@ -45,6 +43,7 @@ from instruments.api.schema import (
     input_serializer,
     output_schema,
     pascal,
+    value_schema,
 )
 from instruments.api.serializers import (
     ScenarioSerializer,
@@ -56,8 +55,10 @@ from instruments.calculators import REGISTRY
 from instruments.calculators.base import (
     NON_FIELD,
     Calculator,
+    ErrorCollector,
     FieldSpec,
     InputError,
+    iter_errors,
     to_data,
 )
 from instruments.calculators.base import describe as describe_inputs
@@ -66,7 +67,11 @@ from instruments.jsonify import json_value
 from instruments.models import ApiKey, ApiKeyScope, Scenario
 from instruments.querystring import decode_query
 from instruments.services import accounts, jobs
-from instruments.services.calculation import calculation_payload, run_calculation
+from instruments.services.calculation import (
+    calculation_payload,
+    run_calculation,
+    validate_calculation,
+)
 
 # --- calculators ---------------------------------------------------------------------
 
@@ -160,13 +165,6 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
     parser_classes = [guards.SafeJSONParser]
     calculator_slug: str | None = None  # set on the per-calculator subclasses
 
-    @classmethod
-    def as_view(cls, **initkwargs: Any) -> Any:
-        """Outside the request transaction (``ATOMIC_REQUESTS``): a calculation only
-        reads, and its one write, a job's row, is a single statement. Saves the
-        BEGIN and COMMIT round trips of every calculation."""
-        return transaction.non_atomic_requests(super().as_view(**initkwargs))
-
     def slug(self, slug: str | None) -> str:
         return self.calculator_slug or str(slug)
 
@@ -203,8 +201,29 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
         try:
             guards.check_body(calculator, data)
         except InputError as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                every_problem(calculator.slug, data, exc),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return self.respond_with_calculation(calculator.slug, data)
+
+
+def every_problem(slug: str, data: Mapping[str, Any], refused: InputError) -> Any:
+    """The body's refused names and types, and the calculator's own problems with
+    the other fields, in one error tree (every invalid field at once)."""
+    errors = ErrorCollector()
+    errors.merge(refused)
+    taken = {
+        tuple(step for step in path if step != NON_FIELD)
+        for path, _ in iter_errors(refused.errors)
+    }
+    try:
+        validate_calculation(slug, guards.without_problems(data, refused))
+    except InputError as exc:
+        for path, message in iter_errors(exc.errors):
+            if not any(path[:n] in taken for n in range(len(path) + 1)):
+                errors.add(path, message)
+    return errors.errors
 
 
 def plain_default(value: Any) -> Any:
@@ -228,6 +247,7 @@ def describe_field(fs: FieldSpec) -> dict[str, Any]:
         "min_value": fs.min_value,
         "max_value": fs.max_value,
         "exclusive_min": fs.exclusive_min,
+        "exclusive_max": fs.exclusive_max,
         "max_items": fs.max_items,
         "choices": list(fs.choices),
         "fields": [describe_field(child) for child in fs.children],
@@ -316,13 +336,22 @@ def _query_parameters(calculator: Calculator) -> list[OpenApiParameter]:
             text += " Comma-separated for several values."
         if fs.choices:
             text += " One of: " + ", ".join(fs.choices) + "."
+        schema = (
+            {"type": "string", "enum": list(fs.choices)}
+            if fs.kind == "choice"
+            else value_schema(fs, query=True)
+        )
+        array = schema is not None and schema.get("type") == "array"
         parameters.append(
             OpenApiParameter(
                 name=name,
-                type=str,
+                type=schema or str,
                 location=OpenApiParameter.QUERY,
                 required=False,
                 description=text + note,
+                # one=a,b,c (the lists of the query conventions)
+                style="form" if array else None,
+                explode=False if array else None,
             )
         )
 
@@ -378,11 +407,14 @@ def _responses(calculator: Calculator) -> dict[Any, Any]:
         ),
         (200, "text/csv"): OpenApiResponse(
             response={"type": "string"},
-            description="The rows, columns: " + ", ".join(calculator.columns) + ".",
+            description="The rows, columns: "
+            + ", ".join(calculator.columns)
+            + "; with stored data, a last column source (publisher, edition, DOI, "
+            "licence).",
         ),
         (200, XLSX_MEDIA_TYPE): OpenApiResponse(
             response={"type": "string", "format": "binary"},
-            description="A workbook with Summary, Rows and Inputs sheets.",
+            description="A workbook with Summary, Rows, Inputs and Sources sheets.",
         ),
         (400, "application/json"): error,
         (400, "text/csv"): {"type": "string"},
@@ -534,7 +566,7 @@ class TokenApi(APIView):
     never cached (``Cache-Control: no-store``).
     """
 
-    permission_classes = [AllowAny]
+    permission_classes = [TokenAccess]
     parser_classes = [guards.SafeJSONParser]
 
     def finalize_response(
@@ -587,8 +619,6 @@ class TokenApi(APIView):
         responses={200: TokenInfoSerializer, 401: None, 403: None, 404: None},
     )
     def get(self, request: Request) -> Response:
-        if not request.user.is_authenticated:
-            self.permission_denied(request, message="Sign in to see your token.")
         record = selectors.get_api_keys(request.user).get(ApiKeyScope.ACCOUNT)
         if record is None:
             raise NotFound("You have no token; POST your username and password.")
@@ -596,8 +626,6 @@ class TokenApi(APIView):
 
     @extend_schema(tags=["tokens"], responses={204: None, 401: None, 403: None})
     def delete(self, request: Request) -> Response:
-        if not request.user.is_authenticated:
-            self.permission_denied(request, message="Sign in to revoke your token.")
         accounts.revoke_key(user=request.user, scope=ApiKeyScope.ACCOUNT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -172,6 +172,7 @@ class FieldMeta:
     min_value: float | None = None
     max_value: float | None = None
     exclusive_min: bool = False
+    exclusive_max: bool = False
     max_items: int | None = None
     choice_labels: Mapping[str, str] | None = None
     per_period: bool | None = None
@@ -187,6 +188,7 @@ def spec(
     min_value: float | None = None,
     max_value: float | None = None,
     exclusive_min: bool = False,
+    exclusive_max: bool = False,
     max_items: int | None = None,
     choice_labels: Mapping[str, str] | None = None,
     per_period: bool | None = None,
@@ -194,7 +196,7 @@ def spec(
 ) -> Any:
     """Declare one input field. ``unit`` is shown beside it ("fraction", "years",
     "price unit" for the request's ``price_unit``, ...); bounds are inclusive unless
-    ``exclusive_min``. Without ``default`` the field is required. ``per_period``: the
+    ``exclusive_min`` / ``exclusive_max``. Without ``default`` the field is required. ``per_period``: the
     field gives one value, or one value per period (checked by ``validate_declared``);
     the default is True for a series and False for anything else. ``as_table``: a
     repeatable group the form shows as a compact table, one line per row."""
@@ -205,6 +207,7 @@ def spec(
         min_value=min_value,
         max_value=max_value,
         exclusive_min=exclusive_min,
+        exclusive_max=exclusive_max,
         max_items=max_items,
         choice_labels=choice_labels,
         per_period=per_period,
@@ -235,6 +238,7 @@ class FieldSpec:
     group_type: type | None
     per_period: bool = False
     as_table: bool = False
+    exclusive_max: bool = False
 
 
 RATE_UNITS = frozenset({"fraction", "fraction a year"})
@@ -280,6 +284,7 @@ def describe(cls: type) -> tuple[FieldSpec, ...]:
                 min_value=meta.min_value,
                 max_value=max_value,
                 exclusive_min=meta.exclusive_min,
+                exclusive_max=meta.exclusive_max,
                 max_items=meta.max_items,
                 choices=choices,
                 choice_labels=dict(meta.choice_labels or {}),
@@ -417,8 +422,10 @@ def _parse_value(
 def _parse_sequence(
     fs: FieldSpec, raw: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
-    if isinstance(raw, str) and fs.kind != "texts":
-        raw = [part for part in raw.split(",") if part.strip()] if "," in raw else raw
+    if isinstance(raw, str) and fs.kind != "texts" and "," in raw:
+        from instruments.calculators.units import split_numbers  # units imports base
+
+        raw = split_numbers(raw)
     if fs.kind == "series" and not isinstance(raw, list | tuple):
         return _parse_scalar(fs, raw, path, errors)
     if isinstance(raw, str):
@@ -490,10 +497,15 @@ def _to_number(raw: Any) -> float | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
-        number = float(raw)
-    elif isinstance(raw, str):
         try:
-            number = float(raw.strip().replace("_", ""))
+            number = float(raw)
+        except OverflowError:  # an integer beyond float64 (10**400)
+            return None
+    elif isinstance(raw, str):
+        from instruments.calculators.units import read_number  # units imports base
+
+        try:
+            number = read_number(raw)  # the API's dot-decimal form
         except ValueError:
             return None
     else:
@@ -510,6 +522,8 @@ def _bound_problem(fs: FieldSpec, number: float) -> str:
             return f"Must be greater than {fs.min_value:g}; {number:g} given."
         if number < fs.min_value:
             return f"Must be at least {fs.min_value:g}; {number:g} given."
+    if fs.max_value is not None and fs.exclusive_max and number >= fs.max_value:
+        return f"Must be less than {fs.max_value:g}; {number:g} given."
     if fs.max_value is not None and number > fs.max_value:
         hint = ""
         if fs.unit in RATE_UNITS and number <= 100 * max(fs.max_value, 1.0):
@@ -586,7 +600,7 @@ def _check_numbers(
         if fs.min_value is not None:
             ok &= array > fs.min_value if fs.exclusive_min else array >= fs.min_value
         if fs.max_value is not None:
-            ok &= array <= fs.max_value
+            ok &= array < fs.max_value if fs.exclusive_max else array <= fs.max_value
         if all(not isinstance(v, bool) for v in values[:1]) and bool(ok.all()):
             return
     except (TypeError, ValueError):

@@ -106,7 +106,11 @@ class MarketInput:
         "Market", help="Code of the importing country or group (ISO3, EU, ROW)."
     )
     import_demand_elasticity: float = spec(
-        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
+        "Import demand elasticity",
+        min_value=-20.0,
+        max_value=0.0,
+        exclusive_max=True,
+        help=DEMAND_HELP,
     )
     substitution_elasticity: float = spec(
         "Substitution elasticity",

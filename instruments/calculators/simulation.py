@@ -52,7 +52,8 @@ per-row fan (P5/P50/P95 of price, net cost and cumulative net cost, on the first
 ``limits.FAN_PATHS`` paths), each year's mean and P95 and each path's worst year (its
 largest yearly net cost), on all paths, and a 50-bin histogram of the totals.
 Percentiles are selections (``np.partition`` inside ``np.quantile``) on contiguous
-rows, never a sort of every column of every path.
+rows, never a sort of every column of every path. After each chunk it reports the
+share of paths done (``progress.report``), which a job shows as its progress bar.
 
 Source: Schwartz, E. S. (1997), "The Stochastic Behavior of Commodity Prices",
 *Journal of Finance* 52(3), model 1; Glasserman (2003), *Monte Carlo Methods in
@@ -69,6 +70,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from instruments.calculators import progress
 from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
 from instruments.calculators.limits import FAN_PATHS, FAN_SAMPLE, SIMULATION_CHUNK
 
@@ -461,6 +463,7 @@ def run_paths(
             fan_cost.append(net[:take])
             kept += take
         done += n
+        progress.report(done / paths)
     price_fan = fan(np.concatenate(fan_price)[:FAN_PATHS])
     cost_sample = np.concatenate(fan_cost)
     cost_fan = fan(cost_sample[:FAN_PATHS])

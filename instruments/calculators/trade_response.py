@@ -216,7 +216,11 @@ class Elasticities:
     with a trade response."""
 
     import_demand_elasticity: float = spec(
-        "Import demand elasticity", min_value=-20.0, max_value=0.0, help=DEMAND_HELP
+        "Import demand elasticity",
+        min_value=-20.0,
+        max_value=0.0,
+        exclusive_max=True,
+        help=DEMAND_HELP,
     )
     export_supply_elasticity: float | None = spec(
         "Export supply elasticity",
@@ -248,6 +252,10 @@ METHOD_HELP = (
 )
 
 
+MAX_CURRENCY_TEXT = 40
+"""Characters of the currency's name (a label, not a code)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class TradeResponseInputs(Elasticities, Inputs):
     """What the trade-response calculator needs."""
@@ -270,11 +278,23 @@ class TradeResponseInputs(Elasticities, Inputs):
         "80 %), so an exporter with limited supply can sell there instead. Empty: "
         "origins sell only to this market, as in SMART.",
     )
+    currency: str = spec(
+        "Currency of the import values",
+        default="USD million",
+        help="What the import values are counted in, e.g. 'USD million' or 'EUR "
+        "thousand': the unit of every money figure of the result.",
+    )
 
     def validate(self, errors: ErrorCollector) -> None:
         """Cross-field rules (bounds are checked by the base)."""
         if not self.flows:
             errors.add(("flows",), "Give at least one import flow.")
+        if not self.currency.strip() or len(self.currency) > MAX_CURRENCY_TEXT:
+            errors.add(
+                ("currency",),
+                f"Name the currency in 1 to {MAX_CURRENCY_TEXT} characters, e.g. "
+                "'USD million'.",
+            )
         if self.method == "smart" and self.rest_of_world_share is not None:
             errors.add(
                 ("rest_of_world_share",),

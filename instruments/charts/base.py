@@ -119,15 +119,23 @@ def house_layout(
     *,
     height: int = 420,
     margin: Mapping[str, int] | None = None,
-    legend_y: float = -0.18,
+    legend_y: float | None = None,
 ) -> None:
-    """What every chart shares: template, size, font, colours, a legend below."""
+    """What every chart shares: template, size, font, colours, and a legend above the
+    plot, where turned tick labels and axis titles at phone width never reach it
+    (``legend_y`` below zero puts it below, for charts whose subplot titles sit on
+    top)."""
+    legend = (
+        {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+        if legend_y is None
+        else {"orientation": "h", "x": 0, "y": legend_y, "yanchor": "top"}
+    )
     figure.update_layout(
         template="plotly_white",
         height=height,
         margin=dict(margin or {"l": 70, "r": 20, "t": 30, "b": 60}),
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
-        legend={"orientation": "h", "y": legend_y, "x": 0},
+        legend=legend,
         colorway=list(PALETTE),
     )
 

@@ -37,5 +37,5 @@ def build_instrument_comparison_figure(
         )
     unit = currencies[0] if len(set(currencies)) == 1 else "each scenario's currency"
     style(figure, x_title="Year", y_title=f"Cumulative money ({unit})")
-    figure.update_layout(legend={"orientation": "h", "y": -0.3, "x": 0}, height=460)
+    figure.update_layout(height=460)
     return figure

@@ -123,12 +123,7 @@ def _diversion(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
         x_title="Origin",
         y_title=f"Change in quantity sold ({units['quantity']})",
     )
-    # Above the plot: the origins' tick labels turn at phone width and would meet it.
-    figure.update_layout(
-        barmode="relative",
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        margin={"t": 60},
-    )
+    figure.update_layout(barmode="relative", margin={"t": 60})
     return (
         "diversion",
         "Where each origin's sales went",

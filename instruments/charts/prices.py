@@ -58,16 +58,20 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
         title={"text": f"{history.series_name} ({history.unit})"},
         xaxis={"title": {"text": "period"}, "type": "category"},
         yaxis={"title": {"text": history.unit}, "rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 50, "b": 80},
+        margin={"l": 60, "r": 20, "t": 50, "b": 120},
         hovermode="x unified",
-        legend={"orientation": "h", "y": -0.25},
+        # Below the axis title, and the source line below the legend, each anchored
+        # by its top so that neither grows into the other at phone width.
+        legend={"orientation": "h", "y": -0.26, "yanchor": "top", "x": 0},
         annotations=[
             {
-                "text": f"Source: {_shorten(history.source, 140)}",
+                "text": "Source: "
+                + _shorten(history.short_citation or history.source, 140),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.35,
+                "y": -0.4,
+                "yanchor": "top",
                 "showarrow": False,
                 "font": {"size": 10},
                 "xanchor": "left",

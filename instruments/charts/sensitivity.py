@@ -33,7 +33,6 @@ def build_sweep_figure(
         )
     style(figure, x_title=x_title, y_title=y_title or "Headline figure")
     figure.update_xaxes(type="linear")
-    figure.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
     return figure
 
 

@@ -20,21 +20,27 @@ BACI_ATTRIBUTION = "Source: CEPII, BACI database (HS 1992), Gaulier and Zignago 
 
 
 def _layout(figure: go.Figure, *, height: int = 420) -> None:
+    # The legend and the source line sit at fixed distances (px) below the plot,
+    # whatever its height: paper fractions put them off a taller chart.
+    top, bottom = 50, 150
+    plot = height - top - bottom
     house_layout(
         figure,
         height=height,
-        margin={"l": 70, "r": 20, "t": 50, "b": 80},
-        legend_y=-0.2,
+        margin={"l": 70, "r": 20, "t": top, "b": bottom},
+        legend_y=-62 / plot,
     )
     figure.update_layout(
         annotations=[
             *figure.layout.annotations,
             {
-                "text": BACI_ATTRIBUTION,
+                # Two lines: one is wider than a phone.
+                "text": BACI_ATTRIBUTION.replace(" (HS 1992), ", " (HS 1992),<br>"),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.32,
+                "y": -112 / plot,
+                "yanchor": "top",
                 "showarrow": False,
                 "font": {"size": 10},
                 "xanchor": "left",
@@ -52,7 +58,9 @@ def build_top_exporters_figure(
     figure = make_subplots(
         rows=1,
         cols=max(len(names), 1),
-        subplot_titles=[f"Imports into {name}, {year}" for name in names],
+        # Short titles: three panels share a phone's width (the chart's title says
+        # what the bars are).
+        subplot_titles=[f"Into {name}" for name in names],
         horizontal_spacing=0.12,
     )
     for column, name in enumerate(names, start=1):
@@ -70,7 +78,7 @@ def build_top_exporters_figure(
             row=1,
             col=column,
         )
-        figure.update_xaxes(title_text="share of value (%)", row=1, col=column)
+        figure.update_xaxes(title_text="% of value", row=1, col=column)
     _layout(figure)
     return to_plain(figure)
 
@@ -85,8 +93,8 @@ def build_concentration_figure(
         cols=1,
         shared_xaxes=True,
         subplot_titles=[
-            "Herfindahl–Hirschman index of suppliers (0–10,000)",
-            "Largest supplier's share of value (%)",
+            "Suppliers' HHI (0–10,000)",
+            "Largest supplier's share (%)",
         ],
         vertical_spacing=0.12,
     )

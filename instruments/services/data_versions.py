@@ -38,6 +38,8 @@ COUNTER_PREFIX = "dataver:"
 TABLES: dict[str, type[models.Model]] = {
     "commodity": m.Commodity,
     "price_series": m.PriceSeries,
+    "source_edition": m.SourceEdition,  # a result records the citation
+    "series_edition": m.SeriesEdition,
     "price_observation": m.PriceObservation,
     "fx_rate": m.FxRate,
     "producer": m.Producer,
@@ -49,7 +51,15 @@ TABLES: dict[str, type[models.Model]] = {
     "scenario": m.Scenario,  # the precedents a calculator page lists
 }
 
-_PRICES = ("commodity", "price_series", "price_observation", "fx_rate", "producer")
+_PRICES = (
+    "commodity",
+    "price_series",
+    "source_edition",
+    "series_edition",
+    "price_observation",
+    "fx_rate",
+    "producer",
+)
 READS: dict[str, tuple[str, ...]] = {
     # request field -> the tables filling it reads (services/stored_inputs.py)
     "commodity": _PRICES,

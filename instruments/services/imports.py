@@ -1,7 +1,9 @@
-"""File imports: all rows or none, every bad row reported with its row number.
+"""File imports: all rows or none, every bad row reported with its row and column.
 
-The admin import and the seed command both go through these functions, so the rules
-and messages are the same.
+Rows are numbered as the spreadsheet numbers them, in every import (ours, the
+publishers', the seeds): the header is row 1, the first data row row 2, and 0 is the
+file as a whole. The admin import and the seed command both go through these
+functions, so the rules and messages are the same.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from typing import Any
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from instruments.resources import PriceObservationResource
+from instruments.resources import PriceObservationResource, sheet_row
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in an imported file: ``row`` 1 is the first row under the header
-    (0 = the file as a whole); ``field`` is the column ("" when not one column)."""
+    """One problem in an imported file: ``row`` is the spreadsheet's row number (the
+    header is row 1, the first data row row 2; 0 = the file as a whole); ``field`` is
+    the column ("" when not one column)."""
 
     row: int
     field: str
@@ -90,7 +93,7 @@ def import_price_observations(
         user=user,
         change_reason=change_reason,
     )
-    report = _report_from_result(result, total_rows=len(dataset), dry_run=dry_run)
+    report = report_from_result(result, total_rows=len(dataset), dry_run=dry_run)
     if raise_on_error and report.errors:
         raise ImportRejected(report)
     return report
@@ -124,18 +127,25 @@ def _as_dataset(
     return dataset
 
 
-def _report_from_result(result: Any, *, total_rows: int, dry_run: bool) -> ImportReport:
+def report_from_result(result: Any, *, total_rows: int, dry_run: bool) -> ImportReport:
+    """A django-import-export result as our report: every error, base, row and
+    validation alike, at its spreadsheet row (import-export counts data rows from 1)
+    and column."""
     errors: list[RowError] = []
     for error in result.base_errors:
         errors.append(RowError(0, "", _error_text(error.error)))
     for number, row_errors in result.row_errors():
         for error in row_errors:
-            errors.append(RowError(int(number), "", _error_text(error.error)))
+            errors.append(
+                RowError(sheet_row(int(number)), "", _error_text(error.error))
+            )
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():
             name = "" if field in ("__all__", NON_FIELD_ERRORS) else str(field)
             for message in messages:
-                errors.append(RowError(int(invalid.number), name, str(message)))
+                errors.append(
+                    RowError(sheet_row(int(invalid.number)), name, str(message))
+                )
     errors.sort(key=lambda e: (e.row, e.field))
     totals = result.totals
     return ImportReport(

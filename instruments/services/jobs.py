@@ -11,6 +11,10 @@ What goes to a job:
 
 - a simulation above ``settings.JOBS_SYNC_MAX_PATH_STEPS`` paths × steps (2 million
   by default: 10,000 paths of 120 months run in the request, 100,000 do not);
+- a sensitivity analysis above ``settings.JOBS_SYNC_MAX_SWEEP_POINTS`` calculations
+  (or the path-steps limit summed over its points);
+- an export of a data list longer than a CSV/XLSX answer may be
+  (``settings.EXPORT_MAX_ROWS``), up to ``settings.EXPORT_JOB_MAX_ROWS``;
 - a batch: one calculator over a grid of inputs (``{"reference_price": [100, 110],
   "flows.0.elasticity": [-0.5, -1]}``: every combination) or a list of requests; its
   result is one table, a row per calculation with the inputs that vary and the
@@ -32,11 +36,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from instruments.calculators import REGISTRY, get_calculator
+from instruments.calculators import REGISTRY, get_calculator, progress
 from instruments.calculators.base import NON_FIELD, Calculator, InputError
 from instruments.calculators.limits import MAX_PATH_STEPS
 from instruments.jsonify import json_value
 from instruments.models import Job, JobKind, JobState
+from instruments.services import sensitivity
 from instruments.services.calculation import (
     calculation_payload,
     run_calculation,
@@ -85,6 +90,17 @@ def needs_job(slug: str, data: Any) -> bool:
     return settings.JOBS_SYNC_MAX_PATH_STEPS < size <= MAX_PATH_STEPS
 
 
+def sweep_needs_job(request: sensitivity.Request) -> bool:
+    """Whether a sensitivity request is long work: more calculations than
+    ``JOBS_SYNC_MAX_SWEEP_POINTS``, or more simulated path-steps in all than
+    ``JOBS_SYNC_MAX_PATH_STEPS``."""
+    size = simulation_size(get_calculator(request.slug), request.base)
+    return (
+        request.points > settings.JOBS_SYNC_MAX_SWEEP_POINTS
+        or request.points * size > settings.JOBS_SYNC_MAX_PATH_STEPS
+    )
+
+
 # --- submitting ------------------------------------------------------------------------
 
 
@@ -95,6 +111,34 @@ def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) 
         kind=JobKind.CALCULATION,
         calculator=calculator,
         request=dict(data),
+        owner=_owner(owner),
+    )
+    dispatch(job)
+    return job
+
+
+def submit_sensitivity(
+    *, request: sensitivity.Request, owner: Any, page_query: str = ""
+) -> Job:
+    """Validate the base calculation now, run the sweeps on a worker. ``page_query``
+    is the sensitivity page's query string, for the page to show the result."""
+    validate_calculation(request.slug, request.base)
+    job = Job.objects.create(
+        kind=JobKind.SENSITIVITY,
+        calculator=request.slug,
+        request={
+            "inputs": dict(request.base),
+            "vary": [
+                {"path": v.path, "values": list(v.values)} for v in request.variations
+            ],
+            "tornado": {
+                "paths": request.tornado_paths,
+                "change": request.change,
+                "skip_refused": request.skip_refused,
+            },
+            "size": request.points,
+            "page_query": page_query,
+        },
         owner=_owner(owner),
     )
     dispatch(job)
@@ -230,7 +274,30 @@ def dispatch(job: Job) -> None:
     transaction.on_commit(lambda: run_job_task.delay(job_id))
 
 
+def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:
+    """An export of a data list (already checked by its runner's ``check``): the
+    list's address and how many rows it has."""
+    job = Job.objects.create(
+        kind=JobKind.EXPORT,
+        calculator="",
+        request={**export, "size": rows},
+        owner=_owner(owner),
+    )
+    dispatch(job)
+    return job
+
+
 # --- running ---------------------------------------------------------------------------
+
+Runner = Callable[[Mapping[str, Any], Callable[[float], None]], Any]
+RUNNERS: dict[str, Runner] = {}
+"""Runners of the kinds whose work lives above the services (an export runs an API
+list's own filters and serializer): registered by their module (``register_runner``),
+which the web processes and the worker both import."""
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    RUNNERS[kind] = runner
 
 
 def run_job(job_id: uuid.UUID | str) -> None:
@@ -245,8 +312,17 @@ def run_job(job_id: uuid.UUID | str) -> None:
     try:
         if job.kind == JobKind.BATCH:
             result = run_batch(job.calculator, job.request, report)
+        elif job.kind in RUNNERS:
+            result = RUNNERS[job.kind](job.request, report)
+        elif job.kind == JobKind.SENSITIVITY:
+            with progress.reporting_to(report):
+                result = sensitivity.analyse(
+                    sensitivity.read_request(job.calculator, job.request)
+                )
         else:
-            calculation = run_calculation(job.calculator, job.request)
+            # The simulation reports after each chunk of paths.
+            with progress.reporting_to(report):
+                calculation = run_calculation(job.calculator, job.request)
             result = calculation_payload(calculation)
     except InputError as exc:
         _finish(job.pk, JobState.FAILED, error=exc.errors)
@@ -276,16 +352,18 @@ def run_batch(
         varied.extend(k for k in inputs if k not in varied)
     headline = list(calculator.headline_keys)
     rows = []
+    n = len(items)
     for i, (inputs, data) in enumerate(items):
         row: dict[str, Any] = {"index": i, **inputs}
         try:
-            summary = run_calculation(slug, data).result.summary
+            with progress.reporting_to(report), progress.within(i / n, (i + 1) / n):
+                summary = run_calculation(slug, data).result.summary
             row.update({key: json_value(summary.get(key)) for key in headline})
             row["error"] = ""
         except InputError as exc:
             row["error"] = str(exc)
         rows.append(row)
-        report((i + 1) / len(items))
+        report((i + 1) / n)
     return {"columns": ["index", *varied, *headline, "error"], "rows": rows}
 
 

@@ -19,9 +19,11 @@ the ones of every other import):
   a Data Download Program CSV (its description rows, then ``Time Period`` rows);
   daily rates are averaged by month, USD-per-currency series are inverted.
 
-Rows a reader cannot use are errors with the file's own row number (the spreadsheet
-row for the workbook, the line for a CSV); rows it deliberately leaves out (other
-commodities' prices, withheld values) are counted as skipped, not errors.
+Rows a reader cannot use are errors with the file's own row number, as the
+spreadsheet numbers it (the row of the workbook, the line of a CSV: a CSV's header is
+row 1) and the column (its header, or the workbook's column letter with the header);
+rows it deliberately leaves out (other commodities' prices, withheld values) are
+counted as skipped, not errors.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ from typing import IO, Any
 
 import tablib
 
+from instruments.import_limits import check_rows
 from instruments.models import CommodityHsCode, PriceSeries
+from instruments.resources import sheet_row
 from instruments.services.imports import (
     ImportReport,
     RowError,
@@ -51,6 +55,8 @@ PUBLISHED_KINDS = {
     "baci": "CEPII BACI yearly CSV (with its country-code table)",
     "h10": "Federal Reserve H.10 / FRED exchange-rate CSV",
 }
+WORKBOOK_KINDS = frozenset({"pink-sheet"})
+"""The kinds that are xlsx workbooks (the others are CSV)."""
 
 # Pink Sheet column (commodity name, lower case, footnote marks dropped) -> series.
 PINK_SHEET_SERIES = {
@@ -200,12 +206,20 @@ def import_published_file(
 
 
 def _renumber(report: ImportReport, source_rows: list[int]) -> ImportReport:
-    """Our row numbers (1 = first row read) back to the file's own."""
+    """The rows of our own rows' import (spreadsheet rows of a file of them, the first
+    at ``sheet_row(1)``) back to the published file's own rows, in the messages too
+    ("already in row 3")."""
 
     def where(row: int) -> int:
-        return source_rows[row - 1] if 0 < row <= len(source_rows) else row
+        index = row - sheet_row(1)
+        return source_rows[index] if 0 <= index < len(source_rows) else row
 
-    errors = tuple(RowError(where(e.row), e.field, e.message) for e in report.errors)
+    def message(text: str) -> str:
+        return re.sub(r"\brow (\d+)\b", lambda m: f"row {where(int(m[1]))}", text)
+
+    errors = tuple(
+        RowError(where(e.row), e.field, message(e.message)) for e in report.errors
+    )
     return ImportReport(
         report.total_rows,
         report.new,
@@ -253,6 +267,7 @@ def read_pink_sheet(data: bytes) -> ReadFile:
         )
         return read
     rows = list(workbook["Monthly Prices"].iter_rows(values_only=True))
+    check_rows(len(rows))  # ImportTooLarge (the upload's size and expansion came first)
     first = next(
         (
             n
@@ -289,7 +304,7 @@ def read_pink_sheet(data: bytes) -> ReadFile:
             read.errors.append(
                 RowError(
                     first,
-                    str(name),
+                    _sheet_column(index, name),
                     f"The unit is {units[index]!r}; the stored series {code} is in "
                     f"{series[code].unit}.",
                 )
@@ -307,7 +322,7 @@ def read_pink_sheet(data: bytes) -> ReadFile:
         match = _PINK_PERIOD.match(label)
         if not match:
             read.errors.append(
-                RowError(offset, "A", f"'{label}' is not a month like 2025M01.")
+                RowError(offset, "A (month)", f"'{label}' is not a month like 2025M01.")
             )
             continue
         period = f"{match[1]}-{match[2]}"
@@ -318,7 +333,9 @@ def read_pink_sheet(data: bytes) -> ReadFile:
                 if str(value or "").strip().lower() not in _MISSING:
                     read.errors.append(
                         RowError(
-                            offset, str(names[index]), f"{value!r} is not a price."
+                            offset,
+                            _sheet_column(index, names[index]),
+                            f"{value!r} is not a price.",
                         )
                     )
                 else:
@@ -329,6 +346,14 @@ def read_pink_sheet(data: bytes) -> ReadFile:
                 offset,
             )
     return read
+
+
+def _sheet_column(index: int, name: Any) -> str:
+    """A workbook column as a steward finds it: its letter and its header,
+    ``C (Aluminum)``."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(index + 1)} ({str(name or '').strip()})"
 
 
 # --- (b) USGS Mineral Commodity Summaries data release ----------------------------------

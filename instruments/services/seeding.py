@@ -32,9 +32,11 @@ from instruments.models import (
     PriceSeries,
     Producer,
     Scenario,
+    SeriesEdition,
+    SourceEdition,
 )
+from instruments.resources import sheet_row
 from instruments.services.imports import (
-    ImportRejected,
     ImportReport,
     import_price_observations,
 )
@@ -79,7 +81,9 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
     with transaction.atomic():
         ensure_data_stewards_group()
         track("commodities", _seed_commodities(root, user))
+        track("source editions", _seed_source_editions(root, user))
         track("price series", _seed_series(root, user))
+        track("series editions", _seed_series_editions(root, user))
         prices = _seed_prices(root, user)
         created["price observations"] = prices.new
         updated["price observations"] = prices.updated
@@ -93,7 +97,9 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         track("precedent scenarios", _seed_scenarios(root, user))
     counts = {
         "commodities": Commodity.objects.count(),
+        "source editions": SourceEdition.objects.count(),
         "price series": PriceSeries.objects.count(),
+        "series editions": SeriesEdition.objects.count(),
         "price observations": PriceObservation.objects.count(),
         "partners": Partner.objects.count(),
         "partner groups": PartnerGroup.objects.count(),
@@ -107,13 +113,14 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a seed CSV with their row numbers (1 = first row under the header)."""
+    """Rows of a seed CSV with their spreadsheet row numbers (the header is row 1, so
+    the first data row is row 2)."""
     if not path.exists():
         raise SeedError(f"{path}: file not found.")
     with path.open(newline="", encoding="utf-8") as handle:
         return [
             (number, {k: (v or "").strip() for k, v in row.items()})
-            for number, row in enumerate(csv.DictReader(handle), start=1)
+            for number, row in enumerate(csv.DictReader(handle), start=sheet_row(1))
         ]
 
 
@@ -250,6 +257,61 @@ def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
     return counts[0], counts[1] if counts[0] else max(counts[1], relinked)
 
 
+def _seed_source_editions(root: Path, user: Any) -> tuple[int, int]:
+    path = root / "source_editions.csv"
+    records = []
+    for n, r in _read_csv(path):
+        where = f"{path.name} row {n}"
+        try:
+            year = int(r["year"])
+        except ValueError:
+            raise SeedError(f"{where}: '{r['year']}' is not a year.") from None
+        records.append(
+            (
+                where,
+                {
+                    "code": r["code"],
+                    "publisher": r["publisher"],
+                    "year": year,
+                    "title": r["title"],
+                    "edition": r["edition"],
+                    "short_name": r["short_name"],
+                    "doi": r["doi"],
+                    "url": r["url"],
+                },
+            )
+        )
+    return _sync(SourceEdition, attrgetter("code"), records, user=user)
+
+
+def _seed_series_editions(root: Path, user: Any) -> tuple[int, int]:
+    """``series.csv``'s ``editions``: ``code`` or ``code:periods``, separated by
+    semicolons (``usgs-mcs-2024:2019–2020; usgs-mcs-2026:2021–2025``)."""
+    path = root / "series.csv"
+    series_ids = dict(PriceSeries.objects.values_list("code", "id"))
+    edition_ids = dict(SourceEdition.objects.values_list("code", "id"))
+    records = []
+    for n, r in _read_csv(path):
+        where = f"{path.name} row {n}"
+        for item in filter(None, (i.strip() for i in r["editions"].split(";"))):
+            code, _, periods = item.partition(":")
+            if code.strip() not in edition_ids:
+                raise SeedError(f"{where}: unknown source edition '{code.strip()}'.")
+            records.append(
+                (
+                    where,
+                    {
+                        "series_id": series_ids[r["code"]],
+                        "edition_id": edition_ids[code.strip()],
+                        "periods": periods.strip(),
+                    },
+                )
+            )
+    return _sync(
+        SeriesEdition, attrgetter("series_id", "edition_id"), records, user=user
+    )
+
+
 def _seed_series(root: Path, user: Any) -> tuple[int, int]:
     path = root / "series.csv"
     rows = _read_csv(path)
@@ -294,15 +356,22 @@ def _seed_series(root: Path, user: Any) -> tuple[int, int]:
 def _seed_prices(root: Path, user: Any) -> ImportReport:
     folder = root / "prices"
     dataset = tablib.Dataset(headers=["series", "period", "price", "estimated"])
+    origins: list[str] = []  # the file and row of each dataset row
     for path in sorted(folder.glob("*.csv")):
         code = path.stem
-        for _, r in _read_csv(path):
+        for number, r in _read_csv(path):
             dataset.append([code, r["period"], r["price"], r["estimated"]])
+            origins.append(f"prices/{path.name} row {number}")
     report = import_price_observations(
         dataset, user=user, change_reason=SEED_CHANGE_REASON
     )
     if report.errors:
-        raise SeedError(str(ImportRejected(report)))
+        lines = [
+            f"{origins[e.row - sheet_row(1)] if e.row else 'prices/'}: "
+            f"{e.field + ': ' if e.field else ''}{e.message}"
+            for e in report.errors[:20]
+        ]
+        raise SeedError("Nothing was imported:\n" + "\n".join(lines))
     return report
 
 

@@ -3,6 +3,9 @@
 ``run_sweep`` and ``run_tornado`` are plain keyword-only functions of plain data, so
 that a long sweep can be handed to a job as it is. Each point is one
 ``run_calculation`` (stored prices and flows filled as for a single run).
+``analyse`` is the API's request, ``{"inputs", "vary", "tornado"}``, read and run
+whole: the same function answers in the request and on a worker, and reports its
+progress point by point.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from instruments.calculators import get_calculator
+from instruments.calculators import get_calculator, progress
 from instruments.calculators.base import Calculator, FieldSpec, InputError, describe
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
@@ -89,11 +92,14 @@ def run_sweep(
     check_points(sum(len(v.values) for v in variations), max_points)
     first = run_calculation(slug, base)
     keys = headline_keys(calculator, first.result.summary)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    total = sum(len(v.values) for v in variations)
     for variation in variations:
         for value in variation.values:
             data = _with(calculator, base, variation.path, value)
-            summary = _run(slug, data, variation.path)
+            with progress.within(len(rows) / total, (len(rows) + 1) / total):
+                summary = _run(slug, data, variation.path)
+            progress.report((len(rows) + 1) / total)
             rows.append(
                 {
                     "input": variation.path,
@@ -125,7 +131,8 @@ def run_tornado(
         return None, []
     key = keys[0]
     rows = []
-    for path in paths:
+    for done, path in enumerate(paths):
+        progress.report(done / len(paths))
         try:
             value = get_path(base, path)
         except PathError as exc:
@@ -195,3 +202,86 @@ def _plain(value: Any) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value) if math.isfinite(value) else None
     return None
+
+
+@dataclass(frozen=True)
+class Request:
+    """A sensitivity request read from the API's body."""
+
+    slug: str
+    base: Mapping[str, Any]
+    variations: list[Variation]
+    tornado_paths: list[str]
+    change: float
+    skip_refused: bool = False
+    """Leave out of the tornado an input whose moved value the calculator refuses."""
+
+    @property
+    def points(self) -> int:
+        """Calculations it asks for: each sweep point and two per tornado input."""
+        return sum(len(v.values) for v in self.variations) + 2 * len(self.tornado_paths)
+
+
+def read_request(slug: str, body: Any) -> Request:
+    """``{"inputs": {...}, "vary": [...], "tornado": {"paths", "change"}}`` read and
+    checked (shape and number of points, not the calculations); InputError else."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("inputs"), Mapping):
+        raise InputError("Send {'inputs': {...}, 'vary': [...]}.")
+    variations = parse_variations(body.get("vary"))
+    spec = body.get("tornado") or {}
+    if not isinstance(spec, Mapping):
+        raise InputError.at(("tornado",), "Give {'paths': [...], 'change': 0.1}.")
+    paths = spec.get("paths") or []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise InputError.at(("tornado", "paths"), "Give a list of input paths.")
+    try:
+        change = float(spec.get("change", 0.1))
+    except (TypeError, ValueError):
+        raise InputError.at(("tornado", "change"), "Give a share, e.g. 0.1.") from None
+    if not (0 < change < 1):
+        raise InputError.at(
+            ("tornado", "change"), "Give a share between 0 and 1, e.g. 0.1 for ±10 %."
+        )
+    request = Request(
+        slug,
+        body["inputs"],
+        variations,
+        list(paths),
+        change,
+        skip_refused=bool(spec.get("skip_refused", False)),
+    )
+    check_points(request.points)
+    return request
+
+
+def analyse(request: Request) -> dict[str, Any]:
+    """The sweeps and the tornado of a request: ``{"summary", "rows", "inputs",
+    "columns"}`` (``columns`` heads the CSV/XLSX of the rows)."""
+    share = len(request.tornado_paths) * 2 / max(request.points, 1)
+    with progress.within(0.0, 1.0 - share):
+        keys, rows = run_sweep(
+            slug=request.slug, base=request.base, variations=request.variations
+        )
+    tornado_key: str | None = None
+    tornado: list[dict[str, Any]] = []
+    if request.tornado_paths:
+        with progress.within(1.0 - share, 1.0):
+            tornado_key, tornado = run_tornado(
+                slug=request.slug,
+                base=request.base,
+                paths=request.tornado_paths,
+                change=request.change,
+                skip_refused=request.skip_refused,
+            )
+    progress.report(1.0)
+    return {
+        "summary": {
+            "points": len(rows),
+            "headline": keys,
+            "tornado_figure": tornado_key,
+            "tornado": tornado,
+        },
+        "rows": rows,
+        "inputs": dict(request.base),
+        "columns": ["input", "value", *keys],
+    }

@@ -367,6 +367,7 @@ def resolve_stored_prices(
             str(label) for label, flag in history.estimated.items() if bool(flag)
         ],
         "source": history.source,
+        "citation": history.citation,
         "licence": history.licence,
     }
     producers = _fill_stored_producer_costs(calculator, resolved, history.commodity)

@@ -30,7 +30,7 @@ from instruments.models import (
     PartnerGroup,
     TradeFlow,
 )
-from instruments.resources import TRADE_FLOW_COLUMNS, parse_trade_flow
+from instruments.resources import TRADE_FLOW_COLUMNS, parse_trade_flow, sheet_row
 from instruments.services.imports import ImportRejected, ImportReport, RowError
 from instruments.services.seeding import (
     SEED_CHANGE_REASON,
@@ -65,7 +65,7 @@ def import_trade_flows(
     errors: list[RowError] = []
     parsed: dict[FlowKey, dict[str, Any]] = {}
     first_row: dict[FlowKey, int] = {}
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(rows, start=sheet_row(1)):
         values, row_errors = parse_trade_flow(
             row, partners=partners, hs_revision=hs_revision, source=source
         )
@@ -281,7 +281,7 @@ def import_fx_rates(
     items = [dict(row) for row in rows]
     errors: list[RowError] = []
     parsed: dict[tuple[str, dt.date], dict[str, Any]] = {}
-    for number, row in enumerate(items, start=1):
+    for number, row in enumerate(items, start=sheet_row(1)):
         currency = str(row.get("currency") or "").strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency) or currency == "USD":
             errors.append(

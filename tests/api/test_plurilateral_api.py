@@ -82,6 +82,7 @@ def test_the_example_round_trips_through_the_query_string(anon):
         "origins",
         "downstream",
         "Inputs",
+        "Sources",
     ]
     countries = list(book["countries"].iter_rows(values_only=True))
     assert countries[0][:3] == ("country", "member", "consumer_surplus_change")

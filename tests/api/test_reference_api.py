@@ -94,8 +94,11 @@ def test_prices_as_csv_have_every_row_and_a_header(anon, stored_prices):
     )
 
     lines = response.content.decode().strip().splitlines()
-    assert lines[0] == "period,price,estimated"
+    # Every row says where it came from (a steward's series with no edition
+    # recorded yet: its source text).
+    assert lines[0] == "period,price,estimated,source"
     assert len(lines) == 1 + 6
+    assert lines[1].endswith("Test source. Licence: CC BY 4.0.")
 
 
 def test_prices_of_an_unknown_series_are_a_400_at_series(anon, stored_prices):
@@ -280,10 +283,11 @@ def test_an_export_over_the_cap_is_refused_with_the_way_to_page_it(
     refused = anon.get(url + "?format=csv")
     assert refused.status_code == 400
     assert refused["Content-Type"].startswith("text/csv")
-    message = refused.content.decode()
+    ((_, message),) = list(csv.reader(io.StringIO(refused.content.decode())))[1:]
     assert "10 rows" in message
     assert "at most 5" in message
     assert "limit=5&offset=0" in message
+    assert '"export": "/api/v1/observations/"' in message  # or as an export job
     sheet = openpyxl.load_workbook(
         io.BytesIO(anon.get(url + "?format=xlsx").content)
     ).active
@@ -296,7 +300,9 @@ def test_an_export_over_the_cap_is_refused_with_the_way_to_page_it(
     assert [len(p) for p in pages] == [5, 5]
     assert len({r["id"] for p in pages for r in p}) == 10
     # a spreadsheet page is at most the cap; JSON is paged as before
-    assert len(anon.get(url + "?format=csv&limit=50").content.splitlines()) == 1 + 5
+    too_long = anon.get(url + "?format=csv&limit=50")
+    assert too_long.status_code == 400
+    assert "between 1 and 5" in too_long.content.decode()
     assert anon.get(url).json()["count"] == 10
 
 

@@ -116,7 +116,7 @@ def test_only_stewards_write(anon, steward, flows):
         "hs_revision": "HS92",
         "exporter": "USA",
         "importer": "JPN",
-        "value": "5.5",
+        "value": 5.5,
         "quantity": None,
         "source": "typed in",
     }
@@ -125,7 +125,8 @@ def test_only_stewards_write(anon, steward, flows):
     created = anon.post(URL, new, format="json")
     assert created.status_code == 201, created.content
     same = anon.post(URL, new, format="json")
-    assert same.status_code == 400  # the flow exists: a field-level error
+    assert same.status_code == 409  # the flow exists: a conflict, the fields named
+    assert same.json()
     selfie = anon.post(URL, {**new, "importer": "USA"}, format="json")
     assert selfie.status_code == 400
     assert "importer" in selfie.json()

@@ -210,3 +210,30 @@ def test_schwartz_standard_errors_match_the_spread_of_estimates():
         spread = np.std([getattr(f.model, name) for f in ok])
         reported = np.median([f.standard_errors[name] for f in ok])
         assert reported == pytest.approx(spread, rel=0.3), name
+
+
+def test_a_simulation_reports_its_progress_chunk_by_chunk():
+    """60,000 paths of 40 quarters are three chunks of 25,000, 25,000 and 10,000."""
+    from instruments.calculators import REGISTRY, progress
+
+    data = dict(REGISTRY["price-gap-subsidy"].example)
+    data["simulation"] = {**data["simulation"], "paths": 60_000}
+    seen: list[float] = []
+    with progress.reporting_to(seen.append):
+        REGISTRY["price-gap-subsidy"].run(data)
+    assert seen == pytest.approx([25 / 60, 50 / 60, 1.0])
+    REGISTRY["price-gap-subsidy"].run(data)  # nobody watching: nothing recorded
+    assert len(seen) == 3
+
+
+def test_progress_within_a_part_of_the_work_maps_onto_that_part():
+    from instruments.calculators import progress
+
+    seen: list[float] = []
+    with progress.reporting_to(seen.append), progress.within(0.5, 0.75):
+        progress.report(0.0)
+        progress.report(0.5)
+        progress.report(2.0)  # clipped to the whole part
+    with progress.within(0.2, 0.4):
+        progress.report(0.5)  # no reporter: ignored
+    assert seen == [0.5, 0.625, 0.75]

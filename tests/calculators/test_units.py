@@ -258,3 +258,121 @@ def test_a_price_per_mtu_needs_the_grade_of_gross_tonnes():
     assert units.convert_price(5.0, "USD/mtu", "USD/t @ 44% Mn") == pytest.approx(220)
     with pytest.raises(InputError):
         units.convert_price(5.0, "USD/mtu", "USD/t")
+
+
+# --- numbers as officials type them -----------------------------------------------------
+
+GERMAN = units.NumberFormat(decimal=",", thousands=".", name="German", code="de")
+FRENCH = units.NumberFormat(decimal=",", thousands="\u00a0", name="French", code="fr")
+ENGLISH = units.ENGLISH
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "expected"),
+    [
+        ("1.234,5", GERMAN, 1234.5),
+        ("1,234.5", ENGLISH, 1234.5),
+        ("1 234,5", FRENCH, 1234.5),  # a plain space where French writes a no-break one
+        ("1\u00a0234,5", FRENCH, 1234.5),
+        ("1,234", GERMAN, 1.234),  # ambiguous: read per the active format
+        ("1,234", ENGLISH, 1234.0),
+        ("1.234", GERMAN, 1234.0),
+        ("1.234", ENGLISH, 1.234),
+        ("1234,5", GERMAN, 1234.5),
+        ("−0,5", GERMAN, -0.5),
+        ("-12.000.000", GERMAN, -12_000_000.0),
+        (" 250000 ", ENGLISH, 250_000.0),
+        ("2,5e3", GERMAN, 2500.0),
+    ],
+)
+def test_a_typed_number_is_read_in_its_format(text, fmt, expected) -> None:
+    assert units.read_number(text, fmt) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "hint"),
+    [
+        ("1234.5", GERMAN, "Did you mean 1234,5?"),
+        ("12,5", ENGLISH, "Did you mean 12.5?"),
+        ("1.5", GERMAN, "Did you mean 1,5?"),
+        ("12,34", ENGLISH, "Did you mean 12.34?"),
+        ("1 234", ENGLISH, ""),  # a space is no thousands separator in English
+        ("abc", GERMAN, ""),
+    ],
+)
+def test_a_number_not_in_the_format_is_refused_with_the_format_named(
+    text, fmt, hint
+) -> None:
+    with pytest.raises(ValueError, match="is not a number") as info:
+        units.read_number(text, fmt)
+    assert f"not a number in the {fmt.name} format" in str(info.value)
+    assert fmt.example in str(info.value)
+    assert hint in str(info.value)
+
+
+def test_the_api_reads_numbers_as_before_dot_decimal() -> None:
+    assert units.read_number("1_000.5") == 1000.5
+    assert units.read_number("1e3") == 1000.0
+    with pytest.raises(ValueError, match="could not convert"):
+        units.read_number("1,5")
+    with pytest.raises(ValueError, match="not a finite number"):
+        units.read_number("nan")
+
+
+def test_lists_are_separated_by_semicolons_where_the_comma_is_decimal() -> None:
+    assert units.read_numbers("95,5; 105; 1.200,25", GERMAN) == [95.5, 105, 1200.25]
+    assert units.read_numbers("95.5, 105", ENGLISH) == [95.5, 105]
+    # With thousands separators an English list is separated by semicolons.
+    assert units.read_numbers("1,234.5; 2,000", ENGLISH) == [1234.5, 2000]
+    assert units.read_numbers("1,234", ENGLISH) == [1, 234]
+    with pytest.raises(ValueError, match="Value 2"):
+        units.read_numbers("1,5; x", GERMAN)
+
+
+def test_formatting_writes_the_format_and_reads_back() -> None:
+    assert units.format_number(1234.5, GERMAN) == "1.234,5"
+    assert units.format_number(1234.5, ENGLISH) == "1,234.5"
+    assert units.format_number(1234.5, FRENCH) == "1\u00a0234,5"
+    assert units.format_number(250000.0, GERMAN, grouping=False) == "250000"
+    assert units.format_number(-0.125, GERMAN) == "-0,125"
+    assert units.format_number(float("nan"), GERMAN) == ""
+
+
+@settings(max_examples=200)
+@given(
+    st.floats(min_value=-1e15, max_value=1e15, allow_nan=False),
+    st.sampled_from([GERMAN, ENGLISH, FRENCH]),
+    st.booleans(),
+)
+def test_a_formatted_number_reads_back_exactly(value, fmt, grouping) -> None:
+    text = units.format_number(value, fmt, grouping=grouping)
+    assert units.read_number(text, fmt) == value
+
+
+def test_the_html_pattern_accepts_what_the_reader_accepts() -> None:
+    import re
+
+    for fmt, good, bad in [
+        (GERMAN, ["1.234,5", "1234,5", "-0,5"], ["1234.5", "1,2,3"]),
+        (ENGLISH, ["1,234.5", "1234.5", ".5"], ["1.234,5", "12,34"]),
+    ]:
+        pattern = units.number_pattern(fmt)
+        for text in good:
+            assert re.fullmatch(pattern, text), text
+        for text in bad:
+            assert not re.fullmatch(pattern, text), text
+    lists = units.number_pattern(GERMAN, many=True)
+    assert re.fullmatch(lists, "95,5; 1.105")
+    assert not re.fullmatch(lists, "95.5, 105")
+
+
+def test_a_value_another_format_would_misread_is_described() -> None:
+    note = units.describe_reading("1,234", GERMAN)
+    assert note.startswith("Read as 1,234, a number between 1 and 2")
+    assert "comma is the decimal mark" in note
+    note = units.describe_reading("1,234", ENGLISH)
+    assert note.startswith("Read as 1234")
+    assert "separates thousands" in note
+    assert units.describe_reading("1.234,5", GERMAN) == ""
+    assert units.describe_reading("12,5", GERMAN) == ""
+    assert "2 values" in units.describe_reading("1,234", ENGLISH, many=True)

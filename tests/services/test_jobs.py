@@ -332,3 +332,33 @@ def test_the_cached_partner_list_follows_an_edit():
     assert names == ["Aland", "Bland"]
     csv_body = APIClient().get("/api/v1/partners/?format=csv").content.decode()
     assert csv_body.splitlines()[0].startswith("iso3")
+
+
+def test_a_single_simulation_job_reports_progress_while_it_runs(monkeypatch, settings):
+    """Not only 0 → 100: the bar moves after each chunk of simulated paths."""
+    settings.JOBS_SYNC_MAX_PATH_STEPS = 1_000
+    seen: list[float] = []
+    monkeypatch.setattr(jobs, "_progress_reporter", lambda job_id: seen.append)
+    slug = "price-gap-subsidy"
+    data = copy.deepcopy(dict(REGISTRY[slug].example))
+    data["simulation"] = {**data["simulation"], "paths": 60_000, "seed": 11}
+    response = APIClient().post(f"/api/v1/calculators/{slug}/", data, format="json")
+    assert response.status_code == 202, response.content
+    assert response.json()["state"] == "succeeded"
+    assert seen == pytest.approx([25 / 60, 50 / 60, 1.0])
+
+
+def test_a_batch_reports_progress_inside_each_calculation(monkeypatch):
+    seen: list[float] = []
+    monkeypatch.setattr(jobs, "_progress_reporter", lambda job_id: seen.append)
+    slug = "price-gap-subsidy"
+    base = copy.deepcopy(dict(REGISTRY[slug].example))
+    base["simulation"] = {**base["simulation"], "paths": 60_000, "seed": 5}
+    job = jobs.submit_batch(
+        calculator=slug, owner=None, base=base, grid={"strike": [100, 120]}
+    )
+    assert job.state == JobState.SUCCEEDED
+    # Each calculation's three chunks within its half, then the half itself.
+    assert seen == pytest.approx(
+        [25 / 120, 50 / 120, 0.5, 0.5, 0.5 + 25 / 120, 0.5 + 50 / 120, 1.0, 1.0]
+    )

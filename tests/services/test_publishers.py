@@ -100,7 +100,8 @@ def test_pink_sheet_bad_cell_names_the_spreadsheet_row_and_writes_nothing(wb_ser
     )
     result = import_published_file("pink-sheet", data)
     assert not result.report.ok
-    assert [(e.row, e.field) for e in result.report.errors] == [(8, "Aluminum")]
+    # The workbook's row, and its column by letter and header.
+    assert [(e.row, e.field) for e in result.report.errors] == [(8, "C (Aluminum)")]
     assert PriceObservation.objects.count() == 0
 
 

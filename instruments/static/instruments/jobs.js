@@ -13,6 +13,8 @@
     label.textContent = job.state + " · " + job.progress + " %";
     if (job.state === "succeeded") {
       done.hidden = false;
+      // A sensitivity analysis goes back to its page, which draws the result.
+      if (box.dataset.jobNext) window.location.assign(box.dataset.jobNext);
       return true;
     }
     if (job.state === "failed") {

@@ -29,6 +29,7 @@ from django.urls import URLPattern, path, reverse
 from instruments.admin_imports import template_response
 from instruments.import_limits import ImportTooLarge, check_uploaded_file
 from instruments.models import HsRevision
+from instruments.services import jobs
 from instruments.services.import_templates import (
     PUBLISHED_TEMPLATES,
     build_published_template,
@@ -222,6 +223,20 @@ class PublishedFileImportMixin:
     def _confirm(self, request: HttpRequest, opts: Any) -> HttpResponse:
         try:
             saved = signing.loads(request.POST["token"], salt=_SALT, max_age=_MAX_AGE)
+            data = _read_saved(saved["file"])
+            if len(data) > settings.IMPORT_SYNC_MAX_BYTES:
+                # A large file goes to a worker; the job page follows it.
+                job = jobs.submit_import(
+                    kind=saved["kind"],
+                    file=data,
+                    file_name=saved["file_name"],
+                    country_codes=_read_saved(saved["codes"])
+                    if saved["codes"]
+                    else None,
+                    hs_revision=saved["hs_revision"] or None,
+                    owner=request.user,
+                )
+                return HttpResponseRedirect(reverse("instruments:job", args=[job.pk]))
             result = self._run(saved, dry_run=False, user=request.user)
         except (signing.BadSignature, FileNotFoundError):
             messages.error(request, "The preview has expired: upload the file again.")

@@ -885,6 +885,7 @@ class JobKind(models.TextChoices):
     BATCH = "batch", "a batch of calculations"
     SENSITIVITY = "sensitivity", "a sensitivity analysis"
     EXPORT = "export", "an export of a data list"
+    IMPORT = "import", "an import of a published file"
 
 
 class JobState(models.TextChoices):

@@ -304,11 +304,13 @@ def period_span(rows: Any) -> str:
 
 
 def commodity_name(inputs: Mapping[str, Any]) -> str:
-    """The commodity a result is about, in words: the stored series' commodity, the
-    request's commodity code, or "" when the request names none (typed figures)."""
+    """The commodity a result is about, in words: the stored series' commodity (its
+    name), the request's commodity code, or "" when the request names none."""
     stored = inputs.get("stored_prices")
-    if isinstance(stored, Mapping) and stored.get("commodity"):
-        return str(stored["commodity"])
+    if isinstance(stored, Mapping) and (
+        stored.get("commodity_name") or stored.get("commodity")
+    ):
+        return str(stored.get("commodity_name") or stored["commodity"])
     commodity = inputs.get("commodity")
     if isinstance(commodity, str) and commodity:
         return commodity.replace("-", " ")

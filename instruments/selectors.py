@@ -61,6 +61,7 @@ class PriceHistory:
     basis: str = ""  # the source's wording: grade, delivery terms (FOB, CIF)
     citation: str = ""  # publisher, edition, DOI (PriceSeries.citation)
     short_citation: str = ""  # the same for a chart's source line
+    commodity_name: str = ""  # in words, e.g. "NdPr oxide"
 
     @property
     def periods(self) -> list[str]:
@@ -188,6 +189,7 @@ def get_price_history(
         basis=series_obj.basis,
         citation=series_obj.citation,
         short_citation=series_obj.short_citation,
+        commodity_name=commodity_obj.name,
     )
 
 

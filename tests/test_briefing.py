@@ -281,3 +281,23 @@ def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
     assert "the commodity" not in text  # typed figures name no commodity
     assert "\n—\n" not in text
     assert "— \n" not in text
+
+
+def test_a_sentence_on_stored_prices_names_the_commodity_in_words() -> None:
+    """ "of NdPr oxide", not the code "ndpr-oxide"."""
+    from tests.factories import make_ndpr_annual
+
+    make_ndpr_annual()
+    inputs = {
+        "commodity": "ndpr-oxide",
+        "periods": ["2022", "2023", "2024"],
+        "reference_price": 110,
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "flows": [{"origin": "CHN", "member": False, "quantity": 1000}],
+    }
+    calculation = run_calculation("price-floor", inputs)
+    first = presenters.headline_sentences(
+        REGISTRY["price-floor"], calculation.result, calculation.inputs
+    )[0]
+    assert "1,000 t a year of NdPr oxide from CHN" in first

@@ -399,6 +399,8 @@ JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
 JOBS_SYNC_MAX_SWEEP_POINTS = env.int("JOBS_SYNC_MAX_SWEEP_POINTS", default=50)
 # Rows an export job (POST /api/v1/jobs/ {"export": "<a list's URL>"}) may give.
 EXPORT_JOB_MAX_ROWS = env.int("EXPORT_JOB_MAX_ROWS", default=1_000_000)
+# A confirmed import of a published file larger than this runs as a job.
+IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=1_000_000)
 # Calculation results are cached (services/calculation.py) for this many seconds.
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)
 # A result that pickles to more bytes than this is not cached (computed again).

@@ -15,6 +15,8 @@ What goes to a job:
   (or the path-steps limit summed over its points);
 - an export of a data list longer than a CSV/XLSX answer may be
   (``settings.EXPORT_MAX_ROWS``), up to ``settings.EXPORT_JOB_MAX_ROWS``;
+- a published file's import above ``settings.IMPORT_SYNC_MAX_BYTES``, once the
+  steward has seen its preview and confirmed (``submit_import``);
 - a batch: one calculator over a grid of inputs (``{"reference_price": [100, 110],
   "flows.0.elasticity": [-0.5, -1]}``: every combination) or a list of requests; its
   result is one table, a row per calculation with the inputs that vary and the
@@ -24,6 +26,7 @@ What goes to a job:
 
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import logging
@@ -41,7 +44,7 @@ from instruments.calculators.base import NON_FIELD, Calculator, InputError
 from instruments.calculators.limits import MAX_PATH_STEPS
 from instruments.jsonify import json_value
 from instruments.models import Job, JobKind, JobState
-from instruments.services import sensitivity
+from instruments.services import publishers, sensitivity
 from instruments.services.calculation import (
     calculation_payload,
     run_calculation,
@@ -287,6 +290,69 @@ def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:
     return job
 
 
+def submit_import(
+    *,
+    kind: str,
+    file: bytes,
+    file_name: str,
+    country_codes: bytes | None,
+    hs_revision: str | None,
+    owner: Any,
+) -> Job:
+    """A published file's import (previewed already) for a worker: the file travels
+    in the job (base64), since the worker may be another machine."""
+    job = Job.objects.create(
+        kind=JobKind.IMPORT,
+        calculator="",
+        request={
+            "kind": kind,
+            "file_name": file_name,
+            "file": base64.b64encode(file).decode(),
+            "country_codes": base64.b64encode(country_codes).decode()
+            if country_codes
+            else "",
+            "hs_revision": hs_revision or "",
+        },
+        owner=_owner(owner),
+    )
+    dispatch(job)
+    return job
+
+
+def run_import(job: Job) -> dict[str, Any]:
+    """Import the job's file as its owner: the report as one row, or, if any row is
+    bad (nothing is written then), an InputError naming the rows."""
+    request = job.request
+    codes = request.get("country_codes") or ""
+    done = publishers.import_published_file(
+        request["kind"],
+        base64.b64decode(request["file"]),
+        file_name=request.get("file_name", ""),
+        country_codes=base64.b64decode(codes) if codes else None,
+        hs_revision=request.get("hs_revision") or None,
+        user=job.owner,
+    )
+    report = done.report
+    errors = [str(e) for e in report.errors]
+    if errors:  # the data changed since the preview: nothing was written
+        more = f" … and {len(errors) - 20} more" if len(errors) > 20 else ""
+        raise InputError.at(
+            ("file",), "Nothing was imported: " + "; ".join(errors[:20]) + more
+        )
+    return {
+        "columns": ["file", "rows", "new", "updated", "unchanged"],
+        "rows": [
+            {
+                "file": request.get("file_name", ""),
+                "rows": report.total_rows,
+                "new": report.new,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            }
+        ],
+    }
+
+
 # --- running ---------------------------------------------------------------------------
 
 Runner = Callable[[Mapping[str, Any], Callable[[float], None]], Any]
@@ -312,6 +378,8 @@ def run_job(job_id: uuid.UUID | str) -> None:
     try:
         if job.kind == JobKind.BATCH:
             result = run_batch(job.calculator, job.request, report)
+        elif job.kind == JobKind.IMPORT:
+            result = run_import(job)
         elif job.kind in RUNNERS:
             result = RUNNERS[job.kind](job.request, report)
         elif job.kind == JobKind.SENSITIVITY:

@@ -354,6 +354,7 @@ def resolve_stored_prices(
         resolved["market_price_basis"] = delivery
     stored = {
         "commodity": history.commodity,
+        "commodity_name": history.commodity_name,
         "delivery_basis": delivery,
         "series": history.series,
         "series_name": history.series_name,

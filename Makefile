@@ -39,9 +39,11 @@ staticfiles/staticfiles.json: uv.lock $(STATIC_SOURCES)
 serve-prod: install
 	$(RUN) python bench/stack.py --seed
 
-# The load test against it (bench/load.py starts and stops the stack itself).
+# The load test against it (bench/load.py starts and stops the stack itself);
+# e.g. LOAD_ARGS="--repeat 3 --paired --seconds 15" (the README's table).
+LOAD_ARGS ?=
 bench-load: install
-	$(RUN) python bench/load.py
+	$(RUN) python bench/load.py $(LOAD_ARGS)
 
 # Two workers: the suite is mostly CPU-bound and the machines have two cores; whole
 # files per worker, so that a module-scoped seeded database never leaks into another

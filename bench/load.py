@@ -3,11 +3,17 @@ users and time). Starts ``bench/stack.py``'s stack itself (gunicorn 2 workers,
 a Celery worker, PostgreSQL, Redis, DEBUG off), seeds it, and prints the table.
 
     .venv/bin/python bench/load.py [--users 20] [--seconds 20] [--repeat 1]
+        [--rows floor_json form ...] [--paired]
 
 Each row: ``--users`` closed-loop clients requesting only that row's URL for
 ``--seconds``; throughput relative to ``/`` in the same run. Then the light mix
 (home, form page, partner list) alone, and again while 2 clients keep submitting
-100,000-path × 120-month simulations (jobs on the worker) and polling them.
+100,000-path × 120-month simulations (jobs on the worker) and polling them. With
+``--repeat`` above 1, a last table gives each row's median over the runs (the
+machine is shared: single runs move by a third); ``--rows`` measures only some rows
+(and ``/``), without the mix; ``--paired`` measures ``/`` again after each row and
+takes each row's ratio to the mean of the two runs of ``/`` around it, so that a
+neighbour's test run starting mid-table moves both sides of a ratio alike.
 Environment: ``DATABASE_URL`` (default a ``minerals_bench`` PostgreSQL database),
 ``REDIS_URL`` (default ``redis://127.0.0.1:6379/4``).
 """
@@ -19,6 +25,7 @@ import copy
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,7 +104,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-seed", action="store_true")
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="measure / before and after each row; the row's ratio is to their mean",
+    )
+    parser.add_argument(
+        "--rows",
+        nargs="+",
+        choices=[case for case, _ in ROWS],
+        help="only these rows (home is always measured, for the ratio), no mix",
+    )
     args = parser.parse_args()
+    rows = [
+        (case, label)
+        for case, label in ROWS
+        if not args.rows or case == "home" or case in args.rows
+    ]
     from instruments.calculators import REGISTRY
     from instruments.querystring import encode_query
 
@@ -122,30 +145,51 @@ def main() -> None:
         )
     log_dir = Path(tempfile.mkdtemp())
     with stack.running_stack(env, ports=[PORT], gunicorn_workers=2, log_dir=log_dir):
-        for case, _ in ROWS:  # warm every path once (imports, caches)
+        for case, _ in rows:  # warm every path once (imports, caches)
             run_locust(env, case=case, users=2, seconds=6, classes=["CaseUser"])
+        runs: list[dict[str, tuple[str, dict[str, float], float]]] = []
+
+        def measure(case: str) -> dict[str, float]:
+            stats = run_locust(
+                env,
+                case=case,
+                users=args.users,
+                seconds=args.seconds,
+                classes=["CaseUser"],
+            )
+            return stats["Aggregated"]
+
         for repeat in range(args.repeat):
-            results = {}
-            for case, label in ROWS:
-                stats = run_locust(
-                    env,
-                    case=case,
-                    users=args.users,
-                    seconds=args.seconds,
-                    classes=["CaseUser"],
-                )
-                results[case] = (label, stats["Aggregated"])
-            home = results["home"][1]["rps"]
+            # label, stats, and the req/s of / that the row's ratio is taken to
+            results: dict[str, tuple[str, dict[str, float], float]] = {}
+            if args.paired:
+                homes = [measure("home")]
+                for case, label in rows[1:]:
+                    stats = measure(case)
+                    homes.append(measure("home"))
+                    around = (homes[-2]["rps"] + homes[-1]["rps"]) / 2
+                    results[case] = (label, stats, around)
+                middle = sorted(homes, key=lambda h: h["rps"])[len(homes) // 2]
+                results = {"home": (rows[0][1], middle, middle["rps"]), **results}
+            else:
+                for case, label in rows:
+                    results[case] = (label, measure(case), 0.0)
+                home_rps = results["home"][1]["rps"]
+                results = {c: (lb, st, home_rps) for c, (lb, st, _) in results.items()}
+            runs.append(results)
             print(
                 f"\nRun {repeat + 1}: {args.users} closed-loop clients, {args.seconds} s a row"
+                + (", each row between two runs of /" if args.paired else "")
             )
             print(f"| {'request':42} | req/s | ratio to / | p50 ms | p95 ms | errors |")
             print(f"|{'-' * 44}|------:|-----------:|-------:|-------:|-------:|")
-            for label, s in results.values():
+            for label, s, home in results.values():
                 print(
                     f"| {label:42} | {s['rps']:5.1f} | {s['rps'] / home:10.2f} | "
                     f"{s['p50']:6.0f} | {s['p95']:6.0f} | {s['failures']:6.0f} |"
                 )
+            if args.rows:
+                continue
             light = args.users - 2
             alone = run_locust(
                 env,
@@ -182,6 +226,26 @@ def main() -> None:
                 f"median {done.get('p50', 0) / 1000:.1f} s each; errors in the mix: "
                 f"{errors:.0f}"
             )
+        if len(runs) > 1:
+            print_medians(runs)
+
+
+def print_medians(runs: list[dict[str, tuple[str, dict[str, float], float]]]) -> None:
+    """Each row's median over the runs: req/s, ratio to / (each run's own), p50,
+    p95, and the errors of all runs."""
+    print(f"\nMedian of {len(runs)} runs (each ratio taken within its run)")
+    print(f"| {'request':42} | req/s | ratio to / | p50 ms | p95 ms | errors |")
+    print(f"|{'-' * 44}|------:|-----------:|-------:|-------:|-------:|")
+    for case, (label, _, _) in runs[0].items():
+        rows = [run[case][1] for run in runs]
+        ratios = [run[case][1]["rps"] / run[case][2] for run in runs]
+        print(
+            f"| {label:42} | {statistics.median(r['rps'] for r in rows):5.1f} | "
+            f"{statistics.median(ratios):10.2f} | "
+            f"{statistics.median(r['p50'] for r in rows):6.0f} | "
+            f"{statistics.median(r['p95'] for r in rows):6.0f} | "
+            f"{sum(r['failures'] for r in rows):6.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -8,15 +8,14 @@ page comes back with the numbers and the table.
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from instruments import charts, number_formats, presenters, selectors
+from instruments import charts, number_formats, page_cache, presenters, selectors
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
@@ -129,16 +128,49 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The calculator page: form pre-filled with the example, results after a run."""
+    """The calculator page: form pre-filled with the example, results after a run.
+    A first anonymous visit's page (the example) comes from the shared cache."""
     calculator = get_calculator_or_404(slug)
+    if page_cache.is_plain_anonymous_visit(request) and not _is_fetch(request):
+        # One page per number format and "Numbers" choice (the page varies on them).
+        shown = (
+            _format_key(get_number_format(request)),
+            number_formats.chosen_number_format(request),
+        )
+        return page_cache.cached_page(
+            request,
+            f"calculator:{slug}:{shown}",
+            tuple(
+                dict.fromkeys(
+                    [
+                        *data_versions.tables_read(EXAMPLE_FORM_READS),
+                        *PARTNER_DATALIST_TABLES,
+                        *PRECEDENT_TABLES,
+                    ]
+                )
+            ),
+            lambda: _calculator_page(request, calculator),
+        )
+    return _calculator_page(request, calculator)
+
+
+def _is_fetch(request: HttpRequest) -> bool:
+    """The page's own ``fetch``: it wants only the form-and-results part."""
+    return request.headers.get("X-Requested-With") == FETCH_HEADER
+
+
+def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpResponse:
+    slug = calculator.slug
     loaded: Scenario | None = None
     form: CalculatorForm | None = None
-    form_fields_html = ""
     from_example = False
     number_format = get_number_format(request)
-    options = _form_options(calculator, number_format)
+
+    def options() -> dict[str, Any]:  # two queries: only for a form built here
+        return _form_options(calculator, number_format)
+
     if request.method == "POST":
-        form = CalculatorForm(request.POST, **options)
+        form = CalculatorForm(request.POST, **options())
     elif request.GET.get("scenario"):
         try:
             pk = int(request.GET["scenario"])
@@ -152,20 +184,19 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
         form = CalculatorForm(
             inputs_to_form_data(calculator, loaded.inputs, number_format=number_format),
-            **options,
+            **options(),
         )
     elif (carried := _inputs_from_query(request)) is not None:
         # Back from "log in to save": the same calculation, run again.
         form = CalculatorForm(
             inputs_to_form_data(calculator, carried, number_format=number_format),
-            **options,
+            **options(),
         )
     elif request.GET.get("blank"):
-        form = CalculatorForm(initial_inputs={}, **options)
+        form = CalculatorForm(initial_inputs={}, **options())
     else:
         # The example form is the same for everyone (of one number format) until the
-        # data it lists change.
-        form_fields_html = example_form_html(calculator, number_format)
+        # data it lists change: from the cache (stored_data_fragments).
         from_example = True
 
     calculation = None
@@ -181,19 +212,26 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         except InputError as exc:
             form.apply_errors(exc.errors)
 
+    whole_page = not _is_fetch(request)
+    form_fields_html, partner_datalist_html = stored_data_fragments(
+        calculator,
+        number_format,
+        example_form=from_example,
+        partner_datalist=whole_page,
+    )
     context = {
         "calculator": calculator,
         "form": form,
         "form_fields_html": form_fields_html,
+        "partner_datalist_html": partner_datalist_html,
         "loaded": loaded,
         "from_example": from_example,
-        "partner_choices": selectors.list_partner_choices(),
-        "precedents": selectors.list_precedents(slug),
+        "precedents": selectors.list_precedents(slug) if whole_page else [],
         "calculators": list(REGISTRY.values()),
         **number_formats.number_format_context(request),
         **build_result_context(request, calculation),
     }
-    if request.headers.get("X-Requested-With") == FETCH_HEADER:
+    if not whole_page:
         return render(request, "instruments/_calculator_main.html", context)
     return render(request, "instruments/calculator_detail.html", context)
 
@@ -215,35 +253,57 @@ def _form_options(
     }
 
 
-EXAMPLE_FORM_VERSION = 2  # bump when the form's templates change in a deployment
+# The stored tables each cached piece of the calculator page shows (page_cache).
+EXAMPLE_FORM_READS = {"commodity": "*", "member_group": "*"}
+PARTNER_DATALIST_TABLES = ("partner",)
+PRECEDENT_TABLES = ("scenario",)
 
 
-def example_form_html(
-    calculator: Calculator, number_format: NumberFormat = ENGLISH
-) -> str:
-    """The example form's fields as HTML, from the shared cache: building ~100 fields
-    from the declaration and rendering their widgets is most of the page's cost, and
-    the result changes only with the code or with the commodities, series and groups
-    it offers (their table versions are in the key)."""
-    versions = data_versions.versions_for_request(
-        {"commodity": "*", "member_group": "*"}
-    )
-    key = (
-        "form:"
-        + hashlib.sha256(
-            f"{EXAMPLE_FORM_VERSION}:{calculator.slug}:{versions}:"
-            f"{number_format.decimal}{number_format.thousands}{number_format.name}".encode()
-        ).hexdigest()
-    )
-    html = cache.get(key)
-    if html is None:
-        form = CalculatorForm(
-            initial_inputs=calculator.example,
-            **_form_options(calculator, number_format),
+def _format_key(number_format: NumberFormat) -> str:
+    f = number_format
+    return f"{f.code}|{f.decimal}|{f.thousands}|{f.name}"
+
+
+def stored_data_fragments(
+    calculator: Calculator,
+    number_format: NumberFormat,
+    *,
+    example_form: bool,
+    partner_datalist: bool,
+) -> tuple[str, str]:
+    """The calculator page's HTML built from stored data, from the shared cache: the
+    example form's fields in the official's number format (building ~100 fields from
+    the declaration and rendering their widgets is most of the page's cost) and the
+    country picker's datalist (some 250 economies, half the rest). ``""`` for a
+    fragment not asked for."""
+    wanted: dict[str, tuple[tuple[str, ...], Callable[[], str]]] = {}
+    form_name = f"form:{calculator.slug}:{_format_key(number_format)}"
+    if example_form:
+        wanted[form_name] = (
+            data_versions.tables_read(EXAMPLE_FORM_READS),
+            lambda: render_to_string(
+                "instruments/_form_fields.html",
+                {
+                    "form": CalculatorForm(
+                        initial_inputs=calculator.example,
+                        **_form_options(calculator, number_format),
+                    )
+                },
+            ),
         )
-        html = render_to_string("instruments/_form_fields.html", {"form": form})
-        cache.set(key, html, settings.CALCULATION_CACHE_SECONDS)
-    return mark_safe(html)
+    if partner_datalist:
+        wanted["datalist"] = (
+            PARTNER_DATALIST_TABLES,
+            lambda: render_to_string(
+                "instruments/_partner_datalist.html",
+                {"partner_choices": selectors.list_partner_choices()},
+            ),
+        )
+    html = page_cache.cached_values(wanted) if wanted else {}
+    return (
+        mark_safe(html.get(form_name, "")),
+        mark_safe(html.get("datalist", "")),
+    )
 
 
 def _inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:

@@ -85,3 +85,13 @@ def test_without_redis_url_the_cache_is_local_memory():
         text=True,
     )
     assert out.stdout.strip() == "LocMemCache", out.stderr
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    """Django's client built a redis.Redis for every command (0.25 ms each)."""
+    from webapp.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    assert client.connection_pool is cache._cache._get_connection_pool(False)

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "instruments.middleware.DataVersionsOncePerRequestMiddleware",
     "webapp.security.SiteLoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]
@@ -125,7 +126,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one Redis client per pool (webapp/cache.py).
+            "BACKEND": "webapp.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Apart from another deployment (or test run) on the same Redis: cached
             # results are keyed by data versions, which two databases can share.
@@ -256,6 +258,8 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
     "IMPORT_MAX_UNCOMPRESSED_BYTES", default=50_000_000
 )
+# Rows a CSV/XLSX list export gives at once (more: a 400 saying how to page).
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=50_000)
 # Scenarios compared side by side on one page (each one is re-run).
 COMPARE_MAX_SCENARIOS = env.int("COMPARE_MAX_SCENARIOS", default=6)
 
@@ -399,3 +403,5 @@ EXPORT_JOB_MAX_ROWS = env.int("EXPORT_JOB_MAX_ROWS", default=1_000_000)
 IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=1_000_000)
 # Calculation results are cached (services/calculation.py) for this many seconds.
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)
+# A result that pickles to more bytes than this is not cached (computed again).
+CALCULATION_CACHE_MAX_BYTES = env.int("CALCULATION_CACHE_MAX_BYTES", default=5_000_000)

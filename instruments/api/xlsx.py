@@ -205,6 +205,8 @@ class Workbook:
             "xl/styles.xml": _STYLES,
         }
         for name, text in parts.items():
-            self._zip.writestr(name, text)
+            # A few hundred bytes each: stored, not deflated (a compressor's set-up
+            # costs more than the bytes it would save).
+            self._zip.writestr(name, text, compress_type=zipfile.ZIP_STORED)
         self._zip.close()
         return self._buffer.getvalue()

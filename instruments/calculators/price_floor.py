@@ -710,21 +710,13 @@ def compute(inputs: PriceFloorInputs) -> Result:
             "levy_after": levy_after.ravel(),
             "import_price_after": price_after.ravel(),
             "tariff_plus_levy": total_duty.ravel(),
-        },
-        columns=list(COLUMNS),
+        },  # in COLUMNS' order (tests/calculators/test_registry.py)
     )
     outsiders = ~member
     value_out = float((price * quantity)[:, outsiders].sum())
     levied_value = float((levy * quantity)[:, outsiders].sum())
     quantity_total = float(quantity.sum())
     quantity_out = float(quantity[:, outsiders].sum())
-    by_period_quantity = quantity.sum(axis=1)
-    with np.errstate(all="ignore"):
-        landed_by_period = np.where(
-            by_period_quantity > 0,
-            (landed * quantity).sum(axis=1) / by_period_quantity,
-            math.nan,
-        )
     discount = units.discount_factors(periods.labels, inputs.discount_rate)
     summary: dict[str, Any] = {
         "revenue_total": float(revenue.sum()),
@@ -766,26 +758,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             f"price {inputs.trailing_lag} period{'s' if inputs.trailing_lag > 1 else ''}"
             " earlier: the first trailing average stands in for the floor.",
         )
-    extras = {
-        "by_period": pd.DataFrame(
-            {
-                "period": list(periods.labels),
-                "reference_price": reference,
-                "revenue": revenue.sum(axis=1),
-                "landed_price_weighted": landed_by_period,
-                "quantity": by_period_quantity,
-            }
-        ),
-        "by_flow": pd.DataFrame(
-            {
-                "origin": [f.origin for f in flows],
-                "member": member,
-                "quantity": quantity.sum(axis=0),
-                "revenue": revenue.sum(axis=0),
-            }
-        ),
-    }
-    return Result(summary=summary, rows=rows, extras=extras)
+    return Result(summary=summary, rows=rows)
 
 
 def _respond_smart(

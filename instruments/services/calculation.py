@@ -5,7 +5,10 @@ The cache key is the calculator, the request as canonical JSON, and the version 
 each stored table the request can read (``services/data_versions.py``): a steward's
 edit of a price bumps the price tables' versions, so exactly the calculations that
 read stored prices miss the cache afterwards, while typed-in calculations and those
-on partner groups keep theirs. A simulation without a fixed seed is never cached.
+on partner groups keep theirs. A simulation without a fixed seed is never cached,
+nor a result that pickles to more than ``CALCULATION_CACHE_MAX_BYTES`` (5 MB by
+default: a 600-period × 50-flow price floor is 3.7 MB; a larger one is computed
+again rather than kept in Redis).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +39,7 @@ from instruments.services.stored_inputs import fill_stored_inputs, schedule_warn
 
 logger = logging.getLogger(__name__)
 
-CACHE_PREFIX = "calc:v1:"
+CACHE_PREFIX = "calc:v2:"  # v2: the value is the pickled bytes
 
 
 @dataclass(frozen=True)
@@ -129,14 +133,27 @@ def calculation_cache_key(
 
 def _cache_get(key: str) -> Any:
     try:
-        return cache.get(key)
+        blob = cache.get(key)
     except Exception:  # a cache outage must not fail a calculation
         logger.warning("calculation cache unavailable (get)", exc_info=True)
         return None
+    return pickle.loads(blob) if isinstance(blob, bytes) else None
 
 
 def _cache_set(key: str, value: Any) -> None:
+    """Keep ``value`` unless it pickles to more than ``CALCULATION_CACHE_MAX_BYTES``
+    (pickled here, once, to know its size; the cache stores the bytes)."""
+    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    limit = settings.CALCULATION_CACHE_MAX_BYTES
+    if len(blob) > limit:
+        logger.info(
+            "calculation result of %s bytes not cached (CALCULATION_CACHE_MAX_BYTES "
+            "is %s)",
+            len(blob),
+            limit,
+        )
+        return
     try:
-        cache.set(key, value, settings.CALCULATION_CACHE_SECONDS)
+        cache.set(key, blob, settings.CALCULATION_CACHE_SECONDS)
     except Exception:  # e.g. a value too large for the cache backend
         logger.warning("calculation cache unavailable (set)", exc_info=True)

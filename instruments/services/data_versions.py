@@ -9,13 +9,25 @@ cache), so an edit on one server invalidates the cached results on all of them.
 
 A request reads only the tables its stored references name (``READS``): typed-in
 numbers read none, so a price edit never invalidates them.
+
+Inside ``read_once()`` (every web request, ``instruments.middleware``) a table's
+version is looked up at most once: the result cache's key, the cached partner list
+and a page's fragments then cost one query and one cache round trip between them. A
+write in the block (a save, delete or many-to-many change) forgets what was read.
+``cached_read`` keeps any read of stored data in the shared cache under the versions
+of the tables it reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import contextlib
+import functools
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
 
@@ -36,6 +48,7 @@ TABLES: dict[str, type[models.Model]] = {
     "parameter_schedule": m.ParameterSchedule,
     "trade_flow": m.TradeFlow,
     "commodity_hs_code": m.CommodityHsCode,
+    "scenario": m.Scenario,  # the precedents a calculator page lists
 }
 
 _PRICES = (
@@ -83,18 +96,82 @@ def versions_for_request(data: Mapping[str, Any]) -> str:
 
 def versions_of(names: tuple[str, ...]) -> str:
     """``"table=history:counter;..."`` for the named tables ("" if none)."""
+    return ";".join(
+        f"{name}={version}" for name, version in versions_by_table(names).items()
+    )
+
+
+_read_in_block: ContextVar[dict[str, str] | None] = ContextVar(
+    "data_versions_read", default=None
+)
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Within the block each table's version is looked up at most once (a write in
+    the block forgets them); outside any block, every call looks them up."""
+    token = _read_in_block.set({})
+    try:
+        yield
+    finally:
+        _read_in_block.reset(token)
+
+
+def versions_by_table(names: tuple[str, ...]) -> dict[str, str]:
+    """``{table: "history:counter"}`` for the named tables, in their order: one
+    query and one cache round trip whatever their number."""
+    known = _read_in_block.get()
+    if known is None:
+        return _look_up(names)
+    missing = tuple(name for name in names if name not in known)
+    if missing:
+        known.update(_look_up(missing))
+    return {name: known[name] for name in names}
+
+
+def cached_read(name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
+    """``read()`` (a read of the named tables) from the shared cache, kept under
+    their versions: the same answer until one of them changes."""
+    listed = ";".join(f"{t}={v}" for t, v in versions_by_table(tables).items())
+    key = "dataread:" + hashlib.sha256(f"{name}\n{listed}".encode()).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache outage: read the database
+        return read()
+    if found is not None:
+        return found
+    value = read()
+    with contextlib.suppress(Exception):  # a value the cache refuses: not kept
+        cache.set(key, value, settings.CALCULATION_CACHE_SECONDS)
+    return value
+
+
+def _look_up(names: tuple[str, ...]) -> dict[str, str]:
     if not names:
-        return ""
+        return {}
     counters = _counters(names)
     tops = _history_max(names)
-    return ";".join(
-        f"{name}={top}:{counters.get(name, 0)}"
+    return {
+        name: f"{top}:{counters.get(name, 0)}"
         for name, top in zip(names, tops, strict=True)
-    )
+    }
 
 
 def _history_max(names: tuple[str, ...]) -> list[int]:
     """The newest history id of each table, in one query (one round trip)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_history_max_sql(names, connection.vendor))
+        row = cursor.fetchone()
+    return [int(value or 0) for value in row]
+
+
+@functools.cache
+def _history_max_sql(names: tuple[str, ...], vendor: str) -> str:
+    """The query of ``_history_max``, built once per set of tables: reaching a
+    history model through django-simple-history's manager builds a manager class
+    each time (0.2 ms a table, most of a light request's version lookup)."""
     quote = connection.ops.quote_name
     parts = []
     for name in names:
@@ -102,10 +179,7 @@ def _history_max(names: tuple[str, ...]) -> list[int]:
         parts.append(
             f"(SELECT MAX({quote('history_id')}) FROM {quote(history._meta.db_table)})"
         )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
-    return [int(value or 0) for value in row]
+    return "SELECT " + ", ".join(parts)
 
 
 def _counters(names: tuple[str, ...]) -> dict[str, int]:
@@ -118,6 +192,9 @@ def _counters(names: tuple[str, ...]) -> dict[str, int]:
 
 def bump(name: str) -> None:
     """Count one more write to a table (atomic in Redis: ``incr``)."""
+    known = _read_in_block.get()
+    if known is not None:
+        known.clear()  # this block wrote: look the versions up afresh
     key = COUNTER_PREFIX + name
     try:
         if not cache.add(key, 1, timeout=None):

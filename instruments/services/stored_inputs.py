@@ -39,6 +39,7 @@ from instruments.calculators.units import (
     quantity_factor,
 )
 from instruments.jsonify import json_value
+from instruments.services import data_versions
 from instruments.services.stored_flows import fill_stored_flows
 
 
@@ -259,10 +260,11 @@ def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
         flows = [flows]
     if field is None or not isinstance(flows, list) or not flows:
         return
-    names = selectors.get_partner_names()
+    names = data_versions.cached_read(
+        "partner-names", ("partner",), selectors.get_partner_names
+    )
     if not names:
         return
-    by_name = {name.strip().lower(): code for code, name in names.items()}
     errors = ErrorCollector()
     for i, flow in enumerate(flows):
         if not isinstance(flow, Mapping) or flow.get("origin") in (None, ""):
@@ -271,7 +273,10 @@ def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
         code = raw.upper()
         if code in names or code in GROUP_LIKE_ORIGINS:
             continue
-        hint = by_name.get(raw.lower())
+        hint = next(
+            (c for c, name in names.items() if name.strip().lower() == raw.lower()),
+            None,
+        )
         suggestion = f" Did you mean {hint}?" if hint else ""
         errors.add(
             (field, i, "origin"),

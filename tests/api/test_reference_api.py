@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -269,3 +270,51 @@ def test_xlsx_text_is_never_a_formula_and_control_characters_are_dropped(
     assert row[1].value == '=HYPERLINK("http://x")'
     assert row[1].data_type == "s"
     assert row[2].value == "ab"
+
+
+# --- export caps ---------------------------------------------------------------------
+
+
+def test_an_export_over_the_cap_is_refused_with_the_way_to_page_it(
+    anon, stored_prices, settings
+):
+    settings.EXPORT_MAX_ROWS = 5  # the fixture stores 4 + 6 observations
+    url = "/api/v1/observations/"
+    refused = anon.get(url + "?format=csv")
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("text/csv")
+    ((_, message),) = list(csv.reader(io.StringIO(refused.content.decode())))[1:]
+    assert "10 rows" in message
+    assert "at most 5" in message
+    assert "limit=5&offset=0" in message
+    assert '"export": "/api/v1/observations/"' in message  # or as an export job
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(anon.get(url + "?format=xlsx").content)
+    ).active
+    assert "10 rows" in str(sheet["B2"].value)
+
+    pages = [
+        list(csv.DictReader(io.StringIO(anon.get(url + q).content.decode())))
+        for q in ("?format=csv&limit=5&offset=0", "?format=csv&limit=5&offset=5")
+    ]
+    assert [len(p) for p in pages] == [5, 5]
+    assert len({r["id"] for p in pages for r in p}) == 10
+    # a spreadsheet page is at most the cap; JSON is paged as before
+    too_long = anon.get(url + "?format=csv&limit=50")
+    assert too_long.status_code == 400
+    assert "between 1 and 5" in too_long.content.decode()
+    assert anon.get(url).json()["count"] == 10
+
+
+def test_an_export_within_the_cap_is_whole(anon, stored_prices, settings):
+    settings.EXPORT_MAX_ROWS = 10
+    body = anon.get("/api/v1/observations/?format=csv").content.decode()
+    assert len(body.strip().splitlines()) == 1 + 10
+
+
+def test_the_export_cap_is_a_documented_setting(settings):
+    from pathlib import Path
+
+    assert settings.EXPORT_MAX_ROWS == 50_000
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "EXPORT_MAX_ROWS" in readme

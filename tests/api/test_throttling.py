@@ -37,3 +37,75 @@ def test_default_rates_come_from_the_environment_settings(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
 
     assert set(rates) == {"anon", "user"}
+
+
+# --- the counting (two windows, constant size) ---------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 6000.0  # the start of a one-minute window
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def anonymous_request():
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/api/v1/commodities/")
+    request.user = AnonymousUser()
+    return request
+
+
+def throttle(clock):
+    from instruments.api.throttling import AnonThrottle
+
+    t = AnonThrottle()
+    t.timer = clock
+    return t
+
+
+def test_the_previous_window_counts_by_the_share_of_it_still_inside(low_rates):
+    clock, request = Clock(), anonymous_request()
+    assert [throttle(clock).allow_request(request, None) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    refused = throttle(clock)
+    assert not refused.allow_request(request, None)
+    assert refused.wait() == 61  # the two fall out as the next minute passes
+    clock.now += 60 + 15  # a quarter into the next minute: 2 × 3/4 = 1.5 still count
+    assert throttle(clock).allow_request(request, None)  # 1.5 < 2
+    assert not throttle(clock).allow_request(request, None)  # 1 + 1.5
+    clock.now += 15  # half-way: 1 + 2 × 1/2
+    assert not throttle(clock).allow_request(request, None)
+    clock.now += 15  # three quarters: 1 + 2 × 1/4
+    assert throttle(clock).allow_request(request, None)
+
+
+def test_the_wait_given_is_enough(low_rates):
+    clock, request = Clock(), anonymous_request()
+    clock.now += 40
+    for _ in range(2):
+        throttle(clock).allow_request(request, None)
+    refused = throttle(clock)
+    assert not refused.allow_request(request, None)
+    clock.now += refused.wait()
+    assert throttle(clock).allow_request(request, None)
+
+
+def test_the_stored_count_stays_one_number_however_many_requests(settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/hour", "user": "100000/hour"},
+    }
+    clock, request = Clock(), anonymous_request()
+    for _ in range(500):
+        assert throttle(clock).allow_request(request, None)
+    key = throttle(clock).get_cache_key(request, None)
+    assert cache.get(f"{key}:{int(clock.now // 3600)}") == 500

@@ -130,3 +130,18 @@ def test_only_stewards_write(anon, steward, flows):
     selfie = anon.post(URL, {**new, "importer": "USA"}, format="json")
     assert selfie.status_code == 400
     assert "importer" in selfie.json()
+
+
+def test_a_trade_flow_export_over_the_cap_is_refused_and_can_be_paged(
+    anon, flows, settings
+):
+    settings.EXPORT_MAX_ROWS = 3
+    refused = anon.get(URL + "?format=csv")
+    assert refused.status_code == 400
+    assert "5 rows" in refused.content.decode()
+    narrowed = anon.get(URL + "?format=csv&year=2024&hs_code=284690")
+    assert narrowed.status_code == 200  # 3 rows: within the cap
+    assert len(narrowed.content.decode().strip().splitlines()) == 1 + 3
+    second = anon.get(URL + "?format=xlsx&limit=3&offset=3")
+    rows = list(openpyxl.load_workbook(io.BytesIO(second.content)).active.values)
+    assert len(rows) == 1 + 2

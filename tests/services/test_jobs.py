@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -251,6 +252,30 @@ def test_tables_read_follow_the_references():
         "partner",
         "partner_group",
     )
+
+
+def test_a_result_over_the_size_cap_is_computed_again_not_cached(settings):
+    from django.core.cache import cache
+
+    data = floor_example()
+    key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    settings.CALCULATION_CACHE_MAX_BYTES = 1_000  # the example pickles to ~3.5 KB
+    calculation.run_calculation(FLOOR, data)
+    assert cache.get(key) is None
+    settings.CALCULATION_CACHE_MAX_BYTES = 1_000_000
+    first = calculation.run_calculation(FLOOR, data)
+    assert isinstance(cache.get(key), bytes)
+    assert calculation.run_calculation(FLOOR, data).result.summary == (
+        first.result.summary
+    )
+
+
+def test_the_result_size_cap_is_a_documented_setting():
+    from django.conf import settings as django_settings
+
+    assert django_settings.CALCULATION_CACHE_MAX_BYTES == 5_000_000
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "CALCULATION_CACHE_MAX_BYTES" in readme
 
 
 def test_an_unseeded_simulation_is_not_cached():

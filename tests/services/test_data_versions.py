@@ -1,0 +1,70 @@
+"""Table versions read once a request, and reads of stored data cached under them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from instruments import selectors
+from instruments.models import Partner
+from instruments.services import data_versions
+
+pytestmark = pytest.mark.django_db
+
+TABLES = ("partner", "partner_group")
+
+
+def test_inside_read_once_each_version_is_looked_up_once():
+    with data_versions.read_once(), CaptureQueriesContext(connection) as queries:
+        first = data_versions.versions_by_table(TABLES)
+        again = data_versions.versions_by_table(("partner",))
+    assert len(queries) == 1
+    assert again == {"partner": first["partner"]}
+    with CaptureQueriesContext(connection) as outside:
+        data_versions.versions_by_table(TABLES)
+        data_versions.versions_by_table(TABLES)
+    assert len(outside) == 2  # no block: every call looks them up
+
+
+def test_a_write_inside_the_block_is_seen_by_the_next_lookup():
+    with data_versions.read_once():
+        before = data_versions.versions_by_table(("partner",))
+        Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+        assert data_versions.versions_by_table(("partner",)) != before
+
+
+def test_a_cached_read_runs_again_only_after_an_edit():
+    calls: list[int] = []
+
+    def read() -> dict[str, str]:
+        calls.append(1)
+        return selectors.get_partner_names()
+
+    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Aland"}
+    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Aland"}
+    assert len(calls) == 1
+    Partner.objects.filter(iso3="AAA").first().save()  # an edit, same data
+    Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")
+    names = data_versions.cached_read("names", ("partner",), read)
+    assert names == {"AAA": "Aland", "BBB": "Bland"}
+    assert len(calls) == 2
+
+
+def test_a_flow_origin_is_checked_against_the_partners_as_edited():
+    anon = APIClient()
+    body = {
+        "periods": ["2025"],
+        "reference_price": 110,
+        "flows": [{"origin": "ZZZ", "import_price": 100, "quantity": 10}],
+    }
+    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    url = "/api/v1/calculators/price-floor/"
+    refused = anon.post(url, body, format="json")
+    assert refused.status_code == 400
+    assert "ZZZ" in str(refused.json()["flows"])
+    Partner.objects.create(iso3="ZZZ", iso2="ZZ", name="Zedland")
+    response = anon.post(url, body, format="json")
+    assert response.status_code == 200, response.json()

@@ -1,0 +1,41 @@
+"""Django's Redis cache, with one ``redis.Redis`` client per connection pool.
+
+Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every
+command; its constructor fills a table of some 170 response callbacks, about 0.25 ms
+each time, which was a third of the Redis cost of a light request (a throttle count,
+the data versions, a cached answer: six commands; issue #14). The client holds no
+connection of its own (the pool does, and the pool notices a fork), and redis-py's
+clients are safe to share between threads, so one per pool is enough.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache.backends import redis as django_redis
+
+
+class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
+    """``get_client`` returns the same client for the same pool."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django's private helpers (untyped in django-stubs): the pool, the class.
+        django_client: Any = self
+        pool = django_client._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None or client.connection_pool is not pool:
+            client = django_client._client(connection_pool=pool)
+            self._clients[id(pool)] = client
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` with the reused client."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient

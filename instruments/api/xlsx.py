@@ -76,6 +76,9 @@ _SHEET_HEAD = (
 )
 _SHEET_TAIL = "</sheetData></worksheet>"
 _NUMBERS = (int, float, Decimal)
+COMPRESS_LEVEL = 1
+"""zlib's fastest level: a sheet's XML shrinks almost as much (a 600 × 50 result,
+9 MB of XML: 1.7 MB instead of 1.4 MB) in a third of the time of the default 6."""
 
 
 def _text(value: str) -> str:
@@ -89,9 +92,9 @@ def _cell(value: Any) -> str:
     """One ``<c>`` element (no reference: cells follow one another)."""
     kind = type(value)
     if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
-            return "<c/>"
-        return f"<c><v>{value!r}</v></c>"
+        if value - value == 0.0:  # finite (NaN and ±inf give NaN)
+            return f"<c><v>{value!r}</v></c>"
+        return "<c/>"
     if kind is str:
         return _text(value)
     if value is None:
@@ -147,7 +150,9 @@ class Workbook:
 
     def __init__(self) -> None:
         self._buffer = io.BytesIO()
-        self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED)
+        self._zip = zipfile.ZipFile(
+            self._buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+        )
         self._titles: list[str] = []
         self._current: Sheet | None = None
 

@@ -257,15 +257,19 @@ def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
     return counts[0], counts[1] if counts[0] else max(counts[1], relinked)
 
 
+def _year(text: str, where: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SeedError(f"{where}: '{text}' is not a year.") from None
+
+
 def _seed_source_editions(root: Path, user: Any) -> tuple[int, int]:
     path = root / "source_editions.csv"
     records = []
     for n, r in _read_csv(path):
         where = f"{path.name} row {n}"
-        try:
-            year = int(r["year"])
-        except ValueError:
-            raise SeedError(f"{where}: '{r['year']}' is not a year.") from None
+        year = _year(r["year"], where)
         records.append(
             (
                 where,
@@ -427,10 +431,7 @@ def _seed_parameters(root: Path, user: Any) -> tuple[int, int]:
     records = []
     for n, r in _read_csv(path):
         where = f"{path.name} row {n}"
-        try:
-            year = int(r["year"])
-        except ValueError:
-            raise SeedError(f"{where}: '{r['year']}' is not a year.") from None
+        year = _year(r["year"], where)
         records.append(
             (
                 where,

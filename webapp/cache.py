@@ -39,3 +39,20 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def count_request(self, key: str, previous: str, timeout: int) -> tuple[int, int]:
+        """One round trip for a rate limit: add one to ``key`` (kept ``timeout``
+        seconds) and read ``previous``. Returns ``key``'s count before this request
+        and ``previous``'s count. Atomic in Redis, unlike a read and a write."""
+        django_cache: Any = self  # Django's private client (untyped in django-stubs)
+        client = django_cache._cache.get_client(write=True)
+        own, other = (
+            self.make_and_validate_key(key),
+            self.make_and_validate_key(previous),
+        )
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(own)
+        pipe.expire(own, timeout)
+        pipe.get(other)
+        counted, _, before = pipe.execute()
+        return int(counted) - 1, int(before or 0)

@@ -405,3 +405,8 @@ IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=1_000_000)
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)
 # A result that pickles to more bytes than this is not cached (computed again).
 CALCULATION_CACHE_MAX_BYTES = env.int("CALCULATION_CACHE_MAX_BYTES", default=5_000_000)
+# A result computed faster than this is not written to the cache: computing it again
+# costs less than pickling it and the round trip (seconds; 0 keeps every result).
+CALCULATION_CACHE_MIN_SECONDS = env.float(
+    "CALCULATION_CACHE_MIN_SECONDS", default=0.002
+)

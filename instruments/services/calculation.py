@@ -8,7 +8,11 @@ read stored prices miss the cache afterwards, while typed-in calculations and th
 on partner groups keep theirs. A simulation without a fixed seed is never cached,
 nor a result that pickles to more than ``CALCULATION_CACHE_MAX_BYTES`` (5 MB by
 default: a 600-period × 50-flow price floor is 3.7 MB; a larger one is computed
-again rather than kept in Redis).
+again rather than kept in Redis), nor one computed in less than
+``CALCULATION_CACHE_MIN_SECONDS`` of CPU (2 ms by default: a four-period price
+floor takes under 1 ms, less than pickling it and writing it to Redis on a busy
+server; issue #14). Such a result is looked for (another server may have kept it under a looser
+setting) but not written.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import hashlib
 import json
 import logging
 import pickle
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,13 +74,15 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
         cached = _cache_get(key)
         if cached is not None:
             return Calculation(calculator, dict(data), cached[0], cached[1])
+    started = time.thread_time()  # CPU: a busy server's waits are not the cost
     resolved, used = fill_stored_inputs(calculator, data)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
     for message in schedule_warnings(used):
         add_warning(result.summary, message)
     normalised = {**to_data(inputs), **used}
-    if key is not None:
+    took = time.thread_time() - started
+    if key is not None and took >= settings.CALCULATION_CACHE_MIN_SECONDS:
         _cache_set(key, (normalised, result))
     return Calculation(calculator, dict(data), normalised, result)
 

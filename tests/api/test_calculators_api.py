@@ -530,3 +530,33 @@ def test_negative_numbers_stay_numbers_in_csv(anon):
     diversion = [row["trade_diversion"] for row in rows]
     assert any(value.startswith("-") for value in diversion)
     assert all(float(value) == float(value) for value in diversion)  # parse as numbers
+
+
+# --- outside the request transaction (issue #14) ---------------------------------------
+
+
+def test_a_calculation_runs_outside_the_request_transaction(anon):
+    """A calculation only reads: no BEGIN and COMMIT round trips around it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import resolve
+
+    view = resolve("/api/v1/calculators/price-floor/").func
+    assert "default" in getattr(view, "_non_atomic_requests", set())
+    body = REGISTRY["price-floor"].example
+    with CaptureQueriesContext(connection) as queries:
+        response = anon.post("/api/v1/calculators/price-floor/", body, format="json")
+    assert response.status_code == 200
+    assert not [q for q in queries if "SAVEPOINT" in q["sql"].upper()]
+
+
+def test_an_api_error_outside_the_transaction_leaves_the_callers_transaction_usable(
+    anon,
+):
+    """DRF's handler marks the open transaction for rollback on a 404 or 406; outside
+    the request transaction the only one open is the caller's (here the test's)."""
+    from instruments.models import Partner
+
+    assert anon.get("/api/v1/calculators/no-such/").status_code == 404
+    assert anon.get("/api/v1/calculators/price-floor/?format=xml").status_code == 406
+    assert Partner.objects.count() >= 0  # no TransactionManagementError

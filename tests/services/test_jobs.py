@@ -259,6 +259,7 @@ def test_a_result_over_the_size_cap_is_computed_again_not_cached(settings):
 
     data = floor_example()
     key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    settings.CALCULATION_CACHE_MIN_SECONDS = 0  # keep even a fast result
     settings.CALCULATION_CACHE_MAX_BYTES = 1_000  # the example pickles to ~3.5 KB
     calculation.run_calculation(FLOOR, data)
     assert cache.get(key) is None
@@ -276,6 +277,31 @@ def test_the_result_size_cap_is_a_documented_setting():
     assert django_settings.CALCULATION_CACHE_MAX_BYTES == 5_000_000
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "CALCULATION_CACHE_MAX_BYTES" in readme
+
+
+def test_a_result_faster_than_the_minimum_is_not_written(settings):
+    from django.core.cache import cache
+
+    data = floor_example()
+    key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    settings.CALCULATION_CACHE_MIN_SECONDS = 60  # nothing is that slow
+    first = calculation.run_calculation(FLOOR, data)
+    assert cache.get(key) is None
+    settings.CALCULATION_CACHE_MIN_SECONDS = 0
+    calculation.run_calculation(FLOOR, data)
+    assert isinstance(cache.get(key), bytes)
+    settings.CALCULATION_CACHE_MIN_SECONDS = 60  # a kept result is still read
+    assert calculation.run_calculation(FLOOR, data).result.summary == (
+        first.result.summary
+    )
+
+
+def test_the_default_minimum_is_a_few_milliseconds_and_documented():
+    from django.conf import settings as django_settings
+
+    assert django_settings.CALCULATION_CACHE_MIN_SECONDS == 0.002
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "CALCULATION_CACHE_MIN_SECONDS" in readme
 
 
 def test_an_unseeded_simulation_is_not_cached():

@@ -187,9 +187,7 @@ def test_clear_gives_solves_quantities_and_prices_without_the_accounts(problem):
     solution, cleared = mk.solve(problem), mk.clear(problem)
     np.testing.assert_array_equal(cleared.quantity, solution.quantity_after)
     np.testing.assert_array_equal(cleared.border_price, solution.border_price_after)
-    np.testing.assert_array_equal(
-        cleared.consumer_price, solution.consumer_price_after
-    )
+    np.testing.assert_array_equal(cleared.consumer_price, solution.consumer_price_after)
     assert cleared.iterations == solution.iterations
 
 

@@ -154,6 +154,54 @@ def test_invalid_post_shows_the_error_beside_the_field_and_keeps_values(
     assert 'value="ROW"' in content  # the other inputs are kept
 
 
+@pytest.mark.parametrize(
+    ("slug", "changes", "field", "words"),
+    [
+        # a levy cap typed as 2,500 % (the form is in %): the bound in %, no decimal hint
+        (
+            "price-floor",
+            {"levy_cap_ad_valorem": "2500"},
+            "levy_cap_ad_valorem",
+            "Must be at most 300 %; 2500 % given.",
+        ),
+        (
+            "price-floor",
+            {"trade_response-tariff_before": "1000"},
+            "trade_response-tariff_before",
+            "Must be at most 300 %; 1000 % given.",
+        ),
+        (
+            "standards-market",
+            {"pass_through": "150"},
+            "pass_through",
+            "Must be at most 100 %; 150 % given.",
+        ),
+        ("price-floor", {"quantity_unit": "ton"}, "quantity_unit", "short_ton"),
+        ("price-floor", {"flows-0-origin": "China"}, "flows-0-origin", "Did you mean CHN?"),
+        (
+            "price-gap-subsidy",
+            {"design": "two_sided", "upside_share": "30"},
+            "upside_share",
+            "no separate upside share",
+        ),
+    ],
+)
+def test_an_officials_slip_is_shown_beside_its_field_in_the_forms_terms(
+    client: Client, slug: str, changes: dict[str, str], field: str, words: str
+) -> None:
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    response = post_example(client, slug, **changes)
+    assert response.status_code == 200
+    assert response.context["calculation"] is None
+    messages = [str(m) for m in response.context["form"].errors[field]]
+    assert any(words in m for m in messages), messages
+    assert not any("did you mean 0." in m for m in messages), messages
+    assert f'id="id_{field}-error"' in response.content.decode()
+
+
 def test_a_missing_required_field_is_reported_beside_it(client: Client) -> None:
     response = post_example(client, "trade-response", import_demand_elasticity="")
     assert "import_demand_elasticity" in response.context["form"].errors

@@ -177,7 +177,12 @@ def test_invalid_post_shows_the_error_beside_the_field_and_keeps_values(
             "Must be at most 100 %; 150 % given.",
         ),
         ("price-floor", {"quantity_unit": "ton"}, "quantity_unit", "short_ton"),
-        ("price-floor", {"flows-0-origin": "China"}, "flows-0-origin", "Did you mean CHN?"),
+        (
+            "price-floor",
+            {"flows-0-origin": "China"},
+            "flows-0-origin",
+            "Did you mean CHN?",
+        ),
         (
             "price-gap-subsidy",
             {"design": "two_sided", "upside_share": "30"},
@@ -414,6 +419,39 @@ def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
         assert f'id="{slug}"'.encode() in response.content
     assert b"Black-76" in response.content
     assert b"SMART" in response.content
+
+
+# Issue #11: the convention the app uses for each figure officials will quote.
+CONVENTIONS_OF_ISSUE_11 = {
+    1: "it takes no separate upside share",
+    2: "the average price is 124.17 and nothing is paid on it",
+    3: "Typed periods select",
+    4: "reported with their standard errors and the number of points",
+    5: "is the <strong>long-run median</strong>",
+    6: "over all paths, of each path’s worst year",
+    7: "a strip of puts over the contract’s settlement dates",
+    8: "no cap is reported and the result says so",
+    9: "Art. 9 of Regulation (EU) 2023/956",
+    10: "The aluminium precedent therefore counts direct emissions (scope 1)",
+    11: "A pass-through share θ",
+    12: "the result says which year’s values were used",
+    13: "The bare word <code>ton</code> is refused",
+    14: "<code>t @ 65% WO3</code>",
+    15: "by a CIF/FOB factor",
+    16: "never a later rate",
+    17: "WTO bound rate.",
+    18: "a lag of 1 period",
+    19: "did you mean 0.25?",
+    20: "ISO 3166 alpha-3 code of a stored partner",
+}
+
+
+def test_methodology_states_each_convention_of_the_correctness_sweep(
+    client: Client,
+) -> None:
+    page = client.get(reverse("instruments:methodology")).content.decode()
+    missing = {n: s for n, s in CONVENTIONS_OF_ISSUE_11.items() if s not in page}
+    assert not missing
 
 
 def test_api_guide_shows_a_working_formula(client: Client) -> None:

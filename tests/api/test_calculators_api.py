@@ -601,7 +601,10 @@ def test_typed_periods_select_the_stored_prices_or_are_a_400_naming_the_period(
     assert [row["market_price"] for row in rows] == [18_000, 17_000]
 
     missing = post_error(
-        anon, "price-gap-subsidy", {**request, "periods": ["2024", "2026"]}, format="json"
+        anon,
+        "price-gap-subsidy",
+        {**request, "periods": ["2024", "2026"]},
+        format="json",
     )
     assert "2026" in missing["periods"][0]
     quarters = {**request, "periods": ["2026Q1", "2026Q2"]}

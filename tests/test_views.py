@@ -436,7 +436,7 @@ CONVENTIONS_OF_ISSUE_11 = {
     11: "A pass-through share θ",
     12: "the result says which year’s values were used",
     13: "The bare word <code>ton</code> is refused",
-    14: "<code>t @ 65% WO3</code>",
+    14: "the USGS tungsten series is per mtu of WO3",
     15: "by a CIF/FOB factor",
     16: "never a later rate",
     17: "WTO bound rate.",

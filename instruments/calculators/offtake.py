@@ -692,10 +692,10 @@ def value_collar(
     return out
 
 
-
 def _readable(value: float) -> str:
     """A figure for a warning: 12,230 rather than 1.223e+04."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+
 
 EXAMPLE: dict[str, Any] = {
     "periods": ["2026", "2027", "2028", "2029"],

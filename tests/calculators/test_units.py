@@ -260,6 +260,23 @@ def test_a_price_per_mtu_needs_the_grade_of_gross_tonnes():
         units.convert_price(5.0, "USD/mtu", "USD/t")
 
 
+def test_an_mtu_of_w_is_not_an_mtu_of_wo3():
+    """10 kg of tungsten metal is 12.61 kg of WO3: a price per mtu WO3 is 26 % more
+    per mtu W, never the same number; mtu of unrelated substances are refused."""
+    ratio = 231.84 / 183.84
+    assert units.convert_price(198.0, "USD/mtu WO3", "USD/mtu W") == pytest.approx(
+        198 * ratio
+    )
+    assert units.convert_price(198.0, "USD/mtu W", "USD/mtu WO3") == pytest.approx(
+        198 / ratio
+    )
+    assert units.money_factor("mtu W", "USD/mtu WO3") == pytest.approx(ratio)
+    assert units.money_factor("mtu WO3", "USD/mtu WO3") == 1
+    with pytest.raises(InputError) as info:
+        units.convert_price(5.0, "USD/mtu Mn", "USD/mtu WO3")
+    assert "same substance" in str(info.value)
+
+
 # --- numbers as officials type them -----------------------------------------------------
 
 GERMAN = units.NumberFormat(decimal=",", thousands=".", name="German", code="de")

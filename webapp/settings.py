@@ -299,7 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON by default; ?format=csv / ?format=xlsx (or Accept: text/csv) for spreadsheets.
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "instruments.api.renderers.JSONRenderer",  # DRF's, written by orjson
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
         "instruments.api.renderers.CSVRenderer",
         "instruments.api.renderers.XLSXRenderer",

@@ -3,8 +3,8 @@
 A job is a row (``models.Job``) that any app server or worker can read: its request,
 state (queued → running → succeeded | failed), progress 0–100 and result. Submitting
 validates what can be validated at once (so a bad field is a 400 straight away),
-stores the job and hands its id to ``tasks.run_job_task`` after the transaction
-commits; with no ``CELERY_BROKER_URL`` (the demo) the work runs right there, in the
+stores the job and sends its id to the ``RUN_JOB_TASK`` task (``tasks.py``) after the
+transaction commits; with no ``CELERY_BROKER_URL`` (the demo) the work runs right there, in the
 request, through the same ``run_job``.
 
 What goes to a job:
@@ -261,6 +261,10 @@ def _scalars(request: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+RUN_JOB_TASK = "instruments.run_job"
+"""The Celery task that runs a stored job (``tasks.run_job_task``)."""
+
+
 def _owner(user: Any) -> Any:
     return user if user is not None and user.is_authenticated else None
 
@@ -271,10 +275,11 @@ def dispatch(job: Job) -> None:
         run_job(job.pk)
         job.refresh_from_db()
         return
-    from instruments.tasks import run_job_task
+    # Sent by name: the task module wraps this one, so importing it would reach up.
+    from webapp.celery import app
 
     job_id = str(job.pk)
-    transaction.on_commit(lambda: run_job_task.delay(job_id))
+    transaction.on_commit(lambda: app.send_task(RUN_JOB_TASK, args=[job_id]))
 
 
 def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:

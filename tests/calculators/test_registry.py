@@ -31,6 +31,23 @@ def test_registry_has_the_six_by_slug():
         get_calculator("tariff")
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_registry_record_carries_everything_about_its_calculator(slug):
+    """The one record per calculator: words for the pages (title, summary, the
+    precedent), its declared inputs and example, and its outputs (summary keys with
+    labels and headlines, one per column). Charts are found by its module name
+    (tests/test_charts.py), so no list keyed by slug is kept beside it."""
+    calculator = REGISTRY[slug]
+    assert calculator.title.strip()
+    assert calculator.summary.strip()
+    assert calculator.precedent.strip()
+    assert describe(calculator.inputs)
+    assert calculator.example
+    assert calculator.outputs, "summary outputs declared"
+    assert calculator.headline_keys, "at least one headline figure"
+    assert tuple(o.key for o in calculator.column_outputs) == calculator.columns
+
+
 def test_importing_the_engine_loads_no_django_plotly_or_html():
     code = (
         "import sys, json; import instruments.calculators as c; "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -162,19 +163,19 @@ class AllOrNothingResource(resources.ModelResource):
         batch_size: int | None = None,
         result: Any = None,
     ) -> None:
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    self._meta.model,
-                    batch_size=batch_size or self.write_batch,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
+        self._write_pending(
+            self.create_instances,
+            lambda: bulk_create_with_history(
+                self.create_instances,
+                self._meta.model,
+                batch_size=batch_size or self.write_batch,
+                default_user=self._history_user(),
+                default_change_reason=self._change_reason,
+            ),
+            write_now=using_transactions or not dry_run,
+            raise_errors=raise_errors,
+            result=result,
+        )
 
     def bulk_update(
         self,
@@ -184,20 +185,39 @@ class AllOrNothingResource(resources.ModelResource):
         batch_size: int | None = None,
         result: Any = None,
     ) -> None:
-        if self.update_instances and (using_transactions or not dry_run):
+        self._write_pending(
+            self.update_instances,
+            lambda: bulk_update_with_history(
+                self.update_instances,
+                self._meta.model,
+                list(self.changed_fields),
+                batch_size=batch_size or self.write_batch,
+                default_user=self._history_user(),
+                default_change_reason=self._change_reason,
+            ),
+            write_now=using_transactions or not dry_run,
+            raise_errors=raise_errors,
+            result=result,
+        )
+
+    def _write_pending(
+        self,
+        pending: list[Any],
+        write: Callable[[], Any],
+        *,
+        write_now: bool,
+        raise_errors: bool,
+        result: Any,
+    ) -> None:
+        """A batch of pending rows written with their history (``write``), an error
+        reported the way django-import-export does, and the batch emptied."""
+        if pending and write_now:
             try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    self._meta.model,
-                    list(self.changed_fields),
-                    batch_size=batch_size or self.write_batch,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
+                write()
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
-                self.update_instances.clear()
+                pending.clear()
 
     def _history_user(self) -> Any:
         user = getattr(self, "_user", None)

@@ -369,9 +369,8 @@ def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
 ):
     """Dispatch sends the job's id to the task the worker registers, once the job
     row is committed (by name: services never import the task module above them)."""
-    from webapp.celery import app
-
     import instruments.tasks
+    from webapp.celery import app
 
     sent: list[tuple[str, list[str]]] = []
     monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))

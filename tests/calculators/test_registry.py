@@ -347,3 +347,25 @@ def test_a_price_history_is_not_checked_against_the_periods():
     }
     result = REGISTRY["price-gap-subsidy"].run(request)
     assert len(result.rows) == 2
+
+
+def test_too_many_rows_or_values_say_how_many_are_allowed():
+    """The same limit message from the parser and for a dataclass built directly."""
+    from instruments.calculators import price_floor
+
+    many = [str(1000 + i) for i in range(MAX_PERIODS + 1)]
+    assert _errors("price-floor", _floor(periods=many))["periods"] == [
+        f"At most {MAX_PERIODS} values are allowed; {MAX_PERIODS + 1} given."
+    ]
+    rows = [{"origin": "X", "import_price": 1, "quantity": 1}] * (MAX_FLOWS + 1)
+    assert _errors("price-floor", _floor(flows=rows))["flows"] == [
+        f"At most {MAX_FLOWS} items are allowed; {MAX_FLOWS + 1} given."
+    ]
+    flow = price_floor.FloorFlow(origin="X", import_price=1.0, quantity=1.0)
+    with pytest.raises(InputError) as info:
+        price_floor.PriceFloorInputs(
+            periods=("2025",), reference_price=1.0, flows=(flow,) * (MAX_FLOWS + 1)
+        )
+    assert info.value.errors["flows"] == [
+        f"At most {MAX_FLOWS} items are allowed; {MAX_FLOWS + 1} given."
+    ]

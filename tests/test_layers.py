@@ -16,7 +16,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("calculators (pure)", ("calculators",)),
     (
         "pure helpers",
-        ("fx", "trade_matrix", "jsonify", "citations", "charts", "presenters", "briefing"),
+        (
+            "fx",
+            "trade_matrix",
+            "jsonify",
+            "citations",
+            "charts",
+            "presenters",
+            "briefing",
+        ),
     ),
     (
         "data: models and selectors",
@@ -44,7 +52,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("entry points", ("urls", "tasks", "apps", "management")),
 )
 RANK = {top: rank for rank, (_, tops) in enumerate(LAYERS) for top in tops}
-PURE = ("calculators", "fx", "trade_matrix", "jsonify", "citations", "charts", "presenters")
+PURE = (
+    "calculators",
+    "fx",
+    "trade_matrix",
+    "jsonify",
+    "citations",
+    "charts",
+    "presenters",
+)
 
 
 def app_modules() -> list[Path]:
@@ -148,7 +164,9 @@ def test_the_check_allows_imports_downward_and_for_type_checking_only() -> None:
 def test_pure_layers_never_import_django() -> None:
     for path in app_modules():
         if top_of(path) in PURE:
-            django = {n for n in modules_imported_by(path) if n.split(".")[0] == "django"}
+            django = {
+                n for n in modules_imported_by(path) if n.split(".")[0] == "django"
+            }
             assert not django, f"{path.relative_to(APP)} imports {sorted(django)}"
 
 

@@ -52,15 +52,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("entry points", ("urls", "tasks", "apps", "management")),
 )
 RANK = {top: rank for rank, (_, tops) in enumerate(LAYERS) for top in tops}
-PURE = (
-    "calculators",
-    "fx",
-    "trade_matrix",
-    "jsonify",
-    "citations",
-    "charts",
-    "presenters",
-)
+PURE = {top for _, tops in LAYERS[:2] for top in tops}  # no Django below the data
 
 
 def app_modules() -> list[Path]:

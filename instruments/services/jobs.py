@@ -110,14 +110,12 @@ def sweep_needs_job(request: sensitivity.Request) -> bool:
 def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) -> Job:
     """Validate now, compute on a worker. Raises InputError for bad fields."""
     validate_calculation(calculator, data)
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.CALCULATION,
         calculator=calculator,
         request=dict(data),
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def submit_sensitivity(
@@ -126,7 +124,7 @@ def submit_sensitivity(
     """Validate the base calculation now, run the sweeps on a worker. ``page_query``
     is the sensitivity page's query string, for the page to show the result."""
     validate_calculation(request.slug, request.base)
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.SENSITIVITY,
         calculator=request.slug,
         request={
@@ -142,10 +140,8 @@ def submit_sensitivity(
             "size": request.points,
             "page_query": page_query,
         },
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def submit_batch(
@@ -165,7 +161,7 @@ def submit_batch(
             f"Unknown calculator '{calculator}'; known: {', '.join(sorted(REGISTRY))}.",
         )
     items = expand_batch(base=base, grid=grid, requests=requests)
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.BATCH,
         calculator=calculator,
         request={
@@ -174,10 +170,8 @@ def submit_batch(
             "requests": [dict(r) for r in requests or []],
             "size": len(items),
         },
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def expand_batch(
@@ -269,6 +263,15 @@ def _owner(user: Any) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) -> Job:
+    """Store a job (an anonymous caller owns none) and hand it to a worker."""
+    job = Job.objects.create(
+        kind=kind, calculator=calculator, request=request, owner=_owner(owner)
+    )
+    dispatch(job)
+    return job
+
+
 def dispatch(job: Job) -> None:
     """Hand the job to a worker once the job row is committed, or run it now."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -285,14 +288,12 @@ def dispatch(job: Job) -> None:
 def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:
     """An export of a data list (already checked by its runner's ``check``): the
     list's address and how many rows it has."""
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.EXPORT,
         calculator="",
         request={**export, "size": rows},
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def submit_import(
@@ -306,7 +307,7 @@ def submit_import(
 ) -> Job:
     """A published file's import (previewed already) for a worker: the file travels
     in the job (base64), since the worker may be another machine."""
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.IMPORT,
         calculator="",
         request={
@@ -318,10 +319,8 @@ def submit_import(
             else "",
             "hs_revision": hs_revision or "",
         },
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def run_import(job: Job) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         updated["price observations"] = prices.updated
         track("partners", _seed_partners(root, user))
         track("partner groups", _seed_partner_groups(root, user))
-        for name, changed in trade_data.seed_trade_data(root, user).items():
+        for name, changed in trade_data.seed_trade_data(root, user=user).items():
             track(name, changed)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))

@@ -193,7 +193,7 @@ def _key(values: Mapping[str, Any]) -> FlowKey:
 # --- seeding ---------------------------------------------------------------------------
 
 
-def seed_trade_data(root: Path, user: Any) -> dict[str, tuple[int, int]]:
+def seed_trade_data(root: Path, *, user: Any) -> dict[str, tuple[int, int]]:
     """Seed nested partner groups, commodity HS links and trade flows; returns
     ``{table: (created, updated)}``. Called by ``seed_database`` in its transaction,
     after partners, groups and commodities."""

@@ -165,13 +165,8 @@ class AllOrNothingResource(resources.ModelResource):
     ) -> None:
         self._write_pending(
             self.create_instances,
-            lambda: bulk_create_with_history(
-                self.create_instances,
-                self._meta.model,
-                batch_size=batch_size or self.write_batch,
-                default_user=self._history_user(),
-                default_change_reason=self._change_reason,
-            ),
+            bulk_create_with_history,
+            batch_size=batch_size,
             write_now=using_transactions or not dry_run,
             raise_errors=raise_errors,
             result=result,
@@ -187,14 +182,9 @@ class AllOrNothingResource(resources.ModelResource):
     ) -> None:
         self._write_pending(
             self.update_instances,
-            lambda: bulk_update_with_history(
-                self.update_instances,
-                self._meta.model,
-                list(self.changed_fields),
-                batch_size=batch_size or self.write_batch,
-                default_user=self._history_user(),
-                default_change_reason=self._change_reason,
-            ),
+            bulk_update_with_history,
+            list(self.changed_fields),
+            batch_size=batch_size,
             write_now=using_transactions or not dry_run,
             raise_errors=raise_errors,
             result=result,
@@ -203,17 +193,26 @@ class AllOrNothingResource(resources.ModelResource):
     def _write_pending(
         self,
         pending: list[Any],
-        write: Callable[[], Any],
-        *,
+        write: Callable[..., Any],
+        *fields: list[str],
+        batch_size: int | None,
         write_now: bool,
         raise_errors: bool,
         result: Any,
     ) -> None:
-        """A batch of pending rows written with their history (``write``), an error
-        reported the way django-import-export does, and the batch emptied."""
+        """A batch of pending rows written with their history (``write``: simple
+        history's bulk create or update, with ``fields`` to update), an error reported
+        the way django-import-export does, and the batch emptied."""
         if pending and write_now:
             try:
-                write()
+                write(
+                    pending,
+                    self._meta.model,
+                    *fields,
+                    batch_size=batch_size or self.write_batch,
+                    default_user=self._history_user(),
+                    default_change_reason=self._change_reason,
+                )
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:

@@ -8,6 +8,7 @@
   with the field errors, so a client can tell "exists already" from "invalid". A
   view outside the request transaction (the calculators) marks no transaction for
   rollback.
+- ``read_body``: a body that is not JSON is a 400 naming the parser's complaint.
 """
 
 from __future__ import annotations
@@ -18,11 +19,25 @@ from django.db import connections
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.exceptions import NotAcceptable, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from instruments.calculators.base import NON_FIELD
+
+
+def read_body(request: Request) -> tuple[Any, Response | None]:
+    """(the parsed request body, None), or (None, the 400 answer) when it is not JSON."""
+    try:
+        return request.data, None
+    except ParseError as exc:
+        return None, Response(
+            {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
 
 
 class FormatNegotiation(DefaultContentNegotiation):

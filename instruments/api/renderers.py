@@ -141,6 +141,18 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def _context_table(
+    data: Any, renderer_context: Mapping[str, Any] | None
+) -> tuple[Mapping[str, Any], Any, int | None, list[str], list[dict[str, Any]]]:
+    """What a renderer reads from its context (the response and its status) and the
+    table ``extract_table`` finds in ``data`` for them."""
+    context = renderer_context or {}
+    response = context.get("response")
+    status_code = getattr(response, "status_code", None)
+    columns, records = extract_table(data, context.get("header"), status_code)
+    return context, response, status_code, columns, records
+
+
 class CSVRenderer(BaseRenderer):
     """Rows as CSV (UTF-8, comma-separated, a header line always present)."""
 
@@ -154,11 +166,7 @@ class CSVRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        context = renderer_context or {}
-        response = context.get("response")
-        columns, records = extract_table(
-            data, context.get("header"), getattr(response, "status_code", None)
-        )
+        _, _, _, columns, records = _context_table(data, renderer_context)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
@@ -186,10 +194,9 @@ class XLSXRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        context = renderer_context or {}
-        response = context.get("response")
-        status_code = getattr(response, "status_code", None)
-        columns, records = extract_table(data, context.get("header"), status_code)
+        context, response, status_code, columns, records = _context_table(
+            data, renderer_context
+        )
         workbook = xlsx.Workbook()
         is_result = isinstance(data, Mapping) and "summary" in data and "rows" in data
         if status_code is not None and status_code >= 400:

@@ -26,13 +26,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from instruments import selectors
 from instruments.api import guards
+from instruments.api.errors import read_body
 from instruments.api.filters import ScenarioFilter
 from instruments.api.jobs import JOB_COLUMNS, job_resource
 from instruments.api.permissions import ReadOpen, ScenarioAccess, TokenAccess
@@ -191,13 +192,9 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
 
     def post(self, request: Request, slug: str | None = None) -> Response:
         calculator = get_calculator_or_404(self.slug(slug))
-        try:
-            data = request.data
-        except ParseError as exc:
-            return Response(
-                {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        data, unreadable = read_body(request)
+        if unreadable is not None:
+            return unreadable
         if not isinstance(data, Mapping):
             return Response(
                 {

@@ -95,11 +95,13 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize
 
-from instruments.calculators.base import ErrorCollector, InputError
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+from instruments.calculators.base import (
+    BoolArray,
+    ErrorCollector,
+    FloatArray,
+    InputError,
+    IntArray,
+)
 
 MeasureKind = Literal[
     "ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"

@@ -411,13 +411,6 @@ def parse_price_unit(
     return parsed
 
 
-def price_unit_parts(price_unit: str) -> tuple[str, str]:
-    """(currency of money totals, quantity per unit): ``"US cents/lb"`` is
-    ``("USD", "lb")``: money is in whole currency units. ``InputError`` if unknown."""
-    parsed = parse_price_unit(price_unit)
-    return parsed.money, parsed.per
-
-
 def money_unit(price_unit: str) -> str:
     """The money unit of totals computed with ``price_unit`` (``"USc/lb"`` -> ``"USD"``),
     for display: the text before the ``/`` when the unit cannot be parsed, "" for none."""

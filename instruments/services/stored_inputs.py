@@ -330,7 +330,7 @@ def resolve_stored_prices(
         fx_rate=_fx_rate_for(history, price_unit, given.fx_rate),
     )
     resolved["price_unit"] = price_unit
-    if getattr(calculator, "price_field_scalar", False):
+    if calculator.price_field_scalar:
         resolved[calculator.price_field] = float(prices.mean())
     else:
         resolved["periods"] = [str(label) for label in history.prices.index]

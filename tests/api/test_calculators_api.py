@@ -327,6 +327,18 @@ def test_malformed_json_is_a_400(anon):
     assert "not valid JSON" in body["non_field_errors"][0]
 
 
+def test_malformed_json_to_a_sensitivity_sweep_is_the_same_400(anon):
+    response = anon.post(
+        "/api/v1/calculators/price-floor/sensitivity/",
+        '{"inputs": {',
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["non_field_errors"][0].startswith(
+        "The request body is not valid JSON: "
+    )
+
+
 def test_a_flow_that_is_not_an_object_is_a_400_not_a_500(anon):
     data = example("price-floor")
     data["flows"] = [1]

@@ -208,9 +208,11 @@ def test_parse_yes_no_refuses_anything_else(value):
         units.parse_yes_no(value)
 
 
-def test_price_unit_parts_and_money_unit_say_whole_currency_units():
-    assert units.price_unit_parts("US cents/lb") == ("USD", "lb")
-    assert units.price_unit_parts("EUR/t") == ("EUR", "t")
+def test_a_parsed_price_unit_and_money_unit_say_whole_currency_units():
+    cents = units.parse_price_unit("US cents/lb")
+    assert (cents.money, cents.per) == ("USD", "lb")
+    tonnes = units.parse_price_unit("EUR/t")
+    assert (tonnes.money, tonnes.per) == ("EUR", "t")
     assert units.money_unit("USc/lb") == "USD"
     assert units.money_unit("GBP pence/kg") == "GBP"
     assert units.money_unit("XYZ/t") == "XYZ"  # unparseable: shown as typed

@@ -14,7 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from instruments.calculators import REGISTRY
-from instruments.models import Job, JobState, PriceObservation
+from instruments.models import Job, JobKind, JobState, PriceObservation
 from instruments.services import accounts, calculation, data_versions, jobs
 
 pytestmark = pytest.mark.django_db
@@ -388,3 +388,25 @@ def test_a_batch_reports_progress_inside_each_calculation(monkeypatch):
     assert seen == pytest.approx(
         [25 / 120, 50 / 120, 0.5, 0.5, 0.5 + 25 / 120, 0.5 + 50 / 120, 1.0, 1.0]
     )
+
+
+def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Dispatch sends the job's id to the task the worker registers, once the job
+    row is committed (by name: services never import the task module above them)."""
+    import instruments.tasks
+    from webapp.celery import app
+
+    sent: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    job = Job.objects.create(kind=JobKind.BATCH, calculator=FLOOR, request={})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        jobs.dispatch(job)
+    assert sent == []
+    for callback in callbacks:
+        callback()
+    assert sent == [(jobs.RUN_JOB_TASK, [str(job.pk)])]
+    assert instruments.tasks.run_job_task.name == jobs.RUN_JOB_TASK
+    assert jobs.RUN_JOB_TASK in app.tasks

@@ -17,6 +17,7 @@ serial numbers with a date format.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 from collections.abc import Iterable
@@ -81,7 +82,10 @@ COMPRESS_LEVEL = 1
 9 MB of XML: 1.7 MB instead of 1.4 MB) in a third of the time of the default 6."""
 
 
+@functools.lru_cache(maxsize=4096)
 def _text(value: str) -> str:
+    """An inline-string cell. Kept for repeats: a calculation's workbook is mostly
+    the same names and labels every time (a few hundred cells of a 4-sheet answer)."""
     value = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
     if value[:1].isspace() or value[-1:].isspace():
         return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.cache.backends import redis as django_redis
 
-
 # One command instead of a pipeline of three (redis-py's pipeline costs more than the
 # round trip it saves): count this request, keep the window, read the previous one.
 _COUNT_REQUEST = """

@@ -290,10 +290,31 @@ def test_a_result_faster_than_the_minimum_is_not_written(settings):
     settings.CALCULATION_CACHE_MIN_SECONDS = 0
     calculation.run_calculation(FLOOR, data)
     assert isinstance(cache.get(key), bytes)
-    settings.CALCULATION_CACHE_MIN_SECONDS = 60  # a kept result is still read
     assert calculation.run_calculation(FLOOR, data).result.summary == (
         first.result.summary
     )
+
+
+def test_a_size_that_computed_fast_is_not_looked_up(settings, monkeypatch):
+    """Once a request of this calculator and size computed under the minimum, the
+    next ones skip the cache's round trip (the lookup would cost more)."""
+    looked_up: list[str] = []
+    original = calculation._cache_get
+
+    def counting_get(key: str) -> object:
+        looked_up.append(key)
+        return original(key)
+
+    monkeypatch.setattr(calculation, "_cache_get", counting_get)
+    data = floor_example()
+    settings.CALCULATION_CACHE_MIN_SECONDS = 60
+    calculation.run_calculation(FLOOR, data)  # the first of its size: looked up
+    calculation.run_calculation(FLOOR, {**data, "reference_price": 111})
+    assert len(looked_up) == 1
+    settings.CALCULATION_CACHE_MIN_SECONDS = 0  # every result worth keeping
+    calculation.run_calculation(FLOOR, data)
+    calculation.run_calculation(FLOOR, data)
+    assert len(looked_up) == 3
 
 
 def test_the_default_minimum_is_a_few_milliseconds_and_documented():

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
@@ -136,11 +137,27 @@ def versions_by_table(names: tuple[str, ...]) -> dict[str, str]:
 # reads only (a partner list); bounded, oldest dropped first.
 _LOCAL_READS: dict[str, Any] = {}
 _LOCAL_READS_MAX = 64
+# The newest copy of each read by name, and when it was read (time.monotonic()).
+_LATEST: dict[str, tuple[float, Any]] = {}
+RECENT_SECONDS = 30.0
 
 
 def forget_local_reads() -> None:
     """Drop this process's copies (the tests do, with the shared cache)."""
     _LOCAL_READS.clear()
+    _LATEST.clear()
+
+
+def recent_read(name: str) -> Any | None:
+    """This process's copy of the read ``name`` if it was taken (or confirmed) in the
+    last ``RECENT_SECONDS``, without looking the versions up; else None. For checks
+    whose "yes" may be a few seconds old but whose "no" must be current: a caller
+    that finds what it looks for is done, one that does not reads afresh
+    (``cached_read``). A write in this process drops the copies at once."""
+    found = _LATEST.get(name)
+    if found is None or time.monotonic() - found[0] > RECENT_SECONDS:
+        return None
+    return found[1]
 
 
 def cached_read(name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
@@ -150,6 +167,7 @@ def cached_read(name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
     listed = ";".join(f"{t}={v}" for t, v in versions_by_table(tables).items())
     key = "dataread:" + hashlib.sha256(f"{name}\n{listed}".encode()).hexdigest()
     if key in _LOCAL_READS:
+        _LATEST[name] = (time.monotonic(), _LOCAL_READS[key])
         return cast(T, _LOCAL_READS[key])
     try:
         found = cache.get(key)
@@ -162,6 +180,7 @@ def cached_read(name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
     if len(_LOCAL_READS) >= _LOCAL_READS_MAX:
         _LOCAL_READS.pop(next(iter(_LOCAL_READS)))
     _LOCAL_READS[key] = found
+    _LATEST[name] = (time.monotonic(), found)
     return cast(T, found)
 
 
@@ -214,7 +233,7 @@ def bump(name: str) -> None:
         known.clear()  # this block wrote: look the versions up afresh
     # A write here may yet be rolled back, and a rolled-back history id is used
     # again on SQLite: this process's copies go with every write it makes.
-    _LOCAL_READS.clear()
+    forget_local_reads()
     key = COUNTER_PREFIX + name
     try:
         if not cache.add(key, 1, timeout=None):

@@ -99,3 +99,48 @@ def test_a_flow_origin_is_checked_against_the_partners_as_edited():
     Partner.objects.create(iso3="ZZZ", iso2="ZZ", name="Zedland")
     response = anon.post(url, body, format="json")
     assert response.status_code == 200, response.json()
+
+
+def test_a_recent_copy_answers_without_a_round_trip_until_a_write_or_its_age(
+    monkeypatch,
+):
+    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    assert data_versions.recent_read("names") is None  # nothing read yet
+    data_versions.cached_read("names", ("partner",), selectors.get_partner_names)
+    assert data_versions.recent_read("names") == {"AAA": "Aland"}
+    now = data_versions.time.monotonic()
+    monkeypatch.setattr(
+        data_versions.time,
+        "monotonic",
+        lambda: now + data_versions.RECENT_SECONDS + 1,
+    )
+    assert data_versions.recent_read("names") is None  # too old
+    monkeypatch.undo()
+    data_versions.cached_read("names", ("partner",), selectors.get_partner_names)
+    Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")  # a write here
+    assert data_versions.recent_read("names") is None
+
+
+def test_known_origins_are_accepted_from_the_recent_copy_unknown_ones_checked_now():
+    anon = APIClient()
+    url = "/api/v1/calculators/price-floor/"
+
+    def body(origin: str) -> dict[str, object]:
+        return {
+            "periods": ["2025"],
+            "reference_price": 110,
+            "flows": [{"origin": origin, "import_price": 100, "quantity": 10}],
+        }
+
+    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    assert anon.post(url, body("AAA"), format="json").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert anon.post(url, body("AAA"), format="json").status_code == 200
+    assert not [q for q in queries if "history" in q["sql"]]  # no version lookup
+    # Added on another server (no signal here): not in the copy, so read afresh.
+    Partner.objects.bulk_create([Partner(iso3="ZZZ", iso2="ZZ", name="Zedland")])
+    record = Partner.history.latest("history_id")
+    record.history_id = None
+    record.save()
+    assert anon.post(url, body("ZZZ"), format="json").status_code == 200
+    assert anon.post(url, body("QQQ"), format="json").status_code == 400

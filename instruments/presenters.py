@@ -92,6 +92,24 @@ def unit_text(output: Output, inputs: Mapping[str, Any]) -> str:
     }.get(output.unit, "")
 
 
+def column_headings(
+    outputs: Sequence[Output], columns: Sequence[str], inputs: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(column, heading) for a table on the page: the declared label with the
+    result's unit (``Quantity before (t)``), else the column name in words. Shares
+    are fractions in the tables (−0.12 = −12 %), and say so."""
+    declared = {o.key: o for o in outputs}
+    headings = []
+    for column in columns:
+        output = declared.get(column)
+        if output is None:
+            headings.append((column, column.replace("_", " ").strip().capitalize()))
+            continue
+        unit = "fraction" if output.unit == "share" else unit_text(output, inputs)
+        headings.append((column, f"{output.label} ({unit})" if unit else output.label))
+    return headings
+
+
 def summary_items(
     calculator: Calculator, summary: Mapping[str, Any], inputs: Mapping[str, Any]
 ) -> tuple[list[SummaryItem], list[SummaryItem]]:

@@ -363,6 +363,22 @@ def get_partner_names() -> dict[str, str]:
     return dict(Partner.objects.values_list("iso3", "name"))
 
 
+def get_commodity_name(code: str) -> str:
+    """A commodity's name for sentences (``ndpr-oxide`` → its stored name), else the
+    code."""
+    names = Commodity.objects.filter(code=code).values_list("name", flat=True)
+    return next(iter(names), None) or str(code)
+
+
+def get_economy_name(code: str) -> str:
+    """A partner group's or a partner's name for an importer code typed in a request
+    (``eu-27`` → European Union (EU-27), ``USA`` → United States), else the code."""
+    text = str(code).strip()
+    group = PartnerGroup.objects.filter(code=text.lower()).values_list("name", flat=True)
+    partner = Partner.objects.filter(iso3=text.upper()).values_list("name", flat=True)
+    return next(iter(group), None) or next(iter(partner), None) or text
+
+
 def get_partner_group_members(group: str) -> list[str]:
     """ISO 3166-1 alpha-3 codes of a partner group's members, sorted: its own members
     and, recursively, its subgroups' (the EU-27's members count in the MSP). A loop

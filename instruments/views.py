@@ -339,11 +339,15 @@ def build_result_context(
     for key, title in calculator.tables:
         if key in result.extras and not result.extras[key].empty:
             table_records = rows_as_records(result.extras[key])
+            table_columns = list(result.extras[key].columns)
             tables.append(
                 {
                     "key": key,
                     "title": title,
-                    "columns": list(result.extras[key].columns),
+                    "columns": table_columns,
+                    "headings": presenters.column_headings(
+                        calculator.table_outputs, table_columns, calculation.inputs
+                    ),
                     "records": table_records,
                 }
             )
@@ -370,6 +374,9 @@ def build_result_context(
         ),
         "other_summary": other_summary,
         "columns": columns,
+        "column_headings": presenters.column_headings(
+            calculator.column_outputs, columns, calculation.inputs
+        ),
         "records": records[:MAX_TABLE_ROWS],
         "records_truncated": len(records) > MAX_TABLE_ROWS,
         "n_records": len(records),

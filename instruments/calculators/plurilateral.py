@@ -572,6 +572,29 @@ OUTPUTS = (
 )
 
 
+# The columns of the tables in ``extras``, labelled with their units on the page.
+TABLE_OUTPUTS = (
+    Output("country", "Country", "text"),
+    Output("member", "Member"),
+    Output("consumer_surplus_change", "Consumers", "money"),
+    Output("producer_surplus_change", "Producers", "money"),
+    Output("revenue_change", "Duty and levy revenue", "money"),
+    Output("subsidy_cost", "Price-gap subsidy paid", "money"),
+    Output("rent_change", "Exporters' undertaking rent", "money"),
+    Output("net_welfare_change", "Net welfare change", "money"),
+    Output("terms_of_trade_effect", "Terms of trade", "money"),
+    Output("producer_price_before", "Producer price before", "price"),
+    Output("producer_price_after", "Producer price after", "price"),
+    Output("price_change", "Producer price change", "share"),
+    Output("supply_before", "Sales before", "quantity"),
+    Output("supply_after", "Sales after", "quantity"),
+    Output("good", "Good", "text"),
+    Output("unit", "Unit of the good", "text"),
+    Output("content_factor", "Content per unit of the good", "quantity"),
+    Output("cost_change_per_unit", "Cost change per unit of the good", "money"),
+)
+
+
 def compute(inputs: PlurilateralInputs) -> Result:
     """Solve the market; rows per route, summary totals, tables per country, origin
     and downstream good in ``extras``."""
@@ -779,7 +802,7 @@ CALCULATOR = Calculator(
         "The EU, the US and Japan's plurilateral initiative on critical minerals "
         "(February 2026) with border-adjusted price floors; the EU's 2013 minimum "
         "import price undertaking on Chinese solar modules. The example is a "
-        "coordinated 110 USD/kg floor on NdPr oxide from non-members; "
+        "coordinated 110 USD/kg floor on NdPr oxide from non-members. "
         + ILLUSTRATIVE_FLOWS
     ),
     inputs=PlurilateralInputs,
@@ -794,4 +817,5 @@ CALCULATOR = Calculator(
         ("origins", "Prices and supply by origin"),
         ("downstream", "Cost of downstream goods"),
     ),
+    table_outputs=TABLE_OUTPUTS,
 )

@@ -289,6 +289,9 @@ def test_smart_on_the_issue_case_is_clipped_and_says_so():
     assert (result.rows["quantity_after"] >= 0).all()
     assert (result.rows["revenue_after"] >= 0).all()
     assert result.summary["clipped_rows"] == 4  # CHN, every quarter
+    assert "clipped at zero" in result.summary["warnings"]
+    exact = _issue_case(cap=False)
+    assert "clipped" not in exact.summary.get("warnings", "")
 
 
 def test_a_refixed_levy_is_a_specific_duty_in_the_period():

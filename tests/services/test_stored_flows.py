@@ -137,4 +137,5 @@ def test_the_page_says_which_stored_flows_were_used(seeded_db, client):
     )
     assert response.status_code == 200
     assert b"data-stored-flows" in response.content
-    assert b"into USA" in response.content
+    assert b"of NdPr oxide (neodymium-praseodymium oxide) in 2024" in response.content
+    assert b"into United States" in response.content  # names, not codes

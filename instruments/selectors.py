@@ -241,6 +241,7 @@ class CommoditySummary:
     notes: str
     default_series: str | None
     series: tuple[SeriesSummary, ...]
+    input_commodity_name: str | None = None
 
 
 def _summarise_series(series: PriceSeries) -> SeriesSummary:
@@ -305,6 +306,11 @@ def list_commodities(*, with_prices_only: bool = False) -> list[CommoditySummary
                 notes=commodity.notes,
                 default_series=default.code if default else None,
                 series=tuple(_summarise_series(s) for s in ordered),
+                input_commodity_name=(
+                    commodity.input_commodity.name
+                    if commodity.input_commodity
+                    else None
+                ),
             )
         )
     return result
@@ -716,7 +722,7 @@ def get_trade_unit_values(
 # The markets a commodity page shows: label -> ISO3 or partner-group codes.
 SUPPLY_MARKETS: dict[str, tuple[str, ...]] = {
     "EU-27": ("eu-27",),
-    "USA": ("USA",),
+    "United States": ("USA",),
     "Japan": ("JPN",),
 }
 

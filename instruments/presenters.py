@@ -768,6 +768,13 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
     schedules = inputs.get("parameter_schedules")
     if schedules:
         found.append("Policy parameters: the stored parameter schedules (see admin).")
+    rates = inputs.get("fx_rates")
+    if isinstance(rates, Mapping):
+        for entry in rates.values():
+            found.append(
+                f"Exchange rate: {entry.get('rate'):.4f} {entry.get('unit')}, "
+                f"{entry.get('period')}. Source: {entry.get('source')}."
+            )
     return found
 
 

@@ -380,7 +380,9 @@ def get_economy_name(code: str) -> str:
     """A partner group's or a partner's name for an importer code typed in a request
     (``eu-27`` → European Union (EU-27), ``USA`` → United States), else the code."""
     text = str(code).strip()
-    group = PartnerGroup.objects.filter(code=text.lower()).values_list("name", flat=True)
+    group = PartnerGroup.objects.filter(code=text.lower()).values_list(
+        "name", flat=True
+    )
     partner = Partner.objects.filter(iso3=text.upper()).values_list("name", flat=True)
     return next(iter(group), None) or next(iter(partner), None) or text
 

@@ -94,4 +94,3 @@ def test_unit_values_use_only_flows_with_a_weight():
     got = trade_matrix.unit_values(FLOWS)
     # USA -> JPN has no quantity: its 5 kUSD is left out
     assert got["unit_value"].iloc[0] == pytest.approx((265.0 - 5.0) * 1000 / 26.0)
-

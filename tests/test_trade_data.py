@@ -141,7 +141,8 @@ def test_commodity_page_shows_chinas_share_for_ndpr_oxide(client, seeded_db):
     top = response.context["supply_figures"][0][3]
     assert "China" in top["data"][2]["y"]  # Japan panel, exporters named in words
     assert "<td>United States</td>" in table.group(1)
-    assert "Made from</dt><dd><a" in html and "Rare-earth" in html.split("Made from")[1][:200]
+    assert "Made from</dt><dd><a" in html
+    assert "Rare-earth" in html.split("Made from")[1][:200]
     # Unit values beside the default price series, both in its unit (USD/kg).
     units = response.context["supply_figures"][2][3]
     assert [trace["name"] for trace in units["data"]] == [

@@ -366,7 +366,7 @@ def build_result_context(
         "calculation": calculation,
         "headline": headline,
         "sentences": presenters.headline_sentences(
-            calculator, result, calculation.inputs
+            calculator, result, calculation.inputs, selectors.get_partner_names()
         ),
         "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
         "chart_source": " ".join(presenters.sources_of(calculation.inputs)),

@@ -122,6 +122,14 @@ def test_the_page_answers_the_same_question_with_the_same_numbers(seeded_db, cli
     ):
         assert f'data-summary="{key}"' in page
     assert 'data-table="countries"' in page
+    # "What this means" answers the question in words, countries by name.
+    sentences = " ".join(response.context["sentences"])
+    assert "Members' imports of NdPr oxide" in sentences
+    assert "China's sales to the members fall by" in sentences
+    assert "its sales to other markets rise by" in sentences
+    assert "the price it is paid falls by" in sentences
+    assert "Net welfare change by country: China USD -" in sentences
+    assert "CHN" not in sentences
     # The welfare table says its money is in USD, the origins' prices in USD/kg.
     assert "Net welfare change (USD)" in page
     assert "Producer price after (USD/kg)" in page

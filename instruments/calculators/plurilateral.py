@@ -569,6 +569,13 @@ OUTPUTS = (
         help="max |demand − supply| / base supply over origins (≤ 1e-9).",
     ),
     Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output(
+        "downstream_cost_changes",
+        "Cost change per unit of downstream goods",
+        "text",
+        help="Each good's cost change per unit (its content × the members' average "
+        "price change); the table 'downstream' has the figures.",
+    ),
 )
 
 
@@ -689,6 +696,12 @@ def compute(inputs: PlurilateralInputs) -> Result:
         },
         columns=["good", "unit", "content_factor", "cost_change_per_unit"],
     )
+    if not downstream.empty:
+        currency = summary["currency"]
+        summary["downstream_cost_changes"] = "; ".join(
+            f"{g.good}: {g.cost_change_per_unit:+,.2f} {currency} per {g.unit}"
+            for g in downstream.itertuples()
+        )
     return Result(
         summary=summary,
         rows=rows,

@@ -159,8 +159,9 @@ def test_value_chain_cost_is_content_times_the_members_price_change(result):
     assert goods.loc["Direct-drive wind turbine", "unit"] == "MW"
     # ... and in the summary, in words, for the API's summary and the CSV.
     motor = goods.loc["EV traction motor", "cost_change_per_unit"]
-    assert f"EV traction motor: {motor:+,.2f} USD per motor" in (
-        result.summary["downstream_cost_changes"]
+    assert (
+        f"EV traction motor: {motor:+,.2f} USD per motor"
+        in (result.summary["downstream_cost_changes"])
     )
 
 

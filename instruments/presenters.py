@@ -489,12 +489,14 @@ def _sentences_plurilateral(
                 text += f"; the price it is paid {verb} by {format_figure(abs(moved) * 100)} %"
         sentences.append(text + ".")
     diverted = summary.get("trade_diverted_to_members")
-    if _is_number(diverted) and diverted:
-        sentences.append(
-            f"Members' own producers and partner exporters sell "
-            f"{format_figure(abs(diverted))} {quantity} "
-            f"{'more' if diverted > 0 else 'less'} to the members."
-        )
+    own = summary.get("own_producers_sales_change")
+    gains = [
+        f"{who} sell {format_figure(abs(v))} {quantity} {'more' if v > 0 else 'less'}"
+        for who, v in (("partner exporters", diverted), ("their own producers", own))
+        if _is_number(v) and math.isfinite(v) and v
+    ]
+    if gains:
+        sentences.append(f"In the members' markets, {' and '.join(gains)}.")
     if countries is not None and not countries.empty:
         net = countries.set_index("country")["net_welfare_change"].astype(float)
         members = summary.get("net_welfare_members")

@@ -128,6 +128,7 @@ def test_the_page_answers_the_same_question_with_the_same_numbers(seeded_db, cli
     assert "China's sales to the members fall by" in sentences
     assert "its sales to other markets rise by" in sentences
     assert "the price it is paid falls by" in sentences
+    assert "their own producers sell" in sentences
     assert "Net welfare change by country: China USD -" in sentences
     assert "CHN" not in sentences
     # The welfare table says its money is in USD, the origins' prices in USD/kg.

@@ -35,9 +35,10 @@ subsidy paid on a domestic route). Summary, in the quantity unit unless stated:
 - ``imports_from_non_members_before/after/change``: member markets' imports from
   non-member origins;
 - ``trade_created``: change in member markets' total imports (domestic supply
-  excluded); ``trade_diverted_to_members``: change in member origins' sales into
-  member markets; ``trade_diverted_to_rest_of_world``: change in non-member origins'
-  sales into non-member markets;
+  excluded); ``trade_diverted_to_members``: change in member exporters' sales into
+  member markets (imports only); ``own_producers_sales_change``: change in the member
+  markets' own producers' sales; ``trade_diverted_to_rest_of_world``: change in
+  non-member origins' sales into non-member markets;
 - ``world_price_change``: ``Σ q0·b1 / Σ q0·b0 − 1`` over foreign routes (a share);
   ``non_member_price_change``: the same over non-member origins' routes (what their
   exporters are paid at the border, rent included);
@@ -470,8 +471,8 @@ OUTPUTS = (
         "Trade diverted to members",
         "quantity",
         headline=True,
-        help="Change in member origins' sales into member markets (own producers "
-        "included).",
+        help="Change in member exporters' sales into member markets (imports only: "
+        "the members' own producers are in own_producers_sales_change).",
     ),
     Output(
         "trade_diverted_to_rest_of_world",
@@ -522,6 +523,12 @@ OUTPUTS = (
     ),
     Output("imports_before", "Imports before, all markets", "quantity"),
     Output("imports_after", "Imports after, all markets", "quantity"),
+    Output(
+        "own_producers_sales_change",
+        "Members' own producers' sales, change",
+        "quantity",
+        help="Change in the member markets' own producers' sales at home.",
+    ),
     Output(
         "trade_created",
         "Trade created in member markets",
@@ -654,6 +661,9 @@ def compute(inputs: PlurilateralInputs) -> Result:
         "imports_from_non_members_after": float(np.where(from_non, q1, 0).sum()),
         "imports_before": engine["imports_before"],
         "imports_after": engine["imports_after"],
+        "own_producers_sales_change": float(
+            np.where(domestic[:, None] & mm, q1 - q0, 0.0).sum()
+        ),
         "trade_created": engine["trade_created"],
         "member_consumer_price_change": price_change,
         "member_consumer_price_change_share": (

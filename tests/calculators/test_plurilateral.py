@@ -49,6 +49,15 @@ def test_a_coordinated_floor_diverts_china_to_partners_and_the_rest_of_the_world
     china_after = sum(rows.loc[("CHN", m), "quantity_after"] for m in members)
     assert china_after < china_before  # imports from China into members fall
     assert result.summary["trade_diverted_to_members"] > 0  # partners sell more
+    # ... partners are exporters; the members' own producers are counted apart.
+    partners = sum(
+        rows.loc[("AUS", m), "quantity_after"] - rows.loc[("AUS", m), "quantity_before"]
+        for m in members
+    )
+    assert result.summary["trade_diverted_to_members"] == pytest.approx(partners)
+    own = sum(rows.loc[(f"{m}-producers", m), "quantity_change"] for m in ("USA", "EU"))
+    assert own > 0
+    assert result.summary["own_producers_sales_change"] == pytest.approx(own)
     assert result.summary["trade_diverted_to_rest_of_world"] > 0
     assert rows.loc[("CHN", "ROW"), "quantity_after"] > 55000  # pushed to ROW
     assert result.summary["imports_from_non_members_change"] < 0

@@ -63,6 +63,25 @@ def is_percent(fs: FieldSpec) -> bool:
     return fs.unit in PERCENT_UNITS and fs.kind in ("number", *LIST_KINDS[:2])
 
 
+def _percent_bound_problem(fs: FieldSpec, percent: float) -> str:
+    """The bound ``percent`` (a share typed on a form, 25 for 0.25) breaks, in %."""
+    unit = PERCENT_UNITS[fs.unit]
+    if fs.min_value is not None:
+        low = round(fs.min_value * 100.0, 10)
+        if percent <= low if fs.exclusive_min else percent < low:
+            word = "greater than" if fs.exclusive_min else "at least"
+            return f"Must be {word} {low:g} {unit}; {percent:g} {unit} given."
+    if fs.max_value is not None:
+        high = round(fs.max_value * 100.0, 10)
+        if percent >= high if fs.exclusive_max else percent > high:
+            word = "less than" if fs.exclusive_max else "at most"
+            return (
+                f"Must be {word} {high:g} {unit}; {percent:g} {unit} given. "
+                "Shares and rates are typed here as percentages: 25 for 25 %."
+            )
+    return ""
+
+
 def _scale_number(value: Any, factor: float) -> Any:
     """A number or a list of numbers × ``factor``; request-data text ("0.25",
     "0.1, 0.2") is read as the API reads it; other text is left for the parser to
@@ -475,6 +494,7 @@ class CalculatorForm(forms.Form):
         from instruments.calculators.base import iter_errors
 
         for path, message in iter_errors(tree):
+            message = self._in_percent(path, message)
             steps = self._form_path(path)
             if not steps or steps == (NON_FIELD,):
                 self.add_error(None, message)
@@ -489,6 +509,35 @@ class CalculatorForm(forms.Form):
             else:
                 label = " › ".join(str(s) for s in steps)
                 self.add_error(None, f"{label}: {message}")
+
+    def _in_percent(self, path: Sequence[str | int], message: str) -> str:
+        """A bound broken by a share or rate typed as a percentage, said in percentages.
+        The calculator speaks the API's decimals ("at most 3; 25 given … did you mean
+        0.25?"): beside a field typed in %, following that hint would give 0.25 %."""
+        fs = self._spec_at(path)
+        if fs is None or not is_percent(fs):
+            return message
+        value: Any = self.request_data()
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                return message
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return message
+        return _percent_bound_problem(fs, round(float(value) * 100.0, 10)) or message
+
+    def _spec_at(self, path: Sequence[str | int]) -> FieldSpec | None:
+        specs: Sequence[FieldSpec] = self.specs
+        match: FieldSpec | None = None
+        for step in path:
+            if isinstance(step, int):
+                continue
+            match = next((fs for fs in specs if fs.name == step), None)
+            if match is None:
+                return None
+            specs = match.children
+        return match
 
     def _form_path(self, path: Sequence[str | int]) -> tuple[str | int, ...]:
         """Map row numbers in the request data to row numbers in the form."""

@@ -22,11 +22,9 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from instruments.calculators.base import FloatArray, IntArray
 
 _LABEL = re.compile(
     r"^(?P<year>\d{4})(?:"

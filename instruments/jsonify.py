@@ -15,10 +15,14 @@ def rows_as_records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
     Column by column (``DataFrame.to_dict`` boxes every cell through pandas, about
     five times slower on a calculator's table of a few dozen rows)."""
-    names, columns = [], []
-    for name, column in rows.items():
-        names.append(str(name))
-        columns.append(_json_column(column))
+    names = [str(name) for name in rows.columns]
+    # The columns' arrays without a Series each (a tenth of a millisecond on a
+    # calculator's table; pandas' own to_dict reads them so), else Series.
+    arrays = getattr(rows, "_iter_column_arrays", None)
+    columns = [
+        _json_column(column)
+        for column in (arrays() if arrays is not None else (c for _, c in rows.items()))
+    ]
     if not columns:
         return [{} for _ in range(len(rows))]
     return [
@@ -26,7 +30,8 @@ def rows_as_records(rows: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _json_column(column: pd.Series) -> list[Any]:
+def _json_column(column: Any) -> list[Any]:
+    """A column's values (a Series or an array) made JSON-safe."""
     values = column.tolist()  # numpy dtypes give Python scalars
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -162,19 +163,14 @@ class AllOrNothingResource(resources.ModelResource):
         batch_size: int | None = None,
         result: Any = None,
     ) -> None:
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    self._meta.model,
-                    batch_size=batch_size or self.write_batch,
-                    default_user=self._history_user(),
-                    default_change_reason=self._change_reason,
-                )
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
+        self._write_pending(
+            self.create_instances,
+            bulk_create_with_history,
+            batch_size=batch_size,
+            write_now=using_transactions or not dry_run,
+            raise_errors=raise_errors,
+            result=result,
+        )
 
     def bulk_update(
         self,
@@ -184,12 +180,35 @@ class AllOrNothingResource(resources.ModelResource):
         batch_size: int | None = None,
         result: Any = None,
     ) -> None:
-        if self.update_instances and (using_transactions or not dry_run):
+        self._write_pending(
+            self.update_instances,
+            bulk_update_with_history,
+            list(self.changed_fields),
+            batch_size=batch_size,
+            write_now=using_transactions or not dry_run,
+            raise_errors=raise_errors,
+            result=result,
+        )
+
+    def _write_pending(
+        self,
+        pending: list[Any],
+        write: Callable[..., Any],
+        *fields: list[str],
+        batch_size: int | None,
+        write_now: bool,
+        raise_errors: bool,
+        result: Any,
+    ) -> None:
+        """A batch of pending rows written with their history (``write``: simple
+        history's bulk create or update, with ``fields`` to update), an error reported
+        the way django-import-export does, and the batch emptied."""
+        if pending and write_now:
             try:
-                bulk_update_with_history(
-                    self.update_instances,
+                write(
+                    pending,
                     self._meta.model,
-                    list(self.changed_fields),
+                    *fields,
                     batch_size=batch_size or self.write_batch,
                     default_user=self._history_user(),
                     default_change_reason=self._change_reason,
@@ -197,7 +216,7 @@ class AllOrNothingResource(resources.ModelResource):
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
-                self.update_instances.clear()
+                pending.clear()
 
     def _history_user(self) -> Any:
         user = getattr(self, "_user", None)

@@ -508,11 +508,8 @@ def get_parameter_schedule(code: str) -> pd.Series:
     )
     if not rows:
         raise InputError.at(("parameter",), f"Unknown parameter schedule '{code}'.")
-    return pd.Series(
-        [float(value) for _, value in rows],
-        index=pd.Index([int(year) for year, _ in rows], name="year"),
-        name=code,
-        dtype="float64",
+    return _float_series(
+        rows, pd.Index([int(year) for year, _ in rows], name="year"), code
     )
 
 
@@ -540,11 +537,15 @@ def get_fx_rates(currency: str) -> pd.Series:
     )
     if not rows:
         raise InputError.at(("currency",), f"No stored FX rates for '{currency}'.")
+    return _float_series(
+        rows, pd.DatetimeIndex([pd.Timestamp(period) for period, _ in rows]), code
+    )
+
+
+def _float_series(rows: list[Any], index: pd.Index, name: str) -> pd.Series:
+    """Stored ``(key, Decimal)`` rows as a float64 Series on ``index``."""
     return pd.Series(
-        [float(rate) for _, rate in rows],
-        index=pd.DatetimeIndex([pd.Timestamp(period) for period, _ in rows]),
-        name=code,
-        dtype="float64",
+        [float(value) for _, value in rows], index=index, name=name, dtype="float64"
     )
 
 

@@ -8,7 +8,7 @@ import instruments.api.exports  # noqa: F401  (registers the export runner)
 from instruments.services import jobs
 
 
-@shared_task(name="instruments.run_job")
+@shared_task(name=jobs.RUN_JOB_TASK)
 def run_job_task(job_id: str) -> None:
     """Run a stored job (``services.jobs.run_job``)."""
     jobs.run_job(job_id)

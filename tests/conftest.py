@@ -29,7 +29,11 @@ def _empty_calculation_cache():
     computed on data its rollback removed (SQLite reuses the freed history ids)."""
     from django.core.cache import cache
 
+    from instruments.services import calculation, data_versions
+
     cache.clear()
+    data_versions.forget_local_reads()
+    calculation.forget_costs()
 
 
 # --- data fixtures (foundation) ------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Test data built in one place: commodities with price series, and scenarios.
+"""Test data built in one place: commodities with price series, trade flows and
+scenarios.
 
 Fixtures in the conftest files and test modules call these instead of repeating the
 model calls, so a change to a model's required fields is made once.
@@ -7,11 +8,17 @@ model calls, so a change to a model's required fields is made once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from instruments.models import Commodity, PriceObservation, PriceSeries
+from instruments.models import (
+    Commodity,
+    Partner,
+    PriceObservation,
+    PriceSeries,
+    TradeFlow,
+)
 
 
 def make_series(
@@ -24,12 +31,17 @@ def make_series(
     frequency: str,
     prices: Iterable[tuple[dt.date, str | float]],
     stage: str = "refined",
+    estimated: Iterable[dt.date] = (),
+    commodity_fields: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> PriceSeries:
-    """A commodity (created if new) with one stored price series and its prices."""
+    """A commodity (created if new) with one stored price series and its prices
+    (those of the ``estimated`` periods flagged so)."""
     item, _ = Commodity.objects.get_or_create(
-        code=commodity, defaults={"name": commodity_name, "stage": stage}
+        code=commodity,
+        defaults={"name": commodity_name, "stage": stage, **(commodity_fields or {})},
     )
+    estimated = set(estimated)
     defaults = {
         "basis": "test basis",
         "source": "test source",
@@ -46,9 +58,33 @@ def make_series(
     )
     for period, price in prices:  # one by one: each gets its audit history record
         PriceObservation.objects.create(
-            series=series, period=period, price=Decimal(str(price))
+            series=series,
+            period=period,
+            price=Decimal(str(price)),
+            estimated=period in estimated,
         )
     return series
+
+
+def make_trade_flow(*, source: str = "CEPII BACI") -> TradeFlow:
+    """One BACI flow: NdPr compounds (HS 284690) from Myanmar to China in 2024,
+    822,000.5 thousand USD and 12,000 t (the partners created if new)."""
+    mmr, _ = Partner.objects.get_or_create(
+        iso3="MMR", defaults={"iso2": "MM", "name": "Myanmar"}
+    )
+    chn, _ = Partner.objects.get_or_create(
+        iso3="CHN", defaults={"iso2": "CN", "name": "China"}
+    )
+    return TradeFlow.objects.create(
+        year=2024,
+        hs_code="284690",
+        hs_revision="HS92",
+        exporter=mmr,
+        importer=chn,
+        value=Decimal("822000.5"),
+        quantity=Decimal("12000"),
+        source=source,
+    )
 
 
 def make_ndpr_annual() -> Commodity:

@@ -14,11 +14,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from instruments.models import Commodity, FxRate, Partner, PriceSeries, TradeFlow
+from instruments.models import Commodity, FxRate, PriceSeries
 from instruments.services import import_templates
 from instruments.services.imports import import_price_observations
 from instruments.services.publishers import import_published_file
 from instruments.services.trade_data import import_trade_flows
+from tests.factories import make_series, make_trade_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -118,18 +119,7 @@ def test_the_price_template_is_a_stored_row_that_imports_unchanged(
 def test_the_trade_flow_template_is_read_by_the_import(client, steward):
     commodity = Commodity.objects.create(code="ndpr", name="NdPr", stage="refined")
     assert commodity
-    mmr = Partner.objects.create(iso3="MMR", iso2="MM", name="Myanmar")
-    chn = Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    TradeFlow.objects.create(
-        year=2024,
-        hs_code="284690",
-        hs_revision="HS92",
-        exporter=mmr,
-        importer=chn,
-        value=Decimal("822000.5"),
-        quantity=Decimal("12000"),
-        source="CEPII BACI",
-    )
+    make_trade_flow()
     client.force_login(steward)
     response = client.get(reverse("admin:instruments_tradeflow_import_template"))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -259,18 +249,17 @@ def test_pink_sheet_template_is_read_by_its_import_and_changes_nothing():
 
 
 def test_usgs_template_is_read_by_its_import_and_changes_nothing():
-    commodity = Commodity.objects.create(
-        code="ndpr-oxide", name="NdPr oxide", stage="refined"
-    )
-    series = PriceSeries.objects.create(
+    series = make_series(
+        commodity="ndpr-oxide",
+        commodity_name="NdPr oxide",
         code="ndpr-oxide-argus-fob-annual-usgs",
-        commodity=commodity,
         name="NdPr oxide, USGS annual",
         basis="Price, neodymium-praseodymium oxide, dollars per kilogram. FOB China.",
         source="USGS Mineral Commodity Summaries 2026 data release",
         licence="Public domain",
         unit="USD/kg",
         frequency="annual",
+        prices=[],
     )
     import_price_observations(
         [{"series": series.code, "period": "2025", "price": "69", "estimated": "yes"}]
@@ -290,18 +279,7 @@ def test_usgs_template_is_read_by_its_import_and_changes_nothing():
 def test_baci_templates_are_read_by_its_import():
     commodity = Commodity.objects.create(code="ndpr", name="NdPr", stage="refined")
     commodity.hs_links.create(hs_code="284690", hs_revision="HS92")
-    mmr = Partner.objects.create(iso3="MMR", iso2="MM", name="Myanmar")
-    chn = Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    TradeFlow.objects.create(
-        year=2024,
-        hs_code="284690",
-        hs_revision="HS92",
-        exporter=mmr,
-        importer=chn,
-        value=Decimal("822000.5"),
-        quantity=Decimal("12000"),
-        source="CEPII BACI HS92 V202601 (BACI_HS92_Y2024_V202601.csv)",
-    )
+    make_trade_flow(source="CEPII BACI HS92 V202601 (BACI_HS92_Y2024_V202601.csv)")
     flows = import_templates.build_baci_template()
     codes = import_templates.build_baci_country_codes_template()
     assert flows.content.decode().splitlines() == [

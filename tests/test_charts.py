@@ -175,5 +175,15 @@ def test_every_calculator_has_its_chart_module(slug: str) -> None:
     module = charts.instrument_module(REGISTRY[slug])
     assert module.__name__ == f"instruments.charts.{slug.replace('-', '_')}"
     assert callable(module.build_figures)
-    assert module.COMPARISON.x
-    assert module.COMPARISON.y
+    # What the comparison overlays is a column the calculator declares.
+    assert module.COMPARISON.x in REGISTRY[slug].columns
+    assert module.COMPARISON.y in REGISTRY[slug].columns
+
+
+def test_a_us_cent_price_unit_puts_chart_money_in_dollars() -> None:
+    """The one price-unit parser: "USc/lb" totals are in USD on the charts too."""
+    from instruments.charts.base import result_units
+
+    units = result_units({"price_unit": "USc/lb", "quantity_unit": "lb"})
+    assert units == {"price": "USc/lb", "quantity": "lb", "money": "USD"}
+    assert result_units({"price_unit": "US cents/lb"})["money"] == "USD"

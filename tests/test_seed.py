@@ -261,14 +261,61 @@ def test_every_seed_unit_parses():
         units |= {
             row["cost_unit"] for row in csv.DictReader(handle) if row["cost_unit"]
         }
-    assert units <= {
-        "USD/t",
-        "USD/kg",
-        "USD/lb",
-        "US cents/lb",
-        "USD/troy oz",
-        "USD/mtu",
-        "USD/dmt",
-    }
+    from instruments.models import PRICE_UNITS
+
+    assert units <= set(PRICE_UNITS)  # the stored vocabulary (a check constraint)
     for unit in units:
         parse_price_unit(unit)  # raises InputError if the engine cannot read it
+
+
+def _seeds_with(tmp_path: Path, name: str, change) -> Path:
+    """A copy of seeds/ whose ``name`` has its first data row changed by ``change``."""
+    import shutil
+
+    from instruments.services.seeding import SEEDS_DIR
+
+    root = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, root)
+    with (root / name).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    change(rows[0])
+    with (root / name).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return root
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "field", "value", "message"),
+    [
+        (
+            "commodities.csv",
+            "input_commodity",
+            "unobtainium",
+            "commodities.csv row 2: unknown input commodity 'unobtainium'.",
+        ),
+        (
+            "partner_groups.csv",
+            "members",
+            "XXX",
+            "partner_groups.csv row 2: unknown ISO3 code(s) XXX.",
+        ),
+        (
+            "parameters.csv",
+            "year",
+            "20x6",
+            "parameters.csv row 2: '20x6' is not a year.",
+        ),
+    ],
+)
+def test_a_bad_seed_row_is_named_by_file_and_spreadsheet_row(
+    tmp_path, name, field, value, message
+):
+    from instruments.services.seeding import SeedError, seed_database
+
+    root = _seeds_with(tmp_path, name, lambda row: row.update({field: value}))
+    with pytest.raises(SeedError) as caught:
+        seed_database(root)
+    assert str(caught.value) == message

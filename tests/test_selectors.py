@@ -1,37 +1,33 @@
 """Selectors: stored Decimal prices become float64 pandas series with period labels."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
 from instruments import selectors
 from instruments.calculators.base import InputError
-from instruments.models import Commodity, PriceObservation, PriceSeries
+from instruments.models import Commodity
+from tests.factories import make_series
 
 pytestmark = pytest.mark.django_db
 
 
 def _annual(commodity, code="nickel-test-annual", **kwargs):
-    series = PriceSeries.objects.create(
+    """An annual USD/t series of ``commodity``: 10, 20, 30 in 2022–2024 (2024
+    estimated)."""
+    return make_series(
+        commodity=commodity.code,
+        commodity_name=commodity.name,
         code=code,
-        commodity=commodity,
         name="annual",
-        basis="b",
-        source="s",
-        licence="l",
         unit="USD/t",
         frequency="annual",
+        prices=[
+            (dt.date(year, 1, 1), p) for year, p in ((2022, 10), (2023, 20), (2024, 30))
+        ],
+        estimated=[dt.date(2024, 1, 1)],
         **kwargs,
     )
-    for year, price in ((2022, 10), (2023, 20), (2024, 30)):
-        PriceObservation.objects.create(
-            series=series,
-            period=dt.date(year, 1, 1),
-            price=Decimal(price),
-            estimated=year == 2024,
-        )
-    return series
 
 
 def test_default_is_the_finest_frequency(nickel_series):

@@ -607,3 +607,46 @@ def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
     assert "fx_rates" not in typed.inputs
     # A carbon price of 80 EUR at 1 USD per EUR is the USD example's 80 USD.
     assert typed.result.summary == pytest.approx(usd.result.summary, nan_ok=True)
+
+
+@pytest.mark.django_db
+def test_a_stored_price_per_mtu_of_wo3_is_converted_as_wo3_not_as_w():
+    """The USGS tungsten series is per mtu of tungsten trioxide (its wording says so,
+    its unit is USD/mtu): on tonnes graded 65 % W it is 65 × 231.84/183.84 mtu WO3 a
+    tonne, and per mtu W 1.261 × the price, not the stored number."""
+    import datetime as dt
+
+    from tests.factories import make_series
+
+    make_series(
+        commodity="tungsten",
+        commodity_name="Tungsten",
+        code="tungsten-test-annual",
+        name="Tungsten concentrate, test",
+        unit="USD/mtu",
+        frequency="annual",
+        prices=[(dt.date(2024, 1, 1), 200), (dt.date(2025, 1, 1), 300)],
+        basis="dollars per dry metric ton unit of tungsten trioxide",
+    )
+    request = {
+        "strike": 100,
+        "quantity": 1,
+        "price_unit": "USD/t @ 65% W",
+        "quantity_unit": "t",
+        "commodity": "tungsten",
+    }
+    ratio = 231.84 / 183.84
+    graded = run_calculation("price-gap-subsidy", request)
+    assert list(graded.result.rows["market_price"]) == pytest.approx(
+        [200 * 65 * ratio, 300 * 65 * ratio]
+    )
+    assert graded.inputs["stored_prices"]["source_unit"] == "USD/mtu WO3"
+    as_oxide = run_calculation(
+        "price-gap-subsidy", {**request, "price_unit": "USD/t @ 65% WO3"}
+    )
+    assert list(as_oxide.result.rows["market_price"]) == [13_000, 19_500]
+    per_w = run_calculation(
+        "price-gap-subsidy",
+        {**request, "price_unit": "USD/mtu W", "quantity_unit": "mtu W"},
+    )
+    assert per_w.result.rows["market_price"].iloc[0] == pytest.approx(200 * ratio)

@@ -154,6 +154,59 @@ def test_invalid_post_shows_the_error_beside_the_field_and_keeps_values(
     assert 'value="ROW"' in content  # the other inputs are kept
 
 
+@pytest.mark.parametrize(
+    ("slug", "changes", "field", "words"),
+    [
+        # a levy cap typed as 2,500 % (the form is in %): the bound in %, no decimal hint
+        (
+            "price-floor",
+            {"levy_cap_ad_valorem": "2500"},
+            "levy_cap_ad_valorem",
+            "Must be at most 300 %; 2500 % given.",
+        ),
+        (
+            "price-floor",
+            {"trade_response-tariff_before": "1000"},
+            "trade_response-tariff_before",
+            "Must be at most 300 %; 1000 % given.",
+        ),
+        (
+            "standards-market",
+            {"pass_through": "150"},
+            "pass_through",
+            "Must be at most 100 %; 150 % given.",
+        ),
+        ("price-floor", {"quantity_unit": "ton"}, "quantity_unit", "short_ton"),
+        (
+            "price-floor",
+            {"flows-0-origin": "China"},
+            "flows-0-origin",
+            "Did you mean CHN?",
+        ),
+        (
+            "price-gap-subsidy",
+            {"design": "two_sided", "upside_share": "30"},
+            "upside_share",
+            "no separate upside share",
+        ),
+    ],
+)
+def test_an_officials_slip_is_shown_beside_its_field_in_the_forms_terms(
+    client: Client, slug: str, changes: dict[str, str], field: str, words: str
+) -> None:
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    response = post_example(client, slug, **changes)
+    assert response.status_code == 200
+    assert response.context["calculation"] is None
+    messages = [str(m) for m in response.context["form"].errors[field]]
+    assert any(words in m for m in messages), messages
+    assert not any("did you mean 0." in m for m in messages), messages
+    assert f'id="id_{field}-error"' in response.content.decode()
+
+
 def test_a_missing_required_field_is_reported_beside_it(client: Client) -> None:
     response = post_example(client, "trade-response", import_demand_elasticity="")
     assert "import_demand_elasticity" in response.context["form"].errors
@@ -366,6 +419,39 @@ def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
         assert f'id="{slug}"'.encode() in response.content
     assert b"Black-76" in response.content
     assert b"SMART" in response.content
+
+
+# Issue #11: the convention the app uses for each figure officials will quote.
+CONVENTIONS_OF_ISSUE_11 = {
+    1: "it takes no separate upside share",
+    2: "the average price is 124.17 and nothing is paid on it",
+    3: "Typed periods select",
+    4: "reported with their standard errors and the number of points",
+    5: "is the <strong>long-run median</strong>",
+    6: "over all paths, of each path’s worst year",
+    7: "a strip of puts over the contract’s settlement dates",
+    8: "no cap is reported and the result says so",
+    9: "Art. 9 of Regulation (EU) 2023/956",
+    10: "The aluminium precedent therefore counts direct emissions (scope 1)",
+    11: "A pass-through share θ",
+    12: "the result says which year’s values were used",
+    13: "The bare word <code>ton</code> is refused",
+    14: "the USGS tungsten series is per mtu of WO3",
+    15: "by a CIF/FOB factor",
+    16: "never a later rate",
+    17: "WTO bound rate.",
+    18: "a lag of 1 period",
+    19: "did you mean 0.25?",
+    20: "ISO 3166 alpha-3 code of a stored partner",
+}
+
+
+def test_methodology_states_each_convention_of_the_correctness_sweep(
+    client: Client,
+) -> None:
+    page = client.get(reverse("instruments:methodology")).content.decode()
+    missing = {n: s for n, s in CONVENTIONS_OF_ISSUE_11.items() if s not in page}
+    assert not missing
 
 
 def test_api_guide_shows_a_working_formula(client: Client) -> None:

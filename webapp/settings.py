@@ -299,7 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON by default; ?format=csv / ?format=xlsx (or Accept: text/csv) for spreadsheets.
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "instruments.api.renderers.JSONRenderer",  # DRF's, written by orjson
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
         "instruments.api.renderers.CSVRenderer",
         "instruments.api.renderers.XLSXRenderer",
@@ -405,3 +405,8 @@ IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=1_000_000)
 CALCULATION_CACHE_SECONDS = env.int("CALCULATION_CACHE_SECONDS", default=86_400)
 # A result that pickles to more bytes than this is not cached (computed again).
 CALCULATION_CACHE_MAX_BYTES = env.int("CALCULATION_CACHE_MAX_BYTES", default=5_000_000)
+# A result computed faster than this is not written to the cache: computing it again
+# costs less than pickling it and the round trip (seconds; 0 keeps every result).
+CALCULATION_CACHE_MIN_SECONDS = env.float(
+    "CALCULATION_CACHE_MIN_SECONDS", default=0.002
+)

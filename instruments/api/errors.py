@@ -5,21 +5,39 @@
 - ``exception_handler``: deleting a row that others still use (a commodity with
   series) is a 409 that says what uses it, not a ProtectedError; a write whose only
   problem is a key that is already taken (a partner's iso3, a series' code) is a 409
-  with the field errors, so a client can tell "exists already" from "invalid".
+  with the field errors, so a client can tell "exists already" from "invalid". A
+  view outside the request transaction (the calculators) marks no transaction for
+  rollback.
+- ``read_body``: a body that is not JSON is a 400 naming the parser's complaint.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import connections
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.exceptions import NotAcceptable, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from instruments.calculators.base import NON_FIELD
+
+
+def read_body(request: Request) -> tuple[Any, Response | None]:
+    """(the parsed request body, None), or (None, the 400 answer) when it is not JSON."""
+    try:
+        return request.data, None
+    except ParseError as exc:
+        return None, Response(
+            {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
 
 
 class FormatNegotiation(DefaultContentNegotiation):
@@ -54,7 +72,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=status.HTTP_409_CONFLICT,
         )
-    response = drf_exception_handler(exc, context)
+    if getattr(context.get("view"), "outside_request_transaction", False):
+        # DRF's handler marks the enclosing transaction for rollback; a view outside
+        # the request transaction has none of its own (its inner blocks have ended),
+        # so the only one open is a caller's (a test's) and must be left alone.
+        marks = {
+            c.alias: c.needs_rollback for c in connections.all() if c.in_atomic_block
+        }
+        response = drf_exception_handler(exc, context)
+        for alias, mark in marks.items():
+            connections[alias].needs_rollback = mark
+    else:
+        response = drf_exception_handler(exc, context)
     if isinstance(exc, ValidationError) and response is not None and only_unique(exc):
         response.status_code = status.HTTP_409_CONFLICT
     return response

@@ -27,13 +27,46 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 from instruments.api import xlsx
 from instruments.calculators.base import iter_errors
 from instruments.presenters import sources_of, stored_data_sources
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_DRF_DEFAULT = JSONEncoder().default
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON written by orjson: a calculation's payload in a fifth of the time
+    (issue #14). The output is DRF's: compact, UTF-8, U+2028/U+2029 escaped, dates,
+    decimals and lazy text through DRF's encoder. An indented answer (``Accept:
+    application/json; indent=2``) or a value orjson refuses goes to DRF's renderer."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        context = dict(renderer_context or {})
+        if self.get_indent(accepted_media_type or "", context) is None:
+            try:
+                text = orjson.dumps(data, default=_DRF_DEFAULT, option=_ORJSON_OPTIONS)
+            except TypeError:  # e.g. a key that is not text: DRF's encoder decides
+                pass
+            else:
+                return text.replace(b"\xe2\x80\xa8", b"\\u2028").replace(
+                    b"\xe2\x80\xa9", b"\\u2029"
+                )
+        return super().render(data, accepted_media_type, context)
 
 
 def extract_table(
@@ -108,6 +141,18 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def _context_table(
+    data: Any, renderer_context: Mapping[str, Any] | None
+) -> tuple[Mapping[str, Any], Any, int | None, list[str], list[dict[str, Any]]]:
+    """What a renderer reads from its context (the response and its status) and the
+    table ``extract_table`` finds in ``data`` for them."""
+    context = renderer_context or {}
+    response = context.get("response")
+    status_code = getattr(response, "status_code", None)
+    columns, records = extract_table(data, context.get("header"), status_code)
+    return context, response, status_code, columns, records
+
+
 class CSVRenderer(BaseRenderer):
     """Rows as CSV (UTF-8, comma-separated, a header line always present)."""
 
@@ -121,11 +166,7 @@ class CSVRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        context = renderer_context or {}
-        response = context.get("response")
-        columns, records = extract_table(
-            data, context.get("header"), getattr(response, "status_code", None)
-        )
+        _, _, _, columns, records = _context_table(data, renderer_context)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
@@ -153,10 +194,9 @@ class XLSXRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        context = renderer_context or {}
-        response = context.get("response")
-        status_code = getattr(response, "status_code", None)
-        columns, records = extract_table(data, context.get("header"), status_code)
+        context, response, status_code, columns, records = _context_table(
+            data, renderer_context
+        )
         workbook = xlsx.Workbook()
         is_result = isinstance(data, Mapping) and "summary" in data and "rows" in data
         if status_code is not None and status_code >= 400:

@@ -7,12 +7,13 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from instruments.api.errors import read_body
 from instruments.api.jobs import JOB_COLUMNS, JOB_SCHEMA, job_resource
 from instruments.api.permissions import ReadOpen
 from instruments.calculators import REGISTRY
@@ -64,13 +65,9 @@ class SensitivityApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         if slug not in REGISTRY:
             raise NotFound(f"No calculator {slug!r}; known: {', '.join(REGISTRY)}.")
-        try:
-            body = request.data
-        except ParseError as exc:
-            return Response(
-                {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        body, unreadable = read_body(request)
+        if unreadable is not None:
+            return unreadable
         self.filename = f"{slug}-sensitivity"
         try:
             analysis = sensitivity.read_request(slug, body)

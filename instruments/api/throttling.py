@@ -11,7 +11,7 @@ They count in two fixed windows of the rate's duration rather than DRF's list of
 every request's time: DRF reads and writes the whole list on each request, so a
 client's cost grows with its rate (at a few thousand requests an hour, 100 KB through
 Redis and a list insert every request; issue #14). Here a request reads two counters
-and writes one. The count over the last ``duration`` seconds is the current window's
+and writes one (on Redis, one round trip: ``count_request``). The count over the last ``duration`` seconds is the current window's
 count plus the previous window's, weighted by the share of it still inside (the
 usual sliding-window estimate: exact for steady traffic, never more than the rate in
 any window of the duration and at most the rate's worth early in a burst).
@@ -64,15 +64,26 @@ class _WindowCountMixin:
         now = float(self.timer())
         window = int(now // self.duration)
         current, previous = f"{self.key}:{window}", f"{self.key}:{window - 1}"
+        # The window is read for two durations: as the current one, then the previous.
+        keep = 2 * self.duration
+        self._into = now - window * self.duration  # seconds into the window
+        count_request = getattr(self.cache, "count_request", None)
+        if count_request is not None:
+            # Redis (webapp/cache.py): counted and read in one round trip; a refused
+            # request is taken off again, so only admitted requests count.
+            self._current, self._previous = count_request(current, previous, keep)
+            if self._estimate(self._into) >= self.num_requests:
+                self.cache.decr(current)
+                return False
+            self._current += 1
+            return True
         counts = self.cache.get_many([current, previous])
         self._current = int(counts.get(current, 0))
         self._previous = int(counts.get(previous, 0))
-        self._into = now - window * self.duration  # seconds into the window
         if self._estimate(self._into) >= self.num_requests:
             return False
         self._current += 1
-        # The window is read for two durations: as the current one, then the previous.
-        self.cache.set(current, self._current, 2 * self.duration)
+        self.cache.set(current, self._current, keep)
         return True
 
     def _estimate(self, into: float) -> float:

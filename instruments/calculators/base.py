@@ -402,10 +402,7 @@ def _parse_value(
         if not isinstance(raw, list | tuple):
             errors.add(path, "Expected a list of objects.")
             return _INVALID
-        if fs.max_items is not None and len(raw) > fs.max_items:
-            errors.add(
-                path, f"At most {fs.max_items} items are allowed; {len(raw)} given."
-            )
+        if _too_many(fs, len(raw), path, errors):
             return _INVALID
         items = [
             _parse_group(fs.group_type, item, (*path, i), errors)
@@ -436,10 +433,7 @@ def _parse_sequence(
     if len(raw) == 0:
         errors.add(path, "The list is empty.")
         return _INVALID
-    if fs.max_items is not None and len(raw) > fs.max_items:
-        errors.add(
-            path, f"At most {fs.max_items} values are allowed; {len(raw)} given."
-        )
+    if _too_many(fs, len(raw), path, errors):
         return _INVALID
     if fs.kind == "texts":
         return tuple(str(item).strip() for item in raw)
@@ -552,11 +546,7 @@ def check_declared(
         if fs.kind == "group":
             check_declared(value, errors, here)
         elif fs.kind == "groups":
-            if fs.max_items is not None and len(value) > fs.max_items:
-                errors.add(
-                    here,
-                    f"At most {fs.max_items} items are allowed; {len(value)} given.",
-                )
+            if _too_many(fs, len(value), here, errors):
                 continue
             for i, item in enumerate(value):
                 check_declared(item, errors, (*here, i))
@@ -564,27 +554,30 @@ def check_declared(
             values = value if isinstance(value, tuple | list) else (value,)
             if len(values) == 0:
                 errors.add(here, "The list is empty.")
-            elif fs.max_items is not None and len(values) > fs.max_items:
-                errors.add(
-                    here,
-                    f"At most {fs.max_items} values are allowed; {len(values)} given.",
-                )
-            else:
+            elif not _too_many(fs, len(values), here, errors):
                 _check_numbers(fs, values, errors, here)
         elif fs.kind == "texts":
             if len(value) == 0:
                 errors.add(here, "The list is empty.")
-            elif fs.max_items is not None and len(value) > fs.max_items:
-                errors.add(
-                    here,
-                    f"At most {fs.max_items} values are allowed; {len(value)} given.",
-                )
+            else:
+                _too_many(fs, len(value), here, errors)
         elif fs.kind in ("number", "integer"):
             problem = _number_problem(fs, value)
             if problem:
                 errors.add(here, problem)
         elif fs.kind == "choice" and str(value) not in fs.choices:
             errors.add(here, f"{value!r} is not one of: {', '.join(fs.choices)}.")
+
+
+def _too_many(
+    fs: FieldSpec, count: int, path: tuple[str | int, ...], errors: ErrorCollector
+) -> bool:
+    """More than the field's ``max_items`` given: the error added, True."""
+    if fs.max_items is None or count <= fs.max_items:
+        return False
+    what = "items" if fs.kind == "groups" else "values"
+    errors.add(path, f"At most {fs.max_items} {what} are allowed; {count} given.")
+    return True
 
 
 def _check_numbers(

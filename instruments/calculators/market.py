@@ -95,11 +95,13 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize
 
-from instruments.calculators.base import ErrorCollector, InputError
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+from instruments.calculators.base import (
+    BoolArray,
+    ErrorCollector,
+    FloatArray,
+    InputError,
+    IntArray,
+)
 
 MeasureKind = Literal[
     "ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"
@@ -1110,12 +1112,9 @@ def solve(
     unknown = np.isfinite(base.eps) & (base.x0 > 0)
     before = _state(base, problem.before, np.zeros(problem.n_origins))
     if method == "exact":
-        # Trial points far from the answer may overflow; the answer is checked.
-        with np.errstate(all="ignore"):
-            z, iterations, residual = _solve_exact(
-                base, problem.after, unknown, tolerance, max_iterations
-            )
-        after = _state(base, problem.after, z)
+        z, iterations, residual, after = _clear(
+            base, problem.after, tolerance, max_iterations
+        )
         quantity_after, border_after, consumer_after = (
             after.quantity,
             after.border,
@@ -1186,6 +1185,42 @@ def solve(
         iterations,
         residual,
     )
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """Quantities and prices after the change (origins × markets), without the
+    welfare accounts, for a caller that needs no more (the price floor's response)."""
+
+    quantity: FloatArray
+    border_price: FloatArray
+    consumer_price: FloatArray
+    iterations: int
+    residual: float
+
+
+def clear(
+    problem: Problem, *, tolerance: float = 1e-9, max_iterations: int = 100
+) -> Cleared:
+    """The exact market clearing of ``solve``, without its welfare and tables."""
+    base = _prepare(problem)
+    _, iterations, residual, after = _clear(
+        base, problem.after, tolerance, max_iterations
+    )
+    return Cleared(after.quantity, after.border, after.consumer, iterations, residual)
+
+
+def _clear(
+    base: _Base, regime: Regime, tolerance: float, max_iterations: int
+) -> tuple[FloatArray, int, float, _State]:
+    """Log price ratios ``z``, iterations, residual and the state at the answer."""
+    unknown = np.isfinite(base.eps) & (base.x0 > 0)
+    # Trial points far from the answer may overflow; the answer is checked.
+    with np.errstate(all="ignore"):
+        z, iterations, residual = _solve_exact(
+            base, regime, unknown, tolerance, max_iterations
+        )
+    return z, iterations, residual, _state(base, regime, z)
 
 
 def _solve_gsim(

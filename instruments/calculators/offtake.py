@@ -673,8 +673,8 @@ def value_collar(
             add_warning(
                 out,
                 "No cap above the floor makes the collar free: the floor's puts are "
-                f"worth {floor_value:,.4g} per unit, more than calls struck at the "
-                f"floor ({at_floor:,.4g}).",
+                f"worth {_readable(floor_value)} per unit, more than calls struck at the "
+                f"floor ({_readable(at_floor)}).",
             )
         else:
             out["zero_cost_cap"] = zero
@@ -685,11 +685,16 @@ def value_collar(
     ):
         add_warning(
             out,
-            f"The valuation forward ({mean_forward:,.4g} on average) is far from the "
-            f"market prices of this request ({mean_market:,.4g} on average): check "
+            f"The valuation forward ({_readable(mean_forward)} on average) is far from the "
+            f"market prices of this request ({_readable(mean_market)} on average): check "
             "that it is in the same unit and up to date.",
         )
     return out
+
+
+def _readable(value: float) -> str:
+    """A figure for a warning: 12,230 rather than 1.223e+04."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
 EXAMPLE: dict[str, Any] = {

@@ -837,7 +837,7 @@ def _respond_exact(
     eps = math.inf if eps_in is None or eps_in >= INFINITE_SUPPLY else eps_in
     t0 = response.tariff_before
 
-    def solve(columns: slice) -> market.MarketSolution:
+    def solve(columns: slice) -> market.Cleared:
         n_v = columns.stop - columns.start
         problem = market.Problem(
             market_codes=tuple(
@@ -862,15 +862,15 @@ def _respond_exact(
                 **{key: a[:, columns] for key, a in limits.items()},
             ),
         )
-        return market.solve(problem)
+        return market.clear(problem)
 
     if math.isinf(eps):
         solutions = [solve(slice(0, t))]
     else:
         solutions = [solve(slice(i, i + 1)) for i in range(t)]
-    q1 = np.hstack([s.quantity_after for s in solutions]).T
-    b1 = np.hstack([s.border_price_after for s in solutions]).T
-    p1 = np.hstack([s.consumer_price_after for s in solutions]).T
+    q1 = np.hstack([s.quantity for s in solutions]).T
+    b1 = np.hstack([s.border_price for s in solutions]).T
+    p1 = np.hstack([s.consumer_price for s in solutions]).T
     levy_after = np.where(member, 0.0, np.maximum(p1 - b1 * (1.0 + t0), 0.0))
     nan = np.full_like(price, math.nan)
     return (

@@ -301,6 +301,11 @@ _PARAMETER_WORDS = {
 }
 
 
+def _words(names: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def fit_model(
     kind: Literal["gbm", "schwartz"],
     step_years: float,
@@ -349,7 +354,7 @@ def fit_model(
             values[name] = value
     warnings: list[str] = []
     if missing and points < MIN_HISTORY[kind]:
-        listed = ", ".join(_PARAMETER_WORDS[name] for name in missing)
+        listed = _words([_PARAMETER_WORDS[name] for name in missing])
         warnings.append(
             f"The {listed} {'is' if len(missing) == 1 else 'are'} estimated from only "
             f"{points} prices (at least {MIN_HISTORY[kind]} are advised for the "
@@ -363,7 +368,7 @@ def fit_model(
     ]
     if imprecise:
         warnings.append(
-            f"The estimated {', '.join(imprecise)} "
+            f"The estimated {_words(imprecise)} "
             f"{'has a standard error' if len(imprecise) == 1 else 'have standard errors'}"
             " as large as the estimate: it is not identified by this history."
         )

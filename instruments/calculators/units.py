@@ -289,6 +289,16 @@ def _per_factor(quantity: str, per: str) -> float | str:
             return dry * _unit_factor(
                 _canonical_quantity(content.mass), _canonical_quantity(per)
             )
+        if quantity_is_mtu and mtu_of:
+            # mtu W against mtu WO3: 10 kg of W is 12.61 kg of WO3, not 10
+            held = _mtu_substance(quantity)
+            if held and held != mtu_of:
+                if (held, mtu_of) not in _CONTENT_RATIOS:
+                    return (
+                        f"An mtu of {held} is not an mtu of {mtu_of}; give both in "
+                        "the same substance."
+                    )
+                return _CONTENT_RATIOS[(held, mtu_of)]
         return _unit_factor(_canonical_quantity(quantity), _canonical_quantity(per))
     if content is None:
         return (
@@ -399,13 +409,6 @@ def parse_price_unit(
     if isinstance(parsed, str):
         raise InputError.at(path, parsed)
     return parsed
-
-
-def price_unit_parts(price_unit: str) -> tuple[str, str]:
-    """(currency of money totals, quantity per unit): ``"US cents/lb"`` is
-    ``("USD", "lb")``: money is in whole currency units. ``InputError`` if unknown."""
-    parsed = parse_price_unit(price_unit)
-    return parsed.money, parsed.per
 
 
 def money_unit(price_unit: str) -> str:

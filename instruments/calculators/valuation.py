@@ -104,8 +104,7 @@ def floor_value(
     weights: ArrayLike = 1.0,
 ) -> float:
     """A floor: the strip of puts over the settlement ``years``, weighted (quantities)."""
-    puts = black76_put(forward, strike, volatility, rate, years)
-    return float(np.sum(puts * np.asarray(weights, dtype=np.float64)))
+    return _weighted_sum(black76_put(forward, strike, volatility, rate, years), weights)
 
 
 def cap_value(
@@ -117,8 +116,14 @@ def cap_value(
     weights: ArrayLike = 1.0,
 ) -> float:
     """A cap: the strip of calls over the settlement ``years``, weighted."""
-    calls = black76_call(forward, strike, volatility, rate, years)
-    return float(np.sum(calls * np.asarray(weights, dtype=np.float64)))
+    return _weighted_sum(
+        black76_call(forward, strike, volatility, rate, years), weights
+    )
+
+
+def _weighted_sum(values: ArrayLike, weights: ArrayLike) -> float:
+    """A strip of options priced per unit, summed with its quantities as weights."""
+    return float(np.sum(np.asarray(values) * np.asarray(weights, dtype=np.float64)))
 
 
 def zero_cost_cap(

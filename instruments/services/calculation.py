@@ -8,7 +8,11 @@ read stored prices miss the cache afterwards, while typed-in calculations and th
 on partner groups keep theirs. A simulation without a fixed seed is never cached,
 nor a result that pickles to more than ``CALCULATION_CACHE_MAX_BYTES`` (5 MB by
 default: a 600-period × 50-flow price floor is 3.7 MB; a larger one is computed
-again rather than kept in Redis).
+again rather than kept in Redis), nor one computed in less than
+``CALCULATION_CACHE_MIN_SECONDS`` of CPU (2 ms by default: a four-period price
+floor takes under 1 ms, less than pickling it and writing it to Redis on a busy
+server; issue #14). Such a result is not written, and once a request of that calculator and size has
+computed that fast in this process, the next ones are not looked for either.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import pickle
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,18 +70,28 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
-    key = calculation_cache_key(calculator, data)
+    canonical = _canonical(data)
+    size = (calculator.slug, len(canonical).bit_length()) if canonical else None
+    key = None
+    if size is None or _COSTS.get(size, math.inf) >= (
+        settings.CALCULATION_CACHE_MIN_SECONDS
+    ):
+        key = _cache_key(calculator, data, canonical)
     if key is not None:
         cached = _cache_get(key)
         if cached is not None:
             return Calculation(calculator, dict(data), cached[0], cached[1])
+    started = time.thread_time()  # CPU: a busy server's waits are not the cost
     resolved, used = fill_stored_inputs(calculator, data)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
     for message in schedule_warnings(used):
         add_warning(result.summary, message)
     normalised = {**to_data(inputs), **used}
-    if key is not None:
+    took = time.thread_time() - started
+    if size is not None:
+        _COSTS[size] = took
+    if key is not None and took >= settings.CALCULATION_CACHE_MIN_SECONDS:
         _cache_set(key, (normalised, result))
     return Calculation(calculator, dict(data), normalised, result)
 
@@ -115,14 +131,40 @@ def calculation_cache_key(
 ) -> str | None:
     """The cache key of a request, or None when it must not be cached (caching off,
     a simulation without a fixed seed, inputs that are not JSON)."""
+    return _cache_key(calculator, data, _canonical(data))
+
+
+# The CPU seconds this process last took to compute a request of each calculator and
+# size (its canonical JSON's length, to a power of two). A size that computed faster
+# than CALCULATION_CACHE_MIN_SECONDS was not stored, so it is not looked up either:
+# the lookup would cost more than the calculation (issue #14). A slower computation
+# at that size makes the next one look again.
+_COSTS: dict[tuple[str, int], float] = {}
+
+
+def forget_costs() -> None:
+    """Forget the costs measured in this process (the tests do, between tests)."""
+    _COSTS.clear()
+
+
+def _canonical(data: Mapping[str, Any]) -> str | None:
+    """The request as canonical JSON, or None when it must not be cached (caching
+    off, a simulation without a fixed seed, inputs that are not JSON)."""
     if settings.CALCULATION_CACHE_SECONDS <= 0:
         return None
     simulation = data.get("simulation")
     if isinstance(simulation, Mapping) and simulation.get("seed", 1) in (None, ""):
         return None
     try:
-        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):
+        return None
+
+
+def _cache_key(
+    calculator: Calculator, data: Mapping[str, Any], canonical: str | None
+) -> str | None:
+    if canonical is None:
         return None
     versions = data_versions.versions_for_request(data)
     digest = hashlib.sha256(

@@ -25,7 +25,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -133,21 +133,38 @@ def versions_by_table(names: tuple[str, ...]) -> dict[str, str]:
     return {name: known[name] for name in names}
 
 
+# The process's own copies of recent ``cached_read`` values. Their keys carry the
+# tables' versions, so a copy can never be stale: an edit changes the key. Small
+# reads only (a partner list); bounded, oldest dropped first.
+_LOCAL_READS: dict[str, Any] = {}
+_LOCAL_READS_MAX = 64
+
+
+def forget_local_reads() -> None:
+    """Drop this process's copies (the tests do, with the shared cache)."""
+    _LOCAL_READS.clear()
+
+
 def cached_read(name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
-    """``read()`` (a read of the named tables) from the shared cache, kept under
-    their versions: the same answer until one of them changes."""
+    """``read()`` (a read of the named tables) from this process's copy or the
+    shared cache, kept under their versions: the same answer until one of them
+    changes. The value is shared between requests: treat it as read-only."""
     listed = ";".join(f"{t}={v}" for t, v in versions_by_table(tables).items())
     key = "dataread:" + hashlib.sha256(f"{name}\n{listed}".encode()).hexdigest()
+    if key in _LOCAL_READS:
+        return cast(T, _LOCAL_READS[key])
     try:
         found = cache.get(key)
     except Exception:  # a cache outage: read the database
         return read()
-    if found is not None:
-        return found
-    value = read()
-    with contextlib.suppress(Exception):  # a value the cache refuses: not kept
-        cache.set(key, value, settings.CALCULATION_CACHE_SECONDS)
-    return value
+    if found is None:
+        found = read()
+        with contextlib.suppress(Exception):  # a value the cache refuses: not kept
+            cache.set(key, found, settings.CALCULATION_CACHE_SECONDS)
+    if len(_LOCAL_READS) >= _LOCAL_READS_MAX:
+        _LOCAL_READS.pop(next(iter(_LOCAL_READS)))
+    _LOCAL_READS[key] = found
+    return cast(T, found)
 
 
 def _look_up(names: tuple[str, ...]) -> dict[str, str]:
@@ -197,6 +214,9 @@ def bump(name: str) -> None:
     known = _read_in_block.get()
     if known is not None:
         known.clear()  # this block wrote: look the versions up afresh
+    # A write here may yet be rolled back, and a rolled-back history id is used
+    # again on SQLite: this process's copies go with every write it makes.
+    _LOCAL_READS.clear()
     key = COUNTER_PREFIX + name
     try:
         if not cache.add(key, 1, timeout=None):

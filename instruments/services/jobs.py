@@ -3,8 +3,8 @@
 A job is a row (``models.Job``) that any app server or worker can read: its request,
 state (queued → running → succeeded | failed), progress 0–100 and result. Submitting
 validates what can be validated at once (so a bad field is a 400 straight away),
-stores the job and hands its id to ``tasks.run_job_task`` after the transaction
-commits; with no ``CELERY_BROKER_URL`` (the demo) the work runs right there, in the
+stores the job and sends its id to the ``RUN_JOB_TASK`` task (``tasks.py``) after the
+transaction commits; with no ``CELERY_BROKER_URL`` (the demo) the work runs right there, in the
 request, through the same ``run_job``.
 
 What goes to a job:
@@ -110,14 +110,12 @@ def sweep_needs_job(request: sensitivity.Request) -> bool:
 def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) -> Job:
     """Validate now, compute on a worker. Raises InputError for bad fields."""
     validate_calculation(calculator, data)
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.CALCULATION,
         calculator=calculator,
         request=dict(data),
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def submit_sensitivity(
@@ -126,7 +124,7 @@ def submit_sensitivity(
     """Validate the base calculation now, run the sweeps on a worker. ``page_query``
     is the sensitivity page's query string, for the page to show the result."""
     validate_calculation(request.slug, request.base)
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.SENSITIVITY,
         calculator=request.slug,
         request={
@@ -142,10 +140,8 @@ def submit_sensitivity(
             "size": request.points,
             "page_query": page_query,
         },
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def submit_batch(
@@ -165,7 +161,7 @@ def submit_batch(
             f"Unknown calculator '{calculator}'; known: {', '.join(sorted(REGISTRY))}.",
         )
     items = expand_batch(base=base, grid=grid, requests=requests)
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.BATCH,
         calculator=calculator,
         request={
@@ -174,10 +170,8 @@ def submit_batch(
             "requests": [dict(r) for r in requests or []],
             "size": len(items),
         },
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def expand_batch(
@@ -261,8 +255,21 @@ def _scalars(request: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+RUN_JOB_TASK = "instruments.run_job"
+"""The Celery task that runs a stored job (``tasks.run_job_task``)."""
+
+
 def _owner(user: Any) -> Any:
     return user if user is not None and user.is_authenticated else None
+
+
+def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) -> Job:
+    """Store a job (an anonymous caller owns none) and hand it to a worker."""
+    job = Job.objects.create(
+        kind=kind, calculator=calculator, request=request, owner=_owner(owner)
+    )
+    dispatch(job)
+    return job
 
 
 def dispatch(job: Job) -> None:
@@ -271,23 +278,22 @@ def dispatch(job: Job) -> None:
         run_job(job.pk)
         job.refresh_from_db()
         return
-    from instruments.tasks import run_job_task
+    # Sent by name: the task module wraps this one, so importing it would reach up.
+    from webapp.celery import app
 
     job_id = str(job.pk)
-    transaction.on_commit(lambda: run_job_task.delay(job_id))
+    transaction.on_commit(lambda: app.send_task(RUN_JOB_TASK, args=[job_id]))
 
 
 def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:
     """An export of a data list (already checked by its runner's ``check``): the
     list's address and how many rows it has."""
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.EXPORT,
         calculator="",
         request={**export, "size": rows},
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def submit_import(
@@ -301,7 +307,7 @@ def submit_import(
 ) -> Job:
     """A published file's import (previewed already) for a worker: the file travels
     in the job (base64), since the worker may be another machine."""
-    job = Job.objects.create(
+    return _submit(
         kind=JobKind.IMPORT,
         calculator="",
         request={
@@ -313,10 +319,8 @@ def submit_import(
             else "",
             "hs_revision": hs_revision or "",
         },
-        owner=_owner(owner),
+        owner=owner,
     )
-    dispatch(job)
-    return job
 
 
 def run_import(job: Job) -> dict[str, Any]:

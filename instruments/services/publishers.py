@@ -624,14 +624,3 @@ def _h10_columns(
             continue
         columns[index] = (H10_CURRENCIES[match[1]], unit.upper().startswith("USD"))
     return columns, start
-
-
-def describe_import(result: PublishedImport) -> list[str]:
-    """Plain lines for the preview page."""
-    report = result.report
-    lines = [
-        f"{report.total_rows} rows read: {report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged; {result.skipped} values left out."
-    ]
-    lines += list(result.notes)
-    return lines

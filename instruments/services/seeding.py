@@ -89,7 +89,7 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         updated["price observations"] = prices.updated
         track("partners", _seed_partners(root, user))
         track("partner groups", _seed_partner_groups(root, user))
-        for name, changed in trade_data.seed_trade_data(root, user).items():
+        for name, changed in trade_data.seed_trade_data(root, user=user).items():
             track(name, changed)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
@@ -122,6 +122,11 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
             (number, {k: (v or "").strip() for k, v in row.items()})
             for number, row in enumerate(csv.DictReader(handle), start=sheet_row(1))
         ]
+
+
+def _seed_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
+    """Rows of a seed CSV, each with where it is for messages (``file.csv row 7``)."""
+    return [(f"{path.name} row {n}", row) for n, row in _read_csv(path)]
 
 
 def _decimal_or_none(value: str, where: str) -> Decimal | None:
@@ -220,10 +225,10 @@ def _check_fields(obj: models.Model, where: str) -> None:
 
 def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
     path = root / "commodities.csv"
-    rows = _read_csv(path)
+    rows = _seed_rows(path)
     base = [
         (
-            f"{path.name} row {n}",
+            where,
             {
                 "code": r["code"],
                 "name": r["name"],
@@ -232,13 +237,12 @@ def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
                 "notes": r["notes"],
             },
         )
-        for n, r in rows
+        for where, r in rows
     ]
     counts = _sync(Commodity, attrgetter("code"), base, user=user)
     ids = dict(Commodity.objects.values_list("code", "id"))
     links = []
-    for n, r in rows:
-        where = f"{path.name} row {n}"
+    for where, r in rows:
         parent = r["input_commodity"]
         if parent and parent not in ids:
             raise SeedError(f"{where}: unknown input commodity '{parent}'.")
@@ -267,8 +271,7 @@ def _year(text: str, where: str) -> int:
 def _seed_source_editions(root: Path, user: Any) -> tuple[int, int]:
     path = root / "source_editions.csv"
     records = []
-    for n, r in _read_csv(path):
-        where = f"{path.name} row {n}"
+    for where, r in _seed_rows(path):
         year = _year(r["year"], where)
         records.append(
             (
@@ -295,8 +298,7 @@ def _seed_series_editions(root: Path, user: Any) -> tuple[int, int]:
     series_ids = dict(PriceSeries.objects.values_list("code", "id"))
     edition_ids = dict(SourceEdition.objects.values_list("code", "id"))
     records = []
-    for n, r in _read_csv(path):
-        where = f"{path.name} row {n}"
+    for where, r in _seed_rows(path):
         for item in filter(None, (i.strip() for i in r["editions"].split(";"))):
             code, _, periods = item.partition(":")
             if code.strip() not in edition_ids:
@@ -318,7 +320,7 @@ def _seed_series_editions(root: Path, user: Any) -> tuple[int, int]:
 
 def _seed_series(root: Path, user: Any) -> tuple[int, int]:
     path = root / "series.csv"
-    rows = _read_csv(path)
+    rows = _seed_rows(path)
     commodity_ids = dict(Commodity.objects.values_list("code", "id"))
     has_default = set(
         PriceSeries.objects.filter(is_default=True).values_list(
@@ -326,8 +328,7 @@ def _seed_series(root: Path, user: Any) -> tuple[int, int]:
         )
     )
     records = []
-    for n, r in rows:
-        where = f"{path.name} row {n}"
+    for where, r in rows:
         if r["commodity"] not in commodity_ids:
             raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
         commodity_id = commodity_ids[r["commodity"]]
@@ -383,20 +384,20 @@ def _seed_partners(root: Path, user: Any) -> tuple[int, int]:
     path = root / "partners.csv"
     records = [
         (
-            f"{path.name} row {n}",
+            where,
             {"iso3": r["iso3"], "iso2": r["iso2"], "name": r["name"]},
         )
-        for n, r in _read_csv(path)
+        for where, r in _seed_rows(path)
     ]
     return _sync(Partner, attrgetter("iso3"), records, user=user)
 
 
 def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
     path = root / "partner_groups.csv"
-    rows = _read_csv(path)
+    rows = _seed_rows(path)
     records = [
         (
-            f"{path.name} row {n}",
+            where,
             {
                 "code": r["code"],
                 "name": r["name"],
@@ -404,19 +405,17 @@ def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
                 "source": r["source"],
             },
         )
-        for n, r in rows
+        for where, r in rows
     ]
     existing_codes = set(PartnerGroup.objects.values_list("code", flat=True))
     created, updated = _sync(PartnerGroup, attrgetter("code"), records, user=user)
     partner_ids = dict(Partner.objects.values_list("iso3", "id"))
     groups = {g.code: g for g in PartnerGroup.objects.prefetch_related("members")}
-    for n, r in rows:
+    for where, r in rows:
         codes = r["members"].split()
         unknown = [c for c in codes if c not in partner_ids]
         if unknown:
-            raise SeedError(
-                f"{path.name} row {n}: unknown ISO3 code(s) {', '.join(unknown)}."
-            )
+            raise SeedError(f"{where}: unknown ISO3 code(s) {', '.join(unknown)}.")
         group = groups[r["code"]]
         wanted = {partner_ids[c] for c in codes}
         if {m.pk for m in group.members.all()} != wanted:
@@ -429,8 +428,7 @@ def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
 def _seed_parameters(root: Path, user: Any) -> tuple[int, int]:
     path = root / "parameters.csv"
     records = []
-    for n, r in _read_csv(path):
-        where = f"{path.name} row {n}"
+    for where, r in _seed_rows(path):
         year = _year(r["year"], where)
         records.append(
             (
@@ -453,8 +451,7 @@ def _seed_fx_rates(root: Path, user: Any) -> tuple[int, int]:
     if not path.exists():
         return 0, 0
     records = []
-    for n, r in _read_csv(path):
-        where = f"{path.name} row {n}"
+    for where, r in _seed_rows(path):
         try:
             period = dt.date.fromisoformat(r["period"])
         except ValueError:
@@ -478,8 +475,7 @@ def _seed_producers(root: Path, user: Any) -> tuple[int, int]:
     commodity_ids = dict(Commodity.objects.values_list("code", "id"))
     partner_ids = dict(Partner.objects.values_list("iso3", "id"))
     records = []
-    for n, r in _read_csv(path):
-        where = f"{path.name} row {n}"
+    for where, r in _seed_rows(path):
         if r["commodity"] not in commodity_ids:
             raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
         if r["country"] and r["country"] not in partner_ids:

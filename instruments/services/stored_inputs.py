@@ -388,15 +388,16 @@ def resolve_stored_prices(
         calculator, "price_field_scalar", False
     ):
         history = select_stored_periods(history, typed)
-    price_unit = str(data.get("price_unit") or history.unit)
+    source_unit = stored_price_unit(history)
+    price_unit = str(data.get("price_unit") or source_unit)
     prices = convert_price(
         history.prices.to_numpy(dtype=float),
-        history.unit,
+        source_unit,
         price_unit,
         fx_rate=_fx_rate_for(history, price_unit, given.fx_rate),
     )
     resolved["price_unit"] = price_unit
-    if getattr(calculator, "price_field_scalar", False):
+    if calculator.price_field_scalar:
         resolved[calculator.price_field] = float(prices.mean())
     else:
         resolved["periods"] = [str(label) for label in history.prices.index]
@@ -425,7 +426,7 @@ def resolve_stored_prices(
         "delivery_basis": delivery,
         "series": history.series,
         "series_name": history.series_name,
-        "source_unit": history.unit,
+        "source_unit": source_unit,
         "price_unit": price_unit,
         "frequency": history.frequency,
         "first_period": str(history.prices.index[0]),
@@ -461,6 +462,28 @@ def delivery_basis(history: selectors.PriceHistory) -> str:
     if _CIF.search(text):
         return "cif"
     return ""
+
+
+# What a stored price per mtu counts, from the publisher's wording ("dollars per dry
+# metric ton unit of tungsten trioxide"): an mtu of WO3 holds 7.93 kg of W, so a
+# request per mtu W or on tonnes graded in W converts by the molar masses.
+_MTU_CONTENT = (
+    (re.compile(r"\btungsten trioxide\b|\bWO3\b", re.IGNORECASE), "WO3"),
+    (re.compile(r"\bmanganese content\b", re.IGNORECASE), "Mn"),
+)
+
+
+def stored_price_unit(history: selectors.PriceHistory) -> str:
+    """The stored series' price unit, with the substance of a price per mtu named
+    when the series' wording says it (``USD/mtu`` of WO3 → ``USD/mtu WO3``)."""
+    unit = history.unit
+    if not unit.endswith("/mtu"):
+        return unit
+    text = f"{history.series_name} {history.basis}"
+    for pattern, substance in _MTU_CONTENT:
+        if pattern.search(text):
+            return f"{unit} {substance}"
+    return unit
 
 
 _KIND_OF_FREQUENCY = {"monthly": "month", "quarterly": "quarter", "annual": "year"}

@@ -20,6 +20,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from instruments.models import (
@@ -36,6 +37,7 @@ from instruments.services.seeding import (
     SEED_CHANGE_REASON,
     SeedError,
     _read_csv,
+    _seed_rows,
     _sync,
 )
 
@@ -116,28 +118,55 @@ def import_trade_flows(
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.field))),
         dry_run=dry_run,
     )
+    return _save_all_or_none(
+        report,
+        TradeFlow,
+        to_create,
+        to_update,
+        ["value", "quantity", "source"],
+        user=user,
+        reason=change_reason or "Imported trade flows",
+        raise_on_error=raise_on_error,
+        batch_size=2000,
+    )
+
+
+def _save_all_or_none(
+    report: ImportReport,
+    model: type[Model],
+    to_create: list[Any],
+    to_update: list[Any],
+    changed_fields: list[str],
+    *,
+    user: Any,
+    reason: str,
+    raise_on_error: bool,
+    batch_size: int | None = None,
+) -> ImportReport:
+    """An import's last step: nothing saved when any row is bad (the report, or
+    ``ImportRejected``), nothing on a dry run, else every row in one transaction
+    with its history entry."""
     if report.errors:
         if raise_on_error:
             raise ImportRejected(report)
         return report
-    if not dry_run:
-        reason = change_reason or "Imported trade flows"
+    if not report.dry_run:
         history_user = user if getattr(user, "is_authenticated", False) else None
         with transaction.atomic():
             if to_create:
                 bulk_create_with_history(
                     to_create,
-                    TradeFlow,
-                    batch_size=2000,
+                    model,
+                    batch_size=batch_size,
                     default_user=history_user,
                     default_change_reason=reason,
                 )
             if to_update:
                 bulk_update_with_history(
                     to_update,
-                    TradeFlow,
-                    ["value", "quantity", "source"],
-                    batch_size=2000,
+                    model,
+                    changed_fields,
+                    batch_size=batch_size,
                     default_user=history_user,
                     default_change_reason=reason,
                 )
@@ -164,7 +193,7 @@ def _key(values: Mapping[str, Any]) -> FlowKey:
 # --- seeding ---------------------------------------------------------------------------
 
 
-def seed_trade_data(root: Path, user: Any) -> dict[str, tuple[int, int]]:
+def seed_trade_data(root: Path, *, user: Any) -> dict[str, tuple[int, int]]:
     """Seed nested partner groups, commodity HS links and trade flows; returns
     ``{table: (created, updated)}``. Called by ``seed_database`` in its transaction,
     after partners, groups and commodities."""
@@ -214,8 +243,7 @@ def _seed_commodity_hs_codes(root: Path, user: Any) -> tuple[int, int]:
         return 0, 0
     commodity_ids = dict(Commodity.objects.values_list("code", "id"))
     records = []
-    for n, r in _read_csv(path):
-        where = f"{path.name} row {n}"
+    for where, r in _seed_rows(path):
         if r["commodity"] not in commodity_ids:
             raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
         records.append(
@@ -345,29 +373,16 @@ def import_fx_rates(
         errors=tuple(errors),
         dry_run=dry_run,
     )
-    if report.errors:
-        if raise_on_error:
-            raise ImportRejected(report)
-        return report
-    if not dry_run:
-        reason = change_reason or "Imported exchange rates"
-        history_user = user if getattr(user, "is_authenticated", False) else None
-        with transaction.atomic():
-            bulk_create_with_history(
-                to_create,
-                FxRate,
-                default_user=history_user,
-                default_change_reason=reason,
-            )
-            if to_update:
-                bulk_update_with_history(
-                    to_update,
-                    FxRate,
-                    ["units_per_usd", "source"],
-                    default_user=history_user,
-                    default_change_reason=reason,
-                )
-    return report
+    return _save_all_or_none(
+        report,
+        FxRate,
+        to_create,
+        to_update,
+        ["units_per_usd", "source"],
+        user=user,
+        reason=change_reason or "Imported exchange rates",
+        raise_on_error=raise_on_error,
+    )
 
 
 __all__ = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from instruments.models import Commodity, PriceObservation, PriceSeries
+from tests.factories import make_series
 
 STEWARDS = "Data stewards"
 
@@ -99,45 +98,38 @@ def stored_prices(db) -> dict[str, Any]:
     Annual: 2021–2024 at 15,000, 18,000, 21,000, 17,000 USD/t (2024 estimated).
     Monthly: 2024-01..2024-06 at 16.0 … 18.5 USD/kg.
     """
-    commodity = Commodity.objects.create(
-        code="test-nickel", name="Test nickel", stage="refined", hs_codes="7502.10"
-    )
-    annual = PriceSeries.objects.create(
+    annual_prices = {2021: 15000, 2022: 18000, 2023: 21000, 2024: 17000}
+    monthly_prices = [16.0, 16.5, 17.0, 17.5, 18.0, 18.5]
+    same = {"source": "Test source", "licence": "CC BY 4.0", "currency": "USD"}
+    annual = make_series(
+        commodity="test-nickel",
+        commodity_name="Test nickel",
+        commodity_fields={"hs_codes": "7502.10"},
         code="test-nickel-annual",
-        commodity=commodity,
         name="Test nickel, annual average",
         basis="LME cash, annual average",
-        source="Test source",
-        licence="CC BY 4.0",
-        currency="USD",
         unit="USD/t",
         frequency="annual",
+        prices=[(dt.date(year, 1, 1), p) for year, p in annual_prices.items()],
+        estimated=[dt.date(2024, 1, 1)],
         is_default=True,
+        **same,
     )
-    monthly = PriceSeries.objects.create(
+    monthly = make_series(
+        commodity="test-nickel",
+        commodity_name="Test nickel",
         code="test-nickel-monthly",
-        commodity=commodity,
         name="Test nickel, monthly",
         basis="LME cash, monthly average",
-        source="Test source",
-        licence="CC BY 4.0",
-        currency="USD",
         unit="USD/kg",
         frequency="monthly",
+        prices=[
+            (dt.date(2024, month, 1), p)
+            for month, p in enumerate(monthly_prices, start=1)
+        ],
+        **same,
     )
-    annual_prices = {2021: 15000, 2022: 18000, 2023: 21000, 2024: 17000}
-    for year, price in annual_prices.items():
-        PriceObservation.objects.create(
-            series=annual,
-            period=dt.date(year, 1, 1),
-            price=Decimal(price),
-            estimated=year == 2024,
-        )
-    monthly_prices = [16.0, 16.5, 17.0, 17.5, 18.0, 18.5]
-    for month, price in enumerate(monthly_prices, start=1):
-        PriceObservation.objects.create(
-            series=monthly, period=dt.date(2024, month, 1), price=Decimal(str(price))
-        )
+    commodity = annual.commodity
     return {
         "commodity": commodity,
         "annual": annual,

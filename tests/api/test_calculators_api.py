@@ -327,6 +327,18 @@ def test_malformed_json_is_a_400(anon):
     assert "not valid JSON" in body["non_field_errors"][0]
 
 
+def test_malformed_json_to_a_sensitivity_sweep_is_the_same_400(anon):
+    response = anon.post(
+        "/api/v1/calculators/price-floor/sensitivity/",
+        '{"inputs": {',
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["non_field_errors"][0].startswith(
+        "The request body is not valid JSON: "
+    )
+
+
 def test_a_flow_that_is_not_an_object_is_a_400_not_a_500(anon):
     data = example("price-floor")
     data["flows"] = [1]
@@ -530,3 +542,139 @@ def test_negative_numbers_stay_numbers_in_csv(anon):
     diversion = [row["trade_diversion"] for row in rows]
     assert any(value.startswith("-") for value in diversion)
     assert all(float(value) == float(value) for value in diversion)  # parse as numbers
+
+
+# --- outside the request transaction (issue #14) ---------------------------------------
+
+
+def test_a_calculation_runs_outside_the_request_transaction(anon):
+    """A calculation only reads: no BEGIN and COMMIT round trips around it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import resolve
+
+    view = resolve("/api/v1/calculators/price-floor/").func
+    assert "default" in getattr(view, "_non_atomic_requests", set())
+    body = REGISTRY["price-floor"].example
+    with CaptureQueriesContext(connection) as queries:
+        response = anon.post("/api/v1/calculators/price-floor/", body, format="json")
+    assert response.status_code == 200
+    assert not [q for q in queries if "SAVEPOINT" in q["sql"].upper()]
+
+
+def test_an_api_error_outside_the_transaction_leaves_the_callers_transaction_usable(
+    anon,
+):
+    """DRF's handler marks the open transaction for rollback on a 404 or 406; outside
+    the request transaction the only one open is the caller's (here the test's)."""
+    from instruments.models import Partner
+
+    assert anon.get("/api/v1/calculators/no-such/").status_code == 404
+    assert anon.get("/api/v1/calculators/price-floor/?format=xml").status_code == 406
+    assert Partner.objects.count() >= 0  # no TransactionManagementError
+
+
+# --- issue #11: an official's slip is a 400 at its field, with the way to fix it -------
+
+
+@pytest.mark.parametrize(
+    ("slug", "change", "field", "words"),
+    [
+        (
+            "price-gap-subsidy",
+            {"design": "two_sided", "upside_share": 0.3},
+            "upside_share",
+            "no separate upside share",
+        ),
+        ("price-floor", {"quantity_unit": "ton"}, "quantity_unit", "short_ton"),
+        ("price-floor", {"price_unit": "USD/ton"}, "price_unit", "short_ton"),
+        ("price-floor", {"price_unit": "USD/mtu"}, "quantity_unit", "grade"),
+        (
+            "price-floor",
+            {"levy_cap_ad_valorem": 25},
+            "levy_cap_ad_valorem",
+            "did you mean 0.25?",
+        ),
+        ("standards-market", {"pass_through": 30}, "pass_through", "did you mean 0.3?"),
+    ],
+)
+def test_an_officials_slip_is_a_400_at_its_field_with_the_fix(
+    anon, slug, change, field, words
+):
+    body = post_error(anon, slug, {**example(slug), **change}, format="json")
+
+    assert words in body[field][0]
+
+
+def test_a_flow_origin_that_is_not_a_stored_iso3_code_is_a_400_at_the_origin(anon):
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    data = example("price-floor")
+    data["flows"][0]["origin"] = "China"
+    data["flows"].append({"origin": "XXX", "import_price": 90, "quantity": 1})
+    data["flows"].append({"origin": "ROW", "import_price": 90, "quantity": 1})
+
+    body = post_error(anon, "price-floor", data, format="json")
+
+    flows = body["flows"]
+    assert "Did you mean CHN?" in flows[0]["origin"][0]
+    assert "ISO 3166 alpha-3" in flows[2]["origin"][0]
+    assert not flows[1]  # AUS is a stored partner; ROW (the last flow) is accepted
+    assert len(flows) == 3
+
+
+def test_typed_periods_select_the_stored_prices_or_are_a_400_naming_the_period(
+    anon, stored_prices
+):
+    request = {
+        "periods": ["2022", "2024"],
+        "strike": 20_000,
+        "quantity": 1,
+        "price_unit": "USD/t",
+        "quantity_unit": "t",
+        "commodity": "test-nickel",
+    }
+    response = anon.post(url("price-gap-subsidy"), request, format="json")
+    assert response.status_code == 200, response.content
+    rows = response.json()["rows"]
+    assert [row["period"] for row in rows] == ["2022", "2024"]
+    assert [row["market_price"] for row in rows] == [18_000, 17_000]
+
+    missing = post_error(
+        anon,
+        "price-gap-subsidy",
+        {**request, "periods": ["2024", "2026"]},
+        format="json",
+    )
+    assert "2026" in missing["periods"][0]
+    quarters = {**request, "periods": ["2026Q1", "2026Q2"]}
+    other = post_error(anon, "price-gap-subsidy", quarters, format="json")
+    assert "quarters" in other["periods"][0]
+
+
+def test_estimates_from_a_short_history_come_with_errors_points_and_a_warning(anon):
+    data = {
+        **example("price-gap-subsidy"),
+        "market_price": None,
+        "simulation": {
+            "model": "gbm",
+            "price_history": [60, 95, 70, 110, 80],
+            "history_step_years": 1,
+            "paths": 200,
+            "seed": 1,
+        },
+    }
+    response = anon.post(url("price-gap-subsidy"), data, format="json")
+    assert response.status_code == 200, response.content
+    summary = response.json()["summary"]
+
+    assert summary["simulation_history_points"] == 5
+    assert summary["simulation_volatility_se"] > 0
+    assert summary["simulation_drift_se"] > 0
+    assert "only 5 prices" in summary["warnings"]
+    given = {**data, "simulation": {**data["simulation"], "volatility": 0.3}}
+    overridden = anon.post(url("price-gap-subsidy"), given, format="json").json()
+    assert overridden["summary"]["simulation_volatility"] == 0.3
+    assert overridden["summary"]["simulation_volatility_se"] is None

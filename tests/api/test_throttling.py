@@ -42,6 +42,30 @@ def test_default_rates_come_from_the_environment_settings(settings):
 # --- the counting (two windows, constant size) ---------------------------------------
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def counts_in(request, settings):
+    """The counting tests run on the local cache and on the machine's Redis (where
+    a request is counted and the previous window read in one round trip)."""
+    if request.param == "redis":
+        from tests.stack_fixtures import redis_is_up
+
+        if not redis_is_up():
+            pytest.skip("no Redis on this machine")
+        import uuid
+
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "webapp.cache.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/15",
+                "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+            }
+        }
+    from django.core.cache import cache
+
+    yield request.param
+    cache.clear()
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 6000.0  # the start of a one-minute window
@@ -67,7 +91,9 @@ def throttle(clock):
     return t
 
 
-def test_the_previous_window_counts_by_the_share_of_it_still_inside(low_rates):
+def test_the_previous_window_counts_by_the_share_of_it_still_inside(
+    low_rates, counts_in
+):
     clock, request = Clock(), anonymous_request()
     assert [throttle(clock).allow_request(request, None) for _ in range(3)] == [
         True,
@@ -86,7 +112,7 @@ def test_the_previous_window_counts_by_the_share_of_it_still_inside(low_rates):
     assert throttle(clock).allow_request(request, None)
 
 
-def test_the_wait_given_is_enough(low_rates):
+def test_the_wait_given_is_enough(low_rates, counts_in):
     clock, request = Clock(), anonymous_request()
     clock.now += 40
     for _ in range(2):
@@ -97,7 +123,7 @@ def test_the_wait_given_is_enough(low_rates):
     assert throttle(clock).allow_request(request, None)
 
 
-def test_the_stored_count_stays_one_number_however_many_requests(settings):
+def test_the_stored_count_stays_one_number_however_many_requests(settings, counts_in):
     from django.core.cache import cache
 
     settings.REST_FRAMEWORK = {
@@ -109,3 +135,13 @@ def test_the_stored_count_stays_one_number_however_many_requests(settings):
         assert throttle(clock).allow_request(request, None)
     key = throttle(clock).get_cache_key(request, None)
     assert cache.get(f"{key}:{int(clock.now // 3600)}") == 500
+
+
+def test_a_refused_request_is_not_counted(low_rates, counts_in):
+    from django.core.cache import cache
+
+    clock, request = Clock(), anonymous_request()
+    for _ in range(5):
+        throttle(clock).allow_request(request, None)  # two admitted, three refused
+    key = throttle(clock).get_cache_key(request, None)
+    assert cache.get(f"{key}:{int(clock.now // 60)}") == 2

@@ -64,3 +64,29 @@ def test_600_periods_by_50_flows_renders_in_well_under_two_seconds():
     sheet = read(body)["Rows"]
     assert sheet.max_row == 30_001
     assert sheet["D30001"].value == 29_999 * 0.5
+
+
+def test_small_and_large_sheets_are_valid_zip_entries_and_the_bytes_repeat():
+    """The zip is written by hand (issue #14): every entry's CRC and sizes must hold,
+    for a small sheet (small deflate window) and one flushed in several parts."""
+    import io
+    import zipfile
+
+    def build() -> bytes:
+        book = xlsx.Workbook()
+        big = book.create_sheet("Big")
+        for i in range(40_000):  # about 2 MB of XML: several flushes
+            big.append([i, f"row {i}", 1.5 * i, None])
+        book.create_sheet("Small").append(["a", 1])
+        return book.save()
+
+    data = build()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    sizes = {info.filename: info.file_size for info in archive.infolist()}
+    assert sizes["xl/worksheets/sheet1.xml"] > 1 << 21
+    book = read(data)
+    assert book.sheetnames == ["Big", "Small"]
+    assert book["Big"].max_row == 40_000
+    assert book["Big"].cell(row=40_000, column=2).value == "row 39999"
+    assert build() == data  # a fixed date in every entry: same data, same bytes

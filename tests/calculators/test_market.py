@@ -182,6 +182,16 @@ def test_quantities_stay_non_negative_and_markets_clear(problem):
 
 
 @PROPERTY
+@given(problems())
+def test_clear_gives_solves_quantities_and_prices_without_the_accounts(problem):
+    solution, cleared = mk.solve(problem), mk.clear(problem)
+    np.testing.assert_array_equal(cleared.quantity, solution.quantity_after)
+    np.testing.assert_array_equal(cleared.border_price, solution.border_price_after)
+    np.testing.assert_array_equal(cleared.consumer_price, solution.consumer_price_after)
+    assert cleared.iterations == solution.iterations
+
+
+@PROPERTY
 @given(problems(floors=False))
 def test_a_floor_below_every_price_changes_nothing(problem):
     without = mk.solve(problem)

@@ -177,6 +177,8 @@ def test_no_zero_cost_cap_below_the_floor_and_a_far_forward_is_flagged():
     assert math.isnan(summary["zero_cost_cap"])
     assert "No cap above the floor makes the collar free" in summary["warnings"]
     assert "far from the market prices" in summary["warnings"]
+    assert "(1,500 on average)" in summary["warnings"]
+    assert "e+" not in summary["warnings"]  # figures as officials read them
     fine = RUN(offtake.CALCULATOR.example).summary
     assert "warnings" not in fine
     assert fine["zero_cost_cap"] > 1000

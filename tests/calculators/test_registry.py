@@ -31,6 +31,23 @@ def test_registry_has_the_six_by_slug():
         get_calculator("tariff")
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_registry_record_carries_everything_about_its_calculator(slug):
+    """The one record per calculator: words for the pages (title, summary, the
+    precedent), its declared inputs and example, and its outputs (summary keys with
+    labels and headlines, one per column). Charts are found by its module name
+    (tests/test_charts.py), so no list keyed by slug is kept beside it."""
+    calculator = REGISTRY[slug]
+    assert calculator.title.strip()
+    assert calculator.summary.strip()
+    assert calculator.precedent.strip()
+    assert describe(calculator.inputs)
+    assert calculator.example
+    assert calculator.outputs, "summary outputs declared"
+    assert calculator.headline_keys, "at least one headline figure"
+    assert tuple(o.key for o in calculator.column_outputs) == calculator.columns
+
+
 def test_importing_the_engine_loads_no_django_plotly_or_html():
     code = (
         "import sys, json; import instruments.calculators as c; "
@@ -330,3 +347,25 @@ def test_a_price_history_is_not_checked_against_the_periods():
     }
     result = REGISTRY["price-gap-subsidy"].run(request)
     assert len(result.rows) == 2
+
+
+def test_too_many_rows_or_values_say_how_many_are_allowed():
+    """The same limit message from the parser and for a dataclass built directly."""
+    from instruments.calculators import price_floor
+
+    many = [str(1000 + i) for i in range(MAX_PERIODS + 1)]
+    assert _errors("price-floor", _floor(periods=many))["periods"] == [
+        f"At most {MAX_PERIODS} values are allowed; {MAX_PERIODS + 1} given."
+    ]
+    rows = [{"origin": "X", "import_price": 1, "quantity": 1}] * (MAX_FLOWS + 1)
+    assert _errors("price-floor", _floor(flows=rows))["flows"] == [
+        f"At most {MAX_FLOWS} items are allowed; {MAX_FLOWS + 1} given."
+    ]
+    flow = price_floor.FloorFlow(origin="X", import_price=1.0, quantity=1.0)
+    with pytest.raises(InputError) as info:
+        price_floor.PriceFloorInputs(
+            periods=("2025",), reference_price=1.0, flows=(flow,) * (MAX_FLOWS + 1)
+        )
+    assert info.value.errors["flows"] == [
+        f"At most {MAX_FLOWS} items are allowed; {MAX_FLOWS + 1} given."
+    ]

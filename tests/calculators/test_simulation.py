@@ -182,6 +182,7 @@ def test_estimates_from_a_short_history_carry_standard_errors_and_a_warning():
     assert fit.standard_errors["drift"] == pytest.approx(sd / math.sqrt(4))
     assert fit.warnings
     assert "only 5 prices" in fit.warnings[0]
+    assert fit.warnings[0].startswith("The drift and volatility are estimated")
     given = sim.fit_model("gbm", 1.0, history, volatility=0.3)
     assert given.model.volatility == 0.3
     assert "volatility" not in given.standard_errors

@@ -208,9 +208,11 @@ def test_parse_yes_no_refuses_anything_else(value):
         units.parse_yes_no(value)
 
 
-def test_price_unit_parts_and_money_unit_say_whole_currency_units():
-    assert units.price_unit_parts("US cents/lb") == ("USD", "lb")
-    assert units.price_unit_parts("EUR/t") == ("EUR", "t")
+def test_a_parsed_price_unit_and_money_unit_say_whole_currency_units():
+    cents = units.parse_price_unit("US cents/lb")
+    assert (cents.money, cents.per) == ("USD", "lb")
+    tonnes = units.parse_price_unit("EUR/t")
+    assert (tonnes.money, tonnes.per) == ("EUR", "t")
     assert units.money_unit("USc/lb") == "USD"
     assert units.money_unit("GBP pence/kg") == "GBP"
     assert units.money_unit("XYZ/t") == "XYZ"  # unparseable: shown as typed
@@ -258,6 +260,23 @@ def test_a_price_per_mtu_needs_the_grade_of_gross_tonnes():
     assert units.convert_price(5.0, "USD/mtu", "USD/t @ 44% Mn") == pytest.approx(220)
     with pytest.raises(InputError):
         units.convert_price(5.0, "USD/mtu", "USD/t")
+
+
+def test_an_mtu_of_w_is_not_an_mtu_of_wo3():
+    """10 kg of tungsten metal is 12.61 kg of WO3: a price per mtu WO3 is 26 % more
+    per mtu W, never the same number; mtu of unrelated substances are refused."""
+    ratio = 231.84 / 183.84
+    assert units.convert_price(198.0, "USD/mtu WO3", "USD/mtu W") == pytest.approx(
+        198 * ratio
+    )
+    assert units.convert_price(198.0, "USD/mtu W", "USD/mtu WO3") == pytest.approx(
+        198 / ratio
+    )
+    assert units.money_factor("mtu W", "USD/mtu WO3") == pytest.approx(ratio)
+    assert units.money_factor("mtu WO3", "USD/mtu WO3") == 1
+    with pytest.raises(InputError) as info:
+        units.convert_price(5.0, "USD/mtu Mn", "USD/mtu WO3")
+    assert "same substance" in str(info.value)
 
 
 # --- numbers as officials type them -----------------------------------------------------

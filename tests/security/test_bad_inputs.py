@@ -11,8 +11,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from instruments.calculators import REGISTRY
-from instruments.models import Commodity, PriceSeries
+from instruments.models import Commodity
 from instruments.querystring import decode_query, encode_query
+from tests.factories import make_series
 
 pytestmark = pytest.mark.django_db
 
@@ -70,16 +71,14 @@ def test_a_cbam_year_that_overflows_is_a_400(year):
 def test_deleting_a_commodity_with_series_is_a_409_with_the_reason():
     steward = User.objects.create_user("keeper")
     steward.groups.add(Group.objects.get(name="Data stewards"))
-    commodity = Commodity.objects.create(code="ni", name="Nickel", stage="refined")
-    PriceSeries.objects.create(
+    make_series(
+        commodity="ni",
+        commodity_name="Nickel",
         code="ni-lme",
-        commodity=commodity,
         name="LME",
-        basis="b",
-        source="s",
-        licence="CC BY 4.0",
         unit="USD/t",
         frequency="annual",
+        prices=[],
     )
     client = APIClient()
     client.force_authenticate(steward)

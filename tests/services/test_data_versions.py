@@ -53,6 +53,37 @@ def test_a_cached_read_runs_again_only_after_an_edit():
     assert len(calls) == 2
 
 
+def test_a_cached_read_is_kept_in_the_process_under_the_same_versions(monkeypatch):
+    calls: list[int] = []
+
+    def read() -> dict[str, str]:
+        calls.append(1)
+        return selectors.get_partner_names()
+
+    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    data_versions.cached_read("names", ("partner",), read)
+    shared_reads: list[str] = []
+    original_get = data_versions.cache.get
+
+    def counting_get(key: str, *args: object, **kwargs: object) -> object:
+        shared_reads.append(key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(data_versions.cache, "get", counting_get)
+    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Aland"}
+    assert len(calls) == 1
+    assert not [k for k in shared_reads if k.startswith("dataread:")]  # no round trip
+    # A save on another server: no signal here, but its history row is newer, so
+    # the version (and the key) moves on and the copy is not used.
+    Partner.objects.filter(iso3="AAA").update(name="Åland")  # no signal
+    record = Partner.history.latest("history_id")
+    record.history_id = None
+    record.name = "Åland"
+    record.save()
+    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Åland"}
+    assert len(calls) == 2
+
+
 def test_a_flow_origin_is_checked_against_the_partners_as_edited():
     anon = APIClient()
     body = {

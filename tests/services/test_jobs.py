@@ -14,7 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from instruments.calculators import REGISTRY
-from instruments.models import Job, JobState, PriceObservation
+from instruments.models import Job, JobKind, JobState, PriceObservation
 from instruments.services import accounts, calculation, data_versions, jobs
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +259,7 @@ def test_a_result_over_the_size_cap_is_computed_again_not_cached(settings):
 
     data = floor_example()
     key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    settings.CALCULATION_CACHE_MIN_SECONDS = 0  # keep even a fast result
     settings.CALCULATION_CACHE_MAX_BYTES = 1_000  # the example pickles to ~3.5 KB
     calculation.run_calculation(FLOOR, data)
     assert cache.get(key) is None
@@ -276,6 +277,52 @@ def test_the_result_size_cap_is_a_documented_setting():
     assert django_settings.CALCULATION_CACHE_MAX_BYTES == 5_000_000
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "CALCULATION_CACHE_MAX_BYTES" in readme
+
+
+def test_a_result_faster_than_the_minimum_is_not_written(settings):
+    from django.core.cache import cache
+
+    data = floor_example()
+    key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    settings.CALCULATION_CACHE_MIN_SECONDS = 60  # nothing is that slow
+    first = calculation.run_calculation(FLOOR, data)
+    assert cache.get(key) is None
+    settings.CALCULATION_CACHE_MIN_SECONDS = 0
+    calculation.run_calculation(FLOOR, data)
+    assert isinstance(cache.get(key), bytes)
+    assert calculation.run_calculation(FLOOR, data).result.summary == (
+        first.result.summary
+    )
+
+
+def test_a_size_that_computed_fast_is_not_looked_up(settings, monkeypatch):
+    """Once a request of this calculator and size computed under the minimum, the
+    next ones skip the cache's round trip (the lookup would cost more)."""
+    looked_up: list[str] = []
+    original = calculation._cache_get
+
+    def counting_get(key: str) -> object:
+        looked_up.append(key)
+        return original(key)
+
+    monkeypatch.setattr(calculation, "_cache_get", counting_get)
+    data = floor_example()
+    settings.CALCULATION_CACHE_MIN_SECONDS = 60
+    calculation.run_calculation(FLOOR, data)  # the first of its size: looked up
+    calculation.run_calculation(FLOOR, {**data, "reference_price": 111})
+    assert len(looked_up) == 1
+    settings.CALCULATION_CACHE_MIN_SECONDS = 0  # every result worth keeping
+    calculation.run_calculation(FLOOR, data)
+    calculation.run_calculation(FLOOR, data)
+    assert len(looked_up) == 3
+
+
+def test_the_default_minimum_is_a_few_milliseconds_and_documented():
+    from django.conf import settings as django_settings
+
+    assert django_settings.CALCULATION_CACHE_MIN_SECONDS == 0.002
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "CALCULATION_CACHE_MIN_SECONDS" in readme
 
 
 def test_an_unseeded_simulation_is_not_cached():
@@ -362,3 +409,25 @@ def test_a_batch_reports_progress_inside_each_calculation(monkeypatch):
     assert seen == pytest.approx(
         [25 / 120, 50 / 120, 0.5, 0.5, 0.5 + 25 / 120, 0.5 + 50 / 120, 1.0, 1.0]
     )
+
+
+def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Dispatch sends the job's id to the task the worker registers, once the job
+    row is committed (by name: services never import the task module above them)."""
+    import instruments.tasks
+    from webapp.celery import app
+
+    sent: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    job = Job.objects.create(kind=JobKind.BATCH, calculator=FLOOR, request={})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        jobs.dispatch(job)
+    assert sent == []
+    for callback in callbacks:
+        callback()
+    assert sent == [(jobs.RUN_JOB_TASK, [str(job.pk)])]
+    assert instruments.tasks.run_job_task.name == jobs.RUN_JOB_TASK
+    assert jobs.RUN_JOB_TASK in app.tasks

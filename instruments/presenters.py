@@ -92,6 +92,24 @@ def unit_text(output: Output, inputs: Mapping[str, Any]) -> str:
     }.get(output.unit, "")
 
 
+def column_headings(
+    outputs: Sequence[Output], columns: Sequence[str], inputs: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(column, heading) for a table on the page: the declared label with the
+    result's unit (``Quantity before (t)``), else the column name in words. Shares
+    are fractions in the tables (−0.12 = −12 %), and say so."""
+    declared = {o.key: o for o in outputs}
+    headings = []
+    for column in columns:
+        output = declared.get(column)
+        if output is None:
+            headings.append((column, column.replace("_", " ").strip().capitalize()))
+            continue
+        unit = "fraction" if output.unit == "share" else unit_text(output, inputs)
+        headings.append((column, f"{output.label} ({unit})" if unit else output.label))
+    return headings
+
+
 def summary_items(
     calculator: Calculator, summary: Mapping[str, Any], inputs: Mapping[str, Any]
 ) -> tuple[list[SummaryItem], list[SummaryItem]]:
@@ -267,17 +285,23 @@ def _plain_value(value: Any) -> str:
 
 
 def headline_sentences(
-    calculator: Calculator, result: Any, inputs: Mapping[str, Any]
+    calculator: Calculator,
+    result: Any,
+    inputs: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The headline figures of a result as sentences an official can quote.
 
     ``result`` is the calculator's ``Result`` (summary and rows); ``inputs`` its
-    normalised inputs (with ``stored_prices`` when stored prices were used).
+    normalised inputs (with ``stored_prices`` when stored prices were used);
+    ``names`` (ISO3 code → name) puts countries in words.
     """
     module = calculator.slug.replace("-", "_")
     builder = globals().get(f"_sentences_{module}")
     headline, _ = summary_items(calculator, result.summary, inputs)
-    special: list[str] = builder(result, inputs, headline) if builder else []
+    special: list[str] = (
+        builder(result, inputs, headline, names or {}) if builder else []
+    )
     return special or [_sentence(item, result) for item in headline[:4]]
 
 
@@ -311,6 +335,9 @@ def commodity_name(inputs: Mapping[str, Any]) -> str:
         stored.get("commodity_name") or stored.get("commodity")
     ):
         return str(stored.get("commodity_name") or stored["commodity"])
+    flows = inputs.get("stored_flows")
+    if isinstance(flows, Mapping) and flows.get("commodity_name"):
+        return str(flows["commodity_name"])
     commodity = inputs.get("commodity")
     if isinstance(commodity, str) and commodity:
         return commodity.replace("-", " ")
@@ -322,6 +349,23 @@ def _of_commodity(inputs: Mapping[str, Any]) -> str:
     'of the commodity')."""
     name = commodity_name(inputs)
     return f" of {name}" if name else ""
+
+
+def country_name(code: str, names: Mapping[str, str]) -> str:
+    """A market's or origin's code in words for a sentence: the stored partner's
+    name, the rest of the world, a market's own producers; else the code."""
+    words = {"ROW": "the rest of the world", "EU": "the EU", "OTH": "other exporters"}
+    if code in words:
+        return words[code]
+    if code.endswith("-producers"):
+        return f"{country_name(code.removesuffix('-producers'), names)}'s producers"
+    return names.get(code, code)
+
+
+def _change_words(value: float, unit: str) -> str:
+    """``fall by 1,234 t`` / ``rise by 5 t``."""
+    verb = "fall" if value < 0 else "rise"
+    return f"{verb} by {format_figure(abs(value))} {unit}".strip()
 
 
 def _period_word(periods: Sequence[str]) -> str:
@@ -353,7 +397,10 @@ def _mean(value: Any) -> Any:
 
 
 def _sentences_price_floor(
-    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+    result: Any,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
 ) -> list[str]:
     summary, rows = result.summary, result.rows
     if "revenue" not in rows or "period" not in rows:
@@ -363,7 +410,9 @@ def _sentences_price_floor(
     periods = [str(p) for p in dict.fromkeys(rows["period"])]
     word = _period_word(periods)
     outside = rows[~rows["member"].astype(bool)] if "member" in rows else rows
-    origins = ", ".join(str(o) for o in dict.fromkeys(outside.get("origin", [])))
+    origins = ", ".join(
+        country_name(str(o), names) for o in dict.fromkeys(outside.get("origin", []))
+    )
     per_period = float(outside["quantity"].sum()) / max(len(periods), 1)
     floor = summary.get("reference_price_mean", _mean(inputs.get("reference_price")))
     text = (
@@ -398,8 +447,87 @@ def _sentences_price_floor(
     return sentences
 
 
+def _sentences_plurilateral(
+    result: Any,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
+) -> list[str]:
+    """Issue 9's question in words: how far members' imports from non-members fall,
+    what the largest non-member exporter loses and where its sales go, its price,
+    who gains and loses, and the cost of the goods made with it."""
+    summary, rows = result.summary, result.rows
+    countries = result.extras.get("countries")
+    origins = result.extras.get("origins")
+    change = summary.get("imports_from_non_members_change")
+    before = summary.get("imports_from_non_members_before")
+    if not _is_number(change) or rows is None or rows.empty:
+        return []
+    units = result_units(inputs)
+    money, quantity = units["money"], units["quantity"]
+    share = f" ({format_figure(abs(change / before) * 100)} %)" if before else ""
+    sentences = [
+        f"Members' imports{_of_commodity(inputs)} from non-members "
+        f"{_change_words(change, quantity)}{share}."
+    ]
+    into = rows["member_market"].astype(bool)
+    outside = ~rows["member_origin"].astype(bool)
+    base = rows[into & outside].groupby("origin")["quantity_before"].sum()
+    if not base.empty and base.max() > 0:
+        code = str(base.idxmax())
+        name = country_name(code, names)
+        mine = rows["origin"] == code
+        lost = float(rows.loc[mine & into, "quantity_change"].sum())
+        elsewhere = float(rows.loc[mine & ~into, "quantity_change"].sum())
+        text = f"{name}'s sales to the members {_change_words(lost, quantity)}"
+        if elsewhere:
+            text += f"; its sales to other markets {_change_words(elsewhere, quantity)}"
+        if origins is not None and code in set(origins["origin"]):
+            moved = float(origins.set_index("origin").loc[code, "price_change"])
+            if math.isfinite(moved) and abs(moved) > 1e-12:
+                verb = "falls" if moved < 0 else "rises"
+                text += f"; the price it is paid {verb} by {format_figure(abs(moved) * 100)} %"
+        sentences.append(text + ".")
+    diverted = summary.get("trade_diverted_to_members")
+    own = summary.get("own_producers_sales_change")
+    gains = [
+        f"{who} sell {format_figure(abs(v))} {quantity} {'more' if v > 0 else 'less'}"
+        for who, v in (("partner exporters", diverted), ("their own producers", own))
+        if _is_number(v) and math.isfinite(v) and v
+    ]
+    if gains:
+        sentences.append(f"In the members' markets, {' and '.join(gains)}.")
+    if countries is not None and not countries.empty:
+        net = countries.set_index("country")["net_welfare_change"].astype(float)
+        members = summary.get("net_welfare_members")
+        parts = [
+            f"{country_name(str(c), names)} {money_text(v, money)}"
+            for c, v in net.sort_values().items()
+            if math.isfinite(v) and abs(v) >= 0.5
+        ]
+        if parts:
+            sentences.append(
+                f"Net welfare change by country: {'; '.join(parts)} (members together "
+                f"{money_text(members, money)})."
+            )
+    downstream = result.extras.get("downstream")
+    if downstream is not None and not downstream.empty:
+        goods = [
+            f"{g['good']} {money_text(g['cost_change_per_unit'], money)} per {g['unit']}"
+            for _, g in downstream.iterrows()
+            if _is_number(g["cost_change_per_unit"])
+            and math.isfinite(g["cost_change_per_unit"])
+        ]
+        if goods:
+            sentences.append(f"Cost change of goods made with it: {'; '.join(goods)}.")
+    return sentences
+
+
 def _sentences_price_gap_subsidy(
-    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+    result: Any,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
 ) -> list[str]:
     summary, rows = result.summary, result.rows
     units = result_units(inputs)
@@ -427,7 +555,10 @@ def _sentences_price_gap_subsidy(
 
 
 def _sentences_offtake(
-    result: Any, inputs: Mapping[str, Any], headline: Sequence[SummaryItem]
+    result: Any,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
 ) -> list[str]:
     summary, rows = result.summary, result.rows
     units = result_units(inputs)
@@ -750,6 +881,13 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
     schedules = inputs.get("parameter_schedules")
     if schedules:
         found.append("Policy parameters: the stored parameter schedules (see admin).")
+    rates = inputs.get("fx_rates")
+    if isinstance(rates, Mapping):
+        for entry in rates.values():
+            found.append(
+                f"Exchange rate: {entry.get('rate'):.4f} {entry.get('unit')}, "
+                f"{entry.get('period')}. Source: {entry.get('source')}."
+            )
     return found
 
 

@@ -241,6 +241,7 @@ class CommoditySummary:
     notes: str
     default_series: str | None
     series: tuple[SeriesSummary, ...]
+    input_commodity_name: str | None = None
 
 
 def _summarise_series(series: PriceSeries) -> SeriesSummary:
@@ -305,6 +306,11 @@ def list_commodities(*, with_prices_only: bool = False) -> list[CommoditySummary
                 notes=commodity.notes,
                 default_series=default.code if default else None,
                 series=tuple(_summarise_series(s) for s in ordered),
+                input_commodity_name=(
+                    commodity.input_commodity.name
+                    if commodity.input_commodity
+                    else None
+                ),
             )
         )
     return result
@@ -361,6 +367,24 @@ def get_downstream_goods(commodity: str) -> list[tuple[str, str, float]]:
 def get_partner_names() -> dict[str, str]:
     """Every stored partner: ISO 3166-1 alpha-3 code -> name (empty when none stored)."""
     return dict(Partner.objects.values_list("iso3", "name"))
+
+
+def get_commodity_name(code: str) -> str:
+    """A commodity's name for sentences (``ndpr-oxide`` → its stored name), else the
+    code."""
+    names = Commodity.objects.filter(code=code).values_list("name", flat=True)
+    return next(iter(names), None) or str(code)
+
+
+def get_economy_name(code: str) -> str:
+    """A partner group's or a partner's name for an importer code typed in a request
+    (``eu-27`` → European Union (EU-27), ``USA`` → United States), else the code."""
+    text = str(code).strip()
+    group = PartnerGroup.objects.filter(code=text.lower()).values_list(
+        "name", flat=True
+    )
+    partner = Partner.objects.filter(iso3=text.upper()).values_list("name", flat=True)
+    return next(iter(group), None) or next(iter(partner), None) or text
 
 
 def get_partner_group_members(group: str) -> list[str]:
@@ -701,7 +725,7 @@ def get_trade_unit_values(
 # The markets a commodity page shows: label -> ISO3 or partner-group codes.
 SUPPLY_MARKETS: dict[str, tuple[str, ...]] = {
     "EU-27": ("eu-27",),
-    "USA": ("USA",),
+    "United States": ("USA",),
     "Japan": ("JPN",),
 }
 

@@ -18,6 +18,9 @@ from collections.abc import Collection, Mapping
 import numpy as np
 import pandas as pd
 
+from instruments.calculators.base import InputError
+from instruments.calculators.units import convert_price
+
 ROW = "ROW"
 FLOW_COLUMNS = ["exporter", "importer", "value", "quantity"]
 
@@ -198,3 +201,21 @@ __all__ = [
     "supply_concentration",
     "unit_values",
 ]
+
+
+def unit_values_beside_prices(
+    values: pd.DataFrame, prices: pd.Series, price_unit: str
+) -> tuple[pd.DataFrame, pd.Series, str]:
+    """Unit values (USD/t) and a stored price series made comparable: the unit values
+    converted into the series' unit and the series averaged by year (its index the
+    period labels, ``2024`` or ``2024-03``). When the series is in another currency
+    (no conversion without a rate), the unit values stay in USD/t and no series."""
+    try:
+        factor = float(convert_price(1.0, "USD/t", price_unit))
+    except InputError:
+        return values, pd.Series(dtype=float), "USD/t"
+    converted = values.assign(unit_value=values["unit_value"] * factor)
+    labels = pd.Index([str(label)[:4] for label in prices.index])
+    yearly = prices.astype(float).groupby(labels).mean()
+    yearly.index = yearly.index.astype(int)
+    return converted, yearly, price_unit

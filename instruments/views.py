@@ -26,7 +26,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from instruments import charts, number_formats, page_cache, presenters, selectors
+from instruments import (
+    charts,
+    number_formats,
+    page_cache,
+    presenters,
+    selectors,
+    trade_matrix,
+)
 from instruments.api.guards import loads_bounded
 from instruments.api.throttling import throttle_wait
 from instruments.batch_forms import BatchForm
@@ -339,11 +346,15 @@ def build_result_context(
     for key, title in calculator.tables:
         if key in result.extras and not result.extras[key].empty:
             table_records = rows_as_records(result.extras[key])
+            table_columns = list(result.extras[key].columns)
             tables.append(
                 {
                     "key": key,
                     "title": title,
-                    "columns": list(result.extras[key].columns),
+                    "columns": table_columns,
+                    "headings": presenters.column_headings(
+                        calculator.table_outputs, table_columns, calculation.inputs
+                    ),
                     "records": table_records,
                 }
             )
@@ -355,7 +366,7 @@ def build_result_context(
         "calculation": calculation,
         "headline": headline,
         "sentences": presenters.headline_sentences(
-            calculator, result, calculation.inputs
+            calculator, result, calculation.inputs, selectors.get_partner_names()
         ),
         "printed_inputs": presenters.plain_inputs(calculator, calculation.request),
         "chart_source": " ".join(presenters.sources_of(calculation.inputs)),
@@ -370,6 +381,9 @@ def build_result_context(
         ),
         "other_summary": other_summary,
         "columns": columns,
+        "column_headings": presenters.column_headings(
+            calculator.column_outputs, columns, calculation.inputs
+        ),
         "records": records[:MAX_TABLE_ROWS],
         "records_truncated": len(records) > MAX_TABLE_ROWS,
         "n_records": len(records),
@@ -628,11 +642,14 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
     if commodity is None:
         raise Http404("No such commodity")
     charted = []
+    default_history = None
     for series in commodity.series:
         figure = None
         if series.n_observations:
             history = selectors.get_price_history(code, series=series.code)
             figure = build_price_history_figure(history)
+            if series.code == commodity.default_series:
+                default_history = history
         charted.append(
             {
                 "series": series,
@@ -643,15 +660,30 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "instruments/commodity_detail.html",
-        {"commodity": commodity, "charted": charted, **supply_context(code)},
+        {
+            "commodity": commodity,
+            "charted": charted,
+            **supply_context(code, default_history),
+        },
     )
 
 
-def supply_context(code: str) -> dict[str, Any]:
-    """The commodity page's trade section: figures and China's shares."""
+def supply_context(
+    code: str, history: selectors.PriceHistory | None = None
+) -> dict[str, Any]:
+    """The commodity page's trade section: figures and China's shares; the unit
+    values beside the default price series (``history``), in its unit."""
     overview = selectors.get_supply_overview(code)
     if overview is None or overview.year is None:
         return {"supply": None}
+    values, prices, unit = overview.unit_values, None, "USD/t"
+    price_source = overview.source
+    if history is not None:
+        values, prices, unit = trade_matrix.unit_values_beside_prices(
+            overview.unit_values, history.prices, history.unit
+        )
+        if not prices.empty:
+            price_source += f"; prices: {history.citation or history.source}"
     return {
         "supply": overview,
         "china_shares": [
@@ -663,22 +695,32 @@ def supply_context(code: str) -> dict[str, Any]:
                 "supply-top-data",
                 f"Top exporters, {overview.year}",
                 supply_charts.build_top_exporters_figure(
-                    overview.top_exporters, year=overview.year
+                    overview.top_exporters,
+                    year=overview.year,
+                    names=selectors.get_partner_names(),
                 ),
+                overview.source,
             ),
             (
                 "supply-concentration",
                 "supply-concentration-data",
                 "Concentration of supply",
                 supply_charts.build_concentration_figure(overview.concentration),
+                overview.source,
             ),
             (
                 "supply-unit-values",
                 "supply-unit-values-data",
-                "Unit values (value ÷ tonnes)",
+                "Unit values (value ÷ tonnes) beside the price series",
                 supply_charts.build_unit_value_figure(
-                    overview.unit_values, title="Trade unit value, all flows (USD/t)"
+                    values,
+                    title=f"Trade unit value, all flows, and the price ({unit})",
+                    unit=unit,
+                    prices=prices,
+                    price_name=history.series_name if history else "",
+                    price_source=history.short_citation if history else "",
                 ),
+                price_source,
             ),
         ],
     }

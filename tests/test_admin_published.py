@@ -145,3 +145,74 @@ def test_an_import_job_whose_rows_went_bad_writes_nothing_and_says_why(
     assert job.state == JobState.FAILED
     assert "not an .xlsx workbook" in " ".join(job.error["file"])
     assert nickel_series.observations.count() == 3
+
+
+def test_a_steward_refreshes_prices_from_the_world_bank_workbook_in_the_admin(
+    client, steward, seeded_db
+):
+    """Issue 10's 'done when': through the admin pages only, with the workbook as the
+    World Bank publishes it (a Description sheet first, four title rows, names, units,
+    YYYYMmm periods), a revised month is updated, a new month added, everything else
+    left alone; the calculators read the new price; the same file again changes
+    nothing."""
+    from django.urls import reverse as url_for
+
+    from instruments import selectors
+    from instruments.models import PriceObservation
+    from instruments.services.calculation import run_calculation
+    from tests.services.test_publishers import _pink_sheet
+
+    client.force_login(steward)
+    changelist = client.get(url_for("admin:instruments_priceobservation_changelist"))
+    assert changelist.status_code == 200
+    url = url_for("admin:instruments_priceobservation_import_published")
+    assert url in changelist.content.decode()  # the steward finds the import there
+
+    before = PriceObservation.objects.count()
+    data = _pink_sheet(
+        [
+            # Crude oil, Aluminum, Nickel, Gold: 2026M05 nickel revised, 2026M06 new.
+            ["2026M05", 70.1, 2600.5, 18900.0, 3300],
+            ["2026M06", 71.2, 2610.0, 19000.5, 3350],
+        ]
+    )
+    upload = SimpleUploadedFile("CMO-Historical-Data-Monthly.xlsx", data)
+    preview = client.post(url, {"kind": "pink-sheet", "file": upload})
+    assert preview.status_code == 200
+    report = preview.context["result"].report
+    assert report.ok, report.errors
+    assert (report.new, report.updated) == (3, 3)  # aluminium, nickel and gold
+    assert 'id="published-preview"' in preview.content.decode()
+    assert PriceObservation.objects.count() == before  # a preview writes nothing
+
+    done = client.post(url, {"token": preview.context["token"]})
+    assert done.status_code == 302
+    assert PriceObservation.objects.count() == before + 3
+    history = selectors.get_price_history("nickel", series="nickel-lme-monthly-wb")
+    assert history.prices["2026-05"] == pytest.approx(18900.0)
+    assert history.prices["2026-06"] == pytest.approx(19000.5)
+    assert history.prices["2026-04"] == pytest.approx(17961.6)  # untouched
+    floor = run_calculation(
+        "price-floor",
+        {
+            "commodity": "nickel",
+            "series": "nickel-lme-monthly-wb",
+            "start": "2026-06",
+            "end": "2026-06",
+            "reference_price": 20000,
+            "price_unit": "USD/t",
+            "quantity_unit": "t",
+            "flows": [{"origin": "CHN", "quantity": 10}],
+        },
+    )
+    assert floor.result.rows["levy"].iloc[0] == pytest.approx(20000 - 19000.5)
+
+    again = client.post(
+        url,
+        {
+            "kind": "pink-sheet",
+            "file": SimpleUploadedFile("CMO-Historical-Data-Monthly.xlsx", data),
+        },
+    )
+    report = again.context["result"].report
+    assert (report.new, report.updated) == (0, 0)

@@ -63,3 +63,40 @@ def test_the_precedent_menu_loads_a_plurilateral_precedent(
     rows = result.context["calculation"].result.rows
     china_eu = rows[(rows["origin"] == "CHN") & (rows["market"] == "EU")]
     assert float(china_eu["importer_revenue"].iloc[0]) == 0
+
+
+@pytest.mark.django_db
+def test_a_plurilateral_scenario_is_saved_from_the_page_and_compared(
+    client: Client, django_user_model
+) -> None:
+    """Saved scenarios and comparison, as for the other calculators: the page's save
+    form carries the inputs; two floors side by side differ in the floor's level."""
+    import copy
+    import json
+
+    from instruments.models import Scenario
+
+    client.force_login(django_user_model.objects.create_user("ana", password="pw"))
+    result = client.post(URL, inputs_to_form_data(CALCULATOR, CALCULATOR.example))
+    saved_inputs = result.context["save_form"].initial["inputs"]
+    save = reverse("instruments:scenario_save", args=["plurilateral"])
+    ids = []
+    for title, level in (("Floor 110", 110), ("Floor 90", 90)):
+        inputs = copy.deepcopy(saved_inputs)
+        inputs["measures"][0]["level"] = level
+        done = client.post(save, {"title": title, "inputs": json.dumps(inputs)})
+        assert done.status_code == 302, done.content[:300]
+        ids.append(Scenario.objects.get(title=title).pk)
+    detail = client.get(reverse("instruments:scenario", args=[ids[0]]))
+    assert detail.status_code == 200
+    assert 'data-table="countries"' in detail.content.decode()
+    compare = client.get(
+        reverse("instruments:scenario_compare") + f"?ids={ids[0]}&ids={ids[1]}"
+    )
+    assert compare.status_code == 200
+    differing = [r["key"] for r in compare.context["input_table"] if r["differs"]]
+    assert differing == ["Measures simulated 1 › Level (USD/kg)"]
+    labels = [row["label"] for row in compare.context["summary_table"]]
+    assert any(
+        label.startswith("Members' imports from non-members") for label in labels
+    )

@@ -64,3 +64,23 @@ def test_inputs_in_plain_words() -> None:
     pairs = dict(plain_inputs(calculator, dict(calculator.example)))
     assert any(" 1 › " in k for k in pairs), pairs
     assert not any("_" in k for k in pairs), "field names leaked into plain words"
+
+
+def test_plurilateral_sentences_name_countries_and_answer_the_question():
+    from instruments.calculators import REGISTRY
+    from instruments.presenters import headline_sentences
+
+    calculator = REGISTRY["plurilateral"]
+    result = calculator.run(calculator.example)
+    names = {"CHN": "China", "AUS": "Australia", "USA": "United States"}
+    sentences = headline_sentences(calculator, result, dict(calculator.example), names)
+    change = result.summary["imports_from_non_members_change"]
+    assert sentences[0].startswith("Members' imports from non-members fall by ")
+    assert f"{abs(change):,.0f} t" in sentences[0]
+    assert sentences[1].startswith("China's sales to the members fall by")
+    assert "the price it is paid falls by" in sentences[1]
+    assert "USA-producers" not in " ".join(sentences)
+    welfare = next(s for s in sentences if s.startswith("Net welfare"))
+    assert "United States USD" in welfare
+    assert "the rest of the world USD" in welfare
+    assert sentences[-1].startswith("Cost change of goods made with it: EV traction")

@@ -171,6 +171,16 @@ def test_trade_flows_fx_rates_and_hs_links(seeded_db):
     assert str(eur.units_per_usd.normalize()) == "1.0149"  # parity, per USD
     ndpr = CommodityHsCode.objects.get(commodity__code="ndpr-oxide")
     assert (ndpr.hs_code, ndpr.hs_revision) == ("284690", "HS92")
+    # Every HS code of the BACI file, every year 2015-2024 (issue 10).
+    years = {
+        code: set(TradeFlow.objects.filter(hs_code=code).values_list("year", flat=True))
+        for code in TradeFlow.objects.values_list("hs_code", flat=True).distinct()
+    }
+    assert set(years) == {
+        "250410", "250490", "260400", "280530", "282200", "282520",
+        "283691", "284610", "284690", "760110", "810510",
+    }  # fmt: skip
+    assert all(found >= set(range(2015, 2025)) for found in years.values())
 
 
 def test_cbam_schedules(seeded_db):

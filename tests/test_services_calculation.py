@@ -564,6 +564,51 @@ def test_flow_origins_must_be_stored_iso3_codes():
     assert run_calculation("price-floor", {**request, "flows": fixed}).result
 
 
+def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
+    """Issue 10: stored H.10 rates serve every currency conversion, the carbon
+    price's included: the mean of the CBAM year's months, never a later month; the
+    latest month without a year; a typed rate wins; the echo names rate and period."""
+    import copy
+    import datetime as dt
+    from decimal import Decimal
+
+    from instruments.models import FxRate
+    from instruments.presenters import stored_data_sources
+
+    for month, rate in ((1, "0.80"), (2, "1.00"), (3, "0.90")):
+        FxRate.objects.create(
+            currency="EUR",
+            period=dt.date(2026, month, 1),
+            units_per_usd=Decimal(rate),
+        )
+    FxRate.objects.create(
+        currency="EUR", period=dt.date(2027, 1, 1), units_per_usd=Decimal("0.50")
+    )
+    example = copy.deepcopy(dict(REGISTRY["standards-market"].example))
+    example["carbon_price_unit"] = "EUR/tCO2e"
+    usd = run_calculation("standards-market", {**example, "carbon_price_unit": None})
+
+    latest = run_calculation("standards-market", example)
+    assert latest.inputs["carbon_price_fx_rate"] == pytest.approx(2.0)  # 2027-01
+    assert latest.inputs["fx_rates"]["carbon_price_fx_rate"]["period"] == "2027-01"
+
+    year = {**example, "cbam_year": 2026, "benchmark": 1.0}
+    year.pop("free_intensity")
+    in_2026 = run_calculation("standards-market", year)
+    mean = (0.8 + 1.0 + 0.9) / 3
+    assert in_2026.inputs["carbon_price_fx_rate"] == pytest.approx(1 / mean)
+    entry = in_2026.inputs["fx_rates"]["carbon_price_fx_rate"]
+    assert (entry["unit"], entry["period"]) == ("USD per EUR", "2026")
+    assert any("H.10" in line for line in stored_data_sources(in_2026.inputs))
+
+    typed = run_calculation(
+        "standards-market", {**example, "carbon_price_fx_rate": 1.0}
+    )
+    assert "fx_rates" not in typed.inputs
+    # A carbon price of 80 EUR at 1 USD per EUR is the USD example's 80 USD.
+    assert typed.result.summary == pytest.approx(usd.result.summary, nan_ok=True)
+
+
 @pytest.mark.django_db
 def test_a_stored_price_per_mtu_of_wo3_is_converted_as_wo3_not_as_w():
     """The USGS tungsten series is per mtu of tungsten trioxide (its wording says so,

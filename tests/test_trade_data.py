@@ -96,7 +96,7 @@ def test_top_exporters_and_china_share_match_the_seed_file(seeded_db):
     assert overview.year == 2024
     shares = overview.share_of("CHN")
     assert shares["EU-27"] == pytest.approx(_china_share(EU27))
-    assert shares["USA"] == pytest.approx(_china_share({"USA"}))
+    assert shares["United States"] == pytest.approx(_china_share({"USA"}))
     assert shares["Japan"] == pytest.approx(_china_share({"JPN"}))
     assert overview.top_exporters["Japan"]["origin"].iloc[0] == "CHN"
     concentration = overview.concentration["Japan"]
@@ -139,7 +139,24 @@ def test_commodity_page_shows_chinas_share_for_ndpr_oxide(client, seeded_db):
     ):
         assert f'id="{script}"' in html
     top = response.context["supply_figures"][0][3]
-    assert "CHN" in top["data"][2]["y"]  # Japan panel
+    assert "China" in top["data"][2]["y"]  # Japan panel, exporters named in words
+    assert "<td>United States</td>" in table.group(1)
+    assert "Made from</dt><dd><a" in html
+    assert "Rare-earth" in html.split("Made from")[1][:200]
+    # Unit values beside the default price series, both in its unit (USD/kg).
+    units = response.context["supply_figures"][2][3]
+    assert [trace["name"] for trace in units["data"]] == [
+        "Trade unit value (value ÷ tonnes)",
+        "NdPr oxide, USGS annual",
+    ]
+    assert units["layout"]["yaxis"]["title"]["text"] == "USD/kg"
+    prices = dict(zip(units["data"][1]["x"], units["data"][1]["y"], strict=True))
+    history = selectors.get_price_history("ndpr-oxide")
+    assert prices[2024] == pytest.approx(float(history.prices["2024"]))
+    values = selectors.get_trade_unit_values("ndpr-oxide").set_index("year")
+    assert "Mineral Commodity Summaries" in response.context["supply_figures"][2][4]
+    unit_2024 = dict(zip(units["data"][0]["x"], units["data"][0]["y"], strict=True))
+    assert unit_2024[2024] == pytest.approx(values.loc[2024, "unit_value"] / 1000, 1e-3)
 
 
 def test_trade_flow_admin_lists_and_offers_published_import(

@@ -569,3 +569,12 @@ def test_the_trade_response_names_its_currency_instead_of_a_placeholder(
     assert "EUR thousand" in titles
     too_long = post_example(client, "trade-response", currency="x" * 41)
     assert "Name the currency in 1 to 40 characters" in too_long.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_methodology_says_which_rates_are_used(client):
+    """The rates are seeded from H.10; the page must not say none are shipped."""
+    page = client.get("/methodology/").content.decode()
+    assert "H.10" in page
+    assert "found none under an open licence" not in page
+    assert "never a later rate" in page

@@ -122,9 +122,10 @@ class CalculationResponseMixin:
         calculator = get_calculator_or_404(slug)
         self.spreadsheet_header = calculator.columns
         self.spreadsheet_name = calculator.slug
-        known = [key for key, _ in calculator.tables]
+        # "summary" gives the headline figures as name, value rows (for read_csv).
+        known = ["summary", *(key for key, _ in calculator.tables)]
         if table and table not in known:
-            choices = ", ".join(known) if known else "none for this calculator"
+            choices = ", ".join(known)
             return Response(
                 {"table": [f"Unknown table '{table}'; known: {choices}."]},
                 status=status.HTTP_400_BAD_REQUEST,
@@ -140,7 +141,14 @@ class CalculationResponseMixin:
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         payload = calculation_payload(calculation)
-        if table:
+        if table == "summary":
+            payload["rows"] = [
+                {"name": name, "value": value}
+                for name, value in payload["summary"].items()
+            ]
+            self.spreadsheet_header = ("name", "value")
+            self.spreadsheet_name = f"{calculator.slug}-summary"
+        elif table:
             payload["rows"] = payload.get(table, [])
             self.spreadsheet_header = tuple(
                 calculation.result.extras[table].columns
@@ -383,22 +391,20 @@ def _query_parameters(calculator: Calculator) -> list[OpenApiParameter]:
                     add(child.name, child, note)
     for fs in request_extras(calculator):
         add(fs.name, fs)
-    if calculator.tables:
-        parameters.append(
-            OpenApiParameter(
-                name="table",
-                type=str,
-                enum=[key for key, _ in calculator.tables],
-                location=OpenApiParameter.QUERY,
-                required=False,
-                description=(
-                    "With format=csv: one of the result's other tables instead of the "
-                    "rows ("
-                    + "; ".join(f"{key}: {title}" for key, title in calculator.tables)
-                    + ")."
-                ),
-            )
+    tables = [("summary", "the summary figures as name, value"), *calculator.tables]
+    parameters.append(
+        OpenApiParameter(
+            name="table",
+            type=str,
+            enum=[key for key, _ in tables],
+            location=OpenApiParameter.QUERY,
+            required=False,
+            description=(
+                "With format=csv: one of the result's other tables instead of the "
+                "rows (" + "; ".join(f"{key}: {title}" for key, title in tables) + ")."
+            ),
         )
+    )
     return [*parameters, FORMAT_PARAMETER]
 
 

@@ -784,7 +784,8 @@ class Calculator:
     summary key the calculator can return, in display order (headline ones flagged);
     ``column_outputs`` declares each of ``columns``, in the same order. ``tables``
     names the ``Result.extras`` DataFrames published beside the rows, as
-    ``(key, title)``: a JSON key, an XLSX sheet and a table on the page each.
+    ``(key, title)``: a JSON key, an XLSX sheet and a table on the page each;
+    ``table_outputs`` labels their columns (with units) on the page.
     """
 
     slug: str
@@ -800,6 +801,7 @@ class Calculator:
     column_outputs: tuple[Output, ...] = ()
     price_field_scalar: bool = False
     tables: tuple[tuple[str, str], ...] = ()
+    table_outputs: tuple[Output, ...] = ()
 
     def __post_init__(self) -> None:
         keys = [o.key for o in self.column_outputs]

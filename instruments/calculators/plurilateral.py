@@ -35,9 +35,10 @@ subsidy paid on a domestic route). Summary, in the quantity unit unless stated:
 - ``imports_from_non_members_before/after/change``: member markets' imports from
   non-member origins;
 - ``trade_created``: change in member markets' total imports (domestic supply
-  excluded); ``trade_diverted_to_members``: change in member origins' sales into
-  member markets; ``trade_diverted_to_rest_of_world``: change in non-member origins'
-  sales into non-member markets;
+  excluded); ``trade_diverted_to_members``: change in member exporters' sales into
+  member markets (imports only); ``own_producers_sales_change``: change in the member
+  markets' own producers' sales; ``trade_diverted_to_rest_of_world``: change in
+  non-member origins' sales into non-member markets;
 - ``world_price_change``: ``Σ q0·b1 / Σ q0·b0 − 1`` over foreign routes (a share);
   ``non_member_price_change``: the same over non-member origins' routes (what their
   exporters are paid at the border, rent included);
@@ -470,8 +471,8 @@ OUTPUTS = (
         "Trade diverted to members",
         "quantity",
         headline=True,
-        help="Change in member origins' sales into member markets (own producers "
-        "included).",
+        help="Change in member exporters' sales into member markets (imports only: "
+        "the members' own producers are in own_producers_sales_change).",
     ),
     Output(
         "trade_diverted_to_rest_of_world",
@@ -523,6 +524,12 @@ OUTPUTS = (
     Output("imports_before", "Imports before, all markets", "quantity"),
     Output("imports_after", "Imports after, all markets", "quantity"),
     Output(
+        "own_producers_sales_change",
+        "Members' own producers' sales, change",
+        "quantity",
+        help="Change in the member markets' own producers' sales at home.",
+    ),
+    Output(
         "trade_created",
         "Trade created in member markets",
         "quantity",
@@ -569,6 +576,36 @@ OUTPUTS = (
         help="max |demand − supply| / base supply over origins (≤ 1e-9).",
     ),
     Output("currency", "Currency", "text", help="Currency of the money figures."),
+    Output(
+        "downstream_cost_changes",
+        "Cost change per unit of downstream goods",
+        "text",
+        help="Each good's cost change per unit (its content × the members' average "
+        "price change); the table 'downstream' has the figures.",
+    ),
+)
+
+
+# The columns of the tables in ``extras``, labelled with their units on the page.
+TABLE_OUTPUTS = (
+    Output("country", "Country", "text"),
+    Output("member", "Member"),
+    Output("consumer_surplus_change", "Consumers", "money"),
+    Output("producer_surplus_change", "Producers", "money"),
+    Output("revenue_change", "Duty and levy revenue", "money"),
+    Output("subsidy_cost", "Price-gap subsidy paid", "money"),
+    Output("rent_change", "Exporters' undertaking rent", "money"),
+    Output("net_welfare_change", "Net welfare change", "money"),
+    Output("terms_of_trade_effect", "Terms of trade", "money"),
+    Output("producer_price_before", "Producer price before", "price"),
+    Output("producer_price_after", "Producer price after", "price"),
+    Output("price_change", "Producer price change", "share"),
+    Output("supply_before", "Sales before", "quantity"),
+    Output("supply_after", "Sales after", "quantity"),
+    Output("good", "Good", "text"),
+    Output("unit", "Unit of the good", "text"),
+    Output("content_factor", "Content per unit of the good", "quantity"),
+    Output("cost_change_per_unit", "Cost change per unit of the good", "money"),
 )
 
 
@@ -624,6 +661,9 @@ def compute(inputs: PlurilateralInputs) -> Result:
         "imports_from_non_members_after": float(np.where(from_non, q1, 0).sum()),
         "imports_before": engine["imports_before"],
         "imports_after": engine["imports_after"],
+        "own_producers_sales_change": float(
+            np.where(domestic[:, None] & mm, q1 - q0, 0.0).sum()
+        ),
         "trade_created": engine["trade_created"],
         "member_consumer_price_change": price_change,
         "member_consumer_price_change_share": (
@@ -666,6 +706,12 @@ def compute(inputs: PlurilateralInputs) -> Result:
         },
         columns=["good", "unit", "content_factor", "cost_change_per_unit"],
     )
+    if not downstream.empty:
+        currency = summary["currency"]
+        summary["downstream_cost_changes"] = "; ".join(
+            f"{g.good}: {g.cost_change_per_unit:+,.2f} {currency} per {g.unit}"
+            for g in downstream.itertuples()
+        )
     return Result(
         summary=summary,
         rows=rows,
@@ -779,7 +825,7 @@ CALCULATOR = Calculator(
         "The EU, the US and Japan's plurilateral initiative on critical minerals "
         "(February 2026) with border-adjusted price floors; the EU's 2013 minimum "
         "import price undertaking on Chinese solar modules. The example is a "
-        "coordinated 110 USD/kg floor on NdPr oxide from non-members; "
+        "coordinated 110 USD/kg floor on NdPr oxide from non-members. "
         + ILLUSTRATIVE_FLOWS
     ),
     inputs=PlurilateralInputs,
@@ -794,4 +840,5 @@ CALCULATOR = Calculator(
         ("origins", "Prices and supply by origin"),
         ("downstream", "Cost of downstream goods"),
     ),
+    table_outputs=TABLE_OUTPUTS,
 )

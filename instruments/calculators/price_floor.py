@@ -750,6 +750,14 @@ def compute(inputs: PriceFloorInputs) -> Result:
             label for label, flag in zip(periods.labels, over, strict=True) if flag
         )
         summary["tariff_plus_levy_max"] = float(total_duty.max())
+    if summary.get("clipped_rows"):
+        # SMART's linear answer can fall below zero; say where it was clipped.
+        add_warning(
+            summary,
+            f"SMART's linear formulas gave imports below zero in "
+            f"{summary['clipped_rows']} row(s); they are clipped at zero. The exact "
+            "method has no such limit.",
+        )
     if inputs.reference_basis == "trailing_average" and inputs.trailing_lag > 0:
         first = min(inputs.trailing_lag, n)
         add_warning(

@@ -40,8 +40,10 @@ carbon price already paid at origin ``c0`` (per tCO2e):
 
 Units: prices, premium and charges in ``price_unit``; ``carbon_price`` and ``c0`` in
 ``carbon_price_unit`` (default the price currency per tCO2e), converted with
-``carbon_price_fx_rate`` (price currency per carbon-price currency; the request's
-``fx_rate`` is only ever the stored price series' rate); money in the currency of
+``carbon_price_fx_rate`` (price currency per carbon-price currency; left empty, the
+service takes the stored H.10 rates: the mean over ``cbam_year``'s months, else the
+latest stored month; the request's ``fx_rate`` is only ever the stored price series'
+rate); money in the currency of
 ``price_unit``; emissions in tCO2e.
 
 Source: Regulation (EU) 2023/956 (CBAM) Art. 7, 9 and 31 and Implementing Regulation
@@ -285,7 +287,8 @@ class StandardsMarketInputs(Inputs):
         min_value=0.0,
         exclusive_min=True,
         help="Units of the price currency per unit of the carbon price's currency, "
-        "when they differ (e.g. 1.08 USD per EUR).",
+        "when they differ (e.g. 1.08 USD per EUR). Left empty, the stored H.10 rates "
+        "are used: the mean of the CBAM year's months, else the latest month.",
     )
     free_intensity: float | None = spec(
         "Free intensity",

@@ -19,7 +19,7 @@ from instruments.charts.base import PALETTE, house_layout, to_plain
 BACI_ATTRIBUTION = "Source: CEPII, BACI database (HS 1992), Gaulier and Zignago (2010)"
 
 
-def _layout(figure: go.Figure, *, height: int = 420) -> None:
+def _layout(figure: go.Figure, *, height: int = 420, also: str = "") -> None:
     # The legend and the source line sit at fixed distances (px) below the plot,
     # whatever its height: paper fractions put them off a taller chart.
     top, bottom = 50, 150
@@ -35,7 +35,8 @@ def _layout(figure: go.Figure, *, height: int = 420) -> None:
             *figure.layout.annotations,
             {
                 # Two lines: one is wider than a phone.
-                "text": BACI_ATTRIBUTION.replace(" (HS 1992), ", " (HS 1992),<br>"),
+                "text": BACI_ATTRIBUTION.replace(" (HS 1992), ", " (HS 1992),<br>")
+                + (f"<br>{also}" if also else ""),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -50,25 +51,31 @@ def _layout(figure: go.Figure, *, height: int = 420) -> None:
 
 
 def build_top_exporters_figure(
-    top: Mapping[str, pd.DataFrame], *, year: int, limit: int = 8
+    top: Mapping[str, pd.DataFrame],
+    *,
+    year: int,
+    limit: int = 8,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Horizontal bars, one panel per market: each exporter's share of the market's
-    imports (by value, per cent) in ``year``; ``top`` has ``origin, share`` rows."""
-    names = list(top)
+    imports (by value, per cent) in ``year``; ``top`` has ``origin, share`` rows, and
+    ``names`` (ISO3 → name) labels the exporters in words."""
+    words = names or {}
+    markets = list(top)
     figure = make_subplots(
         rows=1,
-        cols=max(len(names), 1),
+        cols=max(len(markets), 1),
         # Short titles: three panels share a phone's width (the chart's title says
         # what the bars are).
-        subplot_titles=[f"Into {name}" for name in names],
+        subplot_titles=[f"Into {name}" for name in markets],
         horizontal_spacing=0.12,
     )
-    for column, name in enumerate(names, start=1):
+    for column, name in enumerate(markets, start=1):
         rows = top[name].head(limit).iloc[::-1]
         figure.add_trace(
             go.Bar(
                 x=(rows["share"] * 100).round(1).tolist(),
-                y=rows["origin"].tolist(),
+                y=[words.get(code, code) for code in rows["origin"]],
                 orientation="h",
                 name=name,
                 marker={"color": PALETTE[(column - 1) % len(PALETTE)]},
@@ -132,22 +139,44 @@ def build_concentration_figure(
     return to_plain(figure)
 
 
-def build_unit_value_figure(unit_values: pd.DataFrame, *, title: str) -> dict[str, Any]:
-    """Trade unit values (value ÷ tonnes, USD per tonne) by year."""
+def build_unit_value_figure(
+    unit_values: pd.DataFrame,
+    *,
+    title: str,
+    unit: str = "USD/t",
+    prices: pd.Series | None = None,
+    price_name: str = "",
+    price_source: str = "",
+) -> dict[str, Any]:
+    """Trade unit values (value ÷ tonnes) by year, in ``unit``; with ``prices`` (the
+    yearly mean of a stored price series, in the same unit, index = year) the series
+    beside them on the same axis."""
     figure = go.Figure(
         go.Scatter(
             x=[int(y) for y in unit_values["year"]],
             y=unit_values["unit_value"].round(2).tolist(),
             mode="lines+markers",
-            name="unit_value",
+            name="Trade unit value (value ÷ tonnes)",
             line={"color": PALETTE[0]},
-            hovertemplate="%{x}: %{y:,.0f} USD/t<extra></extra>",
+            hovertemplate="%{x}: %{y:,.2f} " + unit + "<extra>unit value</extra>",
         )
     )
+    if prices is not None and not prices.empty:
+        figure.add_trace(
+            go.Scatter(
+                x=[int(y) for y in prices.index],
+                y=prices.round(2).tolist(),
+                mode="lines+markers",
+                name=price_name or "Price series",
+                line={"color": PALETTE[1], "dash": "dot"},
+                hovertemplate="%{x}: %{y:,.2f} " + unit + "<extra>price</extra>",
+            )
+        )
     figure.update_layout(
         title={"text": title},
-        yaxis={"title": {"text": "USD/t"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": unit}, "rangemode": "tozero"},
         xaxis={"title": {"text": "year"}},
     )
-    _layout(figure)
+    shown = prices is not None and not prices.empty
+    _layout(figure, also=f"Prices: {price_source}" if shown and price_source else "")
     return to_plain(figure)

@@ -66,7 +66,9 @@ READS: dict[str, tuple[str, ...]] = {
     "commodity": _PRICES,
     "series": _PRICES,
     "member_group": ("partner", "partner_group"),
-    "cbam_year": ("parameter_schedule",),
+    "cbam_year": ("parameter_schedule", "fx_rate"),
+    # a carbon price in another currency takes the stored rate when none is typed
+    "carbon_price_unit": ("fx_rate",),
     # stored trade flows (services/stored_flows.py) and the origin check
     "year": (
         "commodity",

@@ -68,6 +68,7 @@ def fill_stored_flows(
         )
     echo: dict[str, Any] = {
         "commodity": given.commodity,
+        "commodity_name": selectors.get_commodity_name(given.commodity),
         "year": given.year,
         "hs_codes": sorted({str(code) for code in flows["hs_code"]}),
         "source": _sources(flows),
@@ -93,6 +94,7 @@ def fill_stored_flows(
             f"{given.year}.",
         )
     echo["importer"] = given.importer
+    echo["importer_name"] = selectors.get_economy_name(given.importer)
     if "imports" in _row_fields(calculator, flows_field):
         rows = _value_rows(by_origin)
         echo["imports_unit"] = "USD at world prices (BACI value)"

@@ -49,6 +49,15 @@ def test_a_coordinated_floor_diverts_china_to_partners_and_the_rest_of_the_world
     china_after = sum(rows.loc[("CHN", m), "quantity_after"] for m in members)
     assert china_after < china_before  # imports from China into members fall
     assert result.summary["trade_diverted_to_members"] > 0  # partners sell more
+    # ... partners are exporters; the members' own producers are counted apart.
+    partners = sum(
+        rows.loc[("AUS", m), "quantity_after"] - rows.loc[("AUS", m), "quantity_before"]
+        for m in members
+    )
+    assert result.summary["trade_diverted_to_members"] == pytest.approx(partners)
+    own = sum(rows.loc[(f"{m}-producers", m), "quantity_change"] for m in ("USA", "EU"))
+    assert own > 0
+    assert result.summary["own_producers_sales_change"] == pytest.approx(own)
     assert result.summary["trade_diverted_to_rest_of_world"] > 0
     assert rows.loc[("CHN", "ROW"), "quantity_after"] > 55000  # pushed to ROW
     assert result.summary["imports_from_non_members_change"] < 0
@@ -157,6 +166,12 @@ def test_value_chain_cost_is_content_times_the_members_price_change(result):
         0.0006 * 1000 * change
     )
     assert goods.loc["Direct-drive wind turbine", "unit"] == "MW"
+    # ... and in the summary, in words, for the API's summary and the CSV.
+    motor = goods.loc["EV traction motor", "cost_change_per_unit"]
+    assert (
+        f"EV traction motor: {motor:+,.2f} USD per motor"
+        in (result.summary["downstream_cost_changes"])
+    )
 
 
 def test_no_measures_give_the_base_exactly():
@@ -249,3 +264,81 @@ def test_every_summary_value_is_finite_or_nan(result):
         if isinstance(value, float):
             assert math.isfinite(value) or math.isnan(value), key
     assert np.isfinite(result.extras["countries"].select_dtypes("number")).all().all()
+
+
+def _hostile(name):
+    """The example pushed to the edges an official might type."""
+    data = example()
+    if name.startswith("floor "):
+        data["measures"][0]["level"] = float(name.split()[1])
+    elif name.startswith("eta "):
+        for m in data["markets"]:
+            m["import_demand_elasticity"] = float(name.split()[1])
+    elif name.startswith("sigma "):
+        for m in data["markets"]:
+            m["substitution_elasticity"] = float(name.split()[1])
+    elif name.startswith("eps "):
+        value = name.split()[1]
+        for o in data["origins"]:
+            o["supply_elasticity"] = None if value == "none" else float(value)
+    elif name == "zero flows":
+        for f in data["flows"]:
+            f["quantity"] = 0
+    elif name == "china alone":
+        for f in data["flows"]:
+            f["quantity"] = f["quantity"] if f["origin"] == "CHN" else 0
+    elif name == "specific 1e9":
+        data["measures"] = [
+            {"kind": "specific", "level": 1e9, "markets": "members", "origins": "all"}
+        ]
+    elif name == "undertaking 1e6":
+        data["measures"].append(
+            {"kind": "undertaking", "level": 1e6, "markets": "members"}
+        )
+    elif name == "strike 1e6":
+        data["measures"].append(
+            {"kind": "price_gap_subsidy", "strike": 1e6, "origins": ["USA-producers"]}
+        )
+    return data
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "floor 1e-6",
+        "floor 1e4",
+        "floor 1e15",
+        "eta -1e-6",
+        "eta -19.99",
+        "sigma 1e-6",
+        "sigma 1",
+        "sigma 49.9",
+        "eps 0",
+        "eps 49.9",
+        "eps none",
+        "zero flows",
+        "china alone",
+        "specific 1e9",
+        "undertaking 1e6",
+        "strike 1e6",
+    ],
+)
+def test_hostile_inputs_never_give_a_negative_or_unfinished_quantity(name):
+    result = CALCULATOR.run(_hostile(name))
+    quantities = result.rows[["quantity_before", "quantity_after"]].to_numpy(float)
+    assert np.isfinite(quantities).all()
+    assert (quantities >= 0).all()
+    assert result.summary["max_residual"] <= 1e-9
+    supply = result.extras["origins"][["supply_after"]].to_numpy(float)
+    assert (supply >= 0).all()
+
+
+def test_no_equilibrium_is_an_error_not_an_answer():
+    """Every origin with fixed supply and every route at an enormous floor: demand
+    can never meet the fixed supply, and the solver says so."""
+    data = example()
+    for o in data["origins"]:
+        o["supply_elasticity"] = 0
+    data["measures"] = [{"kind": "floor", "level": 1e9}]
+    errors = errors_of(data)
+    assert "did not converge" in str(errors)

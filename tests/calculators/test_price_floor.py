@@ -289,6 +289,23 @@ def test_smart_on_the_issue_case_is_clipped_and_says_so():
     assert (result.rows["quantity_after"] >= 0).all()
     assert (result.rows["revenue_after"] >= 0).all()
     assert result.summary["clipped_rows"] == 4  # CHN, every quarter
+    assert "clipped at zero" in result.summary["warnings"]
+    exact = _issue_case(cap=False)
+    assert "clipped" not in exact.summary.get("warnings", "")
+
+
+def test_smart_keeps_its_price_effect_when_supply_is_finite():
+    """SMART's world price change, η / (ε − η) × Δt / (1 + t0), lowers the price
+    non-members are paid and so the levy collected: CHN at 55 under a 110 floor is an
+    AVE of 100 %, with η −1.5 and ε 2 a world price change of −1.5/3.5 × 1."""
+    flat = _issue_case(cap=False, method="smart").rows
+    finite = _issue_case(cap=False, method="smart", export_supply_elasticity=2.0).rows
+    chn = finite[finite["origin"] == "CHN"].iloc[0]
+    assert chn["import_price_after"] == pytest.approx(55 * (1 - 1.5 / 3.5))
+    assert chn["levy_after"] == pytest.approx(1.0 * chn["import_price_after"])
+    base = flat[flat["origin"] == "CHN"].iloc[0]
+    assert base["import_price_after"] == pytest.approx(55)
+    assert (finite["quantity_after"] >= 0).all()
 
 
 def test_a_refixed_levy_is_a_specific_duty_in_the_period():

@@ -137,4 +137,42 @@ def test_the_page_says_which_stored_flows_were_used(seeded_db, client):
     )
     assert response.status_code == 200
     assert b"data-stored-flows" in response.content
-    assert b"into USA" in response.content
+    assert b"of NdPr oxide (neodymium-praseodymium oxide) in 2024" in response.content
+    assert b"into United States" in response.content  # names, not codes
+
+
+def test_the_price_floor_page_on_ndpr_oxide_2024_shows_real_volumes_by_origin(
+    seeded_db, client
+):
+    """Issue 10's 'done when': an official picks NdPr oxide and 2024 on the page."""
+    from django.urls import reverse
+
+    url = reverse("instruments:calculator", args=["price-floor"])
+    response = client.post(
+        url,
+        {
+            "commodity": "ndpr-oxide",
+            "year": "2024",
+            "importer": "eu-27",
+            "reference_price": "110",
+            "price_unit": "USD/kg",
+            "quantity_unit": "t",
+            "freight_insurance": "2",
+            "flows-0-origin": "CHN",
+            "flows-0-quantity": "1",
+        },
+    )
+    assert response.status_code == 200
+    calculation = response.context["calculation"]
+    assert calculation is not None, response.context["form"].errors
+    rows = calculation.result.rows.set_index("origin")
+    flows = selectors.get_trade_flows(commodity="ndpr-oxide", year=2024)
+    expected = trade_matrix.group_flows_by_origin(
+        flows, importers=selectors.resolve_economies(["eu-27"])
+    ).set_index("origin")["quantity"]
+    assert len(rows) > 3  # every origin, not the one typed
+    assert rows.loc["CHN", "quantity"] == pytest.approx(expected["CHN"])
+    assert rows.loc["CHN", "revenue"] > 0
+    page = response.content.decode()
+    assert "into European Union (EU-27)" in page
+    assert "CEPII BACI" in page

@@ -90,7 +90,7 @@ def shrink(slug: str, body: dict[str, Any]) -> dict[str, Any]:
     for _ in range(12):
         try:
             guards.check_body(REGISTRY[slug], body)
-            run_calculation(slug, body)
+            run_calculation(slug=slug, data=body)
             return body
         except InputError as exc:
             problem = next(iter(exc.errors))
@@ -111,7 +111,7 @@ def measure(slug: str, body: dict[str, Any]) -> tuple[float, float]:
     for _ in range(3):
         tracemalloc.start()
         start = time.perf_counter()
-        run_calculation(slug, body)
+        run_calculation(slug=slug, data=body)
         times.append(time.perf_counter() - start)
         peak = max(peak, tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()

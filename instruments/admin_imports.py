@@ -68,6 +68,6 @@ class OwnFormatImportMixin:
                 result.has_errors() or result.has_validation_errors()
             ):
                 context["import_report"] = report_from_result(
-                    result, total_rows=int(result.total_rows or 0), dry_run=True
+                    result=result, total_rows=int(result.total_rows or 0), dry_run=True
                 )
         return response

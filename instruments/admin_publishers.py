@@ -153,7 +153,7 @@ class PublishedFileImportMixin:
         if not self.has_published_import_permission(request):
             raise PermissionDenied
         template = (
-            build_published_template(kind, part)
+            build_published_template(kind=kind, part=part)
             if kind in self.published_kinds
             else None
         )
@@ -263,8 +263,8 @@ class PublishedFileImportMixin:
 
     def _run(self, saved: dict[str, str], *, dry_run: bool, user: Any) -> Any:
         return import_published_file(
-            saved["kind"],
-            _read_saved(saved["file"]),
+            kind=saved["kind"],
+            file=_read_saved(saved["file"]),
             file_name=saved["file_name"],
             country_codes=_read_saved(saved["codes"]) if saved["codes"] else None,
             hs_revision=saved["hs_revision"] or None,

@@ -66,7 +66,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 def _run_or_400(slug: str, data: Mapping[str, Any]) -> calculations.Calculation:
     try:
-        return calculations.run_calculation(slug, data)
+        return calculations.run_calculation(slug=slug, data=data)
     except InputError as exc:
         raise BadInputs(str(exc)) from None
 
@@ -130,7 +130,7 @@ def _runs(
     scenarios: list[Scenario],
 ) -> list[tuple[str, Calculator, calculations.Calculation]]:
     runs = []
-    for run in scenario_services.rerun_scenarios(scenarios):
+    for run in scenario_services.rerun_scenarios(scenarios=scenarios):
         if run.calculation is not None:
             calculator = get_calculator_or_404(run.scenario.calculator)
             runs.append((run.scenario.title, calculator, run.calculation))
@@ -261,14 +261,17 @@ def _sensitivity_result(
             and job.request.get("inputs") == dict(analysis.base)
         ):
             return dict(job.result or {})
-    if job_services.sweep_needs_job(analysis) and not settings.CELERY_TASK_ALWAYS_EAGER:
+    if (
+        job_services.sweep_needs_job(request=analysis)
+        and not settings.CELERY_TASK_ALWAYS_EAGER
+    ):
         query = request.GET.copy()
         query.pop("job", None)
         job = job_services.submit_sensitivity(
             request=analysis, owner=request.user, page_query=query.urlencode()
         )
         return redirect("instruments:job", job_id=job.pk)
-    return sensitivity.analyse(analysis)
+    return sensitivity.analyse(request=analysis)
 
 
 def _shown(value: float, number_format: NumberFormat) -> str:

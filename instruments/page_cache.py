@@ -68,7 +68,7 @@ def cached_values(wanted: Builders) -> dict[str, Any]:
     one version lookup and one round trip for them all; a missing one is built and
     stored."""
     tables = tuple(dict.fromkeys(t for listed, _ in wanted.values() for t in listed))
-    versions = data_versions.versions_by_table(tables)
+    versions = data_versions.versions_by_table(names=tables)
     keys = {
         name: versioned_key(name, {t: versions[t] for t in listed})
         for name, (listed, _) in wanted.items()
@@ -100,7 +100,7 @@ def cached_page(
 ) -> HttpResponse:
     """The page ``render`` makes for a plain anonymous visit, from the shared cache
     (rendered and stored on a miss). Only a 200 is stored."""
-    key = versioned_key(name, data_versions.versions_by_table(tables))
+    key = versioned_key(name, data_versions.versions_by_table(names=tables))
     stored = cache.get(key)
     if stored is not None:
         content_type, body = stored

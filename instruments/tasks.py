@@ -11,4 +11,4 @@ from instruments.services import jobs
 @shared_task(name=jobs.RUN_JOB_TASK)
 def run_job_task(job_id: str) -> None:
     """Run a stored job (``services.jobs.run_job``)."""
-    jobs.run_job(job_id)
+    jobs.run_job(job_id=job_id)

@@ -150,7 +150,7 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
             tuple(
                 dict.fromkeys(
                     [
-                        *data_versions.tables_read(EXAMPLE_FORM_READS),
+                        *data_versions.tables_read(data=EXAMPLE_FORM_READS),
                         *PARTNER_DATALIST_TABLES,
                         *PRECEDENT_TABLES,
                     ]
@@ -215,7 +215,9 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
         return limited
     if form is not None and form.is_bound and form.is_valid():
         try:
-            calculation = calculations.run_calculation(slug, form.request_data())
+            calculation = calculations.run_calculation(
+                slug=slug, data=form.request_data()
+            )
         except InputError as exc:
             form.apply_errors(exc.errors)
 
@@ -287,7 +289,7 @@ def stored_data_fragments(
     form_name = f"form:{calculator.slug}:{_format_key(number_format)}"
     if example_form:
         wanted[form_name] = (
-            data_versions.tables_read(EXAMPLE_FORM_READS),
+            data_versions.tables_read(data=EXAMPLE_FORM_READS),
             lambda: render_to_string(
                 "instruments/_form_fields.html",
                 {
@@ -479,7 +481,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     calculation = None
     error = ""
     try:
-        calculation = calculations.run_calculation(scenario.calculator, scenario.inputs)
+        calculation = calculations.run_calculation(
+            slug=scenario.calculator, data=scenario.inputs
+        )
     except InputError as exc:
         error = str(exc)
     context = {
@@ -592,7 +596,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         return limited
     results = [
         (run.scenario, run.calculation, run.error)
-        for run in scenario_services.rerun_scenarios(scenarios)
+        for run in scenario_services.rerun_scenarios(scenarios=scenarios)
     ]
     input_table = presenters.comparison_input_table(
         calculator, [s.inputs for s in scenarios]

@@ -107,7 +107,7 @@ def two_servers(tmp_path):
             "from instruments.services.accounts import hash_key; "
             "u = User.objects.create_user('analyst', password='x'); "
             f"ApiKey.objects.create(user=u, scope='account', prefix='{TOKEN[:10]}', "
-            f"hashed_key=hash_key('{TOKEN}'), "
+            f"hashed_key=hash_key(key='{TOKEN}'), "
             "expires=timezone.now() + datetime.timedelta(days=1))",
         )
         ports = [free_port(), free_port()]

@@ -144,7 +144,7 @@ def test_the_trade_flow_template_is_read_by_the_import(client, steward):
         "CEPII BACI",
     ]
     report = import_trade_flows(
-        [dict(zip(rows[0], rows[1], strict=True))], dry_run=True
+        data=[dict(zip(rows[0], rows[1], strict=True))], dry_run=True
     )
     assert report.ok
     assert (report.new, report.updated, report.unchanged) == (0, 0, 1)
@@ -160,7 +160,7 @@ def test_an_official_cannot_download_a_template(client, django_user_model, db):
 
 def test_trade_flow_errors_name_spreadsheet_rows():
     report = import_trade_flows(
-        [
+        data=[
             {"year": "2024", "hs_code": "284690", "exporter": "XXX", "importer": "CHN"},
         ],
         hs_revision="HS92",
@@ -172,7 +172,7 @@ def test_trade_flow_errors_name_spreadsheet_rows():
 
 def test_seed_style_rows_name_the_spreadsheet_row(nickel_series):
     report = import_price_observations(
-        [{"period": "2024-04", "price": 1}, {"period": "2024-04", "price": 2}],
+        data=[{"period": "2024-04", "price": 1}, {"period": "2024-04", "price": 2}],
         series="nickel-test-monthly",
     )
     [error] = report.errors
@@ -231,7 +231,7 @@ def test_pink_sheet_template_is_read_by_its_import_and_changes_nothing():
     nickel = _wb_series("nickel-lme-monthly-wb")
     copper = _wb_series("copper-lme-monthly-wb")
     import_price_observations(
-        [
+        data=[
             {"series": nickel.code, "period": "2026-05", "price": "15800.25"},
             {"series": copper.code, "period": "2026-04", "price": "9000"},
         ]
@@ -241,7 +241,9 @@ def test_pink_sheet_template_is_read_by_its_import_and_changes_nothing():
     sheet = openpyxl.load_workbook(io.BytesIO(template.content))["Monthly Prices"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[-1][0] == "2026M05"
-    result = import_published_file("pink-sheet", template.content, dry_run=True)
+    result = import_published_file(
+        kind="pink-sheet", file=template.content, dry_run=True
+    )
     assert result.report.ok, result.report.errors
     assert (result.report.new, result.report.updated) == (0, 0)
     assert result.report.unchanged == 1
@@ -262,12 +264,14 @@ def test_usgs_template_is_read_by_its_import_and_changes_nothing():
         prices=[],
     )
     import_price_observations(
-        [{"series": series.code, "period": "2025", "price": "69", "estimated": "yes"}]
+        data=[
+            {"series": series.code, "period": "2025", "price": "69", "estimated": "yes"}
+        ]
     )
     template = import_templates.build_usgs_mcs_template()
     text = template.content.decode("cp1252")
     assert text.startswith("MCS chapter,Section,Commodity,Country,Statistics,")
-    result = import_published_file("usgs-mcs", template.content, dry_run=True)
+    result = import_published_file(kind="usgs-mcs", file=template.content, dry_run=True)
     assert result.report.ok, result.report.errors
     assert (result.report.new, result.report.updated, result.report.unchanged) == (
         0,
@@ -287,8 +291,8 @@ def test_baci_templates_are_read_by_its_import():
         "2024,104,156,284690,822000.5,12000",
     ]
     result = import_published_file(
-        "baci",
-        flows.content,
+        kind="baci",
+        file=flows.content,
         file_name="BACI_HS92_Y2024_V202601.csv",
         country_codes=codes.content,
         dry_run=True,
@@ -309,12 +313,12 @@ def test_h10_template_is_read_by_its_import_and_changes_nothing():
         "observation_date,DEXJPUS",
         "2026-06-01,144.5123",
     ]
-    result = import_published_file("h10", template.content, dry_run=True)
+    result = import_published_file(kind="h10", file=template.content, dry_run=True)
     assert result.report.ok, result.report.errors
     assert (result.report.new, result.report.updated) == (0, 0)
 
 
 def test_publishers_rows_are_the_spreadsheet_rows():
     data = b"observation_date,DEXJPUS\n2024-01-02,141\nJan 3,142\n"
-    result = import_published_file("h10", data, dry_run=True)
+    result = import_published_file(kind="h10", file=data, dry_run=True)
     assert [(e.row, e.field) for e in result.report.errors] == [(3, "Jan 3")]

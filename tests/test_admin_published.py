@@ -92,9 +92,9 @@ def test_a_large_confirmed_import_runs_as_a_job_owned_by_the_steward(
 
     dispatched = []
 
-    def worker(job):
+    def worker(*, job):
         dispatched.append(job.pk)
-        jobs.run_job(job.pk)
+        jobs.run_job(job_id=job.pk)
 
     monkeypatch.setattr(jobs, "dispatch", worker)
     settings.IMPORT_SYNC_MAX_BYTES = 100
@@ -193,8 +193,8 @@ def test_a_steward_refreshes_prices_from_the_world_bank_workbook_in_the_admin(
     assert history.prices["2026-06"] == pytest.approx(19000.5)
     assert history.prices["2026-04"] == pytest.approx(17961.6)  # untouched
     floor = run_calculation(
-        "price-floor",
-        {
+        slug="price-floor",
+        data={
             "commodity": "nickel",
             "series": "nickel-lme-monthly-wb",
             "start": "2026-06",

@@ -59,7 +59,7 @@ def test_every_calculator_has_a_briefing_with_its_sentences(
     assert response.content.startswith(b"%PDF")
     assert 1 <= pages(response.content) <= 3
     text = pdf_text(response.content)
-    calculation = run_calculation(slug, example)
+    calculation = run_calculation(slug=slug, data=example)
     sentences = presenters.headline_sentences(
         calculator, calculation.result, calculation.inputs
     )
@@ -199,9 +199,9 @@ def test_a_long_sweep_on_the_page_runs_as_a_job_and_comes_back_drawn(
 
     dispatched: list[str] = []
 
-    def worker(job: Any) -> None:
+    def worker(*, job: Any) -> None:
         dispatched.append(str(job.pk))
-        jobs.run_job(job.pk)
+        jobs.run_job(job_id=job.pk)
 
     monkeypatch.setattr(jobs, "dispatch", worker)
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -296,7 +296,7 @@ def test_a_sentence_on_stored_prices_names_the_commodity_in_words() -> None:
         "quantity_unit": "t",
         "flows": [{"origin": "CHN", "member": False, "quantity": 1000}],
     }
-    calculation = run_calculation("price-floor", inputs)
+    calculation = run_calculation(slug="price-floor", data=inputs)
     first = presenters.headline_sentences(
         REGISTRY["price-floor"], calculation.result, calculation.inputs
     )[0]

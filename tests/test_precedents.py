@@ -18,7 +18,7 @@ def test_every_precedent_in_the_seeds_runs_and_matches_its_saved_copy(seeded_db)
     saved_precedents = Scenario.objects.filter(is_precedent=True)
     assert saved_precedents.count() == len(precedents)
     for saved in saved_precedents:
-        calculation = run_calculation(saved.calculator, saved.inputs)
+        calculation = run_calculation(slug=saved.calculator, data=saved.inputs)
         assert len(calculation.result.rows) > 0, saved.title
         assert list(
             calculation.result.rows.columns[: len(calculation.calculator.columns)]
@@ -36,7 +36,7 @@ def test_the_cbam_aluminium_precedent_counts_direct_emissions_only(seeded_db):
         is_precedent=True, title="EU CBAM on aluminium imports (2026)"
     )
     assert saved.inputs["sector"] == "aluminium"
-    summary = run_calculation(saved.calculator, saved.inputs).result.summary
+    summary = run_calculation(slug=saved.calculator, data=saved.inputs).result.summary
     assert summary["scope_used"] == "scope_1"
     assert summary["charge_total"] == pytest.approx(102_620)
     assert summary["charge_borne_by_buyers"] == pytest.approx(102_620)

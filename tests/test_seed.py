@@ -317,5 +317,5 @@ def test_a_bad_seed_row_is_named_by_file_and_spreadsheet_row(
 
     root = _seeds_with(tmp_path, name, lambda row: row.update({field: value}))
     with pytest.raises(SeedError) as caught:
-        seed_database(root)
+        seed_database(seeds_dir=root)
     assert str(caught.value) == message

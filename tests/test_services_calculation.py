@@ -11,8 +11,8 @@ from instruments.services.scenarios import save_scenario
 
 def test_stored_prices_fill_periods_and_convert_units(nickel_series):
     calculation = run_calculation(
-        "price-gap-subsidy",
-        {
+        slug="price-gap-subsidy",
+        data={
             "commodity": "nickel",
             "price_unit": "USD/kg",
             "quantity_unit": "kg",
@@ -38,8 +38,8 @@ def test_stored_prices_fill_periods_and_convert_units(nickel_series):
 
 def test_a_date_range_selects_the_stored_periods(nickel_series):
     calculation = run_calculation(
-        "offtake",
-        {
+        slug="offtake",
+        data={
             **REGISTRY["offtake"].example,
             "periods": None,  # typed periods would select, not be replaced
             "commodity": "nickel",
@@ -68,15 +68,15 @@ def test_stored_price_errors_name_the_field(nickel_series, data, field):
     request = {**REGISTRY["price-gap-subsidy"].example, **data}
     request.pop("periods", None)
     with pytest.raises(InputError) as caught:
-        run_calculation("price-gap-subsidy", request)
+        run_calculation(slug="price-gap-subsidy", data=request)
     assert field in caught.value.errors
 
 
 def test_a_calculator_without_a_market_price_refuses_a_commodity(nickel_series):
     with pytest.raises(InputError) as caught:
         run_calculation(
-            "trade-response",
-            {**REGISTRY["trade-response"].example, "commodity": "nickel"},
+            slug="trade-response",
+            data={**REGISTRY["trade-response"].example, "commodity": "nickel"},
         )
     assert "commodity" in caught.value.errors
 
@@ -120,8 +120,8 @@ def test_stored_fx_rates_convert_a_usd_series_into_euros(nickel_series):
         currency="EUR", period=dt.date(2024, 3, 1), units_per_usd=Decimal("0.8")
     )
     calculation = run_calculation(
-        "price-gap-subsidy",
-        {
+        slug="price-gap-subsidy",
+        data={
             "commodity": "nickel",
             "price_unit": "EUR/t",
             "quantity_unit": "t",
@@ -137,8 +137,8 @@ def test_stored_fx_rates_convert_a_usd_series_into_euros(nickel_series):
 
 def test_a_stated_fx_rate_wins_over_stored_rates(nickel_series):
     calculation = run_calculation(
-        "price-gap-subsidy",
-        {
+        slug="price-gap-subsidy",
+        data={
             "commodity": "nickel",
             "price_unit": "EUR/t",
             "quantity_unit": "t",
@@ -152,8 +152,8 @@ def test_a_stated_fx_rate_wins_over_stored_rates(nickel_series):
 
 def test_an_fx_rate_per_period_converts_each_period(nickel_series):
     calculation = run_calculation(
-        "price-gap-subsidy",
-        {
+        slug="price-gap-subsidy",
+        data={
             "commodity": "nickel",
             "price_unit": "EUR/t",
             "quantity_unit": "t",
@@ -167,8 +167,8 @@ def test_an_fx_rate_per_period_converts_each_period(nickel_series):
     )
     with pytest.raises(InputError) as caught:
         run_calculation(
-            "price-gap-subsidy",
-            {
+            slug="price-gap-subsidy",
+            data={
                 "commodity": "nickel",
                 "price_unit": "EUR/t",
                 "fx_rate": "0.5,1",
@@ -200,8 +200,8 @@ def test_a_cost_curve_floor_takes_the_stored_producers(nickel_series):
             is_illustrative=True,
         )
     typed = run_calculation(
-        "price-floor",
-        {
+        slug="price-floor",
+        data={
             "periods": ["2024-01", "2024-02", "2024-03"],
             "market_price": [100, 110, 120],
             "price_unit": "USD/t",
@@ -215,8 +215,8 @@ def test_a_cost_curve_floor_takes_the_stored_producers(nickel_series):
         },
     )
     stored = run_calculation(
-        "price-floor",
-        {
+        slug="price-floor",
+        data={
             "commodity": "nickel",
             "price_unit": "USD/t",
             "quantity_unit": "t",
@@ -254,7 +254,7 @@ def test_a_member_group_decides_which_flows_are_members(db):
             {"origin": "CHN", "member": True, "import_price": 90, "quantity": 10},
         ],
     }
-    calculation = run_calculation("price-floor", data)
+    calculation = run_calculation(slug="price-floor", data=data)
     rows = calculation.result.rows.set_index("origin")
     assert bool(rows.loc["AUS", "member"]) is True  # in the group: pays nothing
     assert rows.loc["AUS", "levy"] == 0
@@ -271,11 +271,12 @@ def test_a_member_group_decides_which_flows_are_members(db):
 def test_an_unknown_member_group_is_an_error_on_its_field():
     request = {**REGISTRY["trade-response"].example, "member_group": "atlantis"}
     with pytest.raises(InputError) as caught:
-        run_calculation("trade-response", request)
+        run_calculation(slug="trade-response", data=request)
     assert "member_group" in caught.value.errors
     with pytest.raises(InputError) as caught:
         run_calculation(
-            "offtake", {**REGISTRY["offtake"].example, "member_group": "atlantis"}
+            slug="offtake",
+            data={**REGISTRY["offtake"].example, "member_group": "atlantis"},
         )
     assert "no import flows" in caught.value.errors["member_group"][0]
 
@@ -311,8 +312,8 @@ def test_a_standards_market_takes_the_stored_producers_as_suppliers(db):
             is_illustrative=True,
         )
     calculation = run_calculation(
-        "standards-market",
-        {
+        slug="standards-market",
+        data={
             "commodity": "aluminum",
             "price_unit": "USD/kg",
             "quantity_unit": "kg",
@@ -340,8 +341,8 @@ def test_simulation_parameters_are_estimated_with_the_history_spacing(nickel_ser
     from instruments.calculators.simulation import estimate_gbm
 
     calculation = run_calculation(
-        "price-gap-subsidy",
-        {
+        slug="price-gap-subsidy",
+        data={
             "commodity": "nickel",
             "price_unit": "USD/t",
             "quantity_unit": "t",
@@ -382,7 +383,7 @@ def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
         "standard": {"max_intensity": 0.0},
         "suppliers": [{"name": "A", "quantity": 1000, "intensity": 1.2}],
     }
-    calculation = run_calculation("standards-market", request)
+    calculation = run_calculation(slug="standards-market", data=request)
     # 1.2 - 0.5 × 1.0 chargeable, at 80 EUR/t on 1,000 t
     assert calculation.result.summary["charge_total"] == pytest.approx(0.7 * 80 * 1000)
     assert calculation.inputs["parameter_schedules"]["free_allocation_share"] == {
@@ -393,7 +394,9 @@ def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
     }
     assert "warnings" not in calculation.result.summary
     # a year beyond the stored schedule takes its last value and says so
-    later = run_calculation("standards-market", {**request, "cbam_year": 2040})
+    later = run_calculation(
+        slug="standards-market", data={**request, "cbam_year": 2040}
+    )
     assert (
         later.inputs["parameter_schedules"]["free_allocation_share"]["value_year"]
         == 2027
@@ -402,7 +405,7 @@ def test_a_stewards_edit_of_the_cbam_schedule_reaches_the_calculation(db):
     assert "2027 value" in later.result.summary["warnings"]
     # a share typed in the request wins over the schedule
     typed = run_calculation(
-        "standards-market", {**request, "free_allocation_share": 0.95}
+        slug="standards-market", data={**request, "free_allocation_share": 0.95}
     )
     assert typed.result.summary["charge_total"] == pytest.approx(0.25 * 80 * 1000)
 
@@ -425,10 +428,13 @@ def test_stored_fx_never_uses_a_later_rate(nickel_series):
     request = {**REGISTRY["price-gap-subsidy"].example, "commodity": "nickel"}
     request.pop("periods", None)
     with pytest.raises(InputError) as caught:
-        run_calculation("price-gap-subsidy", {**request, "price_unit": "EUR/t"})
+        run_calculation(
+            slug="price-gap-subsidy", data={**request, "price_unit": "EUR/t"}
+        )
     assert "at or before 2024-01" in str(caught.value)
     calculation = run_calculation(
-        "price-gap-subsidy", {**request, "price_unit": "EUR/t", "start": "2024-02"}
+        slug="price-gap-subsidy",
+        data={**request, "price_unit": "EUR/t", "start": "2024-02"},
     )
     assert list(calculation.result.rows["market_price"]) == [55.0, 60.0]
 
@@ -463,19 +469,23 @@ def test_typed_periods_select_stored_observations():
         "quantity_unit": "t",
         "commodity": "ndpr-oxide",
     }
-    calculation = run_calculation("price-gap-subsidy", request)
+    calculation = run_calculation(slug="price-gap-subsidy", data=request)
     rows = calculation.result.rows
     assert list(rows["period"]) == ["2022", "2024"]
     assert list(rows["market_price"]) == [52.0, 54.0]
     with pytest.raises(InputError) as missing:
-        run_calculation("price-gap-subsidy", {**request, "periods": ["2024", "2026"]})
+        run_calculation(
+            slug="price-gap-subsidy", data={**request, "periods": ["2024", "2026"]}
+        )
     assert "2026" in missing.value.errors["periods"][0]
     with pytest.raises(InputError) as quarters:
         run_calculation(
-            "price-gap-subsidy", {**request, "periods": ["2026Q1", "2026Q2"]}
+            slug="price-gap-subsidy", data={**request, "periods": ["2026Q1", "2026Q2"]}
         )
     assert "quarters" in quarters.value.errors["periods"][0]
-    untyped = run_calculation("price-gap-subsidy", {**request, "periods": None})
+    untyped = run_calculation(
+        slug="price-gap-subsidy", data={**request, "periods": None}
+    )
     assert list(untyped.result.rows["period"]) == [str(y) for y in range(2021, 2026)]
 
 
@@ -490,9 +500,11 @@ def test_a_fob_series_is_made_cif_for_the_levy_and_the_result_says_how():
         "commodity": "ndpr-oxide",
     }
     with pytest.raises(InputError) as refused:
-        run_calculation("price-floor", request)
+        run_calculation(slug="price-floor", data=request)
     assert "freight_insurance" in refused.value.errors
-    calculation = run_calculation("price-floor", {**request, "freight_insurance": 2})
+    calculation = run_calculation(
+        slug="price-floor", data={**request, "freight_insurance": 2}
+    )
     assert calculation.inputs["stored_prices"]["delivery_basis"] == "fob"
     assert calculation.inputs["market_price_basis"] == "fob"
     rows = calculation.result.rows
@@ -502,7 +514,9 @@ def test_a_fob_series_is_made_cif_for_the_levy_and_the_result_says_how():
         "FOB + freight and insurance"
         in (calculation.result.summary["market_price_cif_note"])
     )
-    factor = run_calculation("price-floor", {**request, "cif_fob_factor": 1.1})
+    factor = run_calculation(
+        slug="price-floor", data={**request, "cif_fob_factor": 1.1}
+    )
     assert factor.result.rows["import_price"].iloc[0] == pytest.approx(56.1)
     assert "FOB × 1.1" in factor.result.summary["market_price_cif_note"]
 
@@ -534,7 +548,7 @@ def test_an_annual_price_takes_the_mean_of_the_years_monthly_fx_rates():
         "quantity_unit": "kg",
         "commodity": "ndpr-oxide",
     }
-    calculation = run_calculation("price-gap-subsidy", request)
+    calculation = run_calculation(slug="price-gap-subsidy", data=request)
     assert calculation.result.rows["market_price"].iloc[0] == pytest.approx(54 * 0.9)
 
 
@@ -555,13 +569,13 @@ def test_flow_origins_must_be_stored_iso3_codes():
         ],
     }
     with pytest.raises(InputError) as info:
-        run_calculation("price-floor", request)
+        run_calculation(slug="price-floor", data=request)
     flows = info.value.errors["flows"]
     assert "Did you mean CHN?" in flows[0]["origin"][0]
     assert "ISO 3166 alpha-3" in flows[1]["origin"][0]
     assert len(flows) == 2
     fixed = [{**request["flows"][0], "origin": "CHN"}, *request["flows"][2:]]
-    assert run_calculation("price-floor", {**request, "flows": fixed}).result
+    assert run_calculation(slug="price-floor", data={**request, "flows": fixed}).result
 
 
 def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
@@ -586,15 +600,17 @@ def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
     )
     example = copy.deepcopy(dict(REGISTRY["standards-market"].example))
     example["carbon_price_unit"] = "EUR/tCO2e"
-    usd = run_calculation("standards-market", {**example, "carbon_price_unit": None})
+    usd = run_calculation(
+        slug="standards-market", data={**example, "carbon_price_unit": None}
+    )
 
-    latest = run_calculation("standards-market", example)
+    latest = run_calculation(slug="standards-market", data=example)
     assert latest.inputs["carbon_price_fx_rate"] == pytest.approx(2.0)  # 2027-01
     assert latest.inputs["fx_rates"]["carbon_price_fx_rate"]["period"] == "2027-01"
 
     year = {**example, "cbam_year": 2026, "benchmark": 1.0}
     year.pop("free_intensity")
-    in_2026 = run_calculation("standards-market", year)
+    in_2026 = run_calculation(slug="standards-market", data=year)
     mean = (0.8 + 1.0 + 0.9) / 3
     assert in_2026.inputs["carbon_price_fx_rate"] == pytest.approx(1 / mean)
     entry = in_2026.inputs["fx_rates"]["carbon_price_fx_rate"]
@@ -602,7 +618,7 @@ def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
     assert any("H.10" in line for line in stored_data_sources(in_2026.inputs))
 
     typed = run_calculation(
-        "standards-market", {**example, "carbon_price_fx_rate": 1.0}
+        slug="standards-market", data={**example, "carbon_price_fx_rate": 1.0}
     )
     assert "fx_rates" not in typed.inputs
     # A carbon price of 80 EUR at 1 USD per EUR is the USD example's 80 USD.
@@ -636,17 +652,17 @@ def test_a_stored_price_per_mtu_of_wo3_is_converted_as_wo3_not_as_w():
         "commodity": "tungsten",
     }
     ratio = 231.84 / 183.84
-    graded = run_calculation("price-gap-subsidy", request)
+    graded = run_calculation(slug="price-gap-subsidy", data=request)
     assert list(graded.result.rows["market_price"]) == pytest.approx(
         [200 * 65 * ratio, 300 * 65 * ratio]
     )
     assert graded.inputs["stored_prices"]["source_unit"] == "USD/mtu WO3"
     as_oxide = run_calculation(
-        "price-gap-subsidy", {**request, "price_unit": "USD/t @ 65% WO3"}
+        slug="price-gap-subsidy", data={**request, "price_unit": "USD/t @ 65% WO3"}
     )
     assert list(as_oxide.result.rows["market_price"]) == [13_000, 19_500]
     per_w = run_calculation(
-        "price-gap-subsidy",
-        {**request, "price_unit": "USD/mtu W", "quantity_unit": "mtu W"},
+        slug="price-gap-subsidy",
+        data={**request, "price_unit": "USD/mtu W", "quantity_unit": "mtu W"},
     )
     assert per_w.result.rows["market_price"].iloc[0] == pytest.approx(200 * ratio)

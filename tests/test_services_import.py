@@ -22,7 +22,7 @@ def _dataset(rows):
 def test_valid_rows_land_with_history_user(nickel_series, django_user_model):
     user = django_user_model.objects.create_user("importer")
     report = imports.import_price_observations(
-        _dataset(
+        data=_dataset(
             [
                 ("nickel-test-monthly", "2024-04", "130.5", "false"),
                 ("nickel-test-monthly", "2024-01", "99", "true"),
@@ -45,7 +45,7 @@ def test_valid_rows_land_with_history_user(nickel_series, django_user_model):
 def test_one_bad_row_writes_nothing_and_is_named(nickel_series):
     before = list(PriceObservation.objects.values_list("period", "price"))
     report = imports.import_price_observations(
-        _dataset(
+        data=_dataset(
             [
                 ("nickel-test-monthly", "2024-04", "130", ""),
                 ("nickel-test-monthly", "2024-05", "-3", ""),
@@ -72,7 +72,7 @@ def test_one_bad_row_writes_nothing_and_is_named(nickel_series):
     ],
 )
 def test_each_kind_of_bad_row(nickel_series, row, field, text):
-    report = imports.import_price_observations(_dataset([row]))
+    report = imports.import_price_observations(data=_dataset([row]))
     [error] = report.errors
     assert (error.row, error.field) == (2, field)  # the first row under the header
     assert text in error.message
@@ -81,7 +81,7 @@ def test_each_kind_of_bad_row(nickel_series, row, field, text):
 
 def test_duplicate_rows_in_a_file_are_reported(nickel_series):
     report = imports.import_price_observations(
-        _dataset(
+        data=_dataset(
             [
                 ("nickel-test-monthly", "2024-04", "1", ""),
                 ("nickel-test-monthly", "2024-04-01", "2", ""),
@@ -96,7 +96,9 @@ def test_duplicate_rows_in_a_file_are_reported(nickel_series):
 
 def test_dry_run_writes_nothing(nickel_series):
     report = imports.import_price_observations(
-        [{"period": "2024-04", "price": 5}], series="nickel-test-monthly", dry_run=True
+        data=[{"period": "2024-04", "price": 5}],
+        series="nickel-test-monthly",
+        dry_run=True,
     )
     assert report.ok
     assert report.new == 1
@@ -107,7 +109,7 @@ def test_dry_run_writes_nothing(nickel_series):
 def test_raise_on_error_gives_a_readable_message(nickel_series):
     with pytest.raises(imports.ImportRejected) as info:
         imports.import_price_observations(
-            [{"period": "2024-13", "price": 5}],
+            data=[{"period": "2024-13", "price": 5}],
             series="nickel-test-monthly",
             raise_on_error=True,
         )
@@ -117,7 +119,7 @@ def test_raise_on_error_gives_a_readable_message(nickel_series):
 def test_missing_columns_are_a_file_error(nickel_series):
     data = tablib.Dataset(headers=["series", "when", "price"])
     data.append(("nickel-test-monthly", "2024-04", "1"))
-    report = imports.import_price_observations(data)
+    report = imports.import_price_observations(data=data)
     assert report.errors
     assert report.errors[0].row == 0
     assert "period" in report.errors[0].message

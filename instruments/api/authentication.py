@@ -28,7 +28,7 @@ QUERY_TOKEN_PARAMETER = "token"
 
 
 def _live_key(key: str) -> ApiKey:
-    record = accounts.find_live_key(key)
+    record = accounts.find_live_key(key=key)
     if record is None or not record.user.is_active:
         raise exceptions.AuthenticationFailed("Invalid, expired or revoked key.")
     return record

@@ -116,4 +116,4 @@ def run_export(
     return {"columns": view.get_renderer_context()["header"], "rows": out}
 
 
-jobs.register_runner(JobKind.EXPORT, run_export)
+jobs.register_runner(kind=JobKind.EXPORT, runner=run_export)

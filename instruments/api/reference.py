@@ -79,7 +79,7 @@ class ReferenceViewSet(viewsets.ModelViewSet):
                         request.get_host(),
                         request.get_full_path(),
                         getattr(renderer, "format", ""),
-                        data_versions.versions_of(self.cache_tables),
+                        data_versions.versions_of(names=self.cache_tables),
                     ]
                 ).encode()
             ).hexdigest()

@@ -70,8 +70,8 @@ class SensitivityApi(APIView):
             return unreadable
         self.filename = f"{slug}-sensitivity"
         try:
-            analysis = sensitivity.read_request(slug, body)
-            if jobs.sweep_needs_job(analysis):
+            analysis = sensitivity.read_request(slug=slug, body=body)
+            if jobs.sweep_needs_job(request=analysis):
                 job = jobs.submit_sensitivity(request=analysis, owner=request.user)
                 resource = job_resource(request, job)
                 self.header = JOB_COLUMNS
@@ -80,7 +80,7 @@ class SensitivityApi(APIView):
                     status=status.HTTP_202_ACCEPTED,
                     headers={"Location": resource["url"]},
                 )
-            result = sensitivity.analyse(analysis)
+            result = sensitivity.analyse(request=analysis)
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         self.header = result.pop("columns")

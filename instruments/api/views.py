@@ -131,16 +131,16 @@ class CalculationResponseMixin:
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            if jobs.needs_job(calculator.slug, data):
+            if jobs.needs_job(slug=calculator.slug, data=data):
                 # Long work (a simulation above JOBS_SYNC_MAX_PATH_STEPS): 202 + a job.
                 self.spreadsheet_header = tuple(JOB_COLUMNS)
                 self.spreadsheet_name = "job"
                 request = self.request  # type: ignore[attr-defined]
                 return job_accepted(request, calculator.slug, data)
-            calculation = run_calculation(calculator.slug, data)
+            calculation = run_calculation(slug=calculator.slug, data=data)
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        payload = calculation_payload(calculation)
+        payload = calculation_payload(calculation=calculation)
         if table == "summary":
             payload["rows"] = [
                 {"name": name, "value": value}
@@ -232,7 +232,7 @@ def every_problem(slug: str, data: Mapping[str, Any], refused: InputError) -> An
         for path, _ in iter_errors(refused.errors)
     }
     try:
-        validate_calculation(slug, guards.without_problems(data, refused))
+        validate_calculation(slug=slug, data=guards.without_problems(data, refused))
     except InputError as exc:
         for path, message in iter_errors(exc.errors):
             if not any(path[:n] in taken for n in range(len(path) + 1)):

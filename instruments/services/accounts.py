@@ -32,12 +32,12 @@ class IssuedKey:
     key: str
 
 
-def hash_key(key: str) -> str:
+def hash_key(*, key: str) -> str:
     """The stored form of a key (keys are long and random, so one SHA-256 suffices)."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def lifetime(scope: str) -> dt.timedelta:
+def lifetime(*, scope: str) -> dt.timedelta:
     days = (
         settings.API_TOKEN_DAYS
         if scope == ApiKeyScope.ACCOUNT
@@ -55,8 +55,8 @@ def issue_key(*, user: Any, scope: str = ApiKeyScope.ACCOUNT) -> IssuedKey:
         user=user,
         scope=scope,
         prefix=key[:10],
-        hashed_key=hash_key(key),
-        expires=timezone.now() + lifetime(scope),
+        hashed_key=hash_key(key=key),
+        expires=timezone.now() + lifetime(scope=scope),
     )
     return IssuedKey(record, key)
 
@@ -68,14 +68,14 @@ def revoke_key(*, user: Any, scope: str = ApiKeyScope.ACCOUNT) -> None:
     )
 
 
-def find_live_key(key: str) -> ApiKey | None:
+def find_live_key(*, key: str) -> ApiKey | None:
     """The live (not revoked, not expired) record of a plain key, marked as used."""
     if not key or len(key) > 200:
         return None
     record = (
         ApiKey.objects.select_related("user")
         .filter(
-            hashed_key=hash_key(key),
+            hashed_key=hash_key(key=key),
             revoked__isnull=True,
             expires__gt=timezone.now(),
         )

@@ -64,7 +64,7 @@ class Calculation:
     result: Result
 
 
-def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
+def run_calculation(*, slug: str, data: Mapping[str, Any]) -> Calculation:
     """Resolve stored prices, validate, compute (or take the cached result). Raises
     InputError (field-level) or KeyError for an unknown calculator."""
     calculator = get_calculator(slug)
@@ -82,10 +82,10 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
         if cached is not None:
             return Calculation(calculator, dict(data), cached[0], cached[1])
     started = time.thread_time()  # CPU: a busy server's waits are not the cost
-    resolved, used = fill_stored_inputs(calculator, data)
+    resolved, used = fill_stored_inputs(calculator=calculator, data=data)
     inputs: Any = parse(calculator.inputs, resolved)
     result = calculator.compute(inputs)
-    for message in schedule_warnings(used):
+    for message in schedule_warnings(used=used):
         add_warning(result.summary, message)
     normalised = {**to_data(inputs), **used}
     took = time.thread_time() - started
@@ -96,17 +96,17 @@ def run_calculation(slug: str, data: Mapping[str, Any]) -> Calculation:
     return Calculation(calculator, dict(data), normalised, result)
 
 
-def validate_calculation(slug: str, data: Mapping[str, Any]) -> None:
+def validate_calculation(*, slug: str, data: Mapping[str, Any]) -> None:
     """Everything ``run_calculation`` checks before computing (stored inputs and
     the declared fields), so a job is refused at once rather than failing later."""
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
-    resolved, _ = fill_stored_inputs(calculator, data)
+    resolved, _ = fill_stored_inputs(calculator=calculator, data=data)
     parse(calculator.inputs, resolved)
 
 
-def calculation_payload(calculation: Calculation) -> dict[str, Any]:
+def calculation_payload(*, calculation: Calculation) -> dict[str, Any]:
     """``{"summary", "rows", ...tables, "inputs"}``: JSON-ready, NaN as None; the
     calculator's declared ``tables`` (e.g. welfare by country) sit beside the rows."""
     result = calculation.result
@@ -127,7 +127,7 @@ def calculation_payload(calculation: Calculation) -> dict[str, Any]:
 
 
 def calculation_cache_key(
-    calculator: Calculator, data: Mapping[str, Any]
+    *, calculator: Calculator, data: Mapping[str, Any]
 ) -> str | None:
     """The cache key of a request, or None when it must not be cached (caching off,
     a simulation without a fixed seed, inputs that are not JSON)."""
@@ -166,7 +166,7 @@ def _cache_key(
 ) -> str | None:
     if canonical is None:
         return None
-    versions = data_versions.versions_for_request(data)
+    versions = data_versions.versions_for_request(data=data)
     digest = hashlib.sha256(
         f"{calculator.slug}\n{canonical}\n{versions}".encode()
     ).hexdigest()

@@ -83,7 +83,7 @@ READS: dict[str, tuple[str, ...]] = {
 }
 
 
-def tables_read(data: Mapping[str, Any]) -> tuple[str, ...]:
+def tables_read(*, data: Mapping[str, Any]) -> tuple[str, ...]:
     """The stored tables a request's references name, in a fixed order."""
     names: set[str] = set()
     for field, tables in READS.items():
@@ -92,15 +92,15 @@ def tables_read(data: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(name for name in TABLES if name in names)
 
 
-def versions_for_request(data: Mapping[str, Any]) -> str:
+def versions_for_request(*, data: Mapping[str, Any]) -> str:
     """``"table=history:counter;..."`` for the tables the request reads ("" if none)."""
-    return versions_of(tables_read(data))
+    return versions_of(names=tables_read(data=data))
 
 
-def versions_of(names: tuple[str, ...]) -> str:
+def versions_of(*, names: tuple[str, ...]) -> str:
     """``"table=history:counter;..."`` for the named tables ("" if none)."""
     return ";".join(
-        f"{name}={version}" for name, version in versions_by_table(names).items()
+        f"{name}={version}" for name, version in versions_by_table(names=names).items()
     )
 
 
@@ -122,7 +122,7 @@ def read_once() -> Iterator[None]:
         _read_in_block.reset(token)
 
 
-def versions_by_table(names: tuple[str, ...]) -> dict[str, str]:
+def versions_by_table(*, names: tuple[str, ...]) -> dict[str, str]:
     """``{table: "history:counter"}`` for the named tables, in their order: one
     query and one cache round trip whatever their number."""
     known = _read_in_block.get()
@@ -150,7 +150,7 @@ def forget_local_reads() -> None:
     _LATEST.clear()
 
 
-def recent_read(name: str) -> Any | None:
+def recent_read(*, name: str) -> Any | None:
     """This process's copy of the read ``name`` if it was taken (or confirmed) in the
     last ``RECENT_SECONDS``, without looking the versions up; else None. For checks
     whose "yes" may be a few seconds old but whose "no" must be current: a caller
@@ -162,11 +162,11 @@ def recent_read(name: str) -> Any | None:
     return found[1]
 
 
-def cached_read(name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
+def cached_read(*, name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
     """``read()`` (a read of the named tables) from this process's copy or the
     shared cache, kept under their versions: the same answer until one of them
     changes. The value is shared between requests: treat it as read-only."""
-    listed = ";".join(f"{t}={v}" for t, v in versions_by_table(tables).items())
+    listed = ";".join(f"{t}={v}" for t, v in versions_by_table(names=tables).items())
     key = "dataread:" + hashlib.sha256(f"{name}\n{listed}".encode()).hexdigest()
     if key in _LOCAL_READS:
         _LATEST[name] = (time.monotonic(), _LOCAL_READS[key])
@@ -228,7 +228,7 @@ def _counters(names: tuple[str, ...]) -> dict[str, int]:
     return {key.removeprefix(COUNTER_PREFIX): int(v) for key, v in found.items()}
 
 
-def bump(name: str) -> None:
+def bump(*, name: str) -> None:
     """Count one more write to a table (atomic in Redis: ``incr``)."""
     known = _read_in_block.get()
     if known is not None:
@@ -248,7 +248,7 @@ def bump(name: str) -> None:
 
 def _receiver(name: str) -> Any:
     def bump_on_write(sender: Any, **kwargs: Any) -> None:
-        bump(name)
+        bump(name=name)
 
     bump_on_write.__name__ = f"bump_{name}"
     return bump_on_write

@@ -320,7 +320,7 @@ PUBLISHED_TEMPLATES = {
 """Each published kind's templates: (what it is, its builder)."""
 
 
-def build_published_template(kind: str, part: int = 0) -> ImportTemplate | None:
+def build_published_template(*, kind: str, part: int = 0) -> ImportTemplate | None:
     """Template ``part`` of a published kind, or None for an unknown one."""
     parts = PUBLISHED_TEMPLATES.get(kind, ())
     if not 0 <= part < len(parts):

@@ -67,8 +67,8 @@ class ImportRejected(Exception):
 
 
 def import_price_observations(
-    data: tablib.Dataset | Iterable[Mapping[str, Any]],
     *,
+    data: tablib.Dataset | Iterable[Mapping[str, Any]],
     series: str | None = None,
     dry_run: bool = False,
     user: Any = None,
@@ -93,7 +93,7 @@ def import_price_observations(
         user=user,
         change_reason=change_reason,
     )
-    report = report_from_result(result, total_rows=len(dataset), dry_run=dry_run)
+    report = report_from_result(result=result, total_rows=len(dataset), dry_run=dry_run)
     if raise_on_error and report.errors:
         raise ImportRejected(report)
     return report
@@ -127,7 +127,7 @@ def _as_dataset(
     return dataset
 
 
-def report_from_result(result: Any, *, total_rows: int, dry_run: bool) -> ImportReport:
+def report_from_result(*, result: Any, total_rows: int, dry_run: bool) -> ImportReport:
     """A django-import-export result as our report: every error, base, row and
     validation alike, at its spreadsheet row (import-export counts data rows from 1)
     and column."""

@@ -59,7 +59,7 @@ DEFAULT_STEPS = 120  # a simulation on stored prices: its periods are not known 
 # --- what needs a job -----------------------------------------------------------------
 
 
-def simulation_size(calculator: Calculator, data: Mapping[str, Any]) -> int:
+def simulation_size(*, calculator: Calculator, data: Mapping[str, Any]) -> int:
     """Paths × steps a request asks for (0 without a simulation), from the raw data:
     ``simulation.paths`` (its declared default when absent) times the periods given,
     else ``simulation.steps``, else ``DEFAULT_STEPS``."""
@@ -84,20 +84,20 @@ def _integer(value: Any, *, default: int) -> int:
         return default
 
 
-def needs_job(slug: str, data: Any) -> bool:
+def needs_job(*, slug: str, data: Any) -> bool:
     """Whether a calculation is long work: a simulation above the sync limit (one
     above the request limit is left to the validation's 400)."""
     if not isinstance(data, Mapping):
         return False
-    size = simulation_size(get_calculator(slug), data)
+    size = simulation_size(calculator=get_calculator(slug), data=data)
     return settings.JOBS_SYNC_MAX_PATH_STEPS < size <= MAX_PATH_STEPS
 
 
-def sweep_needs_job(request: sensitivity.Request) -> bool:
+def sweep_needs_job(*, request: sensitivity.Request) -> bool:
     """Whether a sensitivity request is long work: more calculations than
     ``JOBS_SYNC_MAX_SWEEP_POINTS``, or more simulated path-steps in all than
     ``JOBS_SYNC_MAX_PATH_STEPS``."""
-    size = simulation_size(get_calculator(request.slug), request.base)
+    size = simulation_size(calculator=get_calculator(request.slug), data=request.base)
     return (
         request.points > settings.JOBS_SYNC_MAX_SWEEP_POINTS
         or request.points * size > settings.JOBS_SYNC_MAX_PATH_STEPS
@@ -109,7 +109,7 @@ def sweep_needs_job(request: sensitivity.Request) -> bool:
 
 def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) -> Job:
     """Validate now, compute on a worker. Raises InputError for bad fields."""
-    validate_calculation(calculator, data)
+    validate_calculation(slug=calculator, data=data)
     return _submit(
         kind=JobKind.CALCULATION,
         calculator=calculator,
@@ -123,7 +123,7 @@ def submit_sensitivity(
 ) -> Job:
     """Validate the base calculation now, run the sweeps on a worker. ``page_query``
     is the sensitivity page's query string, for the page to show the result."""
-    validate_calculation(request.slug, request.base)
+    validate_calculation(slug=request.slug, data=request.base)
     return _submit(
         kind=JobKind.SENSITIVITY,
         calculator=request.slug,
@@ -202,7 +202,7 @@ def expand_batch(
             data = copy.deepcopy(dict(base or {}))
             for name, value in varied.items():
                 try:
-                    set_path(data, name, value)
+                    set_path(data=data, dotted=name, value=value)
                 except (KeyError, IndexError, TypeError) as exc:
                     raise InputError.at(
                         ("grid", name), f"No such field: {exc}"
@@ -230,7 +230,7 @@ def _check_size(size: int, path: tuple[str, ...]) -> None:
         )
 
 
-def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+def set_path(*, data: dict[str, Any], dotted: str, value: Any) -> None:
     """Set ``flows.0.elasticity`` style paths in nested request data."""
     steps = dotted.split(".")
     target: Any = data
@@ -268,14 +268,14 @@ def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) 
     job = Job.objects.create(
         kind=kind, calculator=calculator, request=request, owner=_owner(owner)
     )
-    dispatch(job)
+    dispatch(job=job)
     return job
 
 
-def dispatch(job: Job) -> None:
+def dispatch(*, job: Job) -> None:
     """Hand the job to a worker once the job row is committed, or run it now."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_job(job.pk)
+        run_job(job_id=job.pk)
         job.refresh_from_db()
         return
     # Sent by name: the task module wraps this one, so importing it would reach up.
@@ -323,14 +323,14 @@ def submit_import(
     )
 
 
-def run_import(job: Job) -> dict[str, Any]:
+def run_import(*, job: Job) -> dict[str, Any]:
     """Import the job's file as its owner: the report as one row, or, if any row is
     bad (nothing is written then), an InputError naming the rows."""
     request = job.request
     codes = request.get("country_codes") or ""
     done = publishers.import_published_file(
-        request["kind"],
-        base64.b64decode(request["file"]),
+        kind=request["kind"],
+        file=base64.b64decode(request["file"]),
         file_name=request.get("file_name", ""),
         country_codes=base64.b64decode(codes) if codes else None,
         hs_revision=request.get("hs_revision") or None,
@@ -366,11 +366,11 @@ list's own filters and serializer): registered by their module (``register_runne
 which the web processes and the worker both import."""
 
 
-def register_runner(kind: str, runner: Runner) -> None:
+def register_runner(*, kind: str, runner: Runner) -> None:
     RUNNERS[kind] = runner
 
 
-def run_job(job_id: uuid.UUID | str) -> None:
+def run_job(*, job_id: uuid.UUID | str) -> None:
     """Run one job to its end; every failure is recorded on the job, never raised."""
     job = Job.objects.get(pk=job_id)
     if job.is_done:
@@ -381,21 +381,23 @@ def run_job(job_id: uuid.UUID | str) -> None:
     report = _progress_reporter(job.pk)
     try:
         if job.kind == JobKind.BATCH:
-            result = run_batch(job.calculator, job.request, report)
+            result = run_batch(slug=job.calculator, request=job.request, report=report)
         elif job.kind == JobKind.IMPORT:
-            result = run_import(job)
+            result = run_import(job=job)
         elif job.kind in RUNNERS:
             result = RUNNERS[job.kind](job.request, report)
         elif job.kind == JobKind.SENSITIVITY:
             with progress.reporting_to(report):
                 result = sensitivity.analyse(
-                    sensitivity.read_request(job.calculator, job.request)
+                    request=sensitivity.read_request(
+                        slug=job.calculator, body=job.request
+                    )
                 )
         else:
             # The simulation reports after each chunk of paths.
             with progress.reporting_to(report):
-                calculation = run_calculation(job.calculator, job.request)
-            result = calculation_payload(calculation)
+                calculation = run_calculation(slug=job.calculator, data=job.request)
+            result = calculation_payload(calculation=calculation)
     except InputError as exc:
         _finish(job.pk, JobState.FAILED, error=exc.errors)
     except Exception:
@@ -410,7 +412,7 @@ def run_job(job_id: uuid.UUID | str) -> None:
 
 
 def run_batch(
-    slug: str, request: Mapping[str, Any], report: Callable[[float], None]
+    *, slug: str, request: Mapping[str, Any], report: Callable[[float], None]
 ) -> dict[str, Any]:
     """Every calculation of a batch: ``{"columns", "rows"}``, one row each."""
     calculator = get_calculator(slug)
@@ -429,7 +431,7 @@ def run_batch(
         row: dict[str, Any] = {"index": i, **inputs}
         try:
             with progress.reporting_to(report), progress.within(i / n, (i + 1) / n):
-                summary = run_calculation(slug, data).result.summary
+                summary = run_calculation(slug=slug, data=data).result.summary
             row.update({key: json_value(summary.get(key)) for key in headline})
             row["error"] = ""
         except InputError as exc:

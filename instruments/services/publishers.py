@@ -144,9 +144,9 @@ class PublishedImport:
 
 
 def import_published_file(
+    *,
     kind: str,
     file: IO[bytes] | bytes,
-    *,
     file_name: str = "",
     country_codes: IO[bytes] | bytes | None = None,
     hs_revision: str | None = None,
@@ -161,9 +161,9 @@ def import_published_file(
     data = file if isinstance(file, bytes) else file.read()
     reason = f"Imported from {file_name or kind} ({PUBLISHED_KINDS.get(kind, kind)})"
     if kind == "pink-sheet":
-        read = read_pink_sheet(data)
+        read = read_pink_sheet(data=data)
     elif kind == "usgs-mcs":
-        read = read_usgs_mcs(data)
+        read = read_usgs_mcs(data=data)
     elif kind == "baci":
         if country_codes is None:
             read = ReadFile(
@@ -175,9 +175,14 @@ def import_published_file(
                 if isinstance(country_codes, bytes)
                 else country_codes.read()
             )
-            read = read_baci(data, codes, file_name=file_name, hs_revision=hs_revision)
+            read = read_baci(
+                data=data,
+                country_codes=codes,
+                file_name=file_name,
+                hs_revision=hs_revision,
+            )
     elif kind == "h10":
-        read = read_h10(data)
+        read = read_h10(data=data)
     else:
         read = ReadFile(errors=[RowError(0, "kind", f"Unknown file kind '{kind}'.")])
     if read.errors:
@@ -190,15 +195,15 @@ def import_published_file(
                 [row["series"], row["period"], row["price"], row["estimated"]]
             )
         report = import_price_observations(
-            dataset, dry_run=dry_run, user=user, change_reason=reason
+            data=dataset, dry_run=dry_run, user=user, change_reason=reason
         )
     elif kind == "baci":
         report = import_trade_flows(
-            read.rows, dry_run=dry_run, user=user, change_reason=reason
+            data=read.rows, dry_run=dry_run, user=user, change_reason=reason
         )
     else:
         report = import_fx_rates(
-            read.rows, dry_run=dry_run, user=user, change_reason=reason
+            rows=read.rows, dry_run=dry_run, user=user, change_reason=reason
         )
     return PublishedImport(
         kind, _renumber(report, read.source_rows), read.skipped, tuple(read.notes)
@@ -249,7 +254,7 @@ def _number(value: Any) -> Decimal | None:
 # --- (a) World Bank Pink Sheet ----------------------------------------------------------
 
 
-def read_pink_sheet(data: bytes) -> ReadFile:
+def read_pink_sheet(*, data: bytes) -> ReadFile:
     """Sheet "Monthly Prices" of ``CMO-Historical-Data-Monthly.xlsx``."""
     import openpyxl
 
@@ -359,7 +364,7 @@ def _sheet_column(index: int, name: Any) -> str:
 # --- (b) USGS Mineral Commodity Summaries data release ----------------------------------
 
 
-def read_usgs_mcs(data: bytes) -> ReadFile:
+def read_usgs_mcs(*, data: bytes) -> ReadFile:
     """``MCS20xx_Commodities_Data.csv`` (Windows-1252): its price rows."""
     read = ReadFile()
     text = data.decode("cp1252", errors="replace")
@@ -428,9 +433,9 @@ def read_usgs_mcs(data: bytes) -> ReadFile:
 
 
 def read_baci(
+    *,
     data: bytes,
     country_codes: bytes,
-    *,
     file_name: str = "",
     hs_revision: str | None = None,
 ) -> ReadFile:
@@ -524,7 +529,7 @@ def _lines(data: bytes, encoding: str) -> Iterator[str]:
 # --- (d) Federal Reserve H.10 / FRED ----------------------------------------------------
 
 
-def read_h10(data: bytes) -> ReadFile:
+def read_h10(*, data: bytes) -> ReadFile:
     """A FRED CSV (``observation_date`` or ``DATE``, then one column per series such
     as ``DEXJPUS``/``EXUSEU``) or an H.10 Data Download Program CSV."""
     read = ReadFile()

@@ -23,7 +23,7 @@ def save_scenario(
     is_public: bool = False,
 ) -> Scenario:
     """Validate by running the calculation, then save it for its owner."""
-    run_calculation(calculator, inputs)
+    run_calculation(slug=calculator, data=inputs)
     return Scenario.objects.create(
         calculator=calculator,
         inputs=dict(inputs),
@@ -40,7 +40,7 @@ def update_scenario(*, scenario: Scenario, changes: Mapping[str, Any]) -> Scenar
     calculator = str(changes.get("calculator", scenario.calculator))
     inputs = changes.get("inputs", scenario.inputs)
     if "calculator" in changes or "inputs" in changes:
-        run_calculation(calculator, inputs or {})
+        run_calculation(slug=calculator, data=inputs or {})
     with transaction.atomic():
         for name, value in changes.items():
             setattr(scenario, name, value)
@@ -73,12 +73,14 @@ class ScenarioRun:
     error: str
 
 
-def rerun_scenarios(scenarios: Iterable[Scenario]) -> list[ScenarioRun]:
+def rerun_scenarios(*, scenarios: Iterable[Scenario]) -> list[ScenarioRun]:
     """Re-run each scenario; a scenario whose inputs no longer run says why."""
     runs = []
     for scenario in scenarios:
         try:
-            calculation = run_calculation(scenario.calculator, scenario.inputs)
+            calculation = run_calculation(
+                slug=scenario.calculator, data=scenario.inputs
+            )
             runs.append(ScenarioRun(scenario, calculation, ""))
         except InputError as exc:
             runs.append(ScenarioRun(scenario, None, str(exc)))

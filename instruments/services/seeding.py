@@ -61,7 +61,7 @@ class SeedReport:
     seconds: float
 
 
-def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedReport:
+def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedReport:
     """Load ``seeds/`` idempotently, in one transaction: run it twice, same result.
 
     Prices go through ``import_price_observations`` (as the admin import does).
@@ -89,7 +89,7 @@ def seed_database(seeds_dir: Path | None = None, *, user: Any = None) -> SeedRep
         updated["price observations"] = prices.updated
         track("partners", _seed_partners(root, user))
         track("partner groups", _seed_partner_groups(root, user))
-        for name, changed in trade_data.seed_trade_data(root, user=user).items():
+        for name, changed in trade_data.seed_trade_data(root=root, user=user).items():
             track(name, changed)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
@@ -368,7 +368,7 @@ def _seed_prices(root: Path, user: Any) -> ImportReport:
             dataset.append([code, r["period"], r["price"], r["estimated"]])
             origins.append(f"prices/{path.name} row {number}")
     report = import_price_observations(
-        dataset, user=user, change_reason=SEED_CHANGE_REASON
+        data=dataset, user=user, change_reason=SEED_CHANGE_REASON
     )
     if report.errors:
         lines = [

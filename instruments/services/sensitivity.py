@@ -36,7 +36,7 @@ class Variation:
     values: tuple[float, ...]
 
 
-def parse_variations(items: Any) -> list[Variation]:
+def parse_variations(*, items: Any) -> list[Variation]:
     """``[{"path", "from", "to", "steps"} | {"path", "values"}]`` as Variations;
     InputError naming the item when one is malformed."""
     if isinstance(items, Mapping):
@@ -60,7 +60,7 @@ def parse_variations(items: Any) -> list[Variation]:
     return found
 
 
-def headline_keys(calculator: Calculator, summary: Mapping[str, Any]) -> list[str]:
+def headline_keys(*, calculator: Calculator, summary: Mapping[str, Any]) -> list[str]:
     """The declared headline figures that are numbers in this result."""
     return [
         k
@@ -69,7 +69,7 @@ def headline_keys(calculator: Calculator, summary: Mapping[str, Any]) -> list[st
     ]
 
 
-def check_points(n: int, max_points: int = MAX_POINTS) -> None:
+def check_points(*, n: int, max_points: int = MAX_POINTS) -> None:
     if n > max_points:
         raise InputError.at(
             ("vary",),
@@ -89,9 +89,9 @@ def run_sweep(
     Raises InputError for a bad path, too many points or an input the calculator
     refuses."""
     calculator = get_calculator(slug)
-    check_points(sum(len(v.values) for v in variations), max_points)
-    first = run_calculation(slug, base)
-    keys = headline_keys(calculator, first.result.summary)
+    check_points(n=sum(len(v.values) for v in variations), max_points=max_points)
+    first = run_calculation(slug=slug, data=base)
+    keys = headline_keys(calculator=calculator, summary=first.result.summary)
     rows: list[dict[str, Any]] = []
     total = sum(len(v.values) for v in variations)
     for variation in variations:
@@ -124,9 +124,9 @@ def run_tornado(
     With ``skip_refused`` an input whose moved value the calculator refuses (a share
     above 1) is left out instead of failing the whole tornado."""
     calculator = get_calculator(slug)
-    check_points(2 * len(paths) + 1, max_points)
-    summary = run_calculation(slug, base).result.summary
-    keys = headline_keys(calculator, summary)
+    check_points(n=2 * len(paths) + 1, max_points=max_points)
+    summary = run_calculation(slug=slug, data=base).result.summary
+    keys = headline_keys(calculator=calculator, summary=summary)
     if not keys:
         return None, []
     key = keys[0]
@@ -137,7 +137,7 @@ def run_tornado(
             value = get_path(base, path)
         except PathError as exc:
             raise InputError.at(("vary",), str(exc)) from None
-        whole = is_whole(calculator, path)
+        whole = is_whole(calculator=calculator, path=path)
         try:
             lower = _run(
                 slug, set_path(base, path, scale(value, 1 - change, whole)), path
@@ -163,7 +163,7 @@ def run_tornado(
     return key, rows
 
 
-def is_whole(calculator: Calculator, path: str) -> bool:
+def is_whole(*, calculator: Calculator, path: str) -> bool:
     """Whether the input at ``path`` is declared as a whole number."""
     specs: tuple[FieldSpec, ...] = describe(calculator.inputs)
     spec = None
@@ -183,7 +183,9 @@ def _with(
     try:
         get_path(base, path)
         return set_path(
-            base, path, round(value) if is_whole(calculator, path) else value
+            base,
+            path,
+            round(value) if is_whole(calculator=calculator, path=path) else value,
         )
     except PathError as exc:
         raise InputError.at(("vary",), str(exc)) from None
@@ -191,7 +193,7 @@ def _with(
 
 def _run(slug: str, data: Mapping[str, Any], path: str) -> Mapping[str, Any]:
     try:
-        return run_calculation(slug, data).result.summary
+        return run_calculation(slug=slug, data=data).result.summary
     except InputError as exc:
         raise InputError.at(
             ("vary",), f"With {path} varied the calculator refuses the inputs: {exc}"
@@ -222,12 +224,12 @@ class Request:
         return sum(len(v.values) for v in self.variations) + 2 * len(self.tornado_paths)
 
 
-def read_request(slug: str, body: Any) -> Request:
+def read_request(*, slug: str, body: Any) -> Request:
     """``{"inputs": {...}, "vary": [...], "tornado": {"paths", "change"}}`` read and
     checked (shape and number of points, not the calculations); InputError else."""
     if not isinstance(body, Mapping) or not isinstance(body.get("inputs"), Mapping):
         raise InputError("Send {'inputs': {...}, 'vary': [...]}.")
-    variations = parse_variations(body.get("vary"))
+    variations = parse_variations(items=body.get("vary"))
     spec = body.get("tornado") or {}
     if not isinstance(spec, Mapping):
         raise InputError.at(("tornado",), "Give {'paths': [...], 'change': 0.1}.")
@@ -250,11 +252,11 @@ def read_request(slug: str, body: Any) -> Request:
         change,
         skip_refused=bool(spec.get("skip_refused", False)),
     )
-    check_points(request.points)
+    check_points(n=request.points)
     return request
 
 
-def analyse(request: Request) -> dict[str, Any]:
+def analyse(*, request: Request) -> dict[str, Any]:
     """The sweeps and the tornado of a request: ``{"summary", "rows", "inputs",
     "columns"}`` (``columns`` heads the CSV/XLSX of the rows)."""
     share = len(request.tornado_paths) * 2 / max(request.points, 1)

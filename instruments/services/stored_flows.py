@@ -38,7 +38,7 @@ _GROUP_ALIASES = {"EU": "eu-27", "EU27": "eu-27", "EU-27": "eu-27"}
 
 
 def fill_stored_flows(
-    calculator: Calculator, resolved: dict[str, Any], given: StoredFlows
+    *, calculator: Calculator, resolved: dict[str, Any], given: StoredFlows
 ) -> dict[str, Any] | None:
     """Replace the typed flows of ``resolved`` by stored ones; what was used, or None
     when no trade year is given."""

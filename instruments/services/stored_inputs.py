@@ -53,17 +53,17 @@ class Extras:
 
 
 def fill_stored_inputs(
-    calculator: Calculator, data: Mapping[str, Any]
+    *, calculator: Calculator, data: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the calculator's own data with stored values filled in, what was used).
 
     The second mapping is echoed in the normalised inputs: which stored series,
     member group and policy schedules the result rests on.
     """
-    refuse_extras_that_do_not_apply(calculator, data)
-    check_flow_origins(calculator, data)
+    refuse_extras_that_do_not_apply(calculator=calculator, data=data)
+    check_flow_origins(calculator=calculator, data=data)
     resolved, given = split_extras(calculator, dict(data))
-    extras = parse_extras(given)
+    extras = parse_extras(given=given)
     prices = extras.prices
     if extras.flows.year is not None and prices.start is None and prices.end is None:
         # A trade year without a range: the prices of that year beside its flows.
@@ -71,22 +71,30 @@ def fill_stored_inputs(
         prices = dataclasses.replace(prices, start=year, end=year)
     extras = dataclasses.replace(extras, prices=prices)
     used: dict[str, Any] = {}
-    stored = resolve_stored_prices(calculator, resolved, extras.prices)
+    stored = resolve_stored_prices(
+        calculator=calculator, resolved=resolved, given=extras.prices
+    )
     if stored is not None:
         used["stored_prices"] = stored
-    trade = fill_stored_flows(calculator, resolved, extras.flows)
+    trade = fill_stored_flows(
+        calculator=calculator, resolved=resolved, given=extras.flows
+    )
     if trade is not None:
         used["stored_flows"] = trade
-    goods = fill_downstream_goods(calculator, resolved, extras.flows.commodity)
+    goods = fill_downstream_goods(
+        calculator=calculator, resolved=resolved, commodity=extras.flows.commodity
+    )
     if goods:
         used["downstream_goods"] = goods
-    group = apply_member_group(calculator, resolved, extras.members.member_group)
+    group = apply_member_group(
+        calculator=calculator, resolved=resolved, group=extras.members.member_group
+    )
     if group is not None:
         used["member_group"] = group
-    scheduled = apply_parameter_schedules(calculator, resolved)
+    scheduled = apply_parameter_schedules(calculator=calculator, resolved=resolved)
     if scheduled:
         used["parameter_schedules"] = scheduled
-    rates = apply_stored_fx_rates(calculator, resolved)
+    rates = apply_stored_fx_rates(calculator=calculator, resolved=resolved)
     if rates:
         used["fx_rates"] = rates
     return resolved, used
@@ -100,7 +108,7 @@ FX_SOURCE = "US Federal Reserve, H.10 Foreign Exchange Rates (stored monthly rat
 
 
 def apply_stored_fx_rates(
-    calculator: Calculator, resolved: dict[str, Any]
+    *, calculator: Calculator, resolved: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
     """Fill an exchange rate the request leaves empty (the carbon price's, when its
     currency is not the price's) from the stored H.10 rates: the mean of the months
@@ -157,7 +165,7 @@ def _latest_common_month(*currencies: str) -> str:
 
 
 def fill_downstream_goods(
-    calculator: Calculator, resolved: dict[str, Any], commodity: str | None
+    *, calculator: Calculator, resolved: dict[str, Any], commodity: str | None
 ) -> list[dict[str, Any]] | None:
     """With a stored commodity and no goods typed, the goods made from it (its value
     chain), each with the commodity's content per tonne of the good."""
@@ -174,7 +182,7 @@ def fill_downstream_goods(
     return goods or None
 
 
-def parse_extras(given: Mapping[str, Any]) -> Extras:
+def parse_extras(*, given: Mapping[str, Any]) -> Extras:
     """The extras through the same parser as the inputs: every bad one at once."""
     errors = ErrorCollector()
     parsed: dict[str, Any] = {}
@@ -194,7 +202,7 @@ def parse_extras(given: Mapping[str, Any]) -> Extras:
 
 
 def refuse_extras_that_do_not_apply(
-    calculator: Calculator, data: Mapping[str, Any]
+    *, calculator: Calculator, data: Mapping[str, Any]
 ) -> None:
     """An extra given to a calculator that cannot use it is an error, not ignored."""
     applicable = {fs.name for fs in request_extras(calculator)}
@@ -225,7 +233,7 @@ SCHEDULED_INPUTS = {
 
 
 def apply_parameter_schedules(
-    calculator: Calculator, resolved: dict[str, Any]
+    *, calculator: Calculator, resolved: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
     """Fill scheduled inputs (CBAM free-allocation share and default mark-up) for the
     requested year from the stored schedules, so that a data steward's edit takes
@@ -258,7 +266,7 @@ def apply_parameter_schedules(
     return used
 
 
-def schedule_warnings(used: Mapping[str, Any]) -> list[str]:
+def schedule_warnings(*, used: Mapping[str, Any]) -> list[str]:
     """A sentence for each scheduled input whose stored value is from an earlier year
     than the one requested (a year beyond the stored schedule)."""
     messages = []
@@ -273,7 +281,7 @@ def schedule_warnings(used: Mapping[str, Any]) -> list[str]:
 
 
 def apply_member_group(
-    calculator: Calculator, resolved: dict[str, Any], group: str | None
+    *, calculator: Calculator, resolved: dict[str, Any], group: str | None
 ) -> dict[str, Any] | None:
     """With ``member_group`` (a stored partner group such as ``msp`` or ``eu-27``), a
     flow is a member exactly when its origin (ISO 3166 alpha-3) is in the group: the
@@ -294,7 +302,7 @@ def apply_member_group(
         items = resolved.get(name)
         if isinstance(items, list):
             resolved[name] = [
-                with_group_membership(item, members)
+                with_group_membership(item=item, members=members)
                 if isinstance(item, Mapping)
                 else item
                 for item in items
@@ -315,7 +323,7 @@ GROUP_LIKE_ORIGINS = frozenset({"ROW", "OTH", "WLD"})
 the world. They are accepted beside the stored partners' ISO 3166 alpha-3 codes."""
 
 
-def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
+def check_flow_origins(*, calculator: Calculator, data: Mapping[str, Any]) -> None:
     """Each import flow's ``origin`` must be a stored partner's ISO 3166 alpha-3 code
     (``CHN``, not ``China`` or ``XXX``) or a group-like code (``ROW``, ``OTH``,
     ``WLD``); one field error per bad flow. Skipped when no partners are stored. The
@@ -335,11 +343,11 @@ def check_flow_origins(calculator: Calculator, data: Mapping[str, Any]) -> None:
         for flow in flows
         if isinstance(flow, Mapping) and flow.get("origin") not in (None, "")
     }
-    recent = data_versions.recent_read("partner-names")
+    recent = data_versions.recent_read(name="partner-names")
     if recent and codes <= (recent.keys() | GROUP_LIKE_ORIGINS):
         return
     names = data_versions.cached_read(
-        "partner-names", ("partner",), selectors.get_partner_names
+        name="partner-names", tables=("partner",), read=selectors.get_partner_names
     )
     if not names:
         return
@@ -369,7 +377,9 @@ REST_OF_WORLD = "ROW"
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-def with_group_membership(item: Mapping[str, Any], members: set[str]) -> dict[str, Any]:
+def with_group_membership(
+    *, item: Mapping[str, Any], members: set[str]
+) -> dict[str, Any]:
     """A market or origin row with ``member`` set from a partner group: an ISO3 code is
     a member exactly when it is in the group, ``ROW`` never is, and any other code
     (``EU``, ``USA-producers``) keeps its own flag."""
@@ -382,7 +392,7 @@ def with_group_membership(item: Mapping[str, Any], members: set[str]) -> dict[st
 
 
 def resolve_stored_prices(
-    calculator: Calculator, resolved: dict[str, Any], given: StoredPrices
+    *, calculator: Calculator, resolved: dict[str, Any], given: StoredPrices
 ) -> dict[str, Any] | None:
     """Fill the periods and prices of ``resolved`` from the stored series ``given``
     names, converted into the request's ``price_unit``; what was used, or None.
@@ -398,8 +408,8 @@ def resolve_stored_prices(
     if typed not in (None, "", []) and not getattr(
         calculator, "price_field_scalar", False
     ):
-        history = select_stored_periods(history, typed)
-    source_unit = stored_price_unit(history)
+        history = select_stored_periods(history=history, typed=typed)
+    source_unit = stored_price_unit(history=history)
     price_unit = str(data.get("price_unit") or source_unit)
     prices = convert_price(
         history.prices.to_numpy(dtype=float),
@@ -423,7 +433,7 @@ def resolve_stored_prices(
             **simulation,
             "price_history": resolved.get(calculator.price_field),
         }
-    delivery = delivery_basis(history)
+    delivery = delivery_basis(history=history)
     declared = {fs.name for fs in describe(calculator.inputs)}
     if (
         "market_price_basis" in declared
@@ -465,7 +475,7 @@ _CIF = re.compile(
 )
 
 
-def delivery_basis(history: selectors.PriceHistory) -> str:
+def delivery_basis(*, history: selectors.PriceHistory) -> str:
     """'fob', 'cif' (CIF or CFR) or '' from the wording of a stored series' basis."""
     text = f"{history.series_name} {history.basis}"
     if _FOB.search(text):
@@ -484,7 +494,7 @@ _MTU_CONTENT = (
 )
 
 
-def stored_price_unit(history: selectors.PriceHistory) -> str:
+def stored_price_unit(*, history: selectors.PriceHistory) -> str:
     """The stored series' price unit, with the substance of a price per mtu named
     when the series' wording says it (``USD/mtu`` of WO3 → ``USD/mtu WO3``)."""
     unit = history.unit
@@ -501,7 +511,7 @@ _KIND_OF_FREQUENCY = {"monthly": "month", "quarterly": "quarter", "annual": "yea
 
 
 def select_stored_periods(
-    history: selectors.PriceHistory, typed: Any
+    *, history: selectors.PriceHistory, typed: Any
 ) -> selectors.PriceHistory:
     """The stored observations of the typed periods, in their order: typed periods
     select, they are never replaced. A period of another frequency than the series'

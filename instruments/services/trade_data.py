@@ -45,8 +45,8 @@ FlowKey = tuple[int, str, str, int, int]
 
 
 def import_trade_flows(
-    data: tablib.Dataset | Iterable[Mapping[str, Any]],
     *,
+    data: tablib.Dataset | Iterable[Mapping[str, Any]],
     hs_revision: str | None = None,
     source: str | None = None,
     dry_run: bool = False,
@@ -193,7 +193,7 @@ def _key(values: Mapping[str, Any]) -> FlowKey:
 # --- seeding ---------------------------------------------------------------------------
 
 
-def seed_trade_data(root: Path, *, user: Any) -> dict[str, tuple[int, int]]:
+def seed_trade_data(*, root: Path, user: Any) -> dict[str, tuple[int, int]]:
     """Seed nested partner groups, commodity HS links and trade flows; returns
     ``{table: (created, updated)}``. Called by ``seed_database`` in its transaction,
     after partners, groups and commodities."""
@@ -276,7 +276,7 @@ def _seed_trade_flows(root: Path, user: Any) -> tuple[int, int]:
         path = root / r["file"]
         rows = [row for _, row in _read_csv(path)]
         report = import_trade_flows(
-            rows,
+            data=rows,
             hs_revision=r["hs_revision"],
             source=r["source"],
             user=user,
@@ -295,8 +295,8 @@ def _seed_trade_flows(root: Path, user: Any) -> tuple[int, int]:
 
 
 def import_fx_rates(
-    rows: Iterable[Mapping[str, Any]],
     *,
+    rows: Iterable[Mapping[str, Any]],
     dry_run: bool = False,
     user: Any = None,
     change_reason: str = "",

@@ -137,7 +137,7 @@ def test_a_partner_group_sets_members_by_iso3_code_and_never_row():
     data = example()
     data["member_group"] = "test-club"
     data["markets"][3]["member"] = True  # ROW: never a member
-    calculation = run_calculation("plurilateral", data)
+    calculation = run_calculation(slug="plurilateral", data=data)
     inputs = calculation.inputs
     markets = {m["code"]: m["member"] for m in inputs["markets"]}
     origins = {o["code"]: o["member"] for o in inputs["origins"]}

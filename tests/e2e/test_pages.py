@@ -42,7 +42,7 @@ def log_in(page: Page, url: str) -> None:
 def test_preset_shows_headline_and_chart(
     page: Page, live_server: Any, slug: str
 ) -> None:
-    calculation = run_calculation(slug, REGISTRY[slug].example)
+    calculation = run_calculation(slug=slug, data=REGISTRY[slug].example)
     headline, _ = summary_items(
         REGISTRY[slug], calculation.result.summary, calculation.inputs
     )

@@ -57,7 +57,7 @@ def test_keys_are_stored_hashed_and_shown_once(steward):
     record = ApiKey.objects.get()
     assert issued.key not in {record.hashed_key, record.prefix}
     assert len(record.hashed_key) == 64
-    assert record.hashed_key == accounts.hash_key(issued.key)
+    assert record.hashed_key == accounts.hash_key(key=issued.key)
 
 
 def test_expired_and_revoked_keys_are_refused(steward):
@@ -169,12 +169,12 @@ def test_last_used_is_written_once_a_minute_not_on_every_read(steward):
     """A read stays a read: on SQLite, a write in every authenticated GET collided with
     a worker's progress writes (issue #14, the two-server test)."""
     issued = accounts.issue_key(user=steward)
-    first = accounts.find_live_key(issued.key)
+    first = accounts.find_live_key(key=issued.key)
     assert first is not None
     stamped = ApiKey.objects.get().last_used
     assert stamped is not None
-    accounts.find_live_key(issued.key)
+    accounts.find_live_key(key=issued.key)
     assert ApiKey.objects.get().last_used == stamped
     ApiKey.objects.update(last_used=stamped - dt.timedelta(minutes=2))
-    accounts.find_live_key(issued.key)
+    accounts.find_live_key(key=issued.key)
     assert ApiKey.objects.get().last_used > stamped

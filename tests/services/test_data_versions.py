@@ -18,21 +18,21 @@ TABLES = ("partner", "partner_group")
 
 def test_inside_read_once_each_version_is_looked_up_once():
     with data_versions.read_once(), CaptureQueriesContext(connection) as queries:
-        first = data_versions.versions_by_table(TABLES)
-        again = data_versions.versions_by_table(("partner",))
+        first = data_versions.versions_by_table(names=TABLES)
+        again = data_versions.versions_by_table(names=("partner",))
     assert len(queries) == 1
     assert again == {"partner": first["partner"]}
     with CaptureQueriesContext(connection) as outside:
-        data_versions.versions_by_table(TABLES)
-        data_versions.versions_by_table(TABLES)
+        data_versions.versions_by_table(names=TABLES)
+        data_versions.versions_by_table(names=TABLES)
     assert len(outside) == 2  # no block: every call looks them up
 
 
 def test_a_write_inside_the_block_is_seen_by_the_next_lookup():
     with data_versions.read_once():
-        before = data_versions.versions_by_table(("partner",))
+        before = data_versions.versions_by_table(names=("partner",))
         Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
-        assert data_versions.versions_by_table(("partner",)) != before
+        assert data_versions.versions_by_table(names=("partner",)) != before
 
 
 def test_a_cached_read_runs_again_only_after_an_edit():
@@ -43,12 +43,16 @@ def test_a_cached_read_runs_again_only_after_an_edit():
         return selectors.get_partner_names()
 
     Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
-    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Aland"}
-    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Aland"}
+    assert data_versions.cached_read(name="names", tables=("partner",), read=read) == {
+        "AAA": "Aland"
+    }
+    assert data_versions.cached_read(name="names", tables=("partner",), read=read) == {
+        "AAA": "Aland"
+    }
     assert len(calls) == 1
     Partner.objects.filter(iso3="AAA").first().save()  # an edit, same data
     Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")
-    names = data_versions.cached_read("names", ("partner",), read)
+    names = data_versions.cached_read(name="names", tables=("partner",), read=read)
     assert names == {"AAA": "Aland", "BBB": "Bland"}
     assert len(calls) == 2
 
@@ -61,7 +65,7 @@ def test_a_cached_read_is_kept_in_the_process_under_the_same_versions(monkeypatc
         return selectors.get_partner_names()
 
     Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
-    data_versions.cached_read("names", ("partner",), read)
+    data_versions.cached_read(name="names", tables=("partner",), read=read)
     shared_reads: list[str] = []
     original_get = data_versions.cache.get
 
@@ -70,7 +74,9 @@ def test_a_cached_read_is_kept_in_the_process_under_the_same_versions(monkeypatc
         return original_get(key, *args, **kwargs)
 
     monkeypatch.setattr(data_versions.cache, "get", counting_get)
-    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Aland"}
+    assert data_versions.cached_read(name="names", tables=("partner",), read=read) == {
+        "AAA": "Aland"
+    }
     assert len(calls) == 1
     assert not [k for k in shared_reads if k.startswith("dataread:")]  # no round trip
     # A save on another server: no signal here, but its history row is newer, so
@@ -80,7 +86,9 @@ def test_a_cached_read_is_kept_in_the_process_under_the_same_versions(monkeypatc
     record.history_id = None
     record.name = "Åland"
     record.save()
-    assert data_versions.cached_read("names", ("partner",), read) == {"AAA": "Åland"}
+    assert data_versions.cached_read(name="names", tables=("partner",), read=read) == {
+        "AAA": "Åland"
+    }
     assert len(calls) == 2
 
 
@@ -105,20 +113,24 @@ def test_a_recent_copy_answers_without_a_round_trip_until_a_write_or_its_age(
     monkeypatch,
 ):
     Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
-    assert data_versions.recent_read("names") is None  # nothing read yet
-    data_versions.cached_read("names", ("partner",), selectors.get_partner_names)
-    assert data_versions.recent_read("names") == {"AAA": "Aland"}
+    assert data_versions.recent_read(name="names") is None  # nothing read yet
+    data_versions.cached_read(
+        name="names", tables=("partner",), read=selectors.get_partner_names
+    )
+    assert data_versions.recent_read(name="names") == {"AAA": "Aland"}
     now = data_versions.time.monotonic()
     monkeypatch.setattr(
         data_versions.time,
         "monotonic",
         lambda: now + data_versions.RECENT_SECONDS + 1,
     )
-    assert data_versions.recent_read("names") is None  # too old
+    assert data_versions.recent_read(name="names") is None  # too old
     monkeypatch.undo()
-    data_versions.cached_read("names", ("partner",), selectors.get_partner_names)
+    data_versions.cached_read(
+        name="names", tables=("partner",), read=selectors.get_partner_names
+    )
     Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")  # a write here
-    assert data_versions.recent_read("names") is None
+    assert data_versions.recent_read(name="names") is None
 
 
 def test_known_origins_are_accepted_from_the_recent_copy_unknown_ones_checked_now(

@@ -134,7 +134,7 @@ def test_a_job_that_fails_answers_its_result_with_the_400_body():
     job = Job.objects.create(
         kind="calculation", calculator=FLOOR, request={"periods": 5}
     )
-    jobs.run_job(job.pk)
+    jobs.run_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == JobState.FAILED
     response = APIClient().get(f"/api/v1/jobs/{job.pk}/result/")
@@ -216,14 +216,16 @@ def test_the_batch_page_says_what_is_wrong(client):
 
 def test_typed_in_results_are_cached_and_survive_a_price_edit(nickel_series):
     data = floor_example()
-    key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    key = calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=data)
     assert key is not None
-    first = calculation.run_calculation(FLOOR, data)
+    first = calculation.run_calculation(slug=FLOOR, data=data)
     observation = PriceObservation.objects.first()
     observation.price += 1
     observation.save()
-    assert calculation.calculation_cache_key(REGISTRY[FLOOR], data) == key
-    again = calculation.run_calculation(FLOOR, data)
+    assert (
+        calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=data) == key
+    )
+    again = calculation.run_calculation(slug=FLOOR, data=data)
     assert again.result.summary == first.result.summary
 
 
@@ -235,20 +237,29 @@ def test_a_price_edit_invalidates_exactly_the_results_that_read_prices(nickel_se
         "quantity_unit": "t",
         "flows": [{"origin": "CHN", "quantity": 10}],
     }
-    before = calculation.run_calculation(FLOOR, stored).result.summary["revenue_total"]
-    key = calculation.calculation_cache_key(REGISTRY[FLOOR], stored)
+    before = calculation.run_calculation(slug=FLOOR, data=stored).result.summary[
+        "revenue_total"
+    ]
+    key = calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=stored)
     observation = PriceObservation.objects.get(series=nickel_series, price=100)
     observation.price = 50
     observation.save()
-    assert calculation.calculation_cache_key(REGISTRY[FLOOR], stored) != key
-    after = calculation.run_calculation(FLOOR, stored).result.summary["revenue_total"]
+    assert (
+        calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=stored)
+        != key
+    )
+    after = calculation.run_calculation(slug=FLOOR, data=stored).result.summary[
+        "revenue_total"
+    ]
     assert after > before  # a lower import price, a larger levy to the floor
 
 
 def test_tables_read_follow_the_references():
-    assert data_versions.tables_read({"reference_price": 1}) == ()
-    assert "price_observation" in data_versions.tables_read({"commodity": "nickel"})
-    assert data_versions.tables_read({"member_group": "g7"}) == (
+    assert data_versions.tables_read(data={"reference_price": 1}) == ()
+    assert "price_observation" in data_versions.tables_read(
+        data={"commodity": "nickel"}
+    )
+    assert data_versions.tables_read(data={"member_group": "g7"}) == (
         "partner",
         "partner_group",
     )
@@ -258,15 +269,15 @@ def test_a_result_over_the_size_cap_is_computed_again_not_cached(settings):
     from django.core.cache import cache
 
     data = floor_example()
-    key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    key = calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=data)
     settings.CALCULATION_CACHE_MIN_SECONDS = 0  # keep even a fast result
     settings.CALCULATION_CACHE_MAX_BYTES = 1_000  # the example pickles to ~3.5 KB
-    calculation.run_calculation(FLOOR, data)
+    calculation.run_calculation(slug=FLOOR, data=data)
     assert cache.get(key) is None
     settings.CALCULATION_CACHE_MAX_BYTES = 1_000_000
-    first = calculation.run_calculation(FLOOR, data)
+    first = calculation.run_calculation(slug=FLOOR, data=data)
     assert isinstance(cache.get(key), bytes)
-    assert calculation.run_calculation(FLOOR, data).result.summary == (
+    assert calculation.run_calculation(slug=FLOOR, data=data).result.summary == (
         first.result.summary
     )
 
@@ -283,14 +294,14 @@ def test_a_result_faster_than_the_minimum_is_not_written(settings):
     from django.core.cache import cache
 
     data = floor_example()
-    key = calculation.calculation_cache_key(REGISTRY[FLOOR], data)
+    key = calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=data)
     settings.CALCULATION_CACHE_MIN_SECONDS = 60  # nothing is that slow
-    first = calculation.run_calculation(FLOOR, data)
+    first = calculation.run_calculation(slug=FLOOR, data=data)
     assert cache.get(key) is None
     settings.CALCULATION_CACHE_MIN_SECONDS = 0
-    calculation.run_calculation(FLOOR, data)
+    calculation.run_calculation(slug=FLOOR, data=data)
     assert isinstance(cache.get(key), bytes)
-    assert calculation.run_calculation(FLOOR, data).result.summary == (
+    assert calculation.run_calculation(slug=FLOOR, data=data).result.summary == (
         first.result.summary
     )
 
@@ -308,12 +319,13 @@ def test_a_size_that_computed_fast_is_not_looked_up(settings, monkeypatch):
     monkeypatch.setattr(calculation, "_cache_get", counting_get)
     data = floor_example()
     settings.CALCULATION_CACHE_MIN_SECONDS = 60
-    calculation.run_calculation(FLOOR, data)  # the first of its size: looked up
-    calculation.run_calculation(FLOOR, {**data, "reference_price": 111})
+    # The first of its size: looked up.
+    calculation.run_calculation(slug=FLOOR, data=data)
+    calculation.run_calculation(slug=FLOOR, data={**data, "reference_price": 111})
     assert len(looked_up) == 1
     settings.CALCULATION_CACHE_MIN_SECONDS = 0  # every result worth keeping
-    calculation.run_calculation(FLOOR, data)
-    calculation.run_calculation(FLOOR, data)
+    calculation.run_calculation(slug=FLOOR, data=data)
+    calculation.run_calculation(slug=FLOOR, data=data)
     assert len(looked_up) == 3
 
 
@@ -327,7 +339,9 @@ def test_the_default_minimum_is_a_few_milliseconds_and_documented():
 
 def test_an_unseeded_simulation_is_not_cached():
     data = {"simulation": {"seed": None}}
-    assert calculation.calculation_cache_key(REGISTRY[FLOOR], data) is None
+    assert (
+        calculation.calculation_cache_key(calculator=REGISTRY[FLOOR], data=data) is None
+    )
 
 
 # --- fast paths ---------------------------------------------------------------------
@@ -424,7 +438,7 @@ def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
     settings.CELERY_TASK_ALWAYS_EAGER = False
     job = Job.objects.create(kind=JobKind.BATCH, calculator=FLOOR, request={})
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        jobs.dispatch(job)
+        jobs.dispatch(job=job)
     assert sent == []
     for callback in callbacks:
         callback()

@@ -73,14 +73,14 @@ def test_pink_sheet_preview_import_and_reimport(wb_series):
             ["2026M05", 71.2, "…", 15800.25, 3350],
         ]
     )
-    preview = import_published_file("pink-sheet", data, dry_run=True)
+    preview = import_published_file(kind="pink-sheet", file=data, dry_run=True)
     assert preview.report.ok
     assert preview.report.new == 3
     assert preview.skipped == 1  # the "…" value
     assert any("gold-monthly-wb" in note for note in preview.notes)  # not stored
     assert PriceObservation.objects.count() == 0
 
-    done = import_published_file("pink-sheet", data, file_name="CMO.xlsx")
+    done = import_published_file(kind="pink-sheet", file=data, file_name="CMO.xlsx")
     assert done.report.new == 3
     nickel = PriceObservation.objects.get(
         series__code="nickel-lme-monthly-wb", period=dt.date(2026, 5, 1)
@@ -89,7 +89,7 @@ def test_pink_sheet_preview_import_and_reimport(wb_series):
     history = nickel.history.first()
     assert "CMO.xlsx" in history.history_change_reason
 
-    again = import_published_file("pink-sheet", data)
+    again = import_published_file(kind="pink-sheet", file=data)
     assert (again.report.new, again.report.updated, again.report.unchanged) == (0, 0, 3)
     assert PriceObservation.history.count() == 3
 
@@ -98,7 +98,7 @@ def test_pink_sheet_bad_cell_names_the_spreadsheet_row_and_writes_nothing(wb_ser
     data = _pink_sheet(
         [["2026M04", 70.1, 2600.5, 15500, 3300], ["2026M05", 71.2, "n.q.", 1, 1]]
     )
-    result = import_published_file("pink-sheet", data)
+    result = import_published_file(kind="pink-sheet", file=data)
     assert not result.report.ok
     # The workbook's row, and its column by letter and header.
     assert [(e.row, e.field) for e in result.report.errors] == [(8, "C (Aluminum)")]
@@ -111,7 +111,7 @@ def test_pink_sheet_refuses_a_unit_that_differs_from_the_series(wb_series):
     workbook["Monthly Prices"]["C6"] = "($/kg)"
     out = io.BytesIO()
     workbook.save(out)
-    result = import_published_file("pink-sheet", out.getvalue())
+    result = import_published_file(kind="pink-sheet", file=out.getvalue())
     assert "stored series aluminum-lme-monthly-wb is in USD/t" in str(
         result.report.errors[0]
     )
@@ -150,7 +150,7 @@ def test_usgs_price_rows_with_estimates_in_windows_1252():
         ]
     )
     assert "—".encode("cp1252") in data  # the publisher's encoding, not UTF-8
-    result = import_published_file("usgs-mcs", data)
+    result = import_published_file(kind="usgs-mcs", file=data)
     assert result.report.ok
     assert result.report.new == 2
     assert result.skipped == 1  # cobalt: a price we do not store
@@ -164,7 +164,7 @@ def test_usgs_price_rows_with_estimates_in_windows_1252():
     assert not obs[2024].estimated
     assert obs[2025].price == 69
     assert obs[2025].estimated
-    again = import_published_file("usgs-mcs", data)
+    again = import_published_file(kind="usgs-mcs", file=data)
     assert (again.report.new, again.report.updated) == (0, 0)
 
 
@@ -198,7 +198,10 @@ def baci_setup(db):
 def test_baci_yearly_file_with_its_country_table(baci_setup):
     name = "BACI_HS92_Y2024_V202601.csv"
     result = import_published_file(
-        "baci", BACI.encode(), file_name=name, country_codes=COUNTRIES.encode()
+        kind="baci",
+        file=BACI.encode(),
+        file_name=name,
+        country_codes=COUNTRIES.encode(),
     )
     assert result.report.ok
     assert result.report.new == 3
@@ -211,7 +214,10 @@ def test_baci_yearly_file_with_its_country_table(baci_setup):
     assert TradeFlow.objects.get(importer__iso3="FRA").quantity is None
     assert TradeFlow.objects.filter(exporter__iso3="TWN").count() == 1  # S19
     again = import_published_file(
-        "baci", BACI.encode(), file_name=name, country_codes=COUNTRIES.encode()
+        kind="baci",
+        file=BACI.encode(),
+        file_name=name,
+        country_codes=COUNTRIES.encode(),
     )
     assert (again.report.new, again.report.updated, again.report.unchanged) == (0, 0, 3)
 
@@ -219,8 +225,8 @@ def test_baci_yearly_file_with_its_country_table(baci_setup):
 def test_baci_unknown_country_is_an_error_on_its_line(baci_setup):
     data = BACI + "2024,999,392,284690,1,1\n"
     result = import_published_file(
-        "baci",
-        data.encode(),
+        kind="baci",
+        file=data.encode(),
         file_name="BACI_HS92_Y2024_V202601.csv",
         country_codes=COUNTRIES.encode(),
     )
@@ -235,14 +241,14 @@ def test_fred_csv_daily_rates_become_monthly_means_per_usd(db):
         b"2024-01-03,143.00,.\n"
         b"2024-02-01,150,1.0800\n"
     )
-    result = import_published_file("h10", data, file_name="fred.csv")
+    result = import_published_file(kind="h10", file=data, file_name="fred.csv")
     assert result.report.ok
     assert result.report.new == 4
     jpy = FxRate.objects.get(currency="JPY", period=dt.date(2024, 1, 1))
     assert jpy.units_per_usd == Decimal("142")
     eur = FxRate.objects.get(currency="EUR", period=dt.date(2024, 1, 1))
     assert eur.units_per_usd == Decimal("0.90909091")  # 1 / 1.1 USD per euro
-    again = import_published_file("h10", data)
+    again = import_published_file(kind="h10", file=data)
     assert (again.report.new, again.report.updated, again.report.unchanged) == (0, 0, 4)
 
 
@@ -258,7 +264,7 @@ def test_h10_data_download_program_csv(db):
         b"2024-01-02,141.00,1.2500\n"
         b"2024-01-03,ND,ND\n"
     )
-    result = import_published_file("h10", data)
+    result = import_published_file(kind="h10", file=data)
     assert result.report.ok
     assert result.report.new == 2
     assert FxRate.objects.get(currency="EUR").units_per_usd == Decimal("0.8")
@@ -266,6 +272,6 @@ def test_h10_data_download_program_csv(db):
 
 def test_bad_month_in_fred_file_writes_nothing(db):
     data = b"observation_date,DEXJPUS\n2024-01-02,141\nJan 3,142\n"
-    result = import_published_file("h10", data)
+    result = import_published_file(kind="h10", file=data)
     assert [e.row for e in result.report.errors] == [3]
     assert FxRate.objects.count() == 0

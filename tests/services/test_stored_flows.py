@@ -23,7 +23,7 @@ def test_price_floor_takes_real_volumes_by_origin_for_a_year(seeded_db):
         "member_group": "msp",
         "freight_insurance": 2.0,  # the NdPr series is FOB China; the levy is on CIF
     }
-    calculation = run_calculation("price-floor", request)
+    calculation = run_calculation(slug="price-floor", data=request)
     rows = calculation.result.rows
     assert set(rows["period"]) == {"2024"}, "the prices of the trade year"
     stored = calculation.inputs["stored_flows"]
@@ -61,7 +61,7 @@ def test_trade_response_takes_import_values(seeded_db):
         "year": 2024,
         "importer": "JPN",
     }
-    calculation = run_calculation("trade-response", request)
+    calculation = run_calculation(slug="trade-response", data=request)
     echo = calculation.inputs["stored_flows"]
     assert echo["imports_unit"].startswith("USD")
     assert all(flow["imports"] > 0 for flow in calculation.inputs["flows"])
@@ -74,7 +74,7 @@ def test_plurilateral_takes_its_flow_matrix(seeded_db):
         "commodity": "ndpr-oxide",
         "year": 2024,
     }
-    calculation = run_calculation("plurilateral", request)
+    calculation = run_calculation(slug="plurilateral", data=request)
     flows = calculation.inputs["stored_flows"]["flows"]
     routes = {(f["origin"], f["market"]) for f in flows}
     assert ("CHN", "USA") in routes or ("CHN", "JPN") in routes
@@ -93,7 +93,7 @@ def test_plurilateral_takes_its_flow_matrix(seeded_db):
 def test_stored_flow_errors_name_the_field(seeded_db, extra, field):
     request = {**REGISTRY["trade-response"].example, "commodity": "ndpr-oxide", **extra}
     with pytest.raises(InputError) as caught:
-        run_calculation("trade-response", request)
+        run_calculation(slug="trade-response", data=request)
     assert field in caught.value.errors
 
 
@@ -109,7 +109,7 @@ def test_the_value_chain_gives_the_cost_change_of_each_stored_downstream_good(
     assert goods["NdFeB permanent magnet"] == pytest.approx(0.31 * 1.177)
     request = {**REGISTRY["plurilateral"].example, "commodity": "ndpr-oxide"}
     request.pop("downstream", None)
-    calculation = run_calculation("plurilateral", request)
+    calculation = run_calculation(slug="plurilateral", data=request)
     used = calculation.inputs["downstream_goods"]
     assert [g["name"] for g in used] == ["NdPr metal", "NdFeB permanent magnet"]
     table = calculation.result.extras["downstream"].set_index("good")

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user '{options['user']}'.")
         try:
-            report = seeding.seed_database(options["seeds_dir"], user=user)
+            report = seeding.seed_database(seeds_dir=options["seeds_dir"], user=user)
         except seeding.SeedError as exc:
             raise CommandError(f"Nothing was seeded. {exc}") from exc
         if options["verbosity"] >= 1:

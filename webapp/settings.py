@@ -408,5 +408,5 @@ CALCULATION_CACHE_MAX_BYTES = env.int("CALCULATION_CACHE_MAX_BYTES", default=5_0
 # A result computed faster than this is not written to the cache: computing it again
 # costs less than pickling it and the round trip (seconds; 0 keeps every result).
 CALCULATION_CACHE_MIN_SECONDS = env.float(
-    "CALCULATION_CACHE_MIN_SECONDS", default=0.002
+    "CALCULATION_CACHE_MIN_SECONDS", default=0.005
 )

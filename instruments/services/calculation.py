@@ -9,10 +9,11 @@ on partner groups keep theirs. A simulation without a fixed seed is never cached
 nor a result that pickles to more than ``CALCULATION_CACHE_MAX_BYTES`` (5 MB by
 default: a 600-period × 50-flow price floor is 3.7 MB; a larger one is computed
 again rather than kept in Redis), nor one computed in less than
-``CALCULATION_CACHE_MIN_SECONDS`` of CPU (2 ms by default: a four-period price
-floor takes under 1 ms, less than pickling it and writing it to Redis on a busy
-server; issue #14). Such a result is not written, and once a request of that calculator and size has
-computed that fast in this process, the next ones are not looked for either.
+``CALCULATION_CACHE_MIN_SECONDS`` of CPU (5 ms by default: a four-period price
+floor takes 1–2 ms on a busy server, hardly more than pickling it and the cache's
+round trips; issue #14). Such a result is not written, and once a request of that
+calculator and size has computed that fast in this process, the next ones are not
+looked for either.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 _db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
 os.environ["DATABASE_URL"] = f"sqlite:///{_db}"
 os.environ["API_THROTTLE_ANON"] = "1000000/hour"  # measure the API, not the throttle
+os.environ["CALCULATION_CACHE_SECONDS"] = "0"  # every call computes: no cached answer
 
 import django  # noqa: E402
 

@@ -27,6 +27,7 @@ from instruments.calculators.base import InputError
 from instruments.charts.prices import build_price_history_figure
 from instruments.import_limits import ImportLimitsMixin, LimitedCSV, LimitedXLSX
 from instruments.models import (
+    TRADE_FLOW_COLUMNS,
     Commodity,
     CommodityHsCode,
     FxRate,
@@ -375,15 +376,8 @@ class TradeFlowAdmin(
     published_kinds = ("baci",)
     resource_classes = [TradeFlowResource]
     formats = [LimitedCSV, LimitedXLSX]
-    list_display = (
-        "year",
-        "hs_code",
-        "hs_revision",
-        "exporter",
-        "importer",
-        "value",
-        "quantity",
-    )
+    # The file's columns, less the source (the same on every row of a file).
+    list_display = tuple(c for c in TRADE_FLOW_COLUMNS if c != "source")
     list_filter = ("year", "hs_code", "hs_revision")
     search_fields = ("exporter__iso3", "importer__iso3", "hs_code", "source")
     list_select_related = ("exporter", "importer")

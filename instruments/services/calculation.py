@@ -73,11 +73,7 @@ def run_calculation(*, slug: str, data: Mapping[str, Any]) -> Calculation:
         raise InputError("The request body must be a JSON object of named fields.")
     canonical = _canonical(data)
     size = (calculator.slug, len(canonical).bit_length()) if canonical else None
-    key = None
-    if size is None or _COSTS.get(size, math.inf) >= (
-        settings.CALCULATION_CACHE_MIN_SECONDS
-    ):
-        key = _cache_key(calculator, data, canonical)
+    key = None if _known_fast(size) else _cache_key(calculator, data, canonical)
     if key is not None:
         cached = _cache_get(key)
         if cached is not None:
@@ -141,6 +137,13 @@ def calculation_cache_key(
 # the lookup would cost more than the calculation (issue #14). A slower computation
 # at that size makes the next one look again.
 _COSTS: dict[tuple[str, int], float] = {}
+
+
+def _known_fast(size: tuple[str, int] | None) -> bool:
+    """Whether this calculator and size last computed too fast to be worth caching."""
+    if size is None:
+        return False
+    return _COSTS.get(size, math.inf) < settings.CALCULATION_CACHE_MIN_SECONDS
 
 
 def forget_costs() -> None:

@@ -139,8 +139,9 @@ def versions_by_table(*, names: tuple[str, ...]) -> dict[str, str]:
 # reads only (a partner list); bounded, oldest dropped first.
 _LOCAL_READS: dict[str, Any] = {}
 _LOCAL_READS_MAX = 64
-# The newest copy of each read by name, and when it was read (time.monotonic()).
-_LATEST: dict[str, tuple[float, Any]] = {}
+# Which copy is the newest of each read by name, and when it was read or confirmed
+# (time.monotonic()).
+_LATEST: dict[str, tuple[float, str]] = {}
 RECENT_SECONDS = 30.0
 
 
@@ -159,7 +160,7 @@ def recent_read(*, name: str) -> Any | None:
     found = _LATEST.get(name)
     if found is None or time.monotonic() - found[0] > RECENT_SECONDS:
         return None
-    return found[1]
+    return _LOCAL_READS.get(found[1])
 
 
 def cached_read(*, name: str, tables: tuple[str, ...], read: Callable[[], T]) -> T:
@@ -169,7 +170,7 @@ def cached_read(*, name: str, tables: tuple[str, ...], read: Callable[[], T]) ->
     listed = ";".join(f"{t}={v}" for t, v in versions_by_table(names=tables).items())
     key = "dataread:" + hashlib.sha256(f"{name}\n{listed}".encode()).hexdigest()
     if key in _LOCAL_READS:
-        _LATEST[name] = (time.monotonic(), _LOCAL_READS[key])
+        _LATEST[name] = (time.monotonic(), key)
         return cast(T, _LOCAL_READS[key])
     try:
         found = cache.get(key)
@@ -182,7 +183,7 @@ def cached_read(*, name: str, tables: tuple[str, ...], read: Callable[[], T]) ->
     if len(_LOCAL_READS) >= _LOCAL_READS_MAX:
         _LOCAL_READS.pop(next(iter(_LOCAL_READS)))
     _LOCAL_READS[key] = found
-    _LATEST[name] = (time.monotonic(), found)
+    _LATEST[name] = (time.monotonic(), key)
     return cast(T, found)
 
 

@@ -62,13 +62,13 @@ def build_top_exporters_figure(
     ``names`` (ISO3 → name) labels the exporters in words."""
     words = names or {}
     markets = list(top)
+    # One panel under another: side by side, three panels of exporters named in
+    # words overlapped each other's labels at a phone's width.
     figure = make_subplots(
-        rows=1,
-        cols=max(len(markets), 1),
-        # Short titles: three panels share a phone's width (the chart's title says
-        # what the bars are).
+        rows=max(len(markets), 1),
+        cols=1,
         subplot_titles=[f"Into {name}" for name in markets],
-        horizontal_spacing=0.12,
+        vertical_spacing=0.12 if len(markets) > 1 else 0.0,
     )
     for column, name in enumerate(markets, start=1):
         rows = top[name].head(limit).iloc[::-1]
@@ -82,11 +82,11 @@ def build_top_exporters_figure(
                 hovertemplate="%{y}: %{x:.1f} % of value<extra>" + name + "</extra>",
                 showlegend=False,
             ),
-            row=1,
-            col=column,
+            row=column,
+            col=1,
         )
-        figure.update_xaxes(title_text="% of value", row=1, col=column)
-    _layout(figure)
+        figure.update_xaxes(title_text="% of value", row=column, col=1)
+    _layout(figure, height=200 + 260 * max(len(markets), 1))
     return to_plain(figure)
 
 

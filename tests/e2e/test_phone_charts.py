@@ -1,6 +1,7 @@
 """Issue #13, item 7, at a phone's width (390 px): no chart's legend lies over its
 tick labels, axis titles, subplot titles or source line, on every calculator's
-example result and on a commodity page."""
+example result and on a commodity page; and the page itself never scrolls sideways
+(a wide table scrolls in its own box)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ def legend_overlaps(page: Page) -> list[str]:
     return list(page.evaluate(OVERLAPS))
 
 
+def page_width(page: Page) -> int:
+    """How wide the page can be scrolled: above the viewport, it scrolls sideways."""
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
 @pytest.mark.parametrize("slug", sorted(REGISTRY))
 def test_no_legend_over_labels_at_phone_width(
     page: Page, live_server: Any, slug: str
@@ -52,6 +58,7 @@ def test_no_legend_over_labels_at_phone_width(
     page.wait_for_selector("#results .chart .main-svg", timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 1
     assert legend_overlaps(page) == []
+    assert page_width(page) <= 390  # wide tables scroll in their box, not the page
 
 
 def test_no_legend_over_labels_on_a_commodity_page_at_phone_width(
@@ -61,3 +68,4 @@ def test_no_legend_over_labels_on_a_commodity_page_at_phone_width(
     page.goto(f"{live_server.url}/commodities/{stored_commodity.code}/")
     page.wait_for_selector(".chart .main-svg")
     assert legend_overlaps(page) == []
+    assert page_width(page) <= 390

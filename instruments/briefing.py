@@ -101,7 +101,9 @@ def briefing_for_calculation(
     title: str,
     methodology_url: str,
     notes: str = "",
+    names: Mapping[str, str] | None = None,
 ) -> Briefing:
+    """``names`` (ISO3 code → name) puts countries in words, as on the page."""
     headline, _ = presenters.summary_items(calculator, result.summary, inputs)
     figures = charts.build_result_figures(calculator, result, inputs)
     source_line = "; ".join(sources_of(inputs))
@@ -109,7 +111,7 @@ def briefing_for_calculation(
         title=title,
         question=question_of(calculator, inputs, result.rows),
         vintage=vintage_of(inputs),
-        sentences=presenters.headline_sentences(calculator, result, inputs),
+        sentences=presenters.headline_sentences(calculator, result, inputs, names),
         inputs=_inputs(calculator, inputs),
         headline=[(item.label, item.display) for item in headline],
         charts=[
@@ -132,11 +134,12 @@ def briefing_for_comparison(
     figure: Mapping[str, Any] | None,
     *,
     methodology_url: str,
+    names: Mapping[str, str] | None = None,
 ) -> Briefing:
     """Several results side by side: the comparison table, one chart, and each
-    scenario's own sentences."""
+    scenario's own sentences (countries in words with ``names``)."""
     sections = [
-        (name, presenters.headline_sentences(calculator, result, inputs))
+        (name, presenters.headline_sentences(calculator, result, inputs, names))
         for name, calculator, result, inputs in runs
     ]
     sources = list(dict.fromkeys(s for *_, inputs in runs for s in sources_of(inputs)))

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
-from instruments import briefing, charts, presenters
+from instruments import briefing, charts, presenters, selectors
 from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
@@ -103,6 +103,7 @@ def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
         calculation.inputs,
         title=title[:200],
         methodology_url=_methodology(request, slug),
+        names=selectors.get_partner_names(),
     )
     return _pdf(briefing.render_pdf(doc), f"briefing-{slug}")
 
@@ -122,6 +123,7 @@ def scenario_briefing(request: HttpRequest, pk: int) -> HttpResponse:
         title=scenario.title,
         methodology_url=_methodology(request, calculator.slug),
         notes=scenario.notes,
+        names=selectors.get_partner_names(),
     )
     return _pdf(briefing.render_pdf(doc), f"briefing-scenario-{scenario.pk}")
 
@@ -172,7 +174,13 @@ def compare_briefing(request: HttpRequest) -> HttpResponse:
         figure = _instrument_figure(full)
         title, question = _instrument_question(full)
     doc = briefing.briefing_for_comparison(
-        title, question, full, table, figure, methodology_url=methodology
+        title,
+        question,
+        full,
+        table,
+        figure,
+        methodology_url=methodology,
+        names=selectors.get_partner_names(),
     )
     return _pdf(briefing.render_pdf(doc), "briefing-comparison")
 
@@ -212,6 +220,7 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
     full = [(t, c, calc.result, calc.inputs) for t, c, calc in runs]
     columns = [presenters.instrument_column(*run) for run in full]
     title, question = _instrument_question(full)
+    names = selectors.get_partner_names()
     context.update(
         {
             "title": title,
@@ -219,7 +228,8 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
             "table": presenters.instrument_comparison_table(columns),
             "figure": _instrument_figure(full),
             "sections": [
-                (t, presenters.headline_sentences(c, r, i)) for t, c, r, i in full
+                (t, presenters.headline_sentences(c, r, i, names))
+                for t, c, r, i in full
             ],
             "pdf_url": f"{reverse('instruments:compare_briefing')}?"
             + urlencode([("ids", s.pk) for s in scenarios]),

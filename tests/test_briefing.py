@@ -301,3 +301,15 @@ def test_a_sentence_on_stored_prices_names_the_commodity_in_words() -> None:
         REGISTRY["price-floor"], calculation.result, calculation.inputs
     )[0]
     assert "1,000 t a year of NdPr oxide from CHN" in first
+
+
+def test_the_briefing_names_countries_in_words_as_the_page_does(client: Client) -> None:
+    from instruments.models import Partner
+
+    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    url = reverse("instruments:calculator_briefing", args=["plurilateral"])
+    example = dict(REGISTRY["plurilateral"].example)
+    response = client.get(f"{url}?{urlencode({'inputs': json.dumps(example)})}")
+    text = pdf_text(response.content)
+    assert "China's sales to the members" in text
+    assert "CHN's" not in text

@@ -313,3 +313,23 @@ def test_the_briefing_names_countries_in_words_as_the_page_does(client: Client) 
     text = pdf_text(response.content)
     assert "China's sales to the members" in text
     assert "CHN's" not in text
+
+
+def test_the_trade_matrix_heat_map_is_drawn_in_the_briefing() -> None:
+    """The static renderer drew no heat map: the plurilateral briefing's first chart
+    was an empty frame."""
+    from PIL import Image
+
+    from instruments import charts
+    from instruments.charts.static_image import render_png
+
+    calculator = REGISTRY["plurilateral"]
+    calculation = run_calculation(slug="plurilateral", data=dict(calculator.example))
+    figures = charts.build_result_figures(
+        calculator, calculation.result, calculation.inputs
+    )
+    matrix = next(f for f in figures if "Trade by origin" in f["title"])
+    image = Image.open(io.BytesIO(render_png(matrix["figure"]))).convert("RGB")
+    # The largest route (China to the rest of the world) is a dark blue cell.
+    blue = sum(1 for r, g, b in image.getdata() if b > 90 and r < 60 and g < 90)
+    assert blue > 0.01 * image.width * image.height

@@ -3,8 +3,9 @@
 are needed on the server.
 
 Only what the project's charts use is drawn: scatter lines and markers (with
-``fill="tonexty"`` bands), bars (grouped, stacked, horizontal) and histograms, on the
-axes the layout places by their domains. Anything else is left out, never guessed.
+``fill="tonexty"`` bands), bars (grouped, stacked, horizontal), histograms and heat
+maps (the plurilateral trade matrix, with its cell labels), on the axes the layout
+places by their domains. Anything else is left out, never guessed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # no display on the server
 
@@ -163,6 +165,10 @@ def _draw(
         if kind == "bar" and trace.get("orientation") == "h":
             _draw_hbar(ax, trace, colour, label, handles)
             continue
+        if kind == "heatmap":
+            y_axis = layout.get(_axis_key(key[1])) or {}
+            _draw_heatmap(ax, trace, labels=y_axis.get("showticklabels") is not False)
+            continue
         xs = _positions(trace.get("x") or [], categories.get(key[0]))
         ys = [_number(v) for v in trace.get("y") or []]
         if kind in ("scatter", "scattergl"):
@@ -270,6 +276,47 @@ def _draw_hbar(
     ax.set_yticklabels(names)
     if label:
         handles.setdefault(label, artist)
+
+
+def _draw_heatmap(ax: Axes, trace: Mapping[str, Any], *, labels: bool) -> None:
+    """Cells in the trace's colour scale (first row on top, as the page's reversed
+    axis shows it), with its cell labels; an empty cell stays blank. ``labels``:
+    the rows' names (off on a panel that shares the one beside it)."""
+    values = np.array(
+        [[_number(v) for v in row] for row in trace.get("z") or []], dtype=float
+    )
+    if values.size == 0:
+        return
+    scale = trace.get("colorscale")
+    cmap = scale if isinstance(scale, str) and scale in plt.colormaps() else "Blues"
+    top = _number(trace.get("zmax"))
+    top = top if top == top else float(np.nanmax(values, initial=1.0))
+    ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        vmin=_number(trace.get("zmin")) if trace.get("zmin") is not None else None,
+        vmax=top,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    rows = [str(v) for v in trace.get("y") or range(values.shape[0])]
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(rows if labels else [], fontsize=6)
+    ax.set_ylabel("")  # the rows' names say what they are; a title would be cut off
+    ax.grid(False)
+    for i, cells in enumerate(trace.get("text") or []):
+        for j, text in enumerate(cells or []):
+            if text and i < values.shape[0] and j < values.shape[1]:
+                dark = values[i, j] > 0.6 * top
+                ax.text(
+                    j,
+                    i,
+                    str(text),
+                    ha="center",
+                    va="center",
+                    fontsize=5.5,
+                    color="white" if dark else "black",
+                )
 
 
 def _same_axes(trace: Mapping[str, Any], key: tuple[str, str]) -> bool:

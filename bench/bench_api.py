@@ -31,8 +31,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from instruments.api.querystring import encode_query  # noqa: E402
 from instruments.calculators import REGISTRY  # noqa: E402
-from instruments.querystring import encode_query  # noqa: E402
 
 
 def measure(call, repeats: int) -> list[float]:

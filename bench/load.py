@@ -121,8 +121,8 @@ def main() -> None:
         for case, label in ROWS
         if not args.rows or case == "home" or case in args.rows
     ]
+    from instruments.api.querystring import encode_query
     from instruments.calculators import REGISTRY
-    from instruments.querystring import encode_query
 
     example = copy.deepcopy(dict(REGISTRY["price-floor"].example))
     example.pop("reference_price", None)

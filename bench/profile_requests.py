@@ -91,8 +91,8 @@ def wsgi_call(
 
 def rows(app: Any) -> dict[str, Callable[[], tuple[int, bytes]]]:
     """The load test's rows (``bench/locustfile.py``), one callable each."""
+    from instruments.api.querystring import encode_query
     from instruments.calculators import REGISTRY
-    from instruments.querystring import encode_query
 
     example = dict(REGISTRY["price-floor"].example)
     without_price = {k: v for k, v in example.items() if k != "reference_price"}

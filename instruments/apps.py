@@ -13,7 +13,7 @@ class InstrumentsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from instruments.services.data_versions import connect_signals
-        from instruments.stewards import create_data_stewards_group
+        from instruments.services.stewards import create_data_stewards_group
 
         # A steward's edit bumps the version of the table the cached results read.
         connect_signals()

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import briefing_views, views
+from instruments.web import briefing_views, views
 
 app_name = "instruments"
 

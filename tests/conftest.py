@@ -79,7 +79,7 @@ def steward(db, django_user_model):
     """A staff user in the Data stewards group (log in with force_login)."""
     from django.contrib.auth.models import Group
 
-    from instruments.stewards import DATA_STEWARDS
+    from instruments.services.stewards import DATA_STEWARDS
 
     user = django_user_model.objects.create_user(username="steward", is_staff=True)
     user.groups.add(Group.objects.get(name=DATA_STEWARDS))

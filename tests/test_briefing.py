@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from instruments import presenters
 from instruments.calculators import REGISTRY
 from instruments.models import Scenario
+from instruments.presentation import presenters
 from instruments.services.calculation import run_calculation
 
 pytestmark = pytest.mark.django_db
@@ -320,8 +320,8 @@ def test_the_trade_matrix_heat_map_is_drawn_in_the_briefing() -> None:
     was an empty frame."""
     from PIL import Image
 
-    from instruments import charts
-    from instruments.charts.static_image import render_png
+    from instruments.presentation import charts
+    from instruments.presentation.charts.static_image import render_png
 
     calculator = REGISTRY["plurilateral"]
     calculation = run_calculation(slug="plurilateral", data=dict(calculator.example))

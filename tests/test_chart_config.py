@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from instruments.charts.base import PLOTLY_CONFIG
+from instruments.presentation.charts.base import PLOTLY_CONFIG
 
 
 def test_the_shared_config_turns_the_cloud_and_the_logo_off() -> None:

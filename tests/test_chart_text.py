@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from instruments import charts, presenters
 from instruments.calculators import REGISTRY
+from instruments.presentation import charts, presenters
 
 PLACEHOLDERS = (
     "(value)",

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from instruments import charts
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import Result, to_data
+from instruments.presentation import charts
 
 
 def run_example(slug: str) -> tuple[Result, dict]:
@@ -173,7 +173,9 @@ def test_comparing_scenarios_in_different_currencies_labels_each_one() -> None:
 def test_every_calculator_has_its_chart_module(slug: str) -> None:
     """Charts are found by the calculator's module name, not by a list of slugs."""
     module = charts.instrument_module(REGISTRY[slug])
-    assert module.__name__ == f"instruments.charts.{slug.replace('-', '_')}"
+    assert (
+        module.__name__ == f"instruments.presentation.charts.{slug.replace('-', '_')}"
+    )
     assert callable(module.build_figures)
     # What the comparison overlays is a column the calculator declares.
     assert module.COMPARISON.x in REGISTRY[slug].columns
@@ -182,7 +184,7 @@ def test_every_calculator_has_its_chart_module(slug: str) -> None:
 
 def test_a_us_cent_price_unit_puts_chart_money_in_dollars() -> None:
     """The one price-unit parser: "USc/lb" totals are in USD on the charts too."""
-    from instruments.charts.base import result_units
+    from instruments.presentation.charts.base import result_units
 
     units = result_units({"price_unit": "USc/lb", "quantity_unit": "lb"})
     assert units == {"price": "USc/lb", "quantity": "lb", "money": "USD"}

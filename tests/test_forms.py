@@ -20,7 +20,7 @@ from instruments.calculators.base import (
 )
 from instruments.calculators.extras import ALL_EXTRA_FIELDS, request_extras
 from instruments.calculators.units import ENGLISH, NumberFormat
-from instruments.forms import (
+from instruments.web.forms import (
     CalculatorForm,
     field_name,
     inputs_to_form_data,

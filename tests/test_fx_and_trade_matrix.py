@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from instruments import fx, trade_matrix
+from instruments.calculators import fx, trade_matrix
 
 
 def _monthly(values: dict[str, float]) -> pd.Series:

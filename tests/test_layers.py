@@ -1,173 +1,125 @@
-"""The structure reads top-down: urls → views/api → services → selectors/models and
-calculators, and no module imports one of a higher layer (not even lazily, inside a
-function). Every module of the app must be placed in a layer, so a new one is too."""
+"""The layers are a contract in ``pyproject.toml`` ([tool.importlinter]), checked by
+``lint-imports`` in ``make lint`` and CI. These tests keep what the contract cannot say:
+every part of the app is placed in a layer, no import cycle (lazy imports included), and
+no private name is imported from another module."""
 
 from __future__ import annotations
 
 import ast
+import sys
+import tomllib
 from pathlib import Path
 
+import grimp
 import pytest
 
-APP = Path(__file__).resolve().parent.parent / "instruments"
-
-# Lowest first. A module may import its own layer and the ones below it.
-LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("calculators (pure)", ("calculators",)),
-    (
-        "pure helpers",
-        (
-            "fx",
-            "trade_matrix",
-            "jsonify",
-            "citations",
-            "charts",
-            "presenters",
-            "briefing",
-        ),
-    ),
-    (
-        "data: models and selectors",
-        ("models", "selectors", "resources", "import_limits", "stewards"),
-    ),
-    ("services", ("services",)),
-    (
-        "HTTP: views, api, admin",
-        (
-            "views",
-            "briefing_views",
-            "forms",
-            "batch_forms",
-            "querystring",
-            "number_formats",
-            "page_cache",
-            "middleware",
-            "templatetags",
-            "api",
-            "admin",
-            "admin_imports",
-            "admin_publishers",
-        ),
-    ),
-    ("entry points", ("urls", "tasks", "apps", "management")),
-)
-RANK = {top: rank for rank, (_, tops) in enumerate(LAYERS) for top in tops}
-PURE = {top for _, tops in LAYERS[:2] for top in tops}  # no Django below the data
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "instruments"
+NOT_CODE = {"migrations", "static", "locale", "__pycache__"}
 
 
-def app_modules() -> list[Path]:
-    return sorted(
-        p
-        for p in APP.rglob("*.py")
-        if "migrations" not in p.parts and p != APP / "__init__.py"
+def contract_layers() -> list[set[str]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c["type"] == "layers"
     )
+    return [
+        {name.strip().removeprefix("instruments.") for name in layer.split("|")}
+        for layer in contract["layers"]
+    ]
 
 
-def top_of(path: Path) -> str:
-    """The first component under instruments/ (``services``, ``views``)."""
-    return path.relative_to(APP).with_suffix("").parts[0]
+def app_parts() -> set[str]:
+    """The app's top-level modules and packages (``web``, ``tasks``)."""
+    return {
+        p.stem if p.is_file() else p.name
+        for p in APP.iterdir()
+        if p.name not in NOT_CODE
+        and p.name != "__init__.py"
+        and (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))
+    }
 
 
-def _type_checking_only(tree: ast.Module) -> set[int]:
-    """Ids of imports under ``if TYPE_CHECKING:`` (no code is loaded for them)."""
-    ids: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            ids |= {id(child) for child in ast.walk(node)}
-    return ids
+def test_every_part_of_the_app_is_in_a_layer() -> None:
+    placed = set().union(*contract_layers())
+    assert sorted(app_parts() - placed) == []
+    assert sorted(placed - app_parts()) == []
 
 
-def imported_modules(source: str, package: tuple[str, ...]) -> set[str]:
-    """Every module ``source`` (a module of ``package``) imports, at any depth (in
-    function bodies too), ``from a import b`` read as both ``a`` and ``a.b``, relative
-    imports resolved."""
-    tree = ast.parse(source)
-    skip = _type_checking_only(tree)
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                up = package[: len(package) - (node.level - 1)]
-                base = ".".join([*up, *([node.module] if node.module else [])])
-            names.add(base)
-            names |= {f"{base}.{alias.name}" for alias in node.names}
-    return names
+def test_few_loose_modules_at_the_top() -> None:
+    loose = sorted(p.stem for p in APP.glob("*.py") if p.name != "__init__.py")
+    assert len(loose) <= 8, loose
 
 
-def modules_imported_by(path: Path) -> set[str]:
-    package = ("instruments", *path.relative_to(APP).parent.parts)
-    return imported_modules(path.read_text(encoding="utf-8"), package)
+def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Tarjan's components of more than one module: each is an import cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.find_modules_directly_imported_by(v):
+            if w not in graph.modules:
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
 
 
-def app_top(name: str) -> str | None:
-    """``instruments.services.jobs`` -> ``services``; None outside the app (or for
-    the package itself)."""
-    parts = name.split(".")
-    if parts[0] != "instruments" or len(parts) < 2:
-        return None
-    return parts[1]
+def test_no_import_cycle() -> None:
+    """Imports inside functions count: a lazy import that dodges a cycle is a cycle."""
+    graph = grimp.build_graph("instruments", exclude_type_checking_imports=True)
+    assert strongly_connected(graph) == []
 
 
-def upward(names: set[str], top: str) -> list[str]:
-    """The names that belong to a layer above ``top``'s."""
-    return sorted(n for n in names if (t := app_top(n)) in RANK and RANK[t] > RANK[top])
-
-
-def test_every_module_of_the_app_is_in_a_layer() -> None:
-    unplaced = sorted({top_of(p) for p in app_modules()} - set(RANK))
-    assert unplaced == [], "place these in LAYERS"
-
-
-@pytest.mark.parametrize("path", app_modules(), ids=lambda p: str(p.relative_to(APP)))
-def test_no_module_imports_a_higher_layer(path: Path) -> None:
-    assert upward(modules_imported_by(path), top_of(path)) == []
+def private_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("instruments")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
 
 
 @pytest.mark.parametrize(
-    "source",
-    [
-        "def f():\n    from instruments.tasks import run_job_task\n",
-        "from instruments import views\n",
-        "from .. import urls\n",
-        "import instruments.api.views\n",
-    ],
+    "path",
+    sorted(p for p in APP.rglob("*.py") if "migrations" not in p.parts),
+    ids=lambda p: str(p.relative_to(APP)),
 )
-def test_the_check_catches_every_form_of_an_upward_import(source: str) -> None:
-    """Lazy, package-level and relative imports from a service are all caught."""
-    names = imported_modules(source, ("instruments", "services"))
-    assert upward(names, "services")
+def test_no_private_name_is_imported_from_another_module(path: Path) -> None:
+    assert private_imports(path) == []
 
 
-def test_the_check_allows_imports_downward_and_for_type_checking_only() -> None:
-    source = (
-        "from typing import TYPE_CHECKING\n"
-        "import instruments.calculators.units\n"
-        "from instruments.calculators.base import Result\n"
-        "if TYPE_CHECKING:\n    from instruments.selectors import PriceHistory\n"
-    )
-    assert upward(imported_modules(source, ("instruments", "charts")), "charts") == []
-
-
-def test_pure_layers_never_import_django() -> None:
-    for path in app_modules():
-        if top_of(path) in PURE:
-            django = {
-                n for n in modules_imported_by(path) if n.split(".")[0] == "django"
-            }
-            assert not django, f"{path.relative_to(APP)} imports {sorted(django)}"
-
-
-def test_calculators_import_nothing_else_of_the_app() -> None:
-    for path in app_modules():
-        if top_of(path) == "calculators":
-            others = {
-                n
-                for n in modules_imported_by(path)
-                if app_top(n) is not None and app_top(n) != "calculators"
-            }
-            assert not others, f"{path.relative_to(APP)} imports {sorted(others)}"
+def test_the_cycle_check_finds_a_cycle() -> None:
+    graph = grimp.ImportGraph()
+    for name in ("a", "a.x", "a.y", "a.z"):
+        graph.add_module(name)
+    graph.add_import(importer="a.x", imported="a.y")
+    graph.add_import(importer="a.y", imported="a.x")
+    graph.add_import(importer="a.z", imported="a.x")
+    assert strongly_connected(graph) == [["a.x", "a.y"]]

@@ -1,4 +1,4 @@
-"""The calculator page from the shared cache (instruments/page_cache.py): the same
+"""The calculator page from the shared cache (instruments/web/page_cache.py): the same
 page as rendered, a fresh CSRF token for each visitor, and every edit of what it
 lists reaching the next visit; signed-in visitors and other requests are rendered."""
 
@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from instruments import page_cache
 from instruments.calculators import REGISTRY
 from instruments.models import Partner, PartnerGroup, Scenario
+from instruments.web import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_cached_page_is_the_rendered_page_with_a_fresh_token(
     rendered = Client().get(PAGE)  # renders and stores
     calls: list[Any] = []
     monkeypatch.setattr(
-        "instruments.views._calculator_page", lambda *a: calls.append(a)
+        "instruments.web.views._calculator_page", lambda *a: calls.append(a)
     )
     cached = Client().get(PAGE)
 

@@ -17,9 +17,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from instruments import selectors, trade_matrix
-from instruments.calculators import REGISTRY
-from instruments.forms import inputs_to_form_data
+from instruments import selectors
+from instruments.calculators import REGISTRY, trade_matrix
+from instruments.web.forms import inputs_to_form_data
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MEMBERS = ("EU", "USA", "JPN")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import parse, to_data
-from instruments.presenters import (
+from instruments.presentation.presenters import (
     ComparedRun,
     comparison_summary_table,
     format_headline,
@@ -68,7 +68,7 @@ def test_inputs_in_plain_words() -> None:
 
 def test_plurilateral_sentences_name_countries_and_answer_the_question():
     from instruments.calculators import REGISTRY
-    from instruments.presenters import headline_sentences
+    from instruments.presentation.presenters import headline_sentences
 
     calculator = REGISTRY["plurilateral"]
     result = calculator.run(calculator.example)

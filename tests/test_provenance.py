@@ -19,9 +19,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from instruments.calculators import REGISTRY
-from instruments.charts.prices import build_price_history_figure
-from instruments.citations import Cited, format_citation
 from instruments.models import PriceSeries, SourceEdition, TradeFlow
+from instruments.presentation.charts.prices import build_price_history_figure
+from instruments.presentation.citations import Cited, format_citation
 from instruments.selectors import get_price_history
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -154,7 +154,7 @@ def _stored_floor() -> dict:
 def test_a_result_on_stored_prices_cites_them_on_the_page_and_downloads(
     client: Client,
 ) -> None:
-    from instruments.forms import inputs_to_form_data
+    from instruments.web.forms import inputs_to_form_data
 
     data = inputs_to_form_data(REGISTRY[SLUG], _stored_floor())
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}

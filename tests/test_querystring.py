@@ -5,6 +5,7 @@ from typing import Literal
 
 import pandas as pd
 
+from instruments.api.querystring import decode_query, encode_query
 from instruments.calculators.base import (
     Calculator,
     Result,
@@ -14,7 +15,6 @@ from instruments.calculators.base import (
     spec,
     to_data,
 )
-from instruments.querystring import decode_query, encode_query
 
 
 @dataclass(frozen=True)

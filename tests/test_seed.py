@@ -19,7 +19,7 @@ from instruments.models import (
     Producer,
     Scenario,
 )
-from instruments.stewards import DATA_STEWARDS
+from instruments.services.stewards import DATA_STEWARDS
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
-from instruments.jsonify import rows_as_records
+from instruments.presentation.jsonify import rows_as_records
 from instruments.services.calculation import run_calculation
 from instruments.services.scenarios import save_scenario
 
@@ -587,7 +587,7 @@ def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
     from decimal import Decimal
 
     from instruments.models import FxRate
-    from instruments.presenters import stored_data_sources
+    from instruments.presentation.presenters import stored_data_sources
 
     for month, rate in ((1, "0.80"), (2, "1.00"), (3, "0.90")):
         FxRate.objects.create(

@@ -7,7 +7,7 @@ import pytest
 import tablib
 
 from instruments.models import PriceObservation
-from instruments.services import imports
+from instruments.services.imports import rows as imports
 
 pytestmark = pytest.mark.django_db
 

@@ -105,7 +105,7 @@ def test_top_exporters_and_china_share_match_the_seed_file(seeded_db):
 
 
 def test_flow_matrix_for_a_plurilateral_grouping(seeded_db):
-    from instruments.trade_matrix import group_flow_matrix
+    from instruments.calculators.trade_matrix import group_flow_matrix
 
     flows = selectors.get_trade_flows(commodity="ndpr-oxide", year=2024)
     matrix = group_flow_matrix(

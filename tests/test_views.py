@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from instruments.calculators import REGISTRY
-from instruments.forms import inputs_to_form_data
 from instruments.models import ApiKey, Commodity, Scenario
+from instruments.web.forms import inputs_to_form_data
 from tests.factories import make_ndpr_annual
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "instruments.middleware.DataVersionsOncePerRequestMiddleware",
+    "instruments.web.middleware.DataVersionsOncePerRequestMiddleware",
     "webapp.security.SiteLoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]

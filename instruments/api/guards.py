@@ -27,6 +27,7 @@ from typing import Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from instruments.api.querystring import RESERVED_KEYS
 from instruments.calculators.base import (
     NON_FIELD,
     Calculator,
@@ -37,7 +38,6 @@ from instruments.calculators.base import (
     iter_errors,
 )
 from instruments.calculators.extras import request_extras
-from instruments.querystring import RESERVED_KEYS
 
 MAX_DEPTH = 10  # the deepest declared input is 3 levels (block, list, item)
 

@@ -34,7 +34,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from instruments.api import xlsx
 from instruments.calculators.base import iter_errors
-from instruments.presenters import sources_of, stored_data_sources
+from instruments.presentation.presenters import sources_of, stored_data_sources
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -20,11 +20,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
+from instruments.api.querystring import RESERVED_KEYS
 from instruments.calculators import units
 from instruments.calculators.base import Calculator, FieldSpec, Output, describe
 from instruments.calculators.extras import request_extras
 from instruments.calculators.limits import MAX_MAGNITUDE
-from instruments.querystring import RESERVED_KEYS
 
 YES_NO_WORDS = sorted(word for word in (*units.YES_WORDS, *units.NO_WORDS) if word)
 """How the query string may spell a yes/no value (any case)."""

@@ -37,6 +37,7 @@ from instruments.api.errors import read_body
 from instruments.api.filters import ScenarioFilter
 from instruments.api.jobs import JOB_COLUMNS, job_resource
 from instruments.api.permissions import ReadOpen, ScenarioAccess, TokenAccess
+from instruments.api.querystring import decode_query
 from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import (
     DETAIL_SCHEMA,
@@ -65,9 +66,8 @@ from instruments.calculators.base import (
 )
 from instruments.calculators.base import describe as describe_inputs
 from instruments.calculators.extras import request_extras
-from instruments.jsonify import json_value
 from instruments.models import ApiKey, ApiKeyScope, Scenario
-from instruments.querystring import decode_query
+from instruments.presentation.jsonify import json_value
 from instruments.services import accounts, jobs
 from instruments.services.calculation import (
     calculation_payload,

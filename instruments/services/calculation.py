@@ -40,7 +40,7 @@ from instruments.calculators.base import (
     parse,
     to_data,
 )
-from instruments.jsonify import json_value, rows_as_records
+from instruments.presentation.jsonify import json_value, rows_as_records
 from instruments.services import data_versions
 from instruments.services.stored_inputs import fill_stored_inputs, schedule_warnings
 

@@ -10,7 +10,7 @@ cache), so an edit on one server invalidates the cached results on all of them.
 A request reads only the tables its stored references name (``READS``): typed-in
 numbers read none, so a price edit never invalidates them.
 
-Inside ``read_once()`` (every web request, ``instruments.middleware``) a table's
+Inside ``read_once()`` (every web request, ``instruments.web.middleware``) a table's
 version is looked up at most once: the result cache's key, the cached partner list
 and a page's fragments then cost one query and one cache round trip between them. A
 write in the block (a save, delete or many-to-many change) forgets what was read.

@@ -42,14 +42,15 @@ from django.utils import timezone
 from instruments.calculators import REGISTRY, get_calculator, progress
 from instruments.calculators.base import NON_FIELD, Calculator, InputError
 from instruments.calculators.limits import MAX_PATH_STEPS
-from instruments.jsonify import json_value
 from instruments.models import Job, JobKind, JobState
-from instruments.services import publishers, sensitivity
+from instruments.presentation.jsonify import json_value
+from instruments.services import sensitivity
 from instruments.services.calculation import (
     calculation_payload,
     run_calculation,
     validate_calculation,
 )
+from instruments.services.imports import publishers
 
 logger = logging.getLogger(__name__)
 

@@ -35,12 +35,12 @@ from instruments.models import (
     SeriesEdition,
     SourceEdition,
 )
-from instruments.resources import sheet_row
-from instruments.services.imports import (
+from instruments.services.imports.resources import sheet_row
+from instruments.services.imports.rows import (
     ImportReport,
     import_price_observations,
 )
-from instruments.stewards import ensure_data_stewards_group
+from instruments.services.stewards import ensure_data_stewards_group
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 SEED_CHANGE_REASON = "Seed data (manage.py seed)"

@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from instruments import selectors, trade_matrix
+from instruments import selectors
+from instruments.calculators import trade_matrix
 from instruments.calculators.base import Calculator, InputError, describe
 from instruments.calculators.extras import (
     StoredFlows,

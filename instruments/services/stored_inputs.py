@@ -38,7 +38,7 @@ from instruments.calculators.units import (
     parse_price_unit,
     quantity_factor,
 )
-from instruments.jsonify import json_value
+from instruments.presentation.jsonify import json_value
 from instruments.services import data_versions
 from instruments.services.stored_flows import fill_stored_flows
 

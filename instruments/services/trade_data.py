@@ -31,8 +31,12 @@ from instruments.models import (
     PartnerGroup,
     TradeFlow,
 )
-from instruments.resources import TRADE_FLOW_COLUMNS, parse_trade_flow, sheet_row
-from instruments.services.imports import ImportRejected, ImportReport, RowError
+from instruments.services.imports.resources import (
+    TRADE_FLOW_COLUMNS,
+    parse_trade_flow,
+    sheet_row,
+)
+from instruments.services.imports.rows import ImportRejected, ImportReport, RowError
 from instruments.services.seeding import (
     SEED_CHANGE_REASON,
     SeedError,

@@ -9,8 +9,8 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
-from instruments import presenters
-from instruments.charts.base import PLOTLY_CONFIG
+from instruments.presentation import presenters
+from instruments.presentation.charts.base import PLOTLY_CONFIG
 
 register = template.Library()
 

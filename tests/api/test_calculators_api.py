@@ -12,13 +12,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from instruments.api.querystring import encode_query
 from instruments.api.schema import input_serializer
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import describe, iter_errors
 from instruments.calculators.extras import request_extras
 from instruments.calculators.limits import MAX_PERIODS
-from instruments.jsonify import json_value, rows_as_records
-from instruments.querystring import encode_query
+from instruments.presentation.jsonify import json_value, rows_as_records
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import copy
 import pandas as pd
 import pytest
 
+from instruments.api.querystring import encode_query
 from instruments.calculators import REGISTRY
-from instruments.jsonify import rows_as_records
-from instruments.querystring import encode_query
+from instruments.presentation.jsonify import rows_as_records
 
 
 @pytest.mark.django_db(transaction=True)

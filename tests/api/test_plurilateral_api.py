@@ -11,8 +11,8 @@ import io
 import openpyxl
 import pytest
 
+from instruments.api.querystring import encode_query
 from instruments.calculators import REGISTRY
-from instruments.querystring import encode_query
 from instruments.services.calculation import run_calculation
 
 pytestmark = pytest.mark.django_db
@@ -162,8 +162,8 @@ def test_a_spreadsheet_url_answers_who_gains_and_loses(anon):
     import csv
     import io
 
+    from instruments.api.querystring import encode_query
     from instruments.calculators import REGISTRY
-    from instruments.querystring import encode_query
 
     calculator = REGISTRY["plurilateral"]
     query = encode_query(calculator, dict(calculator.example))

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from instruments.calculators import REGISTRY
-from instruments.presenters import summary_items
+from instruments.presentation.presenters import summary_items
 from instruments.services.calculation import run_calculation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

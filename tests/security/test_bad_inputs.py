@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from rest_framework.test import APIClient
 
+from instruments.api.querystring import decode_query, encode_query
 from instruments.calculators import REGISTRY
 from instruments.models import Commodity
-from instruments.querystring import decode_query, encode_query
 from tests.factories import make_series
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from instruments.models import (
     PriceSeries,
     TradeFlow,
 )
-from instruments.services.publishers import import_published_file
+from instruments.services.imports.publishers import import_published_file
 
 pytestmark = pytest.mark.django_db
 

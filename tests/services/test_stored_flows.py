@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from instruments import selectors, trade_matrix
-from instruments.calculators import REGISTRY
+from instruments import selectors
+from instruments.calculators import REGISTRY, trade_matrix
 from instruments.calculators.base import InputError
 from instruments.services.calculation import run_calculation
 from instruments.services.stored_flows import _period_share

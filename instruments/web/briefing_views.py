@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
-from instruments import briefing, charts, presenters, selectors
+from instruments import selectors
 from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
@@ -31,17 +31,23 @@ from instruments.calculators.units import (
     number_pattern,
     read_number,
 )
-from instruments.charts.base import to_plain
-from instruments.charts.comparison import build_instrument_comparison_figure
-from instruments.charts.sensitivity import build_sweep_figure, build_tornado_figure
 from instruments.models import JobKind, JobState, Scenario
-from instruments.number_formats import get_number_format
+from instruments.presentation import briefing, charts, presenters
+from instruments.presentation.charts.base import to_plain
+from instruments.presentation.charts.comparison import (
+    build_instrument_comparison_figure,
+)
+from instruments.presentation.charts.sensitivity import (
+    build_sweep_figure,
+    build_tornado_figure,
+)
 from instruments.services import calculation as calculations
 from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
 from instruments.services import sensitivity
 from instruments.services.sensitivity import Variation
-from instruments.views import (
+from instruments.web.number_formats import get_number_format
+from instruments.web.views import (
     _inputs_from_query,
     chosen_scenarios,
     get_calculator_or_404,

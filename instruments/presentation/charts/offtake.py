@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from instruments.calculators.base import Result
-from instruments.charts.base import (
+from instruments.presentation.charts.base import (
     PALETTE,
     Chart,
     Comparison,

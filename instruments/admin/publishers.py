@@ -26,18 +26,18 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from instruments.admin_imports import template_response
-from instruments.import_limits import ImportTooLarge, check_uploaded_file
+from instruments.admin.imports import template_response
 from instruments.models import HsRevision
 from instruments.services import jobs
-from instruments.services.import_templates import (
-    PUBLISHED_TEMPLATES,
-    build_published_template,
-)
-from instruments.services.publishers import (
+from instruments.services.imports.limits import ImportTooLarge, check_uploaded_file
+from instruments.services.imports.publishers import (
     PUBLISHED_KINDS,
     WORKBOOK_KINDS,
     import_published_file,
+)
+from instruments.services.imports.templates import (
+    PUBLISHED_TEMPLATES,
+    build_published_template,
 )
 
 _SALT = "instruments.published-file"

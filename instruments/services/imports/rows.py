@@ -15,7 +15,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from instruments.resources import PriceObservationResource, sheet_row
+from instruments.services.imports.resources import PriceObservationResource, sheet_row
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from instruments.models import (
     TradeFlow,
     format_period,
 )
-from instruments.services.publishers import (
+from instruments.services.imports.publishers import (
     H10_CURRENCIES,
     PINK_SHEET_SERIES,
     PINK_SHEET_UNITS,

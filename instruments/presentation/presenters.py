@@ -12,7 +12,7 @@ from typing import Any
 
 from instruments.calculators.base import Calculator, FieldSpec, Output, describe
 from instruments.calculators.extras import request_extras
-from instruments.charts.base import result_units
+from instruments.presentation.charts.base import result_units
 
 HEADLINE_MIN = 4
 """The headline shows at least this many figures (declared headlines first)."""

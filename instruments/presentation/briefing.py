@@ -37,11 +37,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from instruments import charts, presenters
 from instruments.calculators.base import Calculator, Result
-from instruments.charts.static_image import render_png
-from instruments.jsonify import rows_as_records
-from instruments.presenters import sources_of, vintage_of
+from instruments.presentation import charts, presenters
+from instruments.presentation.charts.static_image import render_png
+from instruments.presentation.jsonify import rows_as_records
+from instruments.presentation.presenters import sources_of, vintage_of
 
 MAX_CHARTS = 2
 """Charts in a briefing of one result (the first ones: the page's main charts)."""

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from instruments.charts.base import PALETTE, house_layout, to_plain
+from instruments.presentation.charts.base import PALETTE, house_layout, to_plain
 
 BACI_ATTRIBUTION = "Source: CEPII, BACI database (HS 1992), Gaulier and Zignago (2010)"
 

@@ -39,10 +39,10 @@ from typing import IO, Any
 
 import tablib
 
-from instruments.import_limits import check_rows
 from instruments.models import CommodityHsCode, PriceSeries
-from instruments.resources import sheet_row
-from instruments.services.imports import (
+from instruments.services.imports.limits import check_rows
+from instruments.services.imports.resources import sheet_row
+from instruments.services.imports.rows import (
     ImportReport,
     RowError,
     import_price_observations,

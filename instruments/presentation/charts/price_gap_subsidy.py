@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
-from instruments.charts.base import (
+from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
     Chart,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
-from instruments.charts.base import (
+from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
     Chart,

@@ -21,8 +21,7 @@ import pandas as pd
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from instruments import fx, trade_matrix
-from instruments.calculators import units
+from instruments.calculators import fx, trade_matrix, units
 from instruments.calculators.base import InputError
 from instruments.models import (
     FREQUENCY_RANK,

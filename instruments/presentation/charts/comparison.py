@@ -9,8 +9,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Calculator, Result
-from instruments.charts import instrument_module
-from instruments.charts.base import PALETTE, result_units, style
+from instruments.presentation.charts import instrument_module
+from instruments.presentation.charts.base import PALETTE, result_units, style
 
 
 def build_instrument_comparison_figure(

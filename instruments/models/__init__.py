@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from instruments.citations import Cited, format_citation
+from instruments.presentation.citations import Cited, format_citation
 
 # The units a stored series or producer cost may be published in (a check constraint
 # holds it); the calculators' parser reads these and more (any currency, pint units).

@@ -8,7 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from instruments.charts.base import PALETTE, style
+from instruments.presentation.charts.base import PALETTE, style
 
 
 def build_sweep_figure(

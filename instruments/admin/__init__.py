@@ -21,11 +21,9 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
-from instruments.admin_imports import OwnFormatImportMixin
-from instruments.admin_publishers import PublishedFileImportMixin
+from instruments.admin.imports import OwnFormatImportMixin
+from instruments.admin.publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
-from instruments.charts.prices import build_price_history_figure
-from instruments.import_limits import ImportLimitsMixin, LimitedCSV, LimitedXLSX
 from instruments.models import (
     TRADE_FLOW_COLUMNS,
     Commodity,
@@ -43,8 +41,17 @@ from instruments.models import (
     TradeFlow,
     format_period,
 )
-from instruments.resources import PriceObservationResource, TradeFlowResource
-from instruments.services.import_templates import (
+from instruments.presentation.charts.prices import build_price_history_figure
+from instruments.services.imports.limits import (
+    ImportLimitsMixin,
+    LimitedCSV,
+    LimitedXLSX,
+)
+from instruments.services.imports.resources import (
+    PriceObservationResource,
+    TradeFlowResource,
+)
+from instruments.services.imports.templates import (
     ImportTemplate,
     build_price_observations_template,
     build_trade_flows_template,

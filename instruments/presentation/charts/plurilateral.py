@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from instruments.calculators.base import Result
-from instruments.charts.base import (
+from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
     Chart,

@@ -17,13 +17,13 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Calculator, Result
-from instruments.charts.base import PALETTE, result_units, style, to_plain
+from instruments.presentation.charts.base import PALETTE, result_units, style, to_plain
 
 
 def instrument_module(calculator: Calculator) -> ModuleType:
     """The chart module of a calculator: same name as its calculator module."""
     return importlib.import_module(
-        f"instruments.charts.{calculator.slug.replace('-', '_')}"
+        f"instruments.presentation.charts.{calculator.slug.replace('-', '_')}"
     )
 
 

@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from instruments.services.import_templates import ImportTemplate
-from instruments.services.imports import report_from_result
+from instruments.services.imports.rows import report_from_result
+from instruments.services.imports.templates import ImportTemplate
 
 
 def template_response(template: ImportTemplate) -> HttpResponse:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
-from instruments.charts.base import (
+from instruments.presentation.charts.base import (
     COMPLIANT_COLOUR,
     NON_COMPLIANT_COLOUR,
     Chart,

@@ -26,31 +26,26 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from instruments import (
-    charts,
-    number_formats,
-    page_cache,
-    presenters,
-    selectors,
-    trade_matrix,
-)
+from instruments import selectors
 from instruments.api.guards import loads_bounded
+from instruments.api.querystring import encode_query
 from instruments.api.throttling import throttle_wait
-from instruments.batch_forms import BatchForm
-from instruments.calculators import REGISTRY, limits
+from instruments.calculators import REGISTRY, limits, trade_matrix
 from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.units import ENGLISH, NumberFormat
-from instruments.charts import supply as supply_charts
-from instruments.charts.prices import build_price_history_figure
-from instruments.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
-from instruments.jsonify import rows_as_records
 from instruments.models import ApiKeyScope, Job, JobKind, Scenario
-from instruments.number_formats import get_number_format
-from instruments.querystring import encode_query
+from instruments.presentation import charts, presenters
+from instruments.presentation.charts import supply as supply_charts
+from instruments.presentation.charts.prices import build_price_history_figure
+from instruments.presentation.jsonify import rows_as_records
 from instruments.services import accounts, data_versions
 from instruments.services import calculation as calculations
 from instruments.services import jobs as job_services
 from instruments.services import scenarios as scenario_services
+from instruments.web import number_formats, page_cache
+from instruments.web.batch_forms import BatchForm
+from instruments.web.forms import CalculatorForm, ScenarioSaveForm, inputs_to_form_data
+from instruments.web.number_formats import get_number_format
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

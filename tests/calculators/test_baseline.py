@@ -100,7 +100,8 @@ def test_unit_values_keep_baci_tonnes_and_the_value() -> None:
     assert chn_eu["price"] * chn_eu["quantity"] * 1000.0 == pytest.approx(750_000.0)
     # no tonnes in BACI: price-equivalent tonnes, the stored price
     assert "price" not in route(b, "ROW", "CHN")
-    assert b.unit_value_warnings and "CHN→EU-27" in b.unit_value_warnings[0]
+    assert b.unit_value_warnings
+    assert "CHN→EU-27" in b.unit_value_warnings[0]
 
 
 def test_home_markets_from_production_less_exports() -> None:
@@ -138,7 +139,7 @@ def test_bad_input_is_a_field_error() -> None:
         build(calibration="guess")
     with pytest.raises(InputError):
         build(members={})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside"):
         Elasticity(5.0, 0.1, 1.0)
 
 

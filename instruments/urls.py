@@ -3,56 +3,69 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from instruments.web import briefing_views, views
+from instruments.web import (
+    account,
+    briefings,
+    calculators,
+    commodities,
+    jobs,
+    pages,
+    scenarios,
+    sensitivity,
+)
 
 app_name = "instruments"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("calculators/<slug:slug>/", views.calculator_detail, name="calculator"),
-    path("calculators/<slug:slug>/save/", views.scenario_save, name="scenario_save"),
-    path("calculators/<slug:slug>/batch/", views.batch_form, name="batch"),
-    path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("", pages.home, name="home"),
+    path("calculators/<slug:slug>/", calculators.calculator_detail, name="calculator"),
+    path(
+        "calculators/<slug:slug>/save/", scenarios.scenario_save, name="scenario_save"
+    ),
+    path("calculators/<slug:slug>/batch/", jobs.batch_form, name="batch"),
+    path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
     path(
         "calculators/<slug:slug>/briefing.pdf",
-        briefing_views.calculator_briefing,
+        briefings.calculator_briefing,
         name="calculator_briefing",
     ),
     path(
         "calculators/<slug:slug>/sensitivity/",
-        briefing_views.calculator_sensitivity,
+        sensitivity.calculator_sensitivity,
         name="calculator_sensitivity",
     ),
-    path("scenarios/", views.scenario_list, name="scenario_list"),
-    path("scenarios/compare/", views.scenario_compare, name="scenario_compare"),
+    path("scenarios/", scenarios.scenario_list, name="scenario_list"),
+    path("scenarios/compare/", scenarios.scenario_compare, name="scenario_compare"),
     path(
         "scenarios/compare/briefing.pdf",
-        briefing_views.compare_briefing,
+        briefings.compare_briefing,
         name="compare_briefing",
     ),
     path(
         "scenarios/compare-instruments/",
-        briefing_views.instrument_comparison,
+        briefings.instrument_comparison,
         name="instrument_compare",
     ),
-    path("scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
+    path("scenarios/<int:pk>/", scenarios.scenario_detail, name="scenario"),
     path(
         "scenarios/<int:pk>/briefing.pdf",
-        briefing_views.scenario_briefing,
+        briefings.scenario_briefing,
         name="scenario_briefing",
     ),
     path(
         "scenarios/<int:pk>/visibility/",
-        views.scenario_visibility,
+        scenarios.scenario_visibility,
         name="scenario_visibility",
     ),
-    path("scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
-    path("commodities/", views.commodity_list, name="commodity_list"),
-    path("commodities/<slug:code>/", views.commodity_detail, name="commodity"),
-    path("methodology/", views.methodology, name="methodology"),
-    path("number-format/", views.number_format_choice, name="number_format"),
-    path("api-guide/", views.api_guide, name="api_guide"),
-    path("account/tokens/", views.account_tokens, name="account_tokens"),
+    path(
+        "scenarios/<int:pk>/delete/", scenarios.scenario_delete, name="scenario_delete"
+    ),
+    path("commodities/", commodities.commodity_list, name="commodity_list"),
+    path("commodities/<slug:code>/", commodities.commodity_detail, name="commodity"),
+    path("methodology/", pages.methodology, name="methodology"),
+    path("number-format/", pages.number_format_choice, name="number_format"),
+    path("api-guide/", pages.api_guide, name="api_guide"),
+    path("account/tokens/", account.account_tokens, name="account_tokens"),
     # Log in and out with Django's own views and our templates.
     path(
         "accounts/login/",

@@ -20,12 +20,8 @@ from instruments.calculators.base import (
 )
 from instruments.calculators.extras import ALL_EXTRA_FIELDS, request_extras
 from instruments.calculators.units import ENGLISH, NumberFormat
-from instruments.web.forms import (
-    CalculatorForm,
-    field_name,
-    inputs_to_form_data,
-    toggle_name,
-)
+from instruments.web.form_data import field_name, inputs_to_form_data, toggle_name
+from instruments.web.forms import CalculatorForm
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.units import ENGLISH
-from instruments.web.forms import inputs_to_form_data
+from instruments.web.form_data import inputs_to_form_data
 from instruments.web.number_formats import COOKIE, get_number_format, number_format_of
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,7 @@ def test_the_cached_page_is_the_rendered_page_with_a_fresh_token(
     rendered = Client().get(PAGE)  # renders and stores
     calls: list[Any] = []
     monkeypatch.setattr(
-        "instruments.web.views._calculator_page", lambda *a: calls.append(a)
+        "instruments.web.calculators._calculator_page", lambda *a: calls.append(a)
     )
     cached = Client().get(PAGE)
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from instruments import selectors
 from instruments.calculators import REGISTRY, trade_matrix
-from instruments.web.forms import inputs_to_form_data
+from instruments.web.form_data import inputs_to_form_data
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MEMBERS = ("EU", "USA", "JPN")

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from instruments.calculators import REGISTRY
-from instruments.web.forms import inputs_to_form_data
+from instruments.web.form_data import inputs_to_form_data
 
 CALCULATOR = REGISTRY["plurilateral"]
 URL = reverse("instruments:calculator", args=["plurilateral"])

@@ -154,7 +154,7 @@ def _stored_floor() -> dict:
 def test_a_result_on_stored_prices_cites_them_on_the_page_and_downloads(
     client: Client,
 ) -> None:
-    from instruments.web.forms import inputs_to_form_data
+    from instruments.web.form_data import inputs_to_form_data
 
     data = inputs_to_form_data(REGISTRY[SLUG], _stored_floor())
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from instruments.calculators import REGISTRY
 from instruments.models import ApiKey, Commodity, Scenario
-from instruments.web.forms import inputs_to_form_data
+from instruments.web.form_data import inputs_to_form_data
 from tests.factories import make_ndpr_annual
 
 pytestmark = pytest.mark.django_db

@@ -36,6 +36,7 @@ from instruments.api import guards
 from instruments.api.errors import read_body
 from instruments.api.filters import ScenarioFilter
 from instruments.api.jobs import JOB_COLUMNS, job_resource
+from instruments.api.lookups import get_calculator_or_404
 from instruments.api.permissions import ReadOpen, ScenarioAccess, TokenAccess
 from instruments.api.querystring import decode_query
 from instruments.api.renderers import XLSX_MEDIA_TYPE
@@ -76,15 +77,6 @@ from instruments.services.calculation import (
 )
 
 # --- calculators ---------------------------------------------------------------------
-
-
-def get_calculator_or_404(slug: str) -> Calculator:
-    """The registered calculator, or a 404 listing the known ones."""
-    calculator = REGISTRY.get(slug)
-    if calculator is None:
-        known = ", ".join(sorted(REGISTRY))
-        raise NotFound(f"No calculator '{slug}'. Known calculators: {known}.")
-    return calculator
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:

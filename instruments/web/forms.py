@@ -22,26 +22,39 @@ shows beside its field.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.utils.safestring import SafeString
 
-from instruments.calculators import units
-from instruments.calculators.base import NON_FIELD, Calculator, FieldSpec, describe
+from instruments.calculators.base import (
+    NON_FIELD,
+    Calculator,
+    FieldSpec,
+    describe,
+    iter_errors,
+)
 from instruments.calculators.extras import (
     STORED_FLOW_FIELDS,
     STORED_PRICE_FIELDS,
     request_extras,
 )
 from instruments.calculators.units import ENGLISH, NumberFormat, money_unit
+from instruments.web.fields import LocalNumberField, build_field
+from instruments.web.form_data import (
+    PERCENT_UNITS,
+    SEP,
+    field_name,
+    inputs_to_form_data,
+    is_percent,
+    percent_bound_problem,
+    scale_number,
+    toggle_name,
+)
 
-SEP = "-"
-TOGGLE = "use"
 # The first option of the extras offered as menus: what choosing nothing means.
 EXTRA_BLANK_CHOICES = {
     "commodity": "— type the prices myself —",
@@ -49,239 +62,6 @@ EXTRA_BLANK_CHOICES = {
     "member_group": "— the Member box of each flow —",
 }
 SPARE_ROWS = 2  # blank rows offered without JavaScript ("add a row" adds more with it)
-LIST_KINDS = ("series", "numbers", "texts")
-
-
-PERCENT_UNITS = {"fraction": "%", "fraction a year": "% a year"}
-"""Shares and rates (declared ``unit="fraction"``) are typed as percentages on the
-pages: 25 for 0.25. ``request_data`` divides by 100, ``inputs_to_form_data`` multiplies;
-the API keeps decimals."""
-
-
-def is_percent(fs: FieldSpec) -> bool:
-    """Whether the form shows ``fs`` as a percentage."""
-    return fs.unit in PERCENT_UNITS and fs.kind in ("number", *LIST_KINDS[:2])
-
-
-def _percent_bound_problem(fs: FieldSpec, percent: float) -> str:
-    """The bound ``percent`` (a share typed on a form, 25 for 0.25) breaks, in %."""
-    unit = PERCENT_UNITS[fs.unit]
-    if fs.min_value is not None:
-        low = round(fs.min_value * 100.0, 10)
-        if percent <= low if fs.exclusive_min else percent < low:
-            word = "greater than" if fs.exclusive_min else "at least"
-            return f"Must be {word} {low:g} {unit}; {percent:g} {unit} given."
-    if fs.max_value is not None:
-        high = round(fs.max_value * 100.0, 10)
-        if percent >= high if fs.exclusive_max else percent > high:
-            word = "less than" if fs.exclusive_max else "at most"
-            return (
-                f"Must be {word} {high:g} {unit}; {percent:g} {unit} given. "
-                "Shares and rates are typed here as percentages: 25 for 25 %."
-            )
-    return ""
-
-
-def _scale_number(value: Any, factor: float) -> Any:
-    """A number or a list of numbers × ``factor``; request-data text ("0.25",
-    "0.1, 0.2") is read as the API reads it; other text is left for the parser to
-    report."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return round(float(value) * factor, 12)
-    if isinstance(value, list | tuple):
-        return [_scale_number(v, factor) for v in value]
-    if isinstance(value, str):
-        try:
-            numbers = units.read_numbers(value)
-        except ValueError:
-            return value
-        scaled = [round(n * factor, 12) for n in numbers]
-        return scaled if "," in value else (scaled[0] if scaled else value)
-    return value
-
-
-def field_name(path: Iterable[str | int]) -> str:
-    """The HTML name of the input at ``path``: ``("flows", 1, "origin")`` → ``flows-1-origin``."""
-    return SEP.join(str(step) for step in path)
-
-
-def toggle_name(path: Iterable[str | int]) -> str:
-    return field_name((TOGGLE, *path))
-
-
-def format_scalar(value: Any) -> str:
-    """A value as an official would type it: 250000 not 250000.0, true/false."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-NUMBER_KINDS = ("number", "integer", "series", "numbers")
-
-
-def format_input(
-    fs: FieldSpec, value: Any, number_format: NumberFormat = ENGLISH
-) -> str:
-    """One input's value as the form shows it: numbers in ``number_format``, shares
-    and rates as percentages, lists joined."""
-    if fs.kind in NUMBER_KINDS:
-        if is_percent(fs):
-            value = _scale_number(value, 100.0)
-        return format_numbers(value, fs.kind, number_format)
-    if isinstance(value, list | tuple):
-        return ", ".join(format_scalar(v) for v in value)
-    return format_scalar(value)
-
-
-def format_numbers(value: Any, kind: str, number_format: NumberFormat) -> str:
-    """A number or a list of numbers written in ``number_format``: a single number of
-    kind ``number`` with thousands separators, lists and whole-number counts without
-    (so that they read back the same); request-data text ("0.25", "95, 105") is read
-    as the API reads it first."""
-    grouping = kind == "number"
-
-    def one(item: Any) -> str:
-        if isinstance(item, int | float) and not isinstance(item, bool):
-            return units.format_number(item, number_format, grouping=grouping)
-        return format_scalar(item)
-
-    if isinstance(value, str):
-        try:
-            value = units.read_numbers(value)
-        except ValueError:
-            return value
-    if isinstance(value, list | tuple):
-        return f"{number_format.list_separator} ".join(one(v) for v in value)
-    return one(value)
-
-
-def inputs_to_form_data(
-    calculator: Calculator,
-    inputs: Mapping[str, Any],
-    *,
-    number_format: NumberFormat = ENGLISH,
-) -> dict[str, Any]:
-    """Flatten request data (an example, a saved scenario) into form data, numbers
-    written in ``number_format``."""
-    flat: dict[str, Any] = {}
-    _flatten_into(flat, describe(calculator.inputs), inputs, (), number_format)
-    for fs in request_extras(calculator):
-        if inputs.get(fs.name) not in (None, ""):
-            flat[fs.name] = format_input(fs, inputs[fs.name], number_format)
-    return flat
-
-
-def _flatten_into(
-    flat: dict[str, Any],
-    specs: Sequence[FieldSpec],
-    data: Mapping[str, Any],
-    path: tuple[str | int, ...],
-    number_format: NumberFormat,
-) -> None:
-    for fs in specs:
-        here = (*path, fs.name)
-        value = data.get(fs.name, fs.default)
-        if fs.kind == "group":
-            if fs.nullable:
-                flat[toggle_name(here)] = value is not None
-            if isinstance(value, Mapping):
-                _flatten_into(flat, fs.children, value, here, number_format)
-        elif fs.kind == "groups":
-            if isinstance(value, Mapping):
-                value = [value]
-            for i, item in enumerate(value or []):
-                if isinstance(item, Mapping):
-                    _flatten_into(flat, fs.children, item, (*here, i), number_format)
-        elif fs.kind == "boolean":
-            flat[field_name(here)] = bool(value) and str(value).lower() != "false"
-        elif value is None:
-            continue
-        else:
-            flat[field_name(here)] = format_input(fs, value, number_format)
-
-
-class NumberInput(forms.TextInput):
-    """A number typed as text (``type=number`` refuses decimal commas): the keyboard
-    and the ``pattern`` of the official's number format."""
-
-
-class LocalNumberField(forms.Field):
-    """A number (or, with ``many``, a list of numbers) typed in ``number_format``:
-    read by ``units.read_number`` into floats, and shown back as it was read."""
-
-    widget = NumberInput
-
-    def __init__(
-        self,
-        *,
-        number_format: NumberFormat,
-        kind: str,
-        **kwargs: Any,
-    ) -> None:
-        self.number_format = number_format
-        self.kind = kind
-        self.many = kind in ("series", "numbers")
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.update(
-            {
-                "inputmode": (
-                    "text"
-                    if self.many
-                    else "numeric"
-                    if self.kind == "integer"
-                    else "decimal"
-                ),
-                "pattern": units.number_pattern(self.number_format, many=self.many),
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        )
-        return attrs
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        if not isinstance(value, str):
-            return value
-        try:
-            if not self.many:
-                number = units.read_number(value, self.number_format)
-                if self.kind == "integer" and number.is_integer():
-                    return int(number)
-                return number
-            numbers = units.read_numbers(value, self.number_format)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
-        if self.kind == "series" and len(numbers) == 1:
-            return numbers[0]
-        return numbers
-
-    def prepare_value(self, value: Any) -> Any:
-        """What the box shows: the value as read, written in the number format (text
-        that is not a number stays as typed, beside its error)."""
-        if value is None or value == "":
-            return ""
-        if isinstance(value, str):
-            try:
-                value = self.to_python(value)
-            except forms.ValidationError:
-                return value
-        return format_numbers(value, self.kind, self.number_format)
-
-    def reading(self, value: Any) -> str:
-        """How typed text was read, where another format would read it otherwise."""
-        if not isinstance(value, str) or not value.strip():
-            return ""
-        return units.describe_reading(value, self.number_format, many=self.many)
 
 
 @dataclass
@@ -352,7 +132,7 @@ class CalculatorForm(forms.Form):
             "member_group": member_group_choices,
         }
         for fs in self.extras:
-            self.fields[fs.name] = self._make_field(fs)
+            self.fields[fs.name] = build_field(fs, self.number_format)
             if fs.name in choices:
                 self.fields[fs.name] = forms.ChoiceField(
                     required=False,
@@ -397,47 +177,7 @@ class CalculatorForm(forms.Form):
                 for i in self._rows[name]:
                     self._add_fields(fs.children, (*here, i))
             else:
-                self.fields[field_name(here)] = self._make_field(fs)
-
-    def _make_field(self, fs: FieldSpec) -> forms.Field:
-        common: dict[str, Any] = {
-            "required": False,
-            "label": fs.label,
-            "help_text": fs.help,
-        }
-        if fs.kind in NUMBER_KINDS:
-            if fs.kind in ("series", "numbers"):
-                hint = {
-                    "series": "One number for every period, or one per period",
-                    "numbers": "Numbers",
-                }[fs.kind]
-                separator = (
-                    "semicolons"
-                    if self.number_format.list_separator == ";"
-                    else "commas (semicolons when they have thousands separators)"
-                )
-                common["help_text"] = f"{fs.help} {hint}, separated by {separator}."
-                common["help_text"] = common["help_text"].strip()
-            return LocalNumberField(
-                number_format=self.number_format, kind=fs.kind, **common
-            )
-        if fs.kind == "boolean":
-            if fs.nullable:
-                return forms.NullBooleanField(**common)
-            return forms.BooleanField(**common)
-        if fs.kind == "choice":
-            labels = fs.choice_labels or {}
-            choices = [(c, labels.get(c, c.replace("_", " "))) for c in fs.choices]
-            if fs.nullable or (not fs.required and fs.default is None):
-                choices = [("", "— not set —"), *choices]
-            return forms.ChoiceField(choices=choices, **common)
-        if fs.kind == "texts":
-            common["help_text"] = f"{fs.help} Separate entries with commas.".strip()
-            attrs = {"autocomplete": "off", "spellcheck": "false"}
-            return forms.CharField(
-                widget=forms.TextInput(attrs=attrs), strip=True, **common
-            )
-        return forms.CharField(strip=True, **common)
+                self.fields[field_name(here)] = build_field(fs, self.number_format)
 
     # --- from the form to request data -----------------------------------------------
 
@@ -484,15 +224,13 @@ class CalculatorForm(forms.Form):
                 value = cleaned.get(field_name(here))
                 if value is None or value == "":
                     continue
-                out[fs.name] = _scale_number(value, 0.01) if is_percent(fs) else value
+                out[fs.name] = scale_number(value, 0.01) if is_percent(fs) else value
         return out
 
     # --- from InputError back to the fields ----------------------------------------------
 
     def apply_errors(self, tree: Mapping[str, Any]) -> None:
         """Put every message of an ``InputError`` tree beside its field."""
-        from instruments.calculators.base import iter_errors
-
         for path, message in iter_errors(tree):
             message = self._in_percent(path, message)
             steps = self._form_path(path)
@@ -525,7 +263,7 @@ class CalculatorForm(forms.Form):
                 return message
         if isinstance(value, bool) or not isinstance(value, int | float):
             return message
-        return _percent_bound_problem(fs, round(float(value) * 100.0, 10)) or message
+        return percent_bound_problem(fs, round(float(value) * 100.0, 10)) or message
 
     def _spec_at(self, path: Sequence[str | int]) -> FieldSpec | None:
         specs: Sequence[FieldSpec] = self.specs
@@ -747,27 +485,3 @@ class CalculatorForm(forms.Form):
 def _is_blank_row(row: Mapping[str, Any]) -> bool:
     """A row with nothing typed (ticked boxes alone don't count) is left out."""
     return all(isinstance(v, bool) or v in (None, "", {}, []) for v in row.values())
-
-
-class ScenarioSaveForm(forms.Form):
-    """Title, notes and visibility of a scenario; the inputs travel as JSON."""
-
-    title = forms.CharField(max_length=200, label="Title")
-    notes = forms.CharField(
-        required=False,
-        label="Notes",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What this scenario shows, sources, caveats.",
-    )
-    is_public = forms.BooleanField(
-        required=False,
-        label="Public",
-        help_text="Anyone with the link can see a public scenario.",
-    )
-    inputs = forms.JSONField(widget=forms.HiddenInput)
-
-    def clean_inputs(self) -> dict[str, Any]:
-        value = self.cleaned_data["inputs"]
-        if not isinstance(value, dict):
-            raise forms.ValidationError("The inputs must be an object.")
-        return value

@@ -70,7 +70,7 @@ def broken_home(monkeypatch, settings):
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("instruments.web.views.render", explode)
+    monkeypatch.setattr("instruments.web.pages.render", explode)
 
 
 def test_debug_tracebacks_never_reach_another_machine(broken_home):

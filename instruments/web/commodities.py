@@ -1,0 +1,110 @@
+"""The data pages: the commodities, each with its price series and its trade."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from instruments import selectors
+from instruments.calculators import trade_matrix
+from instruments.presentation.charts import supply as supply_charts
+from instruments.presentation.charts.prices import build_price_history_figure
+
+
+def commodity_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "instruments/commodity_list.html",
+        {"commodities": selectors.list_commodities()},
+    )
+
+
+def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
+    commodity = next((c for c in selectors.list_commodities() if c.code == code), None)
+    if commodity is None:
+        raise Http404("No such commodity")
+    charted = []
+    default_history = None
+    for series in commodity.series:
+        figure = None
+        if series.n_observations:
+            history = selectors.get_price_history(code, series=series.code)
+            figure = build_price_history_figure(history)
+            if series.code == commodity.default_series:
+                default_history = history
+        charted.append(
+            {
+                "series": series,
+                "figure": figure,
+                "script_id": f"chart-{series.code}-data",
+            }
+        )
+    return render(
+        request,
+        "instruments/commodity_detail.html",
+        {
+            "commodity": commodity,
+            "charted": charted,
+            **supply_context(code, default_history),
+        },
+    )
+
+
+def supply_context(
+    code: str, history: selectors.PriceHistory | None = None
+) -> dict[str, Any]:
+    """The commodity page's trade section: figures and China's shares; the unit
+    values beside the default price series (``history``), in its unit."""
+    overview = selectors.get_supply_overview(code)
+    if overview is None or overview.year is None:
+        return {"supply": None}
+    values, prices, unit = overview.unit_values, None, "USD/t"
+    price_source = overview.source
+    if history is not None:
+        values, prices, unit = trade_matrix.unit_values_beside_prices(
+            overview.unit_values, history.prices, history.unit
+        )
+        if not prices.empty:
+            price_source += f"; prices: {history.citation or history.source}"
+    return {
+        "supply": overview,
+        "china_shares": [
+            (market, share) for market, share in overview.share_of("CHN").items()
+        ],
+        "supply_figures": [
+            (
+                "supply-top",
+                "supply-top-data",
+                f"Top exporters, {overview.year}",
+                supply_charts.build_top_exporters_figure(
+                    overview.top_exporters,
+                    year=overview.year,
+                    names=selectors.get_partner_names(),
+                ),
+                overview.source,
+            ),
+            (
+                "supply-concentration",
+                "supply-concentration-data",
+                "Concentration of supply",
+                supply_charts.build_concentration_figure(overview.concentration),
+                overview.source,
+            ),
+            (
+                "supply-unit-values",
+                "supply-unit-values-data",
+                "Unit values (value ÷ tonnes) beside the price series",
+                supply_charts.build_unit_value_figure(
+                    values,
+                    title=f"Trade unit value, all flows, and the price ({unit})",
+                    unit=unit,
+                    prices=prices,
+                    price_name=history.series_name if history else "",
+                    price_source=history.short_citation if history else "",
+                ),
+                price_source,
+            ),
+        ],
+    }

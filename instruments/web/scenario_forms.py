@@ -1,0 +1,31 @@
+"""The form that saves a calculation as a scenario."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class ScenarioSaveForm(forms.Form):
+    """Title, notes and visibility of a scenario; the inputs travel as JSON."""
+
+    title = forms.CharField(max_length=200, label="Title")
+    notes = forms.CharField(
+        required=False,
+        label="Notes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this scenario shows, sources, caveats.",
+    )
+    is_public = forms.BooleanField(
+        required=False,
+        label="Public",
+        help_text="Anyone with the link can see a public scenario.",
+    )
+    inputs = forms.JSONField(widget=forms.HiddenInput)
+
+    def clean_inputs(self) -> dict[str, Any]:
+        value = self.cleaned_data["inputs"]
+        if not isinstance(value, dict):
+            raise forms.ValidationError("The inputs must be an object.")
+        return value

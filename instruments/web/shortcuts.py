@@ -1,0 +1,121 @@
+"""What several page families share: the signed-in request, the scenarios and inputs a
+request names, a safe ``next`` address, the calculation rate limit and the 400 answer
+for inputs that do not run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from instruments import selectors
+from instruments.api.guards import loads_bounded
+from instruments.api.throttling import throttle_wait
+from instruments.calculators.base import InputError
+from instruments.models import Scenario
+from instruments.services import calculation as calculations
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request behind ``login_required``: its user has signed in."""
+
+        user: User
+
+
+LOGIN_URL = "instruments:login"
+FETCH_HEADER = "fetch"
+
+
+def is_fetch(request: HttpRequest) -> bool:
+    """The page's own ``fetch``: it wants only the form-and-results part."""
+    return request.headers.get("X-Requested-With") == FETCH_HEADER
+
+
+def safe_next(request: HttpRequest, *, default: str) -> str:
+    """The ``next`` address of a POST when it stays on this site, else ``default``
+    (an open redirect would send a signed-in official to any site)."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def api_calculator_path(slug: str) -> str:
+    """The API path of a calculator: part of the public contract (INSTRUMENTS.md §7)."""
+    return f"/api/v1/calculators/{slug}/"
+
+
+def inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
+    """``?inputs=<JSON object>``, as the login link carries them; None if absent or bad."""
+    data = loads_bounded(request.GET.get("inputs", ""))
+    return data if isinstance(data, dict) else None
+
+
+def get_visible_scenario_or_404(request: HttpRequest, pk: int) -> Scenario:
+    """A scenario the user may see: public ones and their own; others are 404."""
+    return get_object_or_404(selectors.visible_scenarios(request.user), pk=pk)
+
+
+def chosen_scenarios(request: HttpRequest) -> tuple[list[Scenario], str]:
+    """The scenarios ``?ids=`` names (each once, in order), or a problem when there
+    are more than ``COMPARE_MAX_SCENARIOS`` (each is re-run); a bad id, or one the
+    user may not see, is a 404."""
+    try:
+        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("ids")))
+    except ValueError as exc:
+        raise Http404("Bad scenario id") from exc
+    limit = settings.COMPARE_MAX_SCENARIOS
+    if len(ids) > limit:
+        return [], (
+            f"Compare at most {limit} scenarios at a time; {len(ids)} were chosen."
+        )
+    found = selectors.visible_scenarios(request.user).in_bulk(ids)
+    if len(found) != len(ids):
+        raise Http404("No such scenario")
+    return [found[pk] for pk in ids], ""
+
+
+def throttled_response(request: HttpRequest) -> HttpResponse | None:
+    """A 429 page when the client is over the calculation rate (the API's rates and
+    counts), else None: every page that runs a calculation calls it first."""
+    wait = throttle_wait(request)
+    if wait is None:
+        return None
+    seconds = max(1, int(wait))
+    response = render(
+        request,
+        "429.html",
+        {"message": f"Too many calculations; try again in {seconds} seconds."},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+class BadInputs(Exception):
+    """Inputs that do not run: the view answers 400 with the reason."""
+
+
+def run_or_bad_inputs(slug: str, data: Mapping[str, Any]) -> calculations.Calculation:
+    """``run_calculation``, its ``InputError`` as ``BadInputs``."""
+    try:
+        return calculations.run_calculation(slug=slug, data=data)
+    except InputError as exc:
+        raise BadInputs(str(exc)) from None
+
+
+def bad_inputs_response(message: str) -> HttpResponse:
+    """The plain-text 400 of a briefing or sensitivity page whose inputs do not run."""
+    return HttpResponse(
+        f"The briefing cannot be made: {message}",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )

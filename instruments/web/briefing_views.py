@@ -32,7 +32,8 @@ from instruments.calculators.units import (
     read_number,
 )
 from instruments.models import JobKind, JobState, Scenario
-from instruments.presentation import briefing, charts, presenters
+from instruments.presentation import briefing, presenters
+from instruments.presentation.charts import results as charts
 from instruments.presentation.charts.base import to_plain
 from instruments.presentation.charts.comparison import (
     build_instrument_comparison_figure,

@@ -34,7 +34,8 @@ from instruments.calculators import REGISTRY, limits, trade_matrix
 from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.units import ENGLISH, NumberFormat
 from instruments.models import ApiKeyScope, Job, JobKind, Scenario
-from instruments.presentation import charts, presenters
+from instruments.presentation import presenters
+from instruments.presentation.charts import results as charts
 from instruments.presentation.charts import supply as supply_charts
 from instruments.presentation.charts.prices import build_price_history_figure
 from instruments.presentation.jsonify import rows_as_records

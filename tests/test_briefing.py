@@ -320,7 +320,7 @@ def test_the_trade_matrix_heat_map_is_drawn_in_the_briefing() -> None:
     was an empty frame."""
     from PIL import Image
 
-    from instruments.presentation import charts
+    from instruments.presentation.charts import results as charts
     from instruments.presentation.charts.static_image import render_png
 
     calculator = REGISTRY["plurilateral"]

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from instruments.calculators import REGISTRY
-from instruments.presentation import charts, presenters
+from instruments.presentation import presenters
+from instruments.presentation.charts import results as charts
 
 PLACEHOLDERS = (
     "(value)",

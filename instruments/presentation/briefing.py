@@ -38,10 +38,12 @@ from reportlab.platypus import (
 )
 
 from instruments.calculators.base import Calculator, Result
-from instruments.presentation import charts, presenters
+from instruments.presentation import presenters
+from instruments.presentation.charts.results import build_result_figures
 from instruments.presentation.charts.static_image import render_png
 from instruments.presentation.jsonify import rows_as_records
 from instruments.presentation.presenters import sources_of, vintage_of
+from instruments.presentation.text import commodity_name, format_figure, period_span
 
 MAX_CHARTS = 2
 """Charts in a briefing of one result (the first ones: the page's main charts)."""
@@ -83,8 +85,8 @@ class Briefing:
 
 def question_of(calculator: Calculator, inputs: Mapping[str, Any], rows: Any) -> str:
     """The question the briefing answers, in one sentence."""
-    span = presenters.period_span(rows)
-    commodity = presenters.commodity_name(inputs)
+    span = period_span(rows)
+    commodity = commodity_name(inputs)
     about = f" on {commodity}" if commodity else ""
     over = f" over {span}" if span else ""
     return (
@@ -105,7 +107,7 @@ def briefing_for_calculation(
 ) -> Briefing:
     """``names`` (ISO3 code → name) puts countries in words, as on the page."""
     headline, _ = presenters.summary_items(calculator, result.summary, inputs)
-    figures = charts.build_result_figures(calculator, result, inputs)
+    figures = build_result_figures(calculator, result, inputs)
     source_line = "; ".join(sources_of(inputs))
     return Briefing(
         title=title,
@@ -193,8 +195,7 @@ def _table(calculator: Calculator, result: Result) -> list[list[str]]:
     ][:MAX_TABLE_COLUMNS]
     header = [c.replace("_", " ").capitalize() for c in columns]
     body = [
-        [presenters.format_figure(r.get(c)) for c in columns]
-        for r in records[:MAX_TABLE_ROWS]
+        [format_figure(r.get(c)) for c in columns] for r in records[:MAX_TABLE_ROWS]
     ]
     return [header, *body] if columns else []
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from instruments.calculators.base import Calculator, Result
-from instruments.presentation import charts, presenters
+from instruments.presentation import presenters
+from instruments.presentation.charts import results as charts
 from instruments.presentation.jsonify import rows_as_records
 
 MAX_TABLE_ROWS = 500

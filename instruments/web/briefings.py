@@ -16,7 +16,8 @@ from instruments import selectors
 from instruments.api.lookups import get_calculator_or_404
 from instruments.calculators.base import Calculator
 from instruments.models import Scenario
-from instruments.presentation import briefing, charts, presenters
+from instruments.presentation import briefing, presenters
+from instruments.presentation.charts import results as charts
 from instruments.presentation.charts.base import to_plain
 from instruments.presentation.charts.comparison import (
     build_instrument_comparison_figure,

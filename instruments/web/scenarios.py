@@ -18,7 +18,8 @@ from instruments.api.lookups import get_calculator_or_404
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
 from instruments.models import Scenario
-from instruments.presentation import charts, presenters
+from instruments.presentation import presenters
+from instruments.presentation.charts import results as charts
 from instruments.services import calculation as calculations
 from instruments.services import scenarios as scenario_services
 from instruments.web.results import build_page_result_context

@@ -1,5 +1,5 @@
 """The chart comparing instruments on one commodity: each scenario's own money figure
-(the one its chart module's ``COMPARISON`` overlays), accumulated over the periods."""
+(the one its instrument module's ``COMPARISON`` overlays), accumulated over the periods."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Calculator, Result
-from instruments.presentation.charts import instrument_module
 from instruments.presentation.charts.base import PALETTE, result_units, style
+from instruments.presentation.instruments import presentation_of
 
 
 def build_instrument_comparison_figure(
@@ -19,7 +19,7 @@ def build_instrument_comparison_figure(
     figure = go.Figure()
     currencies = []
     for i, (title, calculator, result, inputs) in enumerate(runs):
-        spec = instrument_module(calculator).COMPARISON
+        spec = presentation_of(calculator).COMPARISON
         rows = result.rows
         if spec.unit != "money" or spec.x not in rows or spec.y not in rows:
             continue

@@ -1,7 +1,10 @@
-"""Charts of the price-gap subsidy: settlement, simulated fan, bad years, totals."""
+"""The price-gap subsidy as pages show it: settlement, simulated fan, bad years and
+totals, in charts and in sentences, and who pays."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -14,9 +17,21 @@ from instruments.presentation.charts.base import (
     Chart,
     Comparison,
     period_x,
+    result_units,
     style,
     two_panel,
 )
+from instruments.presentation.text import (
+    SummaryItem,
+    format_figure,
+    is_number,
+    mean_of,
+    money_text,
+    of_commodity,
+    period_span,
+)
+
+# --- figures -------------------------------------------------------------------------
 
 
 def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
@@ -241,3 +256,50 @@ COMPARISON = Comparison(
     "period", "net_cost", "line", cumulative=True, title="Cumulative net cost"
 )
 """What a comparison of scenarios overlays."""
+
+
+# --- what this means -----------------------------------------------------------------
+
+
+def sentences(
+    result: Result,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
+) -> list[str]:
+    summary, rows = result.summary, result.rows
+    units = result_units(inputs)
+    money, price, quantity = units["money"], units["price"], units["quantity"]
+    strike = summary.get("strike_mean", mean_of(inputs.get("strike")))
+    text = (
+        f"Guaranteeing a price of {format_figure(strike)} {price} on "
+        f"{format_figure(summary.get('quantity_total'))} {quantity}"
+        f"{of_commodity(inputs)} over {period_span(rows)} would cost the government "
+        f"{money_text(summary.get('net_cost_total'), money)} net of any upside it "
+        "receives"
+    )
+    npv = summary.get("npv")
+    if is_number(npv) and math.isfinite(npv) and npv != summary.get("net_cost_total"):
+        text += f" (present value {money_text(npv, money)})"
+    sentences = [text + "; the treasury pays, producers receive."]
+    p95 = summary.get("p95")
+    if is_number(p95) and math.isfinite(p95):
+        sentences.append(
+            f"With simulated market prices the expected cost is "
+            f"{money_text(summary.get('expected_cost'), money)}; in a 1-in-20 bad "
+            f"case it rises to {money_text(p95, money)}."
+        )
+    return sentences
+
+
+# --- who pays ------------------------------------------------------------------------
+
+
+def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
+    risk = ""
+    if is_number(summary.get("p95")):
+        risk = (
+            f"Cost rises when prices fall: 1-in-20 bad case "
+            f"{money_text(summary['p95'], units['money'])}."
+        )
+    return ("The treasury pays producers the gap to the strike.", risk)

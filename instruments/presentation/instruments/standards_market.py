@@ -1,6 +1,10 @@
-"""Charts of the standards-based market."""
+"""The standards-based market as pages show it: netback and carbon charge by supplier,
+and who pays (the headline figures speak for themselves)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,6 +17,9 @@ from instruments.presentation.charts.base import (
     Comparison,
     style,
 )
+from instruments.presentation.text import SummaryItem
+
+# --- figures -------------------------------------------------------------------------
 
 
 def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
@@ -69,3 +76,26 @@ COMPARISON = Comparison(
     "name", "netback", "bar", cumulative=False, title="Producer netback"
 )
 """What a comparison of scenarios overlays."""
+
+
+# --- what this means -----------------------------------------------------------------
+
+
+def sentences(
+    result: Result,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
+) -> list[str]:
+    """None of its own: the headline figures are read out as they are."""
+    return []
+
+
+# --- who pays ------------------------------------------------------------------------
+
+
+def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
+    return (
+        "Buyers pay the premium to compliant supply; non-compliant supply pays the carbon charge.",
+        "Depends on the carbon price and on suppliers' intensities.",
+    )

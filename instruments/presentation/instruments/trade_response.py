@@ -1,6 +1,10 @@
-"""Charts of the trade response."""
+"""The trade response as pages show it: trade creation and diversion by origin, and
+who pays (the headline figures speak for themselves)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -12,6 +16,9 @@ from instruments.presentation.charts.base import (
     Comparison,
     style,
 )
+from instruments.presentation.text import SummaryItem
+
+# --- figures -------------------------------------------------------------------------
 
 
 def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
@@ -81,3 +88,26 @@ COMPARISON = Comparison(
     "origin", "imports_after", "bar", cumulative=False, title="Imports after"
 )
 """What a comparison of scenarios overlays."""
+
+
+# --- what this means -----------------------------------------------------------------
+
+
+def sentences(
+    result: Result,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
+) -> list[str]:
+    """None of its own: the headline figures are read out as they are."""
+    return []
+
+
+# --- who pays ------------------------------------------------------------------------
+
+
+def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
+    return (
+        "Consumers and the treasury (tariff revenue).",
+        "Depends on the elasticities.",
+    )

@@ -1,7 +1,12 @@
-"""Charts of the plurilateral market model: the trade matrix before and after, prices
-by market, welfare by country and where non-members' sales went."""
+"""The plurilateral market model as pages show it: the trade matrix before and after,
+prices by market, welfare by country and where non-members' sales went, in charts and in
+sentences, and who pays."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,8 +19,20 @@ from instruments.presentation.charts.base import (
     PALETTE,
     Chart,
     Comparison,
+    result_units,
     style,
 )
+from instruments.presentation.text import (
+    SummaryItem,
+    change_words,
+    country_name,
+    format_figure,
+    is_number,
+    money_text,
+    of_commodity,
+)
+
+# --- figures -------------------------------------------------------------------------
 
 WELFARE_PARTS = (
     ("consumer_surplus_change", "Consumers"),
@@ -218,3 +235,92 @@ COMPARISON = Comparison(
     unit="quantity",
 )
 """What a comparison of scenarios overlays."""
+
+
+# --- what this means -----------------------------------------------------------------
+
+
+def sentences(
+    result: Result,
+    inputs: Mapping[str, Any],
+    headline: Sequence[SummaryItem],
+    names: Mapping[str, str],
+) -> list[str]:
+    """How far members' imports from non-members fall, what the largest non-member
+    exporter loses and where its sales go, its price, who gains and loses, and the
+    cost of the goods made with it."""
+    summary, rows = result.summary, result.rows
+    countries = result.extras.get("countries")
+    origins = result.extras.get("origins")
+    change = summary.get("imports_from_non_members_change")
+    before = summary.get("imports_from_non_members_before")
+    if not is_number(change) or rows is None or rows.empty:
+        return []
+    units = result_units(inputs)
+    money, quantity = units["money"], units["quantity"]
+    share = f" ({format_figure(abs(change / before) * 100)} %)" if before else ""
+    sentences = [
+        f"Members' imports{of_commodity(inputs)} from non-members "
+        f"{change_words(change, quantity)}{share}."
+    ]
+    into = rows["member_market"].astype(bool)
+    outside = ~rows["member_origin"].astype(bool)
+    base = rows[into & outside].groupby("origin")["quantity_before"].sum()
+    if not base.empty and base.max() > 0:
+        code = str(base.idxmax())
+        name = country_name(code, names)
+        mine = rows["origin"] == code
+        lost = float(rows.loc[mine & into, "quantity_change"].sum())
+        elsewhere = float(rows.loc[mine & ~into, "quantity_change"].sum())
+        text = f"{name}'s sales to the members {change_words(lost, quantity)}"
+        if elsewhere:
+            text += f"; its sales to other markets {change_words(elsewhere, quantity)}"
+        if origins is not None and code in set(origins["origin"]):
+            moved = float(origins.set_index("origin").loc[code, "price_change"])
+            if math.isfinite(moved) and abs(moved) > 1e-12:
+                verb = "falls" if moved < 0 else "rises"
+                text += f"; the price it is paid {verb} by {format_figure(abs(moved) * 100)} %"
+        sentences.append(text + ".")
+    diverted = summary.get("trade_diverted_to_members")
+    own = summary.get("own_producers_sales_change")
+    gains = [
+        f"{who} sell {format_figure(abs(v))} {quantity} {'more' if v > 0 else 'less'}"
+        for who, v in (("partner exporters", diverted), ("their own producers", own))
+        if is_number(v) and math.isfinite(v) and v
+    ]
+    if gains:
+        sentences.append(f"In the members' markets, {' and '.join(gains)}.")
+    if countries is not None and not countries.empty:
+        net = countries.set_index("country")["net_welfare_change"].astype(float)
+        members = summary.get("net_welfare_members")
+        parts = [
+            f"{country_name(str(c), names)} {money_text(v, money)}"
+            for c, v in net.sort_values().items()
+            if math.isfinite(v) and abs(v) >= 0.5
+        ]
+        if parts:
+            sentences.append(
+                f"Net welfare change by country: {'; '.join(parts)} (members together "
+                f"{money_text(members, money)})."
+            )
+    downstream = result.extras.get("downstream")
+    if downstream is not None and not downstream.empty:
+        goods = [
+            f"{g['good']} {money_text(g['cost_change_per_unit'], money)} per {g['unit']}"
+            for _, g in downstream.iterrows()
+            if is_number(g["cost_change_per_unit"])
+            and math.isfinite(g["cost_change_per_unit"])
+        ]
+        if goods:
+            sentences.append(f"Cost change of goods made with it: {'; '.join(goods)}.")
+    return sentences
+
+
+# --- who pays ------------------------------------------------------------------------
+
+
+def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
+    return (
+        "Members' importers pay duties and levies; non-member exporters lose rent.",
+        "Depends on the elasticities: trade diverts to members and the rest of the world.",
+    )

@@ -19,7 +19,7 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.extras import ALL_EXTRA_FIELDS, request_extras
-from instruments.calculators.units import ENGLISH, NumberFormat
+from instruments.calculators.numbers import ENGLISH, NumberFormat
 from instruments.web.forms import (
     CalculatorForm,
     field_name,

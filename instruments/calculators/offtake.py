@@ -14,7 +14,7 @@ Formulas (INSTRUMENTS.md §6), per period ``t`` with market price ``P_t``:
 - producer revenue under the contract = payment + the untaken contracted volume sold
   at spot, against ``P·contracted`` at spot without it; its volatility is the
   coefficient of variation (standard deviation ÷ mean) across periods;
-- NPVs at ``discount_rate``, end-of-period discounting (units.discount_factors);
+- NPVs at ``discount_rate``, end-of-period discounting (``periods.discount_factors``);
 - valuation (Black-76 on forwards ``F_t``, volatility ``σ``, rate ``r``), a strip over
   the contract's settlements, one per period at ``T_t`` (``settlement_years``, or the
   periods' ends from the start of the first period, or ``expiry_years`` for the first
@@ -63,6 +63,7 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_PERIODS
+from instruments.calculators.periods import Periods, discount_factors, parse_periods
 from instruments.calculators.series import (
     as_array,
     discount_rate_spec,
@@ -512,7 +513,7 @@ OUTPUTS = (
 
 def compute(inputs: OfftakeInputs) -> Result:
     """Cash flows per period, NPVs, revenue volatility and option values."""
-    periods = units.parse_periods(inputs.periods)
+    periods = parse_periods(inputs.periods)
     n = len(periods.labels)
     money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
     market = net_market_prices(inputs.market_price, n, inputs.market_price_vat)
@@ -533,7 +534,7 @@ def compute(inputs: OfftakeInputs) -> Result:
     saving = spot_cost - payment
     producer = payment + market * np.maximum(contracted - taken, 0.0) * money
     producer_spot = market * contracted * money
-    discount = units.discount_factors(periods.labels, inputs.discount_rate)
+    discount = discount_factors(periods.labels, inputs.discount_rate)
 
     recouped = np.zeros(n)
     summary_extra: dict[str, Any] = {}
@@ -629,7 +630,7 @@ draws a warning (a forward left at an example's value, say)."""
 def value_collar(
     pricing: OfftakePricing,
     block: OfftakeValuation,
-    periods: units.Periods,
+    periods: Periods,
     quantity: FloatArray,
     money: float,
     market: FloatArray,

@@ -79,6 +79,7 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
+from instruments.calculators.periods import discount_factors, parse_periods
 from instruments.calculators.series import (
     as_array,
     discount_rate_spec,
@@ -617,7 +618,7 @@ OUTPUTS = (
 
 def compute(inputs: PriceFloorInputs) -> Result:
     """Levy, AVE, landed price and revenue per period and flow (rows period-major)."""
-    periods = units.parse_periods(inputs.periods)
+    periods = parse_periods(inputs.periods)
     n, flows = len(periods.labels), inputs.flows
     money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
     reference, note = reference_prices(inputs)
@@ -717,7 +718,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
     levied_value = float((levy * quantity)[:, outsiders].sum())
     quantity_total = float(quantity.sum())
     quantity_out = float(quantity[:, outsiders].sum())
-    discount = units.discount_factors(periods.labels, inputs.discount_rate)
+    discount = discount_factors(periods.labels, inputs.discount_rate)
     summary: dict[str, Any] = {
         "revenue_total": float(revenue.sum()),
         "revenue_npv": float(revenue.sum(axis=1) @ discount),

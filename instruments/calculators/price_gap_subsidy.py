@@ -91,6 +91,11 @@ from instruments.calculators.limits import (
     MAX_PERIODS,
     MAX_STEPS,
 )
+from instruments.calculators.periods import (
+    discount_factors_at,
+    group_periods,
+    parse_periods,
+)
 from instruments.calculators.series import (
     as_array,
     discount_rate_spec,
@@ -460,7 +465,7 @@ def _validate(inputs: PriceGapSubsidyInputs, errors: ErrorCollector) -> None:
             errors.add(("settlement", "every"), "Settlement groups need the periods.")
         elif not errors.has(("periods",)):
             try:
-                units.group_periods(labels, inputs.settlement.every)
+                group_periods(labels, inputs.settlement.every)
             except InputError as exc:
                 errors.merge(exc)
     if simulation is not None:
@@ -530,11 +535,11 @@ class _Plan:
 
 def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
     if inputs.periods is not None:
-        periods = units.parse_periods(inputs.periods)
+        periods = parse_periods(inputs.periods)
         labels = periods.labels
         step_years = periods.length
         start, end = periods.start, periods.end
-        calendar_years, year_codes = units.group_periods(labels, "year")
+        calendar_years, year_codes = group_periods(labels, "year")
     else:
         simulation = inputs.simulation
         assert simulation is not None
@@ -572,7 +577,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
     row_labels, row_end, row_years = labels, end, year_codes
     average_price = False
     if inputs.settlement is not None:
-        group_labels, codes = units.group_periods(labels, inputs.settlement.every)
+        group_labels, codes = group_periods(labels, inputs.settlement.every)
         row_starts = np.flatnonzero(np.diff(codes, prepend=-1)).astype(np.int64)
         row_labels = group_labels
         row_end = end[np.append(row_starts[1:], n) - 1]
@@ -621,7 +626,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         average_price=average_price,
         row_labels=row_labels,
         row_end_years=row_end,
-        discount=units.discount_factors_at(row_end, inputs.discount_rate),
+        discount=discount_factors_at(row_end, inputs.discount_rate),
         budget=inputs.budget_cap,
         budget_starts=budget_starts,
         budget_codes=budget_codes,
@@ -1069,7 +1074,7 @@ def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, fl
     if block.settlement_years is not None:
         years = as_array(block.settlement_years, n)
     elif inputs.periods is not None:
-        years = units.parse_periods(inputs.periods).end
+        years = parse_periods(inputs.periods).end
     else:
         years = np.cumsum(plan.step_years)
     weight = plan.quantity * plan.money

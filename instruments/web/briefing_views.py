@@ -19,17 +19,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from instruments import selectors
 from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.numbers import (
+    NumberFormat,
+    format_number,
+    number_pattern,
+    read_number,
+)
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
     get_path,
     numeric_paths,
     numeric_request,
-)
-from instruments.calculators.units import (
-    NumberFormat,
-    format_number,
-    number_pattern,
-    read_number,
 )
 from instruments.models import JobKind, JobState, Scenario
 from instruments.presentation import briefing, charts, presenters

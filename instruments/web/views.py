@@ -32,7 +32,7 @@ from instruments.api.querystring import encode_query
 from instruments.api.throttling import throttle_wait
 from instruments.calculators import REGISTRY, limits, trade_matrix
 from instruments.calculators.base import Calculator, InputError
-from instruments.calculators.units import ENGLISH, NumberFormat
+from instruments.calculators.numbers import ENGLISH, NumberFormat
 from instruments.models import ApiKeyScope, Job, JobKind, Scenario
 from instruments.presentation import charts, presenters
 from instruments.presentation.charts import supply as supply_charts

@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeGuard
 
 import numpy as np
 
@@ -258,3 +259,8 @@ def describe_reading(text: str, fmt: NumberFormat, *, many: bool = False) -> str
         f"format ({fmt.example}) the {name} separates thousands. For a number between "
         f"{match[1]} and {int(match[1]) + 1}, type {decimal}."
     )
+
+
+def is_number(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is an int or a float (a bool is not a number here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

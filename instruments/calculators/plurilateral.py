@@ -82,6 +82,11 @@ from instruments.calculators.base import (
     iter_errors,
     spec,
 )
+from instruments.calculators.elasticities import (
+    demand_elasticity_spec,
+    substitution_elasticity_spec,
+    supply_elasticity_spec,
+)
 from instruments.calculators.limits import (
     MAX_DOWNSTREAM,
     MAX_MARKETS,
@@ -98,7 +103,6 @@ from instruments.calculators.plurilateral_outputs import (
     TABLE_OUTPUTS,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
-from instruments.calculators.trade_response import DEMAND_HELP, SUBSTITUTION_HELP
 
 SELECTOR_HELP = (
     "Codes separated by commas (EU, USA), or one of the words all, members, "
@@ -113,20 +117,9 @@ class MarketInput:
     code: str = spec(
         "Market", help="Code of the importing country or group (ISO3, EU, ROW)."
     )
-    import_demand_elasticity: float = spec(
-        "Import demand elasticity",
-        min_value=-20.0,
-        max_value=0.0,
-        exclusive_max=True,
-        help=DEMAND_HELP,
-    )
-    substitution_elasticity: float = spec(
-        "Substitution elasticity",
-        default=3.0,
-        min_value=0.0,
-        exclusive_min=True,
-        max_value=50.0,
-        help=SUBSTITUTION_HELP,
+    import_demand_elasticity: float = demand_elasticity_spec()
+    substitution_elasticity: float = substitution_elasticity_spec(
+        default=3.0, exclusive_min=True
     )
     member: bool = spec(
         "Member",
@@ -151,10 +144,8 @@ class OriginInput:
         exclusive_min=True,
         help="Border price the origin is paid in the base, before duties.",
     )
-    supply_elasticity: float | None = spec(
+    supply_elasticity: float | None = supply_elasticity_spec(
         "Supply elasticity",
-        default=None,
-        min_value=0.0,
         max_value=50.0,
         help="How much the origin supplies more when paid 1 % more (0: fixed "
         "supply). Leave empty for a price taker that sells any quantity at its price.",

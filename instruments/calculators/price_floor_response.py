@@ -15,11 +15,11 @@ from instruments.calculators.base import (
     FloatArray,
     spec,
 )
+from instruments.calculators.elasticities import Elasticities
 from instruments.calculators.trade_response import (
     INFINITE_SUPPLY,
     METHOD_HELP,
     METHOD_LABELS,
-    Elasticities,
     respond,
 )
 

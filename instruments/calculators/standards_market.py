@@ -70,6 +70,7 @@ from instruments.calculators.base import (
     add_warning,
     spec,
 )
+from instruments.calculators.elasticities import Elasticities
 from instruments.calculators.limits import MAX_SUPPLIERS
 from instruments.calculators.series import (
     attempt,
@@ -83,7 +84,6 @@ from instruments.calculators.standards_market_outputs import (
 from instruments.calculators.trade_response import (
     METHOD_HELP,
     METHOD_LABELS,
-    Elasticities,
     respond_by_method,
 )
 

@@ -78,6 +78,7 @@ from instruments.calculators.base import (
     Result,
     spec,
 )
+from instruments.calculators.elasticities import Elasticities
 from instruments.calculators.limits import MAX_FLOWS
 from instruments.calculators.trade_response_outputs import (
     COLUMN_OUTPUTS,
@@ -87,19 +88,6 @@ from instruments.calculators.trade_response_outputs import (
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
-
-DEMAND_HELP = (
-    "How much imports fall when their price rises by 1 %: a negative number "
-    "(−1.5 means imports fall 1.5 %)."
-)
-SUPPLY_HELP = (
-    "How much exporters supply more when they are paid 1 % more. Leave empty (or 99 "
-    "and above) for unlimited supply at the world price, the usual assumption."
-)
-SUBSTITUTION_HELP = (
-    "How readily buyers switch between origins when their relative price changes "
-    "(1.5 is the usual default)."
-)
 
 
 def respond(
@@ -211,34 +199,6 @@ class TradeFlow:
         min_value=0.0,
         max_value=10.0,
         help="Ad valorem tariff under the policy (0.10 = 10 %).",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Elasticities:
-    """The three elasticities of the SMART model, declared once for every calculator
-    with a trade response."""
-
-    import_demand_elasticity: float = spec(
-        "Import demand elasticity",
-        min_value=-20.0,
-        max_value=0.0,
-        exclusive_max=True,
-        help=DEMAND_HELP,
-    )
-    export_supply_elasticity: float | None = spec(
-        "Export supply elasticity",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help=SUPPLY_HELP,
-    )
-    substitution_elasticity: float = spec(
-        "Substitution elasticity",
-        default=1.5,
-        min_value=0.0,
-        max_value=50.0,
-        help=SUBSTITUTION_HELP,
     )
 
 

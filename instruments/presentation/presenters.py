@@ -12,6 +12,8 @@ from typing import Any
 
 from instruments.calculators.base import Calculator, FieldSpec, Output, describe
 from instruments.calculators.extras import request_extras
+from instruments.calculators.numbers import is_number
+from instruments.calculators.text import shorten
 from instruments.presentation.charts.base import result_units
 
 HEADLINE_MIN = 4
@@ -123,7 +125,7 @@ def summary_items(
         if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
             name = f"{name}, {summary[f'{key}_period']}"
         display = format_headline(value)
-        if output.unit == "share" and _is_number(value):
+        if output.unit == "share" and is_number(value):
             display = format_figure(value * 100) if math.isfinite(value) else "—"
             display = display if display == "—" else f"{display} %"
         unit = "" if output.unit == "share" else unit_text(output, inputs)
@@ -137,13 +139,9 @@ def summary_items(
         headline += [
             i
             for i in items
-            if i not in headline and _is_number(i.value) and i.display != "—"
+            if i not in headline and is_number(i.value) and i.display != "—"
         ][: HEADLINE_MIN - len(headline)]
     return headline, [i for i in items if i not in headline]
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 # --- comparing scenarios ------------------------------------------------------------
@@ -391,7 +389,7 @@ def _sentence(item: SummaryItem, result: Any) -> str:
 
 def _mean(value: Any) -> Any:
     if isinstance(value, list | tuple) and value:
-        numbers = [v for v in value if _is_number(v)]
+        numbers = [v for v in value if is_number(v)]
         return sum(numbers) / len(numbers) if numbers else None
     return value
 
@@ -433,13 +431,13 @@ def _sentences_price_floor(
         )
     sentences = [text + "."]
     after = summary.get("revenue_total_after")
-    if _is_number(after) and math.isfinite(after) and after != summary["revenue_total"]:
+    if is_number(after) and math.isfinite(after) and after != summary["revenue_total"]:
         sentences.append(
             f"Once importers respond to the levy, imports from non-members fall and the "
             f"levy collects {money_text(after, money)} instead."
         )
     ave = summary.get("ave_weighted")
-    if _is_number(ave) and math.isfinite(ave):
+    if is_number(ave) and math.isfinite(ave):
         sentences.append(
             f"On average the levy adds {format_figure(ave * 100)} % to the price of "
             "imports from non-members; importers in the levying economies pay it."
@@ -461,7 +459,7 @@ def _sentences_plurilateral(
     origins = result.extras.get("origins")
     change = summary.get("imports_from_non_members_change")
     before = summary.get("imports_from_non_members_before")
-    if not _is_number(change) or rows is None or rows.empty:
+    if not is_number(change) or rows is None or rows.empty:
         return []
     units = result_units(inputs)
     money, quantity = units["money"], units["quantity"]
@@ -493,7 +491,7 @@ def _sentences_plurilateral(
     gains = [
         f"{who} sell {format_figure(abs(v))} {quantity} {'more' if v > 0 else 'less'}"
         for who, v in (("partner exporters", diverted), ("their own producers", own))
-        if _is_number(v) and math.isfinite(v) and v
+        if is_number(v) and math.isfinite(v) and v
     ]
     if gains:
         sentences.append(f"In the members' markets, {' and '.join(gains)}.")
@@ -515,7 +513,7 @@ def _sentences_plurilateral(
         goods = [
             f"{g['good']} {money_text(g['cost_change_per_unit'], money)} per {g['unit']}"
             for _, g in downstream.iterrows()
-            if _is_number(g["cost_change_per_unit"])
+            if is_number(g["cost_change_per_unit"])
             and math.isfinite(g["cost_change_per_unit"])
         ]
         if goods:
@@ -541,11 +539,11 @@ def _sentences_price_gap_subsidy(
         "receives"
     )
     npv = summary.get("npv")
-    if _is_number(npv) and math.isfinite(npv) and npv != summary.get("net_cost_total"):
+    if is_number(npv) and math.isfinite(npv) and npv != summary.get("net_cost_total"):
         text += f" (present value {money_text(npv, money)})"
     sentences = [text + "; the treasury pays, producers receive."]
     p95 = summary.get("p95")
-    if _is_number(p95) and math.isfinite(p95):
+    if is_number(p95) and math.isfinite(p95):
         sentences.append(
             f"With simulated market prices the expected cost is "
             f"{money_text(summary.get('expected_cost'), money)}; in a 1-in-20 bad "
@@ -565,7 +563,7 @@ def _sentences_offtake(
     money, quantity = units["money"], units["quantity"]
     taken = float(rows["taken_quantity"].sum()) if "taken_quantity" in rows else None
     saving = summary.get("buyer_saving_total")
-    if not _is_number(saving) or not math.isfinite(saving):
+    if not is_number(saving) or not math.isfinite(saving):
         return []
     more_or_less = "less" if saving >= 0 else "more"
     text = (
@@ -577,7 +575,7 @@ def _sentences_offtake(
     )
     sentences = [text]
     top = summary.get("take_or_pay_total")
-    if _is_number(top) and top > 0:
+    if is_number(top) and top > 0:
         sentences.append(
             f"Of this, {money_text(top, money)} are take-or-pay payments for quantities "
             "contracted but not taken."
@@ -652,24 +650,24 @@ def instrument_column(
             for i in headline
             if (o := calculator.output(i.key))
             and o.unit == "money"
-            and _is_number(i.value)
+            and is_number(i.value)
         ),
         None,
     )
     module = calculator.slug.replace("-", "_")
     who = globals().get(f"_who_pays_{module}")
     who_pays, risk = who(summary, units) if who else ("See the scenario.", "")
-    if not risk and _is_number(summary.get("p95")):
+    if not risk and is_number(summary.get("p95")):
         risk = f"1-in-20 bad case: {money_text(summary['p95'], units['money'])}"
     quantity = summary.get("quantity_total")
-    if not _is_number(quantity):
+    if not is_number(quantity):
         for column in ("taken_quantity", "quantity"):
             if column in rows:
                 quantity = float(rows[column].sum())
                 break
     factor = _MASS_IN_TONNES.get(units["quantity"])
     per_tonne = "—"
-    if money is not None and _is_number(quantity) and quantity and factor:
+    if money is not None and is_number(quantity) and quantity and factor:
         per_tonne = (
             f"{format_figure(money.value / (quantity * factor))} {units['money']}/t"
         )
@@ -716,7 +714,7 @@ def _who_pays_price_gap_subsidy(
     summary: Mapping[str, Any], units: Mapping[str, str]
 ) -> tuple[str, str]:
     risk = ""
-    if _is_number(summary.get("p95")):
+    if is_number(summary.get("p95")):
         risk = (
             f"Cost rises when prices fall: 1-in-20 bad case "
             f"{money_text(summary['p95'], units['money'])}."
@@ -729,7 +727,7 @@ def _who_pays_offtake(
 ) -> tuple[str, str]:
     collar: Any = summary.get("collar_value")
     risk = "The buyer carries volume risk through take-or-pay."
-    if _is_number(collar) and math.isfinite(collar):
+    if is_number(collar) and math.isfinite(collar):
         risk += (
             f" Collar worth {format_figure(collar)} {units['price']} to the producer."
         )
@@ -834,14 +832,10 @@ def _changed_children(fs: FieldSpec, value: Mapping[str, Any]) -> list[tuple[str
 def _setting_text(fs: FieldSpec, value: Any) -> str:
     if fs.choice_labels and isinstance(value, str) and value in fs.choice_labels:
         return str(fs.choice_labels[value])
-    if fs.unit.startswith("fraction") and _is_number(value):
+    if fs.unit.startswith("fraction") and is_number(value):
         return f"{format_figure(value * 100)} %"
     text = _plain_value(value)
-    return _shorten_text(text, 40)
-
-
-def _shorten_text(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return shorten(text, 40)
 
 
 # --- sources -------------------------------------------------------------------------

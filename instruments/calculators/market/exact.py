@@ -184,10 +184,11 @@ def _log_sum_exp(a: FloatArray, weights: FloatArray) -> FloatArray:
     """``ln Σ_r w[r] e^a[r]`` per column (``-inf`` for a column of no weight), shifted
     by the column's largest term: ``scipy.special.logsumexp(a, axis=0, b=w)``
     without its array-API dispatch (a fifth of a small solve's time)."""
-    top = np.max(a, axis=0)
+    top: FloatArray = np.max(a, axis=0)
     top = np.where(np.isfinite(top), top, 0.0)
     with np.errstate(divide="ignore"):
-        return np.log((weights * np.exp(a - top[None, :])).sum(axis=0)) + top
+        total: FloatArray = np.log((weights * np.exp(a - top[None, :])).sum(axis=0))
+    return total + top
 
 
 def state_at(

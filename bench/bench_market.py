@@ -21,6 +21,9 @@ from typing import Any
 import numpy as np
 
 from instruments.calculators import market as mk
+from instruments.calculators.market.exact import prepare, solve_exact
+from instruments.calculators.market.gsim import EXAMPLE_PUBLISHED
+from instruments.calculators.market.gsim import example_problem as gsim_problem
 
 RUNS = 50
 
@@ -62,52 +65,15 @@ def large_problem(n_markets: int = 10, n_origins: int = 30) -> mk.Problem:
     )
 
 
-def gsim_problem() -> mk.Problem:
-    trade = np.array(
-        [
-            [0, 50, 200, 300],
-            [500, 0, 150, 200],
-            [300, 100, 200, 200],
-            [50, 100, 110, 20],
-        ],
-        dtype=float,
-    )
-    powers = np.array(
-        [
-            [1.00, 1.21, 1.41, 1.22],
-            [1.37, 1.00, 1.31, 1.23],
-            [1.32, 1.36, 1.00, 1.18],
-            [1.57, 1.41, 1.25, 1.15],
-        ]
-    )
-    fta = powers.copy()
-    fta[0, 2] = fta[2, 0] = 1.0
-    member = np.array([True, False, True, False])
-    return mk.Problem(
-        market_codes=("US", "JP", "EU", "RW"),
-        import_demand_elasticity=np.full(4, -1.25),
-        substitution_elasticity=np.full(4, 5.0),
-        member_market=member,
-        origin_codes=("US", "JP", "EU", "RW"),
-        price=np.ones(4),
-        supply_elasticity=np.full(4, 1.5),
-        member_origin=member,
-        domestic_market=np.full(4, -1, dtype=np.int64),
-        quantity=trade,
-        before=mk.Regime.of(4, 4, ad_valorem=powers - 1),
-        after=mk.Regime.of(4, 4, ad_valorem=fta - 1),
-    )
-
-
 def main() -> None:
     problem = large_problem()
-    base = mk._prepare(problem)
+    base = prepare(problem)
     unknown = np.isfinite(base.eps) & (base.x0 > 0)
     solution = mk.solve(problem)
 
     def equilibrium() -> None:
         with np.errstate(all="ignore"):
-            mk._solve_exact(base, problem.after, unknown, 1e-9, 100)
+            solve_exact(base, problem.after, unknown, 1e-9, 100)
 
     eq_time = median_time(equilibrium)
     full_time = median_time(lambda: mk.solve(problem))
@@ -131,7 +97,7 @@ def main() -> None:
         fta.origin_codes,
         linear.price_change,
         exact.price_change,
-        (7.92, -3.16, 4.80, -1.84),
+        EXAMPLE_PUBLISHED * 100,
         strict=True,
     ):
         print(f"   {code:8s} {g * 100:+7.2f} % {e * 100:+7.2f} % {p:+7.2f} %")

@@ -19,7 +19,7 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.extras import ALL_EXTRA_FIELDS, request_extras
-from instruments.calculators.units import ENGLISH, NumberFormat
+from instruments.calculators.numbers import ENGLISH, NumberFormat
 from instruments.web.form_data import field_name, inputs_to_form_data, toggle_name
 from instruments.web.forms import CalculatorForm
 

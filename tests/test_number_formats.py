@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from instruments.calculators import REGISTRY
-from instruments.calculators.units import ENGLISH
+from instruments.calculators.numbers import ENGLISH
 from instruments.web.form_data import inputs_to_form_data
 from instruments.web.number_formats import COOKIE, get_number_format, number_format_of
 

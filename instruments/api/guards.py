@@ -38,6 +38,7 @@ from instruments.calculators.base import (
     iter_errors,
 )
 from instruments.calculators.extras import request_extras
+from instruments.calculators.numbers import is_number
 
 MAX_DEPTH = 10  # the deepest declared input is 3 levels (block, list, item)
 
@@ -102,10 +103,6 @@ def _listing(names: Iterable[str]) -> str:
     return "Unknown field. Known fields: " + ", ".join(sorted(names)) + "."
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value != ""
 
@@ -119,7 +116,7 @@ def json_type_problem(fs: FieldSpec, value: Any) -> str:
     if value is None:
         return ""
     kind = fs.kind
-    if kind == "number" and not _is_number(value):
+    if kind == "number" and not is_number(value):
         return "Expected a number."
     if kind == "integer" and not (
         (isinstance(value, int) and not isinstance(value, bool))
@@ -133,7 +130,7 @@ def json_type_problem(fs: FieldSpec, value: Any) -> str:
     if kind == "choice" and not isinstance(value, str):
         return "Expected text."
     if kind in ("series", "numbers", "texts"):
-        if kind == "series" and _is_number(value):
+        if kind == "series" and is_number(value):
             return ""
         if kind == "texts" and _is_text(value):
             return ""  # one text, or several comma-separated: "all", "2025,2026"
@@ -145,7 +142,7 @@ def json_type_problem(fs: FieldSpec, value: Any) -> str:
             )
         if not value:
             return "The list is empty."
-        valid = _is_text if kind == "texts" else _is_number
+        valid = _is_text if kind == "texts" else is_number
         for i, item in enumerate(value):
             if not valid(item):
                 what = "text" if kind == "texts" else "a number"

@@ -267,23 +267,25 @@ def build_baseline(
         home[code] = max(float(made) - out, 0.0) if np.isfinite(made) else 0.0
 
     records: list[dict[str, Any]] = []
-    for row in routes.itertuples(index=False):
-        quantity = float(row.quantity)
+    route: dict[Any, Any]
+    for route in routes.to_dict("records"):
+        quantity = float(route["quantity"])
         if quantity <= 0:
             continue
+        value = float(route["value"])
+        if route["origin"] == ROW and route["market"] == ROW:
+            # ROW's home sales ride on its internal route (no border either way)
+            value += home[ROW] * unit_money
+            quantity += home[ROW]
+            home[ROW] = 0.0
         record: dict[str, Any] = {
-            "origin": row.origin,
-            "market": row.market,
+            "origin": route["origin"],
+            "market": route["market"],
             "quantity": quantity,
         }
-        if row.origin == ROW and row.market == ROW:
-            record["quantity"] = quantity + home[ROW]
-            home[ROW] = 0.0  # carried on the route already
-        if calibration == "unit_values" and row.weighed_tonnes > 0:
-            record["price"] = float(row.value) / (record["quantity"] * money_per_unit)
-        record["value"] = (
-            float(row.value) + (record["quantity"] - quantity) * unit_money
-        )
+        if calibration == "unit_values" and float(route["weighed_tonnes"]) > 0:
+            record["price"] = value / (quantity * money_per_unit)
+        record["value"] = value
         records.append(record)
     for code in codes:
         if home[code] > 0:

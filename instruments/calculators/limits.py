@@ -52,7 +52,7 @@ FAN_PATHS = 4_000
 read from: the first ``FAN_PATHS`` of the fan sample. A percentile of 4,000 draws is
 within about ±0.05 standard deviations of the true one at P5/P95 (±0.02 at P50), far
 finer than a chart shows, and selecting on 4,000 values per row instead of every path
-keeps a 10,000-path request within 2× of the bare arithmetic (issue #14). The summary
+keeps a 10,000-path request within 2× of the bare arithmetic. The summary
 figures (totals' percentiles, the histogram, each year's P95) use every path they did
 before."""
 

@@ -62,23 +62,27 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-from instruments.calculators import market, units
+from instruments.calculators import units
 from instruments.calculators.base import (
-    WARNINGS_OUTPUT,
     Calculator,
     ErrorCollector,
     FloatArray,
     Inputs,
-    Output,
     Result,
     Series,
     add_warning,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
+from instruments.calculators.periods import discount_factors, parse_periods
+from instruments.calculators.price_floor_outputs import COLUMN_OUTPUTS, COLUMNS, OUTPUTS
+from instruments.calculators.price_floor_response import (
+    FloorTradeResponse,
+    respond_exact,
+    respond_smart,
+)
 from instruments.calculators.series import (
     as_array,
     discount_rate_spec,
@@ -87,13 +91,6 @@ from instruments.calculators.series import (
     periods_spec,
     price_unit_spec,
     quantity_unit_spec,
-)
-from instruments.calculators.trade_response import (
-    INFINITE_SUPPLY,
-    METHOD_HELP,
-    METHOD_LABELS,
-    Elasticities,
-    respond,
 )
 
 BASIS_LABELS = {
@@ -126,27 +123,6 @@ class FloorFlow:
         unit="quantity unit",
         min_value=0.0,
         help="Quantity imported from this origin, per period or one for all.",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class FloorTradeResponse(Elasticities):
-    """Elasticities to see how imports react to the levy."""
-
-    tariff_before: float = spec(
-        "Tariff already applied",
-        unit="fraction",
-        default=0.0,
-        min_value=0.0,
-        max_value=10.0,
-        help="Ad valorem tariff before the levy (0.05 = 5 %), on every flow; in the "
-        "exact method the levy tops the duty-paid price up to the floor.",
-    )
-    method: Literal["exact", "smart"] = spec(
-        "Method",
-        default="exact",
-        choice_labels={k: METHOD_LABELS[k] for k in ("exact", "smart")},
-        help=METHOD_HELP + " SMART treats the levy as a fixed ad valorem tariff.",
     )
 
 
@@ -465,159 +441,9 @@ def refix(levy: FloatArray, threshold: float) -> FloatArray:
     return applied
 
 
-COLUMN_OUTPUTS = (
-    Output("period", "Period", "text", help="The period label."),
-    Output("origin", "Origin", "text", help="Country or group the imports come from."),
-    Output(
-        "member", "Member", help="True when the origin is in the preferential zone."
-    ),
-    Output("import_price", "Import price (CIF)", "price", help="Price at the border."),
-    Output("reference_price", "Reference price (floor)", "price", help="The floor."),
-    Output("levy", "Levy", "price", help="Levy per unit; 0 for members."),
-    Output(
-        "ad_valorem_equivalent",
-        "Ad valorem equivalent",
-        "share",
-        help="Levy ÷ import price; null when the import price is 0.",
-    ),
-    Output("landed_price", "Landed price", "price", help="Import price plus levy."),
-    Output("quantity", "Quantity imported", "quantity", help="Quantity imported."),
-    Output("revenue", "Levy revenue", "money", help="Levy × quantity."),
-    Output(
-        "quantity_after",
-        "Quantity after the levy",
-        "quantity",
-        help="Quantity imported once trade responds; null without a trade response.",
-    ),
-    Output(
-        "revenue_after",
-        "Levy revenue at the new volumes",
-        "money",
-        help="Levy after × quantity after; null without a trade response.",
-    ),
-    Output(
-        "levy_after",
-        "Levy after the trade response",
-        "price",
-        help="Levy per unit at the new import price (it grows when exporters cut "
-        "their price); null without a trade response.",
-    ),
-    Output(
-        "import_price_after",
-        "Import price after the trade response",
-        "price",
-        help="CIF price once exporters respond (unchanged with unlimited supply).",
-    ),
-    Output(
-        "tariff_plus_levy",
-        "Tariff plus levy, ad valorem",
-        "share",
-        help="The existing tariff plus the levy's ad valorem equivalent (members: 0), "
-        "to compare with the WTO bound rate.",
-    ),
-)
-COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
-
-OUTPUTS = (
-    Output(
-        "revenue_total",
-        "Levy revenue",
-        "money",
-        headline=True,
-        help="Levy collected on non-members' imports over all periods.",
-    ),
-    Output(
-        "revenue_total_after",
-        "Levy revenue at the new volumes",
-        "money",
-        headline=True,
-        help="Levy revenue once imports respond to the levy (with a trade response).",
-    ),
-    Output(
-        "levy_weighted",
-        "Average levy on non-members",
-        "price",
-        headline=True,
-        help="Levy per unit, weighted by non-members' quantities.",
-    ),
-    Output(
-        "ave_weighted",
-        "Ad valorem equivalent, trade-weighted",
-        "share",
-        headline=True,
-        help="Levy collected ÷ value of non-members' imports.",
-    ),
-    Output(
-        "landed_price_weighted",
-        "Average landed price",
-        "price",
-        headline=True,
-        help="Import price plus levy, weighted by all quantities.",
-    ),
-    Output(
-        "revenue_npv",
-        "Present value of levy revenue",
-        "money",
-        headline=True,
-        help="Levy revenue discounted at the discount rate, end of period.",
-    ),
-    Output("quantity_total", "Quantity imported", "quantity"),
-    Output("quantity_non_member", "Quantity from non-members", "quantity"),
-    Output("import_price_weighted", "Average import price", "price"),
-    Output("reference_price_mean", "Average reference price", "price"),
-    Output("periods_with_levy", "Periods with a levy", "count"),
-    Output("reference_basis", "Basis of the reference price", "text"),
-    Output("reference_basis_note", "How the floor was set", "text"),
-    Output(
-        "market_price_cif_note",
-        "How the market price was made CIF",
-        "text",
-        help="CIF as given, or FOB plus freight and insurance, or FOB × a factor.",
-    ),
-    Output("currency", "Currency", "text", help="Currency of the money figures."),
-    Output("quantity_total_after", "Quantity imported after the levy", "quantity"),
-    Output("member_quantity_change", "Change in imports from members", "quantity"),
-    Output(
-        "non_member_quantity_change", "Change in imports from non-members", "quantity"
-    ),
-    Output(
-        "world_price_change",
-        "Change in import prices after the levy",
-        "share",
-        help="Base-quantity-weighted import price after ÷ before − 1.",
-    ),
-    Output("trade_response_method", "Trade-response method", "text"),
-    Output(
-        "bound_rate_exceeded_periods",
-        "Periods above the WTO bound rate",
-        "count",
-        help="Periods in which a non-member flow's tariff plus levy (ad valorem) "
-        "exceeds the bound rate.",
-    ),
-    Output(
-        "bound_rate_exceeded_in",
-        "Periods above the bound rate",
-        "text",
-        help="Their labels, comma-separated (empty when none).",
-    ),
-    Output(
-        "tariff_plus_levy_max",
-        "Highest tariff plus levy, ad valorem",
-        "share",
-    ),
-    Output(
-        "clipped_rows",
-        "Rows clipped at zero",
-        "count",
-        help="Rows where SMART's linear answer fell below zero imports.",
-    ),
-    WARNINGS_OUTPUT,
-)
-
-
 def compute(inputs: PriceFloorInputs) -> Result:
     """Levy, AVE, landed price and revenue per period and flow (rows period-major)."""
-    periods = units.parse_periods(inputs.periods)
+    periods = parse_periods(inputs.periods)
     n, flows = len(periods.labels), inputs.flows
     money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
     reference, note = reference_prices(inputs)
@@ -662,13 +488,13 @@ def compute(inputs: PriceFloorInputs) -> Result:
     summary_after: dict[str, Any] = {}
     if response is not None:
         if response.method == "smart":
-            quantity_after, levy_after, price_after, clipped = _respond_smart(
+            quantity_after, levy_after, price_after, clipped = respond_smart(
                 price, quantity, member, ave, response
             )
         else:
             caps = (inputs.levy_cap_ad_valorem, inputs.levy_cap_specific)
             fixed = levy if inputs.refix_threshold is not None else None
-            quantity_after, levy_after, price_after = _respond_exact(
+            quantity_after, levy_after, price_after = respond_exact(
                 price, quantity, member, reference, caps, fixed, response
             )
             clipped = np.zeros_like(quantity, dtype=bool)
@@ -717,7 +543,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
     levied_value = float((levy * quantity)[:, outsiders].sum())
     quantity_total = float(quantity.sum())
     quantity_out = float(quantity[:, outsiders].sum())
-    discount = units.discount_factors(periods.labels, inputs.discount_rate)
+    discount = discount_factors(periods.labels, inputs.discount_rate)
     summary: dict[str, Any] = {
         "revenue_total": float(revenue.sum()),
         "revenue_npv": float(revenue.sum(axis=1) @ discount),
@@ -767,117 +593,6 @@ def compute(inputs: PriceFloorInputs) -> Result:
             " earlier: the first trailing average stands in for the floor.",
         )
     return Result(summary=summary, rows=rows)
-
-
-def _respond_smart(
-    price: FloatArray,
-    quantity: FloatArray,
-    member: npt.NDArray[np.bool_],
-    ave: FloatArray,
-    response: FloorTradeResponse,
-) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    """SMART's linear answer, all periods at once: the AVE as an ad valorem tariff."""
-    value = price * quantity
-    added = np.nan_to_num(ave)
-    out = respond(
-        value,
-        np.full_like(value, response.tariff_before),
-        response.tariff_before + added,
-        member,
-        demand_elasticity=response.import_demand_elasticity,
-        supply_elasticity=response.export_supply_elasticity,
-        substitution_elasticity=response.substitution_elasticity,
-    )
-    with np.errstate(all="ignore"):
-        scale = np.where(value > 0, out["imports_after"] / value, 1.0)
-    price_after = price * (1.0 + out["world_price_change"])
-    clipped = np.asarray(out["clipped"], dtype=bool)
-    return quantity * scale, added * price_after, price_after, clipped
-
-
-def _respond_exact(
-    price: FloatArray,
-    quantity: FloatArray,
-    member: npt.NDArray[np.bool_],
-    reference: FloatArray,
-    caps: tuple[float | None, float | None],
-    fixed_levy: FloatArray | None,
-    response: FloorTradeResponse,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The market model with the floor as a variable levy: quantity, levy and import
-    price after, shapes (periods, flows); NaN where the import price is 0.
-
-    With unlimited supply the periods are independent markets of one problem (no
-    prices to solve for), so one vectorised call answers them all. With a finite
-    supply elasticity an origin's supply must clear within each period, so this loops
-    over periods (≤ MAX_PERIODS solves of about a millisecond each): stacking them as
-    markets of one problem would tie every period's sales to one supply curve.
-    """
-    t, k = price.shape
-    priced = price > 0
-    engine_price = np.where(priced, price, 1.0).T  # origins × periods (markets)
-    engine_quantity = np.where(priced, quantity, 0.0).T
-    outsider = ~member[:, None]
-    if fixed_levy is None:
-        floor = np.where(outsider, reference[None, :], 0.0) * np.ones((k, t))
-        specific = np.zeros((k, t))
-    else:
-        floor = np.zeros((k, t))
-        specific = np.where(outsider, fixed_levy.T, 0.0)
-    cap_av, cap_s = caps
-    limits: dict[str, Any] = {}
-    if fixed_levy is None and (cap_av is not None or cap_s is not None):
-        limits = {
-            "floor_cap_ad_valorem": np.full(
-                (k, t), np.inf if cap_av is None else cap_av
-            ),
-            "floor_cap_specific": np.full((k, t), np.inf if cap_s is None else cap_s),
-        }
-    eps_in = response.export_supply_elasticity
-    eps = math.inf if eps_in is None or eps_in >= INFINITE_SUPPLY else eps_in
-    t0 = response.tariff_before
-
-    def solve(columns: slice) -> market.Cleared:
-        n_v = columns.stop - columns.start
-        problem = market.Problem(
-            market_codes=tuple(
-                f"period {i}" for i in range(columns.start, columns.stop)
-            ),
-            import_demand_elasticity=np.full(n_v, response.import_demand_elasticity),
-            substitution_elasticity=np.full(n_v, response.substitution_elasticity),
-            member_market=np.ones(n_v, dtype=bool),
-            origin_codes=tuple(f"flow {i}" for i in range(k)),
-            price=engine_price[:, columns],
-            supply_elasticity=np.full(k, eps),
-            member_origin=member.copy(),
-            domestic_market=np.full(k, -1, dtype=np.int64),
-            quantity=engine_quantity[:, columns],
-            before=market.Regime.of(k, n_v, ad_valorem=t0),
-            after=market.Regime.of(
-                k,
-                n_v,
-                ad_valorem=t0,
-                floor=floor[:, columns],
-                specific=specific[:, columns],
-                **{key: a[:, columns] for key, a in limits.items()},
-            ),
-        )
-        return market.clear(problem)
-
-    if math.isinf(eps):
-        solutions = [solve(slice(0, t))]
-    else:
-        solutions = [solve(slice(i, i + 1)) for i in range(t)]
-    q1 = np.hstack([s.quantity for s in solutions]).T
-    b1 = np.hstack([s.border_price for s in solutions]).T
-    p1 = np.hstack([s.consumer_price for s in solutions]).T
-    levy_after = np.where(member, 0.0, np.maximum(p1 - b1 * (1.0 + t0), 0.0))
-    nan = np.full_like(price, math.nan)
-    return (
-        np.where(priced, q1, nan),
-        np.where(priced, levy_after, nan),
-        np.where(priced, b1, nan),
-    )
 
 
 EXAMPLE: dict[str, Any] = {

@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,431 +71,30 @@ import pandas as pd
 from instruments.calculators import simulation as sim
 from instruments.calculators import units, valuation
 from instruments.calculators.base import (
-    WARNINGS_OUTPUT,
     BoolArray,
     Calculator,
-    ErrorCollector,
     FloatArray,
-    InputError,
-    Inputs,
     IntArray,
-    Output,
     Result,
-    Series,
-    spec,
 )
-from instruments.calculators.limits import (
-    MAX_HISTORY,
-    MAX_PATH_STEPS,
-    MAX_PATHS,
-    MAX_PERIODS,
-    MAX_STEPS,
+from instruments.calculators.periods import (
+    discount_factors_at,
+    group_periods,
+    parse_periods,
+)
+from instruments.calculators.price_gap_subsidy_inputs import (
+    PriceGapSubsidyInputs,
+)
+from instruments.calculators.price_gap_subsidy_outputs import (
+    COLUMN_OUTPUTS,
+    COLUMNS,
+    OUTPUTS,
 )
 from instruments.calculators.series import (
     as_array,
-    discount_rate_spec,
-    market_price_vat_spec,
     net_market_prices,
-    periods_spec,
-    price_unit_spec,
-    quantity_unit_spec,
     reduce_groups,
 )
-
-DESIGN_LABELS = {
-    "one_sided": "One-sided top-up (government pays when the price is below the strike)",
-    "two_sided": "Two-sided contract for difference (producer pays back above the strike)",
-    "double_auction": "Double auction (buy at the purchase price, resell at the market)",
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Settlement:
-    """How often payments settle and on which average."""
-
-    every: Literal["quarter", "year"] = spec(
-        "Settle every",
-        default="quarter",
-        help="Payments are worked out for each quarter or year instead of each period.",
-    )
-    basis: Literal["average_price", "average_gap"] = spec(
-        "Settlement basis",
-        default="average_price",
-        help="Pay the gap between the strike and the average price of the group, or "
-        "the average of each period's gap. They differ: a floor of 110 on prices 100, "
-        "90 and 130 pays 3.33 or 10.00 per unit.",
-        choice_labels={
-            "average_price": "Gap on the average price",
-            "average_gap": "Average of the periods' gaps",
-        },
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Indexation:
-    """Indexation of the strike to an index (CPI) or a yearly escalation rate."""
-
-    index: Series | None = spec(
-        "Index values",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help="An index such as CPI, one value per period (or one for all). The strike "
-        "is multiplied by index ÷ base.",
-    )
-    base: float = spec(
-        "Index base",
-        default=100.0,
-        min_value=0.0,
-        exclusive_min=True,
-        help="The index value in the year the strike is quoted in (e.g. 2012 = 100).",
-    )
-    escalation: float | None = spec(
-        "Yearly escalation",
-        unit="fraction a year",
-        default=None,
-        min_value=-0.5,
-        max_value=1.0,
-        help="Instead of an index: the strike grows by this rate each year (0.02 = 2 %).",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class SubsidySimulation:
-    """Simulated market prices for the fiscal risk of the subsidy."""
-
-    model: Literal["gbm", "schwartz"] = spec(
-        "Price model",
-        default="gbm",
-        help="GBM: prices drift and wander without pull. Schwartz: prices are pulled "
-        "back toward a long-run level.",
-        choice_labels={
-            "gbm": "Geometric Brownian motion",
-            "schwartz": "Mean-reverting (Schwartz one-factor)",
-        },
-    )
-    start_price: float | None = spec(
-        "Start price",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help="The price today, from which paths start. Defaults to the last price of "
-        "the history.",
-    )
-    drift: float | None = spec(
-        "Drift",
-        unit="fraction a year",
-        default=None,
-        min_value=-2.0,
-        max_value=2.0,
-        help="GBM: expected yearly growth of the price (0.02 = 2 %). Estimated from "
-        "the history when left out.",
-    )
-    volatility: float | None = spec(
-        "Volatility",
-        unit="fraction a year",
-        default=None,
-        min_value=0.0,
-        max_value=3.0,
-        help="Yearly standard deviation of log price changes (0.35 = 35 %). Estimated "
-        "from the history when left out.",
-    )
-    mean_reversion: float | None = spec(
-        "Mean reversion speed",
-        unit="per year",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        max_value=50.0,
-        help="Schwartz: how fast prices return toward the long-run level (1.0 closes "
-        "about 63 % of the gap in a year).",
-    )
-    long_run_price: float | None = spec(
-        "Long-run price",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help="Schwartz: the long-run median price, the level prices are pulled "
-        "toward (e^α; the long-run mean is e^(α + σ²/(4κ)), a little higher).",
-    )
-    paths: int = spec(
-        "Number of paths",
-        default=10_000,
-        min_value=1,
-        max_value=MAX_PATHS,
-        help=f"How many price paths to simulate (at most {MAX_PATHS:,}).",
-    )
-    seed: int = spec(
-        "Random seed",
-        default=1,
-        min_value=0,
-        help="The same seed gives the same paths, so results can be reproduced.",
-    )
-    steps: int | None = spec(
-        "Steps",
-        default=None,
-        min_value=1,
-        max_value=MAX_STEPS,
-        help="When no periods are given: how many steps to simulate.",
-    )
-    step_years: float | None = spec(
-        "Step length",
-        unit="years",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        max_value=10.0,
-        help="When no periods are given: the length of one step (a month is 1/12).",
-    )
-    price_history: Series | None = spec(
-        "Price history",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        max_items=MAX_HISTORY,
-        per_period=False,
-        help="Past prices, oldest first, used to estimate the parameters left out.",
-    )
-    history_step_years: float | None = spec(
-        "History interval",
-        unit="years",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        max_value=10.0,
-        help="Time between two prices of the history (a month is 1/12). Defaults to "
-        "the length of one period.",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class GuaranteeValuation:
-    """Market value of the guarantee with Black-76 on a forward curve."""
-
-    forward: Series = spec(
-        "Forward price",
-        unit="price unit",
-        min_value=0.0,
-        help="The forward (futures) price for each period, or one for all.",
-    )
-    volatility: float = spec(
-        "Volatility",
-        unit="fraction a year",
-        min_value=0.0,
-        max_value=3.0,
-        help="Implied volatility of the price (0.35 = 35 %).",
-    )
-    rate: float = spec(
-        "Interest rate",
-        unit="fraction a year",
-        default=0.0,
-        min_value=-0.1,
-        max_value=1.0,
-        help="Risk-free rate, continuously compounded, for discounting.",
-    )
-    settlement_years: tuple[float, ...] | None = spec(
-        "Settlement times",
-        unit="years",
-        default=None,
-        min_value=0.0,
-        max_items=MAX_PERIODS,
-        per_period=True,
-        help="Years from today to each settlement; defaults to the end of each period.",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class PriceGapSubsidyInputs(Inputs):
-    """What a price-gap subsidy needs."""
-
-    periods: tuple[str, ...] | None = periods_spec(optional=True)
-    design: Literal["one_sided", "two_sided", "double_auction"] = spec(
-        "Design",
-        default="one_sided",
-        choice_labels=DESIGN_LABELS,
-        help="One-sided pays only when the market is below the strike; two-sided also "
-        "recovers money when the market is above it.",
-    )
-    strike: Series = spec(
-        "Strike (floor) price",
-        unit="price unit",
-        min_value=0.0,
-        help="The guaranteed price (floor, strike or contract price), in base-year "
-        "terms when indexed.",
-    )
-    market_price: Series | None = spec(
-        "Market reference price",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        help="The market price each period. Leave out to simulate it.",
-    )
-    market_price_vat: float | None = market_price_vat_spec()
-    quantity: Series = spec(
-        "Eligible quantity",
-        unit="quantity unit",
-        min_value=0.0,
-        help="Quantity sold or stockpiled that the guarantee covers, per period.",
-    )
-    volume_cap: Series | None = spec(
-        "Volume cap",
-        unit="quantity unit",
-        default=None,
-        min_value=0.0,
-        help="Most quantity covered in a period; more is not paid for.",
-    )
-    price_unit: str = price_unit_spec("USD/kg")
-    quantity_unit: str = quantity_unit_spec()
-    upside_share: float = spec(
-        "Upside share",
-        unit="fraction",
-        default=0.0,
-        min_value=0.0,
-        max_value=1.0,
-        help="Share of the market price above the threshold that the government "
-        "receives (0.3 = 30 %).",
-    )
-    upside_threshold: Series | None = spec(
-        "Upside threshold",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        help="Price above which upside is shared; defaults to the strike.",
-    )
-    upside_from: str | None = spec(
-        "Upside shared from",
-        default=None,
-        help="First period in which upside is shared; defaults to the first period.",
-    )
-    indexation: Indexation | None = spec(
-        "Indexation", default=None, help="Index the strike to CPI or a yearly rate."
-    )
-    budget_cap: float | None = spec(
-        "Budget cap",
-        unit="money",
-        default=None,
-        min_value=0.0,
-        help="Most the government pays out per year (or in total), in the price's "
-        "currency.",
-    )
-    budget_every: Literal["year", "total"] = spec(
-        "Budget applies",
-        default="year",
-        choice_labels={"year": "Each year", "total": "Over the whole programme"},
-    )
-    budget_rule: Literal["pro_rata", "carry_forward"] = spec(
-        "Over budget",
-        default="pro_rata",
-        choice_labels={
-            "pro_rata": "Scale all payments down (pro rata)",
-            "carry_forward": "Pay in order; carry the rest forward",
-        },
-        help="What happens to claims above the budget.",
-    )
-    settlement: Settlement | None = spec(
-        "Settlement", default=None, help="Settle on quarters or years of periods."
-    )
-    discount_rate: float = discount_rate_spec()
-    simulation: SubsidySimulation | None = spec(
-        "Price simulation", default=None, help="Simulate prices to see the fiscal risk."
-    )
-    valuation: GuaranteeValuation | None = spec(
-        "Market value", default=None, help="Value the guarantee as a strip of options."
-    )
-
-    def n_periods(self) -> int | None:
-        """The periods, or without them the simulation's steps."""
-        if self.periods is not None:
-            return len(self.periods)
-        return None if self.simulation is None else self.simulation.steps
-
-    def validate(self, errors: ErrorCollector) -> None:
-        """Cross-field rules (bounds, lengths and units are checked by the base)."""
-        _validate(self, errors)
-
-
-# --- validation ---------------------------------------------------------------------
-
-
-def _validate(inputs: PriceGapSubsidyInputs, errors: ErrorCollector) -> None:
-    simulation = inputs.simulation
-    labels: tuple[str, ...] | None = inputs.periods
-    if labels is None and simulation is not None:
-        if simulation.steps is None or simulation.step_years is None:
-            errors.add(
-                ("periods",),
-                "Give the periods, or the simulation's steps and step length.",
-            )
-    elif labels is None:
-        errors.add(("periods",), "This field is required.")
-    if inputs.market_price is None and simulation is None:
-        errors.add(
-            ("market_price",), "Give the market price, or a simulation to generate it."
-        )
-    if inputs.design != "one_sided" and inputs.upside_share > 0:
-        errors.add(
-            ("upside_share",),
-            "A two-sided contract (or double auction) already pays back everything "
-            "above the strike; it has no separate upside share. Set the upside share "
-            "to 0 or choose the one-sided design.",
-        )
-    if inputs.upside_from is not None:
-        if labels is None:
-            errors.add(("upside_from",), "Needs the periods.")
-        elif inputs.upside_from not in labels:
-            errors.add(
-                ("upside_from",), f"{inputs.upside_from!r} is not one of the periods."
-            )
-    if inputs.indexation is not None:
-        index = inputs.indexation
-        if (index.index is None) == (index.escalation is None):
-            errors.add(
-                ("indexation", "index"), "Give either an index or an escalation rate."
-            )
-    if inputs.settlement is not None:
-        if labels is None:
-            errors.add(("settlement", "every"), "Settlement groups need the periods.")
-        elif not errors.has(("periods",)):
-            try:
-                units.group_periods(labels, inputs.settlement.every)
-            except InputError as exc:
-                errors.merge(exc)
-    if simulation is not None:
-        _validate_simulation(simulation, inputs.n_periods(), errors)
-
-
-def _validate_simulation(
-    simulation: SubsidySimulation, n: int | None, errors: ErrorCollector
-) -> None:
-    here = ("simulation",)
-    if n is not None and simulation.paths * n > MAX_PATH_STEPS:
-        errors.add(
-            (*here, "paths"),
-            f"{simulation.paths:,} paths × {n:,} steps = {simulation.paths * n:,} "
-            f"exceeds the limit of {MAX_PATH_STEPS:,} per request; use fewer paths.",
-        )
-    history = simulation.price_history
-    if simulation.start_price is None and history is None:
-        errors.add(
-            (*here, "start_price"),
-            "Give a start price, or a price history to start from.",
-        )
-    needed = (
-        ("drift", "volatility")
-        if simulation.model == "gbm"
-        else ("mean_reversion", "long_run_price", "volatility")
-    )
-    missing = [name for name in needed if getattr(simulation, name) is None]
-    if missing and history is None:
-        errors.add(
-            (*here, missing[0]),
-            f"Give {' and '.join(missing)}, or a price history to estimate "
-            f"{'it' if len(missing) == 1 else 'them'} from.",
-        )
-
 
 # --- the computation ----------------------------------------------------------------
 
@@ -530,11 +129,11 @@ class _Plan:
 
 def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
     if inputs.periods is not None:
-        periods = units.parse_periods(inputs.periods)
+        periods = parse_periods(inputs.periods)
         labels = periods.labels
         step_years = periods.length
         start, end = periods.start, periods.end
-        calendar_years, year_codes = units.group_periods(labels, "year")
+        calendar_years, year_codes = group_periods(labels, "year")
     else:
         simulation = inputs.simulation
         assert simulation is not None
@@ -572,7 +171,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
     row_labels, row_end, row_years = labels, end, year_codes
     average_price = False
     if inputs.settlement is not None:
-        group_labels, codes = units.group_periods(labels, inputs.settlement.every)
+        group_labels, codes = group_periods(labels, inputs.settlement.every)
         row_starts = np.flatnonzero(np.diff(codes, prepend=-1)).astype(np.int64)
         row_labels = group_labels
         row_end = end[np.append(row_starts[1:], n) - 1]
@@ -621,7 +220,7 @@ def _plan(inputs: PriceGapSubsidyInputs) -> _Plan:
         average_price=average_price,
         row_labels=row_labels,
         row_end_years=row_end,
-        discount=units.discount_factors_at(row_end, inputs.discount_rate),
+        discount=discount_factors_at(row_end, inputs.discount_rate),
         budget=inputs.budget_cap,
         budget_starts=budget_starts,
         budget_codes=budget_codes,
@@ -809,183 +408,6 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
     }
 
 
-COLUMN_OUTPUTS = (
-    Output("period", "Period", "text", help="The period or settlement group."),
-    Output("strike", "Strike", "price", help="The strike after indexation (mean)."),
-    Output(
-        "market_price",
-        "Market price",
-        "price",
-        help="The market reference price (mean over paths when simulated).",
-    ),
-    Output("quantity", "Eligible quantity", "quantity", help="Quantity covered."),
-    Output(
-        "payment_due", "Payment due", "money", help="What the formula owes, uncapped."
-    ),
-    Output(
-        "payment",
-        "Payment",
-        "money",
-        help="Paid within the budget; negative when the producer pays back.",
-    ),
-    Output("upside", "Upside received", "money", help="The government's upside share."),
-    Output("net_cost", "Net cost", "money", help="Payment minus upside."),
-    Output(
-        "cumulative_net_cost", "Cumulative net cost", "money", help="Running net cost."
-    ),
-    Output(
-        "unpaid",
-        "Unpaid claims",
-        "money",
-        help="Forgone (pro rata) or still owed (carry forward) under the budget cap.",
-    ),
-    Output(
-        "discount_factor",
-        "Discount factor",
-        help="(1 + rate)^(−t) at the end of the period.",
-    ),
-    Output("price_p5", "Price, P5", "price", help="Simulated price, 5th percentile."),
-    Output("price_p50", "Price, median", "price", help="Simulated price, median."),
-    Output(
-        "price_p95", "Price, P95", "price", help="Simulated price, 95th percentile."
-    ),
-    Output(
-        "net_cost_p5",
-        "Net cost, P5",
-        "money",
-        help="Simulated net cost, 5th percentile.",
-    ),
-    Output(
-        "net_cost_p50", "Net cost, median", "money", help="Simulated net cost, median."
-    ),
-    Output(
-        "net_cost_p95",
-        "Net cost, P95",
-        "money",
-        help="Simulated net cost, 95th percentile.",
-    ),
-)
-COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
-
-OUTPUTS = (
-    Output(
-        "net_cost_total",
-        "Net cost to government",
-        "money",
-        headline=True,
-        help="Payments minus upside received, all periods.",
-    ),
-    Output(
-        "npv",
-        "Present value of net cost",
-        "money",
-        headline=True,
-        help="Net cost discounted at the discount rate, end of period.",
-    ),
-    Output(
-        "expected_cost",
-        "Expected net cost, simulated",
-        "money",
-        headline=True,
-        help="Mean over the simulated paths of the total net cost.",
-    ),
-    Output(
-        "p95",
-        "Net cost in a 1-in-20 bad case",
-        "money",
-        headline=True,
-        help="95th percentile over paths of the total net cost.",
-    ),
-    Output(
-        "p95_worst_year",
-        "Net cost in each path's worst year, 1-in-20",
-        "money",
-        headline=True,
-        help="95th percentile over all paths of the net cost in each path's worst "
-        "year (its largest yearly net cost).",
-    ),
-    Output(
-        "probability_of_payment",
-        "Probability of any payment",
-        "share",
-        headline=True,
-        help="Share of paths on which the government pays at least once.",
-    ),
-    Output(
-        "probability_budget_exhausted",
-        "Probability the budget runs out",
-        "share",
-        headline=True,
-        help="Share of paths on which a budget period is exhausted.",
-    ),
-    Output(
-        "guarantee_value",
-        "Market value of the guarantee",
-        "money",
-        headline=True,
-        help="Black-76 value of the strip of puts at the strike.",
-    ),
-    Output("payments_total", "Payments to producers", "money"),
-    Output("upside_total", "Upside received", "money"),
-    Output("payment_due_total", "Payments due before budget cap", "money"),
-    Output("budget_scale_factor", "Share of claims paid within budget", "share"),
-    Output("unpaid_total", "Claims left unpaid", "money"),
-    Output("quantity_total", "Quantity covered", "quantity"),
-    Output("strike_mean", "Average strike", "price"),
-    Output("currency", "Currency", "text", help="Currency of the money figures."),
-    Output("design", "Design", "text"),
-    Output("market_price_source", "Market price", "text"),
-    Output("p50", "Median net cost, simulated", "money"),
-    Output("p99", "Net cost in a 1-in-100 bad case", "money"),
-    Output("expected_npv", "Expected present value of net cost, simulated", "money"),
-    Output("simulated_paths", "Simulated price paths", "count"),
-    Output("simulation_model", "Price model", "text"),
-    Output("simulation_start_price", "Start price", "price"),
-    Output("simulation_volatility", "Yearly volatility used", "share"),
-    Output("simulation_drift", "Yearly drift used", "share"),
-    Output("simulation_mean_reversion", "Mean reversion used, per year"),
-    Output("simulation_long_run_price", "Long-run median price used", "price"),
-    Output(
-        "simulation_long_run_mean",
-        "Long-run mean price implied",
-        "price",
-        help="e^(α + σ²/(4κ)): the mean of the long-run price distribution.",
-    ),
-    Output(
-        "simulation_history_points",
-        "Prices the estimates come from",
-        "count",
-        help="Points of the price history; 0 when every parameter was given.",
-    ),
-    Output(
-        "simulation_volatility_se",
-        "Standard error of the estimated volatility",
-        "share",
-        help="NaN when the volatility was given.",
-    ),
-    Output(
-        "simulation_drift_se",
-        "Standard error of the estimated drift",
-        "share",
-        help="NaN when the drift was given or the model is Schwartz.",
-    ),
-    Output(
-        "simulation_mean_reversion_se",
-        "Standard error of the estimated mean reversion, per year",
-        help="NaN when the mean reversion was given or the model is GBM.",
-    ),
-    Output(
-        "simulation_long_run_price_se",
-        "Standard error of the estimated long-run price",
-        "price",
-        help="NaN when the long-run price was given or the model is GBM.",
-    ),
-    Output("payback_value", "Market value of paybacks", "money"),
-    Output("upside_value", "Market value of the upside share", "money"),
-    Output("net_guarantee_value", "Net market value to producers", "money"),
-    WARNINGS_OUTPUT,
-)
-
 TOTALS_SAMPLE = 10_000
 """Simulated totals returned in ``extras["net_cost_totals"]`` (the first paths)."""
 
@@ -1069,7 +491,7 @@ def _value_guarantee(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, fl
     if block.settlement_years is not None:
         years = as_array(block.settlement_years, n)
     elif inputs.periods is not None:
-        years = units.parse_periods(inputs.periods).end
+        years = parse_periods(inputs.periods).end
     else:
         years = np.cumsum(plan.step_years)
     weight = plan.quantity * plan.money

@@ -13,16 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from instruments.calculators.numbers import is_number
+
 MAX_POINTS = 200
 """Calculations one sensitivity request may ask for (sweep points plus tornado runs)."""
 
 
 class PathError(ValueError):
     """A dotted path that names no numeric input of the request."""
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -59,7 +57,7 @@ def scale(value: Any, factor: float, whole: bool = False) -> Any:
     for an input declared as an integer (a count of periods is never 3.6)."""
     if isinstance(value, list):
         return [scale(v, factor, whole) for v in value]
-    if not _is_number(value):
+    if not is_number(value):
         return value
     return round(value * factor) if whole else value * factor
 
@@ -94,9 +92,9 @@ def numeric_paths(data: Any, prefix: str = "") -> list[str]:
 
 
 def _numeric_leaf(value: Any, path: str) -> list[str]:
-    if _is_number(value):
+    if is_number(value):
         return [path]
-    if isinstance(value, list) and value and all(_is_number(v) for v in value):
+    if isinstance(value, list) and value and all(is_number(v) for v in value):
         return [path]
     if isinstance(value, Mapping | list):
         return numeric_paths(value, f"{path}.")

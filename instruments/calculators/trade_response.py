@@ -75,27 +75,19 @@ from instruments.calculators.base import (
     FloatArray,
     InputError,
     Inputs,
-    Output,
     Result,
     spec,
 )
+from instruments.calculators.elasticities import Elasticities
 from instruments.calculators.limits import MAX_FLOWS
+from instruments.calculators.trade_response_outputs import (
+    COLUMN_OUTPUTS,
+    COLUMNS,
+    OUTPUTS,
+)
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
-
-DEMAND_HELP = (
-    "How much imports fall when their price rises by 1 %: a negative number "
-    "(−1.5 means imports fall 1.5 %)."
-)
-SUPPLY_HELP = (
-    "How much exporters supply more when they are paid 1 % more. Leave empty (or 99 "
-    "and above) for unlimited supply at the world price, the usual assumption."
-)
-SUBSTITUTION_HELP = (
-    "How readily buyers switch between origins when their relative price changes "
-    "(1.5 is the usual default)."
-)
 
 
 def respond(
@@ -210,34 +202,6 @@ class TradeFlow:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Elasticities:
-    """The three elasticities of the SMART model, declared once for every calculator
-    with a trade response."""
-
-    import_demand_elasticity: float = spec(
-        "Import demand elasticity",
-        min_value=-20.0,
-        max_value=0.0,
-        exclusive_max=True,
-        help=DEMAND_HELP,
-    )
-    export_supply_elasticity: float | None = spec(
-        "Export supply elasticity",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help=SUPPLY_HELP,
-    )
-    substitution_elasticity: float = spec(
-        "Substitution elasticity",
-        default=1.5,
-        min_value=0.0,
-        max_value=50.0,
-        help=SUBSTITUTION_HELP,
-    )
-
-
 METHOD_LABELS = {
     "exact": "Exact market model (default)",
     "smart": "SMART linear formulas (to replicate WITS)",
@@ -301,125 +265,6 @@ class TradeResponseInputs(Elasticities, Inputs):
                 "SMART has no rest of the world; use the exact or GSIM method.",
             )
 
-
-COLUMN_OUTPUTS = (
-    Output("origin", "Origin", "text", help="Country or group the imports come from."),
-    Output(
-        "member", "Member", help="True when the origin is in the preferential zone."
-    ),
-    Output("imports", "Imports before", "money", help="Imports at world prices."),
-    Output("tariff_before", "Tariff before", "share", help="Ad valorem tariff today."),
-    Output("tariff_after", "Tariff after", "share", help="Tariff under the policy."),
-    Output(
-        "trade_creation",
-        "Trade created",
-        "money",
-        help="Change in imports from the flow's own price change.",
-    ),
-    Output(
-        "trade_diversion",
-        "Trade diverted",
-        "money",
-        help="Imports shifted between origins (positive = gained).",
-    ),
-    Output(
-        "imports_after",
-        "Imports after",
-        "money",
-        help="Imports + TC + TD, at base world prices; never below zero.",
-    ),
-    Output(
-        "tariff_revenue_before",
-        "Tariff revenue before",
-        "money",
-        help="Tariff before × imports before.",
-    ),
-    Output(
-        "tariff_revenue_after",
-        "Tariff revenue after",
-        "money",
-        help="Tariff after × imports after at the new world price.",
-    ),
-    Output(
-        "welfare_change",
-        "Welfare change (consumers and tariff revenue)",
-        "money",
-        help="Consumers' surplus change plus the change in tariff revenue "
-        "(positive = gain).",
-    ),
-    Output(
-        "world_price_change",
-        "World price change",
-        "share",
-        help="Relative change of the world price (0 with unlimited export supply).",
-    ),
-    Output(
-        "consumer_price_change",
-        "Consumer price change",
-        "share",
-        help="Relative change of the duty-paid price buyers pay.",
-    ),
-    Output(
-        "import_value_after",
-        "Import value after, at new world prices",
-        "money",
-        help="Imports after × (1 + world price change).",
-    ),
-    Output(
-        "clipped",
-        "Clipped at zero",
-        help="True when the linear answer fell below zero and was set to zero.",
-    ),
-)
-COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
-
-OUTPUTS = (
-    Output(
-        "trade_creation_total",
-        "Trade created",
-        "money",
-        headline=True,
-        help="New imports created by the tariff change, all origins.",
-    ),
-    Output(
-        "trade_diversion_to_members",
-        "Trade diverted to members",
-        "money",
-        headline=True,
-        help="Imports shifted from non-members to members.",
-    ),
-    Output(
-        "tariff_revenue_change",
-        "Change in tariff revenue",
-        "money",
-        headline=True,
-        help="Tariff revenue after minus before.",
-    ),
-    Output(
-        "welfare_change_total",
-        "Welfare change (consumers and tariff revenue)",
-        "money",
-        headline=True,
-        help="Sum of the flows' welfare changes: the importing country's gain.",
-    ),
-    Output("imports_before", "Imports before", "money"),
-    Output("imports_after_total", "Imports after", "money"),
-    Output("tariff_revenue_before", "Tariff revenue before", "money"),
-    Output("tariff_revenue_after", "Tariff revenue after", "money"),
-    Output("consumer_surplus_change", "Consumers' surplus change", "money"),
-    Output("relative_price_change", "Members' price relative to others", "share"),
-    Output("world_price_change", "World price change, import-weighted", "share"),
-    Output("member_share_before", "Members' share of imports before", "share"),
-    Output("member_share_after", "Members' share of imports after", "share"),
-    Output("method", "Method", "text"),
-    Output(
-        "clipped_flows",
-        "Flows clipped at zero",
-        "count",
-        help="Flows whose linear answer fell below zero imports (SMART, GSIM).",
-    ),
-    Output("note", "Note", "text", help="How the answer was computed."),
-)
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(32)
 

@@ -38,6 +38,7 @@ from reportlab.platypus import (
 )
 
 from instruments.calculators.base import Calculator, Result
+from instruments.calculators.text import shorten
 from instruments.presentation import presenters
 from instruments.presentation.charts.results import build_result_figures
 from instruments.presentation.charts.static_image import render_png
@@ -183,7 +184,7 @@ def _inputs(calculator: Calculator, inputs: Mapping[str, Any]) -> list[tuple[str
             *pairs[:MAX_INPUT_ROWS],
             (f"… and {rest} more", "see the saved scenario"),
         ]
-    return [(label, _shorten(value, 90)) for label, value in pairs]
+    return [(label, shorten(value, 90)) for label, value in pairs]
 
 
 def _table(calculator: Calculator, result: Result) -> list[list[str]]:
@@ -198,10 +199,6 @@ def _table(calculator: Calculator, result: Result) -> list[list[str]]:
         [format_figure(r.get(c)) for c in columns] for r in records[:MAX_TABLE_ROWS]
     ]
     return [header, *body] if columns else []
-
-
-def _shorten(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 # --- layout ------------------------------------------------------------------------------

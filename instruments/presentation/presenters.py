@@ -21,13 +21,14 @@ from instruments.calculators.base import (
     to_data,
 )
 from instruments.calculators.extras import request_extras
+from instruments.calculators.numbers import is_number
+from instruments.calculators.text import shorten
 from instruments.presentation.charts.base import result_units
 from instruments.presentation.instruments import presentation_of
 from instruments.presentation.text import (
     SummaryItem,
     format_figure,
     format_headline,
-    is_number,
     money_text,
     period_span,
 )
@@ -455,11 +456,7 @@ def _setting_text(fs: FieldSpec, value: Any) -> str:
     if fs.unit.startswith("fraction") and is_number(value):
         return f"{format_figure(value * 100)} %"
     text = _plain_value(value)
-    return _shorten_text(text, 40)
-
-
-def _shorten_text(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return shorten(text, 40)
 
 
 # --- sources -------------------------------------------------------------------------

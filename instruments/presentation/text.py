@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
+
+from instruments.calculators.numbers import is_number
 
 # --- figures as people read them ------------------------------------------------------
 
@@ -52,11 +54,6 @@ def format_headline(value: Any) -> str:
         if magnitude >= 1e6:
             return f"{value / 1e6:,.1f} million"
     return format_figure(value)
-
-
-def is_number(value: Any) -> TypeGuard[int | float]:
-    """An int or float, booleans excluded."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def mean_of(value: Any) -> Any:

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from instruments.calculators.units import parse_yes_no
+from instruments.calculators.numbers import parse_yes_no
 from instruments.models import (
     Commodity,
     FxRate,

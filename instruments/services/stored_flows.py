@@ -29,7 +29,8 @@ from instruments.calculators.extras import (
     member_flows_field,
 )
 from instruments.calculators.limits import MAX_FLOWS
-from instruments.calculators.units import period_bounds, quantity_factor
+from instruments.calculators.periods import period_bounds
+from instruments.calculators.units import quantity_factor
 
 # Share of a year in one period, by the period's kind.
 _YEAR_SHARE = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}

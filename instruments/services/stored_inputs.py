@@ -32,9 +32,9 @@ from instruments.calculators.extras import (
     request_extras,
     split_extras,
 )
+from instruments.calculators.periods import parse_periods
 from instruments.calculators.units import (
     convert_price,
-    parse_periods,
     parse_price_unit,
     quantity_factor,
 )

@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from instruments.calculators.numbers import is_number
 from instruments.presentation import presenters
 from instruments.presentation.charts.base import PLOTLY_CONFIG
 
@@ -32,9 +33,7 @@ def humanise(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@register.filter
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+register.filter("is_number", is_number)
 
 
 @register.simple_tag

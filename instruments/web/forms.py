@@ -42,7 +42,8 @@ from instruments.calculators.extras import (
     STORED_PRICE_FIELDS,
     request_extras,
 )
-from instruments.calculators.units import ENGLISH, NumberFormat, money_unit
+from instruments.calculators.numbers import ENGLISH, NumberFormat
+from instruments.calculators.units import money_unit
 from instruments.web.fields import LocalNumberField, build_field
 from instruments.web.form_data import (
     PERCENT_UNITS,

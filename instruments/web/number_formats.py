@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import formats, translation
 
-from instruments.calculators.units import ENGLISH, NumberFormat
+from instruments.calculators.numbers import ENGLISH, NumberFormat
 
 COOKIE = "number_format"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60

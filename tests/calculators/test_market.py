@@ -9,50 +9,12 @@ from hypothesis import strategies as st
 
 from instruments.calculators import market as mk
 from instruments.calculators.base import InputError
+from instruments.calculators.market.gsim import EXAMPLE_FTA_POWERS as FTA
+from instruments.calculators.market.gsim import EXAMPLE_POWERS as POWERS
+from instruments.calculators.market.gsim import EXAMPLE_PUBLISHED as GSIM_PUBLISHED
+from instruments.calculators.market.gsim import example_problem as gsim_problem
 
 PROPERTY = settings(max_examples=60, deadline=None)
-
-# --- the GSIM 4 × 4 example (Francois & Hall) -----------------------------------------
-
-CODES = ("US", "JP", "EU", "RW")
-TRADE = np.array(
-    [
-        [0, 50, 200, 300],
-        [500, 0, 150, 200],
-        [300, 100, 200, 200],
-        [50, 100, 110, 20],
-    ],
-    dtype=float,
-)
-POWERS = np.array(
-    [
-        [1.00, 1.21, 1.41, 1.22],
-        [1.37, 1.00, 1.31, 1.23],
-        [1.32, 1.36, 1.00, 1.18],
-        [1.57, 1.41, 1.25, 1.15],
-    ]
-)
-FTA = POWERS.copy()
-FTA[0, 2] = FTA[2, 0] = 1.0
-GSIM_PUBLISHED = np.array([7.92, -3.16, 4.80, -1.84]) / 100
-
-
-def gsim_problem(after_powers: np.ndarray) -> mk.Problem:
-    member = np.array([True, False, True, False])
-    return mk.Problem(
-        market_codes=CODES,
-        import_demand_elasticity=np.full(4, -1.25),
-        substitution_elasticity=np.full(4, 5.0),
-        member_market=member,
-        origin_codes=CODES,
-        price=np.ones(4),
-        supply_elasticity=np.full(4, 1.5),
-        member_origin=member,
-        domestic_market=np.full(4, -1, dtype=np.int64),
-        quantity=TRADE,
-        before=mk.Regime.of(4, 4, ad_valorem=POWERS - 1),
-        after=mk.Regime.of(4, 4, ad_valorem=after_powers - 1),
-    )
 
 
 def test_gsim_reproduces_the_published_export_price_changes():

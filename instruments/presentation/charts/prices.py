@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from instruments.calculators.text import shorten
+
 # --- price histories (admin and data pages) ------------------------------------------
 
 if TYPE_CHECKING:  # selectors use the ORM; charts only read the dataclass
@@ -66,7 +68,7 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
         annotations=[
             {
                 "text": "Source: "
-                + _shorten(history.short_citation or history.source, 140),
+                + shorten(history.short_citation or history.source, 140),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -81,7 +83,3 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
     )
     figure: dict[str, Any] = json.loads(pio.to_json(fig, validate=False))
     return figure
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -33,7 +33,7 @@ from instruments.models.prices import (
     format_period,
     is_period_start,
 )
-from instruments.models.producers import IntensityScope, Producer
+from instruments.models.producers import PRODUCER_FIELDS, IntensityScope, Producer
 from instruments.models.scenarios import (
     Scenario,
     calculator_choices,
@@ -51,6 +51,7 @@ __all__ = [
     "FREQUENCY_RANK",
     "PRICE_UNITS",
     "PRICE_UNIT_CHOICES",
+    "PRODUCER_FIELDS",
     "TRADE_FLOW_COLUMNS",
     "ApiKey",
     "ApiKeyScope",

@@ -22,6 +22,27 @@ class IntensityScope(models.TextChoices):
     SCOPE1_2_3 = "scope1_2_3", "Scopes 1, 2 and 3"
 
 
+PRODUCER_FIELDS = (
+    "name",
+    "country",
+    "commodity",
+    "stage",
+    "capacity",
+    "capacity_unit",
+    "unit_cost",
+    "cost_unit",
+    "carbon_intensity",
+    "intensity_scope",
+    "audit_score",
+    "audit_scheme",
+    "traceable",
+    "is_illustrative",
+    "source",
+    "notes",
+)
+"""A producer's fields, in the order of the API, the admin and the selectors' frame."""
+
+
 class Producer(models.Model):
     """A producer of a commodity, for cost-curve floors and standards markets.
 

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from instruments.calculators.base import InputError
-from instruments.models import Commodity, Producer
+from instruments.models import PRODUCER_FIELDS, Commodity, Producer
 from instruments.selectors.decimals import to_float
 
-# --- producers, FX rates and policy parameters ----------------------------------------
-
 PRODUCER_COLUMNS = [
-    "name",
-    "country",
-    "stage",
-    "capacity",
-    "capacity_unit",
-    "unit_cost",
-    "cost_unit",
-    "carbon_intensity",
-    "intensity_scope",
-    "audit_score",
-    "audit_scheme",
-    "traceable",
-    "is_illustrative",
-    "source",
+    field for field in PRODUCER_FIELDS if field not in ("commodity", "notes")
 ]
+"""The columns of ``get_producers``: a producer's fields but the commodity asked for
+and the notes."""
+PRODUCER_NUMBER_COLUMNS = ("capacity", "unit_cost", "carbon_intensity", "audit_score")
 
 
 def get_producers(commodity: str, *, stage: str | None = None) -> pd.DataFrame:
@@ -38,28 +28,19 @@ def get_producers(commodity: str, *, stage: str | None = None) -> pd.DataFrame:
     )
     if stage:
         queryset = queryset.filter(stage=stage)
-    records = [
-        {
-            "name": p.name,
-            "country": p.country.iso3 if p.country else None,
-            "stage": p.stage,
-            "capacity": to_float(p.capacity),
-            "capacity_unit": p.capacity_unit,
-            "unit_cost": to_float(p.unit_cost),
-            "cost_unit": p.cost_unit,
-            "carbon_intensity": to_float(p.carbon_intensity),
-            "intensity_scope": p.intensity_scope,
-            "audit_score": to_float(p.audit_score),
-            "audit_scheme": p.audit_scheme,
-            "traceable": p.traceable,
-            "is_illustrative": p.is_illustrative,
-            "source": p.source,
-        }
-        for p in queryset
-    ]
+    records = [_read_producer(producer) for producer in queryset]
     frame = pd.DataFrame.from_records(records, columns=PRODUCER_COLUMNS)
-    for column in ("capacity", "unit_cost", "carbon_intensity", "audit_score"):
+    for column in PRODUCER_NUMBER_COLUMNS:
         frame[column] = frame[column].astype("float64")
     return frame.sort_values(["unit_cost", "name"], na_position="last").reset_index(
         drop=True
     )
+
+
+def _read_producer(producer: Producer) -> dict[str, Any]:
+    """One row of ``get_producers``: the country as ISO3, numbers as floats."""
+    record = {column: getattr(producer, column) for column in PRODUCER_COLUMNS}
+    record["country"] = producer.country.iso3 if producer.country else None
+    for column in PRODUCER_NUMBER_COLUMNS:
+        record[column] = to_float(record[column])
+    return record

@@ -25,6 +25,7 @@ from instruments.admin.imports import OwnFormatImportMixin
 from instruments.admin.publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
 from instruments.models import (
+    PRODUCER_FIELDS,
     TRADE_FLOW_COLUMNS,
     Commodity,
     CommodityHsCode,
@@ -302,20 +303,15 @@ class PartnerGroupAdmin(SimpleHistoryAdmin):
 
 @admin.register(Producer)
 class ProducerAdmin(SimpleHistoryAdmin):
+    # The commodity beside the name; the long texts only on the producer's page.
     list_display = (
         "name",
         "commodity",
-        "country",
-        "stage",
-        "capacity",
-        "capacity_unit",
-        "unit_cost",
-        "cost_unit",
-        "carbon_intensity",
-        "intensity_scope",
-        "audit_score",
-        "traceable",
-        "is_illustrative",
+        *(
+            field
+            for field in PRODUCER_FIELDS
+            if field not in ("name", "commodity", "audit_scheme", "source", "notes")
+        ),
     )
     list_filter = (
         "is_illustrative",

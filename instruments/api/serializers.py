@@ -23,6 +23,7 @@ from rest_framework.fields import get_error_detail
 
 from instruments.calculators.base import InputError
 from instruments.models import (
+    PRODUCER_FIELDS,
     Commodity,
     FxRate,
     ParameterSchedule,
@@ -300,25 +301,7 @@ class ProducerSerializer(ReferenceSerializer):
 
     class Meta:
         model = Producer
-        fields = [
-            "id",
-            "name",
-            "country",
-            "commodity",
-            "stage",
-            "capacity",
-            "capacity_unit",
-            "unit_cost",
-            "cost_unit",
-            "carbon_intensity",
-            "intensity_scope",
-            "audit_score",
-            "audit_scheme",
-            "traceable",
-            "is_illustrative",
-            "source",
-            "notes",
-        ]
+        fields = ["id", *PRODUCER_FIELDS]
 
 
 class FxRateSerializer(ReferenceSerializer):

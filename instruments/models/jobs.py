@@ -1,0 +1,83 @@
+"""Long work on Celery workers: what a job runs, where it is, and its result."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+
+from instruments.models.scenarios import calculator_choices, validate_calculator
+
+
+class JobKind(models.TextChoices):
+    """What a job runs."""
+
+    CALCULATION = "calculation", "one calculation"
+    BATCH = "batch", "a batch of calculations"
+    SENSITIVITY = "sensitivity", "a sensitivity analysis"
+    EXPORT = "export", "an export of a data list"
+    IMPORT = "import", "an import of a published file"
+
+
+class JobState(models.TextChoices):
+    """Where a job is: queued → running → succeeded or failed."""
+
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    SUCCEEDED = "succeeded", "succeeded"
+    FAILED = "failed", "failed"
+
+
+class Job(models.Model):
+    """Long work handed to a worker (``services/jobs.py``): its request, state,
+    progress and result. The id is a random UUID, so an anonymous job is readable
+    only by whoever holds its link; a signed-in user's job only by that user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    calculator = models.CharField(
+        max_length=40,
+        choices=calculator_choices,
+        validators=[validate_calculator],
+        blank=True,  # an export runs no calculator
+    )
+    request = models.JSONField(default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    state = models.CharField(
+        max_length=20, choices=JobState.choices, default=JobState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    result = models.JSONField(null=True, blank=True)
+    error = models.JSONField(
+        null=True, blank=True, help_text="The 400 body: field path → messages."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["owner", "-created"], name="job_owner_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="job_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.calculator} {self.id} ({self.state})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in (JobState.SUCCEEDED, JobState.FAILED)

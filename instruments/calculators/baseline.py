@@ -273,8 +273,9 @@ def build_baseline(
         if quantity <= 0:
             continue
         value = float(route["value"])
-        if route["origin"] == ROW and route["market"] == ROW:
-            # ROW's home sales ride on its internal route (no border either way)
+        inside_row = route["origin"] == ROW and route["market"] == ROW
+        if inside_row:
+            # ROW's home sales ride on its internal route: no measure reaches either
             value += home[ROW] * unit_money
             quantity += home[ROW]
             home[ROW] = 0.0
@@ -283,6 +284,8 @@ def build_baseline(
             "market": route["market"],
             "quantity": quantity,
         }
+        if inside_row:
+            record["home"] = True
         if calibration == "unit_values" and float(route["weighed_tonnes"]) > 0:
             record["price"] = value / (quantity * money_per_unit)
         record["value"] = value
@@ -294,6 +297,7 @@ def build_baseline(
                     "origin": code,
                     "market": code,
                     "quantity": home[code],
+                    "home": True,
                     "value": home[code] * unit_money,
                 }
             )

@@ -184,6 +184,12 @@ class FlowInput:
         exclusive_min=True,
         help="Border price on this route, when it differs from the origin's price.",
     )
+    home: bool = spec(
+        "Sales at home",
+        default=False,
+        help="An economy's sales in its own market (origin and market of one code): "
+        "no border, so no border measure applies and they are not imports.",
+    )
 
 
 MeasureKind = Literal[
@@ -253,6 +259,12 @@ class DownstreamGood:
         help="Quantity of this commodity in one unit of the good.",
     )
     unit: str = spec("Unit of the good", default="unit", help="e.g. motor, MW.")
+    illustrative: bool = spec(
+        "Illustrative content",
+        default=False,
+        help="The content per unit is an illustrative figure, not a published one: "
+        "the result says so.",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -387,6 +399,7 @@ def build_market_problem(inputs: PlurilateralInputs) -> market.Problem:
             market=f.market.strip(),
             quantity=f.quantity,
             price=f.price,
+            home=f.home,
         )
         for f in inputs.flows
     ]
@@ -409,6 +422,14 @@ def compute(inputs: PlurilateralInputs) -> Result:
     rows = solution.rows.copy()
     for column in ROW_MONEY:
         rows[column] = rows[column] * money
+    rows["value_before"] = rows["quantity_before"] * rows["border_price_before"] * money
+    homes = {
+        (problem.origin_codes[r], problem.market_codes[v])
+        for r, v in zip(*np.nonzero(market.home_routes(problem)), strict=True)
+    }
+    rows["home"] = [
+        (o, m) in homes for o, m in zip(rows["origin"], rows["market"], strict=True)
+    ]
 
     member_countries = _member_countries(problem)
     countries = solution.countries.copy()
@@ -417,7 +438,9 @@ def compute(inputs: PlurilateralInputs) -> Result:
     countries.insert(1, "member", countries["country"].isin(member_countries))
 
     domestic = problem.domestic_market >= 0
-    foreign = ~domestic[:, None] & np.ones(problem.quantity.shape, dtype=bool)
+    home = market.home_routes(problem)
+    at_home = domestic[:, None] | home  # own producers and home sales: no border
+    foreign = ~at_home
     mm = problem.member_market[None, :]
     mo = problem.member_origin[:, None]
     q0, q1 = solution.quantity_before, solution.quantity_after
@@ -432,6 +455,17 @@ def compute(inputs: PlurilateralInputs) -> Result:
         if member_q0 > 0
         else math.nan
     )
+    # The members' CES price index P̂ (the model's own), weighted by base spending:
+    # what a buyer of the composite pays, substitution between origins included.
+    spending = (p0 * q0).sum(axis=0)
+    member_spending = float(spending[problem.member_market].sum())
+    index_change = (
+        float((spending * solution.composite_price_change)[problem.member_market].sum())
+        / member_spending
+        if member_spending > 0
+        else math.nan
+    )
+    mean_member_price = member_p0 / member_q0 if member_q0 > 0 else math.nan
     engine = solution.summary
     summary: dict[str, Any] = {
         "imports_from_non_members_change": float(np.where(from_non, q1 - q0, 0).sum()),
@@ -451,9 +485,16 @@ def compute(inputs: PlurilateralInputs) -> Result:
         "imports_from_non_members_after": float(np.where(from_non, q1, 0).sum()),
         "imports_before": engine["imports_before"],
         "imports_after": engine["imports_after"],
-        "own_producers_sales_change": float(
-            np.where(domestic[:, None] & mm, q1 - q0, 0.0).sum()
-        ),
+        "own_producers_sales_change": float(np.where(at_home & mm, q1 - q0, 0.0).sum()),
+        "imports_from_non_members_value_before": float(
+            np.where(from_non, q0 * b0, 0.0).sum()
+        )
+        * money,
+        "imports_from_non_members_value_after": float(
+            np.where(from_non, q1 * b1, 0.0).sum()
+        )
+        * money,
+        "member_price_index_change": index_change,
         "trade_created": engine["trade_created"],
         "member_consumer_price_change": price_change,
         "member_consumer_price_change_share": (
@@ -491,11 +532,25 @@ def compute(inputs: PlurilateralInputs) -> Result:
             "unit": [g.unit for g in inputs.downstream],
             "content_factor": [g.content_factor for g in inputs.downstream],
             "cost_change_per_unit": [
-                g.content_factor * price_change * money for g in inputs.downstream
+                g.content_factor * mean_member_price * index_change * money
+                for g in inputs.downstream
             ],
+            "illustrative": [g.illustrative for g in inputs.downstream],
         },
-        columns=["good", "unit", "content_factor", "cost_change_per_unit"],
+        columns=[
+            "good",
+            "unit",
+            "content_factor",
+            "cost_change_per_unit",
+            "illustrative",
+        ],
     )
+    flagged = [g.name for g in inputs.downstream if g.illustrative]
+    if flagged:
+        summary["warnings"] = (
+            f"The content per unit of {', '.join(flagged)} is illustrative, not a "
+            "published figure."
+        )
     if not downstream.empty:
         currency = summary["currency"]
         summary["downstream_cost_changes"] = "; ".join(

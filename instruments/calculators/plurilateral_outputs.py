@@ -60,9 +60,21 @@ COLUMN_OUTPUTS = (
         help="Paid to a market's own producers on their route.",
     ),
     Output("subsidy_before", "Price-gap subsidy before", "money"),
+    Output(
+        "value_before",
+        "Value before",
+        "money",
+        help="Quantity × border price in the base: on stored data, the stored trade "
+        "value of the route (CEPII BACI).",
+    ),
+    Output(
+        "home",
+        "Sales at home",
+        help="True for an economy's sales in its own market (no border).",
+    ),
 )
 COLUMNS = tuple(o.key for o in COLUMN_OUTPUTS)
-assert COLUMNS == market.ROW_COLUMNS
+assert COLUMNS[: len(market.ROW_COLUMNS)] == market.ROW_COLUMNS
 
 OUTPUTS = (
     Output(
@@ -121,6 +133,24 @@ OUTPUTS = (
         "imports_from_non_members_before",
         "Members' imports from non-members, before",
         "quantity",
+    ),
+    Output(
+        "imports_from_non_members_value_before",
+        "Members' imports from non-members, value before",
+        "money",
+        help="At border prices; on stored data, the stored trade value (CEPII BACI).",
+    ),
+    Output(
+        "imports_from_non_members_value_after",
+        "Members' imports from non-members, value after",
+        "money",
+    ),
+    Output(
+        "member_price_index_change",
+        "Members' price index change",
+        "share",
+        help="The model's CES price index of the member markets (P̂ − 1), weighted by "
+        "base spending: the downstream goods' cost changes use it.",
     ),
     Output(
         "imports_from_non_members_after",
@@ -202,7 +232,16 @@ TABLE_OUTPUTS = (
     Output("subsidy_cost", "Price-gap subsidy paid", "money"),
     Output("rent_change", "Exporters' undertaking rent", "money"),
     Output("net_welfare_change", "Net welfare change", "money"),
-    Output("terms_of_trade_effect", "Terms of trade", "money"),
+    Output(
+        "terms_of_trade_effect",
+        "Terms of trade",
+        "money",
+        help="On imports and exports together: the change in border prices paid on "
+        "imports (a rise is a loss) and received on exports (a fall is a loss), on "
+        "the quantities after.",
+    ),
+    Output("terms_of_trade_imports", "Terms of trade on imports", "money"),
+    Output("terms_of_trade_exports", "Terms of trade on exports", "money"),
     Output("producer_price_before", "Producer price before", "price"),
     Output("producer_price_after", "Producer price after", "price"),
     Output("price_change", "Producer price change", "share"),

@@ -152,7 +152,10 @@ def test_a_floor_stacked_with_a_price_gap_subsidy_costs_the_treasury_less():
     assert stacked["importer_revenue_total"] > 0
 
 
-def test_value_chain_cost_is_content_times_the_members_price_change(result):
+def test_value_chain_cost_is_content_times_the_members_price_index_change(result):
+    """The downstream cost uses the model's own CES index P̂ of the member markets
+    (spending-weighted), at the members' mean base price: substitution between origins
+    included, unlike a base-quantity (Laspeyres) average of consumer prices."""
     rows = result.rows
     members = rows[rows["member_market"]]
     change = (
@@ -160,10 +163,24 @@ def test_value_chain_cost_is_content_times_the_members_price_change(result):
         * members["quantity_before"]
     ).sum() / members["quantity_before"].sum()
     assert result.summary["member_consumer_price_change"] == pytest.approx(change)
+    spend = members["consumer_price_before"] * members["quantity_before"]
+    by_market = members.assign(spend=spend, q=members["quantity_before"])
+    mean_price = spend.sum() / members["quantity_before"].sum()
+    # P̂ per member market from the CES formula, σ = 3 (the example's)
+    sigma = 3.0
+    index = {}
+    for code, m in by_market.groupby("market"):
+        w = m["spend"] / m["spend"].sum()
+        ratio = m["consumer_price_after"] / m["consumer_price_before"]
+        index[code] = float((w * ratio ** (1 - sigma)).sum() ** (1 / (1 - sigma)))
+    weights = by_market.groupby("market")["spend"].sum()
+    index_change = sum(weights[c] * (index[c] - 1) for c in index) / weights.sum()
+    assert result.summary["member_price_index_change"] == pytest.approx(index_change)
+    assert index_change < change  # buyers switch to members: P̂ rises less
     goods = result.extras["downstream"].set_index("good")
     # 0.0006 t of NdPr oxide per motor, price change in USD/kg: × 1,000 kg/t.
     assert goods.loc["EV traction motor", "cost_change_per_unit"] == pytest.approx(
-        0.0006 * 1000 * change
+        0.0006 * 1000 * mean_price * index_change
     )
     assert goods.loc["Direct-drive wind turbine", "unit"] == "MW"
     # ... and in the summary, in words, for the API's summary and the CSV.

@@ -115,6 +115,7 @@ from instruments.calculators.market.problem import (
     Selector,
     build_problem,
     build_regime,
+    home_routes,
     measures_from_records,
 )
 
@@ -138,6 +139,7 @@ __all__ = [
     "build_problem",
     "build_regime",
     "clear",
+    "home_routes",
     "measures_from_records",
     "solve",
     "solve_single_market",

@@ -45,6 +45,8 @@ COUNTRY_COLUMNS = (
     "rent_change",
     "net_welfare_change",
     "terms_of_trade_effect",
+    "terms_of_trade_imports",
+    "terms_of_trade_exports",
 )
 
 # --- the solution --------------------------------------------------------------------
@@ -118,7 +120,7 @@ def assemble(
     iterations: int,
     residual: float,
 ) -> MarketSolution:
-    foreign = ~base.domestic[:, None] & np.ones_like(base.q0, dtype=bool)
+    foreign = ~base.no_border  # imports: not a domestic origin's, not home sales
     q0, q1 = base.q0, quantity_after
     b0, b1 = before.border, border_after
     p0, p1 = before.consumer, consumer_after
@@ -147,7 +149,10 @@ def assemble(
     subsidy_cost = (subsidy1 - subsidy0) @ onehot
     revenue_change = (revenue1 - revenue0).sum(axis=0)
     rent_change = (rent1 - rent0).sum(axis=1)
+    # Terms of trade: border prices paid on imports (per market), received on
+    # exports (per origin), on the quantities after.
     tot = -np.where(foreign, (b1 - b0) * q1, 0.0).sum(axis=0)
+    tot_exports = np.where(foreign, (b1 - b0) * q1, 0.0).sum(axis=1)
 
     # Countries: markets by code, foreign origins by code, domestic origins by market.
     origin_country = [
@@ -163,6 +168,7 @@ def assemble(
     country_cs, country_ps = cs @ to_m, ps @ to_o
     country_rev, country_sub = revenue_change @ to_m, subsidy_cost @ to_m
     country_rent, country_tot = rent_change @ to_o, tot @ to_m
+    country_tot_exports = tot_exports @ to_o
     net = country_cs + country_ps + country_rev - country_sub + country_rent
 
     def build_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -175,7 +181,9 @@ def assemble(
                 "subsidy_cost": country_sub,
                 "rent_change": country_rent,
                 "net_welfare_change": net,
-                "terms_of_trade_effect": country_tot,
+                "terms_of_trade_effect": country_tot + country_tot_exports,
+                "terms_of_trade_imports": country_tot,
+                "terms_of_trade_exports": country_tot_exports,
             },
             columns=list(COUNTRY_COLUMNS),
         )

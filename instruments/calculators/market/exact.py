@@ -9,7 +9,12 @@ import numpy as np
 from scipy import optimize
 
 from instruments.calculators.arrays import BoolArray, FloatArray
-from instruments.calculators.market.problem import EquilibriumError, Problem, Regime
+from instruments.calculators.market.problem import (
+    EquilibriumError,
+    Problem,
+    Regime,
+    home_routes,
+)
 
 SIGMA_ONE = 1e-9  # |1 − σ| below this: the geometric-mean limit
 LOG_BOUND = 60.0  # |ln π̂| beyond this (a factor 1e26) is no equilibrium worth reporting
@@ -36,6 +41,9 @@ class Prepared:
     own_price0: FloatArray  # (R,) base price of a domestic origin on its route
     producer0: FloatArray  # (R,) base producer price (domestic: max(π0, K0))
     revenue0: FloatArray  # (R,) base producer revenue
+    # (R, V): routes with no border: a domestic origin's, and an economy's sales at
+    # home (origin and market of one code, as the stored baseline builds them)
+    no_border: BoolArray
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ def _prices(
                     ),
                 )
                 d = np.where(pi >= regime.undertaking, border * slope / consumer, 0.0)
-    dom = base.domestic[:, None]
+    dom = base.no_border
     return (
         np.where(dom, pi, border),
         np.where(dom, pi, consumer),
@@ -119,6 +127,7 @@ def prepare(problem: Problem) -> Prepared:
     dom_idx = np.asarray(problem.domestic_market)
     domestic = dom_idx >= 0
     dom_route = domestic[:, None] & (np.arange(n_v)[None, :] == dom_idx[:, None])
+    no_border = domestic[:, None] | home_routes(problem)
     x0 = q0.sum(axis=1)
     own_price0 = np.where(domestic, (pi0 * dom_route).sum(axis=1), 1.0)
     strike0 = problem.before.strike
@@ -138,6 +147,7 @@ def prepare(problem: Problem) -> Prepared:
         own_price0,
         producer0,
         np.zeros(n_r),
+        no_border,
     )
     _, p0, _ = _prices(provisional, problem.before, np.zeros(n_r))
     value0 = p0 * q0
@@ -160,6 +170,7 @@ def prepare(problem: Problem) -> Prepared:
         own_price0,
         producer0,
         revenue0,
+        no_border,
     )
 
 

@@ -18,7 +18,7 @@ def solve_linear(
     pi0 = base.pi0
     pre0 = pi0 * (1.0 + before.ad_valorem) + before.specific
     pre1 = pi0 * (1.0 + after.ad_valorem) + after.specific
-    dom = base.domestic[:, None]
+    dom = base.no_border
     d = np.where(dom, 1.0, pi0 * (1.0 + before.ad_valorem) / pre0)
     shift = np.where(dom, 0.0, (pre1 - pre0) / pre0)  # p̂ at unchanged π
     theta, sig, eta = base.w, base.sigma, base.eta

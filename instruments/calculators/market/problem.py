@@ -132,6 +132,7 @@ class Problem:
     before: Regime
     after: Regime
     routes: BoolArray | None = None
+    home: BoolArray | None = None
 
     def __post_init__(self) -> None:
         errors = ErrorCollector()
@@ -216,6 +217,14 @@ class Problem:
         return Problem(**{**self.__dict__, "after": after})
 
 
+def home_routes(problem: Problem | _SelectorContext) -> BoolArray:
+    """(R, V): an economy's sales at home (flows marked ``home``, from an origin to
+    the market of its own code, as the stored baseline builds them). They cross no
+    border: no border measure reaches them and they are not imports."""
+    shape = (len(problem.origin_codes), len(problem.market_codes))
+    return np.zeros(shape, dtype=bool) if problem.home is None else problem.home
+
+
 # --- building a problem from plain records -------------------------------------------
 
 
@@ -252,6 +261,7 @@ class Flow:
     market: str
     quantity: float
     price: float | None = None
+    home: bool = False
 
 
 @dataclass(frozen=True)
@@ -314,6 +324,7 @@ def build_problem(
     route_price = np.repeat(price[:, None], n_v, axis=1)
     quantity = np.zeros((n_r, n_v))
     listed = np.zeros((n_r, n_v), dtype=bool)
+    home = np.zeros((n_r, n_v), dtype=bool)
     for i, f in enumerate(flows):
         r, v = o_index.get(f.origin), m_index.get(f.market)
         if r is None:
@@ -332,12 +343,19 @@ def build_problem(
             errors.add(("flows", i, "quantity"), "Must be ≥ 0.")
         quantity[r, v] += f.quantity
         listed[r, v] = True
+        if f.home:
+            if origin_codes[r] != market_codes[v]:
+                errors.add(
+                    ("flows", i, "home"),
+                    "Sales at home go from an origin to the market of the same code.",
+                )
+            home[r, v] = True
         if f.price is not None:
             if not (math.isfinite(f.price) and f.price > 0):
                 errors.add(("flows", i, "price"), "Must be > 0.")
             route_price[r, v] = f.price
     context = _SelectorContext(
-        market_codes, origin_codes, member_market, member_origin, dom
+        market_codes, origin_codes, member_market, member_origin, dom, home
     )
     after = build_regime(measures, context, errors, "measures")
     before = build_regime(measures_before, context, errors, "measures_before")
@@ -361,6 +379,7 @@ def build_problem(
         before=before,
         after=after,
         routes=listed | (quantity > 0),
+        home=home if home.any() else None,
     )
 
 
@@ -371,6 +390,7 @@ class _SelectorContext:
     member_market: BoolArray
     member_origin: BoolArray
     domestic_market: IntArray
+    home: BoolArray | None = None
 
 
 def _select(
@@ -414,13 +434,15 @@ def build_regime(
 
     Stacking: ad valorem rates on a route add, specific duties add, floors,
     undertakings and strikes take the largest. Border measures never reach a
-    domestic origin (a word selector skips it; naming it is an error); a price-gap
+    domestic origin (a word selector skips it; naming it is an error) nor an
+    economy's sales at home (``home_routes``); a price-gap
     subsidy reaches only domestic origins, of the markets selected.
     """
     n_r, n_v = len(context.origin_codes), len(context.market_codes)
     t, s, f, u = (np.zeros((n_r, n_v)) for _ in range(4))
     k = np.zeros(n_r)
     domestic = context.domestic_market >= 0
+    home = home_routes(context)
     for i, m in enumerate(measures):
         here: tuple[str | int, ...] = (name, i)
         markets = _select(
@@ -471,7 +493,7 @@ def build_regime(
                 (*here, "origins"),
                 "Own producers have no border; border measures do not apply to them.",
             )
-        mask = (origins & ~domestic)[:, None] & markets[None, :]
+        mask = (origins & ~domestic)[:, None] & markets[None, :] & ~home
         if m.kind == "ad_valorem":
             t += np.where(mask, value, 0.0)
         elif m.kind == "specific":

@@ -42,7 +42,8 @@ from instruments.calculators.base import (
 )
 from instruments.presentation.jsonify import json_value, rows_as_records
 from instruments.services import data_versions
-from instruments.services.stored_inputs import fill_stored_inputs, schedule_warnings
+from instruments.services.stored_inputs.fill import fill_stored_inputs
+from instruments.services.stored_inputs.schedules import schedule_warnings
 
 logger = logging.getLogger(__name__)
 

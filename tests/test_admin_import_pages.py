@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from instruments.models import Commodity, FxRate, PriceSeries
-from instruments.services.imports import templates as import_templates
 from instruments.services.imports.publishers import import_published_file
 from instruments.services.imports.rows import import_price_observations
+from instruments.services.imports import templates as import_templates
 from instruments.services.trade_data import import_trade_flows
 from tests.factories import make_series, make_trade_flow
 

@@ -16,29 +16,37 @@ endpoint's rule; a reference list reads the same for every reader.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, QueryDict
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.urls import Resolver404, resolve
-from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.request import Request
+from django_filters.utils import translate_validation
 from rest_framework.utils.encoders import JSONEncoder
 
 from instruments.api.reference import ReferenceViewSet
 from instruments.calculators.base import InputError
-from instruments.models import JobKind
+from instruments.models import Job, JobKind
 from instruments.services import jobs
 
 PAGE_PARAMETERS = ("format", "limit", "offset", "page_size", "token")
 CHUNK = 5_000  # rows serialized between two progress reports
 
 
-def _list_view(address: Any, user: Any) -> ReferenceViewSet:
-    """The list view of ``address``, ready to filter, as ``user`` would see it."""
+@dataclass(frozen=True)
+class ListExport:
+    """A reference list with its filters applied: its rows, serializer and columns."""
+
+    rows: QuerySet[Any]
+    view: ReferenceViewSet
+
+
+def read_list(address: Any) -> ListExport:
+    """The list ``address`` names, filtered by its own FilterSet as the list is."""
     if not isinstance(address, str) or not address or len(address) > 2_000:
         raise InputError.at(
             ("export",),
@@ -66,30 +74,25 @@ def _list_view(address: Any, user: Any) -> ReferenceViewSet:
     query = QueryDict(parts.query, mutable=True)
     for name in PAGE_PARAMETERS:
         query.pop(name, None)
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = parts.path
-    request.GET = query
-    request.META = {"SERVER_NAME": "jobs", "SERVER_PORT": "80"}
-    view = cls(action="list", format_kwarg=None, args=(), kwargs=match.kwargs)
-    view.request = Request(request)
-    view.request.user = user if user is not None else AnonymousUser()
-    view.headers = {}
-    return view
+    # No request: a job reads the list as anyone would, outside HTTP.
+    view = cls(
+        action="list", request=None, format_kwarg=None, args=(), kwargs=match.kwargs
+    )
+    rows = view.get_queryset()
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        filterset = filterset_class(data=query, queryset=rows)
+        if not filterset.is_valid():
+            detail = translate_validation(filterset.errors).detail
+            raise InputError.at(("export",), f"The list's filters: {detail}")
+        rows = filterset.qs
+    return ListExport(rows=rows, view=view)
 
 
-def _rows(view: ReferenceViewSet) -> Any:
-    try:
-        return view.filter_queryset(view.get_queryset())
-    except (ValidationError, APIException) as exc:
-        raise InputError.at(("export",), f"The list's filters: {exc.detail}") from None
-
-
-def check(address: Any, user: Any) -> tuple[dict[str, Any], int]:
+def check(address: Any) -> tuple[dict[str, Any], int]:
     """The export request to store and its number of rows; InputError when the
     address is not a list, its filters are invalid or it has too many rows."""
-    view = _list_view(address, user)
-    count = _rows(view).count()
+    count = read_list(address).rows.count()
     cap = settings.EXPORT_JOB_MAX_ROWS
     if count > cap:
         raise InputError.at(
@@ -100,20 +103,20 @@ def check(address: Any, user: Any) -> tuple[dict[str, Any], int]:
     return {"export": address}, count
 
 
-def run_export(
-    request: Mapping[str, Any], report: Callable[[float], None]
-) -> dict[str, Any]:
+def run_export(job: Job, report: jobs.Reporter) -> dict[str, Any]:
     """Every row of the list, ``{"columns", "rows"}``, serialized chunk by chunk."""
-    view = _list_view(request["export"], None)
-    rows = _rows(view)
+    found = read_list(job.request["export"])
+    rows = found.rows
     total = max(rows.count(), 1)
     out: list[dict[str, Any]] = []
     for start in range(0, total, CHUNK):
-        chunk = view.get_serializer(rows[start : start + CHUNK], many=True).data
+        chunk = found.view.get_serializer(rows[start : start + CHUNK], many=True).data
         # As the list's JSON has them (decimals as numbers), to be stored as JSON.
         out.extend(json.loads(json.dumps(chunk, cls=JSONEncoder)))
         report(min(start + CHUNK, total) / total)
-    return {"columns": view.get_renderer_context()["header"], "rows": out}
+    return {"columns": found.view.get_renderer_context()["header"], "rows": out}
 
 
-jobs.register_runner(kind=JobKind.EXPORT, runner=run_export)
+# The export runs this API list's filters and serializer, above the services: the one
+# table of every job kind is completed here, the lowest layer that may import both.
+JOB_RUNNERS: Mapping[str, jobs.Runner] = {**jobs.RUNNERS, JobKind.EXPORT: run_export}

@@ -165,8 +165,13 @@ class JobListApi(APIView):
         slug = body.get("calculator")
         try:
             if "export" in body:
-                export, count = exports.check(body["export"], request.user)
-                job = jobs.submit_export(export=export, rows=count, owner=request.user)
+                export, count = exports.check(body["export"])
+                job = jobs.submit_export(
+                    export=export,
+                    rows=count,
+                    owner=request.user,
+                    runners=exports.JOB_RUNNERS,
+                )
             elif slug not in REGISTRY:
                 raise InputError.at(
                     ("calculator",),

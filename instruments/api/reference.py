@@ -110,7 +110,7 @@ class ReferenceViewSet(viewsets.ModelViewSet):
         return context
 
 
-def _reference_schema(tag: str) -> Any:
+def reference_schema(tag: str) -> Any:
     """Tags every operation and documents ``?format=`` on the reads."""
     return extend_schema_view(
         list=extend_schema(tags=[tag], parameters=[FORMAT_PARAMETER]),
@@ -175,7 +175,7 @@ PRICE_PARAMETERS = [
 ]
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class CommodityViewSet(ReferenceViewSet):
     """Commodities, by ``code``; each has price series and a default one."""
 
@@ -266,7 +266,7 @@ class CommodityViewSet(ReferenceViewSet):
         return Response([{**point, "source": cited} for point in points])
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class PriceSeriesViewSet(ReferenceViewSet):
     """Price series, by ``code``, with the periods each covers."""
 
@@ -277,7 +277,7 @@ class PriceSeriesViewSet(ReferenceViewSet):
     sheet_title = "Series"
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class PriceObservationViewSet(ReferenceViewSet):
     """Stored prices, one per series and period (``period`` = the period's first day)."""
 
@@ -289,7 +289,7 @@ class PriceObservationViewSet(ReferenceViewSet):
     sheet_title = "Observations"
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class PartnerViewSet(ReferenceViewSet):
     """Economies, by ISO 3166-1 alpha-3 code."""
 
@@ -301,7 +301,7 @@ class PartnerViewSet(ReferenceViewSet):
     cache_tables = ("partner", "partner_group")
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class PartnerGroupViewSet(ReferenceViewSet):
     """Named groups of economies, by ``code``."""
 
@@ -316,7 +316,7 @@ class PartnerGroupViewSet(ReferenceViewSet):
         return super().get_queryset().distinct()
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class ProducerViewSet(ReferenceViewSet):
     """Producers of a commodity: capacities, unit costs, carbon intensities, audits."""
 
@@ -328,7 +328,7 @@ class ProducerViewSet(ReferenceViewSet):
     sheet_title = "Producers"
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class FxRateViewSet(ReferenceViewSet):
     """Units of a currency per US dollar, by period."""
 
@@ -338,7 +338,7 @@ class FxRateViewSet(ReferenceViewSet):
     sheet_title = "FX rates"
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class ParameterScheduleViewSet(ReferenceViewSet):
     """Policy parameters by year (e.g. ``cbam-free-allocation``)."""
 

@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from instruments import selectors
 from instruments.api.filters import FilterSet, IntegerFilter
-from instruments.api.reference import ReferenceViewSet, _reference_schema
+from instruments.api.reference import ReferenceViewSet, reference_schema
 from instruments.api.serializers import ReferenceSerializer
 from instruments.calculators.base import InputError
 from instruments.models import TRADE_FLOW_COLUMNS, Partner, TradeFlow
@@ -131,7 +131,7 @@ class TradeFlowFilter(FilterSet):
         )
 
 
-@_reference_schema("reference data")
+@reference_schema("reference data")
 class TradeFlowViewSet(ReferenceViewSet):
     """Bilateral annual trade flows: value in thousand USD, quantity in tonnes."""
 

@@ -11,7 +11,7 @@ default: a 600-period × 50-flow price floor is 3.7 MB; a larger one is computed
 again rather than kept in Redis), nor one computed in less than
 ``CALCULATION_CACHE_MIN_SECONDS`` of CPU (5 ms by default: a four-period price
 floor takes 1–2 ms on a busy server, hardly more than pickling it and the cache's
-round trips; issue #14). Such a result is not written, and once a request of that
+round trips). Such a result is not written, and once a request of that
 calculator and size has computed that fast in this process, the next ones are not
 looked for either.
 """
@@ -42,7 +42,8 @@ from instruments.calculators.base import (
 )
 from instruments.presentation.jsonify import json_value, rows_as_records
 from instruments.services import data_versions
-from instruments.services.stored_inputs import fill_stored_inputs, schedule_warnings
+from instruments.services.stored_inputs.fill import fill_stored_inputs
+from instruments.services.stored_inputs.schedules import schedule_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def calculation_cache_key(
 # The CPU seconds this process last took to compute a request of each calculator and
 # size (its canonical JSON's length, to a power of two). A size that computed faster
 # than CALCULATION_CACHE_MIN_SECONDS was not stored, so it is not looked up either:
-# the lookup would cost more than the calculation (issue #14). A slower computation
+# the lookup would cost more than the calculation. A slower computation
 # at that size makes the next one look again.
 _COSTS: dict[tuple[str, int], float] = {}
 

@@ -7,8 +7,9 @@ bump (writes that leave no history: a group's subgroups, a queryset update). Bot
 live where every app server and worker sees them (the database and the shared
 cache), so an edit on one server invalidates the cached results on all of them.
 
-A request reads only the tables its stored references name (``READS``): typed-in
-numbers read none, so a price edit never invalidates them.
+A request reads only the tables its stored references name (``READS``, derived from
+the stored inputs' declarations): typed-in numbers read none, so a price edit never
+invalidates them.
 
 Inside ``read_once()`` (every web request, ``instruments.web.middleware``) a table's
 version is looked up at most once: the result cache's key, the cached partner list
@@ -33,6 +34,8 @@ from django.core.cache import cache
 from django.db import connection, models
 
 from instruments import models as m
+from instruments.services.stored_inputs.catalogue import STORED_INPUTS
+from instruments.services.stored_inputs.request import StoredInput
 
 COUNTER_PREFIX = "dataver:"
 
@@ -52,35 +55,26 @@ TABLES: dict[str, type[models.Model]] = {
     "scenario": m.Scenario,  # the precedents a calculator page lists
 }
 
-_PRICES = (
-    "commodity",
-    "price_series",
-    "source_edition",
-    "series_edition",
-    "price_observation",
-    "fx_rate",
-    "producer",
-)
-READS: dict[str, tuple[str, ...]] = {
-    # request field -> the tables filling it reads (services/stored_inputs.py)
-    "commodity": _PRICES,
-    "series": _PRICES,
-    "member_group": ("partner", "partner_group"),
-    "cbam_year": ("parameter_schedule", "fx_rate"),
-    # a carbon price in another currency takes the stored rate when none is typed
-    "carbon_price_unit": ("fx_rate",),
-    # stored trade flows (services/stored_flows.py) and the origin check
-    "year": (
-        "commodity",
-        "commodity_hs_code",
-        "trade_flow",
-        "partner",
-        "partner_group",
-    ),
-    "importer": ("partner", "partner_group"),
-    "flows": ("partner",),
-    "origin": ("partner",),
-}
+
+def derive_reads(
+    stored_inputs: tuple[StoredInput, ...] = STORED_INPUTS,
+) -> dict[str, tuple[str, ...]]:
+    """Request field -> the tables read by the fillers of the stored inputs it names,
+    in ``TABLES`` order."""
+    names = {model: name for name, model in TABLES.items()}
+    reads: dict[str, set[str]] = {}
+    for stored_input in stored_inputs:
+        for field in stored_input.fields:
+            reads.setdefault(field, set()).update(
+                names[model] for model in stored_input.reads
+            )
+    return {
+        field: tuple(name for name in TABLES if name in tables)
+        for field, tables in reads.items()
+    }
+
+
+READS = derive_reads()
 
 
 def tables_read(*, data: Mapping[str, Any]) -> tuple[str, ...]:

@@ -273,10 +273,11 @@ def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) 
     return job
 
 
-def dispatch(*, job: Job) -> None:
-    """Hand the job to a worker once the job row is committed, or run it now."""
+def dispatch(*, job: Job, runners: Mapping[str, Runner] | None = None) -> None:
+    """Hand the job to a worker once the job row is committed, or run it now with
+    ``runners`` (the worker has its own table: ``tasks.py``)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_job(job_id=job.pk)
+        run_job(job_id=job.pk, runners=runners)
         job.refresh_from_db()
         return
     # Sent by name: the task module wraps this one, so importing it would reach up.
@@ -286,15 +287,20 @@ def dispatch(*, job: Job) -> None:
     transaction.on_commit(lambda: app.send_task(RUN_JOB_TASK, args=[job_id]))
 
 
-def submit_export(*, export: Mapping[str, Any], rows: int, owner: Any) -> Job:
+def submit_export(
+    *, export: Mapping[str, Any], rows: int, owner: Any, runners: Mapping[str, Runner]
+) -> Job:
     """An export of a data list (already checked by its runner's ``check``): the
-    list's address and how many rows it has."""
-    return _submit(
+    list's address and how many rows it has. ``runners`` has the export's runner,
+    which lives with the API's lists."""
+    job = Job.objects.create(
         kind=JobKind.EXPORT,
         calculator="",
         request={**export, "size": rows},
-        owner=owner,
+        owner=_owner(owner),
     )
+    dispatch(job=job, runners=runners)
+    return job
 
 
 def submit_import(
@@ -360,19 +366,16 @@ def run_import(*, job: Job) -> dict[str, Any]:
 
 # --- running ---------------------------------------------------------------------------
 
-Runner = Callable[[Mapping[str, Any], Callable[[float], None]], Any]
-RUNNERS: dict[str, Runner] = {}
-"""Runners of the kinds whose work lives above the services (an export runs an API
-list's own filters and serializer): registered by their module (``register_runner``),
-which the web processes and the worker both import."""
+Reporter = Callable[[float], None]
+Runner = Callable[[Job, Reporter], Any]
 
 
-def register_runner(*, kind: str, runner: Runner) -> None:
-    RUNNERS[kind] = runner
-
-
-def run_job(*, job_id: uuid.UUID | str) -> None:
-    """Run one job to its end; every failure is recorded on the job, never raised."""
+def run_job(
+    *, job_id: uuid.UUID | str, runners: Mapping[str, Runner] | None = None
+) -> None:
+    """Run one job to its end with its kind's runner in ``runners`` (default:
+    ``RUNNERS``); every failure is recorded on the job, never raised."""
+    table = runners if runners is not None else RUNNERS
     job = Job.objects.get(pk=job_id)
     if job.is_done:
         return  # delivered twice (acks_late after a worker restart)
@@ -381,24 +384,7 @@ def run_job(*, job_id: uuid.UUID | str) -> None:
     )
     report = _progress_reporter(job.pk)
     try:
-        if job.kind == JobKind.BATCH:
-            result = run_batch(slug=job.calculator, request=job.request, report=report)
-        elif job.kind == JobKind.IMPORT:
-            result = run_import(job=job)
-        elif job.kind in RUNNERS:
-            result = RUNNERS[job.kind](job.request, report)
-        elif job.kind == JobKind.SENSITIVITY:
-            with progress.reporting_to(report):
-                result = sensitivity.analyse(
-                    request=sensitivity.read_request(
-                        slug=job.calculator, body=job.request
-                    )
-                )
-        else:
-            # The simulation reports after each chunk of paths.
-            with progress.reporting_to(report):
-                calculation = run_calculation(slug=job.calculator, data=job.request)
-            result = calculation_payload(calculation=calculation)
+        result = table[job.kind](job, report)
     except InputError as exc:
         _finish(job.pk, JobState.FAILED, error=exc.errors)
     except Exception:
@@ -410,6 +396,39 @@ def run_job(*, job_id: uuid.UUID | str) -> None:
         )
     else:
         _finish(job.pk, JobState.SUCCEEDED, result=result)
+
+
+def run_calculation_job(job: Job, report: Reporter) -> dict[str, Any]:
+    """One calculation; the simulation reports after each chunk of paths."""
+    with progress.reporting_to(report):
+        calculation = run_calculation(slug=job.calculator, data=job.request)
+    return calculation_payload(calculation=calculation)
+
+
+def run_sensitivity_job(job: Job, report: Reporter) -> dict[str, Any]:
+    """A sensitivity analysis, reporting as its calculations run."""
+    with progress.reporting_to(report):
+        return sensitivity.analyse(
+            request=sensitivity.read_request(slug=job.calculator, body=job.request)
+        )
+
+
+def run_batch_job(job: Job, report: Reporter) -> dict[str, Any]:
+    return run_batch(slug=job.calculator, request=job.request, report=report)
+
+
+def run_import_job(job: Job, report: Reporter) -> dict[str, Any]:
+    return run_import(job=job)
+
+
+RUNNERS: Mapping[str, Runner] = {
+    JobKind.CALCULATION: run_calculation_job,
+    JobKind.SENSITIVITY: run_sensitivity_job,
+    JobKind.BATCH: run_batch_job,
+    JobKind.IMPORT: run_import_job,
+}
+"""Each job kind's runner. An export runs an API list's own filters and serializer,
+which sit above the services: ``api.exports.JOB_RUNNERS`` is this table with it."""
 
 
 def run_batch(

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db import transaction
 
 from instruments.calculators.numbers import parse_yes_no
 from instruments.models import (
@@ -35,19 +29,22 @@ from instruments.models import (
     SeriesEdition,
     SourceEdition,
 )
+from instruments.services import trade_data
 from instruments.services.imports.resources import sheet_row
 from instruments.services.imports.rows import (
     ImportReport,
     import_price_observations,
 )
+from instruments.services.seed_files import (
+    SEED_CHANGE_REASON,
+    SeedError,
+    read_csv,
+    seed_rows,
+    sync_rows,
+)
 from instruments.services.stewards import ensure_data_stewards_group
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
-SEED_CHANGE_REASON = "Seed data (manage.py seed)"
-
-
-class SeedError(Exception):
-    """A seed file is wrong; the message names the file, row and reason."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +65,6 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
     Records are created or updated to match the files; nothing is deleted. A series
     a steward has made the default stays the default.
     """
-    from instruments.services import trade_data  # it builds on this module's helpers
-
     started = time.perf_counter()
     root = Path(seeds_dir) if seeds_dir is not None else SEEDS_DIR
     created: dict[str, int] = {}
@@ -112,23 +107,6 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
     return SeedReport(counts, created, updated, prices, time.perf_counter() - started)
 
 
-def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a seed CSV with their spreadsheet row numbers (the header is row 1, so
-    the first data row is row 2)."""
-    if not path.exists():
-        raise SeedError(f"{path}: file not found.")
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
-            (number, {k: (v or "").strip() for k, v in row.items()})
-            for number, row in enumerate(csv.DictReader(handle), start=sheet_row(1))
-        ]
-
-
-def _seed_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
-    """Rows of a seed CSV, each with where it is for messages (``file.csv row 7``)."""
-    return [(f"{path.name} row {n}", row) for n, row in _read_csv(path)]
-
-
 def _decimal_or_none(value: str, where: str) -> Decimal | None:
     if value == "":
         return None
@@ -145,87 +123,9 @@ def _flag(value: str, where: str) -> bool:
         raise SeedError(f"{where}: {exc}") from None
 
 
-def _sync(
-    model: type[models.Model],
-    key: Callable[[Any], Any],
-    records: list[tuple[str, dict[str, Any]]],
-    *,
-    user: Any,
-    queryset: Any = None,
-    create_only: tuple[str, ...] = (),
-) -> tuple[int, int]:
-    """Make rows match ``records`` (``(where, field values)``), matched by ``key``.
-
-    Checks each record's field values (``clean_fields``) and reports the file row on
-    error; writes in bulk with history only what is new or changed. Fields in
-    ``create_only`` are set on creation and never overwritten.
-    """
-    existing = {
-        key(obj): obj
-        for obj in (queryset if queryset is not None else model._default_manager.all())
-    }
-    to_create: list[models.Model] = []
-    to_update: list[models.Model] = []
-    changed_fields: set[str] = set()
-    for where, values in records:
-        obj = existing.get(key(SimpleNamespace(**values)))
-        if obj is None:
-            obj = model(**values)
-            _check_fields(obj, where)
-            to_create.append(obj)
-            existing[key(obj)] = obj
-            continue
-        changed = [
-            name
-            for name, value in values.items()
-            if name not in create_only and getattr(obj, name) != value
-        ]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            _check_fields(obj, where)
-            changed_fields.update(changed)
-            to_update.append(obj)
-    if to_create:
-        bulk_create_with_history(
-            to_create,
-            model,
-            batch_size=500,
-            default_user=user,
-            default_change_reason=SEED_CHANGE_REASON,
-        )
-    if to_update:
-        if any(f.name == "updated" for f in model._meta.get_fields()):
-            now = timezone.now()
-            for obj in to_update:
-                obj.updated = now  # type: ignore[attr-defined]
-            changed_fields.add("updated")
-        bulk_update_with_history(
-            to_update,
-            model,
-            sorted(changed_fields),
-            batch_size=500,
-            default_user=user,
-            default_change_reason=SEED_CHANGE_REASON,
-        )
-    return len(to_create), len(to_update)
-
-
-def _check_fields(obj: models.Model, where: str) -> None:
-    relations = [f.name for f in obj._meta.get_fields() if f.is_relation]
-    try:
-        obj.clean_fields(exclude=relations)
-    except ValidationError as exc:
-        details = "; ".join(
-            f"{field}: {' '.join(messages)}"
-            for field, messages in exc.message_dict.items()
-        )
-        raise SeedError(f"{where}: {details}") from None
-
-
 def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
     path = root / "commodities.csv"
-    rows = _seed_rows(path)
+    rows = seed_rows(path)
     base = [
         (
             where,
@@ -239,7 +139,7 @@ def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
         )
         for where, r in rows
     ]
-    counts = _sync(Commodity, attrgetter("code"), base, user=user)
+    counts = sync_rows(Commodity, attrgetter("code"), base, user=user)
     ids = dict(Commodity.objects.values_list("code", "id"))
     links = []
     for where, r in rows:
@@ -256,7 +156,7 @@ def _seed_commodities(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    _, relinked = _sync(Commodity, attrgetter("code"), links, user=user)
+    _, relinked = sync_rows(Commodity, attrgetter("code"), links, user=user)
     # new commodities are linked in the second pass: that is not an update
     return counts[0], counts[1] if counts[0] else max(counts[1], relinked)
 
@@ -271,7 +171,7 @@ def _year(text: str, where: str) -> int:
 def _seed_source_editions(root: Path, user: Any) -> tuple[int, int]:
     path = root / "source_editions.csv"
     records = []
-    for where, r in _seed_rows(path):
+    for where, r in seed_rows(path):
         year = _year(r["year"], where)
         records.append(
             (
@@ -288,7 +188,7 @@ def _seed_source_editions(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(SourceEdition, attrgetter("code"), records, user=user)
+    return sync_rows(SourceEdition, attrgetter("code"), records, user=user)
 
 
 def _seed_series_editions(root: Path, user: Any) -> tuple[int, int]:
@@ -298,7 +198,7 @@ def _seed_series_editions(root: Path, user: Any) -> tuple[int, int]:
     series_ids = dict(PriceSeries.objects.values_list("code", "id"))
     edition_ids = dict(SourceEdition.objects.values_list("code", "id"))
     records = []
-    for where, r in _seed_rows(path):
+    for where, r in seed_rows(path):
         for item in filter(None, (i.strip() for i in r["editions"].split(";"))):
             code, _, periods = item.partition(":")
             if code.strip() not in edition_ids:
@@ -313,14 +213,14 @@ def _seed_series_editions(root: Path, user: Any) -> tuple[int, int]:
                     },
                 )
             )
-    return _sync(
+    return sync_rows(
         SeriesEdition, attrgetter("series_id", "edition_id"), records, user=user
     )
 
 
 def _seed_series(root: Path, user: Any) -> tuple[int, int]:
     path = root / "series.csv"
-    rows = _seed_rows(path)
+    rows = seed_rows(path)
     commodity_ids = dict(Commodity.objects.values_list("code", "id"))
     has_default = set(
         PriceSeries.objects.filter(is_default=True).values_list(
@@ -353,7 +253,7 @@ def _seed_series(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(
+    return sync_rows(
         PriceSeries, attrgetter("code"), records, user=user, create_only=("is_default",)
     )
 
@@ -364,7 +264,7 @@ def _seed_prices(root: Path, user: Any) -> ImportReport:
     origins: list[str] = []  # the file and row of each dataset row
     for path in sorted(folder.glob("*.csv")):
         code = path.stem
-        for number, r in _read_csv(path):
+        for number, r in read_csv(path):
             dataset.append([code, r["period"], r["price"], r["estimated"]])
             origins.append(f"prices/{path.name} row {number}")
     report = import_price_observations(
@@ -387,14 +287,14 @@ def _seed_partners(root: Path, user: Any) -> tuple[int, int]:
             where,
             {"iso3": r["iso3"], "iso2": r["iso2"], "name": r["name"]},
         )
-        for where, r in _seed_rows(path)
+        for where, r in seed_rows(path)
     ]
-    return _sync(Partner, attrgetter("iso3"), records, user=user)
+    return sync_rows(Partner, attrgetter("iso3"), records, user=user)
 
 
 def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
     path = root / "partner_groups.csv"
-    rows = _seed_rows(path)
+    rows = seed_rows(path)
     records = [
         (
             where,
@@ -408,7 +308,7 @@ def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
         for where, r in rows
     ]
     existing_codes = set(PartnerGroup.objects.values_list("code", flat=True))
-    created, updated = _sync(PartnerGroup, attrgetter("code"), records, user=user)
+    created, updated = sync_rows(PartnerGroup, attrgetter("code"), records, user=user)
     partner_ids = dict(Partner.objects.values_list("iso3", "id"))
     groups = {g.code: g for g in PartnerGroup.objects.prefetch_related("members")}
     for where, r in rows:
@@ -428,7 +328,7 @@ def _seed_partner_groups(root: Path, user: Any) -> tuple[int, int]:
 def _seed_parameters(root: Path, user: Any) -> tuple[int, int]:
     path = root / "parameters.csv"
     records = []
-    for where, r in _seed_rows(path):
+    for where, r in seed_rows(path):
         year = _year(r["year"], where)
         records.append(
             (
@@ -443,7 +343,9 @@ def _seed_parameters(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(ParameterSchedule, lambda o: (o.code, int(o.year)), records, user=user)
+    return sync_rows(
+        ParameterSchedule, lambda o: (o.code, int(o.year)), records, user=user
+    )
 
 
 def _seed_fx_rates(root: Path, user: Any) -> tuple[int, int]:
@@ -451,7 +353,7 @@ def _seed_fx_rates(root: Path, user: Any) -> tuple[int, int]:
     if not path.exists():
         return 0, 0
     records = []
-    for where, r in _seed_rows(path):
+    for where, r in seed_rows(path):
         try:
             period = dt.date.fromisoformat(r["period"])
         except ValueError:
@@ -467,7 +369,7 @@ def _seed_fx_rates(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(FxRate, lambda o: (o.currency, o.period), records, user=user)
+    return sync_rows(FxRate, lambda o: (o.currency, o.period), records, user=user)
 
 
 def _seed_producers(root: Path, user: Any) -> tuple[int, int]:
@@ -475,7 +377,7 @@ def _seed_producers(root: Path, user: Any) -> tuple[int, int]:
     commodity_ids = dict(Commodity.objects.values_list("code", "id"))
     partner_ids = dict(Partner.objects.values_list("iso3", "id"))
     records = []
-    for where, r in _seed_rows(path):
+    for where, r in seed_rows(path):
         if r["commodity"] not in commodity_ids:
             raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
         if r["country"] and r["country"] not in partner_ids:
@@ -505,7 +407,7 @@ def _seed_producers(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(Producer, lambda o: (o.name, o.commodity_id), records, user=user)
+    return sync_rows(Producer, lambda o: (o.name, o.commodity_id), records, user=user)
 
 
 def _seed_scenarios(root: Path, user: Any) -> tuple[int, int]:
@@ -536,7 +438,7 @@ def _seed_scenarios(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(
+    return sync_rows(
         Scenario,
         attrgetter("title"),
         records,

@@ -37,12 +37,12 @@ from instruments.services.imports.resources import (
     sheet_row,
 )
 from instruments.services.imports.rows import ImportRejected, ImportReport, RowError
-from instruments.services.seeding import (
+from instruments.services.seed_files import (
     SEED_CHANGE_REASON,
     SeedError,
-    _read_csv,
-    _seed_rows,
-    _sync,
+    read_csv,
+    seed_rows,
+    sync_rows,
 )
 
 FlowKey = tuple[int, str, str, int, int]
@@ -221,7 +221,7 @@ def _seed_partner_subgroups(root: Path) -> tuple[int, int]:
     path = root / "partner_groups.csv"
     groups = {g.code: g for g in PartnerGroup.objects.prefetch_related("subgroups")}
     changed = 0
-    for n, r in _read_csv(path):
+    for n, r in read_csv(path):
         codes = r.get("subgroups", "").split()
         unknown = [c for c in codes if c not in groups]
         if unknown:
@@ -247,7 +247,7 @@ def _seed_commodity_hs_codes(root: Path, user: Any) -> tuple[int, int]:
         return 0, 0
     commodity_ids = dict(Commodity.objects.values_list("code", "id"))
     records = []
-    for where, r in _seed_rows(path):
+    for where, r in seed_rows(path):
         if r["commodity"] not in commodity_ids:
             raise SeedError(f"{where}: unknown commodity '{r['commodity']}'.")
         records.append(
@@ -261,7 +261,7 @@ def _seed_commodity_hs_codes(root: Path, user: Any) -> tuple[int, int]:
                 },
             )
         )
-    return _sync(
+    return sync_rows(
         CommodityHsCode,
         attrgetter("commodity_id", "hs_code", "hs_revision"),
         records,
@@ -276,9 +276,9 @@ def _seed_trade_flows(root: Path, user: Any) -> tuple[int, int]:
     if not sources.exists():
         return 0, 0
     created = updated = 0
-    for n, r in _read_csv(sources):
+    for n, r in read_csv(sources):
         path = root / r["file"]
-        rows = [row for _, row in _read_csv(path)]
+        rows = [row for _, row in read_csv(path)]
         report = import_trade_flows(
             data=rows,
             hs_revision=r["hs_revision"],

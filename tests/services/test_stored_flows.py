@@ -8,7 +8,7 @@ from instruments import selectors
 from instruments.calculators import REGISTRY, trade_matrix
 from instruments.calculators.base import InputError
 from instruments.services.calculation import run_calculation
-from instruments.services.stored_flows import _period_share
+from instruments.services.stored_inputs.flows import _period_share
 
 
 def test_price_floor_takes_real_volumes_by_origin_for_a_year(seeded_db):

@@ -31,6 +31,7 @@ from instruments.calculators.extras import (
 from instruments.calculators.limits import MAX_FLOWS
 from instruments.calculators.periods import period_bounds
 from instruments.calculators.units import quantity_factor
+from instruments.services.stored_inputs.request import StoredRequest
 
 # Share of a year in one period, by the period's kind.
 _YEAR_SHARE = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}
@@ -263,3 +264,11 @@ def _is_number(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+def fill_flows(request: StoredRequest) -> dict[str, Any] | None:
+    return fill_stored_flows(
+        calculator=request.calculator,
+        resolved=request.resolved,
+        given=request.extras.flows,
+    )

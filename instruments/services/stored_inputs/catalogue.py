@@ -1,0 +1,81 @@
+"""Every stored input, declared once: the request fields that name it, the tables its
+filler reads, and the filler. The fillers run in this order; the result cache's
+versions (``services.data_versions``) are derived from ``reads``."""
+
+from __future__ import annotations
+
+from instruments import models as m
+from instruments.services.stored_inputs.flows import fill_flows
+from instruments.services.stored_inputs.fx import FX_INPUTS, fill_fx_rates
+from instruments.services.stored_inputs.goods import fill_goods
+from instruments.services.stored_inputs.members import (
+    fill_flow_origins,
+    fill_member_group,
+)
+from instruments.services.stored_inputs.prices import fill_prices
+from instruments.services.stored_inputs.request import StoredInput
+from instruments.services.stored_inputs.schedules import (
+    SCHEDULED_INPUTS,
+    fill_schedules,
+)
+
+PRICE_TABLES = (
+    m.Commodity,
+    m.PriceSeries,
+    m.SourceEdition,  # a result records the citation
+    m.SeriesEdition,
+    m.PriceObservation,
+    m.FxRate,  # a series in another currency than the request's
+    m.Producer,  # suppliers and cost curves of the commodity
+)
+
+STORED_INPUTS: tuple[StoredInput, ...] = (
+    # Checked first, before the extras are parsed: a flow's origin is a partner.
+    StoredInput(
+        name="flow_origins",
+        fields=("flows", "origin"),
+        reads=(m.Partner,),
+        fill=fill_flow_origins,
+    ),
+    StoredInput(
+        name="stored_prices",
+        fields=("commodity", "series"),
+        reads=PRICE_TABLES,
+        fill=fill_prices,
+    ),
+    StoredInput(
+        name="stored_flows",
+        fields=("year", "importer"),
+        reads=(m.Commodity, m.CommodityHsCode, m.TradeFlow, m.Partner, m.PartnerGroup),
+        fill=fill_flows,
+    ),
+    StoredInput(
+        name="downstream_goods",
+        fields=("commodity",),
+        reads=(m.Commodity,),
+        fill=fill_goods,
+    ),
+    StoredInput(
+        name="member_group",
+        fields=("member_group",),
+        reads=(m.Partner, m.PartnerGroup),
+        fill=fill_member_group,
+    ),
+    StoredInput(
+        name="parameter_schedules",
+        fields=tuple(sorted({year for year, _ in SCHEDULED_INPUTS.values()})),
+        reads=(m.ParameterSchedule,),
+        fill=fill_schedules,
+    ),
+    StoredInput(
+        name="fx_rates",
+        # A carbon price in another currency takes the stored rate of its year.
+        fields=tuple(
+            sorted(
+                {f for source, _, year in FX_INPUTS.values() for f in (source, year)}
+            )
+        ),
+        reads=(m.FxRate,),
+        fill=fill_fx_rates,
+    ),
+)

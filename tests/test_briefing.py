@@ -21,6 +21,7 @@ from instruments.calculators import REGISTRY
 from instruments.models import Scenario
 from instruments.presentation import presenters
 from instruments.services.calculation import run_calculation
+from tests.factories import make_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def pages(content: bytes) -> int:
 
 def scenario(slug: str, title: str, inputs: Any = None) -> Scenario:
     owner, _ = User.objects.get_or_create(username="brief")
-    return Scenario.objects.create(
+    return make_scenario(
         calculator=slug,
         title=title,
         inputs=dict(inputs or REGISTRY[slug].example),
@@ -267,7 +268,7 @@ def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
     client: Client, precedent: dict[str, Any]
 ) -> None:
     """The DoD–MP precedent ran to four pages (its unset settings listed as "—")."""
-    scenario = Scenario.objects.create(
+    scenario = make_scenario(
         calculator=precedent["calculator"],
         title=precedent["title"],
         inputs=precedent["inputs"],
@@ -304,9 +305,9 @@ def test_a_sentence_on_stored_prices_names_the_commodity_in_words() -> None:
 
 
 def test_the_briefing_names_countries_in_words_as_the_page_does(client: Client) -> None:
-    from instruments.models import Partner
+    from tests.factories import make_partner
 
-    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+    make_partner(iso3="CHN", iso2="CN", name="China")
     url = reverse("instruments:calculator_briefing", args=["plurilateral"])
     example = dict(REGISTRY["plurilateral"].example)
     response = client.get(f"{url}?{urlencode({'inputs': json.dumps(example)})}")

@@ -607,10 +607,10 @@ def test_an_officials_slip_is_a_400_at_its_field_with_the_fix(
 
 
 def test_a_flow_origin_that_is_not_a_stored_iso3_code_is_a_400_at_the_origin(anon):
-    from instruments.models import Partner
+    from tests.factories import make_partner
 
-    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    make_partner(iso3="CHN", iso2="CN", name="China")
+    make_partner(iso3="AUS", iso2="AU", name="Australia")
     data = example("price-floor")
     data["flows"][0]["origin"] = "China"
     data["flows"].append({"origin": "XXX", "import_price": 90, "quantity": 1})

@@ -420,7 +420,7 @@ def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
     assert b"SMART" in response.content
 
 
-# Issue #11: the convention the app uses for each figure officials will quote.
+# The convention the app uses for each figure officials will quote, by item.
 CONVENTIONS_OF_ISSUE_11 = {
     1: "it takes no separate upside share",
     2: "the average price is 124.17 and nothing is paid on it",
@@ -556,7 +556,7 @@ def test_estimates_from_a_short_history_are_flagged_on_the_page(client: Client) 
 def test_the_trade_response_names_its_currency_instead_of_a_placeholder(
     client: Client,
 ) -> None:
-    """Issue #13, item 7: no "(money)" beside the import values and no "imports'
+    """No "(money)" beside the import values and no "imports'
     currency" on the chart axes; the typed currency names every money figure."""
     response = post_example(client, "trade-response", currency="EUR thousand")
     assert response.status_code == 200

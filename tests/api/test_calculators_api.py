@@ -544,7 +544,7 @@ def test_negative_numbers_stay_numbers_in_csv(anon):
     assert all(float(value) == float(value) for value in diversion)  # parse as numbers
 
 
-# --- outside the request transaction (issue #14) ---------------------------------------
+# --- outside the request transaction ------------------------------------------------
 
 
 def test_a_calculation_runs_outside_the_request_transaction(anon):
@@ -574,7 +574,7 @@ def test_an_api_error_outside_the_transaction_leaves_the_callers_transaction_usa
     assert Partner.objects.count() >= 0  # no TransactionManagementError
 
 
-# --- issue #11: an official's slip is a 400 at its field, with the way to fix it -------
+# --- an official's slip is a 400 at its field, with the way to fix it ------------------
 
 
 @pytest.mark.parametrize(

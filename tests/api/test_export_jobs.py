@@ -1,4 +1,4 @@
-"""Issue #14, item 1: long exports as jobs. ``POST /api/v1/jobs/ {"export": <a data
+"""Long exports as jobs. ``POST /api/v1/jobs/ {"export": <a data
 list's address>}`` gives every row of the list through the job's result, the same
 rows and columns as the list's own CSV; a bad address, bad filters or too many rows
 are a 400 at once."""

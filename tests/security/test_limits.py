@@ -1,4 +1,4 @@
-"""Issue #12, finding 6: bounded work per request (compare, admin imports, bodies)."""
+"""Bounded work per request (compare, admin imports, bodies)."""
 
 from __future__ import annotations
 

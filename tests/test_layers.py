@@ -21,9 +21,7 @@ NOT_CODE = {"migrations", "static", "locale", "__pycache__"}
 def contract_layers() -> list[set[str]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contract = next(
-        c
-        for c in config["tool"]["importlinter"]["contracts"]
-        if c["type"] == "layers"
+        c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
     )
     return [
         {name.strip().removeprefix("instruments.") for name in layer.split("|")}

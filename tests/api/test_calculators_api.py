@@ -241,7 +241,8 @@ def stored_price_calculator() -> str:
 def without_typed_prices(slug: str) -> dict[str, Any]:
     data = example(slug)
     calculator = REGISTRY[slug]
-    data.pop(calculator.price_field, None)
+    if calculator.price_field:
+        data.pop(calculator.price_field, None)
     data.pop("periods", None)
     data.pop("simulation", None)
     data.pop("valuation", None)

@@ -236,7 +236,7 @@ def test_doubling_quantity_doubles_revenue(quantity, price):
 def _issue_case(cap: bool = True, **response):
     """The example's settings with CHN at 55 USD/kg under the 110 floor, the reported
     case that once gave negative imports and revenue."""
-    request = copy.deepcopy(price_floor.CALCULATOR.example)
+    request = dict(copy.deepcopy(price_floor.CALCULATOR.example))
     request["flows"][0]["import_price"] = 55
     if not cap:
         del request["levy_cap_ad_valorem"]

@@ -23,7 +23,7 @@ from instruments.services.stewards import DATA_STEWARDS
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 REQUIRED_COMMODITIES = [
     "nickel",
     "copper",

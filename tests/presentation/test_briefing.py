@@ -258,7 +258,7 @@ def test_a_long_sweep_in_the_demo_is_drawn_at_once(
 
 
 PRECEDENTS = json.loads(
-    (Path(__file__).resolve().parents[1] / "seeds" / "scenarios.json").read_text()
+    (Path(__file__).resolve().parents[2] / "seeds" / "scenarios.json").read_text()
 )
 
 

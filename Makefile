@@ -70,7 +70,7 @@ hooks: install
 	$(RUN) pre-commit install
 
 typecheck: install
-	$(RUN) mypy instruments webapp
+	$(RUN) mypy instruments webapp tests
 
 bench: install
 	$(RUN) python bench/bench_calculators.py

@@ -81,7 +81,7 @@ def main() -> None:
 def monte_carlo_ratio(client: Client, repeats: int = 5) -> None:
     """A 10,000-path × 120-month price-gap simulation through the API (POST, JSON
     out) against bare numpy doing the same totals, percentiles, fan and histogram
-    (``bench_calculators.bare_numpy``). Goal (issue #14): ≤ 2.0×."""
+    (``bench_calculators.bare_numpy``). Goal: ≤ 2.0×."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_calculators import bare_numpy, best_of, subsidy_request
 

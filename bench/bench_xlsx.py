@@ -1,5 +1,5 @@
 """The XLSX of a 600-period × 50-flow price floor, end to end through the API
-(issue #14: "under 2 s"): the request as JSON (monthly periods, 50 stored origins,
+(goal: under 2 s): the request as JSON (monthly periods, 50 stored origins,
 the exact trade response), ``POST /api/v1/calculators/price-floor/?format=xlsx``,
 answered by the whole stack of middleware, DRF, the calculation, the result cache's
 write and the streaming XLSX writer. Each run changes the reference price, so every

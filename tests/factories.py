@@ -1,5 +1,5 @@
-"""Test data built in one place: commodities with price series, trade flows and
-scenarios.
+"""Test data built in one place: commodities with price series, trade flows, partners
+and their groups, exchange rates and scenarios.
 
 Fixtures in the conftest files and test modules call these instead of repeating the
 model calls, so a change to a model's required fields is made once.
@@ -14,11 +14,53 @@ from typing import Any
 
 from instruments.models import (
     Commodity,
+    FxRate,
     Partner,
+    PartnerGroup,
     PriceObservation,
     PriceSeries,
+    Scenario,
     TradeFlow,
 )
+
+
+def make_partner(
+    *, iso3: str, iso2: str | None = None, name: str | None = None, **fields: Any
+) -> Partner:
+    """A trading partner; without ``iso2`` and ``name``, the first two letters of
+    ``iso3`` and ``iso3`` itself."""
+    return Partner.objects.create(
+        iso3=iso3,
+        iso2=iso3[:2] if iso2 is None else iso2,
+        name=iso3 if name is None else name,
+        **fields,
+    )
+
+
+def make_partner_group(*, code: str, name: str, **fields: Any) -> PartnerGroup:
+    """A group of partners, with no members yet (``group.members.add/set``)."""
+    return PartnerGroup.objects.create(code=code, name=name, **fields)
+
+
+def make_fx_rate(
+    *,
+    currency: str,
+    period: dt.date,
+    units_per_usd: Decimal | str | float,
+    **fields: Any,
+) -> FxRate:
+    """One exchange rate: ``units_per_usd`` of ``currency`` for one US dollar."""
+    return FxRate.objects.create(
+        currency=currency,
+        period=period,
+        units_per_usd=Decimal(str(units_per_usd)),
+        **fields,
+    )
+
+
+def make_scenario(*, calculator: str, title: str, **fields: Any) -> Scenario:
+    """A saved scenario of one calculator (private and ownerless unless told)."""
+    return Scenario.objects.create(calculator=calculator, title=title, **fields)
 
 
 def make_series(

@@ -26,7 +26,7 @@ def test_every_precedent_in_the_seeds_runs_and_matches_its_saved_copy(seeded_db)
 
 
 def test_the_cbam_aluminium_precedent_counts_direct_emissions_only(seeded_db):
-    """Issue #11 item 10: CBAM counts scope 1 for aluminium, so the precedent names its
+    """CBAM counts scope 1 for aluminium, so the precedent names its
     sector and the standard counts direct emissions; its charge is unchanged (the
     intensities are direct emissions): 13,808 + 79,408 + 18,904 − 9,500 = 102,620 EUR,
     borne by buyers with the default pass-through of 1."""

@@ -1,3 +1,5 @@
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +97,80 @@ def test_the_redis_cache_reuses_one_client_per_pool():
     client = cache._cache.get_client()
     assert cache._cache.get_client(write=True) is client
     assert client.connection_pool is cache._cache._get_connection_pool(False)
+
+
+# Files whose environment reads a deployment sets, and the reads that are not settings.
+_DEPLOYMENT_FILES = (
+    *sorted((ROOT / "webapp").glob("*.py")),
+    ROOT / "bench" / "stack.py",
+)
+_NOT_SETTINGS = {"TMPDIR"}
+
+
+def _is_os_environ(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "environ"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    )
+
+
+def _environment_reads(path: Path) -> set[str]:
+    """Names read by ``env(...)``, ``env.<type>(...)``, ``env_flag(...)``,
+    ``os.environ.get(...)``, ``os.environ[...]`` and ``os.getenv(...)``."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        key: ast.expr | None = None
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if (
+                (isinstance(func, ast.Name) and func.id in {"env", "env_flag"})
+                or (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "env"
+                )
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "get"
+                    and _is_os_environ(func.value)
+                )
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "getenv"
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "os"
+                )
+            ):
+                key = node.args[0]
+        elif isinstance(node, ast.Subscript) and _is_os_environ(node.value):
+            key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            names.add(key.value)
+    return names - _NOT_SETTINGS
+
+
+def test_the_environment_reads_are_found():
+    """The parser sees settings.py's reads of each kind (a guard for the test below)."""
+    reads = _environment_reads(ROOT / "webapp" / "settings.py")
+    assert {"DJANGO_DEBUG", "DATABASE_URL", "NUM_PROXIES", "TRUSTED_PROXIES"} <= reads
+    assert {"GUNICORN_WORKERS"} <= _environment_reads(
+        ROOT / "webapp" / "gunicorn_conf.py"
+    )
+
+
+def test_env_example_lists_every_environment_variable_read():
+    listed = set(
+        re.findall(
+            r"^#? ?([A-Z][A-Z0-9_]*)=",
+            (ROOT / ".env.example").read_text(),
+            flags=re.MULTILINE,
+        )
+    )
+    missing = {
+        f"{name} ({path.relative_to(ROOT)})"
+        for path in _DEPLOYMENT_FILES
+        for name in _environment_reads(path) - listed
+    }
+    assert not missing, f"add to .env.example: {', '.join(sorted(missing))}"

@@ -3,7 +3,7 @@
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every
 command; its constructor fills a table of some 170 response callbacks, about 0.25 ms
 each time, which was a third of the Redis cost of a light request (a throttle count,
-the data versions, a cached answer: six commands; issue #14). The client holds no
+the data versions, a cached answer: six commands). The client holds no
 connection of its own (the pool does, and the pool notices a fork), and redis-py's
 clients are safe to share between threads, so one per pool is enough.
 """

@@ -100,7 +100,11 @@ def stored_prices(db) -> dict[str, Any]:
     """
     annual_prices = {2021: 15000, 2022: 18000, 2023: 21000, 2024: 17000}
     monthly_prices = [16.0, 16.5, 17.0, 17.5, 18.0, 18.5]
-    same = {"source": "Test source", "licence": "CC BY 4.0", "currency": "USD"}
+    same: dict[str, Any] = {
+        "source": "Test source",
+        "licence": "CC BY 4.0",
+        "currency": "USD",
+    }
     annual = make_series(
         commodity="test-nickel",
         commodity_name="Test nickel",

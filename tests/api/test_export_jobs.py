@@ -1,4 +1,4 @@
-"""Issue #14, item 1: long exports as jobs. ``POST /api/v1/jobs/ {"export": <a data
+"""Long exports as jobs. ``POST /api/v1/jobs/ {"export": <a data
 list's address>}`` gives every row of the list through the job's result, the same
 rows and columns as the list's own CSV; a bad address, bad filters or too many rows
 are a 400 at once."""
@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from instruments.api import exports
 from instruments.models import Job, Partner, PriceObservation
 from instruments.services import jobs
-from tests.factories import make_ndpr_annual, make_nickel_monthly
+from tests.factories import make_ndpr_annual, make_nickel_monthly, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_an_export_reports_progress_chunk_by_chunk(monkeypatch) -> None:
     monkeypatch.setattr(exports, "CHUNK", 2)
     Partner.objects.all().delete()
     for code in ("AAA", "BBB", "CCC", "DDD", "EEE"):
-        Partner.objects.create(iso3=code, iso2=code[:2], name=code)
+        make_partner(iso3=code)
     status, job = submit(APIClient(), "/api/v1/partners/")
     assert status == 202, job
     assert seen == pytest.approx([0.4, 0.8, 1.0])

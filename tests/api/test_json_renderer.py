@@ -1,4 +1,4 @@
-"""The API's JSON renderer: DRF's output, written by orjson (issue #14)."""
+"""The API's JSON renderer: DRF's output, written by orjson."""
 
 from __future__ import annotations
 

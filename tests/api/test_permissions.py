@@ -18,16 +18,19 @@ from instruments.calculators import REGISTRY
 from instruments.models import (
     ApiKey,
     Commodity,
-    FxRate,
     ParameterSchedule,
-    Partner,
-    PartnerGroup,
     PriceObservation,
     PriceSeries,
     Producer,
     Scenario,
 )
 from instruments.services import accounts
+from tests.factories import (
+    make_fx_rate,
+    make_partner,
+    make_partner_group,
+    make_scenario,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +109,7 @@ RESOURCES = {
     "partners": Resource(
         "partners",
         lambda: (
-            Partner.objects.create(
+            make_partner(
                 iso3=f"Z{_letters(n := next(_counter))}", iso2=_letters(n), name="P"
             ).iso3
         ),
@@ -119,11 +122,7 @@ RESOURCES = {
     ),
     "partner-groups": Resource(
         "partner-groups",
-        lambda: (
-            PartnerGroup.objects.create(
-                code=f"perm-group-{next(_counter)}", name="G"
-            ).code
-        ),
+        lambda: make_partner_group(code=f"perm-group-{next(_counter)}", name="G").code,
         lambda: {"code": f"new-group-{next(_counter)}", "name": "New group"},
         {"description": "edited"},
     ),
@@ -146,7 +145,7 @@ RESOURCES = {
     "fx-rates": Resource(
         "fx-rates",
         lambda: str(
-            FxRate.objects.create(
+            make_fx_rate(
                 currency="EUR",
                 period=dt.date(2000 + next(_counter) % 90, 1, 1),
                 units_per_usd=Decimal("0.9"),
@@ -287,7 +286,7 @@ def test_scenario_create(as_role, role, expected):
     [("anonymous", False), ("user", False), ("steward", False), ("admin", True)],
 )
 def test_changing_someone_elses_public_scenario(as_role, other_user, role, may_change):
-    scenario = Scenario.objects.create(
+    scenario = make_scenario(
         calculator="price-floor",
         title="theirs",
         inputs=_example(),
@@ -313,7 +312,7 @@ def test_changing_someone_elses_public_scenario(as_role, other_user, role, may_c
     [("anonymous", False), ("user", False), ("steward", True), ("admin", True)],
 )
 def test_changing_a_precedent(as_role, role, may_change):
-    precedent = Scenario.objects.create(
+    precedent = make_scenario(
         calculator="price-floor",
         title="precedent",
         inputs=_example(),

@@ -129,11 +129,11 @@ def test_schema_shows_the_nested_market_origin_flow_and_measure_fields(anon):
 
 
 def test_a_partner_group_sets_members_by_iso3_code_and_never_row():
-    from instruments.models import Partner, PartnerGroup
+    from tests.factories import make_partner, make_partner_group
 
-    group = PartnerGroup.objects.create(code="test-club", name="Test club")
+    group = make_partner_group(code="test-club", name="Test club")
     for iso3, iso2, name in (("AUS", "AU", "Australia"), ("CHN", "CN", "China")):
-        group.members.add(Partner.objects.create(iso3=iso3, iso2=iso2, name=name))
+        group.members.add(make_partner(iso3=iso3, iso2=iso2, name=name))
     data = example()
     data["member_group"] = "test-club"
     data["markets"][3]["member"] = True  # ROW: never a member

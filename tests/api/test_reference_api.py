@@ -11,12 +11,10 @@ import openpyxl
 import pytest
 
 from instruments.models import (
-    FxRate,
     ParameterSchedule,
-    Partner,
-    PartnerGroup,
     Producer,
 )
+from tests.factories import make_fx_rate, make_partner, make_partner_group
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +22,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def partners(db):
     """Three economies; two in a test group."""
-    aus = Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
-    chn = Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    jpn = Partner.objects.create(iso3="JPN", iso2="JP", name="Japan")
-    group = PartnerGroup.objects.create(code="test-msp", name="Test partnership")
+    aus = make_partner(iso3="AUS", iso2="AU", name="Australia")
+    chn = make_partner(iso3="CHN", iso2="CN", name="China")
+    jpn = make_partner(iso3="JPN", iso2="JP", name="Japan")
+    group = make_partner_group(code="test-msp", name="Test partnership")
     group.members.set([aus, jpn])
     return {"AUS": aus, "CHN": chn, "JPN": jpn, "group": group}
 
@@ -174,7 +172,7 @@ def test_producers_filter_by_commodity_and_country(anon, stored_prices, partners
 
 def test_fx_rates_filter_by_currency_and_period(anon, db):
     for month in (1, 2, 3):
-        FxRate.objects.create(
+        make_fx_rate(
             currency="EUR",
             period=dt.date(2024, month, 1),
             units_per_usd=Decimal("0.92"),
@@ -208,7 +206,7 @@ def test_parameters_filter_by_code_and_years(anon, db):
 
 def test_json_pages_but_csv_has_every_row(anon, db):
     for i in range(120):
-        Partner.objects.create(
+        make_partner(
             iso3=f"Q{chr(65 + i // 26)}{chr(65 + i % 26)}",
             iso2=f"{chr(65 + i // 26)}{chr(65 + i % 26)}",
             name=f"Test economy {i:03d}",

@@ -10,6 +10,7 @@ import pytest
 
 from instruments.calculators import REGISTRY
 from instruments.models import Scenario
+from tests.factories import make_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def scenarios(user, other_user):
     made = {}
     for owner in (user, other_user):
         for public in (False, True):
-            made[(owner.username, public)] = Scenario.objects.create(
+            made[(owner.username, public)] = make_scenario(
                 calculator="price-floor",
                 title=f"{owner.username} {'public' if public else 'private'}",
                 inputs=example(),

@@ -1,4 +1,4 @@
-"""Issue #12, finding 8: what the OpenAPI schema promises."""
+"""What the OpenAPI schema promises."""
 
 from __future__ import annotations
 

@@ -13,10 +13,9 @@ import pytest
 from instruments.models import (
     Commodity,
     CommodityHsCode,
-    Partner,
-    PartnerGroup,
     TradeFlow,
 )
+from tests.factories import make_partner, make_partner_group
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/trade-flows/"
@@ -25,12 +24,12 @@ URL = "/api/v1/trade-flows/"
 @pytest.fixture
 def flows(db):
     p = {
-        iso3: Partner.objects.create(iso3=iso3, iso2=iso3[:2], name=iso3)
+        iso3: make_partner(iso3=iso3)
         for iso3 in ("CHN", "DEU", "FRA", "JPN", "USA", "MMR")
     }
-    eu = PartnerGroup.objects.create(code="test-eu", name="EU")
+    eu = make_partner_group(code="test-eu", name="EU")
     eu.members.set([p["DEU"], p["FRA"]])
-    club = PartnerGroup.objects.create(code="test-club", name="Club")
+    club = make_partner_group(code="test-club", name="Club")
     club.members.set([p["JPN"]])
     club.subgroups.set([eu])
     ndpr = Commodity.objects.create(code="test-ndpr", name="NdPr", stage="refined")

@@ -60,14 +60,14 @@ def test_600_periods_by_50_flows_renders_in_well_under_two_seconds():
     start = time.process_time()
     body = XLSXRenderer().render(payload, renderer_context={"header": list(rows[0])})
     elapsed = time.process_time() - start
-    assert elapsed < 2.0  # about 0.2 s of CPU here; openpyxl took 2 s (issue #14)
+    assert elapsed < 2.0  # about 0.2 s of CPU here; openpyxl took 2 s
     sheet = read(body)["Rows"]
     assert sheet.max_row == 30_001
     assert sheet["D30001"].value == 29_999 * 0.5
 
 
 def test_small_and_large_sheets_are_valid_zip_entries_and_the_bytes_repeat():
-    """The zip is written by hand (issue #14): every entry's CRC and sizes must hold,
+    """The zip is written by hand: every entry's CRC and sizes must hold,
     for a small sheet (small deflate window) and one flushed in several parts."""
     import io
     import zipfile

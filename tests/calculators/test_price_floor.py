@@ -234,8 +234,9 @@ def test_doubling_quantity_doubles_revenue(quantity, price):
 
 
 def _issue_case(cap: bool = True, **response):
-    """The example's settings with CHN at 55 USD/kg under the 110 floor (issue 9)."""
-    request = copy.deepcopy(price_floor.CALCULATOR.example)
+    """The example's settings with CHN at 55 USD/kg under the 110 floor, the reported
+    case that once gave negative imports and revenue."""
+    request = dict(copy.deepcopy(price_floor.CALCULATOR.example))
     request["flows"][0]["import_price"] = 55
     if not cap:
         del request["levy_cap_ad_valorem"]

@@ -1,6 +1,7 @@
 """Price-gap subsidy: worked examples, settlement, indexation, budgets, simulation."""
 
 import math
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from instruments.calculators.base import InputError, parse
 
 RUN = price_gap_subsidy.CALCULATOR.run
 QUARTERS = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+
+Design = Literal["one_sided", "two_sided", "double_auction"]
 
 
 def test_floor_with_upside_worked_example():
@@ -252,7 +255,7 @@ def test_guarantee_value_is_the_put_strip():
 def test_payment_properties(strike, prices, quantity):
     periods = tuple(str(2000 + i) for i in range(len(prices)))
 
-    def run(design: str, q: float, k: float) -> price_gap_subsidy.Result:
+    def run(design: Design, q: float, k: float) -> price_gap_subsidy.Result:
         return price_gap_subsidy.compute(
             price_gap_subsidy.PriceGapSubsidyInputs(
                 periods=periods,

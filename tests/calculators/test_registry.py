@@ -36,7 +36,7 @@ def test_each_registry_record_carries_everything_about_its_calculator(slug):
     """The one record per calculator: words for the pages (title, summary, the
     precedent), its declared inputs and example, and its outputs (summary keys with
     labels and headlines, one per column). Charts are found by its module name
-    (tests/test_charts.py), so no list keyed by slug is kept beside it."""
+    (tests/presentation/test_charts.py), so no list keyed by slug is kept beside it."""
     calculator = REGISTRY[slug]
     assert calculator.title.strip()
     assert calculator.summary.strip()

@@ -25,14 +25,14 @@ WANTED = (
 
 
 def _precedents() -> None:
-    from instruments.models import Scenario
+    from tests.factories import make_scenario
 
     for item in json.loads(SEEDS.read_text()):
         if item["title"] in WANTED:
             inputs = dict(item["inputs"])
             if "simulation" in inputs:  # fewer paths: the same journey, faster
                 inputs["simulation"] = {**inputs["simulation"], "paths": 1000}
-            Scenario.objects.create(
+            make_scenario(
                 calculator=item["calculator"],
                 title=item["title"],
                 notes=item.get("notes", ""),

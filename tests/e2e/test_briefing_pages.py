@@ -31,11 +31,11 @@ def test_no_chart_offers_to_upload_to_the_cloud(page: Page, live_server: Any) ->
 
 def _precedent() -> Any:
     from instruments.calculators import REGISTRY
-    from instruments.models import Scenario
+    from tests.factories import make_scenario
 
     inputs = dict(REGISTRY["price-gap-subsidy"].example)
     inputs["simulation"] = {**inputs["simulation"], "paths": 500}
-    return Scenario.objects.create(
+    return make_scenario(
         calculator="price-gap-subsidy",
         title="DoD–MP Materials NdPr price floor (2025)",
         inputs=inputs,
@@ -134,10 +134,10 @@ def test_api_pages_have_no_serious_accessibility_problem(
 def test_origin_fields_suggest_stored_partners_by_name(
     page: Page, live_server: Any
 ) -> None:
-    from instruments.models import Partner
+    from tests.factories import make_partner
 
-    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    make_partner(iso3="CHN", iso2="CN", name="China")
+    make_partner(iso3="AUS", iso2="AU", name="Australia")
     page.goto(f"{live_server.url}/calculators/price-floor/")
     origin = page.locator("input[name='flows-0-origin']")
     expect(origin).to_have_attribute("list", "partner-codes")

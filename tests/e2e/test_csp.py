@@ -1,4 +1,4 @@
-"""Issue #12, finding 7, in the browser: under the Content-Security-Policy the charts
+"""In the browser: under the Content-Security-Policy the charts
 and the API docs still work, with no violation reported."""
 
 from __future__ import annotations

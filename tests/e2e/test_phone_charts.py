@@ -1,4 +1,4 @@
-"""Issue #13, item 7, at a phone's width (390 px): no chart's legend lies over its
+"""At a phone's width (390 px): no chart's legend lies over its
 tick labels, axis titles, subplot titles or source line, on every calculator's
 example result and on a commodity page; and the page itself never scrolls sideways
 (a wide table scrolls in its own box)."""

@@ -39,13 +39,14 @@ FLOWS_2024 = (  # exporter, importer, thousand USD, tonnes
 
 @pytest.fixture
 def ndpr_flows(stored_commodity: Any) -> None:
-    from instruments.models import CommodityHsCode, Partner, PartnerGroup, TradeFlow
+    from instruments.models import CommodityHsCode, TradeFlow
+    from tests.factories import make_partner, make_partner_group
 
     partners = {
-        iso3: Partner.objects.create(iso3=iso3, iso2=iso3[:2], name=name)
+        iso3: make_partner(iso3=iso3, iso2=iso3[:2], name=name)
         for iso3, name in NAMES.items()
     }
-    eu = PartnerGroup.objects.create(code="eu-27", name="European Union (EU-27)")
+    eu = make_partner_group(code="eu-27", name="European Union (EU-27)")
     eu.members.set([partners["DEU"], partners["FRA"]])
     CommodityHsCode.objects.create(
         commodity=stored_commodity, hs_code="284690", hs_revision="HS92"

@@ -1,4 +1,4 @@
-"""Issue #12, finding 2: spreadsheet keys read only, every key hashed and expiring,
+"""Spreadsheet keys read only, every key hashed and expiring,
 no token in a log, no token cached."""
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def test_gunicorn_access_log_atoms_are_redacted():
 
 def test_last_used_is_written_once_a_minute_not_on_every_read(steward):
     """A read stays a read: on SQLite, a write in every authenticated GET collided with
-    a worker's progress writes (issue #14, the two-server test)."""
+    a worker's progress writes (the two-server test)."""
     issued = accounts.issue_key(user=steward)
     first = accounts.find_live_key(key=issued.key)
     assert first is not None

@@ -1,4 +1,4 @@
-"""Issue #12, findings 3 and 4: inputs that crashed the server, and typos that gave
+"""Inputs that crashed the server, and typos that gave
 wrong numbers silently."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue #12, finding 7: CSP without inline scripts, forwarded https only from a
+"""CSP without inline scripts, forwarded https only from a
 proxy, no traceback for another machine."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue #12, finding 6: bounded work per request (compare, admin imports, bodies)."""
+"""Bounded work per request (compare, admin imports, bodies)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from instruments.calculators import REGISTRY
-from instruments.models import Scenario
+from tests.factories import make_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_compare_refuses_more_than_the_cap_with_a_clear_message(settings):
     settings.COMPARE_MAX_SCENARIOS = 6
     example = dict(REGISTRY["price-floor"].example)
     ids = [
-        Scenario.objects.create(
+        make_scenario(
             calculator="price-floor", title=f"s{i}", inputs=example, is_public=True
         ).pk
         for i in range(7)

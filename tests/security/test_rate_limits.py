@@ -1,4 +1,4 @@
-"""Issue #12, finding 1: rate limits and lockouts that a client cannot step around."""
+"""Rate limits and lockouts that a client cannot step around."""
 
 from __future__ import annotations
 

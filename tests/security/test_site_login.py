@@ -1,4 +1,4 @@
-"""Issue #12, finding 5: one setting closes the pages as well as the API."""
+"""One setting closes the pages as well as the API."""
 
 from __future__ import annotations
 

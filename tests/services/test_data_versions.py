@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from instruments import selectors
 from instruments.models import Partner
 from instruments.services import data_versions
+from tests.factories import make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_inside_read_once_each_version_is_looked_up_once():
 def test_a_write_inside_the_block_is_seen_by_the_next_lookup():
     with data_versions.read_once():
         before = data_versions.versions_by_table(names=("partner",))
-        Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+        make_partner(iso3="AAA", iso2="AA", name="Aland")
         assert data_versions.versions_by_table(names=("partner",)) != before
 
 
@@ -42,7 +43,7 @@ def test_a_cached_read_runs_again_only_after_an_edit():
         calls.append(1)
         return selectors.get_partner_names()
 
-    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    make_partner(iso3="AAA", iso2="AA", name="Aland")
     assert data_versions.cached_read(name="names", tables=("partner",), read=read) == {
         "AAA": "Aland"
     }
@@ -51,7 +52,7 @@ def test_a_cached_read_runs_again_only_after_an_edit():
     }
     assert len(calls) == 1
     Partner.objects.filter(iso3="AAA").first().save()  # an edit, same data
-    Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")
+    make_partner(iso3="BBB", iso2="BB", name="Bland")
     names = data_versions.cached_read(name="names", tables=("partner",), read=read)
     assert names == {"AAA": "Aland", "BBB": "Bland"}
     assert len(calls) == 2
@@ -64,7 +65,7 @@ def test_a_cached_read_is_kept_in_the_process_under_the_same_versions(monkeypatc
         calls.append(1)
         return selectors.get_partner_names()
 
-    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    make_partner(iso3="AAA", iso2="AA", name="Aland")
     data_versions.cached_read(name="names", tables=("partner",), read=read)
     shared_reads: list[str] = []
     original_get = data_versions.cache.get
@@ -99,12 +100,12 @@ def test_a_flow_origin_is_checked_against_the_partners_as_edited():
         "reference_price": 110,
         "flows": [{"origin": "ZZZ", "import_price": 100, "quantity": 10}],
     }
-    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    make_partner(iso3="AAA", iso2="AA", name="Aland")
     url = "/api/v1/calculators/price-floor/"
     refused = anon.post(url, body, format="json")
     assert refused.status_code == 400
     assert "ZZZ" in str(refused.json()["flows"])
-    Partner.objects.create(iso3="ZZZ", iso2="ZZ", name="Zedland")
+    make_partner(iso3="ZZZ", iso2="ZZ", name="Zedland")
     response = anon.post(url, body, format="json")
     assert response.status_code == 200, response.json()
 
@@ -112,7 +113,7 @@ def test_a_flow_origin_is_checked_against_the_partners_as_edited():
 def test_a_recent_copy_answers_without_a_round_trip_until_a_write_or_its_age(
     monkeypatch,
 ):
-    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    make_partner(iso3="AAA", iso2="AA", name="Aland")
     assert data_versions.recent_read(name="names") is None  # nothing read yet
     data_versions.cached_read(
         name="names", tables=("partner",), read=selectors.get_partner_names
@@ -129,7 +130,7 @@ def test_a_recent_copy_answers_without_a_round_trip_until_a_write_or_its_age(
     data_versions.cached_read(
         name="names", tables=("partner",), read=selectors.get_partner_names
     )
-    Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")  # a write here
+    make_partner(iso3="BBB", iso2="BB", name="Bland")  # a write here
     assert data_versions.recent_read(name="names") is None
 
 
@@ -147,7 +148,7 @@ def test_known_origins_are_accepted_from_the_recent_copy_unknown_ones_checked_no
             "flows": [{"origin": origin, "import_price": 100, "quantity": 10}],
         }
 
-    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    make_partner(iso3="AAA", iso2="AA", name="Aland")
     assert anon.post(url, body("AAA"), format="json").status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert anon.post(url, body("AAA"), format="json").status_code == 200

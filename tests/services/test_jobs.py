@@ -361,18 +361,18 @@ def test_the_cached_example_form_is_the_form_built_afresh(client):
 
 
 def test_a_new_partner_group_reaches_the_cached_form(client):
-    from instruments.models import PartnerGroup
+    from tests.factories import make_partner_group
 
     client.get(f"/calculators/{FLOOR}/")
-    PartnerGroup.objects.create(code="new-club", name="The new club")
+    make_partner_group(code="new-club", name="The new club")
     assert "The new club" in client.get(f"/calculators/{FLOOR}/").content.decode()
 
 
 def test_page_size_is_read_as_limit():
-    from instruments.models import Partner
+    from tests.factories import make_partner
 
     for code in ("AAA", "BBB", "CCC"):
-        Partner.objects.create(iso3=code, iso2=code[:2], name=code)
+        make_partner(iso3=code)
     body = APIClient().get("/api/v1/partners/?page_size=1").json()
     assert len(body["results"]) == 1
     assert body["count"] == 3
@@ -383,12 +383,12 @@ def test_page_size_is_read_as_limit():
 
 
 def test_the_cached_partner_list_follows_an_edit():
-    from instruments.models import Partner
+    from tests.factories import make_partner
 
-    Partner.objects.create(iso3="AAA", iso2="AA", name="Aland")
+    make_partner(iso3="AAA", iso2="AA", name="Aland")
     assert APIClient().get("/api/v1/partners/").json()["count"] == 1
     assert APIClient().get("/api/v1/partners/").json()["count"] == 1  # from the cache
-    Partner.objects.create(iso3="BBB", iso2="BB", name="Bland")
+    make_partner(iso3="BBB", iso2="BB", name="Bland")
     names = [p["name"] for p in APIClient().get("/api/v1/partners/").json()["results"]]
     assert names == ["Aland", "Bland"]
     csv_body = APIClient().get("/api/v1/partners/?format=csv").content.decode()

@@ -14,12 +14,12 @@ from instruments.models import (
     Commodity,
     CommodityHsCode,
     FxRate,
-    Partner,
     PriceObservation,
     PriceSeries,
     TradeFlow,
 )
 from instruments.services.imports.publishers import import_published_file
+from tests.factories import make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def baci_setup(db):
         ("FRA", "FR", "France"),
         ("TWN", "TW", "Taiwan"),
     ):
-        Partner.objects.create(iso3=iso3, iso2=iso2, name=name)
+        make_partner(iso3=iso3, iso2=iso2, name=name)
     ndpr = Commodity.objects.create(code="ndpr-oxide", name="NdPr", stage="refined")
     CommodityHsCode.objects.create(commodity=ndpr, hs_code="284690", hs_revision="HS92")
 

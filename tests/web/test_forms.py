@@ -211,6 +211,7 @@ def test_invalid_number_is_reported_by_the_form_and_value_kept() -> None:
     assert not form.is_valid()
     assert "floor" in form.errors
     node = next(n for n in form.layout() if n.name == "floor")
+    assert node.widget is not None
     assert 'aria-invalid="true"' in node.widget
     assert "id_floor-error" in node.widget
     assert 'value="abc"' in node.widget
@@ -219,6 +220,7 @@ def test_invalid_number_is_reported_by_the_form_and_value_kept() -> None:
 def test_units_follow_the_price_unit_typed() -> None:
     form = CalculatorForm(calculator=TOY, initial_inputs={**TOY.example})
     floor = next(n for n in form.layout() if n.name == "floor")
+    assert floor.widget is not None
     assert floor.unit == "USD/kg"
 
 
@@ -321,6 +323,7 @@ def test_number_inputs_are_text_with_the_decimal_keyboard_and_the_pattern() -> N
 
     form = CalculatorForm(calculator=TOY, initial_inputs=TOY.example)
     floor = next(n for n in form.layout() if n.name == "floor")
+    assert floor.widget is not None
     assert 'type="text"' in floor.widget
     assert 'inputmode="decimal"' in floor.widget
     assert 'type="number"' not in floor.widget
@@ -345,6 +348,7 @@ def test_an_ambiguous_value_is_read_per_the_format_and_echoed() -> None:
     assert form.is_valid(), form.errors
     assert form.request_data()["floor"] == 1.234
     floor = next(n for n in form.layout() if n.name == "floor")
+    assert floor.widget is not None
     assert 'value="1,234"' in floor.widget
     assert floor.reading.startswith("Read as 1,234, a number between 1 and 2")
     assert "id_floor-reading" in floor.widget  # described by the note
@@ -355,6 +359,7 @@ def test_an_ambiguous_value_is_read_per_the_format_and_echoed() -> None:
     assert form.is_valid()
     assert form.request_data()["floor"] == 1234.0
     floor = next(n for n in form.layout() if n.name == "floor")
+    assert floor.widget is not None
     assert floor.reading.startswith("Read as 1234")
 
 

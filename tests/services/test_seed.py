@@ -23,7 +23,7 @@ from instruments.services.stewards import DATA_STEWARDS
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 REQUIRED_COMMODITIES = [
     "nickel",
     "copper",
@@ -171,7 +171,7 @@ def test_trade_flows_fx_rates_and_hs_links(seeded_db):
     assert str(eur.units_per_usd.normalize()) == "1.0149"  # parity, per USD
     ndpr = CommodityHsCode.objects.get(commodity__code="ndpr-oxide")
     assert (ndpr.hs_code, ndpr.hs_revision) == ("284690", "HS92")
-    # Every HS code of the BACI file, every year 2015-2024 (issue 10).
+    # Every HS code of the BACI file, every year 2015-2024.
     years = {
         code: set(TradeFlow.objects.filter(hs_code=code).values_list("year", flat=True))
         for code in TradeFlow.objects.values_list("hs_code", flat=True).distinct()

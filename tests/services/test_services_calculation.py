@@ -111,12 +111,12 @@ def test_stored_fx_rates_convert_a_usd_series_into_euros(nickel_series):
     import datetime as dt
     from decimal import Decimal
 
-    from instruments.models import FxRate
+    from tests.factories import make_fx_rate
 
-    FxRate.objects.create(
+    make_fx_rate(
         currency="EUR", period=dt.date(2024, 1, 1), units_per_usd=Decimal("0.9")
     )
-    FxRate.objects.create(
+    make_fx_rate(
         currency="EUR", period=dt.date(2024, 3, 1), units_per_usd=Decimal("0.8")
     )
     calculation = run_calculation(
@@ -237,12 +237,12 @@ def test_a_cost_curve_floor_takes_the_stored_producers(nickel_series):
 
 
 def test_a_member_group_decides_which_flows_are_members(db):
-    from instruments.models import Partner, PartnerGroup
+    from tests.factories import make_partner, make_partner_group
 
-    group = PartnerGroup.objects.create(code="test-zone", name="Test zone")
+    group = make_partner_group(code="test-zone", name="Test zone")
     for iso3, iso2, name in (("AUS", "AU", "Australia"), ("JPN", "JP", "Japan")):
-        group.members.add(Partner.objects.create(iso3=iso3, iso2=iso2, name=name))
-    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
+        group.members.add(make_partner(iso3=iso3, iso2=iso2, name=name))
+    make_partner(iso3="CHN", iso2="CN", name="China")
     data = {
         "periods": ["2025"],
         "reference_price": 110,
@@ -417,9 +417,9 @@ def test_stored_fx_never_uses_a_later_rate(nickel_series):
     import datetime as dt
     from decimal import Decimal
 
-    from instruments.models import FxRate
+    from tests.factories import make_fx_rate
 
-    FxRate.objects.create(
+    make_fx_rate(
         currency="EUR",
         period=dt.date(2024, 2, 1),
         units_per_usd=Decimal("0.5"),
@@ -527,14 +527,14 @@ def test_an_annual_price_takes_the_mean_of_the_years_monthly_fx_rates():
     import datetime as dt
     from decimal import Decimal
 
-    from instruments.models import FxRate
+    from tests.factories import make_fx_rate
 
     _annual_ndpr()
     for day, rate in ((dt.date(2024, 1, 1), "0.8"), (dt.date(2024, 7, 1), "1.0")):
-        FxRate.objects.create(
+        make_fx_rate(
             currency="EUR", period=day, units_per_usd=Decimal(rate), source="test"
         )
-    FxRate.objects.create(
+    make_fx_rate(
         currency="EUR",
         period=dt.date(2025, 1, 1),
         units_per_usd=Decimal("5"),
@@ -554,10 +554,10 @@ def test_an_annual_price_takes_the_mean_of_the_years_monthly_fx_rates():
 
 @pytest.mark.django_db
 def test_flow_origins_must_be_stored_iso3_codes():
-    from instruments.models import Partner
+    from tests.factories import make_partner
 
-    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    make_partner(iso3="CHN", iso2="CN", name="China")
+    make_partner(iso3="AUS", iso2="AU", name="Australia")
     request = {
         "periods": ["2025"],
         "reference_price": 110,
@@ -586,16 +586,16 @@ def test_a_carbon_price_in_euros_takes_the_stored_rate_of_its_cbam_year(db):
     import datetime as dt
     from decimal import Decimal
 
-    from instruments.models import FxRate
     from instruments.presentation.presenters import stored_data_sources
+    from tests.factories import make_fx_rate
 
     for month, rate in ((1, "0.80"), (2, "1.00"), (3, "0.90")):
-        FxRate.objects.create(
+        make_fx_rate(
             currency="EUR",
             period=dt.date(2026, month, 1),
             units_per_usd=Decimal(rate),
         )
-    FxRate.objects.create(
+    make_fx_rate(
         currency="EUR", period=dt.date(2027, 1, 1), units_per_usd=Decimal("0.50")
     )
     example = copy.deepcopy(dict(REGISTRY["standards-market"].example))

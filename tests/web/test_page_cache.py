@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from instruments.calculators import REGISTRY
-from instruments.models import Partner, PartnerGroup, Scenario
 from instruments.web import page_cache
+from tests.factories import make_partner, make_partner_group, make_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,9 @@ def test_the_token_of_a_cached_page_is_accepted() -> None:
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda: Partner.objects.create(iso3="ZZZ", iso2="ZZ", name="Zedland"),
-        lambda: PartnerGroup.objects.create(code="zed-club", name="The Zed club"),
-        lambda: Scenario.objects.create(
+        lambda: make_partner(iso3="ZZZ", iso2="ZZ", name="Zedland"),
+        lambda: make_partner_group(code="zed-club", name="The Zed club"),
+        lambda: make_scenario(
             calculator=FLOOR,
             title="The Zed precedent",
             inputs=dict(REGISTRY[FLOOR].example),
@@ -84,7 +84,7 @@ def test_an_edit_of_what_the_page_lists_reaches_the_next_visit(edit: Any) -> Non
 
 
 def test_a_precedent_renamed_in_place_reaches_the_next_visit() -> None:
-    precedent = Scenario.objects.create(
+    precedent = make_scenario(
         calculator=FLOOR,
         title="Before",
         inputs=dict(REGISTRY[FLOOR].example),

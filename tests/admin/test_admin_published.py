@@ -84,7 +84,7 @@ def test_an_official_without_permissions_cannot_open_it(client, django_user_mode
 def test_a_large_confirmed_import_runs_as_a_job_owned_by_the_steward(
     client, steward, nickel_series, settings, monkeypatch
 ):
-    """Issue #14: a file above IMPORT_SYNC_MAX_BYTES is imported by a worker (here the
+    """A file above IMPORT_SYNC_MAX_BYTES is imported by a worker (here the
     worker's code, run at dispatch); the file travels in the job, the steward follows
     it on the job page, and the import is written as the steward."""
     from instruments.models import Job

@@ -15,6 +15,7 @@ from django.urls import reverse
 from instruments.calculators import REGISTRY
 from instruments.models import ApiKey, Commodity, Scenario
 from instruments.web.form_data import inputs_to_form_data
+from tests import factories
 from tests.factories import make_ndpr_annual
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +42,13 @@ def ana(client: Client, user: Any) -> Client:
 
 
 def make_scenario(slug: str, owner: Any = None, **fields: Any) -> Scenario:
-    defaults = {
+    defaults: dict[str, Any] = {
         "title": f"{slug} scenario",
         "inputs": dict(REGISTRY[slug].example),
         "is_public": owner is None,
         "is_precedent": owner is None,
     }
-    return Scenario.objects.create(calculator=slug, owner=owner, **(defaults | fields))
+    return factories.make_scenario(calculator=slug, owner=owner, **(defaults | fields))
 
 
 @pytest.fixture
@@ -194,10 +195,8 @@ def test_invalid_post_shows_the_error_beside_the_field_and_keeps_values(
 def test_an_officials_slip_is_shown_beside_its_field_in_the_forms_terms(
     client: Client, slug: str, changes: dict[str, str], field: str, words: str
 ) -> None:
-    from instruments.models import Partner
-
-    Partner.objects.create(iso3="CHN", iso2="CN", name="China")
-    Partner.objects.create(iso3="AUS", iso2="AU", name="Australia")
+    factories.make_partner(iso3="CHN", iso2="CN", name="China")
+    factories.make_partner(iso3="AUS", iso2="AU", name="Australia")
     response = post_example(client, slug, **changes)
     assert response.status_code == 200
     assert response.context["calculation"] is None
@@ -421,7 +420,7 @@ def test_methodology_has_every_calculator_and_formula(client: Client) -> None:
     assert b"SMART" in response.content
 
 
-# Issue #11: the convention the app uses for each figure officials will quote.
+# The convention the app uses for each figure officials will quote, by item.
 CONVENTIONS_OF_ISSUE_11 = {
     1: "it takes no separate upside share",
     2: "the average price is 124.17 and nothing is paid on it",
@@ -557,7 +556,7 @@ def test_estimates_from_a_short_history_are_flagged_on_the_page(client: Client) 
 def test_the_trade_response_names_its_currency_instead_of_a_placeholder(
     client: Client,
 ) -> None:
-    """Issue #13, item 7: no "(money)" beside the import values and no "imports'
+    """No "(money)" beside the import values and no "imports'
     currency" on the chart axes; the typed currency names every money figure."""
     response = post_example(client, "trade-response", currency="EUR thousand")
     assert response.status_code == 200

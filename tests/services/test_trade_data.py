@@ -18,7 +18,7 @@ from instruments.models import FxRate, Partner, PartnerGroup, TradeFlow
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 EU27 = set(
     next(
         r

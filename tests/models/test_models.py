@@ -9,12 +9,12 @@ from django.db import IntegrityError, transaction
 
 from instruments.models import (
     Commodity,
-    FxRate,
     ParameterSchedule,
     PriceObservation,
     PriceSeries,
     Scenario,
 )
+from tests.factories import make_fx_rate, make_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_labels_follow_the_frequency(nickel_series):
 
 def test_fx_rate_must_be_positive():
     with pytest.raises(IntegrityError), transaction.atomic():
-        FxRate.objects.create(
+        make_fx_rate(
             currency="EUR", period=dt.date(2025, 1, 1), units_per_usd=0, source="x"
         )
 
@@ -129,7 +129,7 @@ def test_content_factor_needs_an_input_commodity():
 
 def test_a_precedent_is_public():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Scenario.objects.create(
+        make_scenario(
             calculator="offtake", title="t", is_precedent=True, is_public=False
         )
 

@@ -14,12 +14,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from instruments.models import Commodity, FxRate, PriceSeries
+from instruments.models import Commodity, PriceSeries
 from instruments.services.imports import templates as import_templates
 from instruments.services.imports.publishers import import_published_file
 from instruments.services.imports.rows import import_price_observations
 from instruments.services.trade_data import import_trade_flows
-from tests.factories import make_series, make_trade_flow
+from tests.factories import make_fx_rate, make_series, make_trade_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +302,7 @@ def test_baci_templates_are_read_by_its_import():
 
 
 def test_h10_template_is_read_by_its_import_and_changes_nothing():
-    FxRate.objects.create(
+    make_fx_rate(
         currency="JPY",
         period=dt.date(2026, 6, 1),
         units_per_usd=Decimal("144.5123"),

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 
 from instruments.calculators.base import InputError
 from instruments.calculators.baseline import (
+    Baseline,
     Elasticities,
     Elasticity,
     build_baseline,
@@ -42,7 +43,7 @@ FLOWS = flows(
 MEMBERS = {"EU-27": ["DEU", "FRA"], "USA": ["USA"]}
 
 
-def build(**kw: object) -> object:
+def build(**kw: object) -> Baseline:
     args: dict[str, object] = {
         "members": MEMBERS,
         "price": 50.0,
@@ -54,11 +55,9 @@ def build(**kw: object) -> object:
     return build_baseline(FLOWS, **args)  # type: ignore[arg-type]
 
 
-def route(baseline: object, origin: str, market: str) -> dict[str, float]:
+def route(baseline: Baseline, origin: str, market: str) -> dict[str, float]:
     return next(
-        f
-        for f in baseline.flows  # type: ignore[attr-defined]
-        if f["origin"] == origin and f["market"] == market
+        f for f in baseline.flows if f["origin"] == origin and f["market"] == market
     )
 
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from instruments.calculators import price_gap_subsidy
-from instruments.calculators.base import InputError, parse
+from instruments.calculators.base import InputError, Result, parse
+from instruments.calculators.price_gap_subsidy_inputs import PriceGapSubsidyInputs
 
 RUN = price_gap_subsidy.CALCULATOR.run
 QUARTERS = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
@@ -255,9 +256,9 @@ def test_guarantee_value_is_the_put_strip():
 def test_payment_properties(strike, prices, quantity):
     periods = tuple(str(2000 + i) for i in range(len(prices)))
 
-    def run(design: Design, q: float, k: float) -> price_gap_subsidy.Result:
+    def run(design: Design, q: float, k: float) -> Result:
         return price_gap_subsidy.compute(
-            price_gap_subsidy.PriceGapSubsidyInputs(
+            PriceGapSubsidyInputs(
                 periods=periods,
                 design=design,
                 strike=k,
@@ -275,7 +276,7 @@ def test_payment_properties(strike, prices, quantity):
     mirrored = [2 * strike - p for p in prices]
     if min(mirrored) >= 0:
         reflected = price_gap_subsidy.compute(
-            price_gap_subsidy.PriceGapSubsidyInputs(
+            PriceGapSubsidyInputs(
                 periods=periods,
                 design="two_sided",
                 strike=strike,

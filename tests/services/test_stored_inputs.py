@@ -69,7 +69,9 @@ def models_by_table() -> dict[str, type[models.Model]]:
         out[model._meta.db_table] = model
         out[model.history.model._meta.db_table] = model  # type: ignore[attr-defined]
         for field in model._meta.many_to_many:
-            out[field.remote_field.through._meta.db_table] = model
+            through = field.remote_field.through
+            assert through is not None
+            out[through._meta.db_table] = model
     for model in apps.get_app_config("instruments").get_models():
         out.setdefault(model._meta.db_table, model)
     return out

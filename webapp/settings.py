@@ -111,7 +111,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = (
     True  # a failed request never leaves a partial write
 )
 # Keep connections between requests: a new PostgreSQL connection per request cost
-# ~9 ms, most of a light API request (issue #14). Checked before reuse.
+# ~9 ms, most of a light API request. Checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

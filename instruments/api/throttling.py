@@ -10,7 +10,7 @@ pages that run calculations.
 They count in two fixed windows of the rate's duration rather than DRF's list of
 every request's time: DRF reads and writes the whole list on each request, so a
 client's cost grows with its rate (at a few thousand requests an hour, 100 KB through
-Redis and a list insert every request; issue #14). Here a request reads two counters
+Redis and a list insert every request). Here a request reads two counters
 and writes one (on Redis, one round trip: ``count_request``). The count over the last ``duration`` seconds is the current window's
 count plus the previous window's, weighted by the share of it still inside (the
 usual sliding-window estimate: exact for steady traffic, never more than the rate in
@@ -110,7 +110,7 @@ class AnonThrottle(_WindowCountMixin, _CurrentRateMixin, AnonRateThrottle):
 class UserThrottle(_WindowCountMixin, _CurrentRateMixin, UserRateThrottle):
     """Requests with a login or token, counted per user. Anonymous requests are
     ``AnonThrottle``'s alone: DRF's user throttle would count them a second time by
-    address under the user rate (two more Redis round trips a request, issue #14)."""
+    address under the user rate (two more Redis round trips a request)."""
 
     def allow_request(self, request: Any, view: Any) -> bool:
         user = getattr(request, "user", None)

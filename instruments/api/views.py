@@ -172,7 +172,7 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
     def as_view(cls, **initkwargs: Any) -> Any:
         """Outside the request transaction (``ATOMIC_REQUESTS``): a calculation only
         reads, and its one write, a job's row, is a single statement. Saves the
-        BEGIN and COMMIT round trips of every calculation (issue #14)."""
+        BEGIN and COMMIT round trips of every calculation."""
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
     def slug(self, slug: str | None) -> str:

@@ -125,7 +125,7 @@ def _cell(value: Any) -> str:
 class _Zip:
     """The zip container, written directly: an entry is its local header and its
     bytes, the central directory comes last. ``zipfile`` sets up a full-size deflate
-    state for every entry (27 µs, most of a small workbook's time: issue #14); here a
+    state for every entry (27 µs, most of a small workbook's time); here a
     small sheet gets a small window. Entries carry a fixed date (1980-01-01), so the
     same data gives the same bytes."""
 

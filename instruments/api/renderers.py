@@ -43,8 +43,8 @@ _DRF_DEFAULT = JSONEncoder().default
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """DRF's JSON written by orjson: a calculation's payload in a fifth of the time
-   . The output is DRF's: compact, UTF-8, U+2028/U+2029 escaped, dates,
+    """DRF's JSON written by orjson: a calculation's payload in a fifth of the time.
+    The output is DRF's: compact, UTF-8, U+2028/U+2029 escaped, dates,
     decimals and lazy text through DRF's encoder. An indented answer (``Accept:
     application/json; indent=2``) or a value orjson refuses goes to DRF's renderer."""
 

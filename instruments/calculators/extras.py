@@ -11,7 +11,7 @@ replaces them by values before the calculator parses the request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from instruments.calculators.base import (
     Calculator,
@@ -121,11 +121,79 @@ class StoredFlows:
     )
 
 
+@dataclass(frozen=True)
+class MarketBaseline:
+    """The market model's whole baseline from stored data in one step (INSTRUMENTS.md
+    §10): members, commodity and year; the markets, origins and routes come from the
+    stored flows, production and elasticities (calculators with a flow matrix)."""
+
+    members: tuple[str, ...] = spec(
+        "Members acting together",
+        default=(),
+        help=(
+            "ISO 3166 alpha-3 codes and partner-group codes (eu-27, msp), e.g. "
+            "eu-27, USA, JPN. With a commodity and a trade year, every member is a "
+            "market and an origin, the largest non-members are named and every other "
+            "economy is in ROW; the typed markets, origins and flows are replaced."
+        ),
+    )
+    floor: float | None = spec(
+        "Floor",
+        unit="price unit",
+        default=None,
+        min_value=0.0,
+        exclusive_min=True,
+        help=(
+            "A price floor (variable levy) on members' imports from non-members, in "
+            "the price unit; or give it as a share above a stored price below."
+        ),
+    )
+    floor_above_price: float | None = spec(
+        "Floor above the stored price",
+        unit="fraction",
+        default=None,
+        min_value=-0.99,
+        max_value=100.0,
+        help="The floor as a share above the commodity's stored price (0.2 = 20 %).",
+    )
+    floor_price_year: int | None = spec(
+        "Of the stored price of year",
+        default=None,
+        min_value=1900,
+        max_value=2100,
+        help="The year of the stored price the floor is set above (default: the "
+        "trade year).",
+    )
+    calibration: Literal["price_equivalent", "unit_values"] = spec(
+        "Quantities",
+        default="price_equivalent",
+        choice_labels={
+            "price_equivalent": "Price-equivalent tonnes (stored value ÷ stored price)",
+            "unit_values": "BACI tonnes at BACI unit values",
+        },
+        help=(
+            "Trade value is the anchor either way; price-equivalent tonnes price every "
+            "route at the commodity's stored price, BACI tonnes keep each route's own "
+            "unit value."
+        ),
+    )
+    non_members: tuple[str, ...] = spec(
+        "Non-members named",
+        default=(),
+        help=(
+            "ISO3 codes of the non-members to show as markets and origins of their "
+            "own (default: the six largest by exports and production); the rest "
+            "are in ROW."
+        ),
+    )
+
+
+BASELINE_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(MarketBaseline))
 STORED_PRICE_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredPrices))
 STORED_FLOW_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredFlows))
 ALL_EXTRA_FIELDS: frozenset[str] = frozenset(
     fs.name
-    for cls in (StoredPrices, MemberSelection, StoredFlows)
+    for cls in (StoredPrices, MemberSelection, StoredFlows, MarketBaseline)
     for fs in describe(cls)
 )
 
@@ -169,6 +237,7 @@ def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
         extras.extend(describe(StoredFlows))
     elif matrix_flows_field(calculator):  # the markets are named: no importer
         extras.extend(fs for fs in describe(StoredFlows) if fs.name != "importer")
+        extras.extend(describe(MarketBaseline))
     if member_flows_field(calculator) or member_code_fields(calculator):
         extras.extend(describe(MemberSelection))
     unique = {fs.name: fs for fs in reversed(extras)}  # the first declaration wins

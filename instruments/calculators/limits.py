@@ -73,3 +73,6 @@ MAX_MEASURES = 50
 
 MAX_DOWNSTREAM = 20
 """Downstream goods whose cost change a plurilateral calculation reports."""
+
+MAX_DRAWS = 1_000
+"""Uncertainty draws of a plurilateral market model (each one equilibrium)."""

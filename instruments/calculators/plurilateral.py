@@ -79,13 +79,9 @@ from instruments.calculators.base import (
     InputError,
     Inputs,
     Result,
+    add_warning,
     iter_errors,
     spec,
-)
-from instruments.calculators.elasticities import (
-    demand_elasticity_spec,
-    substitution_elasticity_spec,
-    supply_elasticity_spec,
 )
 from instruments.calculators.limits import (
     MAX_DOWNSTREAM,
@@ -93,6 +89,16 @@ from instruments.calculators.limits import (
     MAX_MEASURES,
     MAX_ORIGINS,
     MAX_ROUTES,
+)
+from instruments.calculators.plurilateral_bands import summary_bands
+from instruments.calculators.plurilateral_inputs import (
+    DownstreamGood,
+    ElasticityRanges,
+    FlowInput,
+    MarketInput,
+    MeasureInput,
+    OriginInput,
+    Uncertainty,
 )
 from instruments.calculators.plurilateral_outputs import (
     COLUMN_OUTPUTS,
@@ -103,168 +109,6 @@ from instruments.calculators.plurilateral_outputs import (
     TABLE_OUTPUTS,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
-
-SELECTOR_HELP = (
-    "Codes separated by commas (EU, USA), or one of the words all, members, "
-    "non_members."
-)
-
-
-@dataclass(frozen=True, kw_only=True)
-class MarketInput:
-    """An importing market: a country's (or a group's) consumers."""
-
-    code: str = spec(
-        "Market", help="Code of the importing country or group (ISO3, EU, ROW)."
-    )
-    import_demand_elasticity: float = demand_elasticity_spec()
-    substitution_elasticity: float = substitution_elasticity_spec(
-        default=3.0, exclusive_min=True
-    )
-    member: bool = spec(
-        "Member",
-        default=False,
-        help="Whether this market is in the plurilateral group.",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class OriginInput:
-    """An exporter, or a market's own producers."""
-
-    code: str = spec(
-        "Origin",
-        help="Code of the exporting country (ISO3), or a name for a market's own "
-        "producers (USA-producers).",
-    )
-    price: float = spec(
-        "Price before",
-        unit="price unit",
-        min_value=0.0,
-        exclusive_min=True,
-        help="Border price the origin is paid in the base, before duties.",
-    )
-    supply_elasticity: float | None = supply_elasticity_spec(
-        "Supply elasticity",
-        max_value=50.0,
-        help="How much the origin supplies more when paid 1 % more (0: fixed "
-        "supply). Leave empty for a price taker that sells any quantity at its price.",
-    )
-    member: bool = spec(
-        "Member",
-        default=False,
-        help="Whether the exporter is in the plurilateral group. A market's own "
-        "producers take their market's membership.",
-    )
-    domestic_market: str | None = spec(
-        "Own producers of market",
-        default=None,
-        help="For a market's own producers: the market's code. They sell only there, "
-        "with no border. Leave empty for an exporter.",
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class FlowInput:
-    """The base quantity on one route."""
-
-    origin: str = spec("Origin", help="Code of an origin above.")
-    market: str = spec("Market", help="Code of a market above.")
-    quantity: float = spec(
-        "Quantity before",
-        unit="quantity unit",
-        min_value=0.0,
-        help="Quantity shipped on this route in the base year.",
-    )
-    price: float | None = spec(
-        "Route price",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        exclusive_min=True,
-        help="Border price on this route, when it differs from the origin's price.",
-    )
-    home: bool = spec(
-        "Sales at home",
-        default=False,
-        help="An economy's sales in its own market (origin and market of one code): "
-        "no border, so no border measure applies and they are not imports.",
-    )
-
-
-MeasureKind = Literal[
-    "ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"
-]
-MEASURE_LABELS = {
-    "ad_valorem": "Ad valorem tariff (rate)",
-    "specific": "Specific duty (level)",
-    "floor": "Price floor, variable levy (level)",
-    "undertaking": "Price undertaking, minimum border price (level)",
-    "price_gap_subsidy": "Price-gap subsidy to own producers (strike)",
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class MeasureInput:
-    """One measure on a set of routes."""
-
-    kind: MeasureKind | None = spec(
-        "Measure",
-        default=None,
-        choice_labels=MEASURE_LABELS,
-        help="A floor's levy goes to the importing government; an undertaking's gap "
-        "stays with the exporter; a price-gap subsidy is paid to own producers.",
-    )
-    rate: float | None = spec(
-        "Rate",
-        unit="fraction",
-        default=None,
-        min_value=-1.0,
-        exclusive_min=True,
-        max_value=10.0,
-        help="For an ad valorem tariff (0.25 = 25 %).",
-    )
-    level: float | None = spec(
-        "Level",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        help="For a specific duty, a floor or an undertaking.",
-    )
-    strike: float | None = spec(
-        "Strike",
-        unit="price unit",
-        default=None,
-        min_value=0.0,
-        help="For a price-gap subsidy: producers receive at least this.",
-    )
-    markets: tuple[str, ...] = spec(
-        "Markets", default=("all",), help=f"Markets it applies in. {SELECTOR_HELP}"
-    )
-    origins: tuple[str, ...] = spec(
-        "Origins", default=("all",), help=f"Origins it applies to. {SELECTOR_HELP}"
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class DownstreamGood:
-    """A good made with the commodity, whose cost change is reported."""
-
-    name: str = spec("Good", help="e.g. EV traction motor, wind turbine (per MW).")
-    content_factor: float = spec(
-        "Content per unit",
-        unit="quantity unit",
-        min_value=0.0,
-        exclusive_min=True,
-        help="Quantity of this commodity in one unit of the good.",
-    )
-    unit: str = spec("Unit of the good", default="unit", help="e.g. motor, MW.")
-    illustrative: bool = spec(
-        "Illustrative content",
-        default=False,
-        help="The content per unit is an illustrative figure, not a published one: "
-        "the result says so.",
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -325,6 +169,19 @@ class PlurilateralInputs(Inputs):
         max_items=MAX_DOWNSTREAM,
         as_table=True,
         help="Goods made with the commodity: their cost change per unit is reported.",
+    )
+    elasticity_ranges: ElasticityRanges | None = spec(
+        "Published elasticity ranges",
+        default=None,
+        help="The defaults and their low and high bounds (stored data fills them from "
+        "published estimates); with uncertainty, the elasticities left at their "
+        "defaults are drawn from these ranges.",
+    )
+    uncertainty: Uncertainty | None = spec(
+        "Uncertainty",
+        default=None,
+        help="Draw the elasticities left at their defaults log-uniformly within their "
+        "published ranges and report P5, P50 and P95 of each headline figure.",
     )
 
     def validate(self, errors: ErrorCollector) -> None:
@@ -412,6 +269,78 @@ def build_market_problem(inputs: PlurilateralInputs) -> market.Problem:
     )
 
 
+# The summary's first keys, in the order the page shows them.
+OUTPUT_ORDER = (
+    "imports_from_non_members_change",
+    "trade_diverted_to_members",
+    "trade_diverted_to_rest_of_world",
+    "world_price_change",
+    "non_member_price_change",
+    "net_welfare_members",
+    "importer_revenue_total",
+)
+BAND_FIGURES = (
+    "imports_from_non_members_change",
+    "imports_from_non_members_value_after",
+    "trade_diverted_to_members",
+    "trade_diverted_to_rest_of_world",
+    "world_price_change",
+    "non_member_price_change",
+    "importer_revenue_total",
+    "net_welfare_members",
+    "member_price_index_change",
+)
+
+
+def headline_figures(
+    problem: market.Problem, solution: market.MarketSolution, money: float
+) -> dict[str, float]:
+    """The headline figures of one solve (``BAND_FIGURES``): the summary's and each
+    uncertainty draw's, computed one way."""
+    at_home = (problem.domestic_market >= 0)[:, None] | market.home_routes(problem)
+    foreign = ~at_home
+    mm = problem.member_market[None, :]
+    mo = problem.member_origin[:, None]
+    q0, q1 = solution.quantity_before, solution.quantity_after
+    b0, b1 = solution.border_price_before, solution.border_price_after
+    p0, p1 = solution.consumer_price_before, solution.consumer_price_after
+    from_non = foreign & mm & ~mo
+    non_member_base = float(np.where(foreign & ~mo, q0 * b0, 0.0).sum())
+    # The members' CES price index P̂ (the model's own), weighted by base spending:
+    # what a buyer of the composite pays, substitution between origins included.
+    spending = (p0 * q0).sum(axis=0)
+    member_spending = float(spending[problem.member_market].sum())
+    index_change = (
+        float((spending * solution.composite_price_change)[problem.member_market].sum())
+        / member_spending
+        if member_spending > 0
+        else math.nan
+    )
+    countries = solution.countries
+    members = countries["country"].isin(_member_countries(problem)).to_numpy()
+    engine = solution.summary
+    return {
+        "imports_from_non_members_change": float(np.where(from_non, q1 - q0, 0).sum()),
+        "imports_from_non_members_value_after": float(
+            np.where(from_non, q1 * b1, 0.0).sum()
+        )
+        * money,
+        "trade_diverted_to_members": engine["trade_diverted_to_members"],
+        "trade_diverted_to_rest_of_world": engine["trade_diverted_to_rest_of_world"],
+        "world_price_change": engine["world_price_change"],
+        "non_member_price_change": (
+            float(np.where(foreign & ~mo, q0 * b1, 0.0).sum()) / non_member_base - 1.0
+            if non_member_base > 0
+            else math.nan
+        ),
+        "importer_revenue_total": float(np.where(foreign, (p1 - b1) * q1, 0.0).sum())
+        * money,
+        "net_welfare_members": float(countries.loc[members, "net_welfare_change"].sum())
+        * money,
+        "member_price_index_change": index_change,
+    }
+
+
 def compute(inputs: PlurilateralInputs) -> Result:
     """Solve the market; rows per route, summary totals, tables per country, origin
     and downstream good in ``extras``."""
@@ -437,17 +366,14 @@ def compute(inputs: PlurilateralInputs) -> Result:
         countries[column] = countries[column] * money
     countries.insert(1, "member", countries["country"].isin(member_countries))
 
-    domestic = problem.domestic_market >= 0
-    home = market.home_routes(problem)
-    at_home = domestic[:, None] | home  # own producers and home sales: no border
+    at_home = (problem.domestic_market >= 0)[:, None] | market.home_routes(problem)
     foreign = ~at_home
     mm = problem.member_market[None, :]
     mo = problem.member_origin[:, None]
     q0, q1 = solution.quantity_before, solution.quantity_after
-    b0, b1 = solution.border_price_before, solution.border_price_after
+    b0 = solution.border_price_before
     p0, p1 = solution.consumer_price_before, solution.consumer_price_after
     from_non = foreign & mm & ~mo
-    non_member_base = float(np.where(foreign & ~mo, q0 * b0, 0.0).sum())
     member_q0 = float(np.where(mm, q0, 0.0).sum())
     member_p0 = float(np.where(mm, p0 * q0, 0.0).sum())
     price_change = (
@@ -455,32 +381,12 @@ def compute(inputs: PlurilateralInputs) -> Result:
         if member_q0 > 0
         else math.nan
     )
-    # The members' CES price index P̂ (the model's own), weighted by base spending:
-    # what a buyer of the composite pays, substitution between origins included.
-    spending = (p0 * q0).sum(axis=0)
-    member_spending = float(spending[problem.member_market].sum())
-    index_change = (
-        float((spending * solution.composite_price_change)[problem.member_market].sum())
-        / member_spending
-        if member_spending > 0
-        else math.nan
-    )
+    figures = headline_figures(problem, solution, money)
+    index_change = figures["member_price_index_change"]
     mean_member_price = member_p0 / member_q0 if member_q0 > 0 else math.nan
     engine = solution.summary
     summary: dict[str, Any] = {
-        "imports_from_non_members_change": float(np.where(from_non, q1 - q0, 0).sum()),
-        "trade_diverted_to_members": engine["trade_diverted_to_members"],
-        "trade_diverted_to_rest_of_world": engine["trade_diverted_to_rest_of_world"],
-        "world_price_change": engine["world_price_change"],
-        "non_member_price_change": (
-            float(np.where(foreign & ~mo, q0 * b1, 0.0).sum()) / non_member_base - 1.0
-            if non_member_base > 0
-            else math.nan
-        ),
-        "net_welfare_members": float(
-            countries.loc[countries["member"], "net_welfare_change"].sum()
-        ),
-        "importer_revenue_total": float(rows["importer_revenue"].sum()),
+        **{k: figures[k] for k in OUTPUT_ORDER if k in figures},
         "imports_from_non_members_before": float(np.where(from_non, q0, 0).sum()),
         "imports_from_non_members_after": float(np.where(from_non, q1, 0).sum()),
         "imports_before": engine["imports_before"],
@@ -490,10 +396,9 @@ def compute(inputs: PlurilateralInputs) -> Result:
             np.where(from_non, q0 * b0, 0.0).sum()
         )
         * money,
-        "imports_from_non_members_value_after": float(
-            np.where(from_non, q1 * b1, 0.0).sum()
-        )
-        * money,
+        "imports_from_non_members_value_after": figures[
+            "imports_from_non_members_value_after"
+        ],
         "member_price_index_change": index_change,
         "trade_created": engine["trade_created"],
         "member_consumer_price_change": price_change,
@@ -515,6 +420,29 @@ def compute(inputs: PlurilateralInputs) -> Result:
         "max_residual": float(engine["max_residual"]),
         "currency": units.parse_price_unit(inputs.price_unit).currency,
     }
+    extras: dict[str, Any] = {}
+    if inputs.uncertainty is not None:
+        if inputs.elasticity_ranges is None:
+            add_warning(
+                summary,
+                "Uncertainty needs the published elasticity ranges (stored data gives "
+                "them with a commodity and members); no ranges were drawn.",
+            )
+        else:
+            bands, failed = summary_bands(
+                problem,
+                method=inputs.method,
+                ranges=inputs.elasticity_ranges,
+                uncertainty=inputs.uncertainty,
+                headline=lambda p, s: headline_figures(p, s, money),
+            )
+            extras["summary_bands"] = bands
+            if failed:
+                add_warning(
+                    summary,
+                    f"{failed} of {inputs.uncertainty.draws} elasticity draws did "
+                    "not converge and are left out of the ranges.",
+                )
     origins = pd.DataFrame(
         {
             "origin": list(problem.origin_codes),
@@ -547,9 +475,10 @@ def compute(inputs: PlurilateralInputs) -> Result:
     )
     flagged = [g.name for g in inputs.downstream if g.illustrative]
     if flagged:
-        summary["warnings"] = (
+        add_warning(
+            summary,
             f"The content per unit of {', '.join(flagged)} is illustrative, not a "
-            "published figure."
+            "published figure.",
         )
     if not downstream.empty:
         currency = summary["currency"]
@@ -560,7 +489,12 @@ def compute(inputs: PlurilateralInputs) -> Result:
     return Result(
         summary=summary,
         rows=rows,
-        extras={"countries": countries, "origins": origins, "downstream": downstream},
+        extras={
+            "countries": countries,
+            "origins": origins,
+            "downstream": downstream,
+            **extras,
+        },
     )
 
 
@@ -684,6 +618,7 @@ CALCULATOR = Calculator(
         ("countries", "Welfare by country"),
         ("origins", "Prices and supply by origin"),
         ("downstream", "Cost of downstream goods"),
+        ("summary_bands", "Ranges from the published elasticities (P5, P50, P95)"),
     ),
     table_outputs=TABLE_OUTPUTS,
 )

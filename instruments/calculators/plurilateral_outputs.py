@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from instruments.calculators import market
 from instruments.calculators.base import (
+    DATA_BASIS_OUTPUT,
+    WARNINGS_OUTPUT,
     Output,
 )
 
@@ -216,9 +218,12 @@ OUTPUTS = (
         "downstream_cost_changes",
         "Cost change per unit of downstream goods",
         "text",
-        help="Each good's cost change per unit (its content × the members' average "
-        "price change); the table 'downstream' has the figures.",
+        help="Each good's cost change per unit (its content × the members' mean "
+        "base price × the change in their price index P̂); the table 'downstream' "
+        "has the figures.",
     ),
+    WARNINGS_OUTPUT,
+    DATA_BASIS_OUTPUT,
 )
 
 
@@ -247,6 +252,10 @@ TABLE_OUTPUTS = (
     Output("price_change", "Producer price change", "share"),
     Output("supply_before", "Sales before", "quantity"),
     Output("supply_after", "Sales after", "quantity"),
+    Output("figure", "Figure", "text", help="A headline figure's summary key."),
+    Output("p5", "P5", help="5th percentile over the elasticity draws."),
+    Output("p50", "P50", help="Median over the elasticity draws."),
+    Output("p95", "P95", help="95th percentile over the elasticity draws."),
     Output("good", "Good", "text"),
     Output("unit", "Unit of the good", "text"),
     Output("content_factor", "Content per unit of the good", "quantity"),

@@ -82,6 +82,7 @@ from instruments.calculators.price_floor_response import (
     FloorTradeResponse,
     respond_exact,
     respond_smart,
+    respond_world,
 )
 from instruments.calculators.series import (
     as_array,
@@ -494,9 +495,21 @@ def compute(inputs: PriceFloorInputs) -> Result:
         else:
             caps = (inputs.levy_cap_ad_valorem, inputs.levy_cap_specific)
             fixed = levy if inputs.refix_threshold is not None else None
-            quantity_after, levy_after, price_after = respond_exact(
-                price, quantity, member, reference, caps, fixed, response
-            )
+            if response.world is not None and fixed is None:
+                quantity_after, levy_after, price_after = respond_world(
+                    price,
+                    quantity,
+                    member,
+                    [f.origin for f in flows],
+                    reference,
+                    caps,
+                    response,
+                    response.world,
+                )
+            else:
+                quantity_after, levy_after, price_after = respond_exact(
+                    price, quantity, member, reference, caps, fixed, response
+                )
             clipped = np.zeros_like(quantity, dtype=bool)
         revenue_after = levy_after * quantity_after * money
         diverted = np.where(member, quantity_after - quantity, 0.0)

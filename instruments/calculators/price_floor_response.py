@@ -3,7 +3,9 @@ quantities and prices, by SMART's linear formulas or by the exact market model."
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,12 +18,37 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.elasticities import Elasticities
+from instruments.calculators.limits import MAX_MARKETS, MAX_ORIGINS, MAX_ROUTES
+from instruments.calculators.plurilateral_inputs import (
+    FlowInput,
+    MarketInput,
+    OriginInput,
+)
 from instruments.calculators.trade_response import (
     INFINITE_SUPPLY,
     METHOD_HELP,
     METHOD_LABELS,
     respond,
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorldMarket:
+    """The whole market the importer sits in (INSTRUMENTS.md §10): its markets,
+    origins and routes in a year, the importer one market among them. Stored data fill
+    it with the same baseline as the plurilateral calculator's, so one floor gives one
+    answer on both pages."""
+
+    importer: str = spec("Importing market", help="Its code among the markets.")
+    markets: tuple[MarketInput, ...] = spec(
+        "Markets", max_items=MAX_MARKETS, as_table=True
+    )
+    origins: tuple[OriginInput, ...] = spec(
+        "Origins", max_items=MAX_ORIGINS, as_table=True
+    )
+    flows: tuple[FlowInput, ...] = spec(
+        "Routes", max_items=MAX_ROUTES, as_table=True, help="A year's quantities."
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +69,13 @@ class FloorTradeResponse(Elasticities):
         default="exact",
         choice_labels={k: METHOD_LABELS[k] for k in ("exact", "smart")},
         help=METHOD_HELP + " SMART treats the levy as a fixed ad valorem tariff.",
+    )
+    world: WorldMarket | None = spec(
+        "The importer's world market",
+        default=None,
+        help="With stored flows, the exact method solves the importer's whole market "
+        "(exporters' other markets and home sales included); its elasticities are "
+        "then the world market's.",
     )
 
 
@@ -154,3 +188,123 @@ def respond_exact(
         np.where(priced, levy_after, nan),
         np.where(priced, b1, nan),
     )
+
+
+def respond_world(
+    price: FloatArray,
+    quantity: FloatArray,
+    member: npt.NDArray[np.bool_],
+    origins: Sequence[str],
+    reference: FloatArray,
+    caps: tuple[float | None, float | None],
+    response: FloorTradeResponse,
+    world: WorldMarket,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The exact response in the importer's whole market: quantity, levy and import
+    price after, shapes (periods, flows).
+
+    Each distinct floor level is one solve of the world market (annual quantities:
+    the ratios after ÷ before do not depend on the scale), with the floor as a
+    variable levy on non-member origins into the importer. A flow takes the ratios of
+    its origin's route into the importer (``ROW``'s for an origin not named).
+    """
+    markets = [
+        market.Market(
+            code=m.code,
+            import_demand_elasticity=m.import_demand_elasticity,
+            substitution_elasticity=m.substitution_elasticity,
+            member=m.code == world.importer,
+        )
+        for m in world.markets
+    ]
+    member_codes = {o for o, m in zip(origins, member, strict=True) if m}
+    world_origins = [
+        market.Origin(
+            code=o.code,
+            price=o.price,
+            supply_elasticity=o.supply_elasticity,
+            member=o.code == world.importer or o.code in member_codes,
+        )
+        for o in world.origins
+    ]
+    routes = [
+        market.Flow(
+            origin=f.origin,
+            market=f.market,
+            quantity=f.quantity,
+            price=f.price,
+            home=f.home,
+        )
+        for f in world.flows
+    ]
+    t0 = response.tariff_before
+    before = (
+        [
+            market.Measure(
+                kind="ad_valorem", rate=t0, markets=[world.importer], origins="all"
+            )
+        ]
+        if t0
+        else []
+    )
+    codes = [o.code for o in world.origins]
+    r_of = {code: i for i, code in enumerate(codes)}
+    v = [m.code for m in world.markets].index(world.importer)
+    flow_rows = np.array([r_of.get(o, r_of.get("ROW", -1)) for o in origins])
+    t, k = price.shape
+    q_ratio = np.full((t, k), math.nan)
+    b_ratio = np.full((t, k), math.nan)
+    levy_after = np.full((t, k), math.nan)
+    cap_av, cap_s = caps
+    for level in np.unique(reference[np.isfinite(reference)]):
+        floor = market.Measure(
+            kind="floor",
+            level=float(level),
+            markets=[world.importer],
+            origins="non_members",
+        )
+        extra = (
+            [
+                market.Measure(
+                    kind="ad_valorem", rate=t0, markets=[world.importer], origins="all"
+                )
+            ]
+            if t0
+            else []
+        )
+        problem = market.build_problem(
+            markets, world_origins, routes, [floor, *extra], before
+        )
+        if cap_av is not None or cap_s is not None:
+            levied = problem.after.floor > 0
+            after = dataclasses.replace(
+                problem.after,
+                floor_cap_ad_valorem=np.where(
+                    levied, np.inf if cap_av is None else cap_av, np.inf
+                ),
+                floor_cap_specific=np.where(
+                    levied, np.inf if cap_s is None else cap_s, np.inf
+                ),
+            )
+            problem = problem.with_after(after)
+        solution = market.clear(problem)
+        q0 = problem.quantity[:, v]
+        with np.errstate(all="ignore"):
+            ratio_q = np.where(q0 > 0, solution.quantity[:, v] / q0, 1.0)
+            base_b = problem.price if problem.price.ndim == 1 else problem.price[:, v]
+            ratio_b = solution.border_price[:, v] / base_b
+        levy = np.maximum(
+            solution.consumer_price[:, v] - solution.border_price[:, v] * (1.0 + t0),
+            0.0,
+        )
+        periods = reference == level
+        valid = flow_rows >= 0
+        picked = np.where(valid, flow_rows, 0)
+        q_ratio[periods] = np.where(valid, ratio_q[picked], math.nan)
+        b_ratio[periods] = np.where(valid, ratio_b[picked], math.nan)
+        levy_after[periods] = np.where(valid, levy[picked] / base_b[picked], math.nan)
+    price_after = price * b_ratio
+    # The levy per unit scales with the flow's own import price (the world's is the
+    # stored price; a typed import price keeps its ratio).
+    levy_after = np.where(member[None, :], 0.0, levy_after * price)
+    return quantity * q_ratio, levy_after, price_after

@@ -13,7 +13,12 @@ from django.db.models import Max
 
 from instruments.calculators import trade_matrix
 from instruments.calculators.base import InputError
-from instruments.models import TRADE_FLOW_COLUMNS, Commodity, TradeFlow
+from instruments.models import (
+    TRADE_FLOW_COLUMNS,
+    Commodity,
+    CommodityHsCode,
+    TradeFlow,
+)
 from instruments.selectors.partners import resolve_economies
 
 
@@ -41,6 +46,17 @@ def get_commodity_hs_codes(
         links = links.filter(hs_revision=hs_revision)
     linked = sorted(set(links.values_list("hs_code", flat=True)))
     return linked or parse_hs_code_text(commodity_obj.hs_codes)
+
+
+def get_hs_code_notes(commodity: str) -> dict[str, str]:
+    """Each stored HS code of ``commodity`` and its scope note (what the code covers
+    beyond the commodity)."""
+    return {
+        str(code): str(note)
+        for code, note in CommodityHsCode.objects.filter(
+            commodity__code=commodity
+        ).values_list("hs_code", "note")
+    }
 
 
 def get_trade_flows(

@@ -42,6 +42,7 @@ from instruments.calculators.base import (
 )
 from instruments.presentation.jsonify import json_value, rows_as_records
 from instruments.services import data_versions
+from instruments.services.stored_inputs.baseline import baseline_notes
 from instruments.services.stored_inputs.fill import fill_stored_inputs
 from instruments.services.stored_inputs.schedules import schedule_warnings
 
@@ -85,6 +86,7 @@ def run_calculation(*, slug: str, data: Mapping[str, Any]) -> Calculation:
     result = calculator.compute(inputs)
     for message in schedule_warnings(used=used):
         add_warning(result.summary, message)
+    baseline_notes(used=used, result=result)
     normalised = {**to_data(inputs), **used}
     took = time.thread_time() - started
     if size is not None:
@@ -108,11 +110,15 @@ def calculation_payload(*, calculation: Calculation) -> dict[str, Any]:
     """``{"summary", "rows", ...tables, "inputs"}``: JSON-ready, NaN as None; the
     calculator's declared ``tables`` (e.g. welfare by country) sit beside the rows."""
     result = calculation.result
-    tables = {
+    tables: dict[str, Any] = {
         key: rows_as_records(result.extras[key])
         for key, _ in calculation.calculator.tables
         if key in result.extras
     }
+    if "summary_bands" in tables:  # the contract: {"<summary key>": {p5, p50, p95}}
+        tables["summary_bands"] = {
+            row.pop("figure"): row for row in tables["summary_bands"]
+        }
     return {
         "summary": json_value(dict(result.summary)),
         "rows": rows_as_records(result.rows),

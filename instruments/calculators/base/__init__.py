@@ -34,6 +34,7 @@ from __future__ import annotations
 from instruments.calculators.arrays import BoolArray, FloatArray, IntArray
 from instruments.calculators.base.parsing import parse
 from instruments.calculators.base.results import (
+    DATA_BASIS_OUTPUT,
     WARNINGS_OUTPUT,
     Calculator,
     Output,
@@ -67,6 +68,7 @@ from instruments.calculators.errors import (
 )
 
 __all__ = [
+    "DATA_BASIS_OUTPUT",
     "NON_FIELD",
     "PLAUSIBLE_RATE",
     "RATE_UNITS",

@@ -62,6 +62,15 @@ WARNINGS_OUTPUT = Output(
 )
 """The ``warnings`` summary key, shared by every calculator that can return it."""
 
+DATA_BASIS_OUTPUT = Output(
+    "data_basis",
+    "Data used",
+    "text",
+    help="Present when the inputs were built from stored data: the trade data, HS "
+    "codes and their scope, the price, production and elasticities, with sources.",
+)
+"""The ``data_basis`` summary key of a result on a stored baseline."""
+
 
 def add_warning(summary: dict[str, Any], message: str) -> None:
     """Append ``message`` to the summary's ``warnings`` text."""

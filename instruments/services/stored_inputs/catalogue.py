@@ -5,6 +5,8 @@ versions (``services.data_versions``) are derived from ``reads``."""
 from __future__ import annotations
 
 from instruments import models as m
+from instruments.calculators.extras import BASELINE_FIELDS
+from instruments.services.stored_inputs.baseline import fill_baseline
 from instruments.services.stored_inputs.flows import fill_flows
 from instruments.services.stored_inputs.fx import FX_INPUTS, fill_fx_rates
 from instruments.services.stored_inputs.goods import fill_goods
@@ -42,6 +44,22 @@ STORED_INPUTS: tuple[StoredInput, ...] = (
         fields=("commodity", "series"),
         reads=PRICE_TABLES,
         fill=fill_prices,
+    ),
+    StoredInput(
+        name="market_baseline",
+        fields=BASELINE_FIELDS,
+        reads=(
+            *PRICE_TABLES,
+            m.CommodityHsCode,
+            m.TradeFlow,
+            m.Partner,
+            m.PartnerGroup,
+            m.ProductionVolume,
+            m.CommodityProduction,
+            m.ElasticityEstimate,
+            m.CommodityElasticity,
+        ),
+        fill=fill_baseline,
     ),
     StoredInput(
         name="stored_flows",

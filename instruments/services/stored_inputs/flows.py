@@ -267,6 +267,8 @@ def _is_number(value: Any) -> bool:
 
 
 def fill_flows(request: StoredRequest) -> dict[str, Any] | None:
+    if request.extras.baseline.members:
+        return None  # the whole baseline is stored data (``baseline.py``)
     return fill_stored_flows(
         calculator=request.calculator,
         resolved=request.resolved,

@@ -17,7 +17,12 @@ from instruments.calculators.base import (
     describe,
     parse,
 )
-from instruments.calculators.extras import MemberSelection, StoredFlows, StoredPrices
+from instruments.calculators.extras import (
+    MarketBaseline,
+    MemberSelection,
+    StoredFlows,
+    StoredPrices,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Extras:
     prices: StoredPrices
     members: MemberSelection
     flows: StoredFlows
+    baseline: MarketBaseline
 
 
 def parse_extras(*, given: Mapping[str, Any]) -> Extras:
@@ -37,6 +43,7 @@ def parse_extras(*, given: Mapping[str, Any]) -> Extras:
         ("prices", StoredPrices),
         ("members", MemberSelection),
         ("flows", StoredFlows),
+        ("baseline", MarketBaseline),
     )
     for name, cls in blocks:
         own = {fs.name for fs in describe(cls)}

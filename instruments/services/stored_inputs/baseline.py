@@ -1,0 +1,291 @@
+"""The market model's whole baseline from stored data, in one step (INSTRUMENTS.md §10).
+
+With ``members``, a ``commodity`` and a trade ``year``, the markets, origins and routes
+of the plurilateral model are built from the stored CEPII BACI flows of the
+commodity's HS codes, its stored price of the year, world production by country
+(USGS) and its published elasticities (``calculators/baseline.py`` does the
+arithmetic); a ``floor`` (a level, or a share above a stored price) becomes the one
+measure on members' imports from non-members. The echo names every source, the HS
+codes and their scope, the price used and the warnings, and the summary carries
+them in one line (``data_basis``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from instruments import selectors
+from instruments.calculators.base import InputError, Result, add_warning
+from instruments.calculators.baseline import (
+    Elasticities,
+    Elasticity,
+    build_baseline,
+)
+from instruments.calculators.extras import MarketBaseline
+from instruments.calculators.trade_matrix import ROW
+from instruments.calculators.units import (
+    convert_price,
+    money_factor,
+    parse_price_unit,
+    quantity_factor,
+)
+from instruments.services.stored_inputs.request import StoredRequest
+
+DEFAULT_DRAWS = 100
+
+# Used only where no estimate is published for the commodity; the result says so.
+GENERIC_ELASTICITIES = Elasticities(
+    import_demand=Elasticity(-1.0, -2.0, -0.3, "no published estimate: generic range"),
+    substitution=Elasticity(3.0, 1.0, 8.0, "no published estimate: generic range"),
+    supply=Elasticity(1.0, 0.2, 2.0, "no published estimate: generic range"),
+)
+
+
+def member_economies(codes: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each member's market code and ISO3 codes: a partner group (eu-27) is one
+    member named by its code in capitals, an ISO3 code a member of its own."""
+    members: dict[str, list[str]] = {}
+    for raw in codes:
+        code = str(raw).strip()
+        if not code:
+            continue
+        economies = sorted(selectors.resolve_economies([code], field="members"))
+        name = code.upper()
+        if name == ROW:
+            raise InputError.at(("members",), "ROW cannot be a member.")
+        members[name] = economies
+    if not members:
+        raise InputError.at(("members",), "Name at least one member.")
+    return members
+
+
+def stored_price(
+    *, commodity: str, year: int, price_unit: str, field: str
+) -> tuple[float, dict[str, Any]]:
+    """The commodity's stored price of ``year`` (the mean of its periods in that
+    year) in ``price_unit``, and what was used."""
+    history = selectors.get_price_history(commodity, start=str(year), end=str(year))
+    if history.prices.empty:
+        raise InputError.at(
+            (field,),
+            f"No stored price of '{commodity}' in {year}; choose another year.",
+        )
+    if history.currency != parse_price_unit(price_unit).currency:
+        raise InputError.at(
+            ("price_unit",),
+            f"Stored flows are valued in {history.currency}: use a {history.currency} "
+            "price unit.",
+        )
+    value = float(convert_price(float(history.prices.mean()), history.unit, price_unit))
+    return value, {
+        "series": history.series,
+        "series_name": history.series_name,
+        "year": year,
+        "value": value,
+        "unit": price_unit,
+        "basis": history.basis,
+        "estimated": bool(history.estimated.any()),
+        "citation": history.citation or history.source,
+    }
+
+
+def floor_level(
+    settings: MarketBaseline, *, commodity: str, year: int, price_unit: str
+) -> tuple[float | None, dict[str, Any] | None]:
+    """The floor as typed, or a share above a stored price."""
+    if settings.floor is not None and settings.floor_above_price is not None:
+        raise InputError.at(
+            ("floor_above_price",),
+            "Give the floor as a level or as a share above a stored price, not both.",
+        )
+    if settings.floor is not None:
+        return settings.floor, None
+    if settings.floor_above_price is None:
+        if settings.floor_price_year is not None:
+            raise InputError.at(
+                ("floor_above_price",), "Give the share above that year's price."
+            )
+        return None, None
+    price_year = settings.floor_price_year or year
+    price, used = stored_price(
+        commodity=commodity,
+        year=price_year,
+        price_unit=price_unit,
+        field="floor_price_year",
+    )
+    level = price * (1.0 + settings.floor_above_price)
+    return level, {
+        "level": level,
+        "above_price": settings.floor_above_price,
+        "price": used,
+    }
+
+
+def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
+    """Fill markets, origins, flows, measures and elasticity ranges from stored data
+    when members are named; what was used, or None."""
+    settings = request.extras.baseline
+    if not settings.members:
+        for name in ("floor", "floor_above_price", "non_members"):
+            if getattr(settings, name) not in (None, ()):
+                raise InputError.at(
+                    ("members",), f"Name the members that '{name}' applies to."
+                )
+        return None
+    given = request.extras.flows
+    if given.commodity is None:
+        raise InputError.at(("commodity",), "Name the commodity.")
+    if given.year is None:
+        raise InputError.at(("year",), "Give the trade year of the baseline.")
+    commodity, year = given.commodity, given.year
+    resolved = request.resolved
+    price_unit = str(resolved.get("price_unit") or "USD/kg")
+    quantity_unit = str(resolved.get("quantity_unit") or "t")
+    members = member_economies(settings.members)
+    flows = selectors.get_trade_flows(commodity=commodity, year=year)
+    if flows.empty:
+        latest = selectors.get_latest_trade_year(commodity)
+        hint = f" The latest stored year is {latest}." if latest else ""
+        raise InputError.at(
+            ("year",), f"No trade flows are stored for '{commodity}' in {year}.{hint}"
+        )
+    price, price_used = stored_price(
+        commodity=commodity, year=year, price_unit=price_unit, field="year"
+    )
+    production = selectors.get_production_by_country(commodity, year)
+    published = selectors.get_elasticity_defaults(commodity)
+    elasticities = published or GENERIC_ELASTICITIES
+    names = selectors.get_partner_names()
+    baseline = build_baseline(
+        flows.rename(columns={"exporter": "exporter", "importer": "importer"}),
+        members=members,
+        price=price,
+        money_per_unit=money_factor(quantity_unit, price_unit),
+        unit_per_tonne=1.0 / quantity_factor("t", f"USD/{quantity_unit}"),
+        elasticities=elasticities,
+        production=production.quantities if production else None,
+        calibration=settings.calibration,
+        non_members=[c.upper() for c in settings.non_members] or None,
+        names={**names, **{code: code for code in members}},
+    )
+    level, floor_used = floor_level(
+        settings, commodity=commodity, year=year, price_unit=price_unit
+    )
+    resolved["markets"] = baseline.markets
+    resolved["origins"] = baseline.origins
+    resolved["flows"] = [
+        {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
+    ]
+    if level is not None:
+        resolved["measures"] = [
+            {
+                "kind": "floor",
+                "level": level,
+                "markets": ["members"],
+                "origins": ["non_members"],
+            }
+        ]
+    resolved["elasticity_ranges"] = {
+        name: {k: v for k, v in bounds.items()}
+        for name, bounds in elasticities.as_dict().items()
+    }
+    if "uncertainty" not in request.data:  # ranges by default; null turns them off
+        resolved["uncertainty"] = {"draws": DEFAULT_DRAWS, "seed": 1}
+    hs_notes = selectors.get_hs_code_notes(commodity)
+    hs_codes = sorted({str(code) for code in flows["hs_code"]})
+    return {
+        "commodity": commodity,
+        "commodity_name": selectors.get_commodity_name(commodity),
+        "year": year,
+        "members": members,
+        "hs_codes": hs_codes,
+        "hs_scope": {code: hs_notes.get(code, "") for code in hs_codes},
+        "trade_source": "; ".join(sorted({str(s) for s in flows["source"] if s})),
+        "price": price_used,
+        "floor": floor_used,
+        "calibration": settings.calibration,
+        "production": (
+            {
+                "year": production.year,
+                "series": production.series,
+                "basis": production.basis,
+                "citation": production.citation,
+                "illustrative": production.illustrative,
+            }
+            if production
+            else None
+        ),
+        "elasticities": {
+            **elasticities.as_dict(),
+            "published": published is not None,
+        },
+        "economies": _records(baseline.economies),
+        "members_own_trade": _records(baseline.members_own_trade),
+        "unit_value_warnings": baseline.unit_value_warnings,
+        "notes": baseline.notes,
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            k: (None if isinstance(v, float) and math.isnan(v) else v)
+            for k, v in r.items()
+        }
+        for r in frame.to_dict("records")
+    ]
+
+
+def data_basis(used: Mapping[str, Any]) -> str:
+    """One line naming what a stored-data baseline stands on."""
+    echo = used["market_baseline"]
+    scope = "; ".join(
+        f"HS {code}: {note}" if note else f"HS {code}"
+        for code, note in echo["hs_scope"].items()
+    )
+    price = echo["price"]
+    parts = [
+        f"{echo['commodity_name']} {echo['year']}",
+        f"trade: CEPII BACI ({scope})",
+        f"price: {price['series_name']} {price['year']}, {price['value']:.4g} "
+        f"{price['unit']} ({price['citation']})",
+    ]
+    production = echo["production"]
+    if production:
+        parts.append(
+            f"production: {production['citation']}, {production['year']}; "
+            f"{production['basis']}"
+        )
+    else:
+        parts.append("production: none stored (no home markets)")
+    sources = {
+        v["source"] for k, v in echo["elasticities"].items() if isinstance(v, dict)
+    }
+    parts.append(f"elasticities: {'; '.join(sorted(s for s in sources if s))}")
+    return " · ".join(parts)
+
+
+def baseline_notes(*, used: Mapping[str, Any], result: Result) -> None:
+    """Put what the baseline stands on and its warnings into the summary."""
+    echo = used.get("market_baseline")
+    if not echo:
+        return
+    result.summary["data_basis"] = data_basis(used)
+    for message in [*echo["unit_value_warnings"], *echo["notes"]]:
+        add_warning(result.summary, message)
+    production = echo["production"]
+    if production and production["illustrative"]:
+        add_warning(
+            result.summary,
+            f"Home markets rest on an illustrative conversion: {production['basis']}",
+        )
+    if not echo["elasticities"]["published"]:
+        add_warning(
+            result.summary,
+            "No published elasticities are stored for this commodity: generic "
+            "ranges are used.",
+        )

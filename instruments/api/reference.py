@@ -33,6 +33,7 @@ from instruments.api.serializers import (
     CommoditySerializer,
     FxRateSerializer,
     ParameterScheduleSerializer,
+    PartnerGroupDetailSerializer,
     PartnerGroupSerializer,
     PartnerSerializer,
     PriceObservationSerializer,
@@ -314,6 +315,17 @@ class PartnerGroupViewSet(ReferenceViewSet):
 
     def get_queryset(self) -> QuerySet[PartnerGroup]:
         return super().get_queryset().distinct()
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.action == "retrieve":
+            return PartnerGroupDetailSerializer
+        return super().get_serializer_class()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if self.action == "list":  # every group's countries in three queries
+            context["group_members"] = selectors.list_group_members()
+        return context
 
 
 @reference_schema("reference data")

@@ -18,9 +18,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Model
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
+from instruments import selectors
 from instruments.calculators.base import InputError
 from instruments.models import (
     PRODUCER_FIELDS,
@@ -274,15 +276,65 @@ class PartnerSerializer(ReferenceSerializer):
 
 
 class PartnerGroupSerializer(ReferenceSerializer):
-    """A named group of economies; ``members`` are ISO3 codes."""
+    """A named group of economies; ``members`` are ISO3 codes of its direct members,
+    ``all_members`` those of every country in it, its subgroups' included."""
 
     members = serializers.SlugRelatedField(
         slug_field="iso3", many=True, queryset=Partner.objects.all(), required=False
     )
+    all_members = serializers.SerializerMethodField(
+        help_text=(
+            "ISO3 codes of every country in the group, the members of the groups "
+            "inside it included (the EU-27's in the MSP), sorted."
+        )
+    )
 
     class Meta:
         model = PartnerGroup
-        fields = ["code", "name", "description", "source", "members"]
+        fields = ["code", "name", "description", "source", "members", "all_members"]
+
+    def expanded_members(self, obj: PartnerGroup) -> list[selectors.GroupMember]:
+        """The group's countries, from the context's ``group_members`` (every
+        group's, read once for a list) or read for this group alone."""
+        known = self.context.get("group_members")
+        if known is not None and obj.code in known:
+            return list(known[obj.code])
+        return selectors.get_group_members(obj.code)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_all_members(self, obj: PartnerGroup) -> list[str]:
+        return sorted(iso3 for iso3, _, _ in self.expanded_members(obj))
+
+
+class GroupMemberSerializer(serializers.Serializer):
+    """A country in a partner group and the subgroup it belongs through."""
+
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-3 code.")
+    name = serializers.CharField()
+    via = serializers.CharField(
+        help_text=(
+            "Code of the group's own subgroup that brings the country in "
+            '(``eu-27``); "" for a direct member.'
+        )
+    )
+
+
+class PartnerGroupDetailSerializer(PartnerGroupSerializer):
+    """A partner group with each of its countries by name and how it belongs."""
+
+    members_expanded = serializers.SerializerMethodField(
+        help_text="Every country in the group, by name, with the subgroup it is in."
+    )
+
+    class Meta(PartnerGroupSerializer.Meta):
+        fields = [*PartnerGroupSerializer.Meta.fields, "members_expanded"]
+
+    @extend_schema_field(GroupMemberSerializer(many=True))
+    def get_members_expanded(self, obj: PartnerGroup) -> list[dict[str, str]]:
+        return [
+            {"code": iso3, "name": name, "via": via}
+            for iso3, name, via in self.expanded_members(obj)
+        ]
 
 
 class ProducerSerializer(ReferenceSerializer):

@@ -40,20 +40,90 @@ def get_partner_group_members(group: str) -> list[str]:
 
 def _group_and_subgroup_ids(root: int) -> set[int]:
     """The group and every group inside it, however deep, each once."""
+    return set(_walk_subgroups(root, _subgroup_edges()))
+
+
+def _subgroup_edges() -> dict[int, list[int]]:
+    """Every group's id -> the ids of the groups directly inside it."""
     edges: dict[int, list[int]] = {}
     through = PartnerGroup.subgroups.through.objects.values_list(
         "from_partnergroup_id", "to_partnergroup_id"
     )
     for parent, child in through:
         edges.setdefault(parent, []).append(child)
+    return edges
+
+
+def _walk_subgroups(root: int, edges: dict[int, list[int]]) -> list[int]:
+    """The group and every group inside it, however deep, each once, depth first
+    in the order of ``edges``."""
     seen = {root}
+    order = [root]
     stack = [root]
     while stack:
         for child in edges.get(stack.pop(), ()):
             if child not in seen:
                 seen.add(child)
+                order.append(child)
                 stack.append(child)
-    return seen
+    return order
+
+
+GroupMember = tuple[str, str, str]
+"""A member country of a partner group: ``(iso3, name, via)``, ``via`` the code of
+the group's own subgroup through which the country belongs ("" when direct)."""
+
+
+def get_group_members(code: str) -> list[GroupMember]:
+    """Every country in a partner group, subgroups expanded however deep, each once,
+    by name: ``(iso3, name, via)``. ``via`` is ``""`` for a direct member, else the
+    code of the group's own subgroup that brings the country in (a Dutch member of
+    the MSP comes ``via`` ``eu-27``; a country in a subgroup of a subgroup comes via
+    the outer one, the one the group lists). A country both direct and in a subgroup
+    is direct; one in two subgroups comes via the first by code."""
+    members = list_group_members(codes=[code])
+    if code not in members:
+        raise InputError.at(("group",), f"Unknown partner group '{code}'.")
+    return members[code]
+
+
+def list_group_members(
+    codes: Iterable[str] | None = None,
+) -> dict[str, list[GroupMember]]:
+    """``get_group_members`` for several groups (every stored group when ``codes``
+    is None) in three queries: group code -> its member countries."""
+    groups = PartnerGroup.objects.all()
+    if codes is not None:
+        groups = groups.filter(code__in=list(codes))
+    wanted = dict(groups.values_list("pk", "code"))
+    if not wanted:
+        return {}
+    all_codes = dict(PartnerGroup.objects.values_list("pk", "code"))
+    edges = {
+        parent: sorted(children, key=all_codes.__getitem__)
+        for parent, children in _subgroup_edges().items()
+    }
+    reached: dict[int, list[tuple[int, str]]] = {}  # root -> [(group, via)]
+    for root in wanted:
+        walk = [(root, "")]
+        for child in edges.get(root, ()):
+            walk += [(g, all_codes[child]) for g in _walk_subgroups(child, edges)]
+        reached[root] = walk
+    needed = {group for walk in reached.values() for group, _ in walk}
+    countries: dict[int, list[tuple[str, str]]] = {}
+    membership = PartnerGroup.members.through.objects.filter(
+        partnergroup_id__in=needed
+    ).values_list("partnergroup_id", "partner__iso3", "partner__name")
+    for group, iso3, name in membership:
+        countries.setdefault(group, []).append((iso3, name))
+    result: dict[str, list[GroupMember]] = {}
+    for root, walk in reached.items():
+        found: dict[str, GroupMember] = {}
+        for group, via in walk:
+            for iso3, name in countries.get(group, ()):
+                found.setdefault(iso3, (iso3, name, via))
+        result[wanted[root]] = sorted(found.values(), key=lambda m: (m[1], m[0]))
+    return result
 
 
 def list_partner_choices() -> list[tuple[str, str]]:

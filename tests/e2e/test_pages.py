@@ -124,6 +124,20 @@ def test_save_open_and_compare_scenarios(
     assert_accessible(page)
 
 
+@pytest.fixture
+def stored_groups(db: Any) -> None:
+    """A partnership with a direct member and a subgroup, for the group pages."""
+    from tests.factories import make_partner, make_partner_group
+
+    union = make_partner_group(code="test-eu", name="Test union")
+    union.members.set([make_partner(iso3="NLD", name="Netherlands")])
+    msp = make_partner_group(
+        code="test-msp", name="Test partnership", source="https://example.org/msp"
+    )
+    msp.members.set([make_partner(iso3="USA", name="United States")])
+    msp.subgroups.set([union])
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -133,10 +147,12 @@ def test_save_open_and_compare_scenarios(
         "/methodology/",
         "/api-guide/",
         "/accounts/login/",
+        "/groups/",
+        "/groups/test-msp/",
     ],
 )
 def test_page_has_no_serious_accessibility_problem(
-    page: Page, live_server: Any, stored_commodity: Any, path: str
+    page: Page, live_server: Any, stored_commodity: Any, stored_groups: Any, path: str
 ) -> None:
     page.goto(f"{live_server.url}{path}")
     if path.startswith("/commodities/ndpr"):

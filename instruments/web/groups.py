@@ -1,0 +1,56 @@
+"""The partner-group pages: every stored group, and who is in each one (its
+subgroups' members included, so the Netherlands shows in the MSP through the EU-27)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from instruments import selectors
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = _groups_by_code()
+    members = selectors.list_group_members()
+    for code, group in groups.items():
+        group["n_countries"] = len(members.get(code, []))
+    return render(
+        request, "instruments/group_list.html", {"groups": list(groups.values())}
+    )
+
+
+def group_detail(request: HttpRequest, code: str) -> HttpResponse:
+    groups = _groups_by_code()
+    group = groups.get(code)
+    if group is None:
+        raise Http404("No such partner group")
+    members = [
+        {"iso3": iso3, "name": name, "via": via, "via_name": groups[via]["name"]}
+        if via
+        else {"iso3": iso3, "name": name, "via": ""}
+        for iso3, name, via in selectors.get_group_members(code)
+    ]
+    return render(
+        request,
+        "instruments/group_detail.html",
+        {
+            "group": group,
+            "members": members,
+            "n_via": sum(1 for m in members if m["via"]),
+        },
+    )
+
+
+def _groups_by_code() -> dict[str, dict[str, Any]]:
+    """Every stored group by code, by name, each with ``subgroup_names``:
+    ``(code, name)`` of the groups directly inside it."""
+    groups: dict[str, dict[str, Any]] = {
+        str(g["code"]): dict(g) for g in selectors.list_partner_groups()
+    }
+    for group in groups.values():
+        group["subgroup_names"] = [
+            (sub, groups[sub]["name"]) for sub in group["subgroups"]
+        ]
+    return groups

@@ -420,6 +420,14 @@ def compute(inputs: PlurilateralInputs) -> Result:
         "max_residual": float(engine["max_residual"]),
         "currency": units.parse_price_unit(inputs.price_unit).currency,
     }
+    if inputs.method == "gsim":
+        add_warning(
+            summary,
+            "GSIM's linear equations: prices add tariff and price changes "
+            "(p̂ = T̂ + π̂, no cross term) and welfare is their second-order "
+            "approximation, so for large changes its welfare can differ from the exact "
+            "model's, even in sign. Use the exact method for decisions.",
+        )
     extras: dict[str, Any] = {}
     if inputs.uncertainty is not None:
         if inputs.elasticity_ranges is None:

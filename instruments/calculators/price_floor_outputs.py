@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from instruments.calculators.base import (
+    DATA_BASIS_OUTPUT,
     WARNINGS_OUTPUT,
     Output,
 )
@@ -154,4 +155,5 @@ OUTPUTS = (
         help="Rows where SMART's linear answer fell below zero imports.",
     ),
     WARNINGS_OUTPUT,
+    DATA_BASIS_OUTPUT,
 )

@@ -66,6 +66,17 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _calculator_page(request, calculator)
 
 
+# The plurilateral inputs a stored baseline replaces (shown as used after a run).
+BUILT_FROM_STORED_DATA = (
+    "markets",
+    "origins",
+    "flows",
+    "measures",
+    "elasticity_ranges",
+    "uncertainty",
+)
+
+
 def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpResponse:
     slug = calculator.slug
     loaded: Scenario | None = None
@@ -120,6 +131,19 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
             )
         except InputError as exc:
             form.apply_errors(exc.errors)
+        else:
+            if "market_baseline" in calculation.inputs:
+                # The inputs actually used: markets, origins, routes and elasticities
+                # built from stored data, beside the choices that built them.
+                used = {**calculation.inputs, **calculation.request}
+                used.update(
+                    {k: calculation.inputs[k] for k in BUILT_FROM_STORED_DATA}
+                )
+                form = CalculatorForm(
+                    inputs_to_form_data(calculator, used, number_format=number_format),
+                    **options(),
+                )
+                form.is_valid()
 
     whole_page = not is_fetch(request)
     form_fields_html, partner_datalist_html = stored_data_fragments(

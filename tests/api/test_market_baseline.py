@@ -205,3 +205,42 @@ def test_members_are_required_for_a_floor(anon, seeded_db):
     )
     assert response.status_code == 400
     assert "members" in response.json()
+
+
+def test_the_price_floor_page_gives_the_same_answer_for_an_eu_only_floor(seeded_db):
+    """One model, one answer: the price floor's exact response on stored flows runs
+    the same baseline as the plurilateral calculator for the same EU-only floor."""
+    from instruments.services.calculation import run_calculation
+
+    floor = run_calculation(
+        slug="price-floor",
+        data={
+            "commodity": "ndpr-oxide",
+            "year": 2024,
+            "importer": "eu-27",
+            "reference_price": 66,
+            "price_unit": "USD/kg",
+            "quantity_unit": "t",
+            "flows": [{"origin": "CHN", "quantity": 1}],
+            "trade_response": {"import_demand_elasticity": -1.0, "method": "exact"},
+        },
+    )
+    model = run_calculation(
+        slug="plurilateral",
+        data={
+            "commodity": "ndpr-oxide",
+            "year": 2024,
+            "members": ["eu-27"],
+            "floor": 66,
+            "uncertainty": None,
+        },
+    )
+    levy = model.result.summary["importer_revenue_total"]
+    assert floor.result.summary["revenue_total_after"] == pytest.approx(levy, rel=1e-6)
+    rows = floor.result.rows.set_index("origin")
+    china_floor = float(rows.loc["CHN", "import_price_after"] / rows.loc["CHN", "import_price"])
+    origins = model.result.extras["origins"].set_index("origin")
+    china_model = float(origins.loc["CHN", "price_change"]) + 1.0
+    assert china_floor == pytest.approx(china_model, rel=1e-9)
+    assert china_model < 1.0  # China's price falls
+    assert "HS 284690" in floor.result.summary["data_basis"]

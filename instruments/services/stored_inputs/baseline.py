@@ -21,6 +21,7 @@ import pandas as pd
 from instruments import selectors
 from instruments.calculators.base import InputError, Result, add_warning
 from instruments.calculators.baseline import (
+    Baseline,
     Elasticities,
     Elasticity,
     build_baseline,
@@ -125,27 +126,17 @@ def floor_level(
     }
 
 
-def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
-    """Fill markets, origins, flows, measures and elasticity ranges from stored data
-    when members are named; what was used, or None."""
-    settings = request.extras.baseline
-    if not settings.members:
-        for name in ("floor", "floor_above_price", "non_members"):
-            if getattr(settings, name) not in (None, ()):
-                raise InputError.at(
-                    ("members",), f"Name the members that '{name}' applies to."
-                )
-        return None
-    given = request.extras.flows
-    if given.commodity is None:
-        raise InputError.at(("commodity",), "Name the commodity.")
-    if given.year is None:
-        raise InputError.at(("year",), "Give the trade year of the baseline.")
-    commodity, year = given.commodity, given.year
-    resolved = request.resolved
-    price_unit = str(resolved.get("price_unit") or "USD/kg")
-    quantity_unit = str(resolved.get("quantity_unit") or "t")
-    members = member_economies(settings.members)
+def stored_baseline(
+    *,
+    commodity: str,
+    year: int,
+    members: dict[str, list[str]],
+    settings: MarketBaseline,
+    price_unit: str,
+    quantity_unit: str,
+) -> tuple[Baseline, Elasticities, dict[str, Any]]:
+    """The baseline of ``commodity`` in ``year`` for ``members``, its elasticities,
+    and the echo of everything it stands on."""
     flows = selectors.get_trade_flows(commodity=commodity, year=year)
     if flows.empty:
         latest = selectors.get_latest_trade_year(commodity)
@@ -161,7 +152,7 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
     elasticities = published or GENERIC_ELASTICITIES
     names = selectors.get_partner_names()
     baseline = build_baseline(
-        flows.rename(columns={"exporter": "exporter", "importer": "importer"}),
+        flows,
         members=members,
         price=price,
         money_per_unit=money_factor(quantity_unit, price_unit),
@@ -172,32 +163,9 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
         non_members=[c.upper() for c in settings.non_members] or None,
         names={**names, **{code: code for code in members}},
     )
-    level, floor_used = floor_level(
-        settings, commodity=commodity, year=year, price_unit=price_unit
-    )
-    resolved["markets"] = baseline.markets
-    resolved["origins"] = baseline.origins
-    resolved["flows"] = [
-        {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
-    ]
-    if level is not None:
-        resolved["measures"] = [
-            {
-                "kind": "floor",
-                "level": level,
-                "markets": ["members"],
-                "origins": ["non_members"],
-            }
-        ]
-    resolved["elasticity_ranges"] = {
-        name: {k: v for k, v in bounds.items()}
-        for name, bounds in elasticities.as_dict().items()
-    }
-    if "uncertainty" not in request.data:  # ranges by default; null turns them off
-        resolved["uncertainty"] = {"draws": DEFAULT_DRAWS, "seed": 1}
     hs_notes = selectors.get_hs_code_notes(commodity)
     hs_codes = sorted({str(code) for code in flows["hs_code"]})
-    return {
+    echo = {
         "commodity": commodity,
         "commodity_name": selectors.get_commodity_name(commodity),
         "year": year,
@@ -206,7 +174,6 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
         "hs_scope": {code: hs_notes.get(code, "") for code in hs_codes},
         "trade_source": "; ".join(sorted({str(s) for s in flows["source"] if s})),
         "price": price_used,
-        "floor": floor_used,
         "calibration": settings.calibration,
         "production": (
             {
@@ -228,6 +195,82 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
         "unit_value_warnings": baseline.unit_value_warnings,
         "notes": baseline.notes,
     }
+    return baseline, elasticities, echo
+
+
+def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
+    """Fill markets, origins, flows, measures and elasticity ranges from stored data
+    when members are named; what was used, or None."""
+    settings = request.extras.baseline
+    if not settings.members:
+        for name in ("floor", "floor_above_price", "non_members"):
+            if getattr(settings, name) not in (None, ()):
+                raise InputError.at(
+                    ("members",), f"Name the members that '{name}' applies to."
+                )
+        return None
+    given = request.extras.flows
+    if given.commodity is None:
+        raise InputError.at(("commodity",), "Name the commodity.")
+    if given.year is None:
+        raise InputError.at(("year",), "Give the trade year of the baseline.")
+    resolved = request.resolved
+    price_unit = str(resolved.get("price_unit") or "USD/kg")
+    baseline, elasticities, echo = stored_baseline(
+        commodity=given.commodity,
+        year=given.year,
+        members=member_economies(settings.members),
+        settings=settings,
+        price_unit=price_unit,
+        quantity_unit=str(resolved.get("quantity_unit") or "t"),
+    )
+    level, floor_used = floor_level(
+        settings, commodity=given.commodity, year=given.year, price_unit=price_unit
+    )
+    resolved["markets"] = baseline.markets
+    resolved["origins"] = baseline.origins
+    resolved["flows"] = [
+        {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
+    ]
+    if level is not None:
+        resolved["measures"] = [
+            {
+                "kind": "floor",
+                "level": level,
+                "markets": ["members"],
+                "origins": ["non_members"],
+            }
+        ]
+    resolved["elasticity_ranges"] = elasticities.as_dict()
+    if "uncertainty" not in request.data:  # ranges by default; null turns them off
+        resolved["uncertainty"] = {"draws": DEFAULT_DRAWS, "seed": 1}
+    return {**echo, "floor": floor_used}
+
+
+def world_market(
+    *, commodity: str, year: int, importer: str, price_unit: str, quantity_unit: str
+) -> tuple[dict[str, Any], float, dict[str, Any]]:
+    """The importer's whole market for the price floor's exact response: the same
+    baseline as the plurilateral calculator's with the importer as the only member
+    (``trade_response.world``), the stored price used, and the echo."""
+    members = member_economies((importer,))
+    baseline, _, echo = stored_baseline(
+        commodity=commodity,
+        year=year,
+        members=members,
+        settings=MarketBaseline(),
+        price_unit=price_unit,
+        quantity_unit=quantity_unit,
+    )
+    world = {
+        "importer": next(iter(members)),
+        "markets": baseline.markets,
+        "origins": baseline.origins,
+        "flows": [
+            {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
+        ],
+    }
+    return world, float(echo["price"]["value"]), echo
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -240,9 +283,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def data_basis(used: Mapping[str, Any]) -> str:
+def data_basis(echo: Mapping[str, Any]) -> str:
     """One line naming what a stored-data baseline stands on."""
-    echo = used["market_baseline"]
     scope = "; ".join(
         f"HS {code}: {note}" if note else f"HS {code}"
         for code, note in echo["hs_scope"].items()
@@ -271,10 +313,11 @@ def data_basis(used: Mapping[str, Any]) -> str:
 
 def baseline_notes(*, used: Mapping[str, Any], result: Result) -> None:
     """Put what the baseline stands on and its warnings into the summary."""
-    echo = used.get("market_baseline")
+    flows = used.get("stored_flows") or {}
+    echo = used.get("market_baseline") or flows.get("market_baseline")
     if not echo:
         return
-    result.summary["data_basis"] = data_basis(used)
+    result.summary["data_basis"] = data_basis(echo)
     for message in [*echo["unit_value_warnings"], *echo["notes"]]:
         add_warning(result.summary, message)
     production = echo["production"]

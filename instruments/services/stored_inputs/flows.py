@@ -30,7 +30,8 @@ from instruments.calculators.extras import (
 )
 from instruments.calculators.limits import MAX_FLOWS
 from instruments.calculators.periods import period_bounds
-from instruments.calculators.units import quantity_factor
+from instruments.calculators.units import money_factor, quantity_factor
+from instruments.services.stored_inputs.baseline import world_market
 from instruments.services.stored_inputs.request import StoredRequest
 
 # Share of a year in one period, by the period's kind.
@@ -101,6 +102,28 @@ def fill_stored_flows(
     if "imports" in _row_fields(calculator, flows_field):
         rows = _value_rows(by_origin)
         echo["imports_unit"] = "USD at world prices (BACI value)"
+    elif _exact_response(resolved):
+        # One model, one answer: the importer's whole market, as the plurilateral
+        # calculator builds it, in its price-equivalent tonnes.
+        quantity_unit = str(resolved.get("quantity_unit") or "t")
+        price_unit = str(resolved.get("price_unit") or "USD/kg")
+        world, price, world_echo = world_market(
+            commodity=given.commodity,
+            year=given.year,
+            importer=given.importer,
+            price_unit=price_unit,
+            quantity_unit=quantity_unit,
+        )
+        resolved["trade_response"] = {**resolved["trade_response"], "world": world}
+        money = money_factor(quantity_unit, price_unit)
+        share = _period_share(resolved.get("periods"))
+        frame = _top(by_origin[by_origin["value"] > 0], "value")
+        rows = [
+            {"origin": str(o), "quantity": float(v) * 1000.0 / (price * money) * share}
+            for o, v in zip(frame["origin"], frame["value"], strict=True)
+        ]
+        echo["quantity_unit"] = f"{quantity_unit} (price-equivalent: value ÷ price)"
+        echo["market_baseline"] = world_echo
     else:
         rows = _quantity_rows(by_origin, resolved)
         echo["quantity_unit"] = str(resolved.get("quantity_unit") or "t")
@@ -108,6 +131,12 @@ def fill_stored_flows(
     resolved[flows_field] = [{**template, **row} for row in rows]
     echo["flows"] = rows
     return echo
+
+
+def _exact_response(resolved: Mapping[str, Any]) -> bool:
+    """A trade response by the exact market model (the default method)."""
+    response = resolved.get("trade_response")
+    return isinstance(response, Mapping) and response.get("method", "exact") == "exact"
 
 
 def _row_fields(calculator: Calculator, field: str) -> set[str]:

@@ -1,6 +1,7 @@
 """ORM reads turned into plain Python and pandas objects, one module per concern,
 mirroring ``instruments.models``: ``prices`` (price histories, commodities, FX rates),
-``partners``, ``producers``, ``trade``, ``parameters``, ``scenarios`` and
+``partners``, ``producers``, ``trade``, ``production`` (world production and
+elasticity defaults), ``parameters``, ``scenarios`` and
 ``accounts``.
 
 This is the only layer where stored ``Decimal`` values become ``float`` (through
@@ -41,6 +42,11 @@ from instruments.selectors.prices import (
     list_commodities,
 )
 from instruments.selectors.producers import PRODUCER_COLUMNS, get_producers
+from instruments.selectors.production import (
+    ProductionByCountry,
+    get_elasticity_defaults,
+    get_production_by_country,
+)
 from instruments.selectors.scenarios import (
     list_others_public_scenarios,
     list_own_scenarios,
@@ -65,6 +71,7 @@ __all__ = [
     "SUPPLY_MARKETS",
     "CommoditySummary",
     "PriceHistory",
+    "ProductionByCountry",
     "SeriesSummary",
     "SupplyOverview",
     "get_api_keys",
@@ -72,6 +79,7 @@ __all__ = [
     "get_commodity_name",
     "get_downstream_goods",
     "get_economy_name",
+    "get_elasticity_defaults",
     "get_fx_rate_series",
     "get_fx_rates",
     "get_latest_trade_year",
@@ -81,6 +89,7 @@ __all__ = [
     "get_partner_names",
     "get_price_history",
     "get_producers",
+    "get_production_by_country",
     "get_supply_concentration",
     "get_supply_overview",
     "get_top_exporters",

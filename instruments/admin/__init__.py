@@ -28,7 +28,10 @@ from instruments.models import (
     PRODUCER_FIELDS,
     TRADE_FLOW_COLUMNS,
     Commodity,
+    CommodityElasticity,
     CommodityHsCode,
+    CommodityProduction,
+    ElasticityEstimate,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -36,6 +39,7 @@ from instruments.models import (
     PriceObservation,
     PriceSeries,
     Producer,
+    ProductionVolume,
     Scenario,
     SeriesEdition,
     SourceEdition,
@@ -403,3 +407,71 @@ class CommodityHsCodeAdmin(SimpleHistoryAdmin):
     list_filter = ("hs_revision",)
     search_fields = ("commodity__code", "hs_code", "note")
     autocomplete_fields = ("commodity",)
+
+
+# --- the calibrated baseline's data (INSTRUMENTS.md §10) ----------------------------
+
+
+@admin.register(ProductionVolume)
+class ProductionVolumeAdmin(SimpleHistoryAdmin):
+    """USGS MCS world production by country, as published (unit per series)."""
+
+    list_display = (
+        "series",
+        "stage",
+        "country_name",
+        "country",
+        "year",
+        "quantity",
+        "unit",
+        "estimated",
+        "edition",
+    )
+    list_filter = ("series", "stage", "year", "edition", "estimated")
+    search_fields = ("series", "country_name", "country__iso3", "note")
+    list_select_related = ("country",)
+    autocomplete_fields = ("country",)
+    list_per_page = 100
+
+
+@admin.register(CommodityProduction)
+class CommodityProductionAdmin(SimpleHistoryAdmin):
+    """Which production series a commodity's output is read from, and the factor
+    (tonnes of the commodity per unit of the series)."""
+
+    list_display = ("commodity", "series", "stage", "factor", "illustrative", "basis")
+    list_filter = ("illustrative", "series", "stage")
+    search_fields = ("commodity__code", "commodity__name", "series", "basis")
+    list_select_related = ("commodity",)
+    autocomplete_fields = ("commodity",)
+
+
+@admin.register(ElasticityEstimate)
+class ElasticityEstimateAdmin(SimpleHistoryAdmin):
+    """Published estimates, in each paper's own sign convention."""
+
+    list_display = (
+        "key",
+        "short_citation",
+        "parameter",
+        "scope",
+        "value",
+        "low",
+        "high",
+    )
+    list_filter = ("parameter", "horizon")
+    search_fields = ("key", "parameter", "scope", "source", "where_in_source", "note")
+    readonly_fields = ("short_citation",)
+
+
+@admin.register(CommodityElasticity)
+class CommodityElasticityAdmin(SimpleHistoryAdmin):
+    """The model's defaults (η < 0, σ > 0, ε ≥ 0), with the estimates they were
+    chosen from and how."""
+
+    list_display = ("commodity", "kind", "value", "low", "high")
+    list_filter = ("kind", "commodity")
+    search_fields = ("commodity__code", "commodity__name", "note", "estimates__key")
+    list_select_related = ("commodity",)
+    autocomplete_fields = ("commodity",)
+    filter_horizontal = ("estimates",)

@@ -19,6 +19,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from instruments.models import (
     Commodity,
+    CommodityElasticity,
+    CommodityProduction,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -26,6 +28,7 @@ from instruments.models import (
     PriceObservation,
     PriceSeries,
     Producer,
+    ProductionVolume,
     Scenario,
 )
 
@@ -171,6 +174,41 @@ class ParameterScheduleFilter(FilterSet):
     class Meta:
         model = ParameterSchedule
         fields = ["code", "year"]
+
+
+class ProductionVolumeFilter(FilterSet):
+    commodity = filters.CharFilter(
+        method="filter_commodity",
+        help_text="A commodity code: the USGS series its production is read from.",
+    )
+    series = filters.CharFilter(
+        lookup_expr="iexact", help_text='The USGS commodity name, e.g. "Rare earths".'
+    )
+    country = filters.CharFilter(
+        field_name="country__iso3", lookup_expr="iexact", help_text="ISO3 code."
+    )
+    year_from = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_to = IntegerFilter(field_name="year", lookup_expr="lte")
+
+    class Meta:
+        model = ProductionVolume
+        fields = ["year", "stage", "edition", "estimated"]
+
+    def filter_commodity(
+        self, queryset: QuerySet[ProductionVolume], name: str, value: str
+    ) -> QuerySet[ProductionVolume]:
+        link = CommodityProduction.objects.filter(commodity__code=value).first()
+        if link is None:
+            return queryset.none()
+        return queryset.filter(series=link.series, stage=link.stage)
+
+
+class CommodityElasticityFilter(FilterSet):
+    commodity = filters.CharFilter(field_name="commodity__code")
+
+    class Meta:
+        model = CommodityElasticity
+        fields = ["kind"]
 
 
 class ScenarioFilter(FilterSet):

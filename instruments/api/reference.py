@@ -30,6 +30,7 @@ from instruments.api.guards import SafeJSONParser
 from instruments.api.permissions import StewardWriteOrRead
 from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
 from instruments.api.serializers import (
+    CommodityElasticitySerializer,
     CommoditySerializer,
     FxRateSerializer,
     ParameterScheduleSerializer,
@@ -40,10 +41,12 @@ from instruments.api.serializers import (
     PricePointSerializer,
     PriceSeriesSerializer,
     ProducerSerializer,
+    ProductionVolumeSerializer,
 )
 from instruments.calculators.base import InputError
 from instruments.models import (
     Commodity,
+    CommodityElasticity,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -51,6 +54,7 @@ from instruments.models import (
     PriceObservation,
     PriceSeries,
     Producer,
+    ProductionVolume,
     format_period,
 )
 from instruments.services import data_versions
@@ -358,3 +362,42 @@ class ParameterScheduleViewSet(ReferenceViewSet):
     serializer_class = ParameterScheduleSerializer
     filterset_class = filters.ParameterScheduleFilter
     sheet_title = "Parameters"
+
+
+# --- the calibrated baseline's data (INSTRUMENTS.md §10): read-only lists ------------
+
+READ_ONLY = ["get", "head", "options"]
+
+
+@reference_schema("reference data")
+class ProductionVolumeViewSet(ReferenceViewSet):
+    """USGS MCS world production by country, as published: filter by ``commodity``
+    (the series its production is read from), ``series``, ``country`` (ISO3),
+    ``year``. Stewards edit it in the admin."""
+
+    http_method_names = READ_ONLY
+    queryset = ProductionVolume.objects.select_related("country").order_by(
+        "series", "stage", "year", "country_name"
+    )
+    serializer_class = ProductionVolumeSerializer
+    filterset_class = filters.ProductionVolumeFilter
+    sheet_title = "World production"
+    cache_tables = ("production_volume", "commodity_production", "partner")
+
+
+@reference_schema("reference data")
+class CommodityElasticityViewSet(ReferenceViewSet):
+    """Default elasticities per commodity (import demand < 0, substitution > 0,
+    supply >= 0) with their published range and sources. Stewards edit them in the
+    admin."""
+
+    http_method_names = READ_ONLY
+    queryset = (
+        CommodityElasticity.objects.select_related("commodity")
+        .prefetch_related("estimates")
+        .order_by("commodity__code", "kind")
+    )
+    serializer_class = CommodityElasticitySerializer
+    filterset_class = filters.CommodityElasticityFilter
+    sheet_title = "Elasticities"
+    cache_tables = ("commodity", "commodity_elasticity", "elasticity_estimate")

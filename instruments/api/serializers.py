@@ -27,6 +27,8 @@ from instruments.calculators.base import InputError
 from instruments.models import (
     PRODUCER_FIELDS,
     Commodity,
+    CommodityElasticity,
+    ElasticityEstimate,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -34,6 +36,7 @@ from instruments.models import (
     PriceObservation,
     PriceSeries,
     Producer,
+    ProductionVolume,
     Scenario,
 )
 from instruments.services.scenarios import save_scenario, update_scenario
@@ -374,6 +377,64 @@ class ParameterScheduleSerializer(ReferenceSerializer):
     class Meta:
         model = ParameterSchedule
         fields = ["id", "code", "name", "year", "value", "unit", "source"]
+
+
+class ProductionVolumeSerializer(ReferenceSerializer):
+    """One country's production of a USGS series in one year, as published (USGS
+    MCS world tables): ``quantity`` in ``unit`` (null where withheld), ``country``
+    the ISO3 code (null for "Other countries" and "World total")."""
+
+    country: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(
+        slug_field="iso3", read_only=True, help_text="ISO3 code."
+    )
+
+    class Meta:
+        model = ProductionVolume
+        fields = [
+            "id",
+            "series",
+            "stage",
+            "country_name",
+            "country",
+            "year",
+            "quantity",
+            "unit",
+            "estimated",
+            "edition",
+            "note",
+        ]
+
+
+class CommodityElasticitySerializer(ReferenceSerializer):
+    """A commodity's default elasticity in the model's sign convention (import
+    demand < 0, substitution > 0, supply >= 0), its range, the published estimates
+    it was chosen from (their keys and a short citation) and how it was chosen."""
+
+    commodity: serializers.SlugRelatedField[Commodity] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    estimates: serializers.SlugRelatedField[ElasticityEstimate] = (
+        serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    )
+    citation = serializers.CharField(
+        source="source",
+        read_only=True,
+        help_text="Short citation of the estimates (author, year, table).",
+    )
+
+    class Meta:
+        model = CommodityElasticity
+        fields = [
+            "id",
+            "commodity",
+            "kind",
+            "value",
+            "low",
+            "high",
+            "citation",
+            "estimates",
+            "note",
+        ]
 
 
 class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):

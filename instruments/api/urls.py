@@ -29,6 +29,12 @@ router.register("fx-rates", reference.FxRateViewSet, basename="api-fx-rate")
 router.register(
     "parameters", reference.ParameterScheduleViewSet, basename="api-parameter"
 )
+router.register(
+    "production", reference.ProductionVolumeViewSet, basename="api-production"
+)
+router.register(
+    "elasticities", reference.CommodityElasticityViewSet, basename="api-elasticity"
+)
 router.register("trade-flows", trade.TradeFlowViewSet, basename="api-trade-flow")
 router.register("scenarios", views.ScenarioViewSet, basename="api-scenario")
 

@@ -1,6 +1,7 @@
 """The data the instruments run on, one module per concern: commodities, their price
 series and FX rates (``prices``), economies and partner groups (``partners``),
-producers, bilateral trade flows by HS code (``trade``), policy parameters by year
+producers, bilateral trade flows by HS code (``trade``), world production by country
+(``production``), published elasticities (``elasticities``), policy parameters by year
 (``parameters``), saved scenarios, API keys (``accounts``) and jobs.
 
 Prices are stored exactly (``Decimal``) in the unit the source publishes; selectors turn
@@ -14,6 +15,11 @@ from ``instruments.models``.
 from __future__ import annotations
 
 from instruments.models.accounts import ApiKey, ApiKeyScope
+from instruments.models.elasticities import (
+    CommodityElasticity,
+    ElasticityEstimate,
+    ElasticityKind,
+)
 from instruments.models.jobs import Job, JobKind, JobState
 from instruments.models.parameters import ParameterSchedule
 from instruments.models.partners import Partner, PartnerGroup
@@ -34,6 +40,12 @@ from instruments.models.prices import (
     is_period_start,
 )
 from instruments.models.producers import PRODUCER_FIELDS, IntensityScope, Producer
+from instruments.models.production import (
+    OTHER_COUNTRIES,
+    WORLD_TOTAL,
+    CommodityProduction,
+    ProductionVolume,
+)
 from instruments.models.scenarios import (
     Scenario,
     calculator_choices,
@@ -49,14 +61,20 @@ from instruments.models.trade import (
 __all__ = [
     "DOI_PATTERN",
     "FREQUENCY_RANK",
+    "OTHER_COUNTRIES",
     "PRICE_UNITS",
     "PRICE_UNIT_CHOICES",
     "PRODUCER_FIELDS",
     "TRADE_FLOW_COLUMNS",
+    "WORLD_TOTAL",
     "ApiKey",
     "ApiKeyScope",
     "Commodity",
+    "CommodityElasticity",
     "CommodityHsCode",
+    "CommodityProduction",
+    "ElasticityEstimate",
+    "ElasticityKind",
     "Frequency",
     "FxRate",
     "HsRevision",
@@ -70,6 +88,7 @@ __all__ = [
     "PriceObservation",
     "PriceSeries",
     "Producer",
+    "ProductionVolume",
     "Scenario",
     "SeriesEdition",
     "SourceEdition",

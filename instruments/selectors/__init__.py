@@ -1,6 +1,7 @@
 """ORM reads turned into plain Python and pandas objects, one module per concern,
 mirroring ``instruments.models``: ``prices`` (price histories, commodities, FX rates),
-``partners``, ``producers``, ``trade``, ``parameters``, ``scenarios`` and
+``partners``, ``producers``, ``trade``, ``production`` (world production and
+elasticity defaults), ``parameters``, ``scenarios`` and
 ``accounts``.
 
 This is the only layer where stored ``Decimal`` values become ``float`` (through
@@ -44,6 +45,11 @@ from instruments.selectors.prices import (
     list_commodities,
 )
 from instruments.selectors.producers import PRODUCER_COLUMNS, get_producers
+from instruments.selectors.production import (
+    ProductionByCountry,
+    get_elasticity_defaults,
+    get_production_by_country,
+)
 from instruments.selectors.scenarios import (
     list_others_public_scenarios,
     list_own_scenarios,
@@ -70,6 +76,7 @@ __all__ = [
     "CommoditySummary",
     "GroupMember",
     "PriceHistory",
+    "ProductionByCountry",
     "SeriesSummary",
     "SupplyOverview",
     "get_api_keys",
@@ -77,6 +84,7 @@ __all__ = [
     "get_commodity_name",
     "get_downstream_goods",
     "get_economy_name",
+    "get_elasticity_defaults",
     "get_fx_rate_series",
     "get_fx_rates",
     "get_group_members",
@@ -88,6 +96,7 @@ __all__ = [
     "get_partner_names",
     "get_price_history",
     "get_producers",
+    "get_production_by_country",
     "get_supply_concentration",
     "get_supply_overview",
     "get_top_exporters",

@@ -53,6 +53,11 @@ TABLES: dict[str, type[models.Model]] = {
     "trade_flow": m.TradeFlow,
     "commodity_hs_code": m.CommodityHsCode,
     "scenario": m.Scenario,  # the precedents a calculator page lists
+    # the calibrated baseline (§10): production by country and elasticity defaults
+    "production_volume": m.ProductionVolume,
+    "commodity_production": m.CommodityProduction,
+    "elasticity_estimate": m.ElasticityEstimate,
+    "commodity_elasticity": m.CommodityElasticity,
 }
 
 

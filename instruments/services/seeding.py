@@ -29,7 +29,7 @@ from instruments.models import (
     SeriesEdition,
     SourceEdition,
 )
-from instruments.services import trade_data
+from instruments.services import baseline_data, trade_data
 from instruments.services.imports.resources import sheet_row
 from instruments.services.imports.rows import (
     ImportReport,
@@ -86,6 +86,10 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
         track("partner groups", _seed_partner_groups(root, user))
         for name, changed in trade_data.seed_trade_data(root=root, user=user).items():
             track(name, changed)
+        for name, changed in baseline_data.seed_baseline_data(
+            root=root, user=user
+        ).items():
+            track(name, changed)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
         track("producers", _seed_producers(root, user))
@@ -103,6 +107,7 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
         "producers": Producer.objects.count(),
         "precedent scenarios": Scenario.objects.filter(is_precedent=True).count(),
         **trade_data.trade_data_counts(),
+        **baseline_data.baseline_data_counts(),
     }
     return SeedReport(counts, created, updated, prices, time.perf_counter() - started)
 

@@ -22,6 +22,10 @@ STEWARD_MODELS = (
     "parameterschedule",
     "tradeflow",
     "commodityhscode",
+    "productionvolume",
+    "commodityproduction",
+    "elasticityestimate",
+    "commodityelasticity",
 )
 """Models the Data stewards group may add, change, delete and view."""
 

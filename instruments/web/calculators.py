@@ -136,9 +136,7 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
                 # The inputs actually used: markets, origins, routes and elasticities
                 # built from stored data, beside the choices that built them.
                 used = {**calculation.inputs, **calculation.request}
-                used.update(
-                    {k: calculation.inputs[k] for k in BUILT_FROM_STORED_DATA}
-                )
+                used.update({k: calculation.inputs[k] for k in BUILT_FROM_STORED_DATA})
                 form = CalculatorForm(
                     inputs_to_form_data(calculator, used, number_format=number_format),
                     **options(),

@@ -17,10 +17,35 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/calculators/plurilateral/"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-EU = (
-    "AUT BEL BGR CYP CZE DEU DNK ESP EST FIN FRA GRC HRV HUN IRL ITA LTU LUX LVA MLT "
-    "NLD POL PRT ROU SVK SVN SWE"
-).split()
+EU = [
+    "AUT",
+    "BEL",
+    "BGR",
+    "CYP",
+    "CZE",
+    "DEU",
+    "DNK",
+    "ESP",
+    "EST",
+    "FIN",
+    "FRA",
+    "GRC",
+    "HRV",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LTU",
+    "LUX",
+    "LVA",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "SWE",
+]
 MEMBERS = {"EU-27": set(EU), "USA": {"USA"}, "JPN": {"JPN"}}
 
 
@@ -166,7 +191,9 @@ def _home_value(market: str, rows: list[dict[str, str]]) -> float:
 
     production = selectors.get_production_by_country("ndpr-oxide", 2024)
     assert production is not None
-    made = sum(q for iso, q in production.quantities.items() if member_of(iso) == market)
+    made = sum(
+        q for iso, q in production.quantities.items() if member_of(iso) == market
+    )
     exported = sum(
         float(r["value"]) * 1000.0 / (55.0 * 1000.0)
         for r in rows
@@ -238,7 +265,9 @@ def test_the_price_floor_page_gives_the_same_answer_for_an_eu_only_floor(seeded_
     levy = model.result.summary["importer_revenue_total"]
     assert floor.result.summary["revenue_total_after"] == pytest.approx(levy, rel=1e-6)
     rows = floor.result.rows.set_index("origin")
-    china_floor = float(rows.loc["CHN", "import_price_after"] / rows.loc["CHN", "import_price"])
+    china_floor = float(
+        rows.loc["CHN", "import_price_after"] / rows.loc["CHN", "import_price"]
+    )
     origins = model.result.extras["origins"].set_index("origin")
     china_model = float(origins.loc["CHN", "price_change"]) + 1.0
     assert china_floor == pytest.approx(china_model, rel=1e-9)

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from instruments.models import (
+    Commodity,
     ParameterSchedule,
     Producer,
 )
@@ -356,3 +357,113 @@ def test_partner_group_detail_as_csv_keeps_one_row(anon, seeded_db):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 1
     assert "NLD" in rows[0]["all_members"]
+
+
+# --- the calibrated baseline's data: read-only lists -------------------------------------
+
+
+def test_production_lists_usgs_rows_by_series_country_and_year(anon, partners):
+    from instruments.models import CommodityProduction, ProductionVolume
+
+    ndpr = Commodity.objects.create(
+        code="test-ndpr-oxide", name="Test NdPr oxide", stage="intermediate"
+    )
+    CommodityProduction.objects.create(
+        commodity=ndpr,
+        series="Rare earths",
+        stage="mine",
+        factor=Decimal("0.2"),
+        basis="Illustrative share of REO.",
+        illustrative=True,
+    )
+    unit = "metric tons, rare-earth-oxide (REO) equivalent"
+    for name, country, year, quantity in (
+        ("China", partners["CHN"], 2024, 270000),
+        ("Australia", partners["AUS"], 2024, 13000),
+        ("China", partners["CHN"], 2023, 255000),
+        ("World total", None, 2024, 390000),
+    ):
+        ProductionVolume.objects.create(
+            series="Rare earths",
+            stage="mine",
+            country_name=name,
+            country=country,
+            year=year,
+            quantity=quantity,
+            unit=unit,
+            edition="MCS2026",
+        )
+    ProductionVolume.objects.create(
+        series="Lithium",
+        stage="mine",
+        country_name="Australia",
+        country=partners["AUS"],
+        year=2024,
+        quantity=88000,
+        unit="metric tons, lithium content",
+        edition="MCS2026",
+    )
+
+    body = anon.get("/api/v1/production/?series=rare earths&country=chn").json()
+    assert body["count"] == 2
+    assert {(r["year"], r["quantity"]) for r in body["results"]} == {
+        (2023, 255000.0),
+        (2024, 270000.0),
+    }
+    row = body["results"][0]
+    assert row["country"] == "CHN"
+    assert row["unit"] == unit
+    by_commodity = anon.get("/api/v1/production/?commodity=test-ndpr-oxide&year=2024")
+    assert {r["country_name"] for r in by_commodity.json()["results"]} == {
+        "China",
+        "Australia",
+        "World total",
+    }
+    assert anon.get("/api/v1/production/?commodity=nothing").json()["count"] == 0
+    assert anon.get("/api/v1/production/?year=twenty").status_code == 400
+    assert anon.post("/api/v1/production/", {}).status_code in (401, 403, 405)
+
+
+def test_elasticities_list_defaults_with_sources(anon, db):
+    from instruments.models import CommodityElasticity, ElasticityEstimate
+
+    ndpr = Commodity.objects.create(
+        code="test-ndpr-oxide", name="Test NdPr oxide", stage="intermediate"
+    )
+    hauk = ElasticityEstimate.objects.create(
+        key="hauk-imp-284690",
+        parameter="Import demand price elasticity (absolute value)",
+        scope="United States imports, HS6 284690 (rare-earth compounds)",
+        value=0.763201,
+        source='Hauk, W. (2012), "U.S. import and export elasticities"',
+    )
+    item = CommodityElasticity.objects.create(
+        commodity=ndpr,
+        kind="import_demand",
+        value=-0.763201,
+        low=-1.1448,
+        high=-0.381601,
+        note="Hauk (2012), sign flipped; +/-50 %.",
+    )
+    item.estimates.set([hauk])
+    CommodityElasticity.objects.create(
+        commodity=ndpr, kind="supply", value=0.25, low=0.032, high=2.03, note="x"
+    )
+
+    body = anon.get(
+        "/api/v1/elasticities/?commodity=test-ndpr-oxide&kind=import_demand"
+    ).json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert row["commodity"] == "test-ndpr-oxide"
+    assert (row["value"], row["low"], row["high"]) == (-0.763201, -1.1448, -0.381601)
+    assert row["estimates"] == ["hauk-imp-284690"]
+    assert row["citation"] == "Hauk (2012), HS6 284690"
+    assert anon.get("/api/v1/elasticities/?kind=nonsense").status_code == 400
+    csv_text = anon.get("/api/v1/elasticities/?format=csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("id,commodity,kind,value,low,high")
+    assert anon.delete(f"/api/v1/elasticities/{item.pk}/").status_code in (
+        401,
+        403,
+        405,
+    )

@@ -266,9 +266,7 @@ def world_market(
         "importer": next(iter(members)),
         "markets": baseline.markets,
         "origins": baseline.origins,
-        "flows": [
-            {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
-        ],
+        "flows": [{k: v for k, v in f.items() if k != "value"} for f in baseline.flows],
     }
     return world, float(echo["price"]["value"]), echo
 

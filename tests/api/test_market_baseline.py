@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from instruments.api.querystring import encode_query
+from instruments.calculators import REGISTRY
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +205,10 @@ def _home_value(market: str, rows: list[dict[str, str]]) -> float:
 
 def test_the_same_question_by_url(anon, seeded_db):
     query = encode_query(
-        coordinated("lithium-carbonate", floor_above_price=0.2, uncertainty=None)
+        REGISTRY["plurilateral"],
+        coordinated(
+            "lithium-carbonate", floor_above_price=0.2, uncertainty={"draws": 10}
+        ),
     )
     response = anon.get(f"{URL}?{query}&format=csv")
     assert response.status_code == 200, response.content
@@ -246,6 +250,7 @@ def test_the_price_floor_page_gives_the_same_answer_for_an_eu_only_floor(seeded_
             "year": 2024,
             "importer": "eu-27",
             "reference_price": 66,
+            "cif_fob_factor": 1.0,  # the plurilateral model prices at the stored FOB
             "price_unit": "USD/kg",
             "quantity_unit": "t",
             "flows": [{"origin": "CHN", "quantity": 1}],

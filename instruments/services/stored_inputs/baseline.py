@@ -274,7 +274,7 @@ def world_market(
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {
-            k: (None if isinstance(v, float) and math.isnan(v) else v)
+            str(k): (None if isinstance(v, float) and math.isnan(v) else v)
             for k, v in r.items()
         }
         for r in frame.to_dict("records")

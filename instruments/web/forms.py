@@ -191,10 +191,11 @@ class CalculatorForm(forms.Form):
             data.pop(self.calculator.price_field, None)
             data.pop("periods", None)
         for fs in self.extras:
-            if cleaned.get(fs.name) and (
+            value = cleaned.get(fs.name)
+            if value and (
                 fs.name not in STORED_PRICE_FIELDS or cleaned.get("commodity")
             ):
-                data[fs.name] = cleaned[fs.name]
+                data[fs.name] = scale_number(value, 0.01) if is_percent(fs) else value
         return data
 
     def _collect(

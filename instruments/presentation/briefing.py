@@ -107,7 +107,9 @@ def briefing_for_calculation(
     names: Mapping[str, str] | None = None,
 ) -> Briefing:
     """``names`` (ISO3 code → name) puts countries in words, as on the page."""
-    headline, _ = presenters.summary_items(calculator, result.summary, inputs)
+    headline, _ = presenters.summary_items(
+        calculator, result.summary, inputs, bands=result.extras.get("summary_bands")
+    )
     figures = build_result_figures(calculator, result, inputs)
     source_line = "; ".join(sources_of(inputs))
     return Briefing(

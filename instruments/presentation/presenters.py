@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from instruments.calculators.base import (
     Calculator,
     FieldSpec,
@@ -73,9 +75,24 @@ def column_headings(
 
 
 def summary_items(
-    calculator: Calculator, summary: Mapping[str, Any], inputs: Mapping[str, Any]
+    calculator: Calculator,
+    summary: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    *,
+    bands: pd.DataFrame | None = None,
 ) -> tuple[list[SummaryItem], list[SummaryItem]]:
-    """(headline, more): the summary figures, the declared headline ones first."""
+    """(headline, more): the summary figures, the declared headline ones first; a
+    figure with uncertainty ``bands`` (P5, P50, P95 per figure) shows its P5–P95."""
+    ranges: dict[str, tuple[float, float]] = (
+        {}
+        if bands is None
+        else {
+            str(f): (float(lo), float(hi))
+            for f, lo, hi in zip(
+                bands["figure"], bands["p5"], bands["p95"], strict=True
+            )
+        }
+    )
     items = []
     for key, value in summary.items():
         output = calculator.output(key) or Output(
@@ -89,6 +106,13 @@ def summary_items(
             display = format_figure(value * 100) if math.isfinite(value) else "—"
             display = display if display == "—" else f"{display} %"
         unit = "" if output.unit == "share" else unit_text(output, inputs)
+        if key in ranges:
+            low, high = ranges[key]
+            scale = 100.0 if output.unit == "share" else 1.0
+            display += (
+                f" (P5–P95: {format_headline(low * scale)} to "
+                f"{format_headline(high * scale)})"
+            )
         items.append(SummaryItem(key, name, unit, value, display))
     order = list(calculator.headline_keys)
     headline = sorted(

@@ -43,7 +43,7 @@ def build_result_context(
     """Headline figures, charts, table rows and download links of a result:
     ``inputs`` as the calculator read them, ``request_data`` as they were given."""
     headline, other_summary = presenters.summary_items(
-        calculator, result.summary, inputs
+        calculator, result.summary, inputs, bands=result.extras.get("summary_bands")
     )
     records = rows_as_records(result.rows)
     columns = [

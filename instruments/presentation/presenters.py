@@ -517,6 +517,11 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
             f"Trade flows, {flows.get('year')}: {flows.get('source')} "
             f"(HS {', '.join(map(str, flows.get('hs_codes') or []))})."
         )
+    baseline = inputs.get("market_baseline")
+    if not isinstance(baseline, Mapping) and isinstance(flows, Mapping):
+        baseline = flows.get("market_baseline")
+    if isinstance(baseline, Mapping):
+        found.extend(baseline_sources(baseline))
     schedules = inputs.get("parameter_schedules")
     if schedules:
         found.append("Policy parameters: the stored parameter schedules (see admin).")
@@ -530,8 +535,43 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def baseline_sources(echo: Mapping[str, Any]) -> list[str]:
+    """The sources of a market baseline built from stored data (INSTRUMENTS.md §10):
+    trade with its HS codes and their scope, the price, production, elasticities."""
+    scope = "; ".join(
+        f"HS {code}: {note}" if note else f"HS {code}"
+        for code, note in (echo.get("hs_scope") or {}).items()
+    )
+    price = echo.get("price") or {}
+    lines = [
+        f"Trade flows, {echo.get('year')}: {echo.get('trade_source')} ({scope}).",
+        f"Price: {price.get('series_name')} {price.get('year')}, "
+        f"{format_figure(price.get('value'))} {price.get('unit')}. Source: "
+        f"{price.get('citation')}.",
+    ]
+    production = echo.get("production")
+    if isinstance(production, Mapping):
+        lines.append(
+            f"Production by country, {production.get('year')}: "
+            f"{production.get('citation')}. {production.get('basis')}"
+        )
+    elasticities = echo.get("elasticities") or {}
+    cited = sorted(
+        {str(v.get("source")) for v in elasticities.values() if isinstance(v, Mapping)}
+    )
+    if cited:
+        lines.append(f"Elasticities: {'; '.join(cited)}.")
+    return lines
+
+
 def vintage_of(inputs: Mapping[str, Any]) -> str:
     """Which data the result reflects: the stored series' last period, or "as typed"."""
+    baseline = inputs.get("market_baseline")
+    if isinstance(baseline, Mapping):
+        return (
+            f"Data vintage: CEPII BACI trade flows and the stored price of "
+            f"{baseline.get('year')}; see the sources below."
+        )
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping):
         return (

@@ -134,12 +134,8 @@ def _title(axis: Mapping[str, Any]) -> str:
     return str(title or "")
 
 
-def _draw(
-    traces: Sequence[Mapping[str, Any]],
-    layout: Mapping[str, Any],
-    axes: Mapping[tuple[str, str], Axes],
-    handles: dict[str, Any],
-) -> None:
+def _categories(traces: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The category labels of each x axis, in order of appearance."""
     categories: dict[str, list[str]] = {}
     for trace in traces:
         if trace.get("orientation") == "h":
@@ -150,10 +146,90 @@ def _draw(
                 cats = categories.setdefault(x_id, [])
                 if v not in cats:
                     cats.append(v)
+    return categories
+
+
+def _draw_scatter(
+    ax: Axes,
+    trace: Mapping[str, Any],
+    xs: list[float],
+    ys: list[float],
+    colour: Any,
+    under: tuple[list[float], list[float]] | None,
+) -> Any:
+    """A line or markers (filled down to ``under``, the trace before, for tonexty);
+    the artist for the legend, or None."""
+    mode = str(trace.get("mode") or "lines")
+    line = trace.get("line") or {}
+    style = _DASHES.get(str(line.get("dash") or "solid"), "-")
+    width = float(line.get("width") or 1.5) * 0.6
+    fill = trace.get("fill")
+    if fill == "tonexty" and under is not None and len(under[0]) == len(xs):
+        ax.fill_between(
+            xs,
+            under[1],
+            ys,
+            color=_mpl_colour(trace.get("fillcolor") or colour),
+            alpha=0.3,
+            linewidth=0,
+        )
+    if "lines" in mode and not (fill and width == 0):
+        (artist,) = ax.plot(
+            xs,
+            ys,
+            linestyle=style,
+            color=colour,
+            linewidth=width,
+            marker="o" if "markers" in mode else None,
+            markersize=2.5,
+        )
+        return artist
+    if "markers" in mode:
+        (artist,) = ax.plot(
+            xs, ys, linestyle="", marker="o", markersize=3, color=colour
+        )
+        return artist
+    return None
+
+
+def _draw_bar(
+    ax: Axes,
+    xs: list[float],
+    ys: list[float],
+    colour: Any,
+    *,
+    key: tuple[str, str],
+    place: tuple[int, int],
+    stacked: bool,
+    stacks: dict[tuple[str, str, int, bool], float],
+) -> Any:
+    """Vertical bars: stacked on what is already there, or side by side at ``place``
+    (this trace's index among ``place[1]`` on the same axes)."""
+    width = 0.8
+    if stacked:
+        bottoms = []
+        for i, (x, y) in enumerate(zip(xs, ys, strict=False)):
+            slot = (key[0], key[1], round(x) if x == x else i, y >= 0)
+            bottoms.append(stacks.get(slot, 0.0))
+            stacks[slot] = stacks.get(slot, 0.0) + (y if y == y else 0.0)
+        return ax.bar(xs, ys, width=width, bottom=bottoms, color=colour)
+    index, count = place
+    share = width / max(count, 1)
+    offset = -width / 2 + share * (index + 0.5)
+    return ax.bar([x + offset for x in xs], ys, width=share, color=colour)
+
+
+def _draw(
+    traces: Sequence[Mapping[str, Any]],
+    layout: Mapping[str, Any],
+    axes: Mapping[tuple[str, str], Axes],
+    handles: dict[str, Any],
+) -> None:
+    categories = _categories(traces)
     stacks: dict[tuple[str, str, int, bool], float] = {}
     previous: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
     bar_traces = [t for t in traces if t.get("type") == "bar"]
-    barmode = str(layout.get("barmode") or "group")
+    stacked = str(layout.get("barmode") or "group") in ("stack", "relative")
     for trace in traces:
         key = (str(trace.get("xaxis", "x")), str(trace.get("yaxis", "y")))
         ax = axes[key]
@@ -161,7 +237,6 @@ def _draw(
         name = str(trace.get("name") or "")
         colour = _colour(trace)
         label = name if trace.get("showlegend", True) is not False and name else ""
-        artist: Any
         if kind == "bar" and trace.get("orientation") == "h":
             _draw_hbar(ax, trace, colour, label, handles)
             continue
@@ -171,64 +246,27 @@ def _draw(
             continue
         xs = _positions(trace.get("x") or [], categories.get(key[0]))
         ys = [_number(v) for v in trace.get("y") or []]
+        artist: Any = None
         if kind in ("scatter", "scattergl"):
-            mode = str(trace.get("mode") or "lines")
-            line = trace.get("line") or {}
-            style = _DASHES.get(str(line.get("dash") or "solid"), "-")
-            width = float(line.get("width") or 1.5) * 0.6
-            fill = trace.get("fill")
-            if fill == "tonexty" and key in previous:
-                px, py = previous[key]
-                if len(px) == len(xs):
-                    ax.fill_between(
-                        xs,
-                        py,
-                        ys,
-                        color=_mpl_colour(trace.get("fillcolor") or colour),
-                        alpha=0.3,
-                        linewidth=0,
-                    )
-            if "lines" in mode and not (fill and width == 0):
-                (artist,) = ax.plot(
-                    xs,
-                    ys,
-                    linestyle=style,
-                    color=colour,
-                    linewidth=width,
-                    marker="o" if "markers" in mode else None,
-                    markersize=2.5,
-                )
-            elif "markers" in mode:
-                (artist,) = ax.plot(
-                    xs, ys, linestyle="", marker="o", markersize=3, color=colour
-                )
-            else:
-                artist = None
-            if label and artist is not None:
-                handles.setdefault(label, artist)
+            artist = _draw_scatter(ax, trace, xs, ys, colour, previous.get(key))
             previous[key] = (xs, ys)
         elif kind == "bar":
             group = [t for t in bar_traces if _same_axes(t, key)]
-            index = group.index(trace)
-            width = 0.8
-            if barmode in ("stack", "relative"):
-                bottoms = []
-                for i, (x, y) in enumerate(zip(xs, ys, strict=False)):
-                    slot = (key[0], key[1], round(x) if x == x else i, y >= 0)
-                    bottoms.append(stacks.get(slot, 0.0))
-                    stacks[slot] = stacks.get(slot, 0.0) + (y if y == y else 0.0)
-                artist = ax.bar(xs, ys, width=width, bottom=bottoms, color=colour)
-            else:
-                share = width / max(len(group), 1)
-                offset = -width / 2 + share * (index + 0.5)
-                artist = ax.bar([x + offset for x in xs], ys, width=share, color=colour)
-            if label:
-                handles.setdefault(label, artist)
+            artist = _draw_bar(
+                ax,
+                xs,
+                ys,
+                colour,
+                key=key,
+                place=(group.index(trace), len(group)),
+                stacked=stacked,
+                stacks=stacks,
+            )
         elif kind == "histogram":
             values = [_number(v) for v in trace.get("x") or []]
             artist = ax.hist([v for v in values if v == v], bins=40, color=colour)[2]
-            if label:
-                handles.setdefault(label, artist)
+        if label and artist is not None:
+            handles.setdefault(label, artist)
     # Stacked panels over the same categories share the lowest panel's tick labels.
     lowest: dict[Any, Axes] = {}
 

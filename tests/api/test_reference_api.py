@@ -319,46 +319,6 @@ def test_the_export_cap_is_a_documented_setting(settings):
     assert "EXPORT_MAX_ROWS" in readme
 
 
-# --- partner groups with their subgroups expanded (seeded; keep these last: the
-# seeded data stay for the rest of the module) ---------------------------------------
-
-
-def test_partner_group_list_gives_all_members_with_subgroups_expanded(anon, seeded_db):
-    body = anon.get("/api/v1/partner-groups/?limit=100").json()
-
-    groups = {g["code"]: g for g in body["results"]}
-    msp = groups["msp"]
-    assert "NLD" not in msp["members"]  # a direct member list, as before
-    assert {"NLD", "USA", "POL"} <= set(msp["all_members"])
-    assert msp["all_members"] == sorted(msp["all_members"])
-    assert len(groups["eu-27"]["all_members"]) == 27
-    assert groups["eu-27"]["all_members"] == sorted(groups["eu-27"]["members"])
-    assert "members_expanded" not in msp
-
-
-def test_partner_group_detail_names_each_country_and_its_subgroup(anon, seeded_db):
-    body = anon.get("/api/v1/partner-groups/msp/").json()
-
-    assert set(body) >= {"code", "name", "description", "source", "members"}
-    assert {"NLD", "USA"} <= set(body["all_members"])
-    by_code = {m["code"]: m for m in body["members_expanded"]}
-    assert by_code["NLD"] == {"code": "NLD", "name": "Netherlands", "via": "eu-27"}
-    assert by_code["USA"]["via"] == ""
-    assert by_code["DEU"]["via"] == ""  # direct as well as through the EU-27
-    assert sorted(by_code) == body["all_members"]
-    eu = anon.get("/api/v1/partner-groups/eu-27/").json()
-    assert len(eu["all_members"]) == 27
-    assert {m["via"] for m in eu["members_expanded"]} == {""}
-
-
-def test_partner_group_detail_as_csv_keeps_one_row(anon, seeded_db):
-    response = anon.get("/api/v1/partner-groups/msp/?format=csv")
-
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == 1
-    assert "NLD" in rows[0]["all_members"]
-
-
 # --- the calibrated baseline's data: read-only lists -------------------------------------
 
 
@@ -467,3 +427,43 @@ def test_elasticities_list_defaults_with_sources(anon, db):
         403,
         405,
     )
+
+
+# --- partner groups with their subgroups expanded (seeded; keep these last: the
+# seeded data stay for the rest of the module) ---------------------------------------
+
+
+def test_partner_group_list_gives_all_members_with_subgroups_expanded(anon, seeded_db):
+    body = anon.get("/api/v1/partner-groups/?limit=100").json()
+
+    groups = {g["code"]: g for g in body["results"]}
+    msp = groups["msp"]
+    assert "NLD" not in msp["members"]  # a direct member list, as before
+    assert {"NLD", "USA", "POL"} <= set(msp["all_members"])
+    assert msp["all_members"] == sorted(msp["all_members"])
+    assert len(groups["eu-27"]["all_members"]) == 27
+    assert groups["eu-27"]["all_members"] == sorted(groups["eu-27"]["members"])
+    assert "members_expanded" not in msp
+
+
+def test_partner_group_detail_names_each_country_and_its_subgroup(anon, seeded_db):
+    body = anon.get("/api/v1/partner-groups/msp/").json()
+
+    assert set(body) >= {"code", "name", "description", "source", "members"}
+    assert {"NLD", "USA"} <= set(body["all_members"])
+    by_code = {m["code"]: m for m in body["members_expanded"]}
+    assert by_code["NLD"] == {"code": "NLD", "name": "Netherlands", "via": "eu-27"}
+    assert by_code["USA"]["via"] == ""
+    assert by_code["DEU"]["via"] == ""  # direct as well as through the EU-27
+    assert sorted(by_code) == body["all_members"]
+    eu = anon.get("/api/v1/partner-groups/eu-27/").json()
+    assert len(eu["all_members"]) == 27
+    assert {m["via"] for m in eu["members_expanded"]} == {""}
+
+
+def test_partner_group_detail_as_csv_keeps_one_row(anon, seeded_db):
+    response = anon.get("/api/v1/partner-groups/msp/?format=csv")
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1
+    assert "NLD" in rows[0]["all_members"]

@@ -37,6 +37,13 @@ VARIATIONS: list[dict[str, Any]] = [
     {"commodity": "ndpr-oxide", "downstream": []},
     {"commodity": "aluminum"},
     {"member_group": "msp"},
+    {
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "members": ["eu-27", "USA"],
+        "floor": 66,
+        "uncertainty": None,
+    },
     {"cbam_year": 2027, "carbon_price_unit": "EUR/t"},
 ]
 

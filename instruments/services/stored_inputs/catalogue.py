@@ -31,6 +31,19 @@ PRICE_TABLES = (
     m.Producer,  # suppliers and cost curves of the commodity
 )
 
+# The market model's baseline from stored data (services/stored_inputs/baseline.py).
+BASELINE_TABLES = (
+    *PRICE_TABLES,
+    m.CommodityHsCode,
+    m.TradeFlow,
+    m.Partner,
+    m.PartnerGroup,
+    m.ProductionVolume,
+    m.CommodityProduction,
+    m.ElasticityEstimate,
+    m.CommodityElasticity,
+)
+
 STORED_INPUTS: tuple[StoredInput, ...] = (
     # Checked first, before the extras are parsed: a flow's origin is a partner.
     StoredInput(
@@ -48,23 +61,14 @@ STORED_INPUTS: tuple[StoredInput, ...] = (
     StoredInput(
         name="market_baseline",
         fields=BASELINE_FIELDS,
-        reads=(
-            *PRICE_TABLES,
-            m.CommodityHsCode,
-            m.TradeFlow,
-            m.Partner,
-            m.PartnerGroup,
-            m.ProductionVolume,
-            m.CommodityProduction,
-            m.ElasticityEstimate,
-            m.CommodityElasticity,
-        ),
+        reads=BASELINE_TABLES,
         fill=fill_baseline,
     ),
     StoredInput(
         name="stored_flows",
         fields=("year", "importer"),
-        reads=(m.Commodity, m.CommodityHsCode, m.TradeFlow, m.Partner, m.PartnerGroup),
+        # The price floor's exact response reads the importer's whole baseline.
+        reads=BASELINE_TABLES,
         fill=fill_flows,
     ),
     StoredInput(

@@ -443,6 +443,8 @@ def compute(inputs: PlurilateralInputs) -> Result:
                 ranges=inputs.elasticity_ranges,
                 uncertainty=inputs.uncertainty,
                 headline=lambda p, s: headline_figures(p, s, money),
+                money=money,
+                members=_member_countries(problem),
             )
             extras["summary_bands"] = bands
             if failed:

@@ -59,15 +59,16 @@ class State:
     supply: FloatArray
 
 
-def _prices(
+def prices_at(
     base: Prepared, regime: Regime, z: FloatArray, *, surrogate: bool = False
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Border price, consumer price and ∂ln p/∂ln π̂ at ``π = π0·e^z``.
 
     With ``surrogate`` the derivative ignores binding floors and undertakings (the
     slope of the duty-paid price underneath): a Newton direction out of a flat region.
+    ``z`` is (R,) or, for many draws at once, (D, R).
     """
-    pi = base.pi0 * np.exp(z)[:, None]
+    pi = base.pi0 * np.exp(z)[..., None]
     border = np.maximum(pi, regime.undertaking)
     pre = border * (1.0 + regime.ad_valorem) + regime.specific
     consumer = np.maximum(pre, regime.floor)
@@ -149,7 +150,7 @@ def prepare(problem: Problem) -> Prepared:
         np.zeros(n_r),
         no_border,
     )
-    _, p0, _ = _prices(provisional, problem.before, np.zeros(n_r))
+    _, p0, _ = prices_at(provisional, problem.before, np.zeros(n_r))
     value0 = p0 * q0
     e0 = value0.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -205,7 +206,7 @@ def _log_sum_exp(a: FloatArray, weights: FloatArray) -> FloatArray:
 def state_at(
     base: Prepared, regime: Regime, z: FloatArray, *, surrogate: bool = False
 ) -> State:
-    border, consumer, d = _prices(base, regime, z, surrogate=surrogate)
+    border, consumer, d = prices_at(base, regime, z, surrogate=surrogate)
     log_ratio = np.log(consumer / base.p0)
     log_p, theta = _composite(base, log_ratio)
     exponent = (

@@ -51,6 +51,18 @@ LIST_PARAMETERS = frozenset(
 """Query parameters every list takes besides its filters."""
 
 
+def unknown_parameters(filterset_class: Any, names: Any) -> dict[str, list[str]]:
+    """Each of ``names`` that is neither a filter of ``filterset_class`` nor one of
+    ``LIST_PARAMETERS``, with a message listing the known ones ({} if none)."""
+    known = {*filterset_class.base_filters, *LIST_PARAMETERS}
+    listing = ", ".join(sorted(known))
+    return {
+        str(name)[:80]: [f"Unknown query parameter. Known: {listing}."]
+        for name in sorted(names)
+        if name not in known
+    }
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, refusing on a list a query parameter that is neither
     one of its filters nor one of ``LIST_PARAMETERS`` with a 400 naming it (so
@@ -60,16 +72,9 @@ class StrictFilterBackend(DjangoFilterBackend):
         if getattr(view, "action", None) == "list":
             filterset_class = self.get_filterset_class(view, queryset)
             if filterset_class is not None:
-                known = {*filterset_class.base_filters, *LIST_PARAMETERS}
-                unknown = sorted(k for k in request.query_params if k not in known)
+                unknown = unknown_parameters(filterset_class, request.query_params)
                 if unknown:
-                    listing = ", ".join(sorted(known))
-                    raise ValidationError(
-                        {
-                            k[:80]: [f"Unknown query parameter. Known: {listing}."]
-                            for k in unknown
-                        }
-                    )
+                    raise ValidationError(unknown)
         return super().filter_queryset(request, queryset, view)
 
 

@@ -428,3 +428,10 @@ def test_sensitivity_values_that_are_not_numbers_are_a_plain_400(item):
     text = json.dumps(response.json())
     for internal in ("could not convert", "argument must be", "invalid literal"):
         assert internal not in text, text
+
+
+def test_an_export_job_with_an_unknown_filter_is_a_400_naming_it():
+    body = {"export": "/api/v1/trade-flows/?yaer=2024"}
+    response = APIClient().post(JOBS, body, format="json")
+    assert response.status_code == 400, response.content
+    assert "yaer" in json.dumps(response.json())

@@ -296,7 +296,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "instruments.api.errors.FormatNegotiation",
     "EXCEPTION_HANDLER": "instruments.api.errors.exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["instruments.api.filters.StrictFilterBackend"],
     # JSON by default; ?format=csv / ?format=xlsx (or Accept: text/csv) for spreadsheets.
     "DEFAULT_RENDERER_CLASSES": [
         "instruments.api.renderers.JSONRenderer",  # DRF's, written by orjson

@@ -28,6 +28,7 @@ from django.urls import Resolver404, resolve
 from django_filters.utils import translate_validation
 from rest_framework.utils.encoders import JSONEncoder
 
+from instruments.api.filters import unknown_parameters
 from instruments.api.reference import ReferenceViewSet
 from instruments.calculators.base import InputError
 from instruments.models import Job, JobKind
@@ -81,6 +82,14 @@ def read_list(address: Any) -> ListExport:
     rows = view.get_queryset()
     filterset_class = getattr(view, "filterset_class", None)
     if filterset_class is not None:
+        unknown = unknown_parameters(filterset_class, query.keys())
+        if unknown:
+            names = ", ".join(unknown)
+            raise InputError.at(
+                ("export",),
+                f"The list's filters: unknown query parameter {names}. "
+                + next(iter(unknown.values()))[0],
+            )
         filterset = filterset_class(data=query, queryset=rows)
         if not filterset.is_valid():
             detail = translate_validation(filterset.errors).detail

@@ -15,7 +15,9 @@ import django_filters as filters
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from instruments.models import (
     Commodity,
@@ -31,6 +33,49 @@ from instruments.models import (
     ProductionVolume,
     Scenario,
 )
+
+LIST_PARAMETERS = frozenset(
+    {
+        "format",
+        "page",
+        "page_size",
+        "limit",
+        "offset",
+        "ordering",
+        "search",
+        "fields",
+        "token",  # the spreadsheet key (authentication.QUERY_TOKEN_PARAMETER)
+        "api_key",
+    }
+)
+"""Query parameters every list takes besides its filters."""
+
+
+def unknown_parameters(filterset_class: Any, names: Any) -> dict[str, list[str]]:
+    """Each of ``names`` that is neither a filter of ``filterset_class`` nor one of
+    ``LIST_PARAMETERS``, with a message listing the known ones ({} if none)."""
+    known = {*filterset_class.base_filters, *LIST_PARAMETERS}
+    listing = ", ".join(sorted(known))
+    return {
+        str(name)[:80]: [f"Unknown query parameter. Known: {listing}."]
+        for name in sorted(names)
+        if name not in known
+    }
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing on a list a query parameter that is neither
+    one of its filters nor one of ``LIST_PARAMETERS`` with a 400 naming it (so
+    ``?yaer=2024`` is not every row)."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        if getattr(view, "action", None) == "list":
+            filterset_class = self.get_filterset_class(view, queryset)
+            if filterset_class is not None:
+                unknown = unknown_parameters(filterset_class, request.query_params)
+                if unknown:
+                    raise ValidationError(unknown)
+        return super().filter_queryset(request, queryset, view)
 
 
 class StrictBooleanField(forms.Field):

@@ -75,7 +75,47 @@ class SafeJSONParser(JSONParser):
             raise ParseError(too_deep_message()) from exc
         if depth_of(data) > MAX_DEPTH:
             raise ParseError(too_deep_message())
+        where = unencodable_text_at(data)
+        if where is not None:
+            raise ParseError(unencodable_message(where))
         return data
+
+
+def unencodable_text_at(data: Any) -> str | None:
+    """The dotted path of the first key or text that is not valid Unicode (a lone
+    surrogate such as ``"\\ud800"``, which JSON allows but UTF-8 cannot hold), or
+    None; no recursion (call it on data no deeper than ``MAX_DEPTH``)."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and not _encodable(key):
+                    return (path + "." if path else "") + "<a key>"
+                stack.append((value, where))
+        elif isinstance(node, list):
+            stack.extend(
+                (v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(node)
+            )
+        elif isinstance(node, str) and not _encodable(node):
+            return path or "the body"
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unencodable_message(where: str) -> str:
+    return (
+        f"The text at {where} is not valid Unicode (it holds a lone surrogate, "
+        "such as \\ud800); send UTF-8 text."
+    )
 
 
 def too_deep_message() -> str:
@@ -88,7 +128,9 @@ def loads_bounded(text: str) -> Any:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return None if depth_of(data) > MAX_DEPTH else data
+    if depth_of(data) > MAX_DEPTH or unencodable_text_at(data) is not None:
+        return None
+    return data
 
 
 def _known(fields: Iterable[FieldSpec]) -> dict[str, FieldSpec]:

@@ -17,12 +17,12 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from instruments.api import exports
+from instruments.api.guards import SafeJSONParser
 from instruments.api.permissions import ReadOpen
 from instruments.api.renderers import XLSX_MEDIA_TYPE
 from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
@@ -54,6 +54,10 @@ JOB_SCHEMA = {
     },
 }
 JOB_COLUMNS = ["id", "state", "progress", "kind", "calculator", "url"]
+JOB_BODY_KEYS = frozenset(
+    {"calculator", "inputs", "base", "grid", "requests", "export"}
+)
+"""The keys a job's body may have; any other (``gird``) is a 400 naming it."""
 
 
 def job_resource(request: Request, job: Job) -> dict[str, Any]:
@@ -97,7 +101,7 @@ class JobListApi(APIView):
     """Submit a job (202), or list your own jobs (signed in)."""
 
     permission_classes = [ReadOpen]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     def get_renderer_context(self) -> dict[str, Any]:
         return {
@@ -162,6 +166,13 @@ class JobListApi(APIView):
                 {NON_FIELD: ["The request body must be a JSON object."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        unknown = sorted(str(k) for k in body if k not in JOB_BODY_KEYS)
+        if unknown:
+            known = ", ".join(sorted(JOB_BODY_KEYS))
+            return Response(
+                {k[:80]: [f"Unknown field. Known fields: {known}."] for k in unknown},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         slug = body.get("calculator")
         try:
             if "export" in body:
@@ -172,10 +183,12 @@ class JobListApi(APIView):
                     owner=request.user,
                     runners=exports.JOB_RUNNERS,
                 )
-            elif slug not in REGISTRY:
+            elif not isinstance(slug, str) or slug not in REGISTRY:
+                given = f"{slug!r:.40}" if isinstance(slug, str) else "a non-text value"
                 raise InputError.at(
                     ("calculator",),
-                    f"Unknown calculator {slug!r}; known: {', '.join(sorted(REGISTRY))}.",
+                    f"Unknown calculator {given}; give its name, one of: "
+                    f"{', '.join(sorted(REGISTRY))}.",
                 )
             elif "grid" in body or "requests" in body:
                 job = jobs.submit_batch(

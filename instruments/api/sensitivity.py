@@ -8,12 +8,12 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from instruments.api.errors import read_body
+from instruments.api.guards import SafeJSONParser
 from instruments.api.jobs import JOB_COLUMNS, JOB_SCHEMA, job_resource
 from instruments.api.permissions import ReadOpen
 from instruments.calculators import REGISTRY
@@ -37,7 +37,7 @@ class SensitivityApi(APIView):
     """
 
     permission_classes = [ReadOpen]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     def get_renderer_context(self) -> dict[str, Any]:
         context = super().get_renderer_context()

@@ -437,6 +437,10 @@ class CommodityElasticitySerializer(ReferenceSerializer):
         ]
 
 
+SCENARIO_ALIASES = {"public": "is_public", "precedent": "is_precedent"}
+"""Names a client may guess for a scenario's fields: refused, with the right name."""
+
+
 class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):
     """A saved calculation. ``inputs`` is the request body as a calculator takes it;
     saving runs the calculation (in the scenarios service), so invalid inputs are a
@@ -465,6 +469,29 @@ class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):
             "result_url",
         ]
         read_only_fields = ["is_precedent", "owner", "created", "updated"]
+
+    def to_internal_value(self, data: Any) -> Any:
+        """Refuses a field the scenario does not have (``public`` for ``is_public``
+        would otherwise save a private scenario without a word)."""
+        if isinstance(data, Mapping):
+            known = sorted(self.fields)
+            errors = {
+                str(name)[:80]: [
+                    "Unknown field. Known fields: "
+                    + ", ".join(known)
+                    + "."
+                    + (
+                        f" Did you mean '{SCENARIO_ALIASES[name]}'?"
+                        if name in SCENARIO_ALIASES
+                        else ""
+                    )
+                ]
+                for name in data
+                if name not in self.fields
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate_inputs(self, value: Any) -> Any:
         if not isinstance(value, dict):

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from instruments.calculators.base import FieldSpec
 from instruments.calculators.numbers import is_number
 
 MAX_POINTS = 200
@@ -29,11 +30,17 @@ def get_path(data: Any, path: str) -> Any:
     for step in path.split("."):
         if isinstance(node, Mapping) and step in node:
             node = node[step]
-        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+        elif isinstance(node, list) and is_index(step) and int(step) < len(node):
             node = node[int(step)]
         else:
             raise PathError(f"The request has no input {path!r}.")
     return node
+
+
+def is_index(step: str) -> bool:
+    """Whether a step of a dotted path is a list index (ASCII digits, few of them:
+    ``int()`` refuses "²" and numbers of more than 4,300 digits)."""
+    return step.isascii() and step.isdigit() and len(step) <= 9
 
 
 def set_path(data: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -101,6 +108,46 @@ def _numeric_leaf(value: Any, path: str) -> list[str]:
     return []
 
 
+def declared_path_problem(
+    fields: Sequence[FieldSpec], dotted: str, data: Mapping[str, Any] | None = None
+) -> str:
+    """What is wrong with ``dotted`` as the path of a declared input among ``fields``
+    (``reference_price``, ``flows.0.quantity``), "" if nothing. With ``data``, a list
+    index must also be within the list ``data`` has there."""
+    steps = dotted.split(".")
+    known = {fs.name: fs for fs in fields}
+    node: Any = data
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        fs = known.get(step)
+        if fs is None:
+            return "Not a declared input. Known: " + ", ".join(sorted(known)) + "."
+        node = node.get(step) if isinstance(node, Mapping) else None
+        i += 1
+        if i == len(steps):
+            return ""
+        if fs.kind == "groups":
+            index = steps[i]
+            if not is_index(index) or i + 1 >= len(steps):
+                return (
+                    f"Expected {fs.name}.<number>.<field>, e.g. {fs.name}.0.quantity."
+                )
+            if isinstance(node, list):
+                if int(index) >= len(node):
+                    return (
+                        f"The base has {len(node)} {fs.name}; {index} is out of range."
+                    )
+                node = node[int(index)]
+            else:
+                node = None
+            i += 1
+        elif fs.kind != "group":
+            return f"{fs.name} has no fields."
+        known = {child.name: child for child in fs.children}
+    return ""
+
+
 def sweep_values(
     *,
     start: float | None = None,
@@ -109,17 +156,40 @@ def sweep_values(
     values: Sequence[float] | None = None,
 ) -> list[float]:
     """The values of a one-way sweep: ``values`` as given, or ``steps`` evenly spaced
-    points from ``start`` to ``stop`` (both included)."""
+    points from ``start`` to ``stop`` (both included). At most ``MAX_POINTS`` of
+    them, checked before any is made."""
     if values is not None:
-        out = [float(v) for v in values]
+        if not isinstance(values, list | tuple):
+            raise ValueError("'values' must be a list of numbers.")
+        if len(values) > MAX_POINTS:
+            raise ValueError(
+                f"'values' has {len(values)} values; at most {MAX_POINTS} are allowed."
+            )
+        out = [_number(v, "values") for v in values]
     elif start is None or stop is None or steps is None:
         raise ValueError("Give either 'values' or 'from', 'to' and 'steps'.")
     elif steps < 2:
         raise ValueError("'steps' must be at least 2.")
+    elif steps > MAX_POINTS:
+        raise ValueError(f"'steps' must be at most {MAX_POINTS}; {steps} given.")
     else:
-        out = [float(v) for v in np.linspace(float(start), float(stop), int(steps))]
+        low, high = _number(start, "from"), _number(stop, "to")
+        out = [float(v) for v in np.linspace(low, high, int(steps))]
     if not out:
         raise ValueError("The sweep has no values.")
     if not all(np.isfinite(out)):
         raise ValueError("Every value of a sweep must be a finite number.")
     return out
+
+
+def _number(value: Any, name: str) -> float:
+    """``value`` as a float, or a ValueError naming ``name`` (never Python's own
+    message: it is shown to the client)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"'{name}' must be numbers; {type(value).__name__} given.")
+    try:
+        return float(value)
+    except (ValueError, OverflowError):
+        raise ValueError(
+            f"'{name}' must be numbers; {str(value)[:40]!r} given."
+        ) from None

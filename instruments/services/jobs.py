@@ -40,8 +40,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from instruments.calculators import REGISTRY, get_calculator, progress
-from instruments.calculators.base import NON_FIELD, Calculator, InputError
+from instruments.calculators.base import (
+    NON_FIELD,
+    Calculator,
+    ErrorCollector,
+    InputError,
+    describe,
+)
+from instruments.calculators.extras import request_extras
 from instruments.calculators.limits import MAX_PATH_STEPS
+from instruments.calculators.sensitivity import declared_path_problem
 from instruments.models import Job, JobKind, JobState
 from instruments.presentation.jsonify import json_value
 from instruments.services import sensitivity
@@ -161,6 +169,8 @@ def submit_batch(
             ("calculator",),
             f"Unknown calculator '{calculator}'; known: {', '.join(sorted(REGISTRY))}.",
         )
+    if isinstance(grid, Mapping):
+        check_grid_names(calculator=get_calculator(calculator), grid=grid, base=base)
     items = expand_batch(base=base, grid=grid, requests=requests)
     return _submit(
         kind=JobKind.BATCH,
@@ -173,6 +183,26 @@ def submit_batch(
         },
         owner=owner,
     )
+
+
+def check_grid_names(
+    *,
+    calculator: Calculator,
+    grid: Mapping[str, Any],
+    base: Mapping[str, Any] | None,
+) -> None:
+    """InputError naming every key of a grid that is not the dotted path of a
+    declared input of the calculator (``referenc_price``, ``flows.x.quantity``), or
+    whose list index the base does not have."""
+    fields = (*describe(calculator.inputs), *request_extras(calculator))
+    errors = ErrorCollector()
+    for name in grid:
+        problem = declared_path_problem(
+            fields, str(name), base if isinstance(base, Mapping) else None
+        )
+        if problem:
+            errors.add(("grid", str(name)[:200]), problem)
+    errors.raise_if_any()
 
 
 def expand_batch(
@@ -204,10 +234,10 @@ def expand_batch(
             for name, value in varied.items():
                 try:
                     set_path(data=data, dotted=name, value=value)
-                except (KeyError, IndexError, TypeError) as exc:
+                except (KeyError, IndexError, TypeError, ValueError):
                     raise InputError.at(
-                        ("grid", name), f"No such field: {exc}"
-                    ) from exc
+                        ("grid", name), "No such input in the base request."
+                    ) from None
             items.append((varied, data))
         return items
     assert requests is not None
@@ -409,7 +439,14 @@ def run_sensitivity_job(job: Job, report: Reporter) -> dict[str, Any]:
     """A sensitivity analysis, reporting as its calculations run."""
     with progress.reporting_to(report):
         return sensitivity.analyse(
-            request=sensitivity.read_request(slug=job.calculator, body=job.request)
+            request=sensitivity.read_request(
+                slug=job.calculator,
+                body={
+                    k: v
+                    for k, v in job.request.items()
+                    if k in sensitivity.REQUEST_KEYS
+                },
+            )
         )
 
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from instruments.calculators import get_calculator, progress
-from instruments.calculators.base import Calculator, FieldSpec, InputError, describe
+from instruments.calculators.base import (
+    Calculator,
+    ErrorCollector,
+    FieldSpec,
+    InputError,
+    describe,
+)
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
     PathError,
@@ -43,21 +49,53 @@ def parse_variations(*, items: Any) -> list[Variation]:
         items = [items]
     if not isinstance(items, list) or not items:
         raise InputError.at(("vary",), "Give at least one input to vary.")
+    if len(items) > MAX_POINTS:
+        raise InputError.at(("vary",), f"Vary at most {MAX_POINTS} inputs.")
     found = []
     for i, item in enumerate(items):
         if not isinstance(item, Mapping) or not isinstance(item.get("path"), str):
             raise InputError.at(("vary", str(i)), "Each item needs a 'path'.")
+        refuse_unknown(item, VARY_KEYS, ("vary", str(i)))
+        steps = item.get("steps")
+        if isinstance(steps, float) and steps.is_integer():
+            steps = int(steps)  # 9.0 is 9 (as json_type_problem reads a whole number)
+        if steps is not None and not (
+            isinstance(steps, int) and not isinstance(steps, bool)
+        ):
+            raise InputError.at(("vary", str(i), "steps"), "Expected a whole number.")
+        if steps is not None and steps > MAX_POINTS:
+            raise InputError.at(
+                ("vary", str(i), "steps"),
+                f"This asks for {steps:,} points; at most {MAX_POINTS} are allowed in "
+                "one request.",
+            )
         try:
             values = sweep_values(
                 start=item.get("from"),
                 stop=item.get("to"),
-                steps=int(item["steps"]) if item.get("steps") is not None else None,
+                steps=steps,
                 values=item.get("values"),
             )
         except (TypeError, ValueError) as exc:
             raise InputError.at(("vary", str(i)), str(exc)) from None
         found.append(Variation(item["path"], tuple(values)))
     return found
+
+
+REQUEST_KEYS = frozenset({"inputs", "vary", "tornado"})
+VARY_KEYS = frozenset({"path", "from", "to", "steps", "values"})
+TORNADO_KEYS = frozenset({"paths", "change", "skip_refused"})
+
+
+def refuse_unknown(
+    data: Mapping[str, Any], known: frozenset[str], at: tuple[str, ...] = ()
+) -> None:
+    """InputError naming every key of ``data`` that is not in ``known``."""
+    errors = ErrorCollector()
+    listing = "Unknown field. Known fields: " + ", ".join(sorted(known)) + "."
+    for key in sorted(str(k)[:80] for k in data if k not in known):
+        errors.add((*at, key), listing)
+    errors.raise_if_any()
 
 
 def headline_keys(*, calculator: Calculator, summary: Mapping[str, Any]) -> list[str]:
@@ -229,13 +267,21 @@ def read_request(*, slug: str, body: Any) -> Request:
     checked (shape and number of points, not the calculations); InputError else."""
     if not isinstance(body, Mapping) or not isinstance(body.get("inputs"), Mapping):
         raise InputError("Send {'inputs': {...}, 'vary': [...]}.")
+    refuse_unknown(body, REQUEST_KEYS)
     variations = parse_variations(items=body.get("vary"))
     spec = body.get("tornado") or {}
     if not isinstance(spec, Mapping):
         raise InputError.at(("tornado",), "Give {'paths': [...], 'change': 0.1}.")
+    refuse_unknown(spec, TORNADO_KEYS, ("tornado",))
     paths = spec.get("paths") or []
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise InputError.at(("tornado", "paths"), "Give a list of input paths.")
+    if 2 * len(paths) > MAX_POINTS:
+        raise InputError.at(
+            ("tornado", "paths"),
+            f"At most {MAX_POINTS // 2} inputs (two calculations each); "
+            f"{len(paths)} given.",
+        )
     try:
         change = float(spec.get("change", 0.1))
     except (TypeError, ValueError):

@@ -185,3 +185,253 @@ def test_commas_inside_a_text_value_survive_the_query_string():
 
     decoded = decode_query(calculator, parse_qsl(encode_query(calculator, body)))
     assert decoded["suppliers"][2]["name"] == "Coal smelter, default values"
+
+
+# --- issue #24: sizes bounded before any allocation, strict keys, no 500s -----------
+
+SENSITIVITY = "/api/v1/calculators/price-floor/sensitivity/"
+JOBS = "/api/v1/jobs/"
+INTERNALS = ("Traceback", "object does not support", "object is not", "Error:")
+
+
+def _example(slug: str = "price-floor") -> dict:
+    return json.loads(json.dumps(dict(REGISTRY[slug].example)))
+
+
+def _no_internals(response) -> None:
+    text = response.content.decode("utf-8", "replace")
+    for marker in INTERNALS:
+        assert marker not in text, text[:500]
+
+
+@pytest.mark.parametrize("steps", [1_000_000_000, 10**12, 201])
+def test_sensitivity_steps_beyond_the_limit_are_a_400_at_once(steps, monkeypatch):
+    import numpy as np
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("np.linspace called before the bound was checked")
+
+    monkeypatch.setattr(np, "linspace", refuse)
+    body = {
+        "inputs": _example(),
+        "vary": [{"path": "reference_price", "from": 90, "to": 130, "steps": steps}],
+    }
+    response = APIClient().post(SENSITIVITY, body, format="json")
+    assert response.status_code == 400, response.content
+    assert "steps" in json.dumps(response.json())
+    _no_internals(response)
+
+
+def test_sensitivity_too_many_values_is_a_400():
+    body = {
+        "inputs": _example(),
+        "vary": [{"path": "reference_price", "values": list(range(201))}],
+    }
+    response = APIClient().post(SENSITIVITY, body, format="json")
+    assert response.status_code == 400
+    assert "200" in json.dumps(response.json())
+
+
+def test_sensitivity_too_many_tornado_paths_is_a_400():
+    body = {
+        "inputs": _example(),
+        "vary": [{"path": "reference_price", "values": [100, 110]}],
+        "tornado": {"paths": ["reference_price"] * 500},
+    }
+    response = APIClient().post(SENSITIVITY, body, format="json")
+    assert response.status_code == 400
+    assert "tornado" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (
+            {"vary": [{"path": "reference_price", "values": [1, 2]}], "tornad": {}},
+            "tornad",
+        ),
+        (
+            {"vary": [{"path": "reference_price", "from": 1, "to": 2, "stpes": 5}]},
+            "stpes",
+        ),
+        (
+            {
+                "vary": [{"path": "reference_price", "values": [1, 2]}],
+                "tornado": {"pths": ["reference_price"]},
+            },
+            "pths",
+        ),
+    ],
+)
+def test_sensitivity_unknown_keys_are_a_400_naming_them(body, field):
+    response = APIClient().post(
+        SENSITIVITY, {"inputs": _example(), **body}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert field in json.dumps(response.json())
+
+
+def test_sensitivity_page_steps_beyond_the_limit_do_not_allocate(monkeypatch):
+    import numpy as np
+
+    monkeypatch.setattr(np, "linspace", None)
+    response = Client().get(
+        "/calculators/price-floor/sensitivity/", {"steps": str(10**12)}
+    )
+    assert response.status_code in (200, 400)
+    assert response.status_code != 500
+
+
+@pytest.mark.parametrize("url", [JOBS, SENSITIVITY])
+def test_a_body_nested_10000_deep_is_a_400_on_jobs_and_sensitivity(url):
+    body = '{"inputs": ' + nested(10_000) + "}"
+    response = APIClient().post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested" in json.dumps(response.json())
+
+
+def test_a_job_body_with_an_unknown_key_is_a_400_naming_it():
+    body = {
+        "calculator": "price-floor",
+        "base": _example(),
+        "gird": {"reference_price": [100, 110]},
+    }
+    response = APIClient().post(JOBS, body, format="json")
+    assert response.status_code == 400, response.content
+    assert "gird" in response.json()
+
+
+@pytest.mark.parametrize("calculator", [["price-floor"], {"a": 1}, 5, None])
+def test_a_job_calculator_that_is_not_a_name_is_a_400(calculator):
+    response = APIClient().post(
+        JOBS, {"calculator": calculator, "inputs": {}}, format="json"
+    )
+    assert response.status_code == 400
+    assert "calculator" in response.json()
+    _no_internals(response)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "referenc_price",
+        "flows.x.quantity",
+        "flows.99.quantity",
+        "flows.0.qty",
+        "flows.\u00b2.quantity",
+        "flows." + "9" * 5000 + ".quantity",
+    ],
+)
+def test_a_grid_key_must_be_a_declared_input(key):
+    body = {"calculator": "price-floor", "base": _example(), "grid": {key: [1, 2, 3]}}
+    response = APIClient().post(JOBS, body, format="json")
+    assert response.status_code == 400, response.content
+    assert key[:80] in json.dumps(response.json(), ensure_ascii=False)
+    _no_internals(response)
+
+
+@pytest.mark.parametrize("path", ["flows.\u00b2.quantity", "flows.x.quantity"])
+def test_a_sensitivity_path_that_is_no_input_is_a_400(path):
+    body = {"inputs": _example(), "vary": [{"path": path, "values": [1, 2]}]}
+    response = APIClient().post(SENSITIVITY, body, format="json")
+    assert response.status_code == 400, response.content
+    assert path in json.dumps(response.json(), ensure_ascii=False)
+    _no_internals(response)
+
+
+def test_a_declared_grid_key_still_runs():
+    body = {
+        "calculator": "price-floor",
+        "base": _example(),
+        "grid": {"reference_price": [100, 110], "flows.0.quantity": [1, 2]},
+    }
+    response = APIClient().post(JOBS, body, format="json")
+    assert response.status_code == 202, response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/trade-flows/?yaer=2024",
+        "/api/v1/commodities/?nmae=nickel",
+        "/api/v1/partners/?year=2024&limit=5",
+    ],
+)
+def test_an_unknown_list_filter_is_a_400_naming_it(url):
+    response = APIClient().get(url)
+    assert response.status_code == 400, response.content
+    bad = url.split("?")[1].split("=")[0]
+    assert bad in json.dumps(response.json())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/trade-flows/?year=2024&limit=5&offset=0&format=json",
+        "/api/v1/commodities/?name=nickel&page_size=5&ordering=code",
+    ],
+)
+def test_known_list_parameters_are_accepted(url):
+    assert APIClient().get(url).status_code == 200
+
+
+def test_a_scenario_posted_public_is_saved_public_or_refused():
+    user = User.objects.create_user("saver")
+    client = APIClient()
+    client.force_authenticate(user)
+    body = {
+        "calculator": "price-floor",
+        "title": "Public one",
+        "inputs": _example(),
+        "public": True,
+    }
+    response = client.post("/api/v1/scenarios/", body, format="json")
+    if response.status_code == 201:
+        assert response.json()["is_public"] is True
+    else:
+        assert response.status_code == 400
+        assert "public" in response.json()
+
+
+def test_a_nul_in_member_group_is_a_400():
+    response = APIClient().get(f"{PRICE_FLOOR}?{QUERY}&member_group=%00")
+    assert response.status_code == 400, response.content
+    _no_internals(response)
+
+
+def test_a_lone_surrogate_in_a_supplier_name_is_a_400():
+    body = _example("standards-market")
+    body["suppliers"][0]["name"] = "\ud800"
+    raw = json.dumps(body)  # ensure_ascii: the surrogate travels as \\ud800
+    response = APIClient().post(
+        "/api/v1/calculators/standards-market/", raw, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "suppliers.0.name" in json.dumps(response.json())
+    _no_internals(response)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"from": {"a": 1}, "to": 2, "steps": 3},
+        {"from": "abc", "to": 2, "steps": 3},
+        {"values": [1, [2]]},
+        {"values": {"a": 1}},
+        {"from": 1, "to": 2, "steps": "many"},
+    ],
+)
+def test_sensitivity_values_that_are_not_numbers_are_a_plain_400(item):
+    body = {"inputs": _example(), "vary": [{"path": "reference_price", **item}]}
+    response = APIClient().post(SENSITIVITY, body, format="json")
+    assert response.status_code == 400, response.content
+    text = json.dumps(response.json())
+    for internal in ("could not convert", "argument must be", "invalid literal"):
+        assert internal not in text, text
+
+
+def test_an_export_job_with_an_unknown_filter_is_a_400_naming_it():
+    body = {"export": "/api/v1/trade-flows/?yaer=2024"}
+    response = APIClient().post(JOBS, body, format="json")
+    assert response.status_code == 400, response.content
+    assert "yaer" in json.dumps(response.json())

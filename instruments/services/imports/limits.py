@@ -3,18 +3,25 @@
 A 61 KB xlsx can hold a zip bomb that expands to 670 MB, and a 100k-row CSV outlasts
 the worker timeout, so an upload is refused with a clear message when it is larger
 than ``IMPORT_MAX_UPLOAD_BYTES``, when an xlsx would expand past
-``IMPORT_MAX_UNCOMPRESSED_BYTES``, or when it has more than ``IMPORT_MAX_ROWS`` rows.
+``IMPORT_MAX_UNCOMPRESSED_BYTES``, or when it has more than ``IMPORT_MAX_ROWS`` rows
+(a CSV's rows counted as its readers split them, a lone carriage return included).
+A workbook is read by its real cells (``bounded_sheet_rows``): a 20 KB sheet that
+declares ``A1:XFD20000`` would otherwise be padded to 16,384 cells a row, so a sheet
+declaring or holding more than ``MAX_COLUMNS`` columns is refused, and its rows are
+counted as they are read.
 Both kinds of import hold to them: the project's own format (``LimitedCSV``,
 ``LimitedXLSX``) and the publishers' files (``check_uploaded_file``, and
-``check_rows`` on a workbook's sheet once it is open).
+``bounded_sheet_rows`` on a workbook's sheet once it is open).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
+import tablib
 from django.conf import settings
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -64,12 +71,66 @@ def check_xlsx_expansion(data: bytes) -> None:
         )
 
 
+MAX_COLUMNS = 200
+"""The most columns a workbook's sheet may declare or hold."""
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` splits on (the publishers' readers); a superset of what
+the csv module ends a row on (``\\n``, ``\\r\\n``, a lone ``\\r``)."""
+
+
 def count_data_rows(data: bytes | str) -> int:
-    """The rows of a CSV below its header line (a last line without a newline
-    counts too)."""
-    raw = data.encode() if isinstance(data, str) else data
-    lines = raw.count(b"\n") + (1 if raw and not raw.endswith(b"\n") else 0)
+    """The rows of a CSV below its header line, split as the readers split them
+    (``\\n``, ``\\r\\n``, a lone ``\\r``, and the other breaks of
+    ``str.splitlines``; a last line without an ending counts too)."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    breaks = 0
+    end = 0
+    for match in _LINE_BREAK.finditer(text):
+        breaks += 1
+        end = match.end()
+    lines = breaks + (1 if text and end != len(text) else 0)
     return max(0, lines - 1)
+
+
+def _too_wide(columns: int) -> ImportTooLarge:
+    return ImportTooLarge(
+        f"The sheet has {columns:,} columns; imports take at most {MAX_COLUMNS} "
+        "columns. Delete the empty columns or save only the data."
+    )
+
+
+def bounded_sheet_rows(
+    worksheet: Any, *, header_rows: int = 0
+) -> list[tuple[Any, ...]]:
+    """The values of a read-only openpyxl ``worksheet``, read by its real cells:
+    refused (``ImportTooLarge``) when its declared dimension or a real row is wider
+    than ``MAX_COLUMNS``, or when it has more than ``IMPORT_MAX_ROWS`` rows below
+    its ``header_rows`` (those past the limit are counted, not kept). Rows are
+    padded with ``None`` to the widest real row, so memory is bounded by the cells,
+    never by what the sheet declares."""
+    declared = worksheet.max_column or 0
+    if declared > MAX_COLUMNS:
+        raise _too_wide(declared)
+    worksheet.reset_dimensions()  # read the cells, not the declared dimension
+    limit = settings.IMPORT_MAX_ROWS + header_rows
+    rows: list[tuple[Any, ...]] = []
+    width = 0
+    seen = 0
+    for row in worksheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+        if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
+            raise _too_wide(MAX_COLUMNS + 1)
+        row = row[:MAX_COLUMNS]
+        while row and row[-1] is None:
+            row = row[:-1]
+        seen += 1
+        if seen > limit:
+            continue  # over the limit: counted for the message, no longer kept
+        rows.append(row)
+        width = max(width, len(row))
+    check_rows(seen - header_rows)
+    return [row + (None,) * (width - len(row)) for row in rows]
 
 
 def check_uploaded_file(upload: Any, *, workbook: bool) -> None:
@@ -94,10 +155,34 @@ class LimitedCSV(CSV):
 
 class LimitedXLSX(XLSX):
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        """The first sheet as a Dataset (as import-export reads it), its header the
+        first row and every row cut or padded to the header's width, read through
+        ``bounded_sheet_rows``."""
+        import openpyxl
+
         check_upload_size(in_stream)
         check_xlsx_expansion(in_stream)
-        dataset = super().create_dataset(in_stream, **kwargs)
-        check_rows(len(dataset))
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(in_stream), read_only=True, data_only=True
+        )
+        try:
+            rows = bounded_sheet_rows(workbook.active, header_rows=1)
+        finally:
+            workbook.close()
+        dataset = tablib.Dataset()
+        if not rows:
+            return dataset
+        header = rows[0]
+        while header and header[-1] is None:
+            header = header[:-1]
+        width = len(header)
+        dataset.headers = list(header)
+        skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        for row in rows[1:]:
+            values = list(row[:width]) + [None] * (width - len(row))
+            if skip_blank and all(value is None for value in values):
+                continue
+            dataset.append(values)
         return dataset
 
 

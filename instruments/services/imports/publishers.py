@@ -40,7 +40,7 @@ from typing import IO, Any
 import tablib
 
 from instruments.models import CommodityHsCode, PriceSeries
-from instruments.services.imports.limits import check_rows
+from instruments.services.imports.limits import bounded_sheet_rows
 from instruments.services.imports.resources import sheet_row
 from instruments.services.imports.rows import (
     ImportReport,
@@ -271,8 +271,9 @@ def read_pink_sheet(*, data: bytes) -> ReadFile:
             RowError(0, "", "The workbook has no sheet named 'Monthly Prices'.")
         )
         return read
-    rows = list(workbook["Monthly Prices"].iter_rows(values_only=True))
-    check_rows(len(rows))  # ImportTooLarge (the upload's size and expansion came first)
+    # ImportTooLarge on too many rows or columns (the upload's size and expansion came
+    # first); read by the real cells, never by the sheet's declared dimension.
+    rows = bounded_sheet_rows(workbook["Monthly Prices"])
     first = next(
         (
             n

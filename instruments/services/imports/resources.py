@@ -13,12 +13,14 @@ through ``services.imports.import_price_observations``' resource, so the rules a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -117,6 +119,16 @@ class SeriesCodeWidget(widgets.ForeignKeyWidget):
         super().__init__(PriceSeries, field="code")
 
 
+class StalePreview(Exception):
+    """A confirm whose preview no longer matches the stored rows."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Nothing was imported: the data changed since the preview (another "
+            "import or an edit). Upload the file again for a fresh preview."
+        )
+
+
 class AllOrNothingResource(resources.ModelResource):
     """What every import of ours shares: one bad row and nothing is written; rows are
     parsed once in ``before_import_row`` into ``self._parsed``; writes are in bulk
@@ -132,7 +144,63 @@ class AllOrNothingResource(resources.ModelResource):
     def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
         # One bad row means nothing is written, whoever calls.
         kwargs["rollback_on_validation_errors"] = True
+        self._dry_run = bool(kwargs.get("dry_run", args[0] if args else False))
+        self._expected_checksum = kwargs.pop("preview_checksum", None)
+        self._stale = False
         return super().import_data(dataset, *args, **kwargs)
+
+    # --- the preview still current at the confirm --------------------------------------
+    #
+    # A preview (a dry run) records ``result.preview_checksum``: a hash of the stored
+    # values of every row the file names (absent rows included). A confirm given that
+    # checksum (``preview_checksum=``) reads the rows again inside its transaction,
+    # after locking what the file's rows hang on (``_locked``), and writes nothing if
+    # they changed: another import or an edit came in between, so the preview (and the
+    # new/updated counts it showed) no longer says what the confirm would do.
+
+    def _locked(self, queryset: Any) -> Any:
+        """``queryset`` locked (SELECT ... FOR UPDATE) on a confirm in a transaction,
+        so two confirms of the same rows run one after the other."""
+        if not self._dry_run and connection.in_atomic_block:
+            return queryset.select_for_update()
+        return queryset
+
+    def _remember_stored(self) -> None:
+        """The stored values of ``self._existing`` as read, before rows change them."""
+        self._stored = {
+            key: tuple(getattr(obj, name) for name in self.changed_fields)
+            for key, obj in self._existing.items()
+        }
+
+    def row_key(self, parsed: Any) -> tuple[Any, ...]:
+        """The key of a parsed row (what ``self._existing`` is keyed by)."""
+        raise NotImplementedError
+
+    def preview_checksum(self) -> str:
+        """A hash of the stored values of the rows the file names, as read."""
+        digest = hashlib.sha256()
+        for line in sorted(
+            repr((key, self._stored.get(key)))
+            for key in {self.row_key(p) for p in self._parsed.values()}
+        ):
+            digest.update(line.encode())
+            digest.update(b"\n")
+        return digest.hexdigest()
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if hasattr(self, "_stored"):
+            result.preview_checksum = self.preview_checksum()
+
+    def _check_preview_current(self, result: Any, raise_errors: bool) -> None:
+        expected = self._expected_checksum
+        if self._dry_run or expected is None or self._stale:
+            return
+        if self.preview_checksum() != expected:
+            self._stale = True
+            self.create_instances.clear()
+            self.update_instances.clear()
+            self.handle_import_error(result, StalePreview(), raise_errors)
 
     def get_instance(self, instance_loader: Any, row: Any) -> Any:
         return None  # resolved in get_or_init_instance from the bulk lookup
@@ -163,6 +231,7 @@ class AllOrNothingResource(resources.ModelResource):
         batch_size: int | None = None,
         result: Any = None,
     ) -> None:
+        self._check_preview_current(result, raise_errors)
         self._write_pending(
             self.create_instances,
             bulk_create_with_history,
@@ -272,13 +341,16 @@ class PriceObservationResource(AllOrNothingResource):
                 f"(missing: {', '.join(missing)})."
             )
         codes = {str(code).strip() for code in dataset["series"] if code is not None}
-        self._series = {s.code: s for s in PriceSeries.objects.filter(code__in=codes)}
+        self._series = {
+            s.code: s for s in self._locked(PriceSeries.objects.filter(code__in=codes))
+        }
         self._existing = {
             (o.series_id, o.period): o
             for o in PriceObservation.objects.filter(
                 series__in=self._series.values()
             ).select_related("series")
         }
+        self._remember_stored()
         self._parsed: dict[int, tuple[PriceSeries, dt.date, Decimal, bool]] = {}
         self._first_row_of: dict[tuple[int, dt.date], int] = {}
         self._user = kwargs.get("user")
@@ -327,6 +399,10 @@ class PriceObservationResource(AllOrNothingResource):
         assert period is not None
         assert price is not None
         self._parsed[number] = (series, period, price, estimated)
+
+    def row_key(self, parsed: Any) -> tuple[Any, ...]:
+        series, period, _, _ = parsed
+        return (series.pk, period)
 
     def get_or_init_instance(self, instance_loader: Any, row: Any) -> Any:
         series, period, _, _ = self._parsed[self._row_number]
@@ -500,6 +576,13 @@ class TradeFlowResource(AllOrNothingResource):
                 "The file needs the columns year, hs_code, hs_revision, exporter, "
                 f"importer, value, quantity, source (missing: {', '.join(missing)})."
             )
+        named = {
+            str(code).strip().upper()
+            for column in ("exporter", "importer")
+            for code in dataset[column]
+            if code is not None
+        }
+        list(self._locked(Partner.objects.filter(iso3__in=named)).values_list("id"))
         self._partners = dict(Partner.objects.values_list("iso3", "id"))
         years = set()
         for value in dataset["year"]:
@@ -511,6 +594,7 @@ class TradeFlowResource(AllOrNothingResource):
             (f.year, f.hs_code, f.hs_revision, f.exporter_id, f.importer_id): f
             for f in TradeFlow.objects.filter(year__in=years)
         }
+        self._remember_stored()
         self._parsed: dict[int, dict[str, Any]] = {}
         self._first_row_of: dict[tuple[Any, ...], int] = {}
         self._user = kwargs.get("user")
@@ -533,6 +617,9 @@ class TradeFlowResource(AllOrNothingResource):
         if errors:
             raise ValidationError(errors)
         self._parsed[number] = values
+
+    def row_key(self, parsed: Any) -> tuple[Any, ...]:
+        return _flow_key(parsed)
 
     def get_or_init_instance(self, instance_loader: Any, row: Any) -> Any:
         values = self._parsed[self._row_number]

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("calculators/<slug:slug>/batch/", jobs.batch_form, name="batch"),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job_cancel"),
     path(
         "calculators/<slug:slug>/briefing.pdf",
         briefings.calculator_briefing,

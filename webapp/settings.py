@@ -391,6 +391,23 @@ CELERY_TASK_IGNORE_RESULT = True  # a job's state and result live in the Job tab
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: one at a time per worker process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job's task (tasks.py) is acknowledged after it ends and given back to the broker
+# if its worker dies; it is stopped after JOB_TIME_LIMIT_SECONDS (failed with a
+# message JOB_SOFT_TIME_LIMIT_SECONDS = 30 s earlier).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=900)
+JOB_SOFT_TIME_LIMIT_SECONDS = max(JOB_TIME_LIMIT_SECONDS - 30, 1)
+# The sweeper (services.jobs.sweep_stale_jobs; beat, `manage.py sweep_jobs`, and each
+# read of a job's status): a running job silent this long is handed to a worker again
+# once, then failed; a queued job this old that the broker does not hold, likewise.
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=120)
+JOBS_QUEUE_STALE_SECONDS = env.int("JOBS_QUEUE_STALE_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-jobs": {
+        "task": "instruments.sweep_stale_jobs",
+        "schedule": max(JOBS_STALE_SECONDS // 2, 10),
+    },
+}
 # A simulation above this many paths × steps is answered with 202 and a job.
 JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000)
 JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)

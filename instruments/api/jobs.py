@@ -6,6 +6,8 @@ POST ``{"calculator": "price-floor", "inputs": {...}}`` runs one calculation as 
 ``{"calculator": ..., "requests": [{...}, ...]}`` runs a batch; ``{"export":
 "/api/v1/trade-flows/?year=2024"}`` exports every row of a data list (``exports``).
 The answer is 202 with the job; poll its URL. A failed job's result is its 400 error body.
+POST ``/api/v1/jobs/<id>/cancel/`` cancels a queued or running job (its owner, or
+whoever holds an anonymous job's id).
 """
 
 from __future__ import annotations
@@ -235,7 +237,33 @@ class JobDetailApi(APIView):
         responses={200: JOB_SCHEMA, 404: None},
     )
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(job_resource(request, _job_or_404(request, job_id)))
+        job = jobs.job_status(job_id=job_id, user=request.user)
+        if job is None:
+            raise NotFound("No such job.")
+        return Response(job_resource(request, job))
+
+
+class JobCancelApi(APIView):
+    """Cancel a queued or running job: it is ``cancelled`` at once and a running one
+    stops at its next progress report. 409 if it had already ended; 404 unless it is
+    yours or anonymous."""
+
+    permission_classes = [ReadOpen]
+
+    @extend_schema(
+        operation_id="jobs_cancel",
+        tags=["jobs"],
+        request=None,
+        responses={200: JOB_SCHEMA, 404: None, 409: ERROR_SCHEMA},
+    )
+    def post(self, request: Request, job_id: str) -> Response:
+        job = _job_or_404(request, job_id)
+        if not jobs.cancel_job(job=job):
+            return Response(
+                {NON_FIELD: [f"The job has already ended ({job.state})."]},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(job_resource(request, job))
 
 
 class JobResultApi(APIView):
@@ -269,7 +297,7 @@ class JobResultApi(APIView):
     )
     def get(self, request: Request, job_id: str) -> Response:
         job = _job_or_404(request, job_id)
-        if job.state == JobState.FAILED:
+        if job.state in (JobState.FAILED, JobState.CANCELLED):
             self.header = ["field", "message"]
             return Response(job.error or {}, status=status.HTTP_400_BAD_REQUEST)
         if job.state != JobState.SUCCEEDED:

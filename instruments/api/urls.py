@@ -64,6 +64,11 @@ v1: list[URLPattern | URLResolver] = [
     path("jobs/", jobs.JobListApi.as_view(), name="api-jobs"),
     path("jobs/<uuid:job_id>/", jobs.JobDetailApi.as_view(), name="api-job"),
     path(
+        "jobs/<uuid:job_id>/cancel/",
+        jobs.JobCancelApi.as_view(),
+        name="api-job-cancel",
+    ),
+    path(
         "jobs/<uuid:job_id>/result/",
         jobs.JobResultApi.as_view(),
         name="api-job-result",

@@ -23,12 +23,16 @@ class JobKind(models.TextChoices):
 
 
 class JobState(models.TextChoices):
-    """Where a job is: queued → running → succeeded or failed."""
+    """Where a job is: queued → running → succeeded, failed or cancelled."""
 
     QUEUED = "queued", "queued"
     RUNNING = "running", "running"
     SUCCEEDED = "succeeded", "succeeded"
     FAILED = "failed", "failed"
+    CANCELLED = "cancelled", "cancelled"
+
+
+DONE_STATES = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
 
 
 class Job(models.Model):
@@ -65,10 +69,22 @@ class Job(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life: when it was handed to a worker, then each "
+        "progress report while it runs (the sweeper's clock).",
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times it was handed to a worker."
+    )
 
     class Meta:
         ordering = ["-created"]
-        indexes = [models.Index(fields=["owner", "-created"], name="job_owner_created")]
+        indexes = [
+            models.Index(fields=["owner", "-created"], name="job_owner_created"),
+            models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="job_progress_at_most_100"
@@ -80,4 +96,4 @@ class Job(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.state in (JobState.SUCCEEDED, JobState.FAILED)
+        return self.state in DONE_STATES

@@ -33,10 +33,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from instruments.calculators import REGISTRY, get_calculator, progress
@@ -51,6 +54,7 @@ from instruments.calculators.extras import request_extras
 from instruments.calculators.limits import MAX_PATH_STEPS
 from instruments.calculators.sensitivity import declared_path_problem
 from instruments.models import Job, JobKind, JobState
+from instruments.models.jobs import DONE_STATES
 from instruments.presentation.jsonify import json_value
 from instruments.services import sensitivity
 from instruments.services.calculation import (
@@ -288,6 +292,8 @@ def _scalars(request: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 RUN_JOB_TASK = "instruments.run_job"
 """The Celery task that runs a stored job (``tasks.run_job_task``)."""
+SWEEP_TASK = "instruments.sweep_stale_jobs"
+"""The Celery task beat runs to end stale jobs (``tasks.sweep_stale_jobs_task``)."""
 
 
 def _owner(user: Any) -> Any:
@@ -305,16 +311,28 @@ def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) 
 
 def dispatch(*, job: Job, runners: Mapping[str, Runner] | None = None) -> None:
     """Hand the job to a worker once the job row is committed, or run it now with
-    ``runners`` (the worker has its own table: ``tasks.py``)."""
+    ``runners`` (the worker has its own table: ``tasks.py``). Each hand-over counts
+    an attempt and restarts the sweeper's clock (``heartbeat_at``)."""
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.QUEUED, attempts=F("attempts") + 1, heartbeat_at=timezone.now()
+    )
     if settings.CELERY_TASK_ALWAYS_EAGER:
         run_job(job_id=job.pk, runners=runners)
         job.refresh_from_db()
         return
+    _send(str(job.pk))
+    job.refresh_from_db()
+
+
+def _send(job_id: str) -> None:
+    """Send the job's id to a worker once the transaction commits; the task's id is
+    the job's, so the broker can be asked about it and the task revoked."""
     # Sent by name: the task module wraps this one, so importing it would reach up.
     from webapp.celery import app
 
-    job_id = str(job.pk)
-    transaction.on_commit(lambda: app.send_task(RUN_JOB_TASK, args=[job_id]))
+    transaction.on_commit(
+        lambda: app.send_task(RUN_JOB_TASK, args=[job_id], task_id=job_id)
+    )
 
 
 def submit_export(
@@ -400,32 +418,58 @@ Reporter = Callable[[float], None]
 Runner = Callable[[Job, Reporter], Any]
 
 
+class JobStopped(Exception):
+    """Raised at a progress report when the job is no longer this run's: cancelled
+    by its owner, failed or handed to another worker by the sweeper."""
+
+
 def run_job(
     *, job_id: uuid.UUID | str, runners: Mapping[str, Runner] | None = None
 ) -> None:
     """Run one job to its end with its kind's runner in ``runners`` (default:
-    ``RUNNERS``); every failure is recorded on the job, never raised."""
+    ``RUNNERS``); every failure is recorded on the job, never raised.
+
+    Only a queued job is taken (atomically), so a message delivered twice (acks_late,
+    a worker lost) runs nothing; a job re-run from the start overwrites its own
+    result. The run is this attempt's: once the job is cancelled or handed on, its
+    progress reports stop it (``JobStopped``) and its end is not written."""
     table = runners if runners is not None else RUNNERS
     job = Job.objects.get(pk=job_id)
-    if job.is_done:
-        return  # delivered twice (acks_late after a worker restart)
-    Job.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, started=timezone.now(), progress=0
-    )
-    report = _progress_reporter(job.pk)
+    now = timezone.now()
+    taken = Job.objects.filter(
+        pk=job.pk, state=JobState.QUEUED, attempts=job.attempts
+    ).update(state=JobState.RUNNING, started=now, heartbeat_at=now, progress=0)
+    if not taken:
+        return  # done, cancelled, or running elsewhere
+    mine = Q(pk=job.pk, state=JobState.RUNNING, attempts=job.attempts)
+    report = _progress_reporter(mine)
     try:
         result = table[job.kind](job, report)
+    except JobStopped:
+        logger.info("job %s stopped: no longer this run's", job.pk)
     except InputError as exc:
-        _finish(job.pk, JobState.FAILED, error=exc.errors)
+        _finish(mine, JobState.FAILED, error=exc.errors)
+    except SoftTimeLimitExceeded:
+        limit = settings.JOB_TIME_LIMIT_SECONDS
+        _finish(
+            mine,
+            JobState.FAILED,
+            error={
+                NON_FIELD: [
+                    f"The job took longer than its limit of {limit:,} seconds and "
+                    "was stopped; try a smaller one."
+                ]
+            },
+        )
     except Exception:
         logger.exception("job %s failed", job.pk)
         _finish(
-            job.pk,
+            mine,
             JobState.FAILED,
             error={NON_FIELD: ["The job failed on the server; it has been logged."]},
         )
     else:
-        _finish(job.pk, JobState.SUCCEEDED, result=result)
+        _finish(mine, JobState.SUCCEEDED, result=result)
 
 
 def run_calculation_job(job: Job, report: Reporter) -> dict[str, Any]:
@@ -498,30 +542,201 @@ def run_batch(
     return {"columns": ["index", *varied, *headline, "error"], "rows": rows}
 
 
-def _progress_reporter(job_id: uuid.UUID) -> Callable[[float], None]:
-    """Write progress at most every quarter second (and whole per cents only)."""
+PROGRESS_INTERVAL_SECONDS = 0.25
+"""Least time between two progress writes (each also a heartbeat and the check for a
+cancellation)."""
+
+
+def _heartbeat_seconds() -> float:
+    """A report writes at least this often even without new progress: well inside
+    ``JOBS_STALE_SECONDS``, so the sweeper never takes a live job for a dead one."""
+    return max(settings.JOBS_STALE_SECONDS / 4, PROGRESS_INTERVAL_SECONDS)
+
+
+def _progress_reporter(mine: Q) -> Callable[[float], None]:
+    """Write progress (whole per cents) and the heartbeat at most every
+    ``PROGRESS_INTERVAL_SECONDS``; raise ``JobStopped`` when the write finds the job
+    no longer this run's (cancelled, or failed or re-queued by the sweeper)."""
     last = {"percent": -1, "at": 0.0}
 
     def report(fraction: float) -> None:
         percent = min(99, int(fraction * 100))
         now = time.monotonic()
-        if percent > last["percent"] and now - last["at"] >= 0.25:
-            Job.objects.filter(pk=job_id).update(progress=percent)
-            last.update(percent=percent, at=now)
+        since = now - last["at"]
+        if since < PROGRESS_INTERVAL_SECONDS:
+            return
+        if percent <= last["percent"] and since < _heartbeat_seconds():
+            return
+        percent = max(percent, int(last["percent"]), 0)
+        if not Job.objects.filter(mine).update(
+            progress=percent, heartbeat_at=timezone.now()
+        ):
+            raise JobStopped
+        last.update(percent=percent, at=now)
 
     return report
 
 
-def _finish(
-    job_id: uuid.UUID, state: str, *, result: Any = None, error: Any = None
-) -> None:
-    Job.objects.filter(pk=job_id).update(
-        state=state,
-        progress=100,
-        result=result,
-        error=json_value(error) if error is not None else None,
-        finished=timezone.now(),
+def _finish(mine: Q, state: str, *, result: Any = None, error: Any = None) -> None:
+    """Write the job's end (if it is still this run's). A connection that dropped
+    while the job ran fails the first write: then it is closed and the write tried
+    once more on a new one, so a job is not left ``running``."""
+    values = {
+        "state": state,
+        "progress": 100,
+        "result": result,
+        "error": json_value(error) if error is not None else None,
+        "finished": timezone.now(),
+    }
+    try:
+        Job.objects.filter(mine).update(**values)
+    except DatabaseError:
+        logger.warning("writing a job's end failed; retrying on a new connection")
+        _reconnect()
+        Job.objects.filter(mine).update(**values)
+
+
+def _reconnect() -> None:
+    """Drop this thread's database connection (the next query opens a new one)."""
+    try:
+        connection.close()
+    except DatabaseError:  # closing a broken connection may fail too
+        connection.connection = None
+
+
+# --- ending jobs that would never end --------------------------------------------------
+
+MAX_ATTEMPTS = 2
+SILENT_KINDS = (JobKind.IMPORT,)
+"""Job kinds whose runner reports no progress, hence writes no heartbeat."""
+"""A job is handed to a worker at most this often (once more after a lost worker or
+a lost queue), then failed."""
+
+
+def _stale_failure(job: Job) -> dict[str, list[str]]:
+    if job.state == JobState.RUNNING:
+        times = "once" if job.attempts == 1 else f"{job.attempts} times"
+        return {NON_FIELD: [f"The worker stopped; the job was tried {times}."]}
+    return {
+        NON_FIELD: [
+            "The job was lost from the queue before a worker took it; it was sent "
+            f"{job.attempts} times."
+        ]
+    }
+
+
+def sweep_stale_jobs(
+    *,
+    now: datetime | None = None,
+    job_id: Any = None,
+    in_broker: Callable[[Job], bool] | None = None,
+    send: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """End what would never end: a ``running`` job whose heartbeat is older than
+    ``JOBS_STALE_SECONDS`` (its worker died), and a ``queued`` one older than
+    ``JOBS_QUEUE_STALE_SECONDS`` that the broker does not hold (the queue was lost).
+    Each is handed to a worker again while it has had fewer than ``MAX_ATTEMPTS``,
+    else failed. ``job_id`` sweeps that one job only (a read of its status);
+    ``in_broker`` and ``send`` stand in for the broker in tests. Counts by outcome."""
+    now = now or timezone.now()
+    in_broker = in_broker or broker_holds
+    send = send or _resend
+    stale = timedelta(seconds=settings.JOBS_STALE_SECONDS)
+    # An import reports no progress: it is taken for dead only once past its limit.
+    silent = max(stale, timedelta(seconds=settings.JOB_TIME_LIMIT_SECONDS + 60))
+    running = Q(state=JobState.RUNNING) & (
+        Q(heartbeat_at__lt=now - stale) & ~Q(kind__in=SILENT_KINDS)
+        | Q(heartbeat_at__lt=now - silent, kind__in=SILENT_KINDS)
     )
+    queued = Q(
+        state=JobState.QUEUED,
+        heartbeat_at__lt=now - timedelta(seconds=settings.JOBS_QUEUE_STALE_SECONDS),
+    )
+    candidates = Job.objects.filter(running | queued)
+    if job_id is not None:
+        candidates = candidates.filter(pk=job_id)
+    counts = {"requeued": 0, "failed": 0}
+    for job in candidates.order_by("heartbeat_at")[:500]:
+        if job.state == JobState.QUEUED and in_broker(job):
+            continue  # waiting behind other work: the queue is long, not lost
+        same = Q(pk=job.pk, state=job.state, attempts=job.attempts)
+        if job.attempts < MAX_ATTEMPTS:
+            if Job.objects.filter(same).update(
+                state=JobState.QUEUED,
+                attempts=F("attempts") + 1,
+                heartbeat_at=now,
+                progress=0,
+            ):
+                logger.warning("job %s was %s and stale: sent again", job.pk, job.state)
+                send(str(job.pk))
+                counts["requeued"] += 1
+        elif Job.objects.filter(same).update(
+            state=JobState.FAILED,
+            progress=100,
+            error=_stale_failure(job),
+            finished=now,
+        ):
+            logger.warning("job %s was %s and stale: failed", job.pk, job.state)
+            counts["failed"] += 1
+    return counts
+
+
+def _resend(job_id: str) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: run it here (the demo)
+        run_job(job_id=job_id)
+        return
+    _send(job_id)
+
+
+def broker_holds(job: Job) -> bool:
+    """Whether the broker still holds the job's task: waiting in a queue, or taken by
+    a worker and not acknowledged (Redis). Unknown (another broker, Redis down) is
+    taken as yes: the job is then left alone."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return False
+    from webapp.celery import app
+
+    needle = str(job.pk).encode()
+    try:
+        with app.connection_for_read() as conn:
+            client = getattr(conn.default_channel, "client", None)
+            if client is None:
+                return True
+            queue = settings.CELERY_TASK_DEFAULT_QUEUE
+            for key in client.scan_iter(match=f"{queue}*", count=100):
+                if client.type(key) == b"list" and any(
+                    needle in message for message in client.lrange(key, 0, -1)
+                ):
+                    return True
+            return any(needle in value for value in client.hvals("unacked"))
+    except Exception:
+        logger.warning("could not ask the broker about job %s", job.pk, exc_info=True)
+        return True
+
+
+# --- cancelling ------------------------------------------------------------------------
+
+CANCELLED_ERROR = {NON_FIELD: ["The job was cancelled."]}
+
+
+def cancel_job(*, job: Job) -> bool:
+    """Cancel a queued or running job (the caller checked it may: ``get_job``): it is
+    marked ``cancelled`` at once, its task revoked, and a running one stops at its
+    next progress report. False if it had already ended."""
+    done = Job.objects.filter(
+        pk=job.pk, state__in=(JobState.QUEUED, JobState.RUNNING)
+    ).update(state=JobState.CANCELLED, error=CANCELLED_ERROR, finished=timezone.now())
+    job.refresh_from_db()
+    if not done:
+        return False
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from webapp.celery import app
+
+        try:
+            app.control.revoke(str(job.pk))
+        except Exception:  # the runner stops itself anyway
+            logger.warning("could not revoke job %s", job.pk, exc_info=True)
+    return True
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -538,6 +753,20 @@ def get_job(*, job_id: Any, user: Any) -> Job | None:
         user is None or not user.is_authenticated or job.owner_id != user.pk
     ):
         return None
+    return job
+
+
+def job_status(*, job_id: Any, user: Any) -> Job | None:
+    """``get_job`` for a read of the job's status: a job that would never end (see
+    ``sweep_stale_jobs``) is swept first, so its reader sees it move on even where no
+    beat runs the sweeper."""
+    job = get_job(job_id=job_id, user=user)
+    if job is not None and job.state not in DONE_STATES:
+        try:
+            if any(sweep_stale_jobs(job_id=job.pk).values()):
+                job.refresh_from_db()
+        except Exception:  # a read never fails for the sweeper's sake
+            logger.warning("sweeping job %s failed", job.pk, exc_info=True)
     return job
 
 

@@ -8,6 +8,7 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from instruments.api.lookups import get_calculator_or_404
 from instruments.calculators import REGISTRY
@@ -19,7 +20,7 @@ from instruments.web.batch_forms import BatchForm
 
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     """A job's page: a progress bar that follows it, then the downloads."""
-    job = job_services.get_job(job_id=job_id, user=request.user)
+    job = job_services.job_status(job_id=job_id, user=request.user)
     if job is None:
         raise Http404("No such job")
     return render(
@@ -34,10 +35,21 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
             if job.kind != JobKind.CALCULATION
             else None,
             "api_url": reverse("api-job", args=[job.pk]),
+            "cancel_url": reverse("instruments:job_cancel", args=[job.pk]),
             "result_url": reverse("api-job-result", args=[job.pk]),
             "next_url": _job_next_url(job),
         },
     )
+
+
+@require_POST
+def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The job page's Cancel button: cancel the job, then show its page again."""
+    job = job_services.get_job(job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404("No such job")
+    job_services.cancel_job(job=job)
+    return redirect("instruments:job", job_id=job.pk)
 
 
 def _job_next_url(job: Job) -> str:

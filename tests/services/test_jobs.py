@@ -434,7 +434,12 @@ def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
     from webapp.celery import app
 
     sent: list[tuple[str, list[str]]] = []
-    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+    monkeypatch.setattr(
+        app,
+        "send_task",
+        lambda name, args, task_id: sent.append((name, args)) or ids.append(task_id),
+    )
+    ids: list[str] = []
     settings.CELERY_TASK_ALWAYS_EAGER = False
     job = Job.objects.create(kind=JobKind.BATCH, calculator=FLOOR, request={})
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -443,5 +448,9 @@ def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
     for callback in callbacks:
         callback()
     assert sent == [(jobs.RUN_JOB_TASK, [str(job.pk)])]
+    assert ids == [str(job.pk)]  # the task's id is the job's: revoked on cancel
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (JobState.QUEUED, 1)
+    assert job.heartbeat_at is not None  # the sweeper's clock starts
     assert instruments.tasks.run_job_task.name == jobs.RUN_JOB_TASK
     assert jobs.RUN_JOB_TASK in app.tasks

@@ -7,10 +7,14 @@
   var label = box.querySelector("[data-job-label]");
   var done = box.querySelector("[data-job-done]");
   var failed = box.querySelector("[data-job-failed]");
+  var cancel = box.querySelector("[data-job-cancel]");
+  var cancelled = box.querySelector("[data-job-cancelled]");
+  var ended = ["succeeded", "failed", "cancelled"];
   function show(job) {
     bar.value = job.progress;
     bar.textContent = job.progress + " %";
     label.textContent = job.state + " · " + job.progress + " %";
+    if (ended.indexOf(job.state) >= 0 && cancel) cancel.hidden = true;
     if (job.state === "succeeded") {
       done.hidden = false;
       // A sensitivity analysis goes back to its page, which draws the result.
@@ -22,6 +26,10 @@
       failed.querySelector("pre").textContent = JSON.stringify(job.error, null, 2);
       return true;
     }
+    if (job.state === "cancelled") {
+      if (cancelled) cancelled.hidden = false;
+      return true;
+    }
     return false;
   }
   function poll() {
@@ -30,5 +38,5 @@
       .then(function (job) { if (!show(job)) setTimeout(poll, 500); })
       .catch(function () { setTimeout(poll, 2000); });
   }
-  if (box.dataset.jobState !== "succeeded" && box.dataset.jobState !== "failed") poll();
+  if (ended.indexOf(box.dataset.jobState) < 0) poll();
 })();

@@ -20,6 +20,7 @@ from typing import Any
 from instruments.models import (
     TRADE_FLOW_COLUMNS,
     FxRate,
+    Partner,
     PriceObservation,
     PriceSeries,
     TradeFlow,
@@ -282,8 +283,6 @@ def build_baci_template() -> ImportTemplate:
 
 def build_baci_country_codes_template() -> ImportTemplate:
     """BACI's ``country_codes_V202X.csv``: the economies of the BACI template."""
-    from instruments.models import Partner
-
     names = dict(Partner.objects.values_list("iso3", "name"))
     iso2 = dict(Partner.objects.values_list("iso3", "iso2"))
     buffer = io.StringIO()

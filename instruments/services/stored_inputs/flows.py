@@ -252,7 +252,7 @@ def _fill_matrix(
     if any(r["origin"] == trade_matrix.ROW for r in stored_rows) and not any(
         str(o.get("code")) == trade_matrix.ROW for o in origins
     ):
-        prices = [float(o["price"]) for o in foreign if _is_number(o.get("price"))]
+        prices = [p for o in foreign if (p := _as_float(o.get("price"))) is not None]
         price = sorted(prices)[len(prices) // 2] if prices else None
         if price is None:
             raise InputError.at(
@@ -287,19 +287,9 @@ def _economies(codes: list[str], *, field: str) -> dict[str, list[str]]:
     return out
 
 
-def _is_number(value: Any) -> bool:
+def _as_float(value: Any) -> float | None:
+    """A typed price as a number (a form sends text such as "55"), else None."""
     try:
-        float(value)
+        return float(value)
     except (TypeError, ValueError):
-        return False
-    return True
-
-
-def fill_flows(request: StoredRequest) -> dict[str, Any] | None:
-    if request.extras.baseline.members:
-        return None  # the whole baseline is stored data (``baseline.py``)
-    return fill_stored_flows(
-        calculator=request.calculator,
-        resolved=request.resolved,
-        given=request.extras.flows,
-    )
+        return None

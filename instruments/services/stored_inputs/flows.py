@@ -293,3 +293,13 @@ def _as_float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def fill_flows(request: StoredRequest) -> dict[str, Any] | None:
+    if request.extras.baseline.members:
+        return None  # the whole baseline is stored data (``baseline.py``)
+    return fill_stored_flows(
+        calculator=request.calculator,
+        resolved=request.resolved,
+        given=request.extras.flows,
+    )

@@ -6,7 +6,6 @@ stops at its next progress report."""
 from __future__ import annotations
 
 import copy
-import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -171,7 +170,10 @@ class DroppedConnection:
     """A database connection the server dropped: every cursor fails."""
 
     def cursor(self, *args: Any, **kwargs: Any) -> Any:
-        raise sqlite3.OperationalError("server closed the connection unexpectedly")
+        # The driver's own error type, whichever database the suite runs on.
+        raise connection.Database.OperationalError(
+            "server closed the connection unexpectedly"
+        )
 
     def close(self) -> None:
         pass

@@ -4,6 +4,7 @@ steward's edit shows at once."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from django.db import connection
 from django.test import Client
@@ -67,3 +68,23 @@ def test_an_edit_of_a_group_shows_at_once(seeded_db):
 
 def test_an_unknown_commodity_is_still_a_404(seeded_db):
     assert Client().get("/commodities/no-such-thing/").status_code == 404
+
+
+def test_the_overview_read_once_equals_each_market_read_on_its_own(seeded_db):
+    overview = selectors.get_supply_overview("ndpr-oxide")
+    assert overview is not None
+    assert overview.year is not None
+    for name, members in selectors.SUPPLY_MARKETS.items():
+        pd.testing.assert_frame_equal(
+            overview.top_exporters[name],
+            selectors.get_top_exporters("ndpr-oxide", members, overview.year, limit=50),
+        )
+        pd.testing.assert_frame_equal(
+            overview.concentration[name].reset_index(drop=True),
+            selectors.get_supply_concentration("ndpr-oxide", members).reset_index(
+                drop=True
+            ),
+        )
+    pd.testing.assert_frame_equal(
+        overview.unit_values, selectors.get_trade_unit_values("ndpr-oxide")
+    )

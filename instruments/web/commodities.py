@@ -6,11 +6,29 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from instruments import selectors
 from instruments.calculators import trade_matrix
 from instruments.presentation.charts import supply as supply_charts
 from instruments.presentation.charts.prices import build_price_history_figure
+from instruments.web import page_cache
+
+# What a commodity page shows: its price series (with FX, editions and producers), its
+# HS codes and the flows of them, the partners and groups the markets name.
+COMMODITY_PAGE_TABLES = (
+    "commodity",
+    "price_series",
+    "source_edition",
+    "series_edition",
+    "price_observation",
+    "fx_rate",
+    "producer",
+    "commodity_hs_code",
+    "trade_flow",
+    "partner",
+    "partner_group",
+)
 
 
 def commodity_list(request: HttpRequest) -> HttpResponse:
@@ -22,6 +40,19 @@ def commodity_list(request: HttpRequest) -> HttpResponse:
 
 
 def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A commodity's page; a plain anonymous visit's from the shared cache, kept
+    under the versions of the tables it shows (an edit shows at once)."""
+    if page_cache.is_plain_anonymous_visit(request):
+        return page_cache.cached_page(
+            request,
+            f"commodity:{code}:{translation.get_language()}",
+            COMMODITY_PAGE_TABLES,
+            lambda: _commodity_page(request, code),
+        )
+    return _commodity_page(request, code)
+
+
+def _commodity_page(request: HttpRequest, code: str) -> HttpResponse:
     commodity = next((c for c in selectors.list_commodities() if c.code == code), None)
     if commodity is None:
         raise Http404("No such commodity")

@@ -7,11 +7,41 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from instruments import selectors
+from instruments.web import page_cache
+
+# What the group pages show: the groups, their subgroups and the partners in them.
+GROUP_PAGE_TABLES = ("partner", "partner_group")
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
+    """Every group; a plain anonymous visit's page from the shared cache, kept under
+    the versions of the partners and groups (an edit shows at once)."""
+    if page_cache.is_plain_anonymous_visit(request):
+        return page_cache.cached_page(
+            request,
+            f"groups:{translation.get_language()}",
+            GROUP_PAGE_TABLES,
+            lambda: _group_list_page(request),
+        )
+    return _group_list_page(request)
+
+
+def group_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Who is in a group; cached as ``group_list``."""
+    if page_cache.is_plain_anonymous_visit(request):
+        return page_cache.cached_page(
+            request,
+            f"group:{code}:{translation.get_language()}",
+            GROUP_PAGE_TABLES,
+            lambda: _group_detail_page(request, code),
+        )
+    return _group_detail_page(request, code)
+
+
+def _group_list_page(request: HttpRequest) -> HttpResponse:
     groups = _groups_by_code()
     members = selectors.list_group_members()
     for code, group in groups.items():
@@ -21,7 +51,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def group_detail(request: HttpRequest, code: str) -> HttpResponse:
+def _group_detail_page(request: HttpRequest, code: str) -> HttpResponse:
     groups = _groups_by_code()
     group = groups.get(code)
     if group is None:

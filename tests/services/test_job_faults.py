@@ -171,9 +171,8 @@ class DroppedConnection:
 
     def cursor(self, *args: Any, **kwargs: Any) -> Any:
         # The driver's own error type, whichever database the suite runs on.
-        raise connection.Database.OperationalError(
-            "server closed the connection unexpectedly"
-        )
+        driver: Any = connection.Database  # type: ignore[attr-defined]
+        raise driver.OperationalError("server closed the connection unexpectedly")
 
     def close(self) -> None:
         pass

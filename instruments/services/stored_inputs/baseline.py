@@ -12,6 +12,7 @@ them in one line (``data_basis``).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -34,9 +35,30 @@ from instruments.calculators.units import (
     parse_price_unit,
     quantity_factor,
 )
+from instruments.services import table_versions
 from instruments.services.stored_inputs.request import StoredRequest
 
 DEFAULT_DRAWS = 100
+
+# What ``stored_baseline`` reads (the catalogue's BASELINE_TABLES but the producers,
+# which only the price series' suppliers read): its result is kept in the shared cache
+# under their versions, so a steward's edit of any of them rebuilds it.
+BASELINE_READS = (
+    "commodity",
+    "price_series",
+    "source_edition",
+    "series_edition",
+    "price_observation",
+    "fx_rate",
+    "commodity_hs_code",
+    "trade_flow",
+    "partner",
+    "partner_group",
+    "production_volume",
+    "commodity_production",
+    "elasticity_estimate",
+    "commodity_elasticity",
+)
 
 # Used only where no estimate is published for the commodity; the result says so.
 GENERIC_ELASTICITIES = Elasticities(
@@ -136,7 +158,44 @@ def stored_baseline(
     quantity_unit: str,
 ) -> tuple[Baseline, Elasticities, dict[str, Any]]:
     """The baseline of ``commodity`` in ``year`` for ``members``, its elasticities,
-    and the echo of everything it stands on."""
+    and the echo of everything it stands on: built once per version of the tables it
+    reads (``BASELINE_READS``) and kept in the shared cache, so requests that vary
+    only the floor share it. The caller gets its own copy to change."""
+    key = repr(
+        (
+            commodity,
+            year,
+            [(name, list(codes)) for name, codes in members.items()],  # order counts
+            settings.calibration,
+            tuple(settings.non_members),
+            price_unit,
+            quantity_unit,
+        )
+    )
+    built = table_versions.cached_read(
+        name=f"stored-baseline:{key}",
+        tables=BASELINE_READS,
+        read=lambda: _build_stored_baseline(
+            commodity=commodity,
+            year=year,
+            members=members,
+            settings=settings,
+            price_unit=price_unit,
+            quantity_unit=quantity_unit,
+        ),
+    )
+    return copy.deepcopy(built)
+
+
+def _build_stored_baseline(
+    *,
+    commodity: str,
+    year: int,
+    members: dict[str, list[str]],
+    settings: MarketBaseline,
+    price_unit: str,
+    quantity_unit: str,
+) -> tuple[Baseline, Elasticities, dict[str, Any]]:
     flows = selectors.get_trade_flows(commodity=commodity, year=year)
     if flows.empty:
         latest = selectors.get_latest_trade_year(commodity)

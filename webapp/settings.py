@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "webapp.security.RequestSizeLimitMiddleware",  # first: before anything reads
     "webapp.security.LocalTracebacksOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "webapp.security.JsonErrorsForApiMiddleware",
@@ -252,6 +253,9 @@ AXES_VERBOSE = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Any request body over REQUEST_MAX_BYTES is a 413 before it is read, on every route
+# (the admin: IMPORT_MAX_UPLOAD_BYTES plus room for the form, for file imports).
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=10_000_000)
 # Admin imports (CSV/XLSX): file size, rows, and what an xlsx may expand to.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10_000_000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)

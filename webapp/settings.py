@@ -133,6 +133,12 @@ CACHES = {
             # Apart from another deployment (or test run) on the same Redis: cached
             # results are keyed by data versions, which two databases can share.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+            # An unreachable Redis costs each request at most this long (seconds),
+            # then the cache misses and the throttle lets it through (#24).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+            },
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -6,13 +6,48 @@ each time, which was a third of the Redis cost of a light request (a throttle co
 the data versions, a cached answer: six commands). The client holds no
 connection of its own (the pool does, and the pool notices a fork), and redis-py's
 clients are safe to share between threads, so one per pool is enough.
+
+Redis is a cache here, never the only copy of anything, so the site must keep
+answering when it is down or refuses writes (``maxmemory`` with ``noeviction``: "OOM
+command not allowed"): ``RedisCache`` turns a Redis error into a miss on a read and
+a skipped write, with a warning in the log at most once a minute per process and
+kind (``warn_once_a_minute``; the throttle uses it too when it fails open).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
+import redis
 from django.core.cache.backends import redis as django_redis
+
+logger = logging.getLogger(__name__)
+
+WARN_EVERY_SECONDS = 60.0
+_warned: dict[str, float] = {}
+_warned_lock = threading.Lock()
+
+
+def warn_once_a_minute(kind: str, error: BaseException) -> None:
+    """Log a warning that Redis failed (``kind``: what was skipped), at most once
+    every ``WARN_EVERY_SECONDS`` per process and kind."""
+    now = time.monotonic()
+    with _warned_lock:
+        last = _warned.get(kind)
+        if last is not None and now - last < WARN_EVERY_SECONDS:
+            return
+        _warned[kind] = now
+    logger.warning("Redis unavailable, %s: %s: %s", kind, type(error).__name__, error)
+
+
+def forget_warnings() -> None:
+    """Warn again at the next failure (the tests do)."""
+    with _warned_lock:
+        _warned.clear()
+
 
 # One command instead of a pipeline of three (redis-py's pipeline costs more than the
 # round trip it saves): count this request, keep the window, read the previous one.
@@ -48,6 +83,76 @@ class RedisCache(django_redis.RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._count_scripts: dict[int, Any] = {}
+
+    # --- a Redis error is a miss or a skipped write (module docstring) ----------
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache read missed", error)
+            return default
+
+    def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
+        try:
+            return super().get_many(keys, version)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache read missed", error)
+            return {}
+
+    def has_key(self, key: Any, version: Any = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache read missed", error)
+            return False
+
+    def set(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().set(*args, **kwargs)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
+
+    def set_many(self, *args: Any, **kwargs: Any) -> list[Any]:
+        try:
+            return super().set_many(*args, **kwargs)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
+            return []
+
+    def add(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return super().add(*args, **kwargs)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
+            return True  # as if added: the caller does not then write again
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        try:
+            return super().incr(key, delta, version)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
+            return delta
+
+    def touch(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return super().touch(*args, **kwargs)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
+            return False
+
+    def delete(self, key: Any, version: Any = None) -> bool:
+        try:
+            return super().delete(key, version)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
+            return False
+
+    def delete_many(self, keys: Any, version: Any = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except redis.RedisError as error:
+            warn_once_a_minute("cache write skipped", error)
 
     def count_request(self, key: str, previous: str, timeout: int) -> tuple[int, int]:
         """One round trip for a rate limit: add one to ``key`` (kept ``timeout``

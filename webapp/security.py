@@ -6,6 +6,8 @@
 - ``lockout_response``: what django-axes answers once a username or address is locked
   out (JSON 429 on the API, a page elsewhere).
 - ``LocalTracebacksOnlyMiddleware``: DEBUG tracebacks for loopback clients only.
+- ``RequestSizeLimitMiddleware``: a 413 for any body over ``REQUEST_MAX_BYTES``
+  (admin imports: ``IMPORT_MAX_UPLOAD_BYTES``), before the body is read.
 - ``JsonErrorsForApiMiddleware``: a 413 JSON answer for an API body over the limit.
 - ``SiteLoginRequiredMiddleware``: with ``REQUIRE_LOGIN`` every page needs a login.
 """
@@ -153,6 +155,47 @@ class LocalTracebacksOnlyMiddleware:
             extra={"status_code": 500, "request": request},
         )
         return server_error(request)
+
+
+# Room for the form fields and multipart boundaries around an admin import's file.
+MULTIPART_OVERHEAD_BYTES = 1_000_000
+
+
+def request_max_bytes(request: HttpRequest) -> int:
+    """The largest body ``request``'s route accepts: ``REQUEST_MAX_BYTES``, or in
+    the admin (file imports) ``IMPORT_MAX_UPLOAD_BYTES`` and room for the form."""
+    limit = int(settings.REQUEST_MAX_BYTES)
+    if request.path.startswith("/admin/"):
+        imports = int(settings.IMPORT_MAX_UPLOAD_BYTES) + MULTIPART_OVERHEAD_BYTES
+        limit = max(limit, imports)
+    return limit
+
+
+class RequestSizeLimitMiddleware:
+    """Any request whose ``Content-Length`` exceeds ``request_max_bytes`` is a 413
+    before its body is read, on every route: without it a large multipart POST
+    (to the login page, say) would be spooled to a temporary file first. A body
+    without a length is not read by Django's WSGI handler at all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = request_max_bytes(request)
+        if length > limit:
+            if is_api_path(request):
+                return request_too_big_response(limit)
+            size = f"{limit / 1_000_000:g} MB"
+            return HttpResponse(
+                f"The request body is larger than the {size} this site accepts.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 class JsonErrorsForApiMiddleware:

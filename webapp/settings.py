@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "webapp.security.RequestSizeLimitMiddleware",  # first: before anything reads
     "webapp.security.LocalTracebacksOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "webapp.security.JsonErrorsForApiMiddleware",
@@ -132,6 +133,12 @@ CACHES = {
             # Apart from another deployment (or test run) on the same Redis: cached
             # results are keyed by data versions, which two databases can share.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+            # An unreachable Redis costs each request at most this long (seconds),
+            # then the cache misses and the throttle lets it through (#24).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+            },
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -252,6 +259,9 @@ AXES_VERBOSE = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Any request body over REQUEST_MAX_BYTES is a 413 before it is read, on every route
+# (the admin: IMPORT_MAX_UPLOAD_BYTES plus room for the form, for file imports).
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=10_000_000)
 # Admin imports (CSV/XLSX): file size, rows, and what an xlsx may expand to.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10_000_000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
@@ -426,4 +436,11 @@ CALCULATION_CACHE_MAX_BYTES = env.int("CALCULATION_CACHE_MAX_BYTES", default=5_0
 # costs less than pickling it and the round trip (seconds; 0 keeps every result).
 CALCULATION_CACHE_MIN_SECONDS = env.float(
     "CALCULATION_CACHE_MIN_SECONDS", default=0.005
+)
+# For anonymous visitors: a smaller largest result and a shorter life in the cache.
+CALCULATION_CACHE_ANONYMOUS_MAX_BYTES = env.int(
+    "CALCULATION_CACHE_ANONYMOUS_MAX_BYTES", default=500_000
+)
+CALCULATION_CACHE_ANONYMOUS_SECONDS = env.int(
+    "CALCULATION_CACHE_ANONYMOUS_SECONDS", default=3_600
 )

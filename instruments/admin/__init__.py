@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Min, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -67,6 +67,39 @@ admin.site.site_title = "Data stewards"
 admin.site.index_title = "Reference data"
 
 
+class StewardAdmin(SimpleHistoryAdmin):
+    """Every steward screen: a delete the database refuses (a check constraint or a
+    protected link the confirmation page did not see) is undone and explained,
+    never a 500. Protected links are listed by Django's own confirmation page."""
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except (IntegrityError, models.ProtectedError, models.RestrictedError) as exc:
+            self._refuse_delete(request, exc)
+            return HttpResponseRedirect(request.path)
+
+    def response_action(self, request: HttpRequest, queryset: Any) -> Any:
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except (IntegrityError, models.ProtectedError, models.RestrictedError) as exc:
+            self._refuse_delete(request, exc)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _refuse_delete(self, request: HttpRequest, exc: Exception) -> None:
+        detail = exc.args[0] if exc.args else exc
+        self.message_user(
+            request,
+            "Nothing was deleted: other stored data need it, and deleting it would "
+            f"leave them inconsistent ({detail}). Change or delete those first.",
+            messages.ERROR,
+        )
+
+
 class CommodityHsCodeInline(admin.TabularInline):
     model = CommodityHsCode
     fields = ("hs_code", "hs_revision", "note")
@@ -74,7 +107,7 @@ class CommodityHsCodeInline(admin.TabularInline):
 
 
 @admin.register(Commodity)
-class CommodityAdmin(SimpleHistoryAdmin):
+class CommodityAdmin(StewardAdmin):
     inlines = (CommodityHsCodeInline,)
     list_display = ("code", "name", "stage", "hs_codes", "input_commodity", "n_series")
     list_filter = ("stage",)
@@ -96,7 +129,7 @@ class CommodityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SourceEdition)
-class SourceEditionAdmin(SimpleHistoryAdmin):
+class SourceEditionAdmin(StewardAdmin):
     """The editions a series cites: a new Pink Sheet or MCS release is one record,
     linked from every series read from it."""
 
@@ -139,7 +172,7 @@ class PriceObservationInline(admin.TabularInline):
 
 
 @admin.register(PriceSeries)
-class PriceSeriesAdmin(SimpleHistoryAdmin):
+class PriceSeriesAdmin(StewardAdmin):
     # Sources are published over https; say so rather than let Django guess http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
@@ -258,7 +291,7 @@ class PriceObservationAdmin(
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(StewardAdmin):
     list_display = ("iso3", "iso2", "name")
     search_fields = ("iso3", "iso2", "name")
 
@@ -282,7 +315,7 @@ class PartnerGroupForm(forms.ModelForm):
 
 
 @admin.register(PartnerGroup)
-class PartnerGroupAdmin(SimpleHistoryAdmin):
+class PartnerGroupAdmin(StewardAdmin):
     form = PartnerGroupForm
     list_display = ("code", "name", "n_members", "subgroup_codes")
     search_fields = ("code", "name", "description")
@@ -306,7 +339,7 @@ class PartnerGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Producer)
-class ProducerAdmin(SimpleHistoryAdmin):
+class ProducerAdmin(StewardAdmin):
     # The commodity beside the name; the long texts only on the producer's page.
     list_display = (
         "name",
@@ -330,7 +363,7 @@ class ProducerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FxRate)
-class FxRateAdmin(PublishedFileImportMixin, SimpleHistoryAdmin):
+class FxRateAdmin(PublishedFileImportMixin, StewardAdmin):
     published_kinds = ("h10",)
     list_display = ("currency", "period", "units_per_usd", "source")
     list_filter = ("currency",)
@@ -339,7 +372,7 @@ class FxRateAdmin(PublishedFileImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ParameterSchedule)
-class ParameterScheduleAdmin(SimpleHistoryAdmin):
+class ParameterScheduleAdmin(StewardAdmin):
     list_display = ("code", "year", "value", "unit", "name")
     list_filter = ("code",)
     search_fields = ("code", "name", "source")
@@ -347,7 +380,7 @@ class ParameterScheduleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(StewardAdmin):
     list_display = (
         "title",
         "calculator",
@@ -402,7 +435,7 @@ class TradeFlowAdmin(
 
 
 @admin.register(CommodityHsCode)
-class CommodityHsCodeAdmin(SimpleHistoryAdmin):
+class CommodityHsCodeAdmin(StewardAdmin):
     list_display = ("commodity", "hs_code", "hs_revision", "note")
     list_filter = ("hs_revision",)
     search_fields = ("commodity__code", "hs_code", "note")
@@ -413,7 +446,7 @@ class CommodityHsCodeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProductionVolume)
-class ProductionVolumeAdmin(SimpleHistoryAdmin):
+class ProductionVolumeAdmin(StewardAdmin):
     """USGS MCS world production by country, as published (unit per series)."""
 
     list_display = (
@@ -435,7 +468,7 @@ class ProductionVolumeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommodityProduction)
-class CommodityProductionAdmin(SimpleHistoryAdmin):
+class CommodityProductionAdmin(StewardAdmin):
     """Which production series a commodity's output is read from, and the factor
     (tonnes of the commodity per unit of the series)."""
 
@@ -447,7 +480,7 @@ class CommodityProductionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ElasticityEstimate)
-class ElasticityEstimateAdmin(SimpleHistoryAdmin):
+class ElasticityEstimateAdmin(StewardAdmin):
     """Published estimates, in each paper's own sign convention."""
 
     list_display = (
@@ -465,7 +498,7 @@ class ElasticityEstimateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommodityElasticity)
-class CommodityElasticityAdmin(SimpleHistoryAdmin):
+class CommodityElasticityAdmin(StewardAdmin):
     """The model's defaults (η < 0, σ > 0, ε ≥ 0), with the estimates they were
     chosen from and how."""
 

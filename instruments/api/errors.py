@@ -3,7 +3,8 @@
 - ``FormatNegotiation``: ``?format=`` is case-insensitive (``CSV`` is ``csv``); an
   unknown format is a 406 naming the formats there are.
 - ``exception_handler``: deleting a row that others still use (a commodity with
-  series) is a 409 that says what uses it, not a ProtectedError; a write whose only
+  series) is a 409 that says what uses it, not a ProtectedError, and so is a delete
+  the database refuses (an IntegrityError); a write whose only
   problem is a key that is already taken (a partner's iso3, a series' code) is a 409
   with the field errors, so a client can tell "exists already" from "invalid". A
   view outside the request transaction (the calculators) marks no transaction for
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections
+from django.db import IntegrityError, connections, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import status
@@ -69,6 +70,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 + "; ".join(used_by)
                 + (" and more" if len(exc.args[1]) > 5 else "")
                 + ". Delete or move those first."
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, IntegrityError) and context["request"].method == "DELETE":
+        # A delete the database refuses (a check constraint on a row it changes):
+        # undone with the request, and said, rather than a 500.
+        transaction.set_rollback(True)
+        return Response(
+            {
+                "detail": "Cannot delete: other stored data need it, and deleting it "
+                f"would leave them inconsistent ({exc}). Change those first."
             },
             status=status.HTTP_409_CONFLICT,
         )

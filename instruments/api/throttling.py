@@ -23,9 +23,11 @@ import math
 from collections.abc import Mapping
 from typing import Any, cast
 
+import redis
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from webapp.cache import warn_once_a_minute
 from webapp.security import client_ip
 
 
@@ -58,6 +60,15 @@ class _WindowCountMixin:
     def allow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None:
             return True
+        try:
+            return self._count_and_allow(request, view)
+        except redis.RedisError as error:  # Redis down or refusing writes
+            # Fail open: a site without rate limits for a while beats one that
+            # answers nothing but 500s (#24).
+            warn_once_a_minute("throttle not counted, request let through", error)
+            return True
+
+    def _count_and_allow(self, request: Any, view: Any) -> bool:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True

@@ -129,7 +129,11 @@ class CalculationResponseMixin:
                 self.spreadsheet_name = "job"
                 request = self.request  # type: ignore[attr-defined]
                 return job_accepted(request, calculator.slug, data)
-            calculation = run_calculation(slug=calculator.slug, data=data)
+            calculation = run_calculation(
+                slug=calculator.slug,
+                data=data,
+                anonymous=not self.request.user.is_authenticated,  # type: ignore[attr-defined]
+            )
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         payload = calculation_payload(calculation=calculation)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -31,6 +32,24 @@ PRICE_UNITS = (
     "USD/dmt",
 )
 PRICE_UNIT_CHOICES = [(unit, unit) for unit in PRICE_UNITS]
+
+
+def protect_content_factor_or_set_null(
+    collector: Any, field: Any, sub_objs: Any, using: str
+) -> None:
+    """``on_delete`` of a commodity's ``input_commodity``: an output with a content
+    factor needs its input (a check constraint), so deleting that input is refused
+    (a ``ProtectedError`` naming the outputs, shown by the admin and the API); the
+    other outputs lose the link (``SET_NULL``)."""
+    needing = {obj for obj in sub_objs if obj.content_factor is not None}
+    if needing:
+        names = ", ".join(sorted(str(obj) for obj in needing))
+        raise models.ProtectedError(
+            f"Cannot delete this commodity: {names} is made from it with a content "
+            "factor. Clear the content factor or change the input first.",
+            needing,
+        )
+    models.SET_NULL(collector, field, sub_objs, using)
 
 
 class Stage(models.TextChoices):
@@ -94,7 +113,7 @@ class Commodity(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=protect_content_factor_or_set_null,
         related_name="outputs",
         help_text="The commodity this one is made from, one step up the value chain.",
     )

@@ -197,17 +197,32 @@ class SupplyOverview:
         return shares
 
 
+def _existing_markets(
+    markets: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """``markets`` without those naming a partner or group that is not stored."""
+    kept = {}
+    for name, members in markets.items():
+        try:
+            resolve_economies(members)
+        except InputError:
+            continue
+        kept[name] = members
+    return kept
+
+
 def get_supply_overview(
     commodity: str, markets: dict[str, tuple[str, ...]] | None = None
 ) -> SupplyOverview | None:
     """Top exporters (latest year), concentration over time and unit values of a
     commodity's imports into ``markets`` (default ``SUPPLY_MARKETS``); None when no
-    flows of its HS codes are stored."""
+    flows of its HS codes are stored. A market whose group a steward deleted is left
+    out rather than failing the page."""
     codes = tuple(get_commodity_hs_codes(commodity))
     year = get_latest_trade_year(commodity) if codes else None
     if year is None:
         return None
-    markets = markets or SUPPLY_MARKETS
+    markets = _existing_markets(markets or SUPPLY_MARKETS)
     source = (
         TradeFlow.objects.filter(hs_code__in=codes, year=year)
         .values_list("source", flat=True)

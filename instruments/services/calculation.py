@@ -14,6 +14,11 @@ floor takes 1–2 ms on a busy server, hardly more than pickling it and the cach
 round trips). Such a result is not written, and once a request of that
 calculator and size has computed that fast in this process, the next ones are not
 looked for either.
+
+A result computed for an anonymous visitor (``anonymous=True``) is bounded more
+tightly: kept only up to ``CALCULATION_CACHE_ANONYMOUS_MAX_BYTES`` (500 KB) and for
+``CALCULATION_CACHE_ANONYMOUS_SECONDS`` (an hour), so that anyone without an account
+cannot fill the shared cache with large results for a day.
 """
 
 from __future__ import annotations
@@ -67,9 +72,12 @@ class Calculation:
     result: Result
 
 
-def run_calculation(*, slug: str, data: Mapping[str, Any]) -> Calculation:
+def run_calculation(
+    *, slug: str, data: Mapping[str, Any], anonymous: bool = False
+) -> Calculation:
     """Resolve stored prices, validate, compute (or take the cached result). Raises
-    InputError (field-level) or KeyError for an unknown calculator."""
+    InputError (field-level) or KeyError for an unknown calculator. ``anonymous``:
+    asked by a visitor without an account (the result is kept smaller and shorter)."""
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
         raise InputError("The request body must be a JSON object of named fields.")
@@ -92,7 +100,7 @@ def run_calculation(*, slug: str, data: Mapping[str, Any]) -> Calculation:
     if size is not None:
         _COSTS[size] = took
     if key is not None and took >= settings.CALCULATION_CACHE_MIN_SECONDS:
-        _cache_set(key, (normalised, result))
+        _cache_set(key, (normalised, result), anonymous=anonymous)
     return Calculation(calculator, dict(data), normalised, result)
 
 
@@ -193,20 +201,27 @@ def _cache_get(key: str) -> Any:
     return pickle.loads(blob) if isinstance(blob, bytes) else None
 
 
-def _cache_set(key: str, value: Any) -> None:
+def _cache_set(key: str, value: Any, *, anonymous: bool = False) -> None:
     """Keep ``value`` unless it pickles to more than ``CALCULATION_CACHE_MAX_BYTES``
-    (pickled here, once, to know its size; the cache stores the bytes)."""
+    (for an anonymous visitor, ``CALCULATION_CACHE_ANONYMOUS_MAX_BYTES`` too);
+    pickled here, once, to know its size; the cache stores the bytes."""
     blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    limit = settings.CALCULATION_CACHE_MAX_BYTES
-    if len(blob) > limit:
+    limit, limit_name = settings.CALCULATION_CACHE_MAX_BYTES, "MAX_BYTES"
+    seconds = settings.CALCULATION_CACHE_SECONDS
+    if anonymous:
+        if limit > settings.CALCULATION_CACHE_ANONYMOUS_MAX_BYTES:
+            limit = settings.CALCULATION_CACHE_ANONYMOUS_MAX_BYTES
+            limit_name = "ANONYMOUS_MAX_BYTES"
+        seconds = min(seconds, settings.CALCULATION_CACHE_ANONYMOUS_SECONDS)
+    if len(blob) > limit or seconds <= 0:
         logger.info(
-            "calculation result of %s bytes not cached (CALCULATION_CACHE_MAX_BYTES "
-            "is %s)",
+            "calculation result of %s bytes not cached (CALCULATION_CACHE_%s is %s)",
             len(blob),
+            limit_name,
             limit,
         )
         return
     try:
-        cache.set(key, blob, settings.CALCULATION_CACHE_SECONDS)
+        cache.set(key, blob, seconds)
     except Exception:  # e.g. a value too large for the cache backend
         logger.warning("calculation cache unavailable (set)", exc_info=True)

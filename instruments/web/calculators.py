@@ -127,7 +127,9 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
     if form is not None and form.is_bound and form.is_valid():
         try:
             calculation = calculations.run_calculation(
-                slug=slug, data=form.request_data()
+                slug=slug,
+                data=form.request_data(),
+                anonymous=not request.user.is_authenticated,
             )
         except InputError as exc:
             form.apply_errors(exc.errors)

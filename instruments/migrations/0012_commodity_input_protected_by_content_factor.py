@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('instruments', '0010_production_and_elasticities'),
+        ('instruments', '0011_job_heartbeats_and_cancel'),
     ]
 
     operations = [

@@ -195,6 +195,14 @@ class RequestSizeLimitMiddleware:
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            # No database text column holds a NUL: refuse it before any query does.
+            message = "A NUL character (%00) is not allowed in an address."
+            if is_api_path(request):
+                return JsonResponse({"non_field_errors": [message]}, status=400)
+            return HttpResponse(
+                message, status=400, content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
 

@@ -104,6 +104,9 @@ def unencodable_text_at(data: Any) -> str | None:
 
 
 def _encodable(text: str) -> bool:
+    """UTF-8 can hold it, and it has no NUL (no database text column can)."""
+    if "\x00" in text:
+        return False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -113,8 +116,8 @@ def _encodable(text: str) -> bool:
 
 def unencodable_message(where: str) -> str:
     return (
-        f"The text at {where} is not valid Unicode (it holds a lone surrogate, "
-        "such as \\ud800); send UTF-8 text."
+        f"The text at {where} is not valid Unicode text (it holds a lone surrogate, "
+        "such as \\ud800, or a NUL character); send UTF-8 text."
     )
 
 
@@ -288,6 +291,9 @@ def clean_query_pairs(
             continue
         if value.strip() == "":
             continue  # a blank cell: the field is not given, its default applies
+        if not _encodable(value):
+            errors.add((key,), unencodable_message(key))
+            continue
         kept.append((key, value))
     errors.raise_if_any()
     return kept

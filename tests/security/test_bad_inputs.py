@@ -435,3 +435,18 @@ def test_an_export_job_with_an_unknown_filter_is_a_400_naming_it():
     response = APIClient().post(JOBS, body, format="json")
     assert response.status_code == 400, response.content
     assert "yaer" in json.dumps(response.json())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/trade-flows/?commodity=%00",
+        "/api/v1/partner-groups/?code=a%00b",
+        "/commodities/?q=%00",
+    ],
+)
+def test_a_nul_anywhere_in_the_address_is_a_400_on_every_database(url):
+    """PostgreSQL text holds no NUL: it is refused before any query sees it."""
+    response = APIClient().get(url)
+    assert response.status_code == 400, response.content
+    assert b"NUL" in response.content

@@ -13,11 +13,8 @@ them in one line (``data_basis``).
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping
 from typing import Any
-
-import pandas as pd
 
 from instruments import selectors
 from instruments.calculators.base import InputError, Result, add_warning
@@ -35,6 +32,8 @@ from instruments.calculators.units import (
     parse_price_unit,
     quantity_factor,
 )
+from instruments.presentation.jsonify import rows_as_records
+from instruments.presentation.presenters import baseline_sources
 from instruments.services import table_versions
 from instruments.services.stored_inputs.request import StoredRequest
 
@@ -249,8 +248,8 @@ def _build_stored_baseline(
             **elasticities.as_dict(),
             "published": published is not None,
         },
-        "economies": _records(baseline.economies),
-        "members_own_trade": _records(baseline.members_own_trade),
+        "economies": rows_as_records(baseline.economies),
+        "members_own_trade": rows_as_records(baseline.members_own_trade),
         "unit_value_warnings": baseline.unit_value_warnings,
         "notes": baseline.notes,
     }
@@ -330,42 +329,9 @@ def world_market(
     return world, float(echo["price"]["value"]), echo
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {
-            str(k): (None if isinstance(v, float) and math.isnan(v) else v)
-            for k, v in r.items()
-        }
-        for r in frame.to_dict("records")
-    ]
-
-
 def data_basis(echo: Mapping[str, Any]) -> str:
-    """One line naming what a stored-data baseline stands on."""
-    scope = "; ".join(
-        f"HS {code}: {note}" if note else f"HS {code}"
-        for code, note in echo["hs_scope"].items()
-    )
-    price = echo["price"]
-    parts = [
-        f"{echo['commodity_name']} {echo['year']}",
-        f"trade: CEPII BACI ({scope})",
-        f"price: {price['series_name']} {price['year']}, {price['value']:.4g} "
-        f"{price['unit']} ({price['citation']})",
-    ]
-    production = echo["production"]
-    if production:
-        parts.append(
-            f"production: {production['citation']}, {production['year']}; "
-            f"{production['basis']}"
-        )
-    else:
-        parts.append("production: none stored (no home markets)")
-    sources = {
-        v["source"] for k, v in echo["elasticities"].items() if isinstance(v, dict)
-    }
-    parts.append(f"elasticities: {'; '.join(sorted(s for s in sources if s))}")
-    return " · ".join(parts)
+    """One line naming what a stored-data baseline stands on (the sources' lines)."""
+    return " ".join(baseline_sources(echo))
 
 
 def baseline_notes(*, used: Mapping[str, Any], result: Result) -> None:

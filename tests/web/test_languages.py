@@ -84,3 +84,32 @@ def test_pages_vary_on_the_language_for_shared_caches():
     response = Client().get("/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Accept-Language" in response["Vary"]
     assert response["Content-Language"] == "fr"
+
+
+@pytest.mark.parametrize("language", ["fr", "ja"])
+def test_the_pages_and_a_calculation_answer_in_each_language(seeded_db, language):
+    """Every page family renders in the language (Django's number localisation in
+    templates included), and a calculation from the example still computes."""
+    from instruments.calculators import REGISTRY
+    from instruments.web.form_data import inputs_to_form_data
+    from instruments.web.number_formats import number_format_of
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    pages = ["/", "/methodology/", "/api-guide/", "/commodities/", "/groups/"]
+    pages += [f"/calculators/{slug}/" for slug in REGISTRY]
+    pages.append("/commodities/ndpr-oxide/")
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert page_language(response.content.decode()) == language, page
+    floor = REGISTRY["price-floor"]
+    typed = inputs_to_form_data(
+        floor, floor.example, number_format=number_format_of(language)
+    )
+    typed = {k: ("on" if v is True else v) for k, v in typed.items() if v is not False}
+    result = client.post("/calculators/price-floor/", typed)
+    assert result.status_code == 200
+    assert result.context["form"].errors == {}
+    pure = floor.run(floor.example)
+    headline = result.context["headline"][0]
+    assert headline.value == pytest.approx(pure.summary[headline.key])

@@ -589,15 +589,20 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="offtake",
-    title="Offtake agreement",
+    title=gettext_noop("Offtake agreement"),
     summary=(
-        "A buyer commits to take a producer's output for years at a fixed, indexed or "
-        "collared price. See payments, the saving or premium against spot, take-or-pay "
-        "charges and how much steadier the producer's revenue becomes."
+        gettext_noop(
+            "A buyer commits to take a producer's output for years at a fixed, indexed or "
+            "collared price. See payments, the saving or premium against spot, take-or-pay "
+            "charges and how much steadier the producer's revenue becomes."
+        )
     ),
     precedent=(
-        "DoD–MP Materials (July 2025): 100 % offtake of a 10,000 t/yr magnet plant for "
-        "10 years; prepayment and streaming deals that finance new mines."
+        gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
+            "DoD–MP Materials (July 2025): 100 % offtake of a 10,000 t/yr magnet plant for "
+            "10 years; prepayment and streaming deals that finance new mines."
+        )
     ),
     inputs=OfftakeInputs,
     compute=compute,

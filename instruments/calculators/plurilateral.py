@@ -615,13 +615,15 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="plurilateral",
-    title="Plurilateral market model",
+    title=gettext_noop("Plurilateral market model"),
     summary=(
-        "Simulate measures taken together by a group of countries — a coordinated "
-        "price floor, tariffs, a price undertaking, a subsidy to their own producers — "
-        "in one equilibrium of every market: how much trade is diverted to partners "
-        "and to the rest of the world, how far the exporter's price falls, and who "
-        "gains or loses in each country, down to the cost of the goods made with it."
+        gettext_noop(
+            "Simulate measures taken together by a group of countries — a coordinated "
+            "price floor, tariffs, a price undertaking, a subsidy to their own producers — "
+            "in one equilibrium of every market: how much trade is diverted to partners "
+            "and to the rest of the world, how far the exporter's price falls, and who "
+            "gains or loses in each country, down to the cost of the goods made with it."
+        )
     ),
     precedent=(
         "The EU, the US and Japan's plurilateral initiative on critical minerals "

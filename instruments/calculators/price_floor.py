@@ -257,6 +257,7 @@ class PriceFloorInputs(Inputs):
         min_value=0.0,
         max_value=1.0,
         help=gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
             "Point on the cost curve (0.9 = the cost below which 90 % of output is "
             "produced)."
         ),
@@ -675,16 +676,20 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="price-floor",
-    title="Border-adjusted price floor",
+    title=gettext_noop("Border-adjusted price floor"),
     summary=(
-        "Imports from outside the preferential zone pay a levy that lifts their price "
-        "to a reference price; members pay nothing. See the levy, its tariff "
-        "equivalent, the landed price and the revenue, period by period."
+        gettext_noop(
+            "Imports from outside the preferential zone pay a levy that lifts their price "
+            "to a reference price; members pay nothing. See the levy, its tariff "
+            "equivalent, the landed price and the revenue, period by period."
+        )
     ),
     precedent=(
-        "The EU cereals import duty (1.55 × the intervention price minus the CIF "
-        "import price, capped at the bound duty) and the 2026 US proposal for "
-        "reference prices maintained by adjustable tariffs."
+        gettext_noop(
+            "The EU cereals import duty (1.55 × the intervention price minus the CIF "
+            "import price, capped at the bound duty) and the 2026 US proposal for "
+            "reference prices maintained by adjustable tariffs."
+        )
     ),
     inputs=PriceFloorInputs,
     compute=compute,

@@ -157,6 +157,7 @@ class SubsidySimulation:
         exclusive_min=True,
         max_value=50.0,
         help=gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
             "Schwartz: how fast prices return toward the long-run level (1.0 closes "
             "about 63 % of the gap in a year)."
         ),

@@ -698,16 +698,20 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="standards-market",
-    title="Standards-based market",
+    title=gettext_noop("Standards-based market"),
     summary=(
-        "Supply that meets a verifiable standard (carbon intensity, audit score, "
-        "traceability) earns a premium; supply that does not pays a carbon charge. "
-        "See who complies, what they net and what the market collects."
+        gettext_noop(
+            "Supply that meets a verifiable standard (carbon intensity, audit score, "
+            "traceability) earns a premium; supply that does not pays a carbon charge. "
+            "See who complies, what they net and what the market collects."
+        )
     ),
     precedent=(
-        "The EU Carbon Border Adjustment Mechanism (definitive from 2026) and "
-        "low-carbon metal premia such as Fastmarkets' low-carbon aluminium (≤ 4 "
-        "tCO2e/t)."
+        gettext_noop(
+            "The EU Carbon Border Adjustment Mechanism (definitive from 2026) and "
+            "low-carbon metal premia such as Fastmarkets' low-carbon aluminium (≤ 4 "
+            "tCO2e/t)."
+        )
     ),
     inputs=StandardsMarketInputs,
     compute=compute,

@@ -545,15 +545,19 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="trade-response",
-    title="Trade response",
+    title=gettext_noop("Trade response"),
     summary=(
-        "Estimate how imports react when tariffs change: new trade created by lower "
-        "prices and trade diverted between members and others. Shows tariff revenue "
-        "before and after and the change in consumer welfare."
+        gettext_noop(
+            "Estimate how imports react when tariffs change: new trade created by lower "
+            "prices and trade diverted between members and others. Shows tariff revenue "
+            "before and after and the change in consumer welfare."
+        )
     ),
     precedent=(
-        "The World Bank's WITS-SMART partial-equilibrium model, used to assess tariff "
-        "cuts in preferential trade agreements."
+        gettext_noop(
+            "The World Bank's WITS-SMART partial-equilibrium model, used to assess tariff "
+            "cuts in preferential trade agreements."
+        )
     ),
     inputs=TradeResponseInputs,
     compute=compute,

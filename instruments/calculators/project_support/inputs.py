@@ -108,7 +108,7 @@ class Project:
     commodity: str | None = spec(
         "Commodity",
         default=None,
-        help="What it sells (a stored commodity code such as ndpr_oxide); optional "
+        help="What it sells (a stored commodity code such as ndpr-oxide); optional "
         "when the price is typed.",
     )
     capacity: float = spec(

@@ -275,7 +275,8 @@ def test_the_seeded_projects_are_illustrative_and_cover_the_four_stages(seeded_d
     for project in projects:
         assert project.illustrative
         assert "(illustrative)" in project.name
-        assert project.sources and project.assumptions
+        assert project.sources
+        assert project.assumptions
         assert project.country.iso3 != "CHN"
         project.full_clean()
     assert seeded_db.created["projects"] == len(projects)

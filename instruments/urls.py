@@ -11,6 +11,7 @@ from instruments.web import (
     groups,
     jobs,
     pages,
+    pipeline,
     scenarios,
     sensitivity,
 )
@@ -64,6 +65,7 @@ urlpatterns = [
     ),
     path("commodities/", commodities.commodity_list, name="commodity_list"),
     path("commodities/<slug:code>/", commodities.commodity_detail, name="commodity"),
+    path("projects/", pipeline.project_pipeline, name="project_pipeline"),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/<slug:code>/", groups.group_detail, name="group"),
     path("methodology/", pages.methodology, name="methodology"),

@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "PriceUnitEnum": "instruments.models.PRICE_UNIT_CHOICES",
+        # The register's stages (mine, refinery...) are not a commodity's stages.
+        "StageEnum": "instruments.models.Stage",
+        "ProjectStageEnum": "instruments.models.ProjectStage",
+        "ProjectStatusEnum": "instruments.models.ProjectStatus",
         # Fields named "method" with different choices (trade-response vs the blocks).
         "TradeResponseMethodEnum": "instruments.calculators.trade_response.METHODS",
         "ExactOrSmartMethodEnum": (

@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
 from instruments.admin.imports import OwnFormatImportMixin
+from instruments.admin.projects import ProjectAdmin
 from instruments.admin.publishers import PublishedFileImportMixin
 from instruments.calculators.base import InputError
 from instruments.models import (
@@ -40,6 +41,7 @@ from instruments.models import (
     PriceSeries,
     Producer,
     ProductionVolume,
+    Project,
     Scenario,
     SeriesEdition,
     SourceEdition,
@@ -360,6 +362,9 @@ class ProducerAdmin(StewardAdmin):
     search_fields = ("name", "commodity__code", "country__iso3", "source", "notes")
     list_select_related = ("commodity", "country")
     autocomplete_fields = ("commodity", "country")
+
+
+admin.site.register(Project, ProjectAdmin)
 
 
 @admin.register(FxRate)

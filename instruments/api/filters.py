@@ -31,6 +31,7 @@ from instruments.models import (
     PriceSeries,
     Producer,
     ProductionVolume,
+    Project,
     Scenario,
 )
 
@@ -201,6 +202,18 @@ class ProducerFilter(FilterSet):
     class Meta:
         model = Producer
         fields = ["stage", "intensity_scope", "traceable", "is_illustrative"]
+
+
+class ProjectFilter(FilterSet):
+    commodity = filters.CharFilter(field_name="commodity__code")
+    country = filters.CharFilter(
+        field_name="country__iso3", lookup_expr="iexact", help_text="ISO3 code."
+    )
+    name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
+
+    class Meta:
+        model = Project
+        fields = ["slug", "stage", "status", "illustrative"]
 
 
 class FxRateFilter(FilterSet):

@@ -12,7 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from instruments.api import jobs, reference, sensitivity, trade, views
+from instruments.api import jobs, projects, reference, sensitivity, trade, views
 
 router = DefaultRouter()
 router.register("commodities", reference.CommodityViewSet, basename="api-commodity")
@@ -25,6 +25,7 @@ router.register(
     "partner-groups", reference.PartnerGroupViewSet, basename="api-partner-group"
 )
 router.register("producers", reference.ProducerViewSet, basename="api-producer")
+router.register("projects", projects.ProjectViewSet, basename="api-project")
 router.register("fx-rates", reference.FxRateViewSet, basename="api-fx-rate")
 router.register(
     "parameters", reference.ParameterScheduleViewSet, basename="api-parameter"

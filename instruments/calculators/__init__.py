@@ -10,7 +10,8 @@ periods, discounting), ``series`` (series fields), ``simulation`` (GBM, Schwartz
 ``valuation`` (Black-76), ``limits`` (per-request limits), and one module per
 instrument: ``price_floor``, ``trade_response``, ``standards_market``,
 ``price_gap_subsidy``, ``offtake``, ``plurilateral`` (on ``market``, the exact
-multi-market equilibrium).
+multi-market equilibrium), and the package ``project_support`` (§12: a project's cash
+flows under each support instrument).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from instruments.calculators import (
     plurilateral,
     price_floor,
     price_gap_subsidy,
+    project_support,
     standards_market,
     trade_response,
 )
@@ -46,6 +48,7 @@ REGISTRY: dict[str, Calculator] = {
         price_gap_subsidy.CALCULATOR,
         offtake.CALCULATOR,
         plurilateral.CALCULATOR,
+        project_support.CALCULATOR,
     )
 }
 

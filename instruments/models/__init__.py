@@ -2,7 +2,8 @@
 series and FX rates (``prices``), economies and partner groups (``partners``),
 producers, bilateral trade flows by HS code (``trade``), world production by country
 (``production``), published elasticities (``elasticities``), policy parameters by year
-(``parameters``), saved scenarios, API keys (``accounts``) and jobs.
+(``parameters``), the project register (``projects``), saved scenarios, API keys
+(``accounts``) and jobs.
 
 Prices are stored exactly (``Decimal``) in the unit the source publishes; selectors turn
 them into float64 pandas objects. Every data model keeps an audit history
@@ -46,6 +47,12 @@ from instruments.models.production import (
     CommodityProduction,
     ProductionVolume,
 )
+from instruments.models.projects import (
+    PROJECT_FIELDS,
+    Project,
+    ProjectStage,
+    ProjectStatus,
+)
 from instruments.models.scenarios import (
     Scenario,
     calculator_choices,
@@ -65,6 +72,7 @@ __all__ = [
     "PRICE_UNITS",
     "PRICE_UNIT_CHOICES",
     "PRODUCER_FIELDS",
+    "PROJECT_FIELDS",
     "TRADE_FLOW_COLUMNS",
     "WORLD_TOTAL",
     "ApiKey",
@@ -89,6 +97,9 @@ __all__ = [
     "PriceSeries",
     "Producer",
     "ProductionVolume",
+    "Project",
+    "ProjectStage",
+    "ProjectStatus",
     "Scenario",
     "SeriesEdition",
     "SourceEdition",

@@ -1,7 +1,8 @@
 """ORM reads turned into plain Python and pandas objects, one module per concern,
 mirroring ``instruments.models``: ``prices`` (price histories, commodities, FX rates),
 ``partners``, ``producers``, ``trade``, ``production`` (world production and
-elasticity defaults), ``parameters``, ``scenarios`` and
+elasticity defaults), ``projects`` (the project register as §12's inputs),
+``parameters``, ``scenarios`` and
 ``accounts``.
 
 This is the only layer where stored ``Decimal`` values become ``float`` (through
@@ -50,6 +51,12 @@ from instruments.selectors.production import (
     get_elasticity_defaults,
     get_production_by_country,
 )
+from instruments.selectors.projects import (
+    PROJECT_INPUTS,
+    get_project,
+    get_projects,
+    project_inputs,
+)
 from instruments.selectors.scenarios import (
     list_others_public_scenarios,
     list_own_scenarios,
@@ -72,6 +79,7 @@ from instruments.selectors.trade import (
 
 __all__ = [
     "PRODUCER_COLUMNS",
+    "PROJECT_INPUTS",
     "SUPPLY_MARKETS",
     "CommoditySummary",
     "GroupMember",
@@ -97,6 +105,8 @@ __all__ = [
     "get_price_history",
     "get_producers",
     "get_production_by_country",
+    "get_project",
+    "get_projects",
     "get_supply_concentration",
     "get_supply_overview",
     "get_top_exporters",
@@ -111,6 +121,7 @@ __all__ = [
     "list_partner_groups",
     "list_precedents",
     "parse_hs_code_text",
+    "project_inputs",
     "resolve_economies",
     "visible_scenarios",
 ]

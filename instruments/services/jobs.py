@@ -69,14 +69,17 @@ DEFAULT_STEPS = 120  # a simulation on stored prices: its periods are not known 
 
 def simulation_size(*, calculator: Calculator, data: Mapping[str, Any]) -> int:
     """Paths × steps a request asks for (0 without a simulation), from the raw data:
-    ``simulation.paths`` (its declared default when absent) times the periods given,
-    else ``simulation.steps``, else ``DEFAULT_STEPS``."""
+    ``simulation.paths`` (its declared default when absent) times the calculator's
+    ``work_steps`` when it declares them, else the periods given, else
+    ``simulation.steps``, else ``DEFAULT_STEPS``."""
     simulation = data.get("simulation")
     if not isinstance(simulation, Mapping):
         return 0
     paths = _integer(simulation.get("paths"), default=10_000)
     periods = data.get("periods")
-    if isinstance(periods, list | tuple):
+    if calculator.work_steps is not None:
+        steps = calculator.work_steps(data)
+    elif isinstance(periods, list | tuple):
         steps = len(periods)
     elif isinstance(periods, str) and periods:
         steps = len(periods.split(","))
@@ -97,7 +100,11 @@ def needs_job(*, slug: str, data: Any) -> bool:
     above the request limit is left to the validation's 400)."""
     if not isinstance(data, Mapping):
         return False
-    size = simulation_size(calculator=get_calculator(slug), data=data)
+    calculator = get_calculator(slug)
+    size = simulation_size(calculator=calculator, data=data)
+    if calculator.work_steps is not None:
+        # its own limit (paths × years) is checked when the job is submitted
+        return size > settings.JOBS_SYNC_MAX_PATH_STEPS
     return settings.JOBS_SYNC_MAX_PATH_STEPS < size <= MAX_PATH_STEPS
 
 

@@ -25,11 +25,13 @@ from instruments.models import (
     PriceObservation,
     PriceSeries,
     Producer,
+    Project,
     Scenario,
     SeriesEdition,
     SourceEdition,
 )
 from instruments.services import baseline_data, trade_data
+from instruments.services.imports.projects import import_projects
 from instruments.services.imports.resources import sheet_row
 from instruments.services.imports.rows import (
     ImportReport,
@@ -93,6 +95,8 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
         track("producers", _seed_producers(root, user))
+        projects = _seed_projects(root, user)
+        created["projects"], updated["projects"] = projects.new, projects.updated
         track("precedent scenarios", _seed_scenarios(root, user))
     counts = {
         "commodities": Commodity.objects.count(),
@@ -105,6 +109,7 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
         "parameter schedules": ParameterSchedule.objects.count(),
         "FX rates": FxRate.objects.count(),
         "producers": Producer.objects.count(),
+        "projects": Project.objects.count(),
         "precedent scenarios": Scenario.objects.filter(is_precedent=True).count(),
         **trade_data.trade_data_counts(),
         **baseline_data.baseline_data_counts(),
@@ -413,6 +418,22 @@ def _seed_producers(root: Path, user: Any) -> tuple[int, int]:
             )
         )
     return sync_rows(Producer, lambda o: (o.name, o.commodity_id), records, user=user)
+
+
+def _seed_projects(root: Path, user: Any) -> ImportReport:
+    """The project register (§12) through the admin's import: all rows or none."""
+    path = root / "projects.csv"
+    rows = read_csv(path)
+    report = import_projects(
+        data=[row for _, row in rows], user=user, change_reason=SEED_CHANGE_REASON
+    )
+    if report.errors:
+        lines = [
+            f"{path.name} row {e.row}: {e.field + ': ' if e.field else ''}{e.message}"
+            for e in report.errors[:20]
+        ]
+        raise SeedError("Nothing was imported:\n" + "\n".join(lines))
+    return report
 
 
 def _seed_scenarios(root: Path, user: Any) -> tuple[int, int]:

@@ -26,6 +26,7 @@ STEWARD_MODELS = (
     "commodityproduction",
     "elasticityestimate",
     "commodityelasticity",
+    "project",
 )
 """Models the Data stewards group may add, change, delete and view."""
 

@@ -44,6 +44,7 @@ TABLES: dict[str, type[models.Model]] = {
     "commodity_production": m.CommodityProduction,
     "elasticity_estimate": m.ElasticityEstimate,
     "commodity_elasticity": m.CommodityElasticity,
+    "project": m.Project,  # the project register (§12) and its pipeline
 }
 
 

@@ -18,10 +18,11 @@ SLUGS = [
     "price-gap-subsidy",
     "offtake",
     "plurilateral",
+    "project-support",
 ]
 
 
-def test_registry_has_the_six_by_slug():
+def test_registry_has_the_seven_by_slug():
     assert sorted(REGISTRY) == sorted(SLUGS)
     for slug in SLUGS:
         calculator = get_calculator(slug)
@@ -115,6 +116,18 @@ OPTIONAL_BLOCKS: dict[str, list[dict]] = {
             }
         }
     ],
+    # an estimate from five prices carries a warning
+    "project-support": [
+        {
+            "simulation": {
+                "model": "gbm",
+                "price_history": [60, 70, 65, 80, 75],
+                "paths": 100,
+                "seed": 1,
+            },
+            "support": [{"kind": "capex_grant", "solve": True}],
+        }
+    ],
     "offtake": [
         {"pricing": {"method": "collar", "floor": 15_000, "cap": 20_000}},
         {
@@ -138,6 +151,8 @@ HEADLINES = {
     "plurilateral": "imports_from_non_members_change trade_diverted_to_members "
     "trade_diverted_to_rest_of_world world_price_change non_member_price_change "
     "net_welfare_members importer_revenue_total",
+    "project-support": "probability_npv_positive npv_p50 irr_p50 cheapest_instrument "
+    "cheapest_expected_cost cheapest_p95_cost",
 }
 
 
@@ -170,6 +185,7 @@ CONTRACT_COLUMNS = {
     "price-gap-subsidy": "period strike market_price quantity payment upside net_cost cumulative_net_cost",
     "offtake": "period market_price contract_price taken_quantity payment spot_cost buyer_saving shortfall take_or_pay_payment",
     "plurilateral": "origin market member_origin member_market quantity_before quantity_after border_price_before border_price_after consumer_price_before consumer_price_after importer_revenue exporter_rent",
+    "project-support": "period phase volume revenue operating_cost tax capex cash_flow debt_service",
 }
 
 

@@ -110,6 +110,10 @@ class Calculator:
     price_field_scalar: bool = False
     tables: tuple[tuple[str, str], ...] = ()
     table_outputs: tuple[Output, ...] = ()
+    work_steps: Callable[[Mapping[str, Any]], int] | None = None
+    """Steps per simulated path a raw request costs, for the job threshold
+    (``services.jobs.simulation_size``), when it is not its periods: a project's
+    years times the evaluations its solver makes."""
 
     def __post_init__(self) -> None:
         keys = [o.key for o in self.column_outputs]

@@ -18,6 +18,7 @@ from instruments.presentation.instruments import (
     plurilateral,
     price_floor,
     price_gap_subsidy,
+    project_support,
     standards_market,
     trade_response,
 )
@@ -58,6 +59,7 @@ INSTRUMENTS: dict[str, InstrumentPresentation] = {
     "standards-market": standards_market,
     "price-gap-subsidy": price_gap_subsidy,
     "offtake": offtake,
+    "project-support": project_support,
 }
 
 

@@ -95,6 +95,13 @@ def _csv(
     return ImportTemplate(filename, CSV_MEDIA_TYPE, content)
 
 
+def csv_template(
+    filename: str, header: Sequence[str], row: Sequence[Any]
+) -> ImportTemplate:
+    """A UTF-8 CSV template: ``header`` and one example ``row``."""
+    return _csv(filename, header, row)
+
+
 # --- our own formats ---------------------------------------------------------------
 
 

@@ -1,0 +1,183 @@
+"""The project pipeline page (INSTRUMENTS.md §12): every stored project against each
+support instrument, ranked by the expected cost to the state per tonne of capacity
+outside the dominant supplier, with each project's bankability gap. The work and its
+cache are ``services.pipeline``; this page reads the choice and shows the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from instruments.presentation.text import format_figure
+from instruments.services import pipeline
+from instruments.web import page_cache
+
+METRIC_CHOICES = [
+    ("probability_npv_positive", "Probability that NPV ≥ 0"),
+    ("p10_min_dscr", "Minimum DSCR on 9 paths in 10 (P10)"),
+    ("p50_irr", "Median IRR"),
+]
+TARGET_BOUNDS = {
+    "probability_npv_positive": (
+        0.01,
+        1.0,
+        "a share from 0.01 to 1 (0.9 = 9 paths in 10)",
+    ),
+    "p10_min_dscr": (0.1, 10.0, "a ratio from 0.1 to 10 (e.g. 1.3)"),
+    "p50_irr": (-0.5, 1.0, "a rate from -0.5 to 1 (0.12 = 12 %)"),
+}
+KIND_NAMES = {
+    "price_floor": "Price floor (one-sided CfD)",
+    "two_sided_cfd": "Two-sided CfD",
+    "offtake_fixed": "Fixed-price offtake",
+    "offtake_collar": "Offtake collar",
+    "capex_grant": "Capex grant",
+    "concessional_loan": "Concessional loan",
+}
+
+
+class PipelineForm(forms.Form):
+    """The bankability target every project is held to, and an optional price war."""
+
+    metric = forms.ChoiceField(
+        label="Bankability measure",
+        choices=METRIC_CHOICES,
+        initial="probability_npv_positive",
+    )
+    target = forms.FloatField(label="Target", initial=0.9)
+    price_war_cut = forms.FloatField(
+        label="Price war: cut",
+        initial=0.0,
+        min_value=0.0,
+        max_value=0.9,
+        help_text="Share by which the dominant supplier lowers prices from first production (0.3 = 30 %).",
+    )
+    price_war_years = forms.IntegerField(
+        label="Price war: years", initial=0, min_value=0, max_value=10
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        metric, target = data.get("metric"), data.get("target")
+        if metric in TARGET_BOUNDS and target is not None:
+            low, high, words = TARGET_BOUNDS[metric]
+            if not low <= target <= high:
+                self.add_error("target", f"The target is {words}.")
+        cut, years = data.get("price_war_cut"), data.get("price_war_years")
+        if cut and not years:
+            self.add_error("price_war_years", "A price war needs at least one year.")
+        return data
+
+    def choice(self) -> pipeline.PipelineChoice:
+        data = self.cleaned_data
+        return pipeline.PipelineChoice(
+            metric=data["metric"],
+            target=float(data["target"]),
+            price_war_cut=float(data["price_war_cut"] or 0.0),
+            price_war_years=int(data["price_war_years"] or 0),
+        )
+
+
+def project_pipeline(request: HttpRequest) -> HttpResponse:
+    """The pipeline at the default target; a plain anonymous visit's page from the
+    shared cache under the versions of what it reads."""
+    if page_cache.is_plain_anonymous_visit(request):
+        return page_cache.cached_page(
+            request,
+            f"project-pipeline:{translation.get_language()}",
+            pipeline.PIPELINE_TABLES,
+            lambda: _pipeline_page(request),
+        )
+    return _pipeline_page(request)
+
+
+def _pipeline_page(request: HttpRequest) -> HttpResponse:
+    given = {k: v for k, v in request.GET.items() if k in PipelineForm.base_fields}
+    form = PipelineForm(
+        {**{n: f.initial for n, f in PipelineForm.base_fields.items()}, **given}
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "instruments/project_pipeline.html",
+            {"form": form, "table": None},
+            status=400,
+        )
+    choice = form.choice()
+    table = pipeline.project_pipeline(choice)
+    return render(
+        request,
+        "instruments/project_pipeline.html",
+        {
+            "form": form,
+            "choice": choice,
+            "table": table,
+            "rows": [_shown(row, choice) for row in table["rows"]],
+            "dominant": sorted(table["dominant"].items()),
+            "kinds": [KIND_NAMES[k] for k in pipeline.SUPPORT_KINDS],
+        },
+    )
+
+
+def level_text(kind: str, level: float | None, price_unit: str) -> str:
+    """An instrument's level in its own unit: a price, a share of capex, a rate."""
+    if level is None:
+        return "—"
+    if kind == "capex_grant":
+        return f"{format_figure(level * 100)} % of capex"
+    if kind == "concessional_loan":
+        return f"{format_figure(level * 100)} % a year"
+    return f"{format_figure(level)} {price_unit}"
+
+
+def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, Any]:
+    """A pipeline row with its figures as the page shows them."""
+    currency = row["price_unit"].split("/")[0]
+    shown = dict(row)
+    gap = row.get("gap")
+    if choice.metric == "probability_npv_positive":
+        shown["gap_text"] = (
+            "—"
+            if gap is None
+            else ("none" if gap <= 0 else f"{format_figure(gap * 100)} points short")
+        )
+    else:
+        shown["gap_text"] = (
+            "—"
+            if gap is None
+            else ("none" if gap <= 0 else f"{format_figure(gap)} short")
+        )
+    cost = row.get("cost_per_tonne")
+    shown["cost_text"] = "—" if cost is None else f"{format_figure(cost)} {currency}/t"
+    cheapest = row.get("cheapest")
+    shown["cheapest_text"] = _cheapest_text(row, cheapest, gap)
+    shown["instruments_shown"] = [
+        {
+            "name": KIND_NAMES.get(i["kind"], i["kind"]),
+            "level": level_text(i["kind"], i["level"], row["price_unit"]),
+            "meets": i["meets_target"],
+            "expected": format_figure(i["expected_cost"]),
+            "p95": format_figure(i["p95_cost"]),
+            "per_tonne": format_figure(i["cost_per_tonne"]),
+        }
+        for i in row.get("instruments", [])
+    ]
+    shown["currency"] = currency
+    return shown
+
+
+def _cheapest_text(
+    row: dict[str, Any], cheapest: dict[str, Any] | None, gap: float | None
+) -> str:
+    if not row.get("instruments"):
+        return "—"
+    if cheapest is not None:
+        name = KIND_NAMES.get(cheapest["kind"], cheapest["kind"])
+        return f"{name} at {level_text(cheapest['kind'], cheapest['level'], row['price_unit'])}"
+    if gap is not None and gap <= 0:
+        return "none needed"
+    return "no instrument meets the target"

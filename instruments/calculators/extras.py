@@ -230,9 +230,11 @@ class StoredProject:
         "Stored project",
         default=None,
         help=(
-            "Start from a project of the register (see /api/v1/projects/): its "
-            "stage, capacity, costs, debt and units replace the typed project, and "
-            "without a typed price its commodity's stored prices are used."
+            gettext_noop(
+                "Start from a project of the register (see /api/v1/projects/): its "
+                "stage, capacity, costs, debt and units replace the typed project, and "
+                "without a typed price its commodity's stored prices are used."
+            )
         ),
     )
 

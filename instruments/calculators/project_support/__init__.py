@@ -54,6 +54,7 @@ from instruments.calculators.project_support.outputs import (
     SUPPORT_OUTPUTS,
 )
 from instruments.calculators.series import as_array
+from instruments.calculators.translation import gettext_noop
 
 CURVE_POINTS = 13
 QUANTILES = tuple(round(0.01 * i, 2) for i in range(1, 100))
@@ -463,19 +464,23 @@ with a two-year 40 % price war from first production; every instrument solved fo
 
 CALCULATOR = Calculator(
     slug="project-support",
-    title="Project support",
+    title=gettext_noop("Project support"),
     summary=(
-        "Which instrument, at what level, makes a mine, refinery, processing plant or "
-        "recycler bankable, and what it costs the state in expectation and in a bad "
-        "case: a price floor, a contract for difference, an offtake, a capital grant or "
-        "a concessional loan on the same project, under simulated prices and a price "
-        "war by the dominant supplier."
+        gettext_noop(
+            "Which instrument, at what level, makes a mine, refinery, processing plant or "
+            "recycler bankable, and what it costs the state in expectation and in a bad "
+            "case: a price floor, a contract for difference, an offtake, a capital grant or "
+            "a concessional loan on the same project, under simulated prices and a price "
+            "war by the dominant supplier."
+        )
     ),
     precedent=(
-        "DoD–MP Materials (July 2025): a 110 USD/kg NdPr floor with an offtake of the "
-        "magnet output; the collapse of rare-earth prices after 2011, which bankrupted "
-        "new Western capacity; EU strategic projects under the Critical Raw Materials "
-        "Act; DFC, EXIM, JBIC/JOGMEC and EIB project finance."
+        gettext_noop(
+            "DoD–MP Materials (July 2025): a 110 USD/kg NdPr floor with an offtake of the "
+            "magnet output; the collapse of rare-earth prices after 2011, which bankrupted "
+            "new Western capacity; EU strategic projects under the Critical Raw Materials "
+            "Act; DFC, EXIM, JBIC/JOGMEC and EIB project finance."
+        )
     ),
     inputs=ProjectSupportInputs,
     compute=compute,

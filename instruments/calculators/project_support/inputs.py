@@ -15,6 +15,7 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_HISTORY, MAX_PERIODS
+from instruments.calculators.translation import gettext_noop
 from instruments.calculators.units import money_factor
 
 MAX_PROJECT_PATHS = 100_000
@@ -83,7 +84,9 @@ class Debt:
         default=0.6,
         min_value=0.0,
         max_value=1.0,
-        help="Share of capex (after any grant) financed with debt (0.6 = 60 %).",
+        help=gettext_noop(
+            "Share of capex (after any grant) financed with debt (0.6 = 60 %)."
+        ),
     )
     rate: float = spec(
         "Interest rate",
@@ -91,7 +94,7 @@ class Debt:
         default=0.07,
         min_value=0.0,
         max_value=1.0,
-        help="The lenders' rate without support (0.07 = 7 % a year).",
+        help=gettext_noop("The lenders' rate without support (0.07 = 7 % a year)."),
     )
     tenor_years: int = spec(
         "Tenor",
@@ -99,7 +102,9 @@ class Debt:
         default=10,
         min_value=1,
         max_value=MAX_YEARS,
-        help="Years of repayment from the first operating year (flat annuity).",
+        help=gettext_noop(
+            "Years of repayment from the first operating year (flat annuity)."
+        ),
     )
 
 
@@ -111,19 +116,23 @@ class Project:
     stage: Literal["mine", "refinery", "processing", "recycling"] = spec(
         "Stage", default="refinery", choice_labels=STAGE_LABELS
     )
-    country: str = spec("Country", default="", help="Where the project is.")
+    country: str = spec(
+        "Country", default="", help=gettext_noop("Where the project is.")
+    )
     commodity: str | None = spec(
         "Commodity",
         default=None,
-        help="What it sells (a stored commodity code such as ndpr-oxide); optional "
-        "when the price is typed.",
+        help=gettext_noop(
+            "What it sells (a stored commodity code such as ndpr-oxide); optional "
+            "when the price is typed."
+        ),
     )
     capacity: float = spec(
         "Capacity",
         unit="quantity unit a year",
         min_value=0.0,
         exclusive_min=True,
-        help="Nameplate output a year, in the quantity unit.",
+        help=gettext_noop("Nameplate output a year, in the quantity unit."),
     )
     ramp_up: tuple[float, ...] | None = spec(
         "Ramp-up",
@@ -132,8 +141,10 @@ class Project:
         min_value=0.0,
         max_value=1.5,
         max_items=MAX_YEARS,
-        help="Share of capacity produced in each operating year, first year first "
-        "(0.4, 0.7, 0.9); later years run at full capacity.",
+        help=gettext_noop(
+            "Share of capacity produced in each operating year, first year first "
+            "(0.4, 0.7, 0.9); later years run at full capacity."
+        ),
     )
     capex: Series = spec(
         "Capex",
@@ -141,8 +152,10 @@ class Project:
         min_value=0.0,
         max_items=MAX_YEARS,
         per_period=False,
-        help="Capital cost in the price's currency: one total (spread evenly over the "
-        "construction years) or one amount per construction year.",
+        help=gettext_noop(
+            "Capital cost in the price's currency: one total (spread evenly over the "
+            "construction years) or one amount per construction year."
+        ),
     )
     construction_years: int = spec(
         "Construction years",
@@ -150,7 +163,7 @@ class Project:
         default=2,
         min_value=1,
         max_value=MAX_YEARS,
-        help="Capex is paid at the end of each construction year.",
+        help=gettext_noop("Capex is paid at the end of each construction year."),
     )
     life_years: int = spec(
         "Operating life",
@@ -158,21 +171,23 @@ class Project:
         default=20,
         min_value=1,
         max_value=MAX_YEARS,
-        help="Years of operation after construction.",
+        help=gettext_noop("Years of operation after construction."),
     )
     unit_opex: float = spec(
         "Operating cost per unit",
         unit="price unit",
         default=0.0,
         min_value=0.0,
-        help="Cash cost per unit produced (feed, reagents, energy), in the price unit.",
+        help=gettext_noop(
+            "Cash cost per unit produced (feed, reagents, energy), in the price unit."
+        ),
     )
     fixed_opex: float = spec(
         "Fixed operating cost",
         unit="money",
         default=0.0,
         min_value=0.0,
-        help="Cash cost a year whatever the output (staff, maintenance).",
+        help=gettext_noop("Cash cost a year whatever the output (staff, maintenance)."),
     )
     realised_share: float = spec(
         "Realised share of the benchmark price",
@@ -180,8 +195,10 @@ class Project:
         default=1.0,
         min_value=0.0,
         max_value=1.5,
-        help="What the project gets per unit as a share of the benchmark price "
-        "(payability, discounts, premiums): 0.9 = 90 %.",
+        help=gettext_noop(
+            "What the project gets per unit as a share of the benchmark price "
+            "(payability, discounts, premiums): 0.9 = 90 %."
+        ),
     )
     tax_rate: float = spec(
         "Tax rate",
@@ -189,8 +206,10 @@ class Project:
         default=0.25,
         min_value=0.0,
         max_value=0.9,
-        help="Corporate income tax on operating profit after straight-line "
-        "depreciation of capex over the life.",
+        help=gettext_noop(
+            "Corporate income tax on operating profit after straight-line "
+            "depreciation of capex over the life."
+        ),
     )
     discount_rate: float = spec(
         "Sponsor's discount rate",
@@ -198,21 +217,29 @@ class Project:
         default=0.08,
         min_value=-0.5,
         max_value=1.0,
-        help="The sponsor's hurdle rate for the project's NPV (0.08 = 8 %).",
+        help=gettext_noop(
+            "The sponsor's hurdle rate for the project's NPV (0.08 = 8 %)."
+        ),
     )
     debt: Debt | None = spec(
-        "Debt", default=None, help="Leave out for an all-equity project (no DSCR)."
+        "Debt",
+        default=None,
+        help=gettext_noop("Leave out for an all-equity project (no DSCR)."),
     )
     price_unit: str | None = spec(
         "Price unit of this project",
         default=None,
-        help="The unit its unit cost is in (as the register gives it); when given it "
-        "replaces the request's price unit.",
+        help=gettext_noop(
+            "The unit its unit cost is in (as the register gives it); when given it "
+            "replaces the request's price unit."
+        ),
     )
     quantity_unit: str | None = spec(
         "Quantity unit of this project",
         default=None,
-        help="The unit its capacity is in; when given it replaces the request's.",
+        help=gettext_noop(
+            "The unit its capacity is in; when given it replaces the request's."
+        ),
     )
 
 
@@ -224,11 +251,13 @@ class ProjectSimulation:
         "Price model",
         default="gbm",
         choice_labels={
-            "gbm": "Geometric Brownian motion",
-            "schwartz": "Mean-reverting (Schwartz one-factor)",
+            "gbm": gettext_noop("Geometric Brownian motion"),
+            "schwartz": gettext_noop("Mean-reverting (Schwartz one-factor)"),
         },
-        help="GBM: prices drift and wander without pull. Schwartz: prices are pulled "
-        "back toward a long-run level.",
+        help=gettext_noop(
+            "GBM: prices drift and wander without pull. Schwartz: prices are pulled "
+            "back toward a long-run level."
+        ),
     )
     start_price: float | None = spec(
         "Start price",
@@ -236,7 +265,9 @@ class ProjectSimulation:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="The price today. Defaults to the last price of the history.",
+        help=gettext_noop(
+            "The price today. Defaults to the last price of the history."
+        ),
     )
     drift: float | None = spec(
         "Drift",
@@ -244,8 +275,10 @@ class ProjectSimulation:
         default=None,
         min_value=-2.0,
         max_value=2.0,
-        help="GBM: expected yearly growth (0.02 = 2 %). Estimated from the history "
-        "when left out.",
+        help=gettext_noop(
+            "GBM: expected yearly growth (0.02 = 2 %). Estimated from the history "
+            "when left out."
+        ),
     )
     volatility: float | None = spec(
         "Volatility",
@@ -253,7 +286,9 @@ class ProjectSimulation:
         default=None,
         min_value=0.0,
         max_value=3.0,
-        help="Yearly standard deviation of log price changes (0.35 = 35 %).",
+        help=gettext_noop(
+            "Yearly standard deviation of log price changes (0.35 = 35 %)."
+        ),
     )
     mean_reversion: float | None = spec(
         "Mean reversion speed",
@@ -262,7 +297,9 @@ class ProjectSimulation:
         min_value=0.0,
         exclusive_min=True,
         max_value=50.0,
-        help="Schwartz: how fast prices return toward the long-run level.",
+        help=gettext_noop(
+            "Schwartz: how fast prices return toward the long-run level."
+        ),
     )
     long_run_price: float | None = spec(
         "Long-run price",
@@ -270,7 +307,7 @@ class ProjectSimulation:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Schwartz: the long-run median price.",
+        help=gettext_noop("Schwartz: the long-run median price."),
     )
     paths: int = spec(
         "Number of paths",
@@ -283,7 +320,7 @@ class ProjectSimulation:
         "Random seed",
         default=1,
         min_value=0,
-        help="The same seed gives the same paths.",
+        help=gettext_noop("The same seed gives the same paths."),
     )
     price_history: Series | None = spec(
         "Price history",
@@ -293,7 +330,9 @@ class ProjectSimulation:
         exclusive_min=True,
         max_items=MAX_HISTORY,
         per_period=False,
-        help="Past prices, oldest first, to estimate the parameters left out.",
+        help=gettext_noop(
+            "Past prices, oldest first, to estimate the parameters left out."
+        ),
     )
     history_step_years: float | None = spec(
         "History interval",
@@ -302,8 +341,9 @@ class ProjectSimulation:
         min_value=0.0,
         exclusive_min=True,
         max_value=10.0,
-        help="Years between two prices of the history (a month is 1/12); "
-        "defaults to 1.",
+        help=gettext_noop(
+            "Years between two prices of the history (a month is 1/12); defaults to 1."
+        ),
     )
 
 
@@ -317,7 +357,7 @@ class StrategicResponse:
         min_value=0.0,
         max_value=1.0,
         exclusive_max=True,
-        help="Every path is lowered by this share (0.4 = 40 % lower) ...",
+        help=gettext_noop("Every path is lowered by this share (0.4 = 40 % lower) ..."),
     )
     years: int = spec(
         "Years of the price war",
@@ -325,7 +365,7 @@ class StrategicResponse:
         default=2,
         min_value=1,
         max_value=MAX_YEARS,
-        help="... for this many years from first production.",
+        help=gettext_noop("... for this many years from first production."),
     )
 
 
@@ -339,15 +379,19 @@ class Support:
         "Level",
         default=None,
         min_value=0.0,
-        help="Floor, strike or offtake price (price unit), the collar's floor, the "
-        "grant's share of capex (fraction) or the loan's rate (fraction a year). "
-        "Leave empty to solve for it.",
+        help=gettext_noop(
+            "Floor, strike or offtake price (price unit), the collar's floor, the "
+            "grant's share of capex (fraction) or the loan's rate (fraction a year). "
+            "Leave empty to solve for it."
+        ),
     )
     solve: bool = spec(
         "Solve for the level",
         default=False,
-        help="Find the lowest level (for a loan: the highest rate) that meets the "
-        "bankability target.",
+        help=gettext_noop(
+            "Find the lowest level (for a loan: the highest rate) that meets the "
+            "bankability target."
+        ),
     )
     share: float = spec(
         "Share of output taken",
@@ -355,21 +399,23 @@ class Support:
         default=1.0,
         min_value=0.0,
         max_value=1.0,
-        help="Offtakes: the share of output the buyer takes (1 = all).",
+        help=gettext_noop("Offtakes: the share of output the buyer takes (1 = all)."),
     )
     cap: float | None = spec(
         "Collar cap",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Offtake with a collar: the cap price (none: no cap).",
+        help=gettext_noop("Offtake with a collar: the cap price (none: no cap)."),
     )
     max_level: float | None = spec(
         "Highest level searched",
         default=None,
         min_value=0.0,
-        help="Upper bound of the search (default: 10 × the highest simulated price; "
-        "a grant 100 % of capex; a loan the lenders' rate).",
+        help=gettext_noop(
+            "Upper bound of the search (default: 10 × the highest simulated price; "
+            "a grant 100 % of capex; a loan the lenders' rate)."
+        ),
     )
 
 
@@ -387,8 +433,10 @@ class BankabilityTarget:
         default=0.9,
         min_value=-1.0,
         max_value=100.0,
-        help="The share of paths with NPV ≥ 0 (0.9 = 9 paths in 10), the P10 of the "
-        "minimum DSCR (1.3) or the median IRR (0.12 = 12 %).",
+        help=gettext_noop(
+            "The share of paths with NPV ≥ 0 (0.9 = 9 paths in 10), the P10 of the "
+            "minimum DSCR (1.3) or the median IRR (0.12 = 12 %)."
+        ),
     )
 
 
@@ -396,21 +444,27 @@ class BankabilityTarget:
 class ProjectSupportInputs(Inputs):
     """What the project-support calculator needs."""
 
-    project: Project = spec("Project", help="The project (§12's fields).")
+    project: Project = spec("Project", help=gettext_noop("The project (§12's fields)."))
     price_unit: str = spec(
         "Price unit",
         default="USD/kg",
-        help="Currency per quantity of the benchmark price, e.g. USD/kg, USD/t.",
+        help=gettext_noop(
+            "Currency per quantity of the benchmark price, e.g. USD/kg, USD/t."
+        ),
     )
     quantity_unit: str = spec(
-        "Quantity unit", default="t", help="Unit of the capacity, e.g. t or kg."
+        "Quantity unit",
+        default="t",
+        help=gettext_noop("Unit of the capacity, e.g. t or kg."),
     )
     start_year: int | None = spec(
         "First construction year",
         default=None,
         min_value=1900,
         max_value=2200,
-        help="Calendar year of construction year 1, for the row labels (optional).",
+        help=gettext_noop(
+            "Calendar year of construction year 1, for the row labels (optional)."
+        ),
     )
     price_path: Series | None = spec(
         "Benchmark price by operating year",
@@ -419,20 +473,26 @@ class ProjectSupportInputs(Inputs):
         min_value=0.0,
         max_items=MAX_YEARS,
         per_period=False,
-        help="A typed path: one price for every operating year, or one a year. "
-        "Leave out to simulate.",
+        help=gettext_noop(
+            "A typed path: one price for every operating year, or one a year. "
+            "Leave out to simulate."
+        ),
     )
     simulation: ProjectSimulation | None = spec(
         "Price simulation",
         default=None,
-        help="Simulated benchmark prices (GBM or Schwartz), estimated from the "
-        "commodity's stored history unless given.",
+        help=gettext_noop(
+            "Simulated benchmark prices (GBM or Schwartz), estimated from the "
+            "commodity's stored history unless given."
+        ),
     )
     periods: tuple[str, ...] | None = spec(
         "Periods of the price history",
         default=None,
         max_items=MAX_HISTORY,
-        help="Filled with the stored series' periods when a commodity is named.",
+        help=gettext_noop(
+            "Filled with the stored series' periods when a commodity is named."
+        ),
     )
     price_history: Series | None = spec(
         "Price history",
@@ -442,27 +502,33 @@ class ProjectSupportInputs(Inputs):
         exclusive_min=True,
         max_items=MAX_HISTORY,
         per_period=False,
-        help="Past benchmark prices, oldest first (filled from the stored series when "
-        "a commodity is named): the simulation starts from the last one and "
-        "estimates what is not given from them.",
+        help=gettext_noop(
+            "Past benchmark prices, oldest first (filled from the stored series when "
+            "a commodity is named): the simulation starts from the last one and "
+            "estimates what is not given from them."
+        ),
     )
     strategic_response: StrategicResponse | None = spec(
         "Price war by the dominant supplier",
         default=None,
-        help="Lower every path for the first years of production (rare earths after "
-        "2011).",
+        help=gettext_noop(
+            "Lower every path for the first years of production (rare earths after "
+            "2011)."
+        ),
     )
     support: tuple[Support, ...] | None = spec(
         "Support instruments",
         default=None,
         max_items=12,
         as_table=True,
-        help="Each at a level or solved. Leave out to solve every instrument.",
+        help=gettext_noop(
+            "Each at a level or solved. Leave out to solve every instrument."
+        ),
     )
     bankability: BankabilityTarget | None = spec(
         "Bankability target",
         default=None,
-        help="Default: NPV ≥ 0 on 9 paths in 10.",
+        help=gettext_noop("Default: NPV ≥ 0 on 9 paths in 10."),
     )
     public_discount_rate: float = spec(
         "Public discount rate",
@@ -470,7 +536,9 @@ class ProjectSupportInputs(Inputs):
         default=0.03,
         min_value=-0.5,
         max_value=1.0,
-        help="The state's rate for the present value of its cost (0.03 = 3 %).",
+        help=gettext_noop(
+            "The state's rate for the present value of its cost (0.03 = 3 %)."
+        ),
     )
 
     def n_periods(self) -> int | None:

@@ -327,13 +327,16 @@ def _paragraph(
 
 
 def slide_texts(content: bytes) -> Sequence[str]:
-    """Every slide's text, for tests and checks: one string a slide."""
+    """Every slide's text (its text boxes and table cells), for tests and checks: one
+    string a slide."""
     deck = Presentation(io.BytesIO(content))
-    return [
-        " ".join(
-            shape.text_frame.text
-            for shape in slide.shapes
-            if getattr(shape, "has_text_frame", False) and shape.has_text_frame
-        )
-        for slide in deck.slides
-    ]
+    texts = []
+    for slide in deck.slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        texts.append(" ".join(parts))
+    return texts

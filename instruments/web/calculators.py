@@ -174,9 +174,14 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
         **number_formats.number_format_context(request),
         **build_page_result_context(request, calculation),
     }
+    # An address whose inputs do not run is refused as the API refuses it (400),
+    # its messages beside the fields.
+    status = 400 if carried is not None and calculation is None else 200
     if not whole_page:
-        return render(request, "instruments/_calculator_main.html", context)
-    return render(request, "instruments/calculator_detail.html", context)
+        return render(
+            request, "instruments/_calculator_main.html", context, status=status
+        )
+    return render(request, "instruments/calculator_detail.html", context, status=status)
 
 
 def _form_options(

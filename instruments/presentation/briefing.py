@@ -303,9 +303,7 @@ def chart_units(figure: Mapping[str, Any]) -> str:
 
 # --- inputs: those that differ from their defaults, all of them ----------------------------
 
-BUILT_FROM_STORED_DATA = frozenset(
-    {"markets", "origins", "flows", "measures", "elasticity_ranges", "uncertainty"}
-)
+UNIT_FIELDS = ("price_unit", "quantity_unit", "currency")
 
 
 def non_default_inputs(
@@ -331,7 +329,14 @@ def non_default_inputs(
         if fs is not None and not fs.required and value == _default(fs.default):
             continue
         chosen[name] = value
-    pairs = presenters.plain_inputs(calculator, chosen)
+    # The units are read from the whole request (a price unit at its default still
+    # names the unit of every price); a unit field left at its default is not listed.
+    units = {
+        k: request[k]
+        for k in UNIT_FIELDS
+        if k in request and k not in chosen and isinstance(request[k], str)
+    }
+    pairs = presenters.plain_inputs(calculator, {**units, **chosen})[len(units) :]
     pairs = [(label, value) for label, value in pairs if value not in ("", "None", "—")]
     baseline = (inputs or {}).get("market_baseline")
     ranges = (inputs or {}).get("elasticity_ranges")

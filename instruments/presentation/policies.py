@@ -16,9 +16,14 @@ from typing import Any
 from instruments.calculators.base import Calculator
 from instruments.calculators.numbers import is_number
 from instruments.presentation.charts.base import result_units
-from instruments.presentation.instruments import presentation_of
+from instruments.presentation.instruments import INSTRUMENTS
 from instruments.presentation.presenters import carried_over_settings
-from instruments.presentation.text import commodity_name, format_figure, mean_of
+from instruments.presentation.text import (
+    commodity_name,
+    format_figure,
+    mean_of,
+    period_word,
+)
 
 Phrase = Callable[[Mapping[str, Any], Mapping[str, str]], str]
 
@@ -27,9 +32,8 @@ def policy_phrase(
     calculator: Calculator, inputs: Mapping[str, Any], names: Mapping[str, str]
 ) -> str:
     """The measure, its level and its members, as a phrase starting with "a"."""
-    own = getattr(presentation_of(calculator), "policy", None) or PHRASES.get(
-        calculator.slug
-    )
+    module = INSTRUMENTS.get(calculator.slug)
+    own = getattr(module, "policy", None) or PHRASES.get(calculator.slug)
     phrase = own(inputs, names) if callable(own) else ""
     return phrase or general_phrase(calculator, inputs)
 
@@ -159,7 +163,7 @@ def price_gap_subsidy(inputs: Mapping[str, Any], names: Mapping[str, str]) -> st
     design = "two-sided" if inputs.get("design") == "two_sided" else "one-sided"
     phrase = f"a {design} price-gap subsidy guaranteeing {strike or 'a strike price'}"
     if quantity:
-        phrase += f" on {quantity} a period"
+        phrase += f" on {quantity} a {period_word(inputs.get('periods') or [])}"
     if commodity:
         phrase += f" of {commodity}"
     cap = inputs.get("budget_cap")
@@ -185,7 +189,8 @@ def offtake(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
         elif fixed:
             terms = f"{terms} at {fixed}"
     quantity = _level(inputs.get("contracted_quantity"), units["quantity"])
-    phrase = f"an offtake agreement for {quantity or 'a contracted quantity'} a period"
+    every = period_word(inputs.get("periods") or [])
+    phrase = f"an offtake agreement for {quantity or 'a contracted quantity'} a {every}"
     if commodity:
         phrase += f" of {commodity}"
     phrase += f", {terms}"
@@ -209,7 +214,8 @@ def standards_market(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str
         phrase += f", a premium of {_level(premium, units['price'])}"
     carbon = inputs.get("carbon_price")
     if is_number(carbon) and carbon:
-        phrase += f" and a carbon price of {format_figure(float(carbon))}"
+        unit = inputs.get("carbon_price_unit") or f"{units['money']}/tCO2e"
+        phrase += f" and a carbon price of {format_figure(float(carbon))} {unit}"
     return phrase
 
 

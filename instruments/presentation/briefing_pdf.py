@@ -2,8 +2,8 @@
 network. Page one holds the question, the four headline figures and one chart; the
 detail follows, a wide table on landscape pages. The classification line is printed at
 the top and the foot of every page, the issuing body's name on the first and in every
-footer. Fonts are the DejaVu ones bundled with matplotlib, so that en dashes, "›" and
-"≤" print everywhere; the charts are the page's figures drawn again by
+footer. Fonts come from ``fonts`` (DejaVu Sans, IPAexGothic for Japanese), so en
+dashes, "›", "≤" and kana print; the charts are the page's figures drawn again by
 ``charts.static_image``.
 """
 
@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import matplotlib
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -37,6 +33,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from instruments.calculators import translation
+from instruments.presentation import fonts
 from instruments.presentation.briefing import Briefing, BriefingChart
 from instruments.presentation.charts.static_image import render_png
 
@@ -46,43 +44,34 @@ PORTRAIT_COLUMNS = 7
 LEAD_SENTENCES = 2
 """Sentences of "what this means" on page one (all of them in the detail)."""
 
-_FONTS_READY = False
 
-
-def register_fonts() -> None:
-    global _FONTS_READY
-    if _FONTS_READY:
-        return
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(ttf / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(
-        "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold"
-    )
-    _FONTS_READY = True
+def _fonts() -> tuple[str, str]:
+    """(regular, bold) for the reader's language."""
+    return fonts.pdf_fonts(translation.active_language())
 
 
 def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
     base = ParagraphStyle(
-        "body", fontName="DejaVuSans", fontSize=9.5, leading=13, alignment=TA_LEFT
+        "body", fontName=regular, fontSize=9.5, leading=13, alignment=TA_LEFT
     )
     return {
         "body": base,
         "issuer": ParagraphStyle(
             "issuer",
             parent=base,
-            fontName="DejaVuSans-Bold",
+            fontName=bold,
             fontSize=9,
             textColor="#1f3b57",
         ),
         "title": ParagraphStyle(
-            "title", parent=base, fontName="DejaVuSans-Bold", fontSize=17, leading=21
+            "title", parent=base, fontName=bold, fontSize=17, leading=21
         ),
         "meta": ParagraphStyle("meta", parent=base, fontSize=8.5, textColor="#444444"),
         "h2": ParagraphStyle(
             "h2",
             parent=base,
-            fontName="DejaVuSans-Bold",
+            fontName=bold,
             fontSize=12,
             leading=15,
             spaceBefore=8,
@@ -92,7 +81,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle(
             "h3",
             parent=base,
-            fontName="DejaVuSans-Bold",
+            fontName=bold,
             fontSize=10,
             spaceBefore=4,
             keepWithNext=1,
@@ -103,14 +92,14 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
         "figure": ParagraphStyle(
-            "figure", parent=base, fontName="DejaVuSans-Bold", fontSize=11, leading=13
+            "figure", parent=base, fontName=bold, fontSize=11, leading=13
         ),
         "tiny": ParagraphStyle("tiny", parent=base, fontSize=6.3, leading=7.6),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=10, bulletIndent=0),
         "classification": ParagraphStyle(
             "classification",
             parent=base,
-            fontName="DejaVuSans-Bold",
+            fontName=bold,
             fontSize=9,
             alignment=TA_CENTER,
             textColor="#a40000",
@@ -123,7 +112,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def render_pdf(briefing: Briefing) -> bytes:
     """The brief as A4 PDF bytes."""
-    register_fonts()
+    fonts.register_pdf_fonts()
     s = _styles()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -382,11 +371,11 @@ def _page_marks(
     canvas.saveState()
     classification = briefing.deployment.classification
     if classification:
-        canvas.setFont("DejaVuSans-Bold", 8.5)
+        canvas.setFont(_fonts()[1], 8.5)
         canvas.setFillColor(colors.HexColor("#a40000"))
         canvas.drawCentredString(page_width / 2, page_height - 10 * mm, classification)
         canvas.drawCentredString(page_width / 2, 5 * mm, classification)
-    canvas.setFont("DejaVuSans", 7.5)
+    canvas.setFont(_fonts()[0], 7.5)
     canvas.setFillColor(colors.HexColor("#555555"))
     canvas.drawString(
         MARGIN, 10 * mm, f"{briefing.deployment.issuer} · {briefing.title}"[:120]

@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-FONT = "DejaVu Sans"  # matplotlib's bundled font: the same on every machine
+from instruments.presentation import fonts
 
 _DASHES = {"dash": "--", "dot": ":", "dashdot": "-.", "longdash": "--", "solid": "-"}
 
@@ -38,7 +38,10 @@ def render_png(
     n_rows = len({_y_domain(layout, y) for _, y in axes_ids}) or 1
     height = height_in or min(2.2 + 1.3 * n_rows, 5.6)
     titles = _panel_titles(layout)
-    with plt.rc_context({"font.family": FONT, "font.size": 8}):
+    families = list(
+        fonts.chart_font_families()
+    )  # Japanese glyphs fall back to IPAexGothic
+    with plt.rc_context({"font.family": families, "font.size": 8}):
         fig = plt.figure(figsize=(width_in, height), dpi=200)
         try:
             bottom = min(0.4, 1.15 / height)

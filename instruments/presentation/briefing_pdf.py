@@ -19,6 +19,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -313,18 +314,26 @@ def _data_table(
     """A table that fits ``width``: columns as wide as their longest word or value."""
     n = len(rows[0])
     style = s["tiny"] if n > PORTRAIT_COLUMNS else s["cell"]
-    per_char = style.fontSize * 0.62  # DejaVu Sans: about 0.6 em a character
-    need = [
-        6
-        + per_char
-        * max(
-            max((len(w) for w in str(rows[0][i]).split()), default=4),
-            *(len(str(r[i])) for r in rows[1:] if i < len(r)),
-            3,
-        )
-        for i in range(n)
+    columns = [[str(r[i]) if i < len(r) else "" for r in rows] for i in range(n)]
+
+    def wide(text: str) -> float:
+        return 13 + stringWidth(text, style.fontName, style.fontSize)  # padding 6 + 6
+
+    # Every column at least as wide as its longest word; the room left is shared
+    # by what the longer cells would need to stand on one line.
+    least = [
+        max(wide("000"), *(wide(w) for c in col for w in c.split())) for col in columns
     ]
-    widths = [width * w / sum(need) for w in need]
+    most = [max(wide("000"), *(wide(c) for c in col)) for col in columns]
+    spare = width - sum(least)
+    if spare <= 0:
+        widths = [width * w / sum(least) for w in least]
+    else:
+        extra = [m - w for m, w in zip(most, least, strict=True)]
+        share = min(1.0, spare / sum(extra)) if sum(extra) else 0.0
+        widths = [w + e * share for w, e in zip(least, extra, strict=True)]
+        left = width - sum(widths)
+        widths = [w + left / n for w in widths]
     cells = [[Paragraph(_x(str(v)), style) for v in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(_grid_style(header=True)))

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from instruments.calculators.numbers import is_number
 from instruments.presentation import presenters
@@ -18,6 +19,15 @@ register = template.Library()
 
 register.filter("format_figure", presenters.format_figure)
 register.filter("format_headline", presenters.format_headline)
+
+
+@register.filter
+def translated(text: Any) -> Any:
+    """A declared text (an input's label or help, a calculator's title) in the reader's
+    language. Unlike ``{% translate variable %}``, a "%" in it is kept as it is."""
+    if not isinstance(text, str) or not text:
+        return text
+    return gettext(text)
 
 
 @register.filter

@@ -6,7 +6,7 @@ UV_VERSION ?= 0.13.9
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: messages install run serve-prod bench-load test test-fast lint format typecheck hooks browser bench clean
+.PHONY: messages install run serve-prod bench-load test test-fast lint format typecheck hooks browser office bench clean
 
 # Bootstrap uv with pip if missing, then install the locked environment into .venv.
 install:
@@ -30,6 +30,14 @@ browser:
 		echo "Installing Debian chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium fonts-liberation >/dev/null; }
+
+# LibreOffice Impress and poppler's pdftotext/pdftoppm: the tests open the slide packs
+# headless and read the PDF briefs' text as a reader would.
+office:
+	@{ command -v soffice && command -v pdftotext; } >/dev/null 2>&1 || { \
+		echo "Installing LibreOffice Impress and poppler-utils for the brief tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends libreoffice-impress poppler-utils >/dev/null; }
 
 # Static files as in production: hashed, gzip-compressed, cached (plotly.js is 4.8 MB).
 run: install
@@ -61,7 +69,7 @@ bench-load: install
 # module's tests.
 PYTEST_WORKERS ?= 2
 
-test: install browser
+test: install browser office
 	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-fast: install

@@ -282,6 +282,15 @@ EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=50_000)
 # Scenarios compared side by side on one page (each one is re-run).
 COMPARE_MAX_SCENARIOS = env.int("COMPARE_MAX_SCENARIOS", default=6)
 
+# Printed on every page of a PDF brief and every slide: the classification or draft
+# line, and the name of the body that issues the brief (a ministry, a department).
+BRIEFING_CLASSIFICATION = env.str(
+    "BRIEFING_CLASSIFICATION", default="DRAFT — for discussion, not agreed policy"
+)
+BRIEFING_ISSUER = env.str(
+    "BRIEFING_ISSUER", default="Critical-minerals trade instruments"
+)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

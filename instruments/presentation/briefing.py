@@ -1,53 +1,64 @@
-"""The PDF briefing: one to three A4 pages an official can print or attach.
+"""What a minister's brief says, in reading order: page one (the question in one
+sentence naming the measure, its level and its members; four headline figures with
+units, ranges and sources; one chart), then the detail (what this means, every chart,
+the full table, every input that differs from its default, the data vintage and
+sources).
 
-Built from presenters (sentences, plain-word inputs, headline figures, comparison
-tables) and charts (the page's figures, drawn again as images by
-``charts.static_image``), with reportlab: no browser, no network. Fonts come from
-``fonts`` (DejaVu Sans, IPAexGothic for Japanese), so en dashes, "›", "≤" and kana print.
-
-``briefing_for_calculation`` and ``briefing_for_comparison`` gather what a briefing
-says; ``render_pdf`` lays it out. No Django here: views pass the addresses in.
+Built from presenters (sentences, plain-word inputs, headline figures), ``policies``
+(the policy in one phrase) and charts (the page's figures). Generic over the registry:
+a new calculator gets a brief and a slide pack with no code of its own.
+``briefing_pdf`` lays a brief out as A4 PDF, ``slides`` as a PowerPoint deck. No
+Django here: views pass the addresses and the deployment's settings in.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+import pandas as pd
 
-from instruments.calculators import translation
-from instruments.calculators.base import Calculator, Result
-from instruments.calculators.text import shorten
-from instruments.presentation import fonts, presenters
+from instruments.calculators.base import Calculator, Result, describe, to_data
+from instruments.calculators.extras import request_extras
+from instruments.calculators.numbers import is_number
+from instruments.presentation import presenters
 from instruments.presentation.charts.results import build_result_figures
-from instruments.presentation.charts.static_image import render_png
 from instruments.presentation.jsonify import rows_as_records
-from instruments.presentation.presenters import sources_of, vintage_of
-from instruments.presentation.text import commodity_name, format_figure, period_span
+from instruments.presentation.policies import policy_phrase, short_commodity
+from instruments.presentation.presenters import (
+    short_citation,
+    sources_of,
+    vintage_of,
+)
+from instruments.presentation.text import format_figure, format_headline, period_span
 
-MAX_CHARTS = 2
-"""Charts in a briefing of one result (the first ones: the page's main charts)."""
-MAX_TABLE_ROWS = 24
-MAX_TABLE_COLUMNS = 7
-MAX_INPUT_ROWS = 30
+KEY_FIGURES = 4
+"""Headline figures on page one."""
+MAX_TABLE_ROWS = 200
+"""Rows of the table in a brief (the CSV and XLSX downloads have them all)."""
+
+BRIEF_FIGURES: dict[str, tuple[str, ...]] = {
+    # The money and the trade officials brief on, before the declared headline order.
+    "plurilateral": (
+        "imports_from_non_members_change",
+        "importer_revenue_total",
+        "non_member_price_change",
+        "net_welfare_members",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What the deployment's settings put on every brief: the classification or
+    draft line, and the issuing body's name."""
+
+    classification: str = "DRAFT"
+    issuer: str = "Critical-minerals trade instruments"
 
 
 @dataclass(frozen=True)
@@ -56,11 +67,42 @@ class BriefingChart:
     description: str
     figure: Mapping[str, Any]
     source: str
+    units: str = ""
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A page-one figure: ``value`` in ``unit``, its P5–P95 ``range`` ("" without
+    uncertainty draws) and what it was calculated from."""
+
+    name: str
+    unit: str
+    value: str
+    range: str
+    source: str
+
+    @property
+    def value_with_unit(self) -> str:
+        """``USD 73.3 million``, ``-1,061 t``, ``-1.18 %``."""
+        if not self.unit or self.value == "—":
+            return self.value
+        if self.unit.isalpha() and self.unit.isupper():
+            return f"{self.unit} {self.value}"
+        return f"{self.value} {self.unit}"
+
+    @property
+    def range_with_unit(self) -> str:
+        """``USD 55.7 million to 74.3 million``; "" without a range."""
+        if not self.range:
+            return ""
+        if self.unit.isalpha() and self.unit.isupper():
+            return f"{self.unit} {self.range}"
+        return f"{self.range} {self.unit}".strip()
 
 
 @dataclass
 class Briefing:
-    """What a briefing says, in reading order."""
+    """What a brief says, in reading order."""
 
     title: str
     question: str
@@ -76,21 +118,31 @@ class Briefing:
     notes: str = ""
     date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    deployment: Deployment = field(default_factory=Deployment)
+    basis: str = ""
+    """What the figures were calculated from, in a few words."""
+    caveats: list[str] = field(default_factory=list)
+    """The result's own warnings and notes, in full."""
 
 
-# --- what a briefing says ----------------------------------------------------------------
+# --- the question ------------------------------------------------------------------------
 
 
-def question_of(calculator: Calculator, inputs: Mapping[str, Any], rows: Any) -> str:
-    """The question the briefing answers, in one sentence."""
+def question_of(
+    calculator: Calculator,
+    inputs: Mapping[str, Any],
+    rows: Any,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """The question the brief answers, in one sentence naming the policy."""
     span = period_span(rows)
-    commodity = commodity_name(inputs)
-    about = f" on {commodity}" if commodity else ""
     over = f" over {span}" if span else ""
-    return (
-        f"What would a {calculator.title.lower()}{about}, as set out below, mean in "
-        f"money and trade{over}, and who would pay?"
-    )
+    policy = policy_phrase(calculator, inputs, names or {})
+    return f"What would {policy} mean in money and trade{over}, and who would pay?"
+
+
+# --- one result --------------------------------------------------------------------------
 
 
 def briefing_for_calculation(
@@ -102,30 +154,251 @@ def briefing_for_calculation(
     methodology_url: str,
     notes: str = "",
     names: Mapping[str, str] | None = None,
+    request: Mapping[str, Any] | None = None,
+    deployment: Deployment | None = None,
 ) -> Briefing:
-    """``names`` (ISO3 code → name) puts countries in words, as on the page."""
-    headline, _ = presenters.summary_items(
-        calculator, result.summary, inputs, bands=result.extras.get("summary_bands")
+    """``inputs`` the normalised inputs, ``request`` the data as given (what the
+    official chose: the inputs list shows those that differ from their defaults);
+    ``names`` (ISO3 code → name) puts countries in words, as on the page."""
+    bands = result.extras.get("summary_bands")
+    headline, more = presenters.summary_items(
+        calculator, result.summary, inputs, bands=bands
     )
+    basis = calculation_basis(inputs)
     figures = build_result_figures(calculator, result, inputs)
     source_line = "; ".join(sources_of(inputs))
     return Briefing(
         title=title,
-        question=question_of(calculator, inputs, result.rows),
+        question=question_of(calculator, inputs, result.rows, names),
         vintage=vintage_of(inputs),
         sentences=presenters.headline_sentences(calculator, result, inputs, names),
-        inputs=_inputs(calculator, inputs),
-        headline=[(item.label, item.display) for item in headline],
-        charts=[
-            BriefingChart(f["title"], f["description"], f["figure"], source_line)
-            for f in figures[:MAX_CHARTS]
+        inputs=non_default_inputs(calculator, request or inputs, inputs),
+        headline=[
+            (item.label, item.display)
+            for item in headline + more
+            if is_number(item.value) and item.display != "—"
         ],
-        table_title="The rows (first ones; the CSV and XLSX downloads have them all)",
-        table=_table(calculator, result),
+        caveats=[
+            str(result.summary[key])
+            for key in ("warnings", "downstream_cost_changes")
+            if isinstance(result.summary.get(key), str) and result.summary[key]
+        ],
+        key_figures=key_figures(calculator, result, inputs, basis),
+        charts=[
+            BriefingChart(
+                f["title"],
+                f["description"],
+                f["figure"],
+                source_line,
+                chart_units(f["figure"]),
+            )
+            for f in figures
+        ],
+        table_title="The table",
+        table=full_table(calculator, result, inputs),
         sources=sources_of(inputs),
         methodology_url=methodology_url,
         notes=notes,
+        deployment=deployment or Deployment(),
+        basis=basis,
     )
+
+
+def key_figures(
+    calculator: Calculator,
+    result: Result,
+    inputs: Mapping[str, Any],
+    basis: str,
+) -> list[KeyFigure]:
+    """The four figures of page one, with units, P5–P95 ranges where the result has
+    uncertainty bands, and what they were calculated from."""
+    items, more = presenters.summary_items(calculator, result.summary, inputs)
+    by_key = {i.key: i for i in items + more}
+    chosen = [by_key[k] for k in BRIEF_FIGURES.get(calculator.slug, ()) if k in by_key]
+    chosen += [i for i in items if i not in chosen]
+    chosen = [i for i in chosen if i.display != "—"][:KEY_FIGURES]
+    ranges = _ranges(result.extras.get("summary_bands"))
+    out = []
+    for item in chosen:
+        output = calculator.output(item.key)
+        share = output is not None and output.unit == "share"
+        unit = "%" if share else item.unit
+        scale = 100.0 if share else 1.0
+        value = (
+            _number_text(item.value, scale) if is_number(item.value) else item.display
+        )
+        low_high = ranges.get(item.key)
+        spread = (
+            f"{_number_text(low_high[0], scale)} to {_number_text(low_high[1], scale)}"
+            if low_high
+            else ""
+        )
+        out.append(KeyFigure(item.name, unit, value, spread, basis))
+    return out
+
+
+def _ranges(bands: Any) -> dict[str, tuple[float, float]]:
+    if not isinstance(bands, pd.DataFrame) or bands.empty:
+        return {}
+    return {
+        str(f): (float(lo), float(hi))
+        for f, lo, hi in zip(bands["figure"], bands["p5"], bands["p95"], strict=True)
+    }
+
+
+def _number_text(value: Any, scale: float = 1.0) -> str:
+    number = float(value) * scale
+    return format_headline(number) if math.isfinite(number) else "—"
+
+
+def calculation_basis(inputs: Mapping[str, Any]) -> str:
+    """What the figures were calculated from, in a few words: "Calculated on CEPII
+    BACI 2024 trade flows, the 2024 price (U.S. Geological Survey, 2026), …"."""
+    parts: list[str] = []
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping):
+        parts.append(
+            f"{stored.get('series_name') or 'stored'} prices "
+            f"({short_citation(presenters.cited_source(stored))})"
+        )
+    flows = inputs.get("stored_flows")
+    if isinstance(flows, Mapping) and flows.get("source"):
+        parts.append(
+            f"{short_citation(str(flows['source']))} {flows.get('year')} trade flows"
+        )
+    baseline = inputs.get("market_baseline")
+    if isinstance(baseline, Mapping):
+        parts.append(
+            f"{short_citation(str(baseline.get('trade_source') or ''))} "
+            f"{baseline.get('year')} trade flows"
+        )
+        price = baseline.get("price")
+        if isinstance(price, Mapping):
+            parts.append(
+                f"the {price.get('year')} price "
+                f"({short_citation(str(price.get('citation')))})"
+            )
+        if isinstance(baseline.get("production"), Mapping):
+            parts.append("production by country")
+        if baseline.get("elasticities"):
+            parts.append("published elasticities")
+    if not parts:
+        return "Calculated from the inputs as typed (no stored data)."
+    text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f"Calculated on {text}."
+
+
+def chart_units(figure: Mapping[str, Any]) -> str:
+    """The units a chart is read in: its axes' titles ("Quantity (t)")."""
+    layout = figure.get("layout") or {}
+    titles = []
+    for key in sorted(layout):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(layout[key], Mapping):
+            title = layout[key].get("title")
+            text = title.get("text") if isinstance(title, Mapping) else title
+            if text and "(" in str(text):  # "Price (USD/kg)", not "Market"
+                titles.append(str(text))
+    return "; ".join(dict.fromkeys(titles))
+
+
+# --- inputs: those that differ from their defaults, all of them ----------------------------
+
+UNIT_FIELDS = ("price_unit", "quantity_unit", "currency")
+
+
+def non_default_inputs(
+    calculator: Calculator,
+    request: Mapping[str, Any],
+    inputs: Mapping[str, Any] | None = None,
+) -> list[tuple[str, str]]:
+    """Every input the request gives whose value differs from its declared default,
+    by name and in officials' words, with no cut: a brief states the whole policy.
+    On a stored baseline, the elasticities it chose are listed with their ranges and
+    sources (markets, origins and routes are the stored data, in the sources)."""
+    specs = {
+        fs.name: fs
+        for fs in (*describe(calculator.inputs), *request_extras(calculator))
+    }
+    chosen: dict[str, Any] = {}
+    for name, value in request.items():
+        if name.startswith("stored_") or value is None:
+            continue
+        if isinstance(value, list | tuple | str) and not value:
+            continue
+        fs = specs.get(name)
+        if fs is not None and not fs.required and value == _default(fs.default):
+            continue
+        chosen[name] = value
+    # The units are read from the whole request (a price unit at its default still
+    # names the unit of every price); a unit field left at its default is not listed.
+    units = {
+        k: request[k]
+        for k in UNIT_FIELDS
+        if k in request and k not in chosen and isinstance(request[k], str)
+    }
+    pairs = presenters.plain_inputs(calculator, {**units, **chosen})[len(units) :]
+    pairs = [(label, value) for label, value in pairs if value not in ("", "None", "—")]
+    baseline = (inputs or {}).get("market_baseline")
+    ranges = (inputs or {}).get("elasticity_ranges")
+    if isinstance(baseline, Mapping) and isinstance(ranges, Mapping):
+        for name, entry in ranges.items():
+            if isinstance(entry, Mapping) and name not in request:
+                label = name.replace("_", " ").capitalize()
+                pairs.append(
+                    (
+                        f"{label} (stored default)",
+                        f"{format_figure(entry.get('value'))} (range "
+                        f"{format_figure(entry.get('low'))} to "
+                        f"{format_figure(entry.get('high'))}; {entry.get('source')})",
+                    )
+                )
+    return pairs
+
+
+def _default(default: Any) -> Any:
+    if dataclasses.is_dataclass(default) and not isinstance(default, type):
+        return to_data(default)
+    if isinstance(default, tuple):
+        return list(default)
+    return default
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+def full_table(
+    calculator: Calculator, result: Result, inputs: Mapping[str, Any]
+) -> list[list[str]]:
+    """The rows with every column that holds a value, headed with their units (up to
+    ``MAX_TABLE_ROWS`` rows)."""
+    records = rows_as_records(result.rows)
+    columns = [
+        c
+        for c in (calculator.columns or result.rows.columns)
+        if c in result.rows.columns and any(r.get(c) is not None for r in records)
+    ]
+    columns += [
+        c
+        for c in result.rows.columns
+        if c not in columns and any(r.get(c) is not None for r in records)
+    ]
+    # Columns that are zero on every row (a subsidy no measure pays) say nothing.
+    columns = [
+        c
+        for c in columns
+        if not all(is_number(r.get(c)) and r.get(c) == 0 for r in records)
+    ]
+    if not columns:
+        return []
+    headings = dict(presenters.column_headings(calculator.outputs, columns, inputs))
+    header = [headings.get(c, c) for c in columns]
+    body = [
+        [format_figure(r.get(c)) for c in columns] for r in records[:MAX_TABLE_ROWS]
+    ]
+    return [header, *body]
+
+
+# --- comparisons ---------------------------------------------------------------------------
 
 
 def briefing_for_comparison(
@@ -137,11 +410,18 @@ def briefing_for_comparison(
     *,
     methodology_url: str,
     names: Mapping[str, str] | None = None,
+    deployment: Deployment | None = None,
 ) -> Briefing:
     """Several results side by side: the comparison table, one chart, and each
-    scenario's own sentences (countries in words with ``names``)."""
+    scenario's policy and sentences (countries in words with ``names``)."""
     sections = [
-        (name, presenters.headline_sentences(calculator, result, inputs, names))
+        (
+            name,
+            [
+                f"The policy: {policy_phrase(calculator, inputs, names or {})}.",
+                *presenters.headline_sentences(calculator, result, inputs, names),
+            ],
+        )
         for name, calculator, result, inputs in runs
     ]
     sources = list(dict.fromkeys(s for *_, inputs in runs for s in sources_of(inputs)))
@@ -149,12 +429,17 @@ def briefing_for_comparison(
     chart = (
         [
             BriefingChart(
-                str(figure.get("title", "")), "", figure["figure"], "; ".join(sources)
+                str(figure.get("title", "")),
+                "",
+                figure["figure"],
+                "; ".join(sources),
+                chart_units(figure["figure"]),
             )
         ]
         if figure
         else []
     )
+    commodities = {short_commodity(i) for *_, i in runs} - {""}
     return Briefing(
         title=title,
         question=question,
@@ -168,182 +453,7 @@ def briefing_for_comparison(
         sources=sources,
         methodology_url=methodology_url,
         sections=sections,
+        deployment=deployment or Deployment(),
+        basis="; ".join(dict.fromkeys(calculation_basis(i) for *_, i in runs))
+        + (f" Commodities: {', '.join(sorted(commodities))}." if commodities else ""),
     )
-
-
-def _inputs(calculator: Calculator, inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
-    shown = {k: v for k, v in inputs.items() if not k.startswith("stored_")}
-    pairs = presenters.plain_inputs(calculator, shown)
-    # Settings left unset ("—") say nothing to a reader and pushed the sources onto
-    # a fourth page.
-    pairs = [(label, value) for label, value in pairs if value not in ("", "None", "—")]
-    if len(pairs) > MAX_INPUT_ROWS:
-        rest = len(pairs) - MAX_INPUT_ROWS
-        pairs = [
-            *pairs[:MAX_INPUT_ROWS],
-            (f"… and {rest} more", "see the saved scenario"),
-        ]
-    return [(label, shorten(value, 90)) for label, value in pairs]
-
-
-def _table(calculator: Calculator, result: Result) -> list[list[str]]:
-    records = rows_as_records(result.rows)
-    columns = [
-        c
-        for c in (calculator.columns or result.rows.columns)
-        if c in result.rows.columns and any(r.get(c) is not None for r in records)
-    ][:MAX_TABLE_COLUMNS]
-    header = [c.replace("_", " ").capitalize() for c in columns]
-    body = [
-        [format_figure(r.get(c)) for c in columns] for r in records[:MAX_TABLE_ROWS]
-    ]
-    return [header, *body] if columns else []
-
-
-# --- layout ------------------------------------------------------------------------------
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = fonts.pdf_fonts(translation.active_language())
-    base = ParagraphStyle(
-        "body", fontName=regular, fontSize=9.5, leading=13, alignment=TA_LEFT
-    )
-    return {
-        "body": base,
-        "title": ParagraphStyle(
-            "title", parent=base, fontName=bold, fontSize=17, leading=21
-        ),
-        "meta": ParagraphStyle("meta", parent=base, fontSize=8.5, textColor="#444444"),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=bold,
-            fontSize=12,
-            leading=15,
-            spaceBefore=8,
-            spaceAfter=3,
-            keepWithNext=1,
-        ),
-        "h3": ParagraphStyle(
-            "h3",
-            parent=base,
-            fontName=bold,
-            fontSize=10,
-            spaceBefore=4,
-            keepWithNext=1,
-        ),
-        "question": ParagraphStyle("question", parent=base, fontSize=11, leading=15),
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
-        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=10, bulletIndent=0),
-    }
-
-
-def render_pdf(briefing: Briefing) -> bytes:
-    """The briefing as A4 PDF bytes."""
-    fonts.register_pdf_fonts()
-    s = _styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=briefing.title,
-        author="Critical-minerals trade instruments",
-    )
-    width = A4[0] - 36 * mm
-    story: list[Any] = [
-        Paragraph(_x(briefing.title), s["title"]),
-        Paragraph(
-            _x(f"Briefing of {briefing.date:%d %B %Y}. {briefing.vintage}"), s["meta"]
-        ),
-        Spacer(1, 4 * mm),
-        Paragraph(f"<b>The question.</b> {_x(briefing.question)}", s["question"]),
-    ]
-    if briefing.notes:
-        story.append(Paragraph(_x(briefing.notes), s["small"]))
-    if briefing.sentences:
-        story.append(Paragraph("What this means", s["h2"]))
-        story += [
-            Paragraph(_x(t), s["bullet"], bulletText="•") for t in briefing.sentences
-        ]
-    for name, sentences in briefing.sections:
-        story.append(Paragraph(_x(name), s["h3"]))
-        story += [Paragraph(_x(t), s["bullet"], bulletText="•") for t in sentences]
-    if briefing.headline:
-        story.append(Paragraph("Headline figures", s["h2"]))
-        story.append(_grid(briefing.headline, [width * 0.68, width * 0.32], s, True))
-    for chart in briefing.charts:
-        image = render_png(chart.figure, width_in=7.0)
-        picture = Image(io.BytesIO(image), width=width, height=_height(image, width))
-        block = [
-            Paragraph(_x(chart.title), s["h3"]),
-            picture,
-            Paragraph(_x(f"Source: {chart.source}"), s["small"]),
-        ]
-        if chart.description:
-            block.insert(1, Paragraph(_x(chart.description), s["small"]))
-        story.append(KeepTogether(block))
-    if briefing.table:
-        story.append(Paragraph(_x(briefing.table_title), s["h2"]))
-        n = len(briefing.table[0])
-        story.append(_grid(briefing.table, [width / n] * n, s, header=True))
-    if briefing.inputs:
-        story.append(Paragraph("The inputs", s["h2"]))
-        story.append(_grid(briefing.inputs, [width * 0.6, width * 0.4], s, False))
-    story.append(Paragraph("Sources", s["h2"]))
-    story += [Paragraph(_x(t), s["small"]) for t in briefing.sources]
-    story.append(
-        Paragraph(
-            f'Formulas and assumptions: <link href="{_x(briefing.methodology_url)}">'
-            f"{_x(briefing.methodology_url)}</link>. Illustrative policy analysis, not "
-            "legal text.",
-            s["small"],
-        )
-    )
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    return buffer.getvalue()
-
-
-def _grid(
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    s: Mapping[str, ParagraphStyle],
-    header: bool,
-) -> Table:
-    cells = [[Paragraph(_x(str(v)), s["cell"]) for v in row] for row in rows]
-    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
-    commands: list[Any] = [
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")))
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def _height(png: bytes, width: float) -> float:
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(png)) as img:
-        w, h = img.size
-    return width * h / w
-
-
-def _footer(canvas: Any, doc: Any) -> None:
-    canvas.saveState()
-    canvas.setFont(fonts.pdf_fonts(translation.active_language())[0], 7.5)
-    canvas.setFillColor(colors.HexColor("#555555"))
-    canvas.drawString(18 * mm, 9 * mm, "Critical-minerals trade instruments · briefing")
-    canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"Page {doc.page}")
-    canvas.restoreState()
-
-
-def _x(text: str) -> str:
-    return escape(str(text))

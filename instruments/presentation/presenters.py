@@ -555,27 +555,83 @@ def baseline_sources(echo: Mapping[str, Any]) -> list[str]:
             f"Production by country, {production.get('year')}: "
             f"{production.get('citation')}. {production.get('basis')}"
         )
-    elasticities = echo.get("elasticities") or {}
-    cited = sorted(
-        {str(v.get("source")) for v in elasticities.values() if isinstance(v, Mapping)}
-    )
+    cited = elasticity_sources(echo)
     if cited:
         lines.append(f"Elasticities: {'; '.join(cited)}.")
     return lines
 
 
 def vintage_of(inputs: Mapping[str, Any]) -> str:
-    """Which data the result reflects: the stored series' last period, or "as typed"."""
-    baseline = inputs.get("market_baseline")
-    if isinstance(baseline, Mapping):
-        return (
-            f"Data vintage: CEPII BACI trade flows and the stored price of "
-            f"{baseline.get('year')}; see the sources below."
-        )
+    """Which data the result reflects, naming every kind of stored data it used
+    (prices, trade flows, production, elasticities, exchange rates) with its
+    publisher and year; "typed in" only when it used none."""
+    parts: list[str] = []
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping):
-        return (
-            f"Data vintage: {cited_source(stored)}, prices to "
-            f"{stored.get('last_period')}."
+        parts.append(
+            f"prices {stored.get('first_period')} to {stored.get('last_period')} "
+            f"({short_citation(cited_source(stored))})"
         )
-    return "Data vintage: the figures typed in the inputs (no stored prices)."
+    flows = inputs.get("stored_flows")
+    if isinstance(flows, Mapping) and flows.get("source"):
+        parts.append(
+            f"trade flows {flows.get('year')} ({short_citation(flows['source'])})"
+        )
+    baseline = inputs.get("market_baseline")
+    if not isinstance(baseline, Mapping) and isinstance(flows, Mapping):
+        baseline = flows.get("market_baseline")
+    if isinstance(baseline, Mapping):
+        parts += _baseline_vintage(baseline, flows_named=bool(parts))
+    if inputs.get("parameter_schedules"):
+        parts.append("the stored policy parameter schedules")
+    rates = inputs.get("fx_rates")
+    if isinstance(rates, Mapping) and rates:
+        sources = {short_citation(str(e.get("source"))) for e in rates.values()}
+        parts.append(f"exchange rates ({'; '.join(sorted(sources))})")
+    if not parts:
+        return "Data vintage: the figures typed in the inputs; no stored data used."
+    return f"Data vintage: {'; '.join(parts)}."
+
+
+def _baseline_vintage(echo: Mapping[str, Any], *, flows_named: bool) -> list[str]:
+    parts = []
+    if not flows_named or echo.get("trade_source"):
+        parts.append(
+            f"trade flows {echo.get('year')} "
+            f"({short_citation(str(echo.get('trade_source') or ''))})"
+        )
+    price = echo.get("price")
+    if isinstance(price, Mapping):
+        parts.append(
+            f"price {price.get('year')} ({short_citation(str(price.get('citation')))})"
+        )
+    production = echo.get("production")
+    if isinstance(production, Mapping):
+        parts.append(
+            f"production {production.get('year')} "
+            f"({short_citation(str(production.get('citation')))})"
+        )
+    cited = elasticity_sources(echo)
+    if cited:
+        parts.append(f"elasticities ({'; '.join(cited)})")
+    return parts
+
+
+def elasticity_sources(echo: Mapping[str, Any]) -> list[str]:
+    """The studies a baseline's elasticities come from, each once."""
+    found: list[str] = []
+    for entry in (echo.get("elasticities") or {}).values():
+        if isinstance(entry, Mapping) and entry.get("source"):
+            found += [p.strip() for p in str(entry["source"]).split(";")]
+    return list(dict.fromkeys(p for p in found if p))
+
+
+def short_citation(citation: str) -> str:
+    """A citation's publisher and year: "U.S. Geological Survey, 2026", "CEPII
+    BACI" (the full citation is in the sources)."""
+    parts = [p.strip() for p in citation.split(",") if p.strip()]
+    if not parts:
+        return "source not recorded"
+    if len(parts) > 1 and parts[1][:4].isdigit():
+        return f"{parts[0]}, {parts[1][:4]}"
+    return parts[0]

@@ -60,6 +60,7 @@ def build_result_context(
         "chart_source": " ".join(presenters.sources_of(inputs)),
         "carried_over": presenters.carried_over_settings(calculator, request_data),
         "briefing_url": links.briefing,
+        "slides_url": f"{links.briefing}&format=pptx",
         "sensitivity_url": links.sensitivity,
         "other_summary": other_summary,
         "columns": columns,

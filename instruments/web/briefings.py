@@ -1,6 +1,8 @@
-"""Pages and downloads that turn a result into a briefing: the PDF of a result, a
-saved scenario or a comparison; the comparison of instruments on one commodity. Views
-only route: presenters, charts and the briefing do the work.
+"""Pages and downloads that turn a result into a brief: the PDF (or, with
+``?format=pptx``, the slide pack) of a result, a saved scenario or a comparison; the
+comparison of instruments on one commodity. A result's brief takes exactly the API's
+query (or ``?inputs=<JSON>``) and refuses what the API refuses. Views only route:
+presenters, charts, the brief and its layouts do the work.
 """
 
 from __future__ import annotations
@@ -8,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from instruments import selectors
 from instruments.api.lookups import get_calculator_or_404
-from instruments.calculators.base import Calculator
+from instruments.calculators.base import Calculator, InputError
 from instruments.models import Scenario
-from instruments.presentation import briefing, presenters
+from instruments.presentation import briefing, briefing_pdf, presenters, slides
 from instruments.presentation.charts import results as charts
 from instruments.presentation.charts.base import to_plain
 from instruments.presentation.charts.comparison import (
@@ -29,11 +32,14 @@ from instruments.web.shortcuts import (
     bad_inputs_response,
     chosen_scenarios,
     get_visible_scenario_or_404,
-    inputs_from_query,
+    refused_query_response,
+    request_inputs,
     run_or_bad_inputs,
+    throttled_response,
 )
 
 PDF = "application/pdf"
+FORMATS = ("pdf", "pptx")
 
 
 def _methodology(request: HttpRequest, slug: str) -> str:
@@ -46,19 +52,55 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def deployment() -> briefing.Deployment:
+    """The classification line and issuing body the deployment's settings give."""
+    return briefing.Deployment(
+        classification=settings.BRIEFING_CLASSIFICATION,
+        issuer=settings.BRIEFING_ISSUER,
+    )
+
+
+def chosen_format(request: HttpRequest) -> str:
+    """``?format=pdf`` (the default) or ``pptx``; InputError for anything else."""
+    given = (request.GET.get("format") or "pdf").lower()
+    if given not in FORMATS:
+        raise InputError.at(
+            ("format",),
+            f"Unknown format '{given[:20]}'. Formats: {', '.join(FORMATS)}.",
+        )
+    return given
+
+
+def _document(doc: briefing.Briefing, kind: str, filename: str) -> HttpResponse:
+    """The brief as a PDF, or as a slide pack."""
+    if kind == "pptx":
+        response = HttpResponse(slides.render_pptx(doc), content_type=slides.PPTX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pptx"'
+        return response
+    return _pdf(briefing_pdf.render_pdf(doc), filename)
+
+
 # --- PDF briefings ---------------------------------------------------------------------
 
 
 def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
-    """The PDF briefing of a calculation: ``?inputs=<JSON>`` (the example without)."""
+    """The brief of a calculation: the API's query (``?commodity=ndpr-oxide&year=
+    2024&members=eu-27,USA,JPN&floor_above_price=0.2``) or ``?inputs=<JSON>``, the
+    example without either; ``?format=pptx`` for the slide pack. Inputs the API
+    refuses are a 400 page with the same field errors."""
     calculator = get_calculator_or_404(slug)
-    data = inputs_from_query(request)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     try:
-        calculation = run_or_bad_inputs(
-            slug, data if data is not None else calculator.example
+        kind = chosen_format(request)
+        data = request_inputs(request, calculator)
+        calculation = calculations.run_calculation(
+            slug=slug,
+            data=data if data is not None else calculator.example,
+            anonymous=not request.user.is_authenticated,
         )
-    except BadInputs as exc:
-        return bad_inputs_response(str(exc))
+    except InputError as exc:
+        return refused_query_response(request, calculator, exc.errors)
     title = request.GET.get("title") or calculator.title
     doc = briefing.briefing_for_calculation(
         calculator,
@@ -67,14 +109,20 @@ def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
         title=title[:200],
         methodology_url=_methodology(request, slug),
         names=selectors.get_partner_names(),
+        request=calculation.request,
+        deployment=deployment(),
     )
-    return _pdf(briefing.render_pdf(doc), f"briefing-{slug}")
+    return _document(doc, kind, f"briefing-{slug}")
 
 
 def scenario_briefing(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF briefing of a saved scenario, re-run now."""
     scenario = get_visible_scenario_or_404(request, pk)
     calculator = get_calculator_or_404(scenario.calculator)
+    try:
+        kind = chosen_format(request)
+    except InputError as exc:
+        return refused_query_response(request, calculator, exc.errors)
     try:
         calculation = run_or_bad_inputs(scenario.calculator, scenario.inputs)
     except BadInputs as exc:
@@ -87,8 +135,10 @@ def scenario_briefing(request: HttpRequest, pk: int) -> HttpResponse:
         methodology_url=_methodology(request, calculator.slug),
         notes=scenario.notes,
         names=selectors.get_partner_names(),
+        request=calculation.request,
+        deployment=deployment(),
     )
-    return _pdf(briefing.render_pdf(doc), f"briefing-scenario-{scenario.pk}")
+    return _document(doc, kind, f"briefing-scenario-{scenario.pk}")
 
 
 def _runs(
@@ -103,7 +153,12 @@ def _runs(
 
 
 def compare_briefing(request: HttpRequest) -> HttpResponse:
-    """The PDF of a comparison: of one calculator's scenarios, or of instruments."""
+    """The PDF (or slides) of a comparison: of one calculator's scenarios, or of
+    instruments."""
+    try:
+        kind = chosen_format(request)
+    except InputError as exc:
+        return refused_query_response(request, None, exc.errors)
     scenarios, too_many = chosen_scenarios(request)
     if too_many:
         return bad_inputs_response(too_many)
@@ -144,8 +199,9 @@ def compare_briefing(request: HttpRequest) -> HttpResponse:
         figure,
         methodology_url=methodology,
         names=selectors.get_partner_names(),
+        deployment=deployment(),
     )
-    return _pdf(briefing.render_pdf(doc), "briefing-comparison")
+    return _document(doc, kind, "briefing-comparison")
 
 
 def _instrument_figure(full: list[Any]) -> dict[str, Any]:
@@ -196,6 +252,8 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
             ],
             "pdf_url": f"{reverse('instruments:compare_briefing')}?"
             + urlencode([("ids", s.pk) for s in scenarios]),
+            "pptx_url": f"{reverse('instruments:compare_briefing')}?"
+            + urlencode([*(("ids", s.pk) for s in scenarios), ("format", "pptx")]),
         }
     )
     return render(request, "instruments/instrument_compare.html", context)

@@ -33,8 +33,9 @@ from instruments.web.number_formats import get_number_format
 from instruments.web.results import build_page_result_context
 from instruments.web.shortcuts import (
     get_visible_scenario_or_404,
-    inputs_from_query,
     is_fetch,
+    refused_query_response,
+    request_inputs,
     throttled_response,
 )
 
@@ -88,6 +89,15 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
     def options() -> dict[str, Any]:  # two queries: only for a form built here
         return _form_options(calculator, number_format)
 
+    carried: dict[str, Any] | None = None
+    if request.method != "POST" and not request.GET.get("scenario"):
+        try:
+            # ?inputs=<JSON> (back from "log in to save") or the API's own query:
+            # the same question gives the same calculation here as in the API.
+            carried = request_inputs(request, calculator)
+        except InputError as exc:
+            return refused_query_response(request, calculator, exc.errors)
+
     if request.method == "POST":
         form = CalculatorForm(request.POST, **options())
     elif request.GET.get("scenario"):
@@ -105,8 +115,8 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
             inputs_to_form_data(calculator, loaded.inputs, number_format=number_format),
             **options(),
         )
-    elif (carried := inputs_from_query(request)) is not None:
-        # Back from "log in to save": the same calculation, run again.
+    elif carried is not None:
+        # The calculation the address names, run again.
         form = CalculatorForm(
             inputs_to_form_data(calculator, carried, number_format=number_format),
             **options(),
@@ -165,9 +175,14 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
         **number_formats.number_format_context(request),
         **build_page_result_context(request, calculation),
     }
+    # An address whose inputs do not run is refused as the API refuses it (400),
+    # its messages beside the fields.
+    status = 400 if carried is not None and calculation is None else 200
     if not whole_page:
-        return render(request, "instruments/_calculator_main.html", context)
-    return render(request, "instruments/calculator_detail.html", context)
+        return render(
+            request, "instruments/_calculator_main.html", context, status=status
+        )
+    return render(request, "instruments/calculator_detail.html", context, status=status)
 
 
 def _form_options(

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from instruments import selectors
-from instruments.api.guards import loads_bounded
+from instruments.api.guards import clean_query_pairs, loads_bounded
+from instruments.api.querystring import decode_query
 from instruments.api.throttling import throttle_wait
-from instruments.calculators.base import InputError
+from instruments.calculators.base import NON_FIELD, Calculator, InputError, iter_errors
 from instruments.models import Scenario
 from instruments.services import calculation as calculations
 
@@ -57,6 +58,65 @@ def inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
     """``?inputs=<JSON object>``, as the login link carries them; None if absent or bad."""
     data = loads_bounded(request.GET.get("inputs", ""))
     return data if isinstance(data, dict) else None
+
+
+PAGE_KEYS = frozenset({"inputs", "scenario", "blank", "title", "format"})
+"""Query keys that steer a page or download, not the calculation."""
+
+
+def request_inputs(
+    request: HttpRequest, calculator: Calculator
+) -> dict[str, Any] | None:
+    """The calculation a page's or a download's address asks for: ``?inputs=<JSON>``
+    (as the page's own links carry it) or exactly the API's query
+    (``GET /api/v1/calculators/<slug>/``: ``commodity=ndpr-oxide&year=2024&...``),
+    so that one question gives one calculation on every surface. None when the
+    address names no inputs; InputError with the API's field errors when the API
+    would refuse the query (an unknown field, a key given twice, a bad JSON)."""
+    pairs = [
+        (key, value)
+        for key, values in request.GET.lists()
+        for value in values
+        if key not in PAGE_KEYS
+    ]
+    if "inputs" in request.GET:
+        if pairs:
+            raise InputError.at(
+                ("inputs",),
+                "Give the inputs either as inputs=<JSON> or as the API's query "
+                "fields, not both.",
+            )
+        data = loads_bounded(request.GET.get("inputs", ""))
+        if not isinstance(data, dict):
+            raise InputError.at(
+                ("inputs",), "inputs must be a JSON object of named fields."
+            )
+        return data
+    if not pairs:
+        return None
+    return decode_query(calculator, clean_query_pairs(calculator, pairs))
+
+
+def field_errors(errors: Any) -> list[tuple[str, str]]:
+    """An error tree as (field path, message) rows: ``markets.0.code``."""
+    rows = []
+    for path, message in iter_errors(errors):
+        name = ".".join(str(step) for step in path)
+        rows.append(("" if name == NON_FIELD else name, str(message)))
+    return rows
+
+
+def refused_query_response(
+    request: HttpRequest, calculator: Calculator | None, errors: Any
+) -> HttpResponse:
+    """The 400 page of an address whose inputs the API refuses: each field's
+    message, as the API's 400 body gives them."""
+    return render(
+        request,
+        "instruments/refused_query.html",
+        {"calculator": calculator, "errors": field_errors(errors)},
+        status=400,
+    )
 
 
 def get_visible_scenario_or_404(request: HttpRequest, pk: int) -> Scenario:

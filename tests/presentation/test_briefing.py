@@ -37,6 +37,15 @@ def pages(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
 
 
+def first_page(content: bytes) -> str:
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text() or ""
+    return " ".join(text.split())
+
+
+MAX_PAGES = 8
+"""A brief: page one, then the detail (every chart, the table, every input)."""
+
+
 def scenario(slug: str, title: str, inputs: Any = None) -> Scenario:
     owner, _ = User.objects.get_or_create(username="brief")
     return make_scenario(
@@ -59,7 +68,12 @@ def test_every_calculator_has_a_briefing_with_its_sentences(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert 1 <= pages(response.content) <= 3
+    assert 2 <= pages(response.content) <= MAX_PAGES
+    # Page one: the question naming the policy, and the answer in four figures.
+    one = first_page(response.content)
+    assert "The question. What would a" in one
+    assert "The answer in four figures" in one
+    assert "DRAFT" in one
     text = pdf_text(response.content)
     calculation = run_calculation(slug=slug, data=example)
     sentences = presenters.headline_sentences(
@@ -265,7 +279,7 @@ PRECEDENTS = json.loads(
 @pytest.mark.parametrize(
     "precedent", PRECEDENTS, ids=[p["title"][:40] for p in PRECEDENTS]
 )
-def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
+def test_every_precedent_saved_is_a_brief_with_page_one_and_its_detail(
     client: Client, precedent: dict[str, Any]
 ) -> None:
     """The DoD–MP precedent ran to four pages (its unset settings listed as "—")."""
@@ -277,9 +291,10 @@ def test_every_precedent_saved_is_a_briefing_of_one_to_three_pages(
     )
     response = client.get(reverse("instruments:scenario_briefing", args=[scenario.pk]))
     assert response.status_code == 200
-    assert 1 <= pages(response.content) <= 3
+    assert 2 <= pages(response.content) <= MAX_PAGES
     text = pdf_text(response.content)
     assert "Sources" in text
+    assert "… and" not in text  # every input by name, none cut
     assert "the commodity" not in text  # typed figures name no commodity
     assert "\n—\n" not in text
     assert "— \n" not in text

@@ -14,7 +14,8 @@ from PIL import Image
 
 from instruments.calculators import translation
 from instruments.presentation import fonts
-from instruments.presentation.briefing import Briefing, BriefingChart, render_pdf
+from instruments.presentation.briefing import Briefing, BriefingChart
+from instruments.presentation.briefing_pdf import render_pdf
 from instruments.presentation.charts.static_image import render_png
 
 TITLE = "重要鉱物の最低価格"

@@ -526,11 +526,15 @@ def test_logging_in_to_save_brings_the_same_calculation_back(
     assert b"Save scenario" in response.content
 
 
-def test_bad_inputs_in_the_query_fall_back_to_the_example(client: Client) -> None:
+def test_bad_inputs_in_the_query_are_refused_as_the_api_refuses_them(
+    client: Client,
+) -> None:
+    """Issue 22: the page's address takes what the API takes and refuses the rest
+    (it fell back to the example without a word)."""
     url = reverse("instruments:calculator", args=["offtake"])
     response = client.get(url, {"inputs": "{not json"})
-    assert response.status_code == 200
-    assert response.context["calculation"] is None
+    assert response.status_code == 400
+    assert b"inputs must be a JSON object" in response.content
 
 
 def test_estimates_from_a_short_history_are_flagged_on_the_page(client: Client) -> None:

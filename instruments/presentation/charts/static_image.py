@@ -37,15 +37,28 @@ def render_png(
     axes_ids = _axes_of(traces)
     n_rows = len({_y_domain(layout, y) for _, y in axes_ids}) or 1
     height = height_in or min(2.2 + 1.3 * n_rows, 5.6)
+    titles = _panel_titles(layout)
     families = list(
         fonts.chart_font_families()
     )  # Japanese glyphs fall back to IPAexGothic
     with plt.rc_context({"font.family": families, "font.size": 8}):
         fig = plt.figure(figsize=(width_in, height), dpi=200)
         try:
-            axes = _place_axes(fig, layout, axes_ids, bottom=min(0.4, 1.15 / height))
+            bottom = min(0.4, 1.15 / height)
+            top = 1.0 - 0.28 / height if titles else 0.97
+            axes = _place_axes(fig, layout, axes_ids, bottom=bottom, top=top)
             handles: dict[str, Any] = {}
             _draw(traces, layout, axes, handles)
+            for x, y, text in titles:  # "Before" and "After" over their panels
+                fig.text(
+                    0.12 + 0.86 * x,
+                    bottom + (top - bottom) * y + 0.01,
+                    text,
+                    ha="center",
+                    va="bottom",
+                    fontsize=8.5,
+                    fontweight="bold",
+                )
             if handles:
                 fig.legend(
                     list(handles.values()),
@@ -61,6 +74,20 @@ def render_png(
         finally:
             plt.close(fig)
     return buffer.getvalue()
+
+
+def _panel_titles(layout: Mapping[str, Any]) -> list[tuple[float, float, str]]:
+    """The panels' titles (plotly's ``subplot_titles``: annotations placed on the
+    paper), as (x, y, text) in the paper's 0–1 coordinates."""
+    found = []
+    for note in layout.get("annotations") or []:
+        if not isinstance(note, Mapping) or not note.get("text"):
+            continue
+        if note.get("xref") == "paper" and note.get("yref") == "paper":
+            found.append(
+                (_number(note.get("x")), _number(note.get("y")), str(note["text"]))
+            )
+    return [(x, y, t) for x, y, t in found if x == x and y == y]
 
 
 def _axes_of(traces: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
@@ -89,10 +116,11 @@ def _place_axes(
     axes_ids: Sequence[tuple[str, str]],
     *,
     bottom: float,
+    top: float = 0.97,
 ) -> dict[tuple[str, str], Axes]:
     """One matplotlib axes per plotly (x, y) pair, where the layout's domains put it,
     inside margins that leave room for tick labels and the legend below."""
-    left, right, top = 0.12, 0.98, 0.97
+    left, right = 0.12, 0.98
     placed: dict[tuple[str, str], Axes] = {}
     shared: dict[str, Axes] = {}
     for x, y in axes_ids:

@@ -50,7 +50,7 @@ from instruments.calculators.limits import MAX_PATH_STEPS
 from instruments.models import Job, JobKind, JobState
 from instruments.models.jobs import DONE_STATES
 from instruments.presentation.jsonify import json_value
-from instruments.services import sensitivity
+from instruments.services import job_limits, sensitivity
 from instruments.services.batches import check_grid_names, expand_batch
 from instruments.services.calculation import (
     calculation_payload,
@@ -61,35 +61,13 @@ from instruments.services.imports import publishers
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STEPS = 120  # a simulation on stored prices: its periods are not known yet
-
 
 # --- what needs a job -----------------------------------------------------------------
 
 
 def simulation_size(*, calculator: Calculator, data: Mapping[str, Any]) -> int:
-    """Paths × steps a request asks for (0 without a simulation), from the raw data:
-    ``simulation.paths`` (its declared default when absent) times the periods given,
-    else ``simulation.steps``, else ``DEFAULT_STEPS``."""
-    simulation = data.get("simulation")
-    if not isinstance(simulation, Mapping):
-        return 0
-    paths = _integer(simulation.get("paths"), default=10_000)
-    periods = data.get("periods")
-    if isinstance(periods, list | tuple):
-        steps = len(periods)
-    elif isinstance(periods, str) and periods:
-        steps = len(periods.split(","))
-    else:
-        steps = _integer(simulation.get("steps"), default=DEFAULT_STEPS)
-    return paths * max(steps, 1)
-
-
-def _integer(value: Any, *, default: int) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return default
+    """Paths × steps a request asks for (``job_limits.simulation_size``)."""
+    return job_limits.simulation_size(data)
 
 
 def needs_job(*, slug: str, data: Any) -> bool:
@@ -105,33 +83,47 @@ def sweep_needs_job(*, request: sensitivity.Request) -> bool:
     """Whether a sensitivity request is long work: more calculations than
     ``JOBS_SYNC_MAX_SWEEP_POINTS``, or more simulated path-steps in all than
     ``JOBS_SYNC_MAX_PATH_STEPS``."""
-    size = simulation_size(calculator=get_calculator(request.slug), data=request.base)
     return (
         request.points > settings.JOBS_SYNC_MAX_SWEEP_POINTS
-        or request.points * size > settings.JOBS_SYNC_MAX_PATH_STEPS
+        or sum(_sweep_sizes(request)) > settings.JOBS_SYNC_MAX_PATH_STEPS
+    )
+
+
+def _sweep_sizes(request: sensitivity.Request) -> list[int]:
+    return job_limits.sweep_sizes(
+        base=request.base, variations=request.variations, points=request.points
     )
 
 
 # --- submitting ------------------------------------------------------------------------
 
 
-def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) -> Job:
-    """Validate now, compute on a worker. Raises InputError for bad fields."""
+def submit_calculation(
+    *, calculator: str, data: Mapping[str, Any], owner: Any, client: str = ""
+) -> Job:
+    """Validate now, compute on a worker. Raises InputError for bad fields,
+    ``JobQuotaExceeded`` when the caller has its share of jobs already."""
     validate_calculation(slug=calculator, data=data)
     return _submit(
         kind=JobKind.CALCULATION,
         calculator=calculator,
         request=dict(data),
         owner=owner,
+        client=client,
     )
 
 
 def submit_sensitivity(
-    *, request: sensitivity.Request, owner: Any, page_query: str = ""
+    *,
+    request: sensitivity.Request,
+    owner: Any,
+    page_query: str = "",
+    client: str = "",
 ) -> Job:
     """Validate the base calculation now, run the sweeps on a worker. ``page_query``
     is the sensitivity page's query string, for the page to show the result."""
     validate_calculation(slug=request.slug, data=request.base)
+    job_limits.check_job_work(sizes=_sweep_sizes(request), owner=owner, where=("vary",))
     return _submit(
         kind=JobKind.SENSITIVITY,
         calculator=request.slug,
@@ -149,6 +141,7 @@ def submit_sensitivity(
             "page_query": page_query,
         },
         owner=owner,
+        client=client,
     )
 
 
@@ -159,6 +152,7 @@ def submit_batch(
     base: Mapping[str, Any] | None = None,
     grid: Mapping[str, Sequence[Any]] | None = None,
     requests: Sequence[Mapping[str, Any]] | None = None,
+    client: str = "",
 ) -> Job:
     """A batch job over a grid (every combination of the values, on ``base``) or a
     list of requests. Raises InputError for a malformed batch (the calculations'
@@ -171,6 +165,11 @@ def submit_batch(
     if isinstance(grid, Mapping):
         check_grid_names(calculator=get_calculator(calculator), grid=grid, base=base)
     items = expand_batch(base=base, grid=grid, requests=requests)
+    job_limits.check_job_work(
+        requests=(data for _, data in items),
+        owner=owner,
+        where=("grid",) if grid else ("requests",),
+    )
     return _submit(
         kind=JobKind.BATCH,
         calculator=calculator,
@@ -181,6 +180,7 @@ def submit_batch(
             "size": len(items),
         },
         owner=owner,
+        client=client,
     )
 
 
@@ -194,10 +194,26 @@ def _owner(user: Any) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) -> Job:
-    """Store a job (an anonymous caller owns none) and hand it to a worker."""
+def _submit(
+    *,
+    kind: str,
+    calculator: str,
+    request: dict[str, Any],
+    owner: Any,
+    client: str = "",
+    quota: bool = True,
+) -> Job:
+    """Store a job (an anonymous caller owns none; its address is kept for its
+    quota) and hand it to a worker. ``JobQuotaExceeded`` when the caller already has
+    its share of jobs queued or running (``job_limits.check_quota``)."""
+    if quota:
+        job_limits.check_quota(owner=owner, client=client)
     job = Job.objects.create(
-        kind=kind, calculator=calculator, request=request, owner=_owner(owner)
+        kind=kind,
+        calculator=calculator,
+        request=request,
+        owner=_owner(owner),
+        client="" if _owner(owner) else client[:64],
     )
     dispatch(job=job)
     return job
@@ -230,16 +246,23 @@ def _send(job_id: str) -> None:
 
 
 def submit_export(
-    *, export: Mapping[str, Any], rows: int, owner: Any, runners: Mapping[str, Runner]
+    *,
+    export: Mapping[str, Any],
+    rows: int,
+    owner: Any,
+    runners: Mapping[str, Runner],
+    client: str = "",
 ) -> Job:
     """An export of a data list (already checked by its runner's ``check``): the
     list's address and how many rows it has. ``runners`` has the export's runner,
     which lives with the API's lists."""
+    job_limits.check_quota(owner=owner, client=client)
     job = Job.objects.create(
         kind=JobKind.EXPORT,
         calculator="",
         request={**export, "size": rows},
         owner=_owner(owner),
+        client="" if _owner(owner) else client[:64],
     )
     dispatch(job=job, runners=runners)
     return job
@@ -269,6 +292,7 @@ def submit_import(
             "hs_revision": hs_revision or "",
         },
         owner=owner,
+        quota=False,  # a steward's confirmed import is never refused for a quota
     )
 
 

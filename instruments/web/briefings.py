@@ -23,6 +23,7 @@ from instruments.presentation.charts.comparison import (
     build_instrument_comparison_figure,
 )
 from instruments.services import calculation as calculations
+from instruments.services import job_limits
 from instruments.services import scenarios as scenario_services
 from instruments.web.shortcuts import (
     BadInputs,
@@ -31,6 +32,7 @@ from instruments.web.shortcuts import (
     get_visible_scenario_or_404,
     inputs_from_query,
     run_or_bad_inputs,
+    throttled_response,
 )
 
 PDF = "application/pdf"
@@ -53,6 +55,8 @@ def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
     """The PDF briefing of a calculation: ``?inputs=<JSON>`` (the example without)."""
     calculator = get_calculator_or_404(slug)
     data = inputs_from_query(request)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     try:
         calculation = run_or_bad_inputs(
             slug, data if data is not None else calculator.example
@@ -75,6 +79,8 @@ def scenario_briefing(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF briefing of a saved scenario, re-run now."""
     scenario = get_visible_scenario_or_404(request, pk)
     calculator = get_calculator_or_404(scenario.calculator)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     try:
         calculation = run_or_bad_inputs(scenario.calculator, scenario.inputs)
     except BadInputs as exc:
@@ -109,6 +115,10 @@ def compare_briefing(request: HttpRequest) -> HttpResponse:
         return bad_inputs_response(too_many)
     if len(scenarios) < 2:
         return bad_inputs_response("choose at least two scenarios.")
+    if too_much := job_limits.pages_work_problem(s.inputs for s in scenarios):
+        return bad_inputs_response(too_much)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     runs = _runs(scenarios)
     slugs = {s.calculator for s in scenarios}
     methodology = request.build_absolute_uri(reverse("instruments:methodology"))
@@ -174,11 +184,18 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
     (in total and per tonne), when and with what risk, and one chart."""
     scenarios, too_many = chosen_scenarios(request)
     context: dict[str, Any] = {"scenarios": scenarios}
-    if too_many or len(scenarios) < 2:
-        context["problem"] = too_many or "Choose at least two scenarios to compare."
+    problem = too_many or (
+        "Choose at least two scenarios to compare."
+        if len(scenarios) < 2
+        else job_limits.pages_work_problem(s.inputs for s in scenarios)
+    )
+    if problem:
+        context["problem"] = problem
         return render(
             request, "instruments/instrument_compare.html", context, status=400
         )
+    if (limited := throttled_response(request)) is not None:
+        return limited
     runs = _runs(scenarios)
     full = [(t, c, calc.result, calc.inputs) for t, c, calc in runs]
     columns = [presenters.instrument_column(*run) for run in full]

@@ -18,6 +18,7 @@ from instruments.api.throttling import throttle_wait
 from instruments.calculators.base import InputError
 from instruments.models import Scenario
 from instruments.services import calculation as calculations
+from instruments.services import job_limits
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -100,13 +101,23 @@ def throttled_response(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
+def quota_response(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The 429 page of a client that has as many jobs queued or running as it may."""
+    response = render(request, "429.html", {"message": str(exc)}, status=429)
+    response["Retry-After"] = "30"
+    return response
+
+
 class BadInputs(Exception):
     """Inputs that do not run: the view answers 400 with the reason."""
 
 
 def run_or_bad_inputs(slug: str, data: Mapping[str, Any]) -> calculations.Calculation:
-    """``run_calculation``, its ``InputError`` as ``BadInputs``."""
+    """``run_calculation`` of what a page computes at once (a simulation above
+    ``JOBS_SYNC_MAX_PATH_STEPS`` is refused, saying so), its ``InputError`` as
+    ``BadInputs``."""
     try:
+        job_limits.check_runs_now(data)
         return calculations.run_calculation(slug=slug, data=data)
     except InputError as exc:
         raise BadInputs(str(exc)) from None

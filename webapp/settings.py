@@ -247,7 +247,9 @@ CONTENT_SECURITY_POLICY = {
 AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+# A username and, separately, an address; behind a proxy NUM_PROXIES does not name
+# (X-Forwarded-For from a private address) the username only: webapp/security.py.
+AXES_LOCKOUT_PARAMETERS = "webapp.security.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "webapp.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "webapp.security.lockout_response"

@@ -43,7 +43,6 @@ from django.utils import timezone
 from instruments.calculators import REGISTRY, get_calculator, progress
 from instruments.calculators.base import (
     NON_FIELD,
-    Calculator,
     InputError,
 )
 from instruments.calculators.limits import MAX_PATH_STEPS
@@ -65,17 +64,12 @@ logger = logging.getLogger(__name__)
 # --- what needs a job -----------------------------------------------------------------
 
 
-def simulation_size(*, calculator: Calculator, data: Mapping[str, Any]) -> int:
-    """Paths × steps a request asks for (``job_limits.simulation_size``)."""
-    return job_limits.simulation_size(data)
-
-
 def needs_job(*, slug: str, data: Any) -> bool:
     """Whether a calculation is long work: a simulation above the sync limit (one
     above the request limit is left to the validation's 400)."""
     if not isinstance(data, Mapping):
         return False
-    size = simulation_size(calculator=get_calculator(slug), data=data)
+    size = job_limits.simulation_size(data)
     return settings.JOBS_SYNC_MAX_PATH_STEPS < size <= MAX_PATH_STEPS
 
 
@@ -276,6 +270,7 @@ def submit_import(
     country_codes: bytes | None,
     hs_revision: str | None,
     owner: Any,
+    preview_checksum: str | None = None,
 ) -> Job:
     """A published file's import (previewed already) for a worker: the file travels
     in the job (base64), since the worker may be another machine."""
@@ -290,6 +285,7 @@ def submit_import(
             if country_codes
             else "",
             "hs_revision": hs_revision or "",
+            "checksum": preview_checksum,
         },
         owner=owner,
         quota=False,  # a steward's confirmed import is never refused for a quota
@@ -308,8 +304,11 @@ def run_import(*, job: Job) -> dict[str, Any]:
         country_codes=base64.b64decode(codes) if codes else None,
         hs_revision=request.get("hs_revision") or None,
         user=job.owner,
+        preview_checksum=request.get("checksum"),
     )
     report = done.report
+    if report.stale:  # another import or an edit since the preview
+        raise InputError.at(("file",), str(report.errors[0].message))
     errors = [str(e) for e in report.errors]
     if errors:  # the data changed since the preview: nothing was written
         more = f" … and {len(errors) - 20} more" if len(errors) > 20 else ""

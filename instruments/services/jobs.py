@@ -36,7 +36,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ from instruments.calculators.limits import MAX_PATH_STEPS
 from instruments.models import Job, JobKind, JobState
 from instruments.models.jobs import DONE_STATES
 from instruments.presentation.jsonify import json_value
-from instruments.services import job_limits, sensitivity
+from instruments.services import job_broker, job_limits, sensitivity
 from instruments.services.batches import check_grid_names, expand_batch
 from instruments.services.calculation import (
     calculation_payload,
@@ -178,7 +178,7 @@ def submit_batch(
     )
 
 
-RUN_JOB_TASK = "instruments.run_job"
+RUN_JOB_TASK = job_broker.RUN_JOB_TASK
 """The Celery task that runs a stored job (``tasks.run_job_task``)."""
 SWEEP_TASK = "instruments.sweep_stale_jobs"
 """The Celery task beat runs to end stale jobs (``tasks.sweep_stale_jobs_task``)."""
@@ -224,19 +224,8 @@ def dispatch(*, job: Job, runners: Mapping[str, Runner] | None = None) -> None:
         run_job(job_id=job.pk, runners=runners)
         job.refresh_from_db()
         return
-    _send(str(job.pk))
+    job_broker.send_job(str(job.pk))
     job.refresh_from_db()
-
-
-def _send(job_id: str) -> None:
-    """Send the job's id to a worker once the transaction commits; the task's id is
-    the job's, so the broker can be asked about it and the task revoked."""
-    # Sent by name: the task module wraps this one, so importing it would reach up.
-    from webapp.celery import app
-
-    transaction.on_commit(
-        lambda: app.send_task(RUN_JOB_TASK, args=[job_id], task_id=job_id)
-    )
 
 
 def submit_export(
@@ -556,7 +545,7 @@ def sweep_stale_jobs(
     else failed. ``job_id`` sweeps that one job only (a read of its status);
     ``in_broker`` and ``send`` stand in for the broker in tests. Counts by outcome."""
     now = now or timezone.now()
-    in_broker = in_broker or broker_holds
+    in_broker = in_broker or job_broker.broker_holds
     send = send or _resend
     stale = timedelta(seconds=settings.JOBS_STALE_SECONDS)
     # An import reports no progress: it is taken for dead only once past its limit.
@@ -602,33 +591,7 @@ def _resend(job_id: str) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: run it here (the demo)
         run_job(job_id=job_id)
         return
-    _send(job_id)
-
-
-def broker_holds(job: Job) -> bool:
-    """Whether the broker still holds the job's task: waiting in a queue, or taken by
-    a worker and not acknowledged (Redis). Unknown (another broker, Redis down) is
-    taken as yes: the job is then left alone."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return False
-    from webapp.celery import app
-
-    needle = str(job.pk).encode()
-    try:
-        with app.connection_for_read() as conn:
-            client = getattr(conn.default_channel, "client", None)
-            if client is None:
-                return True
-            queue = settings.CELERY_TASK_DEFAULT_QUEUE
-            for key in client.scan_iter(match=f"{queue}*", count=100):
-                if client.type(key) == b"list" and any(
-                    needle in message for message in client.lrange(key, 0, -1)
-                ):
-                    return True
-            return any(needle in value for value in client.hvals("unacked"))
-    except Exception:
-        logger.warning("could not ask the broker about job %s", job.pk, exc_info=True)
-        return True
+    job_broker.send_job(job_id)
 
 
 # --- cancelling ------------------------------------------------------------------------

@@ -50,7 +50,10 @@ def three_a_minute(settings):
 
 @pytest.fixture
 def nothing_computes(monkeypatch):
-    """Any calculation run in the request fails the test."""
+    """Any calculation run in the request fails the test. Every module that binds
+    ``run_calculation`` by name is imported first, so none binds the stand-in."""
+    import instruments.tasks  # noqa: F401
+    import webapp.urls  # noqa: F401 - the views, the services and the tasks
 
     def refuse(**kwargs: Any) -> Any:
         raise AssertionError(f"computed in the request: {kwargs.get('slug')}")
@@ -322,3 +325,20 @@ def test_the_batch_page_is_throttled_and_counts_against_the_quota(
     assert first.status_code == 302
     assert second.status_code == 429
     assert Job.objects.count() == 1
+
+
+def test_the_calculator_form_says_beside_the_paths_that_a_page_computes_only_so_much(
+    nothing_computes,
+):
+    from instruments.web.form_data import inputs_to_form_data
+
+    data = inputs_to_form_data(REGISTRY[SUBSIDY], heavy_inputs())
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+
+    response = Client().post(f"/calculators/{SUBSIDY}/", data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
+    assert "a page computes at once" in messages
+    assert "8,000,000 paths × steps" in messages

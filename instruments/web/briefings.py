@@ -30,7 +30,7 @@ from instruments.web.shortcuts import (
     bad_inputs_response,
     chosen_scenarios,
     get_visible_scenario_or_404,
-    inputs_from_query,
+    given_inputs,
     run_or_bad_inputs,
     throttled_response,
 )
@@ -54,10 +54,10 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
     """The PDF briefing of a calculation: ``?inputs=<JSON>`` (the example without)."""
     calculator = get_calculator_or_404(slug)
-    data = inputs_from_query(request)
     if (limited := throttled_response(request)) is not None:
         return limited
     try:
+        data = given_inputs(request)
         calculation = run_or_bad_inputs(
             slug, data if data is not None else calculator.example
         )

@@ -43,7 +43,7 @@ from instruments.web.number_formats import get_number_format
 from instruments.web.shortcuts import (
     BadInputs,
     bad_inputs_response,
-    inputs_from_query,
+    given_inputs,
     quota_response,
     run_or_bad_inputs,
     throttled_response,
@@ -114,7 +114,10 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     """Vary one input over a range (a line chart of the headline figures) and move
     each key input by ±x % (a tornado of the first headline figure)."""
     calculator = get_calculator_or_404(slug)
-    data = inputs_from_query(request)
+    try:
+        data = given_inputs(request)
+    except BadInputs as exc:
+        return bad_inputs_response(str(exc))
     base = numeric_request(dict(data if data is not None else calculator.example))
     if not request.GET.get("job") and (limited := throttled_response(request)):
         return limited  # a finished job's result is read, not computed

@@ -60,6 +60,21 @@ def inputs_from_query(request: HttpRequest) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def given_inputs(request: HttpRequest) -> dict[str, Any] | None:
+    """``?inputs=<JSON object>`` of a briefing or sensitivity address: None when
+    absent (the example then), ``BadInputs`` when given but not a JSON object (or
+    nested too deeply): a 400 naming it, never the example's PDF instead."""
+    if "inputs" not in request.GET:
+        return None
+    data = inputs_from_query(request)
+    if data is None:
+        raise BadInputs(
+            "inputs: give the calculation's inputs as one JSON object "
+            '(?inputs={"field": value, ...}); this is not one.'
+        )
+    return data
+
+
 def get_visible_scenario_or_404(request: HttpRequest, pk: int) -> Scenario:
     """A scenario the user may see: public ones and their own; others are 404."""
     return get_object_or_404(selectors.visible_scenarios(request.user), pk=pk)

@@ -342,3 +342,19 @@ def test_the_calculator_form_says_beside_the_paths_that_a_page_computes_only_so_
     messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
     assert "a page computes at once" in messages
     assert "8,000,000 paths × steps" in messages
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"/calculators/{SUBSIDY}/briefing.pdf", f"/calculators/{SUBSIDY}/sensitivity/"],
+)
+@pytest.mark.parametrize("given", ["{bad", "[1, 2]", "7", ""])
+def test_malformed_inputs_in_a_briefing_or_sensitivity_address_are_a_400(
+    nothing_computes, path, given
+):
+    response = Client().get(f"{path}?" + urlencode({"inputs": given}))
+
+    assert response.status_code == 400
+    assert "inputs: give the calculation's inputs as one JSON object" in (
+        response.content.decode()
+    )

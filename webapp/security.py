@@ -3,6 +3,8 @@
 - ``client_ip``: the client's address, trusting ``X-Forwarded-For`` only from the
   configured number of proxies (``NUM_PROXIES``); DRF's throttles, django-axes and the
   page throttle all count by it.
+- ``lockout_parameters``: what django-axes locks (a username, an address; behind an
+  unconfigured proxy the username only).
 - ``lockout_response``: what django-axes answers once a username or address is locked
   out (JSON 429 on the API, a page elsewhere).
 - ``LocalTracebacksOnlyMiddleware``: DEBUG tracebacks for loopback clients only.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -50,6 +53,45 @@ def client_ip(request: HttpRequest) -> str:
     if not addresses:
         return remote
     return addresses[-min(proxies, len(addresses))]
+
+
+def behind_unconfigured_proxy(request: Any) -> bool:
+    """A proxy stands in front but ``NUM_PROXIES`` does not say so: the request
+    carries ``X-Forwarded-For`` from a private or loopback ``REMOTE_ADDR`` (a client
+    on the internet has neither). Every visitor then shares the proxy's address."""
+    meta = getattr(request, "META", None)
+    if not isinstance(meta, dict) or int(getattr(settings, "NUM_PROXIES", 0) or 0):
+        return False
+    if not meta.get("HTTP_X_FORWARDED_FOR"):
+        return False
+    try:
+        remote = ipaddress.ip_address(str(meta.get("REMOTE_ADDR") or ""))
+    except ValueError:
+        return False
+    return remote.is_private or remote.is_loopback
+
+
+_warned_at = {"proxy": 0.0}
+
+
+def lockout_parameters(request_or_attempt: Any, credentials: Any = None) -> list[Any]:
+    """What django-axes locks after ``AXES_FAILURE_LIMIT`` failed sign-ins: a
+    username (whatever the address), and separately an address (whatever the
+    username). Behind an unconfigured proxy (``behind_unconfigured_proxy``) the
+    address is the proxy's, shared by everyone: locking it would lock every account,
+    administrators included, after five bad passwords from anyone; there only the
+    username is locked, and a warning says to set ``NUM_PROXIES``."""
+    if not behind_unconfigured_proxy(request_or_attempt):
+        return ["username", "ip_address"]
+    now = time.monotonic()
+    if now - _warned_at["proxy"] > 60:
+        _warned_at["proxy"] = now
+        logging.getLogger(__name__).warning(
+            "X-Forwarded-For from %s but NUM_PROXIES is 0: sign-in lockouts by "
+            "username only; set NUM_PROXIES to the number of proxies in front",
+            request_or_attempt.META.get("REMOTE_ADDR"),
+        )
+    return ["username"]
 
 
 def login_required_everywhere() -> bool:

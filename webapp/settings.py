@@ -256,7 +256,9 @@ CONTENT_SECURITY_POLICY = {
 AXES_ENABLED = env_flag("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+# A username and, separately, an address; behind a proxy NUM_PROXIES does not name
+# (X-Forwarded-For from a private address) the username only: webapp/security.py.
+AXES_LOCKOUT_PARAMETERS = "webapp.security.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "webapp.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "webapp.security.lockout_response"
@@ -443,6 +445,15 @@ CELERY_BEAT_SCHEDULE = {
 # A simulation above this many paths × steps is answered with 202 and a job.
 JOBS_SYNC_MAX_PATH_STEPS = env.int("JOBS_SYNC_MAX_PATH_STEPS", default=2_000_000)
 JOBS_MAX_BATCH = env.int("JOBS_MAX_BATCH", default=2_000)
+# Simulated path-steps one batch or sensitivity job may hold in all (about 4 minutes
+# of a worker; 24 s anonymous), and jobs one client may have queued or running at once
+# (a signed-in user; an anonymous client, by address). services/job_limits.py.
+JOBS_MAX_WORK_PATH_STEPS = env.int("JOBS_MAX_WORK_PATH_STEPS", default=1_200_000_000)
+JOBS_MAX_WORK_PATH_STEPS_ANONYMOUS = env.int(
+    "JOBS_MAX_WORK_PATH_STEPS_ANONYMOUS", default=120_000_000
+)
+JOBS_MAX_ACTIVE_PER_USER = env.int("JOBS_MAX_ACTIVE_PER_USER", default=5)
+JOBS_MAX_ACTIVE_ANONYMOUS = env.int("JOBS_MAX_ACTIVE_ANONYMOUS", default=2)
 # A sensitivity request runs in the request up to this many calculations (and
 # JOBS_SYNC_MAX_PATH_STEPS simulated path-steps in all); a longer one is a job.
 JOBS_SYNC_MAX_SWEEP_POINTS = env.int("JOBS_SYNC_MAX_SWEEP_POINTS", default=50)

@@ -29,6 +29,7 @@ from django.urls import URLPattern, path, reverse
 from instruments.admin.imports import template_response
 from instruments.models import HsRevision
 from instruments.services import jobs
+from instruments.services.imports.confirm import STALE_MESSAGE
 from instruments.services.imports.limits import ImportTooLarge, check_uploaded_file
 from instruments.services.imports.publishers import (
     PUBLISHED_KINDS,
@@ -206,21 +207,33 @@ class PublishedFileImportMixin:
             except ImportTooLarge as exc:  # a workbook's sheet over the row limit
                 form.add_error("file", str(exc))
                 result = None
-            if result is not None:
-                context["result"] = result
-                context["file_name"] = upload.name
-            if result is not None and result.report.ok:
-                context["token"] = signing.dumps(saved, salt=_SALT)
-            else:
-                _remove_saved(saved["file"])
-                if saved["codes"]:
-                    _remove_saved(saved["codes"])
+            self._preview_context(context, saved, result)
         context["form"] = form
         return TemplateResponse(
             request, "admin/instruments/import_published.html", context
         )
 
+    @staticmethod
+    def _preview_context(
+        context: dict[str, Any], saved: dict[str, str], result: Any
+    ) -> None:
+        """A preview's result on the page, and its confirm's token (the upload, and
+        the checksum of the stored rows it read) when the file is good; else the
+        upload is removed."""
+        if result is not None:
+            context["result"] = result
+            context["file_name"] = saved["file_name"]
+        if result is not None and result.report.ok:
+            context["token"] = signing.dumps(
+                {**saved, "checksum": result.report.checksum}, salt=_SALT
+            )
+        else:
+            _remove_saved(saved["file"])
+            if saved["codes"]:
+                _remove_saved(saved["codes"])
+
     def _confirm(self, request: HttpRequest, opts: Any) -> HttpResponse:
+        result = None
         try:
             saved = signing.loads(request.POST["token"], salt=_SALT, max_age=_MAX_AGE)
             data = _read_saved(saved["file"])
@@ -235,14 +248,19 @@ class PublishedFileImportMixin:
                     else None,
                     hs_revision=saved["hs_revision"] or None,
                     owner=request.user,
+                    preview_checksum=saved.get("checksum"),
                 )
                 return HttpResponseRedirect(reverse("instruments:job", args=[job.pk]))
             result = self._run(saved, dry_run=False, user=request.user)
+            if result.report.stale:
+                # Another steward's import or an edit came first: nothing was
+                # written; a fresh preview of the same file, to confirm again.
+                return self._fresh_preview(request, opts, saved)
         except (signing.BadSignature, FileNotFoundError):
             messages.error(request, "The preview has expired: upload the file again.")
             return HttpResponseRedirect(request.path)
         finally:
-            if "saved" in locals():
+            if "saved" in locals() and not (result is not None and result.report.stale):
                 _remove_saved(saved["file"])
                 if saved["codes"]:
                     _remove_saved(saved["codes"])
@@ -261,6 +279,24 @@ class PublishedFileImportMixin:
             reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         )
 
+    def _fresh_preview(
+        self, request: HttpRequest, opts: Any, saved: dict[str, str]
+    ) -> HttpResponse:
+        """The answer to a stale confirm: what happened, and the preview again."""
+        messages.error(request, STALE_MESSAGE)
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": opts,
+            "title": "Import a published file",
+            "templates": self._templates(),
+            "form": PublishedFileForm(kinds=self.published_kinds),
+        }
+        result = self._run(saved, dry_run=True, user=request.user)
+        self._preview_context(context, saved, result)
+        return TemplateResponse(
+            request, "admin/instruments/import_published.html", context, status=409
+        )
+
     def _run(self, saved: dict[str, str], *, dry_run: bool, user: Any) -> Any:
         return import_published_file(
             kind=saved["kind"],
@@ -270,4 +306,5 @@ class PublishedFileImportMixin:
             hs_revision=saved["hs_revision"] or None,
             dry_run=dry_run,
             user=user,
+            preview_checksum=None if dry_run else saved.get("checksum"),
         )

@@ -9,6 +9,7 @@
   with the field errors, so a client can tell "exists already" from "invalid". A
   view outside the request transaction (the calculators) marks no transaction for
   rollback.
+- a job the client has no quota left for (``JobQuotaExceeded``) is a 429 saying so.
 - ``read_body``: a body that is not JSON is a 400 naming the parser's complaint.
 """
 
@@ -28,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from instruments.calculators.base import NON_FIELD
+from instruments.services.job_limits import JobQuotaExceeded
 
 
 def read_body(request: Request) -> tuple[Any, Response | None]:
@@ -60,6 +62,12 @@ class FormatNegotiation(DefaultContentNegotiation):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, JobQuotaExceeded):  # nothing was written: no rollback to mark
+        return Response(
+            {NON_FIELD: [str(exc)]},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": "30"},
+        )
     if isinstance(exc, ProtectedError | RestrictedError):
         used_by = sorted(
             {f"{obj._meta.verbose_name} {obj}" for obj in list(exc.args[1])[:5]}

@@ -32,6 +32,7 @@ from instruments.calculators import REGISTRY
 from instruments.calculators.base import NON_FIELD, InputError
 from instruments.models import Job, JobKind, JobState
 from instruments.services import jobs
+from webapp.security import client_ip
 
 JOB_SCHEMA = {
     "type": "object",
@@ -184,6 +185,7 @@ class JobListApi(APIView):
                     rows=count,
                     owner=request.user,
                     runners=exports.JOB_RUNNERS,
+                    client=client_ip(request),
                 )
             elif not isinstance(slug, str) or slug not in REGISTRY:
                 given = f"{slug!r:.40}" if isinstance(slug, str) else "a non-text value"
@@ -199,13 +201,17 @@ class JobListApi(APIView):
                     base=body.get("base"),
                     grid=body.get("grid"),
                     requests=body.get("requests"),
+                    client=client_ip(request),
                 )
             else:
                 inputs = body.get("inputs", {})
                 if not isinstance(inputs, Mapping):
                     raise InputError.at(("inputs",), "The inputs must be an object.")
                 job = jobs.submit_calculation(
-                    calculator=str(slug), data=inputs, owner=request.user
+                    calculator=str(slug),
+                    data=inputs,
+                    owner=request.user,
+                    client=client_ip(request),
                 )
         except InputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)

@@ -19,6 +19,7 @@ from instruments.api.permissions import ReadOpen
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
 from instruments.services import jobs, sensitivity
+from webapp.security import client_ip
 
 NON_FIELD = "non_field_errors"
 
@@ -72,7 +73,9 @@ class SensitivityApi(APIView):
         try:
             analysis = sensitivity.read_request(slug=slug, body=body)
             if jobs.sweep_needs_job(request=analysis):
-                job = jobs.submit_sensitivity(request=analysis, owner=request.user)
+                job = jobs.submit_sensitivity(
+                    request=analysis, owner=request.user, client=client_ip(request)
+                )
                 resource = job_resource(request, job)
                 self.header = JOB_COLUMNS
                 return Response(

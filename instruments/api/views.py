@@ -75,6 +75,7 @@ from instruments.services.calculation import (
     run_calculation,
     validate_calculation,
 )
+from webapp.security import client_ip
 
 # --- calculators ---------------------------------------------------------------------
 
@@ -86,7 +87,9 @@ def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
 
 def job_accepted(request: Request, slug: str, data: Any) -> Response:
     """Validate now, run on a worker: 202 with the job resource and its Location."""
-    job = jobs.submit_calculation(calculator=slug, data=data, owner=request.user)
+    job = jobs.submit_calculation(
+        calculator=slug, data=data, owner=request.user, client=client_ip(request)
+    )
     body = job_resource(request, job)
     return Response(
         body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]}

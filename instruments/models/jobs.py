@@ -56,6 +56,12 @@ class Job(models.Model):
         on_delete=models.CASCADE,
         related_name="jobs",
     )
+    client = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="The address an anonymous job came from (its quota of jobs at once).",
+    )
     state = models.CharField(
         max_length=20, choices=JobState.choices, default=JobState.QUEUED
     )
@@ -84,6 +90,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created"], name="job_owner_created"),
             models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat"),
+            models.Index(fields=["client", "state"], name="job_client_state"),
         ]
         constraints = [
             models.CheckConstraint(

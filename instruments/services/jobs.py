@@ -36,21 +36,20 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from instruments.calculators import REGISTRY, get_calculator, progress
 from instruments.calculators.base import (
     NON_FIELD,
-    Calculator,
     InputError,
 )
 from instruments.calculators.limits import MAX_PATH_STEPS
 from instruments.models import Job, JobKind, JobState
 from instruments.models.jobs import DONE_STATES
 from instruments.presentation.jsonify import json_value
-from instruments.services import sensitivity
+from instruments.services import job_broker, job_limits, sensitivity
 from instruments.services.batches import check_grid_names, expand_batch
 from instruments.services.calculation import (
     calculation_payload,
@@ -61,38 +60,8 @@ from instruments.services.imports import publishers
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STEPS = 120  # a simulation on stored prices: its periods are not known yet
-
 
 # --- what needs a job -----------------------------------------------------------------
-
-
-def simulation_size(*, calculator: Calculator, data: Mapping[str, Any]) -> int:
-    """Paths × steps a request asks for (0 without a simulation), from the raw data:
-    ``simulation.paths`` (its declared default when absent) times the calculator's
-    ``work_steps`` when it declares them, else the periods given, else
-    ``simulation.steps``, else ``DEFAULT_STEPS``."""
-    simulation = data.get("simulation")
-    if not isinstance(simulation, Mapping):
-        return 0
-    paths = _integer(simulation.get("paths"), default=10_000)
-    periods = data.get("periods")
-    if calculator.work_steps is not None:
-        steps = calculator.work_steps(data)
-    elif isinstance(periods, list | tuple):
-        steps = len(periods)
-    elif isinstance(periods, str) and periods:
-        steps = len(periods.split(","))
-    else:
-        steps = _integer(simulation.get("steps"), default=DEFAULT_STEPS)
-    return paths * max(steps, 1)
-
-
-def _integer(value: Any, *, default: int) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return default
 
 
 def needs_job(*, slug: str, data: Any) -> bool:
@@ -100,9 +69,8 @@ def needs_job(*, slug: str, data: Any) -> bool:
     above the request limit is left to the validation's 400)."""
     if not isinstance(data, Mapping):
         return False
-    calculator = get_calculator(slug)
-    size = simulation_size(calculator=calculator, data=data)
-    if calculator.work_steps is not None:
+    size = job_limits.simulation_size(data, slug=slug)
+    if get_calculator(slug).work_steps is not None:
         # its own limit (paths × years) is checked when the job is submitted
         return size > settings.JOBS_SYNC_MAX_PATH_STEPS
     return settings.JOBS_SYNC_MAX_PATH_STEPS < size <= MAX_PATH_STEPS
@@ -112,33 +80,47 @@ def sweep_needs_job(*, request: sensitivity.Request) -> bool:
     """Whether a sensitivity request is long work: more calculations than
     ``JOBS_SYNC_MAX_SWEEP_POINTS``, or more simulated path-steps in all than
     ``JOBS_SYNC_MAX_PATH_STEPS``."""
-    size = simulation_size(calculator=get_calculator(request.slug), data=request.base)
     return (
         request.points > settings.JOBS_SYNC_MAX_SWEEP_POINTS
-        or request.points * size > settings.JOBS_SYNC_MAX_PATH_STEPS
+        or sum(_sweep_sizes(request)) > settings.JOBS_SYNC_MAX_PATH_STEPS
+    )
+
+
+def _sweep_sizes(request: sensitivity.Request) -> list[int]:
+    return job_limits.sweep_sizes(
+        base=request.base, variations=request.variations, points=request.points
     )
 
 
 # --- submitting ------------------------------------------------------------------------
 
 
-def submit_calculation(*, calculator: str, data: Mapping[str, Any], owner: Any) -> Job:
-    """Validate now, compute on a worker. Raises InputError for bad fields."""
+def submit_calculation(
+    *, calculator: str, data: Mapping[str, Any], owner: Any, client: str = ""
+) -> Job:
+    """Validate now, compute on a worker. Raises InputError for bad fields,
+    ``JobQuotaExceeded`` when the caller has its share of jobs already."""
     validate_calculation(slug=calculator, data=data)
     return _submit(
         kind=JobKind.CALCULATION,
         calculator=calculator,
         request=dict(data),
         owner=owner,
+        client=client,
     )
 
 
 def submit_sensitivity(
-    *, request: sensitivity.Request, owner: Any, page_query: str = ""
+    *,
+    request: sensitivity.Request,
+    owner: Any,
+    page_query: str = "",
+    client: str = "",
 ) -> Job:
     """Validate the base calculation now, run the sweeps on a worker. ``page_query``
     is the sensitivity page's query string, for the page to show the result."""
     validate_calculation(slug=request.slug, data=request.base)
+    job_limits.check_job_work(sizes=_sweep_sizes(request), owner=owner, where=("vary",))
     return _submit(
         kind=JobKind.SENSITIVITY,
         calculator=request.slug,
@@ -156,6 +138,7 @@ def submit_sensitivity(
             "page_query": page_query,
         },
         owner=owner,
+        client=client,
     )
 
 
@@ -166,6 +149,7 @@ def submit_batch(
     base: Mapping[str, Any] | None = None,
     grid: Mapping[str, Sequence[Any]] | None = None,
     requests: Sequence[Mapping[str, Any]] | None = None,
+    client: str = "",
 ) -> Job:
     """A batch job over a grid (every combination of the values, on ``base``) or a
     list of requests. Raises InputError for a malformed batch (the calculations'
@@ -178,6 +162,11 @@ def submit_batch(
     if isinstance(grid, Mapping):
         check_grid_names(calculator=get_calculator(calculator), grid=grid, base=base)
     items = expand_batch(base=base, grid=grid, requests=requests)
+    job_limits.check_job_work(
+        requests=(data for _, data in items),
+        owner=owner,
+        where=("grid",) if grid else ("requests",),
+    )
     return _submit(
         kind=JobKind.BATCH,
         calculator=calculator,
@@ -188,10 +177,11 @@ def submit_batch(
             "size": len(items),
         },
         owner=owner,
+        client=client,
     )
 
 
-RUN_JOB_TASK = "instruments.run_job"
+RUN_JOB_TASK = job_broker.RUN_JOB_TASK
 """The Celery task that runs a stored job (``tasks.run_job_task``)."""
 SWEEP_TASK = "instruments.sweep_stale_jobs"
 """The Celery task beat runs to end stale jobs (``tasks.sweep_stale_jobs_task``)."""
@@ -201,10 +191,26 @@ def _owner(user: Any) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def _submit(*, kind: str, calculator: str, request: dict[str, Any], owner: Any) -> Job:
-    """Store a job (an anonymous caller owns none) and hand it to a worker."""
+def _submit(
+    *,
+    kind: str,
+    calculator: str,
+    request: dict[str, Any],
+    owner: Any,
+    client: str = "",
+    quota: bool = True,
+) -> Job:
+    """Store a job (an anonymous caller owns none; its address is kept for its
+    quota) and hand it to a worker. ``JobQuotaExceeded`` when the caller already has
+    its share of jobs queued or running (``job_limits.check_quota``)."""
+    if quota:
+        job_limits.check_quota(owner=owner, client=client)
     job = Job.objects.create(
-        kind=kind, calculator=calculator, request=request, owner=_owner(owner)
+        kind=kind,
+        calculator=calculator,
+        request=request,
+        owner=_owner(owner),
+        client="" if _owner(owner) else client[:64],
     )
     dispatch(job=job)
     return job
@@ -221,32 +227,28 @@ def dispatch(*, job: Job, runners: Mapping[str, Runner] | None = None) -> None:
         run_job(job_id=job.pk, runners=runners)
         job.refresh_from_db()
         return
-    _send(str(job.pk))
+    job_broker.send_job(str(job.pk))
     job.refresh_from_db()
 
 
-def _send(job_id: str) -> None:
-    """Send the job's id to a worker once the transaction commits; the task's id is
-    the job's, so the broker can be asked about it and the task revoked."""
-    # Sent by name: the task module wraps this one, so importing it would reach up.
-    from webapp.celery import app
-
-    transaction.on_commit(
-        lambda: app.send_task(RUN_JOB_TASK, args=[job_id], task_id=job_id)
-    )
-
-
 def submit_export(
-    *, export: Mapping[str, Any], rows: int, owner: Any, runners: Mapping[str, Runner]
+    *,
+    export: Mapping[str, Any],
+    rows: int,
+    owner: Any,
+    runners: Mapping[str, Runner],
+    client: str = "",
 ) -> Job:
     """An export of a data list (already checked by its runner's ``check``): the
     list's address and how many rows it has. ``runners`` has the export's runner,
     which lives with the API's lists."""
+    job_limits.check_quota(owner=owner, client=client)
     job = Job.objects.create(
         kind=JobKind.EXPORT,
         calculator="",
         request={**export, "size": rows},
         owner=_owner(owner),
+        client="" if _owner(owner) else client[:64],
     )
     dispatch(job=job, runners=runners)
     return job
@@ -260,6 +262,7 @@ def submit_import(
     country_codes: bytes | None,
     hs_revision: str | None,
     owner: Any,
+    preview_checksum: str | None = None,
 ) -> Job:
     """A published file's import (previewed already) for a worker: the file travels
     in the job (base64), since the worker may be another machine."""
@@ -274,8 +277,10 @@ def submit_import(
             if country_codes
             else "",
             "hs_revision": hs_revision or "",
+            "checksum": preview_checksum,
         },
         owner=owner,
+        quota=False,  # a steward's confirmed import is never refused for a quota
     )
 
 
@@ -291,8 +296,11 @@ def run_import(*, job: Job) -> dict[str, Any]:
         country_codes=base64.b64decode(codes) if codes else None,
         hs_revision=request.get("hs_revision") or None,
         user=job.owner,
+        preview_checksum=request.get("checksum"),
     )
     report = done.report
+    if report.stale:  # another import or an edit since the preview
+        raise InputError.at(("file",), str(report.errors[0].message))
     errors = [str(e) for e in report.errors]
     if errors:  # the data changed since the preview: nothing was written
         more = f" … and {len(errors) - 20} more" if len(errors) > 20 else ""
@@ -540,7 +548,7 @@ def sweep_stale_jobs(
     else failed. ``job_id`` sweeps that one job only (a read of its status);
     ``in_broker`` and ``send`` stand in for the broker in tests. Counts by outcome."""
     now = now or timezone.now()
-    in_broker = in_broker or broker_holds
+    in_broker = in_broker or job_broker.broker_holds
     send = send or _resend
     stale = timedelta(seconds=settings.JOBS_STALE_SECONDS)
     # An import reports no progress: it is taken for dead only once past its limit.
@@ -586,33 +594,7 @@ def _resend(job_id: str) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: run it here (the demo)
         run_job(job_id=job_id)
         return
-    _send(job_id)
-
-
-def broker_holds(job: Job) -> bool:
-    """Whether the broker still holds the job's task: waiting in a queue, or taken by
-    a worker and not acknowledged (Redis). Unknown (another broker, Redis down) is
-    taken as yes: the job is then left alone."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return False
-    from webapp.celery import app
-
-    needle = str(job.pk).encode()
-    try:
-        with app.connection_for_read() as conn:
-            client = getattr(conn.default_channel, "client", None)
-            if client is None:
-                return True
-            queue = settings.CELERY_TASK_DEFAULT_QUEUE
-            for key in client.scan_iter(match=f"{queue}*", count=100):
-                if client.type(key) == b"list" and any(
-                    needle in message for message in client.lrange(key, 0, -1)
-                ):
-                    return True
-            return any(needle in value for value in client.hvals("unacked"))
-    except Exception:
-        logger.warning("could not ask the broker about job %s", job.pk, exc_info=True)
-        return True
+    job_broker.send_job(job_id)
 
 
 # --- cancelling ------------------------------------------------------------------------

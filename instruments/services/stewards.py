@@ -34,6 +34,14 @@ STEWARD_EXTRA_PERMISSIONS = ("view_scenario", "change_scenario")
 """Scenarios: stewards review and edit the seeded precedents (the admin limits them to
 precedents); they cannot add or delete scenarios, nor touch users or groups."""
 
+STEWARD_SIGN_IN_PERMISSIONS = (
+    "view_accessattempt",
+    "delete_accessattempt",
+    "view_accessfailurelog",
+)
+"""django-axes: stewards see failed sign-ins and unlock a locked-out username or
+address (deleting its *Access attempts* row) without waiting for the cool-off."""
+
 
 def steward_permission_codenames() -> list[str]:
     codenames = [
@@ -51,6 +59,10 @@ def ensure_data_stewards_group() -> Group:
             content_type__app_label="instruments",
             codename__in=steward_permission_codenames(),
         )
+    ) + list(
+        Permission.objects.filter(
+            content_type__app_label="axes", codename__in=STEWARD_SIGN_IN_PERMISSIONS
+        )
     )
     group, _ = Group.objects.get_or_create(name=DATA_STEWARDS)
     group.permissions.set(permissions)
@@ -61,8 +73,11 @@ def create_data_stewards_group(
     sender: Any, app_config: Any = None, **kwargs: Any
 ) -> None:
     """post_migrate handler: make sure permissions exist, then the group."""
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
     using = kwargs.get("using", "default")
     create_permissions(app_config, verbosity=0, using=using)
+    if apps.is_installed("axes"):  # its own handler may not have run yet
+        create_permissions(apps.get_app_config("axes"), verbosity=0, using=using)
     ensure_data_stewards_group()

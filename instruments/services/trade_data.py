@@ -31,6 +31,7 @@ from instruments.models import (
     PartnerGroup,
     TradeFlow,
 )
+from instruments.services.imports.confirm import Plan, plan_and_save, rows_checksum
 from instruments.services.imports.resources import (
     TRADE_FLOW_COLUMNS,
     parse_trade_flow,
@@ -57,6 +58,7 @@ def import_trade_flows(
     user: Any = None,
     change_reason: str = "",
     raise_on_error: bool = False,
+    preview_checksum: str | None = None,
 ) -> ImportReport:
     """Import trade flows: all rows or none, every bad row reported.
 
@@ -64,7 +66,8 @@ def import_trade_flows(
     source`` (value in thousand USD, quantity in tonnes or empty); ``hs_revision``
     and ``source`` fill rows that leave them out. A flow is matched by (year, HS
     code, revision, exporter, importer): new ones are created, changed ones updated,
-    the rest left alone.
+    the rest left alone. A confirm given its preview's ``preview_checksum`` writes
+    nothing if the flows it names changed since (``imports.confirm``).
     """
     rows = _rows(data)
     partners = dict(Partner.objects.values_list("iso3", "id"))
@@ -91,48 +94,81 @@ def import_trade_flows(
         ]
     if not rows:
         errors.append(RowError(0, "", "The file has no rows."))
-    stored = TradeFlow.objects.filter(
-        year__in={key[0] for key in parsed},
-        hs_code__in={key[1] for key in parsed},
-    ).values_list(
-        "pk",
-        "year",
-        "hs_code",
-        "hs_revision",
-        "exporter_id",
-        "importer_id",
-        "value",
-        "quantity",
-        "source",
-    )
-    existing = {tuple(row[1:6]): (row[0], row[6:]) for row in stored}
-    to_create: list[TradeFlow] = []
-    to_update: list[TradeFlow] = []
-    for key, values in parsed.items():
-        found = existing.get(key)
-        if found is None:
-            to_create.append(TradeFlow(**values))
-        elif found[1] != (values["value"], values["quantity"], values["source"]):
-            to_update.append(TradeFlow(pk=found[0], **values))
-    report = ImportReport(
-        total_rows=len(rows),
-        new=len(to_create),
-        updated=len(to_update),
-        unchanged=len(parsed) - len(to_create) - len(to_update),
-        errors=tuple(sorted(errors, key=lambda e: (e.row, e.field))),
+
+    def plan() -> Plan:
+        stored = TradeFlow.objects.filter(
+            year__in={key[0] for key in parsed},
+            hs_code__in={key[1] for key in parsed},
+        ).values_list(
+            "pk",
+            "year",
+            "hs_code",
+            "hs_revision",
+            "exporter_id",
+            "importer_id",
+            "value",
+            "quantity",
+            "source",
+        )
+        existing = {tuple(row[1:6]): (row[0], row[6:]) for row in stored}
+        to_create: list[TradeFlow] = []
+        to_update: list[TradeFlow] = []
+        for key, values in parsed.items():
+            found = existing.get(key)
+            if found is None:
+                to_create.append(TradeFlow(**values))
+            elif found[1] != (values["value"], values["quantity"], values["source"]):
+                to_update.append(TradeFlow(pk=found[0], **values))
+        checksum = rows_checksum(
+            (key, found[1] if (found := existing.get(key)) else None) for key in parsed
+        )
+        return to_create, to_update, checksum
+
+    return plan_and_save(
+        model=TradeFlow,
+        plan=plan,
+        report=_reporter(
+            total_rows=len(rows),
+            parsed=len(parsed),
+            errors=sorted(errors, key=lambda e: (e.row, e.field)),
+            dry_run=dry_run,
+        ),
+        save=lambda report, planned: _save_all_or_none(
+            report,
+            TradeFlow,
+            planned[0],
+            planned[1],
+            ["value", "quantity", "source"],
+            user=user,
+            reason=change_reason or "Imported trade flows",
+            raise_on_error=raise_on_error,
+            batch_size=2000,
+        ),
         dry_run=dry_run,
-    )
-    return _save_all_or_none(
-        report,
-        TradeFlow,
-        to_create,
-        to_update,
-        ["value", "quantity", "source"],
-        user=user,
-        reason=change_reason or "Imported trade flows",
+        has_errors=bool(errors),
+        preview_checksum=preview_checksum,
         raise_on_error=raise_on_error,
-        batch_size=2000,
     )
+
+
+def _reporter(
+    *, total_rows: int, parsed: int, errors: list[RowError], dry_run: bool
+) -> Any:
+    """The report of a planned import (``imports.confirm.Plan``)."""
+
+    def report(planned: Plan) -> ImportReport:
+        to_create, to_update, checksum = planned
+        return ImportReport(
+            total_rows=total_rows,
+            new=len(to_create),
+            updated=len(to_update),
+            unchanged=parsed - len(to_create) - len(to_update),
+            errors=tuple(errors),
+            dry_run=dry_run,
+            checksum=checksum,
+        )
+
+    return report
 
 
 def _save_all_or_none(
@@ -305,10 +341,12 @@ def import_fx_rates(
     user: Any = None,
     change_reason: str = "",
     raise_on_error: bool = False,
+    preview_checksum: str | None = None,
 ) -> ImportReport:
     """Import monthly rates (``currency, period, units_per_usd, source``; ``period``
     ``2024-01`` or the month's first day): all rows or none, matched by (currency,
-    month); unchanged rates are left alone."""
+    month); unchanged rates are left alone. A confirm given its preview's
+    ``preview_checksum`` writes nothing if the rates it names changed since."""
 
     items = [dict(row) for row in rows]
     errors: list[RowError] = []
@@ -352,39 +390,50 @@ def import_fx_rates(
             "units_per_usd": rate,
             "source": str(row.get("source") or "").strip() or "Imported",
         }
-    existing = {
-        (r.currency, r.period): r
-        for r in FxRate.objects.filter(currency__in={k[0] for k in parsed})
-    }
-    to_create = [
-        FxRate(**values) for key, values in parsed.items() if key not in existing
-    ]
-    to_update = []
-    for key, values in parsed.items():
-        rate_obj = existing.get(key)
-        if rate_obj is not None and (rate_obj.units_per_usd, rate_obj.source) != (
-            values["units_per_usd"],
-            values["source"],
-        ):
-            rate_obj.units_per_usd = values["units_per_usd"]
-            rate_obj.source = values["source"]
-            to_update.append(rate_obj)
-    report = ImportReport(
-        total_rows=len(items),
-        new=len(to_create),
-        updated=len(to_update),
-        unchanged=len(parsed) - len(to_create) - len(to_update),
-        errors=tuple(errors),
+
+    def plan() -> Plan:
+        existing = {
+            (r.currency, r.period): r
+            for r in FxRate.objects.filter(currency__in={k[0] for k in parsed})
+        }
+        checksum = rows_checksum(
+            (key, (r.units_per_usd, r.source) if (r := existing.get(key)) else None)
+            for key in parsed
+        )
+        to_create = [
+            FxRate(**values) for key, values in parsed.items() if key not in existing
+        ]
+        to_update = []
+        for key, values in parsed.items():
+            rate_obj = existing.get(key)
+            if rate_obj is not None and (rate_obj.units_per_usd, rate_obj.source) != (
+                values["units_per_usd"],
+                values["source"],
+            ):
+                rate_obj.units_per_usd = values["units_per_usd"]
+                rate_obj.source = values["source"]
+                to_update.append(rate_obj)
+        return to_create, to_update, checksum
+
+    return plan_and_save(
+        model=FxRate,
+        plan=plan,
+        report=_reporter(
+            total_rows=len(items), parsed=len(parsed), errors=errors, dry_run=dry_run
+        ),
+        save=lambda report, planned: _save_all_or_none(
+            report,
+            FxRate,
+            planned[0],
+            planned[1],
+            ["units_per_usd", "source"],
+            user=user,
+            reason=change_reason or "Imported exchange rates",
+            raise_on_error=raise_on_error,
+        ),
         dry_run=dry_run,
-    )
-    return _save_all_or_none(
-        report,
-        FxRate,
-        to_create,
-        to_update,
-        ["units_per_usd", "source"],
-        user=user,
-        reason=change_reason or "Imported exchange rates",
+        has_errors=bool(errors),
+        preview_checksum=preview_checksum,
         raise_on_error=raise_on_error,
     )
 

@@ -26,6 +26,7 @@ from instruments.presentation.charts.comparison import (
     build_instrument_comparison_figure,
 )
 from instruments.services import calculation as calculations
+from instruments.services import job_limits
 from instruments.services import scenarios as scenario_services
 from instruments.web.shortcuts import (
     BadInputs,
@@ -94,9 +95,11 @@ def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         kind = chosen_format(request)
         data = request_inputs(request, calculator)
+        data = data if data is not None else calculator.example
+        job_limits.check_runs_now(data, slug=slug)  # a page computes only so much
         calculation = calculations.run_calculation(
             slug=slug,
-            data=data if data is not None else calculator.example,
+            data=data,
             anonymous=not request.user.is_authenticated,
         )
     except InputError as exc:
@@ -119,6 +122,8 @@ def scenario_briefing(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF briefing of a saved scenario, re-run now."""
     scenario = get_visible_scenario_or_404(request, pk)
     calculator = get_calculator_or_404(scenario.calculator)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     try:
         kind = chosen_format(request)
     except InputError as exc:
@@ -164,6 +169,10 @@ def compare_briefing(request: HttpRequest) -> HttpResponse:
         return bad_inputs_response(too_many)
     if len(scenarios) < 2:
         return bad_inputs_response("choose at least two scenarios.")
+    if too_much := job_limits.pages_work_problem(s.inputs for s in scenarios):
+        return bad_inputs_response(too_much)
+    if (limited := throttled_response(request)) is not None:
+        return limited
     runs = _runs(scenarios)
     slugs = {s.calculator for s in scenarios}
     methodology = request.build_absolute_uri(reverse("instruments:methodology"))
@@ -230,11 +239,18 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
     (in total and per tonne), when and with what risk, and one chart."""
     scenarios, too_many = chosen_scenarios(request)
     context: dict[str, Any] = {"scenarios": scenarios}
-    if too_many or len(scenarios) < 2:
-        context["problem"] = too_many or "Choose at least two scenarios to compare."
+    problem = too_many or (
+        "Choose at least two scenarios to compare."
+        if len(scenarios) < 2
+        else job_limits.pages_work_problem(s.inputs for s in scenarios)
+    )
+    if problem:
+        context["problem"] = problem
         return render(
             request, "instruments/instrument_compare.html", context, status=400
         )
+    if (limited := throttled_response(request)) is not None:
+        return limited
     runs = _runs(scenarios)
     full = [(t, c, calc.result, calc.inputs) for t, c, calc in runs]
     columns = [presenters.instrument_column(*run) for run in full]

@@ -25,7 +25,7 @@ from instruments.calculators.extras import project_field
 from instruments.calculators.units import ENGLISH, NumberFormat
 from instruments.models import Scenario
 from instruments.services import calculation as calculations
-from instruments.services import data_versions
+from instruments.services import data_versions, job_limits
 from instruments.web import number_formats, page_cache
 from instruments.web.form_data import inputs_to_form_data
 from instruments.web.forms import CalculatorForm
@@ -137,6 +137,8 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
         return limited
     if form is not None and form.is_bound and form.is_valid():
         try:
+            # A page computes a simulation up to the sync limit; the API takes more.
+            job_limits.check_runs_now(form.request_data(), slug=slug)
             calculation = calculations.run_calculation(
                 slug=slug,
                 data=form.request_data(),

@@ -15,7 +15,10 @@ from instruments.calculators import REGISTRY
 from instruments.calculators.base import Calculator, InputError
 from instruments.models import Job, JobKind
 from instruments.services import jobs as job_services
+from instruments.services.job_limits import JobQuotaExceeded
 from instruments.web.batch_forms import BatchForm
+from instruments.web.shortcuts import quota_response, throttled_response
+from webapp.security import client_ip
 
 
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
@@ -67,6 +70,8 @@ def batch_form(request: HttpRequest, slug: str) -> HttpResponse:
     """Run a calculator over a grid of values as one job, then follow it."""
     calculator = get_calculator_or_404(slug)
     if request.method == "POST":
+        if (limited := throttled_response(request)) is not None:
+            return limited
         form = BatchForm(request.POST)
         if form.is_valid():
             try:
@@ -75,9 +80,12 @@ def batch_form(request: HttpRequest, slug: str) -> HttpResponse:
                     owner=request.user,
                     base=form.cleaned_data["base"],
                     grid=form.cleaned_data["grid"],
+                    client=client_ip(request),
                 )
             except InputError as exc:
                 form.add_error(None, str(exc))
+            except JobQuotaExceeded as exc:
+                return quota_response(request, exc)
             else:
                 return redirect("instruments:job", job_id=job.pk)
     else:

@@ -21,6 +21,7 @@ from instruments.models import Scenario
 from instruments.presentation import presenters
 from instruments.presentation.charts import results as charts
 from instruments.services import calculation as calculations
+from instruments.services import job_limits
 from instruments.services import scenarios as scenario_services
 from instruments.web.results import build_page_result_context
 from instruments.web.scenario_forms import ScenarioSaveForm
@@ -81,6 +82,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     calculation = None
     error = ""
     try:
+        job_limits.check_runs_now(
+            scenario.inputs, slug=scenario.calculator
+        )  # a page computes only so much
         calculation = calculations.run_calculation(
             slug=scenario.calculator, data=scenario.inputs
         )
@@ -165,6 +169,8 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         problem = "Choose at least two scenarios to compare."
     elif len({s.calculator for s in scenarios}) > 1:
         problem = "Scenarios can only be compared with others of the same calculator."
+    else:
+        problem = job_limits.pages_work_problem(s.inputs for s in scenarios)
     if problem:
         return render(
             request,

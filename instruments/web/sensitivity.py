@@ -37,14 +37,18 @@ from instruments.presentation.charts.sensitivity import (
 )
 from instruments.services import jobs as job_services
 from instruments.services import sensitivity
+from instruments.services.job_limits import JobQuotaExceeded
 from instruments.services.sensitivity import Variation
 from instruments.web.number_formats import get_number_format
 from instruments.web.shortcuts import (
     BadInputs,
     bad_inputs_response,
-    inputs_from_query,
+    given_inputs,
+    quota_response,
     run_or_bad_inputs,
+    throttled_response,
 )
+from webapp.security import client_ip
 
 TORNADO_INPUTS = 10
 """Inputs the sensitivity page's tornado moves (the first numeric ones)."""
@@ -87,9 +91,15 @@ def _sensitivity_result(
     ):
         query = request.GET.copy()
         query.pop("job", None)
-        job = job_services.submit_sensitivity(
-            request=analysis, owner=request.user, page_query=query.urlencode()
-        )
+        try:
+            job = job_services.submit_sensitivity(
+                request=analysis,
+                owner=request.user,
+                page_query=query.urlencode(),
+                client=client_ip(request),
+            )
+        except JobQuotaExceeded as exc:
+            return quota_response(request, exc)
         return redirect("instruments:job", job_id=job.pk)
     return sensitivity.analyse(request=analysis)
 
@@ -104,8 +114,13 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     """Vary one input over a range (a line chart of the headline figures) and move
     each key input by ±x % (a tornado of the first headline figure)."""
     calculator = get_calculator_or_404(slug)
-    data = inputs_from_query(request)
+    try:
+        data = given_inputs(request)
+    except BadInputs as exc:
+        return bad_inputs_response(str(exc))
     base = numeric_request(dict(data if data is not None else calculator.example))
+    if not request.GET.get("job") and (limited := throttled_response(request)):
+        return limited  # a finished job's result is read, not computed
     try:
         first = run_or_bad_inputs(slug, base)
     except BadInputs as exc:

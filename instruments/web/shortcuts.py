@@ -19,6 +19,7 @@ from instruments.api.throttling import throttle_wait
 from instruments.calculators.base import NON_FIELD, Calculator, InputError, iter_errors
 from instruments.models import Scenario
 from instruments.services import calculation as calculations
+from instruments.services import job_limits
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -119,6 +120,21 @@ def refused_query_response(
     )
 
 
+def given_inputs(request: HttpRequest) -> dict[str, Any] | None:
+    """``?inputs=<JSON object>`` of a briefing or sensitivity address: None when
+    absent (the example then), ``BadInputs`` when given but not a JSON object (or
+    nested too deeply): a 400 naming it, never the example's PDF instead."""
+    if "inputs" not in request.GET:
+        return None
+    data = inputs_from_query(request)
+    if data is None:
+        raise BadInputs(
+            "inputs: give the calculation's inputs as one JSON object "
+            '(?inputs={"field": value, ...}); this is not one.'
+        )
+    return data
+
+
 def get_visible_scenario_or_404(request: HttpRequest, pk: int) -> Scenario:
     """A scenario the user may see: public ones and their own; others are 404."""
     return get_object_or_404(selectors.visible_scenarios(request.user), pk=pk)
@@ -160,13 +176,23 @@ def throttled_response(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
+def quota_response(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The 429 page of a client that has as many jobs queued or running as it may."""
+    response = render(request, "429.html", {"message": str(exc)}, status=429)
+    response["Retry-After"] = "30"
+    return response
+
+
 class BadInputs(Exception):
     """Inputs that do not run: the view answers 400 with the reason."""
 
 
 def run_or_bad_inputs(slug: str, data: Mapping[str, Any]) -> calculations.Calculation:
-    """``run_calculation``, its ``InputError`` as ``BadInputs``."""
+    """``run_calculation`` of what a page computes at once (a simulation above
+    ``JOBS_SYNC_MAX_PATH_STEPS`` is refused, saying so), its ``InputError`` as
+    ``BadInputs``."""
     try:
+        job_limits.check_runs_now(data, slug=slug)
         return calculations.run_calculation(slug=slug, data=data)
     except InputError as exc:
         raise BadInputs(str(exc)) from None

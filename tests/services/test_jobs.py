@@ -437,7 +437,9 @@ def test_with_a_broker_the_job_is_sent_to_the_worker_task_by_name(
     monkeypatch.setattr(
         app,
         "send_task",
-        lambda name, args, task_id: sent.append((name, args)) or ids.append(task_id),
+        lambda name, args, task_id, **options: (
+            sent.append((name, args)) or ids.append(task_id)
+        ),
     )
     ids: list[str] = []
     settings.CELERY_TASK_ALWAYS_EAGER = False

@@ -29,6 +29,7 @@ counted as skipped, not errors.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections import defaultdict
@@ -152,11 +153,15 @@ def import_published_file(
     hs_revision: str | None = None,
     dry_run: bool = False,
     user: Any = None,
+    preview_checksum: str | None = None,
 ) -> PublishedImport:
     """Read a published file of ``kind`` (see ``PUBLISHED_KINDS``) and import it.
 
     Nothing is written on a dry run or when any row has an error; the report's row
-    numbers are the file's own. Importing the same file twice changes nothing.
+    numbers are the file's own. Importing the same file twice changes nothing. A
+    preview's report carries ``checksum``; its confirm, given it back as
+    ``preview_checksum``, writes nothing (``report.stale``) if the rows the file
+    names changed since (``imports.confirm``).
     """
     data = file if isinstance(file, bytes) else file.read()
     reason = f"Imported from {file_name or kind} ({PUBLISHED_KINDS.get(kind, kind)})"
@@ -195,15 +200,27 @@ def import_published_file(
                 [row["series"], row["period"], row["price"], row["estimated"]]
             )
         report = import_price_observations(
-            data=dataset, dry_run=dry_run, user=user, change_reason=reason
+            data=dataset,
+            dry_run=dry_run,
+            user=user,
+            change_reason=reason,
+            preview_checksum=preview_checksum,
         )
     elif kind == "baci":
         report = import_trade_flows(
-            data=read.rows, dry_run=dry_run, user=user, change_reason=reason
+            data=read.rows,
+            dry_run=dry_run,
+            user=user,
+            change_reason=reason,
+            preview_checksum=preview_checksum,
         )
     else:
         report = import_fx_rates(
-            rows=read.rows, dry_run=dry_run, user=user, change_reason=reason
+            rows=read.rows,
+            dry_run=dry_run,
+            user=user,
+            change_reason=reason,
+            preview_checksum=preview_checksum,
         )
     return PublishedImport(
         kind, _renumber(report, read.source_rows), read.skipped, tuple(read.notes)
@@ -225,14 +242,7 @@ def _renumber(report: ImportReport, source_rows: list[int]) -> ImportReport:
     errors = tuple(
         RowError(where(e.row), e.field, message(e.message)) for e in report.errors
     )
-    return ImportReport(
-        report.total_rows,
-        report.new,
-        report.updated,
-        report.unchanged,
-        errors,
-        report.dry_run,
-    )
+    return dataclasses.replace(report, errors=errors)
 
 
 def _number(value: Any) -> Decimal | None:

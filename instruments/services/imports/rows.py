@@ -8,6 +8,7 @@ functions, so the rules and messages are the same.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,11 @@ class ImportReport:
     unchanged: int
     errors: tuple[RowError, ...]
     dry_run: bool
+    checksum: str = ""
+    """The stored values of the rows the file names, as this run read them: a
+    preview's is given back at its confirm (``imports.confirm``)."""
+    stale: bool = False
+    """A confirm refused because the stored rows changed since its preview."""
 
     @property
     def ok(self) -> bool:
@@ -74,6 +80,7 @@ def import_price_observations(
     user: Any = None,
     change_reason: str = "",
     raise_on_error: bool = False,
+    preview_checksum: str | None = None,
 ) -> ImportReport:
     """Import price observations: all rows or none, every bad row reported.
 
@@ -81,10 +88,12 @@ def import_price_observations(
     mappings with ``series, period, price, estimated``. With ``series`` given, rows
     may leave out the series column. Goes through ``PriceObservationResource``, the
     resource the admin import uses, so the rules and messages are the same; history
-    records who (``user``) and why (``change_reason``).
+    records who (``user``) and why (``change_reason``). A confirm given its
+    preview's ``preview_checksum`` writes nothing if the rows changed since.
     """
     dataset = _as_dataset(data, series=series)
     resource = PriceObservationResource()
+    checked = {} if preview_checksum is None else {"preview_checksum": preview_checksum}
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -92,8 +101,14 @@ def import_price_observations(
         use_transactions=True,
         user=user,
         change_reason=change_reason,
+        **checked,
     )
     report = report_from_result(result=result, total_rows=len(dataset), dry_run=dry_run)
+    report = dataclasses.replace(
+        report,
+        checksum=str(getattr(result, "preview_checksum", "") or ""),
+        stale=bool(getattr(resource, "_stale", False)),
+    )
     if raise_on_error and report.errors:
         raise ImportRejected(report)
     return report

@@ -1,7 +1,8 @@
 """ORM reads turned into plain Python and pandas objects, one module per concern,
 mirroring ``instruments.models``: ``prices`` (price histories, commodities, FX rates),
 ``partners``, ``producers``, ``trade``, ``production`` (world production and
-elasticity defaults), ``parameters``, ``scenarios`` and
+elasticity defaults), ``security`` (export controls and declared stockpiles),
+``parameters``, ``scenarios`` and
 ``accounts``.
 
 This is the only layer where stored ``Decimal`` values become ``float`` (through
@@ -56,6 +57,10 @@ from instruments.selectors.scenarios import (
     list_precedents,
     visible_scenarios,
 )
+from instruments.selectors.security import (
+    get_declared_stockpiles,
+    get_export_controls,
+)
 from instruments.selectors.trade import (
     SUPPLY_MARKETS,
     SupplyOverview,
@@ -82,9 +87,11 @@ __all__ = [
     "get_api_keys",
     "get_commodity_hs_codes",
     "get_commodity_name",
+    "get_declared_stockpiles",
     "get_downstream_goods",
     "get_economy_name",
     "get_elasticity_defaults",
+    "get_export_controls",
     "get_fx_rate_series",
     "get_fx_rates",
     "get_group_members",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from instruments.models import DeclaredStockpile, ExportControl
 from instruments.selectors.decimals import to_float
@@ -21,7 +22,7 @@ def get_export_controls(
     ``material`` (as the source names it), ``measure`` and ``measure_label``,
     ``year``, ``in_force_from``, ``in_force_until``, ``hs_codes``, ``source``,
     ``source_url``, ``note``."""
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     controls = (
         ExportControl.objects.filter(commodities__code=commodity)
         .filter(Q(in_force_until__isnull=True) | Q(in_force_until__gte=day))

@@ -31,12 +31,24 @@ _RARE_EARTHS = (
 LINKS = {
     ("IDN", "Bauxite"): "bauxite",
     ("IDN", "Nickel ore"): "nickel-ore",
-    ("LAO", "Raw minerals, including copper, gold, iron, nickel, potassium, silver, and zinc"): "iron-ore nickel-ore",
+    (
+        "LAO",
+        "Raw minerals, including copper, gold, iron, nickel, potassium, silver, and zinc",
+    ): "iron-ore nickel-ore",
     ("MYS", "Raw rare earths"): "rare-earth-concentrate",
-    ("NAM", "Ores and concentrates of cobalt, graphite, lithium, manganese, and rare earths"): "graphite manganese-ore rare-earth-concentrate",
+    (
+        "NAM",
+        "Ores and concentrates of cobalt, graphite, lithium, manganese, and rare earths",
+    ): "graphite manganese-ore rare-earth-concentrate",
     ("TZA", "Ore concentrates of copper, gold, nickel, and silver"): "nickel-ore",
-    ("VEN", "Bauxite, cassiterite, columbite-tantalite, copper, gold, rhodium, silver, and thorium"): "bauxite copper gold rhodium silver tantalite",
-    ("VNM", "Raw materials of iron, lead-zinc, chromite, manganese, apatite, and rare earths and deeply processed titanium"): "chromite iron-ore manganese-ore phosphate-rock rare-earth-concentrate",
+    (
+        "VEN",
+        "Bauxite, cassiterite, columbite-tantalite, copper, gold, rhodium, silver, and thorium",
+    ): "bauxite copper gold rhodium silver tantalite",
+    (
+        "VNM",
+        "Raw materials of iron, lead-zinc, chromite, manganese, apatite, and rare earths and deeply processed titanium",
+    ): "chromite iron-ore manganese-ore phosphate-rock rare-earth-concentrate",
     ("CHN", "Antimony"): "antimony",
     ("CHN", "Bismuth"): "bismuth",
     ("CHN", "Gallium"): "gallium",
@@ -112,7 +124,7 @@ def main(shared: Path, seeds: Path) -> None:
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    print(f"{len(rows)} export controls from {len(published)} USGS rows.")
+    sys.stdout.write(f"{len(rows)} export controls from {len(published)} USGS rows.\n")
 
 
 if __name__ == "__main__":

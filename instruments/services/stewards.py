@@ -26,6 +26,8 @@ STEWARD_MODELS = (
     "commodityproduction",
     "elasticityestimate",
     "commodityelasticity",
+    "exportcontrol",
+    "declaredstockpile",
 )
 """Models the Data stewards group may add, change, delete and view."""
 

@@ -44,6 +44,9 @@ TABLES: dict[str, type[models.Model]] = {
     "commodity_production": m.CommodityProduction,
     "elasticity_estimate": m.ElasticityEstimate,
     "commodity_elasticity": m.CommodityElasticity,
+    # supply security (§11): shown on the commodity pages
+    "export_control": m.ExportControl,
+    "declared_stockpile": m.DeclaredStockpile,
 }
 
 

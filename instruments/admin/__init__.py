@@ -21,6 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from instruments import selectors
+from instruments.admin import registers  # noqa: F401  (registers its admins)
 from instruments.admin.imports import OwnFormatImportMixin
 from instruments.admin.projects import ProjectAdmin
 from instruments.admin.publishers import PublishedFileImportMixin

@@ -23,6 +23,8 @@ from instruments.models import (
     Commodity,
     CommodityElasticity,
     CommodityProduction,
+    DeclaredStockpile,
+    ExportControl,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -267,6 +269,44 @@ class CommodityElasticityFilter(FilterSet):
     class Meta:
         model = CommodityElasticity
         fields = ["kind"]
+
+
+class ExportControlFilter(FilterSet):
+    commodity = filters.CharFilter(
+        field_name="commodities__code", help_text="A commodity code it covers."
+    )
+    country = filters.CharFilter(
+        field_name="country__iso3", lookup_expr="iexact", help_text="ISO3 code."
+    )
+    material = filters.CharFilter(lookup_expr="icontains", help_text="Part of it.")
+    in_force_on = filters.DateFilter(
+        method="filter_in_force_on", help_text="In force on this date (ISO)."
+    )
+
+    class Meta:
+        model = ExportControl
+        fields = ["measure", "year"]
+
+    def filter_in_force_on(
+        self, queryset: QuerySet[ExportControl], name: str, value: Any
+    ) -> QuerySet[ExportControl]:
+        return queryset.filter(
+            models.Q(in_force_until__isnull=True) | models.Q(in_force_until__gte=value),
+            models.Q(in_force_from__isnull=True) | models.Q(in_force_from__lte=value),
+        )
+
+
+class DeclaredStockpileFilter(FilterSet):
+    commodity = filters.CharFilter(
+        field_name="commodities__code", help_text="A commodity code it covers."
+    )
+    country = filters.CharFilter(
+        field_name="country__iso3", lookup_expr="iexact", help_text="ISO3 code."
+    )
+
+    class Meta:
+        model = DeclaredStockpile
+        fields = ["kind", "days_basis", "illustrative"]
 
 
 class ScenarioFilter(FilterSet):

@@ -32,6 +32,8 @@ from instruments.api.schema import ERROR_SCHEMA, FORMAT_PARAMETER
 from instruments.api.serializers import (
     CommodityElasticitySerializer,
     CommoditySerializer,
+    DeclaredStockpileSerializer,
+    ExportControlSerializer,
     FxRateSerializer,
     ParameterScheduleSerializer,
     PartnerGroupDetailSerializer,
@@ -47,6 +49,8 @@ from instruments.calculators.base import InputError
 from instruments.models import (
     Commodity,
     CommodityElasticity,
+    DeclaredStockpile,
+    ExportControl,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -401,3 +405,48 @@ class CommodityElasticityViewSet(ReferenceViewSet):
     filterset_class = filters.CommodityElasticityFilter
     sheet_title = "Elasticities"
     cache_tables = ("commodity", "commodity_elasticity", "elasticity_estimate")
+
+
+# --- supply security (§11): export controls and declared stockpiles, read-only -------
+
+
+@reference_schema("reference data")
+class ExportControlViewSet(ReferenceViewSet):
+    """Export controls by country and material (USGS MCS 2026 table 4, split by
+    material): filter by ``commodity``, ``country`` (ISO3), ``measure``, ``year``,
+    ``material`` or ``in_force_on``. Stewards edit them in the admin."""
+
+    http_method_names = READ_ONLY
+    queryset = (
+        ExportControl.objects.select_related("country")
+        .prefetch_related("commodities")
+        .order_by("country__iso3", "material", "measure")
+    )
+    serializer_class = ExportControlSerializer
+    filterset_class = filters.ExportControlFilter
+    sheet_title = "Export controls"
+    cache_tables = ("export_control", "commodity", "partner")
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return super().filter_queryset(queryset).distinct()
+
+
+@reference_schema("reference data")
+class DeclaredStockpileViewSet(ReferenceViewSet):
+    """Stockpiles countries declare (held or targets), in tonnes or days; both empty
+    where the amount is not public; ``illustrative`` flags assumptions. Filter by
+    ``commodity``, ``country``, ``kind``, ``days_basis``, ``illustrative``."""
+
+    http_method_names = READ_ONLY
+    queryset = (
+        DeclaredStockpile.objects.select_related("country")
+        .prefetch_related("commodities")
+        .order_by("country__iso3", "holder", "material", "-as_of")
+    )
+    serializer_class = DeclaredStockpileSerializer
+    filterset_class = filters.DeclaredStockpileFilter
+    sheet_title = "Declared stockpiles"
+    cache_tables = ("declared_stockpile", "commodity", "partner")
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return super().filter_queryset(queryset).distinct()

@@ -28,7 +28,9 @@ from instruments.models import (
     PRODUCER_FIELDS,
     Commodity,
     CommodityElasticity,
+    DeclaredStockpile,
     ElasticityEstimate,
+    ExportControl,
     FxRate,
     ParameterSchedule,
     Partner,
@@ -433,6 +435,70 @@ class CommodityElasticitySerializer(ReferenceSerializer):
             "high",
             "citation",
             "estimates",
+            "note",
+        ]
+
+
+class ExportControlSerializer(ReferenceSerializer):
+    """A country's control on exports of a material (USGS MCS table 4, split by
+    material): ``country`` the ISO3 code, ``commodities`` the app's commodity codes
+    it covers, ``in_force_until`` null while in force."""
+
+    country: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(
+        slug_field="iso3", read_only=True, help_text="ISO3 code."
+    )
+    commodities: serializers.SlugRelatedField[Commodity] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
+    class Meta:
+        model = ExportControl
+        fields = [
+            "id",
+            "country",
+            "country_name",
+            "material",
+            "commodities",
+            "measure",
+            "year",
+            "in_force_from",
+            "in_force_until",
+            "hs_codes",
+            "source",
+            "source_url",
+            "note",
+        ]
+
+
+class DeclaredStockpileSerializer(ReferenceSerializer):
+    """A stock a country declares (``kind``: ``holding`` or ``target``) in tonnes
+    (``quantity_t``) or in days (``days`` of ``days_basis``: consumption or net
+    imports); both null where the amount is not public. ``illustrative`` marks an
+    assumption, not a published figure."""
+
+    country: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(
+        slug_field="iso3", read_only=True, help_text="ISO3 code."
+    )
+    commodities: serializers.SlugRelatedField[Commodity] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
+    class Meta:
+        model = DeclaredStockpile
+        fields = [
+            "id",
+            "country",
+            "holder",
+            "material",
+            "commodities",
+            "kind",
+            "quantity_t",
+            "days",
+            "days_basis",
+            "as_of",
+            "illustrative",
+            "source",
+            "source_url",
             "note",
         ]
 

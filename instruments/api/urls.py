@@ -36,6 +36,14 @@ router.register(
 router.register(
     "elasticities", reference.CommodityElasticityViewSet, basename="api-elasticity"
 )
+router.register(
+    "export-controls", reference.ExportControlViewSet, basename="api-export-control"
+)
+router.register(
+    "declared-stockpiles",
+    reference.DeclaredStockpileViewSet,
+    basename="api-declared-stockpile",
+)
 router.register("trade-flows", trade.TradeFlowViewSet, basename="api-trade-flow")
 router.register("scenarios", views.ScenarioViewSet, basename="api-scenario")
 

@@ -1,9 +1,9 @@
 """The data the instruments run on, one module per concern: commodities, their price
 series and FX rates (``prices``), economies and partner groups (``partners``),
 producers, bilateral trade flows by HS code (``trade``), world production by country
-(``production``), published elasticities (``elasticities``), policy parameters by year
-(``parameters``), the project register (``projects``), saved scenarios, API keys
-(``accounts``) and jobs.
+(``production``), published elasticities (``elasticities``), export controls and
+declared stockpiles (``security``), policy parameters by year (``parameters``), the
+project register (``projects``), saved scenarios, API keys (``accounts``) and jobs.
 
 Prices are stored exactly (``Decimal``) in the unit the source publishes; selectors turn
 them into float64 pandas objects. Every data model keeps an audit history
@@ -58,6 +58,13 @@ from instruments.models.scenarios import (
     calculator_choices,
     validate_calculator,
 )
+from instruments.models.security import (
+    DaysBasis,
+    DeclaredStockpile,
+    ExportControl,
+    ExportMeasure,
+    StockKind,
+)
 from instruments.models.trade import (
     TRADE_FLOW_COLUMNS,
     CommodityHsCode,
@@ -81,8 +88,12 @@ __all__ = [
     "CommodityElasticity",
     "CommodityHsCode",
     "CommodityProduction",
+    "DaysBasis",
+    "DeclaredStockpile",
     "ElasticityEstimate",
     "ElasticityKind",
+    "ExportControl",
+    "ExportMeasure",
     "Frequency",
     "FxRate",
     "HsRevision",
@@ -104,6 +115,7 @@ __all__ = [
     "SeriesEdition",
     "SourceEdition",
     "Stage",
+    "StockKind",
     "TradeFlow",
     "calculator_choices",
     "format_period",

@@ -2,6 +2,7 @@
 mirroring ``instruments.models``: ``prices`` (price histories, commodities, FX rates),
 ``partners``, ``producers``, ``trade``, ``production`` (world production and
 elasticity defaults), ``projects`` (the project register as §12's inputs),
+``security`` (export controls and declared stockpiles),
 ``parameters``, ``scenarios`` and
 ``accounts``.
 
@@ -63,6 +64,10 @@ from instruments.selectors.scenarios import (
     list_precedents,
     visible_scenarios,
 )
+from instruments.selectors.security import (
+    get_declared_stockpiles,
+    get_export_controls,
+)
 from instruments.selectors.trade import (
     SUPPLY_MARKETS,
     SupplyOverview,
@@ -90,9 +95,11 @@ __all__ = [
     "get_api_keys",
     "get_commodity_hs_codes",
     "get_commodity_name",
+    "get_declared_stockpiles",
     "get_downstream_goods",
     "get_economy_name",
     "get_elasticity_defaults",
+    "get_export_controls",
     "get_fx_rate_series",
     "get_fx_rates",
     "get_group_members",

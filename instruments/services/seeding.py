@@ -30,7 +30,7 @@ from instruments.models import (
     SeriesEdition,
     SourceEdition,
 )
-from instruments.services import baseline_data, trade_data
+from instruments.services import baseline_data, security_data, trade_data
 from instruments.services.imports.projects import import_projects
 from instruments.services.imports.resources import sheet_row
 from instruments.services.imports.rows import (
@@ -92,6 +92,10 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
             root=root, user=user
         ).items():
             track(name, changed)
+        for name, changed in security_data.seed_security_data(
+            root=root, user=user
+        ).items():
+            track(name, changed)
         track("parameter schedules", _seed_parameters(root, user))
         track("FX rates", _seed_fx_rates(root, user))
         track("producers", _seed_producers(root, user))
@@ -113,6 +117,7 @@ def seed_database(*, seeds_dir: Path | None = None, user: Any = None) -> SeedRep
         "precedent scenarios": Scenario.objects.filter(is_precedent=True).count(),
         **trade_data.trade_data_counts(),
         **baseline_data.baseline_data_counts(),
+        **security_data.security_data_counts(),
     }
     return SeedReport(counts, created, updated, prices, time.perf_counter() - started)
 

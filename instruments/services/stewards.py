@@ -27,6 +27,8 @@ STEWARD_MODELS = (
     "elasticityestimate",
     "commodityelasticity",
     "project",
+    "exportcontrol",
+    "declaredstockpile",
 )
 """Models the Data stewards group may add, change, delete and view."""
 

@@ -45,6 +45,9 @@ TABLES: dict[str, type[models.Model]] = {
     "elasticity_estimate": m.ElasticityEstimate,
     "commodity_elasticity": m.CommodityElasticity,
     "project": m.Project,  # the project register (§12) and its pipeline
+    # supply security (§11): shown on the commodity pages
+    "export_control": m.ExportControl,
+    "declared_stockpile": m.DeclaredStockpile,
 }
 
 

@@ -15,7 +15,8 @@ from instruments.presentation.charts.prices import build_price_history_figure
 from instruments.web import page_cache
 
 # What a commodity page shows: its price series (with FX, editions and producers), its
-# HS codes and the flows of them, the partners and groups the markets name.
+# HS codes and the flows of them, the partners and groups the markets name, the export
+# controls and declared stocks on it.
 COMMODITY_PAGE_TABLES = (
     "commodity",
     "price_series",
@@ -28,6 +29,8 @@ COMMODITY_PAGE_TABLES = (
     "trade_flow",
     "partner",
     "partner_group",
+    "export_control",
+    "declared_stockpile",
 )
 
 
@@ -72,12 +75,16 @@ def _commodity_page(request: HttpRequest, code: str) -> HttpResponse:
                 "script_id": f"chart-{series.code}-data",
             }
         )
+    controls = selectors.get_export_controls(code)
     return render(
         request,
         "instruments/commodity_detail.html",
         {
             "commodity": commodity,
             "charted": charted,
+            "export_controls": controls,
+            "export_control_notes": sorted({c["note"] for c in controls if c["note"]}),
+            "declared_stockpiles": selectors.get_declared_stockpiles(code),
             **supply_context(code, default_history),
         },
     )

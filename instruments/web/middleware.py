@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from instruments.presentation.numbers import number_format_in_use
 from instruments.services import data_versions
+from instruments.web.number_formats import get_number_format
 
 
 class DataVersionsOncePerRequestMiddleware:
@@ -19,4 +21,19 @@ class DataVersionsOncePerRequestMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with data_versions.read_once():
+            return self.get_response(request)
+
+
+class ReaderNumberFormatMiddleware:
+    """Every figure a page shows is written in the reader's number format (the one
+    they type in: ``number_formats.get_number_format``), through
+    ``presentation.numbers.number_format_in_use``. The API keeps its dot-decimal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        with number_format_in_use(get_number_format(request)):
             return self.get_response(request)

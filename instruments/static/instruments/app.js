@@ -40,6 +40,9 @@
       filename: el.dataset.filename || el.id,
     });
     config.modeBarButtonsToRemove = (config.modeBarButtonsToRemove || []).concat(["toImage"]);
+    // The toolbar shows on hover only, and never at a phone's width, where it would
+    // sit over the legend and the labels (the download button below the chart stays).
+    config.displayModeBar = window.matchMedia("(max-width: 700px)").matches ? false : "hover";
     config.modeBarButtonsToAdd = [{
       name: "Download as PNG, with title and source",
       icon: window.Plotly.Icons.camera,

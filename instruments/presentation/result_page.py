@@ -66,7 +66,9 @@ def build_result_context(
         "column_headings": presenters.column_headings(
             calculator.column_outputs, columns, inputs
         ),
-        "records": records[:MAX_TABLE_ROWS],
+        "records": presenters.percent_records(
+            calculator.column_outputs, records[:MAX_TABLE_ROWS]
+        ),
         "records_truncated": len(records) > MAX_TABLE_ROWS,
         "n_records": len(records),
         "figures": charts.build_result_figures(calculator, result, inputs),
@@ -96,7 +98,9 @@ def build_extra_tables(
                     "headings": presenters.column_headings(
                         calculator.table_outputs, table_columns, inputs
                     ),
-                    "records": rows_as_records(result.extras[key]),
+                    "records": presenters.percent_records(
+                        calculator.table_outputs, rows_as_records(result.extras[key])
+                    ),
                 }
             )
     return tables

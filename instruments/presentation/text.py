@@ -5,6 +5,7 @@ figure as a page shows it. Pure: no Django.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "mean_of",
     "money_text",
     "of_commodity",
+    "percent_help",
     "period_span",
     "period_word",
     "signed_words",
@@ -126,3 +128,22 @@ def change_words(value: float, unit: str) -> str:
     """``fall by 1,234 t`` / ``rise by 5 t``."""
     verb = "fall" if value < 0 else "rise"
     return f"{verb} by {format_quantity(abs(value), unit)}".strip()
+
+
+_RATE_EXAMPLE = re.compile(r"\((0?\.\d+)\s*=\s*([^()]*)\)")
+
+
+def percent_help(help_text: str) -> str:
+    """A share's help as the page shows it, where it is typed as a percentage: "(0.25 =
+    25 %)" becomes "(25 %)", "(0.5 = half)" becomes "(50 = half)"; the API's own
+    help keeps the decimals."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        percent = float(match.group(1)) * 100.0
+        typed = f"{percent:g}"
+        rest = match.group(2).strip()
+        if rest.startswith(f"{typed} %"):
+            return f"({rest})"
+        return f"({typed} = {rest})"
+
+    return _RATE_EXAMPLE.sub(rewrite, help_text)

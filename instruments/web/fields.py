@@ -10,7 +10,8 @@ from django import forms
 from instruments.calculators import units
 from instruments.calculators.base import FieldSpec
 from instruments.calculators.units import NumberFormat
-from instruments.web.form_data import NUMBER_KINDS, format_numbers
+from instruments.presentation.text import percent_help
+from instruments.web.form_data import NUMBER_KINDS, format_numbers, is_percent
 
 
 class NumberInput(forms.TextInput):
@@ -96,7 +97,8 @@ def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
     common: dict[str, Any] = {
         "required": False,
         "label": fs.label,
-        "help_text": fs.help,
+        # shares are typed as percentages here: "(25 %)", not the API's "(0.25 = 25 %)"
+        "help_text": percent_help(fs.help) if is_percent(fs) else fs.help,
     }
     if fs.kind in NUMBER_KINDS:
         if fs.kind in ("series", "numbers"):
@@ -109,7 +111,9 @@ def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
                 if number_format.list_separator == ";"
                 else "commas (semicolons when they have thousands separators)"
             )
-            common["help_text"] = f"{fs.help} {hint}, separated by {separator}."
+            common["help_text"] = (
+                f"{common['help_text']} {hint}, separated by {separator}."
+            )
             common["help_text"] = common["help_text"].strip()
         return LocalNumberField(number_format=number_format, kind=fs.kind, **common)
     if fs.kind == "boolean":

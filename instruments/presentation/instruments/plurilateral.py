@@ -36,6 +36,7 @@ from instruments.presentation.text import (
     is_number,
     money_text,
     of_commodity,
+    signed_words,
 )
 
 # --- figures -------------------------------------------------------------------------
@@ -353,14 +354,14 @@ def sentences(
         net = countries.set_index("country")["net_welfare_change"].astype(float)
         members = summary.get("net_welfare_members")
         parts = [
-            f"{country_name(str(c), names)} {money_text(v, money)}"
+            f"{country_name(str(c), names)}, {signed_words(v, money)}"
             for c, v in net.sort_values().items()
             if math.isfinite(v) and abs(v) >= 0.5
         ]
         if parts:
             sentences.append(
                 f"Net welfare change by country: {'; '.join(parts)} (members together "
-                f"{money_text(members, money)})."
+                f"{signed_words(members, money)})."
             )
     downstream = result.extras.get("downstream")
     if downstream is not None and not downstream.empty:

@@ -57,7 +57,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         figure.add_scatter(
             x=flow[x].astype(str),
             y=flow["import_price"],
-            name=label,
+            name=f"{label}: import price",
             mode="lines+markers",
             line={"color": colour},
             legendgroup=str(origin),

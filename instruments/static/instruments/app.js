@@ -293,5 +293,15 @@
   document.addEventListener("DOMContentLoaded", function () {
     prepareRows(document);
     drawCharts(document);
+    // Picking another input to vary empties the range: the old one was for the old
+    // input (the page then starts from ±20 % of the new input's value).
+    document.querySelectorAll("select[data-resets-range]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        ["from", "to"].forEach(function (id) {
+          var input = document.getElementById(id);
+          if (input) input.value = "";
+        });
+      });
+    });
   });
 })();

@@ -32,6 +32,7 @@ from instruments.presentation.text import (
     format_figure,
     format_headline,
     format_percent,
+    format_quantity,
     money_text,
     percent_help,
     period_span,
@@ -76,6 +77,18 @@ def column_headings(
         unit = "%" if output.unit == "share" else unit_text(output, inputs)
         headings.append((column, f"{output.label} ({unit})" if unit else output.label))
     return headings
+
+
+def _basis_words(inputs: Mapping[str, Any]) -> str:
+    """How the market price's basis reads: a stored FOB series taken as it is is
+    said to be FOB, never "CIF as given"."""
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping) and stored.get("delivery_basis") == "fob":
+        return (
+            "FOB, as the stored series gives it (no freight or insurance added: "
+            "choose the FOB basis to add them)"
+        )
+    return "CIF as given"
 
 
 def percent_records(
@@ -123,6 +136,8 @@ def summary_items(
         if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
             name = f"{name}, {summary[f'{key}_period']}"
         display = format_headline(value)
+        if key.endswith("cif_note") and value == "CIF as given":
+            display = _basis_words(inputs)
         if output.unit == "share" and is_number(value):
             display = format_figure(value * 100) if math.isfinite(value) else "—"
             display = display if display == "—" else f"{display} %"
@@ -462,6 +477,21 @@ def tornado_order(paths: Sequence[str], price_field: str = "") -> list[str]:
 
 # --- comparing instruments on one commodity ---------------------------------------------
 
+
+def commodity_code(inputs: Mapping[str, Any], request: Mapping[str, Any]) -> str:
+    """The code of the commodity a result is about ("" when it names none): what the
+    request named, else the stored prices' or flows' commodity."""
+    for source in (request, inputs):
+        code = source.get("commodity")
+        if isinstance(code, str) and code:
+            return code
+    for key in ("stored_prices", "stored_flows", "market_baseline"):
+        stored = inputs.get(key)
+        if isinstance(stored, Mapping) and isinstance(stored.get("commodity"), str):
+            return str(stored["commodity"])
+    return ""
+
+
 _MASS_IN_TONNES = {"kg": 1e-3, "t": 1.0, "tonne": 1.0, "kt": 1e3, "Mt": 1e6}
 
 
@@ -474,6 +504,7 @@ class InstrumentColumn:
     who_pays: str
     figure: str
     total: str
+    quantity: str
     per_tonne: str
     when: str
     risk: str
@@ -518,6 +549,9 @@ def instrument_column(
         who_pays=who_pays,
         figure=money.name if money else "—",
         total=money_text(money.value, units["money"]) if money else "—",
+        quantity=format_quantity(quantity, units["quantity"])
+        if is_number(quantity)
+        else "—",
         per_tonne=per_tonne,
         when=period_span(rows) or "—",
         risk=risk or "Fixed inputs: no price risk simulated.",
@@ -532,7 +566,9 @@ def instrument_comparison_table(columns: Sequence[InstrumentColumn]) -> list[lis
         ("Who pays", "who_pays"),
         ("Figure", "figure"),
         ("How much, in total", "total"),
-        ("How much, per tonne", "per_tonne"),
+        # volumes differ (55,025 t against 5,000 t): per tonne covered compares
+        ("Quantity covered", "quantity"),
+        ("How much, per tonne covered", "per_tonne"),
         ("When", "when"),
         ("With what risk", "risk"),
     )

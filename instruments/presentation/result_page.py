@@ -61,6 +61,7 @@ def build_result_context(
         "carried_over": presenters.carried_over_settings(calculator, request_data),
         "briefing_url": links.briefing,
         "sensitivity_url": links.sensitivity,
+        "compare_commodity": presenters.commodity_code(inputs, request_data),
         "other_summary": other_summary,
         "columns": columns,
         "column_headings": presenters.column_headings(

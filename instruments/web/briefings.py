@@ -24,6 +24,7 @@ from instruments.presentation.charts.comparison import (
 )
 from instruments.services import calculation as calculations
 from instruments.services import scenarios as scenario_services
+from instruments.web.compare_choice import choice_context
 from instruments.web.shortcuts import (
     BadInputs,
     bad_inputs_response,
@@ -175,10 +176,13 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
     scenarios, too_many = chosen_scenarios(request)
     context: dict[str, Any] = {"scenarios": scenarios}
     if too_many or len(scenarios) < 2:
-        context["problem"] = too_many or "Choose at least two scenarios to compare."
-        return render(
-            request, "instruments/instrument_compare.html", context, status=400
-        )
+        context.update(choice_context(request))
+        if too_many or scenarios:
+            context["problem"] = too_many or "Choose at least two scenarios to compare."
+            return render(
+                request, "instruments/instrument_compare.html", context, status=400
+            )
+        return render(request, "instruments/instrument_compare.html", context)
     runs = _runs(scenarios)
     full = [(t, c, calc.result, calc.inputs) for t, c, calc in runs]
     columns = [presenters.instrument_column(*run) for run in full]

@@ -197,9 +197,8 @@ def sentences(
         country_name(str(o), names) for o in dict.fromkeys(outside.get("origin", []))
     )
     per_period = float(outside["quantity"].sum()) / max(len(periods), 1)
-    floor = summary.get("reference_price_mean", mean_of(inputs.get("reference_price")))
     text = (
-        f"A floor of {format_figure(floor)} {price} on "
+        f"A floor of {_floor_words(rows, summary, inputs)} {price} on "
         f"{format_figure(per_period)} {quantity} a {word}{of_commodity(inputs)}"
         + (f" from {origins}" if origins else "")
         + f" would have collected {money_text(summary.get('revenue_total'), money)}"
@@ -228,6 +227,26 @@ def sentences(
             "imports from non-members; importers in the levying economies pay it."
         )
     return sentences
+
+
+def _floor_words(
+    rows: pd.DataFrame, summary: Mapping[str, Any], inputs: Mapping[str, Any]
+) -> str:
+    """The floor as a sentence says it: its level in the periods it levied (never
+    averaged over periods with no levy), a range when it moved ("60 to 66")."""
+    if "reference_price" in rows and "revenue" in rows:
+        levied = rows.groupby("period", sort=False).agg(
+            floor=("reference_price", "first"), revenue=("revenue", "sum")
+        )
+        levels = levied.loc[levied["revenue"] > 0, "floor"]
+        if levels.empty:
+            levels = levied["floor"]
+        low, high = float(levels.min()), float(levels.max())
+        if format_figure(low) == format_figure(high):
+            return format_figure(low)
+        return f"{format_figure(low)} to {format_figure(high)}"
+    floor = summary.get("reference_price_mean", mean_of(inputs.get("reference_price")))
+    return format_figure(floor)
 
 
 # --- who pays ------------------------------------------------------------------------

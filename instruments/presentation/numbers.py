@@ -250,7 +250,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
-    ticks = []
+    ticks: list[float] = []
     tick = start
     while tick <= high + step * 1e-12 and len(ticks) < 50:
         ticks.append(0.0 if abs(tick) < step * 1e-9 else round(tick, 12))

@@ -184,7 +184,7 @@ def run_tornado(
     if not keys:
         return None, []
     key = figure if figure in keys else keys[0]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for done, path in enumerate(paths):
         progress.report(done / len(paths))
         try:

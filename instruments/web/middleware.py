@@ -78,9 +78,7 @@ class AppErrorPagesMiddleware:
         if isinstance(exception, Http404):
             match = request.resolver_match
             if match is not None and match.url_name in SCENARIO_PAGES:
-                return render(
-                    request, "instruments/scenario_private.html", status=404
-                )
+                return render(request, "instruments/scenario_private.html", status=404)
             return page_not_found(request, exception)
         if isinstance(exception, PermissionDenied):
             return permission_denied(request, exception)

@@ -178,7 +178,7 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     if not 0 < change < 1:
         errors["change"] = "Give a share between 0 and 100 %, e.g. 10."
         change = 0.1
-    tornado_paths = presenters.tornado_order(paths, calculator.price_field)[
+    tornado_paths = presenters.tornado_order(paths, calculator.price_field or "")[
         :TORNADO_INPUTS
     ]
     labels = {

@@ -24,7 +24,9 @@ from instruments.presentation.numbers import (
 GERMAN = NumberFormat(decimal=",", thousands=".", name="German", code="de")
 FRENCH = NumberFormat(decimal=",", thousands="\u202f", name="French", code="fr")
 
-finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15)
+finite = st.floats(
+    allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15
+)
 
 
 def significant_figures(text: str) -> int:
@@ -113,7 +115,9 @@ def test_the_readers_number_format() -> None:
 
 
 @given(finite, finite)
-def test_axis_ticks_cover_the_range_and_read_without_exponents(a: float, b: float) -> None:
+def test_axis_ticks_cover_the_range_and_read_without_exponents(
+    a: float, b: float
+) -> None:
     ticks = nice_ticks(a, b)
     assert ticks[0] <= min(a, b) + 1e-6 * max(1.0, abs(min(a, b)))
     assert ticks[-1] >= max(a, b) - 1e-6 * max(1.0, abs(max(a, b)))

@@ -39,7 +39,7 @@ def render_png(
     traces = [t for t in figure.get("data") or [] if t.get("visible", True) is True]
     axes_ids = _axes_of(traces)
     n_rows = len({_y_domain(layout, y) for _, y in axes_ids}) or 1
-    height = height_in or min(2.2 + 1.3 * n_rows, 5.6)
+    height = height_in or min(1.9 + 1.2 * n_rows, 5.0)  # the legend goes below
     with plt.rc_context({"font.family": FONT, "font.size": 8}):
         fig = plt.figure(figsize=(width_in, height), dpi=200)
         try:

@@ -232,7 +232,11 @@ def _countries_capped(data: pd.DataFrame) -> pd.DataFrame:
     all; the rest summed as "others"."""
     if len(data) <= MAX_SERIES:
         return data
-    member = data["member"].astype(bool) if "member" in data else False
+    member = (
+        data["member"].astype(bool)
+        if "member" in data
+        else pd.Series(False, index=data.index)
+    )
     size = data["net_welfare_change"].abs().where(~member, np.inf)
     kept = set(top_keys(size.set_axis(data["country"].astype(str))))
     keep = data["country"].astype(str).isin(kept)

@@ -31,6 +31,7 @@ TOOLBAR_OVER = """
   );
   const met = [];
   for (const text of texts) {
+    if (text.closest(".hoverlayer")) continue;  // the hover label moves with the mouse
     const r = text.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     const overlap = Math.min(box.right, r.right) - Math.max(box.left, r.left) > 1

@@ -132,6 +132,10 @@ def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+TOOLBAR_MARGIN = 44
+"""Pixels right of the plot where the upright toolbar stands."""
+
+
 def house_layout(
     figure: go.Figure,
     *,
@@ -148,10 +152,15 @@ def house_layout(
         if legend_y is None
         else {"orientation": "h", "x": 0, "y": legend_y, "yanchor": "top"}
     )
+    box = dict(margin or {"l": 70, "r": 20, "t": 30, "b": 60})
+    # The toolbar (on hover, never at a phone's width: app.js) stands upright in a
+    # right margin of its own, beside the plot, never over the legend or a label.
+    box["r"] = max(box.get("r", 20), TOOLBAR_MARGIN)
     figure.update_layout(
         template="plotly_white",
         height=height,
-        margin=dict(margin or {"l": 70, "r": 20, "t": 30, "b": 60}),
+        margin=box,
+        modebar={"orientation": "v", "bgcolor": "rgba(255,255,255,0.9)"},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         legend=legend,
         colorway=list(PALETTE),

@@ -95,7 +95,8 @@ def test_a_private_scenario_says_so_and_offers_to_sign_in(
     )
     page.set_viewport_size({"width": width, "height": 900})
     response = page.goto(f"{live_server.url}/scenarios/{scenario.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.locator("h1")).to_have_text("This scenario is private")
     sign_in = page.locator("#private-sign-in")
     expect(sign_in).to_be_visible()

@@ -141,7 +141,8 @@ def test_trade_heat_map_names_at_most_eight_origins_with_labelled_cells(
         assert len(trace["y"]) <= MAX_SERIES
         assert "Others" in trace["y"]
         cells = [c for row in trace["text"] for c in row if c]
-        assert cells and all("e" not in c for c in cells)
+        assert cells
+        assert all("e" not in c for c in cells)
     layout = matrix["layout"]
     titles = [a["text"] for a in layout["annotations"]]
     assert any(t.startswith("Before") for t in titles)

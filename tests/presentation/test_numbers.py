@@ -128,6 +128,8 @@ def test_axis_ticks_cover_the_range_and_read_without_exponents(
 
 def test_axis_ticks_in_units() -> None:
     labels, unit = tick_text([0.0, 1e9, 2e9, 3e9], "W")
-    assert unit == "GW" and labels == ["0", "1", "2", "3"]
+    assert unit == "GW"
+    assert labels == ["0", "1", "2", "3"]
     labels, unit = tick_text([0.0, 5e7, 1e8], "USD")
-    assert labels == ["0", "50 M", "100 M"] and unit == "USD"
+    assert labels == ["0", "50 M", "100 M"]
+    assert unit == "USD"

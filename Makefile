@@ -6,12 +6,23 @@ UV_VERSION ?= 0.13.9
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: install run serve-prod bench-load test test-fast lint format typecheck hooks browser bench clean
+.PHONY: messages install run serve-prod bench-load test test-fast lint format typecheck hooks browser bench clean
 
 # Bootstrap uv with pip if missing, then install the locked environment into .venv.
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install -q "uv==$(UV_VERSION)"
 	@$(UV) sync --locked --quiet
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo "Installing gettext (msgfmt) to compile the translations..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	@$(RUN) python manage.py compilemessages --ignore=.venv -v 0
+
+# The French and Japanese catalogues brought up to date with the code (then translate
+# every new or fuzzy entry in locale/*/LC_MESSAGES/django.po; tests/test_translations.py
+# fails until none is left). They are compiled by `make install`.
+messages: install
+	$(RUN) python manage.py makemessages -l fr -l ja --no-location --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=docs
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here).
 browser:

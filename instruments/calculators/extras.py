@@ -20,6 +20,7 @@ from instruments.calculators.base import (
     describe,
     spec,
 )
+from instruments.calculators.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -31,25 +32,33 @@ class StoredPrices:
         "Commodity",
         default=None,
         help=(
-            "Take the periods and prices from this commodity's stored price series "
-            "(see /api/v1/commodities/) instead of typed values; prices are converted "
-            "into price_unit."
+            gettext_noop(
+                "Take the periods and prices from this commodity's stored price series "
+                "(see /api/v1/commodities/) instead of typed values; prices are converted "
+                "into price_unit."
+            )
         ),
     )
     series: str | None = spec(
         "Price series",
         default=None,
-        help="Code of the stored series to use (default: the commodity's default series).",
+        help=gettext_noop(
+            "Code of the stored series to use (default: the commodity's default series)."
+        ),
     )
     start: str | None = spec(
         "From",
         default=None,
-        help="First period to take (2024, 2024Q1, 2024-01 or an ISO date), inclusive.",
+        help=gettext_noop(
+            "First period to take (2024, 2024Q1, 2024-01 or an ISO date), inclusive."
+        ),
     )
     end: str | None = spec(
         "To",
         default=None,
-        help="Last period to take, inclusive; left out, the latest stored price.",
+        help=gettext_noop(
+            "Last period to take, inclusive; left out, the latest stored price."
+        ),
     )
     fx_rate: Series | None = spec(
         "Exchange rate for the stored series",
@@ -58,9 +67,11 @@ class StoredPrices:
         min_value=0.0,
         exclusive_min=True,
         help=(
-            "Units of the request's currency per unit of the stored series' currency, "
-            "when they differ (e.g. 0.92 for EUR per USD): one number, or one per "
-            "stored period. Left out, the stored exchange rates are used."
+            gettext_noop(
+                "Units of the request's currency per unit of the stored series' currency, "
+                "when they differ (e.g. 0.92 for EUR per USD): one number, or one per "
+                "stored period. Left out, the stored exchange rates are used."
+            )
         ),
     )
 
@@ -75,12 +86,14 @@ class MemberSelection:
         "Members of the preferential zone",
         default=None,
         help=(
-            "Code of a stored partner group (see /api/v1/partner-groups/, e.g. msp, "
-            "eu-27, g7): a flow is then a member exactly when its origin (ISO 3166 "
-            "alpha-3) is in the group, whatever its own member flag says. In the "
-            "market model, markets and origins whose code is an ISO3 code are "
-            "members exactly when in the group; ROW never is; other codes (EU) keep "
-            "their own flag."
+            gettext_noop(
+                "Code of a stored partner group (see /api/v1/partner-groups/, e.g. msp, "
+                "eu-27, g7): a flow is then a member exactly when its origin (ISO 3166 "
+                "alpha-3) is in the group, whatever its own member flag says. In the "
+                "market model, markets and origins whose code is an ISO3 code are "
+                "members exactly when in the group; ROW never is; other codes (EU) keep "
+                "their own flag."
+            )
         ),
     )
 
@@ -94,8 +107,10 @@ class StoredFlows:
         "Commodity",
         default=None,
         help=(
-            "The commodity whose stored trade flows to take (its HS codes); with "
-            "stored prices it also names the price series."
+            gettext_noop(
+                "The commodity whose stored trade flows to take (its HS codes); with "
+                "stored prices it also names the price series."
+            )
         ),
     )
     year: int | None = spec(
@@ -104,19 +119,23 @@ class StoredFlows:
         min_value=1995,
         max_value=2100,
         help=(
-            "Take the import flows from the stored bilateral trade data (CEPII BACI) "
-            "of this year instead of typed ones: by origin into the importing market, "
-            "or, for the plurilateral calculator, the origin × market matrix with "
-            "every other country in ROW."
+            gettext_noop(
+                "Take the import flows from the stored bilateral trade data (CEPII BACI) "
+                "of this year instead of typed ones: by origin into the importing market, "
+                "or, for the plurilateral calculator, the origin × market matrix with "
+                "every other country in ROW."
+            )
         ),
     )
     importer: str | None = spec(
         "Importing market",
         default=None,
         help=(
-            "With a trade year: the importer whose imports are taken, an ISO 3166 "
-            "alpha-3 code (USA, JPN) or a partner group (eu-27: imports from outside "
-            "the EU only)."
+            gettext_noop(
+                "With a trade year: the importer whose imports are taken, an ISO 3166 "
+                "alpha-3 code (USA, JPN) or a partner group (eu-27: imports from outside "
+                "the EU only)."
+            )
         ),
     )
 
@@ -131,10 +150,12 @@ class MarketBaseline:
         "Members acting together",
         default=(),
         help=(
-            "ISO 3166 alpha-3 codes and partner-group codes (eu-27, msp), e.g. "
-            "eu-27, USA, JPN. With a commodity and a trade year, every member is a "
-            "market and an origin, the largest non-members are named and every other "
-            "economy is in ROW; the typed markets, origins and flows are replaced."
+            gettext_noop(
+                "ISO 3166 alpha-3 codes and partner-group codes (eu-27, msp), e.g. "
+                "eu-27, USA, JPN. With a commodity and a trade year, every member is a "
+                "market and an origin, the largest non-members are named and every other "
+                "economy is in ROW; the typed markets, origins and flows are replaced."
+            )
         ),
     )
     floor: float | None = spec(
@@ -144,8 +165,10 @@ class MarketBaseline:
         min_value=0.0,
         exclusive_min=True,
         help=(
-            "A price floor (variable levy) on members' imports from non-members, in "
-            "the price unit; or give it as a share above a stored price below."
+            gettext_noop(
+                "A price floor (variable levy) on members' imports from non-members, in "
+                "the price unit; or give it as a share above a stored price below."
+            )
         ),
     )
     floor_above_price: float | None = spec(
@@ -154,36 +177,46 @@ class MarketBaseline:
         default=None,
         min_value=-0.99,
         max_value=100.0,
-        help="The floor as a share above the commodity's stored price (0.2 = 20 %).",
+        help=gettext_noop(
+            "The floor as a share above the commodity's stored price (0.2 = 20 %)."
+        ),
     )
     floor_price_year: int | None = spec(
         "Of the stored price of year",
         default=None,
         min_value=1900,
         max_value=2100,
-        help="The year of the stored price the floor is set above (default: the "
-        "trade year).",
+        help=gettext_noop(
+            "The year of the stored price the floor is set above (default: the "
+            "trade year)."
+        ),
     )
     calibration: Literal["price_equivalent", "unit_values"] = spec(
         "Quantities",
         default="price_equivalent",
         choice_labels={
-            "price_equivalent": "Price-equivalent tonnes (stored value ÷ stored price)",
-            "unit_values": "BACI tonnes at BACI unit values",
+            "price_equivalent": gettext_noop(
+                "Price-equivalent tonnes (stored value ÷ stored price)"
+            ),
+            "unit_values": gettext_noop("BACI tonnes at BACI unit values"),
         },
         help=(
-            "Trade value is the anchor either way; price-equivalent tonnes price every "
-            "route at the commodity's stored price, BACI tonnes keep each route's own "
-            "unit value."
+            gettext_noop(
+                "Trade value is the anchor either way; price-equivalent tonnes price every "
+                "route at the commodity's stored price, BACI tonnes keep each route's own "
+                "unit value."
+            )
         ),
     )
     non_members: tuple[str, ...] = spec(
         "Non-members named",
         default=(),
         help=(
-            "ISO3 codes of the non-members to show as markets and origins of their "
-            "own (default: the six largest by exports and production); the rest "
-            "are in ROW."
+            gettext_noop(
+                "ISO3 codes of the non-members to show as markets and origins of their "
+                "own (default: the six largest by exports and production); the rest "
+                "are in ROW."
+            )
         ),
     )
 

@@ -72,6 +72,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
+from instruments.calculators.translation import gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,9 +83,9 @@ class OfftakePricing:
         "Pricing",
         default="index",
         choice_labels={
-            "fixed": "Fixed price",
-            "index": "Market index less a discount",
-            "collar": "Market index within a floor and a cap",
+            "fixed": gettext_noop("Fixed price"),
+            "index": gettext_noop("Market index less a discount"),
+            "collar": gettext_noop("Market index within a floor and a cap"),
         },
     )
     price: Series | None = spec(
@@ -92,7 +93,7 @@ class OfftakePricing:
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="For fixed pricing: the price, per period or one for all.",
+        help=gettext_noop("For fixed pricing: the price, per period or one for all."),
     )
     discount: float = spec(
         "Discount",
@@ -100,33 +101,37 @@ class OfftakePricing:
         default=0.0,
         min_value=0.0,
         max_value=1.0,
-        help="Share taken off the market index (0.05 = 5 %).",
+        help=gettext_noop("Share taken off the market index (0.05 = 5 %)."),
     )
     discount_amount: float | None = spec(
         "Discount per unit",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Instead of a share: an amount taken off the index per unit.",
+        help=gettext_noop(
+            "Instead of a share: an amount taken off the index per unit."
+        ),
     )
     floor: Series | None = spec(
         "Floor",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Lowest price paid.",
+        help=gettext_noop("Lowest price paid."),
     )
     cap: Series | None = spec(
         "Cap",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Highest price paid.",
+        help=gettext_noop("Highest price paid."),
     )
     discount_before_collar: bool = spec(
         "Discount before the collar",
         default=False,
-        help="Apply the discount first, then the floor and cap (otherwise the reverse).",
+        help=gettext_noop(
+            "Apply the discount first, then the floor and cap (otherwise the reverse)."
+        ),
     )
 
 
@@ -139,14 +144,16 @@ class OfftakeValuation:
         unit="price unit",
         min_value=0.0,
         exclusive_min=True,
-        help="Forward price for each period's settlement, or one for all.",
+        help=gettext_noop(
+            "Forward price for each period's settlement, or one for all."
+        ),
     )
     volatility: float = spec(
         "Volatility",
         unit="fraction a year",
         min_value=0.0,
         max_value=3.0,
-        help="Implied volatility (0.45 = 45 %).",
+        help=gettext_noop("Implied volatility (0.45 = 45 %)."),
     )
     rate: float = spec(
         "Interest rate",
@@ -154,7 +161,7 @@ class OfftakeValuation:
         default=0.0,
         min_value=-0.1,
         max_value=1.0,
-        help="Risk-free rate, continuously compounded.",
+        help=gettext_noop("Risk-free rate, continuously compounded."),
     )
     expiry_years: float | None = spec(
         "Time to the first settlement",
@@ -162,8 +169,10 @@ class OfftakeValuation:
         default=None,
         min_value=0.0,
         max_value=50.0,
-        help="Years until the first period is settled; later periods settle as the "
-        "periods run. Defaults to the end of the first period.",
+        help=gettext_noop(
+            "Years until the first period is settled; later periods settle as the "
+            "periods run. Defaults to the end of the first period."
+        ),
     )
     settlement_years: tuple[float, ...] | None = spec(
         "Settlement times",
@@ -172,8 +181,10 @@ class OfftakeValuation:
         min_value=0.0,
         max_items=MAX_PERIODS,
         per_period=True,
-        help="Years from today to each period's settlement; defaults to the periods' "
-        "ends.",
+        help=gettext_noop(
+            "Years from today to each period's settlement; defaults to the periods' "
+            "ends."
+        ),
     )
 
 
@@ -182,7 +193,10 @@ class Prepayment:
     """Money advanced by the buyer, recouped from deliveries."""
 
     amount: float = spec(
-        "Prepayment", unit="money", min_value=0.0, help="Paid to the producer up front."
+        "Prepayment",
+        unit="money",
+        min_value=0.0,
+        help=gettext_noop("Paid to the producer up front."),
     )
     recoup_share: float = spec(
         "Share withheld",
@@ -191,7 +205,9 @@ class Prepayment:
         min_value=0.0,
         exclusive_min=True,
         max_value=1.0,
-        help="Share of each payment withheld until the prepayment is repaid.",
+        help=gettext_noop(
+            "Share of each payment withheld until the prepayment is repaid."
+        ),
     )
 
 
@@ -200,14 +216,19 @@ class Streaming:
     """A deposit against a share of production at a share of spot."""
 
     deposit: float = spec(
-        "Deposit", unit="money", min_value=0.0, help="Paid to the producer up front."
+        "Deposit",
+        unit="money",
+        min_value=0.0,
+        help=gettext_noop("Paid to the producer up front."),
     )
     stream_share: float = spec(
         "Share of production",
         unit="fraction",
         min_value=0.0,
         max_value=1.0,
-        help="Share of production delivered to the stream holder (0.2 = 20 %).",
+        help=gettext_noop(
+            "Share of production delivered to the stream holder (0.2 = 20 %)."
+        ),
     )
     price_share: float = spec(
         "Share of spot paid",
@@ -215,14 +236,18 @@ class Streaming:
         default=0.2,
         min_value=0.0,
         max_value=1.0,
-        help="The stream holder pays this share of the spot price on delivery.",
+        help=gettext_noop(
+            "The stream holder pays this share of the spot price on delivery."
+        ),
     )
     production: Series | None = spec(
         "Production",
         unit="quantity unit",
         default=None,
         min_value=0.0,
-        help="Producer's output per period; defaults to the contracted quantity.",
+        help=gettext_noop(
+            "Producer's output per period; defaults to the contracted quantity."
+        ),
     )
 
 
@@ -235,24 +260,28 @@ class OfftakeInputs(Inputs):
         "Market price",
         unit="price unit",
         min_value=0.0,
-        help="Spot or index price per period.",
+        help=gettext_noop("Spot or index price per period."),
     )
     market_price_vat: float | None = market_price_vat_spec()
     price_unit: str = price_unit_spec("USD/t")
     quantity_unit: str = quantity_unit_spec()
-    pricing: OfftakePricing = spec("Contract pricing", help="How the price is set.")
+    pricing: OfftakePricing = spec(
+        "Contract pricing", help=gettext_noop("How the price is set.")
+    )
     contracted_quantity: Series = spec(
         "Contracted quantity",
         unit="quantity unit",
         min_value=0.0,
-        help="Quantity the buyer commits to take each period.",
+        help=gettext_noop("Quantity the buyer commits to take each period."),
     )
     taken_quantity: Series | None = spec(
         "Quantity taken",
         unit="quantity unit",
         default=None,
         min_value=0.0,
-        help="Quantity actually taken; defaults to the contracted quantity.",
+        help=gettext_noop(
+            "Quantity actually taken; defaults to the contracted quantity."
+        ),
     )
     min_take_share: float = spec(
         "Minimum take",
@@ -260,15 +289,19 @@ class OfftakeInputs(Inputs):
         default=0.0,
         min_value=0.0,
         max_value=1.0,
-        help="Share of the contracted quantity the buyer must pay for even if not "
-        "taken (0.9 = 90 %).",
+        help=gettext_noop(
+            "Share of the contracted quantity the buyer must pay for even if not "
+            "taken (0.9 = 90 %)."
+        ),
     )
     shortfall_price: Series | None = spec(
         "Shortfall price",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Price applied to the shortfall; defaults to the contract price.",
+        help=gettext_noop(
+            "Price applied to the shortfall; defaults to the contract price."
+        ),
     )
     shortfall_share: float = spec(
         "Share of shortfall paid",
@@ -276,17 +309,23 @@ class OfftakeInputs(Inputs):
         default=1.0,
         min_value=0.0,
         max_value=1.0,
-        help="Share of the shortfall price the buyer pays (0.5 = half).",
+        help=gettext_noop("Share of the shortfall price the buyer pays (0.5 = half)."),
     )
     discount_rate: float = discount_rate_spec()
     valuation: OfftakeValuation | None = spec(
-        "Option values", default=None, help="Value the floor and cap with Black-76."
+        "Option values",
+        default=None,
+        help=gettext_noop("Value the floor and cap with Black-76."),
     )
     prepayment: Prepayment | None = spec(
-        "Prepayment", default=None, help="Money advanced and recouped from deliveries."
+        "Prepayment",
+        default=None,
+        help=gettext_noop("Money advanced and recouped from deliveries."),
     )
     streaming: Streaming | None = spec(
-        "Streaming", default=None, help="A deposit against a share of production."
+        "Streaming",
+        default=None,
+        help=gettext_noop("A deposit against a share of production."),
     )
 
     def validate(self, errors: ErrorCollector) -> None:
@@ -550,15 +589,20 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="offtake",
-    title="Offtake agreement",
+    title=gettext_noop("Offtake agreement"),
     summary=(
-        "A buyer commits to take a producer's output for years at a fixed, indexed or "
-        "collared price. See payments, the saving or premium against spot, take-or-pay "
-        "charges and how much steadier the producer's revenue becomes."
+        gettext_noop(
+            "A buyer commits to take a producer's output for years at a fixed, indexed or "
+            "collared price. See payments, the saving or premium against spot, take-or-pay "
+            "charges and how much steadier the producer's revenue becomes."
+        )
     ),
     precedent=(
-        "DoD–MP Materials (July 2025): 100 % offtake of a 10,000 t/yr magnet plant for "
-        "10 years; prepayment and streaming deals that finance new mines."
+        gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
+            "DoD–MP Materials (July 2025): 100 % offtake of a 10,000 t/yr magnet plant for "
+            "10 years; prepayment and streaming deals that finance new mines."
+        )
     ),
     inputs=OfftakeInputs,
     compute=compute,

@@ -109,6 +109,7 @@ from instruments.calculators.plurilateral_outputs import (
     TABLE_OUTPUTS,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
+from instruments.calculators.translation import gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,11 +122,13 @@ class PlurilateralInputs(Inputs):
         "Method",
         default="exact",
         choice_labels={
-            "exact": "Exact equilibrium in levels",
-            "gsim": "GSIM linear approximation (duties only)",
+            "exact": gettext_noop("Exact equilibrium in levels"),
+            "gsim": gettext_noop("GSIM linear approximation (duties only)"),
         },
-        help="The exact model holds for large changes; GSIM's linear equations "
-        "reproduce GSIM tables and are right only for small ones.",
+        help=gettext_noop(
+            "The exact model holds for large changes; GSIM's linear equations "
+            "reproduce GSIM tables and are right only for small ones."
+        ),
     )
     markets: tuple[MarketInput, ...] = spec(
         "Markets",
@@ -152,36 +155,46 @@ class PlurilateralInputs(Inputs):
         default=(),
         max_items=MAX_MEASURES,
         as_table=True,
-        help="The regime to simulate. Rates on one route add up; floors, undertakings "
-        "and strikes take the highest.",
+        help=gettext_noop(
+            "The regime to simulate. Rates on one route add up; floors, undertakings "
+            "and strikes take the highest."
+        ),
     )
     measures_before: tuple[MeasureInput, ...] = spec(
         "Measures in force in the base year",
         default=(),
         max_items=MAX_MEASURES,
         as_table=True,
-        help="Existing tariffs and other measures already in the base prices "
-        "(none by default).",
+        help=gettext_noop(
+            "Existing tariffs and other measures already in the base prices "
+            "(none by default)."
+        ),
     )
     downstream: tuple[DownstreamGood, ...] = spec(
         "Downstream goods",
         default=(),
         max_items=MAX_DOWNSTREAM,
         as_table=True,
-        help="Goods made with the commodity: their cost change per unit is reported.",
+        help=gettext_noop(
+            "Goods made with the commodity: their cost change per unit is reported."
+        ),
     )
     elasticity_ranges: ElasticityRanges | None = spec(
         "Published elasticity ranges",
         default=None,
-        help="The defaults and their low and high bounds (stored data fills them from "
-        "published estimates); with uncertainty, the elasticities left at their "
-        "defaults are drawn from these ranges.",
+        help=gettext_noop(
+            "The defaults and their low and high bounds (stored data fills them from "
+            "published estimates); with uncertainty, the elasticities left at their "
+            "defaults are drawn from these ranges."
+        ),
     )
     uncertainty: Uncertainty | None = spec(
         "Uncertainty",
         default=None,
-        help="Draw the elasticities left at their defaults log-uniformly within their "
-        "published ranges and report P5, P50 and P95 of each headline figure.",
+        help=gettext_noop(
+            "Draw the elasticities left at their defaults log-uniformly within their "
+            "published ranges and report P5, P50 and P95 of each headline figure."
+        ),
     )
 
     def validate(self, errors: ErrorCollector) -> None:
@@ -602,13 +615,15 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="plurilateral",
-    title="Plurilateral market model",
+    title=gettext_noop("Plurilateral market model"),
     summary=(
-        "Simulate measures taken together by a group of countries — a coordinated "
-        "price floor, tariffs, a price undertaking, a subsidy to their own producers — "
-        "in one equilibrium of every market: how much trade is diverted to partners "
-        "and to the rest of the world, how far the exporter's price falls, and who "
-        "gains or loses in each country, down to the cost of the goods made with it."
+        gettext_noop(
+            "Simulate measures taken together by a group of countries — a coordinated "
+            "price floor, tariffs, a price undertaking, a subsidy to their own producers — "
+            "in one equilibrium of every market: how much trade is diverted to partners "
+            "and to the rest of the world, how far the exporter's price falls, and who "
+            "gains or loses in each country, down to the cost of the goods made with it."
+        )
     ),
     precedent=(
         "The EU, the US and Japan's plurilateral initiative on critical minerals "

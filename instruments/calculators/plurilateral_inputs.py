@@ -14,6 +14,7 @@ from instruments.calculators.elasticities import (
     supply_elasticity_spec,
 )
 from instruments.calculators.limits import MAX_DRAWS
+from instruments.calculators.translation import gettext_noop
 
 SELECTOR_HELP = (
     "Codes separated by commas (EU, USA), or one of the words all, members, "
@@ -26,7 +27,8 @@ class MarketInput:
     """An importing market: a country's (or a group's) consumers."""
 
     code: str = spec(
-        "Market", help="Code of the importing country or group (ISO3, EU, ROW)."
+        "Market",
+        help=gettext_noop("Code of the importing country or group (ISO3, EU, ROW)."),
     )
     import_demand_elasticity: float = demand_elasticity_spec()
     substitution_elasticity: float = substitution_elasticity_spec(
@@ -35,7 +37,7 @@ class MarketInput:
     member: bool = spec(
         "Member",
         default=False,
-        help="Whether this market is in the plurilateral group.",
+        help=gettext_noop("Whether this market is in the plurilateral group."),
     )
 
 
@@ -45,15 +47,19 @@ class OriginInput:
 
     code: str = spec(
         "Origin",
-        help="Code of the exporting country (ISO3), or a name for a market's own "
-        "producers (USA-producers).",
+        help=gettext_noop(
+            "Code of the exporting country (ISO3), or a name for a market's own "
+            "producers (USA-producers)."
+        ),
     )
     price: float = spec(
         "Price before",
         unit="price unit",
         min_value=0.0,
         exclusive_min=True,
-        help="Border price the origin is paid in the base, before duties.",
+        help=gettext_noop(
+            "Border price the origin is paid in the base, before duties."
+        ),
     )
     supply_elasticity: float | None = supply_elasticity_spec(
         "Supply elasticity",
@@ -64,14 +70,18 @@ class OriginInput:
     member: bool = spec(
         "Member",
         default=False,
-        help="Whether the exporter is in the plurilateral group. A market's own "
-        "producers take their market's membership.",
+        help=gettext_noop(
+            "Whether the exporter is in the plurilateral group. A market's own "
+            "producers take their market's membership."
+        ),
     )
     domestic_market: str | None = spec(
         "Own producers of market",
         default=None,
-        help="For a market's own producers: the market's code. They sell only there, "
-        "with no border. Leave empty for an exporter.",
+        help=gettext_noop(
+            "For a market's own producers: the market's code. They sell only there, "
+            "with no border. Leave empty for an exporter."
+        ),
     )
 
 
@@ -79,13 +89,13 @@ class OriginInput:
 class FlowInput:
     """The base quantity on one route."""
 
-    origin: str = spec("Origin", help="Code of an origin above.")
-    market: str = spec("Market", help="Code of a market above.")
+    origin: str = spec("Origin", help=gettext_noop("Code of an origin above."))
+    market: str = spec("Market", help=gettext_noop("Code of a market above."))
     quantity: float = spec(
         "Quantity before",
         unit="quantity unit",
         min_value=0.0,
-        help="Quantity shipped on this route in the base year.",
+        help=gettext_noop("Quantity shipped on this route in the base year."),
     )
     price: float | None = spec(
         "Route price",
@@ -93,13 +103,17 @@ class FlowInput:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Border price on this route, when it differs from the origin's price.",
+        help=gettext_noop(
+            "Border price on this route, when it differs from the origin's price."
+        ),
     )
     home: bool = spec(
         "Sales at home",
         default=False,
-        help="An economy's sales in its own market (origin and market of one code): "
-        "no border, so no border measure applies and they are not imports.",
+        help=gettext_noop(
+            "An economy's sales in its own market (origin and market of one code): "
+            "no border, so no border measure applies and they are not imports."
+        ),
     )
 
 
@@ -123,8 +137,10 @@ class MeasureInput:
         "Measure",
         default=None,
         choice_labels=MEASURE_LABELS,
-        help="A floor's levy goes to the importing government; an undertaking's gap "
-        "stays with the exporter; a price-gap subsidy is paid to own producers.",
+        help=gettext_noop(
+            "A floor's levy goes to the importing government; an undertaking's gap "
+            "stays with the exporter; a price-gap subsidy is paid to own producers."
+        ),
     )
     rate: float | None = spec(
         "Rate",
@@ -133,21 +149,21 @@ class MeasureInput:
         min_value=-1.0,
         exclusive_min=True,
         max_value=10.0,
-        help="For an ad valorem tariff (0.25 = 25 %).",
+        help=gettext_noop("For an ad valorem tariff (0.25 = 25 %)."),
     )
     level: float | None = spec(
         "Level",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="For a specific duty, a floor or an undertaking.",
+        help=gettext_noop("For a specific duty, a floor or an undertaking."),
     )
     strike: float | None = spec(
         "Strike",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="For a price-gap subsidy: producers receive at least this.",
+        help=gettext_noop("For a price-gap subsidy: producers receive at least this."),
     )
     markets: tuple[str, ...] = spec(
         "Markets", default=("all",), help=f"Markets it applies in. {SELECTOR_HELP}"
@@ -161,20 +177,26 @@ class MeasureInput:
 class DownstreamGood:
     """A good made with the commodity, whose cost change is reported."""
 
-    name: str = spec("Good", help="e.g. EV traction motor, wind turbine (per MW).")
+    name: str = spec(
+        "Good", help=gettext_noop("e.g. EV traction motor, wind turbine (per MW).")
+    )
     content_factor: float = spec(
         "Content per unit",
         unit="quantity unit",
         min_value=0.0,
         exclusive_min=True,
-        help="Quantity of this commodity in one unit of the good.",
+        help=gettext_noop("Quantity of this commodity in one unit of the good."),
     )
-    unit: str = spec("Unit of the good", default="unit", help="e.g. motor, MW.")
+    unit: str = spec(
+        "Unit of the good", default="unit", help=gettext_noop("e.g. motor, MW.")
+    )
     illustrative: bool = spec(
         "Illustrative content",
         default=False,
-        help="The content per unit is an illustrative figure, not a published one: "
-        "the result says so.",
+        help=gettext_noop(
+            "The content per unit is an illustrative figure, not a published one: "
+            "the result says so."
+        ),
     )
 
 
@@ -182,10 +204,14 @@ class DownstreamGood:
 class ElasticityRange:
     """A published default with its low and high bounds, and where it comes from."""
 
-    value: float = spec("Default", help="The value used where none is typed.")
-    low: float = spec("Low", help="Lower bound of the published range.")
-    high: float = spec("High", help="Upper bound of the published range.")
-    source: str = spec("Source", default="", help="Where the numbers are published.")
+    value: float = spec(
+        "Default", help=gettext_noop("The value used where none is typed.")
+    )
+    low: float = spec("Low", help=gettext_noop("Lower bound of the published range."))
+    high: float = spec("High", help=gettext_noop("Upper bound of the published range."))
+    source: str = spec(
+        "Source", default="", help=gettext_noop("Where the numbers are published.")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,7 +219,8 @@ class ElasticityRanges:
     """The published ranges of the three elasticities (stored data fills them)."""
 
     import_demand_elasticity: ElasticityRange = spec(
-        "Import demand elasticity", help="Negative numbers: value, low and high."
+        "Import demand elasticity",
+        help=gettext_noop("Negative numbers: value, low and high."),
     )
     substitution_elasticity: ElasticityRange = spec("Substitution elasticity")
     supply_elasticity: ElasticityRange = spec("Supply elasticity")
@@ -208,6 +235,10 @@ class Uncertainty:
         default=200,
         min_value=10,
         max_value=MAX_DRAWS,
-        help="How many sets of elasticities to draw, each solved as its own market.",
+        help=gettext_noop(
+            "How many sets of elasticities to draw, each solved as its own market."
+        ),
     )
-    seed: int = spec("Seed", default=1, min_value=0, help="Same seed, same draws.")
+    seed: int = spec(
+        "Seed", default=1, min_value=0, help=gettext_noop("Same seed, same draws.")
+    )

@@ -93,6 +93,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
+from instruments.calculators.translation import gettext_noop
 
 BASIS_LABELS = {
     "fixed": "A fixed price or series",
@@ -105,25 +106,31 @@ BASIS_LABELS = {
 class FloorFlow:
     """Imports from one origin."""
 
-    origin: str = spec("Origin", help="Country or group the imports come from.")
+    origin: str = spec(
+        "Origin", help=gettext_noop("Country or group the imports come from.")
+    )
     member: bool = spec(
         "Member",
         default=False,
-        help="Members of the preferential zone pay no levy.",
+        help=gettext_noop("Members of the preferential zone pay no levy."),
     )
     import_price: Series | None = spec(
         "Import price (CIF)",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Price at the border, per period or one for all. Defaults to the market "
-        "price.",
+        help=gettext_noop(
+            "Price at the border, per period or one for all. Defaults to the market "
+            "price."
+        ),
     )
     quantity: Series = spec(
         "Quantity imported",
         unit="quantity unit",
         min_value=0.0,
-        help="Quantity imported from this origin, per period or one for all.",
+        help=gettext_noop(
+            "Quantity imported from this origin, per period or one for all."
+        ),
     )
 
 
@@ -138,15 +145,19 @@ class PriceFloorInputs(Inputs):
         "Basis of the reference price",
         default="fixed",
         choice_labels=BASIS_LABELS,
-        help="How the floor is set: a number, an average of past market prices, or "
-        "producers' costs.",
+        help=gettext_noop(
+            "How the floor is set: a number, an average of past market prices, or "
+            "producers' costs."
+        ),
     )
     reference_price: Series | None = spec(
         "Reference price (floor)",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="The floor, for the fixed basis: one number or one per period.",
+        help=gettext_noop(
+            "The floor, for the fixed basis: one number or one per period."
+        ),
     )
     reference_factor: float = spec(
         "Reference multiplier",
@@ -154,50 +165,58 @@ class PriceFloorInputs(Inputs):
         min_value=0.0,
         exclusive_min=True,
         max_value=10.0,
-        help="Multiplies the basis (the EU cereals duty uses 1.55 × the intervention "
-        "price).",
+        help=gettext_noop(
+            "Multiplies the basis (the EU cereals duty uses 1.55 × the intervention "
+            "price)."
+        ),
     )
     market_price: Series | None = spec(
         "Market price",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Market price per period: the import price of flows that give none, and "
-        "the basis of a trailing average.",
+        help=gettext_noop(
+            "Market price per period: the import price of flows that give none, and "
+            "the basis of a trailing average."
+        ),
     )
     market_price_vat: float | None = market_price_vat_spec()
     market_price_basis: Literal["cif", "fob"] = spec(
         "Delivery basis of the market price",
         default="cif",
         choice_labels={
-            "cif": "CIF (cost, insurance and freight to the border)",
-            "fob": "FOB (free on board at origin)",
+            "cif": gettext_noop("CIF (cost, insurance and freight to the border)"),
+            "fob": gettext_noop("FOB (free on board at origin)"),
         },
-        help="The levy is on the CIF price: a FOB market price is brought to CIF with "
-        "a freight-and-insurance add-on or a CIF/FOB factor. Filled from a stored "
-        "series' basis.",
+        help=gettext_noop(
+            "The levy is on the CIF price: a FOB market price is brought to CIF with "
+            "a freight-and-insurance add-on or a CIF/FOB factor. Filled from a stored "
+            "series' basis."
+        ),
     )
     freight_insurance: Series | None = spec(
         "Freight and insurance",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="For a FOB market price: added per unit to make it CIF.",
+        help=gettext_noop("For a FOB market price: added per unit to make it CIF."),
     )
     cif_fob_factor: float | None = spec(
         "CIF/FOB factor",
         default=None,
         min_value=1.0,
         max_value=3.0,
-        help="For a FOB market price, instead of an add-on: CIF = FOB × this factor "
-        "(e.g. 1.1).",
+        help=gettext_noop(
+            "For a FOB market price, instead of an add-on: CIF = FOB × this factor "
+            "(e.g. 1.1)."
+        ),
     )
     trailing_periods: int = spec(
         "Trailing periods",
         default=4,
         min_value=1,
         max_value=MAX_PERIODS,
-        help="How many periods the trailing average covers.",
+        help=gettext_noop("How many periods the trailing average covers."),
     )
     trailing_lag: int = spec(
         "Trailing-average lag",
@@ -205,9 +224,11 @@ class PriceFloorInputs(Inputs):
         default=1,
         min_value=0,
         max_value=MAX_PERIODS,
-        help="How many periods before the current one the average ends: 1 averages "
-        "the periods before it (the floor is known in advance), 0 includes the "
-        "current period.",
+        help=gettext_noop(
+            "How many periods before the current one the average ends: 1 averages "
+            "the periods before it (the floor is known in advance), 0 includes the "
+            "current period."
+        ),
     )
     producer_costs: tuple[float, ...] | None = spec(
         "Producers' unit costs",
@@ -215,7 +236,9 @@ class PriceFloorInputs(Inputs):
         default=None,
         min_value=0.0,
         max_items=MAX_PRODUCERS,
-        help="Unit production costs of market-economy producers, for the cost basis.",
+        help=gettext_noop(
+            "Unit production costs of market-economy producers, for the cost basis."
+        ),
     )
     producer_volumes: tuple[float, ...] | None = spec(
         "Producers' volumes",
@@ -223,7 +246,9 @@ class PriceFloorInputs(Inputs):
         default=None,
         min_value=0.0,
         max_items=MAX_PRODUCERS,
-        help="Each producer's output, to weight the cost curve; equal weights if empty.",
+        help=gettext_noop(
+            "Each producer's output, to weight the cost curve; equal weights if empty."
+        ),
     )
     cost_percentile: float = spec(
         "Cost-curve percentile",
@@ -231,8 +256,11 @@ class PriceFloorInputs(Inputs):
         default=0.5,
         min_value=0.0,
         max_value=1.0,
-        help="Point on the cost curve (0.9 = the cost below which 90 % of output is "
-        "produced).",
+        help=gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
+            "Point on the cost curve (0.9 = the cost below which 90 % of output is "
+            "produced)."
+        ),
     )
     cost_margin: float = spec(
         "Margin over cost",
@@ -240,54 +268,66 @@ class PriceFloorInputs(Inputs):
         default=0.0,
         min_value=-0.5,
         max_value=5.0,
-        help="Added to the cost percentile (0.1 = 10 %).",
+        help=gettext_noop("Added to the cost percentile (0.1 = 10 %)."),
     )
     levy_cap_ad_valorem: float | None = spec(
         "Levy cap (share of price)",
         unit="fraction",
         default=None,
         min_value=0.0,
-        help="The levy never exceeds this share of the import price (0.25 = 25 %).",
+        help=gettext_noop(
+            "The levy never exceeds this share of the import price (0.25 = 25 %)."
+        ),
     )
     levy_cap_applies_to: Literal["levy", "tariff_plus_levy"] = spec(
         "The ad valorem cap applies to",
         default="levy",
         choice_labels={
-            "levy": "The levy alone",
-            "tariff_plus_levy": "The existing tariff plus the levy",
+            "levy": gettext_noop("The levy alone"),
+            "tariff_plus_levy": gettext_noop("The existing tariff plus the levy"),
         },
-        help="With 'tariff plus levy' the levy is cut so that tariff + levy stays "
-        "within the cap's share of the import price.",
+        help=gettext_noop(
+            "With 'tariff plus levy' the levy is cut so that tariff + levy stays "
+            "within the cap's share of the import price."
+        ),
     )
     applied_tariff: float | None = spec(
         "Existing ad valorem tariff",
         unit="fraction",
         default=None,
         min_value=0.0,
-        help="The tariff already applied to the imports (0.05 = 5 %); defaults to the "
-        "trade response's tariff, else 0.",
+        help=gettext_noop(
+            "The tariff already applied to the imports (0.05 = 5 %); defaults to the "
+            "trade response's tariff, else 0."
+        ),
     )
     bound_rate: float | None = spec(
         "WTO bound rate",
         unit="fraction",
         default=None,
         min_value=0.0,
-        help="The bound ad valorem rate: the result lists the periods where the "
-        "existing tariff plus the levy's ad valorem equivalent exceeds it.",
+        help=gettext_noop(
+            "The bound ad valorem rate: the result lists the periods where the "
+            "existing tariff plus the levy's ad valorem equivalent exceeds it."
+        ),
     )
     levy_cap_specific: float | None = spec(
         "Levy cap (per unit)",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="The levy never exceeds this amount per unit (e.g. the bound duty).",
+        help=gettext_noop(
+            "The levy never exceeds this amount per unit (e.g. the bound duty)."
+        ),
     )
     refix_threshold: float | None = spec(
         "Re-fixing threshold",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="The levy changes only when the computed levy moves by more than this.",
+        help=gettext_noop(
+            "The levy changes only when the computed levy moves by more than this."
+        ),
     )
     flows: tuple[FloorFlow, ...] = spec(
         "Import flows",
@@ -297,7 +337,9 @@ class PriceFloorInputs(Inputs):
     trade_response: FloorTradeResponse | None = spec(
         "Trade response",
         default=None,
-        help="Add elasticities to see imports and revenue after the levy.",
+        help=gettext_noop(
+            "Add elasticities to see imports and revenue after the levy."
+        ),
     )
     discount_rate: float = discount_rate_spec()
 
@@ -634,16 +676,20 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="price-floor",
-    title="Border-adjusted price floor",
+    title=gettext_noop("Border-adjusted price floor"),
     summary=(
-        "Imports from outside the preferential zone pay a levy that lifts their price "
-        "to a reference price; members pay nothing. See the levy, its tariff "
-        "equivalent, the landed price and the revenue, period by period."
+        gettext_noop(
+            "Imports from outside the preferential zone pay a levy that lifts their price "
+            "to a reference price; members pay nothing. See the levy, its tariff "
+            "equivalent, the landed price and the revenue, period by period."
+        )
     ),
     precedent=(
-        "The EU cereals import duty (1.55 × the intervention price minus the CIF "
-        "import price, capped at the bound duty) and the 2026 US proposal for "
-        "reference prices maintained by adjustable tariffs."
+        gettext_noop(
+            "The EU cereals import duty (1.55 × the intervention price minus the CIF "
+            "import price, capped at the bound duty) and the 2026 US proposal for "
+            "reference prices maintained by adjustable tariffs."
+        )
     ),
     inputs=PriceFloorInputs,
     compute=compute,

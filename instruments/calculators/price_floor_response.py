@@ -30,6 +30,7 @@ from instruments.calculators.trade_response import (
     METHOD_LABELS,
     respond,
 )
+from instruments.calculators.translation import gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,7 +40,9 @@ class WorldMarket:
     it with the same baseline as the plurilateral calculator's, so one floor gives one
     answer on both pages."""
 
-    importer: str = spec("Importing market", help="Its code among the markets.")
+    importer: str = spec(
+        "Importing market", help=gettext_noop("Its code among the markets.")
+    )
     markets: tuple[MarketInput, ...] = spec(
         "Markets", max_items=MAX_MARKETS, as_table=True
     )
@@ -47,7 +50,10 @@ class WorldMarket:
         "Origins", max_items=MAX_ORIGINS, as_table=True
     )
     flows: tuple[FlowInput, ...] = spec(
-        "Routes", max_items=MAX_ROUTES, as_table=True, help="A year's quantities."
+        "Routes",
+        max_items=MAX_ROUTES,
+        as_table=True,
+        help=gettext_noop("A year's quantities."),
     )
 
 
@@ -61,8 +67,10 @@ class FloorTradeResponse(Elasticities):
         default=0.0,
         min_value=0.0,
         max_value=10.0,
-        help="Ad valorem tariff before the levy (0.05 = 5 %), on every flow; in the "
-        "exact method the levy tops the duty-paid price up to the floor.",
+        help=gettext_noop(
+            "Ad valorem tariff before the levy (0.05 = 5 %), on every flow; in the "
+            "exact method the levy tops the duty-paid price up to the floor."
+        ),
     )
     method: Literal["exact", "smart"] = spec(
         "Method",
@@ -73,9 +81,11 @@ class FloorTradeResponse(Elasticities):
     world: WorldMarket | None = spec(
         "The importer's world market",
         default=None,
-        help="With stored flows, the exact method solves the importer's whole market "
-        "(exporters' other markets and home sales included); its elasticities are "
-        "then the world market's.",
+        help=gettext_noop(
+            "With stored flows, the exact method solves the importer's whole market "
+            "(exporters' other markets and home sales included); its elasticities are "
+            "then the world market's."
+        ),
     )
 
 

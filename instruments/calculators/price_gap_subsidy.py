@@ -95,6 +95,7 @@ from instruments.calculators.series import (
     net_market_prices,
     reduce_groups,
 )
+from instruments.calculators.translation import gettext_noop
 
 # --- the computation ----------------------------------------------------------------
 
@@ -536,17 +537,22 @@ to the government; NdPr oxide near $60/kg in mid-2025; 1,000 t a year sold."""
 
 CALCULATOR = Calculator(
     slug="price-gap-subsidy",
-    title="Price-gap subsidy",
+    title=gettext_noop("Price-gap subsidy"),
     summary=(
-        "The government guarantees a price: it pays producers the gap when the market "
-        "is below the strike and may take a share of the upside above it. See what "
-        "that costs by period, in present value and, with simulated prices, how much "
-        "it could cost in a bad year."
+        gettext_noop(
+            "The government guarantees a price: it pays producers the gap when the market "
+            "is below the strike and may take a share of the upside above it. See what "
+            "that costs by period, in present value and, with simulated prices, how much "
+            "it could cost in a bad year."
+        )
     ),
     precedent=(
-        "DoD–MP Materials (July 2025): $110/kg NdPr oxide floor for 10 years with 30 % "
-        "of the upside to the government; UK Contracts for Difference; German carbon "
-        "contracts for difference; H2Global."
+        gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
+            "DoD–MP Materials (July 2025): $110/kg NdPr oxide floor for 10 years with 30 % "
+            "of the upside to the government; UK Contracts for Difference; German carbon "
+            "contracts for difference; H2Global."
+        )
     ),
     inputs=PriceGapSubsidyInputs,
     compute=compute,

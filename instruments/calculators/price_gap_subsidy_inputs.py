@@ -30,6 +30,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
+from instruments.calculators.translation import gettext_noop
 
 DESIGN_LABELS = {
     "one_sided": "One-sided top-up (government pays when the price is below the strike)",
@@ -45,17 +46,21 @@ class Settlement:
     every: Literal["quarter", "year"] = spec(
         "Settle every",
         default="quarter",
-        help="Payments are worked out for each quarter or year instead of each period.",
+        help=gettext_noop(
+            "Payments are worked out for each quarter or year instead of each period."
+        ),
     )
     basis: Literal["average_price", "average_gap"] = spec(
         "Settlement basis",
         default="average_price",
-        help="Pay the gap between the strike and the average price of the group, or "
-        "the average of each period's gap. They differ: a floor of 110 on prices 100, "
-        "90 and 130 pays 3.33 or 10.00 per unit.",
+        help=gettext_noop(
+            "Pay the gap between the strike and the average price of the group, or "
+            "the average of each period's gap. They differ: a floor of 110 on prices 100, "
+            "90 and 130 pays 3.33 or 10.00 per unit."
+        ),
         choice_labels={
-            "average_price": "Gap on the average price",
-            "average_gap": "Average of the periods' gaps",
+            "average_price": gettext_noop("Gap on the average price"),
+            "average_gap": gettext_noop("Average of the periods' gaps"),
         },
     )
 
@@ -69,15 +74,19 @@ class Indexation:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="An index such as CPI, one value per period (or one for all). The strike "
-        "is multiplied by index ÷ base.",
+        help=gettext_noop(
+            "An index such as CPI, one value per period (or one for all). The strike "
+            "is multiplied by index ÷ base."
+        ),
     )
     base: float = spec(
         "Index base",
         default=100.0,
         min_value=0.0,
         exclusive_min=True,
-        help="The index value in the year the strike is quoted in (e.g. 2012 = 100).",
+        help=gettext_noop(
+            "The index value in the year the strike is quoted in (e.g. 2012 = 100)."
+        ),
     )
     escalation: float | None = spec(
         "Yearly escalation",
@@ -85,7 +94,9 @@ class Indexation:
         default=None,
         min_value=-0.5,
         max_value=1.0,
-        help="Instead of an index: the strike grows by this rate each year (0.02 = 2 %).",
+        help=gettext_noop(
+            "Instead of an index: the strike grows by this rate each year (0.02 = 2 %)."
+        ),
     )
 
 
@@ -96,11 +107,13 @@ class SubsidySimulation:
     model: Literal["gbm", "schwartz"] = spec(
         "Price model",
         default="gbm",
-        help="GBM: prices drift and wander without pull. Schwartz: prices are pulled "
-        "back toward a long-run level.",
+        help=gettext_noop(
+            "GBM: prices drift and wander without pull. Schwartz: prices are pulled "
+            "back toward a long-run level."
+        ),
         choice_labels={
-            "gbm": "Geometric Brownian motion",
-            "schwartz": "Mean-reverting (Schwartz one-factor)",
+            "gbm": gettext_noop("Geometric Brownian motion"),
+            "schwartz": gettext_noop("Mean-reverting (Schwartz one-factor)"),
         },
     )
     start_price: float | None = spec(
@@ -109,8 +122,10 @@ class SubsidySimulation:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="The price today, from which paths start. Defaults to the last price of "
-        "the history.",
+        help=gettext_noop(
+            "The price today, from which paths start. Defaults to the last price of "
+            "the history."
+        ),
     )
     drift: float | None = spec(
         "Drift",
@@ -118,8 +133,10 @@ class SubsidySimulation:
         default=None,
         min_value=-2.0,
         max_value=2.0,
-        help="GBM: expected yearly growth of the price (0.02 = 2 %). Estimated from "
-        "the history when left out.",
+        help=gettext_noop(
+            "GBM: expected yearly growth of the price (0.02 = 2 %). Estimated from "
+            "the history when left out."
+        ),
     )
     volatility: float | None = spec(
         "Volatility",
@@ -127,8 +144,10 @@ class SubsidySimulation:
         default=None,
         min_value=0.0,
         max_value=3.0,
-        help="Yearly standard deviation of log price changes (0.35 = 35 %). Estimated "
-        "from the history when left out.",
+        help=gettext_noop(
+            "Yearly standard deviation of log price changes (0.35 = 35 %). Estimated "
+            "from the history when left out."
+        ),
     )
     mean_reversion: float | None = spec(
         "Mean reversion speed",
@@ -137,8 +156,11 @@ class SubsidySimulation:
         min_value=0.0,
         exclusive_min=True,
         max_value=50.0,
-        help="Schwartz: how fast prices return toward the long-run level (1.0 closes "
-        "about 63 % of the gap in a year).",
+        help=gettext_noop(
+            # xgettext:no-python-format (a percentage, not a placeholder)
+            "Schwartz: how fast prices return toward the long-run level (1.0 closes "
+            "about 63 % of the gap in a year)."
+        ),
     )
     long_run_price: float | None = spec(
         "Long-run price",
@@ -146,8 +168,10 @@ class SubsidySimulation:
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Schwartz: the long-run median price, the level prices are pulled "
-        "toward (e^α; the long-run mean is e^(α + σ²/(4κ)), a little higher).",
+        help=gettext_noop(
+            "Schwartz: the long-run median price, the level prices are pulled "
+            "toward (e^α; the long-run mean is e^(α + σ²/(4κ)), a little higher)."
+        ),
     )
     paths: int = spec(
         "Number of paths",
@@ -160,14 +184,16 @@ class SubsidySimulation:
         "Random seed",
         default=1,
         min_value=0,
-        help="The same seed gives the same paths, so results can be reproduced.",
+        help=gettext_noop(
+            "The same seed gives the same paths, so results can be reproduced."
+        ),
     )
     steps: int | None = spec(
         "Steps",
         default=None,
         min_value=1,
         max_value=MAX_STEPS,
-        help="When no periods are given: how many steps to simulate.",
+        help=gettext_noop("When no periods are given: how many steps to simulate."),
     )
     step_years: float | None = spec(
         "Step length",
@@ -176,7 +202,9 @@ class SubsidySimulation:
         min_value=0.0,
         exclusive_min=True,
         max_value=10.0,
-        help="When no periods are given: the length of one step (a month is 1/12).",
+        help=gettext_noop(
+            "When no periods are given: the length of one step (a month is 1/12)."
+        ),
     )
     price_history: Series | None = spec(
         "Price history",
@@ -186,7 +214,9 @@ class SubsidySimulation:
         exclusive_min=True,
         max_items=MAX_HISTORY,
         per_period=False,
-        help="Past prices, oldest first, used to estimate the parameters left out.",
+        help=gettext_noop(
+            "Past prices, oldest first, used to estimate the parameters left out."
+        ),
     )
     history_step_years: float | None = spec(
         "History interval",
@@ -195,8 +225,10 @@ class SubsidySimulation:
         min_value=0.0,
         exclusive_min=True,
         max_value=10.0,
-        help="Time between two prices of the history (a month is 1/12). Defaults to "
-        "the length of one period.",
+        help=gettext_noop(
+            "Time between two prices of the history (a month is 1/12). Defaults to "
+            "the length of one period."
+        ),
     )
 
 
@@ -208,14 +240,16 @@ class GuaranteeValuation:
         "Forward price",
         unit="price unit",
         min_value=0.0,
-        help="The forward (futures) price for each period, or one for all.",
+        help=gettext_noop(
+            "The forward (futures) price for each period, or one for all."
+        ),
     )
     volatility: float = spec(
         "Volatility",
         unit="fraction a year",
         min_value=0.0,
         max_value=3.0,
-        help="Implied volatility of the price (0.35 = 35 %).",
+        help=gettext_noop("Implied volatility of the price (0.35 = 35 %)."),
     )
     rate: float = spec(
         "Interest rate",
@@ -223,7 +257,7 @@ class GuaranteeValuation:
         default=0.0,
         min_value=-0.1,
         max_value=1.0,
-        help="Risk-free rate, continuously compounded, for discounting.",
+        help=gettext_noop("Risk-free rate, continuously compounded, for discounting."),
     )
     settlement_years: tuple[float, ...] | None = spec(
         "Settlement times",
@@ -232,7 +266,9 @@ class GuaranteeValuation:
         min_value=0.0,
         max_items=MAX_PERIODS,
         per_period=True,
-        help="Years from today to each settlement; defaults to the end of each period.",
+        help=gettext_noop(
+            "Years from today to each settlement; defaults to the end of each period."
+        ),
     )
 
 
@@ -245,36 +281,42 @@ class PriceGapSubsidyInputs(Inputs):
         "Design",
         default="one_sided",
         choice_labels=DESIGN_LABELS,
-        help="One-sided pays only when the market is below the strike; two-sided also "
-        "recovers money when the market is above it.",
+        help=gettext_noop(
+            "One-sided pays only when the market is below the strike; two-sided also "
+            "recovers money when the market is above it."
+        ),
     )
     strike: Series = spec(
         "Strike (floor) price",
         unit="price unit",
         min_value=0.0,
-        help="The guaranteed price (floor, strike or contract price), in base-year "
-        "terms when indexed.",
+        help=gettext_noop(
+            "The guaranteed price (floor, strike or contract price), in base-year "
+            "terms when indexed."
+        ),
     )
     market_price: Series | None = spec(
         "Market reference price",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="The market price each period. Leave out to simulate it.",
+        help=gettext_noop("The market price each period. Leave out to simulate it."),
     )
     market_price_vat: float | None = market_price_vat_spec()
     quantity: Series = spec(
         "Eligible quantity",
         unit="quantity unit",
         min_value=0.0,
-        help="Quantity sold or stockpiled that the guarantee covers, per period.",
+        help=gettext_noop(
+            "Quantity sold or stockpiled that the guarantee covers, per period."
+        ),
     )
     volume_cap: Series | None = spec(
         "Volume cap",
         unit="quantity unit",
         default=None,
         min_value=0.0,
-        help="Most quantity covered in a period; more is not paid for.",
+        help=gettext_noop("Most quantity covered in a period; more is not paid for."),
     )
     price_unit: str = price_unit_spec("USD/kg")
     quantity_unit: str = quantity_unit_spec()
@@ -284,55 +326,74 @@ class PriceGapSubsidyInputs(Inputs):
         default=0.0,
         min_value=0.0,
         max_value=1.0,
-        help="Share of the market price above the threshold that the government "
-        "receives (0.3 = 30 %).",
+        help=gettext_noop(
+            "Share of the market price above the threshold that the government "
+            "receives (0.3 = 30 %)."
+        ),
     )
     upside_threshold: Series | None = spec(
         "Upside threshold",
         unit="price unit",
         default=None,
         min_value=0.0,
-        help="Price above which upside is shared; defaults to the strike.",
+        help=gettext_noop(
+            "Price above which upside is shared; defaults to the strike."
+        ),
     )
     upside_from: str | None = spec(
         "Upside shared from",
         default=None,
-        help="First period in which upside is shared; defaults to the first period.",
+        help=gettext_noop(
+            "First period in which upside is shared; defaults to the first period."
+        ),
     )
     indexation: Indexation | None = spec(
-        "Indexation", default=None, help="Index the strike to CPI or a yearly rate."
+        "Indexation",
+        default=None,
+        help=gettext_noop("Index the strike to CPI or a yearly rate."),
     )
     budget_cap: float | None = spec(
         "Budget cap",
         unit="money",
         default=None,
         min_value=0.0,
-        help="Most the government pays out per year (or in total), in the price's "
-        "currency.",
+        help=gettext_noop(
+            "Most the government pays out per year (or in total), in the price's "
+            "currency."
+        ),
     )
     budget_every: Literal["year", "total"] = spec(
         "Budget applies",
         default="year",
-        choice_labels={"year": "Each year", "total": "Over the whole programme"},
+        choice_labels={
+            "year": gettext_noop("Each year"),
+            "total": gettext_noop("Over the whole programme"),
+        },
     )
     budget_rule: Literal["pro_rata", "carry_forward"] = spec(
         "Over budget",
         default="pro_rata",
         choice_labels={
-            "pro_rata": "Scale all payments down (pro rata)",
-            "carry_forward": "Pay in order; carry the rest forward",
+            "pro_rata": gettext_noop("Scale all payments down (pro rata)"),
+            "carry_forward": gettext_noop("Pay in order; carry the rest forward"),
         },
-        help="What happens to claims above the budget.",
+        help=gettext_noop("What happens to claims above the budget."),
     )
     settlement: Settlement | None = spec(
-        "Settlement", default=None, help="Settle on quarters or years of periods."
+        "Settlement",
+        default=None,
+        help=gettext_noop("Settle on quarters or years of periods."),
     )
     discount_rate: float = discount_rate_spec()
     simulation: SubsidySimulation | None = spec(
-        "Price simulation", default=None, help="Simulate prices to see the fiscal risk."
+        "Price simulation",
+        default=None,
+        help=gettext_noop("Simulate prices to see the fiscal risk."),
     )
     valuation: GuaranteeValuation | None = spec(
-        "Market value", default=None, help="Value the guarantee as a strip of options."
+        "Market value",
+        default=None,
+        help=gettext_noop("Value the guarantee as a strip of options."),
     )
 
     def n_periods(self) -> int | None:

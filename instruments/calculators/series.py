@@ -28,6 +28,7 @@ from instruments.calculators.base import (
     spec,
 )
 from instruments.calculators.limits import MAX_PERIODS
+from instruments.calculators.translation import gettext_noop
 
 
 def as_array(value: Series, n: int) -> FloatArray:
@@ -72,7 +73,9 @@ def price_unit_spec(default: str) -> Any:
 def quantity_unit_spec(default: str = "t") -> Any:
     """The declared ``quantity_unit`` input."""
     return spec(
-        "Quantity unit", default=default, help="Unit of the quantities, e.g. t or kg."
+        "Quantity unit",
+        default=default,
+        help=gettext_noop("Unit of the quantities, e.g. t or kg."),
     )
 
 
@@ -84,7 +87,9 @@ def discount_rate_spec() -> Any:
         default=0.0,
         min_value=-0.5,
         max_value=1.0,
-        help="Rate for present values, end of period (0.03 = 3 % a year).",
+        help=gettext_noop(
+            "Rate for present values, end of period (0.03 = 3 % a year)."
+        ),
     )
 
 
@@ -97,9 +102,11 @@ def market_price_vat_spec() -> Any:
         default=None,
         min_value=0.0,
         max_value=1.0,
-        help="If the market prices (typed or stored) include value-added tax, its rate, "
-        "e.g. 0.13 for Chinese domestic quotes; they are stated net, price / (1 + rate), "
-        "before anything else. Leave empty for prices without VAT.",
+        help=gettext_noop(
+            "If the market prices (typed or stored) include value-added tax, its rate, "
+            "e.g. 0.13 for Chinese domestic quotes; they are stated net, price / (1 + rate), "
+            "before anything else. Leave empty for prices without VAT."
+        ),
     )
 
 

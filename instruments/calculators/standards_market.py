@@ -86,6 +86,7 @@ from instruments.calculators.trade_response import (
     METHOD_LABELS,
     respond_by_method,
 )
+from instruments.calculators.translation import gettext_noop
 
 Scope = Literal["scope_1", "scope_1_2", "scope_1_2_3"]
 SCOPE_LABELS = {
@@ -161,28 +162,34 @@ class Standard:
         unit="intensity unit",
         default=None,
         min_value=0.0,
-        help="Supply at or below this carbon intensity complies (e.g. 4 tCO2e/t for "
-        "low-carbon aluminium).",
+        help=gettext_noop(
+            "Supply at or below this carbon intensity complies (e.g. 4 tCO2e/t for "
+            "low-carbon aluminium)."
+        ),
     )
     min_score: float | None = spec(
         "Lowest audit score",
         default=None,
-        help="Supply needs at least this audit score (e.g. IRMA 50); leave empty for "
-        "no audit test.",
+        help=gettext_noop(
+            "Supply needs at least this audit score (e.g. IRMA 50); leave empty for "
+            "no audit test."
+        ),
     )
     require_traceability: bool = spec(
         "Traceability required",
         default=False,
-        help="Supply must be traceable to the mine to comply.",
+        help=gettext_noop("Supply must be traceable to the mine to comply."),
     )
     scope: Scope | None = spec(
         "Emission scope",
         default=None,
         choice_labels=SCOPE_LABELS,
-        help="Which emissions the intensity threshold counts. Empty: the sector's CBAM "
-        "scope (direct only for aluminium, iron and steel, hydrogen and electricity; "
-        "direct and indirect for cement and fertilisers), or scopes 1 and 2 without a "
-        "sector.",
+        help=gettext_noop(
+            "Which emissions the intensity threshold counts. Empty: the sector's CBAM "
+            "scope (direct only for aluminium, iron and steel, hydrogen and electricity; "
+            "direct and indirect for cement and fertilisers), or scopes 1 and 2 without a "
+            "sector."
+        ),
     )
 
 
@@ -190,47 +197,62 @@ class Standard:
 class Supplier:
     """A producer or lot."""
 
-    name: str = spec("Supplier", help="Producer, mine or lot.")
+    name: str = spec("Supplier", help=gettext_noop("Producer, mine or lot."))
     quantity: float = spec(
-        "Quantity", unit="quantity unit", min_value=0.0, help="Quantity supplied."
+        "Quantity",
+        unit="quantity unit",
+        min_value=0.0,
+        help=gettext_noop("Quantity supplied."),
     )
     intensity: float = spec(
         "Carbon intensity",
         unit="intensity unit",
         min_value=0.0,
-        help="Emissions per unit of product.",
+        help=gettext_noop("Emissions per unit of product."),
     )
     scope: Scope | None = spec(
         "Emission scope",
         default=None,
         choice_labels=SCOPE_LABELS,
-        help="Which emissions the intensity counts; empty means the standard's.",
+        help=gettext_noop(
+            "Which emissions the intensity counts; empty means the standard's."
+        ),
     )
     score: float | None = spec(
-        "Audit score", default=None, help="Score from an audit such as IRMA, if any."
+        "Audit score",
+        default=None,
+        help=gettext_noop("Score from an audit such as IRMA, if any."),
     )
     traceable: bool = spec(
-        "Traceable", default=False, help="Whether the supply can be traced to the mine."
+        "Traceable",
+        default=False,
+        help=gettext_noop("Whether the supply can be traced to the mine."),
     )
     verified: bool = spec(
         "Verified intensity",
         default=True,
-        help="Unticked: the intensity is a default value and is marked up.",
+        help=gettext_noop(
+            "Unticked: the intensity is a default value and is marked up."
+        ),
     )
     carbon_price_paid: float = spec(
         "Carbon price paid at origin",
         unit="carbon price unit",
         default=0.0,
         min_value=0.0,
-        help="Carbon price already paid in the country of production, per tCO2e.",
+        help=gettext_noop(
+            "Carbon price already paid in the country of production, per tCO2e."
+        ),
     )
     priced_intensity: float | None = spec(
         "Emissions priced at origin",
         unit="intensity unit",
         default=None,
         min_value=0.0,
-        help="Emissions per unit on which the carbon price at origin was actually "
-        "paid; defaults to the intensity as reported (before any mark-up).",
+        help=gettext_noop(
+            "Emissions per unit on which the carbon price at origin was actually "
+            "paid; defaults to the intensity as reported (before any mark-up)."
+        ),
     )
 
 
@@ -254,52 +276,60 @@ class StandardsMarketInputs(Inputs):
         "Base price",
         unit="price unit",
         min_value=0.0,
-        help="Market price of the product before premium or charge.",
+        help=gettext_noop("Market price of the product before premium or charge."),
     )
     price_unit: str = price_unit_spec("USD/t")
     quantity_unit: str = spec(
-        "Quantity unit", default="t", help="Unit of the suppliers' quantities."
+        "Quantity unit",
+        default="t",
+        help=gettext_noop("Unit of the suppliers' quantities."),
     )
     intensity_unit: str = spec(
         "Intensity unit",
         default="tCO2e/t",
-        help="Emissions per quantity of product, e.g. tCO2e/t.",
+        help=gettext_noop("Emissions per quantity of product, e.g. tCO2e/t."),
     )
     compliance_premium: float = spec(
         "Compliance premium",
         unit="price unit",
         default=0.0,
         min_value=0.0,
-        help="Extra paid per unit for compliant supply (e.g. $15/t low-carbon premium).",
+        help=gettext_noop(
+            "Extra paid per unit for compliant supply (e.g. $15/t low-carbon premium)."
+        ),
     )
     carbon_price: float = spec(
         "Carbon price",
         unit="carbon price unit",
         default=0.0,
         min_value=0.0,
-        help="Price per tonne of CO2e charged on non-compliant supply.",
+        help=gettext_noop("Price per tonne of CO2e charged on non-compliant supply."),
     )
     carbon_price_unit: str | None = spec(
         "Carbon price unit",
         default=None,
-        help="E.g. EUR/tCO2e; defaults to the price currency per tCO2e.",
+        help=gettext_noop("E.g. EUR/tCO2e; defaults to the price currency per tCO2e."),
     )
     carbon_price_fx_rate: float | None = spec(
         "Carbon price exchange rate",
         default=None,
         min_value=0.0,
         exclusive_min=True,
-        help="Units of the price currency per unit of the carbon price's currency, "
-        "when they differ (e.g. 1.08 USD per EUR). Left empty, the stored H.10 rates "
-        "are used: the mean of the CBAM year's months, else the latest month.",
+        help=gettext_noop(
+            "Units of the price currency per unit of the carbon price's currency, "
+            "when they differ (e.g. 1.08 USD per EUR). Left empty, the stored H.10 rates "
+            "are used: the mean of the CBAM year's months, else the latest month."
+        ),
     )
     free_intensity: float | None = spec(
         "Free intensity",
         unit="intensity unit",
         default=None,
         min_value=0.0,
-        help="Emissions per unit that are not charged (e.g. the free-allocation "
-        "benchmark share).",
+        help=gettext_noop(
+            "Emissions per unit that are not charged (e.g. the free-allocation "
+            "benchmark share)."
+        ),
     )
     free_allocation_share: float | None = spec(
         "Free-allocation share",
@@ -307,22 +337,24 @@ class StandardsMarketInputs(Inputs):
         default=None,
         min_value=0.0,
         max_value=1.0,
-        help="Share of the benchmark that is free (CBAM 2026: 0.975).",
+        help=gettext_noop("Share of the benchmark that is free (CBAM 2026: 0.975)."),
     )
     benchmark: float | None = spec(
         "Benchmark intensity",
         unit="intensity unit",
         default=None,
         min_value=0.0,
-        help="The free-allocation benchmark, per unit of product.",
+        help=gettext_noop("The free-allocation benchmark, per unit of product."),
     )
     cbam_year: int | None = spec(
         "CBAM year",
         default=None,
         min_value=2026,
         max_value=2050,
-        help="Fill the free-allocation share and default mark-up from the CBAM "
-        "schedule for this year.",
+        help=gettext_noop(
+            "Fill the free-allocation share and default mark-up from the CBAM "
+            "schedule for this year."
+        ),
     )
     default_markup: float | None = spec(
         "Mark-up on default values",
@@ -330,23 +362,33 @@ class StandardsMarketInputs(Inputs):
         default=None,
         min_value=0.0,
         max_value=5.0,
-        help="Unverified intensities are raised by this share (0.1 = 10 %).",
+        help=gettext_noop(
+            "Unverified intensities are raised by this share (0.1 = 10 %)."
+        ),
     )
     sector: Sector | None = spec(
         "CBAM sector",
         default=None,
         choice_labels=SECTOR_LABELS,
-        help="Sets the emission scope the standard counts when it names none.",
+        help=gettext_noop(
+            "Sets the emission scope the standard counts when it names none."
+        ),
     )
     origin_deduction_basis: Literal["priced_emissions", "effective_emissions"] = spec(
         "Deduction for a carbon price paid at origin",
         default="priced_emissions",
         choice_labels={
-            "priced_emissions": "On the emissions actually priced at origin (Art. 9)",
-            "effective_emissions": "On the effective (marked-up) emissions",
+            "priced_emissions": gettext_noop(
+                "On the emissions actually priced at origin (Art. 9)"
+            ),
+            "effective_emissions": gettext_noop(
+                "On the effective (marked-up) emissions"
+            ),
         },
-        help="CBAM (Reg. 2023/956 Art. 9) deducts the carbon price effectively paid "
-        "on the embedded emissions priced abroad, not on marked-up default values.",
+        help=gettext_noop(
+            "CBAM (Reg. 2023/956 Art. 9) deducts the carbon price effectively paid "
+            "on the embedded emissions priced abroad, not on marked-up default values."
+        ),
     )
     pass_through: float = spec(
         "Share of the charge passed to buyers",
@@ -354,13 +396,15 @@ class StandardsMarketInputs(Inputs):
         default=1.0,
         min_value=0.0,
         max_value=1.0,
-        help="Buyers pay this share of the carbon charge in a higher price; producers "
-        "absorb the rest in a lower netback (1 = buyers pay all of it).",
+        help=gettext_noop(
+            "Buyers pay this share of the carbon charge in a higher price; producers "
+            "absorb the rest in a lower netback (1 = buyers pay all of it)."
+        ),
     )
     standard: Standard = spec(
         "Standard",
         default=Standard(),
-        help="What compliant supply must meet.",
+        help=gettext_noop("What compliant supply must meet."),
     )
     suppliers: tuple[Supplier, ...] = spec(
         "Suppliers", max_items=MAX_SUPPLIERS, help=f"At most {MAX_SUPPLIERS:,}."
@@ -368,7 +412,9 @@ class StandardsMarketInputs(Inputs):
     trade_response: StandardsTradeResponse | None = spec(
         "Re-sourcing",
         default=None,
-        help="Add elasticities to see buyers shift toward compliant supply.",
+        help=gettext_noop(
+            "Add elasticities to see buyers shift toward compliant supply."
+        ),
     )
 
     def validate(self, errors: ErrorCollector) -> None:
@@ -652,16 +698,20 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="standards-market",
-    title="Standards-based market",
+    title=gettext_noop("Standards-based market"),
     summary=(
-        "Supply that meets a verifiable standard (carbon intensity, audit score, "
-        "traceability) earns a premium; supply that does not pays a carbon charge. "
-        "See who complies, what they net and what the market collects."
+        gettext_noop(
+            "Supply that meets a verifiable standard (carbon intensity, audit score, "
+            "traceability) earns a premium; supply that does not pays a carbon charge. "
+            "See who complies, what they net and what the market collects."
+        )
     ),
     precedent=(
-        "The EU Carbon Border Adjustment Mechanism (definitive from 2026) and "
-        "low-carbon metal premia such as Fastmarkets' low-carbon aluminium (≤ 4 "
-        "tCO2e/t)."
+        gettext_noop(
+            "The EU Carbon Border Adjustment Mechanism (definitive from 2026) and "
+            "low-carbon metal premia such as Fastmarkets' low-carbon aluminium (≤ 4 "
+            "tCO2e/t)."
+        )
     ),
     inputs=StandardsMarketInputs,
     compute=compute,

@@ -85,6 +85,7 @@ from instruments.calculators.trade_response_outputs import (
     COLUMNS,
     OUTPUTS,
 )
+from instruments.calculators.translation import gettext_noop
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
@@ -172,17 +173,23 @@ def respond(
 class TradeFlow:
     """Imports from one origin."""
 
-    origin: str = spec("Origin", help="Country or group the imports come from.")
+    origin: str = spec(
+        "Origin", help=gettext_noop("Country or group the imports come from.")
+    )
     member: bool = spec(
         "Member",
         default=False,
-        help="Whether the origin is in the preferential zone (members form one block).",
+        help=gettext_noop(
+            "Whether the origin is in the preferential zone (members form one block)."
+        ),
     )
     imports: float = spec(
         "Imports",
         unit="money",
         min_value=0.0,
-        help="Value of imports from this origin at world prices (e.g. USD million).",
+        help=gettext_noop(
+            "Value of imports from this origin at world prices (e.g. USD million)."
+        ),
     )
     tariff_before: float = spec(
         "Tariff before",
@@ -190,7 +197,7 @@ class TradeFlow:
         default=0.0,
         min_value=0.0,
         max_value=10.0,
-        help="Ad valorem tariff today (0.10 = 10 %).",
+        help=gettext_noop("Ad valorem tariff today (0.10 = 10 %)."),
     )
     tariff_after: float = spec(
         "Tariff after",
@@ -198,7 +205,7 @@ class TradeFlow:
         default=0.0,
         min_value=0.0,
         max_value=10.0,
-        help="Ad valorem tariff under the policy (0.10 = 10 %).",
+        help=gettext_noop("Ad valorem tariff under the policy (0.10 = 10 %)."),
     )
 
 
@@ -238,15 +245,19 @@ class TradeResponseInputs(Elasticities, Inputs):
         default=None,
         min_value=0.0,
         max_value=0.99,
-        help="Share of each origin's sales that go to the rest of the world (0.8 = "
-        "80 %), so an exporter with limited supply can sell there instead. Empty: "
-        "origins sell only to this market, as in SMART.",
+        help=gettext_noop(
+            "Share of each origin's sales that go to the rest of the world (0.8 = "
+            "80 %), so an exporter with limited supply can sell there instead. Empty: "
+            "origins sell only to this market, as in SMART."
+        ),
     )
     currency: str = spec(
         "Currency of the import values",
         default="USD million",
-        help="What the import values are counted in, e.g. 'USD million' or 'EUR "
-        "thousand': the unit of every money figure of the result.",
+        help=gettext_noop(
+            "What the import values are counted in, e.g. 'USD million' or 'EUR "
+            "thousand': the unit of every money figure of the result."
+        ),
     )
 
     def validate(self, errors: ErrorCollector) -> None:
@@ -534,15 +545,19 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="trade-response",
-    title="Trade response",
+    title=gettext_noop("Trade response"),
     summary=(
-        "Estimate how imports react when tariffs change: new trade created by lower "
-        "prices and trade diverted between members and others. Shows tariff revenue "
-        "before and after and the change in consumer welfare."
+        gettext_noop(
+            "Estimate how imports react when tariffs change: new trade created by lower "
+            "prices and trade diverted between members and others. Shows tariff revenue "
+            "before and after and the change in consumer welfare."
+        )
     ),
     precedent=(
-        "The World Bank's WITS-SMART partial-equilibrium model, used to assess tariff "
-        "cuts in preferential trade agreements."
+        gettext_noop(
+            "The World Bank's WITS-SMART partial-equilibrium model, used to assess tariff "
+            "cuts in preferential trade agreements."
+        )
     ),
     inputs=TradeResponseInputs,
     compute=compute,

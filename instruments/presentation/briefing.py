@@ -2,8 +2,8 @@
 
 Built from presenters (sentences, plain-word inputs, headline figures, comparison
 tables) and charts (the page's figures, drawn again as images by
-``charts.static_image``), with reportlab: no browser, no network. Fonts are the DejaVu
-ones bundled with matplotlib, so that en dashes, "›" and "≤" print everywhere.
+``charts.static_image``), with reportlab: no browser, no network. Fonts come from
+``fonts`` (DejaVu Sans, IPAexGothic for Japanese), so en dashes, "›", "≤" and kana print.
 
 ``briefing_for_calculation`` and ``briefing_for_comparison`` gather what a briefing
 says; ``render_pdf`` lays it out. No Django here: views pass the addresses in.
@@ -15,18 +15,14 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import matplotlib
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -37,9 +33,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from instruments.calculators import translation
 from instruments.calculators.base import Calculator, Result
 from instruments.calculators.text import shorten
-from instruments.presentation import presenters
+from instruments.presentation import fonts, presenters
 from instruments.presentation.charts.results import build_result_figures
 from instruments.presentation.charts.static_image import render_png
 from instruments.presentation.jsonify import rows_as_records
@@ -205,36 +202,22 @@ def _table(calculator: Calculator, result: Result) -> list[list[str]]:
 
 # --- layout ------------------------------------------------------------------------------
 
-_FONTS_READY = False
-
-
-def _register_fonts() -> None:
-    global _FONTS_READY
-    if _FONTS_READY:
-        return
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(ttf / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(
-        "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold"
-    )
-    _FONTS_READY = True
-
 
 def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = fonts.pdf_fonts(translation.active_language())
     base = ParagraphStyle(
-        "body", fontName="DejaVuSans", fontSize=9.5, leading=13, alignment=TA_LEFT
+        "body", fontName=regular, fontSize=9.5, leading=13, alignment=TA_LEFT
     )
     return {
         "body": base,
         "title": ParagraphStyle(
-            "title", parent=base, fontName="DejaVuSans-Bold", fontSize=17, leading=21
+            "title", parent=base, fontName=bold, fontSize=17, leading=21
         ),
         "meta": ParagraphStyle("meta", parent=base, fontSize=8.5, textColor="#444444"),
         "h2": ParagraphStyle(
             "h2",
             parent=base,
-            fontName="DejaVuSans-Bold",
+            fontName=bold,
             fontSize=12,
             leading=15,
             spaceBefore=8,
@@ -244,7 +227,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle(
             "h3",
             parent=base,
-            fontName="DejaVuSans-Bold",
+            fontName=bold,
             fontSize=10,
             spaceBefore=4,
             keepWithNext=1,
@@ -258,7 +241,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def render_pdf(briefing: Briefing) -> bytes:
     """The briefing as A4 PDF bytes."""
-    _register_fonts()
+    fonts.register_pdf_fonts()
     s = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -355,7 +338,7 @@ def _height(png: bytes, width: float) -> float:
 
 def _footer(canvas: Any, doc: Any) -> None:
     canvas.saveState()
-    canvas.setFont("DejaVuSans", 7.5)
+    canvas.setFont(fonts.pdf_fonts(translation.active_language())[0], 7.5)
     canvas.setFillColor(colors.HexColor("#555555"))
     canvas.drawString(18 * mm, 9 * mm, "Critical-minerals trade instruments · briefing")
     canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"Page {doc.page}")

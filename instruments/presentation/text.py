@@ -130,7 +130,7 @@ def change_words(value: float, unit: str) -> str:
     return f"{verb} by {format_quantity(abs(value), unit)}".strip()
 
 
-_RATE_EXAMPLE = re.compile(r"\((0?\.\d+)\s*=\s*([^()]*)\)")
+_RATE_EXAMPLE = re.compile(r"\((0?[.,]\d+)\s*=\s*([^()]*)\)")
 
 
 def percent_help(help_text: str) -> str:
@@ -139,7 +139,7 @@ def percent_help(help_text: str) -> str:
     help keeps the decimals."""
 
     def rewrite(match: re.Match[str]) -> str:
-        percent = float(match.group(1)) * 100.0
+        percent = float(match.group(1).replace(",", ".")) * 100.0
         typed = f"{percent:g}"
         rest = match.group(2).strip()
         if rest.startswith(f"{typed} %"):

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from instruments.calculators.numbers import is_number
 from instruments.presentation import presenters
@@ -23,11 +24,22 @@ register.filter("format_percent", presenters.format_percent)
 
 @register.filter
 def spec_help(spec: Any) -> str:
-    """A declared input's help as a page says it (shares typed as percentages)."""
+    """A declared input's help as a page says it: in the reader's language, shares
+    typed as percentages."""
     text = str(getattr(spec, "help", "") or "")
+    text = gettext(text) if text else text
     if getattr(spec, "unit", "") in presenters.PERCENT_UNITS:
         return presenters.percent_help(text)
     return text
+
+
+@register.filter
+def translated(text: Any) -> Any:
+    """A declared text (an input's label or help, a calculator's title) in the reader's
+    language. Unlike ``{% translate variable %}``, a "%" in it is kept as it is."""
+    if not isinstance(text, str) or not text:
+        return text
+    return gettext(text)
 
 
 @register.filter

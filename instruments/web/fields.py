@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from instruments.calculators import units
 from instruments.calculators.base import FieldSpec
@@ -96,25 +97,31 @@ def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
     """The Django field of one declared input, its help saying how to type it."""
     common: dict[str, Any] = {
         "required": False,
-        "label": fs.label,
-        # shares are typed as percentages here: "(25 %)", not the API's "(0.25 = 25 %)"
-        "help_text": percent_help(fs.help) if is_percent(fs) else fs.help,
+        "label": gettext(fs.label),
+        "help_text": gettext(fs.help) if fs.help else "",
     }
+    if is_percent(fs):
+        # typed as a percentage here: "(25 %)", not the API's "(0.25 = 25 %)"
+        common["help_text"] = percent_help(common["help_text"])
     if fs.kind in NUMBER_KINDS:
         if fs.kind in ("series", "numbers"):
+            semicolons = number_format.list_separator == ";"
             hint = {
-                "series": "One number for every period, or one per period",
-                "numbers": "Numbers",
-            }[fs.kind]
-            separator = (
-                "semicolons"
-                if number_format.list_separator == ";"
-                else "commas (semicolons when they have thousands separators)"
-            )
-            common["help_text"] = (
-                f"{common['help_text']} {hint}, separated by {separator}."
-            )
-            common["help_text"] = common["help_text"].strip()
+                ("series", True): gettext(
+                    "One number for every period, or one per period, separated by "
+                    "semicolons."
+                ),
+                ("series", False): gettext(
+                    "One number for every period, or one per period, separated by "
+                    "commas (semicolons when they have thousands separators)."
+                ),
+                ("numbers", True): gettext("Numbers, separated by semicolons."),
+                ("numbers", False): gettext(
+                    "Numbers, separated by commas (semicolons when they have "
+                    "thousands separators)."
+                ),
+            }[(fs.kind, semicolons)]
+            common["help_text"] = f"{common['help_text']} {hint}".strip()
         return LocalNumberField(number_format=number_format, kind=fs.kind, **common)
     if fs.kind == "boolean":
         if fs.nullable:
@@ -122,12 +129,16 @@ def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
         return forms.BooleanField(**common)
     if fs.kind == "choice":
         labels = fs.choice_labels or {}
-        choices = [(c, labels.get(c, c.replace("_", " "))) for c in fs.choices]
+        choices = [
+            (c, gettext(labels[c]) if c in labels else c.replace("_", " "))
+            for c in fs.choices
+        ]
         if fs.nullable or (not fs.required and fs.default is None):
-            choices = [("", "— not set —"), *choices]
+            choices = [("", gettext("— not set —")), *choices]
         return forms.ChoiceField(choices=choices, **common)
     if fs.kind == "texts":
-        common["help_text"] = f"{fs.help} Separate entries with commas.".strip()
+        separate = gettext("Separate entries with commas.")
+        common["help_text"] = f"{common['help_text']} {separate}".strip()
         attrs = {"autocomplete": "off", "spellcheck": "false"}
         return forms.CharField(
             widget=forms.TextInput(attrs=attrs), strip=True, **common

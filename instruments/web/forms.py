@@ -29,6 +29,7 @@ from typing import Any
 
 from django import forms
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from instruments.calculators.base import (
     NON_FIELD,
@@ -137,8 +138,8 @@ class CalculatorForm(forms.Form):
             if fs.name in choices:
                 self.fields[fs.name] = forms.ChoiceField(
                     required=False,
-                    label=fs.label,
-                    help_text=fs.help,
+                    label=gettext(fs.label),
+                    help_text=gettext(fs.help) if fs.help else "",
                     choices=[("", EXTRA_BLANK_CHOICES[fs.name]), *choices[fs.name]],
                 )
 
@@ -168,8 +169,9 @@ class CalculatorForm(forms.Form):
                 if fs.nullable:
                     self.fields[toggle_name(here)] = forms.BooleanField(
                         required=False,
-                        label=f"Include: {fs.label}",
-                        help_text="Leave unticked to leave this part out.",
+                        label=gettext("Include: %(part)s")
+                        % {"part": gettext(fs.label)},
+                        help_text=gettext("Leave unticked to leave this part out."),
                     )
                 self._add_fields(fs.children, here)
             elif fs.kind == "groups":

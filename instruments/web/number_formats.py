@@ -1,13 +1,14 @@
 """Which number format an official types (and reads back) numbers in on the pages.
 
-The site's words are English (``lang="en-GB"``); only the *number format* follows the
-official: their explicit choice (the "Numbers" setting beside a form, kept in a
-cookie), else the first language of the browser's Accept-Language that Django knows,
-else ``LANGUAGE_CODE``. The decimal mark and the thousands separator are Django's own,
+The site's words are in the reader's language (English, French or Japanese, see
+``settings.LANGUAGES``); the *number format* follows the official more closely: their
+explicit choice (the "Numbers" setting beside a form, kept in a cookie), else the
+language they chose with the switcher, else the first language of the browser's
+Accept-Language that Django has a format for (German included, though the pages are
+not in German), else ``LANGUAGE_CODE``. The decimal mark and the thousands separator are Django's own,
 from its locale format files (``DECIMAL_SEPARATOR``, ``THOUSAND_SEPARATOR``), so
-"de" is 1.234,5, "fr" 1 234,5 and "en" 1,234.5. LocaleMiddleware is not used: it would
-also turn Django's own words (the admin, form messages) into that language on an
-English site. The API is untouched: it takes and gives dot-decimal JSON.
+"de" is 1.234,5, "fr" 1 234,5 and "en" 1,234.5. The API is untouched: it takes and
+gives dot-decimal JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import formats, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from instruments.calculators.numbers import ENGLISH, NumberFormat
 
@@ -58,8 +60,14 @@ def get_number_format(request: HttpRequest) -> NumberFormat:
     choice = chosen_number_format(request)
     if choice:
         return number_format_of(choice)
-    language = translation.get_language_from_request(request)
-    return number_format_of(language or settings.LANGUAGE_CODE)
+    chosen_language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen_language and translation.check_for_language(chosen_language):
+        return number_format_of(chosen_language)
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _ in parse_accept_lang_header(header[:500]):
+        if code != "*" and translation.check_for_language(code):
+            return number_format_of(code)
+    return number_format_of(settings.LANGUAGE_CODE)
 
 
 def number_format_choices() -> list[tuple[str, str]]:

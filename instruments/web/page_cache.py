@@ -29,6 +29,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from instruments.services import data_versions
@@ -47,10 +48,14 @@ def code_version() -> str:
     digest = hashlib.sha256()
     engines: list[dict[str, Any]] = settings.TEMPLATES
     template_dirs = [d for engine in engines for d in engine.get("DIRS", [])]
-    roots = [APP_DIR, *(Path(d) for d in template_dirs)]
+    roots = [
+        APP_DIR,
+        *(Path(d) for d in template_dirs),
+        *map(Path, settings.LOCALE_PATHS),
+    ]
     for root in roots:
         for path in sorted(root.rglob("*")):
-            if path.suffix in {".py", ".html", ".txt"} and path.is_file():
+            if path.suffix in {".py", ".html", ".txt", ".mo"} and path.is_file():
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
@@ -59,7 +64,8 @@ def code_version() -> str:
 
 def versioned_key(name: str, versions: Mapping[str, str]) -> str:
     listed = ";".join(f"{table}={version}" for table, version in versions.items())
-    text = f"{code_version()}:{name}:{listed}"
+    # HTML is in the reader's language: one copy per language.
+    text = f"{code_version()}:{translation.get_language()}:{name}:{listed}"
     return "page:" + hashlib.sha256(text.encode()).hexdigest()
 
 

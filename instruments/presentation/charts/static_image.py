@@ -24,9 +24,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
+from instruments.presentation import fonts
 from instruments.presentation.numbers import tick_text
-
-FONT = "DejaVu Sans"  # matplotlib's bundled font: the same on every machine
 
 _DASHES = {"dash": "--", "dot": ":", "dashdot": "-.", "longdash": "--", "solid": "-"}
 
@@ -40,7 +39,10 @@ def render_png(
     axes_ids = _axes_of(traces)
     n_rows = len({_y_domain(layout, y) for _, y in axes_ids}) or 1
     height = height_in or min(1.9 + 1.2 * n_rows, 5.0)  # the legend goes below
-    with plt.rc_context({"font.family": FONT, "font.size": 8}):
+    families = list(
+        fonts.chart_font_families()
+    )  # Japanese glyphs fall back to IPAexGothic
+    with plt.rc_context({"font.family": families, "font.size": 8}):
         fig = plt.figure(figsize=(width_in, height), dpi=200)
         try:
             axes = _place_axes(fig, layout, axes_ids, bottom=min(0.25, 0.6 / height))

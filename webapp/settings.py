@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "instruments.web.middleware.DataVersionsOncePerRequestMiddleware",
+    "instruments.web.middleware.ReaderNumberFormatMiddleware",
+    "instruments.web.middleware.AppErrorPagesMiddleware",
     "webapp.security.SiteLoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]

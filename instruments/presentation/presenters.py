@@ -31,12 +31,17 @@ from instruments.presentation.text import (
     SummaryItem,
     format_figure,
     format_headline,
+    format_percent,
+    format_quantity,
     money_text,
+    percent_help,
     period_span,
 )
 from instruments.presentation.text import (  # pages name the commodity through here
     commodity_name as commodity_name,
 )
+
+__all__ = ["format_figure", "format_headline", "format_percent", "percent_help"]
 
 HEADLINE_MIN = 4
 """The headline shows at least this many figures (declared headlines first)."""
@@ -61,7 +66,7 @@ def column_headings(
 ) -> list[tuple[str, str]]:
     """(column, heading) for a table on the page: the declared label with the
     result's unit (``Quantity before (t)``), else the column name in words. Shares
-    are fractions in the tables (−0.12 = −12 %), and say so."""
+    read as percentages (``percent_records`` multiplies them), as they are typed."""
     declared = {o.key: o for o in outputs}
     headings = []
     for column in columns:
@@ -69,9 +74,38 @@ def column_headings(
         if output is None:
             headings.append((column, column.replace("_", " ").strip().capitalize()))
             continue
-        unit = "fraction" if output.unit == "share" else unit_text(output, inputs)
+        unit = "%" if output.unit == "share" else unit_text(output, inputs)
         headings.append((column, f"{output.label} ({unit})" if unit else output.label))
     return headings
+
+
+def _basis_words(inputs: Mapping[str, Any]) -> str:
+    """How the market price's basis reads: a stored FOB series taken as it is is
+    said to be FOB, never "CIF as given"."""
+    stored = inputs.get("stored_prices")
+    if isinstance(stored, Mapping) and stored.get("delivery_basis") == "fob":
+        return (
+            "FOB, as the stored series gives it (no freight or insurance added: "
+            "choose the FOB basis to add them)"
+        )
+    return "CIF as given"
+
+
+def percent_records(
+    outputs: Sequence[Output], records: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Table records with the share columns in per cent (0.12 → 12), as their
+    headings say (``column_headings``); the downloads keep the fractions."""
+    shares = {o.key for o in outputs if o.unit == "share"}
+    if not shares:
+        return [dict(r) for r in records]
+    return [
+        {
+            k: (v * 100.0 if k in shares and is_number(v) else v)
+            for k, v in record.items()
+        }
+        for record in records
+    ]
 
 
 def summary_items(
@@ -102,10 +136,19 @@ def summary_items(
         if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
             name = f"{name}, {summary[f'{key}_period']}"
         display = format_headline(value)
+        if key.endswith("cif_note") and value == "CIF as given":
+            display = _basis_words(inputs)
         if output.unit == "share" and is_number(value):
             display = format_figure(value * 100) if math.isfinite(value) else "—"
             display = display if display == "—" else f"{display} %"
         unit = "" if output.unit == "share" else unit_text(output, inputs)
+        if (
+            output.unit == "money"
+            and is_number(value)
+            and value < 0
+            and "cost" in name.lower()
+        ):
+            display += " (a gain)"  # a negative cost, in words
         if key in ranges:
             low, high = ranges[key]
             scale = 100.0 if output.unit == "share" else 1.0
@@ -236,13 +279,24 @@ def _plain(
         else:
             unit = _field_unit(fs, units)
             text = " › ".join((*trail, f"{label} ({unit})" if unit else label))
-            pairs.append((text, _plain_value(value)))
+            pairs.append((text, _plain_value(value, percent=_is_rate(fs))))
     return pairs
+
+
+PERCENT_UNITS = {"fraction": "%", "fraction a year": "% a year"}
+"""Shares and rates are decimals in the API (0.25) and percentages on the pages (25
+%), as the official typed them: inputs in words say 25 %."""
+
+
+def _is_rate(fs: FieldSpec | None) -> bool:
+    return fs is not None and fs.unit in PERCENT_UNITS
 
 
 def _field_unit(fs: FieldSpec | None, units: Mapping[str, str]) -> str:
     if fs is None or not fs.unit:
         return ""
+    if fs.unit in PERCENT_UNITS:
+        return PERCENT_UNITS[fs.unit]
     return {
         "price unit": units["price"],
         "quantity unit": units["quantity"],
@@ -251,11 +305,14 @@ def _field_unit(fs: FieldSpec | None, units: Mapping[str, str]) -> str:
     }.get(fs.unit, fs.unit)
 
 
-def _plain_value(value: Any) -> str:
+def _plain_value(value: Any, *, percent: bool = False) -> str:
     if isinstance(value, list | tuple):
-        return ", ".join(_plain_value(v) for v in value)
+        return ", ".join(_plain_value(v, percent=percent) for v in value)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {_plain_value(v)}" for k, v in value.items())
+    if percent and is_number(value):
+        # 0.9 typed as 90 on the form: shown as 90 (the label says %)
+        return format_figure(round(float(value) * 100.0, 10), plain=True)
     return format_figure(value, plain=True)
 
 
@@ -300,8 +357,18 @@ NOT_SWEPT = frozenset({"seed", "paths", "steps", "history_step_years", "year"})
 """Numeric inputs a sensitivity never varies: they are settings, not assumptions."""
 
 
-def path_label(calculator: Calculator, path: str, inputs: Mapping[str, Any]) -> str:
-    """``flows.0.quantity`` as "Flows 1 › Quantity (t)"."""
+_ROW_NAMES = ("name", "code", "market", "origin", "country", "good", "importer", "id")
+"""Fields that name one row of a repeated group in words ("EU" for markets.0)."""
+
+
+def path_label(
+    calculator: Calculator,
+    path: str,
+    inputs: Mapping[str, Any],
+    data: Mapping[str, Any] | None = None,
+) -> str:
+    """``markets.0.demand_elasticity`` as "EU › Demand elasticity" (the row's own
+    name from ``data``, the request; "Markets 1 › …" when the row has none)."""
     units = result_units(inputs)
     specs: Sequence[FieldSpec] = (
         *describe(calculator.inputs),
@@ -309,11 +376,19 @@ def path_label(calculator: Calculator, path: str, inputs: Mapping[str, Any]) -> 
     )
     words: list[str] = []
     spec: FieldSpec | None = None
+    node: Any = data
     for step in path.split("."):
         if step.isdigit():
+            node = (
+                node[int(step)]
+                if isinstance(node, list) and int(step) < len(node)
+                else None
+            )
+            name = _row_name(node)
             if words:
-                words[-1] = f"{words[-1]} {int(step) + 1}"
+                words[-1] = name or f"{words[-1]} {int(step) + 1}"
             continue
+        node = node.get(step) if isinstance(node, Mapping) else None
         spec = next((fs for fs in specs if fs.name == step), None)
         words.append(spec.label if spec else step.replace("_", " ").capitalize())
         specs = spec.children if spec else ()
@@ -323,12 +398,99 @@ def path_label(calculator: Calculator, path: str, inputs: Mapping[str, Any]) -> 
     return " › ".join(words)
 
 
-def sweepable_paths(paths: Sequence[str]) -> list[str]:
-    """The numeric inputs worth varying (settings such as the seed left out)."""
-    return [p for p in paths if p.split(".")[-1] not in NOT_SWEPT]
+def _row_name(row: Any) -> str:
+    if not isinstance(row, Mapping):
+        return ""
+    for key in _ROW_NAMES:
+        value = row.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def sweepable_paths(
+    paths: Sequence[str],
+    base: Mapping[str, Any] | None = None,
+    used: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """The numeric inputs worth varying (settings such as the seed left out), and,
+    given the request ``base`` and the inputs ``used`` (stored data filled in), not
+    the typed values stored data replaced (flows from BACI, prices from a series)."""
+    kept = [p for p in paths if p.split(".")[-1] not in NOT_SWEPT]
+    if base is None or used is None:
+        return kept
+    return [p for p in kept if not _replaced(p, base, used)]
+
+
+def _replaced(path: str, base: Mapping[str, Any], used: Mapping[str, Any]) -> bool:
+    typed, taken = _at(base, path), _at(used, path)
+    if taken is _MISSING:
+        return False  # an extra the calculator does not echo (e.g. the floor level)
+    if typed == taken:
+        return False
+    if isinstance(taken, list) and not isinstance(typed, list):
+        return any(v != typed for v in taken)
+    return True
+
+
+_MISSING = object()
+
+
+def _at(data: Any, path: str) -> Any:
+    node = data
+    for step in path.split("."):
+        if isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        elif isinstance(node, Mapping) and step in node:
+            node = node[step]
+        else:
+            return _MISSING
+    return node
+
+
+_FIRST_IN_TORNADO = (
+    "floor",
+    "reference_price",
+    "strike",
+    "level",
+    "elasticity",
+    "price",
+)
+"""Inputs the tornado moves first: the policy's level, then the elasticities."""
+
+
+def tornado_order(paths: Sequence[str], price_field: str = "") -> list[str]:
+    """The inputs in the order the tornado takes them: the calculator's price
+    field, the floor level and the other policy levels, the elasticities, the rest."""
+
+    def rank(path: str) -> int:
+        if path == price_field:
+            return 0
+        leaf = path.split(".")[-1]
+        for i, word in enumerate(_FIRST_IN_TORNADO, start=1):
+            if word in leaf:
+                return i
+        return len(_FIRST_IN_TORNADO) + 1
+
+    return sorted(paths, key=rank)
 
 
 # --- comparing instruments on one commodity ---------------------------------------------
+
+
+def commodity_code(inputs: Mapping[str, Any], request: Mapping[str, Any]) -> str:
+    """The code of the commodity a result is about ("" when it names none): what the
+    request named, else the stored prices' or flows' commodity."""
+    for source in (request, inputs):
+        code = source.get("commodity")
+        if isinstance(code, str) and code:
+            return code
+    for key in ("stored_prices", "stored_flows", "market_baseline"):
+        stored = inputs.get(key)
+        if isinstance(stored, Mapping) and isinstance(stored.get("commodity"), str):
+            return str(stored["commodity"])
+    return ""
+
 
 _MASS_IN_TONNES = {"kg": 1e-3, "t": 1.0, "tonne": 1.0, "kt": 1e3, "Mt": 1e6}
 
@@ -342,6 +504,7 @@ class InstrumentColumn:
     who_pays: str
     figure: str
     total: str
+    quantity: str
     per_tonne: str
     when: str
     risk: str
@@ -386,6 +549,9 @@ def instrument_column(
         who_pays=who_pays,
         figure=money.name if money else "—",
         total=money_text(money.value, units["money"]) if money else "—",
+        quantity=format_quantity(quantity, units["quantity"])
+        if is_number(quantity)
+        else "—",
         per_tonne=per_tonne,
         when=period_span(rows) or "—",
         risk=risk or "Fixed inputs: no price risk simulated.",
@@ -400,7 +566,9 @@ def instrument_comparison_table(columns: Sequence[InstrumentColumn]) -> list[lis
         ("Who pays", "who_pays"),
         ("Figure", "figure"),
         ("How much, in total", "total"),
-        ("How much, per tonne", "per_tonne"),
+        # volumes differ (55,025 t against 5,000 t): per tonne covered compares
+        ("Quantity covered", "quantity"),
+        ("How much, per tonne covered", "per_tonne"),
         ("When", "when"),
         ("With what risk", "risk"),
     )
@@ -478,7 +646,7 @@ def _setting_text(fs: FieldSpec, value: Any) -> str:
     if fs.choice_labels and isinstance(value, str) and value in fs.choice_labels:
         return str(fs.choice_labels[value])
     if fs.unit.startswith("fraction") and is_number(value):
-        return f"{format_figure(value * 100)} %"
+        return format_percent(value)
     text = _plain_value(value)
     return shorten(text, 40)
 

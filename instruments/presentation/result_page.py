@@ -62,12 +62,15 @@ def build_result_context(
         "briefing_url": links.briefing,
         "slides_url": f"{links.briefing}&format=pptx",
         "sensitivity_url": links.sensitivity,
+        "compare_commodity": presenters.commodity_code(inputs, request_data),
         "other_summary": other_summary,
         "columns": columns,
         "column_headings": presenters.column_headings(
             calculator.column_outputs, columns, inputs
         ),
-        "records": records[:MAX_TABLE_ROWS],
+        "records": presenters.percent_records(
+            calculator.column_outputs, records[:MAX_TABLE_ROWS]
+        ),
         "records_truncated": len(records) > MAX_TABLE_ROWS,
         "n_records": len(records),
         "figures": charts.build_result_figures(calculator, result, inputs),
@@ -97,7 +100,9 @@ def build_extra_tables(
                     "headings": presenters.column_headings(
                         calculator.table_outputs, table_columns, inputs
                     ),
-                    "records": rows_as_records(result.extras[key]),
+                    "records": presenters.percent_records(
+                        calculator.table_outputs, rows_as_records(result.extras[key])
+                    ),
                 }
             )
     return tables

@@ -5,55 +5,39 @@ figure as a page shows it. Pure: no Django.
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from instruments.calculators.numbers import is_number
+from instruments.presentation.numbers import (
+    format_figure,
+    format_headline,
+    format_percent,
+    format_quantity,
+    money_text,
+    signed_words,
+)
 
-# --- figures as people read them ------------------------------------------------------
-
-
-def format_figure(value: Any, plain: bool = False) -> str:
-    """A number rounded for reading: 18,500,000 · 82.12 · 0.1579; "—" when undefined.
-
-    The engine never rounds; only the page does. ``plain`` leaves out the thousands
-    separators (for values an official may copy back into a form).
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value) if plain else f"{value:,}"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "—"
-        if value == 0:
-            return "0"
-        if plain:
-            return str(int(value)) if value.is_integer() else f"{value:.6g}"
-        magnitude = abs(value)
-        if magnitude >= 1000 or value.is_integer():
-            return f"{value:,.0f}"
-        if magnitude >= 1:
-            return f"{value:,.2f}"
-        return f"{value:.4g}"
-    if hasattr(value, "item"):  # numpy scalar
-        return format_figure(value.item(), plain)
-    return str(value)
-
-
-def format_headline(value: Any) -> str:
-    """Large figures in words for the headline cards: 906.9 million, 1.25 billion."""
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        magnitude = abs(float(value))
-        if magnitude >= 1e9:
-            return f"{value / 1e9:,.2f} billion"
-        if magnitude >= 1e6:
-            return f"{value / 1e6:,.1f} million"
-    return format_figure(value)
+__all__ = [
+    "SummaryItem",
+    "change_words",
+    "commodity_name",
+    "country_name",
+    "format_figure",
+    "format_headline",
+    "format_percent",
+    "format_quantity",
+    "is_number",
+    "mean_of",
+    "money_text",
+    "of_commodity",
+    "percent_help",
+    "period_span",
+    "period_word",
+    "signed_words",
+]
 
 
 def mean_of(value: Any) -> Any:
@@ -81,18 +65,6 @@ class SummaryItem:
 
 
 # --- words for sentences ----------------------------------------------------------------
-
-
-def money_text(value: Any, unit: str) -> str:
-    """``USD 149.2 million``: a currency before the figure, other units after it."""
-    display = format_headline(value)
-    if not unit or display == "—":
-        return display
-    return (
-        f"{unit} {display}"
-        if unit.isalpha() and unit.isupper()
-        else f"{display} {unit}"
-    )
 
 
 def period_span(rows: Any) -> str:
@@ -155,4 +127,23 @@ def country_name(code: str, names: Mapping[str, str]) -> str:
 def change_words(value: float, unit: str) -> str:
     """``fall by 1,234 t`` / ``rise by 5 t``."""
     verb = "fall" if value < 0 else "rise"
-    return f"{verb} by {format_figure(abs(value))} {unit}".strip()
+    return f"{verb} by {format_quantity(abs(value), unit)}".strip()
+
+
+_RATE_EXAMPLE = re.compile(r"\((0?[.,]\d+)\s*=\s*([^()]*)\)")
+
+
+def percent_help(help_text: str) -> str:
+    """A share's help as the page shows it, where it is typed as a percentage: "(0.25 =
+    25 %)" becomes "(25 %)", "(0.5 = half)" becomes "(50 = half)"; the API's own
+    help keeps the decimals."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        percent = float(match.group(1).replace(",", ".")) * 100.0
+        typed = f"{percent:g}"
+        rest = match.group(2).strip()
+        if rest.startswith(f"{typed} %"):
+            return f"({rest})"
+        return f"({typed} = {rest})"
+
+    return _RATE_EXAMPLE.sub(rewrite, help_text)

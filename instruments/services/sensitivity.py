@@ -99,12 +99,27 @@ def refuse_unknown(
 
 
 def headline_keys(*, calculator: Calculator, summary: Mapping[str, Any]) -> list[str]:
-    """The declared headline figures that are numbers in this result."""
-    return [
+    """The figures a sensitivity follows: the declared headline figures that are
+    numbers in this result, then every other money figure of the summary (revenue,
+    consumer cost, fiscal cost, welfare: what officials brief on)."""
+    headline = [k for k in calculator.headline_keys if _is_figure(summary.get(k))]
+    money = [
         k
-        for k in calculator.headline_keys
-        if isinstance(summary.get(k), int | float) and not isinstance(summary[k], bool)
+        for k, v in summary.items()
+        if k not in headline
+        and _is_figure(v)
+        and (o := calculator.output(k)) is not None
+        and o.unit == "money"
     ]
+    return headline + money[:MAX_MONEY_FIGURES]
+
+
+MAX_MONEY_FIGURES = 8
+"""Money figures a sensitivity follows beyond the declared headline ones."""
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def check_points(*, n: int, max_points: int = MAX_POINTS) -> None:
@@ -156,6 +171,7 @@ def run_tornado(
     change: float = 0.1,
     max_points: int = MAX_POINTS,
     skip_refused: bool = False,
+    figure: str | None = None,
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """(headline key, rows): for each input, the first headline figure when the input
     is ``change`` lower and higher (as a share, 0.1 = ±10 %), widest swing first.
@@ -167,8 +183,8 @@ def run_tornado(
     keys = headline_keys(calculator=calculator, summary=summary)
     if not keys:
         return None, []
-    key = keys[0]
-    rows = []
+    key = figure if figure in keys else keys[0]
+    rows: list[dict[str, Any]] = []
     for done, path in enumerate(paths):
         progress.report(done / len(paths))
         try:
@@ -195,6 +211,15 @@ def run_tornado(
                 "low": _plain(low),
                 "high": _plain(high),
                 "swing": abs((_plain(high) or 0.0) - (_plain(low) or 0.0)),
+                # every followed figure, so that a page can draw another's tornado
+                "figures": {
+                    k: {
+                        "base": _plain(summary.get(k)),
+                        "low": _plain(lower.get(k)),
+                        "high": _plain(higher.get(k)),
+                    }
+                    for k in keys
+                },
             }
         )
     rows.sort(key=lambda r: -float(r["swing"] or 0.0))

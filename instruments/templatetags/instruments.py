@@ -19,6 +19,18 @@ register = template.Library()
 
 register.filter("format_figure", presenters.format_figure)
 register.filter("format_headline", presenters.format_headline)
+register.filter("format_percent", presenters.format_percent)
+
+
+@register.filter
+def spec_help(spec: Any) -> str:
+    """A declared input's help as a page says it: in the reader's language, shares
+    typed as percentages."""
+    text = str(getattr(spec, "help", "") or "")
+    text = gettext(text) if text else text
+    if getattr(spec, "unit", "") in presenters.PERCENT_UNITS:
+        return presenters.percent_help(text)
+    return text
 
 
 @register.filter

@@ -28,6 +28,7 @@ from instruments.presentation.charts.comparison import (
 from instruments.services import calculation as calculations
 from instruments.services import job_limits
 from instruments.services import scenarios as scenario_services
+from instruments.web.compare_choice import choice_context
 from instruments.web.shortcuts import (
     BadInputs,
     bad_inputs_response,
@@ -239,11 +240,15 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
     (in total and per tonne), when and with what risk, and one chart."""
     scenarios, too_many = chosen_scenarios(request)
     context: dict[str, Any] = {"scenarios": scenarios}
-    problem = too_many or (
-        "Choose at least two scenarios to compare."
-        if len(scenarios) < 2
-        else job_limits.pages_work_problem(s.inputs for s in scenarios)
-    )
+    if too_many or len(scenarios) < 2:
+        context.update(choice_context(request))
+        if too_many or scenarios:
+            context["problem"] = too_many or "Choose at least two scenarios to compare."
+            return render(
+                request, "instruments/instrument_compare.html", context, status=400
+            )
+        return render(request, "instruments/instrument_compare.html", context)
+    problem = job_limits.pages_work_problem(s.inputs for s in scenarios)
     if problem:
         context["problem"] = problem
         return render(

@@ -63,15 +63,24 @@ def _commodity_page(request: HttpRequest, code: str) -> HttpResponse:
     default_history = None
     for series in commodity.series:
         figure = None
+        values: list[tuple[str, float, bool]] = []
         if series.n_observations:
             history = selectors.get_price_history(code, series=series.code)
             figure = build_price_history_figure(history)
+            # the values themselves, for a reader who cannot hover or open a CSV
+            values = [
+                (str(period), float(price), bool(estimated))
+                for (period, price), estimated in zip(
+                    history.prices.items(), history.estimated.to_numpy(), strict=True
+                )
+            ]
             if series.code == commodity.default_series:
                 default_history = history
         charted.append(
             {
                 "series": series,
                 "figure": figure,
+                "values": values,
                 "script_id": f"chart-{series.code}-data",
             }
         )

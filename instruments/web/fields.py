@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 from instruments.calculators import units
 from instruments.calculators.base import FieldSpec
 from instruments.calculators.units import NumberFormat
-from instruments.web.form_data import NUMBER_KINDS, format_numbers
+from instruments.presentation.text import percent_help
+from instruments.web.form_data import NUMBER_KINDS, format_numbers, is_percent
 
 
 class NumberInput(forms.TextInput):
@@ -99,6 +100,9 @@ def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
         "label": gettext(fs.label),
         "help_text": gettext(fs.help) if fs.help else "",
     }
+    if is_percent(fs):
+        # typed as a percentage here: "(25 %)", not the API's "(0.25 = 25 %)"
+        common["help_text"] = percent_help(common["help_text"])
     if fs.kind in NUMBER_KINDS:
         if fs.kind in ("series", "numbers"):
             semicolons = number_format.list_separator == ";"

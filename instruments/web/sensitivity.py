@@ -5,6 +5,7 @@ Long work goes to a job whose page comes back here."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from instruments.api.lookups import get_calculator_or_404
-from instruments.calculators.base import InputError
+from instruments.calculators.base import Calculator, InputError
 from instruments.calculators.sensitivity import (
     MAX_POINTS,
     get_path,
@@ -37,6 +38,7 @@ from instruments.presentation.charts.sensitivity import (
 )
 from instruments.services import jobs as job_services
 from instruments.services import sensitivity
+from instruments.services.calculation import Calculation
 from instruments.services.job_limits import JobQuotaExceeded
 from instruments.services.sensitivity import Variation
 from instruments.web.number_formats import get_number_format
@@ -53,18 +55,26 @@ from webapp.security import client_ip
 TORNADO_INPUTS = 10
 """Inputs the sensitivity page's tornado moves (the first numeric ones)."""
 TORNADO_SHOWN = 8
+MAX_SWEEP_LINES = 4
+"""Lines on one sweep chart (figures of one unit)."""
 
 
 def _float(
-    request: HttpRequest, name: str, default: float, number_format: NumberFormat
+    request: HttpRequest,
+    name: str,
+    default: float,
+    number_format: NumberFormat,
+    errors: dict[str, str],
 ) -> float:
-    """A number typed in the official's format; ``default`` when absent or unreadable."""
+    """A number typed in the official's format; ``default`` when absent; when it
+    cannot be read, ``default`` and the message in ``errors`` beside the field."""
     text = request.GET.get(name, "")
     if not text.strip():
         return default
     try:
         return read_number(text, number_format)
-    except ValueError:
+    except ValueError as exc:
+        errors[name] = str(exc)
         return default
 
 
@@ -109,10 +119,28 @@ def _shown(value: float, number_format: NumberFormat) -> str:
     return format_number(float(f"{value:.6g}"), number_format)
 
 
+def _error_page(
+    request: HttpRequest, calculator: Calculator, message: str
+) -> HttpResponse:
+    """The sensitivity page saying why nothing could be drawn (a 400, as a page)."""
+    return render(
+        request,
+        "instruments/sensitivity.html",
+        {
+            "calculator": calculator,
+            "fatal_error": message,
+            "back_url": reverse("instruments:calculator", args=[calculator.slug]),
+            "errors": {},
+        },
+        status=400,
+    )
+
+
 @vary_on_headers("Accept-Language", "Cookie")  # numbers in the official's format
 def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
-    """Vary one input over a range (a line chart of the headline figures) and move
-    each key input by ±x % (a tornado of the first headline figure)."""
+    """Vary one input over a range (a chart of the headline figures per unit) and
+    move each key input by ±x % (a tornado of the chosen figure); a refused value
+    is said beside its field."""
     calculator = get_calculator_or_404(slug)
     try:
         data = given_inputs(request)
@@ -124,19 +152,25 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         first = run_or_bad_inputs(slug, base)
     except BadInputs as exc:
-        return bad_inputs_response(str(exc))
-    paths = presenters.sweepable_paths(numeric_paths(base))
+        return _error_page(request, calculator, f"The inputs do not run: {exc}")
+    paths = presenters.sweepable_paths(numeric_paths(base), base, first.inputs)
     if not paths:
-        return bad_inputs_response("this calculation has no numeric input to vary.")
-    vary = request.GET.get("vary") or (
+        return _error_page(
+            request, calculator, "This calculation has no typed number to vary."
+        )
+    errors: dict[str, str] = {}
+    default_vary = (
         calculator.price_field
         if calculator.price_field in paths
         else next((p for p in paths if "strike" in p or "reference" in p), paths[0])
     )
+    vary = request.GET.get("vary") or default_vary
     if vary not in paths:
-        return bad_inputs_response(
-            f"{vary!r} is not a numeric input of this calculation."
+        errors["vary"] = (
+            "That input cannot be varied here (it is not a typed number of this "
+            "calculation, or stored data replaced it); another was chosen."
         )
+        vary = default_vary
     current = get_path(base, vary)
     centre = (
         float(sum(current) / len(current))
@@ -144,19 +178,28 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         else float(current)
     )
     number_format = get_number_format(request)
-    start = _float(request, "from", centre * 0.8, number_format)
-    stop = _float(request, "to", centre * 1.2, number_format)
+    # A range typed for another input is not this input's range: picking another
+    # input starts again from ±20 % of its value.
+    same_input = request.GET.get("range_for", vary) == vary
+    start, stop = centre * 0.8, centre * 1.2
+    if same_input:
+        start = _float(request, "from", start, number_format, errors)
+        stop = _float(request, "to", stop, number_format, errors)
     try:
         steps = max(2, min(int(request.GET.get("steps") or 9), MAX_POINTS))
     except ValueError:
+        errors["steps"] = "Give a whole number of points, e.g. 9."
         steps = 9
-    change = _float(request, "change", 10.0, number_format) / 100
-    tornado_paths = paths[:TORNADO_INPUTS]
-    labels = {p: presenters.path_label(calculator, p, first.inputs) for p in paths}
-    headline, _ = presenters.summary_items(
-        calculator, first.result.summary, first.inputs
-    )
-    figure_labels = {i.key: i.label for i in headline}
+    change = _float(request, "change", 10.0, number_format, errors) / 100
+    if not 0 < change < 1:
+        errors["change"] = "Give a share between 0 and 100 %, e.g. 10."
+        change = 0.1
+    tornado_paths = presenters.tornado_order(paths, calculator.price_field or "")[
+        :TORNADO_INPUTS
+    ]
+    labels = {
+        p: presenters.path_label(calculator, p, first.inputs, base) for p in paths
+    }
     values = [start + (stop - start) * i / (steps - 1) for i in range(steps)]
     analysis = sensitivity.Request(
         slug,
@@ -166,80 +209,130 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
         change,
         skip_refused=True,
     )
+    context: dict[str, Any] = {
+        "calculator": calculator,
+        "inputs_json": json.dumps(base),
+        "chart_source": " ".join(presenters.sources_of(first.inputs)),
+        "paths": [(p, labels[p]) for p in paths],
+        "vary": vary,
+        "vary_label": labels[vary],
+        "start": _shown(start, number_format),
+        "stop": _shown(stop, number_format),
+        "steps": steps,
+        "change_percent": _shown(change * 100, number_format),
+        "number_pattern": number_pattern(number_format),
+        "number_format": number_format,
+        "errors": errors,
+        "back_url": f"{reverse('instruments:calculator', args=[slug])}?"
+        + urlencode({"inputs": json.dumps(base)}),
+        "api_path": f"/api/v1/calculators/{slug}/sensitivity/",
+    }
+    if errors:
+        return render(request, "instruments/sensitivity.html", context, status=400)
     try:
         result = _sensitivity_result(request, analysis)
     except InputError as exc:
-        return bad_inputs_response(str(exc))
+        context["errors"] = {"from": str(exc)}
+        return render(request, "instruments/sensitivity.html", context, status=400)
     if isinstance(result, HttpResponse):
         return result
-    keys, rows = list(result["summary"]["headline"]), result["rows"]
-    tornado_key, tornado = (
-        result["summary"]["tornado_figure"],
-        list(result["summary"]["tornado"]),
+    context.update(
+        _charts(
+            calculator,
+            first,
+            result,
+            labels=labels,
+            vary=vary,
+            change=change,
+            figure=request.GET.get("figure", ""),
+        )
     )
-    # Inputs that do not move the figure (a setting the design does not use) are noise.
-    tornado = [r for r in tornado if r["swing"]][:TORNADO_SHOWN]
-    for row in tornado:
-        row["label"] = labels.get(row["input"], row["input"])
-    # One axis, one unit: the figures in the first headline figure's unit.
-    units = {i.key: i.unit for i in headline}
-    keys = [k for k in keys if k in figure_labels]
-    keys = [k for k in keys if units.get(k) == units.get(keys[0])][:4] if keys else []
-    sweep_chart = {
-        "id": "chart-sweep",
-        "script_id": "chart-sweep-data",
-        "title": f"Headline figures as {labels[vary]} varies",
-        "figure": to_plain(
-            build_sweep_figure(
-                rows,
-                keys,
-                figure_labels,
-                x_title=labels[vary],
-                y_title=f"Headline figure ({units.get(keys[0]) or 'its unit'})"
-                if keys
-                else "",
+    return render(request, "instruments/sensitivity.html", context)
+
+
+def _charts(
+    calculator: Calculator,
+    first: Calculation,
+    result: Mapping[str, Any],
+    *,
+    labels: Mapping[str, str],
+    vary: str,
+    change: float,
+    figure: str,
+) -> dict[str, Any]:
+    """The sweep charts (one per unit: tonnes apart from money) and the tornado of
+    the chosen figure, with their tables."""
+    headline, more = presenters.summary_items(
+        calculator, first.result.summary, first.inputs
+    )
+    items = {i.key: i for i in (*headline, *more)}
+    keys = [k for k in result["summary"]["headline"] if k in items]
+    rows = result["rows"]
+    by_unit: dict[str, list[str]] = {}
+    for key in keys:
+        by_unit.setdefault(items[key].unit, []).append(key)
+    figure_labels = {k: items[k].label for k in keys}
+    sweep_charts = []
+    for n, (unit, unit_keys) in enumerate(by_unit.items()):
+        shown = unit_keys[:MAX_SWEEP_LINES]
+        sweep_charts.append(
+            {
+                "id": f"chart-sweep-{n}" if n else "chart-sweep",
+                "script_id": f"chart-sweep-{n}-data" if n else "chart-sweep-data",
+                "title": f"{'Money figures' if unit.isupper() else 'Figures'} "
+                f"({unit or 'as given'}) as {labels[vary]} varies",
+                "figure": to_plain(
+                    build_sweep_figure(
+                        rows,
+                        shown,
+                        figure_labels,
+                        x_title=labels[vary],
+                        y_title=f"Figure ({unit})" if unit else "Figure",
+                    )
+                ),
+            }
+        )
+    tornado_key = figure if figure in keys else result["summary"]["tornado_figure"]
+    tornado = []
+    for row in result["summary"]["tornado"]:
+        values = (row.get("figures") or {}).get(tornado_key) or row
+        low, high = values.get("low"), values.get("high")
+        swing = abs((high or 0.0) - (low or 0.0))
+        if swing:  # an input that does not move the figure is noise
+            tornado.append(
+                {
+                    "input": row["input"],
+                    "label": labels.get(row["input"], row["input"]),
+                    "base": values.get("base"),
+                    "low": low,
+                    "high": high,
+                    "swing": swing,
+                }
             )
-        ),
-    }
+    tornado.sort(key=lambda r: -float(r["swing"]))
+    tornado = tornado[:TORNADO_SHOWN]
     tornado_chart = None
     if tornado_key and tornado:
-        tornado_rows = [{**r, "input": r["label"]} for r in tornado]
+        name = figure_labels.get(tornado_key, tornado_key)
         tornado_chart = {
             "id": "chart-tornado",
             "script_id": "chart-tornado-data",
-            "title": f"{figure_labels.get(tornado_key, tornado_key)}: its swing when each input moves ±{change:.0%}",
+            "title": f"{name}: its swing when each input moves ±{change:.0%}",
             "figure": to_plain(
                 build_tornado_figure(
-                    tornado_rows,
-                    label=figure_labels.get(tornado_key, tornado_key),
+                    [{**r, "input": r["label"]} for r in tornado],
+                    label=name,
                     change=change,
                 )
             ),
         }
-    return render(
-        request,
-        "instruments/sensitivity.html",
-        {
-            "calculator": calculator,
-            "inputs_json": json.dumps(base),
-            "chart_source": " ".join(presenters.sources_of(first.inputs)),
-            "paths": [(p, labels[p]) for p in paths],
-            "vary": vary,
-            "vary_label": labels[vary],
-            "start": _shown(start, number_format),
-            "stop": _shown(stop, number_format),
-            "steps": steps,
-            "change_percent": _shown(change * 100, number_format),
-            "number_pattern": number_pattern(number_format),
-            "number_format": number_format,
-            "keys": keys,
-            "key_labels": [figure_labels[k] for k in keys],
-            "rows": rows,
-            "sweep_chart": sweep_chart,
-            "tornado_chart": tornado_chart,
-            "tornado": tornado,
-            "back_url": f"{reverse('instruments:calculator', args=[slug])}?"
-            + urlencode({"inputs": json.dumps(base)}),
-            "api_path": f"/api/v1/calculators/{slug}/sensitivity/",
-        },
-    )
+    return {
+        "keys": keys,
+        "key_labels": [figure_labels[k] for k in keys],
+        "rows": rows,
+        "sweep_charts": sweep_charts,
+        "tornado_chart": tornado_chart,
+        "tornado": tornado,
+        "tornado_figure": tornado_key,
+        "figure_choices": [(k, figure_labels[k]) for k in keys],
+    }

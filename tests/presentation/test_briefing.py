@@ -139,7 +139,9 @@ def test_instruments_on_one_commodity_side_by_side(client: Client) -> None:
         assert question in html
     assert "The treasury pays producers" in html
     table = page.context["table"]
-    per_tonne = table[5]
+    per_tonne = next(row for row in table if row[0].startswith("How much, per tonne"))
+    quantity = next(row for row in table if row[0] == "Quantity covered")
+    assert all(cell != "—" for cell in quantity[1:])  # volumes shown beside the money
     assert per_tonne[1].endswith("USD/t")
     pdf = client.get(reverse("instruments:compare_briefing") + ids)
     assert pdf.status_code == 200

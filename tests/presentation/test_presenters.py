@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import parse, to_data
 from instruments.presentation.presenters import (
@@ -81,6 +83,8 @@ def test_plurilateral_sentences_name_countries_and_answer_the_question():
     assert "the price it is paid falls by" in sentences[1]
     assert "USA-producers" not in " ".join(sentences)
     welfare = next(s for s in sentences if s.startswith("Net welfare"))
-    assert "United States USD" in welfare
-    assert "the rest of the world USD" in welfare
+    # signs in words: "a gain of", "a loss of", never "USD −114 million"
+    assert re.search(r"United States, a (gain|loss) of USD ", welfare)
+    assert "the rest of the world, a gain of USD " in welfare
+    assert "\u2212" not in welfare
     assert sentences[-1].startswith("Cost change of goods made with it: EV traction")

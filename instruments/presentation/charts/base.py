@@ -16,6 +16,8 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from instruments.calculators.units import money_unit
+from instruments.presentation.charts.legible import distinct_colours, readable_axes
+from instruments.presentation.numbers import current_format
 
 # --- calculator results (officials' pages) -------------------------------------------
 
@@ -27,8 +29,13 @@ PALETTE = (
     "#CC79A7",
     "#E69F00",
     "#56B4E9",
-    "#000000",
+    "#882255",
+    "#999933",
 )
+"""Eight distinct colours: a chart names at most eight series (``legible``)."""
+SPARE_COLOURS = ("#117733", "#44AA99", "#AA4499", "#DDCC77", "#332288", "#661100")
+"""Used only when a chart's own colours would repeat in its legend."""
+OTHERS_COLOUR = "#9A9A9A"
 FLOOR_COLOUR = "#222222"
 
 PLOTLY_CONFIG: dict[str, Any] = {
@@ -36,6 +43,8 @@ PLOTLY_CONFIG: dict[str, Any] = {
     # Privacy: no "share" or "edit in Chart Studio" button (they offer to upload the
     # chart to Plotly's cloud), no link to plotly.com and no logo.
     "displaylogo": False,
+    # Shown on hover only (app.js hides it at a phone's width): never over the legend.
+    "displayModeBar": "hover",
     "showLink": False,
     "showSendToCloud": False,
     "showEditInChartStudio": False,
@@ -61,7 +70,16 @@ def to_plain(figure: go.Figure) -> dict[str, Any]:
     ``json_script`` uses plain ``json.dumps``, which would write NaN as invalid JSON;
     plotly's encoder writes null.
     """
+    distinct_colours(figure, (*PALETTE, *SPARE_COLOURS))
+    readable_axes(figure)
+    figure.update_layout(separators=_separators())
     return dict(_plain_arrays(json.loads(pio.to_json(figure, validate=False))))
+
+
+def _separators() -> str:
+    """Plotly's decimal mark and thousands separator (hover labels): the reader's."""
+    fmt = current_format()
+    return f"{fmt.decimal}{fmt.thousands or ' '}"
 
 
 def _plain_arrays(node: Any) -> Any:
@@ -114,6 +132,10 @@ def result_units(inputs: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+TOOLBAR_MARGIN = 44
+"""Pixels right of the plot where the upright toolbar stands."""
+
+
 def house_layout(
     figure: go.Figure,
     *,
@@ -130,10 +152,15 @@ def house_layout(
         if legend_y is None
         else {"orientation": "h", "x": 0, "y": legend_y, "yanchor": "top"}
     )
+    box = dict(margin or {"l": 70, "r": 20, "t": 30, "b": 60})
+    # The toolbar (on hover, never at a phone's width: app.js) stands upright in a
+    # right margin of its own, beside the plot, never over the legend or a label.
+    box["r"] = max(box.get("r", 20), TOOLBAR_MARGIN)
     figure.update_layout(
         template="plotly_white",
         height=height,
-        margin=dict(margin or {"l": 70, "r": 20, "t": 30, "b": 60}),
+        margin=box,
+        modebar={"orientation": "v", "bgcolor": "rgba(255,255,255,0.9)"},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
         legend=legend,
         colorway=list(PALETTE),
@@ -148,9 +175,10 @@ def style(
     height: int = 420,
 ) -> None:
     house_layout(figure, height=height)
-    figure.update_layout(hovermode="x unified", separators=".,")
+    figure.update_layout(hovermode="x unified")
     figure.update_xaxes(title_text=x_title, type="category")
-    figure.update_yaxes(title_text=y_title, tickformat=",~r", separatethousands=True)
+    # ticks: ``legible.readable_axes`` writes them when the figure is made plain
+    figure.update_yaxes(title_text=y_title)
 
 
 def period_x(rows: pd.DataFrame) -> str:

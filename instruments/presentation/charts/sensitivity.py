@@ -8,7 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from instruments.presentation.charts.base import PALETTE, style
+from instruments.presentation.charts.base import PALETTE, TOOLBAR_MARGIN, style
 
 
 def build_sweep_figure(
@@ -63,7 +63,7 @@ def build_tornado_figure(
     figure.update_layout(
         barmode="overlay",
         hovermode="y unified",
-        margin={"l": 20, "r": 20, "t": 30, "b": 90},
+        margin={"l": 20, "r": TOOLBAR_MARGIN, "t": 30, "b": 90},
         legend={"orientation": "h", "y": -0.35, "x": 0},
     )
     if ordered:

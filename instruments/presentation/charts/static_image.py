@@ -11,6 +11,7 @@ places by their domains. Anything else is left out, never guessed.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from instruments.presentation import fonts
+from instruments.presentation.numbers import tick_text
 
 _DASHES = {"dash": "--", "dot": ":", "dashdot": "-.", "longdash": "--", "solid": "-"}
 
@@ -36,58 +38,36 @@ def render_png(
     traces = [t for t in figure.get("data") or [] if t.get("visible", True) is True]
     axes_ids = _axes_of(traces)
     n_rows = len({_y_domain(layout, y) for _, y in axes_ids}) or 1
-    height = height_in or min(2.2 + 1.3 * n_rows, 5.6)
-    titles = _panel_titles(layout)
+    height = height_in or min(1.9 + 1.2 * n_rows, 5.0)  # the legend goes below
     families = list(
         fonts.chart_font_families()
     )  # Japanese glyphs fall back to IPAexGothic
     with plt.rc_context({"font.family": families, "font.size": 8}):
         fig = plt.figure(figsize=(width_in, height), dpi=200)
         try:
-            bottom = min(0.4, 1.15 / height)
-            top = 1.0 - 0.28 / height if titles else 0.97
-            axes = _place_axes(fig, layout, axes_ids, bottom=bottom, top=top)
+            axes = _place_axes(fig, layout, axes_ids, bottom=min(0.25, 0.6 / height))
             handles: dict[str, Any] = {}
             _draw(traces, layout, axes, handles)
-            for x, y, text in titles:  # "Before" and "After" over their panels
-                fig.text(
-                    0.12 + 0.86 * x,
-                    bottom + (top - bottom) * y + 0.01,
-                    text,
-                    ha="center",
-                    va="bottom",
-                    fontsize=8.5,
-                    fontweight="bold",
-                )
+            _ticks_as_on_the_page(layout, axes)
+            _subplot_titles(layout, axes)
             if handles:
+                labels = [_wrapped(label) for label in handles]
+                wide = any(len(label) > 38 for label in handles)
                 fig.legend(
                     list(handles.values()),
-                    list(handles.keys()),
-                    loc="lower center",
+                    labels,
+                    loc="upper center",
                     bbox_to_anchor=(0.5, 0.0),
-                    ncol=2 if len(handles) > 3 else len(handles),
+                    ncol=1 if wide else min(len(handles), 3),
                     frameon=False,
                     fontsize=7,
                 )
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png")
+            # "tight": the legend below the plot is never cut off at the edges
+            fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.08)
         finally:
             plt.close(fig)
     return buffer.getvalue()
-
-
-def _panel_titles(layout: Mapping[str, Any]) -> list[tuple[float, float, str]]:
-    """The panels' titles (plotly's ``subplot_titles``: annotations placed on the
-    paper), as (x, y, text) in the paper's 0–1 coordinates."""
-    found = []
-    for note in layout.get("annotations") or []:
-        if not isinstance(note, Mapping) or not note.get("text"):
-            continue
-        if note.get("xref") == "paper" and note.get("yref") == "paper":
-            found.append(
-                (_number(note.get("x")), _number(note.get("y")), str(note["text"]))
-            )
-    return [(x, y, t) for x, y, t in found if x == x and y == y]
 
 
 def _axes_of(traces: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
@@ -149,13 +129,53 @@ def _place_axes(
 
 
 def _tick(value: float, _: Any) -> str:
-    """Tick labels as on the page: 12,500,000 rather than 1.25e+07."""
-    magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"{value / 1e9:,.4g} bn"
-    if magnitude >= 1e6:
-        return f"{value / 1e6:,.4g} M"
-    return f"{value:,.0f}" if magnitude >= 100 else f"{value:,.4g}"
+    """Tick labels as on the page (the one formatter): 12.5 M, never 1.25e+07."""
+    labels, _unit = tick_text([float(value)])
+    return labels[0]
+
+
+def _wrapped(label: str, width: int = 60) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _ticks_as_on_the_page(
+    layout: Mapping[str, Any], axes: Mapping[tuple[str, str], Axes]
+) -> None:
+    """The page's own tick values and labels (``legible.readable_axes``: k, M, bn;
+    kt, GW) where the layout gives them."""
+    for (x_id, y_id), ax in axes.items():
+        for axis_id, setter in ((y_id, "y"), (x_id, "x")):
+            axis = layout.get(_axis_key(axis_id)) or {}
+            values, texts = axis.get("tickvals"), axis.get("ticktext")
+            if not values or not texts or len(values) != len(texts):
+                continue
+            if setter == "y":
+                low, high = ax.get_ylim()
+                ax.set_yticks([float(v) for v in values], [str(t) for t in texts])
+                ax.set_ylim(min(low, min(values)), max(high, max(values)))
+            else:
+                low, high = ax.get_xlim()
+                ax.set_xticks([float(v) for v in values], [str(t) for t in texts])
+                ax.set_xlim(min(low, min(values)), max(high, max(values)))
+
+
+def _subplot_titles(
+    layout: Mapping[str, Any], axes: Mapping[tuple[str, str], Axes]
+) -> None:
+    """Subplot titles (the page's annotations just above a panel: "Before", "After")
+    as each panel's title; other annotations are left out."""
+    for note in layout.get("annotations") or []:
+        if not isinstance(note, Mapping) or not note.get("text"):
+            continue
+        if note.get("xref") != "paper" or note.get("yref") != "paper":
+            continue
+        y, x = _number(note.get("y")), _number(note.get("x"))
+        for (x_id, y_id), ax in axes.items():
+            x0, x1 = _domain(layout, x_id)
+            _, y1 = _domain(layout, y_id)
+            if abs(y - y1) < 0.06 and x0 - 0.01 <= x <= x1 + 0.01:
+                ax.set_title(str(note["text"]), fontsize=8)
+                break
 
 
 def _title(axis: Mapping[str, Any]) -> str:
@@ -313,6 +333,17 @@ def _draw(
         key = column(x_id, ax)
         if key not in lowest or ax.get_position().y0 < lowest[key].get_position().y0:
             lowest[key] = ax
+    # Panels over the same categories line up: one x range for the column.
+    spans: dict[Any, tuple[float, float]] = {}
+    for (x_id, _), ax in axes.items():
+        if categories.get(x_id):
+            low, high = ax.get_xlim()
+            key = column(x_id, ax)
+            was = spans.get(key, (low, high))
+            spans[key] = (min(was[0], low), max(was[1], high))
+    for (x_id, _), ax in axes.items():
+        if categories.get(x_id):
+            ax.set_xlim(*spans[column(x_id, ax)])
     for (x_id, _), ax in axes.items():
         if ax is not lowest[column(x_id, ax)] and categories.get(x_id):
             ax.tick_params(labelbottom=False)

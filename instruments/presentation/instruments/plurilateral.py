@@ -22,6 +22,12 @@ from instruments.presentation.charts.base import (
     result_units,
     style,
 )
+from instruments.presentation.charts.legible import (
+    MAX_SERIES,
+    OTHERS,
+    group_others,
+    top_keys,
+)
 from instruments.presentation.text import (
     SummaryItem,
     change_words,
@@ -30,6 +36,7 @@ from instruments.presentation.text import (
     is_number,
     money_text,
     of_commodity,
+    signed_words,
 )
 
 # --- figures -------------------------------------------------------------------------
@@ -56,18 +63,49 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     return charts
 
 
+def _origins_capped(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the origins beyond the largest (by quantity before or after) as
+    one "others" origin per market, so that no chart names more than
+    ``MAX_SERIES`` origins."""
+    if rows["origin"].nunique() <= MAX_SERIES:
+        return rows
+    size = rows[["quantity_before", "quantity_after"]].abs().max(axis=1)
+    kept = top_keys(size.groupby(rows["origin"].astype(str), sort=False).sum())
+    grouped = rows.assign(origin=group_others(rows["origin"].astype(str), kept))
+    sums = [
+        c
+        for c in grouped.columns
+        if c.startswith("quantity") and pd.api.types.is_numeric_dtype(grouped[c])
+    ]
+    keys = ["origin", "market"] + [
+        c for c in ("member_market",) if c in grouped.columns
+    ]
+    rest = grouped[grouped["origin"] == OTHERS]
+    summed = rest.groupby(keys, sort=False)[sums].sum().reset_index()
+    if "member_origin" in grouped:
+        summed["member_origin"] = False
+    return pd.concat([grouped[grouped["origin"] != OTHERS], summed], ignore_index=True)
+
+
 def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
+    rows = _origins_capped(rows)
     origins = list(dict.fromkeys(rows["origin"].astype(str)))
     markets = list(dict.fromkeys(rows["market"].astype(str)))
+    # Before above After, each the page's full width: side by side, the cells were
+    # too narrow to read at a phone's width. Every cell carries its figure, so no
+    # colour scale is needed.
     figure = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        horizontal_spacing=0.06,
-        subplot_titles=("Before", "After"),
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=(
+            f"Before the measure ({units['quantity']})",
+            f"After the measure ({units['quantity']})",
+        ),
     )
     top = float(rows[["quantity_before", "quantity_after"]].to_numpy().max())
-    for col, column in ((1, "quantity_before"), (2, "quantity_after")):
+    for row, column in ((1, "quantity_before"), (2, "quantity_after")):
         matrix = (
             rows.pivot_table(
                 index="origin", columns="market", values=column, aggfunc="sum"
@@ -82,36 +120,39 @@ def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
             zmin=0,
             zmax=top if top > 0 else 1,
             colorscale="Blues",
-            showscale=col == 2,
-            colorbar={"title": {"text": units["quantity"]}},
+            showscale=False,
             text=np.where(np.isnan(matrix), "", np.vectorize(_fmt)(matrix)),
             texttemplate="%{text}",
-            name=column,
+            textfont={"size": 11},
+            name="Before" if row == 1 else "After",
             hovertemplate=(
-                f"%{{y}} → %{{x}}: %{{z:,.0f}} {units['quantity']}<extra></extra>"
+                f"%{{y}} → %{{x}}: %{{text}} {units['quantity']}<extra></extra>"
             ),
-            row=1,
-            col=col,
+            row=row,
+            col=1,
         )
-    style(figure, x_title="", y_title="Origin", height=460)
-    figure.update_layout(hovermode="closest")
-    figure.update_xaxes(title_text="Market", type="category")
-    figure.update_yaxes(autorange="reversed", type="category")
-    # The after panel has the same origins: one axis title and one set of labels.
-    figure.update_yaxes(title_text="", showticklabels=False, row=1, col=2)
+    style(figure, x_title="", y_title="", height=200 + 2 * 34 * len(origins))
+    figure.update_layout(hovermode="closest", margin={"t": 40})
+    figure.update_xaxes(type="category", side="bottom")
+    figure.update_xaxes(title_text="Market (importer)", row=2, col=1)
+    figure.update_yaxes(autorange="reversed", type="category", automargin=True)
+    figure.update_yaxes(title_text="Origin (exporter)", row=1, col=1)
+    figure.update_yaxes(title_text="Origin (exporter)", row=2, col=1)
     return (
         "trade-matrix",
         "Trade by origin and market, before and after",
-        f"Quantity on each route ({units['quantity']}); empty cells carry no trade.",
+        f"Quantity on each route ({units['quantity']}): before the measure above, "
+        "after it below; empty cells carry no trade.",
         figure,
     )
 
 
 def _fmt(value: float) -> str:
-    return "" if not np.isfinite(value) else f"{value:,.0f}"
+    return "" if not np.isfinite(value) else format_figure(value)
 
 
 def _diversion(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
+    rows = _origins_capped(rows)
     origins = list(dict.fromkeys(rows["origin"].astype(str)))
     change = rows["quantity_after"] - rows["quantity_before"]
     figure = go.Figure()
@@ -186,8 +227,31 @@ def _prices(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
     )
 
 
+def _countries_capped(data: pd.DataFrame) -> pd.DataFrame:
+    """Members, then the other countries that gain or lose most, ``MAX_SERIES`` in
+    all; the rest summed as "others"."""
+    if len(data) <= MAX_SERIES:
+        return data
+    member = (
+        data["member"].astype(bool)
+        if "member" in data
+        else pd.Series(False, index=data.index)
+    )
+    size = data["net_welfare_change"].abs().where(~member, np.inf)
+    kept = set(top_keys(size.set_axis(data["country"].astype(str))))
+    keep = data["country"].astype(str).isin(kept)
+    rest = data[~keep]
+    numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
+    numeric = [c for c in numeric if c != "member"]
+    others = rest[numeric].sum().to_frame().T
+    others["country"] = OTHERS
+    if "member" in data:
+        others["member"] = False
+    return pd.concat([data[keep], others], ignore_index=True)
+
+
 def _welfare(countries: pd.DataFrame, units: dict[str, str]) -> Chart:
-    data = countries.copy()
+    data = _countries_capped(countries.copy())
     data["government"] = data["revenue_change"] - data["subsidy_cost"]
     labels = [
         f"{c} (member)" if bool(m) else str(c)
@@ -294,14 +358,14 @@ def sentences(
         net = countries.set_index("country")["net_welfare_change"].astype(float)
         members = summary.get("net_welfare_members")
         parts = [
-            f"{country_name(str(c), names)} {money_text(v, money)}"
+            f"{country_name(str(c), names)}, {signed_words(v, money)}"
             for c, v in net.sort_values().items()
             if math.isfinite(v) and abs(v) >= 0.5
         ]
         if parts:
             sentences.append(
                 f"Net welfare change by country: {'; '.join(parts)} (members together "
-                f"{money_text(members, money)})."
+                f"{signed_words(members, money)})."
             )
     downstream = result.extras.get("downstream")
     if downstream is not None and not downstream.empty:

@@ -7,9 +7,12 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
+
 from instruments.calculators.base import Result
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
+    OTHERS_COLOUR,
     PALETTE,
     Chart,
     Comparison,
@@ -17,6 +20,7 @@ from instruments.presentation.charts.base import (
     result_units,
     two_panel,
 )
+from instruments.presentation.charts.legible import MAX_SERIES, OTHERS, top_keys
 from instruments.presentation.text import (
     SummaryItem,
     country_name,
@@ -33,28 +37,23 @@ from instruments.presentation.text import (
 
 
 def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
-    rows = result.rows
+    rows = _with_others(result.rows)
     x = period_x(rows)
     figure = two_panel(
         f"Price ({units['price']})", f"Levy revenue ({units['money']})", "Period"
     )
     origins = list(dict.fromkeys(rows["origin"])) if "origin" in rows else [None]
-    floor = rows.drop_duplicates(x)
-    if "reference_price" in rows:
-        figure.add_scatter(
-            x=floor[x].astype(str),
-            y=floor["reference_price"],
-            name="Floor (reference price)",
-            mode="lines",
-            line={"color": FLOOR_COLOUR, "width": 3, "dash": "dash"},
-            row=1,
-            col=1,
-        )
     for i, origin in enumerate(origins):
         flow = rows if origin is None else rows[rows["origin"] == origin]
-        colour = PALETTE[i % len(PALETTE)]
+        colour = OTHERS_COLOUR if origin == OTHERS else PALETTE[i % len(PALETTE)]
         member = bool(flow["member"].iloc[0]) if "member" in flow else False
-        label = f"{origin} ({'member' if member else 'non-member'})"
+        label = (
+            "Other origins (mean)"
+            if origin == OTHERS
+            else f"{origin} ({'member' if member else 'non-member'})"
+        )
+        # One legend entry per origin: its import price; its landed price (dotted)
+        # and its revenue (bars) follow it in the legend group.
         figure.add_scatter(
             x=flow[x].astype(str),
             y=flow["import_price"],
@@ -62,6 +61,8 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             mode="lines+markers",
             line={"color": colour},
             legendgroup=str(origin),
+            hovertemplate=f"{label}: import price %{{y:,.2f}} {units['price']}"
+            "<extra></extra>",
             row=1,
             col=1,
         )
@@ -73,6 +74,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
                 mode="lines",
                 line={"color": colour, "dash": "dot"},
                 legendgroup=str(origin),
+                showlegend=False,
                 row=1,
                 col=1,
             )
@@ -80,9 +82,10 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             figure.add_bar(
                 x=flow[x].astype(str),
                 y=flow["revenue"],
-                name=f"{origin}: levy revenue",
+                name=f"{label}: levy revenue",
                 marker_color=colour,
                 legendgroup=str(origin),
+                showlegend=False,
                 customdata=flow.get("levy"),
                 hovertemplate=(
                     f"%{{y:,.0f}} {units['money']}"
@@ -95,16 +98,76 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
                 row=2,
                 col=1,
             )
+    floor = rows.drop_duplicates(x)
+    if "reference_price" in rows:
+        # Drawn last, over the origins' lines, and named at its end.
+        figure.add_scatter(
+            x=floor[x].astype(str),
+            y=floor["reference_price"],
+            name="Floor (reference price)",
+            mode="lines",
+            line={"color": FLOOR_COLOUR, "width": 3.5, "dash": "dash"},
+            row=1,
+            col=1,
+        )
+        last = floor.iloc[-1]
+        figure.add_annotation(
+            x=str(last[x]),
+            y=float(last["reference_price"]),
+            text=f"Floor {format_figure(float(last['reference_price']))}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"color": FLOOR_COLOUR, "size": 12},
+            bgcolor="rgba(255,255,255,0.8)",
+            row=1,
+            col=1,
+        )
     figure.update_layout(barmode="stack")
     return [
         (
             "price-floor",
             "Import prices against the floor, and the levy it raises",
-            "Top: each origin's import price, the floor and, for non-members, the landed "
-            "price once the levy is paid. Bottom: levy revenue by origin in each period.",
+            "Top: each origin's import price (solid), the floor (dashed) and, for "
+            "non-members, the landed price once the levy is paid (dotted). Bottom: "
+            f"levy revenue by origin in each period. At most {MAX_SERIES - 1} origins "
+            "are named (the largest by import value); the rest are drawn together.",
             figure,
         )
     ]
+
+
+def _with_others(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the origins beyond the largest (by import value) as one
+    "others" flow per period and membership: quantities and revenue summed, prices
+    quantity-weighted."""
+    if "origin" not in rows or rows["origin"].nunique() <= MAX_SERIES:
+        return rows
+    value = (
+        (rows["import_price"] * rows.get("quantity", 1.0))
+        .groupby(rows["origin"], sort=False)
+        .sum()
+    )
+    kept = set(top_keys(value))
+    named = rows[rows["origin"].isin(kept)]
+    rest = rows[~rows["origin"].isin(kept)]
+    x = period_x(rows)
+    weight = rest["quantity"] if "quantity" in rest else pd.Series(1.0, rest.index)
+    weight = weight.where(weight > 0, 1e-12)
+    parts: dict[str, Any] = {}
+    for column in ("import_price", "landed_price", "reference_price"):
+        if column in rest:
+            parts[column] = (rest[column] * weight).groupby(rest[x], sort=False).sum()
+    total = weight.groupby(rest[x], sort=False).sum()
+    others = pd.DataFrame({k: v / total for k, v in parts.items()})
+    for column in ("revenue", "quantity"):
+        if column in rest:
+            others[column] = rest[column].groupby(rest[x], sort=False).sum()
+    others = others.reset_index().rename(columns={"index": x})
+    others["origin"] = OTHERS
+    if "member" in rows:
+        others["member"] = bool(rest["member"].all())
+    return pd.concat([named, others], ignore_index=True)
 
 
 COMPARISON = Comparison(
@@ -134,9 +197,8 @@ def sentences(
         country_name(str(o), names) for o in dict.fromkeys(outside.get("origin", []))
     )
     per_period = float(outside["quantity"].sum()) / max(len(periods), 1)
-    floor = summary.get("reference_price_mean", mean_of(inputs.get("reference_price")))
     text = (
-        f"A floor of {format_figure(floor)} {price} on "
+        f"A floor of {_floor_words(rows, summary, inputs)} {price} on "
         f"{format_figure(per_period)} {quantity} a {word}{of_commodity(inputs)}"
         + (f" from {origins}" if origins else "")
         + f" would have collected {money_text(summary.get('revenue_total'), money)}"
@@ -165,6 +227,26 @@ def sentences(
             "imports from non-members; importers in the levying economies pay it."
         )
     return sentences
+
+
+def _floor_words(
+    rows: pd.DataFrame, summary: Mapping[str, Any], inputs: Mapping[str, Any]
+) -> str:
+    """The floor as a sentence says it: its level in the periods it levied (never
+    averaged over periods with no levy), a range when it moved ("60 to 66")."""
+    if "reference_price" in rows and "revenue" in rows:
+        levied = rows.groupby("period", sort=False).agg(
+            floor=("reference_price", "first"), revenue=("revenue", "sum")
+        )
+        levels = levied.loc[levied["revenue"] > 0, "floor"]
+        if levels.empty:
+            levels = levied["floor"]
+        low, high = float(levels.min()), float(levels.max())
+        if format_figure(low) == format_figure(high):
+            return format_figure(low)
+        return f"{format_figure(low)} to {format_figure(high)}"
+    floor = summary.get("reference_price_mean", mean_of(inputs.get("reference_price")))
+    return format_figure(floor)
 
 
 # --- who pays ------------------------------------------------------------------------

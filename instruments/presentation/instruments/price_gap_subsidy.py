@@ -24,11 +24,13 @@ from instruments.presentation.charts.base import (
 from instruments.presentation.text import (
     SummaryItem,
     format_figure,
+    format_quantity,
     is_number,
     mean_of,
     money_text,
     of_commodity,
     period_span,
+    signed_words,
 )
 
 # --- figures -------------------------------------------------------------------------
@@ -271,16 +273,22 @@ def sentences(
     units = result_units(inputs)
     money, price, quantity = units["money"], units["price"], units["quantity"]
     strike = summary.get("strike_mean", mean_of(inputs.get("strike")))
+    net = summary.get("net_cost_total")
+    # a negative net cost is a gain: said in words, never "a cost of −17.8 million"
+    outcome = (
+        f"would bring the government {signed_words(-net, money)}"
+        if is_number(net) and net < 0
+        else f"would cost the government {money_text(net, money)}"
+    )
     text = (
         f"Guaranteeing a price of {format_figure(strike)} {price} on "
-        f"{format_figure(summary.get('quantity_total'))} {quantity}"
-        f"{of_commodity(inputs)} over {period_span(rows)} would cost the government "
-        f"{money_text(summary.get('net_cost_total'), money)} net of any upside it "
-        "receives"
+        f"{format_quantity(summary.get('quantity_total'), quantity)}"
+        f"{of_commodity(inputs)} over {period_span(rows)} {outcome} net of any "
+        "upside it receives"
     )
     npv = summary.get("npv")
-    if is_number(npv) and math.isfinite(npv) and npv != summary.get("net_cost_total"):
-        text += f" (present value {money_text(npv, money)})"
+    if is_number(npv) and math.isfinite(npv) and npv != net:
+        text += f" (present value: {signed_words(-npv, money, negative='a cost of')})"
     sentences = [text + "; the treasury pays, producers receive."]
     p95 = summary.get("p95")
     if is_number(p95) and math.isfinite(p95):

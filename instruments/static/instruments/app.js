@@ -40,6 +40,9 @@
       filename: el.dataset.filename || el.id,
     });
     config.modeBarButtonsToRemove = (config.modeBarButtonsToRemove || []).concat(["toImage"]);
+    // The toolbar shows on hover only, and never at a phone's width, where it would
+    // sit over the legend and the labels (the download button below the chart stays).
+    config.displayModeBar = window.matchMedia("(max-width: 700px)").matches ? false : "hover";
     config.modeBarButtonsToAdd = [{
       name: "Download as PNG, with title and source",
       icon: window.Plotly.Icons.camera,
@@ -290,5 +293,15 @@
   document.addEventListener("DOMContentLoaded", function () {
     prepareRows(document);
     drawCharts(document);
+    // Picking another input to vary empties the range: the old one was for the old
+    // input (the page then starts from ±20 % of the new input's value).
+    document.querySelectorAll("select[data-resets-range]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        ["from", "to"].forEach(function (id) {
+          var input = document.getElementById(id);
+          if (input) input.value = "";
+        });
+      });
+    });
   });
 })();

@@ -10,7 +10,8 @@ periods, discounting), ``series`` (series fields), ``simulation`` (GBM, Schwartz
 ``valuation`` (Black-76), ``limits`` (per-request limits), and one module per
 instrument: ``price_floor``, ``trade_response``, ``standards_market``,
 ``price_gap_subsidy``, ``offtake``, ``plurilateral`` (on ``market``, the exact
-multi-market equilibrium).
+multi-market equilibrium), ``stockpile`` (disruptions and stocks, month by month on
+``market``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from instruments.calculators import (
     price_floor,
     price_gap_subsidy,
     standards_market,
+    stockpile,
     trade_response,
 )
 from instruments.calculators.base import Calculator, InputError, Output, Result
@@ -46,6 +48,7 @@ REGISTRY: dict[str, Calculator] = {
         price_gap_subsidy.CALCULATOR,
         offtake.CALCULATOR,
         plurilateral.CALCULATOR,
+        stockpile.CALCULATOR,
     )
 }
 

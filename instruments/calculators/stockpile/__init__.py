@@ -151,7 +151,7 @@ def compute(inputs: StockpileInputs) -> Result:
         "currency": units.parse_price_unit(inputs.price_unit).currency,
     }
     extras: dict[str, Any] = {"members": members}
-    sizes = tuple(inputs.sizes) or (DEFAULT_SIZES if inputs.scenarios else ())
+    sizes = tuple(inputs.sizes or ()) or (DEFAULT_SIZES if inputs.scenarios else ())
     mode = "coordinated" if inputs.coordinated else "separate"
     if sizes:
         table = sizes_table(

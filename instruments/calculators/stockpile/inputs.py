@@ -243,10 +243,10 @@ class StockpileInputs(Inputs):
         default=None,
         help="Expected net benefit of each size over random disruptions.",
     )
-    sizes: tuple[float, ...] = spec(
+    sizes: tuple[float, ...] | None = spec(
         "Stock sizes to compare",
         unit="days",
-        default=(),
+        default=None,
         max_items=MAX_STOCKPILE_SIZES,
         help="Days of consumption for every member (e.g. 0, 30, 60, 90): the "
         "net-benefit curve and the smallest size that holds the price at the trigger.",
@@ -307,5 +307,5 @@ class StockpileInputs(Inputs):
                 )
         if self.sizes and not self.stockpiles:
             errors.add(("stockpiles",), "Sizes apply to the stockpiles: give one.")
-        if any(d < 0 or d > 3650 for d in self.sizes):
+        if any(d < 0 or d > 3650 for d in self.sizes or ()):
             errors.add(("sizes",), "Days from 0 to 3,650.")

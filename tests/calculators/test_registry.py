@@ -18,6 +18,7 @@ SLUGS = [
     "price-gap-subsidy",
     "offtake",
     "plurilateral",
+    "stockpile",
 ]
 
 
@@ -95,6 +96,14 @@ def test_declared_inputs_have_labels_and_round_trip(slug):
 
 # Requests that, with the example, exercise every optional block of a calculator.
 OPTIONAL_BLOCKS: dict[str, list[dict]] = {
+    "stockpile": [
+        {"disruption": None, "sizes": None},
+        {
+            "scenarios": {"draws": 20, "annual_probability": 0.1, "cut": [0.5, 0.5]},
+            "sizes": [0, 60],
+            "build_up": {"months": 3},
+        },
+    ],
     # uncertainty without published ranges: a warning, no bands
     "plurilateral": [{"uncertainty": {"draws": 10}}],
     "price-floor": [
@@ -138,6 +147,9 @@ HEADLINES = {
     "plurilateral": "imports_from_non_members_change trade_diverted_to_members "
     "trade_diverted_to_rest_of_world world_price_change non_member_price_change "
     "net_welfare_members importer_revenue_total",
+    "stockpile": "peak_price_change_without peak_price_change_with "
+    "months_short_without months_short_with shortfall_avoided consumer_loss_avoided "
+    "building_cost holding_cost net_benefit coordination_gain days_to_hold_trigger",
 }
 
 
@@ -170,6 +182,7 @@ CONTRACT_COLUMNS = {
     "price-gap-subsidy": "period strike market_price quantity payment upside net_cost cumulative_net_cost",
     "offtake": "period market_price contract_price taken_quantity payment spot_cost buyer_saving shortfall take_or_pay_payment",
     "plurilateral": "origin market member_origin member_market quantity_before quantity_after border_price_before border_price_after consumer_price_before consumer_price_after importer_revenue exporter_rent",
+    "stockpile": "month market price_without price_with consumption_without consumption_with shortfall_without shortfall_with release stock_left",
 }
 
 

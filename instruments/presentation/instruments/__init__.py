@@ -19,6 +19,7 @@ from instruments.presentation.instruments import (
     price_floor,
     price_gap_subsidy,
     standards_market,
+    stockpile,
     trade_response,
 )
 from instruments.presentation.text import SummaryItem
@@ -58,6 +59,7 @@ INSTRUMENTS: dict[str, InstrumentPresentation] = {
     "standards-market": standards_market,
     "price-gap-subsidy": price_gap_subsidy,
     "offtake": offtake,
+    "stockpile": stockpile,
 }
 
 

@@ -71,6 +71,7 @@ from instruments.calculators.stockpile.scenarios import (
     DEFAULT_SIZES,
     SIZE_COLUMNS,
     expectations,
+    paths_asked,
     sizes_table,
 )
 from instruments.calculators.stockpile.setup import build_setup
@@ -285,4 +286,11 @@ CALCULATOR = Calculator(
     table_outputs=TABLE_OUTPUTS,
 )
 
-__all__ = ["CALCULATOR", "EXAMPLE", "SIZE_COLUMNS", "StockpileInputs", "compute"]
+__all__ = [
+    "CALCULATOR",
+    "EXAMPLE",
+    "SIZE_COLUMNS",
+    "StockpileInputs",
+    "compute",
+    "paths_asked",
+]

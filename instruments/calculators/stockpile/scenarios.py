@@ -16,7 +16,8 @@ between the cuts, so a run's cost does not grow with its draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,3 +196,25 @@ def _interpolate(table: FloatArray, nodes: FloatArray, drawn: Draws) -> FloatArr
     high = at_length[lower + 1, :, draws]
     result = ((1 - weight)[:, None] * low + weight[:, None] * high).T
     return result
+
+
+def paths_asked(data: Mapping[str, Any]) -> int:
+    """How many paths a request's sizes and scenarios solve, from the raw data (a
+    body or a query string's values): what decides whether it runs as a job."""
+    sizes = data.get("sizes")
+    if isinstance(sizes, str):
+        count = len([s for s in sizes.split(",") if s.strip()])
+    elif isinstance(sizes, list | tuple):
+        count = len(sizes)
+    else:
+        count = 0
+    scenarios = data.get("scenarios")
+    if not isinstance(scenarios, Mapping):
+        return count
+    count = count or len(DEFAULT_SIZES)
+    cut = scenarios.get("cut")
+    if isinstance(cut, str):
+        cut = cut.split(",")
+    fixed = isinstance(cut, list | tuple) and len(cut) == 2 and str(cut[0]) == str(cut[1])
+    nodes = 1 if fixed else STOCKPILE_CUT_NODES
+    return count + nodes * (count + 1)

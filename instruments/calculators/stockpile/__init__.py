@@ -76,6 +76,8 @@ from instruments.calculators.stockpile.scenarios import (
 )
 from instruments.calculators.stockpile.setup import build_setup
 
+HOLDS = 1e-6  # a peak this close to the trigger holds it (the solve's tolerance)
+
 
 def compute(inputs: StockpileInputs) -> Result:
     """Every month without stocks, with each releasing alone and with releases
@@ -177,7 +179,7 @@ def compute(inputs: StockpileInputs) -> Result:
         summary["best_size"] = float(table["days"].iloc[best])
         summary["best_net_benefit"] = float(score.iloc[best])
         lowest = float(stocks.trigger.min()) if stocks.trigger.size else math.inf
-        holding = table[table["peak_price_change_with"] <= lowest - 1.0 + 1e-9]
+        holding = table[table["peak_price_change_with"] <= lowest - 1.0 + HOLDS]
         summary["days_to_hold_trigger"] = (
             float(holding["days"].min()) if not holding.empty else math.nan
         )

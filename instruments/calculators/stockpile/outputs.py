@@ -81,6 +81,8 @@ TABLE_OUTPUTS = (
     Output("consumer_loss_avoided_coordinated", "Loss avoided, pooled", "money"),
     Output("coordination_gain", "Coordination gain", "money"),
     Output("days", "Days of consumption", "plain"),
+    Output("peak_price_change_separate", "Peak price rise, each releasing alone", "share"),
+    Output("peak_price_change_coordinated", "Peak price rise, releases pooled", "share"),
     Output("stock_total", "Members' stocks", "quantity"),
     Output("expected_consumer_loss_avoided", "Expected consumers' loss avoided", "money"),
     Output("expected_release_gain", "Expected gain on sales less refilling", "money"),

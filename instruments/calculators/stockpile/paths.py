@@ -182,13 +182,15 @@ def _build_up(
     return index, surplus, cost
 
 
-def holding_costs(path: Path, stocks: Stocks, plan: Plan) -> FloatArray:
-    """(K,) storage and capital over the build-up and the horizon: each month's
-    stock at its end × (holding cost + capital rate × purchase price) ÷ 12."""
+def holding_costs(path: Path, stocks: Stocks, plan: Plan, money: float) -> FloatArray:
+    """(K,) money for storage and capital over the build-up and the horizon: each
+    month's stock at its end × (holding cost + capital rate × purchase price) ÷ 12
+    (the holding cost is money per quantity unit already; the price is converted
+    by ``money``, the quantity-to-price-unit factor)."""
     unit_price = np.where(
         stocks.initial > 0, path.build_cost / np.maximum(stocks.initial, 1e-300), 0.0
     )
-    per_unit_month = (stocks.holding_cost + stocks.capital_rate * unit_price) / 12.0
+    per_unit_month = (stocks.holding_cost + stocks.capital_rate * unit_price * money) / 12.0
     n_b = plan.build_up
     building = stocks.initial[None, :] * (np.arange(1, n_b + 1)[:, None] / max(n_b, 1))
     held = building.sum(axis=0) + path.stock_left.sum(axis=0)

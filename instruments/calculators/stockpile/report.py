@@ -83,7 +83,7 @@ def totals(
     return Totals(
         consumer_loss_avoided=gain * money,
         building_cost=path.build_cost * money,
-        holding_cost=holding_costs(path, stocks, plan) * money,
+        holding_cost=holding_costs(path, stocks, plan, money),
         release_revenue=path.revenue.sum(axis=0) * money,
         residual_value=(
             path.stock_left[-1] if path.stock_left.size else stocks.initial

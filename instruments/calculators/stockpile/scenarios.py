@@ -52,10 +52,15 @@ def sizes_table(
 ) -> pd.DataFrame:
     """One row per size: the given disruption with every member at that size."""
     rows = []
+    other: Mode = "separate" if mode == "coordinated" else "coordinated"
     for i, days in enumerate(sizes):
         stocks = sized(setup, days)
         path = run_path(model, setup.plan, stocks, mode)
         t = totals(model, setup.plan, stocks, path, without, money)
+        alt = totals(
+            model, setup.plan, stocks, run_path(model, setup.plan, stocks, other), without, money
+        )
+        pooled, alone = (t, alt) if mode == "coordinated" else (alt, t)
         rows.append(
             {
                 "days": float(days),
@@ -65,6 +70,13 @@ def sizes_table(
                 "building_cost": float(t.building_cost.sum()),
                 "holding_cost": float(t.holding_cost.sum()),
                 "net_benefit": float(t.net_benefit.sum()),
+                "peak_price_change_separate": float(alone.peak_with.max(initial=0.0)),
+                "peak_price_change_coordinated": float(
+                    pooled.peak_with.max(initial=0.0)
+                ),
+                "coordination_gain": float(
+                    pooled.consumer_loss_avoided.sum() - alone.consumer_loss_avoided.sum()
+                ),
             }
         )
         progress.report(0.5 * (i + 1) / max(len(sizes), 1))
@@ -79,6 +91,9 @@ SIZE_COLUMNS = (
     "building_cost",
     "holding_cost",
     "net_benefit",
+    "peak_price_change_separate",
+    "peak_price_change_coordinated",
+    "coordination_gain",
 )
 EXPECTED_COLUMNS = (
     "expected_consumer_loss_avoided",
@@ -162,8 +177,8 @@ def expectations(
         stocks = sized(setup, days)
         v = stocks.market
         value = stocks.initial * base_price[v]
-        yearly = stocks.initial * stocks.holding_cost + value * stocks.capital_rate
-        cost = scenarios.years * float(yearly.sum()) * money
+        yearly = stocks.initial * stocks.holding_cost + value * stocks.capital_rate * money
+        cost = scenarios.years * float(yearly.sum())
         c = expected * float(per_draw_consumers[b].mean())
         g = expected * float(per_draw_gain[b].mean())
         rows.append(
@@ -199,7 +214,7 @@ def _interpolate(table: FloatArray, nodes: FloatArray, drawn: Draws) -> FloatArr
 
 
 def paths_asked(data: Mapping[str, Any]) -> int:
-    """How many paths a request's sizes and scenarios solve, from the raw data (a
+    """How many paths a request's sizes (each alone and pooled) and scenarios solve, from the raw data (a
     body or a query string's values): what decides whether it runs as a job."""
     sizes = data.get("sizes")
     if isinstance(sizes, str):
@@ -217,4 +232,4 @@ def paths_asked(data: Mapping[str, Any]) -> int:
         cut = cut.split(",")
     fixed = isinstance(cut, list | tuple) and len(cut) == 2 and str(cut[0]) == str(cut[1])
     nodes = 1 if fixed else STOCKPILE_CUT_NODES
-    return count + nodes * (count + 1)
+    return 2 * count + nodes * (count + 1)

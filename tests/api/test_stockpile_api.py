@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import itertools
 
 import openpyxl
 import pytest
@@ -100,7 +101,11 @@ def test_the_schema_carries_the_nested_fields(anon):
 
     def component(node: dict) -> dict:
         ref = node.get("$ref") or next(
-            (o["$ref"] for o in node.get("oneOf", node.get("allOf", [])) if "$ref" in o),
+            (
+                o["$ref"]
+                for o in node.get("oneOf", node.get("allOf", []))
+                if "$ref" in o
+            ),
             "",
         )
         return components[ref.rsplit("/", 1)[-1]]["properties"]
@@ -146,7 +151,8 @@ def test_the_officials_question_from_a_spreadsheet_url(anon, seeded_db):
     summary = body["summary"]
     assert summary["peak_price_change_without"] > 0.25
     assert summary["peak_price_change_with"] <= summary["peak_price_change_without"]
-    assert summary["building_cost"] > 0 and summary["holding_cost"] > 0
+    assert summary["building_cost"] > 0
+    assert summary["holding_cost"] > 0
     assert "coordination_gain" in summary
     assert "BACI" in summary["data_basis"]
     members = {m["market"]: m for m in body["members"]}
@@ -157,4 +163,4 @@ def test_the_officials_question_from_a_spreadsheet_url(anon, seeded_db):
     sizes = body["sizes"]
     assert [s["days"] for s in sizes] == [0, 30, 60, 90, 120, 180]
     peaks = [s["peak_price_change_with"] for s in sizes]
-    assert all(b <= a + 1e-7 for a, b in zip(peaks, peaks[1:], strict=False))
+    assert all(b <= a + 1e-7 for a, b in itertools.pairwise(peaks))

@@ -66,11 +66,15 @@ def test_no_disruption_and_no_build_up_is_the_base_every_month():
 def test_a_cut_gives_the_closed_form_price_and_consumption():
     cut = 0.5
     result = CALC.run(
-        one_market(disruption={"origin": "X", "cut": cut, "markets": ["M"], "months": 6})
+        one_market(
+            disruption={"origin": "X", "cut": cut, "markets": ["M"], "months": 6}
+        )
     )
     rows = market_rows(result)
     expected = P0 * (1 - cut) ** (1 / ETA)  # 400
-    assert rows["price_without"].to_numpy() == pytest.approx(np.full(6, expected), rel=1e-7)
+    assert rows["price_without"].to_numpy() == pytest.approx(
+        np.full(6, expected), rel=1e-7
+    )
     assert rows["consumption_without"].to_numpy() == pytest.approx(
         np.full(6, Q0 * (1 - cut)), rel=1e-7
     )
@@ -210,7 +214,9 @@ def test_a_larger_stock_never_raises_a_peak_price(days, more, cut, months):
     smaller = CALC.run(small((days, days), cut, months)).summary
     larger = CALC.run(small((days + more, days + more), cut, months)).summary
     assert larger["peak_price_change_with"] <= smaller["peak_price_change_with"] + 1e-7
-    assert smaller["peak_price_change_with"] <= smaller["peak_price_change_without"] + 1e-7
+    assert (
+        smaller["peak_price_change_with"] <= smaller["peak_price_change_without"] + 1e-7
+    )
 
 
 @settings(
@@ -251,7 +257,9 @@ def test_the_scenario_expectation_is_the_two_point_closed_form():
         years * p * one.summary["consumer_loss_avoided"], rel=1e-7
     )
     gain = one.summary["release_revenue"] - one.summary["release_total"] * 50 * 1000
-    assert expected["expected_release_gain"] == pytest.approx(years * p * gain, rel=1e-6)
+    assert expected["expected_release_gain"] == pytest.approx(
+        years * p * gain, rel=1e-6
+    )
     assert expected["expected_net_benefit"] == pytest.approx(
         expected["expected_consumer_loss_avoided"]
         + expected["expected_release_gain"]
@@ -285,7 +293,10 @@ def test_scenarios_choose_a_best_size():
     [
         ({"disruption": {"origin": "ZZZ", "cut": 0.5}}, ("disruption", "origin")),
         ({"stockpiles": [{"market": "Q", "days": 5}]}, ("stockpiles", 0, "market")),
-        ({"stockpiles": [{"market": "A", "days": 5, "stock": 3}]}, ("stockpiles", 0, "stock")),
+        (
+            {"stockpiles": [{"market": "A", "days": 5, "stock": 3}]},
+            ("stockpiles", 0, "stock"),
+        ),
         ({"disruption": {"origin": "CHN", "cut": 1.5}}, ("disruption", "cut")),
     ],
 )

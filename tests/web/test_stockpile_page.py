@@ -21,7 +21,8 @@ def test_the_form_shows_the_disruption_and_the_stocks(client: Client) -> None:
     page = client.get(URL).content.decode()
     assert 'data-rows="stockpiles"' in page
     assert 'name="stockpiles-0-days"' in page
-    assert "disruption" in page and "Restricting origin" in page
+    assert "disruption" in page
+    assert "Restricting origin" in page
     for name in ('name="commodity"', 'name="year"', 'name="members"'):
         assert name in page
 
@@ -62,7 +63,12 @@ def test_a_few_stored_choices_fill_the_page(client: Client, seeded_db) -> None:
         "origins": [],
         "flows": [],
         "months": 8,
-        "disruption": {"origin": "CHN", "cut": 0.5, "markets": ["members"], "months": 6},
+        "disruption": {
+            "origin": "CHN",
+            "cut": 0.5,
+            "markets": ["members"],
+            "months": 6,
+        },
         "stockpiles": [
             {"market": code, "days": 60} for code in ("EU-27", "USA", "JPN")
         ],

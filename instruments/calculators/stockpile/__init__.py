@@ -59,7 +59,7 @@ from instruments.calculators.stockpile.outputs import (
     OUTPUTS,
     TABLE_OUTPUTS,
 )
-from instruments.calculators.stockpile.paths import run_path
+from instruments.calculators.stockpile.paths import Mode, run_path
 from instruments.calculators.stockpile.report import (
     SHORT,
     members_table,
@@ -120,9 +120,7 @@ def compute(inputs: StockpileInputs) -> Result:
         "peak_price_change_with": peak(chosen.index),
         "months_short_without": months_short(short_without),
         "months_short_with": months_short(short_with),
-        "shortfall_avoided": float(
-            (short_without - short_with)[:, watched].sum()
-        ),
+        "shortfall_avoided": float((short_without - short_with)[:, watched].sum()),
         "consumer_loss_avoided": float(t.consumer_loss_avoided.sum()),
         "building_cost": float(t.building_cost.sum()),
         "holding_cost": float(t.holding_cost.sum()),
@@ -132,9 +130,7 @@ def compute(inputs: StockpileInputs) -> Result:
             t_coord.consumer_loss_avoided.sum() - t_sep.consumer_loss_avoided.sum()
         ),
         "consumer_loss_avoided_separate": float(t_sep.consumer_loss_avoided.sum()),
-        "consumer_loss_avoided_coordinated": float(
-            t_coord.consumer_loss_avoided.sum()
-        ),
+        "consumer_loss_avoided_coordinated": float(t_coord.consumer_loss_avoided.sum()),
         "consumer_loss_without": float(
             -without.consumer_surplus[:, watched].sum() * money
         ),
@@ -155,10 +151,15 @@ def compute(inputs: StockpileInputs) -> Result:
     }
     extras: dict[str, Any] = {"members": members}
     sizes = tuple(inputs.sizes or ()) or (DEFAULT_SIZES if inputs.scenarios else ())
-    mode = "coordinated" if inputs.coordinated else "separate"
+    mode: Mode = "coordinated" if inputs.coordinated else "separate"
     if sizes:
         table = sizes_table(
-            setup=setup, model=model, without=without, sizes=sizes, mode=mode, money=money
+            setup=setup,
+            model=model,
+            without=without,
+            sizes=sizes,
+            mode=mode,
+            money=money,
         )
         if inputs.scenarios is not None:
             expected = expectations(
@@ -171,9 +172,9 @@ def compute(inputs: StockpileInputs) -> Result:
             table = pd.concat([table, expected], axis=1)
             sc = inputs.scenarios
             summary["expected_disruptions"] = sc.years * sc.annual_probability
-            summary["probability_of_disruption"] = 1.0 - (
-                1.0 - sc.annual_probability
-            ) ** sc.years
+            summary["probability_of_disruption"] = (
+                1.0 - (1.0 - sc.annual_probability) ** sc.years
+            )
         score = table.get("expected_net_benefit", table["net_benefit"])
         best = int(np.argmax(score.to_numpy()))
         summary["best_size"] = float(table["days"].iloc[best])

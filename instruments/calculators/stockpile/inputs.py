@@ -265,7 +265,9 @@ class StockpileInputs(Inputs):
                 errors.add(("stockpiles", i, "market"), f"{code!r} has two stocks.")
             seen.add(code)
             given = [
-                n for n in ("stock", "days", "days_net_imports") if getattr(s, n) is not None
+                n
+                for n in ("stock", "days", "days_net_imports")
+                if getattr(s, n) is not None
             ]
             if len(given) != 1:
                 errors.add(

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from instruments.calculators import market
 from instruments.calculators.arrays import BoolArray, FloatArray
 from instruments.calculators.market import EquilibriumError, Problem, Regime, exact
 
@@ -315,7 +314,9 @@ class MonthModel:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     secant = -(f - p_f) / dx
                 ok = (np.abs(dx) > 1e-12) & np.isfinite(secant) & (secant > 0)
-                slope = np.where(ok, np.clip(secant, analytic / 50, analytic * 50), analytic)
+                slope = np.where(
+                    ok, np.clip(secant, analytic / 50, analytic * 50), analytic
+                )
             prev = (x, f)
             log_u = np.where(capped & ~done, x + np.clip(f / slope, -2.0, 2.0), log_u)
         raise EquilibriumError(

@@ -152,9 +152,7 @@ def _rule(
             total=float(np.round(total, 9)),
             floor=float(stocks.trigger.min()),
         )
-    return Release(
-        pooled=False, stocked=stocked, target=target, available=available
-    )
+    return Release(pooled=False, stocked=stocked, target=target, available=available)
 
 
 def _build_up(
@@ -190,7 +188,9 @@ def holding_costs(path: Path, stocks: Stocks, plan: Plan, money: float) -> Float
     unit_price = np.where(
         stocks.initial > 0, path.build_cost / np.maximum(stocks.initial, 1e-300), 0.0
     )
-    per_unit_month = (stocks.holding_cost + stocks.capital_rate * unit_price * money) / 12.0
+    per_unit_month = (
+        stocks.holding_cost + stocks.capital_rate * unit_price * money
+    ) / 12.0
     n_b = plan.build_up
     building = stocks.initial[None, :] * (np.arange(1, n_b + 1)[:, None] / max(n_b, 1))
     held = building.sum(axis=0) + path.stock_left.sum(axis=0)

@@ -85,9 +85,7 @@ def totals(
         building_cost=path.build_cost * money,
         holding_cost=holding_costs(path, stocks, plan, money),
         release_revenue=path.revenue.sum(axis=0) * money,
-        residual_value=(
-            path.stock_left[-1] if path.stock_left.size else stocks.initial
-        )
+        residual_value=(path.stock_left[-1] if path.stock_left.size else stocks.initial)
         * base_price
         * money,
         build_up_consumer_loss=-path.build_surplus[:, v].sum(axis=0) * money,
@@ -120,7 +118,10 @@ def month_rows(
     purchase = np.zeros(n_v)
     if n_b and stocks.initial.size:
         np.add.at(purchase, stocks.market, stocks.initial / n_b)
-    build_consumption = base_month[None, :] * path.build_index ** problem.import_demand_elasticity[None, :]
+    build_consumption = (
+        base_month[None, :]
+        * path.build_index ** problem.import_demand_elasticity[None, :]
+    )
     index_with = np.vstack([path.build_index, path.index])
     index_without = np.vstack([np.ones((n_b, n_v)), without.index])
     cons_with = np.vstack([build_consumption, path.consumption])
@@ -138,9 +139,7 @@ def month_rows(
             "shortfall_with": np.maximum(base_month - cons_with, 0.0).ravel(),
             "release": np.vstack([np.zeros((n_b, n_v)), path.release]).ravel(),
             "stock_left": np.vstack([bought, left]).ravel(),
-            "phase": np.repeat(
-                np.where(months <= 0, "build-up", "horizon"), n_v
-            ),
+            "phase": np.repeat(np.where(months <= 0, "build-up", "horizon"), n_v),
             "disrupted": np.repeat(
                 np.concatenate([np.zeros(n_b, dtype=bool), plan.disrupted]), n_v
             ),

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,12 @@ def sizes_table(
         path = run_path(model, setup.plan, stocks, mode)
         t = totals(model, setup.plan, stocks, path, without, money)
         alt = totals(
-            model, setup.plan, stocks, run_path(model, setup.plan, stocks, other), without, money
+            model,
+            setup.plan,
+            stocks,
+            run_path(model, setup.plan, stocks, other),
+            without,
+            money,
         )
         pooled, alone = (t, alt) if mode == "coordinated" else (alt, t)
         rows.append(
@@ -75,7 +80,8 @@ def sizes_table(
                     pooled.peak_with.max(initial=0.0)
                 ),
                 "coordination_gain": float(
-                    pooled.consumer_loss_avoided.sum() - alone.consumer_loss_avoided.sum()
+                    pooled.consumer_loss_avoided.sum()
+                    - alone.consumer_loss_avoided.sum()
                 ),
             }
         )
@@ -177,7 +183,9 @@ def expectations(
         stocks = sized(setup, days)
         v = stocks.market
         value = stocks.initial * base_price[v]
-        yearly = stocks.initial * stocks.holding_cost + value * stocks.capital_rate * money
+        yearly = (
+            stocks.initial * stocks.holding_cost + value * stocks.capital_rate * money
+        )
         cost = scenarios.years * float(yearly.sum())
         c = expected * float(per_draw_consumers[b].mean())
         g = expected * float(per_draw_gain[b].mean())
@@ -230,6 +238,8 @@ def paths_asked(data: Mapping[str, Any]) -> int:
     cut = scenarios.get("cut")
     if isinstance(cut, str):
         cut = cut.split(",")
-    fixed = isinstance(cut, list | tuple) and len(cut) == 2 and str(cut[0]) == str(cut[1])
+    fixed = (
+        isinstance(cut, list | tuple) and len(cut) == 2 and str(cut[0]) == str(cut[1])
+    )
     nodes = 1 if fixed else STOCKPILE_CUT_NODES
     return 2 * count + nodes * (count + 1)

@@ -159,7 +159,9 @@ def _sizes(sizes: pd.DataFrame, units: dict[str, str]) -> Chart:
             line={"color": PALETTE[1]},
             hovertemplate=f"%{{y:,.0f}} {units['money']}",
         )
-    style(figure, x_title="Days of consumption", y_title=f"Net benefit ({units['money']})")
+    style(
+        figure, x_title="Days of consumption", y_title=f"Net benefit ({units['money']})"
+    )
     figure.update_xaxes(type="linear")
     return (
         "net-benefit-by-size",

@@ -164,3 +164,19 @@ def test_the_officials_question_from_a_spreadsheet_url(anon, seeded_db):
     assert [s["days"] for s in sizes] == [0, 30, 60, 90, 120, 180]
     peaks = [s["peak_price_change_with"] for s in sizes]
     assert all(b <= a + 1e-7 for a, b in itertools.pairwise(peaks))
+
+
+def test_sensitivity_of_the_cut_raises_the_peak_without_stocks(anon):
+    data = example()
+    data["sizes"] = None
+    body = {
+        "inputs": data,
+        "vary": [{"path": "disruption.cut", "from": 0.2, "to": 0.6, "steps": 3}],
+    }
+    answer = anon.post(f"{URL}sensitivity/", body, format="json")
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()["rows"]
+    assert [r["value"] for r in rows] == pytest.approx([0.2, 0.4, 0.6])
+    peaks = [r["peak_price_change_without"] for r in rows]
+    assert peaks == sorted(peaks)
+    assert peaks[0] < peaks[-1]

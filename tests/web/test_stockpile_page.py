@@ -91,3 +91,40 @@ def test_the_precedents_load_and_run(client: Client, seeded_db) -> None:
     jogmec = Scenario.objects.get(title__startswith="JOGMEC's 60-day")
     loaded = client.get(f"{URL}?scenario={jogmec.pk}").content.decode()
     assert 'value="ndpr-oxide"' in loaded
+
+
+@pytest.mark.django_db
+def test_a_stockpile_scenario_is_saved_and_compared(
+    client: Client, django_user_model
+) -> None:
+    """Two stock sizes saved from the page and compared side by side."""
+    import copy
+    import json
+
+    from instruments.models import Scenario
+
+    client.force_login(django_user_model.objects.create_user("ana", password="pw"))
+    result = client.post(URL, inputs_to_form_data(CALCULATOR, CALCULATOR.example))
+    saved_inputs = result.context["save_form"].initial["inputs"]
+    save = reverse("instruments:scenario_save", args=["stockpile"])
+    ids = []
+    for title, days in (("60 days", 60), ("30 days", 30)):
+        inputs = copy.deepcopy(saved_inputs)
+        inputs["sizes"] = None
+        for stock in inputs["stockpiles"]:
+            stock["days"] = days
+        done = client.post(save, {"title": title, "inputs": json.dumps(inputs)})
+        assert done.status_code == 302, done.content[:300]
+        ids.append(Scenario.objects.get(title=title).pk)
+    detail = client.get(reverse("instruments:scenario", args=[ids[0]]))
+    assert detail.status_code == 200
+    assert 'data-table="members"' in detail.content.decode()
+    compare = client.get(
+        reverse("instruments:scenario_compare") + f"?ids={ids[0]}&ids={ids[1]}"
+    )
+    assert compare.status_code == 200
+    differing = [r["key"] for r in compare.context["input_table"] if r["differs"]]
+    assert len(differing) == 3
+    assert all("Days of consumption" in key for key in differing)
+    labels = [row["label"] for row in compare.context["summary_table"]]
+    assert any(label.startswith("Peak price rise with stocks") for label in labels)

@@ -27,7 +27,8 @@ from instruments.calculators.arrays import BoolArray, FloatArray
 from instruments.calculators.market import EquilibriumError, Problem, Regime, exact
 
 TOLERANCE = 1e-8  # on log quantities (caps) and log price indices (releases)
-MAX_ROUNDS = 400
+MAX_ROUNDS = 100
+MAX_SOLVES = 2_000  # equilibria one month may take before it is given up
 SOLVER_TOLERANCE = 1e-11  # the market model's clearing, tighter than the rounds'
 NOT_BINDING = 1e-9  # an undertaking this far below the origin's price binds nothing
 
@@ -108,6 +109,7 @@ class MonthModel:
         self._cache: dict[tuple[object, ...], Month] = {}
         self._undertaking: FloatArray = np.zeros((n_r, n_v))
         self._z: FloatArray | None = None
+        self._solves = 0
 
     # --- one equilibrium -----------------------------------------------------------
 
@@ -116,6 +118,12 @@ class MonthModel:
         > 0, releases < 0) and undertakings on the capped routes, solved by the
         market model's exact solver from the last answer."""
         problem = self.problem
+        self._solves += 1
+        if self._solves > MAX_SOLVES:
+            raise EquilibriumError(
+                f"A month took more than {MAX_SOLVES:,} equilibria without settling: "
+                "check the disruption and the stocks (extreme elasticities or cuts)."
+            )
         with np.errstate(invalid="ignore", divide="ignore"):
             shift = np.where(self.base_quantity > 0, extra / self.base_quantity, 0.0)
         before: Regime = problem.before
@@ -164,6 +172,7 @@ class MonthModel:
         )
         found = self._cache.get(key)
         if found is None:
+            self._solves = 0
             found = self._solve(disrupted, purchases, release)
             self._cache[key] = found
         return found

@@ -229,7 +229,10 @@ class MonthModel:
             if pool is not None:
                 total = pool[0]
                 excess = float(release.sum()) - total
-                pool_done = abs(excess) <= TOLERANCE * max(total, 1e-300) or (
+                # A pool's total is met to a relative tolerance of the larger of the
+                # total and its markets' consumption (a pool nearly empty is done).
+                scale = max(total, float(month.consumption[releasing].sum()))
+                pool_done = abs(excess) <= TOLERANCE * max(scale, 1e-300) or (
                     excess < 0 and log_level <= log_floor
                 )
             else:

@@ -17,6 +17,7 @@ from instruments.calculators.stockpile.month import Month, MonthModel, Release
 
 Mode = Literal["none", "separate", "coordinated"]
 MONTHS_A_YEAR = 12.0
+EMPTY = 1e-9  # a stock with this share of its initial size left is empty
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def run_path(model: MonthModel, plan: Plan, stocks: Stocks, mode: Mode) -> Path:
             take = np.minimum(released[stocks.market], left)
             revenue[t] = take * month.index[stocks.market] * base_price[stocks.market]
         left = np.maximum(left - take, 0.0)
+        left = np.where(left <= EMPTY * stocks.initial, 0.0, left)
         drawn[t], stock_left[t] = take, left
         out["index"][t] = month.index
         out["consumption"][t] = month.consumption / MONTHS_A_YEAR

@@ -355,6 +355,8 @@ SPECTACULAR_SETTINGS = {
         "ExactOrSmartMethodEnum": (
             "instruments.calculators.trade_response.EXACT_OR_SMART"
         ),
+        # Measures appear in the plurilateral and the stockpile calculators.
+        "MeasureKindEnum": "instruments.calculators.plurilateral_inputs.MEASURE_KINDS",
     },
 }
 

@@ -381,6 +381,8 @@ SPECTACULAR_SETTINGS = {
         "ExactOrSmartMethodEnum": (
             "instruments.calculators.trade_response.EXACT_OR_SMART"
         ),
+        # Measures appear in the plurilateral and the stockpile calculators.
+        "MeasureKindEnum": "instruments.calculators.plurilateral_inputs.MEASURE_KINDS",
     },
 }
 
@@ -459,6 +461,9 @@ JOBS_MAX_ACTIVE_ANONYMOUS = env.int("JOBS_MAX_ACTIVE_ANONYMOUS", default=2)
 # A sensitivity request runs in the request up to this many calculations (and
 # JOBS_SYNC_MAX_PATH_STEPS simulated path-steps in all); a longer one is a job.
 JOBS_SYNC_MAX_SWEEP_POINTS = env.int("JOBS_SYNC_MAX_SWEEP_POINTS", default=50)
+# A stockpile calculation solving more paths of monthly equilibria than this (its
+# sizes, and with scenarios its sizes at each cut) is answered with 202 and a job.
+JOBS_SYNC_MAX_STOCKPILE_PATHS = env.int("JOBS_SYNC_MAX_STOCKPILE_PATHS", default=24)
 # Rows an export job (POST /api/v1/jobs/ {"export": "<a list's URL>"}) may give.
 EXPORT_JOB_MAX_ROWS = env.int("EXPORT_JOB_MAX_ROWS", default=1_000_000)
 # A confirmed import of a published file larger than this runs as a job.

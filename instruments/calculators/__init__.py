@@ -10,8 +10,9 @@ periods, discounting), ``series`` (series fields), ``simulation`` (GBM, Schwartz
 ``valuation`` (Black-76), ``limits`` (per-request limits), and one module per
 instrument: ``price_floor``, ``trade_response``, ``standards_market``,
 ``price_gap_subsidy``, ``offtake``, ``plurilateral`` (on ``market``, the exact
-multi-market equilibrium), and the package ``project_support`` (§12: a project's cash
-flows under each support instrument).
+multi-market equilibrium), the package ``project_support`` (§12: a project's cash
+flows under each support instrument) and ``stockpile`` (§11: disruptions and stocks,
+month by month on ``market``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from instruments.calculators import (
     price_gap_subsidy,
     project_support,
     standards_market,
+    stockpile,
     trade_response,
 )
 from instruments.calculators.base import Calculator, InputError, Output, Result
@@ -49,6 +51,7 @@ REGISTRY: dict[str, Calculator] = {
         offtake.CALCULATOR,
         plurilateral.CALCULATOR,
         project_support.CALCULATOR,
+        stockpile.CALCULATOR,
     )
 }
 

@@ -76,3 +76,15 @@ MAX_DOWNSTREAM = 20
 
 MAX_DRAWS = 1_000
 """Uncertainty draws of a plurilateral market model (each one equilibrium)."""
+
+MAX_STOCKPILE_MONTHS = 60
+"""Months in a stockpile horizon (and in its build-up, and in a scenario's disruption)."""
+
+MAX_STOCKPILE_SIZES = 12
+"""Stock sizes compared in one stockpile calculation (each a path of equilibria)."""
+
+MAX_STOCKPILE_DRAWS = 100_000
+"""Disruptions drawn in a stockpile scenario run (interpolated, not each solved)."""
+
+STOCKPILE_CUT_NODES = 5
+"""Cuts at which a scenario run solves its paths; the draws between are interpolated."""

@@ -5,7 +5,7 @@ API and its schema are built from them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from instruments.calculators.base import spec
 from instruments.calculators.elasticities import (
@@ -120,6 +120,8 @@ class FlowInput:
 MeasureKind = Literal[
     "ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"
 ]
+MEASURE_KINDS: tuple[str, ...] = get_args(MeasureKind)
+"""The measure kinds (one enum in the OpenAPI schema, wherever measures appear)."""
 MEASURE_LABELS = {
     "ad_valorem": "Ad valorem tariff (rate)",
     "specific": "Specific duty (level)",

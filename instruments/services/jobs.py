@@ -11,6 +11,9 @@ What goes to a job:
 
 - a simulation above ``settings.JOBS_SYNC_MAX_PATH_STEPS`` paths × steps (2 million
   by default: 10,000 paths of 120 months run in the request, 100,000 do not);
+- a stockpile calculation solving more paths of monthly equilibria than
+  ``settings.JOBS_SYNC_MAX_STOCKPILE_PATHS`` (its sizes, and with scenarios its sizes
+  at each cut solved: ``stockpile.paths_asked``);
 - a sensitivity analysis above ``settings.JOBS_SYNC_MAX_SWEEP_POINTS`` calculations
   (or the path-steps limit summed over its points);
 - an export of a data list longer than a CSV/XLSX answer may be
@@ -40,7 +43,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from instruments.calculators import REGISTRY, get_calculator, progress
+from instruments.calculators import REGISTRY, get_calculator, progress, stockpile
 from instruments.calculators.base import (
     NON_FIELD,
     InputError,
@@ -64,11 +67,18 @@ logger = logging.getLogger(__name__)
 # --- what needs a job -----------------------------------------------------------------
 
 
+def stockpile_paths(*, slug: str, data: Mapping[str, Any]) -> int:
+    """Paths a stockpile request solves, from the raw data (0 for other calculators)."""
+    return stockpile.paths_asked(data) if slug == stockpile.CALCULATOR.slug else 0
+
+
 def needs_job(*, slug: str, data: Any) -> bool:
     """Whether a calculation is long work: a simulation above the sync limit (one
     above the request limit is left to the validation's 400)."""
     if not isinstance(data, Mapping):
         return False
+    if stockpile_paths(slug=slug, data=data) > settings.JOBS_SYNC_MAX_STOCKPILE_PATHS:
+        return True
     size = job_limits.simulation_size(data, slug=slug)
     if get_calculator(slug).work_steps is not None:
         # its own limit (paths × years) is checked when the job is submitted

@@ -68,7 +68,8 @@ def calculator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _calculator_page(request, calculator)
 
 
-# The plurilateral inputs a stored baseline replaces (shown as used after a run).
+# The market-model inputs a stored baseline replaces (shown as used after a run;
+# those a calculator declares).
 BUILT_FROM_STORED_DATA = (
     "markets",
     "origins",
@@ -151,7 +152,13 @@ def _calculator_page(request: HttpRequest, calculator: Calculator) -> HttpRespon
                 # The inputs actually used: markets, origins, routes and elasticities
                 # built from stored data, beside the choices that built them.
                 used = {**calculation.inputs, **calculation.request}
-                used.update({k: calculation.inputs[k] for k in BUILT_FROM_STORED_DATA})
+                used.update(
+                    {
+                        k: calculation.inputs[k]
+                        for k in BUILT_FROM_STORED_DATA
+                        if k in calculation.inputs
+                    }
+                )
                 form = CalculatorForm(
                     inputs_to_form_data(calculator, used, number_format=number_format),
                     **options(),

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from instruments.api.querystring import encode_query
 from instruments.calculators import REGISTRY
 from instruments.models import Job
-from instruments.services import jobs
+from instruments.services import job_limits, jobs
 
 SLUG = "project-support"
 URL = f"/api/v1/calculators/{SLUG}/"
@@ -103,7 +103,7 @@ def test_solving_many_paths_is_a_job_with_progress(monkeypatch, settings):
     seen: list[float] = []
     monkeypatch.setattr(jobs, "_progress_reporter", lambda job_id: seen.append)
     data = example(support=[{"kind": "price_floor", "solve": True}])
-    assert jobs.simulation_size(calculator=REGISTRY[SLUG], data=data) == 200 * 23 * 6
+    assert job_limits.simulation_size(data, slug=SLUG) == 200 * 23 * 6
     client = APIClient()
     response = client.post(URL, data, format="json")
     assert response.status_code == 202, response.content

@@ -19,6 +19,7 @@ SLUGS = [
     "offtake",
     "plurilateral",
     "project-support",
+    "stockpile",
 ]
 
 
@@ -96,6 +97,14 @@ def test_declared_inputs_have_labels_and_round_trip(slug):
 
 # Requests that, with the example, exercise every optional block of a calculator.
 OPTIONAL_BLOCKS: dict[str, list[dict]] = {
+    "stockpile": [
+        {"disruption": None, "sizes": None},
+        {
+            "scenarios": {"draws": 20, "annual_probability": 0.1, "cut": [0.5, 0.5]},
+            "sizes": [0, 60],
+            "build_up": {"months": 3},
+        },
+    ],
     # uncertainty without published ranges: a warning, no bands
     "plurilateral": [{"uncertainty": {"draws": 10}}],
     "price-floor": [
@@ -153,6 +162,9 @@ HEADLINES = {
     "net_welfare_members importer_revenue_total",
     "project-support": "probability_npv_positive npv_p50 irr_p50 cheapest_instrument "
     "cheapest_expected_cost cheapest_p95_cost",
+    "stockpile": "peak_price_change_without peak_price_change_with "
+    "months_short_without months_short_with shortfall_avoided consumer_loss_avoided "
+    "building_cost holding_cost net_benefit coordination_gain days_to_hold_trigger",
 }
 
 
@@ -186,6 +198,7 @@ CONTRACT_COLUMNS = {
     "offtake": "period market_price contract_price taken_quantity payment spot_cost buyer_saving shortfall take_or_pay_payment",
     "plurilateral": "origin market member_origin member_market quantity_before quantity_after border_price_before border_price_after consumer_price_before consumer_price_after importer_revenue exporter_rent",
     "project-support": "period phase volume revenue operating_cost tax capex cash_flow debt_service",
+    "stockpile": "month market price_without price_with consumption_without consumption_with shortfall_without shortfall_with release stock_left",
 }
 
 

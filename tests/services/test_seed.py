@@ -221,13 +221,14 @@ def test_illustrative_records_say_so(seeded_db):
 
 def test_precedent_scenarios(seeded_db):
     precedents = Scenario.objects.filter(is_precedent=True)
-    assert precedents.count() == 11
+    assert precedents.count() == 15
     assert set(precedents.values_list("calculator", flat=True)) == {
         "price-floor",
         "standards-market",
         "price-gap-subsidy",
         "offtake",
         "plurilateral",
+        "stockpile",
     }
     solar = precedents.get(title__startswith="EU minimum import price on Chinese solar")
     assert solar.calculator == "plurilateral"

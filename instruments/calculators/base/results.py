@@ -112,7 +112,7 @@ class Calculator:
     table_outputs: tuple[Output, ...] = ()
     work_steps: Callable[[Mapping[str, Any]], int] | None = None
     """Steps per simulated path a raw request costs, for the job threshold
-    (``services.jobs.simulation_size``), when it is not its periods: a project's
+    (``services.job_limits.simulation_size``), when it is not its periods: a project's
     years times the evaluations its solver makes."""
 
     def __post_init__(self) -> None:

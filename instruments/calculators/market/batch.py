@@ -6,7 +6,7 @@ spending) is shared, η and σ are (D, V) and ε (D, R). One damped Newton itera
 clears every draw together (batched linear solves, a per-draw backtracking step); a
 draw it does not clear is returned unconverged, for the one-at-a-time solver. Only
 problems without a market's own producers (no domestic origins, no price-gap
-subsidy) take this path; the stored baseline's never have them.
+subsidy, no demand shift) take this path; the stored baseline's never have them.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def batchable(problem: Problem) -> bool:
         (np.asarray(problem.domestic_market) < 0).all()
         and not problem.after.strike.any()
         and not problem.before.strike.any()
+        and (problem.demand_shift is None or not np.asarray(problem.demand_shift).any())
     )
 
 

@@ -3,6 +3,7 @@ exact clearing alone) and ``solve_single_market`` (one importing market)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,12 @@ def solve(
     """Solve the market after the change; ``method`` "exact" (levels) or "gsim"."""
     base = prepare(problem)
     unknown = np.isfinite(base.eps) & (base.x0 > 0)
-    before = state_at(base, problem.before, np.zeros(problem.n_origins))
+    # The base: before any demand shift (a stock's purchases or release).
+    before = state_at(
+        dataclasses.replace(base, shift=None),
+        problem.before,
+        np.zeros(problem.n_origins),
+    )
     if method == "exact":
         z, iterations, residual, after = _clear(
             base, problem.after, tolerance, max_iterations

@@ -44,6 +44,9 @@ class Prepared:
     # (R, V): routes with no border: a domestic origin's, and an economy's sales at
     # home (origin and market of one code, as the stored baseline builds them)
     no_border: BoolArray
+    # (V,) extra demand for each market's composite, a share of its base quantity
+    # (``Problem.demand_shift``); None: none
+    shift: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class State:
     producer_ratio: FloatArray  # p̂_producer per origin
     dlog_producer: FloatArray  # ∂ ln p_producer / ∂ ln π̂
     supply: FloatArray
+    demand_slope: FloatArray | None = None  # (V,) ∂ ln q / ∂ ln P̂ + σ, with a shift
 
 
 def prices_at(
@@ -172,7 +176,36 @@ def prepare(problem: Problem) -> Prepared:
         producer0,
         revenue0,
         no_border,
+        _shift(problem),
     )
+
+
+SHIFT_FLOOR = 1e-12  # imports' factor 1 + shift·P̂^(−η) never below this
+
+
+def _shift(problem: Problem) -> FloatArray | None:
+    """The problem's demand shift, or None when there is none."""
+    shift = problem.demand_shift
+    if shift is None:
+        return None
+    shift = np.asarray(shift, dtype=np.float64)
+    if shift.shape != (problem.n_markets,) or not np.isfinite(shift).all():
+        raise EquilibriumError("The demand shift must be one finite number a market.")
+    return shift if shift.any() else None
+
+
+def shift_factor(
+    shift: FloatArray | None, eta: FloatArray, log_p: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Imports' factor ``max(1 + shift·P̂^(−η), floor)`` per market and the slope
+    ``∂ ln q / ∂ ln P̂ − σ`` it gives (``η`` without a shift)."""
+    if shift is None:
+        return np.ones_like(log_p), np.broadcast_to(eta, log_p.shape)
+    with np.errstate(over="ignore"):
+        raw = 1.0 + shift * np.exp(-eta * log_p)
+    factor = np.maximum(raw, SHIFT_FLOOR)
+    slope = np.where(raw > SHIFT_FLOOR, eta / factor, 0.0)
+    return factor, slope
 
 
 def _composite(base: Prepared, log_ratio: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -213,7 +246,8 @@ def state_at(
         -base.sigma[None, :] * log_ratio
         + (base.sigma + base.eta)[None, :] * (log_p[None, :])
     )
-    quantity = np.where(base.q0 > 0, base.q0 * np.exp(exponent), 0.0)
+    factor, slope = shift_factor(base.shift, base.eta, log_p)
+    quantity = np.where(base.q0 > 0, base.q0 * np.exp(exponent) * factor[None, :], 0.0)
     own = base.own_price0 * np.exp(z)
     producer = np.where(base.domestic, np.maximum(own, regime.strike), own)
     producer_ratio = np.where(base.domestic, producer / base.producer0, np.exp(z))
@@ -236,6 +270,7 @@ def state_at(
         producer_ratio,
         dlog_producer,
         supply,
+        None if base.shift is None else base.sigma + slope,
     )
 
 
@@ -253,7 +288,8 @@ def _residual_jacobian(
     x0 = base.x0[unknown]
     g = (q.sum(axis=1) - st.supply)[unknown] / x0
     td = st.theta * st.dlogp
-    cross = (q * (base.sigma + base.eta)[None, :]) @ td.T
+    slope = base.sigma + base.eta if st.demand_slope is None else st.demand_slope
+    cross = (q * slope[None, :]) @ td.T
     own = (q * base.sigma[None, :] * st.dlogp).sum(axis=1)
     eps = np.where(np.isfinite(base.eps), base.eps, 0.0)
     diag = own + eps * st.supply * st.dlog_producer
@@ -268,7 +304,9 @@ def solve_exact(
     unknown: BoolArray,
     tolerance: float,
     max_iterations: int,
+    start: FloatArray | None = None,
 ) -> tuple[FloatArray, int, float]:
+    """``ln π̂`` that clears every market, from ``start`` (default: the base)."""
     n = int(unknown.sum())
     z = np.zeros(base.x0.shape)
     if n == 0:
@@ -279,7 +317,7 @@ def solve_exact(
         out[unknown] = y
         return out
 
-    y = np.zeros(n)
+    y = np.zeros(n) if start is None else np.asarray(start, dtype=np.float64)[unknown]
     y, norm, iterations = _newton(base, regime, unknown, y, tolerance, max_iterations)
     if norm > tolerance:
         # Kinks can trap Newton; each origin's own market, others' prices held, has

@@ -133,6 +133,10 @@ class Problem:
     after: Regime
     routes: BoolArray | None = None
     home: BoolArray | None = None
+    demand_shift: FloatArray | None = None
+    """(V,) extra demand for the market's composite as a share of its base quantity
+    ``Σ_r q0`` (a stockpile's purchases > 0, its release < 0): imports are then
+    ``q0·p̂^(−σ)·P̂^σ·(P̂^η + shift)``; None or 0 is the model of §9."""
 
     def __post_init__(self) -> None:
         errors = ErrorCollector()

@@ -20,6 +20,7 @@ from instruments.presentation.instruments import (
     price_gap_subsidy,
     project_support,
     standards_market,
+    stockpile,
     trade_response,
 )
 from instruments.presentation.text import SummaryItem
@@ -60,6 +61,7 @@ INSTRUMENTS: dict[str, InstrumentPresentation] = {
     "price-gap-subsidy": price_gap_subsidy,
     "offtake": offtake,
     "project-support": project_support,
+    "stockpile": stockpile,
 }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from instruments import selectors
-from instruments.calculators.base import InputError, Result, add_warning
+from instruments.calculators.base import InputError, Result, add_warning, describe
 from instruments.calculators.baseline import (
     Baseline,
     Elasticities,
@@ -290,6 +290,11 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
     resolved["flows"] = [
         {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
     ]
+    declared = {fs.name for fs in describe(request.calculator.inputs)}
+    if level is not None and "measures" not in declared:
+        raise InputError.at(
+            ("floor",), f"The {request.calculator.title} calculator takes no floor."
+        )
     if level is not None:
         resolved["measures"] = [
             {
@@ -300,7 +305,8 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
             }
         ]
     resolved["elasticity_ranges"] = elasticities.as_dict()
-    if "uncertainty" not in request.data:  # ranges by default; null turns them off
+    if "uncertainty" in declared and "uncertainty" not in request.data:
+        # ranges by default; null turns them off
         resolved["uncertainty"] = {"draws": DEFAULT_DRAWS, "seed": 1}
     return {**echo, "floor": floor_used}
 

@@ -1,0 +1,182 @@
+"""The stockpile endpoint: JSON, CSV and XLSX with the pure call's numbers, GET with
+dotted nested fields, the schema's nested fields, a scenario run above the
+synchronous limit as a job, and the official's question on the stored 2024 flows from
+a spreadsheet URL."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import itertools
+
+import openpyxl
+import pytest
+
+from instruments.api.querystring import encode_query
+from instruments.calculators import REGISTRY
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/calculators/stockpile/"
+CALCULATOR = REGISTRY["stockpile"]
+
+# China halves its rare-earth compound exports to the EU, the US and Japan for six
+# months from the 2024 pattern; 60 days of consumption each; sizes compared.
+QUESTION = (
+    "commodity=ndpr-oxide&year=2024&members=eu-27,USA,JPN"
+    "&disruption.origin=CHN&disruption.cut=0.5&disruption.markets=members"
+    "&disruption.months=6&months=8"
+    "&stockpiles.0.market=EU-27&stockpiles.0.days=60"
+    "&stockpiles.0.holding_cost=1000&stockpiles.0.capital_rate=0.04"
+    "&stockpiles.1.market=USA&stockpiles.1.days=60"
+    "&stockpiles.1.holding_cost=1000&stockpiles.1.capital_rate=0.04"
+    "&stockpiles.2.market=JPN&stockpiles.2.days=60"
+    "&stockpiles.2.holding_cost=1000&stockpiles.2.capital_rate=0.04"
+    "&sizes=0,30,60,90,120,180"
+)
+
+
+def example() -> dict:
+    return copy.deepcopy(dict(CALCULATOR.example))
+
+
+def test_post_json_gives_the_pure_numbers(anon):
+    response = anon.post(URL, example(), format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    pure = CALCULATOR.run(example())
+    for key in ("peak_price_change_without", "net_benefit", "coordination_gain"):
+        assert body["summary"][key] == pytest.approx(pure.summary[key], rel=1e-9)
+    assert len(body["rows"]) == len(pure.rows)
+    assert {m["market"] for m in body["members"]} == {"EU", "USA", "JPN"}
+    assert [s["days"] for s in body["sizes"]] == [0, 30, 60, 90, 120]
+    assert body["inputs"]["disruption"]["origin"] == "CHN"
+
+
+def test_get_with_dotted_fields_csv_and_xlsx(anon):
+    query = encode_query(CALCULATOR, example())
+    assert "disruption.origin=CHN" in query
+    response = anon.get(f"{URL}?{query}&format=csv")
+    assert response.status_code == 200
+    header = next(csv.reader(io.StringIO(response.content.decode())))
+    assert header[: len(CALCULATOR.columns)] == list(CALCULATOR.columns)
+    book = anon.get(f"{URL}?{query}&format=xlsx")
+    assert book.status_code == 200
+    sheets = openpyxl.load_workbook(io.BytesIO(book.content)).sheetnames
+    assert {"Summary", "Rows"} <= set(sheets)
+    assert any(s.lower().startswith("members") for s in sheets)
+
+
+def test_bad_fields_are_400s_at_their_place(anon):
+    data = example()
+    data["disruption"]["origin"] = "ZZZ"
+    data["stockpiles"][0]["market"] = "NOWHERE"
+    response = anon.post(URL, data, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert "origin" in body["disruption"]
+    assert "market" in body["stockpiles"][0]
+
+
+def test_the_schema_carries_the_nested_fields(anon):
+    schema = anon.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    ref = schema["paths"][URL]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["$ref"]
+    top = components[ref.rsplit("/", 1)[-1]]["properties"]
+    assert {
+        "months",
+        "disruption",
+        "stockpiles",
+        "coordinated",
+        "build_up",
+        "scenarios",
+        "sizes",
+        "members",
+        "commodity",
+        "year",
+    } <= set(top)
+
+    def component(node: dict) -> dict:
+        ref = node.get("$ref") or next(
+            (
+                o["$ref"]
+                for o in node.get("oneOf", node.get("allOf", []))
+                if "$ref" in o
+            ),
+            "",
+        )
+        return components[ref.rsplit("/", 1)[-1]]["properties"]
+
+    stock = components[top["stockpiles"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert {"market", "stock", "days", "days_net_imports", "trigger"} <= set(
+        stock["properties"]
+    )
+    assert {"origin", "cut", "markets", "start", "months"} <= set(
+        component(top["disruption"])
+    )
+    assert {"annual_probability", "months", "cut", "years", "draws"} <= set(
+        component(top["scenarios"])
+    )
+
+
+def test_a_large_scenario_run_is_a_job(anon, settings):
+    settings.JOBS_SYNC_MAX_STOCKPILE_PATHS = 2
+    data = example()
+    data["scenarios"] = {
+        "draws": 100,
+        "annual_probability": 0.1,
+        "months": [6, 6, 6],
+        "cut": [0.5, 0.5],
+    }
+    data["sizes"] = [0, 60]
+    response = anon.post(URL, data, format="json")
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert job["state"] in {"queued", "running", "succeeded"}
+    done = anon.get(response["Location"]).json()
+    assert done["state"] == "succeeded"
+    assert done["progress"] == 100
+
+
+def test_the_officials_question_from_a_spreadsheet_url(anon, seeded_db):
+    response = anon.get(f"{URL}?{QUESTION}&format=csv")
+    assert response.status_code == 200, response.content[:2000]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    markets = {r["market"] for r in rows}
+    assert {"EU-27", "USA", "JPN", "CHN", "ROW"} <= markets
+    body = anon.get(f"{URL}?{QUESTION}").json()
+    summary = body["summary"]
+    assert summary["peak_price_change_without"] > 0.25
+    assert summary["peak_price_change_with"] <= summary["peak_price_change_without"]
+    assert summary["building_cost"] > 0
+    assert summary["holding_cost"] > 0
+    assert "coordination_gain" in summary
+    assert "BACI" in summary["data_basis"]
+    members = {m["market"]: m for m in body["members"]}
+    assert set(members) == {"EU-27", "USA", "JPN"}
+    for member in members.values():
+        assert member["peak_price_change_without"] > 0
+        assert member["days_of_consumption"] == pytest.approx(60)
+    sizes = body["sizes"]
+    assert [s["days"] for s in sizes] == [0, 30, 60, 90, 120, 180]
+    peaks = [s["peak_price_change_with"] for s in sizes]
+    assert all(b <= a + 1e-7 for a, b in itertools.pairwise(peaks))
+
+
+def test_sensitivity_of_the_cut_raises_the_peak_without_stocks(anon):
+    data = example()
+    data["sizes"] = None
+    body = {
+        "inputs": data,
+        "vary": [{"path": "disruption.cut", "from": 0.2, "to": 0.6, "steps": 3}],
+    }
+    answer = anon.post(f"{URL}sensitivity/", body, format="json")
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()["rows"]
+    assert [r["value"] for r in rows] == pytest.approx([0.2, 0.4, 0.6])
+    peaks = [r["peak_price_change_without"] for r in rows]
+    assert peaks == sorted(peaks)
+    assert peaks[0] < peaks[-1]

@@ -75,6 +75,7 @@ from instruments.calculators.stockpile.scenarios import (
     sizes_table,
 )
 from instruments.calculators.stockpile.setup import build_setup
+from instruments.calculators.translation import gettext_noop
 
 HOLDS = 1e-6  # a peak this close to the trigger holds it (the solve's tolerance)
 
@@ -261,12 +262,14 @@ EXAMPLE: dict[str, Any] = {
 
 CALCULATOR = Calculator(
     slug="stockpile",
-    title="Disruptions and stockpiles",
+    title=gettext_noop("Disruptions and stockpiles"),
     summary=(
-        "If an exporter withholds part of its sales to some markets for some months, "
-        "how high prices go and how much each market goes short; how many days of "
-        "stock would hold the price down, what building and holding it costs, and "
-        "what releasing stocks together adds over each releasing alone."
+        gettext_noop(
+            "If an exporter withholds part of its sales to some markets for some months, "
+            "how high prices go and how much each market goes short; how many days of "
+            "stock would hold the price down, what building and holding it costs, and "
+            "what releasing stocks together adds over each releasing alone."
+        )
     ),
     precedent=(
         "China's export controls on gallium and germanium (2023), graphite (2023) and "

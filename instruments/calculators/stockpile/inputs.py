@@ -26,6 +26,7 @@ from instruments.calculators.plurilateral_inputs import (
     OriginInput,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
+from instruments.calculators.translation import gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,7 +35,7 @@ class DisruptionInput:
 
     origin: str = spec(
         "Restricting origin",
-        help="Code of the origin whose sales are cut (CHN).",
+        help=gettext_noop("Code of the origin whose sales are cut (CHN)."),
     )
     cut: float = spec(
         "Cut",
@@ -42,8 +43,10 @@ class DisruptionInput:
         min_value=0.0,
         max_value=1.0,
         exclusive_max=True,
-        help="Share of its base sales into the markets named that it withholds "
-        "(0.5 = half).",
+        help=gettext_noop(
+            "Share of its base sales into the markets named that it withholds "
+            "(0.5 = half)."
+        ),
     )
     markets: tuple[str, ...] = spec(
         "Into markets",
@@ -51,10 +54,13 @@ class DisruptionInput:
         help=f"Markets whose imports from the origin are capped. {SELECTOR_HELP}",
     )
     start: int = spec(
-        "First month", default=1, min_value=1, help="Month of the horizon it starts in."
+        "First month",
+        default=1,
+        min_value=1,
+        help=gettext_noop("Month of the horizon it starts in."),
     )
     months: int = spec(
-        "Months", default=6, min_value=1, help="How many months it lasts."
+        "Months", default=6, min_value=1, help=gettext_noop("How many months it lasts.")
     )
 
 
@@ -63,13 +69,13 @@ class StockpileInput:
     """One market's stockpile: give a quantity, or days of consumption or of net
     imports."""
 
-    market: str = spec("Market", help="Code of a market above.")
+    market: str = spec("Market", help=gettext_noop("Code of a market above."))
     stock: float | None = spec(
         "Stock",
         unit="quantity unit",
         default=None,
         min_value=0.0,
-        help="The stock as a quantity.",
+        help=gettext_noop("The stock as a quantity."),
     )
     days: float | None = spec(
         "Days of consumption",
@@ -77,7 +83,9 @@ class StockpileInput:
         default=None,
         min_value=0.0,
         max_value=3650.0,
-        help="The stock as days of the market's base consumption (JOGMEC: 60).",
+        help=gettext_noop(
+            "The stock as days of the market's base consumption (JOGMEC: 60)."
+        ),
     )
     days_net_imports: float | None = spec(
         "Days of net imports",
@@ -85,15 +93,19 @@ class StockpileInput:
         default=None,
         min_value=0.0,
         max_value=3650.0,
-        help="The stock as days of the market's base net imports (IEA oil: 90).",
+        help=gettext_noop(
+            "The stock as days of the market's base net imports (IEA oil: 90)."
+        ),
     )
     trigger: float = spec(
         "Release trigger",
         default=1.25,
         min_value=1.0,
         max_value=100.0,
-        help="Release when the market's price index passes this ratio to base "
-        "(1.25: 25 % above), and no more than brings it back down to it.",
+        help=gettext_noop(
+            "Release when the market's price index passes this ratio to base "
+            "(1.25: 25 % above), and no more than brings it back down to it."
+        ),
     )
     max_monthly_share: float = spec(
         "Most released in a month",
@@ -102,15 +114,19 @@ class StockpileInput:
         min_value=0.0,
         max_value=1.0,
         exclusive_min=True,
-        help="Share of the initial stock that may be released in one month.",
+        help=gettext_noop(
+            "Share of the initial stock that may be released in one month."
+        ),
     )
     holding_cost: float = spec(
         "Holding cost",
         unit="money per unit a year",
         default=0.0,
         min_value=0.0,
-        help="Storage and handling, in the price unit's currency per quantity unit "
-        "a year.",
+        help=gettext_noop(
+            "Storage and handling, in the price unit's currency per quantity unit "
+            "a year."
+        ),
     )
     capital_rate: float = spec(
         "Capital cost",
@@ -118,7 +134,9 @@ class StockpileInput:
         default=0.0,
         min_value=0.0,
         max_value=1.0,
-        help="Yearly cost of the money tied up in the stock (0.04 = 4 %).",
+        help=gettext_noop(
+            "Yearly cost of the money tied up in the stock (0.04 = 4 %)."
+        ),
     )
 
 
@@ -130,7 +148,9 @@ class BuildUp:
         "Build-up months",
         min_value=1,
         max_value=MAX_STOCKPILE_MONTHS,
-        help="The purchases are extra demand in the stocked markets in these months.",
+        help=gettext_noop(
+            "The purchases are extra demand in the stocked markets in these months."
+        ),
     )
 
 
@@ -143,30 +163,40 @@ class Scenarios:
         default=1000,
         min_value=1,
         max_value=MAX_STOCKPILE_DRAWS,
-        help="Disruptions drawn (length and depth); same seed, same draws.",
+        help=gettext_noop(
+            "Disruptions drawn (length and depth); same seed, same draws."
+        ),
     )
     annual_probability: float = spec(
         "Chance of a disruption in a year",
         unit="fraction",
         min_value=0.0,
         max_value=1.0,
-        help="At most one disruption a year, each year alike (0.1 = once a decade).",
+        help=gettext_noop(
+            "At most one disruption a year, each year alike (0.1 = once a decade)."
+        ),
     )
     months: tuple[float, ...] = spec(
         "Length in months: least, most likely, most",
         default=(3.0, 6.0, 12.0),
-        help="A triangular distribution, rounded to whole months.",
+        help=gettext_noop("A triangular distribution, rounded to whole months."),
     )
     cut: tuple[float, ...] = spec(
         "Cut: least, most",
         unit="fraction",
         default=(0.3, 0.7),
-        help="A uniform distribution of the share withheld.",
+        help=gettext_noop("A uniform distribution of the share withheld."),
     )
     years: int = spec(
-        "Years", default=10, min_value=1, max_value=50, help="How long stocks are held."
+        "Years",
+        default=10,
+        min_value=1,
+        max_value=50,
+        help=gettext_noop("How long stocks are held."),
     )
-    seed: int = spec("Seed", default=1, min_value=0, help="Same seed, same draws.")
+    seed: int = spec(
+        "Seed", default=1, min_value=0, help=gettext_noop("Same seed, same draws.")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,32 +209,40 @@ class StockpileInputs(Inputs):
         "Markets",
         max_items=MAX_MARKETS,
         as_table=True,
-        help="Importing markets, the members (those with stocks) and a rest of the "
-        "world (ROW).",
+        help=gettext_noop(
+            "Importing markets, the members (those with stocks) and a rest of the "
+            "world (ROW)."
+        ),
     )
     origins: tuple[OriginInput, ...] = spec(
         "Origins",
         max_items=MAX_ORIGINS,
         as_table=True,
-        help="Exporters and markets' own producers.",
+        help=gettext_noop("Exporters and markets' own producers."),
     )
     flows: tuple[FlowInput, ...] = spec(
         "Trade flows",
         max_items=MAX_ROUTES,
         as_table=True,
-        help="Base-year quantity on each route (a year; a month is a twelfth).",
+        help=gettext_noop(
+            "Base-year quantity on each route (a year; a month is a twelfth)."
+        ),
     )
     measures_before: tuple[MeasureInput, ...] = spec(
         "Measures in force",
         default=(),
         max_items=MAX_MEASURES,
         as_table=True,
-        help="Tariffs and other measures in the base prices, in force throughout.",
+        help=gettext_noop(
+            "Tariffs and other measures in the base prices, in force throughout."
+        ),
     )
     elasticity_ranges: ElasticityRanges | None = spec(
         "Published elasticity ranges",
         default=None,
-        help="Where the elasticities come from (stored data fills them); cited.",
+        help=gettext_noop(
+            "Where the elasticities come from (stored data fills them); cited."
+        ),
     )
     months: int = spec(
         "Horizon",
@@ -212,44 +250,52 @@ class StockpileInputs(Inputs):
         default=12,
         min_value=1,
         max_value=MAX_STOCKPILE_MONTHS,
-        help="Months simulated, each one equilibrium.",
+        help=gettext_noop("Months simulated, each one equilibrium."),
     )
     disruption: DisruptionInput | None = spec(
         "Disruption",
         default=None,
-        help="An origin's sales into some markets capped; none: the base every month.",
+        help=gettext_noop(
+            "An origin's sales into some markets capped; none: the base every month."
+        ),
     )
     stockpiles: tuple[StockpileInput, ...] = spec(
         "Stockpiles",
         default=(),
         max_items=MAX_MARKETS,
         as_table=True,
-        help="One per market holding a stock: the members.",
+        help=gettext_noop("One per market holding a stock: the members."),
     )
     coordinated: bool = spec(
         "Coordinated releases",
         default=True,
-        help="Pool the members' stocks and release them together (the rows show "
-        "this choice; the summary reports both).",
+        help=gettext_noop(
+            "Pool the members' stocks and release them together (the rows show "
+            "this choice; the summary reports both)."
+        ),
     )
     build_up: BuildUp | None = spec(
         "Build-up",
         default=None,
-        help="Buy the stocks over some months before the horizon; none: they are "
-        "bought at the base price.",
+        help=gettext_noop(
+            "Buy the stocks over some months before the horizon; none: they are "
+            "bought at the base price."
+        ),
     )
     scenarios: Scenarios | None = spec(
         "Disruption scenarios",
         default=None,
-        help="Expected net benefit of each size over random disruptions.",
+        help=gettext_noop("Expected net benefit of each size over random disruptions."),
     )
     sizes: tuple[float, ...] | None = spec(
         "Stock sizes to compare",
         unit="days",
         default=None,
         max_items=MAX_STOCKPILE_SIZES,
-        help="Days of consumption for every member (e.g. 0, 30, 60, 90): the "
-        "net-benefit curve and the smallest size that holds the price at the trigger.",
+        help=gettext_noop(
+            "Days of consumption for every member (e.g. 0, 30, 60, 90): the "
+            "net-benefit curve and the smallest size that holds the price at the trigger."
+        ),
     )
 
     def validate(self, errors: ErrorCollector) -> None:

@@ -13,12 +13,20 @@ them in one line (``data_basis``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from instruments import selectors
-from instruments.calculators.base import InputError, Result, add_warning
+from instruments.calculators.base import (
+    Calculator,
+    InputError,
+    Result,
+    add_warning,
+    describe,
+    parse_rows,
+)
 from instruments.calculators.baseline import (
     Baseline,
     Elasticities,
@@ -292,6 +300,11 @@ def _build_stored_baseline(
     return baseline, elasticities, echo
 
 
+# Part of the cache key: a change of PreparedBaseline's fields changes it, so that no
+# server unpickles another version's value.
+PREPARED_VERSION = 2
+
+
 @dataclass(frozen=True)
 class PreparedBaseline:
     """A request's stored baseline as the calculator takes it: the markets, origins,
@@ -302,6 +315,34 @@ class PreparedBaseline:
     flows: list[dict[str, Any]]
     elasticity_ranges: dict[str, Any]
     echo: dict[str, Any]
+    # This process's rows parsed as a calculator's dataclasses, by (class, field).
+    parsed: dict[tuple[type, str], tuple[Any, ...]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def rows_for(self, calculator: Calculator, name: str) -> Any:
+        """The rows ``name`` (markets, origins or flows) as ``calculator``'s
+        dataclasses, parsed once per process: ``parse`` takes them as they are. The
+        plain rows where the calculator declares no such group or they do not
+        parse (``parse`` then reports the errors at their fields)."""
+        rows = getattr(self, name)
+        group = next(
+            (
+                fs.group_type
+                for fs in describe(calculator.inputs)
+                if fs.name == name and fs.kind == "groups"
+            ),
+            None,
+        )
+        if group is None:
+            return rows
+        key = (group, name)
+        if key not in self.parsed:
+            try:
+                self.parsed[key] = parse_rows(group, rows, (name,))
+            except InputError:
+                return rows
+        return self.parsed[key]
 
 
 def prepared_baseline(
@@ -329,7 +370,7 @@ def prepared_baseline(
         )
     )
     return table_versions.cached_read(
-        name=f"prepared-baseline:{key}",
+        name=f"prepared-baseline:{PREPARED_VERSION}:{key}",
         tables=BASELINE_READS,
         read=lambda: _prepare_baseline(
             commodity=commodity,
@@ -398,11 +439,15 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
     level, floor_used = floor_level(
         settings, commodity=given.commodity, year=given.year, price_unit=price_unit
     )
-    # Shared with the cache and other requests: read, never changed (parse builds
-    # the calculator's own inputs from them, and the echo is only read).
-    resolved["markets"] = prepared.markets
-    resolved["origins"] = prepared.origins
-    resolved["flows"] = prepared.flows
+    # Shared with the cache and other requests: read, never changed (the echo is
+    # only read). The rows go as the calculator's dataclasses, parsed once, unless a
+    # member group is to set their membership (``members.apply_member_group``).
+    for name in ("markets", "origins", "flows"):
+        resolved[name] = (
+            getattr(prepared, name)
+            if "member_group" in request.given
+            else prepared.rows_for(request.calculator, name)
+        )
     if level is not None:
         resolved["measures"] = [
             {

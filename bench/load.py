@@ -44,6 +44,8 @@ ROWS = [
     ("gap_10k", "price-gap subsidy, 10,000 paths (POST)"),
     ("partners", "/api/v1/partners/?page_size=1"),
     ("form", "/calculators/price-floor/ (form page)"),
+    ("commodity", "/commodities/ndpr-oxide/ (commodity page)"),
+    ("pluri_stored", "plurilateral API, stored 2024 flows, floor varied"),
 ]
 PORT = 8090
 
@@ -249,4 +251,5 @@ def print_medians(runs: list[dict[str, tuple[str, dict[str, float], float]]]) ->
 
 
 if __name__ == "__main__":
-    main()
+    with stack.exit_on_signals():  # Ctrl-C or SIGTERM: the stack stops with it
+        main()

@@ -59,12 +59,13 @@ def main() -> None:
     example = copy.deepcopy(dict(calculator.example))
     for months in (int(example.get("months") or 12), 36, 60):
         data = {**example, "months": months}
+
+        def run(data: dict[str, Any] = data) -> Any:
+            return calculator.compute(parse(calculator.inputs, data))
+
         report(
             f"example, {months} months (parse + compute)",
-            median_seconds(
-                lambda d=data: calculator.compute(parse(calculator.inputs, d)),
-                args.runs,
-            ),
+            median_seconds(run, args.runs),
             months,
         )
     if args.stored:

@@ -287,10 +287,10 @@ def signals_deferred(*, then_exit: bool) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    received: list[int] = []
+    received: list[signal.Signals] = []
 
     def record(signum: int, _frame: Any) -> None:
-        received.append(signum)
+        received.append(signal.Signals(signum))
 
     previous = {signum: signal.signal(signum, record) for signum in STOP_SIGNALS}
     try:

@@ -3,6 +3,8 @@ many requests), then taken by ``parse`` as they are."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from instruments.calculators import REGISTRY
@@ -13,13 +15,13 @@ EXAMPLE = REGISTRY["plurilateral"].example
 
 
 def test_built_rows_give_the_same_inputs_as_plain_ones() -> None:
-    plain = parse(REGISTRY["plurilateral"].inputs, EXAMPLE)
+    plain: Any = parse(REGISTRY["plurilateral"].inputs, EXAMPLE)
     built = {
         **EXAMPLE,
         "markets": parse_rows(MarketInput, EXAMPLE["markets"], ("markets",)),
         "flows": parse_rows(FlowInput, EXAMPLE["flows"], ("flows",)),
     }
-    again = parse(REGISTRY["plurilateral"].inputs, built)
+    again: Any = parse(REGISTRY["plurilateral"].inputs, built)
     assert again == plain
     assert to_data(again) == to_data(plain)
     assert again.markets is built["markets"] or again.markets == built["markets"]

@@ -105,8 +105,9 @@ def test_a_floor_above_the_stored_price_is_read_once(seeded_db):
             slug="plurilateral", data={**above, "uncertainty": {"draws": 10, "seed": 2}}
         )
     assert len(queries.captured_queries) <= 1
-    assert first.inputs["market_baseline"]["floor"] == (
-        second.inputs["market_baseline"]["floor"]
+    assert (
+        first.inputs["market_baseline"]["floor"]
+        == (second.inputs["market_baseline"]["floor"])
     )
 
 
@@ -123,8 +124,9 @@ def test_an_edit_of_a_group_changes_the_members_at_once(seeded_db):
         slug="plurilateral", data={**REQUEST, "members": ["eu-27"], "floor": 100.0}
     )
     assert "DEU" not in after.inputs["market_baseline"]["members"]["EU-27"]
-    assert stored.member_economies(("eu-27",))["EU-27"] == (
-        after.inputs["market_baseline"]["members"]["EU-27"]
+    assert (
+        stored.member_economies(("eu-27",))["EU-27"]
+        == (after.inputs["market_baseline"]["members"]["EU-27"])
     )
 
 

@@ -213,7 +213,7 @@ _SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
-    kind = type(value)
+    kind: type = type(value)
     if kind in _SCALARS:
         return value
     if kind is float:

@@ -7,7 +7,8 @@ at most 5); prints the figures in one run.
 On a throwaway SQLite database seeded from seeds/ (about 20 s) and the shared cache
 (Redis at REDIS_URL, default redis://127.0.0.1:6379/0, under a key prefix of its own;
 the process's memory if REDIS_URL is empty), through Django's test client, the median
-of RUNS (default 30) calls, the cache warm, of:
+of RUNS (default 30) calls, the cache warm, in wall time and in this thread's CPU time
+(steadier on a shared machine), each also as a multiple of the home page's, of:
 
 - ``GET /`` (the home page);
 - ``GET /commodities/ndpr-oxide/`` as an anonymous visit (from the cache), and with a
@@ -55,14 +56,17 @@ PLURILATERAL = {
 }
 
 
-def median_ms(call: Callable[[], Any], runs: int) -> float:
+def median_ms(call: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """The median wall and CPU milliseconds of ``runs`` calls (CPU: this thread's,
+    steadier than the wall on a shared machine; SQLite runs in this thread)."""
     call()  # warm: imports, the caches
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         call()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def ok(response: Any) -> Any:
@@ -138,9 +142,11 @@ def main() -> None:
         ),
     ]
     print(f"median of {runs} runs, in process (Django test client), SQLite, cache warm")
-    print(f"{'case':62} {'ms':>8} {'× home':>7}")
-    for name, ms in rows:
-        print(f"{name:62} {ms:8.1f} {ms / home:7.1f}")
+    print(f"{'case':62} {'ms':>8} {'× home':>7} {'cpu ms':>7} {'× home':>7}")
+    for name, (ms, cpu) in rows:
+        print(
+            f"{name:62} {ms:8.1f} {ms / home[0]:7.1f} {cpu:7.1f} {cpu / home[1]:7.1f}"
+        )
 
 
 if __name__ == "__main__":

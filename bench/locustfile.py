@@ -26,6 +26,15 @@ from bench_calculators import subsidy_request
 
 FLOOR_EXAMPLE = json.loads(os.environ.get("LOAD_FLOOR_EXAMPLE", "{}"))
 FLOOR_QUERY = os.environ.get("LOAD_FLOOR_QUERY", "")
+# The stored NdPr oxide flows of 2024 with the EU-27, the US and Japan as members, no
+# uncertainty draws: the floor varies per request, so each one is solved on the
+# stored baseline (which the cache keeps).
+PLURILATERAL_STORED = {
+    "commodity": "ndpr-oxide",
+    "year": 2024,
+    "members": ["eu-27", "USA", "JPN"],
+    "uncertainty": None,
+}
 
 
 def floor_body() -> dict[str, Any]:
@@ -67,6 +76,14 @@ def run_case(user: HttpUser, case: str) -> None:
         client.get("/api/v1/partners/?page_size=1", name="partners page_size=1")
     elif case == "form":
         client.get("/calculators/price-floor/", name="form page")
+    elif case == "commodity":
+        client.get("/commodities/ndpr-oxide/", name="commodity page")
+    elif case == "pluri_stored":
+        client.post(
+            "/api/v1/calculators/plurilateral/",
+            json={**PLURILATERAL_STORED, "floor": 40 + random.random() * 20},
+            name="plurilateral stored flows",
+        )
     elif case == "light_mix":
         run_case(user, random.choice(["home", "partners", "form"]))
     else:

@@ -37,6 +37,13 @@ import stack  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/minerals_profile"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
+# The load test's plurilateral row: stored flows, no uncertainty draws.
+PLURILATERAL_STORED = {
+    "commodity": "ndpr-oxide",
+    "year": 2024,
+    "members": ["eu-27", "USA", "JPN"],
+    "uncertainty": None,
+}
 
 
 def wsgi_get(app: Any, path: str, **headers: str) -> tuple[int, bytes]:
@@ -112,8 +119,18 @@ def rows(app: Any) -> dict[str, Callable[[], tuple[int, bytes]]]:
             "&format=xlsx",
         )
 
+    def plurilateral_stored() -> tuple[int, bytes]:
+        # The stored NdPr oxide flows of 2024, the floor new on every request (the
+        # result cache never answers; the stored baseline comes from the cache).
+        body = {**PLURILATERAL_STORED, "floor": 40.0 + random.random() * 20}
+        return wsgi_call(
+            app, "POST", "/api/v1/calculators/plurilateral/", json.dumps(body).encode()
+        )
+
     return {
         "home": lambda: wsgi_get(app, "/"),
+        "commodity": lambda: wsgi_get(app, "/commodities/ndpr-oxide/"),
+        "pluri_stored": plurilateral_stored,
         "floor_json": floor_json,
         "floor_xlsx": floor_xlsx,
         "partners": lambda: wsgi_get(app, "/api/v1/partners/?page_size=1"),

@@ -329,8 +329,8 @@ def headline_figures(
         if member_spending > 0
         else math.nan
     )
-    countries = solution.countries
-    members = countries["country"].isin(_member_countries(problem)).to_numpy()
+    countries = solution.table_columns[1]
+    members = _is_member(countries["country"], _member_countries(problem))
     engine = solution.summary
     return {
         "imports_from_non_members_change": float(np.where(from_non, q1 - q0, 0).sum()),
@@ -348,7 +348,9 @@ def headline_figures(
         ),
         "importer_revenue_total": float(np.where(foreign, (p1 - b1) * q1, 0.0).sum())
         * money,
-        "net_welfare_members": float(countries.loc[members, "net_welfare_change"].sum())
+        "net_welfare_members": float(
+            np.nansum(countries["net_welfare_change"][members])  # pandas' sum
+        )
         * money,
         "member_price_index_change": index_change,
     }
@@ -361,23 +363,33 @@ def compute(inputs: PlurilateralInputs) -> Result:
     solution = market.solve(problem, inputs.method)
     money = units.money_factor(inputs.quantity_unit, inputs.price_unit)
 
-    rows = solution.rows.copy()
+    # The engine's columns, the money ones in money, as one frame built once.
+    route_columns, country_columns = solution.table_columns
+    row_data = dict(route_columns)
     for column in ROW_MONEY:
-        rows[column] = rows[column] * money
-    rows["value_before"] = rows["quantity_before"] * rows["border_price_before"] * money
+        row_data[column] = route_columns[column] * money
+    row_data["value_before"] = (
+        route_columns["quantity_before"] * route_columns["border_price_before"] * money
+    )
     homes = {
         (problem.origin_codes[r], problem.market_codes[v])
         for r, v in zip(*np.nonzero(market.home_routes(problem)), strict=True)
     }
-    rows["home"] = [
-        (o, m) in homes for o, m in zip(rows["origin"], rows["market"], strict=True)
+    row_data["home"] = [
+        (o, m) in homes
+        for o, m in zip(row_data["origin"], row_data["market"], strict=True)
     ]
+    rows = pd.DataFrame(row_data)
 
     member_countries = _member_countries(problem)
-    countries = solution.countries.copy()
-    for column in COUNTRY_MONEY:
-        countries[column] = countries[column] * money
-    countries.insert(1, "member", countries["country"].isin(member_countries))
+    country_member = _is_member(country_columns["country"], member_countries)
+    countries = pd.DataFrame(
+        {
+            "country": country_columns["country"],
+            "member": country_member,
+            **{column: country_columns[column] * money for column in COUNTRY_MONEY},
+        }
+    )
 
     at_home = (problem.domestic_market >= 0)[:, None] | market.home_routes(problem)
     foreign = ~at_home
@@ -419,7 +431,7 @@ def compute(inputs: PlurilateralInputs) -> Result:
             price_change * member_q0 / member_p0 if member_p0 > 0 else math.nan
         ),
         "net_welfare_non_members": float(
-            countries.loc[~countries["member"], "net_welfare_change"].sum()
+            np.nansum(countries["net_welfare_change"].to_numpy()[~country_member])
         ),
         "net_welfare_change": engine["net_welfare_change"] * money,
         "consumer_surplus_change": engine["consumer_surplus_change"] * money,
@@ -427,7 +439,7 @@ def compute(inputs: PlurilateralInputs) -> Result:
         "revenue_change": engine["revenue_change"] * money,
         "subsidy_cost": engine["subsidy_cost"] * money,
         "rent_change": engine["rent_change"] * money,
-        "exporter_rent_total": float(rows["exporter_rent"].sum()),
+        "exporter_rent_total": float(np.nansum(row_data["exporter_rent"])),
         "method": solution.method,
         "iterations": int(engine["iterations"]),
         "max_residual": float(engine["max_residual"]),
@@ -477,15 +489,16 @@ def compute(inputs: PlurilateralInputs) -> Result:
             "supply_after": solution.supply_after,
         }
     )
+    costs = [
+        g.content_factor * mean_member_price * index_change * money
+        for g in inputs.downstream
+    ]
     downstream = pd.DataFrame(
         {
             "good": [g.name for g in inputs.downstream],
             "unit": [g.unit for g in inputs.downstream],
             "content_factor": [g.content_factor for g in inputs.downstream],
-            "cost_change_per_unit": [
-                g.content_factor * mean_member_price * index_change * money
-                for g in inputs.downstream
-            ],
+            "cost_change_per_unit": costs,
             "illustrative": [g.illustrative for g in inputs.downstream],
         },
         columns=[
@@ -503,11 +516,11 @@ def compute(inputs: PlurilateralInputs) -> Result:
             f"The content per unit of {', '.join(flagged)} is illustrative, not a "
             "published figure.",
         )
-    if not downstream.empty:
+    if inputs.downstream:
         currency = summary["currency"]
         summary["downstream_cost_changes"] = "; ".join(
-            f"{g.good}: {g.cost_change_per_unit:+,.2f} {currency} per {g.unit}"
-            for g in downstream.itertuples()
+            f"{g.name}: {cost:+,.2f} {currency} per {g.unit}"
+            for g, cost in zip(inputs.downstream, costs, strict=True)
         )
     return Result(
         summary=summary,
@@ -518,6 +531,13 @@ def compute(inputs: PlurilateralInputs) -> Result:
             "downstream": downstream,
             **extras,
         },
+    )
+
+
+def _is_member(countries: Sequence[str], members: set[str]) -> np.ndarray:
+    """Whether each country is in the group (``Series.isin``, on a list)."""
+    return np.fromiter(
+        (c in members for c in countries), dtype=bool, count=len(countries)
     )
 
 

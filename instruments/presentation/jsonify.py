@@ -41,8 +41,22 @@ def _json_column(column: Any) -> list[Any]:
     return [json_value(v) for v in values]
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def json_value(value: Any) -> Any:
-    """One value made JSON-safe: NaN/inf and pandas NA become None."""
+    """One value made JSON-safe: NaN/inf and pandas NA become None. The built-in
+    types first, by exact type (a request's inputs are thousands of them; the
+    abstract ``Mapping`` check is the slow part), then everything else."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(k): json_value(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [json_value(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

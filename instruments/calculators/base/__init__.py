@@ -32,7 +32,7 @@ The registry record (``Calculator``, in ``results``) declares the outputs too: o
 from __future__ import annotations
 
 from instruments.calculators.arrays import BoolArray, FloatArray, IntArray
-from instruments.calculators.base.parsing import parse
+from instruments.calculators.base.parsing import parse, parse_rows
 from instruments.calculators.base.results import (
     DATA_BASIS_OUTPUT,
     WARNINGS_OUTPUT,
@@ -94,6 +94,7 @@ __all__ = [
     "describe",
     "iter_errors",
     "parse",
+    "parse_rows",
     "spec",
     "to_data",
     "validate_declared",

@@ -27,6 +27,21 @@ def parse(cls: type[T], data: Mapping[str, Any]) -> T:
     return typing.cast(T, value)
 
 
+def parse_rows(
+    cls: type[T], rows: Any, path: tuple[str | int, ...] = ()
+) -> tuple[T, ...]:
+    """Each of ``rows`` parsed as ``cls``, as a repeatable group's items are (errors
+    at ``(*path, i, field)``, every one at once). ``parse`` takes the items back as
+    they are: an item that is already its group's dataclass was checked when built,
+    so rows shared by many requests (a stored baseline's) are parsed once."""
+    errors = ErrorCollector()
+    items = tuple(
+        _parse_group(cls, row, (*path, i), errors) for i, row in enumerate(rows)
+    )
+    errors.raise_if_any()
+    return typing.cast(tuple[T, ...], items)
+
+
 def _parse_group(
     cls: type, data: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
@@ -77,8 +92,12 @@ def _parse_value(
             return _INVALID
         if too_many(fs, len(raw), path, errors):
             return _INVALID
+        group = fs.group_type
         items = [
-            _parse_group(fs.group_type, item, (*path, i), errors)
+            # A built item (``parse_rows``) was checked when it was built.
+            item
+            if type(item) is group
+            else _parse_group(group, item, (*path, i), errors)
             for i, item in enumerate(raw)
         ]
         if any(item is None for item in items):

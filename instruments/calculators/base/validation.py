@@ -4,6 +4,7 @@ and units; ``Inputs``, the base of every inputs dataclass, runs it when built.""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import typing
 from collections.abc import Sequence
@@ -205,16 +206,31 @@ class Inputs:
 
 def to_data(inputs: Any) -> dict[str, Any]:
     """The normalised inputs as plain JSON-ready data (tuples become lists)."""
+    return typing.cast(dict[str, Any], _plain(inputs))
 
-    def plain(value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {
-                f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-            }
-        if isinstance(value, tuple | list):
-            return [plain(v) for v in value]
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    kind: type = type(value)
+    if kind in _SCALARS:
         return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
-    return typing.cast(dict[str, Any], plain(inputs))
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), once per type."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return None

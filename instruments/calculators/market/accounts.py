@@ -49,6 +49,9 @@ COUNTRY_COLUMNS = (
     "terms_of_trade_exports",
 )
 
+Columns = dict[str, Any]
+"""A table's columns by name: arrays (or lists) of one length, in column order."""
+
 # --- the solution --------------------------------------------------------------------
 
 
@@ -85,14 +88,24 @@ class MarketSolution:
     terms_of_trade_effect: FloatArray  # (V,)
     iterations: int
     residual: float
-    build_tables: Callable[[], tuple[pd.DataFrame, pd.DataFrame]] = field(
+    build_columns: Callable[[], tuple[Columns, Columns]] = field(
         repr=False, compare=False
     )
     summary: dict[str, Any] = field(default_factory=dict)
 
     @functools.cached_property
+    def table_columns(self) -> tuple[Columns, Columns]:
+        """The columns of ``rows`` and ``countries`` as arrays, without a DataFrame
+        (a caller that changes a few columns builds its own frame once; read-only)."""
+        return self.build_columns()
+
+    @functools.cached_property
     def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return self.build_tables()
+        rows, countries = self.table_columns
+        return (
+            pd.DataFrame(rows, columns=list(ROW_COLUMNS)),
+            pd.DataFrame(countries, columns=list(COUNTRY_COLUMNS)),
+        )
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -171,50 +184,44 @@ def assemble(
     country_tot_exports = tot_exports @ to_o
     net = country_cs + country_ps + country_rev - country_sub + country_rent
 
-    def build_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-        countries = pd.DataFrame(
-            {
-                "country": names,
-                "consumer_surplus_change": country_cs,
-                "producer_surplus_change": country_ps,
-                "revenue_change": country_rev,
-                "subsidy_cost": country_sub,
-                "rent_change": country_rent,
-                "net_welfare_change": net,
-                "terms_of_trade_effect": country_tot + country_tot_exports,
-                "terms_of_trade_imports": country_tot,
-                "terms_of_trade_exports": country_tot_exports,
-            },
-            columns=list(COUNTRY_COLUMNS),
-        )
+    def build_columns() -> tuple[Columns, Columns]:
+        countries = {
+            "country": names,
+            "consumer_surplus_change": country_cs,
+            "producer_surplus_change": country_ps,
+            "revenue_change": country_rev,
+            "subsidy_cost": country_sub,
+            "rent_change": country_rent,
+            "net_welfare_change": net,
+            "terms_of_trade_effect": country_tot + country_tot_exports,
+            "terms_of_trade_imports": country_tot,
+            "terms_of_trade_exports": country_tot_exports,
+        }
 
         routes = problem.routes if problem.routes is not None else q0 > 0
         r_idx, v_idx = np.nonzero(routes)
         pick = (r_idx, v_idx)
         subsidy_route0 = np.where(base.dom_route, subsidy0[:, None], 0.0)
         subsidy_route1 = np.where(base.dom_route, subsidy1[:, None], 0.0)
-        rows = pd.DataFrame(
-            {
-                "origin": np.asarray(problem.origin_codes, dtype=object)[r_idx],
-                "market": np.asarray(problem.market_codes, dtype=object)[v_idx],
-                "member_origin": problem.member_origin[r_idx],
-                "member_market": problem.member_market[v_idx],
-                "quantity_before": q0[pick],
-                "quantity_after": q1[pick],
-                "border_price_before": b0[pick],
-                "border_price_after": b1[pick],
-                "consumer_price_before": p0[pick],
-                "consumer_price_after": p1[pick],
-                "importer_revenue": revenue1[pick],
-                "exporter_rent": rent1[pick],
-                "quantity_change": (q1 - q0)[pick],
-                "importer_revenue_before": revenue0[pick],
-                "exporter_rent_before": rent0[pick],
-                "subsidy": subsidy_route1[pick],
-                "subsidy_before": subsidy_route0[pick],
-            },
-            columns=list(ROW_COLUMNS),
-        )
+        rows = {
+            "origin": np.asarray(problem.origin_codes, dtype=object)[r_idx],
+            "market": np.asarray(problem.market_codes, dtype=object)[v_idx],
+            "member_origin": problem.member_origin[r_idx],
+            "member_market": problem.member_market[v_idx],
+            "quantity_before": q0[pick],
+            "quantity_after": q1[pick],
+            "border_price_before": b0[pick],
+            "border_price_after": b1[pick],
+            "consumer_price_before": p0[pick],
+            "consumer_price_after": p1[pick],
+            "importer_revenue": revenue1[pick],
+            "exporter_rent": rent1[pick],
+            "quantity_change": (q1 - q0)[pick],
+            "importer_revenue_before": revenue0[pick],
+            "exporter_rent_before": rent0[pick],
+            "subsidy": subsidy_route1[pick],
+            "subsidy_before": subsidy_route0[pick],
+        }
         return rows, countries
 
     mm, mo = problem.member_market[None, :], problem.member_origin[:, None]
@@ -266,6 +273,6 @@ def assemble(
         terms_of_trade_effect=tot,
         iterations=iterations,
         residual=residual,
-        build_tables=build_tables,
+        build_columns=build_columns,
         summary=summary,
     )

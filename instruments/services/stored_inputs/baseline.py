@@ -13,11 +13,20 @@ them in one line (``data_basis``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from instruments import selectors
-from instruments.calculators.base import InputError, Result, add_warning, describe
+from instruments.calculators.base import (
+    Calculator,
+    InputError,
+    Result,
+    add_warning,
+    describe,
+    parse_rows,
+)
 from instruments.calculators.baseline import (
     Baseline,
     Elasticities,
@@ -59,6 +68,17 @@ BASELINE_READS = (
     "commodity_elasticity",
 )
 
+MEMBER_READS = ("partner", "partner_group")
+# What a stored price reads (``stored_price``).
+PRICE_READS = (
+    "commodity",
+    "price_series",
+    "source_edition",
+    "series_edition",
+    "price_observation",
+    "fx_rate",
+)
+
 # Used only where no estimate is published for the commodity; the result says so.
 GENERIC_ELASTICITIES = Elasticities(
     import_demand=Elasticity(-1.0, -2.0, -0.3, "no published estimate: generic range"),
@@ -69,7 +89,17 @@ GENERIC_ELASTICITIES = Elasticities(
 
 def member_economies(codes: tuple[str, ...]) -> dict[str, list[str]]:
     """Each member's market code and ISO3 codes: a partner group (eu-27) is one
-    member named by its code in capitals, an ISO3 code a member of its own."""
+    member named by its code in capitals, an ISO3 code a member of its own. Kept in
+    the shared cache under the partner tables' versions (a request's own copy)."""
+    found = table_versions.cached_read(
+        name=f"member-economies:{tuple(str(code) for code in codes)!r}",
+        tables=MEMBER_READS,
+        read=lambda: _resolve_members(codes),
+    )
+    return {name: list(economies) for name, economies in found.items()}
+
+
+def _resolve_members(codes: tuple[str, ...]) -> dict[str, list[str]]:
     members: dict[str, list[str]] = {}
     for raw in codes:
         code = str(raw).strip()
@@ -89,7 +119,21 @@ def stored_price(
     *, commodity: str, year: int, price_unit: str, field: str
 ) -> tuple[float, dict[str, Any]]:
     """The commodity's stored price of ``year`` (the mean of its periods in that
-    year) in ``price_unit``, and what was used."""
+    year) in ``price_unit``, and what was used: kept in the shared cache under the
+    price tables' versions (the caller's own copy of what was used)."""
+    value, used = table_versions.cached_read(
+        name=f"stored-price:{(commodity, year, price_unit, field)!r}",
+        tables=PRICE_READS,
+        read=lambda: _read_stored_price(
+            commodity=commodity, year=year, price_unit=price_unit, field=field
+        ),
+    )
+    return value, dict(used)
+
+
+def _read_stored_price(
+    *, commodity: str, year: int, price_unit: str, field: str
+) -> tuple[float, dict[str, Any]]:
     history = selectors.get_price_history(commodity, start=str(year), end=str(year))
     if history.prices.empty:
         raise InputError.at(
@@ -256,6 +300,115 @@ def _build_stored_baseline(
     return baseline, elasticities, echo
 
 
+# Part of the cache key: a change of PreparedBaseline's fields changes it, so that no
+# server unpickles another version's value.
+PREPARED_VERSION = 2
+
+
+@dataclass(frozen=True)
+class PreparedBaseline:
+    """A request's stored baseline as the calculator takes it: the markets, origins,
+    routes (without their values) and elasticity ranges, and the echo."""
+
+    markets: list[dict[str, Any]]
+    origins: list[dict[str, Any]]
+    flows: list[dict[str, Any]]
+    elasticity_ranges: dict[str, Any]
+    echo: dict[str, Any]
+    # This process's rows parsed as a calculator's dataclasses, by (class, field).
+    parsed: dict[tuple[type, str], tuple[Any, ...]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def rows_for(self, calculator: Calculator, name: str) -> Any:
+        """The rows ``name`` (markets, origins or flows) as ``calculator``'s
+        dataclasses, parsed once per process: ``parse`` takes them as they are. The
+        plain rows where the calculator declares no such group or they do not
+        parse (``parse`` then reports the errors at their fields)."""
+        rows = getattr(self, name)
+        group = next(
+            (
+                fs.group_type
+                for fs in describe(calculator.inputs)
+                if fs.name == name and fs.kind == "groups"
+            ),
+            None,
+        )
+        if group is None:
+            return rows
+        key = (group, name)
+        if key not in self.parsed:
+            try:
+                self.parsed[key] = parse_rows(group, rows, (name,))
+            except InputError:
+                return rows
+        return self.parsed[key]
+
+
+def prepared_baseline(
+    *,
+    commodity: str,
+    year: int,
+    members: tuple[str, ...],
+    settings: MarketBaseline,
+    price_unit: str,
+    quantity_unit: str,
+) -> PreparedBaseline:
+    """The baseline a request names (its members as typed), ready for the
+    calculator: built once per version of the tables it reads and kept in the
+    shared cache, so that a request varying only the measures costs no read, no
+    grouping and no copy. Shared between requests: treat it as read-only."""
+    key = repr(
+        (
+            commodity,
+            year,
+            tuple(str(code) for code in members),
+            settings.calibration,
+            tuple(settings.non_members),
+            price_unit,
+            quantity_unit,
+        )
+    )
+    return table_versions.cached_read(
+        name=f"prepared-baseline:{PREPARED_VERSION}:{key}",
+        tables=BASELINE_READS,
+        read=lambda: _prepare_baseline(
+            commodity=commodity,
+            year=year,
+            members=member_economies(members),
+            settings=settings,
+            price_unit=price_unit,
+            quantity_unit=quantity_unit,
+        ),
+    )
+
+
+def _prepare_baseline(
+    *,
+    commodity: str,
+    year: int,
+    members: dict[str, list[str]],
+    settings: MarketBaseline,
+    price_unit: str,
+    quantity_unit: str,
+) -> PreparedBaseline:
+    baseline, elasticities, echo = stored_baseline(
+        commodity=commodity,
+        year=year,
+        members=members,
+        settings=settings,
+        price_unit=price_unit,
+        quantity_unit=quantity_unit,
+    )
+    return PreparedBaseline(
+        markets=baseline.markets,
+        origins=baseline.origins,
+        flows=[{k: v for k, v in f.items() if k != "value"} for f in baseline.flows],
+        elasticity_ranges=elasticities.as_dict(),
+        echo=echo,
+    )
+
+
 def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
     """Fill markets, origins, flows, measures and elasticity ranges from stored data
     when members are named; what was used, or None."""
@@ -274,22 +427,27 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
         raise InputError.at(("year",), "Give the trade year of the baseline.")
     resolved = request.resolved
     price_unit = str(resolved.get("price_unit") or "USD/kg")
-    baseline, elasticities, echo = stored_baseline(
+    prepared = prepared_baseline(
         commodity=given.commodity,
         year=given.year,
-        members=member_economies(settings.members),
+        members=settings.members,
         settings=settings,
         price_unit=price_unit,
         quantity_unit=str(resolved.get("quantity_unit") or "t"),
     )
+    echo = prepared.echo
     level, floor_used = floor_level(
         settings, commodity=given.commodity, year=given.year, price_unit=price_unit
     )
-    resolved["markets"] = baseline.markets
-    resolved["origins"] = baseline.origins
-    resolved["flows"] = [
-        {k: v for k, v in f.items() if k != "value"} for f in baseline.flows
-    ]
+    # Shared with the cache and other requests: read, never changed (the echo is
+    # only read). The rows go as the calculator's dataclasses, parsed once, unless a
+    # member group is to set their membership (``members.apply_member_group``).
+    for name in ("markets", "origins", "flows"):
+        resolved[name] = (
+            getattr(prepared, name)
+            if "member_group" in request.given
+            else prepared.rows_for(request.calculator, name)
+        )
     declared = {fs.name for fs in describe(request.calculator.inputs)}
     if level is not None and "measures" not in declared:
         raise InputError.at(
@@ -304,7 +462,7 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
                 "origins": ["non_members"],
             }
         ]
-    resolved["elasticity_ranges"] = elasticities.as_dict()
+    resolved["elasticity_ranges"] = prepared.elasticity_ranges
     if "uncertainty" in declared and "uncertainty" not in request.data:
         # ranges by default; null turns them off
         resolved["uncertainty"] = {"draws": DEFAULT_DRAWS, "seed": 1}

@@ -8,6 +8,7 @@ from instruments import selectors
 from instruments.calculators.base import Calculator
 from instruments.calculators.extras import find_rows_field
 from instruments.calculators.units import quantity_factor
+from instruments.services import table_versions
 from instruments.services.stored_inputs.request import StoredRequest
 
 
@@ -22,11 +23,21 @@ def fill_downstream_goods(
     factor = quantity_factor("t", f"USD/{resolved.get('quantity_unit') or 't'}")
     goods = [
         {"name": name, "content_factor": content * factor, "unit": "t"}
-        for _, name, content in selectors.get_downstream_goods(commodity)
+        for _, name, content in downstream_goods(commodity)
     ]
     if goods:
         resolved[field] = goods
     return goods or None
+
+
+def downstream_goods(commodity: str) -> list[tuple[str, str, float]]:
+    """``selectors.get_downstream_goods``, kept in the shared cache under the
+    commodities' version (shared: read-only)."""
+    return table_versions.cached_read(
+        name=f"downstream-goods:{commodity!r}",
+        tables=("commodity",),
+        read=lambda: selectors.get_downstream_goods(commodity),
+    )
 
 
 def fill_goods(request: StoredRequest) -> list[dict[str, Any]] | None:

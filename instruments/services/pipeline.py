@@ -62,13 +62,18 @@ _TONNES = {"t": 1.0, "kg": 0.001}
 
 @dataclass(frozen=True)
 class PipelineChoice:
-    """What the pipeline asks of every project: the bankability target (§12) and an
-    optional price war by the dominant supplier (``strategic_response``)."""
+    """What the pipeline asks of every project: the bankability target (§12), an
+    optional price war by the dominant supplier (``dominant``, ISO3: the capacity
+    that counts is outside it; ``strategic_response``) and the
+    price model (§5: ``gbm`` or ``schwartz``, estimated from each commodity's stored
+    history)."""
 
     metric: str = "probability_npv_positive"
     target: float = 0.9
     price_war_cut: float = 0.0
     price_war_years: int = 0
+    model: str = "gbm"
+    dominant: str = "CHN"
     paths: int = 500
     seed: int = 2026
 
@@ -82,13 +87,25 @@ def support_request(
 ) -> dict[str, Any]:
     """The ``project-support`` request for one stored project (§12's names): prices
     simulated from the commodity's stored history, every instrument solved for the
-    lowest level that meets the target."""
+    lowest level that meets the target. The register's units (§1) go beside the
+    project, as the calculator takes them."""
+    fields = dict(project)
+    price_unit = fields.pop("price_unit")
+    quantity_unit = fields.pop("quantity_unit")
+    if not fields.get("ramp_up"):
+        fields["ramp_up"] = None  # full capacity from the first operating year
     request: dict[str, Any] = {
-        "project": dict(project),
-        "commodity": project["commodity"],
-        "simulation": {"model": "gbm", "paths": choice.paths, "seed": choice.seed},
-        "support": [{"kind": kind, "solve": True} for kind in SUPPORT_KINDS],
-        "bankability": {"metric": choice.metric, "target": choice.target},
+        "project": fields,
+        "commodity": fields["commodity"],
+        "price_unit": price_unit,
+        "quantity_unit": quantity_unit,
+        "simulation": {
+            "model": choice.model,
+            "paths": choice.paths,
+            "seed": choice.seed,
+        },
+        "supports": [{"kind": kind, "solve": True} for kind in SUPPORT_KINDS],
+        "target": {"metric": choice.metric, "target": choice.target},
     }
     if choice.price_war_cut > 0 and choice.price_war_years > 0:
         request["strategic_response"] = {
@@ -120,8 +137,11 @@ def calculator_installed() -> bool:
 
 
 def dominant_suppliers(commodities: set[str]) -> dict[str, dict[str, Any]]:
-    """Each commodity's largest producer in the latest stored year: ``{"country",
-    "share", "year", "basis"}`` (commodities without production data left out)."""
+    """Each commodity's largest producer in the latest stored year of its production
+    series (USGS MCS: mine output for most): ``{"country", "share", "year",
+    "basis"}`` (commodities without production data left out). Shown beside the
+    ranking; which supplier the ranking is outside of is the choice's ``dominant``,
+    since for refined stages the largest miner is not the dominant refiner."""
     found: dict[str, dict[str, Any]] = {}
     for code in sorted(commodities):
         production = selectors.get_production_by_country(code, 2100)
@@ -160,7 +180,7 @@ def _project_row(
     register's figures alone."""
     project = record["project"]
     tonnes = float(project["capacity"]) * _TONNES.get(project["quantity_unit"], 1.0)
-    supplier = dominant.get(project["commodity"])
+    largest = dominant.get(project["commodity"])
     row: dict[str, Any] = {
         "slug": record["slug"],
         "name": record["name"],
@@ -171,9 +191,9 @@ def _project_row(
         "illustrative": record["illustrative"],
         "capacity_tonnes": tonnes,
         "price_unit": project["price_unit"],
-        "dominant_supplier": supplier["country"] if supplier else None,
-        "outside_dominant": supplier is None
-        or supplier["country"] != project["country"],
+        "dominant_supplier": choice.dominant,
+        "largest_producer": largest["country"] if largest else None,
+        "outside_dominant": project["country"] != choice.dominant,
         "error": None,
         "instruments": [],
         "cheapest": None,

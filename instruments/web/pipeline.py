@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from instruments import selectors
 from instruments.presentation.text import format_figure
 from instruments.services import pipeline
 from instruments.web import page_cache
@@ -49,6 +50,21 @@ class PipelineForm(forms.Form):
         initial="probability_npv_positive",
     )
     target = forms.FloatField(label="Target", initial=0.9)
+    model = forms.ChoiceField(
+        label="Price model",
+        choices=[
+            ("gbm", "Geometric Brownian motion"),
+            ("schwartz", "Mean-reverting (Schwartz)"),
+        ],
+        initial="gbm",
+        help_text="Estimated from each commodity's stored price history.",
+    )
+    dominant = forms.CharField(
+        label="Dominant supplier",
+        initial="CHN",
+        max_length=3,
+        help_text="ISO3 code: projects there are ranked last.",
+    )
     price_war_cut = forms.FloatField(
         label="Price war: cut",
         initial=0.0,
@@ -67,6 +83,10 @@ class PipelineForm(forms.Form):
             low, high, words = TARGET_BOUNDS[metric]
             if not low <= target <= high:
                 self.add_error("target", f"The target is {words}.")
+        dominant = str(data.get("dominant") or "").strip().upper()
+        if dominant and dominant not in selectors.get_partner_names():
+            self.add_error("dominant", f"Unknown economy '{dominant}'.")
+        data["dominant"] = dominant
         cut, years = data.get("price_war_cut"), data.get("price_war_years")
         if cut and not years:
             self.add_error("price_war_years", "A price war needs at least one year.")
@@ -79,6 +99,8 @@ class PipelineForm(forms.Form):
             target=float(data["target"]),
             price_war_cut=float(data["price_war_cut"] or 0.0),
             price_war_years=int(data["price_war_years"] or 0),
+            model=data["model"],
+            dominant=data["dominant"],
         )
 
 

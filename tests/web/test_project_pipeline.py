@@ -138,9 +138,12 @@ def test_each_request_names_every_instrument_solved_and_the_target(
     )
     pipeline.build_pipeline(choice)
     request = calls[0]
-    assert [s["kind"] for s in request["support"]] == list(pipeline.SUPPORT_KINDS)
-    assert all(s["solve"] for s in request["support"])
-    assert request["bankability"] == {"metric": "p10_min_dscr", "target": 1.3}
+    assert [s["kind"] for s in request["supports"]] == list(pipeline.SUPPORT_KINDS)
+    assert all(s["solve"] for s in request["supports"])
+    assert request["target"] == {"metric": "p10_min_dscr", "target": 1.3}
+    assert (request["price_unit"], request["quantity_unit"]) == ("USD/kg", "t")
+    assert "price_unit" not in request["project"]
+    assert request["project"]["ramp_up"] is None
     assert request["strategic_response"] == {"cut": 0.3, "years": 2}
     assert request["project"]["debt"] == {"share": 0.0, "rate": 0.0, "tenor_years": 0}
 
@@ -169,6 +172,15 @@ def test_the_page_shows_the_ranking_and_the_gap(client, register, calls):
     assert "500 USD/t" in html  # 1,000,000 USD over 2,000 t a year
 
 
+def test_the_dominant_supplier_is_a_choice(client, register, calls):
+    table = pipeline.build_pipeline(pipeline.PipelineChoice(dominant="AUS"))
+    assert table["rows"][0]["slug"] == "inside"  # the one in CHN
+    response = client.get(reverse("instruments:project_pipeline") + "?dominant=aus")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("(in the dominant supplier)") == 4
+
+
 def test_a_plain_visit_is_cached_and_linked_from_the_nav(client, register, calls):
     first = client.get(reverse("instruments:project_pipeline"))
     assert first.status_code == 200
@@ -186,6 +198,8 @@ def test_a_plain_visit_is_cached_and_linked_from_the_nav(client, register, calls
         ("price_war_cut=0.95&price_war_years=2", "price_war_cut"),
         ("price_war_cut=0.3&price_war_years=0", "price_war_years"),
         ("metric=p10_min_dscr&target=20", "target"),
+        ("dominant=XYZ", "dominant"),
+        ("model=random-walk", "model"),
     ],
 )
 def test_a_bad_choice_is_a_message_beside_its_field(
@@ -214,3 +228,23 @@ def test_dominant_suppliers_are_read_from_stored_production(seeded_db):
         assert 0 < supplier["share"] <= 1, code
         assert len(supplier["country"]) == 3
     assert found.get("ndpr-oxide", {}).get("country") in (None, "CHN")
+
+
+def test_the_engine_runs_every_seeded_project(seeded_db):
+    """The real calculator on the seeded register: the request is one it takes, and
+    every project gets §12's six instruments."""
+    table = pipeline.build_pipeline(pipeline.PipelineChoice(paths=100))
+    assert table["available"]
+    assert len(table["rows"]) == Project.objects.count()
+    for row in table["rows"]:
+        assert row["error"] is None, row["error"]
+        assert [i["kind"] for i in row["instruments"]] == list(pipeline.SUPPORT_KINDS)
+        assert row["gap"] is not None
+        assert row["outside_dominant"]
+        for instrument in row["instruments"]:
+            if instrument["meets_target"] and instrument["expected_cost"] is not None:
+                assert instrument["p95_cost"] is not None
+    costs = [
+        r["cost_per_tonne"] for r in table["rows"] if r["cost_per_tonne"] is not None
+    ]
+    assert costs == sorted(costs)

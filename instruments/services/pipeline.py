@@ -72,7 +72,7 @@ class PipelineChoice:
     target: float = 0.9
     price_war_cut: float = 0.0
     price_war_years: int = 0
-    model: str = "gbm"
+    model: str = "schwartz"
     dominant: str = "CHN"
     paths: int = 500
     seed: int = 2026
@@ -199,11 +199,12 @@ def _project_row(
         "cheapest": None,
         "cost_per_tonne": None,
         "gap": None,
+        "model": None,
     }
     if not run:
         return row
     try:
-        answer = run_project_support(support_request(project, choice))
+        answer, row["model"] = _run(project, choice)
     except InputError as exc:
         row["error"] = "; ".join(
             f"{' → '.join(str(p) for p in path) or 'project'}: {' '.join(messages)}"
@@ -245,6 +246,22 @@ def _project_row(
     else:
         row["cost_per_tonne"] = cheapest["cost_per_tonne"] if cheapest else None
     return row
+
+
+def _run(
+    project: Mapping[str, Any], choice: PipelineChoice
+) -> tuple[dict[str, Any], str]:
+    """The calculator's answer for one project and the price model it ran on: a
+    Schwartz model whose history shows no mean reversion falls back to GBM (§5), so
+    that every project is ranked."""
+    request = support_request(project, choice)
+    try:
+        return run_project_support(request), choice.model
+    except InputError as exc:
+        if choice.model != "schwartz" or "simulation" not in exc.errors:
+            raise
+    request["simulation"] = {**request["simulation"], "model": "gbm"}
+    return run_project_support(request), "gbm"
 
 
 def _flatten(

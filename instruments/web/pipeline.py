@@ -31,6 +31,7 @@ TARGET_BOUNDS = {
     "p10_min_dscr": (0.1, 10.0, "a ratio from 0.1 to 10 (e.g. 1.3)"),
     "p50_irr": (-0.5, 1.0, "a rate from -0.5 to 1 (0.12 = 12 %)"),
 }
+MODEL_NAMES = {"gbm": "GBM", "schwartz": "Schwartz"}
 KIND_NAMES = {
     "price_floor": "Price floor (one-sided CfD)",
     "two_sided_cfd": "Two-sided CfD",
@@ -53,11 +54,12 @@ class PipelineForm(forms.Form):
     model = forms.ChoiceField(
         label="Price model",
         choices=[
-            ("gbm", "Geometric Brownian motion"),
             ("schwartz", "Mean-reverting (Schwartz)"),
+            ("gbm", "Geometric Brownian motion"),
         ],
-        initial="gbm",
-        help_text="Estimated from each commodity's stored price history.",
+        initial="schwartz",
+        help_text="Estimated from each commodity's stored price history; a history "
+        "that shows no mean reversion is simulated with GBM.",
     )
     dominant = forms.CharField(
         label="Dominant supplier",
@@ -177,6 +179,7 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
     shown["cost_text"] = "—" if cost is None else f"{format_figure(cost)} {currency}/t"
     cheapest = row.get("cheapest")
     shown["cheapest_text"] = _cheapest_text(row, cheapest, gap)
+    shown["model_text"] = MODEL_NAMES.get(row.get("model") or "", "")
     shown["instruments_shown"] = [
         {
             "name": KIND_NAMES.get(i["kind"], i["kind"]),
@@ -197,9 +200,9 @@ def _cheapest_text(
 ) -> str:
     if not row.get("instruments"):
         return "—"
+    if gap is not None and gap <= 0:
+        return "none needed"
     if cheapest is not None:
         name = KIND_NAMES.get(cheapest["kind"], cheapest["kind"])
         return f"{name} at {level_text(cheapest['kind'], cheapest['level'], row['price_unit'])}"
-    if gap is not None and gap <= 0:
-        return "none needed"
     return "no instrument meets the target"

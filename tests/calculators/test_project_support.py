@@ -91,7 +91,7 @@ def test_deterministic_npv_is_the_hand_computed_discounted_cash_flow():
 
 
 def test_a_floor_above_a_constant_price_adds_the_after_tax_present_value():
-    result = RUN(_with(SMALL, supports=[{"kind": "price_floor", "level": 26.0}]))
+    result = RUN(_with(SMALL, support=[{"kind": "price_floor", "level": 26.0}]))
     row = result.extras["support"].iloc[0]
     added = (26.0 - 20.0) * 0.9 * _pv_volume_after_tax()
     assert row["npv_p50"] == pytest.approx(_hand_npv() + added, rel=1e-12)
@@ -110,7 +110,7 @@ def test_solved_floor_and_grant_match_the_closed_forms():
         _with(
             SMALL,
             price_path=15.0,
-            supports=[
+            support=[
                 {"kind": "price_floor", "solve": True},
                 {"kind": "capex_grant", "solve": True},
             ],
@@ -185,8 +185,8 @@ def test_solved_level_meets_an_irr_target_on_half_the_paths():
             "paths": 301,
             "seed": 3,
         },
-        supports=[{"kind": "capex_grant", "solve": True}],
-        target={"metric": "p50_irr", "target": 0.12},
+        support=[{"kind": "capex_grant", "solve": True}],
+        bankability={"metric": "p50_irr", "target": 0.12},
     )
     result = RUN(data)
     row = result.extras["support"].iloc[0]
@@ -200,10 +200,10 @@ def test_concessional_loan_solved_for_a_dscr_target():
         SMALL,
         project={"debt": {"share": 0.6, "rate": 0.1, "tenor_years": 3}},
         price_path=17.7,
-        supports=[{"kind": "concessional_loan", "solve": True}],
-        target={"metric": "p10_min_dscr", "target": 1.3},
+        support=[{"kind": "concessional_loan", "solve": True}],
+        bankability={"metric": "p10_min_dscr", "target": 1.3},
     )
-    base = RUN({**data, "supports": None})
+    base = RUN({**data, "support": None})
     assert base.summary["min_dscr_p10"] < 1.3
     row = RUN(data).extras["support"].iloc[0]
     assert 0 <= row["level"] < 0.1
@@ -218,7 +218,7 @@ def test_no_level_within_bounds_is_reported():
     data = _with(
         SMALL,
         price_path=15.0,
-        supports=[{"kind": "price_floor", "solve": True, "max_level": 16.0}],
+        support=[{"kind": "price_floor", "solve": True, "max_level": 16.0}],
     )
     result = RUN(data)
     row = result.extras["support"].iloc[0]
@@ -340,20 +340,20 @@ def test_registered_under_its_slug():
         ({"price_path": [1.0, 2.0]}, ("price_path",)),
         ({"price_path": None}, ("price_path",)),
         (
-            {"supports": [{"kind": "price_floor"}]},
-            ("supports", 0, "level"),
+            {"support": [{"kind": "price_floor"}]},
+            ("support", 0, "level"),
         ),
         (
-            {"supports": [{"kind": "concessional_loan", "solve": True}]},
-            ("supports", 0, "kind"),
+            {"support": [{"kind": "concessional_loan", "solve": True}]},
+            ("support", 0, "kind"),
         ),
         (
-            {"supports": [{"kind": "capex_grant", "level": 30.0}]},
-            ("supports", 0, "level"),
+            {"support": [{"kind": "capex_grant", "level": 30.0}]},
+            ("support", 0, "level"),
         ),
         (
-            {"target": {"metric": "probability_npv_positive", "target": 90}},
-            ("target", "target"),
+            {"bankability": {"metric": "probability_npv_positive", "target": 90}},
+            ("bankability", "target"),
         ),
         (
             {"strategic_response": {"cut": 0.3, "years": 9}},
@@ -372,7 +372,7 @@ def test_bad_input_is_an_error_at_the_field(changes, where):
 
 
 def test_the_names_of_section_12():
-    result = RUN(_with(SMALL, supports=[{"kind": "price_floor", "level": 21.0}]))
+    result = RUN(_with(SMALL, support=[{"kind": "price_floor", "level": 21.0}]))
     assert {
         "npv_p5",
         "npv_p50",

@@ -125,7 +125,7 @@ OPTIONAL_BLOCKS: dict[str, list[dict]] = {
                 "paths": 100,
                 "seed": 1,
             },
-            "supports": [{"kind": "capex_grant", "solve": True}],
+            "support": [{"kind": "capex_grant", "solve": True}],
         }
     ],
     "offtake": [

@@ -163,8 +163,8 @@ def price_paths(
 
 def _supports(inputs: ProjectSupportInputs, plan: cf.Plan) -> tuple[Support, ...]:
     """The instruments asked for; by default every one, solved (a loan needs debt)."""
-    if inputs.supports:
-        return inputs.supports
+    if inputs.support:
+        return inputs.support
     return tuple(
         Support(kind=kind, solve=True)
         for kind in SUPPORT_KINDS
@@ -187,7 +187,9 @@ def _row_of(
         "kind": support.kind,
         "level": level,
         "solved": support.solve,
-        "probability_npv_positive": float(np.mean(evaluation.npv >= 0)),
+        "probability_npv_positive": float(
+            np.mean(cf.npv_positive(plan, evaluation.npv))
+        ),
         "npv_p50": cf.percentile(evaluation.npv, 0.5),
         "irr_p50": cf.reached_by(cf.irr(plan, evaluation.flows), 0.5),
         "min_dscr_p10": cf.reached_by(evaluation.min_dscr, 0.9),
@@ -331,7 +333,7 @@ def compute(inputs: ProjectSupportInputs) -> Result:
     plan = plan_of(inputs)
     prices, described, warnings = price_paths(inputs, plan)
     progress.report(0.1)
-    test = sp.criterion(inputs.target)
+    test = sp.criterion(inputs.bankability, plan)
     base = sp.evaluate(plan, prices, None, 0.0)
     rows, npvs, curves = _assess(inputs, plan, prices, test)
     table = pd.DataFrame(rows, columns=list(SUPPORT_COLUMNS))
@@ -339,7 +341,7 @@ def compute(inputs: ProjectSupportInputs) -> Result:
     cheapest = min(meeting, key=lambda row: row["expected_cost"]) if meeting else None
     response = inputs.strategic_response
     summary: dict[str, Any] = {
-        "probability_npv_positive": float(np.mean(base.npv >= 0)),
+        "probability_npv_positive": float(np.mean(cf.npv_positive(plan, base.npv))),
         "npv_p5": cf.percentile(base.npv, 0.05),
         "npv_p50": cf.percentile(base.npv, 0.5),
         "npv_p95": cf.percentile(base.npv, 0.95),
@@ -399,7 +401,7 @@ def work_steps(data: Mapping[str, Any]) -> int:
     years = _whole(project.get("construction_years"), 2) + _whole(
         project.get("life_years"), 20
     )
-    supports = data.get("supports")
+    supports = data.get("support")
     count = len(supports) if isinstance(supports, list | tuple) and supports else 6
     return max(years, 1) * (1 + SOLVER_WEIGHT * count)
 
@@ -441,7 +443,7 @@ EXAMPLE: dict[str, Any] = {
         "seed": 7,
     },
     "strategic_response": {"cut": 0.4, "years": 2},
-    "target": {"metric": "probability_npv_positive", "target": 0.9},
+    "bankability": {"metric": "probability_npv_positive", "target": 0.9},
     "public_discount_rate": 0.03,
 }
 """An illustrative 5,000 t a year NdPr oxide separation plant outside China (capex and

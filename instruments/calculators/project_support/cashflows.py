@@ -93,6 +93,16 @@ class Plan:
         return self.debt_share * float(self.capex.sum()) * (1.0 - np.asarray(grant))
 
 
+def npv_tolerance(plan: Plan) -> float:
+    """An NPV this close to 0 is 0 (rounding in sums of discounted flows)."""
+    return 1e-9 * max(float(plan.capex.sum()), 1.0)
+
+
+def npv_positive(plan: Plan, values: FloatArray) -> FloatArray:
+    """Whether each path's NPV is ≥ 0 (within ``npv_tolerance``)."""
+    return np.asarray(values >= -npv_tolerance(plan))
+
+
 def annuity(
     principal: float | FloatArray, rate: float | FloatArray, years: int
 ) -> FloatArray:

@@ -434,14 +434,14 @@ class ProjectSupportInputs(Inputs):
         help="Lower every path for the first years of production (rare earths after "
         "2011).",
     )
-    supports: tuple[Support, ...] | None = spec(
+    support: tuple[Support, ...] | None = spec(
         "Support instruments",
         default=None,
         max_items=12,
         as_table=True,
         help="Each at a level or solved. Leave out to solve every instrument.",
     )
-    target: BankabilityTarget | None = spec(
+    bankability: BankabilityTarget | None = spec(
         "Bankability target",
         default=None,
         help="Default: NPV ≥ 0 on 9 paths in 10.",
@@ -508,9 +508,9 @@ def _validate(inputs: ProjectSupportInputs, errors: ErrorCollector) -> None:
             ("strategic_response", "years"),
             f"The price war cannot outlast the {life} operating years.",
         )
-    for i, support in enumerate(inputs.supports or ()):
+    for i, support in enumerate(inputs.support or ()):
         _validate_support(inputs, support, i, errors)
-    target = inputs.target
+    target = inputs.bankability
     if target is not None:
         _validate_target(target, errors)
 
@@ -568,7 +568,7 @@ def _validate_price_source(
 def _validate_support(
     inputs: ProjectSupportInputs, support: Support, i: int, errors: ErrorCollector
 ) -> None:
-    here = ("supports", i)
+    here = ("support", i)
     if support.solve == (support.level is not None):
         errors.add(
             (*here, "level"),
@@ -608,7 +608,7 @@ def _validate_support(
 
 
 def _validate_target(target: BankabilityTarget, errors: ErrorCollector) -> None:
-    here = ("target", "target")
+    here = ("bankability", "target")
     if target.metric == "probability_npv_positive" and not 0 < target.target <= 1:
         errors.add(
             here,

@@ -73,17 +73,25 @@ class Criterion:
     threshold: float
     rate: float | None = None
     """For ``p50_irr``: the NPV is taken at this rate."""
+    slack: float = 0.0
+    """How far below the threshold a path still counts as meeting it (rounding)."""
 
 
-def criterion(target: BankabilityTarget | None) -> Criterion:
-    """The bankability target as a share of paths meeting a threshold."""
+def criterion(target: BankabilityTarget | None, plan: cf.Plan) -> Criterion:
+    """The bankability target as a share of paths meeting a threshold. The solver
+    aims at the threshold itself; counting paths that meet it allows for rounding
+    (``slack``, ``cf.npv_tolerance`` for NPV): at a solved level every path whose NPV
+    the instrument fixes sits on zero, a few a hair's breadth below it."""
+    slack = cf.npv_tolerance(plan)
     if target is None:
-        return Criterion("probability_npv_positive", 0.9, 0.9, 0.0)
+        return Criterion("probability_npv_positive", 0.9, 0.9, 0.0, slack=slack)
     if target.metric == "probability_npv_positive":
-        return Criterion(target.metric, target.target, target.target, 0.0)
+        return Criterion(target.metric, target.target, target.target, 0.0, slack=slack)
     if target.metric == "p10_min_dscr":
-        return Criterion(target.metric, target.target, 0.9, target.target)
-    return Criterion(target.metric, target.target, 0.5, 0.0, rate=target.target)
+        return Criterion(target.metric, target.target, 0.9, target.target, slack=1e-9)
+    return Criterion(
+        target.metric, target.target, 0.5, 0.0, rate=target.target, slack=slack
+    )
 
 
 @dataclass(frozen=True)
@@ -276,7 +284,7 @@ def share_meeting(evaluation: Evaluation, plan: cf.Plan, test: Criterion) -> flo
     values = evaluation.criterion_values(plan, test)
     if bool(np.isnan(values).all()):
         return math.nan
-    return float(np.mean(values >= test.threshold))
+    return float(np.mean(values >= test.threshold - test.slack))
 
 
 def meets(evaluation: Evaluation, plan: cf.Plan, test: Criterion) -> bool:
@@ -286,4 +294,4 @@ def meets(evaluation: Evaluation, plan: cf.Plan, test: Criterion) -> bool:
         return False
     n = values.size
     needed = min(max(math.ceil(test.share * n - 1e-9), 1), n)
-    return int(np.count_nonzero(values >= test.threshold)) >= needed
+    return int(np.count_nonzero(values >= test.threshold - test.slack)) >= needed

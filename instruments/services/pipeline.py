@@ -104,8 +104,8 @@ def support_request(
             "paths": choice.paths,
             "seed": choice.seed,
         },
-        "supports": [{"kind": kind, "solve": True} for kind in SUPPORT_KINDS],
-        "target": {"metric": choice.metric, "target": choice.target},
+        "support": [{"kind": kind, "solve": True} for kind in SUPPORT_KINDS],
+        "bankability": {"metric": choice.metric, "target": choice.target},
     }
     if choice.price_war_cut > 0 and choice.price_war_years > 0:
         request["strategic_response"] = {

@@ -138,9 +138,9 @@ def test_each_request_names_every_instrument_solved_and_the_target(
     )
     pipeline.build_pipeline(choice)
     request = calls[0]
-    assert [s["kind"] for s in request["supports"]] == list(pipeline.SUPPORT_KINDS)
-    assert all(s["solve"] for s in request["supports"])
-    assert request["target"] == {"metric": "p10_min_dscr", "target": 1.3}
+    assert [s["kind"] for s in request["support"]] == list(pipeline.SUPPORT_KINDS)
+    assert all(s["solve"] for s in request["support"])
+    assert request["bankability"] == {"metric": "p10_min_dscr", "target": 1.3}
     assert (request["price_unit"], request["quantity_unit"]) == ("USD/kg", "t")
     assert "price_unit" not in request["project"]
     assert request["project"]["ramp_up"] is None

@@ -1,7 +1,8 @@
 """The request extras: fields a request may carry besides a calculator's own inputs.
 
 They name stored data instead of typed values: a commodity's price series (with its
-range and exchange rate) and a partner group that decides which flows are members.
+range and exchange rate), a partner group that decides which flows are members, and a
+project of the register (§12).
 They are declared here once, as dataclasses with ``spec`` metadata like the inputs, and
 every adapter loops over ``request_extras(calculator)``: the HTML form, the API
 serializer and OpenAPI schema, the GET query string, and the stored-inputs service that
@@ -188,12 +189,44 @@ class MarketBaseline:
     )
 
 
+@dataclass(frozen=True)
+class StoredProject:
+    """A project from the register (calculators with a ``project`` group)."""
+
+    stored_project: str | None = spec(
+        "Stored project",
+        default=None,
+        help=(
+            "Start from a project of the register (see /api/v1/projects/): its "
+            "stage, capacity, costs, debt and units replace the typed project, and "
+            "without a typed price its commodity's stored prices are used."
+        ),
+    )
+
+
+def project_field(calculator: Calculator) -> str | None:
+    """The calculator's ``project`` group (§12), or None."""
+    for fs in describe(calculator.inputs):
+        if fs.kind == "group" and fs.name == "project":
+            return fs.name
+    return None
+
+
 BASELINE_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(MarketBaseline))
+STORED_PROJECT_FIELDS: tuple[str, ...] = tuple(
+    fs.name for fs in describe(StoredProject)
+)
 STORED_PRICE_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredPrices))
 STORED_FLOW_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredFlows))
 ALL_EXTRA_FIELDS: frozenset[str] = frozenset(
     fs.name
-    for cls in (StoredPrices, MemberSelection, StoredFlows, MarketBaseline)
+    for cls in (
+        StoredPrices,
+        MemberSelection,
+        StoredFlows,
+        MarketBaseline,
+        StoredProject,
+    )
     for fs in describe(cls)
 )
 
@@ -231,6 +264,8 @@ def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
     """The extras that apply to ``calculator``, in the order the adapters show them
     (a name declared by two blocks, ``commodity``, appears once)."""
     extras: list[FieldSpec] = []
+    if project_field(calculator):
+        extras.extend(describe(StoredProject))
     if calculator.price_field:
         extras.extend(describe(StoredPrices))
     if member_flows_field(calculator):

@@ -21,6 +21,7 @@ from instruments import selectors
 from instruments.api.lookups import get_calculator_or_404
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.extras import project_field
 from instruments.calculators.units import ENGLISH, NumberFormat
 from instruments.models import Scenario
 from instruments.services import calculation as calculations
@@ -183,11 +184,16 @@ def _form_options(
         "member_group_choices": [
             (str(g["code"]), str(g["name"])) for g in selectors.list_partner_groups()
         ],
+        "stored_project_choices": (
+            [(str(p["slug"]), str(p["name"])) for p in selectors.get_projects()]
+            if project_field(calculator)
+            else []
+        ),
     }
 
 
 # The stored tables each cached piece of the calculator page shows (page_cache).
-EXAMPLE_FORM_READS = {"commodity": "*", "member_group": "*"}
+EXAMPLE_FORM_READS = {"commodity": "*", "member_group": "*", "stored_project": "*"}
 PARTNER_DATALIST_TABLES = ("partner",)
 PRECEDENT_TABLES = ("scenario",)
 

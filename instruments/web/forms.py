@@ -40,6 +40,7 @@ from instruments.calculators.base import (
 from instruments.calculators.extras import (
     STORED_FLOW_FIELDS,
     STORED_PRICE_FIELDS,
+    STORED_PROJECT_FIELDS,
     request_extras,
 )
 from instruments.calculators.numbers import ENGLISH, NumberFormat
@@ -61,6 +62,7 @@ EXTRA_BLANK_CHOICES = {
     "commodity": "— type the prices myself —",
     "series": "— the commodity's default series —",
     "member_group": "— the Member box of each flow —",
+    "stored_project": "— type the project myself —",
 }
 SPARE_ROWS = 2  # blank rows offered without JavaScript ("add a row" adds more with it)
 
@@ -108,6 +110,7 @@ class CalculatorForm(forms.Form):
         commodity_choices: Sequence[tuple[str, str]] = (),
         series_choices: Sequence[tuple[str, str]] = (),
         member_group_choices: Sequence[tuple[str, str]] = (),
+        stored_project_choices: Sequence[tuple[str, str]] = (),
         spare_rows: int = SPARE_ROWS,
         number_format: NumberFormat = ENGLISH,
     ) -> None:
@@ -131,6 +134,7 @@ class CalculatorForm(forms.Form):
             "commodity": commodity_choices,
             "series": series_choices,
             "member_group": member_group_choices,
+            "stored_project": stored_project_choices,
         }
         for fs in self.extras:
             self.fields[fs.name] = build_field(fs, self.number_format)
@@ -373,7 +377,17 @@ class CalculatorForm(forms.Form):
         return [
             self._field_node(fs.name, fs)
             for fs in self.extras
-            if fs.name not in STORED_PRICE_FIELDS and fs.name not in STORED_FLOW_FIELDS
+            if fs.name not in STORED_PRICE_FIELDS
+            and fs.name not in STORED_FLOW_FIELDS
+            and fs.name not in STORED_PROJECT_FIELDS
+        ]
+
+    def stored_project_nodes(self) -> list[Node]:
+        """A project of the register (calculators with a ``project``, §12)."""
+        return [
+            self._field_node(fs.name, fs)
+            for fs in self.extras
+            if fs.name in STORED_PROJECT_FIELDS
         ]
 
     def _layout(

@@ -45,6 +45,12 @@ VARIATIONS: list[dict[str, Any]] = [
         "uncertainty": None,
     },
     {"cbam_year": 2027, "carbon_price_unit": "EUR/t"},
+    # a stored project, whose commodity names the stored prices (no typed price)
+    {
+        "stored_project": "ndpr-separation-usa-illustrative",
+        "simulation": None,
+        "price_path": None,
+    },
 ]
 
 

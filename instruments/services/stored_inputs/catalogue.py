@@ -15,6 +15,7 @@ from instruments.services.stored_inputs.members import (
     fill_member_group,
 )
 from instruments.services.stored_inputs.prices import fill_prices
+from instruments.services.stored_inputs.projects import fill_project
 from instruments.services.stored_inputs.request import StoredInput
 from instruments.services.stored_inputs.schedules import (
     SCHEDULED_INPUTS,
@@ -45,6 +46,13 @@ BASELINE_TABLES = (
 )
 
 STORED_INPUTS: tuple[StoredInput, ...] = (
+    # First: a stored project may name the commodity whose prices are filled next.
+    StoredInput(
+        name="stored_project",
+        fields=("stored_project",),
+        reads=(m.Project, m.Partner, *PRICE_TABLES),
+        fill=fill_project,
+    ),
     # Checked first, before the extras are parsed: a flow's origin is a partner.
     StoredInput(
         name="flow_origins",

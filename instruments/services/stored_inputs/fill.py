@@ -69,6 +69,8 @@ def refuse_extras_that_do_not_apply(
             message = (
                 f"The {calculator.title} calculator has no import flows with members."
             )
+        elif name == "stored_project":
+            message = f"The {calculator.title} calculator takes no project."
         elif name == "commodity":
             message = (
                 f"The {calculator.title} calculator takes no market price, so it "

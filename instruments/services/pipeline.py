@@ -82,23 +82,13 @@ class PipelineChoice:
         return ";".join(f"{k}={v}" for k, v in asdict(self).items())
 
 
-def support_request(
-    project: Mapping[str, Any], choice: PipelineChoice
-) -> dict[str, Any]:
-    """The ``project-support`` request for one stored project (§12's names): prices
-    simulated from the commodity's stored history, every instrument solved for the
-    lowest level that meets the target. The register's units (§1) go beside the
-    project, as the calculator takes them."""
-    fields = dict(project)
-    price_unit = fields.pop("price_unit")
-    quantity_unit = fields.pop("quantity_unit")
-    if not fields.get("ramp_up"):
-        fields["ramp_up"] = None  # full capacity from the first operating year
+def support_request(slug: str, choice: PipelineChoice) -> dict[str, Any]:
+    """The ``project-support`` request for the stored project ``slug`` (§12's names):
+    the project, its units and its commodity's stored prices filled by the
+    ``stored_project`` input; every instrument solved for the lowest level that
+    meets the target."""
     request: dict[str, Any] = {
-        "project": fields,
-        "commodity": fields["commodity"],
-        "price_unit": price_unit,
-        "quantity_unit": quantity_unit,
+        "stored_project": slug,
         "simulation": {
             "model": choice.model,
             "paths": choice.paths,
@@ -204,7 +194,7 @@ def _project_row(
     if not run:
         return row
     try:
-        answer, row["model"] = _run(project, choice)
+        answer, row["model"] = _run(record["slug"], choice)
     except InputError as exc:
         row["error"] = "; ".join(
             f"{' → '.join(str(p) for p in path) or 'project'}: {' '.join(messages)}"
@@ -248,13 +238,11 @@ def _project_row(
     return row
 
 
-def _run(
-    project: Mapping[str, Any], choice: PipelineChoice
-) -> tuple[dict[str, Any], str]:
+def _run(slug: str, choice: PipelineChoice) -> tuple[dict[str, Any], str]:
     """The calculator's answer for one project and the price model it ran on: a
     Schwartz model whose history shows no mean reversion falls back to GBM (§5), so
     that every project is ranked."""
-    request = support_request(project, choice)
+    request = support_request(slug, choice)
     try:
         return run_project_support(request), choice.model
     except InputError as exc:

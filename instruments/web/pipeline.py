@@ -5,11 +5,14 @@ cache are ``services.pipeline``; this page reads the choice and shows the table.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 
 from instruments import selectors
@@ -192,7 +195,19 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
         for i in row.get("instruments", [])
     ]
     shown["currency"] = currency
+    shown["calculator_url"] = calculator_url(row["slug"], choice)
     return shown
+
+
+def calculator_url(slug: str, choice: pipeline.PipelineChoice) -> str:
+    """The calculator page run on the stored project with the pipeline's choice:
+    its charts, cash flows and sentences, to save or compare."""
+    request = pipeline.support_request(slug, choice)
+    return (
+        reverse("instruments:calculator", args=[pipeline.CALCULATOR])
+        + "?"
+        + urlencode({"inputs": json.dumps(request, separators=(",", ":"))})
+    )
 
 
 def _cheapest_text(

@@ -54,7 +54,7 @@ def calls(monkeypatch) -> list[dict[str, Any]]:
 
     def engine(request: dict[str, Any]) -> dict[str, Any]:
         made.append(request)
-        slug = request["project"]["name"].split(" ")[0]
+        slug = request["stored_project"]
         probability, costs = ANSWERS[slug]
         support = [
             {
@@ -141,11 +141,9 @@ def test_each_request_names_every_instrument_solved_and_the_target(
     assert [s["kind"] for s in request["support"]] == list(pipeline.SUPPORT_KINDS)
     assert all(s["solve"] for s in request["support"])
     assert request["bankability"] == {"metric": "p10_min_dscr", "target": 1.3}
-    assert (request["price_unit"], request["quantity_unit"]) == ("USD/kg", "t")
-    assert "price_unit" not in request["project"]
-    assert request["project"]["ramp_up"] is None
+    assert request["stored_project"] in ANSWERS
+    assert request["simulation"]["model"] == "schwartz"
     assert request["strategic_response"] == {"cut": 0.3, "years": 2}
-    assert request["project"]["debt"] == {"share": 0.0, "rate": 0.0, "tenor_years": 0}
 
 
 def test_the_table_is_kept_until_a_project_changes(register, calls):
@@ -170,6 +168,7 @@ def test_the_page_shows_the_ranking_and_the_gap(client, register, calls):
     assert "Capex grant at 30 % of capex" in html
     assert "35 points short" in html
     assert "500 USD/t" in html  # 1,000,000 USD over 2,000 t a year
+    assert "/calculators/project-support/?inputs=" in html
 
 
 def test_the_dominant_supplier_is_a_choice(client, register, calls):
@@ -248,3 +247,16 @@ def test_the_engine_runs_every_seeded_project(seeded_db):
         r["cost_per_tonne"] for r in table["rows"] if r["cost_per_tonne"] is not None
     ]
     assert costs == sorted(costs)
+
+
+def test_a_project_opens_the_calculator_on_it(client, seeded_db):
+    """The link of a row runs the calculator on the stored project, selected in the
+    form, with the pipeline's target."""
+    from instruments.web.pipeline import calculator_url
+
+    choice = pipeline.PipelineChoice(paths=100, target=0.8)
+    response = client.get(calculator_url("magnet-recycler-gbr-illustrative", choice))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<option value="magnet-recycler-gbr-illustrative" selected>' in html
+    assert 'data-summary="probability_npv_positive"' in html

@@ -136,6 +136,7 @@ def _pipeline_page(request: HttpRequest) -> HttpResponse:
         )
     choice = form.choice()
     table = pipeline.project_pipeline(choice)
+    rows = [_shown(row, choice) for row in table["rows"]]
     return render(
         request,
         "instruments/project_pipeline.html",
@@ -143,7 +144,8 @@ def _pipeline_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "choice": choice,
             "table": table,
-            "rows": [_shown(row, choice) for row in table["rows"]],
+            "rows": rows,
+            "sentences": summary_sentences(rows, choice) if table["available"] else [],
             "dominant": sorted(table["dominant"].items()),
             "kinds": [KIND_NAMES[k] for k in pipeline.SUPPORT_KINDS],
         },
@@ -221,3 +223,40 @@ def _cheapest_text(
         name = KIND_NAMES.get(cheapest["kind"], cheapest["kind"])
         return f"{name} at {level_text(cheapest['kind'], cheapest['level'], row['price_unit'])}"
     return "no instrument meets the target"
+
+
+def summary_sentences(
+    rows: list[dict[str, Any]], choice: pipeline.PipelineChoice
+) -> list[str]:
+    """What the ranking means, in a few sentences."""
+    ran = [r for r in rows if r.get("instruments")]
+    if not ran:
+        return []
+    bankable = [r for r in ran if r["gap"] is not None and r["gap"] <= 0]
+    helped = [r for r in ran if r["gap"] is not None and r["gap"] > 0 and r["cheapest"]]
+    hopeless = len(ran) - len(bankable) - len(helped)
+    sentences = [
+        f"Of {len(ran)} projects run, {len(bankable)} "
+        f"{'is' if len(bankable) == 1 else 'are'} bankable as "
+        f"{'it stands' if len(bankable) == 1 else 'they stand'}, {len(helped)} "
+        f"can be made bankable by at least one instrument and {hopeless} by none "
+        "within its bounds."
+    ]
+    outside = [r for r in helped if r["outside_dominant"]]
+    if outside:
+        best = min(outside, key=lambda r: r["cost_per_tonne"])
+        cheapest = best["cheapest"]
+        sentences.append(
+            f"Cheapest to support outside {choice.dominant}: {best['name']}, with "
+            f"{best['cheapest_text'][0].lower()}{best['cheapest_text'][1:]}, an "
+            f"expected cost of {best['cost_text']} of yearly capacity and "
+            f"{format_figure(cheapest['p95_cost'])} {best['currency']} in a bad "
+            "case (P95)."
+        )
+    if any((r["cost_per_tonne"] or 0) < 0 for r in helped):
+        sentences.append(
+            "Where the cheapest cost is negative the state expects to gain: a fixed "
+            "price or two-sided contract set below the prices the model expects "
+            "pays back more than it pays out on average, though not in a bad case."
+        )
+    return sentences

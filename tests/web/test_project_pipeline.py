@@ -169,6 +169,8 @@ def test_the_page_shows_the_ranking_and_the_gap(client, register, calls):
     assert "35 points short" in html
     assert "500 USD/t" in html  # 1,000,000 USD over 2,000 t a year
     assert "/calculators/project-support/?inputs=" in html
+    assert "Of 5 projects run, 1 is bankable as it stands, 3 can be made" in html
+    assert "Cheapest to support outside CHN: cheap plant (illustrative)" in html
 
 
 def test_the_dominant_supplier_is_a_choice(client, register, calls):

@@ -160,3 +160,23 @@ def test_a_sensitivity_of_the_headline_figures_to_capex():
     assert len(rows) == 3
     # dearer capex never makes the project more bankable
     assert probability[0] >= probability[1] >= probability[2]
+
+
+@pytest.mark.django_db
+def test_a_project_given_with_its_own_units_prices_in_them():
+    data = example(support=[{"kind": "capex_grant", "solve": True}])
+    data["project"] = {**data["project"], "price_unit": "USD/t", "quantity_unit": "kg"}
+    del data["price_unit"], data["quantity_unit"]
+    data["project"]["unit_opex"] = 38_000.0
+    data["simulation"] = {**data["simulation"], "start_price": 60_000.0}
+    data["simulation"]["long_run_price"] = 75_000.0
+    data["project"]["capacity"] = 5_000_000.0
+    response = APIClient().post(URL, data, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["inputs"]["price_unit"] == "USD/t"
+    assert body["inputs"]["quantity_unit"] == "kg"
+    same = APIClient().post(URL, example(support=data["support"]), format="json")
+    assert body["summary"]["npv_p50"] == pytest.approx(
+        same.json()["summary"]["npv_p50"]
+    )

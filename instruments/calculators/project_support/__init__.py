@@ -59,6 +59,15 @@ CURVE_POINTS = 13
 QUANTILES = tuple(round(0.01 * i, 2) for i in range(1, 100))
 
 
+def units_of(inputs: ProjectSupportInputs) -> tuple[str, str]:
+    """(price unit, quantity unit): the project's own when it names them."""
+    project = inputs.project
+    return (
+        project.price_unit or inputs.price_unit,
+        project.quantity_unit or inputs.quantity_unit,
+    )
+
+
 def plan_of(inputs: ProjectSupportInputs) -> cf.Plan:
     """Everything about the project that is the same on every path."""
     project = inputs.project
@@ -83,7 +92,7 @@ def plan_of(inputs: ProjectSupportInputs) -> cf.Plan:
         labels=labels,
         capex=capex,
         volume=project.capacity * ramp,
-        money=units.money_factor(inputs.quantity_unit, inputs.price_unit),
+        money=units.money_factor(*units_of(inputs)[::-1]),
         realised_share=project.realised_share,
         unit_opex=project.unit_opex,
         fixed_opex=project.fixed_opex,
@@ -366,7 +375,7 @@ def compute(inputs: ProjectSupportInputs) -> Result:
         "strategic_years": 0 if response is None else response.years,
         "discount_rate": plan.discount_rate,
         "public_discount_rate": plan.public_discount_rate,
-        "currency": units.parse_price_unit(inputs.price_unit).currency,
+        "currency": units.parse_price_unit(units_of(inputs)[0]).currency,
         **described,
     }
     for warning in warnings:

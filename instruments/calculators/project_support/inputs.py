@@ -7,8 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from instruments.calculators.base import ErrorCollector, Inputs, Series, spec
+from instruments.calculators.base import (
+    ErrorCollector,
+    InputError,
+    Inputs,
+    Series,
+    spec,
+)
 from instruments.calculators.limits import MAX_HISTORY, MAX_PERIODS
+from instruments.calculators.units import money_factor
 
 MAX_PROJECT_PATHS = 100_000
 """Simulated price paths per request."""
@@ -195,6 +202,17 @@ class Project:
     )
     debt: Debt | None = spec(
         "Debt", default=None, help="Leave out for an all-equity project (no DSCR)."
+    )
+    price_unit: str | None = spec(
+        "Price unit of this project",
+        default=None,
+        help="The unit its unit cost is in (as the register gives it); when given it "
+        "replaces the request's price unit.",
+    )
+    quantity_unit: str | None = spec(
+        "Quantity unit of this project",
+        default=None,
+        help="The unit its capacity is in; when given it replaces the request's.",
     )
 
 
@@ -466,6 +484,14 @@ class ProjectSupportInputs(Inputs):
 
 def _validate(inputs: ProjectSupportInputs, errors: ErrorCollector) -> None:
     project = inputs.project
+    if project.price_unit or project.quantity_unit:
+        try:
+            money_factor(
+                project.quantity_unit or inputs.quantity_unit,
+                project.price_unit or inputs.price_unit,
+            )
+        except InputError as exc:
+            errors.merge(exc, ("project",))
     construction, life = project.construction_years, project.life_years
     capex = inputs.project.capex
     if isinstance(capex, tuple) and len(capex) not in (1, construction):

@@ -19,18 +19,19 @@ def fill_project(request: StoredRequest) -> dict[str, Any] | None:
     price is typed (no price path, history, simulation start price or commodity), its
     commodity names the stored prices the simulation starts from and is estimated
     from. What was used, or None."""
+    if project_field(request.calculator) is None:
+        return None
+    lift_project_units(request.resolved)
     slug = request.given.get("stored_project")
-    if not slug or project_field(request.calculator) is None:
+    if not slug:
         return None
     if not isinstance(slug, str):
         raise InputError.at(("stored_project",), "Give the project's code (slug).")
     stored = selectors.get_project(slug.strip(), field="stored_project")
-    project = {k: v for k, v in stored.items() if k not in _UNITS}
+    project = dict(stored)
     resolved = request.resolved
     resolved["project"] = project
-    for unit in _UNITS:
-        if stored.get(unit):
-            resolved[unit] = stored[unit]
+    lift_project_units(resolved)
     simulation = resolved.get("simulation")
     typed_price = any(
         resolved.get(name) not in (None, "", [])
@@ -52,3 +53,16 @@ def fill_project(request: StoredRequest) -> dict[str, Any] | None:
         "price_unit": stored.get("price_unit"),
         "quantity_unit": stored.get("quantity_unit"),
     }
+
+
+def lift_project_units(resolved: dict[str, Any]) -> None:
+    """A project given with its own units (as the register's dicts carry them):
+    they become the request's, since its capacity and costs are in them (the
+    calculator does the same; here the result's units follow)."""
+    project = resolved.get("project")
+    if not isinstance(project, Mapping):
+        return
+    for unit in _UNITS:
+        value = project.get(unit)
+        if isinstance(value, str) and value.strip():
+            resolved[unit] = value

@@ -16,7 +16,6 @@ cite the public figures they use and ``assumptions`` states everything else.
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +30,8 @@ from instruments.models.prices import PRICE_UNIT_CHOICES, Commodity
 
 MAX_YEARS = 60
 """The longest construction, life or debt tenor a project may state."""
+MAX_MONEY = 1e14
+"""The largest capex amount a year (whole units of money)."""
 
 
 class ProjectStage(models.TextChoices):
@@ -117,11 +118,11 @@ def validate_capex(value: Any) -> None:
         if (
             isinstance(amount, bool)
             or not isinstance(amount, int | float)
-            or not math.isfinite(amount)
-            or amount < 0
+            or not 0 <= amount <= MAX_MONEY  # NaN fails too
         ):
             raise ValidationError(
-                f"Each capex amount is a number of 0 or more (got {amount!r})."
+                f"Each capex amount is a number from 0 to {MAX_MONEY:.0e} "
+                f"(got {str(amount)[:40]})."
             )
     if sum(amounts) <= 0:
         raise ValidationError("Capex must add up to more than 0.")

@@ -62,13 +62,18 @@ _TONNES = {"t": 1.0, "kg": 0.001}
 
 @dataclass(frozen=True)
 class PipelineChoice:
-    """What the pipeline asks of every project: the bankability target (§12) and an
-    optional price war by the dominant supplier (``strategic_response``)."""
+    """What the pipeline asks of every project: the bankability target (§12), an
+    optional price war by the dominant supplier (``dominant``, ISO3: the capacity
+    that counts is outside it; ``strategic_response``) and the
+    price model (§5: ``gbm`` or ``schwartz``, estimated from each commodity's stored
+    history)."""
 
     metric: str = "probability_npv_positive"
     target: float = 0.9
     price_war_cut: float = 0.0
     price_war_years: int = 0
+    model: str = "schwartz"
+    dominant: str = "CHN"
     paths: int = 500
     seed: int = 2026
 
@@ -77,16 +82,18 @@ class PipelineChoice:
         return ";".join(f"{k}={v}" for k, v in asdict(self).items())
 
 
-def support_request(
-    project: Mapping[str, Any], choice: PipelineChoice
-) -> dict[str, Any]:
-    """The ``project-support`` request for one stored project (§12's names): prices
-    simulated from the commodity's stored history, every instrument solved for the
-    lowest level that meets the target."""
+def support_request(slug: str, choice: PipelineChoice) -> dict[str, Any]:
+    """The ``project-support`` request for the stored project ``slug`` (§12's names):
+    the project, its units and its commodity's stored prices filled by the
+    ``stored_project`` input; every instrument solved for the lowest level that
+    meets the target."""
     request: dict[str, Any] = {
-        "project": dict(project),
-        "commodity": project["commodity"],
-        "simulation": {"model": "gbm", "paths": choice.paths, "seed": choice.seed},
+        "stored_project": slug,
+        "simulation": {
+            "model": choice.model,
+            "paths": choice.paths,
+            "seed": choice.seed,
+        },
         "support": [{"kind": kind, "solve": True} for kind in SUPPORT_KINDS],
         "bankability": {"metric": choice.metric, "target": choice.target},
     }
@@ -120,8 +127,11 @@ def calculator_installed() -> bool:
 
 
 def dominant_suppliers(commodities: set[str]) -> dict[str, dict[str, Any]]:
-    """Each commodity's largest producer in the latest stored year: ``{"country",
-    "share", "year", "basis"}`` (commodities without production data left out)."""
+    """Each commodity's largest producer in the latest stored year of its production
+    series (USGS MCS: mine output for most): ``{"country", "share", "year",
+    "basis"}`` (commodities without production data left out). Shown beside the
+    ranking; which supplier the ranking is outside of is the choice's ``dominant``,
+    since for refined stages the largest miner is not the dominant refiner."""
     found: dict[str, dict[str, Any]] = {}
     for code in sorted(commodities):
         production = selectors.get_production_by_country(code, 2100)
@@ -160,7 +170,7 @@ def _project_row(
     register's figures alone."""
     project = record["project"]
     tonnes = float(project["capacity"]) * _TONNES.get(project["quantity_unit"], 1.0)
-    supplier = dominant.get(project["commodity"])
+    largest = dominant.get(project["commodity"])
     row: dict[str, Any] = {
         "slug": record["slug"],
         "name": record["name"],
@@ -171,19 +181,20 @@ def _project_row(
         "illustrative": record["illustrative"],
         "capacity_tonnes": tonnes,
         "price_unit": project["price_unit"],
-        "dominant_supplier": supplier["country"] if supplier else None,
-        "outside_dominant": supplier is None
-        or supplier["country"] != project["country"],
+        "dominant_supplier": choice.dominant,
+        "largest_producer": largest["country"] if largest else None,
+        "outside_dominant": project["country"] != choice.dominant,
         "error": None,
         "instruments": [],
         "cheapest": None,
         "cost_per_tonne": None,
         "gap": None,
+        "model": None,
     }
     if not run:
         return row
     try:
-        answer = run_project_support(support_request(project, choice))
+        answer, row["model"] = _run(record["slug"], choice)
     except InputError as exc:
         row["error"] = "; ".join(
             f"{' → '.join(str(p) for p in path) or 'project'}: {' '.join(messages)}"
@@ -225,6 +236,20 @@ def _project_row(
     else:
         row["cost_per_tonne"] = cheapest["cost_per_tonne"] if cheapest else None
     return row
+
+
+def _run(slug: str, choice: PipelineChoice) -> tuple[dict[str, Any], str]:
+    """The calculator's answer for one project and the price model it ran on: a
+    Schwartz model whose history shows no mean reversion falls back to GBM (§5), so
+    that every project is ranked."""
+    request = support_request(slug, choice)
+    try:
+        return run_project_support(request), choice.model
+    except InputError as exc:
+        if choice.model != "schwartz" or "simulation" not in exc.errors:
+            raise
+    request["simulation"] = {**request["simulation"], "model": "gbm"}
+    return run_project_support(request), "gbm"
 
 
 def _flatten(

@@ -5,13 +5,17 @@ cache are ``services.pipeline``; this page reads the choice and shows the table.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 
+from instruments import selectors
 from instruments.presentation.text import format_figure
 from instruments.services import pipeline
 from instruments.web import page_cache
@@ -30,6 +34,7 @@ TARGET_BOUNDS = {
     "p10_min_dscr": (0.1, 10.0, "a ratio from 0.1 to 10 (e.g. 1.3)"),
     "p50_irr": (-0.5, 1.0, "a rate from -0.5 to 1 (0.12 = 12 %)"),
 }
+MODEL_NAMES = {"gbm": "GBM", "schwartz": "Schwartz"}
 KIND_NAMES = {
     "price_floor": "Price floor (one-sided CfD)",
     "two_sided_cfd": "Two-sided CfD",
@@ -49,6 +54,22 @@ class PipelineForm(forms.Form):
         initial="probability_npv_positive",
     )
     target = forms.FloatField(label="Target", initial=0.9)
+    model = forms.ChoiceField(
+        label="Price model",
+        choices=[
+            ("schwartz", "Mean-reverting (Schwartz)"),
+            ("gbm", "Geometric Brownian motion"),
+        ],
+        initial="schwartz",
+        help_text="Estimated from each commodity's stored price history; a history "
+        "that shows no mean reversion is simulated with GBM.",
+    )
+    dominant = forms.CharField(
+        label="Dominant supplier",
+        initial="CHN",
+        max_length=3,
+        help_text="ISO3 code: projects there are ranked last.",
+    )
     price_war_cut = forms.FloatField(
         label="Price war: cut",
         initial=0.0,
@@ -67,6 +88,10 @@ class PipelineForm(forms.Form):
             low, high, words = TARGET_BOUNDS[metric]
             if not low <= target <= high:
                 self.add_error("target", f"The target is {words}.")
+        dominant = str(data.get("dominant") or "").strip().upper()
+        if dominant and dominant not in selectors.get_partner_names():
+            self.add_error("dominant", f"Unknown economy '{dominant}'.")
+        data["dominant"] = dominant
         cut, years = data.get("price_war_cut"), data.get("price_war_years")
         if cut and not years:
             self.add_error("price_war_years", "A price war needs at least one year.")
@@ -79,6 +104,8 @@ class PipelineForm(forms.Form):
             target=float(data["target"]),
             price_war_cut=float(data["price_war_cut"] or 0.0),
             price_war_years=int(data["price_war_years"] or 0),
+            model=data["model"],
+            dominant=data["dominant"],
         )
 
 
@@ -109,6 +136,7 @@ def _pipeline_page(request: HttpRequest) -> HttpResponse:
         )
     choice = form.choice()
     table = pipeline.project_pipeline(choice)
+    rows = [_shown(row, choice) for row in table["rows"]]
     return render(
         request,
         "instruments/project_pipeline.html",
@@ -116,7 +144,8 @@ def _pipeline_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "choice": choice,
             "table": table,
-            "rows": [_shown(row, choice) for row in table["rows"]],
+            "rows": rows,
+            "sentences": summary_sentences(rows, choice) if table["available"] else [],
             "dominant": sorted(table["dominant"].items()),
             "kinds": [KIND_NAMES[k] for k in pipeline.SUPPORT_KINDS],
         },
@@ -155,6 +184,7 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
     shown["cost_text"] = "—" if cost is None else f"{format_figure(cost)} {currency}/t"
     cheapest = row.get("cheapest")
     shown["cheapest_text"] = _cheapest_text(row, cheapest, gap)
+    shown["model_text"] = MODEL_NAMES.get(row.get("model") or "", "")
     shown["instruments_shown"] = [
         {
             "name": KIND_NAMES.get(i["kind"], i["kind"]),
@@ -167,7 +197,19 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
         for i in row.get("instruments", [])
     ]
     shown["currency"] = currency
+    shown["calculator_url"] = calculator_url(row["slug"], choice)
     return shown
+
+
+def calculator_url(slug: str, choice: pipeline.PipelineChoice) -> str:
+    """The calculator page run on the stored project with the pipeline's choice:
+    its charts, cash flows and sentences, to save or compare."""
+    request = pipeline.support_request(slug, choice)
+    return (
+        reverse("instruments:calculator", args=[pipeline.CALCULATOR])
+        + "?"
+        + urlencode({"inputs": json.dumps(request, separators=(",", ":"))})
+    )
 
 
 def _cheapest_text(
@@ -175,9 +217,46 @@ def _cheapest_text(
 ) -> str:
     if not row.get("instruments"):
         return "—"
+    if gap is not None and gap <= 0:
+        return "none needed"
     if cheapest is not None:
         name = KIND_NAMES.get(cheapest["kind"], cheapest["kind"])
         return f"{name} at {level_text(cheapest['kind'], cheapest['level'], row['price_unit'])}"
-    if gap is not None and gap <= 0:
-        return "none needed"
     return "no instrument meets the target"
+
+
+def summary_sentences(
+    rows: list[dict[str, Any]], choice: pipeline.PipelineChoice
+) -> list[str]:
+    """What the ranking means, in a few sentences."""
+    ran = [r for r in rows if r.get("instruments")]
+    if not ran:
+        return []
+    bankable = [r for r in ran if r["gap"] is not None and r["gap"] <= 0]
+    helped = [r for r in ran if r["gap"] is not None and r["gap"] > 0 and r["cheapest"]]
+    hopeless = len(ran) - len(bankable) - len(helped)
+    sentences = [
+        f"Of {len(ran)} projects run, {len(bankable)} "
+        f"{'is' if len(bankable) == 1 else 'are'} bankable as "
+        f"{'it stands' if len(bankable) == 1 else 'they stand'}, {len(helped)} "
+        f"can be made bankable by at least one instrument and {hopeless} by none "
+        "within its bounds."
+    ]
+    outside = [r for r in helped if r["outside_dominant"]]
+    if outside:
+        best = min(outside, key=lambda r: r["cost_per_tonne"])
+        cheapest = best["cheapest"]
+        sentences.append(
+            f"Cheapest to support outside {choice.dominant}: {best['name']}, with "
+            f"{best['cheapest_text'][0].lower()}{best['cheapest_text'][1:]}, an "
+            f"expected cost of {best['cost_text']} of yearly capacity and "
+            f"{format_figure(cheapest['p95_cost'])} {best['currency']} in a bad "
+            "case (P95)."
+        )
+    if any((r["cost_per_tonne"] or 0) < 0 for r in helped):
+        sentences.append(
+            "Where the cheapest cost is negative the state expects to gain: a fixed "
+            "price or two-sided contract set below the prices the model expects "
+            "pays back more than it pays out on average, though not in a bad case."
+        )
+    return sentences

@@ -128,3 +128,11 @@ def test_a_steward_writes_and_the_models_rules_hold(steward_client, anon, projec
     assert not Project.objects.filter(slug="bad").exists()
     refused = anon.post("/api/v1/projects/", body, format="json")
     assert refused.status_code in (401, 403)
+
+
+def test_the_csv_imports_back_unchanged(anon, projects):
+    response = anon.get("/api/v1/projects/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["capex"] == "200000000;300000000"
+    report = import_projects(data=rows)
+    assert (report.ok, report.unchanged) == (True, 3)

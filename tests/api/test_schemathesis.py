@@ -78,12 +78,13 @@ RULES_BEYOND_THE_SCHEMA: list[tuple[str, str, str]] = [
     (
         WRITES,
         r"^/api/v1/(commodities|series|observations|producers|trade-flows"
-        r"|partner-groups)/",
+        r"|partner-groups|projects)/",
         "Codes of other stored rows (a series' commodity, an observation's series, a "
         "flow's exporter and importer, a group's members...) must exist; and rules "
         "between fields: a content factor needs an input commodity, a unit cost its "
         "cost unit, a flow's exporter is not its importer, one default series per "
-        "commodity.",
+        "commodity; a project's capex by year has one amount per construction year, "
+        "its ramp-up is no longer than its life, its debt has a tenor.",
     ),
 ]
 

@@ -54,7 +54,7 @@ def calls(monkeypatch) -> list[dict[str, Any]]:
 
     def engine(request: dict[str, Any]) -> dict[str, Any]:
         made.append(request)
-        slug = request["project"]["name"].split(" ")[0]
+        slug = request["stored_project"]
         probability, costs = ANSWERS[slug]
         support = [
             {
@@ -141,8 +141,9 @@ def test_each_request_names_every_instrument_solved_and_the_target(
     assert [s["kind"] for s in request["support"]] == list(pipeline.SUPPORT_KINDS)
     assert all(s["solve"] for s in request["support"])
     assert request["bankability"] == {"metric": "p10_min_dscr", "target": 1.3}
+    assert request["stored_project"] in ANSWERS
+    assert request["simulation"]["model"] == "schwartz"
     assert request["strategic_response"] == {"cut": 0.3, "years": 2}
-    assert request["project"]["debt"] == {"share": 0.0, "rate": 0.0, "tenor_years": 0}
 
 
 def test_the_table_is_kept_until_a_project_changes(register, calls):
@@ -167,6 +168,18 @@ def test_the_page_shows_the_ranking_and_the_gap(client, register, calls):
     assert "Capex grant at 30 % of capex" in html
     assert "35 points short" in html
     assert "500 USD/t" in html  # 1,000,000 USD over 2,000 t a year
+    assert "/calculators/project-support/?inputs=" in html
+    assert "Of 5 projects run, 1 is bankable as it stands, 3 can be made" in html
+    assert "Cheapest to support outside CHN: cheap plant (illustrative)" in html
+
+
+def test_the_dominant_supplier_is_a_choice(client, register, calls):
+    table = pipeline.build_pipeline(pipeline.PipelineChoice(dominant="AUS"))
+    assert table["rows"][0]["slug"] == "inside"  # the one in CHN
+    response = client.get(reverse("instruments:project_pipeline") + "?dominant=aus")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("(in the dominant supplier)") == 4
 
 
 def test_a_plain_visit_is_cached_and_linked_from_the_nav(client, register, calls):
@@ -186,6 +199,8 @@ def test_a_plain_visit_is_cached_and_linked_from_the_nav(client, register, calls
         ("price_war_cut=0.95&price_war_years=2", "price_war_cut"),
         ("price_war_cut=0.3&price_war_years=0", "price_war_years"),
         ("metric=p10_min_dscr&target=20", "target"),
+        ("dominant=XYZ", "dominant"),
+        ("model=random-walk", "model"),
     ],
 )
 def test_a_bad_choice_is_a_message_beside_its_field(
@@ -214,3 +229,36 @@ def test_dominant_suppliers_are_read_from_stored_production(seeded_db):
         assert 0 < supplier["share"] <= 1, code
         assert len(supplier["country"]) == 3
     assert found.get("ndpr-oxide", {}).get("country") in (None, "CHN")
+
+
+def test_the_engine_runs_every_seeded_project(seeded_db):
+    """The real calculator on the seeded register: the request is one it takes, and
+    every project gets §12's six instruments."""
+    table = pipeline.build_pipeline(pipeline.PipelineChoice(paths=100))
+    assert table["available"]
+    assert len(table["rows"]) == Project.objects.count()
+    for row in table["rows"]:
+        assert row["error"] is None, row["error"]
+        assert [i["kind"] for i in row["instruments"]] == list(pipeline.SUPPORT_KINDS)
+        assert row["gap"] is not None
+        assert row["outside_dominant"]
+        for instrument in row["instruments"]:
+            if instrument["meets_target"] and instrument["expected_cost"] is not None:
+                assert instrument["p95_cost"] is not None
+    costs = [
+        r["cost_per_tonne"] for r in table["rows"] if r["cost_per_tonne"] is not None
+    ]
+    assert costs == sorted(costs)
+
+
+def test_a_project_opens_the_calculator_on_it(client, seeded_db):
+    """The link of a row runs the calculator on the stored project, selected in the
+    form, with the pipeline's target."""
+    from instruments.web.pipeline import calculator_url
+
+    choice = pipeline.PipelineChoice(paths=100, target=0.8)
+    response = client.get(calculator_url("magnet-recycler-gbr-illustrative", choice))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<option value="magnet-recycler-gbr-illustrative" selected>' in html
+    assert 'data-summary="probability_npv_positive"' in html

@@ -129,7 +129,7 @@ def test_the_page_answers_the_same_question_with_the_same_numbers(seeded_db, cli
     assert "its sales to other markets rise by" in sentences
     assert "the price it is paid falls by" in sentences
     assert "their own producers sell" in sentences
-    assert "Net welfare change by country: China USD -" in sentences
+    assert "Net welfare change by country: China, a loss of USD" in sentences
     assert "CHN" not in sentences
     # The welfare table says its money is in USD, the origins' prices in USD/kg.
     assert "Net welfare change (USD)" in page

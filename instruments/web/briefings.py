@@ -250,6 +250,7 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
         return render(request, "instruments/instrument_compare.html", context)
     problem = job_limits.pages_work_problem(s.inputs for s in scenarios)
     if problem:
+        context.update(choice_context(request))
         context["problem"] = problem
         return render(
             request, "instruments/instrument_compare.html", context, status=400

@@ -90,9 +90,13 @@ def compute(inputs: StockpileInputs) -> Result:
     without = run_path(model, plan, stocks, "none")
     separate = run_path(model, plan, stocks, "separate")
     coordinated = run_path(model, plan, stocks, "coordinated")
-    chosen = coordinated if inputs.coordinated else separate
     t_sep = totals(model, plan, stocks, separate, without, money)
     t_coord = totals(model, plan, stocks, coordinated, without, money)
+    if t_coord.consumer_loss_avoided.sum() < t_sep.consumer_loss_avoided.sum():
+        # A pool can always release as each member would alone: where pooling by the
+        # rule avoids less (a shared stock can run out sooner), it does that instead.
+        coordinated, t_coord = separate, t_sep
+    chosen = coordinated if inputs.coordinated else separate
     t = t_coord if inputs.coordinated else t_sep
     rows = month_rows(model, plan, stocks, chosen, without)
     members = members_table(

@@ -367,7 +367,9 @@ def test_a_stored_data_precedent_is_a_brief(client: Client, seeded_db: Any) -> N
     stored = [
         p
         for p in json.loads(
-            (Path(__file__).resolve().parents[2] / "seeds" / "scenarios.json").read_text()
+            (
+                Path(__file__).resolve().parents[2] / "seeds" / "scenarios.json"
+            ).read_text()
         )
         if "year" in p["inputs"] and p["calculator"] == "stockpile"
     ]

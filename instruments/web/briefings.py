@@ -95,8 +95,8 @@ def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
         return limited
     try:
         kind = chosen_format(request)
-        data = request_inputs(request, calculator)
-        data = data if data is not None else calculator.example
+        given = request_inputs(request, calculator)
+        data = given if given is not None else calculator.example
         job_limits.check_runs_now(data, slug=slug)  # a page computes only so much
         calculation = calculations.run_calculation(
             slug=slug,

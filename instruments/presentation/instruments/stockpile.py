@@ -85,6 +85,11 @@ def _prices(rows: pd.DataFrame, members: list[str], units: dict[str, str]) -> Ch
                 col=col,
             )
     style(figure, x_title="Month", y_title=f"Price ({units['price']})")
+    # The members' names title the panels on top: the legend goes below the plot.
+    figure.update_layout(
+        margin={"b": 150},
+        legend={"orientation": "h", "x": 0, "y": -0.45, "yanchor": "top"},
+    )
     return (
         "price-paths",
         "Price in each member's market, with and without stocks",

@@ -668,8 +668,7 @@ EXAMPLE: dict[str, Any] = {
     "trade_response": {
         "method": "exact",
         "import_demand_elasticity": -1.5,
-        # σ > |η|: buyers switch between origins more readily than they cut imports,
-        # so the levy diverts trade to members (with σ = |η| the CES model diverts none).
+        # σ > |η|: the levy diverts trade to members (σ = |η|: CES diverts none).
         "substitution_elasticity": 3.0,
     },
 }

@@ -11,6 +11,8 @@ import environ
 import plotly
 from django.core.exceptions import ImproperlyConfigured
 
+from webapp.code_version import code_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -148,6 +150,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Cached values are pickles of the app's objects: a new release never reads the last one's.
+CACHES["default"]["VERSION"] = code_version()
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from instruments.calculators import get_calculator
 from instruments.calculators.base import (
@@ -186,8 +187,10 @@ def _cache_key(
     if canonical is None:
         return None
     versions = data_versions.versions_for_request(data=data)
+    # Warnings and notes are worded in the reader's language when computed.
+    language = translation.get_language() or ""
     digest = hashlib.sha256(
-        f"{calculator.slug}\n{canonical}\n{versions}".encode()
+        f"{calculator.slug}\n{canonical}\n{versions}\n{language}".encode()
     ).hexdigest()
     return CACHE_PREFIX + digest
 

@@ -20,6 +20,11 @@ SECTIONS = {
         "fr": ("Modèle de marché plurilatéral", "Les origines sont les exportateurs ;"),
         "ja": ("複数国間市場モデル", "原産国は輸出国です。"),
     },
+    "project-support": {
+        "en": ("Supporting projects", "A concessional loan changes the DSCR only."),
+        "fr": ("Soutien aux projets", "Un prêt concessionnel ne modifie que le DSCR."),
+        "ja": ("プロジェクトの支援", "低利融資はDSCRのみを変えます。"),
+    },
 }
 
 FORMULA = re.compile(r'<p class="formula">.*?</p>', re.S)

@@ -25,6 +25,14 @@ SECTIONS = {
         "fr": ("Soutien aux projets", "Un prêt concessionnel ne modifie que le DSCR."),
         "ja": ("プロジェクトの支援", "低利融資はDSCRのみを変えます。"),
     },
+    "stockpile": {
+        "en": ("Disruptions and stockpiles", "Without one, the stocks are bought at"),
+        "fr": (
+            "Perturbations et stocks stratégiques",
+            "Sans constitution, les stocks sont achetés au prix de base.",
+        ),
+        "ja": ("供給途絶と備蓄", "積み増し期間がない場合、備蓄は基準価格で購入します。"),
+    },
 }
 
 FORMULA = re.compile(r'<p class="formula">.*?</p>', re.S)

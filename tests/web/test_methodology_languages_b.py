@@ -33,6 +33,25 @@ SECTIONS = {
         ),
         "ja": ("供給途絶と備蓄", "積み増し期間がない場合、備蓄は基準価格で購入します。"),
     },
+    "baseline": {
+        "en": ("The baseline from stored data", "Never below zero."),
+        "fr": (
+            "La situation de référence à partir des données enregistrées",
+            "Jamais négative.",
+        ),
+        "ja": ("保存データによるベースライン", "負にはなりません。"),
+    },
+    "choices": {
+        "en": (
+            "Choices where the specification is silent",
+            "a dry metric ton (dmt) is 1 t.",
+        ),
+        "fr": (
+            "Choix opérés lorsque la spécification est muette",
+            "une tonne métrique sèche (dmt) correspond à 1 t.",
+        ),
+        "ja": ("仕様に定めのない点についての選択", "乾燥メトリックトン(dmt)は1 tです。"),
+    },
 }
 
 FORMULA = re.compile(r'<p class="formula">.*?</p>', re.S)

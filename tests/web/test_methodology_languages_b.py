@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
+from instruments.calculators import limits
+
 pytestmark = pytest.mark.django_db
 
 FIRST = '<section id="plurilateral">'
@@ -31,7 +33,10 @@ SECTIONS = {
             "Perturbations et stocks stratégiques",
             "Sans constitution, les stocks sont achetés au prix de base.",
         ),
-        "ja": ("供給途絶と備蓄", "積み増し期間がない場合、備蓄は基準価格で購入します。"),
+        "ja": (
+            "供給途絶と備蓄",
+            "積み増し期間がない場合、備蓄は基準価格で購入します。",
+        ),
     },
     "baseline": {
         "en": ("The baseline from stored data", "Never below zero."),
@@ -50,7 +55,23 @@ SECTIONS = {
             "Choix opérés lorsque la spécification est muette",
             "une tonne métrique sèche (dmt) correspond à 1 t.",
         ),
-        "ja": ("仕様に定めのない点についての選択", "乾燥メトリックトン(dmt)は1 tです。"),
+        "ja": (
+            "仕様に定めのない点についての選択",
+            "乾燥メトリックトン(dmt)は1 tです。",
+        ),
+    },
+    "limits": {
+        "en": ("Limits of one calculation", "so memory stays bounded"),
+        "fr": ("Limites d’un calcul", "de sorte que la mémoire reste bornée"),
+        "ja": ("1回の計算の上限", "メモリ使用量は一定の範囲に収まります。"),
+    },
+    "sources": {
+        "en": ("Precedents and sources", "US Department of Defense – MP Materials"),
+        "fr": (
+            "Précédents et sources",
+            "Accord entre le département de la Défense des États-Unis et MP Materials",
+        ),
+        "ja": ("先例と出典", "米国防総省とMP Materialsの契約(2025年7月)。"),
     },
 }
 
@@ -71,9 +92,8 @@ def pages(django_db_blocker) -> dict[str, str]:
 
 def section(page: str, name: str) -> str:
     start = page.index(f'<section id="{name}">')
-    return page[start : page.index("<section", start + 1)] if "<section" in page[
-        start + 1 :
-    ] else page[start:]
+    end = page.find("<section", start + 1)
+    return page[start:end] if end > 0 else page[start:]
 
 
 @pytest.mark.parametrize("language", ["fr", "ja"])
@@ -87,6 +107,20 @@ def test_headings_and_prose_are_translated(pages, language, name):
     assert english_sentence not in part
     assert f"<h2>{english_heading}</h2>" in section(pages["en"], name)
     assert english_sentence in section(pages["en"], name)
+
+
+@pytest.mark.parametrize(
+    ("language", "paths"),
+    [
+        ("en", "200,000 simulated paths"),
+        ("fr", "200\u00a0000 trajectoires simulées"),
+        ("ja", "シミュレーション経路200,000"),
+    ],
+)
+def test_the_limits_are_filled_in_in_every_language(pages, language, paths):
+    """The limits are the server's own figures, in the reader's number format."""
+    assert limits.MAX_PATHS == 200_000
+    assert paths in section(pages[language], "limits")
 
 
 @pytest.mark.parametrize("language", ["fr", "ja"])

@@ -85,7 +85,7 @@ def second_half(language: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(django_db_blocker) -> dict[str, str]:
+def pages(django_db_setup, django_db_blocker) -> dict[str, str]:
     with django_db_blocker.unblock():
         return {language: second_half(language) for language in ("en", "fr", "ja")}
 

@@ -13,33 +13,6 @@ from tests.e2e.test_pages import assert_accessible
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def stored_project(stored_commodity: Any) -> None:
-    from instruments.services.imports.projects import import_projects
-    from tests.factories import make_partner
-
-    make_partner(iso3="AUS", name="Australia")
-    make_partner(iso3="CHN", name="China")
-    report = import_projects(
-        data=[
-            {
-                "slug": "ndpr-aus",
-                "name": "NdPr plant (illustrative)",
-                "stage": "refinery",
-                "country": "AUS",
-                "commodity": "ndpr-oxide",
-                "capacity": "5000",
-                "capex": "300000000",
-                "life_years": "15",
-                "unit_opex": "40",
-                "price_unit": "USD/kg",
-                "illustrative": "true",
-            }
-        ]
-    )
-    assert report.ok, report.errors
-
-
 def test_the_pipeline_ranks_a_project_and_is_accessible(
     page: Page, live_server: Any, stored_project: Any
 ) -> None:

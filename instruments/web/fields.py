@@ -138,9 +138,7 @@ def build_field(
             (c, gettext(labels[c]) if c in labels else c.replace("_", " "))
             for c in fs.choices
         ]
-        if fs.nullable or (
-            fs.default is None and (in_row or not fs.required)
-        ):
+        if fs.nullable or (fs.default is None and (in_row or not fs.required)):
             choices = [("", gettext("— not set —")), *choices]
         return forms.ChoiceField(choices=choices, **common)
     if fs.kind == "texts":

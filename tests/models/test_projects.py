@@ -16,12 +16,12 @@ from instruments import selectors
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
 from instruments.models import PROJECT_FIELDS, Commodity, Project
+from instruments.services.calculation import run_calculation
 from instruments.services.imports.projects import (
     ProjectResource,
     build_projects_template,
     import_projects,
 )
-from instruments.services.calculation import run_calculation
 from tests.factories import make_ndpr_annual, make_partner
 
 pytestmark = pytest.mark.django_db

@@ -418,3 +418,38 @@ def test_the_names_of_section_12():
         "cost_per_unit_capacity_year",
         "meets_target",
     } <= set(result.extras["support"].columns)
+
+
+def _gbm_on(history, **simulation):
+    return _with(
+        SMALL,
+        price_path=None,
+        price_history=history,
+        simulation={"model": "gbm", "paths": 200, "seed": 5, **simulation},
+    )
+
+
+def test_a_drift_from_a_short_history_is_zero_and_said():
+    # Five yearly prices doubling: the raw estimate is ln 2 + σ²/2, about 69 % a
+    # year, which over the project's life would compound to absurd expected prices.
+    result = RUN(_gbm_on([10.0, 20.0, 40.0, 80.0, 160.0 * 1.1]))
+    summary = result.summary
+    assert summary["simulation_drift"] == 0.0
+    assert "spans 4 years" in summary["warnings"]
+    assert "has none" in summary["warnings"]
+
+
+def test_a_drift_from_a_long_history_is_held_to_the_bound_and_said():
+    rising = [10.0 * 1.3**t * (1.05 if t % 2 else 0.95) for t in range(16)]
+    result = RUN(_gbm_on(rising))
+    summary = result.summary
+    assert summary["simulation_drift"] == pytest.approx(0.05)
+    assert "is held to +5% a year" in summary["warnings"]
+    falling = [10.0 * 0.7**t * (1.05 if t % 2 else 0.95) for t in range(16)]
+    assert RUN(_gbm_on(falling)).summary["simulation_drift"] == pytest.approx(-0.05)
+
+
+def test_a_typed_drift_is_used_as_given():
+    result = RUN(_gbm_on([10.0, 20.0, 40.0, 80.0, 160.0], drift=0.2))
+    assert result.summary["simulation_drift"] == pytest.approx(0.2)
+    assert "drift" not in str(result.summary.get("warnings") or "")

@@ -44,8 +44,10 @@ def level_text(kind: str, level: Any, price_unit: str) -> str:
     if number is None:
         return "—"
     if kind == "capex_grant":
+        # xgettext:no-python-format
         return gettext("{share} % of capex").format(share=format_figure(100 * number))
     if kind == "concessional_loan":
+        # xgettext:no-python-format
         return gettext("{rate} % a year").format(rate=format_figure(100 * number))
     return f"{format_figure(number)} {price_unit}"
 

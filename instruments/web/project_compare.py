@@ -43,7 +43,9 @@ class SameProjectForm(PipelineForm):
 
     def __init__(self, *args: Any, projects: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        menu = self.fields["project"]
+        assert isinstance(menu, forms.ChoiceField)
+        menu.choices = projects
         del self.fields["dominant"]
         self.order_fields(["project"])
 

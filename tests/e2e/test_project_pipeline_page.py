@@ -33,3 +33,15 @@ def test_a_bad_target_is_shown_beside_its_field(
     page.get_by_role("button", name="Rank the projects").click()
     expect(page.locator("#id_target-error")).to_contain_text("The target is")
     assert_accessible(page)
+
+
+def test_a_project_under_each_instrument_from_the_pipeline(
+    page: Page, live_server: Any, stored_project: Any
+) -> None:
+    page.goto(f"{live_server.url}/projects/")
+    page.locator('tr[data-slug="ndpr-aus"] a.same-project').click()
+    page.wait_for_selector("#chart-same-project .main-svg", timeout=60_000)
+    expect(page.locator("h1")).to_contain_text("NdPr plant (illustrative)")
+    expect(page.locator("#same-project tbody tr")).to_have_count(5)
+    expect(page.locator("#same-project-meaning")).to_contain_text("In expectation")
+    assert_accessible(page)

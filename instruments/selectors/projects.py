@@ -54,7 +54,11 @@ def project_inputs(project: Project) -> dict[str, Any]:
         "capacity": float(project.capacity),
         "quantity_unit": project.quantity_unit,
         "price_unit": project.price_unit,
-        "ramp_up": [float(share) for share in project.ramp_up or []],
+        # No ramp-up stated: full capacity from the first year (an empty list is
+        # refused by the calculator); no debt share: no debt (nor its zero tenor).
+        "ramp_up": (
+            [float(share) for share in project.ramp_up] if project.ramp_up else None
+        ),
         "capex": (
             [float(amount) for amount in capex]
             if isinstance(capex, list)
@@ -67,11 +71,15 @@ def project_inputs(project: Project) -> dict[str, Any]:
         "realised_share": float(project.realised_share),
         "tax_rate": float(project.tax_rate),
         "discount_rate": float(project.discount_rate),
-        "debt": {
-            "share": float(project.debt_share),
-            "rate": float(project.debt_rate),
-            "tenor_years": int(project.debt_tenor_years),
-        },
+        "debt": (
+            {
+                "share": float(project.debt_share),
+                "rate": float(project.debt_rate),
+                "tenor_years": int(project.debt_tenor_years),
+            }
+            if project.debt_share
+            else None
+        ),
     }
 
 

@@ -29,6 +29,7 @@ from instruments.services import calculation as calculations
 from instruments.services import job_limits
 from instruments.services import scenarios as scenario_services
 from instruments.web.compare_choice import choice_context
+from instruments.web.project_compare import same_project_page
 from instruments.web.shortcuts import (
     BadInputs,
     bad_inputs_response,
@@ -237,7 +238,10 @@ def _instrument_question(full: list[Any]) -> tuple[str, str]:
 
 def instrument_comparison(request: HttpRequest) -> HttpResponse:
     """Saved scenarios of different calculators side by side: who pays, how much
-    (in total and per tonne), when and with what risk, and one chart."""
+    (in total and per tonne), when and with what risk, and one chart; or one
+    project under each support instrument (``?project=`` or ``?project_inputs=``)."""
+    if (same_project := same_project_page(request)) is not None:
+        return same_project
     scenarios, too_many = chosen_scenarios(request)
     context: dict[str, Any] = {"scenarios": scenarios}
     if too_many or len(scenarios) < 2:

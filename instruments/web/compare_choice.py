@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from instruments import selectors
 from instruments.calculators import REGISTRY
 from instruments.models import Scenario
+from instruments.web.project_compare import same_project_form
 
 MAX_OFFERED = 200
 """Scenarios looked through for the list (newest first)."""
@@ -25,7 +26,8 @@ def scenario_commodity(scenario: Scenario) -> str:
 
 def choice_context(request: HttpRequest) -> dict[str, Any]:
     """The scenarios offered for a comparison of instruments, on ``?commodity=``
-    when given (the others after them), with ``?checked=`` ticked."""
+    when given (the others after them), with ``?checked=`` ticked; and the stored
+    projects (on the commodity when given) to run under each instrument."""
     commodity = str(request.GET.get("commodity") or "")[:80]
     checked = {v for v in request.GET.getlist("checked") if v.isdigit()}
     scenarios = list(
@@ -51,4 +53,5 @@ def choice_context(request: HttpRequest) -> dict[str, Any]:
         "commodity": commodity,
         "offered_same": same,
         "offered_others": others,
+        "same_project_form": same_project_form(request, commodity),
     }

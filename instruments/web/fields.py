@@ -93,8 +93,13 @@ class LocalNumberField(forms.Field):
         return units.describe_reading(value, self.number_format, many=self.many)
 
 
-def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
-    """The Django field of one declared input, its help saying how to type it."""
+def build_field(
+    fs: FieldSpec, number_format: NumberFormat, *, in_row: bool = False
+) -> forms.Field:
+    """The Django field of one declared input, its help saying how to type it. In a
+    row of a table, a choice without a default starts blank: a spare row the official
+    left alone then sends nothing and is left out, rather than sending the first
+    choice and failing as a half-typed row."""
     common: dict[str, Any] = {
         "required": False,
         "label": gettext(fs.label),
@@ -133,7 +138,7 @@ def build_field(fs: FieldSpec, number_format: NumberFormat) -> forms.Field:
             (c, gettext(labels[c]) if c in labels else c.replace("_", " "))
             for c in fs.choices
         ]
-        if fs.nullable or (not fs.required and fs.default is None):
+        if fs.nullable or (fs.default is None and (in_row or not fs.required)):
             choices = [("", gettext("— not set —")), *choices]
         return forms.ChoiceField(choices=choices, **common)
     if fs.kind == "texts":

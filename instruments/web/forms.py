@@ -165,7 +165,10 @@ class CalculatorForm(forms.Form):
         return found + spare
 
     def _add_fields(
-        self, specs: Sequence[FieldSpec], path: tuple[str | int, ...]
+        self,
+        specs: Sequence[FieldSpec],
+        path: tuple[str | int, ...],
+        in_row: bool = False,
     ) -> None:
         for fs in specs:
             here = (*path, fs.name)
@@ -177,14 +180,16 @@ class CalculatorForm(forms.Form):
                         % {"part": gettext(fs.label)},
                         help_text=gettext("Leave unticked to leave this part out."),
                     )
-                self._add_fields(fs.children, here)
+                self._add_fields(fs.children, here, in_row)
             elif fs.kind == "groups":
                 name = field_name(here)
                 self._rows[name] = self._row_indexes(name)
                 for i in self._rows[name]:
-                    self._add_fields(fs.children, (*here, i))
+                    self._add_fields(fs.children, (*here, i), True)
             else:
-                self.fields[field_name(here)] = build_field(fs, self.number_format)
+                self.fields[field_name(here)] = build_field(
+                    fs, self.number_format, in_row=in_row
+                )
 
     # --- from the form to request data -----------------------------------------------
 

@@ -198,7 +198,22 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
     ]
     shown["currency"] = currency
     shown["calculator_url"] = calculator_url(row["slug"], choice)
+    shown["same_project_url"] = same_project_url(row["slug"], choice)
     return shown
+
+
+def same_project_url(slug: str, choice: pipeline.PipelineChoice) -> str:
+    """The comparison of the stored project ``slug`` under each instrument, with
+    the pipeline's ``choice``."""
+    query = {
+        "project": slug,
+        "metric": choice.metric,
+        "target": choice.target,
+        "model": choice.model,
+        "price_war_cut": choice.price_war_cut,
+        "price_war_years": choice.price_war_years,
+    }
+    return f"{reverse('instruments:instrument_compare')}?{urlencode(query)}"
 
 
 def calculator_url(slug: str, choice: pipeline.PipelineChoice) -> str:

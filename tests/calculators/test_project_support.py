@@ -132,6 +132,32 @@ def test_solved_floor_and_grant_match_the_closed_forms():
     )
 
 
+def test_an_offtake_costs_its_price_less_the_realised_share_of_the_benchmark():
+    # Half the output bought at 25 while the project realises 0.9 × 20 = 18 a tonne:
+    # the state pays 25 for material worth 18 to it, on 5, 10 and 10 t.
+    result = RUN(
+        _with(
+            SMALL,
+            support=[
+                {"kind": "offtake_fixed", "level": 25.0, "share": 0.5},
+                {"kind": "offtake_fixed", "level": 18.0},
+                {"kind": "offtake_collar", "level": 10.0, "cap": 30.0},
+            ],
+        )
+    )
+    fixed, at_market, inside = result.extras["support"].to_dict("records")
+    volumes = [5.0, 10.0, 10.0]
+    cost = sum(0.5 * (25.0 - 18.0) * v / 1.03 ** (3 + j) for j, v in enumerate(volumes))
+    assert fixed["expected_cost"] == pytest.approx(cost, rel=1e-12)
+    added = 0.5 * (25.0 - 18.0) * _pv_volume_after_tax()
+    assert fixed["npv_p50"] == pytest.approx(_hand_npv() + added, rel=1e-12)
+    # bought at what the project realises, or a collar the price stays inside: the
+    # project is as without support and the state pays nothing
+    for row in (at_market, inside):
+        assert row["expected_cost"] == pytest.approx(0.0, abs=1e-12)
+        assert row["npv_p50"] == pytest.approx(_hand_npv(), rel=1e-12)
+
+
 def test_debt_annuity_and_dscr_by_hand():
     # 1,000 at 10 % over 3 years: 1000 · 0.1 / (1 − 1.1^−3) = 402.1148
     assert float(cf.annuity(1000.0, 0.1, 3)) == pytest.approx(402.11480362537765)
@@ -392,3 +418,38 @@ def test_the_names_of_section_12():
         "cost_per_unit_capacity_year",
         "meets_target",
     } <= set(result.extras["support"].columns)
+
+
+def _gbm_on(history, **simulation):
+    return _with(
+        SMALL,
+        price_path=None,
+        price_history=history,
+        simulation={"model": "gbm", "paths": 200, "seed": 5, **simulation},
+    )
+
+
+def test_a_drift_from_a_short_history_is_zero_and_said():
+    # Five yearly prices doubling: the raw estimate is ln 2 + σ²/2, about 69 % a
+    # year, which over the project's life would compound to absurd expected prices.
+    result = RUN(_gbm_on([10.0, 20.0, 40.0, 80.0, 160.0 * 1.1]))
+    summary = result.summary
+    assert summary["simulation_drift"] == 0.0
+    assert "spans 4 years" in summary["warnings"]
+    assert "has none" in summary["warnings"]
+
+
+def test_a_drift_from_a_long_history_is_held_to_the_bound_and_said():
+    rising = [10.0 * 1.3**t * (1.05 if t % 2 else 0.95) for t in range(16)]
+    result = RUN(_gbm_on(rising))
+    summary = result.summary
+    assert summary["simulation_drift"] == pytest.approx(0.05)
+    assert "is held to +5% a year" in summary["warnings"]
+    falling = [10.0 * 0.7**t * (1.05 if t % 2 else 0.95) for t in range(16)]
+    assert RUN(_gbm_on(falling)).summary["simulation_drift"] == pytest.approx(-0.05)
+
+
+def test_a_typed_drift_is_used_as_given():
+    result = RUN(_gbm_on([10.0, 20.0, 40.0, 80.0, 160.0], drift=0.2))
+    assert result.summary["simulation_drift"] == pytest.approx(0.2)
+    assert "drift" not in str(result.summary.get("warnings") or "")

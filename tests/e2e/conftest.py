@@ -64,3 +64,31 @@ def stored_commodity(db: Any) -> Any:
     from tests.factories import make_ndpr_annual
 
     return make_ndpr_annual()
+
+
+@pytest.fixture
+def stored_project(stored_commodity: Any) -> None:
+    """An illustrative NdPr plant in the register, priced from the stored NdPr series."""
+    from instruments.services.imports.projects import import_projects
+    from tests.factories import make_partner
+
+    make_partner(iso3="AUS", name="Australia")
+    make_partner(iso3="CHN", name="China")
+    report = import_projects(
+        data=[
+            {
+                "slug": "ndpr-aus",
+                "name": "NdPr plant (illustrative)",
+                "stage": "refinery",
+                "country": "AUS",
+                "commodity": "ndpr-oxide",
+                "capacity": "5000",
+                "capex": "300000000",
+                "life_years": "15",
+                "unit_opex": "40",
+                "price_unit": "USD/kg",
+                "illustrative": "true",
+            }
+        ]
+    )
+    assert report.ok, report.errors

@@ -18,21 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
 
 
-# The project-support page computes in the test client (tests/web) but its chart did
-# not appear in Chromium within 60 s on the shared machine: a known defect of #21,
-# left visible here rather than dropped.
-SLUGS_IN_BROWSER = [
-    pytest.param(
-        slug,
-        marks=pytest.mark.xfail(
-            reason="#21: the project-support chart does not appear in the browser",
-            strict=False,
-        ),
-    )
-    if slug == "project-support"
-    else slug
-    for slug in sorted(REGISTRY)
-]
+SLUGS_IN_BROWSER = sorted(REGISTRY)
 
 
 def assert_accessible(page: Page) -> None:

@@ -38,21 +38,7 @@ OVERLAPS = """
 """
 
 
-# The project-support page computes in the test client (tests/web) but its chart did
-# not appear in Chromium within 60 s on the shared machine: a known defect of #21,
-# left visible here rather than dropped.
-SLUGS_IN_BROWSER = [
-    pytest.param(
-        slug,
-        marks=pytest.mark.xfail(
-            reason="#21: the project-support chart does not appear in the browser",
-            strict=False,
-        ),
-    )
-    if slug == "project-support"
-    else slug
-    for slug in sorted(REGISTRY)
-]
+SLUGS_IN_BROWSER = sorted(REGISTRY)
 
 
 def legend_overlaps(page: Page) -> list[str]:

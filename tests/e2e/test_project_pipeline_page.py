@@ -13,33 +13,6 @@ from tests.e2e.test_pages import assert_accessible
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def stored_project(stored_commodity: Any) -> None:
-    from instruments.services.imports.projects import import_projects
-    from tests.factories import make_partner
-
-    make_partner(iso3="AUS", name="Australia")
-    make_partner(iso3="CHN", name="China")
-    report = import_projects(
-        data=[
-            {
-                "slug": "ndpr-aus",
-                "name": "NdPr plant (illustrative)",
-                "stage": "refinery",
-                "country": "AUS",
-                "commodity": "ndpr-oxide",
-                "capacity": "5000",
-                "capex": "300000000",
-                "life_years": "15",
-                "unit_opex": "40",
-                "price_unit": "USD/kg",
-                "illustrative": "true",
-            }
-        ]
-    )
-    assert report.ok, report.errors
-
-
 def test_the_pipeline_ranks_a_project_and_is_accessible(
     page: Page, live_server: Any, stored_project: Any
 ) -> None:
@@ -59,4 +32,16 @@ def test_a_bad_target_is_shown_beside_its_field(
     page.fill("#id_target", "7")
     page.get_by_role("button", name="Rank the projects").click()
     expect(page.locator("#id_target-error")).to_contain_text("The target is")
+    assert_accessible(page)
+
+
+def test_a_project_under_each_instrument_from_the_pipeline(
+    page: Page, live_server: Any, stored_project: Any
+) -> None:
+    page.goto(f"{live_server.url}/projects/")
+    page.locator('tr[data-slug="ndpr-aus"] a.same-project').click()
+    page.wait_for_selector("#chart-same-project .main-svg", timeout=60_000)
+    expect(page.locator("h1")).to_contain_text("NdPr plant (illustrative)")
+    expect(page.locator("#same-project tbody tr")).to_have_count(5)
+    expect(page.locator("#same-project-meaning")).to_contain_text("In expectation")
     assert_accessible(page)

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from instruments import selectors
+from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
 from instruments.models import PROJECT_FIELDS, Commodity, Project
+from instruments.services.calculation import run_calculation
 from instruments.services.imports.projects import (
     ProjectResource,
     build_projects_template,
@@ -148,6 +150,19 @@ def test_get_project_is_the_twelfth_sections_project(refs):
     assert project["ramp_up"] == [0.5, 0.8]
     assert project["debt"] == {"share": 0.5, "rate": 0.07, "tenor_years": 10}
     assert isinstance(project["capacity"], float)
+
+
+def test_a_project_without_ramp_up_or_debt_runs_in_the_calculator(refs):
+    # No ramp-up is full capacity from the first year and no debt share is no debt:
+    # neither an empty list nor a zero tenor, both of which the calculator refuses.
+    _project(refs, ramp_up=[], debt_share=0, debt_rate=0, debt_tenor_years=0).save()
+    project = selectors.get_project("ndpr-aus")
+    assert project["ramp_up"] is None
+    assert project["debt"] is None
+    data = {**REGISTRY["project-support"].example, "stored_project": "ndpr-aus"}
+    calculation = run_calculation(slug="project-support", data=data)
+    assert calculation.result.summary["debt_amount"] == 0.0
+    assert calculation.inputs["project"]["name"] == "NdPr plant (illustrative)"
 
 
 def test_get_project_keeps_capex_by_year_and_refuses_an_unknown_slug(refs):

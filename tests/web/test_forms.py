@@ -381,3 +381,22 @@ def test_a_number_in_another_format_is_an_error_beside_its_field() -> None:
     assert "not a number in the German format" in message
     assert "Did you mean 1234,5?" in message
     assert 'value="1234.5"' in form["floor"].as_widget()  # kept as typed
+
+
+def test_a_spare_row_with_an_instrument_menu_is_left_out_until_one_is_picked() -> None:
+    # A menu without a default in a table row starts blank: a browser then sends ""
+    # for the spare row, not the first instrument (which made a half-typed row that
+    # failed, and the project-support page showed no result).
+    calculator = REGISTRY["project-support"]
+    unbound = CalculatorForm(calculator=calculator, initial_inputs=calculator.example)
+    menu = unbound.fields["support-0-kind"]
+    assert menu.choices[0][0] == ""  # type: ignore[attr-defined]
+    data = inputs_to_form_data(calculator, calculator.example)
+    data.update({"support-0-kind": "", "support-0-level": "", "support-1-kind": ""})
+    form = CalculatorForm(data, calculator=calculator)
+    assert form.is_valid(), form.errors
+    assert not form.request_data().get("support")
+    data.update({"support-0-kind": "capex_grant", "support-0-solve": "on"})
+    form = CalculatorForm(data, calculator=calculator)
+    assert form.is_valid(), form.errors
+    assert form.request_data()["support"] == [{"kind": "capex_grant", "solve": True}]

@@ -54,9 +54,13 @@ from instruments.calculators.project_support.outputs import (
     SUPPORT_OUTPUTS,
 )
 from instruments.calculators.series import as_array
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 CURVE_POINTS = 13
+MIN_DRIFT_YEARS = 10.0
+"""Years of price history below which an estimated GBM drift is set to zero."""
+MAX_DRIFT = 0.05
+"""The largest estimated GBM drift used, up or down (a year)."""
 QUANTILES = tuple(round(0.01 * i, 2) for i in range(1, 100))
 
 
@@ -145,14 +149,14 @@ def price_paths(
         mean_reversion=simulation.mean_reversion,
         long_run_price=simulation.long_run_price,
     )
+    model, guarded = _guard_drift(fit.model, simulation, fit.points, step)
     step_years = np.ones(plan.years)
     chunks = list(
         sim.iter_price_paths(
-            fit.model, start, step_years, simulation.paths, simulation.seed
+            model, start, step_years, simulation.paths, simulation.seed
         )
     )
     prices = np.concatenate(chunks)[:, plan.construction :]
-    model = fit.model
     described: dict[str, Any] = {
         "price_source": f"simulated ({simulation.model})",
         "paths": simulation.paths,
@@ -168,7 +172,41 @@ def price_paths(
         ),
         "simulation_history_points": fit.points,
     }
-    return prices * plan.cut, described, fit.warnings
+    return prices * plan.cut, described, (*fit.warnings, *guarded)
+
+
+def _guard_drift(
+    model: sim.Model, simulation: ProjectSimulation, points: int, step: float
+) -> tuple[sim.Model, tuple[str, ...]]:
+    """A GBM drift estimated from the history, held in bounds: the estimate is the
+    mean log return plus σ²/2, so a short or volatile history gives an expected
+    price that compounds out of all proportion over a project's life. With less
+    than ``MIN_DRIFT_YEARS`` of history the drift is zero (the expected price stays
+    at the start price); otherwise it is held within ±``MAX_DRIFT`` a year. A drift
+    typed by the user is used as given."""
+    if not isinstance(model, sim.GBM) or simulation.drift is not None:
+        return model, ()
+    span = max(points - 1, 0) * step
+    if span < MIN_DRIFT_YEARS:
+        if model.drift == 0.0:
+            return model, ()
+        return sim.GBM(drift=0.0, volatility=model.volatility), (
+            gettext(
+                "The price history spans {years} years, less than the {least} "
+                "needed to estimate a drift: the simulation has none (the expected "
+                "price stays at the start price). Type a drift to use another."
+            ).format(years=f"{span:g}", least=f"{MIN_DRIFT_YEARS:g}"),
+        )
+    if abs(model.drift) <= MAX_DRIFT:
+        return model, ()
+    held = math.copysign(MAX_DRIFT, model.drift)
+    return sim.GBM(drift=held, volatility=model.volatility), (
+        gettext(
+            "The drift estimated from the price history, {drift} a year, is held "
+            "to {bound} a year so that expected prices do not compound out of "
+            "proportion over the project's life. Type a drift to use another."
+        ).format(drift=f"{model.drift:+.1%}", bound=f"{held:+.0%}"),
+    )
 
 
 def _supports(inputs: ProjectSupportInputs, plan: cf.Plan) -> tuple[Support, ...]:

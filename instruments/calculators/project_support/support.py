@@ -10,11 +10,14 @@ Per unit sold in operating year ``j`` on a path with benchmark price ``P``, at l
   project's revenue);
 - ``two_sided_cfd``: the state pays ``s·(K − P)``, negative when the project pays back
   (the project realises ``s·K``);
-- ``offtake_fixed``: a buyer takes ``share`` of output at ``K``; the project realises
-  ``share·K + (1 − share)·s·P``; the state's cost is ``share·(K − P)``, what it pays
-  less what the material is worth at the benchmark (it can resell or stock it);
-- ``offtake_collar``: the same with the contract price ``min(max(P, K1), K2)``
-  (``K1`` the level, ``K2`` the cap, none by default);
+- ``offtake_fixed``: a buyer takes ``share`` of output at ``K`` (a price for the
+  product as delivered); the project realises ``share·K + (1 − share)·s·P``; the
+  state's cost is ``share·(K − s·P)``, what it pays less what the material is worth
+  to it, the project's realised share of the benchmark (it can resell or stock it at
+  what the project would have got);
+- ``offtake_collar``: the same with the contract price ``min(max(s·P, K1), K2)``, the
+  realised price held between ``K1`` (the level) and ``K2`` (the cap, none by
+  default): a collar the market price stays inside changes nothing and costs nothing;
 - ``capex_grant``: the state pays a share ``g`` of each construction year's capex
   (untaxed; debt is a share of capex after the grant);
 - ``concessional_loan``: the debt carries the rate ``i_c`` instead of the lenders'
@@ -138,20 +141,20 @@ def evaluate(
             unit = plan.realised_share * (k - prices)
             result = cf.flows(plan, prices, support=unit)
         else:
+            realised = plan.realised_share * prices
             if kind == "offtake_collar":
                 cap = (
                     math.inf if support is None or support.cap is None else support.cap
                 )
-                contract = np.minimum(np.maximum(prices, k), np.maximum(cap, k))
+                contract = np.minimum(np.maximum(realised, k), np.maximum(cap, k))
             else:
                 contract = np.broadcast_to(k, prices.shape)
-            realised = plan.realised_share * prices
             result = cf.flows(
                 plan,
                 prices,
                 revenue_price=share * contract + (1.0 - share) * realised,
             )
-            unit = share * (contract - prices)
+            unit = share * (contract - realised)
         cost = np.asarray((unit * volume_money) @ public_ops, dtype=np.float64)
         return Evaluation(
             flows=result,

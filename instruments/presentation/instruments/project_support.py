@@ -166,7 +166,8 @@ def _cost_figure(
             x=float(share),
             line={"color": FLOOR_COLOUR, "dash": "dash", "width": 2},
             annotation_text="Target",
-            annotation_position="top",
+            # Inside the plot, at the bottom: the legend sits above it at any width.
+            annotation_position="bottom right",
         )
     style(
         figure,

@@ -1,0 +1,188 @@
+"""The project-support inputs' cross-field rules (INSTRUMENTS.md §12): capex, ramp-up
+and debt against the project's years, the price source (a typed path, a simulation or
+stored prices), each support instrument and the bankability target, every error at
+its field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from instruments.calculators.base import ErrorCollector, InputError
+from instruments.calculators.limits import MAX_PERIODS
+from instruments.calculators.units import money_factor
+
+if TYPE_CHECKING:
+    from instruments.calculators.project_support.inputs import (
+        BankabilityTarget,
+        ProjectSupportInputs,
+        Support,
+    )
+
+MAX_PROJECT_PATH_YEARS = 4_000_000
+"""Paths × project years per request: every path is held in memory at once (the solver
+evaluates all of them at each step), about 32 MB per array."""
+
+
+def validate(inputs: ProjectSupportInputs, errors: ErrorCollector) -> None:
+    """Every cross-field rule; each error at its field."""
+    project = inputs.project
+    if project.price_unit or project.quantity_unit:
+        try:
+            money_factor(
+                project.quantity_unit or inputs.quantity_unit,
+                project.price_unit or inputs.price_unit,
+            )
+        except InputError as exc:
+            errors.merge(exc, ("project",))
+    construction, life = project.construction_years, project.life_years
+    capex = inputs.project.capex
+    if isinstance(capex, tuple) and len(capex) not in (1, construction):
+        errors.add(
+            ("project", "capex"),
+            f"{len(capex)} amounts given, {construction} construction years: give "
+            "one total or one amount per construction year.",
+        )
+    if project.ramp_up is not None and len(project.ramp_up) > life:
+        errors.add(
+            ("project", "ramp_up"),
+            f"{len(project.ramp_up)} ramp-up shares for {life} operating years.",
+        )
+    if project.debt is not None and project.debt.tenor_years > life:
+        errors.add(
+            ("project", "debt", "tenor_years"),
+            f"The debt must be repaid within the {life} operating years.",
+        )
+    path = inputs.price_path
+    if isinstance(path, tuple) and len(path) not in (1, life):
+        errors.add(
+            ("price_path",),
+            f"{len(path)} prices given, {life} operating years: give one price, or "
+            "one per operating year.",
+        )
+    _validate_price_source(inputs, errors)
+    if inputs.periods is not None and inputs.price_history is not None:
+        history = inputs.price_history
+        count = len(history) if isinstance(history, tuple) else 1
+        if count != len(inputs.periods):
+            errors.add(
+                ("price_history",),
+                f"{count} prices given, {len(inputs.periods)} history periods.",
+            )
+    if len(inputs.periods or ()) > MAX_PERIODS * 20:
+        errors.add(("periods",), "Too many history periods.")
+    response = inputs.strategic_response
+    if response is not None and response.years > life:
+        errors.add(
+            ("strategic_response", "years"),
+            f"The price war cannot outlast the {life} operating years.",
+        )
+    for i, support in enumerate(inputs.support or ()):
+        _validate_support(inputs, support, i, errors)
+    target = inputs.bankability
+    if target is not None:
+        _validate_target(target, errors)
+
+
+def _validate_price_source(
+    inputs: ProjectSupportInputs, errors: ErrorCollector
+) -> None:
+    simulation = inputs.simulation
+    if inputs.price_path is not None:
+        if simulation is not None:
+            errors.add(
+                ("price_path",),
+                "Give a typed price path or a simulation, not both.",
+            )
+        return
+    history = inputs.price_history
+    if simulation is None:
+        if history is None:
+            errors.add(
+                ("price_path",),
+                "Give a price path, a simulation, or name a commodity whose stored "
+                "prices the simulation is estimated from.",
+            )
+        return
+    years = inputs.project.construction_years + inputs.project.life_years
+    if simulation.paths * years > MAX_PROJECT_PATH_YEARS:
+        errors.add(
+            ("simulation", "paths"),
+            f"{simulation.paths:,} paths × {years} years = {simulation.paths * years:,}"
+            f" exceeds the limit of {MAX_PROJECT_PATH_YEARS:,} per request; use fewer "
+            "paths.",
+        )
+    history = (
+        simulation.price_history if simulation.price_history is not None else (history)
+    )
+    if simulation.start_price is None and history is None:
+        errors.add(
+            ("simulation", "start_price"),
+            "Give a start price, or a price history to start from.",
+        )
+    needed = (
+        ("drift", "volatility")
+        if simulation.model == "gbm"
+        else ("mean_reversion", "long_run_price", "volatility")
+    )
+    missing = [name for name in needed if getattr(simulation, name) is None]
+    if missing and history is None:
+        errors.add(
+            ("simulation", missing[0]),
+            f"Give {' and '.join(missing)}, or a price history to estimate "
+            f"{'it' if len(missing) == 1 else 'them'} from.",
+        )
+
+
+def _validate_support(
+    inputs: ProjectSupportInputs, support: Support, i: int, errors: ErrorCollector
+) -> None:
+    here = ("support", i)
+    if support.solve == (support.level is not None):
+        errors.add(
+            (*here, "level"),
+            "Give a level, or ask to solve for it (one of the two).",
+        )
+    if (
+        support.kind == "capex_grant"
+        and support.level is not None
+        and support.level > 1.0
+    ):
+        errors.add(
+            (*here, "level"),
+            "A grant is a share of capex, at most 1. Shares are decimals: did you "
+            f"mean {support.level / 100:g}?",
+        )
+    if support.kind == "concessional_loan":
+        debt = inputs.project.debt
+        if debt is None or debt.share == 0:
+            errors.add(
+                (*here, "kind"),
+                "A concessional loan needs the project's debt (a share above 0).",
+            )
+        elif support.level is not None and support.level > 1.0:
+            errors.add(
+                (*here, "level"),
+                f"A rate is a decimal: did you mean {support.level / 100:g}?",
+            )
+    if support.kind == "offtake_collar":
+        if (
+            support.cap is not None
+            and support.level is not None
+            and support.cap < support.level
+        ):
+            errors.add((*here, "cap"), "The cap must be at least the collar's floor.")
+    elif support.cap is not None:
+        errors.add((*here, "cap"), "Only an offtake with a collar has a cap.")
+
+
+def _validate_target(target: BankabilityTarget, errors: ErrorCollector) -> None:
+    here = ("bankability", "target")
+    if target.metric == "probability_npv_positive" and not 0 < target.target <= 1:
+        errors.add(
+            here,
+            "A probability between 0 and 1 (0.9 = 9 paths in 10). Shares are decimals.",
+        )
+    elif target.metric == "p50_irr" and not -0.99 < target.target <= 2.0:
+        errors.add(here, "An IRR as a decimal (0.12 = 12 %), between −0.99 and 2.")
+    elif target.metric == "p10_min_dscr" and not 0 < target.target <= 20:
+        errors.add(here, "A cover ratio such as 1.3, above 0 and at most 20.")

@@ -180,3 +180,66 @@ def test_sensitivity_of_the_cut_raises_the_peak_without_stocks(anon):
     peaks = [r["peak_price_change_without"] for r in rows]
     assert peaks == sorted(peaks)
     assert peaks[0] < peaks[-1]
+
+
+# The same question with the stocks the members' countries declare (the register).
+DECLARED = (
+    "commodity=ndpr-oxide&year=2024&members=eu-27,USA,JPN"
+    "&disruption.origin=CHN&disruption.cut=0.5&disruption.markets=members"
+    "&disruption.months=6&months=8&declared_stocks=true"
+)
+
+
+def test_declared_stocks_from_a_get_query(anon, seeded_db):
+    body = anon.get(f"{URL}?{DECLARED}").json()
+    members = {m["market"]: m for m in body["members"]}
+    assert members["JPN"]["days_of_consumption"] == pytest.approx(60)
+    assert members["EU-27"]["stock_initial"] == 0
+    assert members["USA"]["stock_initial"] == 0
+    records = body["inputs"]["declared_stocks"]["records"]
+    assert [(r["country"], r["as_of"]) for r in records] == [("JPN", "2023-10-26")]
+    assert (
+        "No stockpile of ndpr-oxide is declared for USA" in body["summary"]["warnings"]
+    )
+    rows = anon.get(f"{URL}?{DECLARED}&format=csv").content.decode()
+    first = next(csv.DictReader(io.StringIO(rows)))
+    assert "Declared stockpile (JPN)" in first["source"]
+    assert "International Energy Agency" in first["source"]
+
+
+def test_declared_stocks_posted_keep_the_typed_costs(anon, seeded_db):
+    data = {
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "members": ["eu-27", "USA", "JPN"],
+        "months": 8,
+        "disruption": {"origin": "CHN", "cut": 0.5, "markets": ["members"]},
+        "stockpiles": [{"market": "JPN", "stock": 5, "holding_cost": 1000}],
+        "declared_stocks": True,
+    }
+    body = anon.post(URL, data, format="json").json()
+    japan = next(m for m in body["members"] if m["market"] == "JPN")
+    assert japan["days_of_consumption"] == pytest.approx(60)
+    assert japan["holding_cost"] > 0
+    data["declared_stocks"] = False  # off: the typed stock
+    body = anon.post(URL, data, format="json").json()
+    assert [m["stock_initial"] for m in body["members"]] == [5]
+    assert "declared_stocks" not in body["inputs"]
+
+
+def test_declared_stocks_bad_input_is_a_field_error(anon, seeded_db):
+    response = anon.get(
+        f"{URL}?{encode_query(CALCULATOR, example())}&declared_stocks=true"
+    )
+    assert response.status_code == 400
+    assert "commodity" in response.json()["declared_stocks"][0]
+    response = anon.get(f"{URL}?{DECLARED.replace('=true', '=perhaps')}")
+    assert response.status_code == 400
+    assert "declared_stocks" in response.json()
+    price_floor = anon.post(
+        "/api/v1/calculators/price-floor/",
+        {**REGISTRY["price-floor"].example, "declared_stocks": True},
+        format="json",
+    )
+    assert price_floor.status_code == 400
+    assert "Unknown field" in price_floor.json()["declared_stocks"][0]

@@ -243,3 +243,54 @@ def test_declared_stocks_bad_input_is_a_field_error(anon, seeded_db):
     )
     assert price_floor.status_code == 400
     assert "Unknown field" in price_floor.json()["declared_stocks"][0]
+
+
+def read_csv(anon, query: str) -> list[dict[str, str]]:
+    response = anon.get(f"{URL}?{query}&format=csv")
+    assert response.status_code == 200, response.content[:2000]
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_done_when_question_is_answered_by_the_csv(anon, seeded_db):
+    """ "If China halves its rare-earth compound exports to the EU, the US and Japan
+    for six months from the 2024 pattern, how high do prices go in each, how much
+    short is each, how many days of stock would keep the price rise under 25 %, what
+    would that stock cost to build and hold, and what does releasing it together add
+    over each releasing alone?" The exact GET query as CSV: the rows, and the same
+    query's members, summary and sizes tables."""
+    rows = read_csv(anon, QUESTION)
+    members = {r["market"]: r for r in read_csv(anon, f"{QUESTION}&table=members")}
+    summary = {
+        r["name"]: r["value"] for r in read_csv(anon, f"{QUESTION}&table=summary")
+    }
+    sizes = {float(r["days"]): r for r in read_csv(anon, f"{QUESTION}&table=sizes")}
+    assert set(members) == {"EU-27", "USA", "JPN"}
+    for code, member in members.items():
+        mine = [r for r in rows if r["market"] == code and r["phase"] == "horizon"]
+        # How high prices go in each: the members' table and the monthly rows agree.
+        peak = max(float(r["price_change_without"]) for r in mine)
+        assert float(member["peak_price_change_without"]) == pytest.approx(peak)
+        assert peak > 0.05
+        # How much short each is, over the six months.
+        short = sum(float(r["shortfall_without"]) for r in mine)
+        assert float(member["shortfall_without"]) == pytest.approx(short, rel=1e-6)
+        assert short > 0
+        assert sum(r["disrupted"] == "true" for r in mine) == 6
+    # How many days of stock keep the price rise under 25 %.
+    days = float(summary["days_to_hold_trigger"])
+    assert days in sizes
+    assert float(sizes[days]["peak_price_change_with"]) <= 0.25 + 1e-6
+    smaller = [d for d in sizes if d < days]
+    assert all(float(sizes[d]["peak_price_change_with"]) > 0.25 for d in smaller)
+    # What that stock would cost to build and hold.
+    building = float(summary["building_cost_to_hold_trigger"])
+    holding = float(summary["holding_cost_to_hold_trigger"])
+    assert building == pytest.approx(float(sizes[days]["building_cost"]))
+    assert holding == pytest.approx(float(sizes[days]["holding_cost"]))
+    assert building > 0 and holding > 0
+    # What releasing it together adds over each releasing alone.
+    gain = float(summary["coordination_gain_to_hold_trigger"])
+    assert gain == pytest.approx(float(sizes[days]["coordination_gain"]))
+    assert gain >= 0
+    assert summary["currency"] == "USD"

@@ -288,9 +288,38 @@ def test_the_done_when_question_is_answered_by_the_csv(anon, seeded_db):
     holding = float(summary["holding_cost_to_hold_trigger"])
     assert building == pytest.approx(float(sizes[days]["building_cost"]))
     assert holding == pytest.approx(float(sizes[days]["holding_cost"]))
-    assert building > 0 and holding > 0
+    assert building > 0
+    assert holding > 0
     # What releasing it together adds over each releasing alone.
     gain = float(summary["coordination_gain_to_hold_trigger"])
     assert gain == pytest.approx(float(sizes[days]["coordination_gain"]))
     assert gain >= 0
     assert summary["currency"] == "USD"
+
+
+def test_the_largest_request_is_a_job_at_the_default_limit(settings):
+    """The most paths the limits allow (12 sizes, scenarios with a range of cuts:
+    89 paths) go to a job at the default synchronous limit; 12 sizes alone (24
+    paths, each pooled and alone) still answer at once."""
+    from instruments.calculators.limits import MAX_STOCKPILE_SIZES
+    from instruments.services import jobs
+
+    assert settings.JOBS_SYNC_MAX_STOCKPILE_PATHS == 24
+    data = example()
+    data["sizes"] = [15.0 * i for i in range(MAX_STOCKPILE_SIZES)]
+    assert jobs.stockpile_paths(slug="stockpile", data=data) == 24
+    assert not jobs.needs_job(slug="stockpile", data=data)
+    data["scenarios"] = {
+        "draws": 100_000,
+        "annual_probability": 0.1,
+        "months": [3, 12, 60],
+        "cut": [0.3, 0.7],
+    }
+    assert jobs.stockpile_paths(slug="stockpile", data=data) == 89
+    assert jobs.needs_job(slug="stockpile", data=data)
+    # the same from a spreadsheet URL's values
+    query = encode_query(CALCULATOR, data)
+    from instruments.api.querystring import decode_query
+
+    pairs = [tuple(p.split("=", 1)) for p in query.split("&")]
+    assert jobs.needs_job(slug="stockpile", data=decode_query(CALCULATOR, pairs))

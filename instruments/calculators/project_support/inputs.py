@@ -357,10 +357,8 @@ class StrategicResponse:
         min_value=0.0,
         max_value=1.0,
         exclusive_max=True,
-        help=gettext_noop(
-            # xgettext:no-python-format (a percentage, not a placeholder)
-            "Every path is lowered by this share (0.4 = 40 % lower) ..."
-        ),
+        # xgettext:no-python-format (a percentage, not a placeholder)
+        help=gettext_noop("Every path is lowered by this share (0.4 = 40 % lower) ..."),
     )
     years: int = spec(
         "Years of the price war",

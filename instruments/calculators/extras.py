@@ -239,6 +239,26 @@ class StoredProject:
     )
 
 
+@dataclass(frozen=True)
+class DeclaredStocks:
+    """The members' stocks from the register of declared stockpiles (calculators with
+    stockpiles per market: ``stockpile``)."""
+
+    declared_stocks: bool = spec(
+        "Start from the declared stockpiles",
+        default=False,
+        help=(
+            gettext_noop(
+                "Fill each member market's stock from the stockpiles its countries "
+                "declare for the commodity (see /api/v1/declared-stockpiles/): a "
+                "group such as EU-27 sums its countries' tonnes; a stock that is not "
+                "public or not declared counts as zero, and the result says so. The "
+                "typed release trigger and costs of a member's stock are kept."
+            )
+        ),
+    )
+
+
 def project_field(calculator: Calculator) -> str | None:
     """The calculator's ``project`` group (§12), or None."""
     for fs in describe(calculator.inputs):
@@ -253,6 +273,9 @@ STORED_PROJECT_FIELDS: tuple[str, ...] = tuple(
 )
 STORED_PRICE_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredPrices))
 STORED_FLOW_FIELDS: tuple[str, ...] = tuple(fs.name for fs in describe(StoredFlows))
+DECLARED_STOCK_FIELDS: tuple[str, ...] = tuple(
+    fs.name for fs in describe(DeclaredStocks)
+)
 ALL_EXTRA_FIELDS: frozenset[str] = frozenset(
     fs.name
     for cls in (
@@ -261,6 +284,7 @@ ALL_EXTRA_FIELDS: frozenset[str] = frozenset(
         StoredFlows,
         MarketBaseline,
         StoredProject,
+        DeclaredStocks,
     )
     for fs in describe(cls)
 )
@@ -295,6 +319,11 @@ def matrix_flows_field(calculator: Calculator) -> str | None:
     return find_rows_field(calculator, "origin", "market", "quantity")
 
 
+def stockpiles_field(calculator: Calculator) -> str | None:
+    """Stocks per market: rows with a ``market``, a ``stock`` and ``days``."""
+    return find_rows_field(calculator, "market", "stock", "days")
+
+
 def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
     """The extras that apply to ``calculator``, in the order the adapters show them
     (a name declared by two blocks, ``commodity``, appears once)."""
@@ -310,6 +339,8 @@ def request_extras(calculator: Calculator) -> tuple[FieldSpec, ...]:
         extras.extend(describe(MarketBaseline))
     if member_flows_field(calculator) or member_code_fields(calculator):
         extras.extend(describe(MemberSelection))
+    if stockpiles_field(calculator):
+        extras.extend(describe(DeclaredStocks))
     unique = {fs.name: fs for fs in reversed(extras)}  # the first declaration wins
     return tuple(unique[name] for name in dict.fromkeys(fs.name for fs in extras))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from instruments.calculators.translation import gettext
 from instruments.presentation.text import format_figure
 
 
@@ -46,6 +47,7 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
         baseline = flows.get("market_baseline")
     if isinstance(baseline, Mapping):
         found.extend(baseline_sources(baseline))
+    found.extend(declared_stock_sources(inputs))
     schedules = inputs.get("parameter_schedules")
     if schedules:
         found.append("Policy parameters: the stored parameter schedules (see admin).")
@@ -57,6 +59,48 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
                 f"{entry.get('period')}. Source: {entry.get('source')}."
             )
     return found
+
+
+def declared_stock_sources(inputs: Mapping[str, Any]) -> list[str]:
+    """One line per record of the register of declared stockpiles a result's stocks
+    stand on: the market, the country, the holder, the amount, the date and the
+    source; a line saying so when no record was found."""
+    echo = inputs.get("declared_stocks")
+    if not isinstance(echo, Mapping):
+        return []
+    lines = []
+    for record in echo.get("records") or ():
+        if not isinstance(record, Mapping):
+            continue
+        notes = []
+        if record.get("kind") == "target":
+            notes.append(gettext("a target"))
+        if record.get("illustrative"):
+            notes.append(gettext("illustrative"))
+        if not record.get("counted"):
+            notes.append(gettext("not counted"))
+        lines.append(
+            gettext(
+                "Declared stockpile ({market}): {country}, {holder}, {amount}{notes}, "
+                "as of {as_of}. Source: {source}."
+            ).format(
+                market=record.get("market"),
+                country=record.get("country_name") or record.get("country"),
+                holder=record.get("holder"),
+                amount=record.get("amount"),
+                notes=f" ({', '.join(notes)})" if notes else "",
+                as_of=record.get("as_of"),
+                source=record.get("source"),
+            )
+        )
+    if not lines:
+        lines.append(
+            gettext(
+                "Declared stockpiles: none of the members' countries declares a "
+                "stock of {commodity}; every member's stock is zero."
+            ).format(commodity=echo.get("commodity"))
+        )
+    return lines
 
 
 def baseline_sources(echo: Mapping[str, Any]) -> list[str]:
@@ -106,6 +150,14 @@ def vintage_of(inputs: Mapping[str, Any]) -> str:
         baseline = flows.get("market_baseline")
     if isinstance(baseline, Mapping):
         parts += _baseline_vintage(baseline, flows_named=bool(parts))
+    stocks = inputs.get("declared_stocks")
+    if isinstance(stocks, Mapping):
+        dates = sorted({str(r.get("as_of")) for r in stocks.get("records") or ()})
+        parts.append(
+            gettext("declared stockpiles ({dates})").format(
+                dates=", ".join(dates) or gettext("none declared")
+            )
+        )
     if inputs.get("parameter_schedules"):
         parts.append("the stored policy parameter schedules")
     rates = inputs.get("fx_rates")

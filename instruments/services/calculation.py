@@ -51,6 +51,7 @@ from instruments.services import data_versions
 from instruments.services.stored_inputs.baseline import baseline_notes
 from instruments.services.stored_inputs.fill import fill_stored_inputs
 from instruments.services.stored_inputs.schedules import schedule_warnings
+from instruments.services.stored_inputs.stocks import declared_stock_notes
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def run_calculation(
     for message in schedule_warnings(used=used):
         add_warning(result.summary, message)
     baseline_notes(used=used, result=result)
+    declared_stock_notes(used=used, result=result)
     normalised = {**to_data(inputs), **used}
     took = time.thread_time() - started
     if size is not None:

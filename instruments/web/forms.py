@@ -39,6 +39,7 @@ from instruments.calculators.base import (
     iter_errors,
 )
 from instruments.calculators.extras import (
+    DECLARED_STOCK_FIELDS,
     STORED_FLOW_FIELDS,
     STORED_PRICE_FIELDS,
     STORED_PROJECT_FIELDS,
@@ -387,6 +388,15 @@ class CalculatorForm(forms.Form):
             if fs.name not in STORED_PRICE_FIELDS
             and fs.name not in STORED_FLOW_FIELDS
             and fs.name not in STORED_PROJECT_FIELDS
+            and fs.name not in DECLARED_STOCK_FIELDS
+        ]
+
+    def declared_stock_nodes(self) -> list[Node]:
+        """The stocks from the register of declared stockpiles (§11)."""
+        return [
+            self._field_node(fs.name, fs)
+            for fs in self.extras
+            if fs.name in DECLARED_STOCK_FIELDS
         ]
 
     def stored_project_nodes(self) -> list[Node]:

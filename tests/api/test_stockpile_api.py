@@ -180,3 +180,146 @@ def test_sensitivity_of_the_cut_raises_the_peak_without_stocks(anon):
     peaks = [r["peak_price_change_without"] for r in rows]
     assert peaks == sorted(peaks)
     assert peaks[0] < peaks[-1]
+
+
+# The same question with the stocks the members' countries declare (the register).
+DECLARED = (
+    "commodity=ndpr-oxide&year=2024&members=eu-27,USA,JPN"
+    "&disruption.origin=CHN&disruption.cut=0.5&disruption.markets=members"
+    "&disruption.months=6&months=8&declared_stocks=true"
+)
+
+
+def test_declared_stocks_from_a_get_query(anon, seeded_db):
+    body = anon.get(f"{URL}?{DECLARED}").json()
+    members = {m["market"]: m for m in body["members"]}
+    assert members["JPN"]["days_of_consumption"] == pytest.approx(60)
+    assert members["EU-27"]["stock_initial"] == 0
+    assert members["USA"]["stock_initial"] == 0
+    records = body["inputs"]["declared_stocks"]["records"]
+    assert [(r["country"], r["as_of"]) for r in records] == [("JPN", "2023-10-26")]
+    assert (
+        "No stockpile of ndpr-oxide is declared for USA" in body["summary"]["warnings"]
+    )
+    rows = anon.get(f"{URL}?{DECLARED}&format=csv").content.decode()
+    first = next(csv.DictReader(io.StringIO(rows)))
+    assert "Declared stockpile (JPN)" in first["source"]
+    assert "International Energy Agency" in first["source"]
+
+
+def test_declared_stocks_posted_keep_the_typed_costs(anon, seeded_db):
+    data = {
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "members": ["eu-27", "USA", "JPN"],
+        "months": 8,
+        "disruption": {"origin": "CHN", "cut": 0.5, "markets": ["members"]},
+        "stockpiles": [{"market": "JPN", "stock": 5, "holding_cost": 1000}],
+        "declared_stocks": True,
+    }
+    body = anon.post(URL, data, format="json").json()
+    japan = next(m for m in body["members"] if m["market"] == "JPN")
+    assert japan["days_of_consumption"] == pytest.approx(60)
+    assert japan["holding_cost"] > 0
+    data["declared_stocks"] = False  # off: the typed stock
+    body = anon.post(URL, data, format="json").json()
+    assert [m["stock_initial"] for m in body["members"]] == [5]
+    assert "declared_stocks" not in body["inputs"]
+
+
+def test_declared_stocks_bad_input_is_a_field_error(anon, seeded_db):
+    response = anon.get(
+        f"{URL}?{encode_query(CALCULATOR, example())}&declared_stocks=true"
+    )
+    assert response.status_code == 400
+    assert "commodity" in response.json()["declared_stocks"][0]
+    response = anon.get(f"{URL}?{DECLARED.replace('=true', '=perhaps')}")
+    assert response.status_code == 400
+    assert "declared_stocks" in response.json()
+    price_floor = anon.post(
+        "/api/v1/calculators/price-floor/",
+        {**REGISTRY["price-floor"].example, "declared_stocks": True},
+        format="json",
+    )
+    assert price_floor.status_code == 400
+    assert "Unknown field" in price_floor.json()["declared_stocks"][0]
+
+
+def read_csv(anon, query: str) -> list[dict[str, str]]:
+    response = anon.get(f"{URL}?{query}&format=csv")
+    assert response.status_code == 200, response.content[:2000]
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_done_when_question_is_answered_by_the_csv(anon, seeded_db):
+    """ "If China halves its rare-earth compound exports to the EU, the US and Japan
+    for six months from the 2024 pattern, how high do prices go in each, how much
+    short is each, how many days of stock would keep the price rise under 25 %, what
+    would that stock cost to build and hold, and what does releasing it together add
+    over each releasing alone?" The exact GET query as CSV: the rows, and the same
+    query's members, summary and sizes tables."""
+    rows = read_csv(anon, QUESTION)
+    members = {r["market"]: r for r in read_csv(anon, f"{QUESTION}&table=members")}
+    summary = {
+        r["name"]: r["value"] for r in read_csv(anon, f"{QUESTION}&table=summary")
+    }
+    sizes = {float(r["days"]): r for r in read_csv(anon, f"{QUESTION}&table=sizes")}
+    assert set(members) == {"EU-27", "USA", "JPN"}
+    for code, member in members.items():
+        mine = [r for r in rows if r["market"] == code and r["phase"] == "horizon"]
+        # How high prices go in each: the members' table and the monthly rows agree.
+        peak = max(float(r["price_change_without"]) for r in mine)
+        assert float(member["peak_price_change_without"]) == pytest.approx(peak)
+        assert peak > 0.05
+        # How much short each is, over the six months.
+        short = sum(float(r["shortfall_without"]) for r in mine)
+        assert float(member["shortfall_without"]) == pytest.approx(short, rel=1e-6)
+        assert short > 0
+        assert sum(r["disrupted"] == "true" for r in mine) == 6
+    # How many days of stock keep the price rise under 25 %.
+    days = float(summary["days_to_hold_trigger"])
+    assert days in sizes
+    assert float(sizes[days]["peak_price_change_with"]) <= 0.25 + 1e-6
+    smaller = [d for d in sizes if d < days]
+    assert all(float(sizes[d]["peak_price_change_with"]) > 0.25 for d in smaller)
+    # What that stock would cost to build and hold.
+    building = float(summary["building_cost_to_hold_trigger"])
+    holding = float(summary["holding_cost_to_hold_trigger"])
+    assert building == pytest.approx(float(sizes[days]["building_cost"]))
+    assert holding == pytest.approx(float(sizes[days]["holding_cost"]))
+    assert building > 0
+    assert holding > 0
+    # What releasing it together adds over each releasing alone.
+    gain = float(summary["coordination_gain_to_hold_trigger"])
+    assert gain == pytest.approx(float(sizes[days]["coordination_gain"]))
+    assert gain >= 0
+    assert summary["currency"] == "USD"
+
+
+def test_the_largest_request_is_a_job_at_the_default_limit(settings):
+    """The most paths the limits allow (12 sizes, scenarios with a range of cuts:
+    89 paths) go to a job at the default synchronous limit; 12 sizes alone (24
+    paths, each pooled and alone) still answer at once."""
+    from instruments.calculators.limits import MAX_STOCKPILE_SIZES
+    from instruments.services import jobs
+
+    assert settings.JOBS_SYNC_MAX_STOCKPILE_PATHS == 24
+    data = example()
+    data["sizes"] = [15.0 * i for i in range(MAX_STOCKPILE_SIZES)]
+    assert jobs.stockpile_paths(slug="stockpile", data=data) == 24
+    assert not jobs.needs_job(slug="stockpile", data=data)
+    data["scenarios"] = {
+        "draws": 100_000,
+        "annual_probability": 0.1,
+        "months": [3, 12, 60],
+        "cut": [0.3, 0.7],
+    }
+    assert jobs.stockpile_paths(slug="stockpile", data=data) == 89
+    assert jobs.needs_job(slug="stockpile", data=data)
+    # the same from a spreadsheet URL's values
+    query = encode_query(CALCULATOR, data)
+    from instruments.api.querystring import decode_query
+
+    pairs = [tuple(p.split("=", 1)) for p in query.split("&")]
+    assert jobs.needs_job(slug="stockpile", data=decode_query(CALCULATOR, pairs))

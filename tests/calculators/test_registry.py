@@ -164,7 +164,9 @@ HEADLINES = {
     "cheapest_expected_cost cheapest_p95_cost",
     "stockpile": "peak_price_change_without peak_price_change_with "
     "months_short_without months_short_with shortfall_avoided consumer_loss_avoided "
-    "building_cost holding_cost net_benefit coordination_gain days_to_hold_trigger",
+    "building_cost holding_cost net_benefit coordination_gain days_to_hold_trigger "
+    "building_cost_to_hold_trigger holding_cost_to_hold_trigger "
+    "coordination_gain_to_hold_trigger",
 }
 
 

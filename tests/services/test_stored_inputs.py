@@ -45,6 +45,13 @@ VARIATIONS: list[dict[str, Any]] = [
         "uncertainty": None,
     },
     {"cbam_year": 2027, "carbon_price_unit": "EUR/t"},
+    # the members' stocks from the register of declared stockpiles
+    {
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "members": ["eu-27", "USA", "JPN"],
+        "declared_stocks": True,
+    },
     # a stored project, whose commodity names the stored prices (no typed price)
     {
         "stored_project": "ndpr-separation-usa-illustrative",

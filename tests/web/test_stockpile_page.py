@@ -23,7 +23,12 @@ def test_the_form_shows_the_disruption_and_the_stocks(client: Client) -> None:
     assert 'name="stockpiles-0-days"' in page
     assert "disruption" in page
     assert "Restricting origin" in page
-    for name in ('name="commodity"', 'name="year"', 'name="members"'):
+    for name in (
+        'name="commodity"',
+        'name="year"',
+        'name="members"',
+        'name="declared_stocks"',
+    ):
         assert name in page
 
 
@@ -79,6 +84,48 @@ def test_a_few_stored_choices_fill_the_page(client: Client, seeded_db) -> None:
     assert 'data-summary="peak_price_change_without"' in page
     assert "CEPII BACI" in page
     assert "EU-27" in page
+
+
+def test_one_choice_starts_from_the_declared_stockpiles(
+    client: Client, seeded_db
+) -> None:
+    """Ticked, each member's stock comes from its countries' declared stocks: the
+    result names the records and says where none is declared."""
+    data = {
+        "commodity": "ndpr-oxide",
+        "year": 2024,
+        "members": ["eu-27", "USA", "JPN"],
+        "price_unit": "USD/kg",
+        "quantity_unit": "t",
+        "markets": [],
+        "origins": [],
+        "flows": [],
+        "months": 8,
+        "disruption": {"origin": "CHN", "cut": 0.5, "markets": ["members"]},
+        "declared_stocks": True,
+    }
+    form = inputs_to_form_data(CALCULATOR, data)
+    assert form["declared_stocks"] in (True, "on", "true", "True")
+    response = client.post(URL, form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-table="members"' in page
+    assert "Declared stockpile (JPN)" in page
+    assert "JOGMEC (national stockpile)" in page
+    assert "2023-10-26" in page
+    assert "No stockpile of ndpr-oxide is declared for USA" in page
+
+
+@pytest.mark.django_db
+def test_declared_stocks_without_a_commodity_is_shown_beside_the_choice(
+    client: Client,
+) -> None:
+    form = inputs_to_form_data(CALCULATOR, CALCULATOR.example)
+    form["declared_stocks"] = "on"
+    response = client.post(URL, form)
+    assert response.status_code in (200, 400)
+    page = response.content.decode()
+    assert "Name the commodity whose declared stockpiles to start from." in page
 
 
 def test_the_precedents_load_and_run(client: Client, seeded_db) -> None:

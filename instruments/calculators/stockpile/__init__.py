@@ -189,6 +189,16 @@ def compute(inputs: StockpileInputs) -> Result:
         summary["days_to_hold_trigger"] = (
             float(holding["days"].min()) if not holding.empty else math.nan
         )
+        # What that size costs to build and hold, and what pooling it adds.
+        smallest = (
+            holding.iloc[int(np.argmin(holding["days"].to_numpy()))]
+            if not holding.empty
+            else None
+        )
+        for key in ("building_cost", "holding_cost", "coordination_gain"):
+            summary[f"{key}_to_hold_trigger"] = (
+                float(smallest[key]) if smallest is not None else math.nan
+            )
         if holding.empty:
             add_warning(
                 summary,

@@ -122,6 +122,27 @@ OUTPUTS = (
         help="The smallest size compared (days of consumption for every member) whose peak price rise stays at or below the lowest trigger.",
     ),
     Output(
+        "building_cost_to_hold_trigger",
+        "Cost of building that stock",
+        "money",
+        headline=True,
+        help="What buying the stocks of the size that holds the price at the trigger costs (every member at those days).",
+    ),
+    Output(
+        "holding_cost_to_hold_trigger",
+        "Cost of holding that stock",
+        "money",
+        headline=True,
+        help="Storage and capital of the stocks of the size that holds the price at the trigger, over the build-up and the horizon.",
+    ),
+    Output(
+        "coordination_gain_to_hold_trigger",
+        "What coordination adds at that size",
+        "money",
+        headline=True,
+        help="At the size that holds the price at the trigger: the members' consumers' loss avoided with pooled releases less with each releasing alone.",
+    ),
+    Output(
         "benefit_cost_ratio",
         "Benefit-cost ratio",
         help="Benefits (as in the net benefit) over building and holding costs.",

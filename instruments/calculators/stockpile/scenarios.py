@@ -233,7 +233,7 @@ def paths_asked(data: Mapping[str, Any]) -> int:
         count = 0
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, Mapping):
-        return count
+        return 2 * count  # each size pooled and each releasing alone
     count = count or len(DEFAULT_SIZES)
     cut = scenarios.get("cut")
     if isinstance(cut, str):

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
@@ -251,6 +252,24 @@ def sentences(
             f"Of the sizes compared, {format_figure(days)} days of consumption is the "
             "smallest that holds every member's price at its trigger."
         )
+        if is_number(summary.get("building_cost_to_hold_trigger")):
+            out.append(
+                gettext(
+                    "That stock costs {building} to build and {holding} to hold; "
+                    "releasing it together adds {gain} over each member releasing "
+                    "alone."
+                ).format(
+                    building=money_text(
+                        summary["building_cost_to_hold_trigger"], money
+                    ),
+                    holding=money_text(
+                        summary.get("holding_cost_to_hold_trigger"), money
+                    ),
+                    gain=money_text(
+                        summary.get("coordination_gain_to_hold_trigger"), money
+                    ),
+                )
+            )
     best = summary.get("best_size")
     if is_number(best) and math.isfinite(best):
         out.append(

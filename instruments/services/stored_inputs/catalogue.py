@@ -21,6 +21,7 @@ from instruments.services.stored_inputs.schedules import (
     SCHEDULED_INPUTS,
     fill_schedules,
 )
+from instruments.services.stored_inputs.stocks import fill_declared_stocks
 
 PRICE_TABLES = (
     m.Commodity,
@@ -90,6 +91,13 @@ STORED_INPUTS: tuple[StoredInput, ...] = (
         fields=("member_group",),
         reads=(m.Partner, m.PartnerGroup),
         fill=fill_member_group,
+    ),
+    # After the baseline and the member group: the members' markets are known.
+    StoredInput(
+        name="declared_stocks",
+        fields=("declared_stocks",),
+        reads=(m.DeclaredStockpile, m.Commodity, m.Partner, m.PartnerGroup),
+        fill=fill_declared_stocks,
     ),
     StoredInput(
         name="parameter_schedules",

@@ -63,12 +63,14 @@ def refuse_extras_that_do_not_apply(
     applicable = {fs.name for fs in request_extras(calculator)}
     errors = ErrorCollector()
     for name in sorted(ALL_EXTRA_FIELDS - applicable):
-        if data.get(name) in (None, ""):
+        if data.get(name) in (None, "", False):
             continue
         if name == "member_group":
             message = (
                 f"The {calculator.title} calculator has no import flows with members."
             )
+        elif name == "declared_stocks":
+            message = f"The {calculator.title} calculator takes no stockpiles."
         elif name == "stored_project":
             message = f"The {calculator.title} calculator takes no project."
         elif name == "commodity":

@@ -18,6 +18,7 @@ from instruments.calculators.base import (
     parse,
 )
 from instruments.calculators.extras import (
+    DeclaredStocks,
     MarketBaseline,
     MemberSelection,
     StoredFlows,
@@ -33,6 +34,7 @@ class Extras:
     members: MemberSelection
     flows: StoredFlows
     baseline: MarketBaseline
+    stocks: DeclaredStocks
 
 
 def parse_extras(*, given: Mapping[str, Any]) -> Extras:
@@ -44,6 +46,7 @@ def parse_extras(*, given: Mapping[str, Any]) -> Extras:
         ("members", MemberSelection),
         ("flows", StoredFlows),
         ("baseline", MarketBaseline),
+        ("stocks", DeclaredStocks),
     )
     for name, cls in blocks:
         own = {fs.name for fs in describe(cls)}

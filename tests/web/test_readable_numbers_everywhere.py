@@ -30,9 +30,9 @@ EXPONENT = re.compile(r"\d(?:\.\d+)?[eE][+-]?\d+\b")
 # a figure as English writes it: 18,500,000 · 82.12 · 1,235 (a bare integer of 5 or
 # more digits is an ID, an HS code or a count written as data: not a figure)
 NUMBER = re.compile(r"(?<![\w.,/-])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,/-])\d+\.\d+")
-SCRIPT = re.compile(
-    r'<script[^>]*type="application/json"[^>]*id="([^"]+)"[^>]*>(.*?)</script>', re.S
-)
+SCRIPT = re.compile(r'<script id="([^"]+)" type="application/json">(.*?)</script>', re.S)
+FORMAT_EXAMPLE = "1,234.5"
+"""How the reader's number format writes 1234.5 (beside the number inputs)."""
 PLACEHOLDER = re.compile(r"%\{([a-z]+)(\[\d+\])?(?::([^}]*))?\}")
 
 
@@ -48,7 +48,9 @@ def too_precise(text: str) -> list[str]:
     """The numbers of ``text`` in scientific notation or with more than 4
     significant figures."""
     found = EXPONENT.findall(text)
-    found += [n for n in NUMBER.findall(text) if significant(n) > 4]
+    found += [
+        n for n in NUMBER.findall(text) if significant(n) > 4 and n != FORMAT_EXAMPLE
+    ]
     return found
 
 
@@ -60,6 +62,8 @@ def visible_text(page: str) -> str:
     page = re.sub(
         r'<table[^>]*data-table="(?:rows|raw)"[^>]*>.*?</table>', " ", page, flags=re.S
     )
+    # how a typed value is read ("type 55.000"): about the input, exact
+    page = re.sub(r'<p class="help reading"[^>]*>.*?</p>', " ", page, flags=re.S)
     page = re.sub(r"<[^>]+>", " ", page)
     return html_lib.unescape(page)
 

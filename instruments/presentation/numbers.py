@@ -290,7 +290,9 @@ def tick_text(values: list[float], unit: str = "") -> tuple[list[str], str]:
 
 # --- figures an engine wrote into a sentence -------------------------------------------
 
-_SIGNED = re.compile(r"(?<![\w.,])([+\-\u2212])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_SIGNED = re.compile(
+    r"(?<![\w.,])([+\-\u2212])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+)
 
 
 def signed_figures_in(text: str) -> str:

@@ -107,7 +107,9 @@ def _variable(trace: Any, var: str, index: str) -> Any:
         if index:
             i = int(index[1:-1])
             rows = [
-                row[i] if isinstance(row, Sequence | np.ndarray) and i < len(row) else None
+                row[i]
+                if isinstance(row, Sequence | np.ndarray) and i < len(row)
+                else None
                 for row in rows
             ]
         return rows if _numeric(rows) else None
@@ -137,7 +139,9 @@ def _are_years(values: Sequence[Any]) -> bool:
 
 def _position(trace: Any) -> str:
     """The variable that places a point (the category, the date, the year)."""
-    return "y" if trace.type in ("bar", "histogram") and trace.orientation == "h" else "x"
+    return (
+        "y" if trace.type in ("bar", "histogram") and trace.orientation == "h" else "x"
+    )
 
 
 def _value_variable(trace: Any) -> str:
@@ -205,7 +209,9 @@ def _bar_ends(trace: Any, value: str, unit: str) -> list[list[Any]]:
     figure it ends at."""
     lengths = list(trace[value] if trace[value] is not None else [])
     base = trace.base
-    bases = list(base) if isinstance(base, Sequence | np.ndarray) else [base] * len(lengths)
+    bases = (
+        list(base) if isinstance(base, Sequence | np.ndarray) else [base] * len(lengths)
+    )
     changes, ends = [], []
     for length, start in zip(lengths, bases, strict=False):
         ok = _is_number(length) and _is_number(start)

@@ -239,14 +239,17 @@ def _with_unit(value: Any, unit: str) -> str:
 
 
 def _readable_text(trace: Any) -> None:
-    """Numbers given as a trace's ``text`` (drawn on bars, shown in the label) read as
-    the formatter writes them."""
+    """Numbers given as a trace's ``text`` (drawn on bars, shown in the label; Plotly
+    keeps them as strings of all their digits) read as the formatter writes them."""
     text = getattr(trace, "text", None)
     if text is None or isinstance(text, str):
         return
     values = list(text)
-    if values and all(_is_number(v) or v is None for v in values) and _numeric(values):
-        trace.text = _map(values, format_figure)
+    if values and all(v is None or _RAW_NUMBER.fullmatch(str(v)) for v in values):
+        trace.text = [None if v is None else format_figure(float(v)) for v in values]
+
+
+_RAW_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 def _map(values: Sequence[Any], formatter: Formatter) -> list[Any]:

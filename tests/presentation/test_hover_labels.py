@@ -114,3 +114,19 @@ def test_labels_plotly_computes_itself_are_left_alone() -> None:
     readable_hover(figure)
     assert figure.data[0].hovertemplate is None
     assert figure.data[1].hovertemplate is None
+
+
+def test_names_the_author_kept_in_customdata_move_with_their_column() -> None:
+    figure = go.Figure(
+        go.Bar(
+            x=["a", "b"],
+            y=[1_500_000.0, 2.0],
+            customdata=[["China", 0.25], ["Chile", 0.5]],
+            hovertemplate="%{customdata[0]}: %{y:,.0f} t (%{customdata[1]:.0%})",
+        )
+    )
+    trace = only_trace(figure)
+    assert trace["hovertemplate"] == (
+        "%{customdata[0]}: %{customdata[1]} (%{customdata[2]})"
+    )
+    assert trace["customdata"][0] == ["China", "1.5 Mt", "25 %"]

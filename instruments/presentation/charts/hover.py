@@ -58,14 +58,12 @@ def readable_hover(figure: go.Figure) -> go.Figure:
         preset: list[list[Any]] = []
         if not template:
             template, preset = _default_template(figure, trace, hovermode)
-        _rewrite(figure, trace, str(template), preset)
+        _rewrite(trace, str(template), preset)
     _hover_formats(figure)
     return figure
 
 
-def _rewrite(
-    figure: go.Figure, trace: Any, template: str, preset: list[list[Any]]
-) -> None:
+def _rewrite(trace: Any, template: str, preset: list[list[Any]]) -> None:
     """Each numeric placeholder of ``template`` pointed at a column of ``customdata``
     holding its values as text (``preset`` columns first: already text)."""
     columns: list[list[Any]] = list(preset)
@@ -76,6 +74,9 @@ def _rewrite(
         var, index = match["var"], match["index"] or ""
         spec, unit = match["spec"] or "", (match["unit"] or "").strip()
         values = _variable(trace, var, index)
+        if values is None and var == "customdata" and trace.customdata is not None:
+            # text the author put there (a name): carried over, as the column moves
+            values, spec, unit = _customdata_column(trace, index), "text", ""
         if values is None or (heatmap and var in ("x", "y")):
             return match[0]
         if var == _position(trace) and _are_years(values):
@@ -83,8 +84,10 @@ def _rewrite(
         key = (var, index, spec, unit)
         if key not in keys:
             keys[key] = len(columns)
-            formatter = _formatter(spec, unit)
-            columns.append(_map(values, formatter))
+            if spec == "text":
+                columns.append(["" if v is None else str(v) for v in values])
+            else:
+                columns.append(_map(values, _formatter(spec, unit)))
         return f"%{{customdata[{keys[key]}]}}"
 
     rewritten = _PLACEHOLDER.sub(replace, template)
@@ -119,6 +122,17 @@ def _variable(trace: Any, var: str, index: str) -> Any:
     if var == "z" and values and isinstance(values[0], Sequence | np.ndarray):
         return values if _numeric([v for row in values for v in row]) else None
     return values if _numeric(values) else None
+
+
+def _customdata_column(trace: Any, index: str) -> list[Any]:
+    rows = list(trace.customdata)
+    if not index:
+        return rows
+    i = int(index[1:-1])
+    return [
+        row[i] if isinstance(row, Sequence | np.ndarray) and i < len(row) else None
+        for row in rows
+    ]
 
 
 def _is_number(value: Any) -> bool:

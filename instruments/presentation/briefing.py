@@ -28,6 +28,7 @@ from instruments.calculators.numbers import is_number
 from instruments.presentation import presenters
 from instruments.presentation.charts.results import build_result_figures
 from instruments.presentation.jsonify import rows_as_records
+from instruments.presentation.numbers import signed_figures_in
 from instruments.presentation.policies import policy_phrase, short_commodity
 from instruments.presentation.presenters import (
     short_citation,
@@ -179,7 +180,7 @@ def briefing_for_calculation(
             if is_number(item.value) and item.display != "—"
         ],
         caveats=[
-            str(result.summary[key])
+            signed_figures_in(str(result.summary[key]))
             for key in ("warnings", "downstream_cost_changes")
             if isinstance(result.summary.get(key), str) and result.summary[key]
         ],

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -285,3 +286,26 @@ def tick_text(values: list[float], unit: str = "") -> tuple[list[str], str]:
         else:
             labels.append(_digits(v / scale, fmt, decimals=3) + suffix)
     return labels, unit
+
+
+# --- figures an engine wrote into a sentence -------------------------------------------
+
+_SIGNED = re.compile(
+    r"(?<![\w.,])([+\-\u2212])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+)
+
+
+def signed_figures_in(text: str) -> str:
+    """A sentence an engine wrote with its figures signed in full ("+6,325.91 USD per
+    MW"), each signed figure as the formatter writes it ("+6,326 USD per MW"); codes
+    and years (never signed) are left as they are."""
+
+    def one(match: re.Match[str]) -> str:
+        number = float(match.group(2).replace(",", ""))
+        if match.group(1) != "+":
+            number = -number
+        if not number or abs(number) < TINY:
+            return format_figure(number)  # 0, "< 0.01", "> −0.01"
+        return ("+" if number > 0 else "") + format_figure(number)
+
+    return _SIGNED.sub(one, text)

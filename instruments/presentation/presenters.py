@@ -27,6 +27,7 @@ from instruments.calculators.numbers import is_number
 from instruments.calculators.text import shorten
 from instruments.presentation.charts.base import result_units
 from instruments.presentation.instruments import presentation_of
+from instruments.presentation.numbers import signed_figures_in
 from instruments.presentation.sources import (  # results name their sources here
     baseline_sources,
     cited_source,
@@ -157,6 +158,8 @@ def summary_items(
         if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
             name = f"{name}, {summary[f'{key}_period']}"
         display = format_headline(value)
+        if isinstance(value, str):
+            display = signed_figures_in(value)  # "+6,325.91 USD per MW" → "+6,326 …"
         if key.endswith("cif_note") and value == "CIF as given":
             display = _basis_words(inputs)
         if output.unit == "share" and is_number(value):

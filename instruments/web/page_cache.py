@@ -32,6 +32,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from instruments.presentation.numbers import current_format
 from instruments.services import data_versions
 
 APP_DIR = Path(__file__).resolve().parent
@@ -64,8 +65,11 @@ def code_version() -> str:
 
 def versioned_key(name: str, versions: Mapping[str, str]) -> str:
     listed = ";".join(f"{table}={version}" for table, version in versions.items())
-    # HTML is in the reader's language: one copy per language.
-    text = f"{code_version()}:{translation.get_language()}:{name}:{listed}"
+    # HTML is in the reader's language and number format (the figures, the charts'
+    # separators): one copy per language and format.
+    fmt = current_format()
+    reader = f"{translation.get_language()}:{fmt.decimal}{fmt.thousands}"
+    text = f"{code_version()}:{reader}:{name}:{listed}"
     return "page:" + hashlib.sha256(text.encode()).hexdigest()
 
 

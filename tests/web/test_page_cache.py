@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from instruments.calculators import REGISTRY
+from instruments.calculators.numbers import NumberFormat
+from instruments.presentation.numbers import number_format_in_use
 from instruments.web import page_cache
 from tests.factories import make_partner, make_partner_group, make_scenario
 
@@ -142,3 +144,12 @@ def test_each_number_format_has_its_own_cached_page() -> None:
     assert without_token(german) != without_token(english)
     assert without_token(french) not in (without_token(english), without_token(german))
     assert set(Client().get(PAGE)["Vary"].split(", ")) == {"Accept-Language", "Cookie"}
+
+
+def test_every_cached_page_has_a_copy_per_number_format() -> None:
+    """Pages other than the calculator's (a commodity's charts, a group's figures)
+    are kept apart by number format too: their figures and charts' separators."""
+    english = page_cache.versioned_key("commodity:x", {"price": "1:0"})
+    with number_format_in_use(NumberFormat(",", ".", "German", "de")):
+        german = page_cache.versioned_key("commodity:x", {"price": "1:0"})
+    assert german != english

@@ -16,6 +16,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from instruments.calculators.units import money_unit
+from instruments.presentation.charts.hover import readable_hover
 from instruments.presentation.charts.legible import distinct_colours, readable_axes
 from instruments.presentation.numbers import current_format
 
@@ -65,12 +66,14 @@ NON_COMPLIANT_COLOUR = "#D55E00"
 
 
 def to_plain(figure: go.Figure) -> dict[str, Any]:
-    """A figure as plain JSON data: numpy arrays to lists, NaN to null.
+    """A figure as plain JSON data: numpy arrays to lists, NaN to null; its axes and
+    hover labels written by the one formatter, in the reader's number format.
 
     ``json_script`` uses plain ``json.dumps``, which would write NaN as invalid JSON;
     plotly's encoder writes null.
     """
     distinct_colours(figure, (*PALETTE, *SPARE_COLOURS))
+    readable_hover(figure)  # before the axes move a unit to its multiple (t → kt)
     readable_axes(figure)
     figure.update_layout(separators=_separators())
     return dict(_plain_arrays(json.loads(pio.to_json(figure, validate=False))))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from instruments.presentation.numbers import nice_ticks, tick_text
+from instruments.presentation.numbers import format_percent, nice_ticks, tick_text
 
 MAX_SERIES = 8
 """At most this many named series in a legend (or bars on a category axis); the rest
@@ -142,6 +142,8 @@ def readable_axes(figure: go.Figure) -> go.Figure:
             if not ticks:
                 continue
             labels, shown_unit = tick_text(ticks, unit)
+            if str(axis.tickformat or "").endswith("%"):  # shares: 25 %, not 0.25
+                labels, shown_unit = [format_percent(t) for t in ticks], unit
             update: dict[str, Any] = {
                 "tickmode": "array",
                 "tickvals": ticks,

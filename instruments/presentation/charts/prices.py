@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from instruments.calculators.text import shorten
+from instruments.presentation.charts.base import to_plain
 
 # --- price histories (admin and data pages) ------------------------------------------
 
@@ -81,5 +80,4 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
         ],
         template="plotly_white",
     )
-    figure: dict[str, Any] = json.loads(pio.to_json(fig, validate=False))
-    return figure
+    return to_plain(fig)

@@ -93,7 +93,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 BASIS_LABELS = {
     "fixed": "A fixed price or series",
@@ -349,44 +349,57 @@ class PriceFloorInputs(Inputs):
             if flow.import_price is None and self.market_price is None:
                 errors.add(
                     ("flows", i, "import_price"),
-                    "Give an import price here, or a market price for the request.",
+                    gettext(
+                        "Give an import price here, or a market price for the request."
+                    ),
                 )
         if not self.flows:
-            errors.add(("flows",), "Give at least one import flow.")
+            errors.add(("flows",), gettext("Give at least one import flow."))
         if self.market_price_basis == "fob" and self.market_price is not None:
             if self.freight_insurance is None and self.cif_fob_factor is None:
                 errors.add(
                     ("freight_insurance",),
-                    "The market price is FOB but the levy is on the CIF price: give "
-                    "the freight and insurance per unit, or a CIF/FOB factor.",
+                    gettext(
+                        "The market price is FOB but the levy is on the CIF price: give "
+                        "the freight and insurance per unit, or a CIF/FOB factor."
+                    ),
                 )
             elif self.freight_insurance is not None and self.cif_fob_factor is not None:
                 errors.add(
                     ("cif_fob_factor",),
-                    "Give a freight-and-insurance add-on or a factor, not both.",
+                    gettext(
+                        "Give a freight-and-insurance add-on or a factor, not both."
+                    ),
                 )
         basis = self.reference_basis
         if basis == "fixed" and self.reference_price is None:
-            errors.add(("reference_price",), "Required for a fixed reference price.")
+            errors.add(
+                ("reference_price",), gettext("Required for a fixed reference price.")
+            )
         if basis == "trailing_average" and self.market_price is None:
             errors.add(
-                ("market_price",), "Required for a trailing-average reference price."
+                ("market_price",),
+                gettext("Required for a trailing-average reference price."),
             )
         if basis == "cost_percentile":
             costs, volumes = self.producer_costs, self.producer_volumes
             if costs is None:
                 errors.add(
-                    ("producer_costs",), "Required for a cost-curve reference price."
+                    ("producer_costs",),
+                    gettext("Required for a cost-curve reference price."),
                 )
             elif volumes is not None:
                 if len(volumes) != len(costs):
                     errors.add(
                         ("producer_volumes",),
-                        f"{len(volumes)} volumes given for {len(costs)} producers.",
+                        gettext(
+                            "{n_volumes} volumes given for {n_costs} producers."
+                        ).format(n_volumes=len(volumes), n_costs=len(costs)),
                     )
                 elif sum(volumes) <= 0:
                     errors.add(
-                        ("producer_volumes",), "At least one volume must be above 0."
+                        ("producer_volumes",),
+                        gettext("At least one volume must be above 0."),
                     )
 
 

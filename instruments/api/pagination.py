@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -41,11 +42,23 @@ def whole_number(raw: str, name: str, lowest: int, highest: int) -> int:
         value = int(raw.strip())
     except ValueError:
         raise ValidationError(
-            {name: [f"Expected a whole number; {raw[:40]!r} given."]}
+            {
+                name: [
+                    gettext("Expected a whole number; {raw!r} given.").format(
+                        raw=raw[:40]
+                    )
+                ]
+            }
         ) from None
     if not lowest <= value <= highest:
         raise ValidationError(
-            {name: [f"Must be between {lowest} and {highest}; {value} given."]}
+            {
+                name: [
+                    gettext(
+                        "Must be between {lowest} and {highest}; {value} given."
+                    ).format(lowest=lowest, highest=highest, value=value)
+                ]
+            }
         )
     return value
 

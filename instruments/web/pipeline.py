@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.presentation.text import format_figure
@@ -87,14 +88,21 @@ class PipelineForm(forms.Form):
         if metric in TARGET_BOUNDS and target is not None:
             low, high, words = TARGET_BOUNDS[metric]
             if not low <= target <= high:
-                self.add_error("target", f"The target is {words}.")
+                self.add_error(
+                    "target", gettext("The target is {words}.").format(words=words)
+                )
         dominant = str(data.get("dominant") or "").strip().upper()
         if dominant and dominant not in selectors.get_partner_names():
-            self.add_error("dominant", f"Unknown economy '{dominant}'.")
+            self.add_error(
+                "dominant",
+                gettext("Unknown economy '{dominant}'.").format(dominant=dominant),
+            )
         data["dominant"] = dominant
         cut, years = data.get("price_war_cut"), data.get("price_war_years")
         if cut and not years:
-            self.add_error("price_war_years", "A price war needs at least one year.")
+            self.add_error(
+                "price_war_years", gettext("A price war needs at least one year.")
+            )
         return data
 
     def choice(self) -> pipeline.PipelineChoice:

@@ -22,6 +22,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from import_export import fields, widgets
 
 from instruments.calculators.numbers import parse_yes_no
@@ -85,7 +86,7 @@ def _blank(value: object) -> bool:
 
 def _number_text(value: object) -> str:
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(gettext("'{value}' is not a number.").format(value=value))
     return str(value).strip().replace(",", "")
 
 
@@ -94,14 +95,20 @@ def parse_decimal(value: object) -> Decimal:
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a number.").format(value=value)
+        ) from None
     if not number.is_finite():
-        raise ValueError(f"'{value}' is not a finite number.")
+        raise ValueError(
+            gettext("'{value}' is not a finite number.").format(value=value)
+        )
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
-        raise ValueError(f"{value} has more than 6 decimals.")
+        raise ValueError(
+            gettext("{value} has more than 6 decimals.").format(value=value)
+        )
     if number.adjusted() >= 14:
-        raise ValueError(f"{value} is too large.")
+        raise ValueError(gettext("{value} is too large.").format(value=value))
     return number
 
 
@@ -110,11 +117,15 @@ def parse_whole(value: object) -> int:
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a whole number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a whole number.").format(value=value)
+        ) from None
     if not number.is_finite() or number != number.to_integral_value() or number < 0:
-        raise ValueError(f"'{value}' is not a whole number of 0 or more.")
+        raise ValueError(
+            gettext("'{value}' is not a whole number of 0 or more.").format(value=value)
+        )
     if number > 10_000:
-        raise ValueError(f"{value} is too large.")
+        raise ValueError(gettext("{value} is too large.").format(value=value))
     return int(number)
 
 
@@ -128,9 +139,13 @@ def parse_amounts(value: object) -> list[float | int]:
             try:
                 items = json.loads(text)
             except json.JSONDecodeError:
-                raise ValueError(f"'{text}' is not a list of numbers.") from None
+                raise ValueError(
+                    gettext("'{text}' is not a list of numbers.").format(text=text)
+                ) from None
             if not isinstance(items, list):
-                raise ValueError(f"'{text}' is not a list of numbers.")
+                raise ValueError(
+                    gettext("'{text}' is not a list of numbers.").format(text=text)
+                )
         else:
             items = text.replace(";", " ").split()
     amounts: list[float | int] = []
@@ -309,8 +324,11 @@ class ProjectResource(AllOrNothingResource):
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         if missing:
             raise ValidationError(
-                f"The file needs the columns {', '.join(REQUIRED_COLUMNS)} "
-                f"(missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns {columns} (missing: {missing})."
+                ).format(
+                    columns=", ".join(REQUIRED_COLUMNS), missing=", ".join(missing)
+                )
             )
         slugs = {str(s).strip() for s in dataset["slug"] if s is not None}
         self._existing = {

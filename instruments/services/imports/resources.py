@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -70,13 +71,20 @@ def parse_period(value: object, frequency: str) -> dt.date:
             return day
         if kind != "date":
             raise ValueError(
-                f"'{text}' is not a {frequency} period: write it like "
-                f"{_EXAMPLE[frequency]} (or as the ISO date of its first day)."
+                gettext(
+                    "'{text}' is not a {frequency} period: write it like {example} (or as the ISO date of its first day)."
+                ).format(text=text, frequency=frequency, example=_EXAMPLE[frequency])
             )
     if not is_period_start(day, frequency):
         raise ValueError(
-            f"{day.isoformat()} is not the first day of a {frequency} period "
-            f"(use {_EXAMPLE[frequency]} or {format_period(day, frequency)})."
+            gettext(
+                "{day} is not the first day of a {frequency} period (use {example} or {label})."
+            ).format(
+                day=day.isoformat(),
+                frequency=frequency,
+                example=_EXAMPLE[frequency],
+                label=format_period(day, frequency),
+            )
         )
     return day
 
@@ -84,23 +92,31 @@ def parse_period(value: object, frequency: str) -> dt.date:
 def parse_price(value: object) -> Decimal:
     """A price ≥ 0 with at most 6 decimals, as a Decimal."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError("The price is missing.")
+        raise ValueError(gettext("The price is missing."))
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(gettext("'{value}' is not a number.").format(value=value))
     text = str(value).strip().replace(",", "") if isinstance(value, str) else value
     try:
         price = Decimal(str(text))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a number.").format(value=value)
+        ) from None
     if not price.is_finite():
-        raise ValueError(f"'{value}' is not a finite number.")
+        raise ValueError(
+            gettext("'{value}' is not a finite number.").format(value=value)
+        )
     if price < 0:
-        raise ValueError(f"The price must be 0 or more (got {value}).")
+        raise ValueError(
+            gettext("The price must be 0 or more (got {value}).").format(value=value)
+        )
     exponent = price.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
-        raise ValueError(f"The price {value} has more than 6 decimals.")
+        raise ValueError(
+            gettext("The price {value} has more than 6 decimals.").format(value=value)
+        )
     if price.adjusted() >= _MAX_INTEGER_DIGITS:
-        raise ValueError(f"The price {value} is too large.")
+        raise ValueError(gettext("The price {value} is too large.").format(value=value))
     return price
 
 
@@ -337,8 +353,9 @@ class PriceObservationResource(AllOrNothingResource):
         missing = [c for c in ("series", "period", "price") if c not in headers]
         if missing:
             raise ValidationError(
-                f"The file needs the columns series, period and price "
-                f"(missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns series, period and price (missing: {missing})."
+                ).format(missing=", ".join(missing))
             )
         codes = {str(code).strip() for code in dataset["series"] if code is not None}
         self._series = {
@@ -432,7 +449,11 @@ def parse_hs_code(value: object) -> str:
         value = int(value)
     text = re.sub(r"[\s.]", "", str(value if value is not None else ""))
     if not re.fullmatch(r"[0-9]{6}", text):
-        raise ValueError(f"'{value}' is not a six-digit HS code (e.g. 284690).")
+        raise ValueError(
+            gettext("'{value}' is not a six-digit HS code (e.g. 284690).").format(
+                value=value
+            )
+        )
     return text
 
 
@@ -440,22 +461,34 @@ def parse_trade_amount(value: object, *, required: bool, what: str) -> Decimal |
     """A value (thousand USD) or quantity (tonnes): ≥ 0, at most 3 decimals."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValueError(f"The {what} is missing.")
+            raise ValueError(gettext("The {what} is missing.").format(what=what))
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(gettext("'{value}' is not a number.").format(value=value))
     text = str(value).strip().replace(",", "") if isinstance(value, str) else value
     try:
         amount = Decimal(str(text))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a number.").format(value=value)
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"The {what} must be a number of 0 or more (got {value}).")
+        raise ValueError(
+            gettext("The {what} must be a number of 0 or more (got {value}).").format(
+                what=what, value=value
+            )
+        )
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -_TRADE_DECIMALS:
-        raise ValueError(f"The {what} {value} has more than 3 decimals.")
+        raise ValueError(
+            gettext("The {what} {value} has more than 3 decimals.").format(
+                what=what, value=value
+            )
+        )
     if amount.adjusted() >= _TRADE_INTEGER_DIGITS:
-        raise ValueError(f"The {what} {value} is too large.")
+        raise ValueError(
+            gettext("The {what} {value} is too large.").format(what=what, value=value)
+        )
     return amount
 
 
@@ -573,8 +606,9 @@ class TradeFlowResource(AllOrNothingResource):
         missing = [c for c in needed if c not in headers]
         if missing:
             raise ValidationError(
-                "The file needs the columns year, hs_code, hs_revision, exporter, "
-                f"importer, value, quantity, source (missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns year, hs_code, hs_revision, exporter, importer, value, quantity, source (missing: {missing})."
+                ).format(missing=", ".join(missing))
             )
         named = {
             str(code).strip().upper()

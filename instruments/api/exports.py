@@ -90,7 +90,10 @@ def read_list(address: Any) -> ListExport:
             names = ", ".join(unknown)
             raise InputError.at(
                 ("export",),
-                f"The list's filters: unknown query parameter {names}. "
+                gettext("The list's filters: unknown query parameter {names}.").format(
+                    names=names
+                )
+                + " "
                 + next(iter(unknown.values()))[0],
             )
         filterset = filterset_class(data=query, queryset=rows)

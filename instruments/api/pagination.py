@@ -125,9 +125,11 @@ def refuse_a_long_export(rows: Any, request: Any) -> None:
     count = rows.count() if hasattr(rows, "query") else len(rows)
     if count > cap:
         raise ExportTooLarge(
-            f"This export has {count:,} rows; CSV and XLSX give at most {cap:,} at "
-            "once. Narrow it with the list's filters (for example ?year=2024), take "
-            f"it in pages (&limit={cap}&offset=0, then &offset={cap}, and so on), or "
-            'ask for all of it as a job: POST /api/v1/jobs/ {"export": "'
-            f'{request.path}"}} with the same filters.'
+            gettext(
+                "This export has {count:,} rows; CSV and XLSX give at most {cap:,} at "
+                "once. Narrow it with the list's filters (for example ?year=2024), "
+                "take it in pages (&limit={cap}&offset=0, then &offset={cap}, and so "
+                'on), or ask for all of it as a job: POST /api/v1/jobs/ {{"export": '
+                '"{path}"}} with the same filters.'
+            ).format(count=count, cap=cap, path=request.path)
         )

@@ -544,11 +544,14 @@ class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):
             known = sorted(self.fields)
             errors = {
                 str(name)[:80]: [
-                    "Unknown field. Known fields: "
-                    + ", ".join(known)
-                    + "."
+                    gettext("Unknown field. Known fields: {names}.").format(
+                        names=", ".join(known)
+                    )
                     + (
-                        f" Did you mean '{SCENARIO_ALIASES[name]}'?"
+                        " "
+                        + gettext("Did you mean '{name}'?").format(
+                            name=SCENARIO_ALIASES[name]
+                        )
                         if name in SCENARIO_ALIASES
                         else ""
                     )

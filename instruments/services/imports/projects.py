@@ -179,22 +179,32 @@ def parse_project(
         values[name] = str(get(name) or "").strip()
     stage = str(get("stage") or "").strip().lower()
     if stage not in _STAGE_WORDS:
-        fail("stage", f"'{stage}' is not a stage ({', '.join(ProjectStage.values)}).")
+        fail(
+            "stage",
+            gettext("'{stage}' is not a stage ({stages}).").format(
+                stage=stage, stages=", ".join(ProjectStage.values)
+            ),
+        )
     else:
         values["stage"] = _STAGE_WORDS[stage]
     status = str(get("status") or "").strip().lower() or ProjectStatus.CONCEPT.value
     if status not in ProjectStatus.values:
         fail(
-            "status", f"'{status}' is not a status ({', '.join(ProjectStatus.values)})."
+            "status",
+            gettext("'{status}' is not a status ({statuses}).").format(
+                status=status, statuses=", ".join(ProjectStatus.values)
+            ),
         )
     values["status"] = status
     code = str(get("country") or "").strip().upper()
     if code not in partners:
         fail(
             "country",
-            f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+            gettext(
+                "Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+            ).format(code=code)
             if code
-            else "The country is missing.",
+            else gettext("The country is missing."),
         )
     else:
         values["country_id"] = partners[code]
@@ -202,21 +212,29 @@ def parse_project(
     if commodity not in commodities:
         fail(
             "commodity",
-            f"Unknown commodity '{commodity}'."
+            gettext("Unknown commodity '{commodity}'.").format(commodity=commodity)
             if commodity
-            else "The commodity is missing.",
+            else gettext("The commodity is missing."),
         )
     else:
         values["commodity_id"] = commodities[commodity]
     for name, default in (("quantity_unit", "t"), ("price_unit", "USD/t")):
         values[name] = str(get(name) or "").strip() or default
     if values["price_unit"] not in PRICE_UNITS:
-        fail("price_unit", f"'{values['price_unit']}' is not a price unit.")
+        fail(
+            "price_unit",
+            gettext("'{unit}' is not a price unit.").format(unit=values["price_unit"]),
+        )
         del values["price_unit"]
     for name in (*_DECIMALS, *_INTEGERS):
         if _blank(get(name)):
             if name in REQUIRED_COLUMNS:
-                fail(name, f"The {name.replace('_', ' ')} is missing.")
+                fail(
+                    name,
+                    gettext("The {column} is missing.").format(
+                        column=name.replace("_", " ")
+                    ),
+                )
             continue
         try:
             parse = parse_decimal if name in _DECIMALS else parse_whole
@@ -355,7 +373,11 @@ class ProjectResource(AllOrNothingResource):
         if slug and "slug" not in errors:
             first = self._first_row_of.setdefault(slug, number)
             if first != number:
-                errors["slug"] = [f"'{slug}' is already in row {sheet_row(first)}."]
+                errors["slug"] = [
+                    gettext("'{slug}' is already in row {row}.").format(
+                        slug=slug, row=sheet_row(first)
+                    )
+                ]
         if errors:
             raise ValidationError(errors)
         self._parsed[number] = values

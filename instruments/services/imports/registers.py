@@ -244,9 +244,11 @@ class RegisterResource(AllOrNothingResource):
         code = _text(row.get("country")).upper()
         if code not in self._partners:
             errors["country"] = [
-                f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                gettext(
+                    "Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                ).format(code=code)
                 if code
-                else "The country is missing."
+                else gettext("The country is missing.")
             ]
         else:
             values["country_id"] = self._partners[code]
@@ -259,7 +261,9 @@ class RegisterResource(AllOrNothingResource):
         unknown = [c for c in codes if c not in self._commodities]
         if unknown:
             errors["commodities"] = [
-                f"Unknown commodity code(s): {', '.join(unknown)}."
+                gettext("Unknown commodity code(s): {codes}.").format(
+                    codes=", ".join(unknown)
+                )
             ]
         if not errors:
             try:
@@ -271,7 +275,9 @@ class RegisterResource(AllOrNothingResource):
             first = self._first_row_of.setdefault(key, number)
             if first != number:
                 errors["material"] = [
-                    f"The same record is already in row {sheet_row(first)}."
+                    gettext("The same record is already in row {row}.").format(
+                        row=sheet_row(first)
+                    )
                 ]
         if errors:
             raise ValidationError(errors)

@@ -383,9 +383,9 @@ class PriceObservationResource(AllOrNothingResource):
         code = str(row.get("series") or "").strip()
         series = self._series.get(code)
         if not code:
-            errors["series"] = ["The series code is missing."]
+            errors["series"] = [gettext("The series code is missing.")]
         elif series is None:
-            errors["series"] = [f"Unknown series '{code}'."]
+            errors["series"] = [gettext("Unknown series '{code}'.").format(code=code)]
         period = None
         if series is not None:
             try:
@@ -407,8 +407,11 @@ class PriceObservationResource(AllOrNothingResource):
             first = self._first_row_of.setdefault(key, number)
             if first != number:
                 errors.setdefault("period", []).append(
-                    f"{format_period(period, series.frequency)} of '{code}' "
-                    f"is already in row {sheet_row(first)}."
+                    gettext("{period} of '{code}' is already in row {row}.").format(
+                        period=format_period(period, series.frequency),
+                        code=code,
+                        row=sheet_row(first),
+                    )
                 )
         if errors:
             raise ValidationError(errors)
@@ -520,7 +523,9 @@ def parse_trade_flow(
             raise ValueError
         values["year"] = year
     except (TypeError, ValueError):
-        errors["year"] = [f"'{year_text}' is not a year (1988 to 2100)."]
+        errors["year"] = [
+            gettext("'{year}' is not a year (1988 to 2100).").format(year=year_text)
+        ]
     try:
         values["hs_code"] = parse_hs_code(get("hs_code"))
     except ValueError as exc:
@@ -528,7 +533,9 @@ def parse_trade_flow(
     revision = str(get("hs_revision") or hs_revision or "").strip().upper()
     if revision not in _HS_REVISIONS:
         errors["hs_revision"] = [
-            f"'{revision}' is not an HS revision ({', '.join(HsRevision.values)})."
+            gettext("'{revision}' is not an HS revision ({revisions}).").format(
+                revision=revision, revisions=", ".join(HsRevision.values)
+            )
         ]
     else:
         values["hs_revision"] = revision
@@ -536,16 +543,18 @@ def parse_trade_flow(
         code = str(get(side) or "").strip().upper()
         if code not in partners:
             errors[side] = [
-                f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                gettext(
+                    "Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                ).format(code=code)
                 if code
-                else f"The {side} is missing."
+                else gettext("The {side} is missing.").format(side=side)
             ]
         else:
             values[f"{side}_id"] = partners[code]
     if "exporter_id" in values and values.get("exporter_id") == values.get(
         "importer_id"
     ):
-        errors["importer"] = ["The importer must differ from the exporter."]
+        errors["importer"] = [gettext("The importer must differ from the exporter.")]
     for name, required in (("value", True), ("quantity", False)):
         try:
             values[name] = parse_trade_amount(get(name), required=required, what=name)
@@ -553,7 +562,7 @@ def parse_trade_flow(
             errors[name] = [str(exc)]
     text = str(get("source") or source or "").strip()
     if not text:
-        errors["source"] = ["The source is missing."]
+        errors["source"] = [gettext("The source is missing.")]
     values["source"] = text
     return values, errors
 
@@ -646,7 +655,9 @@ class TradeFlowResource(AllOrNothingResource):
             first = self._first_row_of.setdefault(key, number)
             if first != number:
                 errors["year"] = [
-                    f"The same flow is already in row {sheet_row(first)}."
+                    gettext("The same flow is already in row {row}.").format(
+                        row=sheet_row(first)
+                    )
                 ]
         if errors:
             raise ValidationError(errors)

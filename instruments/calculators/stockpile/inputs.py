@@ -350,8 +350,8 @@ class StockpileInputs(Inputs):
                 errors.add(
                     ("scenarios", "months"),
                     gettext(
-                        "Give three lengths in months, least ≤ most likely ≤ most, between 1 and {MAX_STOCKPILE_MONTHS}."
-                    ).format(MAX_STOCKPILE_MONTHS=MAX_STOCKPILE_MONTHS),
+                        "Give three lengths in months, least ≤ most likely ≤ most, between 1 and {limit}."
+                    ).format(limit=MAX_STOCKPILE_MONTHS),
                 )
             c = sc.cut
             if len(c) != 2 or not (0 <= c[0] <= c[1] < 1):

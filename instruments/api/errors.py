@@ -39,7 +39,13 @@ def read_body(request: Request) -> tuple[Any, Response | None]:
         return request.data, None
     except ParseError as exc:
         return None, Response(
-            {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
+            {
+                NON_FIELD: [
+                    gettext("The request body is not valid JSON: {detail}").format(
+                        detail=exc.detail
+                    )
+                ]
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
 

@@ -98,7 +98,9 @@ def check_flow_origins(
             (c for c, name in names.items() if name.strip().lower() == raw.lower()),
             None,
         )
-        suggestion = f" Did you mean {hint}?" if hint else ""
+        suggestion = (
+            " " + gettext("Did you mean {code}?").format(code=hint) if hint else ""
+        )
         errors.add(
             (field, i, "origin"),
             gettext(

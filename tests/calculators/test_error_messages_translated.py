@@ -63,6 +63,8 @@ def _text(node: ast.expr) -> str:
             str(v.value)
             if isinstance(v, ast.Constant)
             else "{" + ast.unparse(v.value) + "}"
+            if isinstance(v, ast.FormattedValue)
+            else ast.unparse(v)
             for v in node.values
         )
     return ast.unparse(node)
@@ -89,9 +91,12 @@ def _untranslated(name: str, tree: ast.Module) -> list[str]:
             and node.exc.args
         ):
             message = node.exc.args[0]
-        if message is not None and _is_literal(message):
-            if (name, _text(message)) not in DEVELOPER_ERRORS:
-                found.append(f"{name}:{node.lineno}: {_text(message)[:70]}")
+        if (
+            message is not None
+            and _is_literal(message)
+            and (name, _text(message)) not in DEVELOPER_ERRORS
+        ):
+            found.append(f"{name}:{message.lineno}: {_text(message)[:70]}")
     return found
 
 

@@ -276,7 +276,8 @@ class PublishedFileImportMixin:
             )
         else:
             messages.error(
-                request, "Nothing was imported: the data changed since the preview."
+                request,
+                gettext("Nothing was imported: the data changed since the preview."),
             )
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

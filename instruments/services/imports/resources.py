@@ -140,8 +140,10 @@ class StalePreview(Exception):
 
     def __init__(self) -> None:
         super().__init__(
-            "Nothing was imported: the data changed since the preview (another "
-            "import or an edit). Upload the file again for a fresh preview."
+            gettext(
+                "Nothing was imported: the data changed since the preview (another "
+                "import or an edit). Upload the file again for a fresh preview."
+            )
         )
 
 

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 
 from instruments.admin.imports import template_response
 from instruments.models import HsRevision
@@ -68,7 +69,9 @@ class PublishedFileForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == "baci" and not data.get("country_codes"):
-            self.add_error("country_codes", "A BACI file needs its country-code table.")
+            self.add_error(
+                "country_codes", gettext("A BACI file needs its country-code table.")
+            )
         # The own-format imports' limits, before anything is saved or read.
         for name in ("file", "country_codes"):
             upload = data.get(name)
@@ -273,7 +276,8 @@ class PublishedFileImportMixin:
             )
         else:
             messages.error(
-                request, "Nothing was imported: the data changed since the preview."
+                request,
+                gettext("Nothing was imported: the data changed since the preview."),
             )
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -45,7 +46,9 @@ class HashedTokenAuthentication(TokenAuthentication):
             request is None or request.method not in SAFE_METHODS
         ):
             raise exceptions.PermissionDenied(
-                "A spreadsheet key can only read; send your account token to write."
+                gettext(
+                    "A spreadsheet key can only read; send your account token to write."
+                )
             )
         return record.user, record
 
@@ -63,8 +66,10 @@ class QueryStringTokenAuthentication(TokenAuthentication):
             return None
         if request.method not in SAFE_METHODS:
             raise exceptions.PermissionDenied(
-                "A key in the URL can only read; send your account token in the "
-                "Authorization header to write."
+                gettext(
+                    "A key in the URL can only read; send your account token in the "
+                    "Authorization header to write."
+                )
             )
         record = _live_key(key)
         if record.scope != ApiKeyScope.SPREADSHEET:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, connections, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.exceptions import NotAcceptable, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -38,7 +39,13 @@ def read_body(request: Request) -> tuple[Any, Response | None]:
         return request.data, None
     except ParseError as exc:
         return None, Response(
-            {NON_FIELD: [f"The request body is not valid JSON: {exc.detail}"]},
+            {
+                NON_FIELD: [
+                    gettext("The request body is not valid JSON: {detail}").format(
+                        detail=exc.detail
+                    )
+                ]
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
 
@@ -58,7 +65,7 @@ class FormatNegotiation(DefaultContentNegotiation):
         try:
             return super().select_renderer(request, renderers, format_suffix)
         except Http404 as exc:  # pragma: no cover - the check above comes first
-            raise NotAcceptable("Unknown format.") from exc
+            raise NotAcceptable(gettext("Unknown format.")) from exc
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -74,10 +81,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         return Response(
             {
-                "detail": "Cannot delete: still used by "
-                + "; ".join(used_by)
-                + (" and more" if len(exc.args[1]) > 5 else "")
-                + ". Delete or move those first."
+                "detail": (
+                    gettext(
+                        "Cannot delete: still used by {used_by} and more. Delete or "
+                        "move those first."
+                    )
+                    if len(exc.args[1]) > 5
+                    else gettext(
+                        "Cannot delete: still used by {used_by}. Delete or move those "
+                        "first."
+                    )
+                ).format(used_by="; ".join(used_by))
             },
             status=status.HTTP_409_CONFLICT,
         )
@@ -87,8 +101,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         transaction.set_rollback(True)
         return Response(
             {
-                "detail": "Cannot delete: other stored data need it, and deleting it "
-                f"would leave them inconsistent ({exc}). Change those first."
+                "detail": gettext(
+                    "Cannot delete: other stored data need it, and deleting it "
+                    "would leave them inconsistent ({problem}). Change those first."
+                ).format(problem=exc)
             },
             status=status.HTTP_409_CONFLICT,
         )

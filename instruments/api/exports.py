@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 from django_filters.utils import translate_validation
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -51,14 +52,15 @@ def read_list(address: Any) -> ListExport:
     if not isinstance(address, str) or not address or len(address) > 2_000:
         raise InputError.at(
             ("export",),
-            "Give the address of a list, e.g. /api/v1/trade-flows/?year=2024.",
+            gettext("Give the address of a list, e.g. /api/v1/trade-flows/?year=2024."),
         )
     parts = urlsplit(address)
     try:
         match = resolve(parts.path)
     except Resolver404:
         raise InputError.at(
-            ("export",), f"{parts.path} is not an address of this API."
+            ("export",),
+            gettext("{path} is not an address of this API.").format(path=parts.path),
         ) from None
     cls = getattr(match.func, "cls", None)
     actions = getattr(match.func, "actions", None) or {}
@@ -69,8 +71,9 @@ def read_list(address: Any) -> ListExport:
     ):
         raise InputError.at(
             ("export",),
-            f"{parts.path} is not a data list; exports take the reference lists "
-            "(e.g. /api/v1/trade-flows/, /api/v1/observations/).",
+            gettext(
+                "{path} is not a data list; exports take the reference lists (e.g. /api/v1/trade-flows/, /api/v1/observations/)."
+            ).format(path=parts.path),
         )
     query = QueryDict(parts.query, mutable=True)
     for name in PAGE_PARAMETERS:
@@ -87,13 +90,19 @@ def read_list(address: Any) -> ListExport:
             names = ", ".join(unknown)
             raise InputError.at(
                 ("export",),
-                f"The list's filters: unknown query parameter {names}. "
+                gettext("The list's filters: unknown query parameter {names}.").format(
+                    names=names
+                )
+                + " "
                 + next(iter(unknown.values()))[0],
             )
         filterset = filterset_class(data=query, queryset=rows)
         if not filterset.is_valid():
             detail = translate_validation(filterset.errors).detail
-            raise InputError.at(("export",), f"The list's filters: {detail}")
+            raise InputError.at(
+                ("export",),
+                gettext("The list's filters: {detail}").format(detail=detail),
+            )
         rows = filterset.qs
     return ListExport(rows=rows, view=view)
 
@@ -106,8 +115,9 @@ def check(address: Any) -> tuple[dict[str, Any], int]:
     if count > cap:
         raise InputError.at(
             ("export",),
-            f"This list has {count:,} rows; an export job gives at most {cap:,}. "
-            "Narrow it with the list's filters.",
+            gettext(
+                "This list has {count:,} rows; an export job gives at most {cap:,}. Narrow it with the list's filters."
+            ).format(count=count, cap=cap),
         )
     return {"export": address}, count
 

@@ -15,6 +15,7 @@ import django_filters as filters
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -60,7 +61,11 @@ def unknown_parameters(filterset_class: Any, names: Any) -> dict[str, list[str]]
     known = {*filterset_class.base_filters, *LIST_PARAMETERS}
     listing = ", ".join(sorted(known))
     return {
-        str(name)[:80]: [f"Unknown query parameter. Known: {listing}."]
+        str(name)[:80]: [
+            gettext("Unknown query parameter. Known: {listing}.").format(
+                listing=listing
+            )
+        ]
         for name in sorted(names)
         if name not in known
     }
@@ -92,7 +97,7 @@ class StrictBooleanField(forms.Field):
             return None
         if text in ("true", "false"):
             return text == "true"
-        raise forms.ValidationError("Expected true or false.", code="invalid")
+        raise forms.ValidationError(gettext("Expected true or false."), code="invalid")
 
 
 class StrictBooleanFilter(filters.BooleanFilter):

@@ -24,6 +24,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -115,14 +116,15 @@ def _encodable(text: str) -> bool:
 
 
 def unencodable_message(where: str) -> str:
-    return (
-        f"The text at {where} is not valid Unicode text (it holds a lone surrogate, "
-        "such as \\ud800, or a NUL character); send UTF-8 text."
-    )
+    return gettext(
+        "The text at {where} is not valid Unicode text (it holds a lone surrogate, such as \\ud800, or a NUL character); send UTF-8 text."
+    ).format(where=where)
 
 
 def too_deep_message() -> str:
-    return f"The request is nested more than {MAX_DEPTH} levels deep."
+    return gettext("The request is nested more than {MAX_DEPTH} levels deep.").format(
+        MAX_DEPTH=MAX_DEPTH
+    )
 
 
 def loads_bounded(text: str) -> Any:
@@ -145,7 +147,9 @@ def top_level_fields(calculator: Calculator) -> dict[str, FieldSpec]:
 
 
 def _listing(names: Iterable[str]) -> str:
-    return "Unknown field. Known fields: " + ", ".join(sorted(names)) + "."
+    return gettext("Unknown field. Known fields: {names}.").format(
+        names=", ".join(sorted(names))
+    )
 
 
 def _is_text(value: Any) -> bool:
@@ -162,18 +166,22 @@ def json_type_problem(fs: FieldSpec, value: Any) -> str:
         return ""
     kind = fs.kind
     if kind == "number" and not is_number(value):
-        return "Expected a number."
+        return gettext("Expected a number.")
     if kind == "integer" and not (
         (isinstance(value, int) and not isinstance(value, bool))
         or (isinstance(value, float) and math.isfinite(value) and value.is_integer())
     ):
-        return "Expected a whole number."
+        return gettext("Expected a whole number.")
     if kind == "boolean" and not isinstance(value, bool):
-        return "Expected true or false."
+        return gettext("Expected true or false.")
     if kind == "text" and not _is_text(value):
-        return "Expected text." if not isinstance(value, str) else "Must not be empty."
+        return (
+            gettext("Expected text.")
+            if not isinstance(value, str)
+            else gettext("Must not be empty.")
+        )
     if kind == "choice" and not isinstance(value, str):
-        return "Expected text."
+        return gettext("Expected text.")
     if kind in ("series", "numbers", "texts"):
         if kind == "series" and is_number(value):
             return ""
@@ -181,24 +189,28 @@ def json_type_problem(fs: FieldSpec, value: Any) -> str:
             return ""  # one text, or several comma-separated: "all", "2025,2026"
         if not isinstance(value, list):
             return (
-                "Expected a list."
+                gettext("Expected a list.")
                 if kind != "series"
-                else "Expected a number or a list."
+                else gettext("Expected a number or a list.")
             )
         if not value:
-            return "The list is empty."
+            return gettext("The list is empty.")
         valid = _is_text if kind == "texts" else is_number
         for i, item in enumerate(value):
             if not valid(item):
-                what = "text" if kind == "texts" else "a number"
-                return f"Value {i + 1} ({item!r:.40}) is not {what}."
+                message = (
+                    gettext("Value {i} ({item!r:.40}) is not text.")
+                    if kind == "texts"
+                    else gettext("Value {i} ({item!r:.40}) is not a number.")
+                )
+                return message.format(i=i + 1, item=item)
     if kind == "group" and not isinstance(value, Mapping):
-        return "Expected an object with named fields."
+        return gettext("Expected an object with named fields.")
     if kind == "groups":
         if not isinstance(value, list):
-            return "Expected a list of objects."
+            return gettext("Expected a list of objects.")
         if fs.required and not value:
-            return "Give at least one."
+            return gettext("Give at least one.")
     return ""
 
 
@@ -228,7 +240,7 @@ def _check_node(
                 else:
                     errors.add(
                         (*path, key, i, NON_FIELD),
-                        "Expected an object with named fields.",
+                        gettext("Expected an object with named fields."),
                     )
 
 
@@ -273,8 +285,10 @@ def clean_query_pairs(
         if key in seen:
             errors.add(
                 (key,),
-                "Given more than once; give it once (several values are "
-                "comma-separated).",
+                gettext(
+                    "Given more than once; give it once (several values are "
+                    "comma-separated)."
+                ),
             )
             continue
         seen.add(key)
@@ -312,12 +326,16 @@ def _query_path_problem(
         step = rest.pop(0)
         if fs.kind == "groups":
             if not step.isdigit():
-                return f"Expected {fs.name}.<number>.<field>, e.g. {fs.name}.0.{step}."
+                return gettext(
+                    "Expected {name}.<number>.<field>, e.g. {name}.0.{step}."
+                ).format(name=fs.name, step=step)
             if not rest:
-                return f"Name a field of {fs.name}.{step}."
+                return gettext("Name a field of {name}.{step}.").format(
+                    name=fs.name, step=step
+                )
             step = rest.pop(0)
         elif fs.kind != "group":
-            return f"{fs.name} has no fields."
+            return gettext("{name} has no fields.").format(name=fs.name)
         children = _known(fs.children)
         if step not in children:
             return _listing(children)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError
@@ -191,8 +192,9 @@ class JobListApi(APIView):
                 given = f"{slug!r:.40}" if isinstance(slug, str) else "a non-text value"
                 raise InputError.at(
                     ("calculator",),
-                    f"Unknown calculator {given}; give its name, one of: "
-                    f"{', '.join(sorted(REGISTRY))}.",
+                    gettext(
+                        "Unknown calculator {given}; give its name, one of: {names}."
+                    ).format(given=given, names=", ".join(sorted(REGISTRY))),
                 )
             elif "grid" in body or "requests" in body:
                 job = jobs.submit_batch(
@@ -206,7 +208,9 @@ class JobListApi(APIView):
             else:
                 inputs = body.get("inputs", {})
                 if not isinstance(inputs, Mapping):
-                    raise InputError.at(("inputs",), "The inputs must be an object.")
+                    raise InputError.at(
+                        ("inputs",), gettext("The inputs must be an object.")
+                    )
                 job = jobs.submit_calculation(
                     calculator=str(slug),
                     data=inputs,

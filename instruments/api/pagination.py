@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -41,11 +42,23 @@ def whole_number(raw: str, name: str, lowest: int, highest: int) -> int:
         value = int(raw.strip())
     except ValueError:
         raise ValidationError(
-            {name: [f"Expected a whole number; {raw[:40]!r} given."]}
+            {
+                name: [
+                    gettext("Expected a whole number; {raw!r} given.").format(
+                        raw=raw[:40]
+                    )
+                ]
+            }
         ) from None
     if not lowest <= value <= highest:
         raise ValidationError(
-            {name: [f"Must be between {lowest} and {highest}; {value} given."]}
+            {
+                name: [
+                    gettext(
+                        "Must be between {lowest} and {highest}; {value} given."
+                    ).format(lowest=lowest, highest=highest, value=value)
+                ]
+            }
         )
     return value
 
@@ -112,9 +125,11 @@ def refuse_a_long_export(rows: Any, request: Any) -> None:
     count = rows.count() if hasattr(rows, "query") else len(rows)
     if count > cap:
         raise ExportTooLarge(
-            f"This export has {count:,} rows; CSV and XLSX give at most {cap:,} at "
-            "once. Narrow it with the list's filters (for example ?year=2024), take "
-            f"it in pages (&limit={cap}&offset=0, then &offset={cap}, and so on), or "
-            'ask for all of it as a job: POST /api/v1/jobs/ {"export": "'
-            f'{request.path}"}} with the same filters.'
+            gettext(
+                "This export has {count:,} rows; CSV and XLSX give at most {cap:,} at "
+                "once. Narrow it with the list's filters (for example ?year=2024), "
+                "take it in pages (&limit={cap}&offset=0, then &offset={cap}, and so "
+                'on), or ask for all of it as a job: POST /api/v1/jobs/ {{"export": '
+                '"{path}"}} with the same filters.'
+            ).format(count=count, cap=cap, path=request.path)
         )

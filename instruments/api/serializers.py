@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
@@ -543,11 +544,14 @@ class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):
             known = sorted(self.fields)
             errors = {
                 str(name)[:80]: [
-                    "Unknown field. Known fields: "
-                    + ", ".join(known)
-                    + "."
+                    gettext("Unknown field. Known fields: {names}.").format(
+                        names=", ".join(known)
+                    )
                     + (
-                        f" Did you mean '{SCENARIO_ALIASES[name]}'?"
+                        " "
+                        + gettext("Did you mean '{name}'?").format(
+                            name=SCENARIO_ALIASES[name]
+                        )
                         if name in SCENARIO_ALIASES
                         else ""
                     )
@@ -561,7 +565,9 @@ class ScenarioSerializer(StrictJSONMixin, serializers.ModelSerializer):
 
     def validate_inputs(self, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise serializers.ValidationError("Expected an object of named fields.")
+            raise serializers.ValidationError(
+                gettext("Expected an object of named fields.")
+            )
         return value
 
     def create(self, validated_data: dict[str, Any]) -> Scenario:

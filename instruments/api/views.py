@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -206,7 +207,9 @@ class CalculatorRunApi(CalculationResponseMixin, APIView):
             return Response(
                 {
                     NON_FIELD: [
-                        "The request body must be a JSON object of named fields."
+                        gettext(
+                            "The request body must be a JSON object of named fields."
+                        )
                     ]
                 },
                 status=status.HTTP_400_BAD_REQUEST,

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import gettext
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 _EPOCH = dt.date(1899, 12, 30)  # Excel serial day 0 (1900 date system)
@@ -142,7 +143,7 @@ class _Zip:
         """An entry of ``data`` (compressed already when ``deflated``) standing for
         ``size`` bytes whose CRC-32 is ``crc``."""
         if size > self._LIMIT or len(data) > self._LIMIT:
-            raise ValueError("An XLSX sheet over 4 GB: export it in parts.")
+            raise ValueError(gettext("An XLSX sheet over 4 GB: export it in parts."))
         encoded = name.encode("utf-8")
         method = 8 if deflated else 0
         offset = self._out.tell()

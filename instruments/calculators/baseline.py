@@ -36,6 +36,7 @@ import pandas as pd
 
 from instruments.calculators.base import InputError
 from instruments.calculators.trade_matrix import ROW, label_economies
+from instruments.calculators.translation import gettext
 
 Calibration = Literal["price_equivalent", "unit_values"]
 CALIBRATIONS: tuple[Calibration, ...] = ("price_equivalent", "unit_values")
@@ -58,7 +59,11 @@ class Elasticity:
     def __post_init__(self) -> None:
         lo, hi = sorted((self.low, self.high))
         if not (lo <= self.value <= hi):
-            raise ValueError(f"{self.value} is outside [{lo}, {hi}].")
+            raise ValueError(
+                gettext("{value} is outside [{lo}, {hi}].").format(
+                    value=self.value, lo=lo, hi=hi
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -171,12 +176,15 @@ def build_baseline(
     """
     if calibration not in CALIBRATIONS:
         raise InputError.at(
-            ("calibration",), f"Choose one of: {', '.join(CALIBRATIONS)}."
+            ("calibration",),
+            gettext("Choose one of: {choices}.").format(
+                choices=", ".join(CALIBRATIONS)
+            ),
         )
     if not (np.isfinite(price) and price > 0):
-        raise InputError.at(("commodity",), "The stored price must be > 0.")
+        raise InputError.at(("commodity",), gettext("The stored price must be > 0."))
     if not members:
-        raise InputError.at(("members",), "Name at least one member.")
+        raise InputError.at(("members",), gettext("Name at least one member."))
     production = {str(k).upper(): float(v) for k, v in (production or {}).items()}
     unit_money = price * money_per_unit  # USD of one quantity unit at the price
     groups = _labels(

@@ -5,12 +5,33 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from instruments.calculators.translation import gettext
 
 ErrorTree = dict[str, Any]
 """Field name -> list of messages, or a nested tree (dict), or a list of trees (groups)."""
 
 NON_FIELD = "non_field_errors"
+
+
+@dataclass(frozen=True)
+class Message:
+    """An error message kept for later, such as a cached parse's answer: its English
+    text (marked with ``gettext_noop``) and its values, translated when it is shown,
+    in the language of the request that meets it (a cache never keeps the words of
+    the first reader's language)."""
+
+    text: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, text: str, **values: Any) -> Message:
+        return cls(text, tuple(values.items()))
+
+    def __str__(self) -> str:
+        return gettext(self.text).format(**dict(self.values))
 
 
 class InputError(ValueError):

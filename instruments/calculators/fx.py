@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from instruments.calculators.base import FloatArray, IntArray
+from instruments.calculators.translation import gettext
 
 _LABEL = re.compile(
     r"^(?P<year>\d{4})(?:"
@@ -41,8 +42,9 @@ def period_month_span(label: str) -> tuple[int, int]:
     match = _LABEL.match(str(label).strip())
     if not match:
         raise ValueError(
-            f"{label!r} is not a period label; use 2025, 2025Q1, 2025H1, 2025-01 or "
-            "2025-01-31."
+            gettext(
+                "{label!r} is not a period label; use 2025, 2025Q1, 2025H1, 2025-01 or 2025-01-31."
+            ).format(label=label)
         )
     base = int(match["year"]) * 12
     if match["quarter"]:
@@ -54,7 +56,11 @@ def period_month_span(label: str) -> tuple[int, int]:
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise ValueError(f"{label!r} has no month {month}.")
+            raise ValueError(
+                gettext("{label!r} has no month {month}.").format(
+                    label=label, month=month
+                )
+            )
         return base + month - 1, base + month - 1
     return base, base + 11
 

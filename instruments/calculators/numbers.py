@@ -17,6 +17,8 @@ from typing import TypeGuard
 
 import numpy as np
 
+from instruments.calculators.translation import gettext, gettext_noop
+
 YES_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
 NO_WORDS = frozenset({"false", "0", "no", "n", "f", "off", "", "none"})
 
@@ -31,13 +33,13 @@ def parse_yes_no(value: object) -> bool:
     if isinstance(value, int | float):
         if value in (0, 1):
             return bool(value)
-        raise ValueError(f"'{value}' is not true or false.")
+        raise ValueError(gettext("'{value}' is not true or false.").format(value=value))
     text = str(value).strip().lower()
     if text in YES_WORDS:
         return True
     if text in NO_WORDS:
         return False
-    raise ValueError(f"'{value}' is not true or false.")
+    raise ValueError(gettext("'{value}' is not true or false.").format(value=value))
 
 
 # --- numbers as typed ------------------------------------------------------------
@@ -76,7 +78,11 @@ ENGLISH = NumberFormat()
 _SPACES = (" ", "\u00a0", "\u202f")  # space, no-break space, narrow no-break space
 _MINUS = "\u2212"
 _REGEX_SYNTAX = frozenset("^$\\.*+?()[]{}|/")
-_MARK_NAMES = {",": "comma", ".": "point", "'": "apostrophe"}
+_MARK_NAMES = {
+    ",": gettext_noop("comma"),
+    ".": gettext_noop("point"),
+    "'": gettext_noop("apostrophe"),
+}
 
 
 def _escape(text: str) -> str:
@@ -140,19 +146,22 @@ def read_number(text: str, fmt: NumberFormat | None = None) -> float:
             stripped = stripped.replace(separator, "")
         number = float(stripped.replace(fmt.decimal, ".").replace(_MINUS, "-"))
     if not np.isfinite(number):
-        raise ValueError(f"'{raw.strip()}' is not a finite number.")
+        raise ValueError(
+            gettext("'{raw}' is not a finite number.").format(raw=raw.strip())
+        )
     return number
 
 
 def _not_a_number(text: str, fmt: NumberFormat) -> str:
     stripped = text.strip()
-    message = (
-        f"'{stripped}' is not a number in the {fmt.name} format "
-        f"(write numbers like {fmt.example})."
-    )
+    # The format's name is a language's (Django's catalogues translate those).
+    message = gettext(
+        "'{text}' is not a number in the {format} format "
+        "(write numbers like {example})."
+    ).format(text=stripped, format=gettext(fmt.name), example=fmt.example)
     swapped = stripped.translate(str.maketrans(",.", ".,"))
     if swapped != stripped and re.fullmatch(_number_regex(fmt), swapped):
-        message += f" Did you mean {swapped}?"
+        message += " " + gettext("Did you mean {number}?").format(number=swapped)
     return message
 
 
@@ -174,7 +183,7 @@ def read_numbers(text: str, fmt: NumberFormat | None = None) -> list[float]:
         try:
             numbers.append(read_number(part, fmt))
         except ValueError as exc:
-            raise ValueError(f"Value {i}: {exc}") from None
+            raise ValueError(gettext("Value {i}: {exc}").format(i=i, exc=exc)) from None
     return numbers
 
 
@@ -227,15 +236,17 @@ def describe_reading(text: str, fmt: NumberFormat, *, many: bool = False) -> str
             shown = f"{fmt.list_separator} ".join(
                 format_number(n, fmt, grouping=False) for n in numbers
             )
-            return (
-                f"Read as {len(numbers)} values ({shown}): commas separate the values "
-                f"of a list. With thousands separators, separate the values with "
-                f"semicolons (1,234.5; 2,000)."
-            )
+            return gettext(
+                "Read as {count} values ({shown}): commas separate the values "
+                "of a list. With thousands separators, separate the values with "
+                "semicolons (1,234.5; 2,000)."
+            ).format(count=len(numbers), shown=shown)
         for i, value in enumerate(values, start=1):
             note = describe_reading(value, fmt)
             if note:
-                return f"Value {i}: {note}" if len(values) > 1 else note
+                if len(values) > 1:
+                    return gettext("Value {i}: {problem}").format(i=i, problem=note)
+                return note
         return ""
     match = _AMBIGUOUS.fullmatch(text.strip())
     if match is None:
@@ -245,19 +256,34 @@ def describe_reading(text: str, fmt: NumberFormat, *, many: bool = False) -> str
     except ValueError:
         return ""
     mark = match[2]
-    name = _MARK_NAMES.get(mark, "space")
+    name = gettext(_MARK_NAMES.get(mark, gettext_noop("space")))
     if mark == fmt.decimal:
         whole = match[1] + match[3]
-        return (
-            f"Read as {format_number(number, fmt)}, a number between {match[1]} and "
-            f"{int(match[1]) + 1}: in the {fmt.name} format ({fmt.example}) the {name} "
-            f"is the decimal mark. For {whole}, type {whole}."
+        return gettext(
+            "Read as {number}, a number between {low} and {high}: in the {format} "
+            "format ({example}) the {mark} is the decimal mark. For {whole}, type "
+            "{whole}."
+        ).format(
+            number=format_number(number, fmt),
+            low=match[1],
+            high=int(match[1]) + 1,
+            format=gettext(fmt.name),
+            example=fmt.example,
+            mark=name,
+            whole=whole,
         )
     decimal = match[1] + fmt.decimal + match[3]
-    return (
-        f"Read as {format_number(number, fmt, grouping=False)}: in the {fmt.name} "
-        f"format ({fmt.example}) the {name} separates thousands. For a number between "
-        f"{match[1]} and {int(match[1]) + 1}, type {decimal}."
+    return gettext(
+        "Read as {number}: in the {format} format ({example}) the {mark} separates "
+        "thousands. For a number between {low} and {high}, type {decimal}."
+    ).format(
+        number=format_number(number, fmt, grouping=False),
+        format=gettext(fmt.name),
+        example=fmt.example,
+        mark=name,
+        low=match[1],
+        high=int(match[1]) + 1,
+        decimal=decimal,
     )
 
 

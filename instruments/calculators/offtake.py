@@ -72,7 +72,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -332,10 +332,12 @@ class OfftakeInputs(Inputs):
         """Cross-field rules (bounds, lengths and units are checked by the base)."""
         pricing, n = self.pricing, len(self.periods)
         if pricing.method == "fixed" and pricing.price is None:
-            errors.add(("pricing", "price"), "Required for fixed pricing.")
+            errors.add(("pricing", "price"), gettext("Required for fixed pricing."))
         if pricing.method == "collar":
             if pricing.floor is None and pricing.cap is None:
-                errors.add(("pricing", "floor"), "Give a floor, a cap or both.")
+                errors.add(
+                    ("pricing", "floor"), gettext("Give a floor, a cap or both.")
+                )
             elif (
                 pricing.floor is not None
                 and pricing.cap is not None
@@ -343,11 +345,13 @@ class OfftakeInputs(Inputs):
                 and not errors.has(("pricing", "cap"))
                 and np.any(as_array(pricing.floor, n) > as_array(pricing.cap, n))
             ):
-                errors.add(("pricing", "cap"), "The cap must not be below the floor.")
+                errors.add(
+                    ("pricing", "cap"), gettext("The cap must not be below the floor.")
+                )
         if pricing.discount_amount is not None and pricing.discount > 0:
             errors.add(
                 ("pricing", "discount_amount"),
-                "Give a discount share or an amount, not both.",
+                gettext("Give a discount share or an amount, not both."),
             )
 
 

@@ -25,7 +25,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from instruments.calculators.arrays import FloatArray, IntArray
-from instruments.calculators.errors import InputError
+from instruments.calculators.errors import InputError, Message
+from instruments.calculators.translation import gettext, gettext_noop
 
 PeriodKind = Literal["year", "half", "quarter", "month", "date"]
 
@@ -66,21 +67,25 @@ def parse_periods(
     Results are cached per tuple of labels; their arrays are read-only.
     """
     parsed = _parse_periods(tuple(str(label).strip() for label in labels))
-    if isinstance(parsed, str):
-        raise InputError.at(path, parsed)
+    if isinstance(parsed, Message):
+        raise InputError.at(path, str(parsed))
     return parsed
 
 
 @functools.lru_cache(maxsize=256)
-def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
+def _parse_periods(labels: tuple[str, ...]) -> Periods | Message:
     if not labels:
-        return "Give at least one period."
+        return Message(gettext_noop("Give at least one period."))
     parts = pd.Series(labels, dtype="object").str.upper().str.extract(_PERIOD_PATTERN)
     bad = parts["year"].isna().to_numpy()
     if bad.any():
         first = labels[int(np.argmax(bad))]
-        return (
-            f"{first!r} is not a period label; use 2025, 2025Q1, 2025-01 or 2025-01-31."
+        return Message.of(
+            gettext_noop(
+                "{label!r} is not a period label; use 2025, 2025Q1, 2025-01 or "
+                "2025-01-31."
+            ),
+            label=first,
         )
     kinds = np.select(
         [
@@ -93,14 +98,20 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
         default="year",
     )
     if len(set(kinds.tolist())) > 1:
-        return "All periods must be of one kind (years, quarters, months or dates)."
+        return Message(
+            gettext_noop(
+                "All periods must be of one kind (years, quarters, months or dates)."
+            )
+        )
     kind = typing.cast(PeriodKind, str(kinds[0]))
     year = parts["year"].astype(np.int64).to_numpy(dtype=np.int64)
     if kind == "date":
         dates = pd.to_datetime(pd.Series(labels), format="%Y-%m-%d", errors="coerce")
         if dates.isna().any():
             first = labels[int(np.argmax(dates.isna().to_numpy()))]
-            return f"{first!r} is not a valid date."
+            return Message.of(
+                gettext_noop("{label!r} is not a valid date."), label=first
+            )
         days = (dates - dates.iloc[0]).dt.days.to_numpy(dtype=np.float64)
         start = days / _DAYS_PER_YEAR
         gaps = np.diff(start)
@@ -108,7 +119,9 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
         length = np.append(gaps, last)
         months = dates.dt.month.to_numpy(dtype=np.int64)
         if np.any(gaps <= 0):
-            return "Periods must be in increasing order, each once."
+            return Message(
+                gettext_noop("Periods must be in increasing order, each once.")
+            )
         return _frozen(
             Periods(labels, kind, start, length, year, (months - 1) // 3 + 1)
         )
@@ -116,7 +129,7 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
     if kind == "month":
         month = parts["month"].astype(np.int64).to_numpy()
         if np.any((month < 1) | (month > 12)):
-            return "Months run from 01 to 12."
+            return Message(gettext_noop("Months run from 01 to 12."))
         offset = (month - 1) / 12.0
         quarter = (month - 1) // 3 + 1
     elif kind == "quarter":
@@ -131,7 +144,7 @@ def _parse_periods(labels: tuple[str, ...]) -> Periods | str:
         quarter = np.ones(len(labels), dtype=np.int64)
     absolute = year + offset
     if np.any(np.diff(absolute) <= 0):
-        return "Periods must be in increasing order, each once."
+        return Message(gettext_noop("Periods must be in increasing order, each once."))
     start = (absolute - absolute[0]).astype(np.float64)
     length = np.full(len(labels), _LENGTH[kind])
     return _frozen(Periods(labels, kind, start, length, year, quarter.astype(np.int64)))
@@ -153,19 +166,28 @@ def period_bounds(label: str) -> tuple[PeriodKind, dt.date, dt.date]:
     match = re.match(_PERIOD_PATTERN, text.upper())
     if not match:
         raise ValueError(
-            f"{text!r} is not a period label; use 2025, 2025Q1, 2025-01 or 2025-01-31."
+            gettext(
+                "{label!r} is not a period label; use 2025, 2025Q1, 2025-01 or "
+                "2025-01-31."
+            ).format(label=text)
         )
     year = int(match["year"])
     if match["day"]:
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a valid date.") from None
+            raise ValueError(
+                gettext("{label!r} is not a valid date.").format(label=text)
+            ) from None
         return "date", day, day
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise ValueError(f"{text!r} has no month {month}.")
+            raise ValueError(
+                gettext("{label!r} has no month {month}.").format(
+                    label=text, month=month
+                )
+            )
         first, last, kind = month, month, "month"
     elif match["q"]:
         first = 3 * int(match["q"][-1]) - 2
@@ -228,7 +250,10 @@ def group_periods(
     if every == "quarter":
         if periods.kind in ("year", "half"):
             raise InputError.at(
-                path, f"Periods are {periods.kind}s; they cannot settle every quarter."
+                path,
+                gettext(
+                    "Periods are {kind}s; they cannot settle every quarter."
+                ).format(kind=periods.kind),
             )
         keys = (
             pd.Series(periods.year.astype(str))

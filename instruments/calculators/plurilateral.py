@@ -109,7 +109,7 @@ from instruments.calculators.plurilateral_outputs import (
     TABLE_OUTPUTS,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,7 +204,9 @@ class PlurilateralInputs(Inputs):
         for name in ("measures", "measures_before"):
             for i, m in enumerate(getattr(self, name)):
                 if m.kind is None:
-                    errors.add((name, i, "kind"), "Choose the kind of measure.")
+                    errors.add(
+                        (name, i, "kind"), gettext("Choose the kind of measure.")
+                    )
                     unset.add((name, i))
         try:
             build_market_problem(self)
@@ -250,7 +252,9 @@ def build_market_problem(inputs: PlurilateralInputs) -> market.Problem:
     errors = ErrorCollector()
     for i, m in enumerate(inputs.markets):
         if m.import_demand_elasticity >= 0:
-            errors.add(("markets", i, "import_demand_elasticity"), "Must be < 0.")
+            errors.add(
+                ("markets", i, "import_demand_elasticity"), gettext("Must be < 0.")
+            )
     errors.raise_if_any()
     origins = [
         market.Origin(

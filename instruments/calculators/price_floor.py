@@ -77,6 +77,7 @@ from instruments.calculators.base import (
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
 from instruments.calculators.periods import discount_factors, parse_periods
+from instruments.calculators.price_floor_checks import check_inputs
 from instruments.calculators.price_floor_outputs import COLUMN_OUTPUTS, COLUMNS, OUTPUTS
 from instruments.calculators.price_floor_response import (
     FloorTradeResponse,
@@ -345,49 +346,7 @@ class PriceFloorInputs(Inputs):
 
     def validate(self, errors: ErrorCollector) -> None:
         """Cross-field rules (bounds, lengths and units are checked by the base)."""
-        for i, flow in enumerate(self.flows):
-            if flow.import_price is None and self.market_price is None:
-                errors.add(
-                    ("flows", i, "import_price"),
-                    "Give an import price here, or a market price for the request.",
-                )
-        if not self.flows:
-            errors.add(("flows",), "Give at least one import flow.")
-        if self.market_price_basis == "fob" and self.market_price is not None:
-            if self.freight_insurance is None and self.cif_fob_factor is None:
-                errors.add(
-                    ("freight_insurance",),
-                    "The market price is FOB but the levy is on the CIF price: give "
-                    "the freight and insurance per unit, or a CIF/FOB factor.",
-                )
-            elif self.freight_insurance is not None and self.cif_fob_factor is not None:
-                errors.add(
-                    ("cif_fob_factor",),
-                    "Give a freight-and-insurance add-on or a factor, not both.",
-                )
-        basis = self.reference_basis
-        if basis == "fixed" and self.reference_price is None:
-            errors.add(("reference_price",), "Required for a fixed reference price.")
-        if basis == "trailing_average" and self.market_price is None:
-            errors.add(
-                ("market_price",), "Required for a trailing-average reference price."
-            )
-        if basis == "cost_percentile":
-            costs, volumes = self.producer_costs, self.producer_volumes
-            if costs is None:
-                errors.add(
-                    ("producer_costs",), "Required for a cost-curve reference price."
-                )
-            elif volumes is not None:
-                if len(volumes) != len(costs):
-                    errors.add(
-                        ("producer_volumes",),
-                        f"{len(volumes)} volumes given for {len(costs)} producers.",
-                    )
-                elif sum(volumes) <= 0:
-                    errors.add(
-                        ("producer_volumes",), "At least one volume must be above 0."
-                    )
+        check_inputs(self, errors)
 
 
 def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:

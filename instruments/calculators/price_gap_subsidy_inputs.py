@@ -30,7 +30,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 DESIGN_LABELS = {
     "one_sided": "One-sided top-up (government pays when the price is below the strike)",
@@ -417,37 +417,46 @@ def _validate(inputs: PriceGapSubsidyInputs, errors: ErrorCollector) -> None:
         if simulation.steps is None or simulation.step_years is None:
             errors.add(
                 ("periods",),
-                "Give the periods, or the simulation's steps and step length.",
+                gettext("Give the periods, or the simulation's steps and step length."),
             )
     elif labels is None:
-        errors.add(("periods",), "This field is required.")
+        errors.add(("periods",), gettext("This field is required."))
     if inputs.market_price is None and simulation is None:
         errors.add(
-            ("market_price",), "Give the market price, or a simulation to generate it."
+            ("market_price",),
+            gettext("Give the market price, or a simulation to generate it."),
         )
     if inputs.design != "one_sided" and inputs.upside_share > 0:
         errors.add(
             ("upside_share",),
-            "A two-sided contract (or double auction) already pays back everything "
-            "above the strike; it has no separate upside share. Set the upside share "
-            "to 0 or choose the one-sided design.",
+            gettext(
+                "A two-sided contract (or double auction) already pays back everything "
+                "above the strike; it has no separate upside share. Set the upside share "
+                "to 0 or choose the one-sided design."
+            ),
         )
     if inputs.upside_from is not None:
         if labels is None:
-            errors.add(("upside_from",), "Needs the periods.")
+            errors.add(("upside_from",), gettext("Needs the periods."))
         elif inputs.upside_from not in labels:
             errors.add(
-                ("upside_from",), f"{inputs.upside_from!r} is not one of the periods."
+                ("upside_from",),
+                gettext("{upside_from!r} is not one of the periods.").format(
+                    upside_from=inputs.upside_from
+                ),
             )
     if inputs.indexation is not None:
         index = inputs.indexation
         if (index.index is None) == (index.escalation is None):
             errors.add(
-                ("indexation", "index"), "Give either an index or an escalation rate."
+                ("indexation", "index"),
+                gettext("Give either an index or an escalation rate."),
             )
     if inputs.settlement is not None:
         if labels is None:
-            errors.add(("settlement", "every"), "Settlement groups need the periods.")
+            errors.add(
+                ("settlement", "every"), gettext("Settlement groups need the periods.")
+            )
         elif not errors.has(("periods",)):
             try:
                 group_periods(labels, inputs.settlement.every)
@@ -464,14 +473,20 @@ def _validate_simulation(
     if n is not None and simulation.paths * n > MAX_PATH_STEPS:
         errors.add(
             (*here, "paths"),
-            f"{simulation.paths:,} paths × {n:,} steps = {simulation.paths * n:,} "
-            f"exceeds the limit of {MAX_PATH_STEPS:,} per request; use fewer paths.",
+            gettext(
+                "{paths:,} paths × {n:,} steps = {paths2:,} exceeds the limit of {MAX_PATH_STEPS:,} per request; use fewer paths."
+            ).format(
+                paths=simulation.paths,
+                n=n,
+                paths2=simulation.paths * n,
+                MAX_PATH_STEPS=MAX_PATH_STEPS,
+            ),
         )
     history = simulation.price_history
     if simulation.start_price is None and history is None:
         errors.add(
             (*here, "start_price"),
-            "Give a start price, or a price history to start from.",
+            gettext("Give a start price, or a price history to start from."),
         )
     needed = (
         ("drift", "volatility")
@@ -482,6 +497,9 @@ def _validate_simulation(
     if missing and history is None:
         errors.add(
             (*here, missing[0]),
-            f"Give {' and '.join(missing)}, or a price history to estimate "
-            f"{'it' if len(missing) == 1 else 'them'} from.",
+            (
+                gettext("Give {fields}, or a price history to estimate it from.")
+                if len(missing) == 1
+                else gettext("Give {fields}, or a price history to estimate them from.")
+            ).format(fields=gettext(" and ").join(missing)),
         )

@@ -15,6 +15,7 @@ import numpy as np
 
 from instruments.calculators.base import FieldSpec
 from instruments.calculators.numbers import is_number
+from instruments.calculators.translation import gettext
 
 MAX_POINTS = 200
 """Calculations one sensitivity request may ask for (sweep points plus tornado runs)."""
@@ -33,7 +34,9 @@ def get_path(data: Any, path: str) -> Any:
         elif isinstance(node, list) and is_index(step) and int(step) < len(node):
             node = node[int(step)]
         else:
-            raise PathError(f"The request has no input {path!r}.")
+            raise PathError(
+                gettext("The request has no input {path!r}.").format(path=path)
+            )
     return node
 
 
@@ -122,7 +125,9 @@ def declared_path_problem(
         step = steps[i]
         fs = known.get(step)
         if fs is None:
-            return "Not a declared input. Known: " + ", ".join(sorted(known)) + "."
+            return gettext("Not a declared input. Known: {names}.").format(
+                names=", ".join(sorted(known))
+            )
         node = node.get(step) if isinstance(node, Mapping) else None
         i += 1
         if i == len(steps):
@@ -130,20 +135,20 @@ def declared_path_problem(
         if fs.kind == "groups":
             index = steps[i]
             if not is_index(index) or i + 1 >= len(steps):
-                return (
-                    f"Expected {fs.name}.<number>.<field>, e.g. {fs.name}.0.quantity."
-                )
+                return gettext(
+                    "Expected {name}.<number>.<field>, e.g. {name}.0.quantity."
+                ).format(name=fs.name)
             if isinstance(node, list):
                 if int(index) >= len(node):
-                    return (
-                        f"The base has {len(node)} {fs.name}; {index} is out of range."
-                    )
+                    return gettext(
+                        "The base has {count} {name}; {index} is out of range."
+                    ).format(count=len(node), name=fs.name, index=index)
                 node = node[int(index)]
             else:
                 node = None
             i += 1
         elif fs.kind != "group":
-            return f"{fs.name} has no fields."
+            return gettext("{name} has no fields.").format(name=fs.name)
         known = {child.name: child for child in fs.children}
     return ""
 
@@ -160,25 +165,31 @@ def sweep_values(
     them, checked before any is made."""
     if values is not None:
         if not isinstance(values, list | tuple):
-            raise ValueError("'values' must be a list of numbers.")
+            raise ValueError(gettext("'values' must be a list of numbers."))
         if len(values) > MAX_POINTS:
             raise ValueError(
-                f"'values' has {len(values)} values; at most {MAX_POINTS} are allowed."
+                gettext(
+                    "'values' has {n_values} values; at most {MAX_POINTS} are allowed."
+                ).format(n_values=len(values), MAX_POINTS=MAX_POINTS)
             )
         out = [_number(v, "values") for v in values]
     elif start is None or stop is None or steps is None:
-        raise ValueError("Give either 'values' or 'from', 'to' and 'steps'.")
+        raise ValueError(gettext("Give either 'values' or 'from', 'to' and 'steps'."))
     elif steps < 2:
-        raise ValueError("'steps' must be at least 2.")
+        raise ValueError(gettext("'steps' must be at least 2."))
     elif steps > MAX_POINTS:
-        raise ValueError(f"'steps' must be at most {MAX_POINTS}; {steps} given.")
+        raise ValueError(
+            gettext("'steps' must be at most {MAX_POINTS}; {steps} given.").format(
+                MAX_POINTS=MAX_POINTS, steps=steps
+            )
+        )
     else:
         low, high = _number(start, "from"), _number(stop, "to")
         out = [float(v) for v in np.linspace(low, high, int(steps))]
     if not out:
-        raise ValueError("The sweep has no values.")
+        raise ValueError(gettext("The sweep has no values."))
     if not all(np.isfinite(out)):
-        raise ValueError("Every value of a sweep must be a finite number.")
+        raise ValueError(gettext("Every value of a sweep must be a finite number."))
     return out
 
 
@@ -186,10 +197,16 @@ def _number(value: Any, name: str) -> float:
     """``value`` as a float, or a ValueError naming ``name`` (never Python's own
     message: it is shown to the client)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"'{name}' must be numbers; {type(value).__name__} given.")
+        raise ValueError(
+            gettext("'{name}' must be numbers; {kind} given.").format(
+                name=name, kind=type(value).__name__
+            )
+        )
     try:
         return float(value)
     except (ValueError, OverflowError):
         raise ValueError(
-            f"'{name}' must be numbers; {str(value)[:40]!r} given."
+            gettext("'{name}' must be numbers; {value!r} given.").format(
+                name=name, value=str(value)[:40]
+            )
         ) from None

@@ -73,6 +73,7 @@ import pandas as pd
 from instruments.calculators import progress
 from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
 from instruments.calculators.limits import FAN_PATHS, FAN_SAMPLE, SIMULATION_CHUNK
+from instruments.calculators.translation import gettext
 
 _BLOCK_DECAY = 30.0
 
@@ -230,14 +231,15 @@ def _estimate_schwartz(
     variance = float(spread @ spread)
     if variance <= 0:
         raise InputError.at(
-            path, "The price history is flat; nothing to estimate from."
+            path, gettext("The price history is flat; nothing to estimate from.")
         )
     b = float(spread @ (after - after.mean())) / variance
     if not 0.0 < b < 1.0:
         raise InputError.at(
             path,
-            f"The history shows no mean reversion (AR(1) coefficient {b:.3f}, it must "
-            "be between 0 and 1); use the GBM model or give the mean reversion.",
+            gettext(
+                "The history shows no mean reversion (AR(1) coefficient {b:.3f}, it must be between 0 and 1); use the GBM model or give the mean reversion."
+            ).format(b=b),
         )
     c = float(after.mean()) - b * float(before.mean())
     residuals = after - c - b * before
@@ -284,11 +286,13 @@ def _log_history(
     if prices.size < minimum:
         raise InputError.at(
             path,
-            f"At least {minimum} prices are needed to estimate; {prices.size} given.",
+            gettext(
+                "At least {minimum} prices are needed to estimate; {size} given."
+            ).format(minimum=minimum, size=prices.size),
         )
     if not np.all(np.isfinite(prices)) or np.any(prices <= 0):
         raise InputError.at(
-            path, "Every price of the history must be a number above 0."
+            path, gettext("Every price of the history must be a number above 0.")
         )
     return np.log(prices)
 

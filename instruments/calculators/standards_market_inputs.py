@@ -24,13 +24,13 @@ from instruments.calculators.trade_response import (
     METHOD_HELP,
     METHOD_LABELS,
 )
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 Scope = Literal["scope_1", "scope_1_2", "scope_1_2_3"]
 SCOPE_LABELS = {
-    "scope_1": "Direct emissions (scope 1)",
-    "scope_1_2": "Direct and electricity (scopes 1 and 2)",
-    "scope_1_2_3": "Full value chain (scopes 1, 2 and 3)",
+    "scope_1": gettext_noop("Direct emissions (scope 1)"),
+    "scope_1_2": gettext_noop("Direct and electricity (scopes 1 and 2)"),
+    "scope_1_2_3": gettext_noop("Full value chain (scopes 1, 2 and 3)"),
 }
 
 Sector = Literal[
@@ -362,7 +362,7 @@ class StandardsMarketInputs(Inputs):
 
 def _validate(inputs: StandardsMarketInputs, errors: ErrorCollector) -> None:
     if not inputs.suppliers:
-        errors.add(("suppliers",), "Give at least one supplier.")
+        errors.add(("suppliers",), gettext("Give at least one supplier."))
     attempt(
         errors, lambda: units.intensity_factor(inputs.intensity_unit, inputs.price_unit)
     )
@@ -372,20 +372,28 @@ def _validate(inputs: StandardsMarketInputs, errors: ErrorCollector) -> None:
     ):
         errors.add(
             ("free_intensity",),
-            "Give a free intensity, or a free-allocation share (or CBAM year) with a "
-            "benchmark, not both.",
+            gettext(
+                "Give a free intensity, or a free-allocation share (or CBAM year) with a "
+                "benchmark, not both."
+            ),
         )
     if (
         inputs.free_allocation_share is not None or inputs.cbam_year is not None
     ) and inputs.benchmark is None:
-        errors.add(("benchmark",), "Needed with a free-allocation share or CBAM year.")
+        errors.add(
+            ("benchmark",), gettext("Needed with a free-allocation share or CBAM year.")
+        )
     scope = standard_scope(inputs)
     for i, supplier in enumerate(inputs.suppliers):
         if supplier.scope is not None and supplier.scope != scope:
             errors.add(
                 ("suppliers", i, "scope"),
-                f"Intensity is for {SCOPE_LABELS[supplier.scope].lower()} but the "
-                f"standard counts {SCOPE_LABELS[scope].lower()}.",
+                gettext(
+                    "Intensity is for {given} but the standard counts {counted}."
+                ).format(
+                    given=gettext(SCOPE_LABELS[supplier.scope]).lower(),
+                    counted=gettext(SCOPE_LABELS[scope]).lower(),
+                ),
             )
 
 
@@ -407,7 +415,7 @@ def carbon_price_factor(inputs: StandardsMarketInputs) -> float:
     if carbon.dimension != "emissions":
         raise InputError.at(
             ("carbon_price_unit",),
-            "A carbon price is per tonne of CO2e, e.g. EUR/tCO2e.",
+            gettext("A carbon price is per tonne of CO2e, e.g. EUR/tCO2e."),
         )
     return (
         float(

@@ -85,7 +85,7 @@ from instruments.calculators.trade_response_outputs import (
     COLUMNS,
     OUTPUTS,
 )
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
@@ -263,17 +263,20 @@ class TradeResponseInputs(Elasticities, Inputs):
     def validate(self, errors: ErrorCollector) -> None:
         """Cross-field rules (bounds are checked by the base)."""
         if not self.flows:
-            errors.add(("flows",), "Give at least one import flow.")
+            errors.add(("flows",), gettext("Give at least one import flow."))
         if not self.currency.strip() or len(self.currency) > MAX_CURRENCY_TEXT:
             errors.add(
                 ("currency",),
-                f"Name the currency in 1 to {MAX_CURRENCY_TEXT} characters, e.g. "
-                "'USD million'.",
+                gettext(
+                    "Name the currency in 1 to {MAX_CURRENCY_TEXT} characters, e.g. 'USD million'."
+                ).format(MAX_CURRENCY_TEXT=MAX_CURRENCY_TEXT),
             )
         if self.method == "smart" and self.rest_of_world_share is not None:
             errors.add(
                 ("rest_of_world_share",),
-                "SMART has no rest of the world; use the exact or GSIM method.",
+                gettext(
+                    "SMART has no rest of the world; use the exact or GSIM method."
+                ),
             )
 
 
@@ -368,7 +371,10 @@ def respond_by_method(
         )
     if method not in ("exact", "gsim"):
         raise InputError.at(
-            ("method",), f"{method!r} is not one of: exact, smart, gsim."
+            ("method",),
+            gettext("{method!r} is not one of: exact, smart, gsim.").format(
+                method=method
+            ),
         )
     solution = market.solve_single_market(
         m,

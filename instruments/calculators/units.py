@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from instruments.calculators.errors import InputError
+from instruments.calculators.errors import InputError, Message
 from instruments.calculators.numbers import (
     ENGLISH,
     NO_WORDS,
@@ -73,6 +73,7 @@ from instruments.calculators.periods import (
     period_bounds,
     period_start,
 )
+from instruments.calculators.translation import gettext, gettext_noop
 
 CURRENCIES = frozenset(
     [
@@ -186,11 +187,11 @@ _QUANTITY_ALIASES = {
     "kgco2e": "kgCO2e",
 }
 
-_DIMENSIONS = {
-    "[mass]": "mass",
-    "[energy]": "energy",
-    "[power]": "power",
-    "[emission]": "emissions",
+_DIMENSIONS = {  # names of kinds of quantity, in messages too
+    "[mass]": gettext_noop("mass"),
+    "[energy]": gettext_noop("energy"),
+    "[power]": gettext_noop("power"),
+    "[emission]": gettext_noop("emissions"),
 }
 
 
@@ -207,7 +208,7 @@ def _registry() -> Any:
     return ureg
 
 
-AMBIGUOUS_TON = (
+AMBIGUOUS_TON = gettext_noop(
     "'ton' is ambiguous (pint reads it as the US short ton, 907.18 kg): use t for the "
     "metric tonne, short_ton (2,000 lb) or long_ton (2,240 lb)."
 )
@@ -285,13 +286,15 @@ def _per_factor(quantity: str, per: str) -> float | str:
     quantity_is_mtu = _mtu_substance(content.mass if content else quantity) is not None
     if mtu_of is None or quantity_is_mtu:
         if content is not None and quantity_is_mtu:
-            return "A quantity in mtu already counts contained units; give no grade."
-        if quantity_is_mtu and mtu_of is None and _dimension(per) == "mass":
-            return (
-                f"A quantity in mtu (contained units) cannot be priced per {per} of "
-                f"gross product without a grade: price it per mtu, or give the "
-                f"grade on the price's unit (e.g. USD/{per} @ 65% WO3)."
+            return gettext(
+                "A quantity in mtu already counts contained units; give no grade."
             )
+        if quantity_is_mtu and mtu_of is None and _dimension(per) == "mass":
+            return gettext(
+                "A quantity in mtu (contained units) cannot be priced per {per} of "
+                "gross product without a grade: price it per mtu, or give the "
+                "grade on the price's unit (e.g. USD/{per} @ 65% WO3)."
+            ).format(per=per)
         if content is not None:
             dry = 1.0 - content.moisture
             return dry * _unit_factor(
@@ -302,26 +305,26 @@ def _per_factor(quantity: str, per: str) -> float | str:
             held = _mtu_substance(quantity)
             if held and held != mtu_of:
                 if (held, mtu_of) not in _CONTENT_RATIOS:
-                    return (
-                        f"An mtu of {held} is not an mtu of {mtu_of}; give both in "
+                    return gettext(
+                        "An mtu of {held} is not an mtu of {mtu_of}; give both in "
                         "the same substance."
-                    )
+                    ).format(held=held, mtu_of=mtu_of)
                 return _CONTENT_RATIOS[(held, mtu_of)]
         return _unit_factor(_canonical_quantity(quantity), _canonical_quantity(per))
     if content is None:
-        return (
-            f"A price per {per} is per 10 kg of contained metal or oxide: give the "
-            f"grade of the {quantity} (e.g. '{quantity} @ 65% WO3', and moisture for "
-            f"wet tonnes: '{quantity} @ 65% WO3, 8% H2O'), or quantities in mtu."
-        )
+        return gettext(
+            "A price per {per} is per 10 kg of contained metal or oxide: give the "
+            "grade of the {quantity} (e.g. '{quantity} @ 65% WO3', and moisture for "
+            "wet tonnes: '{quantity} @ 65% WO3, 8% H2O'), or quantities in mtu."
+        ).format(per=per, quantity=quantity)
     ratio = 1.0
     if mtu_of and mtu_of != content.substance:
         key = (content.substance, mtu_of)
         if key not in _CONTENT_RATIOS:
-            return (
-                f"The grade is of {content.substance} but the price is per mtu of "
-                f"{mtu_of}; give the grade as {mtu_of}."
-            )
+            return gettext(
+                "The grade is of {substance} but the price is per mtu of "
+                "{mtu_of}; give the grade as {mtu_of}."
+            ).format(substance=content.substance, mtu_of=mtu_of)
         ratio = _CONTENT_RATIOS[key]
     kilograms = _unit_factor(_canonical_quantity(content.mass), "kilogram")
     return kilograms * (1.0 - content.moisture) * content.grade * ratio / 10.0
@@ -377,33 +380,57 @@ def parse_quantity_unit(
     """The quantity unit as given (trimmed), or ``InputError`` at ``path`` if unknown."""
     unit = " ".join(str(text).strip().split())
     if _ambiguous(unit):
-        raise InputError.at(path, AMBIGUOUS_TON)
+        raise InputError.at(path, gettext(AMBIGUOUS_TON))
     if not _dimension(unit):
         raise InputError.at(
             path,
-            f"Unknown quantity unit {text!r}; use e.g. kg, t, lb, troy oz, mtu, MWh, "
-            "tCO2e or W.",
+            gettext(
+                "Unknown quantity unit {text!r}; use e.g. kg, t, lb, troy oz, mtu, MWh, tCO2e or W."
+            ).format(text=text),
         )
     return unit
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_price_unit(text: str) -> PriceUnit | str:
+def _parse_price_unit(text: str) -> PriceUnit | Message:
     raw = " ".join(text.strip().split())
     if "/" not in raw:
-        return f"A price unit is money per quantity, such as USD/kg; {text!r} given."
+        return Message.of(
+            gettext_noop(
+                "A price unit is money per quantity, such as USD/kg; {unit!r} given."
+            ),
+            unit=text,
+        )
     money, per = (part.strip() for part in raw.split("/", 1))
     if money.upper() in CURRENCIES:
         currency, scale = money.upper(), 1.0
     elif money.lower() in _CENTS:
         currency, scale = _CENTS[money.lower()], 0.01
     else:
-        return f"Unknown currency {money!r} in price unit {text!r}; use an ISO code such as USD or EUR."
+        return Message.of(
+            gettext_noop(
+                "Unknown currency {money!r} in price unit {unit!r}; use an ISO code "
+                "such as USD or EUR."
+            ),
+            money=money,
+            unit=text,
+        )
     if _ambiguous(per):
-        return f"In price unit {text!r}: {AMBIGUOUS_TON}"
+        return Message.of(
+            gettext_noop("In price unit {unit!r}: {problem}"),
+            unit=text,
+            problem=Message(AMBIGUOUS_TON),
+        )
     dimension = _dimension(per)
     if not dimension:
-        return f"Unknown quantity {per!r} in price unit {text!r}; use e.g. kg, t, lb, troy oz, mtu, MWh, tCO2e or W."
+        return Message.of(
+            gettext_noop(
+                "Unknown quantity {per!r} in price unit {unit!r}; use e.g. kg, t, lb, "
+                "troy oz, mtu, MWh, tCO2e or W."
+            ),
+            per=per,
+            unit=text,
+        )
     return PriceUnit(
         text=raw, currency=currency, scale=scale, per=per, dimension=dimension
     )
@@ -414,8 +441,8 @@ def parse_price_unit(
 ) -> PriceUnit:
     """Parse ``"USD/kg"``, ``"US cents/lb"``, ``"EUR/MWh"`` ...; ``InputError`` at ``path``."""
     parsed = _parse_price_unit(str(text))
-    if isinstance(parsed, str):
-        raise InputError.at(path, parsed)
+    if isinstance(parsed, Message):
+        raise InputError.at(path, str(parsed))
     return parsed
 
 
@@ -444,8 +471,14 @@ def quantity_factor(
     if _dimension(quantity) != price.dimension:
         raise InputError.at(
             quantity_path,
-            f"{quantity} ({_dimension(quantity)}) cannot be priced in {price.text} "
-            f"(a price per {price.dimension}).",
+            gettext(
+                "{quantity} ({dimension}) cannot be priced in {price} (a price per {per_dimension})."
+            ).format(
+                quantity=quantity,
+                dimension=gettext(_dimension(quantity)),
+                price=price.text,
+                per_dimension=gettext(price.dimension),
+            ),
         )
     factor = _per_factor(quantity, price.per)
     if isinstance(factor, str):
@@ -482,17 +515,25 @@ def intensity_factor(
     raw = " ".join(str(intensity_unit).strip().split())
     if raw.count("/") != 1:
         raise InputError.at(
-            path, f"Use emissions per quantity, e.g. tCO2e/t; {intensity_unit!r} given."
+            path,
+            gettext(
+                "Use emissions per quantity, e.g. tCO2e/t; {intensity_unit!r} given."
+            ).format(intensity_unit=intensity_unit),
         )
     emissions, per = (part.strip() for part in raw.split("/"))
     if _dimension(emissions) != "emissions" or not _dimension(per):
         raise InputError.at(
-            path, f"Unknown intensity unit {intensity_unit!r}; use e.g. tCO2e/t."
+            path,
+            gettext(
+                "Unknown intensity unit {intensity_unit!r}; use e.g. tCO2e/t."
+            ).format(intensity_unit=intensity_unit),
         )
     if _dimension(per) != price.dimension:
         raise InputError.at(
             path,
-            f"An intensity per {per} does not fit a price per {price.per} ({price.text}).",
+            gettext(
+                "An intensity per {per} does not fit a price per {per2} ({text})."
+            ).format(per=per, per2=price.per, text=price.text),
         )
     emissions_factor = _unit_factor(_canonical_quantity(emissions), "tCO2e")
     per_factor = _unit_factor(_canonical_quantity(price.per), _canonical_quantity(per))
@@ -518,7 +559,9 @@ def convert_price(
     if source.dimension != target.dimension:
         raise InputError.at(
             path,
-            f"Cannot convert a price per {source.per} to a price per {target.per}.",
+            gettext("Cannot convert a price per {per} to a price per {per2}.").format(
+                per=source.per, per2=target.per
+            ),
         )
     per = _per_factor(target.per, source.per)
     if isinstance(per, str):
@@ -529,16 +572,20 @@ def convert_price(
         if fx_rate is None:
             raise InputError.at(
                 path,
-                f"Converting {source.currency} to {target.currency} needs an FX rate "
-                f"({target.currency} per {source.currency}).",
+                gettext(
+                    "Converting {currency} to {currency2} needs an FX rate ({currency2} per {currency})."
+                ).format(currency=source.currency, currency2=target.currency),
             )
         fx = np.asarray(fx_rate, dtype=np.float64)
         if not np.all(np.isfinite(fx)) or np.any(fx <= 0):
-            raise InputError.at(path, "FX rates must be positive numbers.")
+            raise InputError.at(path, gettext("FX rates must be positive numbers."))
         array = array * fx
     elif fx_rate is not None and not np.allclose(fx_rate, 1.0):
         raise InputError.at(
-            path, f"An FX rate was given but both prices are in {source.currency}."
+            path,
+            gettext("An FX rate was given but both prices are in {currency}.").format(
+                currency=source.currency
+            ),
         )
     return float(array) if array.ndim == 0 else array
 

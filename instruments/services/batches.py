@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from instruments.calculators.base import (
     Calculator,
@@ -48,17 +49,23 @@ def expand_batch(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """The batch's calculations as (what varies, the full request)."""
     if bool(grid) == bool(requests):
-        raise InputError("Give either a grid of values or a list of requests.")
+        raise InputError(gettext("Give either a grid of values or a list of requests."))
     if base is not None and not isinstance(base, Mapping):
-        raise InputError.at(("base",), "The base must be an object of named fields.")
+        raise InputError.at(
+            ("base",), gettext("The base must be an object of named fields.")
+        )
     items: list[tuple[dict[str, Any], dict[str, Any]]] = []
     if grid:
         if not isinstance(grid, Mapping):
-            raise InputError.at(("grid",), "The grid maps field names to lists.")
+            raise InputError.at(
+                ("grid",), gettext("The grid maps field names to lists.")
+            )
         names = list(grid)
         for name in names:
             if not isinstance(grid[name], list | tuple) or not grid[name]:
-                raise InputError.at(("grid", name), "Give a non-empty list of values.")
+                raise InputError.at(
+                    ("grid", name), gettext("Give a non-empty list of values.")
+                )
         size = 1
         for name in names:
             size *= len(grid[name])
@@ -71,17 +78,17 @@ def expand_batch(
                     set_path(data=data, dotted=name, value=value)
                 except (KeyError, IndexError, TypeError, ValueError):
                     raise InputError.at(
-                        ("grid", name), "No such input in the base request."
+                        ("grid", name), gettext("No such input in the base request.")
                     ) from None
             items.append((varied, data))
         return items
     assert requests is not None
     if not isinstance(requests, list | tuple):
-        raise InputError.at(("requests",), "Give a list of request objects.")
+        raise InputError.at(("requests",), gettext("Give a list of request objects."))
     _check_size(len(requests), ("requests",))
     for i, request in enumerate(requests):
         if not isinstance(request, Mapping):
-            raise InputError.at(("requests", i), "Each request is an object.")
+            raise InputError.at(("requests", i), gettext("Each request is an object."))
         data = {**(base or {}), **request}
         items.append((_scalars(request), data))
     return items
@@ -91,8 +98,9 @@ def _check_size(size: int, path: tuple[str, ...]) -> None:
     if size > settings.JOBS_MAX_BATCH:
         raise InputError.at(
             path,
-            f"{size:,} calculations exceed the limit of {settings.JOBS_MAX_BATCH:,} "
-            "per batch.",
+            gettext(
+                "{size:,} calculations exceed the limit of {JOBS_MAX_BATCH:,} per batch."
+            ).format(size=size, JOBS_MAX_BATCH=settings.JOBS_MAX_BATCH),
         )
 
 

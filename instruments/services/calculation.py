@@ -36,6 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext
 
 from instruments.calculators import get_calculator
 from instruments.calculators.base import (
@@ -82,7 +83,9 @@ def run_calculation(
     asked by a visitor without an account (the result is kept smaller and shorter)."""
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
-        raise InputError("The request body must be a JSON object of named fields.")
+        raise InputError(
+            gettext("The request body must be a JSON object of named fields.")
+        )
     canonical = _canonical(data)
     size = (calculator.slug, len(canonical).bit_length()) if canonical else None
     key = None if _known_fast(size) else _cache_key(calculator, data, canonical)
@@ -112,7 +115,9 @@ def validate_calculation(*, slug: str, data: Mapping[str, Any]) -> None:
     the declared fields), so a job is refused at once rather than failing later."""
     calculator = get_calculator(slug)
     if not isinstance(data, Mapping):
-        raise InputError("The request body must be a JSON object of named fields.")
+        raise InputError(
+            gettext("The request body must be a JSON object of named fields.")
+        )
     resolved, _ = fill_stored_inputs(calculator=calculator, data=data)
     parse(calculator.inputs, resolved)
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
@@ -78,9 +79,9 @@ def check_runs_now(data: Any, *, slug: str | None = None) -> None:
     if size > limit:
         raise InputError.at(
             ("simulation", "paths"),
-            f"This simulation has {size:,} paths × steps, more than the {limit:,} a "
-            "page computes at once. Use fewer paths here, or send it to a worker as "
-            "a job (POST /api/v1/jobs/ or the calculator's API address).",
+            gettext(
+                "This simulation has {size:,} paths × steps, more than the {limit:,} a page computes at once. Use fewer paths here, or send it to a worker as a job (POST /api/v1/jobs/ or the calculator's API address)."
+            ).format(size=size, limit=limit),
         )
 
 
@@ -91,10 +92,10 @@ def pages_work_problem(requests: Iterable[Any]) -> str:
     limit = settings.JOBS_SYNC_MAX_PATH_STEPS
     if total <= limit:
         return ""
-    return (
-        f"These scenarios simulate {total:,} paths × steps in all, more than the "
-        f"{limit:,} a page computes at once; compare fewer or smaller ones."
-    )
+    return gettext(
+        "These scenarios simulate {total:,} paths × steps in all, more than the "
+        "{limit:,} a page computes at once; compare fewer or smaller ones."
+    ).format(total=total, limit=limit)
 
 
 # --- how much one job may hold ----------------------------------------------------------
@@ -125,13 +126,20 @@ def check_job_work(
     total = sum(simulation_size(data) for data in requests) + sum(sizes)
     limit = work_limit(owner)
     if total > limit:
-        who = "" if _signed_in(owner) else " without signing in"
-        raise InputError.at(
-            where,
-            f"This job would simulate {total:,} paths × steps in all; at most "
-            f"{limit:,} are allowed in one job{who}. Use fewer paths or fewer "
-            "calculations.",
+        message = (
+            gettext(
+                "This job would simulate {total:,} paths × steps in all; at most "
+                "{limit:,} are allowed in one job. Use fewer paths or fewer "
+                "calculations."
+            )
+            if _signed_in(owner)
+            else gettext(
+                "This job would simulate {total:,} paths × steps in all; at most "
+                "{limit:,} are allowed in one job without signing in. Use fewer "
+                "paths or fewer calculations."
+            )
         )
+        raise InputError.at(where, message.format(total=total, limit=limit))
 
 
 # --- how many jobs one client may have --------------------------------------------------
@@ -165,8 +173,10 @@ def check_quota(*, owner: Any, client: str) -> None:
     active = active_jobs(owner=owner, client=client)
     if active >= limit:
         raise JobQuotaExceeded(
-            f"You have {active} jobs queued or running, the most allowed at once "
-            f"({limit}); wait for one to end or cancel one, then try again."
+            gettext(
+                "You have {active} jobs queued or running, the most allowed at once "
+                "({limit}); wait for one to end or cancel one, then try again."
+            ).format(active=active, limit=limit)
         )
 
 

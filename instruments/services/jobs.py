@@ -42,6 +42,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from instruments.calculators import REGISTRY, get_calculator, progress, stockpile
 from instruments.calculators.base import (
@@ -167,7 +168,9 @@ def submit_batch(
     if calculator not in REGISTRY:
         raise InputError.at(
             ("calculator",),
-            f"Unknown calculator '{calculator}'; known: {', '.join(sorted(REGISTRY))}.",
+            gettext("Unknown calculator '{calculator}'; known: {names}.").format(
+                calculator=calculator, names=", ".join(sorted(REGISTRY))
+            ),
         )
     if isinstance(grid, Mapping):
         check_grid_names(calculator=get_calculator(calculator), grid=grid, base=base)

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments.calculators import get_calculator, progress
 from instruments.calculators.base import (
     Calculator,
@@ -48,13 +50,16 @@ def parse_variations(*, items: Any) -> list[Variation]:
     if isinstance(items, Mapping):
         items = [items]
     if not isinstance(items, list) or not items:
-        raise InputError.at(("vary",), "Give at least one input to vary.")
+        raise InputError.at(("vary",), gettext("Give at least one input to vary."))
     if len(items) > MAX_POINTS:
-        raise InputError.at(("vary",), f"Vary at most {MAX_POINTS} inputs.")
+        raise InputError.at(
+            ("vary",),
+            gettext("Vary at most {MAX_POINTS} inputs.").format(MAX_POINTS=MAX_POINTS),
+        )
     found = []
     for i, item in enumerate(items):
         if not isinstance(item, Mapping) or not isinstance(item.get("path"), str):
-            raise InputError.at(("vary", str(i)), "Each item needs a 'path'.")
+            raise InputError.at(("vary", str(i)), gettext("Each item needs a 'path'."))
         refuse_unknown(item, VARY_KEYS, ("vary", str(i)))
         steps = item.get("steps")
         if isinstance(steps, float) and steps.is_integer():
@@ -62,12 +67,15 @@ def parse_variations(*, items: Any) -> list[Variation]:
         if steps is not None and not (
             isinstance(steps, int) and not isinstance(steps, bool)
         ):
-            raise InputError.at(("vary", str(i), "steps"), "Expected a whole number.")
+            raise InputError.at(
+                ("vary", str(i), "steps"), gettext("Expected a whole number.")
+            )
         if steps is not None and steps > MAX_POINTS:
             raise InputError.at(
                 ("vary", str(i), "steps"),
-                f"This asks for {steps:,} points; at most {MAX_POINTS} are allowed in "
-                "one request.",
+                gettext(
+                    "This asks for {steps:,} points; at most {MAX_POINTS} are allowed in one request."
+                ).format(steps=steps, MAX_POINTS=MAX_POINTS),
             )
         try:
             values = sweep_values(
@@ -126,8 +134,9 @@ def check_points(*, n: int, max_points: int = MAX_POINTS) -> None:
     if n > max_points:
         raise InputError.at(
             ("vary",),
-            f"This asks for {n} calculations; at most {max_points} are allowed in one "
-            "request. Use fewer steps or fewer inputs.",
+            gettext(
+                "This asks for {n} calculations; at most {max_points} are allowed in one request. Use fewer steps or fewer inputs."
+            ).format(n=n, max_points=max_points),
         )
 
 
@@ -259,7 +268,10 @@ def _run(slug: str, data: Mapping[str, Any], path: str) -> Mapping[str, Any]:
         return run_calculation(slug=slug, data=data).result.summary
     except InputError as exc:
         raise InputError.at(
-            ("vary",), f"With {path} varied the calculator refuses the inputs: {exc}"
+            ("vary",),
+            gettext(
+                "With {path} varied the calculator refuses the inputs: {exc}"
+            ).format(path=path, exc=exc),
         ) from None
 
 
@@ -291,29 +303,37 @@ def read_request(*, slug: str, body: Any) -> Request:
     """``{"inputs": {...}, "vary": [...], "tornado": {"paths", "change"}}`` read and
     checked (shape and number of points, not the calculations); InputError else."""
     if not isinstance(body, Mapping) or not isinstance(body.get("inputs"), Mapping):
-        raise InputError("Send {'inputs': {...}, 'vary': [...]}.")
+        raise InputError(gettext("Send {'inputs': {...}, 'vary': [...]}."))
     refuse_unknown(body, REQUEST_KEYS)
     variations = parse_variations(items=body.get("vary"))
     spec = body.get("tornado") or {}
     if not isinstance(spec, Mapping):
-        raise InputError.at(("tornado",), "Give {'paths': [...], 'change': 0.1}.")
+        raise InputError.at(
+            ("tornado",), gettext("Give {'paths': [...], 'change': 0.1}.")
+        )
     refuse_unknown(spec, TORNADO_KEYS, ("tornado",))
     paths = spec.get("paths") or []
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise InputError.at(("tornado", "paths"), "Give a list of input paths.")
+        raise InputError.at(
+            ("tornado", "paths"), gettext("Give a list of input paths.")
+        )
     if 2 * len(paths) > MAX_POINTS:
         raise InputError.at(
             ("tornado", "paths"),
-            f"At most {MAX_POINTS // 2} inputs (two calculations each); "
-            f"{len(paths)} given.",
+            gettext(
+                "At most {limit} inputs (two calculations each); {count} given."
+            ).format(limit=MAX_POINTS // 2, count=len(paths)),
         )
     try:
         change = float(spec.get("change", 0.1))
     except (TypeError, ValueError):
-        raise InputError.at(("tornado", "change"), "Give a share, e.g. 0.1.") from None
+        raise InputError.at(
+            ("tornado", "change"), gettext("Give a share, e.g. 0.1.")
+        ) from None
     if not (0 < change < 1):
         raise InputError.at(
-            ("tornado", "change"), "Give a share between 0 and 1, e.g. 0.1 for ±10 %."
+            ("tornado", "change"),
+            gettext("Give a share between 0 and 1, e.g. 0.1 for ±10 %."),
         )
     request = Request(
         slug,

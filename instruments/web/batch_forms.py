@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 GRID_HELP = (
     "One field a line: its name, '=', and comma-separated values, e.g. "
@@ -23,12 +24,18 @@ def parse_grid(text: str) -> dict[str, list[Any]]:
             continue
         name, sep, values = line.partition("=")
         if not sep or not name.strip():
-            raise ValidationError(f"Line {number}: write 'field = value, value'.")
+            raise ValidationError(
+                gettext("Line {number}: write 'field = value, value'.").format(
+                    number=number
+                )
+            )
         grid[name.strip()] = [_value(v.strip()) for v in values.split(",") if v.strip()]
         if not grid[name.strip()]:
-            raise ValidationError(f"Line {number}: give at least one value.")
+            raise ValidationError(
+                gettext("Line {number}: give at least one value.").format(number=number)
+            )
     if not grid:
-        raise ValidationError("Give at least one field to vary.")
+        raise ValidationError(gettext("Give at least one field to vary."))
     return grid
 
 
@@ -58,9 +65,11 @@ class BatchForm(forms.Form):
         try:
             base = json.loads(self.cleaned_data["base"])
         except ValueError as exc:
-            raise ValidationError(f"Not valid JSON: {exc}") from exc
+            raise ValidationError(
+                gettext("Not valid JSON: {exc}").format(exc=exc)
+            ) from exc
         if not isinstance(base, dict):
-            raise ValidationError("The base inputs must be a JSON object.")
+            raise ValidationError(gettext("The base inputs must be a JSON object."))
         return base
 
     def clean_grid(self) -> dict[str, list[Any]]:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.api.lookups import get_calculator_or_404
@@ -69,7 +70,9 @@ def chosen_format(request: HttpRequest) -> str:
     if given not in FORMATS:
         raise InputError.at(
             ("format",),
-            f"Unknown format '{given[:20]}'. Formats: {', '.join(FORMATS)}.",
+            gettext("Unknown format '{given}'. Formats: {formats}.").format(
+                given=given[:20], formats=", ".join(FORMATS)
+            ),
         )
     return given
 

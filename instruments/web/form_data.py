@@ -9,6 +9,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments.calculators import units
 from instruments.calculators.base import Calculator, FieldSpec, describe
 from instruments.calculators.extras import request_extras
@@ -36,16 +38,31 @@ def percent_bound_problem(fs: FieldSpec, percent: float) -> str:
     if fs.min_value is not None:
         low = round(fs.min_value * 100.0, 10)
         if percent <= low if fs.exclusive_min else percent < low:
-            word = "greater than" if fs.exclusive_min else "at least"
-            return f"Must be {word} {low:g} {unit}; {percent:g} {unit} given."
+            message = (
+                gettext(
+                    "Must be greater than {bound:g} {unit}; {value:g} {unit} given."
+                )
+                if fs.exclusive_min
+                else gettext(
+                    "Must be at least {bound:g} {unit}; {value:g} {unit} given."
+                )
+            )
+            return message.format(bound=low, unit=unit, value=percent)
     if fs.max_value is not None:
         high = round(fs.max_value * 100.0, 10)
         if percent >= high if fs.exclusive_max else percent > high:
-            word = "less than" if fs.exclusive_max else "at most"
-            return (
-                f"Must be {word} {high:g} {unit}; {percent:g} {unit} given. "
+            message = (
+                gettext("Must be less than {bound:g} {unit}; {value:g} {unit} given.")
+                if fs.exclusive_max
+                else gettext(
+                    "Must be at most {bound:g} {unit}; {value:g} {unit} given."
+                )
+            )
+            # xgettext:no-python-format
+            hint = gettext(
                 "Shares and rates are typed here as percentages: 25 for 25 %."
             )
+            return message.format(bound=high, unit=unit, value=percent) + " " + hint
     return ""
 
 

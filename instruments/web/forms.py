@@ -260,7 +260,10 @@ class CalculatorForm(forms.Form):
                 self.group_errors.setdefault(name, []).append(message)
             else:
                 label = " › ".join(str(s) for s in steps)
-                self.add_error(None, f"{label}: {message}")
+                self.add_error(
+                    None,
+                    gettext("{label}: {message}").format(label=label, message=message),
+                )
 
     def _in_percent(self, path: Sequence[str | int], message: str) -> str:
         """A bound broken by a share or rate typed as a percentage, said in percentages.

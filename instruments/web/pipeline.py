@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from instruments import selectors
 from instruments.presentation.text import format_figure
@@ -29,10 +30,11 @@ TARGET_BOUNDS = {
     "probability_npv_positive": (
         0.01,
         1.0,
-        "a share from 0.01 to 1 (0.9 = 9 paths in 10)",
+        gettext_noop("a share from 0.01 to 1 (0.9 = 9 paths in 10)"),
     ),
-    "p10_min_dscr": (0.1, 10.0, "a ratio from 0.1 to 10 (e.g. 1.3)"),
-    "p50_irr": (-0.5, 1.0, "a rate from -0.5 to 1 (0.12 = 12 %)"),
+    "p10_min_dscr": (0.1, 10.0, gettext_noop("a ratio from 0.1 to 10 (e.g. 1.3)")),
+    # xgettext:no-python-format
+    "p50_irr": (-0.5, 1.0, gettext_noop("a rate from -0.5 to 1 (0.12 = 12 %)")),
 }
 MODEL_NAMES = {"gbm": "GBM", "schwartz": "Schwartz"}
 KIND_NAMES = {
@@ -87,14 +89,22 @@ class PipelineForm(forms.Form):
         if metric in TARGET_BOUNDS and target is not None:
             low, high, words = TARGET_BOUNDS[metric]
             if not low <= target <= high:
-                self.add_error("target", f"The target is {words}.")
+                self.add_error(
+                    "target",
+                    gettext("The target is {words}.").format(words=gettext(words)),
+                )
         dominant = str(data.get("dominant") or "").strip().upper()
         if dominant and dominant not in selectors.get_partner_names():
-            self.add_error("dominant", f"Unknown economy '{dominant}'.")
+            self.add_error(
+                "dominant",
+                gettext("Unknown economy '{dominant}'.").format(dominant=dominant),
+            )
         data["dominant"] = dominant
         cut, years = data.get("price_war_cut"), data.get("price_war_years")
         if cut and not years:
-            self.add_error("price_war_years", "A price war needs at least one year.")
+            self.add_error(
+                "price_war_years", gettext("A price war needs at least one year.")
+            )
         return data
 
     def choice(self) -> pipeline.PipelineChoice:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 
 class ScenarioSaveForm(forms.Form):
@@ -27,5 +28,5 @@ class ScenarioSaveForm(forms.Form):
     def clean_inputs(self) -> dict[str, Any]:
         value = self.cleaned_data["inputs"]
         if not isinstance(value, dict):
-            raise forms.ValidationError("The inputs must be an object.")
+            raise forms.ValidationError(gettext("The inputs must be an object."))
         return value

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.api.guards import clean_query_pairs, loads_bounded
@@ -84,13 +85,15 @@ def request_inputs(
         if pairs:
             raise InputError.at(
                 ("inputs",),
-                "Give the inputs either as inputs=<JSON> or as the API's query "
-                "fields, not both.",
+                gettext(
+                    "Give the inputs either as inputs=<JSON> or as the API's query "
+                    "fields, not both."
+                ),
             )
         data = loads_bounded(request.GET.get("inputs", ""))
         if not isinstance(data, dict):
             raise InputError.at(
-                ("inputs",), "inputs must be a JSON object of named fields."
+                ("inputs",), gettext("inputs must be a JSON object of named fields.")
             )
         return data
     if not pairs:

@@ -12,6 +12,7 @@ from instruments.calculators.base.specs import FieldSpec, describe
 from instruments.calculators.base.validation import bound_problem, too_many
 from instruments.calculators.errors import NON_FIELD, ErrorCollector, InputError
 from instruments.calculators.numbers import parse_yes_no, read_number, split_numbers
+from instruments.calculators.translation import gettext
 
 T = typing.TypeVar("T")
 
@@ -46,7 +47,7 @@ def _parse_group(
     cls: type, data: Any, path: tuple[str | int, ...], errors: ErrorCollector
 ) -> Any:
     if not isinstance(data, Mapping):
-        errors.add((*path, NON_FIELD), "Expected an object with named fields.")
+        errors.add((*path, NON_FIELD), gettext("Expected an object with named fields."))
         return None
     values: dict[str, Any] = {}
     for fs in describe(cls):
@@ -55,7 +56,7 @@ def _parse_group(
             if data.get(fs.name, ...) is None and not fs.nullable and not fs.required:
                 continue  # null for a defaulted field means "use the default"
             if fs.required:
-                errors.add(here, "This field is required.")
+                errors.add(here, gettext("This field is required."))
             continue
         raw = data[fs.name]
         if raw is None:
@@ -88,7 +89,7 @@ def _parse_value(
         if isinstance(raw, Mapping):
             raw = [raw]
         if not isinstance(raw, list | tuple):
-            errors.add(path, "Expected a list of objects.")
+            errors.add(path, gettext("Expected a list of objects."))
             return _INVALID
         if too_many(fs, len(raw), path, errors):
             return _INVALID
@@ -118,10 +119,10 @@ def _parse_sequence(
     if isinstance(raw, str):
         raw = [part.strip() for part in raw.split(",") if part.strip()]
     if not isinstance(raw, list | tuple):
-        errors.add(path, "Expected a list.")
+        errors.add(path, gettext("Expected a list."))
         return _INVALID
     if len(raw) == 0:
-        errors.add(path, "The list is empty.")
+        errors.add(path, gettext("The list is empty."))
         return _INVALID
     if too_many(fs, len(raw), path, errors):
         return _INVALID
@@ -131,11 +132,18 @@ def _parse_sequence(
     for i, item in enumerate(raw):
         number = _to_number(item)
         if number is None:
-            errors.add(path, f"Value {i + 1} ({item!r}) is not a number.")
+            errors.add(
+                path,
+                gettext("Value {i} ({item!r}) is not a number.").format(
+                    i=i + 1, item=item
+                ),
+            )
             return _INVALID
         problem = bound_problem(fs, number)
         if problem:
-            errors.add(path, f"Value {i + 1}: {problem}")
+            errors.add(
+                path, gettext("Value {i}: {problem}").format(i=i + 1, problem=problem)
+            )
             return _INVALID
         numbers.append(number)
     return tuple(numbers)
@@ -148,24 +156,29 @@ def _parse_scalar(
         try:
             return parse_yes_no(raw)
         except ValueError:
-            errors.add(path, "Expected true or false.")
+            errors.add(path, gettext("Expected true or false."))
             return _INVALID
     if fs.kind in ("text", "choice"):
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-            errors.add(path, "Expected text.")
+            errors.add(path, gettext("Expected text."))
             return _INVALID
         text = str(raw).strip()
         if fs.kind == "choice" and text not in fs.choices:
-            errors.add(path, f"{text!r} is not one of: {', '.join(fs.choices)}.")
+            errors.add(
+                path,
+                gettext("{value!r} is not one of: {choices}.").format(
+                    value=text, choices=", ".join(fs.choices)
+                ),
+            )
             return _INVALID
         return text
     number = _to_number(raw)
     if number is None:
-        errors.add(path, f"{raw!r} is not a number.")
+        errors.add(path, gettext("{raw!r} is not a number.").format(raw=raw))
         return _INVALID
     if fs.kind == "integer":
         if number != int(number):
-            errors.add(path, "Expected a whole number.")
+            errors.add(path, gettext("Expected a whole number."))
             return _INVALID
         number = int(number)
     problem = bound_problem(fs, number)

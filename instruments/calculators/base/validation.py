@@ -16,25 +16,41 @@ from instruments.calculators.base.specs import RATE_UNITS, FieldSpec, describe
 from instruments.calculators.errors import ErrorCollector, InputError
 from instruments.calculators.limits import MAX_MAGNITUDE
 from instruments.calculators.periods import parse_periods
+from instruments.calculators.translation import gettext
 from instruments.calculators.units import money_factor
 
 
 def bound_problem(fs: FieldSpec, number: float) -> str:
     if abs(number) > MAX_MAGNITUDE:
         # Beyond this, products of prices and quantities overflow float64 precision.
-        return f"Must be between −{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}; {number:g} given."
+        return gettext(
+            "Must be between −{limit:g} and {limit:g}; {number:g} given."
+        ).format(limit=MAX_MAGNITUDE, number=number)
     if fs.min_value is not None:
         if fs.exclusive_min and number <= fs.min_value:
-            return f"Must be greater than {fs.min_value:g}; {number:g} given."
+            return gettext("Must be greater than {limit:g}; {number:g} given.").format(
+                limit=fs.min_value, number=number
+            )
         if number < fs.min_value:
-            return f"Must be at least {fs.min_value:g}; {number:g} given."
+            return gettext("Must be at least {limit:g}; {number:g} given.").format(
+                limit=fs.min_value, number=number
+            )
     if fs.max_value is not None and fs.exclusive_max and number >= fs.max_value:
-        return f"Must be less than {fs.max_value:g}; {number:g} given."
+        return gettext("Must be less than {limit:g}; {number:g} given.").format(
+            limit=fs.max_value, number=number
+        )
     if fs.max_value is not None and number > fs.max_value:
         hint = ""
         if fs.unit in RATE_UNITS and number <= 100 * max(fs.max_value, 1.0):
-            hint = f" Shares and rates are decimals: did you mean {number / 100:g}?"
-        return f"Must be at most {fs.max_value:g}; {number:g} given.{hint}"
+            hint = " " + gettext(
+                "Shares and rates are decimals: did you mean {number:g}?"
+            ).format(number=number / 100)
+        return (
+            gettext("Must be at most {limit:g}; {number:g} given.").format(
+                limit=fs.max_value, number=number
+            )
+            + hint
+        )
     return ""
 
 
@@ -53,7 +69,7 @@ def check_declared(
         here = (*path, fs.name)
         if value is None:
             if fs.required and not fs.nullable:
-                errors.add(here, "This field is required.")
+                errors.add(here, gettext("This field is required."))
             continue
         if fs.kind == "group":
             check_declared(value, errors, here)
@@ -65,12 +81,12 @@ def check_declared(
         elif fs.kind in ("series", "numbers"):
             values = value if isinstance(value, tuple | list) else (value,)
             if len(values) == 0:
-                errors.add(here, "The list is empty.")
+                errors.add(here, gettext("The list is empty."))
             elif not too_many(fs, len(values), here, errors):
                 _check_numbers(fs, values, errors, here)
         elif fs.kind == "texts":
             if len(value) == 0:
-                errors.add(here, "The list is empty.")
+                errors.add(here, gettext("The list is empty."))
             else:
                 too_many(fs, len(value), here, errors)
         elif fs.kind in ("number", "integer"):
@@ -78,7 +94,12 @@ def check_declared(
             if problem:
                 errors.add(here, problem)
         elif fs.kind == "choice" and str(value) not in fs.choices:
-            errors.add(here, f"{value!r} is not one of: {', '.join(fs.choices)}.")
+            errors.add(
+                here,
+                gettext("{value!r} is not one of: {choices}.").format(
+                    value=value, choices=", ".join(fs.choices)
+                ),
+            )
 
 
 def too_many(
@@ -87,8 +108,12 @@ def too_many(
     """More than the field's ``max_items`` given: the error added, True."""
     if fs.max_items is None or count <= fs.max_items:
         return False
-    what = "items" if fs.kind == "groups" else "values"
-    errors.add(path, f"At most {fs.max_items} {what} are allowed; {count} given.")
+    message = (
+        gettext("At most {max_items} items are allowed; {count} given.")
+        if fs.kind == "groups"
+        else gettext("At most {max_items} values are allowed; {count} given.")
+    )
+    errors.add(path, message.format(max_items=fs.max_items, count=count))
     return True
 
 
@@ -113,16 +138,19 @@ def _check_numbers(
     for i, number in enumerate(values):
         problem = _number_problem(fs, number)
         if problem:
-            prefix = f"Value {i + 1}: " if len(values) > 1 else ""
-            errors.add(path, prefix + problem)
+            if len(values) > 1:
+                problem = gettext("Value {i}: {problem}").format(
+                    i=i + 1, problem=problem
+                )
+            errors.add(path, problem)
             return
 
 
 def _number_problem(fs: FieldSpec, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"{value!r} is not a number."
+        return gettext("{value!r} is not a number.").format(value=value)
     if not math.isfinite(value):
-        return "Not a number (NaN or infinite)."
+        return gettext("Not a number (NaN or infinite).")
     return bound_problem(fs, float(value))
 
 
@@ -147,9 +175,14 @@ def check_lengths(
                 check_lengths(item, n_periods, errors, (*here, i))
         elif fs.per_period and isinstance(value, tuple | list):
             if n_periods is not None and len(value) not in (1, n_periods):
-                errors.add(here, f"{len(value)} values given, {n_periods} periods.")
+                errors.add(
+                    here,
+                    gettext("{n_value} values given, {n_periods} periods.").format(
+                        n_value=len(value), n_periods=n_periods
+                    ),
+                )
             elif n_periods is None and len(value) > 1:
-                errors.add(here, "Give one number here, or give the periods.")
+                errors.add(here, gettext("Give one number here, or give the periods."))
 
 
 def validate_declared(inputs: Any, n_periods: int | None) -> ErrorCollector:

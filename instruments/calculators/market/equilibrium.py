@@ -23,6 +23,7 @@ from instruments.calculators.market.exact import (
 )
 from instruments.calculators.market.gsim import solve_linear
 from instruments.calculators.market.problem import Method, Problem, Regime
+from instruments.calculators.translation import gettext
 
 
 def solve(
@@ -75,8 +76,10 @@ def solve(
         if not (problem.after.is_linear and problem.before.is_linear):
             raise InputError.at(
                 ("method",),
-                "GSIM's linear equations take ad valorem and specific duties only; "
-                "use the exact method for floors, undertakings and subsidies.",
+                gettext(
+                    "GSIM's linear equations take ad valorem and specific duties only; "
+                    "use the exact method for floors, undertakings and subsidies."
+                ),
             )
         (
             price_ratio,
@@ -97,7 +100,10 @@ def solve(
         cs = -base.e0 * (composite_hat + 0.5 * base.eta * composite_hat**2)
         composite = 1.0 + composite_hat
     else:
-        raise InputError.at(("method",), f"{method!r} is not one of: exact, gsim.")
+        raise InputError.at(
+            ("method",),
+            gettext("{method!r} is not one of: exact, gsim.").format(method=method),
+        )
     return assemble(
         problem,
         base,
@@ -197,7 +203,7 @@ def solve_single_market(
         tuple(origins) if origins is not None else tuple(f"flow {i}" for i in range(n))
     )
     if len(codes) != n:
-        raise InputError.at(("origins",), f"Give {n} origin codes.")
+        raise InputError.at(("origins",), gettext("Give {n} origin codes.").format(n=n))
     market_codes: tuple[str, ...] = (market,)
     matrix = q[:, None]
     member_market = np.array([True])
@@ -216,7 +222,7 @@ def solve_single_market(
     if rest_of_world_share is not None:
         share = np.broadcast_to(np.asarray(rest_of_world_share, dtype=np.float64), (n,))
         if not ((share >= 0) & (share < 1)).all():
-            raise InputError.at(("rest_of_world_share",), "Must be in [0, 1).")
+            raise InputError.at(("rest_of_world_share",), gettext("Must be in [0, 1)."))
         matrix = np.column_stack([q, q * share / (1.0 - share)])
         market_codes = (market, "ROW")
         member_market = np.array([True, False])

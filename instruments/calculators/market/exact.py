@@ -15,6 +15,7 @@ from instruments.calculators.market.problem import (
     Regime,
     home_routes,
 )
+from instruments.calculators.translation import gettext
 
 SIGMA_ONE = 1e-9  # |1 − σ| below this: the geometric-mean limit
 LOG_BOUND = 60.0  # |ln π̂| beyond this (a factor 1e26) is no equilibrium worth reporting
@@ -190,7 +191,9 @@ def _shift(problem: Problem) -> FloatArray | None:
         return None
     shift = np.asarray(shift, dtype=np.float64)
     if shift.shape != (problem.n_markets,) or not np.isfinite(shift).all():
-        raise EquilibriumError("The demand shift must be one finite number a market.")
+        raise EquilibriumError(
+            gettext("The demand shift must be one finite number a market.")
+        )
     return shift if shift.any() else None
 
 
@@ -331,11 +334,9 @@ def solve_exact(
         iterations += more
     if not norm <= tolerance:
         raise EquilibriumError(
-            "The market model did not converge: the largest market-clearing gap is "
-            f"{norm:.3g} of an origin's base supply after {iterations} iterations "
-            f"(tolerance {tolerance:g}). Check for origins with fixed supply whose "
-            "every sale is held at a floor or undertaking, specific duties above what "
-            "buyers pay, or extreme measures."
+            gettext(
+                "The market model did not converge: the largest market-clearing gap is {norm:.3g} of an origin's base supply after {iterations} iterations (tolerance {tolerance:g}). Check for origins with fixed supply whose every sale is held at a floor or undertaking, specific duties above what buyers pay, or extreme measures."
+            ).format(norm=norm, iterations=iterations, tolerance=tolerance)
         )
     return full(y), iterations, norm
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from instruments.calculators.arrays import BoolArray, FloatArray, IntArray
 from instruments.calculators.errors import ErrorCollector, InputError
+from instruments.calculators.translation import gettext
 
 MeasureKind = Literal[
     "ad_valorem", "specific", "floor", "undertaking", "price_gap_subsidy"
@@ -142,7 +143,12 @@ class Problem:
         errors = ErrorCollector()
         n_r, n_v = len(self.origin_codes), len(self.market_codes)
         if np.shape(self.quantity) != (n_r, n_v):
-            errors.add(("flows",), f"Quantities must be {n_r} origins × {n_v} markets.")
+            errors.add(
+                ("flows",),
+                gettext("Quantities must be {n_r} origins × {n_v} markets.").format(
+                    n_r=n_r, n_v=n_v
+                ),
+            )
             errors.raise_if_any()
         q = np.asarray(self.quantity, dtype=np.float64)
         eta = np.asarray(self.import_demand_elasticity, dtype=np.float64)
@@ -151,25 +157,29 @@ class Problem:
         price = np.asarray(self.price, dtype=np.float64)
         dom = np.asarray(self.domestic_market)
         if not (np.isfinite(q).all() and (q >= 0).all()):
-            errors.add(("flows",), "Quantities must be finite and ≥ 0.")
+            errors.add(("flows",), gettext("Quantities must be finite and ≥ 0."))
         if eta.shape != (n_v,) or not (np.isfinite(eta).all() and (eta < 0).all()):
-            errors.add(("markets",), "Import demand elasticities must be < 0.")
+            errors.add(("markets",), gettext("Import demand elasticities must be < 0."))
         if sigma.shape != (n_v,) or not (
             np.isfinite(sigma).all() and (sigma > 0).all()
         ):
-            errors.add(("markets",), "Substitution elasticities must be > 0.")
+            errors.add(("markets",), gettext("Substitution elasticities must be > 0."))
         if eps.shape != (n_r,) or np.isnan(eps).any() or (eps < 0).any():
-            errors.add(("origins",), "Supply elasticities must be ≥ 0 (inf allowed).")
+            errors.add(
+                ("origins",), gettext("Supply elasticities must be ≥ 0 (inf allowed).")
+            )
         if price.shape not in ((n_r,), (n_r, n_v)) or not (
             np.isfinite(price).all() and (price > 0).all()
         ):
-            errors.add(("origins",), "Base prices must be finite and > 0.")
+            errors.add(("origins",), gettext("Base prices must be finite and > 0."))
         if dom.shape != (n_r,) or ((dom < -1) | (dom >= n_v)).any():
-            errors.add(("origins",), "Domestic market indices out of range.")
+            errors.add(("origins",), gettext("Domestic market indices out of range."))
         errors.raise_if_any()
         foreign_market = np.arange(n_v)[None, :] != dom[:, None]
         if ((dom[:, None] >= 0) & foreign_market & (q > 0)).any():
-            errors.add(("flows",), "A domestic origin sells only to its own market.")
+            errors.add(
+                ("flows",), gettext("A domestic origin sells only to its own market.")
+            )
         for name, regime in (
             ("measures_before", self.before),
             ("measures", self.after),
@@ -183,28 +193,30 @@ class Problem:
             if any(np.shape(a) != (n_r, n_v) for a in arrays) or np.shape(
                 regime.strike
             ) != (n_r,):
-                errors.add((name,), "Measure arrays have the wrong shape.")
+                errors.add((name,), gettext("Measure arrays have the wrong shape."))
                 continue
             if not all(np.isfinite(a).all() for a in (*arrays, regime.strike)):
-                errors.add((name,), "Measures must be finite.")
+                errors.add((name,), gettext("Measures must be finite."))
             elif (regime.ad_valorem <= -1).any():
-                errors.add((name,), "Ad valorem rates must be > −1.")
+                errors.add((name,), gettext("Ad valorem rates must be > −1."))
             elif any((a < 0).any() for a in (*arrays[1:], regime.strike)):
-                errors.add((name,), "Levels and strikes must be ≥ 0.")
+                errors.add((name,), gettext("Levels and strikes must be ≥ 0."))
             for cap in (regime.floor_cap_ad_valorem, regime.floor_cap_specific):
                 if cap is None:
                     continue
                 if np.shape(cap) != (n_r, n_v):
-                    errors.add((name,), "Levy caps have the wrong shape.")
+                    errors.add((name,), gettext("Levy caps have the wrong shape."))
                 elif np.isnan(cap).any() or (cap < 0).any():
-                    errors.add((name,), "Levy caps must be ≥ 0 (inf = none).")
+                    errors.add((name,), gettext("Levy caps must be ≥ 0 (inf = none)."))
             base = price if price.ndim == 1 else price.max(axis=1)
             taker_bound = np.isinf(eps) & (regime.strike > base)
             if taker_bound.any():
                 errors.add(
                     (name,),
-                    "A price-gap subsidy above the price needs a finite supply "
-                    "elasticity (a price taker would supply without limit).",
+                    gettext(
+                        "A price-gap subsidy above the price needs a finite supply "
+                        "elasticity (a price taker would supply without limit)."
+                    ),
                 )
         errors.raise_if_any()
 
@@ -294,11 +306,14 @@ def build_problem(
     origin_codes = tuple(o.code for o in origins)
     for name, codes in (("markets", market_codes), ("origins", origin_codes)):
         if not codes:
-            errors.add((name,), "Give at least one.")
+            errors.add((name,), gettext("Give at least one."))
         seen: set[str] = set()
         for i, code in enumerate(codes):
             if code in seen:
-                errors.add((name, i, "code"), f"{code!r} appears twice.")
+                errors.add(
+                    (name, i, "code"),
+                    gettext("{code!r} appears twice.").format(code=code),
+                )
             seen.add(code)
     errors.raise_if_any()
     m_index = {c: i for i, c in enumerate(market_codes)}
@@ -313,7 +328,9 @@ def build_problem(
             if o.domestic_market not in m_index:
                 errors.add(
                     ("origins", i, "domestic_market"),
-                    f"{o.domestic_market!r} is not a market.",
+                    gettext("{domestic_market!r} is not a market.").format(
+                        domestic_market=o.domestic_market
+                    ),
                 )
             else:
                 dom[i] = m_index[o.domestic_market]
@@ -332,31 +349,40 @@ def build_problem(
     for i, f in enumerate(flows):
         r, v = o_index.get(f.origin), m_index.get(f.market)
         if r is None:
-            errors.add(("flows", i, "origin"), f"{f.origin!r} is not an origin.")
+            errors.add(
+                ("flows", i, "origin"),
+                gettext("{origin!r} is not an origin.").format(origin=f.origin),
+            )
         if v is None:
-            errors.add(("flows", i, "market"), f"{f.market!r} is not a market.")
+            errors.add(
+                ("flows", i, "market"),
+                gettext("{market!r} is not a market.").format(market=f.market),
+            )
         if r is None or v is None:
             continue
         if dom[r] >= 0 and dom[r] != v:
             errors.add(
                 ("flows", i, "market"),
-                f"{f.origin!r} is {market_codes[dom[r]]!r}'s own producers; "
-                "it sells only there.",
+                gettext(
+                    "{origin!r} is {market!r}'s own producers; it sells only there."
+                ).format(origin=f.origin, market=market_codes[dom[r]]),
             )
         if not (math.isfinite(f.quantity) and f.quantity >= 0):
-            errors.add(("flows", i, "quantity"), "Must be ≥ 0.")
+            errors.add(("flows", i, "quantity"), gettext("Must be ≥ 0."))
         quantity[r, v] += f.quantity
         listed[r, v] = True
         if f.home:
             if origin_codes[r] != market_codes[v]:
                 errors.add(
                     ("flows", i, "home"),
-                    "Sales at home go from an origin to the market of the same code.",
+                    gettext(
+                        "Sales at home go from an origin to the market of the same code."
+                    ),
                 )
             home[r, v] = True
         if f.price is not None:
             if not (math.isfinite(f.price) and f.price > 0):
-                errors.add(("flows", i, "price"), "Must be > 0.")
+                errors.add(("flows", i, "price"), gettext("Must be > 0."))
             route_price[r, v] = f.price
     context = _SelectorContext(
         market_codes, origin_codes, member_market, member_origin, dom, home
@@ -413,15 +439,18 @@ def _select(
             return ~member
         errors.add(
             path,
-            f"{selector!r} is not a list of codes nor one of: "
-            f"{', '.join(SELECTOR_WORDS)}.",
+            gettext("{selector!r} is not a list of codes nor one of: {words}.").format(
+                selector=selector, words=", ".join(SELECTOR_WORDS)
+            ),
         )
         return np.zeros(len(codes), dtype=bool)
     index = {c: i for i, c in enumerate(codes)}
     mask = np.zeros(len(codes), dtype=bool)
     unknown = [str(c) for c in selector if c not in index]
     if unknown:
-        errors.add(path, f"Unknown code(s): {', '.join(unknown)}.")
+        errors.add(
+            path, gettext("Unknown code(s): {codes}.").format(codes=", ".join(unknown))
+        )
     for c in selector:
         if c in index:
             mask[index[c]] = True
@@ -468,25 +497,33 @@ def build_regime(
             m.kind, "level"
         )
         if m.kind not in (*BORDER_KINDS, "price_gap_subsidy"):
-            errors.add((*here, "kind"), f"{m.kind!r} is not a measure kind.")
+            errors.add(
+                (*here, "kind"),
+                gettext("{kind!r} is not a measure kind.").format(kind=m.kind),
+            )
             continue
         value = getattr(m, value_field)
         if value is None or not math.isfinite(value):
             errors.add(
-                (*here, value_field), f"A {m.kind} measure needs a {value_field}."
+                (*here, value_field),
+                gettext("A {kind} measure needs a {value_field}.").format(
+                    kind=m.kind, value_field=value_field
+                ),
             )
             continue
         if m.kind == "ad_valorem" and value <= -1:
-            errors.add((*here, value_field), "Must be greater than −1.")
+            errors.add((*here, value_field), gettext("Must be greater than −1."))
             continue
         if m.kind != "ad_valorem" and value < 0:
-            errors.add((*here, value_field), "Must be at least 0.")
+            errors.add((*here, value_field), gettext("Must be at least 0."))
             continue
         if m.kind == "price_gap_subsidy":
             if explicit and (origins & ~domestic).any():
                 errors.add(
                     (*here, "origins"),
-                    "A price-gap subsidy is paid to a market's own producers only.",
+                    gettext(
+                        "A price-gap subsidy is paid to a market's own producers only."
+                    ),
                 )
             dom_ok = domestic & markets[np.maximum(context.domestic_market, 0)]
             hit = origins & dom_ok
@@ -495,7 +532,9 @@ def build_regime(
         if explicit and (origins & domestic).any():
             errors.add(
                 (*here, "origins"),
-                "Own producers have no border; border measures do not apply to them.",
+                gettext(
+                    "Own producers have no border; border measures do not apply to them."
+                ),
             )
         mask = (origins & ~domestic)[:, None] & markets[None, :] & ~home
         if m.kind == "ad_valorem":

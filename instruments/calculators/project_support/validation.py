@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from instruments.calculators.base import ErrorCollector, InputError
 from instruments.calculators.limits import MAX_PERIODS
+from instruments.calculators.translation import gettext
 from instruments.calculators.units import money_factor
 
 if TYPE_CHECKING:
@@ -39,25 +40,31 @@ def validate(inputs: ProjectSupportInputs, errors: ErrorCollector) -> None:
     if isinstance(capex, tuple) and len(capex) not in (1, construction):
         errors.add(
             ("project", "capex"),
-            f"{len(capex)} amounts given, {construction} construction years: give "
-            "one total or one amount per construction year.",
+            gettext(
+                "{n_capex} amounts given, {construction} construction years: give one total or one amount per construction year."
+            ).format(n_capex=len(capex), construction=construction),
         )
     if project.ramp_up is not None and len(project.ramp_up) > life:
         errors.add(
             ("project", "ramp_up"),
-            f"{len(project.ramp_up)} ramp-up shares for {life} operating years.",
+            gettext("{n_ramp_up} ramp-up shares for {life} operating years.").format(
+                n_ramp_up=len(project.ramp_up), life=life
+            ),
         )
     if project.debt is not None and project.debt.tenor_years > life:
         errors.add(
             ("project", "debt", "tenor_years"),
-            f"The debt must be repaid within the {life} operating years.",
+            gettext(
+                "The debt must be repaid within the {life} operating years."
+            ).format(life=life),
         )
     path = inputs.price_path
     if isinstance(path, tuple) and len(path) not in (1, life):
         errors.add(
             ("price_path",),
-            f"{len(path)} prices given, {life} operating years: give one price, or "
-            "one per operating year.",
+            gettext(
+                "{n_path} prices given, {life} operating years: give one price, or one per operating year."
+            ).format(n_path=len(path), life=life),
         )
     _validate_price_source(inputs, errors)
     if inputs.periods is not None and inputs.price_history is not None:
@@ -66,15 +73,19 @@ def validate(inputs: ProjectSupportInputs, errors: ErrorCollector) -> None:
         if count != len(inputs.periods):
             errors.add(
                 ("price_history",),
-                f"{count} prices given, {len(inputs.periods)} history periods.",
+                gettext("{count} prices given, {n_periods} history periods.").format(
+                    count=count, n_periods=len(inputs.periods)
+                ),
             )
     if len(inputs.periods or ()) > MAX_PERIODS * 20:
-        errors.add(("periods",), "Too many history periods.")
+        errors.add(("periods",), gettext("Too many history periods."))
     response = inputs.strategic_response
     if response is not None and response.years > life:
         errors.add(
             ("strategic_response", "years"),
-            f"The price war cannot outlast the {life} operating years.",
+            gettext("The price war cannot outlast the {life} operating years.").format(
+                life=life
+            ),
         )
     for i, support in enumerate(inputs.support or ()):
         _validate_support(inputs, support, i, errors)
@@ -91,7 +102,7 @@ def _validate_price_source(
         if simulation is not None:
             errors.add(
                 ("price_path",),
-                "Give a typed price path or a simulation, not both.",
+                gettext("Give a typed price path or a simulation, not both."),
             )
         return
     history = inputs.price_history
@@ -99,17 +110,24 @@ def _validate_price_source(
         if history is None:
             errors.add(
                 ("price_path",),
-                "Give a price path, a simulation, or name a commodity whose stored "
-                "prices the simulation is estimated from.",
+                gettext(
+                    "Give a price path, a simulation, or name a commodity whose stored "
+                    "prices the simulation is estimated from."
+                ),
             )
         return
     years = inputs.project.construction_years + inputs.project.life_years
     if simulation.paths * years > MAX_PROJECT_PATH_YEARS:
         errors.add(
             ("simulation", "paths"),
-            f"{simulation.paths:,} paths × {years} years = {simulation.paths * years:,}"
-            f" exceeds the limit of {MAX_PROJECT_PATH_YEARS:,} per request; use fewer "
-            "paths.",
+            gettext(
+                "{paths:,} paths × {years} years = {paths2:,} exceeds the limit of {MAX_PROJECT_PATH_YEARS:,} per request; use fewer paths."
+            ).format(
+                paths=simulation.paths,
+                years=years,
+                paths2=simulation.paths * years,
+                MAX_PROJECT_PATH_YEARS=MAX_PROJECT_PATH_YEARS,
+            ),
         )
     history = (
         simulation.price_history if simulation.price_history is not None else (history)
@@ -117,7 +135,7 @@ def _validate_price_source(
     if simulation.start_price is None and history is None:
         errors.add(
             ("simulation", "start_price"),
-            "Give a start price, or a price history to start from.",
+            gettext("Give a start price, or a price history to start from."),
         )
     needed = (
         ("drift", "volatility")
@@ -128,8 +146,11 @@ def _validate_price_source(
     if missing and history is None:
         errors.add(
             ("simulation", missing[0]),
-            f"Give {' and '.join(missing)}, or a price history to estimate "
-            f"{'it' if len(missing) == 1 else 'them'} from.",
+            (
+                gettext("Give {fields}, or a price history to estimate it from.")
+                if len(missing) == 1
+                else gettext("Give {fields}, or a price history to estimate them from.")
+            ).format(fields=gettext(" and ").join(missing)),
         )
 
 
@@ -140,7 +161,7 @@ def _validate_support(
     if support.solve == (support.level is not None):
         errors.add(
             (*here, "level"),
-            "Give a level, or ask to solve for it (one of the two).",
+            gettext("Give a level, or ask to solve for it (one of the two)."),
         )
     if (
         support.kind == "capex_grant"
@@ -149,20 +170,25 @@ def _validate_support(
     ):
         errors.add(
             (*here, "level"),
-            "A grant is a share of capex, at most 1. Shares are decimals: did you "
-            f"mean {support.level / 100:g}?",
+            gettext(
+                "A grant is a share of capex, at most 1. Shares are decimals: did you mean {level:g}?"
+            ).format(level=support.level / 100),
         )
     if support.kind == "concessional_loan":
         debt = inputs.project.debt
         if debt is None or debt.share == 0:
             errors.add(
                 (*here, "kind"),
-                "A concessional loan needs the project's debt (a share above 0).",
+                gettext(
+                    "A concessional loan needs the project's debt (a share above 0)."
+                ),
             )
         elif support.level is not None and support.level > 1.0:
             errors.add(
                 (*here, "level"),
-                f"A rate is a decimal: did you mean {support.level / 100:g}?",
+                gettext("A rate is a decimal: did you mean {level:g}?").format(
+                    level=support.level / 100
+                ),
             )
     if support.kind == "offtake_collar":
         if (
@@ -170,9 +196,11 @@ def _validate_support(
             and support.level is not None
             and support.cap < support.level
         ):
-            errors.add((*here, "cap"), "The cap must be at least the collar's floor.")
+            errors.add(
+                (*here, "cap"), gettext("The cap must be at least the collar's floor.")
+            )
     elif support.cap is not None:
-        errors.add((*here, "cap"), "Only an offtake with a collar has a cap.")
+        errors.add((*here, "cap"), gettext("Only an offtake with a collar has a cap."))
 
 
 def _validate_target(target: BankabilityTarget, errors: ErrorCollector) -> None:
@@ -180,9 +208,13 @@ def _validate_target(target: BankabilityTarget, errors: ErrorCollector) -> None:
     if target.metric == "probability_npv_positive" and not 0 < target.target <= 1:
         errors.add(
             here,
-            "A probability between 0 and 1 (0.9 = 9 paths in 10). Shares are decimals.",
+            gettext(
+                "A probability between 0 and 1 (0.9 = 9 paths in 10). Shares are decimals."
+            ),
         )
     elif target.metric == "p50_irr" and not -0.99 < target.target <= 2.0:
-        errors.add(here, "An IRR as a decimal (0.12 = 12 %), between −0.99 and 2.")
+        errors.add(
+            here, gettext("An IRR as a decimal (0.12 = 12 %), between −0.99 and 2.")
+        )
     elif target.metric == "p10_min_dscr" and not 0 < target.target <= 20:
-        errors.add(here, "A cover ratio such as 1.3, above 0 and at most 20.")
+        errors.add(here, gettext("A cover ratio such as 1.3, above 0 and at most 20."))

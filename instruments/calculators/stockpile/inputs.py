@@ -26,7 +26,7 @@ from instruments.calculators.plurilateral_inputs import (
     OriginInput,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -306,9 +306,15 @@ class StockpileInputs(Inputs):
         for i, s in enumerate(self.stockpiles):
             code = s.market.strip()
             if code not in markets:
-                errors.add(("stockpiles", i, "market"), f"{code!r} is not a market.")
+                errors.add(
+                    ("stockpiles", i, "market"),
+                    gettext("{code!r} is not a market.").format(code=code),
+                )
             if code in seen:
-                errors.add(("stockpiles", i, "market"), f"{code!r} has two stocks.")
+                errors.add(
+                    ("stockpiles", i, "market"),
+                    gettext("{code!r} has two stocks.").format(code=code),
+                )
             seen.add(code)
             given = [
                 n
@@ -318,17 +324,24 @@ class StockpileInputs(Inputs):
             if len(given) != 1:
                 errors.add(
                     ("stockpiles", i, "stock"),
-                    "Give the stock as one of: a quantity, days of consumption or "
-                    "days of net imports.",
+                    gettext(
+                        "Give the stock as one of: a quantity, days of consumption or "
+                        "days of net imports."
+                    ),
                 )
         if self.disruption is not None:
             d = self.disruption
             if d.origin.strip() not in {o.code.strip() for o in self.origins}:
-                errors.add(("disruption", "origin"), f"{d.origin!r} is not an origin.")
+                errors.add(
+                    ("disruption", "origin"),
+                    gettext("{origin!r} is not an origin.").format(origin=d.origin),
+                )
             if d.start > self.months:
                 errors.add(
                     ("disruption", "start"),
-                    f"Starts after the horizon of {self.months} months.",
+                    gettext("Starts after the horizon of {months} months.").format(
+                        months=self.months
+                    ),
                 )
         if self.scenarios is not None:
             sc = self.scenarios
@@ -336,24 +349,31 @@ class StockpileInputs(Inputs):
             if len(m) != 3 or not (1 <= m[0] <= m[1] <= m[2] <= MAX_STOCKPILE_MONTHS):
                 errors.add(
                     ("scenarios", "months"),
-                    "Give three lengths in months, least ≤ most likely ≤ most, "
-                    f"between 1 and {MAX_STOCKPILE_MONTHS}.",
+                    gettext(
+                        "Give three lengths in months, least ≤ most likely ≤ most, between 1 and {limit}."
+                    ).format(limit=MAX_STOCKPILE_MONTHS),
                 )
             c = sc.cut
             if len(c) != 2 or not (0 <= c[0] <= c[1] < 1):
                 errors.add(
                     ("scenarios", "cut"),
-                    "Give two shares, least ≤ most, from 0 to below 1.",
+                    gettext("Give two shares, least ≤ most, from 0 to below 1."),
                 )
             if not self.stockpiles:
-                errors.add(("stockpiles",), "Scenarios need at least one stockpile.")
+                errors.add(
+                    ("stockpiles",), gettext("Scenarios need at least one stockpile.")
+                )
             if self.disruption is None:
                 errors.add(
                     ("disruption",),
-                    "Scenarios draw the disruption's length and depth: name its "
-                    "origin and markets.",
+                    gettext(
+                        "Scenarios draw the disruption's length and depth: name its "
+                        "origin and markets."
+                    ),
                 )
         if self.sizes and not self.stockpiles:
-            errors.add(("stockpiles",), "Sizes apply to the stockpiles: give one.")
+            errors.add(
+                ("stockpiles",), gettext("Sizes apply to the stockpiles: give one.")
+            )
         if any(d < 0 or d > 3650 for d in self.sizes or ()):
-            errors.add(("sizes",), "Days from 0 to 3,650.")
+            errors.add(("sizes",), gettext("Days from 0 to 3,650."))

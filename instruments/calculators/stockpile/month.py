@@ -25,6 +25,7 @@ import numpy as np
 
 from instruments.calculators.arrays import BoolArray, FloatArray
 from instruments.calculators.market import EquilibriumError, Problem, Regime, exact
+from instruments.calculators.translation import gettext
 
 TOLERANCE = 1e-8  # on log quantities (caps) and log price indices (releases)
 MAX_ROUNDS = 100
@@ -121,8 +122,9 @@ class MonthModel:
         self._solves += 1
         if self._solves > MAX_SOLVES:
             raise EquilibriumError(
-                f"A month took more than {MAX_SOLVES:,} equilibria without settling: "
-                "check the disruption and the stocks (extreme elasticities or cuts)."
+                gettext(
+                    "A month took more than {MAX_SOLVES:,} equilibria without settling: check the disruption and the stocks (extreme elasticities or cuts)."
+                ).format(MAX_SOLVES=MAX_SOLVES)
             )
         with np.errstate(invalid="ignore", divide="ignore"):
             shift = np.where(self.base_quantity > 0, extra / self.base_quantity, 0.0)
@@ -277,8 +279,9 @@ class MonthModel:
             else:
                 release = np.where(releasing & ~done, stepped, release)
         raise EquilibriumError(
-            "The month did not settle: the stocks' release is still off after "
-            f"{MAX_ROUNDS} rounds."
+            gettext(
+                "The month did not settle: the stocks' release is still off after {MAX_ROUNDS} rounds."
+            ).format(MAX_ROUNDS=MAX_ROUNDS)
         )
 
     def _capped(
@@ -332,6 +335,7 @@ class MonthModel:
             prev = (x, f)
             log_u = np.where(capped & ~done, x + np.clip(f / slope, -2.0, 2.0), log_u)
         raise EquilibriumError(
-            "The month did not settle: the disruption's cap is still off after "
-            f"{MAX_ROUNDS} rounds."
+            gettext(
+                "The month did not settle: the disruption's cap is still off after {MAX_ROUNDS} rounds."
+            ).format(MAX_ROUNDS=MAX_ROUNDS)
         )

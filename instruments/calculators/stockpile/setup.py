@@ -15,6 +15,7 @@ from instruments.calculators.base import ErrorCollector, InputError
 from instruments.calculators.plurilateral_inputs import MeasureInput
 from instruments.calculators.stockpile.inputs import StockpileInputs
 from instruments.calculators.stockpile.paths import Plan, Stocks
+from instruments.calculators.translation import gettext
 
 DAYS_A_YEAR = 365.0
 
@@ -56,7 +57,9 @@ def build_problem(inputs: StockpileInputs) -> market.Problem:
     errors = ErrorCollector()
     for i, m in enumerate(inputs.markets):
         if m.import_demand_elasticity >= 0:
-            errors.add(("markets", i, "import_demand_elasticity"), "Must be < 0.")
+            errors.add(
+                ("markets", i, "import_demand_elasticity"), gettext("Must be < 0.")
+            )
     errors.raise_if_any()
     measures = _measures(inputs.measures_before)
     return market.build_problem(
@@ -121,12 +124,15 @@ def capped_routes(
         return np.zeros(shape, dtype=bool), 0.0
     origin = d.origin.strip()
     if origin not in problem.origin_codes:
-        raise InputError.at(("disruption", "origin"), f"{origin!r} is not an origin.")
+        raise InputError.at(
+            ("disruption", "origin"),
+            gettext("{origin!r} is not an origin.").format(origin=origin),
+        )
     r = problem.origin_codes.index(origin)
     if problem.domestic_market[r] >= 0:
         raise InputError.at(
             ("disruption", "origin"),
-            "A market's own producers sell at home only: name an exporter.",
+            gettext("A market's own producers sell at home only: name an exporter."),
         )
     selector = _selector(d.markets)
     errors = ErrorCollector()
@@ -140,7 +146,10 @@ def capped_routes(
         wanted = np.zeros(problem.n_markets, dtype=bool)
         for code in selector:
             if code not in problem.market_codes:
-                errors.add(("disruption", "markets"), f"{code!r} is not a market.")
+                errors.add(
+                    ("disruption", "markets"),
+                    gettext("{code!r} is not a market.").format(code=code),
+                )
             else:
                 wanted[problem.market_codes.index(code)] = True
     errors.raise_if_any()
@@ -149,7 +158,9 @@ def capped_routes(
     if not capped.any():
         raise InputError.at(
             ("disruption", "markets"),
-            f"{origin} sells nothing into these markets in the base: nothing to cut.",
+            gettext(
+                "{origin} sells nothing into these markets in the base: nothing to cut."
+            ).format(origin=origin),
         )
     return capped, float(d.cut)
 
@@ -166,7 +177,10 @@ def build_stocks(
     for i, s in enumerate(inputs.stockpiles):
         code = s.market.strip()
         if code not in problem.market_codes:
-            errors.add(("stockpiles", i, "market"), f"{code!r} is not a market.")
+            errors.add(
+                ("stockpiles", i, "market"),
+                gettext("{code!r} is not a market.").format(code=code),
+            )
             continue
         v = problem.market_codes.index(code)
         if s.stock is not None:
@@ -177,12 +191,14 @@ def build_stocks(
             if imports[v] <= 0:
                 errors.add(
                     ("stockpiles", i, "days_net_imports"),
-                    f"{code} is a net exporter in the base: give days of consumption.",
+                    gettext(
+                        "{code} is a net exporter in the base: give days of consumption."
+                    ).format(code=code),
                 )
                 continue
             quantity = s.days_net_imports / DAYS_A_YEAR * float(imports[v])
         else:
-            errors.add(("stockpiles", i, "stock"), "Give the stock.")
+            errors.add(("stockpiles", i, "stock"), gettext("Give the stock."))
             continue
         index.append(v)
         initial.append(quantity)

@@ -23,6 +23,7 @@ from typing import Any
 
 import tablib
 from django.conf import settings
+from django.utils.translation import gettext
 from import_export.formats.base_formats import CSV, XLSX
 
 
@@ -42,8 +43,9 @@ def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if size > limit:
         raise ImportTooLarge(
-            f"The file is {_mb(size)}; imports take at most {_mb(limit)}. "
-            "Split it into several files."
+            gettext(
+                "The file is {size}; imports take at most {limit}. Split it into several files."
+            ).format(size=_mb(size), limit=_mb(limit))
         )
 
 
@@ -51,8 +53,9 @@ def check_rows(n_rows: int) -> None:
     limit = settings.IMPORT_MAX_ROWS
     if n_rows > limit:
         raise ImportTooLarge(
-            f"The file has {n_rows:,} rows; imports take at most {limit:,} rows. "
-            "Split it into several files."
+            gettext(
+                "The file has {n_rows:,} rows; imports take at most {limit:,} rows. Split it into several files."
+            ).format(n_rows=n_rows, limit=limit)
         )
 
 
@@ -63,11 +66,12 @@ def check_xlsx_expansion(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise ImportTooLarge("The file is not a valid xlsx workbook.") from exc
+        raise ImportTooLarge(gettext("The file is not a valid xlsx workbook.")) from exc
     if expanded > limit:
         raise ImportTooLarge(
-            f"The workbook expands to {_mb(expanded)}; imports take at most "
-            f"{_mb(limit)} uncompressed."
+            gettext(
+                "The workbook expands to {size}; imports take at most {limit} uncompressed."
+            ).format(size=_mb(expanded), limit=_mb(limit))
         )
 
 
@@ -96,8 +100,9 @@ def count_data_rows(data: bytes | str) -> int:
 
 def _too_wide(columns: int) -> ImportTooLarge:
     return ImportTooLarge(
-        f"The sheet has {columns:,} columns; imports take at most {MAX_COLUMNS} "
-        "columns. Delete the empty columns or save only the data."
+        gettext(
+            "The sheet has {columns:,} columns; imports take at most {limit} columns. Delete the empty columns or save only the data."
+        ).format(columns=columns, limit=MAX_COLUMNS)
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from import_export import fields, widgets
 
 from instruments.calculators.numbers import parse_yes_no
@@ -85,7 +86,7 @@ def _blank(value: object) -> bool:
 
 def _number_text(value: object) -> str:
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(gettext("'{value}' is not a number.").format(value=value))
     return str(value).strip().replace(",", "")
 
 
@@ -94,14 +95,20 @@ def parse_decimal(value: object) -> Decimal:
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a number.").format(value=value)
+        ) from None
     if not number.is_finite():
-        raise ValueError(f"'{value}' is not a finite number.")
+        raise ValueError(
+            gettext("'{value}' is not a finite number.").format(value=value)
+        )
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
-        raise ValueError(f"{value} has more than 6 decimals.")
+        raise ValueError(
+            gettext("{value} has more than 6 decimals.").format(value=value)
+        )
     if number.adjusted() >= 14:
-        raise ValueError(f"{value} is too large.")
+        raise ValueError(gettext("{value} is too large.").format(value=value))
     return number
 
 
@@ -110,11 +117,15 @@ def parse_whole(value: object) -> int:
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a whole number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a whole number.").format(value=value)
+        ) from None
     if not number.is_finite() or number != number.to_integral_value() or number < 0:
-        raise ValueError(f"'{value}' is not a whole number of 0 or more.")
+        raise ValueError(
+            gettext("'{value}' is not a whole number of 0 or more.").format(value=value)
+        )
     if number > 10_000:
-        raise ValueError(f"{value} is too large.")
+        raise ValueError(gettext("{value} is too large.").format(value=value))
     return int(number)
 
 
@@ -128,9 +139,13 @@ def parse_amounts(value: object) -> list[float | int]:
             try:
                 items = json.loads(text)
             except json.JSONDecodeError:
-                raise ValueError(f"'{text}' is not a list of numbers.") from None
+                raise ValueError(
+                    gettext("'{text}' is not a list of numbers.").format(text=text)
+                ) from None
             if not isinstance(items, list):
-                raise ValueError(f"'{text}' is not a list of numbers.")
+                raise ValueError(
+                    gettext("'{text}' is not a list of numbers.").format(text=text)
+                )
         else:
             items = text.replace(";", " ").split()
     amounts: list[float | int] = []
@@ -164,22 +179,32 @@ def parse_project(
         values[name] = str(get(name) or "").strip()
     stage = str(get("stage") or "").strip().lower()
     if stage not in _STAGE_WORDS:
-        fail("stage", f"'{stage}' is not a stage ({', '.join(ProjectStage.values)}).")
+        fail(
+            "stage",
+            gettext("'{stage}' is not a stage ({stages}).").format(
+                stage=stage, stages=", ".join(ProjectStage.values)
+            ),
+        )
     else:
         values["stage"] = _STAGE_WORDS[stage]
     status = str(get("status") or "").strip().lower() or ProjectStatus.CONCEPT.value
     if status not in ProjectStatus.values:
         fail(
-            "status", f"'{status}' is not a status ({', '.join(ProjectStatus.values)})."
+            "status",
+            gettext("'{status}' is not a status ({statuses}).").format(
+                status=status, statuses=", ".join(ProjectStatus.values)
+            ),
         )
     values["status"] = status
     code = str(get("country") or "").strip().upper()
     if code not in partners:
         fail(
             "country",
-            f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+            gettext(
+                "Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+            ).format(code=code)
             if code
-            else "The country is missing.",
+            else gettext("The country is missing."),
         )
     else:
         values["country_id"] = partners[code]
@@ -187,21 +212,29 @@ def parse_project(
     if commodity not in commodities:
         fail(
             "commodity",
-            f"Unknown commodity '{commodity}'."
+            gettext("Unknown commodity '{commodity}'.").format(commodity=commodity)
             if commodity
-            else "The commodity is missing.",
+            else gettext("The commodity is missing."),
         )
     else:
         values["commodity_id"] = commodities[commodity]
     for name, default in (("quantity_unit", "t"), ("price_unit", "USD/t")):
         values[name] = str(get(name) or "").strip() or default
     if values["price_unit"] not in PRICE_UNITS:
-        fail("price_unit", f"'{values['price_unit']}' is not a price unit.")
+        fail(
+            "price_unit",
+            gettext("'{unit}' is not a price unit.").format(unit=values["price_unit"]),
+        )
         del values["price_unit"]
     for name in (*_DECIMALS, *_INTEGERS):
         if _blank(get(name)):
             if name in REQUIRED_COLUMNS:
-                fail(name, f"The {name.replace('_', ' ')} is missing.")
+                fail(
+                    name,
+                    gettext("The {column} is missing.").format(
+                        column=name.replace("_", " ")
+                    ),
+                )
             continue
         try:
             parse = parse_decimal if name in _DECIMALS else parse_whole
@@ -309,8 +342,11 @@ class ProjectResource(AllOrNothingResource):
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         if missing:
             raise ValidationError(
-                f"The file needs the columns {', '.join(REQUIRED_COLUMNS)} "
-                f"(missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns {columns} (missing: {missing})."
+                ).format(
+                    columns=", ".join(REQUIRED_COLUMNS), missing=", ".join(missing)
+                )
             )
         slugs = {str(s).strip() for s in dataset["slug"] if s is not None}
         self._existing = {
@@ -337,7 +373,11 @@ class ProjectResource(AllOrNothingResource):
         if slug and "slug" not in errors:
             first = self._first_row_of.setdefault(slug, number)
             if first != number:
-                errors["slug"] = [f"'{slug}' is already in row {sheet_row(first)}."]
+                errors["slug"] = [
+                    gettext("'{slug}' is already in row {row}.").format(
+                        slug=slug, row=sheet_row(first)
+                    )
+                ]
         if errors:
             raise ValidationError(errors)
         self._parsed[number] = values

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from import_export import fields
 
 from instruments.calculators.numbers import parse_yes_no
@@ -87,7 +88,11 @@ def parse_choice(value: object, choices: type[models.TextChoices]) -> str:
         if text in (choice.value.replace("_", " "), str(choice.label).lower()):
             return str(choice.value)
     known = ", ".join(str(c.value) for c in choices)
-    raise ValueError(f"'{_text(value)}' is not one of {known}.")
+    raise ValueError(
+        gettext("'{value}' is not one of {known}.").format(
+            value=_text(value), known=known
+        )
+    )
 
 
 def parse_date(value: object, *, required: bool = False) -> dt.date | None:
@@ -98,13 +103,15 @@ def parse_date(value: object, *, required: bool = False) -> dt.date | None:
     text = _text(value)
     if not text:
         if required:
-            raise ValueError("The date is missing.")
+            raise ValueError(gettext("The date is missing."))
         return None
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise ValueError(
-            f"'{text}' is not a date (write it like 2025-10-09)."
+            gettext("'{text}' is not a date (write it like 2025-10-09).").format(
+                text=text
+            )
         ) from None
 
 
@@ -116,14 +123,22 @@ def parse_amount(value: object, *, places: int, digits: int) -> Decimal | None:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number.") from None
+        raise ValueError(
+            gettext("'{text}' is not a number.").format(text=text)
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"It must be a number of 0 or more (got {text}).")
+        raise ValueError(
+            gettext("It must be a number of 0 or more (got {text}).").format(text=text)
+        )
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
-        raise ValueError(f"{text} has more than {places} decimals.")
+        raise ValueError(
+            gettext("{text} has more than {places} decimals.").format(
+                text=text, places=places
+            )
+        )
     if amount.adjusted() >= digits - places:
-        raise ValueError(f"{text} is too large.")
+        raise ValueError(gettext("{text} is too large.").format(text=text))
     return amount
 
 
@@ -134,7 +149,9 @@ def parse_year(value: object) -> int:
     except ValueError:
         year = 0
     if not 1900 <= year <= 2100:
-        raise ValueError(f"'{text}' is not a year (1900 to 2100).")
+        raise ValueError(
+            gettext("'{text}' is not a year (1900 to 2100).").format(text=text)
+        )
     return year
 
 
@@ -186,8 +203,9 @@ class RegisterResource(AllOrNothingResource):
         missing = [c for c in self.required if c not in headers]
         if missing:
             raise ValidationError(
-                f"The file needs the columns {', '.join(self.columns)} "
-                f"(missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns {columns} (missing: {missing})."
+                ).format(columns=", ".join(self.columns), missing=", ".join(missing))
             )
         self._partners = dict(Partner.objects.values_list("iso3", "id"))
         self._commodities = dict(Commodity.objects.values_list("code", "id"))
@@ -226,9 +244,11 @@ class RegisterResource(AllOrNothingResource):
         code = _text(row.get("country")).upper()
         if code not in self._partners:
             errors["country"] = [
-                f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                gettext(
+                    "Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                ).format(code=code)
                 if code
-                else "The country is missing."
+                else gettext("The country is missing.")
             ]
         else:
             values["country_id"] = self._partners[code]
@@ -241,7 +261,9 @@ class RegisterResource(AllOrNothingResource):
         unknown = [c for c in codes if c not in self._commodities]
         if unknown:
             errors["commodities"] = [
-                f"Unknown commodity code(s): {', '.join(unknown)}."
+                gettext("Unknown commodity code(s): {codes}.").format(
+                    codes=", ".join(unknown)
+                )
             ]
         if not errors:
             try:
@@ -253,7 +275,9 @@ class RegisterResource(AllOrNothingResource):
             first = self._first_row_of.setdefault(key, number)
             if first != number:
                 errors["material"] = [
-                    f"The same record is already in row {sheet_row(first)}."
+                    gettext("The same record is already in row {row}.").format(
+                        row=sheet_row(first)
+                    )
                 ]
         if errors:
             raise ValidationError(errors)
@@ -315,9 +339,9 @@ def _required_text(limit: int) -> Callable[[object], str]:
     def parse(value: object) -> str:
         text = _text(value)
         if not text:
-            raise ValueError("It is missing.")
+            raise ValueError(gettext("It is missing."))
         if len(text) > limit:
-            raise ValueError(f"At most {limit} characters.")
+            raise ValueError(gettext("At most {limit} characters.").format(limit=limit))
         return text
 
     return parse
@@ -327,7 +351,7 @@ def _optional_text(limit: int | None = None) -> Callable[[object], str]:
     def parse(value: object) -> str:
         text = _text(value)
         if limit is not None and len(text) > limit:
-            raise ValueError(f"At most {limit} characters.")
+            raise ValueError(gettext("At most {limit} characters.").format(limit=limit))
         return text
 
     return parse
@@ -336,9 +360,13 @@ def _optional_text(limit: int | None = None) -> Callable[[object], str]:
 def _url(value: object) -> str:
     text = _text(value)
     if text and not text.lower().startswith(("http://", "https://")):
-        raise ValueError(f"'{text[:80]}' is not a web address (http:// or https://).")
+        raise ValueError(
+            gettext("'{text}' is not a web address (http:// or https://).").format(
+                text=text[:80]
+            )
+        )
     if len(text) > 500:
-        raise ValueError("At most 500 characters.")
+        raise ValueError(gettext("At most 500 characters."))
     return text
 
 

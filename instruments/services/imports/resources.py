@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -70,13 +71,20 @@ def parse_period(value: object, frequency: str) -> dt.date:
             return day
         if kind != "date":
             raise ValueError(
-                f"'{text}' is not a {frequency} period: write it like "
-                f"{_EXAMPLE[frequency]} (or as the ISO date of its first day)."
+                gettext(
+                    "'{text}' is not a {frequency} period: write it like {example} (or as the ISO date of its first day)."
+                ).format(text=text, frequency=frequency, example=_EXAMPLE[frequency])
             )
     if not is_period_start(day, frequency):
         raise ValueError(
-            f"{day.isoformat()} is not the first day of a {frequency} period "
-            f"(use {_EXAMPLE[frequency]} or {format_period(day, frequency)})."
+            gettext(
+                "{day} is not the first day of a {frequency} period (use {example} or {label})."
+            ).format(
+                day=day.isoformat(),
+                frequency=frequency,
+                example=_EXAMPLE[frequency],
+                label=format_period(day, frequency),
+            )
         )
     return day
 
@@ -84,23 +92,31 @@ def parse_period(value: object, frequency: str) -> dt.date:
 def parse_price(value: object) -> Decimal:
     """A price ≥ 0 with at most 6 decimals, as a Decimal."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError("The price is missing.")
+        raise ValueError(gettext("The price is missing."))
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(gettext("'{value}' is not a number.").format(value=value))
     text = str(value).strip().replace(",", "") if isinstance(value, str) else value
     try:
         price = Decimal(str(text))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a number.").format(value=value)
+        ) from None
     if not price.is_finite():
-        raise ValueError(f"'{value}' is not a finite number.")
+        raise ValueError(
+            gettext("'{value}' is not a finite number.").format(value=value)
+        )
     if price < 0:
-        raise ValueError(f"The price must be 0 or more (got {value}).")
+        raise ValueError(
+            gettext("The price must be 0 or more (got {value}).").format(value=value)
+        )
     exponent = price.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
-        raise ValueError(f"The price {value} has more than 6 decimals.")
+        raise ValueError(
+            gettext("The price {value} has more than 6 decimals.").format(value=value)
+        )
     if price.adjusted() >= _MAX_INTEGER_DIGITS:
-        raise ValueError(f"The price {value} is too large.")
+        raise ValueError(gettext("The price {value} is too large.").format(value=value))
     return price
 
 
@@ -124,8 +140,10 @@ class StalePreview(Exception):
 
     def __init__(self) -> None:
         super().__init__(
-            "Nothing was imported: the data changed since the preview (another "
-            "import or an edit). Upload the file again for a fresh preview."
+            gettext(
+                "Nothing was imported: the data changed since the preview (another "
+                "import or an edit). Upload the file again for a fresh preview."
+            )
         )
 
 
@@ -337,8 +355,9 @@ class PriceObservationResource(AllOrNothingResource):
         missing = [c for c in ("series", "period", "price") if c not in headers]
         if missing:
             raise ValidationError(
-                f"The file needs the columns series, period and price "
-                f"(missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns series, period and price (missing: {missing})."
+                ).format(missing=", ".join(missing))
             )
         codes = {str(code).strip() for code in dataset["series"] if code is not None}
         self._series = {
@@ -366,9 +385,9 @@ class PriceObservationResource(AllOrNothingResource):
         code = str(row.get("series") or "").strip()
         series = self._series.get(code)
         if not code:
-            errors["series"] = ["The series code is missing."]
+            errors["series"] = [gettext("The series code is missing.")]
         elif series is None:
-            errors["series"] = [f"Unknown series '{code}'."]
+            errors["series"] = [gettext("Unknown series '{code}'.").format(code=code)]
         period = None
         if series is not None:
             try:
@@ -390,8 +409,11 @@ class PriceObservationResource(AllOrNothingResource):
             first = self._first_row_of.setdefault(key, number)
             if first != number:
                 errors.setdefault("period", []).append(
-                    f"{format_period(period, series.frequency)} of '{code}' "
-                    f"is already in row {sheet_row(first)}."
+                    gettext("{period} of '{code}' is already in row {row}.").format(
+                        period=format_period(period, series.frequency),
+                        code=code,
+                        row=sheet_row(first),
+                    )
                 )
         if errors:
             raise ValidationError(errors)
@@ -432,7 +454,11 @@ def parse_hs_code(value: object) -> str:
         value = int(value)
     text = re.sub(r"[\s.]", "", str(value if value is not None else ""))
     if not re.fullmatch(r"[0-9]{6}", text):
-        raise ValueError(f"'{value}' is not a six-digit HS code (e.g. 284690).")
+        raise ValueError(
+            gettext("'{value}' is not a six-digit HS code (e.g. 284690).").format(
+                value=value
+            )
+        )
     return text
 
 
@@ -440,22 +466,34 @@ def parse_trade_amount(value: object, *, required: bool, what: str) -> Decimal |
     """A value (thousand USD) or quantity (tonnes): ≥ 0, at most 3 decimals."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValueError(f"The {what} is missing.")
+            raise ValueError(gettext("The {what} is missing.").format(what=what))
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(gettext("'{value}' is not a number.").format(value=value))
     text = str(value).strip().replace(",", "") if isinstance(value, str) else value
     try:
         amount = Decimal(str(text))
     except InvalidOperation:
-        raise ValueError(f"'{value}' is not a number.") from None
+        raise ValueError(
+            gettext("'{value}' is not a number.").format(value=value)
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"The {what} must be a number of 0 or more (got {value}).")
+        raise ValueError(
+            gettext("The {what} must be a number of 0 or more (got {value}).").format(
+                what=what, value=value
+            )
+        )
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -_TRADE_DECIMALS:
-        raise ValueError(f"The {what} {value} has more than 3 decimals.")
+        raise ValueError(
+            gettext("The {what} {value} has more than 3 decimals.").format(
+                what=what, value=value
+            )
+        )
     if amount.adjusted() >= _TRADE_INTEGER_DIGITS:
-        raise ValueError(f"The {what} {value} is too large.")
+        raise ValueError(
+            gettext("The {what} {value} is too large.").format(what=what, value=value)
+        )
     return amount
 
 
@@ -487,7 +525,9 @@ def parse_trade_flow(
             raise ValueError
         values["year"] = year
     except (TypeError, ValueError):
-        errors["year"] = [f"'{year_text}' is not a year (1988 to 2100)."]
+        errors["year"] = [
+            gettext("'{year}' is not a year (1988 to 2100).").format(year=year_text)
+        ]
     try:
         values["hs_code"] = parse_hs_code(get("hs_code"))
     except ValueError as exc:
@@ -495,7 +535,9 @@ def parse_trade_flow(
     revision = str(get("hs_revision") or hs_revision or "").strip().upper()
     if revision not in _HS_REVISIONS:
         errors["hs_revision"] = [
-            f"'{revision}' is not an HS revision ({', '.join(HsRevision.values)})."
+            gettext("'{revision}' is not an HS revision ({revisions}).").format(
+                revision=revision, revisions=", ".join(HsRevision.values)
+            )
         ]
     else:
         values["hs_revision"] = revision
@@ -503,16 +545,18 @@ def parse_trade_flow(
         code = str(get(side) or "").strip().upper()
         if code not in partners:
             errors[side] = [
-                f"Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                gettext(
+                    "Unknown economy '{code}' (use an ISO 3166-1 alpha-3 code)."
+                ).format(code=code)
                 if code
-                else f"The {side} is missing."
+                else gettext("The {side} is missing.").format(side=side)
             ]
         else:
             values[f"{side}_id"] = partners[code]
     if "exporter_id" in values and values.get("exporter_id") == values.get(
         "importer_id"
     ):
-        errors["importer"] = ["The importer must differ from the exporter."]
+        errors["importer"] = [gettext("The importer must differ from the exporter.")]
     for name, required in (("value", True), ("quantity", False)):
         try:
             values[name] = parse_trade_amount(get(name), required=required, what=name)
@@ -520,7 +564,7 @@ def parse_trade_flow(
             errors[name] = [str(exc)]
     text = str(get("source") or source or "").strip()
     if not text:
-        errors["source"] = ["The source is missing."]
+        errors["source"] = [gettext("The source is missing.")]
     values["source"] = text
     return values, errors
 
@@ -573,8 +617,9 @@ class TradeFlowResource(AllOrNothingResource):
         missing = [c for c in needed if c not in headers]
         if missing:
             raise ValidationError(
-                "The file needs the columns year, hs_code, hs_revision, exporter, "
-                f"importer, value, quantity, source (missing: {', '.join(missing)})."
+                gettext(
+                    "The file needs the columns year, hs_code, hs_revision, exporter, importer, value, quantity, source (missing: {missing})."
+                ).format(missing=", ".join(missing))
             )
         named = {
             str(code).strip().upper()
@@ -612,7 +657,9 @@ class TradeFlowResource(AllOrNothingResource):
             first = self._first_row_of.setdefault(key, number)
             if first != number:
                 errors["year"] = [
-                    f"The same flow is already in row {sheet_row(first)}."
+                    gettext("The same flow is already in row {row}.").format(
+                        row=sheet_row(first)
+                    )
                 ]
         if errors:
             raise ValidationError(errors)

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments import selectors
 from instruments.calculators.base import (
     Calculator,
@@ -108,10 +110,10 @@ def _resolve_members(codes: tuple[str, ...]) -> dict[str, list[str]]:
         economies = sorted(selectors.resolve_economies([code], field="members"))
         name = code.upper()
         if name == ROW:
-            raise InputError.at(("members",), "ROW cannot be a member.")
+            raise InputError.at(("members",), gettext("ROW cannot be a member."))
         members[name] = economies
     if not members:
-        raise InputError.at(("members",), "Name at least one member.")
+        raise InputError.at(("members",), gettext("Name at least one member."))
     return members
 
 
@@ -138,13 +140,16 @@ def _read_stored_price(
     if history.prices.empty:
         raise InputError.at(
             (field,),
-            f"No stored price of '{commodity}' in {year}; choose another year.",
+            gettext(
+                "No stored price of '{commodity}' in {year}; choose another year."
+            ).format(commodity=commodity, year=year),
         )
     if history.currency != parse_price_unit(price_unit).currency:
         raise InputError.at(
             ("price_unit",),
-            f"Stored flows are valued in {history.currency}: use a {history.currency} "
-            "price unit.",
+            gettext(
+                "Stored flows are valued in {currency}: use a {currency} price unit."
+            ).format(currency=history.currency),
         )
     value = float(convert_price(float(history.prices.mean()), history.unit, price_unit))
     return value, {
@@ -166,14 +171,17 @@ def floor_level(
     if settings.floor is not None and settings.floor_above_price is not None:
         raise InputError.at(
             ("floor_above_price",),
-            "Give the floor as a level or as a share above a stored price, not both.",
+            gettext(
+                "Give the floor as a level or as a share above a stored price, not both."
+            ),
         )
     if settings.floor is not None:
         return settings.floor, None
     if settings.floor_above_price is None:
         if settings.floor_price_year is not None:
             raise InputError.at(
-                ("floor_above_price",), "Give the share above that year's price."
+                ("floor_above_price",),
+                gettext("Give the share above that year's price."),
             )
         return None, None
     price_year = settings.floor_price_year or year
@@ -244,7 +252,10 @@ def _build_stored_baseline(
         latest = selectors.get_latest_trade_year(commodity)
         hint = f" The latest stored year is {latest}." if latest else ""
         raise InputError.at(
-            ("year",), f"No trade flows are stored for '{commodity}' in {year}.{hint}"
+            ("year",),
+            gettext(
+                "No trade flows are stored for '{commodity}' in {year}.{hint}"
+            ).format(commodity=commodity, year=year, hint=hint),
         )
     price, price_used = stored_price(
         commodity=commodity, year=year, price_unit=price_unit, field="year"
@@ -417,14 +428,17 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
         for name in ("floor", "floor_above_price", "non_members"):
             if getattr(settings, name) not in (None, ()):
                 raise InputError.at(
-                    ("members",), f"Name the members that '{name}' applies to."
+                    ("members",),
+                    gettext("Name the members that '{name}' applies to.").format(
+                        name=name
+                    ),
                 )
         return None
     given = request.extras.flows
     if given.commodity is None:
-        raise InputError.at(("commodity",), "Name the commodity.")
+        raise InputError.at(("commodity",), gettext("Name the commodity."))
     if given.year is None:
-        raise InputError.at(("year",), "Give the trade year of the baseline.")
+        raise InputError.at(("year",), gettext("Give the trade year of the baseline."))
     resolved = request.resolved
     price_unit = str(resolved.get("price_unit") or "USD/kg")
     prepared = prepared_baseline(
@@ -451,7 +465,10 @@ def fill_baseline(request: StoredRequest) -> dict[str, Any] | None:
     declared = {fs.name for fs in describe(request.calculator.inputs)}
     if level is not None and "measures" not in declared:
         raise InputError.at(
-            ("floor",), f"The {request.calculator.title} calculator takes no floor."
+            ("floor",),
+            gettext("The {title} calculator takes no floor.").format(
+                title=request.calculator.title
+            ),
         )
     if level is not None:
         resolved["measures"] = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments import selectors
 from instruments.calculators.base import Calculator, ErrorCollector
 from instruments.calculators.extras import (
@@ -66,19 +68,19 @@ def refuse_extras_that_do_not_apply(
         if data.get(name) in (None, "", False):
             continue
         if name == "member_group":
-            message = (
-                f"The {calculator.title} calculator has no import flows with members."
+            message = gettext(
+                "The {title} calculator has no import flows with members."
             )
         elif name == "declared_stocks":
             message = f"The {calculator.title} calculator takes no stockpiles."
         elif name == "stored_project":
-            message = f"The {calculator.title} calculator takes no project."
+            message = gettext("The {title} calculator takes no project.")
         elif name == "commodity":
-            message = (
-                f"The {calculator.title} calculator takes no market price, so it "
+            message = gettext(
+                "The {title} calculator takes no market price, so it "
                 "cannot use a stored series; remove 'commodity'."
             )
         else:
-            message = f"The {calculator.title} calculator takes no stored prices."
-        errors.add((name,), message)
+            message = gettext("The {title} calculator takes no stored prices.")
+        errors.add((name,), message.format(title=gettext(calculator.title)))
     errors.raise_if_any()

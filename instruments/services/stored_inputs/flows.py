@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.calculators import trade_matrix
@@ -48,19 +49,22 @@ def fill_stored_flows(
     when no trade year is given."""
     if given.year is None:
         if given.importer is not None:
-            raise InputError.at(("year",), "Give the trade year of the flows to take.")
+            raise InputError.at(
+                ("year",), gettext("Give the trade year of the flows to take.")
+            )
         takes_goods = find_rows_field(calculator, "name", "content_factor")
         if given.commodity is not None and not (calculator.price_field or takes_goods):
             raise InputError.at(
                 ("commodity",),
-                f"The {calculator.title} calculator takes no market price: with a "
-                "commodity, give a trade year (and an importer) to take its stored "
-                "flows, or remove 'commodity'.",
+                gettext(
+                    "The {title} calculator takes no market price: with a commodity, give a trade year (and an importer) to take its stored flows, or remove 'commodity'."
+                ).format(title=calculator.title),
             )
         return None
     if given.commodity is None:
         raise InputError.at(
-            ("commodity",), "Name the commodity whose stored trade flows to take."
+            ("commodity",),
+            gettext("Name the commodity whose stored trade flows to take."),
         )
     flows = selectors.get_trade_flows(commodity=given.commodity, year=given.year)
     if flows.empty:
@@ -68,7 +72,9 @@ def fill_stored_flows(
         hint = f" The latest stored year is {latest}." if latest else ""
         raise InputError.at(
             ("year",),
-            f"No trade flows are stored for '{given.commodity}' in {given.year}.{hint}",
+            gettext(
+                "No trade flows are stored for '{commodity}' in {year}.{hint}"
+            ).format(commodity=given.commodity, year=given.year, hint=hint),
         )
     echo: dict[str, Any] = {
         "commodity": given.commodity,
@@ -86,16 +92,21 @@ def fill_stored_flows(
     if given.importer is None:
         raise InputError.at(
             ("importer",),
-            "Name the importing market (an ISO3 code such as USA, or a partner group "
-            "such as eu-27) whose imports to take.",
+            gettext(
+                "Name the importing market (an ISO3 code such as USA, or a partner group "
+                "such as eu-27) whose imports to take."
+            ),
         )
     importers = selectors.resolve_economies([given.importer], field="importer")
     by_origin = trade_matrix.group_flows_by_origin(flows, importers=importers)
     if by_origin.empty:
         raise InputError.at(
             ("importer",),
-            f"No imports of '{given.commodity}' into {given.importer} are stored for "
-            f"{given.year}.",
+            gettext(
+                "No imports of '{commodity}' into {importer} are stored for {year}."
+            ).format(
+                commodity=given.commodity, importer=given.importer, year=given.year
+            ),
         )
     echo["importer"] = given.importer
     echo["importer_name"] = selectors.get_economy_name(given.importer)
@@ -194,7 +205,7 @@ def _quantity_rows(
     weighed = by_origin[by_origin["quantity"].fillna(0) > 0]
     if weighed.empty:
         raise InputError.at(
-            ("year",), "The stored flows of that year report no tonnes."
+            ("year",), gettext("The stored flows of that year report no tonnes.")
         )
     frame = _top(weighed, "quantity")
     factor = quantity_factor("t", f"USD/{resolved.get('quantity_unit') or 't'}")
@@ -212,7 +223,7 @@ def _period_share(periods: Any) -> float:
         labels = [p for p in periods.split(",") if p.strip()]
     if not labels:
         raise InputError.at(
-            ("periods",), "Give the periods (or a commodity's stored prices)."
+            ("periods",), gettext("Give the periods (or a commodity's stored prices).")
         )
     try:
         kinds = {period_bounds(str(label))[0] for label in labels}
@@ -221,7 +232,9 @@ def _period_share(periods: Any) -> float:
     if len(kinds) != 1 or next(iter(kinds)) not in _YEAR_SHARE:
         raise InputError.at(
             ("periods",),
-            "Stored annual flows need periods of one kind: years, quarters or months.",
+            gettext(
+                "Stored annual flows need periods of one kind: years, quarters or months."
+            ),
         )
     return _YEAR_SHARE[next(iter(kinds))]
 
@@ -256,7 +269,8 @@ def _fill_matrix(
         price = sorted(prices)[len(prices) // 2] if prices else None
         if price is None:
             raise InputError.at(
-                ("origins",), "Give each foreign origin a price (for the ROW origin)."
+                ("origins",),
+                gettext("Give each foreign origin a price (for the ROW origin)."),
             )
         resolved["origins"] = [*origins, {"code": trade_matrix.ROW, "price": price}]
         echo["row_origin_added"] = {"code": trade_matrix.ROW, "price": price}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments import selectors
 from instruments.calculators.base import Calculator, InputError, describe
 from instruments.calculators.units import parse_price_unit
@@ -69,7 +71,7 @@ def _latest_common_month(*currencies: str) -> str:
         if not rates.empty
     ]
     if not lasts:
-        raise InputError.at(("currency",), "No stored FX rates.")
+        raise InputError.at(("currency",), gettext("No stored FX rates."))
     return min(lasts).strftime("%Y-%m")
 
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments import selectors
 from instruments.calculators.base import Calculator, ErrorCollector, InputError
 from instruments.calculators.extras import member_code_fields, member_flows_field
@@ -28,7 +30,10 @@ def apply_member_group(
     except InputError:
         known = ", ".join(str(g["code"]) for g in selectors.list_partner_groups())
         raise InputError.at(
-            ("member_group",), f"Unknown partner group '{group}'. Known: {known}."
+            ("member_group",),
+            gettext("Unknown partner group '{group}'. Known: {known}.").format(
+                group=group, known=known
+            ),
         ) from None
     for name in code_fields:
         items = resolved.get(name)
@@ -93,12 +98,18 @@ def check_flow_origins(
             (c for c, name in names.items() if name.strip().lower() == raw.lower()),
             None,
         )
-        suggestion = f" Did you mean {hint}?" if hint else ""
+        suggestion = (
+            " " + gettext("Did you mean {code}?").format(code=hint) if hint else ""
+        )
         errors.add(
             (field, i, "origin"),
-            f"{raw!r} is not the ISO 3166 alpha-3 code of a stored partner (e.g. "
-            f"CHN, AUS); for a group use {', '.join(sorted(GROUP_LIKE_ORIGINS))}."
-            f"{suggestion}",
+            gettext(
+                "{raw!r} is not the ISO 3166 alpha-3 code of a stored partner (e.g. CHN, AUS); for a group use {groups}.{suggestion}"
+            ).format(
+                raw=raw,
+                groups=", ".join(sorted(GROUP_LIKE_ORIGINS)),
+                suggestion=suggestion,
+            ),
         )
     errors.raise_if_any()
 

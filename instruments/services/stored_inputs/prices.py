@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.calculators.base import Calculator, InputError, describe, iter_errors
@@ -160,18 +161,28 @@ def select_stored_periods(
     if wanted is not None and kind != wanted:
         raise InputError.at(
             ("periods",),
-            f"The periods are {kind}s but the stored series '{history.series}' is "
-            f"{history.frequency}: type {history.frequency} periods (e.g. "
-            f"{history.periods[-1]}), or leave the periods out to take the series' "
-            "own.",
+            gettext(
+                "The periods are {kind}s but the stored series '{series}' is {frequency}: type {frequency} periods (e.g. {example}), or leave the periods out to take the series' own."
+            ).format(
+                kind=kind,
+                series=history.series,
+                frequency=history.frequency,
+                example=history.periods[-1],
+            ),
         )
     stored = set(history.periods)
     missing = [label for label in labels if label not in stored]
     if missing:
         raise InputError.at(
             ("periods",),
-            f"No stored price in '{history.series}' for {', '.join(missing)} (stored: "
-            f"{history.periods[0]} to {history.periods[-1]}).",
+            gettext(
+                "No stored price in '{series}' for {missing} (stored: {first} to {last})."
+            ).format(
+                series=history.series,
+                missing=", ".join(missing),
+                first=history.periods[0],
+                last=history.periods[-1],
+            ),
         )
     return dataclasses.replace(
         history,
@@ -205,7 +216,10 @@ def _fx_rate_for(
             return float(given[0])
         if len(given) != periods:
             raise InputError.at(
-                ("fx_rate",), f"{len(given)} values given, {periods} stored periods."
+                ("fx_rate",),
+                gettext("{count} values given, {periods} stored periods.").format(
+                    count=len(given), periods=periods
+                ),
             )
         return np.asarray(given, dtype=float)
     labels = [str(p) for p in history.prices.index]
@@ -217,8 +231,9 @@ def _fx_rate_for(
             message = "; ".join(m for _, m in iter_errors(exc.errors))
             raise InputError.at(
                 ("price_unit",),
-                f"{message} The stored series is in {source}: choose a {source} "
-                f"price unit or give fx_rate (units of {target} per {source}).",
+                gettext(
+                    "{message} The stored series is in {source}: choose a {source} price unit or give fx_rate (units of {target} per {source})."
+                ).format(message=message, source=source, target=target),
             ) from None
     return rates[target] / rates[source]
 

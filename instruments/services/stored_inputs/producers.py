@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.calculators.base import Calculator, InputError, describe
@@ -31,8 +32,9 @@ def fill_stored_suppliers(
     if producers.empty:
         raise InputError.at(
             (field,),
-            f"No producers with a carbon intensity are stored for '{commodity}'; "
-            "type the suppliers in.",
+            gettext(
+                "No producers with a carbon intensity are stored for '{commodity}'; type the suppliers in."
+            ).format(commodity=commodity),
         )
     quantity_unit = str(resolved.get("quantity_unit") or "t")
     suppliers = []
@@ -77,7 +79,9 @@ def fill_stored_producer_costs(
     if producers.empty:
         raise InputError.at(
             ("producer_costs",),
-            f"No producer costs are stored for '{commodity}'; type them in.",
+            gettext(
+                "No producer costs are stored for '{commodity}'; type them in."
+            ).format(commodity=commodity),
         )
     price_unit = str(resolved["price_unit"])
     converted = producers["unit_cost"].to_numpy(dtype=float).copy()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from instruments import selectors
 from instruments.calculators.base import InputError
 from instruments.calculators.extras import project_field
@@ -26,7 +28,9 @@ def fill_project(request: StoredRequest) -> dict[str, Any] | None:
     if not slug:
         return None
     if not isinstance(slug, str):
-        raise InputError.at(("stored_project",), "Give the project's code (slug).")
+        raise InputError.at(
+            ("stored_project",), gettext("Give the project's code (slug).")
+        )
     stored = selectors.get_project(slug.strip(), field="stored_project")
     project = dict(stored)
     resolved = request.resolved

@@ -72,12 +72,16 @@ from instruments.calculators.base import (
     Inputs,
     Result,
     Series,
-    add_warning,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
 from instruments.calculators.periods import discount_factors, parse_periods
-from instruments.calculators.price_floor_outputs import COLUMN_OUTPUTS, COLUMNS, OUTPUTS
+from instruments.calculators.price_floor_outputs import (
+    COLUMN_OUTPUTS,
+    COLUMNS,
+    OUTPUTS,
+    add_result_warnings,
+)
 from instruments.calculators.price_floor_response import (
     FloorTradeResponse,
     respond_exact,
@@ -631,22 +635,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             label for label, flag in zip(periods.labels, over, strict=True) if flag
         )
         summary["tariff_plus_levy_max"] = float(total_duty.max())
-    if summary.get("clipped_rows"):
-        # SMART's linear answer can fall below zero; say where it was clipped.
-        add_warning(
-            summary,
-            f"SMART's linear formulas gave imports below zero in "
-            f"{summary['clipped_rows']} row(s); they are clipped at zero. The exact "
-            "method has no such limit.",
-        )
-    if inputs.reference_basis == "trailing_average" and inputs.trailing_lag > 0:
-        first = min(inputs.trailing_lag, n)
-        add_warning(
-            summary,
-            f"The first {first} period{'s have' if first > 1 else ' has'} no market "
-            f"price {inputs.trailing_lag} period{'s' if inputs.trailing_lag > 1 else ''}"
-            " earlier: the first trailing average stands in for the floor.",
-        )
+    add_result_warnings(summary, inputs.reference_basis, inputs.trailing_lag, n)
     return Result(summary=summary, rows=rows)
 
 

@@ -54,7 +54,7 @@ from instruments.calculators.project_support.outputs import (
     SUPPORT_OUTPUTS,
 )
 from instruments.calculators.series import as_array
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext_noop, translatable
 
 CURVE_POINTS = 13
 QUANTILES = tuple(round(0.01 * i, 2) for i in range(1, 100))
@@ -382,7 +382,10 @@ def compute(inputs: ProjectSupportInputs) -> Result:
     for warning in warnings:
         add_warning(summary, warning)
     if cheapest is None:
-        add_warning(summary, "No instrument evaluated meets the bankability target.")
+        add_warning(
+            summary,
+            translatable("No instrument evaluated meets the bankability target."),
+        )
     quantiles = pd.DataFrame(
         {
             "quantile": list(QUANTILES),

@@ -671,10 +671,13 @@ CALCULATOR = Calculator(
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
     tables=(
-        ("countries", "Welfare by country"),
-        ("origins", "Prices and supply by origin"),
-        ("downstream", "Cost of downstream goods"),
-        ("summary_bands", "Ranges from the published elasticities (P5, P50, P95)"),
+        ("countries", gettext_noop("Welfare by country")),
+        ("origins", gettext_noop("Prices and supply by origin")),
+        ("downstream", gettext_noop("Cost of downstream goods")),
+        (
+            "summary_bands",
+            gettext_noop("Ranges from the published elasticities (P5, P50, P95)"),
+        ),
     ),
     table_outputs=TABLE_OUTPUTS,
 )

@@ -96,7 +96,9 @@ def column_headings(
     for column in columns:
         output = declared.get(column)
         if output is None:
-            headings.append((column, column.replace("_", " ").strip().capitalize()))
+            # undeclared: its name in words, translated when the catalogue has them
+            words = column.replace("_", " ").strip().capitalize()
+            headings.append((column, gettext(words) if words else words))
             continue
         unit = "%" if output.unit == "share" else unit_text(output, inputs)
         label = gettext(output.label)

@@ -493,9 +493,15 @@ CALCULATOR = Calculator(
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
     tables=(
-        ("support", "Support instruments"),
-        ("npv_quantiles", "NPV percentiles without and with each instrument"),
-        ("cost_against_target", "Cost of each instrument against the target"),
+        ("support", gettext_noop("Support instruments")),
+        (
+            "npv_quantiles",
+            gettext_noop("NPV percentiles without and with each instrument"),
+        ),
+        (
+            "cost_against_target",
+            gettext_noop("Cost of each instrument against the target"),
+        ),
     ),
     table_outputs=SUPPORT_OUTPUTS,
     work_steps=work_steps,

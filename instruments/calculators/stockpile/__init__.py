@@ -292,8 +292,8 @@ CALCULATOR = Calculator(
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
     tables=(
-        ("members", "Members: stocks, costs and benefits"),
-        ("sizes", "Stock sizes compared"),
+        ("members", gettext_noop("Members: stocks, costs and benefits")),
+        ("sizes", gettext_noop("Stock sizes compared")),
     ),
     table_outputs=TABLE_OUTPUTS,
 )

@@ -246,7 +246,7 @@ def sentences(
             periods=", ".join(nothing),
             those_periods=_those_periods(word, len(nothing)),
         )
-    sentences = [text + "."]
+    sentences = [gettext("{parts}.").format(parts=text)]
     after = summary.get("revenue_total_after")
     if is_number(after) and math.isfinite(after) and after != summary["revenue_total"]:
         sentences.append(

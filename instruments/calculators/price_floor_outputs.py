@@ -163,6 +163,27 @@ OUTPUTS = (
 )
 
 
+TRAILING_ENDS = (
+    gettext_noop("including the current one"),
+    gettext_noop("ending {lag} period before the current one"),
+    gettext_noop("ending {lag} periods before the current one"),
+)
+"""How a trailing average ends: with the current period, or ``lag`` before it."""
+
+
+COST_NOTES = (
+    gettext_noop(
+        "{times}{percentile} point of the unit-cost curve of {count} producers "
+        "({point} {unit}) plus {margin} margin"
+    ),
+    gettext_noop(
+        "{times}{percentile} point of the output-weighted unit-cost curve of "
+        "{count} producers ({point} {unit}) plus {margin} margin"
+    ),
+)
+"""How a floor set on producers' costs was set: unweighted, output-weighted."""
+
+
 def add_result_warnings(
     summary: dict[str, Any], basis: str, trailing_lag: int, periods: int
 ) -> None:

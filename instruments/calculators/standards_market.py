@@ -90,21 +90,21 @@ from instruments.calculators.translation import gettext_noop, listed, translatab
 
 Scope = Literal["scope_1", "scope_1_2", "scope_1_2_3"]
 SCOPE_LABELS = {
-    "scope_1": "Direct emissions (scope 1)",
-    "scope_1_2": "Direct and electricity (scopes 1 and 2)",
-    "scope_1_2_3": "Full value chain (scopes 1, 2 and 3)",
+    "scope_1": gettext_noop("Direct emissions (scope 1)"),
+    "scope_1_2": gettext_noop("Direct and electricity (scopes 1 and 2)"),
+    "scope_1_2_3": gettext_noop("Full value chain (scopes 1, 2 and 3)"),
 }
 
 Sector = Literal[
     "aluminium", "iron_steel", "hydrogen", "electricity", "cement", "fertilisers"
 ]
 SECTOR_LABELS = {
-    "aluminium": "Aluminium",
-    "iron_steel": "Iron and steel",
-    "hydrogen": "Hydrogen",
-    "electricity": "Electricity",
-    "cement": "Cement",
-    "fertilisers": "Fertilisers",
+    "aluminium": gettext_noop("Aluminium"),
+    "iron_steel": gettext_noop("Iron and steel"),
+    "hydrogen": gettext_noop("Hydrogen"),
+    "electricity": gettext_noop("Electricity"),
+    "cement": gettext_noop("Cement"),
+    "fertilisers": gettext_noop("Fertilisers"),
 }
 SECTOR_SCOPE: dict[str, Scope] = {
     "aluminium": "scope_1",

@@ -115,7 +115,9 @@ def chart_words(figure: Any, key: str = "") -> Iterator[str]:
 def english_words() -> frozenset[str]:
     """Every word of the app's English sentences (the catalogue's msgids)."""
     po = polib.pofile(str(settings.BASE_DIR / "locale" / "fr/LC_MESSAGES/django.po"))
-    words = {w.lower() for e in po for w in WORD.findall(e.msgid + " " + e.msgid_plural)}
+    words = {
+        w.lower() for e in po for w in WORD.findall(e.msgid + " " + e.msgid_plural)
+    }
     return frozenset(w for w in words if len(w) > 1 or w == "a")
 
 
@@ -124,9 +126,7 @@ def translations(language: str) -> str:
     """Every translation of the language, lowercased, one after another."""
     path = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
     po = polib.pofile(str(path))
-    parts = [e.msgstr for e in po] + [
-        s for e in po for s in e.msgstr_plural.values()
-    ]
+    parts = [e.msgstr for e in po] + [s for e in po for s in e.msgstr_plural.values()]
     return " | ".join(" ".join(WORD.findall(p)).lower() for p in parts)
 
 
@@ -174,7 +174,7 @@ def english_phrases(text: str, language: str, names: set[str]) -> list[str]:
     return found
 
 
-PUNCTUATION = ".,;:()[]“”«»\"!?"
+PUNCTUATION = '.,;:()[]“”«»"!?'
 
 
 @pytest.fixture
@@ -197,13 +197,15 @@ def test_no_english_sentence_is_left_in_a_result(
     texts = result_texts(response.content.decode())
     context = response.context
     # every part of the result area is there to be read (and so checked)
-    assert context["headline"] and context["sentences"] and context["figures"]
+    assert context["headline"]
+    assert context["sentences"]
+    assert context["figures"]
     assert len(texts) > 12, texts
     if slug in WARNED:
         assert context["calculation"].result.summary.get("warnings")
-        assert any(
-            t.startswith(("Avertissement", "注意")) for t in texts
-        ), "the warning is shown"
+        assert any(t.startswith(("Avertissement", "注意")) for t in texts), (
+            "the warning is shown"
+        )
     left = {
         phrase
         for text in texts

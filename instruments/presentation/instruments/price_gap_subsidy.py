@@ -295,7 +295,7 @@ def sentences(
     units = result_units(inputs)
     money, price, quantity = units["money"], units["price"], units["quantity"]
     strike = summary.get("strike_mean", mean_of(inputs.get("strike")))
-    net = summary.get("net_cost_total")
+    net: Any = summary.get("net_cost_total")
     # a negative net cost is a gain: said in words, never "a cost of −17.8 million"
     npv = summary.get("npv")
     present = (

@@ -299,7 +299,9 @@ def _plain(
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         fs = by_name.get(name)
-        label = fs.label if fs is not None else name.replace("_", " ").capitalize()
+        label = (
+            gettext(fs.label) if fs is not None else name.replace("_", " ").capitalize()
+        )
         if fs is not None and fs.kind == "group" and isinstance(value, Mapping):
             pairs += _plain(fs.children, value, (*trail, label), units)
         elif fs is not None and fs.kind == "groups" and isinstance(value, list):
@@ -424,7 +426,9 @@ def path_label(
             continue
         node = node.get(step) if isinstance(node, Mapping) else None
         spec = next((fs for fs in specs if fs.name == step), None)
-        words.append(spec.label if spec else step.replace("_", " ").capitalize())
+        words.append(
+            gettext(spec.label) if spec else step.replace("_", " ").capitalize()
+        )
         specs = spec.children if spec else ()
     unit = _field_unit(spec, units)
     if unit:

@@ -36,6 +36,18 @@ def _empty_calculation_cache():
     calculation.forget_costs()
 
 
+@pytest.fixture(autouse=True)
+def _site_language_between_tests():
+    """Each test starts in the site's language: a request answered in French or
+    Japanese leaves its language active in the thread (LocaleMiddleware activates it
+    and nothing deactivates it), and figures' words and multiples follow it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 # --- data fixtures (foundation) ------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ import pandas as pd
 
 from instruments.calculators.base import InputError
 from instruments.calculators.trade_matrix import ROW, label_economies
-from instruments.calculators.translation import gettext
+from instruments.calculators.translation import gettext, translatable
 
 Calibration = Literal["price_equivalent", "unit_values"]
 CALIBRATIONS: tuple[Calibration, ...] = ("price_equivalent", "unit_values")
@@ -320,8 +320,11 @@ def build_baseline(
     dropped = [c for c in codes if c not in kept]
     if dropped:
         notes.append(
-            f"{', '.join(dropped)}: no trade or production of this commodity in the "
-            "year, left out."
+            translatable(
+                "{codes}: no trade or production of this commodity in the year, left "
+                "out.",
+                codes=", ".join(dropped),
+            )
         )
     eta, sigma, eps = (
         elasticities.import_demand,
@@ -385,8 +388,10 @@ def build_baseline(
     )
     if not production:
         notes.append(
-            "No production by country is stored for this commodity: supply is the "
-            "exports alone, with no home markets."
+            translatable(
+                "No production by country is stored for this commodity: supply is the "
+                "exports alone, with no home markets."
+            )
         )
     return Baseline(
         markets=markets,
@@ -422,7 +427,13 @@ def _unit_value_warnings(
     )
     share = off["value"].sum() / routes["value"].sum()
     return [
-        f"{len(off)} route(s), {share:.0%} of the trade value, have unit values more "
-        f"than {UNIT_VALUE_TOLERANCE:g}× away from the stored price of {price:.4g}: "
-        f"{named}."
+        translatable(
+            "{count} route(s), {share} of the trade value, have unit values more than "
+            "{tolerance}× away from the stored price of {price}: {routes}.",
+            count=len(off),
+            share=f"{share:.0%}",
+            tolerance=f"{UNIT_VALUE_TOLERANCE:g}",
+            price=f"{price:.4g}",
+            routes=named,
+        )
     ]

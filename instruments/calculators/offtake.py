@@ -72,7 +72,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.translation import gettext, gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop, translatable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -546,9 +546,13 @@ def value_collar(
         if math.isnan(zero) or zero < highest or at_floor < floor_value:
             add_warning(
                 out,
-                "No cap above the floor makes the collar free: the floor's puts are "
-                f"worth {_readable(floor_value)} per unit, more than calls struck at the "
-                f"floor ({_readable(at_floor)}).",
+                translatable(
+                    "No cap above the floor makes the collar free: the floor's puts "
+                    "are worth {puts} per unit, more than calls struck at the floor "
+                    "({calls}).",
+                    puts=_readable(floor_value),
+                    calls=_readable(at_floor),
+                ),
             )
         else:
             out["zero_cost_cap"] = zero
@@ -559,9 +563,13 @@ def value_collar(
     ):
         add_warning(
             out,
-            f"The valuation forward ({_readable(mean_forward)} on average) is far from the "
-            f"market prices of this request ({_readable(mean_market)} on average): check "
-            "that it is in the same unit and up to date.",
+            translatable(
+                "The valuation forward ({forward} on average) is far from the market "
+                "prices of this request ({market} on average): check that it is in "
+                "the same unit and up to date.",
+                forward=_readable(mean_forward),
+                market=_readable(mean_market),
+            ),
         )
     return out
 

@@ -109,7 +109,7 @@ from instruments.calculators.plurilateral_outputs import (
     TABLE_OUTPUTS,
 )
 from instruments.calculators.series import price_unit_spec, quantity_unit_spec
-from instruments.calculators.translation import gettext, gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop, translatable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -452,18 +452,22 @@ def compute(inputs: PlurilateralInputs) -> Result:
     if inputs.method == "gsim":
         add_warning(
             summary,
-            "GSIM's linear equations: prices add tariff and price changes "
-            "(p̂ = T̂ + π̂, no cross term) and welfare is their second-order "
-            "approximation, so for large changes its welfare can differ from the exact "
-            "model's, even in sign. Use the exact method for decisions.",
+            translatable(
+                "GSIM's linear equations: prices add tariff and price changes "
+                "(p̂ = T̂ + π̂, no cross term) and welfare is their second-order "
+                "approximation, so for large changes its welfare can differ from the "
+                "exact model's, even in sign. Use the exact method for decisions."
+            ),
         )
     extras: dict[str, Any] = {}
     if inputs.uncertainty is not None:
         if inputs.elasticity_ranges is None:
             add_warning(
                 summary,
-                "Uncertainty needs the published elasticity ranges (stored data gives "
-                "them with a commodity and members); no ranges were drawn.",
+                translatable(
+                    "Uncertainty needs the published elasticity ranges (stored data "
+                    "gives them with a commodity and members); no ranges were drawn."
+                ),
             )
         else:
             bands, failed = summary_bands(
@@ -479,8 +483,12 @@ def compute(inputs: PlurilateralInputs) -> Result:
             if failed:
                 add_warning(
                     summary,
-                    f"{failed} of {inputs.uncertainty.draws} elasticity draws did "
-                    "not converge and are left out of the ranges.",
+                    translatable(
+                        "{failed} of {draws} elasticity draws did not converge and are "
+                        "left out of the ranges.",
+                        failed=failed,
+                        draws=inputs.uncertainty.draws,
+                    ),
                 )
     origins = pd.DataFrame(
         {
@@ -517,8 +525,11 @@ def compute(inputs: PlurilateralInputs) -> Result:
     if flagged:
         add_warning(
             summary,
-            f"The content per unit of {', '.join(flagged)} is illustrative, not a "
-            "published figure.",
+            translatable(
+                "The content per unit of {goods} is illustrative, not a published "
+                "figure.",
+                goods=", ".join(flagged),
+            ),
         )
     if inputs.downstream:
         currency = summary["currency"]
@@ -664,10 +675,13 @@ CALCULATOR = Calculator(
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
     tables=(
-        ("countries", "Welfare by country"),
-        ("origins", "Prices and supply by origin"),
-        ("downstream", "Cost of downstream goods"),
-        ("summary_bands", "Ranges from the published elasticities (P5, P50, P95)"),
+        ("countries", gettext_noop("Welfare by country")),
+        ("origins", gettext_noop("Prices and supply by origin")),
+        ("downstream", gettext_noop("Cost of downstream goods")),
+        (
+            "summary_bands",
+            gettext_noop("Ranges from the published elasticities (P5, P50, P95)"),
+        ),
     ),
     table_outputs=TABLE_OUTPUTS,
 )

@@ -123,11 +123,11 @@ MeasureKind = Literal[
 MEASURE_KINDS: tuple[str, ...] = get_args(MeasureKind)
 """The measure kinds (one enum in the OpenAPI schema, wherever measures appear)."""
 MEASURE_LABELS = {
-    "ad_valorem": "Ad valorem tariff (rate)",
-    "specific": "Specific duty (level)",
-    "floor": "Price floor, variable levy (level)",
-    "undertaking": "Price undertaking, minimum border price (level)",
-    "price_gap_subsidy": "Price-gap subsidy to own producers (strike)",
+    "ad_valorem": gettext_noop("Ad valorem tariff (rate)"),
+    "specific": gettext_noop("Specific duty (level)"),
+    "floor": gettext_noop("Price floor, variable levy (level)"),
+    "undertaking": gettext_noop("Price undertaking, minimum border price (level)"),
+    "price_gap_subsidy": gettext_noop("Price-gap subsidy to own producers (strike)"),
 }
 
 

@@ -72,13 +72,19 @@ from instruments.calculators.base import (
     Inputs,
     Result,
     Series,
-    add_warning,
     spec,
 )
 from instruments.calculators.limits import MAX_FLOWS, MAX_PERIODS, MAX_PRODUCERS
 from instruments.calculators.periods import discount_factors, parse_periods
 from instruments.calculators.price_floor_checks import check_inputs
-from instruments.calculators.price_floor_outputs import COLUMN_OUTPUTS, COLUMNS, OUTPUTS
+from instruments.calculators.price_floor_outputs import (
+    COLUMN_OUTPUTS,
+    COLUMNS,
+    COST_NOTES,
+    OUTPUTS,
+    TRAILING_ENDS,
+    add_result_warnings,
+)
 from instruments.calculators.price_floor_response import (
     FloorTradeResponse,
     respond_exact,
@@ -94,12 +100,14 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext_noop, translatable
 
 BASIS_LABELS = {
-    "fixed": "A fixed price or series",
-    "trailing_average": "Trailing average of the market price",
-    "cost_percentile": "Percentile of producers' unit costs plus a margin",
+    "fixed": gettext_noop("A fixed price or series"),
+    "trailing_average": gettext_noop("Trailing average of the market price"),
+    "cost_percentile": gettext_noop(
+        "Percentile of producers' unit costs plus a margin"
+    ),
 }
 
 
@@ -357,7 +365,7 @@ def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
     if inputs.reference_basis == "fixed":
         assert inputs.reference_price is not None
         base = as_array(inputs.reference_price, n)
-        return factor * base, f"{times}fixed reference price"
+        return factor * base, translatable("{times}fixed reference price", times=times)
     if inputs.reference_basis == "trailing_average":
         assert inputs.market_price is not None
         market = pd.Series(
@@ -367,14 +375,11 @@ def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
         lagged = market.rolling(window, min_periods=1).mean().shift(lag)
         # the first ``lag`` periods have no earlier price: the first average stands in
         average = lagged.bfill().to_numpy(dtype=np.float64)
-        ending = (
-            "including the current one"
-            if lag == 0
-            else f"ending {lag} period{'s' if lag > 1 else ''} before the current one"
-        )
-        return (
-            factor * average,
-            f"{times}average of the market price over {window} periods {ending}",
+        return factor * average, translatable(
+            "{times}average of the market price over {window} periods {ending}",
+            times=times,
+            window=window,
+            ending=translatable(TRAILING_ENDS[min(lag, 2)], lag=lag),
         )
     assert inputs.producer_costs is not None
     costs = np.asarray(inputs.producer_costs, dtype=np.float64)
@@ -389,11 +394,14 @@ def reference_prices(inputs: PriceFloorInputs) -> tuple[FloatArray, str]:
         )
     )
     floor = factor * point * (1.0 + inputs.cost_margin)
-    weighting = "output-weighted " if weights is not None else ""
-    note = (
-        f"{times}{inputs.cost_percentile:.0%} point of the {weighting}unit-cost curve "
-        f"of {costs.size} producers ({point:,.4g} {inputs.price_unit}) plus "
-        f"{inputs.cost_margin:.0%} margin"
+    note = translatable(
+        COST_NOTES[weights is not None],
+        times=times,
+        percentile=f"{inputs.cost_percentile:.0%}",
+        count=costs.size,
+        point=f"{point:,.4g}",
+        unit=inputs.price_unit,
+        margin=f"{inputs.cost_margin:.0%}",
     )
     return np.full(n, floor), note
 
@@ -403,20 +411,20 @@ def to_cif(
 ) -> tuple[FloatArray | None, str]:
     """The market price on a CIF basis, and a sentence saying how it was made so."""
     if market is None:
-        return None, "no market price"
+        return None, translatable("no market price")
     if inputs.market_price_basis == "cif":
-        return market, "CIF as given"
+        return market, translatable("CIF as given")
     if inputs.cif_fob_factor is not None:
-        return (
-            market * inputs.cif_fob_factor,
-            f"FOB × {inputs.cif_fob_factor:g} (CIF/FOB factor)",
+        return market * inputs.cif_fob_factor, translatable(
+            "FOB × {factor} (CIF/FOB factor)", factor=f"{inputs.cif_fob_factor:g}"
         )
     assert inputs.freight_insurance is not None
     add_on = as_array(inputs.freight_insurance, n)
     mean = float(add_on.mean())
-    return (
-        market + add_on,
-        f"FOB + freight and insurance ({mean:,.4g} {inputs.price_unit} on average)",
+    return market + add_on, translatable(
+        "FOB + freight and insurance ({mean} {unit} on average)",
+        mean=f"{mean:,.4g}",
+        unit=inputs.price_unit,
     )
 
 
@@ -590,22 +598,7 @@ def compute(inputs: PriceFloorInputs) -> Result:
             label for label, flag in zip(periods.labels, over, strict=True) if flag
         )
         summary["tariff_plus_levy_max"] = float(total_duty.max())
-    if summary.get("clipped_rows"):
-        # SMART's linear answer can fall below zero; say where it was clipped.
-        add_warning(
-            summary,
-            f"SMART's linear formulas gave imports below zero in "
-            f"{summary['clipped_rows']} row(s); they are clipped at zero. The exact "
-            "method has no such limit.",
-        )
-    if inputs.reference_basis == "trailing_average" and inputs.trailing_lag > 0:
-        first = min(inputs.trailing_lag, n)
-        add_warning(
-            summary,
-            f"The first {first} period{'s have' if first > 1 else ' has'} no market "
-            f"price {inputs.trailing_lag} period{'s' if inputs.trailing_lag > 1 else ''}"
-            " earlier: the first trailing average stands in for the floor.",
-        )
+    add_result_warnings(summary, inputs.reference_basis, inputs.trailing_lag, n)
     return Result(summary=summary, rows=rows)
 
 

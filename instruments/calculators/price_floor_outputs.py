@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from instruments.calculators.base import (
     DATA_BASIS_OUTPUT,
     WARNINGS_OUTPUT,
     Output,
+    add_warning,
 )
+from instruments.calculators.translation import gettext_noop, translatable
 
 COLUMN_OUTPUTS = (
     Output("period", "Period", "text", help="The period label."),
@@ -157,3 +161,67 @@ OUTPUTS = (
     WARNINGS_OUTPUT,
     DATA_BASIS_OUTPUT,
 )
+
+
+TRAILING_ENDS = (
+    gettext_noop("including the current one"),
+    gettext_noop("ending {lag} period before the current one"),
+    gettext_noop("ending {lag} periods before the current one"),
+)
+"""How a trailing average ends: with the current period, or ``lag`` before it."""
+
+
+COST_NOTES = (
+    gettext_noop(
+        "{times}{percentile} point of the unit-cost curve of {count} producers "
+        "({point} {unit}) plus {margin} margin"
+    ),
+    gettext_noop(
+        "{times}{percentile} point of the output-weighted unit-cost curve of "
+        "{count} producers ({point} {unit}) plus {margin} margin"
+    ),
+)
+"""How a floor set on producers' costs was set: unweighted, output-weighted."""
+
+
+def add_result_warnings(
+    summary: dict[str, Any], basis: str, trailing_lag: int, periods: int
+) -> None:
+    """The warnings of a price-floor result: rows SMART clipped at zero, first periods
+    with no trailing average to stand on (each said in the reader's language)."""
+    if summary.get("clipped_rows"):
+        # SMART's linear answer can fall below zero; say where it was clipped.
+        add_warning(
+            summary,
+            translatable(
+                "SMART's linear formulas gave imports below zero in {rows} row(s); "
+                "they are clipped at zero. The exact method has no such limit.",
+                rows=summary["clipped_rows"],
+            ),
+        )
+    if basis == "trailing_average" and trailing_lag > 0:
+        first = min(trailing_lag, periods)
+        message = (
+            gettext_noop("The first {first} periods have no market price")
+            if first > 1
+            else gettext_noop("The first {first} period has no market price")
+        )
+        earlier = (
+            gettext_noop(
+                "{first_periods} {lag} periods earlier: the first trailing average "
+                "stands in for the floor."
+            )
+            if trailing_lag > 1
+            else gettext_noop(
+                "{first_periods} {lag} period earlier: the first trailing average "
+                "stands in for the floor."
+            )
+        )
+        add_warning(
+            summary,
+            translatable(
+                earlier,
+                first_periods=translatable(message, first=first),
+                lag=trailing_lag,
+            ),
+        )

@@ -76,6 +76,7 @@ from instruments.calculators.base import (
     FloatArray,
     IntArray,
     Result,
+    add_warning,
 )
 from instruments.calculators.periods import (
     discount_factors_at,
@@ -397,8 +398,8 @@ def simulate(inputs: PriceGapSubsidyInputs, plan: _Plan) -> dict[str, Any]:
             for name in ("volatility", "drift", "mean_reversion", "long_run_price")
         },
     }
-    if fit.warnings:
-        summary["warnings"] = " ".join(fit.warnings)
+    for warning in fit.warnings:
+        add_warning(summary, warning)
     return {
         "summary": summary,
         "means": run.means,

@@ -33,9 +33,15 @@ from instruments.calculators.series import (
 from instruments.calculators.translation import gettext, gettext_noop
 
 DESIGN_LABELS = {
-    "one_sided": "One-sided top-up (government pays when the price is below the strike)",
-    "two_sided": "Two-sided contract for difference (producer pays back above the strike)",
-    "double_auction": "Double auction (buy at the purchase price, resell at the market)",
+    "one_sided": gettext_noop(
+        "One-sided top-up (government pays when the price is below the strike)"
+    ),
+    "two_sided": gettext_noop(
+        "Two-sided contract for difference (producer pays back above the strike)"
+    ),
+    "double_auction": gettext_noop(
+        "Double auction (buy at the purchase price, resell at the market)"
+    ),
 }
 
 

@@ -73,7 +73,12 @@ import pandas as pd
 from instruments.calculators import progress
 from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
 from instruments.calculators.limits import FAN_PATHS, FAN_SAMPLE, SIMULATION_CHUNK
-from instruments.calculators.translation import gettext
+from instruments.calculators.translation import (
+    gettext,
+    gettext_noop,
+    listed,
+    translatable,
+)
 
 _BLOCK_DECAY = 30.0
 
@@ -183,6 +188,7 @@ class Fit:
     standard_errors: dict[str, float]
     """Standard error of each estimated parameter (given ones are absent)."""
     warnings: tuple[str, ...] = ()
+    """``translatable`` sentences (``add_warning`` keeps them translatable)."""
 
 
 def estimate_gbm(
@@ -298,16 +304,16 @@ def _log_history(
 
 
 _PARAMETER_WORDS = {
-    "drift": "drift",
-    "volatility": "volatility",
-    "mean_reversion": "mean reversion",
-    "long_run_price": "long-run price",
+    "drift": gettext_noop("drift"),
+    "volatility": gettext_noop("volatility"),
+    "mean_reversion": gettext_noop("mean reversion"),
+    "long_run_price": gettext_noop("long-run price"),
 }
 
 
-def _words(names: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+def _words(names: Sequence[str]) -> Any:
+    """'a', 'a and b', 'a, b and c', each word said in the reader's language."""
+    return listed([translatable(_PARAMETER_WORDS[name]) for name in names])
 
 
 def fit_model(
@@ -358,23 +364,44 @@ def fit_model(
             values[name] = value
     warnings: list[str] = []
     if missing and points < MIN_HISTORY[kind]:
-        listed = _words([_PARAMETER_WORDS[name] for name in missing])
         warnings.append(
-            f"The {listed} {'is' if len(missing) == 1 else 'are'} estimated from only "
-            f"{points} prices (at least {MIN_HISTORY[kind]} are advised for the "
-            f"{'GBM' if kind == 'gbm' else 'Schwartz'} model); give "
-            f"{'it' if len(missing) == 1 else 'them'} yourself if you can."
+            translatable(
+                gettext_noop(
+                    "The {parameters} is estimated from only {points} prices (at least "
+                    "{minimum} are advised for the {model} model); give it yourself "
+                    "if you can."
+                )
+                if len(missing) == 1
+                else gettext_noop(
+                    "The {parameters} are estimated from only {points} prices (at "
+                    "least {minimum} are advised for the {model} model); give them "
+                    "yourself if you can."
+                ),
+                parameters=_words(missing),
+                points=points,
+                minimum=MIN_HISTORY[kind],
+                model="GBM" if kind == "gbm" else "Schwartz",
+            )
         )
     imprecise = [
-        _PARAMETER_WORDS[name]
+        name
         for name in missing
         if name != "drift" and errors[name] >= abs(values[name])
     ]
     if imprecise:
         warnings.append(
-            f"The estimated {_words(imprecise)} "
-            f"{'has a standard error' if len(imprecise) == 1 else 'have standard errors'}"
-            " as large as the estimate: it is not identified by this history."
+            translatable(
+                gettext_noop(
+                    "The estimated {parameters} has a standard error as large as the "
+                    "estimate: it is not identified by this history."
+                )
+                if len(imprecise) == 1
+                else gettext_noop(
+                    "The estimated {parameters} have standard errors as large as the "
+                    "estimate: it is not identified by this history."
+                ),
+                parameters=_words(imprecise),
+            )
         )
     model: Model = (
         GBM(drift=values["drift"], volatility=values["volatility"])

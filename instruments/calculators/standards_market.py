@@ -89,7 +89,7 @@ from instruments.calculators.standards_market_outputs import (
     OUTPUTS,
 )
 from instruments.calculators.trade_response import respond_by_method
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext_noop, listed, translatable
 
 
 def compute(inputs: StandardsMarketInputs) -> Result:
@@ -254,20 +254,29 @@ def _warn_beyond_schedule(
         and year > last_share
     ):
         taken.append(
-            f"the free-allocation share of {last_share} "
-            f"({cbam_free_allocation_share(year):.1%})"
+            translatable(
+                "the free-allocation share of {year} ({share})",
+                year=last_share,
+                share=f"{cbam_free_allocation_share(year):.1%}",
+            )
         )
     last_markup = max(CBAM_DEFAULT_MARKUP)
     if inputs.default_markup is None and year > last_markup:
         taken.append(
-            f"the default-value mark-up of {last_markup} "
-            f"({cbam_default_markup(year):.0%})"
+            translatable(
+                "the default-value mark-up of {year} ({markup})",
+                year=last_markup,
+                markup=f"{cbam_default_markup(year):.0%}",
+            )
         )
     if taken:
         add_warning(
             summary,
-            f"CBAM year {year} is beyond the published schedule: {' and '.join(taken)} "
-            "apply.",
+            translatable(
+                "CBAM year {year} is beyond the published schedule: {values} apply.",
+                year=year,
+                values=listed(taken),
+            ),
         )
 
 

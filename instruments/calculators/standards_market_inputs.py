@@ -37,12 +37,12 @@ Sector = Literal[
     "aluminium", "iron_steel", "hydrogen", "electricity", "cement", "fertilisers"
 ]
 SECTOR_LABELS = {
-    "aluminium": "Aluminium",
-    "iron_steel": "Iron and steel",
-    "hydrogen": "Hydrogen",
-    "electricity": "Electricity",
-    "cement": "Cement",
-    "fertilisers": "Fertilisers",
+    "aluminium": gettext_noop("Aluminium"),
+    "iron_steel": gettext_noop("Iron and steel"),
+    "hydrogen": gettext_noop("Hydrogen"),
+    "electricity": gettext_noop("Electricity"),
+    "cement": gettext_noop("Cement"),
+    "fertilisers": gettext_noop("Fertilisers"),
 }
 SECTOR_SCOPE: dict[str, Scope] = {
     "aluminium": "scope_1",

@@ -85,7 +85,12 @@ from instruments.calculators.trade_response_outputs import (
     COLUMNS,
     OUTPUTS,
 )
-from instruments.calculators.translation import gettext, gettext_noop
+from instruments.calculators.translation import (
+    gettext,
+    gettext_noop,
+    joined,
+    translatable,
+)
 
 INFINITE_SUPPLY = 99.0
 """Export-supply elasticities at or above this are treated as infinite (WITS)."""
@@ -210,9 +215,9 @@ class TradeFlow:
 
 
 METHOD_LABELS = {
-    "exact": "Exact market model (default)",
-    "smart": "SMART linear formulas (to replicate WITS)",
-    "gsim": "GSIM linear equations (to replicate GSIM tables)",
+    "exact": gettext_noop("Exact market model (default)"),
+    "smart": gettext_noop("SMART linear formulas (to replicate WITS)"),
+    "gsim": gettext_noop("GSIM linear equations (to replicate GSIM tables)"),
 }
 METHODS = tuple(METHOD_LABELS)
 """The trade-response methods; price-floor and standards-market take the first two."""
@@ -484,12 +489,20 @@ def compute(inputs: TradeResponseInputs) -> Result:
     total_after = float(out.after.sum())
     members_after = float(out.after[member].sum())
     clipped = [f.origin for f, c in zip(flows, out.clipped, strict=True) if c]
-    note = METHOD_LABELS[inputs.method] + "; imports never go below zero."
+    note = translatable(
+        "{method}; imports never go below zero.",
+        method=translatable(METHOD_LABELS[inputs.method]),
+    )
     if clipped:
-        note += (
-            f" The linear answer fell below zero for {len(clipped)} flow(s) "
-            f"({', '.join(clipped)}): their imports after are set to 0 and the trade "
-            "created to minus what is left."
+        note = joined(
+            note,
+            translatable(
+                "The linear answer fell below zero for {count} flow(s) ({origins}): "
+                "their imports after are set to 0 and the trade created to minus what "
+                "is left.",
+                count=len(clipped),
+                origins=", ".join(clipped),
+            ),
         )
     summary: dict[str, Any] = {
         "imports_before": total_before,

@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from instruments.calculators.numbers import ENGLISH, NumberFormat
+from instruments.calculators.translation import active_language, gettext, gettext_noop
 
 MAX_SIGNIFICANT = 4
 """No figure shows more significant figures than this."""
@@ -32,7 +33,10 @@ MAX_SIGNIFICANT = 4
 TINY = 0.01
 """Magnitudes below this (but not zero) read "< 0.01"."""
 
-TINY_NOTE = "“< 0.01” marks a figure smaller than 0.01 in its unit, but not zero."
+TINY_NOTE = gettext_noop(
+    "“< 0.01” marks a figure smaller than 0.01 in its unit, but not zero."
+)
+"""Declared once; ``gettext(TINY_NOTE)`` where it is shown."""
 
 MINUS = "\u2212"
 
@@ -104,7 +108,24 @@ def _plain_number(value: float, fmt: NumberFormat) -> str:
     return text.replace(".", fmt.decimal)
 
 
-_SCALES = ((1e9, "bn"), (1e6, "M"))
+_SCALES = {
+    "en": ((1e9, "bn"), (1e6, "M")),
+    "fr": ((1e9, "Md"), (1e6, "M")),
+    "ja": ((1e8, "億"), (1e4, "万")),
+}
+"""The short multiples of large figures in each language: 18.5 M, 2.3 bn; French
+18,5 M, 2,3 Md; Japanese counts in 万 (10⁴) and 億 (10⁸), as METI's tables do."""
+
+
+def _language() -> str:
+    """The reader's language among those with their own multiples (else English)."""
+    code = active_language().lower()[:2]
+    return code if code in _SCALES else "en"
+
+
+def _join(digits: str, word: str) -> str:
+    """A figure and its multiple: "18.5 M"; Japanese writes them together (1850万)."""
+    return f"{digits}{word}" if _language() == "ja" else f"{digits} {word}"
 
 
 def format_figure(value: Any, plain: bool = False) -> str:
@@ -118,7 +139,7 @@ def format_figure(value: Any, plain: bool = False) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if hasattr(value, "item") and not isinstance(value, int | float):  # numpy scalar
         return format_figure(value.item(), plain)
     if not isinstance(value, int | float):
@@ -134,13 +155,19 @@ def format_figure(value: Any, plain: bool = False) -> str:
     magnitude = abs(number)
     if magnitude < TINY:
         return _tiny(number, fmt)
-    for scale, suffix in _SCALES:
+    for scale, suffix in _SCALES[_language()]:
         if magnitude >= scale * (1 - 5e-5):
-            return f"{_digits(number / scale, fmt, decimals=3)} {suffix}"
+            return _join(_digits(number / scale, fmt, decimals=3), suffix)
     return _digits(number, fmt)
 
 
-_WORDS = ((1e9, "billion"), (1e6, "million"))
+_WORDS = {
+    "en": ((1e9, "billion", "billion"), (1e6, "million", "million")),
+    "fr": ((1e9, "milliard", "milliards"), (1e6, "million", "millions")),
+    "ja": ((1e8, "億", "億"), (1e4, "万", "万")),
+}
+"""Large figures in words on the headline cards: (scale, one, several) per language
+(French: 1,5 milliard, 2 milliards)."""
 
 
 def format_headline(value: Any) -> str:
@@ -148,9 +175,11 @@ def format_headline(value: Any) -> str:
     if isinstance(value, float | int) and not isinstance(value, bool):
         number = float(value)
         if math.isfinite(number):
-            for scale, word in _WORDS:
+            for scale, one, several in _WORDS[_language()]:
                 if abs(number) >= scale * (1 - 5e-5):
-                    return f"{_digits(number / scale, current_format(), decimals=3)} {word}"
+                    digits = _digits(number / scale, current_format(), decimals=3)
+                    word = several if abs(number) >= 2 * scale * (1 - 5e-5) else one
+                    return _join(digits, word)
     return format_figure(value)
 
 
@@ -215,21 +244,24 @@ def signed_words(
     value: Any,
     unit: str,
     *,
-    positive: str = "a gain of",
-    negative: str = "a loss of",
-    zero: str = "no change",
+    positive: str = gettext_noop("a gain of {amount}"),
+    negative: str = gettext_noop("a loss of {amount}"),
+    zero: str = gettext_noop("no change"),
 ) -> str:
     """A signed money figure in words: "a gain of USD 17.8 million" for +17.8 M, "a
-    loss of …" below zero (the words are the caller's: "a cost of", "a saving of")."""
+    loss of …" below zero. The words are the caller's, declared with
+    ``gettext_noop`` and an ``{amount}`` ("a cost of {amount}"), and are looked up
+    here, in the reader's language."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return money_text(value, unit)
     number = float(value)
     if not math.isfinite(number):
         return "—"
     if money_text(abs(number), unit) in (money_text(0.0, unit), "0"):
-        return zero
-    words = positive if number > 0 else negative
-    return f"{words} {money_text(abs(number), unit)}"
+        return gettext(zero)
+    words = gettext(positive if number > 0 else negative)
+    amount = money_text(abs(number), unit)
+    return words.format(amount=amount) if "{amount}" in words else f"{words} {amount}"
 
 
 # --- chart axes ------------------------------------------------------------------------
@@ -261,6 +293,16 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+_TICK_SCALE = {"k": 1e3}
+"""Thousands read in k from 10,000 on (a tick of 5,000 stays 5,000)."""
+
+
+def _tick_steps() -> tuple[tuple[float, str], ...]:
+    if _language() == "ja":
+        return _SCALES["ja"]
+    return (*_SCALES[_language()], (1e4 / (1 - 5e-5), "k"))
+
+
 def tick_text(values: list[float], unit: str = "") -> tuple[list[str], str]:
     """The tick labels of ``values`` and the unit they read in: a scaling unit goes to
     its multiple (kt, GW), other figures to k, M, bn; never an exponent."""
@@ -269,14 +311,11 @@ def tick_text(values: list[float], unit: str = "") -> tuple[list[str], str]:
     fmt = current_format()
     if scale != 1.0:
         return [_digits(v / scale, fmt, decimals=3) for v in values], scaled
-    if top >= 1e9 * (1 - 5e-5):
-        scale, suffix = 1e9, " bn"
-    elif top >= 1e6 * (1 - 5e-5):
-        scale, suffix = 1e6, " M"
-    elif top >= 1e4:
-        scale, suffix = 1e3, " k"
-    else:
-        scale, suffix = 1.0, ""
+    scale, suffix = 1.0, ""
+    for step, word in _tick_steps():
+        if top >= step * (1 - 5e-5):
+            scale, suffix = _TICK_SCALE.get(word, step), _join("", word)
+            break
     labels = []
     for v in values:
         if v == 0:

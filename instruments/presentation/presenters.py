@@ -25,6 +25,7 @@ from instruments.calculators.base import (
 from instruments.calculators.extras import request_extras
 from instruments.calculators.numbers import is_number
 from instruments.calculators.text import shorten
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import result_units
 from instruments.presentation.instruments import presentation_of
 from instruments.presentation.numbers import signed_figures_in
@@ -46,10 +47,12 @@ from instruments.presentation.text import (
     money_text,
     percent_help,
     period_span,
+    text_value,
 )
 from instruments.presentation.text import (  # pages name the commodity through here
     commodity_name as commodity_name,
 )
+from instruments.presentation.words import choice_words, value_words
 
 __all__ = [
     "baseline_sources",
@@ -79,7 +82,7 @@ def unit_text(output: Output, inputs: Mapping[str, Any]) -> str:
         "price": units["price"],
         "quantity": units["quantity"],
         "share": "%",
-        "years": "years",
+        "years": gettext("years"),
     }.get(output.unit, "")
 
 
@@ -94,10 +97,13 @@ def column_headings(
     for column in columns:
         output = declared.get(column)
         if output is None:
-            headings.append((column, column.replace("_", " ").strip().capitalize()))
+            # undeclared: its name in words, translated when the catalogue has them
+            words = column.replace("_", " ").strip().capitalize()
+            headings.append((column, gettext(words) if words else words))
             continue
         unit = "%" if output.unit == "share" else unit_text(output, inputs)
-        headings.append((column, f"{output.label} ({unit})" if unit else output.label))
+        label = gettext(output.label)
+        headings.append((column, f"{label} ({unit})" if unit else label))
     return headings
 
 
@@ -106,11 +112,11 @@ def _basis_words(inputs: Mapping[str, Any]) -> str:
     said to be FOB, never "CIF as given"."""
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping) and stored.get("delivery_basis") == "fob":
-        return (
+        return gettext(
             "FOB, as the stored series gives it (no freight or insurance added: "
             "choose the FOB basis to add them)"
         )
-    return "CIF as given"
+    return gettext("CIF as given")
 
 
 def percent_records(
@@ -150,16 +156,17 @@ def summary_items(
         }
     )
     items = []
+    choices = choice_words(calculator)
     for key, value in summary.items():
         output = calculator.output(key) or Output(
             key, key.replace("_", " ").capitalize()
         )
-        name = output.label
+        name = gettext(output.label)
         if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
             name = f"{name}, {summary[f'{key}_period']}"
         display = format_headline(value)
         if isinstance(value, str):
-            display = signed_figures_in(value)  # "+6,325.91 USD per MW" → "+6,326 …"
+            display = signed_figures_in(text_value(value_words(value, choices)))
         if key.endswith("cif_note") and value == "CIF as given":
             display = _basis_words(inputs)
         if output.unit == "share" and is_number(value):
@@ -170,15 +177,14 @@ def summary_items(
             output.unit == "money"
             and is_number(value)
             and value < 0
-            and "cost" in name.lower()
+            and "cost" in output.label.lower()
         ):
-            display += " (a gain)"  # a negative cost, in words
+            display += gettext(" (a gain)")  # a negative cost, in words
         if key in ranges:
             low, high = ranges[key]
             scale = 100.0 if output.unit == "share" else 1.0
-            display += (
-                f" (P5–P95: {format_headline(low * scale)} to "
-                f"{format_headline(high * scale)})"
+            display += gettext(" (P5–P95: {low} to {high})").format(
+                low=format_headline(low * scale), high=format_headline(high * scale)
             )
         items.append(SummaryItem(key, name, unit, value, display))
     order = list(calculator.headline_keys)
@@ -294,7 +300,9 @@ def _plain(
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         fs = by_name.get(name)
-        label = fs.label if fs is not None else name.replace("_", " ").capitalize()
+        label = (
+            gettext(fs.label) if fs is not None else name.replace("_", " ").capitalize()
+        )
         if fs is not None and fs.kind == "group" and isinstance(value, Mapping):
             pairs += _plain(fs.children, value, (*trail, label), units)
         elif fs is not None and fs.kind == "groups" and isinstance(value, list):
@@ -371,8 +379,13 @@ def _sentence(item: SummaryItem, result: Any) -> str:
         figure = money_text(item.value, item.unit)
     else:
         figure = f"{item.display} {item.unit}".strip()
-    over = f" over {span}" if span and item.unit.isupper() else ""
-    return f"{item.name}: {figure}{over}."
+    if span and item.unit.isupper():
+        return gettext("{figure_name}: {figure} over {span}.").format(
+            figure_name=item.name, figure=figure, span=span
+        )
+    return gettext("{figure_name}: {figure}.").format(
+        figure_name=item.name, figure=figure
+    )
 
 
 # --- sensitivity: inputs named as officials read them -----------------------------------
@@ -414,7 +427,9 @@ def path_label(
             continue
         node = node.get(step) if isinstance(node, Mapping) else None
         spec = next((fs for fs in specs if fs.name == step), None)
-        words.append(spec.label if spec else step.replace("_", " ").capitalize())
+        words.append(
+            gettext(spec.label) if spec else step.replace("_", " ").capitalize()
+        )
         specs = spec.children if spec else ()
     unit = _field_unit(spec, units)
     if unit:
@@ -554,7 +569,9 @@ def instrument_column(
     )
     who_pays, risk = presentation_of(calculator).who_pays(summary, units)
     if not risk and is_number(summary.get("p95")):
-        risk = f"1-in-20 bad case: {money_text(summary['p95'], units['money'])}"
+        risk = gettext("1-in-20 bad case: {amount}").format(
+            amount=money_text(summary["p95"], units["money"])
+        )
     quantity = summary.get("quantity_total")
     if not is_number(quantity):
         for column in ("taken_quantity", "quantity"):
@@ -569,7 +586,7 @@ def instrument_column(
         )
     return InstrumentColumn(
         title=title,
-        instrument=calculator.title,
+        instrument=gettext(calculator.title),
         who_pays=who_pays,
         figure=money.name if money else "—",
         total=money_text(money.value, units["money"]) if money else "—",
@@ -578,7 +595,7 @@ def instrument_column(
         else "—",
         per_tonne=per_tonne,
         when=period_span(rows) or "—",
-        risk=risk or "Fixed inputs: no price risk simulated.",
+        risk=risk or gettext("Fixed inputs: no price risk simulated."),
         total_value=float(money.value) if money else None,
     )
 
@@ -586,19 +603,22 @@ def instrument_column(
 def instrument_comparison_table(columns: Sequence[InstrumentColumn]) -> list[list[str]]:
     """Rows of the comparison of instruments: a header, then one row per question."""
     fields = (
-        ("Instrument", "instrument"),
-        ("Who pays", "who_pays"),
-        ("Figure", "figure"),
-        ("How much, in total", "total"),
+        (gettext_noop("Instrument"), "instrument"),
+        (gettext_noop("Who pays"), "who_pays"),
+        (gettext_noop("Figure"), "figure"),
+        (gettext_noop("How much, in total"), "total"),
         # volumes differ (55,025 t against 5,000 t): per tonne covered compares
-        ("Quantity covered", "quantity"),
-        ("How much, per tonne covered", "per_tonne"),
-        ("When", "when"),
-        ("With what risk", "risk"),
+        (gettext_noop("Quantity covered"), "quantity"),
+        (gettext_noop("How much, per tonne covered"), "per_tonne"),
+        (gettext_noop("When"), "when"),
+        (gettext_noop("With what risk"), "risk"),
     )
     return [
         ["", *(c.title for c in columns)],
-        *([label, *(str(getattr(c, name)) for c in columns)] for label, name in fields),
+        *(
+            [gettext(label), *(str(getattr(c, name)) for c in columns)]
+            for label, name in fields
+        ),
     ]
 
 
@@ -637,7 +657,7 @@ def carried_over_settings(
             continue
         else:
             text = _setting_text(fs, value)
-        chips.append(Chip(fs.name, fs.label, text))
+        chips.append(Chip(fs.name, gettext(fs.label), text))
     return chips
 
 
@@ -661,15 +681,28 @@ def _changed_children(fs: FieldSpec, value: Mapping[str, Any]) -> list[tuple[str
             and value[child.name] is not None
         ):
             changed.append(
-                (child.label.lower(), _setting_text(child, value[child.name]))
+                (
+                    _lower_first(gettext(child.label)),
+                    _setting_text(child, value[child.name]),
+                )
             )
     return changed
 
 
 def _setting_text(fs: FieldSpec, value: Any) -> str:
     if fs.choice_labels and isinstance(value, str) and value in fs.choice_labels:
-        return str(fs.choice_labels[value])
+        return gettext(str(fs.choice_labels[value]))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if fs.unit.startswith("fraction") and is_number(value):
         return format_percent(value)
     text = _plain_value(value)
     return shorten(text, 40)
+
+
+def _lower_first(text: str) -> str:
+    """ "Import demand elasticity" as it reads inside a chip: "import demand
+    elasticity" (a name such as "EU" keeps its capitals)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

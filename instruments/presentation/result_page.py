@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from instruments.calculators.base import Calculator, Result
+from instruments.calculators.translation import gettext
 from instruments.presentation import presenters
 from instruments.presentation.charts import results as charts
 from instruments.presentation.jsonify import rows_as_records
@@ -95,7 +96,7 @@ def build_extra_tables(
             tables.append(
                 {
                     "key": key,
-                    "title": title,
+                    "title": gettext(title),
                     "columns": table_columns,
                     "headings": presenters.column_headings(
                         calculator.table_outputs, table_columns, inputs

@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from instruments.calculators.translation import gettext
+from instruments.calculators.translation import (
+    Sentences,
+    gettext,
+    translatable,
+    translate,
+)
 from instruments.presentation.text import format_figure
 
 
@@ -21,7 +26,7 @@ def sources_of(inputs: Mapping[str, Any]) -> list[str]:
     """The publishers of the data a result used, with edition, DOI and licence (a
     line saying so when it used none)."""
     return stored_data_sources(inputs) or [
-        "All figures as given in the inputs below; no stored data used."
+        gettext("All figures as given in the inputs below; no stored data used.")
     ]
 
 
@@ -32,31 +37,50 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping):
         found.append(
-            f"Prices: {stored.get('series_name')} ({stored.get('commodity')}), "
-            f"{stored.get('first_period')} to {stored.get('last_period')}. "
-            f"Source: {cited_source(stored)}. Licence: {stored.get('licence')}."
+            gettext(
+                "Prices: {series} ({commodity}), {first} to {last}. Source: "
+                "{source}. Licence: {licence}."
+            ).format(
+                series=stored.get("series_name"),
+                commodity=stored.get("commodity"),
+                first=stored.get("first_period"),
+                last=stored.get("last_period"),
+                source=cited_source(stored),
+                licence=stored.get("licence"),
+            )
         )
     flows = inputs.get("stored_flows")
     if isinstance(flows, Mapping) and flows.get("source"):
         found.append(
-            f"Trade flows, {flows.get('year')}: {flows.get('source')} "
-            f"(HS {', '.join(map(str, flows.get('hs_codes') or []))})."
+            gettext("Trade flows, {year}: {source} (HS {codes}).").format(
+                year=flows.get("year"),
+                source=flows.get("source"),
+                codes=", ".join(map(str, flows.get("hs_codes") or [])),
+            )
         )
     baseline = inputs.get("market_baseline")
     if not isinstance(baseline, Mapping) and isinstance(flows, Mapping):
         baseline = flows.get("market_baseline")
     if isinstance(baseline, Mapping):
-        found.extend(baseline_sources(baseline))
+        found.extend(translate(line) for line in baseline_sources(baseline))
     found.extend(declared_stock_sources(inputs))
     schedules = inputs.get("parameter_schedules")
     if schedules:
-        found.append("Policy parameters: the stored parameter schedules (see admin).")
+        found.append(
+            gettext("Policy parameters: the stored parameter schedules (see admin).")
+        )
     rates = inputs.get("fx_rates")
     if isinstance(rates, Mapping):
         for entry in rates.values():
             found.append(
-                f"Exchange rate: {entry.get('rate'):.4f} {entry.get('unit')}, "
-                f"{entry.get('period')}. Source: {entry.get('source')}."
+                gettext(
+                    "Exchange rate: {rate} {unit}, {period}. Source: {source}."
+                ).format(
+                    rate=f"{entry.get('rate'):.4f}",
+                    unit=entry.get("unit"),
+                    period=entry.get("period"),
+                    source=entry.get("source"),
+                )
             )
     return found
 
@@ -103,29 +127,45 @@ def declared_stock_sources(inputs: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def baseline_sources(echo: Mapping[str, Any]) -> list[str]:
+def baseline_sources(echo: Mapping[str, Any]) -> list[Sentences]:
     """The sources of a market baseline built from stored data (INSTRUMENTS.md §10):
-    trade with its HS codes and their scope, the price, production, elasticities."""
+    trade with its HS codes and their scope, the price, production, elasticities.
+    English sentences that stay translatable (a result's ``data_basis`` is computed
+    once and cached, and said in each reader's language: ``translate``)."""
     scope = "; ".join(
         f"HS {code}: {note}" if note else f"HS {code}"
         for code, note in (echo.get("hs_scope") or {}).items()
     )
     price = echo.get("price") or {}
     lines = [
-        f"Trade flows, {echo.get('year')}: {echo.get('trade_source')} ({scope}).",
-        f"Price: {price.get('series_name')} {price.get('year')}, "
-        f"{format_figure(price.get('value'))} {price.get('unit')}. Source: "
-        f"{price.get('citation')}.",
+        translatable(
+            "Trade flows, {year}: {source} ({scope}).",
+            year=echo.get("year"),
+            source=echo.get("trade_source"),
+            scope=scope,
+        ),
+        translatable(
+            "Price: {series} {year}, {value} {unit}. Source: {source}.",
+            series=price.get("series_name"),
+            year=price.get("year"),
+            value=format_figure(price.get("value")),
+            unit=price.get("unit"),
+            source=price.get("citation"),
+        ),
     ]
     production = echo.get("production")
     if isinstance(production, Mapping):
         lines.append(
-            f"Production by country, {production.get('year')}: "
-            f"{production.get('citation')}. {production.get('basis')}"
+            translatable(
+                "Production by country, {year}: {source}. {basis}",
+                year=production.get("year"),
+                source=production.get("citation"),
+                basis=production.get("basis"),
+            )
         )
     cited = elasticity_sources(echo)
     if cited:
-        lines.append(f"Elasticities: {'; '.join(cited)}.")
+        lines.append(translatable("Elasticities: {sources}.", sources="; ".join(cited)))
     return lines
 
 
@@ -137,13 +177,18 @@ def vintage_of(inputs: Mapping[str, Any]) -> str:
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping):
         parts.append(
-            f"prices {stored.get('first_period')} to {stored.get('last_period')} "
-            f"({short_citation(cited_source(stored))})"
+            gettext("prices {first} to {last} ({source})").format(
+                first=stored.get("first_period"),
+                last=stored.get("last_period"),
+                source=short_citation(cited_source(stored)),
+            )
         )
     flows = inputs.get("stored_flows")
     if isinstance(flows, Mapping) and flows.get("source"):
         parts.append(
-            f"trade flows {flows.get('year')} ({short_citation(flows['source'])})"
+            gettext("trade flows {year} ({source})").format(
+                year=flows.get("year"), source=short_citation(flows["source"])
+            )
         )
     baseline = inputs.get("market_baseline")
     if not isinstance(baseline, Mapping) and isinstance(flows, Mapping):
@@ -159,37 +204,52 @@ def vintage_of(inputs: Mapping[str, Any]) -> str:
             )
         )
     if inputs.get("parameter_schedules"):
-        parts.append("the stored policy parameter schedules")
+        parts.append(gettext("the stored policy parameter schedules"))
     rates = inputs.get("fx_rates")
     if isinstance(rates, Mapping) and rates:
         sources = {short_citation(str(e.get("source"))) for e in rates.values()}
-        parts.append(f"exchange rates ({'; '.join(sorted(sources))})")
+        parts.append(
+            gettext("exchange rates ({sources})").format(
+                sources="; ".join(sorted(sources))
+            )
+        )
     if not parts:
-        return "Data vintage: the figures typed in the inputs; no stored data used."
-    return f"Data vintage: {'; '.join(parts)}."
+        return gettext(
+            "Data vintage: the figures typed in the inputs; no stored data used."
+        )
+    return gettext("Data vintage: {parts}.").format(parts="; ".join(parts))
 
 
 def _baseline_vintage(echo: Mapping[str, Any], *, flows_named: bool) -> list[str]:
     parts = []
     if not flows_named or echo.get("trade_source"):
         parts.append(
-            f"trade flows {echo.get('year')} "
-            f"({short_citation(str(echo.get('trade_source') or ''))})"
+            gettext("trade flows {year} ({source})").format(
+                year=echo.get("year"),
+                source=short_citation(str(echo.get("trade_source") or "")),
+            )
         )
     price = echo.get("price")
     if isinstance(price, Mapping):
         parts.append(
-            f"price {price.get('year')} ({short_citation(str(price.get('citation')))})"
+            gettext("price {year} ({source})").format(
+                year=price.get("year"),
+                source=short_citation(str(price.get("citation"))),
+            )
         )
     production = echo.get("production")
     if isinstance(production, Mapping):
         parts.append(
-            f"production {production.get('year')} "
-            f"({short_citation(str(production.get('citation')))})"
+            gettext("production {year} ({source})").format(
+                year=production.get("year"),
+                source=short_citation(str(production.get("citation"))),
+            )
         )
     cited = elasticity_sources(echo)
     if cited:
-        parts.append(f"elasticities ({'; '.join(cited)})")
+        parts.append(
+            gettext("elasticities ({sources})").format(sources="; ".join(cited))
+        )
     return parts
 
 
@@ -207,7 +267,7 @@ def short_citation(citation: str) -> str:
     BACI" (the full citation is in the sources)."""
     parts = [p.strip() for p in citation.split(",") if p.strip()]
     if not parts:
-        return "source not recorded"
+        return gettext("source not recorded")
     if len(parts) > 1 and parts[1][:4].isdigit():
         return f"{parts[0]}, {parts[1][:4]}"
     return parts[0]

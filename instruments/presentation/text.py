@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from instruments.calculators.numbers import is_number
+from instruments.calculators.translation import gettext, gettext_noop, translate
 from instruments.presentation.numbers import (
     format_figure,
     format_headline,
@@ -33,10 +34,12 @@ __all__ = [
     "mean_of",
     "money_text",
     "of_commodity",
+    "per_period",
     "percent_help",
     "period_span",
     "period_word",
     "signed_words",
+    "text_value",
 ]
 
 
@@ -110,24 +113,49 @@ def of_commodity(inputs: Mapping[str, Any]) -> str:
     """The words ' of NdPr oxide', or nothing when no commodity is named (never
     'of the commodity')."""
     name = commodity_name(inputs)
-    return f" of {name}" if name else ""
+    return gettext(" of {commodity}").format(commodity=name) if name else ""
 
 
 def country_name(code: str, names: Mapping[str, str]) -> str:
     """A market's or origin's code in words for a sentence: the stored partner's
     name, the rest of the world, a market's own producers; else the code."""
-    words = {"ROW": "the rest of the world", "EU": "the EU", "OTH": "other exporters"}
-    if code in words:
-        return words[code]
+    if code in _PLACE_WORDS:
+        return gettext(_PLACE_WORDS[code])
     if code.endswith("-producers"):
-        return f"{country_name(code.removesuffix('-producers'), names)}'s producers"
+        return gettext("{country}'s producers").format(
+            country=country_name(code.removesuffix("-producers"), names)
+        )
     return names.get(code, code)
+
+
+_PLACE_WORDS = {
+    "ROW": gettext_noop("the rest of the world"),
+    "EU": gettext_noop("the EU"),
+    "OTH": gettext_noop("other exporters"),
+}
 
 
 def change_words(value: float, unit: str) -> str:
     """``fall by 1,234 t`` / ``rise by 5 t``."""
-    verb = "fall" if value < 0 else "rise"
-    return f"{verb} by {format_quantity(abs(value), unit)}".strip()
+    words = (
+        gettext("fall by {quantity}") if value < 0 else gettext("rise by {quantity}")
+    )
+    return words.format(quantity=format_quantity(abs(value), unit)).strip()
+
+
+_PER_PERIOD = {
+    "quarter": gettext_noop("{quantity} {unit} a quarter"),
+    "year": gettext_noop("{quantity} {unit} a year"),
+    "month": gettext_noop("{quantity} {unit} a month"),
+    "period": gettext_noop("{quantity} {unit} a period"),
+}
+
+
+def per_period(quantity: str, unit: str, word: str) -> str:
+    """``115 t a quarter``: a figure per period (``period_word``'s word) in words."""
+    return gettext(_PER_PERIOD.get(word, _PER_PERIOD["period"])).format(
+        quantity=quantity, unit=unit
+    )
 
 
 _RATE_EXAMPLE = re.compile(r"\((0?[.,]\d+)\s*=\s*([^()]*)\)")
@@ -147,3 +175,9 @@ def percent_help(help_text: str) -> str:
         return f"({typed} = {rest})"
 
     return _RATE_EXAMPLE.sub(rewrite, help_text)
+
+
+def text_value(value: str) -> str:
+    """A summary figure that is words (a note, a warning) in the reader's language
+    when the catalogue has it, else as the calculator wrote it."""
+    return str(translate(value))

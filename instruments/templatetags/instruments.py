@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from instruments.calculators.numbers import is_number
+from instruments.calculators.translation import translate
 from instruments.presentation import presenters
 from instruments.presentation.charts.base import PLOTLY_CONFIG
 
@@ -36,10 +37,11 @@ def spec_help(spec: Any) -> str:
 @register.filter
 def translated(text: Any) -> Any:
     """A declared text (an input's label or help, a calculator's title) in the reader's
-    language. Unlike ``{% translate variable %}``, a "%" in it is kept as it is."""
+    language. Unlike ``{% translate variable %}``, a "%" in it is kept as it is. A
+    result's warnings (``Sentences``) are said sentence by sentence."""
     if not isinstance(text, str) or not text:
         return text
-    return gettext(text)
+    return translate(text)
 
 
 @register.filter

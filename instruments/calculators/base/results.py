@@ -10,6 +10,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from instruments.calculators.base.parsing import parse
+from instruments.calculators.translation import joined
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,9 @@ DATA_BASIS_OUTPUT = Output(
 
 
 def add_warning(summary: dict[str, Any], message: str) -> None:
-    """Append ``message`` to the summary's ``warnings`` text."""
-    previous = summary.get("warnings")
-    summary["warnings"] = f"{previous} {message}" if previous else message
+    """Append ``message`` to the summary's ``warnings`` text: a ``translatable``
+    sentence (or a declared one), so that pages say it in the reader's language."""
+    summary["warnings"] = joined(summary.get("warnings"), message)
 
 
 @dataclass(frozen=True)

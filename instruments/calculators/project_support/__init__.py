@@ -54,7 +54,7 @@ from instruments.calculators.project_support.outputs import (
     SUPPORT_OUTPUTS,
 )
 from instruments.calculators.series import as_array
-from instruments.calculators.translation import gettext, gettext_noop
+from instruments.calculators.translation import gettext, gettext_noop, translatable
 
 CURVE_POINTS = 13
 MIN_DRIFT_YEARS = 10.0
@@ -420,7 +420,10 @@ def compute(inputs: ProjectSupportInputs) -> Result:
     for warning in warnings:
         add_warning(summary, warning)
     if cheapest is None:
-        add_warning(summary, "No instrument evaluated meets the bankability target.")
+        add_warning(
+            summary,
+            translatable("No instrument evaluated meets the bankability target."),
+        )
     quantiles = pd.DataFrame(
         {
             "quantile": list(QUANTILES),
@@ -528,9 +531,15 @@ CALCULATOR = Calculator(
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
     tables=(
-        ("support", "Support instruments"),
-        ("npv_quantiles", "NPV percentiles without and with each instrument"),
-        ("cost_against_target", "Cost of each instrument against the target"),
+        ("support", gettext_noop("Support instruments")),
+        (
+            "npv_quantiles",
+            gettext_noop("NPV percentiles without and with each instrument"),
+        ),
+        (
+            "cost_against_target",
+            gettext_noop("Cost of each instrument against the target"),
+        ),
     ),
     table_outputs=SUPPORT_OUTPUTS,
     work_steps=work_steps,

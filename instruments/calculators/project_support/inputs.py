@@ -28,10 +28,10 @@ MAX_YEARS = 60
 STAGES = ("mine", "refinery", "processing", "recycling")
 
 STAGE_LABELS = {
-    "mine": "Mine",
-    "refinery": "Refinery (separation, smelting)",
-    "processing": "Processing (metal, alloy, magnet, precursor)",
-    "recycling": "Recycling",
+    "mine": gettext_noop("Mine"),
+    "refinery": gettext_noop("Refinery (separation, smelting)"),
+    "processing": gettext_noop("Processing (metal, alloy, magnet, precursor)"),
+    "recycling": gettext_noop("Recycling"),
 }
 
 SupportKind = Literal[
@@ -53,19 +53,19 @@ SUPPORT_KINDS: tuple[SupportKind, ...] = (
 )
 
 SUPPORT_LABELS = {
-    "price_floor": "Price floor (one-sided top-up)",
-    "two_sided_cfd": "Two-sided contract for difference",
-    "offtake_fixed": "Offtake at a fixed price",
-    "offtake_collar": "Offtake with a collar (floor and cap)",
-    "capex_grant": "Capital grant (share of capex)",
-    "concessional_loan": "Concessional loan (rate on the debt)",
+    "price_floor": gettext_noop("Price floor (one-sided top-up)"),
+    "two_sided_cfd": gettext_noop("Two-sided contract for difference"),
+    "offtake_fixed": gettext_noop("Offtake at a fixed price"),
+    "offtake_collar": gettext_noop("Offtake with a collar (floor and cap)"),
+    "capex_grant": gettext_noop("Capital grant (share of capex)"),
+    "concessional_loan": gettext_noop("Concessional loan (rate on the debt)"),
 }
 
 
 METRIC_LABELS = {
-    "probability_npv_positive": "Probability that NPV ≥ 0",
-    "p10_min_dscr": "Minimum DSCR in 9 paths of 10 (P10)",
-    "p50_irr": "Median IRR",
+    "probability_npv_positive": gettext_noop("Probability that NPV ≥ 0"),
+    "p10_min_dscr": gettext_noop("Minimum DSCR in 9 paths of 10 (P10)"),
+    "p50_irr": gettext_noop("Median IRR"),
 }
 
 Metric = Literal["probability_npv_positive", "p10_min_dscr", "p50_irr"]

@@ -75,7 +75,7 @@ from instruments.calculators.stockpile.scenarios import (
     sizes_table,
 )
 from instruments.calculators.stockpile.setup import build_setup
-from instruments.calculators.translation import gettext_noop
+from instruments.calculators.translation import gettext_noop, translatable
 
 HOLDS = 1e-6  # a peak this close to the trigger holds it (the solve's tolerance)
 
@@ -202,12 +202,14 @@ def compute(inputs: StockpileInputs) -> Result:
         if holding.empty:
             add_warning(
                 summary,
-                "No size compared holds the members' price at the trigger; try "
-                "larger sizes.",
+                translatable(
+                    "No size compared holds the members' price at the trigger; try "
+                    "larger sizes."
+                ),
             )
         extras["sizes"] = table
     if inputs.disruption is None:
-        add_warning(summary, "No disruption: every month is the base.")
+        add_warning(summary, translatable("No disruption: every month is the base."))
     return Result(summary=summary, rows=rows, extras=extras)
 
 
@@ -300,8 +302,8 @@ CALCULATOR = Calculator(
     outputs=OUTPUTS,
     column_outputs=COLUMN_OUTPUTS,
     tables=(
-        ("members", "Members: stocks, costs and benefits"),
-        ("sizes", "Stock sizes compared"),
+        ("members", gettext_noop("Members: stocks, costs and benefits")),
+        ("sizes", gettext_noop("Stock sizes compared")),
     ),
     table_outputs=TABLE_OUTPUTS,
 )

@@ -9,6 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Calculator, Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import PALETTE, result_units, style, to_plain
 from instruments.presentation.instruments import presentation_of
 
@@ -68,18 +69,31 @@ def build_comparison_figure(
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
             )
-    own = "currency" if spec.unit == "money" else "unit"
-    y_unit = f"each scenario's own {own}" if mixed else currencies[0]
+    own = (
+        gettext("each scenario's own currency")
+        if spec.unit == "money"
+        else gettext("each scenario's own unit")
+    )
+    title = gettext(spec.title)
     style(
         figure,
-        x_title=spec.x.replace("_", " ").capitalize(),
-        y_title=f"{spec.title} ({y_unit})",
+        x_title=gettext(_AXIS_WORDS.get(spec.x, spec.x.replace("_", " ").capitalize())),
+        y_title=f"{title} ({own if mixed else currencies[0]})",
     )
     figure.update_layout(barmode="group")
     return {
         "id": "chart-compare",
         "script_id": "chart-compare-data",
-        "title": f"{spec.title}, scenario by scenario",
+        "title": gettext("{figure}, scenario by scenario").format(figure=title),
         "description": "",
         "figure": to_plain(figure),
     }
+
+
+_AXIS_WORDS = {
+    "period": gettext_noop("Period"),
+    "origin": gettext_noop("Origin"),
+    "name": gettext_noop("Name"),
+    "month": gettext_noop("Month"),
+}
+"""The x axis of a comparison of scenarios, in words."""

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     PALETTE,
     Chart,
@@ -33,10 +34,18 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     x = period_x(rows)
     periods = rows[x].astype(str)
     money = units["money"]
-    figure = two_panel(f"Price ({units['price']})", f"Money ({money})", "Period")
+    figure = two_panel(
+        gettext("Price ({unit})").format(unit=units["price"]),
+        gettext("Money ({unit})").format(unit=money),
+        gettext("Period"),
+    )
     for column, label, style in (
-        ("market_price", "Market price", {"color": PALETTE[0]}),
-        ("contract_price", "Contract price", {"color": PALETTE[1], "width": 3}),
+        ("market_price", gettext("Market price"), {"color": PALETTE[0]}),
+        (
+            "contract_price",
+            gettext("Contract price"),
+            {"color": PALETTE[1], "width": 3},
+        ),
     ):
         if column in rows:
             figure.add_scatter(
@@ -49,9 +58,13 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
                 col=1,
             )
     for column, label, colour in (
-        ("payment", "Payments to the producer", PALETTE[5]),
-        ("buyer_saving", "Buyer's saving (negative: premium paid)", PALETTE[2]),
-        ("take_or_pay_payment", "Take-or-pay payment", PALETTE[3]),
+        ("payment", gettext("Payments to the producer"), PALETTE[5]),
+        (
+            "buyer_saving",
+            gettext("Buyer's saving (negative: premium paid)"),
+            PALETTE[2],
+        ),
+        ("take_or_pay_payment", gettext("Take-or-pay payment"), PALETTE[3]),
     ):
         if column in rows and rows[column].fillna(0).abs().sum() > 0:
             figure.add_bar(
@@ -67,15 +80,22 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     return [
         (
             "offtake",
-            "Contract price against the market, with payments and savings",
-            "A positive saving means the buyer paid less than buying the same at spot.",
+            gettext("Contract price against the market, with payments and savings"),
+            gettext(
+                "A positive saving means the buyer paid less than buying the same at "
+                "spot."
+            ),
             figure,
         )
     ]
 
 
 COMPARISON = Comparison(
-    "period", "buyer_saving", "line", cumulative=True, title="Cumulative buyer saving"
+    "period",
+    "buyer_saving",
+    "line",
+    cumulative=True,
+    title=gettext_noop("Cumulative buyer saving"),
 )
 """What a comparison of scenarios overlays."""
 
@@ -96,20 +116,33 @@ def sentences(
     saving = summary.get("buyer_saving_total")
     if not is_number(saving) or not math.isfinite(saving):
         return []
-    more_or_less = "less" if saving >= 0 else "more"
     text = (
-        f"Buying {format_figure(taken)} {quantity}{of_commodity(inputs)} over "
-        f"{period_span(rows)} under the offtake costs the buyer "
-        f"{money_text(summary.get('payment_total'), money)}, "
-        f"{money_text(abs(saving), money)} {more_or_less} than at spot "
-        f"({money_text(summary.get('spot_cost_total'), money)})."
+        gettext(
+            "Buying {quantity} {unit}{commodity} over {span} under the offtake costs "
+            "the buyer {payments}, {difference} less than at spot ({spot})."
+        )
+        if saving >= 0
+        else gettext(
+            "Buying {quantity} {unit}{commodity} over {span} under the offtake costs "
+            "the buyer {payments}, {difference} more than at spot ({spot})."
+        )
+    ).format(
+        quantity=format_figure(taken),
+        unit=quantity,
+        commodity=of_commodity(inputs),
+        span=period_span(rows),
+        payments=money_text(summary.get("payment_total"), money),
+        difference=money_text(abs(saving), money),
+        spot=money_text(summary.get("spot_cost_total"), money),
     )
     sentences = [text]
     top = summary.get("take_or_pay_total")
     if is_number(top) and top > 0:
         sentences.append(
-            f"Of this, {money_text(top, money)} are take-or-pay payments for quantities "
-            "contracted but not taken."
+            gettext(
+                "Of this, {amount} are take-or-pay payments for quantities contracted "
+                "but not taken."
+            ).format(amount=money_text(top, money))
         )
     return sentences
 
@@ -119,9 +152,9 @@ def sentences(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     collar: Any = summary.get("collar_value")
-    risk = "The buyer carries volume risk through take-or-pay."
+    risk = gettext("The buyer carries volume risk through take-or-pay.")
     if is_number(collar) and math.isfinite(collar):
-        risk += (
-            f" Collar worth {format_figure(collar)} {units['price']} to the producer."
+        risk += " " + gettext("Collar worth {value} {unit} to the producer.").format(
+            value=format_figure(collar), unit=units["price"]
         )
-    return ("The buyer pays the producer the contract price.", risk)
+    return (gettext("The buyer pays the producer the contract price."), risk)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
@@ -42,10 +43,10 @@ from instruments.presentation.text import (
 # --- figures -------------------------------------------------------------------------
 
 WELFARE_PARTS = (
-    ("consumer_surplus_change", "Consumers"),
-    ("producer_surplus_change", "Producers"),
-    ("government", "Government: revenue − subsidy"),
-    ("rent_change", "Exporters' undertaking rent"),
+    ("consumer_surplus_change", gettext_noop("Consumers")),
+    ("producer_surplus_change", gettext_noop("Producers")),
+    ("government", gettext_noop("Government: revenue − subsidy")),
+    ("rent_change", gettext_noop("Exporters' undertaking rent")),
 )
 
 
@@ -100,8 +101,8 @@ def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
         shared_xaxes=True,
         vertical_spacing=0.12,
         subplot_titles=(
-            f"Before the measure ({units['quantity']})",
-            f"After the measure ({units['quantity']})",
+            gettext("Before the measure ({unit})").format(unit=units["quantity"]),
+            gettext("After the measure ({unit})").format(unit=units["quantity"]),
         ),
     )
     top = float(rows[["quantity_before", "quantity_after"]].to_numpy().max())
@@ -124,7 +125,7 @@ def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
             text=np.where(np.isnan(matrix), "", np.vectorize(_fmt)(matrix)),
             texttemplate="%{text}",
             textfont={"size": 11},
-            name="Before" if row == 1 else "After",
+            name=gettext("Before") if row == 1 else gettext("After"),
             hovertemplate=(
                 f"%{{y}} → %{{x}}: %{{text}} {units['quantity']}<extra></extra>"
             ),
@@ -134,15 +135,17 @@ def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
     style(figure, x_title="", y_title="", height=200 + 2 * 34 * len(origins))
     figure.update_layout(hovermode="closest", margin={"t": 40})
     figure.update_xaxes(type="category", side="bottom")
-    figure.update_xaxes(title_text="Market (importer)", row=2, col=1)
+    figure.update_xaxes(title_text=gettext("Market (importer)"), row=2, col=1)
     figure.update_yaxes(autorange="reversed", type="category", automargin=True)
-    figure.update_yaxes(title_text="Origin (exporter)", row=1, col=1)
-    figure.update_yaxes(title_text="Origin (exporter)", row=2, col=1)
+    figure.update_yaxes(title_text=gettext("Origin (exporter)"), row=1, col=1)
+    figure.update_yaxes(title_text=gettext("Origin (exporter)"), row=2, col=1)
     return (
         "trade-matrix",
-        "Trade by origin and market, before and after",
-        f"Quantity on each route ({units['quantity']}): before the measure above, "
-        "after it below; empty cells carry no trade.",
+        gettext("Trade by origin and market, before and after"),
+        gettext(
+            "Quantity on each route ({unit}): before the measure above, after it "
+            "below; empty cells carry no trade."
+        ).format(unit=units["quantity"]),
         figure,
     )
 
@@ -157,7 +160,10 @@ def _diversion(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
     change = rows["quantity_after"] - rows["quantity_before"]
     figure = go.Figure()
     for i, (flag, label) in enumerate(
-        ((True, "Into member markets"), (False, "Into non-member markets"))
+        (
+            (True, gettext("Into member markets")),
+            (False, gettext("Into non-member markets")),
+        )
     ):
         part = change[rows["member_market"] == flag].groupby(rows["origin"]).sum()
         figure.add_bar(
@@ -171,22 +177,27 @@ def _diversion(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
     figure.add_scatter(
         x=origins,
         y=net.to_numpy(),
-        name="Net change in sales",
+        name=gettext("Net change in sales"),
         mode="markers",
         marker={"color": FLOOR_COLOUR, "symbol": "diamond", "size": 11},
         hovertemplate=f"%{{y:,.0f}} {units['quantity']}",
     )
     style(
         figure,
-        x_title="Origin",
-        y_title=f"Change in quantity sold ({units['quantity']})",
+        x_title=gettext("Origin"),
+        y_title=gettext("Change in quantity sold ({unit})").format(
+            unit=units["quantity"]
+        ),
     )
     figure.update_layout(barmode="relative", margin={"t": 60})
     return (
         "diversion",
-        "Where each origin's sales went",
-        "Change in each origin's sales into member and non-member markets: a "
-        "non-member pushed out of member markets sells more to the rest of the world.",
+        gettext("Where each origin's sales went"),
+        gettext(
+            "Change in each origin's sales into member and non-member markets: a "
+            "non-member pushed out of member markets sells more to the rest of the "
+            "world."
+        ),
         figure,
     )
 
@@ -202,10 +213,10 @@ def _weighted(rows: pd.DataFrame, column: str) -> pd.Series:
 def _prices(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
     figure = go.Figure()
     series = (
-        ("border_price_before", "Border price before", PALETTE[5]),
-        ("border_price_after", "Border price after", PALETTE[0]),
-        ("consumer_price_before", "Consumer price before", PALETTE[4]),
-        ("consumer_price_after", "Consumer price after", PALETTE[1]),
+        ("border_price_before", gettext("Border price before"), PALETTE[5]),
+        ("border_price_after", gettext("Border price after"), PALETTE[0]),
+        ("consumer_price_before", gettext("Consumer price before"), PALETTE[4]),
+        ("consumer_price_after", gettext("Consumer price after"), PALETTE[1]),
     )
     for column, label, colour in series:
         values = _weighted(rows, column)
@@ -216,13 +227,20 @@ def _prices(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
             marker_color=colour,
             hovertemplate=f"%{{y:,.2f}} {units['price']}",
         )
-    style(figure, x_title="Market", y_title=f"Price ({units['price']})")
+    style(
+        figure,
+        x_title=gettext("Market"),
+        y_title=gettext("Price ({unit})").format(unit=units["price"]),
+    )
     figure.update_layout(barmode="group")
     return (
         "prices",
-        "Border and consumer prices by market, before and after",
-        "Averages over each market's origins, weighted by base quantities. The border "
-        "price is what exporters are paid; the consumer price adds duties and levies.",
+        gettext("Border and consumer prices by market, before and after"),
+        gettext(
+            "Averages over each market's origins, weighted by base quantities. The "
+            "border price is what exporters are paid; the consumer price adds duties "
+            "and levies."
+        ),
         figure,
     )
 
@@ -254,7 +272,7 @@ def _welfare(countries: pd.DataFrame, units: dict[str, str]) -> Chart:
     data = _countries_capped(countries.copy())
     data["government"] = data["revenue_change"] - data["subsidy_cost"]
     labels = [
-        f"{c} (member)" if bool(m) else str(c)
+        gettext("{country} (member)").format(country=c) if bool(m) else str(c)
         for c, m in zip(
             data["country"],
             data["member"] if "member" in data else [False] * len(data),
@@ -267,25 +285,32 @@ def _welfare(countries: pd.DataFrame, units: dict[str, str]) -> Chart:
         figure.add_bar(
             x=labels,
             y=data[column].to_numpy(dtype=float),
-            name=label,
+            name=gettext(label),
             marker_color=PALETTE[i],
             hovertemplate=f"%{{y:,.0f}} {money}",
         )
     figure.add_scatter(
         x=labels,
         y=data["net_welfare_change"].to_numpy(dtype=float),
-        name="Net welfare change",
+        name=gettext("Net welfare change"),
         mode="markers",
         marker={"color": FLOOR_COLOUR, "symbol": "diamond", "size": 12},
         hovertemplate=f"%{{y:,.0f}} {money}",
     )
-    style(figure, x_title="Country", y_title=f"Welfare change ({money})")
+    style(
+        figure,
+        x_title=gettext("Country"),
+        y_title=gettext("Welfare change ({unit})").format(unit=money),
+    )
     figure.update_layout(barmode="relative")
     return (
         "welfare",
-        "Who gains and who loses, country by country",
-        "Consumers, producers, the government's duty and levy revenue net of subsidies "
-        "paid, and exporters' undertaking rent; the diamond is the net change.",
+        gettext("Who gains and who loses, country by country"),
+        gettext(
+            "Consumers, producers, the government's duty and levy revenue net of "
+            "subsidies paid, and exporters' undertaking rent; the diamond is the net "
+            "change."
+        ),
         figure,
     )
 
@@ -295,7 +320,7 @@ COMPARISON = Comparison(
     "quantity_after",
     "bar",
     cumulative=False,
-    title="Quantity sold after, by origin",
+    title=gettext_noop("Quantity sold after, by origin"),
     unit="quantity",
 )
 """What a comparison of scenarios overlays."""
@@ -324,8 +349,11 @@ def sentences(
     money, quantity = units["money"], units["quantity"]
     share = f" ({format_figure(abs(change / before) * 100)} %)" if before else ""
     sentences = [
-        f"Members' imports{of_commodity(inputs)} from non-members "
-        f"{change_words(change, quantity)}{share}."
+        gettext("Members' imports{commodity} from non-members {change}{share}.").format(
+            commodity=of_commodity(inputs),
+            change=change_words(change, quantity),
+            share=share,
+        )
     ]
     into = rows["member_market"].astype(bool)
     outside = ~rows["member_origin"].astype(bool)
@@ -336,47 +364,80 @@ def sentences(
         mine = rows["origin"] == code
         lost = float(rows.loc[mine & into, "quantity_change"].sum())
         elsewhere = float(rows.loc[mine & ~into, "quantity_change"].sum())
-        text = f"{name}'s sales to the members {change_words(lost, quantity)}"
+        parts = [
+            gettext("{country}'s sales to the members {change}").format(
+                country=name, change=change_words(lost, quantity)
+            )
+        ]
         if elsewhere:
-            text += f"; its sales to other markets {change_words(elsewhere, quantity)}"
+            parts.append(
+                gettext("its sales to other markets {change}").format(
+                    change=change_words(elsewhere, quantity)
+                )
+            )
         if origins is not None and code in set(origins["origin"]):
             moved = float(origins.set_index("origin").loc[code, "price_change"])
             if math.isfinite(moved) and abs(moved) > 1e-12:
-                verb = "falls" if moved < 0 else "rises"
-                text += f"; the price it is paid {verb} by {format_figure(abs(moved) * 100)} %"
-        sentences.append(text + ".")
+                parts.append(
+                    (
+                        gettext("the price it is paid falls by {percent} %")
+                        if moved < 0
+                        else gettext("the price it is paid rises by {percent} %")
+                    ).format(percent=format_figure(abs(moved) * 100))
+                )
+        sentences.append(gettext("{parts}.").format(parts="; ".join(parts)))
     diverted = summary.get("trade_diverted_to_members")
     own = summary.get("own_producers_sales_change")
     gains = [
-        f"{who} sell {format_figure(abs(v))} {quantity} {'more' if v > 0 else 'less'}"
-        for who, v in (("partner exporters", diverted), ("their own producers", own))
+        gettext(_SELL_WORDS[who, v > 0]).format(
+            quantity=format_figure(abs(v)), unit=quantity
+        )
+        for who, v in (("partners", diverted), ("own", own))
         if is_number(v) and math.isfinite(v) and v
     ]
     if gains:
-        sentences.append(f"In the members' markets, {' and '.join(gains)}.")
+        sentences.append(
+            gettext("In the members' markets, {changes}.").format(
+                changes=gettext(" and ").join(gains)
+            )
+        )
     if countries is not None and not countries.empty:
         net = countries.set_index("country")["net_welfare_change"].astype(float)
         members = summary.get("net_welfare_members")
-        parts = [
-            f"{country_name(str(c), names)}, {signed_words(v, money)}"
+        welfare = [
+            gettext("{country}, {change}").format(
+                country=country_name(str(c), names), change=signed_words(v, money)
+            )
             for c, v in net.sort_values().items()
             if math.isfinite(v) and abs(v) >= 0.5
         ]
-        if parts:
+        if welfare:
             sentences.append(
-                f"Net welfare change by country: {'; '.join(parts)} (members together "
-                f"{signed_words(members, money)})."
+                gettext(
+                    "Net welfare change by country: {countries} (members together "
+                    "{change})."
+                ).format(
+                    countries="; ".join(welfare), change=signed_words(members, money)
+                )
             )
     downstream = result.extras.get("downstream")
     if downstream is not None and not downstream.empty:
         goods = [
-            f"{g['good']} {money_text(g['cost_change_per_unit'], money)} per {g['unit']}"
+            gettext("{good} {amount} per {unit}").format(
+                good=g["good"],
+                amount=money_text(g["cost_change_per_unit"], money),
+                unit=g["unit"],
+            )
             for _, g in downstream.iterrows()
             if is_number(g["cost_change_per_unit"])
             and math.isfinite(g["cost_change_per_unit"])
         ]
         if goods:
-            sentences.append(f"Cost change of goods made with it: {'; '.join(goods)}.")
+            sentences.append(
+                gettext("Cost change of goods made with it: {goods}.").format(
+                    goods="; ".join(goods)
+                )
+            )
     return sentences
 
 
@@ -385,6 +446,19 @@ def sentences(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     return (
-        "Members' importers pay duties and levies; non-member exporters lose rent.",
-        "Depends on the elasticities: trade diverts to members and the rest of the world.",
+        gettext(
+            "Members' importers pay duties and levies; non-member exporters lose rent."
+        ),
+        gettext(
+            "Depends on the elasticities: trade diverts to members and the rest of the "
+            "world."
+        ),
     )
+
+
+_SELL_WORDS = {
+    ("partners", True): gettext_noop("partner exporters sell {quantity} {unit} more"),
+    ("partners", False): gettext_noop("partner exporters sell {quantity} {unit} less"),
+    ("own", True): gettext_noop("their own producers sell {quantity} {unit} more"),
+    ("own", False): gettext_noop("their own producers sell {quantity} {unit} less"),
+}

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     OTHERS_COLOUR,
@@ -29,6 +30,7 @@ from instruments.presentation.text import (
     mean_of,
     money_text,
     of_commodity,
+    per_period,
     period_span,
     period_word,
 )
@@ -40,7 +42,9 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     rows = _with_others(result.rows)
     x = period_x(rows)
     figure = two_panel(
-        f"Price ({units['price']})", f"Levy revenue ({units['money']})", "Period"
+        gettext("Price ({unit})").format(unit=units["price"]),
+        gettext("Levy revenue ({unit})").format(unit=units["money"]),
+        gettext("Period"),
     )
     origins = list(dict.fromkeys(rows["origin"])) if "origin" in rows else [None]
     for i, origin in enumerate(origins):
@@ -48,16 +52,20 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         colour = OTHERS_COLOUR if origin == OTHERS else PALETTE[i % len(PALETTE)]
         member = bool(flow["member"].iloc[0]) if "member" in flow else False
         label = (
-            "Other origins (mean)"
+            gettext("Other origins (mean)")
             if origin == OTHERS
-            else f"{origin} ({'member' if member else 'non-member'})"
+            else (
+                gettext("{origin} (member)")
+                if member
+                else gettext("{origin} (non-member)")
+            ).format(origin=origin)
         )
         # One legend entry per origin: its import price; its landed price (dotted)
         # and its revenue (bars) follow it in the legend group.
         figure.add_scatter(
             x=flow[x].astype(str),
             y=flow["import_price"],
-            name=f"{label}: import price",
+            name=gettext("{origin}: import price").format(origin=label),
             mode="lines+markers",
             line={"color": colour},
             legendgroup=str(origin),
@@ -70,7 +78,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             figure.add_scatter(
                 x=flow[x].astype(str),
                 y=flow["landed_price"],
-                name=f"{label}: landed price with levy",
+                name=gettext("{origin}: landed price with levy").format(origin=label),
                 mode="lines",
                 line={"color": colour, "dash": "dot"},
                 legendgroup=str(origin),
@@ -82,7 +90,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             figure.add_bar(
                 x=flow[x].astype(str),
                 y=flow["revenue"],
-                name=f"{label}: levy revenue",
+                name=gettext("{origin}: levy revenue").format(origin=label),
                 marker_color=colour,
                 legendgroup=str(origin),
                 showlegend=False,
@@ -104,7 +112,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         figure.add_scatter(
             x=floor[x].astype(str),
             y=floor["reference_price"],
-            name="Floor (reference price)",
+            name=gettext("Floor (reference price)"),
             mode="lines",
             line={"color": FLOOR_COLOUR, "width": 3.5, "dash": "dash"},
             row=1,
@@ -114,7 +122,9 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         figure.add_annotation(
             x=str(last[x]),
             y=float(last["reference_price"]),
-            text=f"Floor {format_figure(float(last['reference_price']))}",
+            text=gettext("Floor {level}").format(
+                level=format_figure(float(last["reference_price"]))
+            ),
             showarrow=False,
             xanchor="right",
             yanchor="bottom",
@@ -127,11 +137,13 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     return [
         (
             "price-floor",
-            "Import prices against the floor, and the levy it raises",
-            "Top: each origin's import price (solid), the floor (dashed) and, for "
-            "non-members, the landed price once the levy is paid (dotted). Bottom: "
-            f"levy revenue by origin in each period. At most {MAX_SERIES - 1} origins "
-            "are named (the largest by import value); the rest are drawn together.",
+            gettext("Import prices against the floor, and the levy it raises"),
+            gettext(
+                "Top: each origin's import price (solid), the floor (dashed) and, for "
+                "non-members, the landed price once the levy is paid (dotted). Bottom: "
+                "levy revenue by origin in each period. At most {count} origins "
+                "are named (the largest by import value); the rest are drawn together."
+            ).format(count=MAX_SERIES - 1),
             figure,
         )
     ]
@@ -171,7 +183,11 @@ def _with_others(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 COMPARISON = Comparison(
-    "period", "revenue", "line", cumulative=False, title="Levy revenue per period"
+    "period",
+    "revenue",
+    "line",
+    cumulative=False,
+    title=gettext_noop("Levy revenue per period"),
 )
 """What a comparison of scenarios overlays."""
 
@@ -196,35 +212,56 @@ def sentences(
     origins = ", ".join(
         country_name(str(o), names) for o in dict.fromkeys(outside.get("origin", []))
     )
-    per_period = float(outside["quantity"].sum()) / max(len(periods), 1)
     text = (
-        f"A floor of {_floor_words(rows, summary, inputs)} {price} on "
-        f"{format_figure(per_period)} {quantity} a {word}{of_commodity(inputs)}"
-        + (f" from {origins}" if origins else "")
-        + f" would have collected {money_text(summary.get('revenue_total'), money)}"
-        + f" over {period_span(rows)}"
+        gettext(
+            "A floor of {floor} {price} on {quantity}{commodity} from {origins} would "
+            "have collected {amount} over {span}"
+        )
+        if origins
+        else gettext(
+            "A floor of {floor} {price} on {quantity}{commodity} would have collected "
+            "{amount} over {span}"
+        )
+    ).format(
+        floor=_floor_words(rows, summary, inputs),
+        price=price,
+        quantity=per_period(
+            format_figure(float(outside["quantity"].sum()) / max(len(periods), 1)),
+            quantity,
+            word,
+        ),
+        commodity=of_commodity(inputs),
+        origins=origins,
+        amount=money_text(summary.get("revenue_total"), money),
+        span=period_span(rows),
     )
     by_period = outside.groupby("period", sort=False)["revenue"].sum()
     nothing = [str(p) for p, v in by_period.items() if not v > 0]
     if nothing and len(nothing) < len(periods):
-        plural = len(nothing) > 1
-        text += (
-            f"; in {', '.join(nothing)} the market price was above the floor, so "
-            f"nothing was collected {'those' if plural else 'that'} "
-            f"{word}{'s' if plural else ''}"
+        text = gettext(
+            "{sentence}; in {periods} the market price was above the floor, so "
+            "nothing was collected {those_periods}"
+        ).format(
+            sentence=text,
+            periods=", ".join(nothing),
+            those_periods=_those_periods(word, len(nothing)),
         )
-    sentences = [text + "."]
+    sentences = [gettext("{parts}.").format(parts=text)]
     after = summary.get("revenue_total_after")
     if is_number(after) and math.isfinite(after) and after != summary["revenue_total"]:
         sentences.append(
-            f"Once importers respond to the levy, imports from non-members fall and the "
-            f"levy collects {money_text(after, money)} instead."
+            gettext(
+                "Once importers respond to the levy, imports from non-members fall and "
+                "the levy collects {amount} instead."
+            ).format(amount=money_text(after, money))
         )
     ave = summary.get("ave_weighted")
     if is_number(ave) and math.isfinite(ave):
         sentences.append(
-            f"On average the levy adds {format_figure(ave * 100)} % to the price of "
-            "imports from non-members; importers in the levying economies pay it."
+            gettext(
+                "On average the levy adds {percent} % to the price of imports from "
+                "non-members; importers in the levying economies pay it."
+            ).format(percent=format_figure(ave * 100))
         )
     return sentences
 
@@ -244,7 +281,9 @@ def _floor_words(
         low, high = float(levels.min()), float(levels.max())
         if format_figure(low) == format_figure(high):
             return format_figure(low)
-        return f"{format_figure(low)} to {format_figure(high)}"
+        return gettext("{low} to {high}").format(
+            low=format_figure(low), high=format_figure(high)
+        )
     floor = summary.get("reference_price_mean", mean_of(inputs.get("reference_price")))
     return format_figure(floor)
 
@@ -254,6 +293,30 @@ def _floor_words(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     return (
-        "Importers of non-member supply pay the levy; the government collects it.",
-        "Revenue falls to nothing in periods when the market price is above the floor.",
+        gettext(
+            "Importers of non-member supply pay the levy; the government collects it."
+        ),
+        gettext(
+            "Revenue falls to nothing in periods when the market price is above the "
+            "floor."
+        ),
+    )
+
+
+_THOSE_PERIODS = {
+    ("quarter", False): gettext_noop("that quarter"),
+    ("quarter", True): gettext_noop("those quarters"),
+    ("year", False): gettext_noop("that year"),
+    ("year", True): gettext_noop("those years"),
+    ("month", False): gettext_noop("that month"),
+    ("month", True): gettext_noop("those months"),
+    ("period", False): gettext_noop("that period"),
+    ("period", True): gettext_noop("those periods"),
+}
+
+
+def _those_periods(word: str, count: int) -> str:
+    """ "that quarter", "those years": the periods in which nothing was collected."""
+    return gettext(
+        _THOSE_PERIODS.get((word, count > 1), _THOSE_PERIODS["period", True])
     )

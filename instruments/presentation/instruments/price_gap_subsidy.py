@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
@@ -44,16 +45,16 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     money = units["money"]
     if "market_price" in rows and rows["market_price"].notna().any():
         figure = two_panel(
-            f"Price ({units['price']})",
-            f"Paid per period ({money})",
-            "Period",
-            third_title=f"Cumulative ({money})",
+            gettext("Price ({unit})").format(unit=units["price"]),
+            gettext("Paid per period ({unit})").format(unit=money),
+            gettext("Period"),
+            third_title=gettext("Cumulative ({unit})").format(unit=money),
         )
         if "strike" in rows:
             figure.add_scatter(
                 x=periods,
                 y=rows["strike"],
-                name="Strike",
+                name=gettext("Strike"),
                 mode="lines",
                 line={"color": FLOOR_COLOUR, "width": 3, "dash": "dash"},
                 row=1,
@@ -62,15 +63,15 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         figure.add_scatter(
             x=periods,
             y=rows["market_price"],
-            name="Market price",
+            name=gettext("Market price"),
             mode="lines+markers",
             line={"color": PALETTE[0]},
             row=1,
             col=1,
         )
         for column, label, colour in (
-            ("payment", "Payments to producers", PALETTE[1]),
-            ("upside", "Upside returned", PALETTE[2]),
+            ("payment", gettext("Payments to producers"), PALETTE[1]),
+            ("upside", gettext("Upside returned"), PALETTE[2]),
         ):
             if column in rows:
                 sign = -1 if column == "upside" else 1
@@ -87,7 +88,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             figure.add_scatter(
                 x=periods,
                 y=rows["cumulative_net_cost"],
-                name="Cumulative net cost",
+                name=gettext("Cumulative net cost"),
                 mode="lines+markers",
                 line={"color": FLOOR_COLOUR},
                 hovertemplate=f"%{{y:,.0f}} {money}",
@@ -98,8 +99,10 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         charts.append(
             (
                 "strike",
-                "Market price against the strike, with payments and cumulative cost",
-                "Bars below zero are money the government receives back.",
+                gettext(
+                    "Market price against the strike, with payments and cumulative cost"
+                ),
+                gettext("Bars below zero are money the government receives back."),
                 figure,
             )
         )
@@ -108,9 +111,12 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         charts.append(
             (
                 "fan",
-                "Simulated market price: the middle 90 % of paths",
-                "The band runs from the 5th to the 95th percentile of the simulated "
-                "price; the line is the median.",
+                # xgettext:no-python-format
+                gettext("Simulated market price: the middle 90 % of paths"),
+                gettext(
+                    "The band runs from the 5th to the 95th percentile of the simulated "
+                    "price; the line is the median."
+                ),
                 _fan_figure(fan, rows, units),
             )
         )
@@ -119,9 +125,11 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         charts.append(
             (
                 "bad-year",
-                "Net cost by year: expected and in a bad year",
-                "For each year, the average over the simulated paths and the cost that "
-                "only 1 path in 20 exceeds.",
+                gettext("Net cost by year: expected and in a bad year"),
+                gettext(
+                    "For each year, the average over the simulated paths and the cost "
+                    "that only 1 path in 20 exceeds."
+                ),
                 _annual_cost_figure(annual, money),
             )
         )
@@ -133,7 +141,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             y=bins["count"],
             width=bins["bin_end"] - bins["bin_start"],
             customdata=bins[["bin_start", "bin_end"]].to_numpy(),
-            name="Simulated paths",
+            name=gettext("Simulated paths"),
             marker_color=PALETTE[0],
             hovertemplate=(
                 f"%{{customdata[0]:,.0f}} to %{{customdata[1]:,.0f}} {money}: "
@@ -141,7 +149,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             ),
         )
         for key, label, colour in (
-            ("expected_cost", "Mean", PALETTE[2]),
+            ("expected_cost", gettext("Mean"), PALETTE[2]),
             ("p95", "P95", PALETTE[1]),
         ):
             value = result.summary.get(key)
@@ -154,17 +162,21 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
                 )
         style(
             histogram,
-            x_title=f"Total net cost over the horizon ({money})",
-            y_title="Number of simulated paths",
+            x_title=gettext("Total net cost over the horizon ({unit})").format(
+                unit=money
+            ),
+            y_title=gettext("Number of simulated paths"),
         )
         histogram.update_xaxes(type="linear")
         histogram.update_layout(hovermode="closest", bargap=0.02, showlegend=False)
         charts.append(
             (
                 "distribution",
-                "Distribution of the total cost across simulated paths",
-                "How often each total cost came up; the dashed lines mark the mean "
-                "and the 95th percentile (a bad outcome, 1 in 20).",
+                gettext("Distribution of the total cost across simulated paths"),
+                gettext(
+                    "How often each total cost came up; the dashed lines mark the mean "
+                    "and the 95th percentile (a bad outcome, 1 in 20)."
+                ),
                 histogram,
             )
         )
@@ -175,8 +187,8 @@ def _annual_cost_figure(annual: pd.DataFrame, money: str) -> go.Figure:
     figure = go.Figure()
     years = annual["year"].astype(str)
     for column, label, colour in (
-        ("net_cost_mean", "Expected", PALETTE[0]),
-        ("net_cost_p95", "Bad year (1 in 20)", PALETTE[1]),
+        ("net_cost_mean", gettext("Expected"), PALETTE[0]),
+        ("net_cost_p95", gettext("Bad year (1 in 20)"), PALETTE[1]),
     ):
         figure.add_bar(
             x=years,
@@ -185,7 +197,11 @@ def _annual_cost_figure(annual: pd.DataFrame, money: str) -> go.Figure:
             marker_color=colour,
             hovertemplate=f"%{{x}}: %{{y:,.0f}} {money}<extra>{label}</extra>",
         )
-    style(figure, x_title="Year", y_title=f"Net cost in the year ({money})")
+    style(
+        figure,
+        x_title=gettext("Year"),
+        y_title=gettext("Net cost in the year ({unit})").format(unit=money),
+    )
     figure.update_layout(barmode="group")
     return figure
 
@@ -225,7 +241,7 @@ def _fan_figure(
         figure.add_scatter(
             x=x,
             y=fan[mid],
-            name="P50 (median)",
+            name=gettext("P50 (median)"),
             mode="lines",
             line={"color": PALETTE[0], "width": 3},
         )
@@ -234,7 +250,7 @@ def _fan_figure(
         figure.add_scatter(
             x=x,
             y=fan[strike_col],
-            name="Strike",
+            name=gettext("Strike"),
             mode="lines",
             line={"color": FLOOR_COLOUR, "dash": "dash", "width": 2},
         )
@@ -242,20 +258,26 @@ def _fan_figure(
         figure.add_scatter(
             x=x,
             y=rows["strike"],
-            name="Strike",
+            name=gettext("Strike"),
             mode="lines",
             line={"color": FLOOR_COLOUR, "dash": "dash", "width": 2},
         )
     style(
         figure,
-        x_title="Period" if x_col is None or "period" in str(x_col) else "Step",
-        y_title=f"Simulated market price ({units['price']})",
+        x_title=gettext("Period")
+        if x_col is None or "period" in str(x_col)
+        else gettext("Step"),
+        y_title=gettext("Simulated market price ({unit})").format(unit=units["price"]),
     )
     return figure
 
 
 COMPARISON = Comparison(
-    "period", "net_cost", "line", cumulative=True, title="Cumulative net cost"
+    "period",
+    "net_cost",
+    "line",
+    cumulative=True,
+    title=gettext_noop("Cumulative net cost"),
 )
 """What a comparison of scenarios overlays."""
 
@@ -273,29 +295,49 @@ def sentences(
     units = result_units(inputs)
     money, price, quantity = units["money"], units["price"], units["quantity"]
     strike = summary.get("strike_mean", mean_of(inputs.get("strike")))
-    net = summary.get("net_cost_total")
+    net: Any = summary.get("net_cost_total")
     # a negative net cost is a gain: said in words, never "a cost of −17.8 million"
-    outcome = (
-        f"would bring the government {signed_words(-net, money)}"
-        if is_number(net) and net < 0
-        else f"would cost the government {money_text(net, money)}"
-    )
-    text = (
-        f"Guaranteeing a price of {format_figure(strike)} {price} on "
-        f"{format_quantity(summary.get('quantity_total'), quantity)}"
-        f"{of_commodity(inputs)} over {period_span(rows)} {outcome} net of any "
-        "upside it receives"
-    )
     npv = summary.get("npv")
-    if is_number(npv) and math.isfinite(npv) and npv != net:
-        text += f" (present value: {signed_words(-npv, money, negative='a cost of')})"
-    sentences = [text + "; the treasury pays, producers receive."]
+    present = (
+        gettext(" (present value: {value})").format(
+            value=signed_words(-npv, money, negative=gettext_noop("a cost of {amount}"))
+        )
+        if is_number(npv) and math.isfinite(npv) and npv != net
+        else ""
+    )
+    gain = is_number(net) and net < 0
+    text = (
+        gettext(
+            "Guaranteeing a price of {strike} {price} on {quantity}{commodity} over "
+            "{span} would bring the government {amount} net of any upside it "
+            "receives{present_value}; the treasury pays, producers receive."
+        )
+        if gain
+        else gettext(
+            "Guaranteeing a price of {strike} {price} on {quantity}{commodity} over "
+            "{span} would cost the government {amount} net of any upside it "
+            "receives{present_value}; the treasury pays, producers receive."
+        )
+    ).format(
+        strike=format_figure(strike),
+        price=price,
+        quantity=format_quantity(summary.get("quantity_total"), quantity),
+        commodity=of_commodity(inputs),
+        span=period_span(rows),
+        amount=signed_words(-net, money) if gain else money_text(net, money),
+        present_value=present,
+    )
+    sentences = [text]
     p95 = summary.get("p95")
     if is_number(p95) and math.isfinite(p95):
         sentences.append(
-            f"With simulated market prices the expected cost is "
-            f"{money_text(summary.get('expected_cost'), money)}; in a 1-in-20 bad "
-            f"case it rises to {money_text(p95, money)}."
+            gettext(
+                "With simulated market prices the expected cost is {expected}; in a "
+                "1-in-20 bad case it rises to {bad_case}."
+            ).format(
+                expected=money_text(summary.get("expected_cost"), money),
+                bad_case=money_text(p95, money),
+            )
         )
     return sentences
 
@@ -306,8 +348,7 @@ def sentences(
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     risk = ""
     if is_number(summary.get("p95")):
-        risk = (
-            f"Cost rises when prices fall: 1-in-20 bad case "
-            f"{money_text(summary['p95'], units['money'])}."
-        )
-    return ("The treasury pays producers the gap to the strike.", risk)
+        risk = gettext(
+            "Cost rises when prices fall: 1-in-20 bad case {amount}."
+        ).format(amount=money_text(summary["p95"], units["money"]))
+    return (gettext("The treasury pays producers the gap to the strike."), risk)

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
@@ -27,39 +28,46 @@ from instruments.presentation.text import (
 )
 
 KIND_WORDS = {
-    "price_floor": "a price floor",
-    "two_sided_cfd": "a two-sided contract for difference",
-    "offtake_fixed": "an offtake at a fixed price",
-    "offtake_collar": "an offtake with a collar",
-    "capex_grant": "a capital grant",
-    "concessional_loan": "a concessional loan",
-    "without_support": "without support",
+    "price_floor": gettext_noop("a price floor"),
+    "two_sided_cfd": gettext_noop("a two-sided contract for difference"),
+    "offtake_fixed": gettext_noop("an offtake at a fixed price"),
+    "offtake_collar": gettext_noop("an offtake with a collar"),
+    "capex_grant": gettext_noop("a capital grant"),
+    "concessional_loan": gettext_noop("a concessional loan"),
+    "without_support": gettext_noop("without support"),
 }
 
 KIND_TITLES = {
-    "without_support": "Without support",
-    "price_floor": "Price floor",
-    "two_sided_cfd": "Two-sided CfD",
-    "offtake_fixed": "Offtake, fixed price",
-    "offtake_collar": "Offtake, collar",
-    "capex_grant": "Capital grant",
-    "concessional_loan": "Concessional loan",
+    "without_support": gettext_noop("Without support"),
+    "price_floor": gettext_noop("Price floor"),
+    "two_sided_cfd": gettext_noop("Two-sided CfD"),
+    "offtake_fixed": gettext_noop("Offtake, fixed price"),
+    "offtake_collar": gettext_noop("Offtake, collar"),
+    "capex_grant": gettext_noop("Capital grant"),
+    "concessional_loan": gettext_noop("Concessional loan"),
 }
 
 METRIC_WORDS = {
-    "probability_npv_positive": "NPV ≥ 0 on {share} of price paths",
-    "p10_min_dscr": "a minimum DSCR of at least {target} on 9 paths in 10",
-    "p50_irr": "a median IRR of at least {target_pct}",
+    "probability_npv_positive": gettext_noop("NPV ≥ 0 on {share} of price paths"),
+    "p10_min_dscr": gettext_noop(
+        "a minimum DSCR of at least {target} on 9 paths in 10"
+    ),
+    "p50_irr": gettext_noop("a median IRR of at least {target_pct}"),
 }
 
 
 def _title(name: str) -> str:
     base = name.rsplit("_", 1)
     if name in KIND_TITLES:
-        return KIND_TITLES[name]
+        return gettext(KIND_TITLES[name])
     if len(base) == 2 and base[1].isdigit() and base[0] in KIND_TITLES:
-        return f"{KIND_TITLES[base[0]]} ({base[1]})"
+        return f"{gettext(KIND_TITLES[base[0]])} ({base[1]})"
     return name
+
+
+def _kind_words(kind: Any) -> str:
+    """ "a capital grant": an instrument's kind inside a sentence."""
+    return gettext(KIND_WORDS[str(kind)]) if str(kind) in KIND_WORDS else str(kind)
 
 
 def _table(result: Result, key: str) -> pd.DataFrame | None:
@@ -82,11 +90,15 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         charts.append(
             (
                 "npv-distribution",
-                "The project's NPV across price paths, without and with each "
-                "instrument",
-                "Each line gives, for a share of the price paths (up the side), the "
-                "NPV they stay below (along the bottom); the project is bankable "
-                "where a line crosses zero low enough.",
+                gettext(
+                    "The project's NPV across price paths, without and with each "
+                    "instrument"
+                ),
+                gettext(
+                    "Each line gives, for a share of the price paths (up the side), "
+                    "the NPV they stay below (along the bottom); the project is "
+                    "bankable where a line crosses zero low enough."
+                ),
                 _npv_figure(quantiles, money),
             )
         )
@@ -95,11 +107,15 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         charts.append(
             (
                 "cost-against-target",
-                "What each instrument costs the state against the share of paths "
-                "that meet the target",
-                "Each line runs from no support to past the level that meets the "
-                "target; the dashed line marks the share the target asks for. The "
-                "cheapest instrument crosses it lowest.",
+                gettext(
+                    "What each instrument costs the state against the share of paths "
+                    "that meet the target"
+                ),
+                gettext(
+                    "Each line runs from no support to past the level that meets the "
+                    "target; the dashed line marks the share the target asks for. The "
+                    "cheapest instrument crosses it lowest."
+                ),
                 _cost_figure(curve, result.summary, money),
             )
         )
@@ -107,10 +123,12 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         charts.append(
             (
                 "cash-flows",
-                "The project's cash flows by year, without support",
-                "Bars: revenue, operating cost, tax and capex (means over paths); "
-                "the line is the cash flow after tax, with the band from the 5th to "
-                "the 95th percentile.",
+                gettext("The project's cash flows by year, without support"),
+                gettext(
+                    "Bars: revenue, operating cost, tax and capex (means over paths); "
+                    "the line is the cash flow after tax, with the band from the 5th "
+                    "to the 95th percentile."
+                ),
                 _cash_flow_figure(result.rows, money),
             )
         )
@@ -136,7 +154,11 @@ def _npv_figure(quantiles: pd.DataFrame, money: str) -> go.Figure:
             hovertemplate=f"%{{y:.0%}} of paths below %{{x:,.0f}} {money}",
         )
     figure.add_vline(x=0.0, line={"color": "#888888", "width": 1})
-    style(figure, x_title=f"NPV ({money})", y_title="Share of price paths")
+    style(
+        figure,
+        x_title=gettext("NPV ({unit})").format(unit=money),
+        y_title=gettext("Share of price paths"),
+    )
     figure.update_xaxes(type="linear")
     figure.update_yaxes(tickformat=".0%")
     figure.update_layout(hovermode="closest")
@@ -165,14 +187,16 @@ def _cost_figure(
         figure.add_vline(
             x=float(share),
             line={"color": FLOOR_COLOUR, "dash": "dash", "width": 2},
-            annotation_text="Target",
+            annotation_text=gettext("Target"),
             # Inside the plot, at the bottom: the legend sits above it at any width.
             annotation_position="bottom right",
         )
     style(
         figure,
-        x_title="Share of price paths meeting the criterion",
-        y_title=f"Expected cost to the state, present value ({money})",
+        x_title=gettext("Share of price paths meeting the criterion"),
+        y_title=gettext("Expected cost to the state, present value ({unit})").format(
+            unit=money
+        ),
     )
     figure.update_xaxes(type="linear", tickformat=".0%")
     figure.update_layout(hovermode="closest")
@@ -183,10 +207,10 @@ def _cash_flow_figure(rows: pd.DataFrame, money: str) -> go.Figure:
     figure = go.Figure()
     years = rows["period"].astype(str)
     for column, label, colour, sign in (
-        ("revenue", "Revenue", PALETTE[2], 1.0),
-        ("operating_cost", "Operating cost", PALETTE[1], -1.0),
-        ("tax", "Tax", PALETTE[3], -1.0),
-        ("capex", "Capex", PALETTE[6], -1.0),
+        ("revenue", gettext("Revenue"), PALETTE[2], 1.0),
+        ("operating_cost", gettext("Operating cost"), PALETTE[1], -1.0),
+        ("tax", gettext("Tax"), PALETTE[3], -1.0),
+        ("capex", gettext("Capex"), PALETTE[6], -1.0),
     ):
         if column in rows:
             figure.add_bar(
@@ -200,14 +224,14 @@ def _cash_flow_figure(rows: pd.DataFrame, money: str) -> go.Figure:
         figure.add_scatter(
             x=years,
             y=rows["cash_flow_p95"],
-            name="Cash flow, P95",
+            name=gettext("Cash flow, P95"),
             mode="lines",
             line={"color": "rgba(0,114,178,0.5)", "width": 1},
         )
         figure.add_scatter(
             x=years,
             y=rows["cash_flow_p5"],
-            name="Cash flow, P5",
+            name=gettext("Cash flow, P5"),
             mode="lines",
             fill="tonexty",
             fillcolor="rgba(0,114,178,0.15)",
@@ -216,11 +240,15 @@ def _cash_flow_figure(rows: pd.DataFrame, money: str) -> go.Figure:
     figure.add_scatter(
         x=years,
         y=rows["cash_flow"],
-        name="Cash flow after tax (mean)",
+        name=gettext("Cash flow after tax (mean)"),
         mode="lines+markers",
         line={"color": PALETTE[0], "width": 3},
     )
-    style(figure, x_title="Year", y_title=f"Money ({money})")
+    style(
+        figure,
+        x_title=gettext("Year"),
+        y_title=gettext("Money ({unit})").format(unit=money),
+    )
     figure.update_layout(barmode="relative")
     return figure
 
@@ -230,7 +258,7 @@ COMPARISON = Comparison(
     "cash_flow",
     "line",
     cumulative=True,
-    title="Cumulative cash flow after tax, without support",
+    title=gettext_noop("Cumulative cash flow after tax, without support"),
 )
 """What a comparison of scenarios overlays."""
 
@@ -242,7 +270,7 @@ def _target_words(summary: Mapping[str, Any]) -> str:
     metric = str(summary.get("target_metric") or "probability_npv_positive")
     target = summary.get("target")
     share = summary.get("target_share_of_paths")
-    template = METRIC_WORDS.get(metric, "the target")
+    template = gettext(METRIC_WORDS.get(metric, gettext_noop("the target")))
     return template.format(
         share=f"{share:.0%}" if is_number(share) else "—",
         target=format_figure(target),
@@ -254,9 +282,9 @@ def _level_words(kind: str, level: Any, price: str) -> str:
     if not is_number(level) or not math.isfinite(level):
         return ""
     if kind == "capex_grant":
-        return f"{level:.0%} of capex"
+        return gettext("{share} of capex").format(share=f"{level:.0%}")
     if kind == "concessional_loan":
-        return f"a rate of {level:.2%}"
+        return gettext("a rate of {rate}").format(rate=f"{level:.2%}")
     return f"{format_figure(level)} {price}"
 
 
@@ -271,24 +299,27 @@ def sentences(
         inputs.get("project") if isinstance(inputs.get("project"), Mapping) else {}
     )
     assert isinstance(project, Mapping)
-    price = str(inputs.get("price_unit") or "price unit")
+    price = str(inputs.get("price_unit") or gettext("price unit"))
     money = str(summary.get("currency") or "")
-    name = str(project.get("name") or "The project")
+    name = str(project.get("name") or gettext("The project"))
     probability = summary.get("probability_npv_positive")
     if not is_number(probability):
         return []
     war = ""
     cut = summary.get("strategic_cut")
     if is_number(cut) and cut > 0:
-        war = (
-            f", with a {cut:.0%} price war for {summary.get('strategic_years')} years "
-            "from first production"
-        )
-    text = (
-        f"Without support, {name} has NPV ≥ 0 on {probability:.0%} of price "
-        f"paths{war} (median NPV {money_text(summary.get('npv_p50'), money)} at the "
-        "sponsor's rate). Bankable here means "
-        f"{_target_words(summary)}."
+        war = gettext(
+            ", with a {cut} price war for {years} years from first production"
+        ).format(cut=f"{cut:.0%}", years=summary.get("strategic_years"))
+    text = gettext(
+        "Without support, {project} has NPV ≥ 0 on {share} of price paths{price_war} "
+        "(median NPV {npv} at the sponsor's rate). Bankable here means {target}."
+    ).format(
+        project=name,
+        share=f"{probability:.0%}",
+        price_war=war,
+        npv=money_text(summary.get("npv_p50"), money),
+        target=_target_words(summary),
     )
     out = [text]
     table = _table(result, "support")
@@ -299,31 +330,47 @@ def sentences(
             words = _level_words(kind, row.get("level"), price)
             if row.get("meets_target") and words:
                 parts.append(
-                    f"{KIND_WORDS.get(kind, kind)} at {words} (expected cost "
-                    f"{money_text(row.get('expected_cost'), money)}, "
-                    f"{money_text(row.get('p95_cost'), money)} in a 1-in-20 bad case)"
+                    gettext(
+                        "{instrument} at {level} (expected cost {expected}, "
+                        "{bad_case} in a 1-in-20 bad case)"
+                    ).format(
+                        instrument=_kind_words(kind),
+                        level=words,
+                        expected=money_text(row.get("expected_cost"), money),
+                        bad_case=money_text(row.get("p95_cost"), money),
+                    )
                 )
         if parts:
-            out.append("It becomes bankable with " + "; or ".join(parts) + ".")
+            out.append(
+                gettext("It becomes bankable with {options}.").format(
+                    options=gettext("; or ").join(parts)
+                )
+            )
         missing = [
-            KIND_WORDS.get(str(row.get("kind")), str(row.get("kind")))
+            _kind_words(row.get("kind"))
             for row in table.to_dict("records")
             if not row.get("meets_target")
         ]
         if missing:
             out.append(
-                "No level within bounds makes it bankable with "
-                + ", ".join(missing)
-                + "."
+                gettext(
+                    "No level within bounds makes it bankable with {kinds}."
+                ).format(kinds=", ".join(missing))
             )
     cheapest = summary.get("cheapest_instrument")
     if cheapest:
         out.append(
-            f"The cheapest for the treasury in expectation is "
-            f"{KIND_WORDS.get(str(cheapest), str(cheapest))}, at "
-            f"{money_text(summary.get('cheapest_expected_cost'), money)} in present "
-            f"value at the public discount rate of "
-            f"{format_figure(100 * float(summary.get('public_discount_rate') or 0))} %."
+            gettext(
+                "The cheapest for the treasury in expectation is {instrument}, at "
+                "{amount} in present value at the public discount rate of {rate}."
+            ).format(
+                instrument=_kind_words(cheapest),
+                amount=money_text(summary.get("cheapest_expected_cost"), money),
+                rate=format_figure(
+                    100 * float(summary.get("public_discount_rate") or 0)
+                )
+                + " %",
+            )
         )
     return out
 
@@ -333,11 +380,15 @@ def sentences(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     cheapest = summary.get("cheapest_instrument")
-    risk = "The state carries the price risk the instrument takes from the project."
+    risk = gettext(
+        "The state carries the price risk the instrument takes from the project."
+    )
     cost = summary.get("cheapest_p95_cost")
     if cheapest and is_number(cost):
-        risk = (
-            f"With {KIND_WORDS.get(str(cheapest), str(cheapest))}, a 1-in-20 bad case "
-            f"costs {money_text(cost, units['money'])}."
+        risk = gettext("With {instrument}, a 1-in-20 bad case costs {amount}.").format(
+            instrument=_kind_words(cheapest), amount=money_text(cost, units["money"])
         )
-    return ("The treasury pays the project (or a buyer takes its output).", risk)
+    return (
+        gettext("The treasury pays the project (or a buyer takes its output)."),
+        risk,
+    )

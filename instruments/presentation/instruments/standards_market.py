@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     COMPLIANT_COLOUR,
     NON_COMPLIANT_COLOUR,
@@ -31,9 +32,21 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         else pd.Series(True, index=rows.index)
     )
     figure = go.Figure()
-    for flag, label, colour, pattern in (
-        (True, "Compliant", COMPLIANT_COLOUR, ""),
-        (False, "Not compliant", NON_COMPLIANT_COLOUR, "/"),
+    for flag, netback, charge, colour, pattern in (
+        (
+            True,
+            gettext("Netback: compliant"),
+            gettext("Carbon charge: compliant"),
+            COMPLIANT_COLOUR,
+            "",
+        ),
+        (
+            False,
+            gettext("Netback: not compliant"),
+            gettext("Carbon charge: not compliant"),
+            NON_COMPLIANT_COLOUR,
+            "/",
+        ),
     ):
         subset = compliant == flag
         if not subset.any():
@@ -42,7 +55,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             figure.add_bar(
                 x=names[subset],
                 y=rows.loc[subset, "netback"],
-                name=f"Netback: {label.lower()}",
+                name=netback,
                 marker={"color": colour, "pattern": {"shape": pattern}},
                 offsetgroup="netback",
                 hovertemplate=f"%{{y:,.2f}} {units['price']}",
@@ -51,7 +64,7 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             figure.add_bar(
                 x=names[subset],
                 y=rows.loc[subset, "carbon_charge"],
-                name=f"Carbon charge: {label.lower()}",
+                name=charge,
                 marker={
                     "color": "#7F7F7F" if flag else "#8C3B00",
                     "pattern": {"shape": "x" if not flag else ""},
@@ -59,21 +72,27 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
                 offsetgroup="charge",
                 hovertemplate=f"%{{y:,.2f}} {units['price']}",
             )
-    style(figure, x_title="Supplier", y_title=f"Per unit ({units['price']})")
+    style(
+        figure,
+        x_title=gettext("Supplier"),
+        y_title=gettext("Per unit ({unit})").format(unit=units["price"]),
+    )
     figure.update_layout(barmode="group", hovermode="closest")
     return [
         (
             "netback",
-            "Netback and carbon charge by supplier, compliant or not",
-            "Compliant supply earns the base price plus the premium; the rest receives "
-            "the base price less its carbon charge.",
+            gettext("Netback and carbon charge by supplier, compliant or not"),
+            gettext(
+                "Compliant supply earns the base price plus the premium; the rest "
+                "receives the base price less its carbon charge."
+            ),
             figure,
         )
     ]
 
 
 COMPARISON = Comparison(
-    "name", "netback", "bar", cumulative=False, title="Producer netback"
+    "name", "netback", "bar", cumulative=False, title=gettext_noop("Producer netback")
 )
 """What a comparison of scenarios overlays."""
 
@@ -96,6 +115,9 @@ def sentences(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     return (
-        "Buyers pay the premium to compliant supply; non-compliant supply pays the carbon charge.",
-        "Depends on the carbon price and on suppliers' intensities.",
+        gettext(
+            "Buyers pay the premium to compliant supply; non-compliant supply pays the "
+            "carbon charge."
+        ),
+        gettext("Depends on the carbon price and on suppliers' intensities."),
     )

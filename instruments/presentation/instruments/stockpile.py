@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from instruments.calculators.base import Result
-from instruments.calculators.translation import gettext
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
@@ -71,8 +71,8 @@ def _prices(rows: pd.DataFrame, members: list[str], units: dict[str, str]) -> Ch
     for col, code in enumerate(members, start=1):
         mine = rows[rows["market"] == code]
         for column, label, colour, dash in (
-            ("price_without", "Without stocks", FLOOR_COLOUR, "dot"),
-            ("price_with", "With stocks", PALETTE[0], "solid"),
+            ("price_without", gettext("Without stocks"), FLOOR_COLOUR, "dot"),
+            ("price_with", gettext("With stocks"), PALETTE[0], "solid"),
         ):
             figure.add_scatter(
                 x=mine["month"].astype(str),
@@ -85,7 +85,11 @@ def _prices(rows: pd.DataFrame, members: list[str], units: dict[str, str]) -> Ch
                 row=1,
                 col=col,
             )
-    style(figure, x_title="Month", y_title=f"Price ({units['price']})")
+    style(
+        figure,
+        x_title=gettext("Month"),
+        y_title=gettext("Price ({unit})").format(unit=units["price"]),
+    )
     # The members' names title the panels on top: the legend goes below the plot.
     figure.update_layout(
         margin={"b": 150},
@@ -93,9 +97,11 @@ def _prices(rows: pd.DataFrame, members: list[str], units: dict[str, str]) -> Ch
     )
     return (
         "price-paths",
-        "Price in each member's market, with and without stocks",
-        "The market's consumer price index each month (months up to 0 are the "
-        "build-up): stocks are released when it passes the trigger.",
+        gettext("Price in each member's market, with and without stocks"),
+        gettext(
+            "The market's consumer price index each month (months up to 0 are the "
+            "build-up): stocks are released when it passes the trigger."
+        ),
         figure,
     )
 
@@ -104,7 +110,10 @@ def _shortfall(rows: pd.DataFrame, members: list[str], units: dict[str, str]) ->
     figure = go.Figure()
     mine = rows[rows["market"].isin(members)]
     for i, (column, label) in enumerate(
-        (("shortfall_without", "Without stocks"), ("shortfall_with", "With stocks"))
+        (
+            ("shortfall_without", gettext("Without stocks")),
+            ("shortfall_with", gettext("With stocks")),
+        )
     ):
         total = mine.groupby("month")[column].sum()
         figure.add_bar(
@@ -114,12 +123,18 @@ def _shortfall(rows: pd.DataFrame, members: list[str], units: dict[str, str]) ->
             marker_color=FLOOR_COLOUR if i == 0 else PALETTE[0],
             hovertemplate=f"%{{y:,.0f}} {units['quantity']}",
         )
-    style(figure, x_title="Month", y_title=f"Shortfall ({units['quantity']} a month)")
+    style(
+        figure,
+        x_title=gettext("Month"),
+        y_title=gettext("Shortfall ({unit} a month)").format(unit=units["quantity"]),
+    )
     figure.update_layout(barmode="group")
     return (
         "shortfall",
-        "The members' shortfall, with and without stocks",
-        "Base consumption less consumption, summed over the members, each month.",
+        gettext("The members' shortfall, with and without stocks"),
+        gettext(
+            "Base consumption less consumption, summed over the members, each month."
+        ),
         figure,
     )
 
@@ -136,11 +151,15 @@ def _stocks(rows: pd.DataFrame, members: list[str], units: dict[str, str]) -> Ch
             line={"color": PALETTE[i % len(PALETTE)]},
             hovertemplate=f"%{{y:,.0f}} {units['quantity']}",
         )
-    style(figure, x_title="Month", y_title=f"Stock ({units['quantity']})")
+    style(
+        figure,
+        x_title=gettext("Month"),
+        y_title=gettext("Stock ({unit})").format(unit=units["quantity"]),
+    )
     return (
         "stock-levels",
-        "Stocks left at the end of each month",
-        "Bought during the build-up (months up to 0), drawn down by releases.",
+        gettext("Stocks left at the end of each month"),
+        gettext("Bought during the build-up (months up to 0), drawn down by releases."),
         figure,
     )
 
@@ -151,7 +170,7 @@ def _sizes(sizes: pd.DataFrame, units: dict[str, str]) -> Chart:
     figure.add_scatter(
         x=x,
         y=sizes["net_benefit"],
-        name="Net benefit, this disruption",
+        name=gettext("Net benefit, this disruption"),
         mode="lines+markers",
         line={"color": PALETTE[0]},
         hovertemplate=f"%{{y:,.0f}} {units['money']}",
@@ -160,19 +179,21 @@ def _sizes(sizes: pd.DataFrame, units: dict[str, str]) -> Chart:
         figure.add_scatter(
             x=x,
             y=sizes["expected_net_benefit"],
-            name="Expected net benefit, scenarios",
+            name=gettext("Expected net benefit, scenarios"),
             mode="lines+markers",
             line={"color": PALETTE[1]},
             hovertemplate=f"%{{y:,.0f}} {units['money']}",
         )
     style(
-        figure, x_title="Days of consumption", y_title=f"Net benefit ({units['money']})"
+        figure,
+        x_title=gettext("Days of consumption"),
+        y_title=gettext("Net benefit ({unit})").format(unit=units["money"]),
     )
     figure.update_xaxes(type="linear")
     return (
         "net-benefit-by-size",
-        "Net benefit by stock size",
-        "Every member holding the same days of its consumption.",
+        gettext("Net benefit by stock size"),
+        gettext("Every member holding the same days of its consumption."),
         figure,
     )
 
@@ -182,7 +203,7 @@ COMPARISON = Comparison(
     "shortfall_with",
     "line",
     cumulative=False,
-    title="Shortfall with stocks, every market",
+    title=gettext_noop("Shortfall with stocks, every market"),
     unit="quantity",
 )
 """What a comparison of scenarios overlays."""
@@ -212,45 +233,75 @@ def sentences(
     if isinstance(disruption, Mapping) and disruption.get("origin"):
         origin = country_name(str(disruption["origin"]), names)
         out.append(
-            f"{origin} withholds {_share(disruption.get('cut', 0))} of its sales"
-            f"{of_commodity(inputs)} for {disruption.get('months', '')} months: the "
-            f"cut works like an export tax of {_share(summary.get('export_tax_equivalent', 0))}, "
-            f"and {origin} keeps {money_text(summary.get('scarcity_rent'), money)} "
-            "of scarcity rent."
+            gettext(
+                "{origin} withholds {cut} of its sales{commodity} for {months} months: "
+                "the cut works like an export tax of {tax}, and {origin} keeps {rent} "
+                "of scarcity rent."
+            ).format(
+                origin=origin,
+                cut=_share(disruption.get("cut", 0)),
+                commodity=of_commodity(inputs),
+                months=disruption.get("months", ""),
+                tax=_share(summary.get("export_tax_equivalent", 0)),
+                rent=money_text(summary.get("scarcity_rent"), money),
+            )
         )
     if isinstance(members, pd.DataFrame) and not members.empty:
         parts = [
-            f"{country_name(str(m['market']), names)} +{_share(m['peak_price_change_without'])} "
-            f"(with stocks +{_share(m['peak_price_change_with'])}), "
-            f"short {format_figure(m['shortfall_without'])} {quantity} "
-            f"(with stocks {format_figure(m['shortfall_with'])})"
+            gettext(
+                "{market} +{rise} (with stocks +{rise_with}), short {short} {unit} "
+                "(with stocks {short_with})"
+            ).format(
+                market=country_name(str(m["market"]), names),
+                rise=_share(m["peak_price_change_without"]),
+                rise_with=_share(m["peak_price_change_with"]),
+                short=format_figure(m["shortfall_without"]),
+                unit=quantity,
+                short_with=format_figure(m["shortfall_with"]),
+            )
             for _, m in members.iterrows()
         ]
-        out.append("Peak price rise and shortfall by member: " + "; ".join(parts) + ".")
+        out.append(
+            gettext("Peak price rise and shortfall by member: {members}.").format(
+                members="; ".join(parts)
+            )
+        )
     elif is_number(summary.get("peak_price_change_without")):
         out.append(
-            f"Prices in the markets cut rise by up to "
-            f"{_share(summary['peak_price_change_without'])}."
+            gettext("Prices in the markets cut rise by up to {rise}.").format(
+                rise=_share(summary["peak_price_change_without"])
+            )
         )
     if is_number(summary.get("stock_total")) and summary["stock_total"] > 0:
         out.append(
-            f"The stocks ({format_figure(summary['stock_total'])} {quantity}) cost "
-            f"{money_text(summary.get('building_cost'), money)} to build and "
-            f"{money_text(summary.get('holding_cost'), money)} to hold; they avoid "
-            f"{money_text(summary.get('consumer_loss_avoided'), money)} of consumers' "
-            f"loss, for a net benefit of {money_text(summary.get('net_benefit'), money)}."
+            gettext(
+                "The stocks ({stock} {unit}) cost {building} to build and {holding} to "
+                "hold; they avoid {avoided} of consumers' loss, for a net benefit of "
+                "{net}."
+            ).format(
+                stock=format_figure(summary["stock_total"]),
+                unit=quantity,
+                building=money_text(summary.get("building_cost"), money),
+                holding=money_text(summary.get("holding_cost"), money),
+                avoided=money_text(summary.get("consumer_loss_avoided"), money),
+                net=money_text(summary.get("net_benefit"), money),
+            )
         )
         gain = summary.get("coordination_gain")
         if is_number(gain):
             out.append(
-                f"Releasing together rather than each alone adds "
-                f"{money_text(gain, money)} to the members' consumers."
+                gettext(
+                    "Releasing together rather than each alone adds {amount} to the "
+                    "members' consumers."
+                ).format(amount=money_text(gain, money))
             )
     days = summary.get("days_to_hold_trigger")
     if is_number(days) and math.isfinite(days):
         out.append(
-            f"Of the sizes compared, {format_figure(days)} days of consumption is the "
-            "smallest that holds every member's price at its trigger."
+            gettext(
+                "Of the sizes compared, {days} days of consumption is the smallest "
+                "that holds every member's price at its trigger."
+            ).format(days=format_figure(days))
         )
         if is_number(summary.get("building_cost_to_hold_trigger")):
             out.append(
@@ -273,8 +324,12 @@ def sentences(
     best = summary.get("best_size")
     if is_number(best) and math.isfinite(best):
         out.append(
-            f"The best size compared is {format_figure(best)} days "
-            f"(net benefit {money_text(summary.get('best_net_benefit'), money)})."
+            gettext(
+                "The best size compared is {days} days (net benefit {net})."
+            ).format(
+                days=format_figure(best),
+                net=money_text(summary.get("best_net_benefit"), money),
+            )
         )
     return out
 
@@ -284,7 +339,11 @@ def sentences(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     return (
-        "Governments (or agencies) buy and hold the stocks; consumers gain when they "
-        "are released.",
-        "Holding costs are certain; the benefit comes only if a disruption does.",
+        gettext(
+            "Governments (or agencies) buy and hold the stocks; consumers gain when "
+            "they are released."
+        ),
+        gettext(
+            "Holding costs are certain; the benefit comes only if a disruption does."
+        ),
     )

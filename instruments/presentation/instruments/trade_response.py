@@ -9,6 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import (
     FLOOR_COLOUR,
     PALETTE,
@@ -28,8 +29,8 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
     figure = go.Figure()
     for i, (column, label) in enumerate(
         (
-            ("trade_creation", "Trade creation"),
-            ("trade_diversion", "Trade diversion"),
+            ("trade_creation", gettext("Trade creation")),
+            ("trade_diversion", gettext("Trade diversion")),
         )
     ):
         if column in rows:
@@ -44,19 +45,25 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
         figure.add_scatter(
             x=x,
             y=rows["trade_creation"] + rows["trade_diversion"],
-            name="Net change",
+            name=gettext("Net change"),
             mode="markers",
             marker={"color": FLOOR_COLOUR, "symbol": "diamond", "size": 11},
             hovertemplate=f"%{{y:,.2f}} {money}",
         )
-    style(figure, x_title="Origin", y_title=f"Change in imports ({money})")
+    style(
+        figure,
+        x_title=gettext("Origin"),
+        y_title=gettext("Change in imports ({unit})").format(unit=money),
+    )
     figure.update_layout(barmode="relative", hovermode="x unified")
     charts: list[Chart] = [
         (
             "trade-effects",
-            "Trade creation and diversion by origin",
-            "Negative creation means less imported in total; diversion moves trade "
-            "between members and non-members.",
+            gettext("Trade creation and diversion by origin"),
+            gettext(
+                "Negative creation means less imported in total; diversion moves trade "
+                "between members and non-members."
+            ),
             figure,
         )
     ]
@@ -67,16 +74,25 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
             rows["imports_after"] - rows["trade_creation"] - rows["trade_diversion"]
         )
         imports = go.Figure()
-        imports.add_bar(x=x, y=before, name="Imports before", marker_color=PALETTE[5])
         imports.add_bar(
-            x=x, y=rows["imports_after"], name="Imports after", marker_color=PALETTE[0]
+            x=x, y=before, name=gettext("Imports before"), marker_color=PALETTE[5]
         )
-        style(imports, x_title="Origin", y_title=f"Imports ({money})")
+        imports.add_bar(
+            x=x,
+            y=rows["imports_after"],
+            name=gettext("Imports after"),
+            marker_color=PALETTE[0],
+        )
+        style(
+            imports,
+            x_title=gettext("Origin"),
+            y_title=gettext("Imports ({unit})").format(unit=money),
+        )
         imports.update_layout(barmode="group")
         charts.append(
             (
                 "imports",
-                "Imports by origin, before and after",
+                gettext("Imports by origin, before and after"),
                 "",
                 imports,
             )
@@ -85,7 +101,11 @@ def build_figures(result: Result, units: dict[str, str]) -> list[Chart]:
 
 
 COMPARISON = Comparison(
-    "origin", "imports_after", "bar", cumulative=False, title="Imports after"
+    "origin",
+    "imports_after",
+    "bar",
+    cumulative=False,
+    title=gettext_noop("Imports after"),
 )
 """What a comparison of scenarios overlays."""
 
@@ -108,6 +128,6 @@ def sentences(
 
 def who_pays(summary: Mapping[str, Any], units: Mapping[str, str]) -> tuple[str, str]:
     return (
-        "Consumers and the treasury (tariff revenue).",
-        "Depends on the elasticities.",
+        gettext("Consumers and the treasury (tariff revenue)."),
+        gettext("Depends on the elasticities."),
     )

@@ -37,6 +37,7 @@ from instruments.calculators.baseline import (
 )
 from instruments.calculators.extras import MarketBaseline
 from instruments.calculators.trade_matrix import ROW
+from instruments.calculators.translation import joined, translatable
 from instruments.calculators.units import (
     convert_price,
     money_factor,
@@ -511,8 +512,9 @@ def world_market(
 
 
 def data_basis(echo: Mapping[str, Any]) -> str:
-    """One line naming what a stored-data baseline stands on (the sources' lines)."""
-    return " ".join(baseline_sources(echo))
+    """One line naming what a stored-data baseline stands on (the sources' lines),
+    said in each reader's language when it is shown."""
+    return joined(*baseline_sources(echo))
 
 
 def baseline_notes(*, used: Mapping[str, Any], result: Result) -> None:
@@ -528,11 +530,16 @@ def baseline_notes(*, used: Mapping[str, Any], result: Result) -> None:
     if production and production["illustrative"]:
         add_warning(
             result.summary,
-            f"Home markets rest on an illustrative conversion: {production['basis']}",
+            translatable(
+                "Home markets rest on an illustrative conversion: {basis}",
+                basis=production["basis"],
+            ),
         )
     if not echo["elasticities"]["published"]:
         add_warning(
             result.summary,
-            "No published elasticities are stored for this commodity: generic "
-            "ranges are used.",
+            translatable(
+                "No published elasticities are stored for this commodity: generic "
+                "ranges are used."
+            ),
         )

@@ -25,6 +25,7 @@ from instruments.calculators.base import (
 from instruments.calculators.extras import request_extras
 from instruments.calculators.numbers import is_number
 from instruments.calculators.text import shorten
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import result_units
 from instruments.presentation.instruments import presentation_of
 from instruments.presentation.sources import (  # results name their sources here
@@ -153,7 +154,7 @@ def summary_items(
         output = calculator.output(key) or Output(
             key, key.replace("_", " ").capitalize()
         )
-        name = output.label
+        name = gettext(output.label)
         if isinstance(summary.get(f"{key}_period"), str):  # e.g. the bad year's year
             name = f"{name}, {summary[f'{key}_period']}"
         display = format_headline(value)
@@ -167,9 +168,9 @@ def summary_items(
             output.unit == "money"
             and is_number(value)
             and value < 0
-            and "cost" in name.lower()
+            and "cost" in output.label.lower()
         ):
-            display += " (a gain)"  # a negative cost, in words
+            display += gettext(" (a gain)")  # a negative cost, in words
         if key in ranges:
             low, high = ranges[key]
             scale = 100.0 if output.unit == "share" else 1.0
@@ -291,7 +292,9 @@ def _plain(
     pairs: list[tuple[str, str]] = []
     for name, value in data.items():
         fs = by_name.get(name)
-        label = fs.label if fs is not None else name.replace("_", " ").capitalize()
+        label = (
+            gettext(fs.label) if fs is not None else name.replace("_", " ").capitalize()
+        )
         if fs is not None and fs.kind == "group" and isinstance(value, Mapping):
             pairs += _plain(fs.children, value, (*trail, label), units)
         elif fs is not None and fs.kind == "groups" and isinstance(value, list):
@@ -368,7 +371,11 @@ def _sentence(item: SummaryItem, result: Any) -> str:
         figure = money_text(item.value, item.unit)
     else:
         figure = f"{item.display} {item.unit}".strip()
-    over = f" over {span}" if span and item.unit.isupper() else ""
+    over = (
+        gettext(" over {span}").format(span=span)
+        if span and item.unit.isupper()
+        else ""
+    )
     return f"{item.name}: {figure}{over}."
 
 
@@ -411,7 +418,9 @@ def path_label(
             continue
         node = node.get(step) if isinstance(node, Mapping) else None
         spec = next((fs for fs in specs if fs.name == step), None)
-        words.append(spec.label if spec else step.replace("_", " ").capitalize())
+        words.append(
+            gettext(spec.label) if spec else step.replace("_", " ").capitalize()
+        )
         specs = spec.children if spec else ()
     unit = _field_unit(spec, units)
     if unit:
@@ -551,7 +560,9 @@ def instrument_column(
     )
     who_pays, risk = presentation_of(calculator).who_pays(summary, units)
     if not risk and is_number(summary.get("p95")):
-        risk = f"1-in-20 bad case: {money_text(summary['p95'], units['money'])}"
+        risk = gettext("1-in-20 bad case: {amount}").format(
+            amount=money_text(summary["p95"], units["money"])
+        )
     quantity = summary.get("quantity_total")
     if not is_number(quantity):
         for column in ("taken_quantity", "quantity"):
@@ -566,7 +577,7 @@ def instrument_column(
         )
     return InstrumentColumn(
         title=title,
-        instrument=calculator.title,
+        instrument=gettext(calculator.title),
         who_pays=who_pays,
         figure=money.name if money else "—",
         total=money_text(money.value, units["money"]) if money else "—",
@@ -575,7 +586,7 @@ def instrument_column(
         else "—",
         per_tonne=per_tonne,
         when=period_span(rows) or "—",
-        risk=risk or "Fixed inputs: no price risk simulated.",
+        risk=risk or gettext("Fixed inputs: no price risk simulated."),
         total_value=float(money.value) if money else None,
     )
 
@@ -583,19 +594,22 @@ def instrument_column(
 def instrument_comparison_table(columns: Sequence[InstrumentColumn]) -> list[list[str]]:
     """Rows of the comparison of instruments: a header, then one row per question."""
     fields = (
-        ("Instrument", "instrument"),
-        ("Who pays", "who_pays"),
-        ("Figure", "figure"),
-        ("How much, in total", "total"),
+        (gettext_noop("Instrument"), "instrument"),
+        (gettext_noop("Who pays"), "who_pays"),
+        (gettext_noop("Figure"), "figure"),
+        (gettext_noop("How much, in total"), "total"),
         # volumes differ (55,025 t against 5,000 t): per tonne covered compares
-        ("Quantity covered", "quantity"),
-        ("How much, per tonne covered", "per_tonne"),
-        ("When", "when"),
-        ("With what risk", "risk"),
+        (gettext_noop("Quantity covered"), "quantity"),
+        (gettext_noop("How much, per tonne covered"), "per_tonne"),
+        (gettext_noop("When"), "when"),
+        (gettext_noop("With what risk"), "risk"),
     )
     return [
         ["", *(c.title for c in columns)],
-        *([label, *(str(getattr(c, name)) for c in columns)] for label, name in fields),
+        *(
+            [gettext(label), *(str(getattr(c, name)) for c in columns)]
+            for label, name in fields
+        ),
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from instruments.calculators.translation import gettext
 from instruments.presentation.text import format_figure
 
 
@@ -20,7 +21,7 @@ def sources_of(inputs: Mapping[str, Any]) -> list[str]:
     """The publishers of the data a result used, with edition, DOI and licence (a
     line saying so when it used none)."""
     return stored_data_sources(inputs) or [
-        "All figures as given in the inputs below; no stored data used."
+        gettext("All figures as given in the inputs below; no stored data used.")
     ]
 
 
@@ -31,15 +32,26 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping):
         found.append(
-            f"Prices: {stored.get('series_name')} ({stored.get('commodity')}), "
-            f"{stored.get('first_period')} to {stored.get('last_period')}. "
-            f"Source: {cited_source(stored)}. Licence: {stored.get('licence')}."
+            gettext(
+                "Prices: {series} ({commodity}), {first} to {last}. "
+                "Source: {source}. Licence: {licence}."
+            ).format(
+                series=stored.get("series_name"),
+                commodity=stored.get("commodity"),
+                first=stored.get("first_period"),
+                last=stored.get("last_period"),
+                source=cited_source(stored),
+                licence=stored.get("licence"),
+            )
         )
     flows = inputs.get("stored_flows")
     if isinstance(flows, Mapping) and flows.get("source"):
         found.append(
-            f"Trade flows, {flows.get('year')}: {flows.get('source')} "
-            f"(HS {', '.join(map(str, flows.get('hs_codes') or []))})."
+            gettext("Trade flows, {year}: {source} (HS {codes}).").format(
+                year=flows.get("year"),
+                source=flows.get("source"),
+                codes=", ".join(map(str, flows.get("hs_codes") or [])),
+            )
         )
     baseline = inputs.get("market_baseline")
     if not isinstance(baseline, Mapping) and isinstance(flows, Mapping):
@@ -48,13 +60,21 @@ def stored_data_sources(inputs: Mapping[str, Any]) -> list[str]:
         found.extend(baseline_sources(baseline))
     schedules = inputs.get("parameter_schedules")
     if schedules:
-        found.append("Policy parameters: the stored parameter schedules (see admin).")
+        found.append(
+            gettext("Policy parameters: the stored parameter schedules (see admin).")
+        )
     rates = inputs.get("fx_rates")
     if isinstance(rates, Mapping):
         for entry in rates.values():
             found.append(
-                f"Exchange rate: {entry.get('rate'):.4f} {entry.get('unit')}, "
-                f"{entry.get('period')}. Source: {entry.get('source')}."
+                gettext(
+                    "Exchange rate: {rate} {unit}, {period}. Source: {source}."
+                ).format(
+                    rate=f"{entry.get('rate'):.4f}",
+                    unit=entry.get("unit"),
+                    period=entry.get("period"),
+                    source=entry.get("source"),
+                )
             )
     return found
 
@@ -68,20 +88,31 @@ def baseline_sources(echo: Mapping[str, Any]) -> list[str]:
     )
     price = echo.get("price") or {}
     lines = [
-        f"Trade flows, {echo.get('year')}: {echo.get('trade_source')} ({scope}).",
-        f"Price: {price.get('series_name')} {price.get('year')}, "
-        f"{format_figure(price.get('value'))} {price.get('unit')}. Source: "
-        f"{price.get('citation')}.",
+        gettext("Trade flows, {year}: {source} ({scope}).").format(
+            year=echo.get("year"), source=echo.get("trade_source"), scope=scope
+        ),
+        gettext("Price: {series} {year}, {value} {unit}. Source: {source}.").format(
+            series=price.get("series_name"),
+            year=price.get("year"),
+            value=format_figure(price.get("value")),
+            unit=price.get("unit"),
+            source=price.get("citation"),
+        ),
     ]
     production = echo.get("production")
     if isinstance(production, Mapping):
         lines.append(
-            f"Production by country, {production.get('year')}: "
-            f"{production.get('citation')}. {production.get('basis')}"
+            gettext("Production by country, {year}: {source}. {basis}").format(
+                year=production.get("year"),
+                source=production.get("citation"),
+                basis=production.get("basis"),
+            )
         )
     cited = elasticity_sources(echo)
     if cited:
-        lines.append(f"Elasticities: {'; '.join(cited)}.")
+        lines.append(
+            gettext("Elasticities: {sources}.").format(sources="; ".join(cited))
+        )
     return lines
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from instruments.calculators import REGISTRY
 from instruments.calculators.base import InputError
@@ -91,10 +92,10 @@ def pages_work_problem(requests: Iterable[Any]) -> str:
     limit = settings.JOBS_SYNC_MAX_PATH_STEPS
     if total <= limit:
         return ""
-    return (
-        f"These scenarios simulate {total:,} paths × steps in all, more than the "
-        f"{limit:,} a page computes at once; compare fewer or smaller ones."
-    )
+    return gettext(
+        "These scenarios simulate {total} paths × steps in all, more than the "
+        "{limit} a page computes at once; compare fewer or smaller ones."
+    ).format(total=f"{total:,}", limit=f"{limit:,}")
 
 
 # --- how much one job may hold ----------------------------------------------------------
@@ -165,8 +166,10 @@ def check_quota(*, owner: Any, client: str) -> None:
     active = active_jobs(owner=owner, client=client)
     if active >= limit:
         raise JobQuotaExceeded(
-            f"You have {active} jobs queued or running, the most allowed at once "
-            f"({limit}); wait for one to end or cancel one, then try again."
+            gettext(
+                "You have {active} jobs queued or running, the most allowed at once "
+                "({limit}); wait for one to end or cancel one, then try again."
+            ).format(active=active, limit=limit)
         )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
-GRID_HELP = (
+GRID_HELP = gettext_lazy(
     "One field a line: its name, '=', and comma-separated values, e.g. "
     "'reference_price = 90, 100, 110'; nested fields use dotted names "
     "('flows.0.elasticity = -0.5, -1'). Every combination runs."
@@ -23,12 +24,18 @@ def parse_grid(text: str) -> dict[str, list[Any]]:
             continue
         name, sep, values = line.partition("=")
         if not sep or not name.strip():
-            raise ValidationError(f"Line {number}: write 'field = value, value'.")
+            raise ValidationError(
+                gettext("Line {number}: write 'field = value, value'.").format(
+                    number=number
+                )
+            )
         grid[name.strip()] = [_value(v.strip()) for v in values.split(",") if v.strip()]
         if not grid[name.strip()]:
-            raise ValidationError(f"Line {number}: give at least one value.")
+            raise ValidationError(
+                gettext("Line {number}: give at least one value.").format(number=number)
+            )
     if not grid:
-        raise ValidationError("Give at least one field to vary.")
+        raise ValidationError(gettext("Give at least one field to vary."))
     return grid
 
 
@@ -44,12 +51,12 @@ class BatchForm(forms.Form):
     """Base inputs (the calculator's example to start with) and the grid."""
 
     base = forms.CharField(
-        label="Base inputs (JSON)",
+        label=gettext_lazy("Base inputs (JSON)"),
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        help_text="The request every calculation starts from.",
+        help_text=gettext_lazy("The request every calculation starts from."),
     )
     grid = forms.CharField(
-        label="Values to vary",
+        label=gettext_lazy("Values to vary"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=GRID_HELP,
     )
@@ -58,9 +65,11 @@ class BatchForm(forms.Form):
         try:
             base = json.loads(self.cleaned_data["base"])
         except ValueError as exc:
-            raise ValidationError(f"Not valid JSON: {exc}") from exc
+            raise ValidationError(
+                gettext("Not valid JSON: {reason}").format(reason=exc)
+            ) from exc
         if not isinstance(base, dict):
-            raise ValidationError("The base inputs must be a JSON object.")
+            raise ValidationError(gettext("The base inputs must be a JSON object."))
         return base
 
     def clean_grid(self) -> dict[str, list[Any]]:

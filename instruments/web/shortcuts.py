@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.api.guards import clean_query_pairs, loads_bounded
@@ -84,13 +85,15 @@ def request_inputs(
         if pairs:
             raise InputError.at(
                 ("inputs",),
-                "Give the inputs either as inputs=<JSON> or as the API's query "
-                "fields, not both.",
+                gettext(
+                    "Give the inputs either as inputs=<JSON> or as the API's query "
+                    "fields, not both."
+                ),
             )
         data = loads_bounded(request.GET.get("inputs", ""))
         if not isinstance(data, dict):
             raise InputError.at(
-                ("inputs",), "inputs must be a JSON object of named fields."
+                ("inputs",), gettext("inputs must be a JSON object of named fields.")
             )
         return data
     if not pairs:
@@ -129,8 +132,10 @@ def given_inputs(request: HttpRequest) -> dict[str, Any] | None:
     data = inputs_from_query(request)
     if data is None:
         raise BadInputs(
-            "inputs: give the calculation's inputs as one JSON object "
-            '(?inputs={"field": value, ...}); this is not one.'
+            gettext(
+                "inputs: give the calculation's inputs as one JSON object "
+                '(?inputs={"field": value, ...}); this is not one.'
+            )
         )
     return data
 
@@ -150,9 +155,9 @@ def chosen_scenarios(request: HttpRequest) -> tuple[list[Scenario], str]:
         raise Http404("Bad scenario id") from exc
     limit = settings.COMPARE_MAX_SCENARIOS
     if len(ids) > limit:
-        return [], (
-            f"Compare at most {limit} scenarios at a time; {len(ids)} were chosen."
-        )
+        return [], gettext(
+            "Compare at most {limit} scenarios at a time; {chosen} were chosen."
+        ).format(limit=limit, chosen=len(ids))
     found = selectors.visible_scenarios(request.user).in_bulk(ids)
     if len(found) != len(ids):
         raise Http404("No such scenario")
@@ -169,7 +174,11 @@ def throttled_response(request: HttpRequest) -> HttpResponse | None:
     response = render(
         request,
         "429.html",
-        {"message": f"Too many calculations; try again in {seconds} seconds."},
+        {
+            "message": gettext(
+                "Too many calculations; try again in {seconds} seconds."
+            ).format(seconds=seconds)
+        },
         status=429,
     )
     response["Retry-After"] = str(seconds)
@@ -201,7 +210,7 @@ def run_or_bad_inputs(slug: str, data: Mapping[str, Any]) -> calculations.Calcul
 def bad_inputs_response(message: str) -> HttpResponse:
     """The plain-text 400 of a briefing or sensitivity page whose inputs do not run."""
     return HttpResponse(
-        f"The briefing cannot be made: {message}",
+        gettext("The briefing cannot be made: {message}").format(message=message),
         status=400,
         content_type="text/plain; charset=utf-8",
     )

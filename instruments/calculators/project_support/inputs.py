@@ -357,6 +357,7 @@ class StrategicResponse:
         min_value=0.0,
         max_value=1.0,
         exclusive_max=True,
+        # xgettext:no-python-format
         help=gettext_noop("Every path is lowered by this share (0.4 = 40 % lower) ..."),
     )
     years: int = spec(
@@ -413,6 +414,7 @@ class Support:
         default=None,
         min_value=0.0,
         help=gettext_noop(
+            # xgettext:no-python-format
             "Upper bound of the search (default: 10 × the highest simulated price; "
             "a grant 100 % of capex; a loan the lenders' rate)."
         ),

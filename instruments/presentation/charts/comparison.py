@@ -9,8 +9,19 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Calculator, Result
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import PALETTE, result_units, style
 from instruments.presentation.instruments import presentation_of
+
+MONEY_FIGURES = (
+    gettext_noop("buyer saving"),
+    gettext_noop("levy revenue"),
+    gettext_noop("net cost"),
+    gettext_noop("cash flow after tax, without support"),
+    gettext_noop("producer netback"),
+)
+"""The money figures instruments overlay (their ``COMPARISON`` titles without
+"cumulative" and "per period"), for the catalogues."""
 
 
 def build_instrument_comparison_figure(
@@ -28,14 +39,25 @@ def build_instrument_comparison_figure(
         years = rows[spec.x].astype(str).str[:4] if spec.x == "period" else rows[spec.x]
         values = rows.groupby(years, sort=True)[spec.y].sum().cumsum()
         label = spec.title.lower().replace("cumulative ", "").replace(" per period", "")
+        label = gettext(label)
         figure.add_scatter(
             x=[str(v) for v in values.index],
             y=values.to_numpy(),
-            name=f"{title}: {label}, cumulative",
+            name=gettext("{scenario}: {figure}, cumulative").format(
+                scenario=title, figure=label
+            ),
             mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
         )
-    unit = currencies[0] if len(set(currencies)) == 1 else "each scenario's currency"
-    style(figure, x_title="Year", y_title=f"Cumulative money ({unit})")
+    unit = (
+        currencies[0]
+        if len(set(currencies)) == 1
+        else gettext("each scenario's currency")
+    )
+    style(
+        figure,
+        x_title=gettext("Year"),
+        y_title=gettext("Cumulative money ({unit})").format(unit=unit),
+    )
     figure.update_layout(height=460)
     return figure

@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from instruments.calculators.translation import gettext
 from instruments.presentation.charts.base import PALETTE, TOOLBAR_MARGIN, style
 
 
@@ -31,7 +32,7 @@ def build_sweep_figure(
             mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
         )
-    style(figure, x_title=x_title, y_title=y_title or "Headline figure")
+    style(figure, x_title=x_title, y_title=y_title or gettext("Headline figure"))
     figure.update_xaxes(type="linear")
     return figure
 
@@ -45,15 +46,15 @@ def build_tornado_figure(
     base = ordered[0]["base"] if ordered else 0.0
     figure = go.Figure()
     for key, name, colour in (
-        ("low", f"Input {change:.0%} lower", PALETTE[0]),
-        ("high", f"Input {change:.0%} higher", PALETTE[1]),
+        ("low", gettext("Input {change} lower"), PALETTE[0]),
+        ("high", gettext("Input {change} higher"), PALETTE[1]),
     ):
         figure.add_bar(
             y=names,
             x=[(r[key] or 0.0) - (r["base"] or 0.0) for r in ordered],
             base=[r["base"] or 0.0 for r in ordered],
             orientation="h",
-            name=name,
+            name=name.format(change=f"{change:.0%}"),
             marker_color=colour,
         )
     style(figure, x_title=label, y_title="", height=max(260, 60 + 45 * len(rows)))

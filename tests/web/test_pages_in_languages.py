@@ -42,7 +42,9 @@ def stored_words() -> list[str]:
             if isinstance(f, models.CharField | models.TextField)
         ]
         for field in fields:
-            values = model.objects.values_list(field, flat=True).distinct()[:3000]
+            values = model._default_manager.values_list(field, flat=True).distinct()[
+                :3000
+            ]
             found += [v for v in values if isinstance(v, str)]
     for commodity in selectors.list_commodities():
         for series in commodity.series:

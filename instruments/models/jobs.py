@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from instruments.models.scenarios import calculator_choices, validate_calculator
 
@@ -15,21 +16,21 @@ from instruments.models.scenarios import calculator_choices, validate_calculator
 class JobKind(models.TextChoices):
     """What a job runs."""
 
-    CALCULATION = "calculation", "one calculation"
-    BATCH = "batch", "a batch of calculations"
-    SENSITIVITY = "sensitivity", "a sensitivity analysis"
-    EXPORT = "export", "an export of a data list"
-    IMPORT = "import", "an import of a published file"
+    CALCULATION = "calculation", gettext_noop("one calculation")
+    BATCH = "batch", gettext_noop("a batch of calculations")
+    SENSITIVITY = "sensitivity", gettext_noop("a sensitivity analysis")
+    EXPORT = "export", gettext_noop("an export of a data list")
+    IMPORT = "import", gettext_noop("an import of a published file")
 
 
 class JobState(models.TextChoices):
     """Where a job is: queued → running → succeeded, failed or cancelled."""
 
-    QUEUED = "queued", "queued"
-    RUNNING = "running", "running"
-    SUCCEEDED = "succeeded", "succeeded"
-    FAILED = "failed", "failed"
-    CANCELLED = "cancelled", "cancelled"
+    QUEUED = "queued", gettext_noop("queued")
+    RUNNING = "running", gettext_noop("running")
+    SUCCEEDED = "succeeded", gettext_noop("succeeded")
+    FAILED = "failed", gettext_noop("failed")
+    CANCELLED = "cancelled", gettext_noop("cancelled")
 
 
 DONE_STATES = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)

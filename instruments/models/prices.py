@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from instruments.presentation.citations import Cited, format_citation
@@ -55,19 +56,19 @@ def protect_content_factor_or_set_null(
 class Stage(models.TextChoices):
     """Stage of production along a value chain (ore → oxide → metal → magnet)."""
 
-    ORE_CONCENTRATE = "ore_concentrate", "Ore / concentrate"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    REFINED = "refined", "Refined"
-    SEMI_FINISHED = "semi_finished", "Semi-finished"
-    PRODUCT = "product", "Product"
+    ORE_CONCENTRATE = "ore_concentrate", gettext_noop("Ore / concentrate")
+    INTERMEDIATE = "intermediate", gettext_noop("Intermediate")
+    REFINED = "refined", gettext_noop("Refined")
+    SEMI_FINISHED = "semi_finished", gettext_noop("Semi-finished")
+    PRODUCT = "product", gettext_noop("Product")
 
 
 class Frequency(models.TextChoices):
     """How often a series is observed; the order is finest first."""
 
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    ANNUAL = "annual", "Annual"
+    MONTHLY = "monthly", gettext_noop("Monthly")
+    QUARTERLY = "quarterly", gettext_noop("Quarterly")
+    ANNUAL = "annual", gettext_noop("Annual")
 
 
 FREQUENCY_RANK = {Frequency.MONTHLY: 0, Frequency.QUARTERLY: 1, Frequency.ANNUAL: 2}

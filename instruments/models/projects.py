@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from instruments.models.partners import Partner
@@ -37,22 +38,22 @@ MAX_MONEY = 1e14
 class ProjectStage(models.TextChoices):
     """Where a project sits in the value chain (§12's ``stage``)."""
 
-    MINE = "mine", "Mining"
-    REFINERY = "refinery", "Refining"
-    PROCESSING = "processing", "Processing"
-    RECYCLING = "recycling", "Recycling"
+    MINE = "mine", gettext_noop("Mining")
+    REFINERY = "refinery", gettext_noop("Refining")
+    PROCESSING = "processing", gettext_noop("Processing")
+    RECYCLING = "recycling", gettext_noop("Recycling")
 
 
 class ProjectStatus(models.TextChoices):
     """How far a project has come."""
 
-    CONCEPT = "concept", "Concept"
-    FEASIBILITY = "feasibility", "Feasibility study"
-    FINANCING = "financing", "Seeking finance"
-    CONSTRUCTION = "construction", "Under construction"
-    OPERATING = "operating", "Operating"
-    SUSPENDED = "suspended", "Suspended"
-    CANCELLED = "cancelled", "Cancelled"
+    CONCEPT = "concept", gettext_noop("Concept")
+    FEASIBILITY = "feasibility", gettext_noop("Feasibility study")
+    FINANCING = "financing", gettext_noop("Seeking finance")
+    CONSTRUCTION = "construction", gettext_noop("Under construction")
+    OPERATING = "operating", gettext_noop("Operating")
+    SUSPENDED = "suspended", gettext_noop("Suspended")
+    CANCELLED = "cancelled", gettext_noop("Cancelled")
 
 
 QUANTITY_UNIT_CHOICES = [(u, u) for u in ("t", "kg")]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from instruments.models.partners import Partner
@@ -24,13 +25,13 @@ from instruments.models.prices import Commodity
 class ExportMeasure(models.TextChoices):
     """The kinds of control USGS table 4 lists (its ``Control_Type``)."""
 
-    BAN = "export_ban", "Export ban"
-    TEMPORARY_BAN = "temporary_export_ban", "Temporary export ban"
-    QUOTA = "export_quota", "Export quota"
-    LICENSING = "export_licensing", "Export licensing requirement"
+    BAN = "export_ban", gettext_noop("Export ban")
+    TEMPORARY_BAN = "temporary_export_ban", gettext_noop("Temporary export ban")
+    QUOTA = "export_quota", gettext_noop("Export quota")
+    LICENSING = "export_licensing", gettext_noop("Export licensing requirement")
     LICENSING_TECHNOLOGIES = (
         "export_licensing_technologies",
-        "Export licensing requirement for materials and technologies",
+        gettext_noop("Export licensing requirement for materials and technologies"),
     )
 
 
@@ -107,8 +108,8 @@ class ExportControl(models.Model):
 
 
 class StockKind(models.TextChoices):
-    HOLDING = "holding", "Stock held"
-    TARGET = "target", "Target"
+    HOLDING = "holding", gettext_noop("Stock held")
+    TARGET = "target", gettext_noop("Target")
 
 
 class DaysBasis(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from instruments.calculators.numbers import is_number
 from instruments.calculators.translation import translate
@@ -64,3 +64,85 @@ register.filter("is_number", is_number)
 def plotly_config() -> SafeString:
     """The one shared Plotly config as a JSON element (``#plotly-config``)."""
     return json_script(PLOTLY_CONFIG, "plotly-config")
+
+
+_CHOICES: dict[str, Any] = {}
+
+
+def _choices() -> dict[str, Any]:
+    """The model choices whose labels pages show, by the name the filter takes."""
+    if not _CHOICES:
+        from instruments.models import jobs, prices, projects, security
+
+        _CHOICES.update(
+            {
+                "stage": prices.Stage,
+                "frequency": prices.Frequency,
+                "measure": security.ExportMeasure,
+                "stock_kind": security.StockKind,
+                "project_stage": projects.ProjectStage,
+                "project_status": projects.ProjectStatus,
+                "job_kind": jobs.JobKind,
+                "job_state": jobs.JobState,
+            }
+        )
+    return _CHOICES
+
+
+@register.filter
+def choice_label(value: Any, kind: str) -> Any:
+    """A stored choice (``refined``, ``monthly``, ``running``) as its label in the
+    reader's language; a value the choices do not know is shown as it is."""
+    choices = _choices().get(kind)
+    try:
+        return gettext(choices(value).label) if choices else value
+    except ValueError:
+        return value
+
+
+PLOTLY_WORDS = (
+    gettext_noop("Zoom"),
+    gettext_noop("Pan"),
+    gettext_noop("Box Select"),
+    gettext_noop("Lasso Select"),
+    gettext_noop("Zoom in"),
+    gettext_noop("Zoom out"),
+    gettext_noop("Autoscale"),
+    gettext_noop("Reset axes"),
+    gettext_noop("Toggle Spike Lines"),
+    gettext_noop("Show closest data on hover"),
+    gettext_noop("Compare data on hover"),
+    gettext_noop("Double-click to zoom back out"),
+)
+"""The words of Plotly's own toolbar, as Plotly's locale dictionaries key them."""
+
+
+def page_words() -> dict[str, Any]:
+    """The words the page's scripts show (``app.js``, ``jobs.js``), in the reader's
+    language; ``{name}`` placeholders are filled by the script."""
+    from instruments.models.jobs import JobState
+
+    return {
+        "language": get_language() or "en",
+        "copied": gettext("Copied"),
+        "calculating": gettext("Calculating…"),
+        "calculating_for": gettext(
+            "Calculating… {seconds} s (simulations with many paths take a few seconds)"
+        ),
+        "server_answered": gettext("The server answered {status}."),
+        "unexpected_answer": gettext("Unexpected answer from the server."),
+        "calculation_failed": gettext(
+            "The calculation failed: {reason} Please try again."
+        ),
+        "modified_from": gettext("Modified from:"),
+        "download_png": gettext("Download as PNG, with title and source"),
+        "job_states": {state.value: gettext(state.label) for state in JobState},
+        "plotly": {word: gettext(word) for word in PLOTLY_WORDS},
+    }
+
+
+@register.simple_tag
+def js_words() -> SafeString:
+    """The scripts' words as a JSON element (``#js-words``): one catalogue for the
+    pages and their scripts."""
+    return json_script(page_words(), "js-words")

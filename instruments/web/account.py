@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.models import ApiKeyScope
@@ -27,17 +28,29 @@ def account_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         scope = request.POST.get("scope") or ApiKeyScope.ACCOUNT
         if scope not in ApiKeyScope.values:
             raise Http404("No such kind of key")
-        what = ApiKeyScope(scope).label.split(" (")[0].lower()
         if request.POST.get("action") == "create":
             issued = accounts.issue_key(user=request.user, scope=scope)
             new_key = {"scope": scope, "key": issued.key}
-            messages.success(
-                request,
-                f"A new {what} was created. Copy it now: it is shown only once.",
-            )
+            if scope == ApiKeyScope.ACCOUNT:
+                created = gettext(
+                    "A new account token was created. Copy it now: it is shown "
+                    "only once."
+                )
+            else:
+                created = gettext(
+                    "A new spreadsheet key was created. Copy it now: it is shown "
+                    "only once."
+                )
+            messages.success(request, created)
         else:
             accounts.revoke_key(user=request.user, scope=scope)
-            messages.success(request, f"Your {what} was revoked; it no longer works.")
+            if scope == ApiKeyScope.ACCOUNT:
+                revoked = gettext("Your account token was revoked; it no longer works.")
+            else:
+                revoked = gettext(
+                    "Your spreadsheet key was revoked; it no longer works."
+                )
+            messages.success(request, revoked)
             return redirect("instruments:account_tokens")
     keys = selectors.get_api_keys(request.user)
     response = render(

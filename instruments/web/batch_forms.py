@@ -7,9 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-GRID_HELP = (
+GRID_HELP = gettext_lazy(
     "One field a line: its name, '=', and comma-separated values, e.g. "
     "'reference_price = 90, 100, 110'; nested fields use dotted names "
     "('flows.0.elasticity = -0.5, -1'). Every combination runs."
@@ -51,12 +51,12 @@ class BatchForm(forms.Form):
     """Base inputs (the calculator's example to start with) and the grid."""
 
     base = forms.CharField(
-        label="Base inputs (JSON)",
+        label=gettext_lazy("Base inputs (JSON)"),
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        help_text="The request every calculation starts from.",
+        help_text=gettext_lazy("The request every calculation starts from."),
     )
     grid = forms.CharField(
-        label="Values to vary",
+        label=gettext_lazy("Values to vary"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=GRID_HELP,
     )

@@ -222,18 +222,36 @@ def _instrument_figure(full: list[Any]) -> dict[str, Any]:
     return {
         "id": "chart-instruments",
         "script_id": "chart-instruments-data",
-        "title": "Money over time, instrument by instrument",
+        "title": gettext("Money over time, instrument by instrument"),
         "description": "",
         "figure": to_plain(build_instrument_comparison_figure(full)),
     }
 
 
 def _instrument_question(full: list[Any]) -> tuple[str, str]:
-    names = list(dict.fromkeys(c.title.lower() for _, c, _, _ in full))
-    commodities = {presenters.commodity_name(i) for *_, i in full} - {""}
-    about = f" for {', '.join(sorted(commodities))}" if commodities else ""
-    question = f"{', '.join(names[:-1])} or {names[-1]}{about}: who pays, how much, when and with what risk?"
-    return f"Comparing instruments{about}", question[:1].upper() + question[1:]
+    names = list(dict.fromkeys(gettext(c.title).lower() for _, c, _, _ in full))
+    commodities = ", ".join(
+        sorted({presenters.commodity_name(i) for *_, i in full} - {""})
+    )
+    listed = names[-1]
+    if len(names) > 1:
+        listed = gettext("{first} or {last}").format(
+            first=", ".join(names[:-1]), last=names[-1]
+        )
+    if commodities:
+        title = gettext("Comparing instruments for {commodities}")
+        question = gettext(
+            "{instruments} for {commodities}: who pays, how much, when and with "
+            "what risk?"
+        )
+    else:
+        title = gettext("Comparing instruments")
+        question = gettext(
+            "{instruments}: who pays, how much, when and with what risk?"
+        )
+    question = question.format(instruments=listed, commodities=commodities)
+    title = title.format(commodities=commodities)
+    return title, question[:1].upper() + question[1:]
 
 
 # --- comparing instruments (page) -------------------------------------------------------
@@ -250,7 +268,9 @@ def instrument_comparison(request: HttpRequest) -> HttpResponse:
     if too_many or len(scenarios) < 2:
         context.update(choice_context(request))
         if too_many or scenarios:
-            context["problem"] = too_many or "Choose at least two scenarios to compare."
+            context["problem"] = too_many or gettext(
+                "Choose at least two scenarios to compare."
+            )
             return render(
                 request, "instruments/instrument_compare.html", context, status=400
             )

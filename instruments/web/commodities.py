@@ -58,7 +58,7 @@ def commodity_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _commodity_page(request: HttpRequest, code: str) -> HttpResponse:
     commodity = next((c for c in selectors.list_commodities() if c.code == code), None)
     if commodity is None:
-        raise Http404("No such commodity")
+        raise Http404(translation.gettext("No such commodity"))
     charted = []
     default_history = None
     for series in commodity.series:
@@ -114,7 +114,9 @@ def supply_context(
             overview.unit_values, history.prices, history.unit
         )
         if not prices.empty:
-            price_source += f"; prices: {history.citation or history.source}"
+            price_source += translation.gettext("; prices: {source}").format(
+                source=history.citation or history.source
+            )
     return {
         "supply": overview,
         "china_shares": [
@@ -124,7 +126,7 @@ def supply_context(
             (
                 "supply-top",
                 "supply-top-data",
-                f"Top exporters, {overview.year}",
+                translation.gettext("Top exporters, {year}").format(year=overview.year),
                 supply_charts.build_top_exporters_figure(
                     overview.top_exporters,
                     year=overview.year,
@@ -135,17 +137,21 @@ def supply_context(
             (
                 "supply-concentration",
                 "supply-concentration-data",
-                "Concentration of supply",
+                translation.gettext("Concentration of supply"),
                 supply_charts.build_concentration_figure(overview.concentration),
                 overview.source,
             ),
             (
                 "supply-unit-values",
                 "supply-unit-values-data",
-                "Unit values (value ÷ tonnes) beside the price series",
+                translation.gettext(
+                    "Unit values (value ÷ tonnes) beside the price series"
+                ),
                 supply_charts.build_unit_value_figure(
                     values,
-                    title=f"Trade unit value, all flows, and the price ({unit})",
+                    title=translation.gettext(
+                        "Trade unit value, all flows, and the price ({unit})"
+                    ).format(unit=unit),
                     unit=unit,
                     prices=prices,
                     price_name=history.series_name if history else "",

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from instruments import selectors
 from instruments.presentation.text import format_figure
@@ -22,9 +22,9 @@ from instruments.services import pipeline
 from instruments.web import page_cache
 
 METRIC_CHOICES = [
-    ("probability_npv_positive", "Probability that NPV ≥ 0"),
-    ("p10_min_dscr", "Minimum DSCR on 9 paths in 10 (P10)"),
-    ("p50_irr", "Median IRR"),
+    ("probability_npv_positive", gettext_lazy("Probability that NPV ≥ 0")),
+    ("p10_min_dscr", gettext_lazy("Minimum DSCR on 9 paths in 10 (P10)")),
+    ("p50_irr", gettext_lazy("Median IRR")),
 ]
 TARGET_BOUNDS = {
     "probability_npv_positive": (
@@ -38,49 +38,60 @@ TARGET_BOUNDS = {
 }
 MODEL_NAMES = {"gbm": "GBM", "schwartz": "Schwartz"}
 KIND_NAMES = {
-    "price_floor": "Price floor (one-sided CfD)",
-    "two_sided_cfd": "Two-sided CfD",
-    "offtake_fixed": "Fixed-price offtake",
-    "offtake_collar": "Offtake collar",
-    "capex_grant": "Capex grant",
-    "concessional_loan": "Concessional loan",
+    "price_floor": gettext_noop("Price floor (one-sided CfD)"),
+    "two_sided_cfd": gettext_noop("Two-sided CfD"),
+    "offtake_fixed": gettext_noop("Fixed-price offtake"),
+    "offtake_collar": gettext_noop("Offtake collar"),
+    "capex_grant": gettext_noop("Capex grant"),
+    "concessional_loan": gettext_noop("Concessional loan"),
 }
+
+
+def kind_name(kind: str) -> str:
+    """A support instrument's name in the reader's language."""
+    return gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 class PipelineForm(forms.Form):
     """The bankability target every project is held to, and an optional price war."""
 
     metric = forms.ChoiceField(
-        label="Bankability measure",
+        label=gettext_lazy("Bankability measure"),
         choices=METRIC_CHOICES,
         initial="probability_npv_positive",
     )
-    target = forms.FloatField(label="Target", initial=0.9)
+    target = forms.FloatField(label=gettext_lazy("Target"), initial=0.9)
     model = forms.ChoiceField(
-        label="Price model",
+        label=gettext_lazy("Price model"),
         choices=[
-            ("schwartz", "Mean-reverting (Schwartz)"),
-            ("gbm", "Geometric Brownian motion"),
+            ("schwartz", gettext_lazy("Mean-reverting (Schwartz)")),
+            ("gbm", gettext_lazy("Geometric Brownian motion")),
         ],
         initial="schwartz",
-        help_text="Estimated from each commodity's stored price history; a history "
-        "that shows no mean reversion is simulated with GBM.",
+        help_text=gettext_lazy(
+            "Estimated from each commodity's stored price history; a history "
+            "that shows no mean reversion is simulated with GBM."
+        ),
     )
     dominant = forms.CharField(
-        label="Dominant supplier",
+        label=gettext_lazy("Dominant supplier"),
         initial="CHN",
         max_length=3,
-        help_text="ISO3 code: projects there are ranked last.",
+        help_text=gettext_lazy("ISO3 code: projects there are ranked last."),
     )
     price_war_cut = forms.FloatField(
-        label="Price war: cut",
+        label=gettext_lazy("Price war: cut"),
         initial=0.0,
         min_value=0.0,
         max_value=0.9,
-        help_text="Share by which the dominant supplier lowers prices from first production (0.3 = 30 %).",
+        # xgettext:no-python-format
+        help_text=gettext_lazy(
+            "Share by which the dominant supplier lowers prices from first "
+            "production (0.3 = 30 %)."
+        ),
     )
     price_war_years = forms.IntegerField(
-        label="Price war: years", initial=0, min_value=0, max_value=10
+        label=gettext_lazy("Price war: years"), initial=0, min_value=0, max_value=10
     )
 
     def clean(self) -> dict[str, Any]:
@@ -157,7 +168,10 @@ def _pipeline_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "sentences": summary_sentences(rows, choice) if table["available"] else [],
             "dominant": sorted(table["dominant"].items()),
-            "kinds": [KIND_NAMES[k] for k in pipeline.SUPPORT_KINDS],
+            "kinds": [kind_name(k) for k in pipeline.SUPPORT_KINDS],
+            "unavailable": gettext(
+                "The '{calculator}' calculator is not installed."
+            ).format(calculator=pipeline.CALCULATOR),
         },
     )
 
@@ -167,9 +181,11 @@ def level_text(kind: str, level: float | None, price_unit: str) -> str:
     if level is None:
         return "—"
     if kind == "capex_grant":
-        return f"{format_figure(level * 100)} % of capex"
+        # xgettext:no-python-format
+        return gettext("{share} % of capex").format(share=format_figure(level * 100))
     if kind == "concessional_loan":
-        return f"{format_figure(level * 100)} % a year"
+        # xgettext:no-python-format
+        return gettext("{rate} % a year").format(rate=format_figure(level * 100))
     return f"{format_figure(level)} {price_unit}"
 
 
@@ -182,13 +198,23 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
         shown["gap_text"] = (
             "—"
             if gap is None
-            else ("none" if gap <= 0 else f"{format_figure(gap * 100)} points short")
+            else (
+                gettext("none")
+                if gap <= 0
+                else gettext("{points} points short").format(
+                    points=format_figure(gap * 100)
+                )
+            )
         )
     else:
         shown["gap_text"] = (
             "—"
             if gap is None
-            else ("none" if gap <= 0 else f"{format_figure(gap)} short")
+            else (
+                gettext("none")
+                if gap <= 0
+                else gettext("{gap} short").format(gap=format_figure(gap))
+            )
         )
     cost = row.get("cost_per_tonne")
     shown["cost_text"] = "—" if cost is None else f"{format_figure(cost)} {currency}/t"
@@ -197,7 +223,7 @@ def _shown(row: dict[str, Any], choice: pipeline.PipelineChoice) -> dict[str, An
     shown["model_text"] = MODEL_NAMES.get(row.get("model") or "", "")
     shown["instruments_shown"] = [
         {
-            "name": KIND_NAMES.get(i["kind"], i["kind"]),
+            "name": kind_name(i["kind"]),
             "level": level_text(i["kind"], i["level"], row["price_unit"]),
             "meets": i["meets_target"],
             "expected": format_figure(i["expected_cost"]),
@@ -243,11 +269,13 @@ def _cheapest_text(
     if not row.get("instruments"):
         return "—"
     if gap is not None and gap <= 0:
-        return "none needed"
+        return gettext("none needed")
     if cheapest is not None:
-        name = KIND_NAMES.get(cheapest["kind"], cheapest["kind"])
-        return f"{name} at {level_text(cheapest['kind'], cheapest['level'], row['price_unit'])}"
-    return "no instrument meets the target"
+        return gettext("{instrument} at {level}").format(
+            instrument=kind_name(cheapest["kind"]),
+            level=level_text(cheapest["kind"], cheapest["level"], row["price_unit"]),
+        )
+    return gettext("no instrument meets the target")
 
 
 def summary_sentences(
@@ -260,28 +288,53 @@ def summary_sentences(
     bankable = [r for r in ran if r["gap"] is not None and r["gap"] <= 0]
     helped = [r for r in ran if r["gap"] is not None and r["gap"] > 0 and r["cheapest"]]
     hopeless = len(ran) - len(bankable) - len(helped)
+    # Two sentences rather than ngettext: the glossary check reads each entry's one
+    # translation (bankable = finançable = 融資可能).
+    if len(bankable) == 1:
+        counted = gettext(
+            "Of {ran} projects run, {bankable} is bankable as it stands, {helped} "
+            "can be made bankable by at least one instrument and {hopeless} by none "
+            "within its bounds."
+        )
+    else:
+        counted = gettext(
+            "Of {ran} projects run, {bankable} are bankable as they stand, {helped} "
+            "can be made bankable by at least one instrument and {hopeless} by none "
+            "within its bounds."
+        )
     sentences = [
-        f"Of {len(ran)} projects run, {len(bankable)} "
-        f"{'is' if len(bankable) == 1 else 'are'} bankable as "
-        f"{'it stands' if len(bankable) == 1 else 'they stand'}, {len(helped)} "
-        f"can be made bankable by at least one instrument and {hopeless} by none "
-        "within its bounds."
+        counted.format(
+            ran=len(ran),
+            bankable=len(bankable),
+            helped=len(helped),
+            hopeless=hopeless,
+        )
     ]
     outside = [r for r in helped if r["outside_dominant"]]
     if outside:
         best = min(outside, key=lambda r: r["cost_per_tonne"])
         cheapest = best["cheapest"]
         sentences.append(
-            f"Cheapest to support outside {choice.dominant}: {best['name']}, with "
-            f"{best['cheapest_text'][0].lower()}{best['cheapest_text'][1:]}, an "
-            f"expected cost of {best['cost_text']} of yearly capacity and "
-            f"{format_figure(cheapest['p95_cost'])} {best['currency']} in a bad "
-            "case (P95)."
+            gettext(
+                "Cheapest to support outside {dominant}: {project}, with "
+                "{instrument}, an expected cost of {cost} of yearly capacity and "
+                "{p95} {currency} in a bad case (P95)."
+            ).format(
+                dominant=choice.dominant,
+                project=best["name"],
+                instrument=best["cheapest_text"][0].lower() + best["cheapest_text"][1:],
+                cost=best["cost_text"],
+                p95=format_figure(cheapest["p95_cost"]),
+                currency=best["currency"],
+            )
         )
     if any((r["cost_per_tonne"] or 0) < 0 for r in helped):
         sentences.append(
-            "Where the cheapest cost is negative the state expects to gain: a fixed "
-            "price or two-sided contract set below the prices the model expects "
-            "pays back more than it pays out on average, though not in a bad case."
+            gettext(
+                "Where the cheapest cost is negative the state expects to gain: a "
+                "fixed price or two-sided contract set below the prices the model "
+                "expects pays back more than it pays out on average, though not in "
+                "a bad case."
+            )
         )
     return sentences

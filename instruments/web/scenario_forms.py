@@ -6,22 +6,23 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class ScenarioSaveForm(forms.Form):
     """Title, notes and visibility of a scenario; the inputs travel as JSON."""
 
-    title = forms.CharField(max_length=200, label="Title")
+    title = forms.CharField(max_length=200, label=_("Title"))
     notes = forms.CharField(
         required=False,
-        label="Notes",
+        label=_("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What this scenario shows, sources, caveats.",
+        help_text=_("What this scenario shows, sources, caveats."),
     )
     is_public = forms.BooleanField(
         required=False,
-        label="Public",
-        help_text="Anyone with the link can see a public scenario.",
+        label=_("Public"),
+        help_text=_("Anyone with the link can see a public scenario."),
     )
     inputs = forms.JSONField(widget=forms.HiddenInput)
 

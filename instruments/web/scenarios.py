@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from instruments import selectors
@@ -47,7 +48,12 @@ def scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{login}?next={target}")
     form = ScenarioSaveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The scenario could not be saved: " + _form_text(form))
+        messages.error(
+            request,
+            gettext("The scenario could not be saved: {reason}").format(
+                reason=_form_text(form)
+            ),
+        )
         return redirect("instruments:calculator", slug=slug)
     try:
         scenario = scenario_services.save_scenario(
@@ -59,9 +65,17 @@ def scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
             is_public=form.cleaned_data["is_public"],
         )
     except (InputError, ValidationError) as exc:
-        messages.error(request, f"The scenario could not be saved: {exc}")
+        messages.error(
+            request,
+            gettext("The scenario could not be saved: {reason}").format(reason=exc),
+        )
         return redirect("instruments:calculator", slug=slug)
-    messages.success(request, f"Saved “{scenario.title}”. This is its permanent link.")
+    messages.success(
+        request,
+        gettext("Saved “{title}”. This is its permanent link.").format(
+            title=scenario.title
+        ),
+    )
     return redirect("instruments:scenario", pk=scenario.pk)
 
 
@@ -137,9 +151,12 @@ def scenario_visibility(request: HttpRequest, pk: int) -> HttpResponse:
             owner=request.user, pk=pk, is_public=request.POST.get("is_public") == "true"
         )
     except Scenario.DoesNotExist:
-        raise Http404("No such scenario of yours") from None
-    state = "public" if scenario.is_public else "private"
-    messages.success(request, f"“{scenario.title}” is now {state}.")
+        raise Http404(gettext("No such scenario of yours")) from None
+    if scenario.is_public:
+        done = gettext("“{title}” is now public.")
+    else:
+        done = gettext("“{title}” is now private.")
+    messages.success(request, done.format(title=scenario.title))
     return redirect(safe_next(request, default=reverse("instruments:scenario_list")))
 
 
@@ -149,8 +166,10 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         scenario = scenario_services.delete_scenario(owner=request.user, pk=pk)
     except Scenario.DoesNotExist:
-        raise Http404("No such scenario of yours") from None
-    messages.success(request, f"Deleted “{scenario.title}”.")
+        raise Http404(gettext("No such scenario of yours")) from None
+    messages.success(
+        request, gettext("Deleted “{title}”.").format(title=scenario.title)
+    )
     return redirect("instruments:scenario_list")
 
 
@@ -166,9 +185,11 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
         )
     problem = ""
     if len(scenarios) < 2:
-        problem = "Choose at least two scenarios to compare."
+        problem = gettext("Choose at least two scenarios to compare.")
     elif len({s.calculator for s in scenarios}) > 1:
-        problem = "Scenarios can only be compared with others of the same calculator."
+        problem = gettext(
+            "Scenarios can only be compared with others of the same calculator."
+        )
     else:
         problem = job_limits.pages_work_problem(s.inputs for s in scenarios)
     if problem:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.vary import vary_on_headers
 
 from instruments.api.lookups import get_calculator_or_404
@@ -152,11 +153,17 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         first = run_or_bad_inputs(slug, base)
     except BadInputs as exc:
-        return _error_page(request, calculator, f"The inputs do not run: {exc}")
+        return _error_page(
+            request,
+            calculator,
+            gettext("The inputs do not run: {reason}").format(reason=exc),
+        )
     paths = presenters.sweepable_paths(numeric_paths(base), base, first.inputs)
     if not paths:
         return _error_page(
-            request, calculator, "This calculation has no typed number to vary."
+            request,
+            calculator,
+            gettext("This calculation has no typed number to vary."),
         )
     errors: dict[str, str] = {}
     default_vary = (
@@ -166,7 +173,7 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     )
     vary = request.GET.get("vary") or default_vary
     if vary not in paths:
-        errors["vary"] = (
+        errors["vary"] = gettext(
             "That input cannot be varied here (it is not a typed number of this "
             "calculation, or stored data replaced it); another was chosen."
         )
@@ -188,11 +195,12 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         steps = max(2, min(int(request.GET.get("steps") or 9), MAX_POINTS))
     except ValueError:
-        errors["steps"] = "Give a whole number of points, e.g. 9."
+        errors["steps"] = gettext("Give a whole number of points, e.g. 9.")
         steps = 9
     change = _float(request, "change", 10.0, number_format, errors) / 100
     if not 0 < change < 1:
-        errors["change"] = "Give a share between 0 and 100 %, e.g. 10."
+        # xgettext:no-python-format
+        errors["change"] = gettext("Give a share between 0 and 100 %, e.g. 10.")
         change = 0.1
     tornado_paths = presenters.tornado_order(paths, calculator.price_field or "")[
         :TORNADO_INPUTS
@@ -250,6 +258,17 @@ def calculator_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "instruments/sensitivity.html", context)
 
 
+def _sweep_title(unit: str, varied: str) -> str:
+    """The title of the sweep chart of the figures in ``unit`` ("" for none)."""
+    if not unit:
+        return gettext("Figures as {input} varies").format(input=varied)
+    if unit.isupper():  # a currency
+        return gettext("Money figures ({unit}) as {input} varies").format(
+            unit=unit, input=varied
+        )
+    return gettext("Figures ({unit}) as {input} varies").format(unit=unit, input=varied)
+
+
 def _charts(
     calculator: Calculator,
     first: Calculation,
@@ -271,7 +290,7 @@ def _charts(
     by_unit: dict[str, list[str]] = {}
     for key in keys:
         by_unit.setdefault(items[key].unit, []).append(key)
-    figure_labels = {k: items[k].label for k in keys}
+    figure_labels = {k: gettext(items[k].label) for k in keys}
     sweep_charts = []
     for n, (unit, unit_keys) in enumerate(by_unit.items()):
         shown = unit_keys[:MAX_SWEEP_LINES]
@@ -279,15 +298,16 @@ def _charts(
             {
                 "id": f"chart-sweep-{n}" if n else "chart-sweep",
                 "script_id": f"chart-sweep-{n}-data" if n else "chart-sweep-data",
-                "title": f"{'Money figures' if unit.isupper() else 'Figures'} "
-                f"({unit or 'as given'}) as {labels[vary]} varies",
+                "title": _sweep_title(unit, labels[vary]),
                 "figure": to_plain(
                     build_sweep_figure(
                         rows,
                         shown,
                         figure_labels,
                         x_title=labels[vary],
-                        y_title=f"Figure ({unit})" if unit else "Figure",
+                        y_title=gettext("Figure ({unit})").format(unit=unit)
+                        if unit
+                        else gettext("Figure"),
                     )
                 ),
             }
@@ -317,7 +337,9 @@ def _charts(
         tornado_chart = {
             "id": "chart-tornado",
             "script_id": "chart-tornado-data",
-            "title": f"{name}: its swing when each input moves ±{change:.0%}",
+            "title": gettext(
+                "{figure}: its swing when each input moves ±{change}"
+            ).format(figure=name, change=f"{change:.0%}"),
             "figure": to_plain(
                 build_tornado_figure(
                     [{**r, "input": r["label"]} for r in tornado],

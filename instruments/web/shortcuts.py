@@ -132,8 +132,10 @@ def given_inputs(request: HttpRequest) -> dict[str, Any] | None:
     data = inputs_from_query(request)
     if data is None:
         raise BadInputs(
-            "inputs: give the calculation's inputs as one JSON object "
-            '(?inputs={"field": value, ...}); this is not one.'
+            gettext(
+                "inputs: give the calculation's inputs as one JSON object "
+                '(?inputs={"field": value, ...}); this is not one.'
+            )
         )
     return data
 
@@ -153,9 +155,9 @@ def chosen_scenarios(request: HttpRequest) -> tuple[list[Scenario], str]:
         raise Http404("Bad scenario id") from exc
     limit = settings.COMPARE_MAX_SCENARIOS
     if len(ids) > limit:
-        return [], (
-            f"Compare at most {limit} scenarios at a time; {len(ids)} were chosen."
-        )
+        return [], gettext(
+            "Compare at most {limit} scenarios at a time; {chosen} were chosen."
+        ).format(limit=limit, chosen=len(ids))
     found = selectors.visible_scenarios(request.user).in_bulk(ids)
     if len(found) != len(ids):
         raise Http404("No such scenario")
@@ -172,7 +174,11 @@ def throttled_response(request: HttpRequest) -> HttpResponse | None:
     response = render(
         request,
         "429.html",
-        {"message": f"Too many calculations; try again in {seconds} seconds."},
+        {
+            "message": gettext(
+                "Too many calculations; try again in {seconds} seconds."
+            ).format(seconds=seconds)
+        },
         status=429,
     )
     response["Retry-After"] = str(seconds)
@@ -204,7 +210,7 @@ def run_or_bad_inputs(slug: str, data: Mapping[str, Any]) -> calculations.Calcul
 def bad_inputs_response(message: str) -> HttpResponse:
     """The plain-text 400 of a briefing or sensitivity page whose inputs do not run."""
     return HttpResponse(
-        f"The briefing cannot be made: {message}",
+        gettext("The briefing cannot be made: {message}").format(message=message),
         status=400,
         content_type="text/plain; charset=utf-8",
     )

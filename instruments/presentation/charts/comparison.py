@@ -9,9 +9,19 @@ from typing import Any
 import plotly.graph_objects as go
 
 from instruments.calculators.base import Calculator, Result
-from instruments.calculators.translation import gettext
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import PALETTE, result_units, style
 from instruments.presentation.instruments import presentation_of
+
+MONEY_FIGURES = (
+    gettext_noop("buyer saving"),
+    gettext_noop("levy revenue"),
+    gettext_noop("net cost"),
+    gettext_noop("cash flow after tax, without support"),
+    gettext_noop("producer netback"),
+)
+"""The money figures instruments overlay (their ``COMPARISON`` titles without
+"cumulative" and "per period"), for the catalogues."""
 
 
 def build_instrument_comparison_figure(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import plotly.graph_objects as go
 
 from instruments.calculators.text import shorten
+from instruments.calculators.translation import gettext
 from instruments.presentation.charts.base import to_plain
 
 # --- price histories (admin and data pages) ------------------------------------------
@@ -33,7 +34,7 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
             x=labels,
             y=prices,
             mode="lines+markers" if len(labels) <= 40 else "lines",
-            name="price",
+            name=gettext("price"),
             line={"color": PRICE_COLOUR, "width": 2},
             hovertemplate=f"%{{x}}: %{{y:,.2f}} {history.unit}<extra></extra>",
         )
@@ -44,20 +45,21 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
                 x=[x for x, e in zip(labels, estimated, strict=True) if e],
                 y=[y for y, e in zip(prices, estimated, strict=True) if e],
                 mode="markers",
-                name="estimated",
+                name=gettext("estimated"),
                 marker={
                     "color": "white",
                     "size": 9,
                     "line": {"color": ESTIMATED_COLOUR, "width": 2},
                 },
                 hovertemplate=(
-                    f"%{{x}}: %{{y:,.2f}} {history.unit} (estimated)<extra></extra>"
+                    f"%{{x}}: %{{y:,.2f}} {history.unit} "
+                    f"({gettext('estimated')})<extra></extra>"
                 ),
             )
         )
     fig.update_layout(
         title={"text": f"{history.series_name} ({history.unit})"},
-        xaxis={"title": {"text": "period"}, "type": "category"},
+        xaxis={"title": {"text": gettext("period")}, "type": "category"},
         yaxis={"title": {"text": history.unit}, "rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 50, "b": 120},
         hovermode="x unified",
@@ -66,8 +68,9 @@ def build_price_history_figure(history: PriceHistory) -> dict[str, Any]:
         legend={"orientation": "h", "y": -0.26, "yanchor": "top", "x": 0},
         annotations=[
             {
-                "text": "Source: "
-                + shorten(history.short_citation or history.source, 140),
+                "text": gettext("Source: {source}").format(
+                    source=shorten(history.short_citation or history.source, 140)
+                ),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

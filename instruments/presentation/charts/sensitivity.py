@@ -46,23 +46,15 @@ def build_tornado_figure(
     base = ordered[0]["base"] if ordered else 0.0
     figure = go.Figure()
     for key, name, colour in (
-        (
-            "low",
-            gettext("Input {change} lower").format(change=f"{change:.0%}"),
-            PALETTE[0],
-        ),
-        (
-            "high",
-            gettext("Input {change} higher").format(change=f"{change:.0%}"),
-            PALETTE[1],
-        ),
+        ("low", gettext("Input {change} lower"), PALETTE[0]),
+        ("high", gettext("Input {change} higher"), PALETTE[1]),
     ):
         figure.add_bar(
             y=names,
             x=[(r[key] or 0.0) - (r["base"] or 0.0) for r in ordered],
             base=[r["base"] or 0.0 for r in ordered],
             orientation="h",
-            name=name,
+            name=name.format(change=f"{change:.0%}"),
             marker_color=colour,
         )
     style(figure, x_title=label, y_title="", height=max(260, 60 + 45 * len(rows)))

@@ -6,6 +6,37 @@
 
   document.documentElement.classList.add("js");
 
+  // The words this script shows, in the page's language (the #js-words element the
+  // page writes from the one catalogue); English when a page has none.
+  var WORDS = {
+    copied: "Copied",
+    calculating: "Calculating…",
+    calculating_for: "Calculating… {seconds} s (simulations with many paths take a few seconds)",
+    server_answered: "The server answered {status}.",
+    unexpected_answer: "Unexpected answer from the server.",
+    calculation_failed: "The calculation failed: {reason} Please try again.",
+    modified_from: "Modified from:",
+    download_png: "Download as PNG, with title and source",
+    plotly: {},
+  };
+  var wordsElement = document.getElementById("js-words");
+  if (wordsElement) Object.assign(WORDS, JSON.parse(wordsElement.textContent));
+
+  function say(key, values) {
+    return String(WORDS[key]).replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
+  // Plotly's own toolbar in the page's language: its words as a Plotly locale.
+  var plotlyLocale = "";
+  function registerPlotlyLocale() {
+    if (plotlyLocale || !window.Plotly || !WORDS.language) return;
+    if (!Object.keys(WORDS.plotly).length || /^en/.test(WORDS.language)) return;
+    plotlyLocale = "app-" + WORDS.language;
+    window.Plotly.register({ moduleType: "locale", name: plotlyLocale, dictionary: WORDS.plotly });
+  }
+
   // A downloaded PNG carries the chart's title (top) and its source line (bottom),
   // so that it can be pasted into a note and still be cited.
   function downloadPng(chart) {
@@ -40,11 +71,13 @@
       filename: el.dataset.filename || el.id,
     });
     config.modeBarButtonsToRemove = (config.modeBarButtonsToRemove || []).concat(["toImage"]);
+    registerPlotlyLocale();
+    if (plotlyLocale) config.locale = plotlyLocale;
     // The toolbar shows on hover only, and never at a phone's width, where it would
     // sit over the legend and the labels (the download button below the chart stays).
     config.displayModeBar = window.matchMedia("(max-width: 700px)").matches ? false : "hover";
     config.modeBarButtonsToAdd = [{
-      name: "Download as PNG, with title and source",
+      name: say("download_png"),
       icon: window.Plotly.Icons.camera,
       click: function () { downloadPng(el); },
     }];
@@ -179,7 +212,7 @@
     input.select();
     var done = function () {
       var original = button.textContent;
-      button.textContent = "Copied";
+      button.textContent = say("copied");
       setTimeout(function () { button.textContent = original; }, 1500);
     };
     if (navigator.clipboard && window.isSecureContext) {
@@ -207,11 +240,13 @@
     if (results) results.setAttribute("aria-busy", "true");
     main.classList.add("is-busy");
     button.disabled = true;
-    busy.innerHTML = '<span class="spinner" aria-hidden="true"></span> Calculating…';
+    var spinner = '<span class="spinner" aria-hidden="true"></span> ';
+    busy.innerHTML = spinner;
+    busy.appendChild(document.createTextNode(say("calculating")));
     var timer = setInterval(function () {
       var seconds = Math.round((Date.now() - started) / 1000);
-      busy.innerHTML = '<span class="spinner" aria-hidden="true"></span> Calculating… ' + seconds +
-        " s (simulations with many paths take a few seconds)";
+      busy.innerHTML = spinner;
+      busy.appendChild(document.createTextNode(say("calculating_for", { seconds: seconds })));
     }, 1000);
     var action = form.getAttribute("action").split("#")[0];
     fetch(action, {
@@ -222,13 +257,13 @@
       signal: controller.signal,
     })
       .then(function (response) {
-        if (!response.ok) throw new Error("The server answered " + response.status + ".");
+        if (!response.ok) throw new Error(say("server_answered", { status: response.status }));
         return response.text();
       })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.getElementById("calculator-main");
-        if (!fresh) throw new Error("Unexpected answer from the server.");
+        if (!fresh) throw new Error(say("unexpected_answer"));
         main.replaceWith(fresh);
         prepareRows(fresh);
         drawCharts(fresh);
@@ -240,7 +275,7 @@
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;
-        busy.textContent = "The calculation failed: " + error.message + " Please try again.";
+        busy.textContent = say("calculation_failed", { reason: error.message });
         button.disabled = false;
         main.classList.remove("is-busy");
         if (results) results.removeAttribute("aria-busy");
@@ -270,7 +305,7 @@
     note.dataset.modified = "1";
     note.classList.add("modified-note");
     var state = note.querySelector("[data-loaded-state]");
-    if (state) state.textContent = "Modified from:";
+    if (state) state.textContent = say("modified_from");
     if (window.history && window.location.search) {
       window.history.replaceState(null, "", window.location.pathname);
     }

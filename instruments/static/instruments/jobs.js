@@ -10,10 +10,14 @@
   var cancel = box.querySelector("[data-job-cancel]");
   var cancelled = box.querySelector("[data-job-cancelled]");
   var ended = ["succeeded", "failed", "cancelled"];
+  // The states in the page's language (#js-words, written from the one catalogue).
+  var wordsElement = document.getElementById("js-words");
+  var states = wordsElement ? JSON.parse(wordsElement.textContent).job_states || {} : {};
+  function stateWord(state) { return states[state] || state; }
   function show(job) {
     bar.value = job.progress;
     bar.textContent = job.progress + " %";
-    label.textContent = job.state + " · " + job.progress + " %";
+    label.textContent = stateWord(job.state) + " · " + job.progress + " %";
     if (ended.indexOf(job.state) >= 0 && cancel) cancel.hidden = true;
     if (job.state === "succeeded") {
       done.hidden = false;

@@ -40,11 +40,12 @@ def test_a_result_is_cached_per_language(
     settings.CALCULATION_CACHE_MIN_SECONDS = 0
     keys: list[str] = []
     real = calculation._cache_set
-    monkeypatch.setattr(
-        calculation,
-        "_cache_set",
-        lambda key, value, **kw: (keys.append(key), real(key, value, **kw)),
-    )
+
+    def spy(key: str, value: Any, **kw: Any) -> None:
+        keys.append(key)
+        real(key, value, **kw)
+
+    monkeypatch.setattr(calculation, "_cache_set", spy)
     data = REGISTRY["price-floor"].example
     for language in ("en-gb", "fr", "ja", "fr"):
         with translation.override(language):

@@ -222,7 +222,7 @@ def briefing_for_calculation(
         sentences=presenters.headline_sentences(calculator, result, inputs, names),
         inputs=non_default_inputs(calculator, request or inputs, inputs),
         headline=[
-            (item.label, item.display)
+            (_label(item.name, item.unit), item.display)
             for item in headline + more
             if is_number(item.value) and item.display != "—"
         ],
@@ -250,6 +250,12 @@ def briefing_for_calculation(
         deployment=deployment or Deployment(),
         basis=basis,
     )
+
+
+def _label(name: str, unit: str) -> str:
+    """A summary figure's label in the reader's language, with its unit."""
+    name = gettext(name)  # looked up again when already said in it: unchanged
+    return f"{name} ({unit})" if unit else name
 
 
 def _shown(text: Any) -> str:
@@ -291,7 +297,8 @@ def key_figures(
             if low_high
             else ""
         )
-        out.append(KeyFigure(item.name, unit, value, spread, basis))
+        # The label in the reader's language (looked up again when already said in it).
+        out.append(KeyFigure(gettext(item.name), unit, value, spread, basis))
     return out
 
 

@@ -181,7 +181,7 @@ def _page_one(
         ),
         Spacer(1, 4 * mm),
         Paragraph(
-            f"<b>{_x(gettext('The question.'))}</b> {_x(briefing.question)}",
+            "<b>" + _x(gettext("The question.")) + f"</b> {_x(briefing.question)}",
             s["question"],
         ),
     ]

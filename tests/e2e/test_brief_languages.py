@@ -38,11 +38,11 @@ def test_a_japanese_reader_downloads_a_japanese_brief(
     )
     text = "".join(done.stdout.decode("utf-8").split())  # Japanese wraps anywhere
     calculator = REGISTRY["price-floor"]
+    output = calculator.output(calculator.headline_keys[0])
+    assert output is not None
     with translation.override("ja"):
-        headline = translation.gettext(
-            calculator.output(calculator.headline_keys[0]).label
-        )
-    assert headline != calculator.output(calculator.headline_keys[0]).label
+        headline = translation.gettext(output.label)
+    assert headline != output.label
     assert "".join(headline.split()) in text
     assert "4つの数値で見る答え" in text
     assert "誰が負担するのか" in text

@@ -82,11 +82,8 @@ def brief(client: Client, language: str, slug: str, query: str = "", **extra: st
 def labels(slug: str, language: str, keys: tuple[str, ...]) -> list[str]:
     calculator = REGISTRY[slug]
     with django_translation.override(language):
-        return [
-            django_translation.gettext(calculator.output(k).label)
-            for k in keys
-            if calculator.output(k) is not None
-        ]
+        outputs = [calculator.output(k) for k in keys]
+        return [django_translation.gettext(o.label) for o in outputs if o is not None]
 
 
 # --- English left in a text ------------------------------------------------------------

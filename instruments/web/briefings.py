@@ -14,11 +14,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from instruments import selectors
 from instruments.api.lookups import get_calculator_or_404
 from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.translation import gettext_noop
 from instruments.models import Scenario
 from instruments.presentation import briefing, briefing_pdf, presenters, slides
 from instruments.presentation.charts import results as charts

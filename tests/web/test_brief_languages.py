@@ -332,3 +332,52 @@ def test_the_japanese_slides_open_in_impress_with_their_glyphs(
         [tool("pdffonts"), str(converted)], capture_output=True, text=True, check=True
     ).stdout
     assert "IPAexGothic" in used
+
+
+# --- saved scenarios and comparisons ---------------------------------------------------
+
+
+def test_a_saved_scenario_and_a_comparison_brief_in_japanese(client: Client) -> None:
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from tests.factories import make_scenario
+
+    owner = User.objects.create_user("hana", password="pw-hana-123")
+    example = dict(REGISTRY["price-floor"].example)
+    floor = make_scenario(
+        calculator="price-floor",
+        title="NdPr floor",
+        inputs=example,
+        owner=owner,
+        is_public=True,
+    )
+    higher = make_scenario(
+        calculator="price-floor",
+        title="Higher NdPr floor",
+        inputs={**example, "reference_price": 130},
+        owner=owner,
+        is_public=True,
+    )
+    one = client.get(
+        reverse("instruments:scenario_briefing", args=[floor.pk]),
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert one.status_code == 200
+    assert "誰が負担するのか" in squeezed(pdftotext(one.content, 1))
+    compare = reverse("instruments:compare_briefing")
+    both = client.get(
+        f"{compare}?ids={floor.pk}&ids={higher.pk}", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert both.status_code == 200
+    text = squeezed(pdftotext(both.content))
+    for words in (
+        "比較：",
+        "並べて比較",
+        "政策：",
+        "国境調整付きの",
+        "出典とデータの時点",
+    ):
+        assert words in text, words
+    for english in ("Comparison:", "Side by side", "The policy:", "How do these"):
+        assert squeezed(english) not in text, english

@@ -414,7 +414,9 @@ def non_default_inputs(
     if isinstance(baseline, Mapping) and isinstance(ranges, Mapping):
         for name, entry in ranges.items():
             if isinstance(entry, Mapping) and name not in request:
-                label = name.replace("_", " ").capitalize()
+                # "Supply elasticity": the words of the inputs' own labels, so the
+                # catalogue has them (looked up by a variable, not extracted again).
+                label = gettext(name.replace("_", " ").capitalize())
                 pairs.append(
                     (
                         gettext("{label} (stored default)").format(label=label),

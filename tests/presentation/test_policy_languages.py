@@ -74,3 +74,34 @@ def test_the_brief_date_in_each_language() -> None:
         assert briefing.date_text(day) == "07 mai 2026"
     with translation.override("ja"):
         assert briefing.date_text(day) == "2026年5月7日"
+
+
+def test_the_stored_elasticities_are_named_in_the_language() -> None:
+    calculator = REGISTRY["plurilateral"]
+    inputs = {
+        "market_baseline": {"year": 2024},
+        "elasticity_ranges": {
+            "supply_elasticity": {
+                "value": 0.25,
+                "low": 0.03,
+                "high": 2.03,
+                "source": "Fally and Sayre (2018)",
+            }
+        },
+    }
+    with translation.override("ja"):
+        pairs = briefing.non_default_inputs(calculator, {}, inputs)
+    assert pairs == [
+        (
+            "供給の弾力性（保存された既定値）",
+            "0.25（範囲 0.03～2.03、Fally and Sayre (2018)）",
+        )
+    ]
+    with translation.override("en"):
+        pairs = briefing.non_default_inputs(calculator, {}, inputs)
+    assert pairs == [
+        (
+            "Supply elasticity (stored default)",
+            "0.25 (range 0.03 to 2.03; Fally and Sayre (2018))",
+        )
+    ]

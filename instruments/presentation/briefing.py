@@ -25,11 +25,12 @@ import pandas as pd
 from instruments.calculators.base import Calculator, Result, describe, to_data
 from instruments.calculators.extras import request_extras
 from instruments.calculators.numbers import is_number
+from instruments.calculators.translation import active_language, gettext
 from instruments.presentation import presenters
 from instruments.presentation.charts.results import build_result_figures
 from instruments.presentation.jsonify import rows_as_records
 from instruments.presentation.numbers import signed_figures_in
-from instruments.presentation.policies import policy_phrase, short_commodity
+from instruments.presentation.policies import join_words, policy_phrase, short_commodity
 from instruments.presentation.presenters import (
     short_citation,
     sources_of,
@@ -127,6 +128,20 @@ class Briefing:
     """The result's own warnings and notes, in full."""
 
 
+def source_line(basis: str) -> str:
+    """``Source: Calculated on …``."""
+    return gettext("Source: {basis}").format(basis=basis)
+
+
+def units_and_source(chart: BriefingChart, briefing: Briefing) -> str:
+    """``Units: Price (USD/kg). Source: Calculated on …``."""
+    if not chart.units:
+        return source_line(briefing.basis)
+    return gettext("Units: {units}. Source: {basis}").format(
+        units=chart.units, basis=briefing.basis
+    )
+
+
 # --- the question ------------------------------------------------------------------------
 
 
@@ -138,9 +153,42 @@ def question_of(
 ) -> str:
     """The question the brief answers, in one sentence naming the policy."""
     span = period_span(rows)
-    over = f" over {span}" if span else ""
     policy = policy_phrase(calculator, inputs, names or {})
-    return f"What would {policy} mean in money and trade{over}, and who would pay?"
+    if span:
+        return gettext(
+            "What would {policy} mean in money and trade over {span}, and who would pay?"
+        ).format(policy=policy, span=span)
+    return gettext(
+        "What would {policy} mean in money and trade, and who would pay?"
+    ).format(policy=policy)
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_text(date: dt.date) -> str:
+    """``07 December 2026``, ``07 décembre 2026``, ``2026年12月7日``: the month's name
+    from Django's own catalogue (looked up by a variable, so not extracted again)."""
+    language = active_language().lower()
+    if language.startswith("ja"):
+        return f"{date.year}年{date.month}月{date.day}日"
+    month = MONTHS[date.month - 1]
+    if not language.startswith("en"):
+        month = gettext(month).lower()
+    return f"{date:%d} {month} {date.year}"
 
 
 # --- one result --------------------------------------------------------------------------
@@ -175,12 +223,12 @@ def briefing_for_calculation(
         sentences=presenters.headline_sentences(calculator, result, inputs, names),
         inputs=non_default_inputs(calculator, request or inputs, inputs),
         headline=[
-            (item.label, item.display)
+            (_label(item.name, item.unit), item.display)
             for item in headline + more
             if is_number(item.value) and item.display != "—"
         ],
         caveats=[
-            signed_figures_in(str(result.summary[key]))
+            signed_figures_in(_shown(result.summary[key]))
             for key in ("warnings", "downstream_cost_changes")
             if isinstance(result.summary.get(key), str) and result.summary[key]
         ],
@@ -195,7 +243,7 @@ def briefing_for_calculation(
             )
             for f in figures
         ],
-        table_title="The table",
+        table_title=gettext("The table"),
         table=full_table(calculator, result, inputs),
         sources=sources_of(inputs),
         methodology_url=methodology_url,
@@ -203,6 +251,19 @@ def briefing_for_calculation(
         deployment=deployment or Deployment(),
         basis=basis,
     )
+
+
+def _label(name: str, unit: str) -> str:
+    """A summary figure's label in the reader's language, with its unit."""
+    name = gettext(name)  # looked up again when already said in it: unchanged
+    return f"{name} ({unit})" if unit else name
+
+
+def _shown(text: Any) -> str:
+    """A result's warning or note in the reader's language: sentences that know how
+    to say themselves again (``translated``), else the text through the catalogue."""
+    translated = getattr(text, "translated", None)
+    return str(translated() if callable(translated) else gettext(str(text)))
 
 
 def key_figures(
@@ -230,11 +291,15 @@ def key_figures(
         )
         low_high = ranges.get(item.key)
         spread = (
-            f"{_number_text(low_high[0], scale)} to {_number_text(low_high[1], scale)}"
+            gettext("{low} to {high}").format(
+                low=_number_text(low_high[0], scale),
+                high=_number_text(low_high[1], scale),
+            )
             if low_high
             else ""
         )
-        out.append(KeyFigure(item.name, unit, value, spread, basis))
+        # The label in the reader's language (looked up again when already said in it).
+        out.append(KeyFigure(gettext(item.name), unit, value, spread, basis))
     return out
 
 
@@ -259,34 +324,40 @@ def calculation_basis(inputs: Mapping[str, Any]) -> str:
     stored = inputs.get("stored_prices")
     if isinstance(stored, Mapping):
         parts.append(
-            f"{stored.get('series_name') or 'stored'} prices "
-            f"({short_citation(presenters.cited_source(stored))})"
+            gettext("{series} prices ({citation})").format(
+                series=stored.get("series_name") or gettext("stored"),
+                citation=short_citation(presenters.cited_source(stored)),
+            )
         )
     flows = inputs.get("stored_flows")
     if isinstance(flows, Mapping) and flows.get("source"):
-        parts.append(
-            f"{short_citation(str(flows['source']))} {flows.get('year')} trade flows"
-        )
+        parts.append(_trade_flows(str(flows["source"]), flows.get("year")))
     baseline = inputs.get("market_baseline")
     if isinstance(baseline, Mapping):
         parts.append(
-            f"{short_citation(str(baseline.get('trade_source') or ''))} "
-            f"{baseline.get('year')} trade flows"
+            _trade_flows(str(baseline.get("trade_source") or ""), baseline.get("year"))
         )
         price = baseline.get("price")
         if isinstance(price, Mapping):
             parts.append(
-                f"the {price.get('year')} price "
-                f"({short_citation(str(price.get('citation')))})"
+                gettext("the {year} price ({citation})").format(
+                    year=price.get("year"),
+                    citation=short_citation(str(price.get("citation"))),
+                )
             )
         if isinstance(baseline.get("production"), Mapping):
-            parts.append("production by country")
+            parts.append(gettext("production by country"))
         if baseline.get("elasticities"):
-            parts.append("published elasticities")
+            parts.append(gettext("published elasticities"))
     if not parts:
-        return "Calculated from the inputs as typed (no stored data)."
-    text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return f"Calculated on {text}."
+        return gettext("Calculated from the inputs as typed (no stored data).")
+    return gettext("Calculated on {data}.").format(data=join_words(parts))
+
+
+def _trade_flows(source: str, year: Any) -> str:
+    return gettext("{source} {year} trade flows").format(
+        source=short_citation(source), year=year
+    )
 
 
 def chart_units(figure: Mapping[str, Any]) -> str:
@@ -344,13 +415,18 @@ def non_default_inputs(
     if isinstance(baseline, Mapping) and isinstance(ranges, Mapping):
         for name, entry in ranges.items():
             if isinstance(entry, Mapping) and name not in request:
-                label = name.replace("_", " ").capitalize()
+                # "Supply elasticity": the words of the inputs' own labels, so the
+                # catalogue has them (looked up by a variable, not extracted again).
+                label = gettext(name.replace("_", " ").capitalize())
                 pairs.append(
                     (
-                        f"{label} (stored default)",
-                        f"{format_figure(entry.get('value'))} (range "
-                        f"{format_figure(entry.get('low'))} to "
-                        f"{format_figure(entry.get('high'))}; {entry.get('source')})",
+                        gettext("{label} (stored default)").format(label=label),
+                        gettext("{value} (range {low} to {high}; {source})").format(
+                            value=format_figure(entry.get("value")),
+                            low=format_figure(entry.get("low")),
+                            high=format_figure(entry.get("high")),
+                            source=entry.get("source"),
+                        ),
                     )
                 )
     return pairs
@@ -419,7 +495,9 @@ def briefing_for_comparison(
         (
             name,
             [
-                f"The policy: {policy_phrase(calculator, inputs, names or {})}.",
+                gettext("The policy: {policy}.").format(
+                    policy=policy_phrase(calculator, inputs, names or {})
+                ),
                 *presenters.headline_sentences(calculator, result, inputs, names),
             ],
         )
@@ -449,12 +527,21 @@ def briefing_for_comparison(
         inputs=[],
         headline=[],
         charts=chart,
-        table_title="Side by side",
+        table_title=gettext("Side by side"),
         table=table,
         sources=sources,
         methodology_url=methodology_url,
         sections=sections,
         deployment=deployment or Deployment(),
-        basis="; ".join(dict.fromkeys(calculation_basis(i) for *_, i in runs))
-        + (f" Commodities: {', '.join(sorted(commodities))}." if commodities else ""),
+        basis=_comparison_basis(runs, commodities),
+    )
+
+
+def _comparison_basis(runs: Sequence[Any], commodities: set[str]) -> str:
+    basis = "; ".join(dict.fromkeys(calculation_basis(i) for *_, i in runs))
+    if not commodities:
+        return basis
+    # Translators: the leading space joins it to the sentence before.
+    return basis + gettext(" Commodities: {commodities}.").format(
+        commodities=gettext(", ").join(sorted(commodities))
     )

@@ -35,8 +35,15 @@ from reportlab.platypus import (
 )
 
 from instruments.calculators import translation
+from instruments.calculators.translation import gettext
 from instruments.presentation import fonts
-from instruments.presentation.briefing import Briefing, BriefingChart
+from instruments.presentation.briefing import (
+    Briefing,
+    BriefingChart,
+    date_text,
+    source_line,
+    units_and_source,
+)
 from instruments.presentation.charts.static_image import render_png
 
 MARGIN = 18 * mm
@@ -165,19 +172,25 @@ def _page_one(
         Paragraph(_x(briefing.title), s["title"]),
         Paragraph(
             _x(
-                f"Brief of {briefing.date:%d %B %Y} · {briefing.deployment.classification}"
+                gettext("Brief of {date} · {classification}").format(
+                    date=date_text(briefing.date),
+                    classification=briefing.deployment.classification,
+                )
             ),
             s["meta"],
         ),
         Spacer(1, 4 * mm),
-        Paragraph(f"<b>The question.</b> {_x(briefing.question)}", s["question"]),
+        Paragraph(
+            "<b>" + _x(gettext("The question.")) + f"</b> {_x(briefing.question)}",
+            s["question"],
+        ),
     ]
     if briefing.notes:
         story.append(Paragraph(_x(briefing.notes), s["small"]))
     if briefing.key_figures:
-        story.append(Paragraph("The answer in four figures", s["h2"]))
+        story.append(Paragraph(_x(gettext("The answer in four figures")), s["h2"]))
         story.append(_key_figures(briefing, s, width))
-        story.append(Paragraph(_x(f"Source: {briefing.basis}"), s["small"]))
+        story.append(Paragraph(_x(source_line(briefing.basis)), s["small"]))
     elif briefing.table:
         story.append(Paragraph(_x(briefing.table_title), s["h2"]))
         story.append(_data_table(briefing.table, s, width))
@@ -199,9 +212,9 @@ def _detail(
     width: float,
     wide_width: float,
 ) -> list[Any]:
-    story: list[Any] = [PageBreak(), Paragraph("The detail", s["title"])]
+    story: list[Any] = [PageBreak(), Paragraph(_x(gettext("The detail")), s["title"])]
     if briefing.sentences:
-        story.append(Paragraph("What this means", s["h2"]))
+        story.append(Paragraph(_x(gettext("What this means")), s["h2"]))
         story += [
             Paragraph(_x(t), s["bullet"], bulletText="•") for t in briefing.sentences
         ]
@@ -209,10 +222,11 @@ def _detail(
         story.append(Paragraph(_x(name), s["h3"]))
         story += [Paragraph(_x(t), s["bullet"], bulletText="•") for t in sentences]
     if briefing.headline:
-        story.append(Paragraph("Every summary figure", s["h2"]))
+        story.append(Paragraph(_x(gettext("Every summary figure")), s["h2"]))
         story.append(_grid(briefing.headline, [width * 0.62, width * 0.38], s, True))
     if briefing.caveats:
-        story.append(Paragraph("Caveats and notes from the calculation", s["h2"]))
+        heading = gettext("Caveats and notes from the calculation")
+        story.append(Paragraph(_x(heading), s["h2"]))
         story += [Paragraph(_x(t), s["small"]) for t in briefing.caveats]
     for chart in briefing.charts[1:]:
         story.append(_chart(chart, briefing, s, width))
@@ -227,22 +241,29 @@ def _detail(
             story += [title, _data_table(briefing.table, s, width)]
         story.append(
             Paragraph(
-                "The CSV and XLSX downloads give every row and column.", s["small"]
+                _x(gettext("The CSV and XLSX downloads give every row and column.")),
+                s["small"],
             )
         )
     if briefing.inputs:
-        story.append(
-            Paragraph("The inputs (every one that differs from its default)", s["h2"])
-        )
+        heading = gettext("The inputs (every one that differs from its default)")
+        story.append(Paragraph(_x(heading), s["h2"]))
         story.append(_grid(briefing.inputs, [width * 0.45, width * 0.55], s, False))
-    story.append(Paragraph("Sources and data vintage", s["h2"]))
+    story.append(Paragraph(_x(gettext("Sources and data vintage")), s["h2"]))
     story.append(Paragraph(_x(briefing.vintage), s["small"]))
     story += [Paragraph(_x(t), s["small"]) for t in briefing.sources]
     story.append(
         Paragraph(
-            f'Formulas and assumptions: <link href="{_x(briefing.methodology_url)}">'
-            f"{_x(briefing.methodology_url)}</link>. Illustrative policy analysis, not "
-            "legal text.",
+            _x(
+                gettext(
+                    "Formulas and assumptions: {address}. Illustrative policy "
+                    "analysis, not legal text."
+                )
+            ).replace(
+                "{address}",
+                f'<link href="{_x(briefing.methodology_url)}">'
+                f"{_x(briefing.methodology_url)}</link>",
+            ),
             s["small"],
         )
     )
@@ -257,9 +278,11 @@ def _key_figures(
 ) -> Table:
     rows = [
         [
-            Paragraph("Figure", s["cell"]),
-            Paragraph("Value", s["cell"]),
-            Paragraph("Range (P5–P95 of the uncertainty draws)", s["cell"]),
+            Paragraph(_x(gettext("Figure")), s["cell"]),
+            Paragraph(_x(gettext("Value")), s["cell"]),
+            Paragraph(
+                _x(gettext("Range (P5–P95 of the uncertainty draws)")), s["cell"]
+            ),
         ]
     ]
     for figure in briefing.key_figures:
@@ -270,7 +293,7 @@ def _key_figures(
                 Paragraph(
                     _x(figure.range_with_unit)
                     if figure.range
-                    else "no range: one calculation",
+                    else _x(gettext("no range: one calculation")),
                     s["cell"],
                 ),
             ]
@@ -303,8 +326,7 @@ def _chart(
     if chart.description:
         block.append(Paragraph(_x(chart.description), s["small"]))
     block.append(picture)
-    units = f"Units: {chart.units}. " if chart.units else ""
-    block.append(Paragraph(_x(f"{units}Source: {briefing.basis}"), s["small"]))
+    block.append(Paragraph(_x(units_and_source(chart, briefing)), s["small"]))
     return KeepTogether(block)
 
 
@@ -389,7 +411,9 @@ def _page_marks(
     canvas.drawString(
         MARGIN, 10 * mm, f"{briefing.deployment.issuer} · {briefing.title}"[:120]
     )
-    canvas.drawRightString(page_width - MARGIN, 10 * mm, f"Page {doc.page}")
+    canvas.drawRightString(
+        page_width - MARGIN, 10 * mm, gettext("Page {number}").format(number=doc.page)
+    )
     canvas.restoreState()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from instruments.calculators.base import Calculator
 from instruments.calculators.numbers import is_number
+from instruments.calculators.translation import gettext, gettext_noop
 from instruments.presentation.charts.base import result_units
 from instruments.presentation.instruments import INSTRUMENTS
 from instruments.presentation.presenters import carried_over_settings
@@ -31,7 +32,8 @@ Phrase = Callable[[Mapping[str, Any], Mapping[str, str]], str]
 def policy_phrase(
     calculator: Calculator, inputs: Mapping[str, Any], names: Mapping[str, str]
 ) -> str:
-    """The measure, its level and its members, as a phrase starting with "a"."""
+    """The measure, its level and its members, as a phrase starting with "a" (in the
+    reader's language)."""
     module = INSTRUMENTS.get(calculator.slug)
     own = getattr(module, "policy", None) or PHRASES.get(calculator.slug)
     phrase = own(inputs, names) if callable(own) else ""
@@ -42,13 +44,20 @@ def general_phrase(calculator: Calculator, inputs: Mapping[str, Any]) -> str:
     """A calculator's title on the commodity, with up to three settings that differ
     from their defaults ("with levy cap 25 %")."""
     commodity = short_commodity(inputs)
-    about = f" on {commodity}" if commodity else ""
     chips = carried_over_settings(calculator, inputs)[:3]
-    settings = "; ".join(f"{c.label.lower()} {c.value}" for c in chips)
-    title = calculator.title[:1].lower() + calculator.title[1:]
-    return f"{_article(title)} {title}{about}" + (
-        f" with {settings}" if settings else ""
-    )
+    settings = "; ".join(f"{gettext(c.label).lower()} {c.value}" for c in chips)
+    title = gettext(calculator.title)
+    title = title[:1].lower() + title[1:]
+    phrase = _with_article(title)
+    if commodity:
+        phrase = gettext("{phrase} on {commodity}").format(
+            phrase=phrase, commodity=commodity
+        )
+    if settings:
+        phrase = gettext("{phrase} with {settings}").format(
+            phrase=phrase, settings=settings
+        )
+    return phrase
 
 
 # --- words -----------------------------------------------------------------------------
@@ -64,16 +73,30 @@ def short_commodity(inputs: Mapping[str, Any]) -> str:
     return name.split(" (", 1)[0].strip()
 
 
-def names_list(codes: Sequence[str], names: Mapping[str, str]) -> str:
-    """``EU-27, United States and Japan``."""
-    words = [names.get(c, c) for c in dict.fromkeys(codes) if c]
+def join_words(words: Sequence[str]) -> str:
+    """``a, b and c`` in the reader's language."""
+    words = [w for w in words if w]
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    # Translators: the separator of a list of names ("EU-27, United States and Japan").
+    first = gettext(", ").join(words[:-1])
+    return gettext("{first} and {last}").format(first=first, last=words[-1])
+
+
+def names_list(codes: Sequence[str], names: Mapping[str, str]) -> str:
+    """``EU-27, United States and Japan``."""
+    return join_words([names.get(c, c) for c in dict.fromkeys(codes) if c])
 
 
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _with_article(phrase: str) -> str:
+    """``a {phrase}`` or ``an {phrase}`` (in French and Japanese as the catalogue says)."""
+    if _article(phrase) == "an":
+        return gettext("an {phrase}").format(phrase=phrase)
+    return gettext("a {phrase}").format(phrase=phrase)
 
 
 def _level(value: Any, unit: str) -> str:
@@ -88,15 +111,44 @@ def _percent(value: Any) -> str:
     return f"{format_figure(float(value) * 100)} %" if is_number(value) else ""
 
 
+_EVERY = {
+    "year": gettext_noop("{quantity} a year"),
+    "quarter": gettext_noop("{quantity} a quarter"),
+    "month": gettext_noop("{quantity} a month"),
+    "period": gettext_noop("{quantity} a period"),
+}
+
+
+def _per_period(quantity: str, periods: Any) -> str:
+    """``150,000 t a year``."""
+    return gettext(_EVERY[period_word(periods or [])]).format(quantity=quantity)
+
+
 # --- the instruments' own phrases ---------------------------------------------------------
 
 _MEASURE_WORDS = {
-    "floor": "floor",
-    "undertaking": "minimum border price (undertaking)",
-    "specific": "specific duty",
-    "ad_valorem": "tariff",
-    "price_gap_subsidy": "price-gap subsidy to own producers",
+    "floor": gettext_noop("floor"),
+    "undertaking": gettext_noop("minimum border price (undertaking)"),
+    "specific": gettext_noop("specific duty"),
+    "ad_valorem": gettext_noop("tariff"),
+    "price_gap_subsidy": gettext_noop("price-gap subsidy to own producers"),
 }
+
+
+def _measure(measure: Mapping[str, Any], units: Mapping[str, str]) -> str:
+    """``floor of 66 USD/kg``."""
+    kind = str(measure.get("kind") or "")
+    word = gettext(_MEASURE_WORDS[kind]) if kind in _MEASURE_WORDS else kind
+    word = word.replace("_", " ")
+    if kind == "ad_valorem":
+        level = _percent(measure.get("rate"))
+    elif kind == "price_gap_subsidy":
+        level = _level(measure.get("strike"), units["price"])
+    else:
+        level = _level(measure.get("level"), units["price"])
+    if not level:
+        return word
+    return gettext("{measure} of {level}").format(measure=word, level=level)
 
 
 def plurilateral(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -109,28 +161,35 @@ def plurilateral(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
         if isinstance(m, Mapping) and m.get("member")
     ]
     measures = [m for m in inputs.get("measures") or [] if isinstance(m, Mapping)]
-    parts = []
-    for measure in measures:
-        kind = str(measure.get("kind") or "")
-        word = _MEASURE_WORDS.get(kind, kind.replace("_", " "))
-        if kind == "ad_valorem":
-            level = _percent(measure.get("rate"))
-        elif kind == "price_gap_subsidy":
-            level = _level(measure.get("strike"), units["price"])
-        else:
-            level = _level(measure.get("level"), units["price"])
-        parts.append(f"{word} of {level}" if level else word)
+    parts = [_measure(measure, units) for measure in measures]
     commodity = short_commodity(inputs)
-    what = " and ".join(parts) or "no measure"
-    coordinated = "coordinated " if len(members) > 1 and parts else ""
-    phrase = f"{coordinated}{commodity + ' ' if commodity else ''}{what}"
-    phrase = f"{_article(phrase)} {phrase}"
+    what = join_words(parts) or gettext("no measure")
+    coordinated = len(members) > 1 and bool(parts)
+    if coordinated and commodity:
+        template = gettext("coordinated {commodity} {measures}")
+    elif coordinated:
+        template = gettext("coordinated {measures}")
+    elif commodity:
+        template = gettext("{commodity} {measures}")
+    else:
+        template = "{measures}"
+    phrase = _with_article(template.format(commodity=commodity, measures=what))
     if members:
-        phrase += f" by {names_list(members, names)}"
+        phrase = gettext("{phrase} by {members}").format(
+            phrase=phrase, members=names_list(members, names)
+        )
     baseline = inputs.get("market_baseline")
     if isinstance(baseline, Mapping) and baseline.get("year"):
-        phrase += f" on {baseline['year']} flows"
+        phrase = gettext("{phrase} on {year} flows").format(
+            phrase=phrase, year=baseline["year"]
+        )
     return phrase
+
+
+_FLOOR_BASES = {
+    "trailing_average": gettext_noop("trailing-average"),
+    "cost_percentile": gettext_noop("cost-percentile"),
+}
 
 
 def price_floor(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -138,65 +197,112 @@ def price_floor(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
     commodity = short_commodity(inputs)
     level = _level(inputs.get("reference_price"), units["price"])
     basis = str(inputs.get("reference_basis") or "fixed")
-    floor = f"floor of {level}" if level and basis == "fixed" else f"{basis} floor"
-    phrase = f"a border-adjusted {commodity + ' ' if commodity else ''}{floor}"
+    if level and basis == "fixed":
+        floor = gettext("floor of {level}").format(level=level)
+    else:
+        word = gettext(_FLOOR_BASES[basis]) if basis in _FLOOR_BASES else basis
+        floor = gettext("{basis} floor").format(basis=word)
+    if commodity:
+        phrase = gettext("a border-adjusted {commodity} {floor}").format(
+            commodity=commodity, floor=floor
+        )
+    else:
+        phrase = gettext("a border-adjusted {floor}").format(floor=floor)
     non_members = [
         str(f.get("origin"))
         for f in inputs.get("flows") or []
         if isinstance(f, Mapping) and not f.get("member")
     ]
     if non_members:
-        phrase += f" on imports from {names_list(non_members[:6], names)}"
+        origins = names_list(non_members[:6], names)
         if len(set(non_members)) > 6:
-            phrase += " and others"
+            origins = gettext("{names} and others").format(names=origins)
+        phrase = gettext("{phrase} on imports from {origins}").format(
+            phrase=phrase, origins=origins
+        )
     cap = inputs.get("levy_cap_ad_valorem")
     if is_number(cap):
-        phrase += f", the levy capped at {_percent(cap)}"
+        phrase = gettext("{phrase}, the levy capped at {cap}").format(
+            phrase=phrase, cap=_percent(cap)
+        )
     return phrase
 
 
 def price_gap_subsidy(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
     units = result_units(inputs)
     commodity = short_commodity(inputs)
-    strike = _level(inputs.get("strike"), units["price"])
+    strike = _level(inputs.get("strike"), units["price"]) or gettext("a strike price")
     quantity = _level(inputs.get("quantity"), units["quantity"])
-    design = "two-sided" if inputs.get("design") == "two_sided" else "one-sided"
-    phrase = f"a {design} price-gap subsidy guaranteeing {strike or 'a strike price'}"
+    if inputs.get("design") == "two_sided":
+        template = gettext("a two-sided price-gap subsidy guaranteeing {strike}")
+    else:
+        template = gettext("a one-sided price-gap subsidy guaranteeing {strike}")
+    phrase = template.format(strike=strike)
     if quantity:
-        phrase += f" on {quantity} a {period_word(inputs.get('periods') or [])}"
+        phrase = gettext("{phrase} on {quantity}").format(
+            phrase=phrase, quantity=_per_period(quantity, inputs.get("periods"))
+        )
     if commodity:
-        phrase += f" of {commodity}"
+        phrase = gettext("{phrase} of {commodity}").format(
+            phrase=phrase, commodity=commodity
+        )
     cap = inputs.get("budget_cap")
     if is_number(cap):
-        phrase += f", within a budget of {format_figure(float(cap))} {units['money']}"
+        phrase = gettext("{phrase}, within a budget of {budget}").format(
+            phrase=phrase, budget=f"{format_figure(float(cap))} {units['money']}"
+        )
     return phrase
 
 
-def offtake(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    units = result_units(inputs)
-    commodity = short_commodity(inputs)
-    pricing = inputs.get("pricing") or {}
+_PRICING = {
+    "fixed": gettext_noop("fixed"),
+    "index": gettext_noop("index"),
+    "collar": gettext_noop("collar"),
+}
+
+
+def _offtake_terms(pricing: Any, units: Mapping[str, str]) -> str:
     method = str(pricing.get("method") or "") if isinstance(pricing, Mapping) else ""
-    terms = method.replace("_", " ") or "priced"
+    if method in _PRICING:
+        terms = gettext(_PRICING[method])
+    else:
+        terms = method.replace("_", " ") or gettext("priced")
     if isinstance(pricing, Mapping):
         floor = _level(pricing.get("floor"), units["price"])
         cap = _level(pricing.get("cap"), units["price"])
         fixed = _level(pricing.get("price"), units["price"])
         if floor and cap:
-            terms = f"{terms} of {floor} to {cap}"
-        elif floor:
-            terms = f"{terms} with a floor of {floor}"
-        elif fixed:
-            terms = f"{terms} at {fixed}"
+            return gettext("{terms} of {floor} to {cap}").format(
+                terms=terms, floor=floor, cap=cap
+            )
+        if floor:
+            return gettext("{terms} with a floor of {floor}").format(
+                terms=terms, floor=floor
+            )
+        if fixed:
+            return gettext("{terms} at {price}").format(terms=terms, price=fixed)
+    return terms
+
+
+def offtake(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    units = result_units(inputs)
+    commodity = short_commodity(inputs)
+    terms = _offtake_terms(inputs.get("pricing") or {}, units)
     quantity = _level(inputs.get("contracted_quantity"), units["quantity"])
-    every = period_word(inputs.get("periods") or [])
-    phrase = f"an offtake agreement for {quantity or 'a contracted quantity'} a {every}"
+    amount = _per_period(
+        quantity or gettext("a contracted quantity"), inputs.get("periods")
+    )
+    phrase = gettext("an offtake agreement for {amount}").format(amount=amount)
     if commodity:
-        phrase += f" of {commodity}"
-    phrase += f", {terms}"
+        phrase = gettext("{phrase} of {commodity}").format(
+            phrase=phrase, commodity=commodity
+        )
+    phrase = gettext("{phrase}, {terms}").format(phrase=phrase, terms=terms)
     share = inputs.get("min_take_share")
     if is_number(share) and share > 0:
-        phrase += f", minimum take {_percent(share)}"
+        phrase = gettext("{phrase}, minimum take {share}").format(
+            phrase=phrase, share=_percent(share)
+        )
     return phrase
 
 
@@ -206,16 +312,27 @@ def standards_market(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str
     standard = inputs.get("standard") or {}
     limit = standard.get("max_intensity") if isinstance(standard, Mapping) else None
     intensity_unit = str(inputs.get("intensity_unit") or "tCO2e/t")
-    phrase = f"a standards-based market{' for ' + commodity if commodity else ''}"
+    if commodity:
+        phrase = gettext("a standards-based market for {commodity}").format(
+            commodity=commodity
+        )
+    else:
+        phrase = gettext("a standards-based market")
     if is_number(limit):
-        phrase += f" admitting at most {format_figure(float(limit))} {intensity_unit}"
+        phrase = gettext("{phrase} admitting at most {limit}").format(
+            phrase=phrase, limit=f"{format_figure(float(limit))} {intensity_unit}"
+        )
     premium = inputs.get("compliance_premium")
     if is_number(premium) and premium:
-        phrase += f", a premium of {_level(premium, units['price'])}"
+        phrase = gettext("{phrase}, a premium of {premium}").format(
+            phrase=phrase, premium=_level(premium, units["price"])
+        )
     carbon = inputs.get("carbon_price")
     if is_number(carbon) and carbon:
         unit = inputs.get("carbon_price_unit") or f"{units['money']}/tCO2e"
-        phrase += f" and a carbon price of {format_figure(float(carbon))} {unit}"
+        phrase = gettext("{phrase} and a carbon price of {price}").format(
+            phrase=phrase, price=f"{format_figure(float(carbon))} {unit}"
+        )
     return phrase
 
 
@@ -231,14 +348,19 @@ def trade_response(inputs: Mapping[str, Any], names: Mapping[str, str]) -> str:
     commodity = short_commodity(inputs)
     if not changed:
         return ""
-    parts = [
-        f"{names.get(str(f.get('origin')), str(f.get('origin')))} "
-        f"{_percent(f.get('tariff_before'))} to {_percent(f.get('tariff_after'))}"
+    parts = "; ".join(
+        gettext("{origin} {before} to {after}").format(
+            origin=names.get(str(f.get("origin")), str(f.get("origin"))),
+            before=_percent(f.get("tariff_before")),
+            after=_percent(f.get("tariff_after")),
+        )
         for f in changed[:4]
-    ]
-    return (
-        f"a tariff change{' on ' + commodity if commodity else ''} ({'; '.join(parts)})"
     )
+    if commodity:
+        return gettext("a tariff change on {commodity} ({changes})").format(
+            commodity=commodity, changes=parts
+        )
+    return gettext("a tariff change ({changes})").format(changes=parts)
 
 
 PHRASES: dict[str, Phrase] = {

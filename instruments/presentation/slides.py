@@ -15,9 +15,18 @@ from typing import Any
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from instruments.presentation.briefing import Briefing, BriefingChart
+from instruments.calculators.translation import active_language, gettext
+from instruments.presentation import fonts
+from instruments.presentation.briefing import (
+    Briefing,
+    BriefingChart,
+    date_text,
+    source_line,
+    units_and_source,
+)
 from instruments.presentation.charts.static_image import render_png
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -32,7 +41,7 @@ TABLE_ROWS = 14
 
 
 def render_pptx(briefing: Briefing) -> bytes:
-    """The brief as .pptx bytes."""
+    """The brief as .pptx bytes, its text set in the reader's language's fonts."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, briefing)
@@ -84,7 +93,9 @@ def _title_slide(deck: Any, briefing: Briefing) -> None:
     _text(slide, briefing.question, MARGIN, Inches(3.0), inner, Inches(1.8), size=22)
     _text(
         slide,
-        f"Brief of {briefing.date:%d %B %Y}. {briefing.vintage}",
+        gettext("Brief of {date}. {vintage}").format(
+            date=date_text(briefing.date), vintage=briefing.vintage
+        ),
         MARGIN,
         Inches(5.2),
         inner,
@@ -96,7 +107,7 @@ def _title_slide(deck: Any, briefing: Briefing) -> None:
 
 def _figures_slide(deck: Any, briefing: Briefing) -> None:
     slide = _blank(deck)
-    _heading(slide, "The answer in four figures")
+    _heading(slide, gettext("The answer in four figures"))
     box_w = (WIDTH - 2 * MARGIN - Inches(0.4)) / 2
     box_h = Inches(2.35)
     for i, figure in enumerate(briefing.key_figures[:4]):
@@ -122,14 +133,14 @@ def _figures_slide(deck: Any, briefing: Briefing) -> None:
         )
         _paragraph(frame, figure.name, size=16, align=center)
         spread = (
-            f"P5–P95: {figure.range_with_unit}"
+            gettext("P5–P95: {range}").format(range=figure.range_with_unit)
             if figure.range
-            else "One calculation: no range drawn"
+            else gettext("One calculation: no range drawn")
         )
         _paragraph(frame, spread, size=13, colour=GREY, align=center)
     _text(
         slide,
-        f"Source: {briefing.basis}",
+        source_line(briefing.basis),
         MARGIN,
         Inches(6.45),
         WIDTH - 2 * MARGIN,
@@ -161,10 +172,11 @@ def _table_slide(deck: Any, briefing: Briefing) -> None:
                 for run in p.runs:
                     run.font.size = Pt(11 if columns <= 5 else 9)
                     run.font.bold = r == 0
+                    _east_asian_font(run)
     if len(briefing.table) > TABLE_ROWS + 1:
         _text(
             slide,
-            "More rows in the PDF brief.",
+            gettext("More rows in the PDF brief."),
             MARGIN,
             Inches(6.5),
             WIDTH - 2 * MARGIN,
@@ -198,10 +210,9 @@ def _chart_slide(deck: Any, briefing: Briefing, chart: BriefingChart) -> None:
         picture.width = Emu(int(picture.width * ratio))
         picture.height = Emu(int(picture.height * ratio))
     picture.left = Emu(int((WIDTH - picture.width) / 2))
-    units = f"Units: {chart.units}. " if chart.units else ""
     _text(
         slide,
-        f"{units}Source: {briefing.basis}",
+        units_and_source(chart, briefing),
         MARGIN,
         Inches(6.35),
         WIDTH - 2 * MARGIN,
@@ -213,14 +224,16 @@ def _chart_slide(deck: Any, briefing: Briefing, chart: BriefingChart) -> None:
 
 def _sources_slide(deck: Any, briefing: Briefing) -> None:
     slide = _blank(deck)
-    _heading(slide, "Sources and data vintage")
+    _heading(slide, gettext("Sources and data vintage"))
     box = slide.shapes.add_textbox(MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(5.0))
     frame = box.text_frame
     frame.word_wrap = True
     lines = [
         briefing.vintage,
         *briefing.sources,
-        f"Formulas and assumptions: {briefing.methodology_url}",
+        gettext("Formulas and assumptions: {address}").format(
+            address=briefing.methodology_url
+        ),
     ]
     size = 14 if sum(len(t) for t in lines) < 900 else 10
     for i, line in enumerate(lines):
@@ -324,6 +337,20 @@ def _paragraph(
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = colour or INK  # a shape's own style would make it white
+    _east_asian_font(run)
+
+
+def _east_asian_font(run: Any) -> None:
+    """Name the East-Asian typeface (``a:ea``) of a run of Japanese text, so that
+    PowerPoint and Impress set kana and kanji in a Japanese font, not boxes."""
+    if not active_language().lower().startswith("ja"):
+        return
+    properties = run._r.get_or_add_rPr()
+    east_asian = properties.find(qn("a:ea"))
+    if east_asian is None:  # after the colour: a:ea follows a:solidFill in a:rPr
+        east_asian = properties.makeelement(qn("a:ea"), {})
+        properties.append(east_asian)
+    east_asian.set("typeface", fonts.JAPANESE)
 
 
 def slide_texts(content: bytes) -> Sequence[str]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from instruments import selectors
 from instruments.api.lookups import get_calculator_or_404
 from instruments.calculators.base import Calculator, InputError
+from instruments.calculators.translation import gettext_noop
 from instruments.models import Scenario
 from instruments.presentation import briefing, briefing_pdf, presenters, slides
 from instruments.presentation.charts import results as charts
@@ -44,6 +45,12 @@ from instruments.web.shortcuts import (
 
 PDF = "application/pdf"
 FORMATS = ("pdf", "pptx")
+# The settings' defaults, in the catalogues: a deployment that keeps them prints them
+# in the reader's language; one that sets its own prints its own words.
+DEFAULT_LINES = (
+    gettext_noop("DRAFT — for discussion, not agreed policy"),
+    gettext_noop("Critical-minerals trade instruments"),
+)
 
 
 def _methodology(request: HttpRequest, slug: str) -> str:
@@ -58,9 +65,10 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 def deployment() -> briefing.Deployment:
     """The classification line and issuing body the deployment's settings give."""
+    classification, issuer = settings.BRIEFING_CLASSIFICATION, settings.BRIEFING_ISSUER
     return briefing.Deployment(
-        classification=settings.BRIEFING_CLASSIFICATION,
-        issuer=settings.BRIEFING_ISSUER,
+        classification=gettext(classification) if classification else "",
+        issuer=gettext(issuer) if issuer else "",
     )
 
 
@@ -109,7 +117,7 @@ def calculator_briefing(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except InputError as exc:
         return refused_query_response(request, calculator, exc.errors)
-    title = request.GET.get("title") or calculator.title
+    title = request.GET.get("title") or gettext(calculator.title)
     doc = briefing.briefing_for_calculation(
         calculator,
         calculation.result,
@@ -189,17 +197,18 @@ def compare_briefing(request: HttpRequest) -> HttpResponse:
             [presenters.ComparedRun(t, c.result.summary, c.inputs) for t, _, c in runs],
         )
         table = [
-            ["Figure", *(t for t, _, _ in runs)],
+            [gettext("Figure"), *(t for t, _, _ in runs)],
             *([row["label"], *row["values"]] for row in summary),
         ]
         figure = charts.build_comparison_figure(
             calculator, [(t, c.result, c.inputs) for t, _, c in runs]
         )
-        title = f"Comparison: {calculator.title}"
-        question = (
-            f"How do these {len(runs)} designs of a {calculator.title.lower()} differ "
-            "in cost, revenue and risk?"
-        )
+        name = gettext(calculator.title)
+        title = gettext("Comparison: {calculator}").format(calculator=name)
+        question = gettext(
+            "How do these {count} designs of a {calculator} differ in cost, revenue "
+            "and risk?"
+        ).format(count=len(runs), calculator=name.lower())
     else:
         columns = [presenters.instrument_column(*run) for run in full]
         table = presenters.instrument_comparison_table(columns)

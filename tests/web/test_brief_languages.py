@@ -146,6 +146,9 @@ def names(seeded_db: Any) -> set[str]:
         "NdPr oxide",
         "U.S. Geological Survey",
         "World Bank",
+        # The elasticity studies' authors, cited by name in every language.
+        "Broda and Weinstein",
+        "Fally and Sayre",
     }
 
 

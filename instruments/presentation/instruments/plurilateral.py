@@ -127,7 +127,8 @@ def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
             textfont={"size": 11},
             name=gettext("Before") if row == 1 else gettext("After"),
             hovertemplate=(
-                f"%{{y}} → %{{x}}: %{{text}} {units['quantity']}<extra></extra>"
+                # the figure and its unit formatted together (kt, not "k t")
+                f"%{{y}} → %{{x}}: %{{z}} {units['quantity']}<extra></extra>"
             ),
             row=row,
             col=1,

@@ -421,10 +421,18 @@ def _unit_value_warnings(
     ].sort_values("value", ascending=False)
     if off.empty:
         return []
-    named = "; ".join(
-        f"{r.origin}→{r.market} {r.unit_value:.3g} ({r.ratio:.2g}× the price)"
-        for r in off.head(5).itertuples(index=False)
-    )
+    named: Any = ""
+    for r in off.head(5).itertuples(index=False):
+        route = translatable(
+            "{origin}→{market} {value} ({ratio}× the price)",
+            origin=r.origin,
+            market=r.market,
+            value=f"{r.unit_value:.3g}",
+            ratio=f"{r.ratio:.2g}",
+        )
+        named = (
+            translatable("{first}; {rest}", first=named, rest=route) if named else route
+        )
     share = off["value"].sum() / routes["value"].sum()
     return [
         translatable(

@@ -533,10 +533,20 @@ def compute(inputs: PlurilateralInputs) -> Result:
         )
     if inputs.downstream:
         currency = summary["currency"]
-        summary["downstream_cost_changes"] = "; ".join(
-            f"{g.name}: {cost:+,.2f} {currency} per {g.unit}"
+        changes = [
+            translatable(
+                "{good}: {cost} {currency} per {unit}",
+                good=g.name,
+                cost=f"{cost:+,.2f}",
+                currency=currency,
+                unit=g.unit,
+            )
             for g, cost in zip(inputs.downstream, costs, strict=True)
-        )
+        ]
+        text = changes[0]
+        for change in changes[1:]:
+            text = translatable("{first}; {rest}", first=text, rest=change)
+        summary["downstream_cost_changes"] = text
     return Result(
         summary=summary,
         rows=rows,

@@ -25,7 +25,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from instruments.calculators.numbers import ENGLISH, NumberFormat
-from instruments.calculators.translation import active_language, gettext, gettext_noop
+from instruments.calculators.translation import (
+    active_language,
+    gettext,
+    gettext_noop,
+    translate,
+)
 
 MAX_SIGNIFICANT = 4
 """No figure shows more significant figures than this."""
@@ -143,7 +148,7 @@ def format_figure(value: Any, plain: bool = False) -> str:
     if hasattr(value, "item") and not isinstance(value, int | float):  # numpy scalar
         return format_figure(value.item(), plain)
     if not isinstance(value, int | float):
-        return str(value)
+        return str(translate(value))  # a result's note, said in the reader's language
     number = float(value)
     if not math.isfinite(number):
         return "—"

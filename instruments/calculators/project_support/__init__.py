@@ -54,7 +54,12 @@ from instruments.calculators.project_support.outputs import (
     SUPPORT_OUTPUTS,
 )
 from instruments.calculators.series import as_array
-from instruments.calculators.translation import gettext, gettext_noop, translatable
+from instruments.calculators.translation import (
+    gettext,
+    gettext_noop,
+    joined,
+    translatable,
+)
 
 CURVE_POINTS = 13
 MIN_DRIFT_YEARS = 10.0
@@ -292,7 +297,7 @@ def _assess(
     npvs: dict[str, FloatArray] = {}
     curves: list[dict[str, Any]] = []
     for i, support in enumerate(supports):
-        note = ""
+        note: str = ""
         costed = True
         if support.solve:
             solution = sp.solve(plan, prices, support, test)
@@ -301,26 +306,36 @@ def _assess(
             if not solution.reachable:
                 evaluated_at = solution.top_level
                 costed = False
-                bound = (
-                    f"down to a rate of {solution.top_level:.4g}"
-                    if support.kind == "concessional_loan"
-                    else f"up to {solution.top_level:.4g}"
-                )
+                top = f"{solution.top_level:.4g}"
                 note = (
-                    f"No level {bound} meets the target; the project's figures are "
-                    "at that bound."
+                    translatable(
+                        "No level down to a rate of {level} meets the target; the "
+                        "project's figures are at that bound.",
+                        level=top,
+                    )
+                    if support.kind == "concessional_loan"
+                    else translatable(
+                        "No level up to {level} meets the target; the project's "
+                        "figures are at that bound.",
+                        level=top,
+                    )
                 )
                 if (
                     support.kind == "concessional_loan"
                     and test.rate is None
                     and (test.metric != "p10_min_dscr")
                 ):
-                    note += (
-                        " A loan moves only the DSCR: NPV is the project's, before "
-                        "financing."
+                    note = joined(
+                        note,
+                        translatable(
+                            "A loan moves only the DSCR: NPV is the project's, "
+                            "before financing."
+                        ),
                     )
             elif solution.already:
-                note = "The project meets the target without this instrument."
+                note = translatable(
+                    "The project meets the target without this instrument."
+                )
             intensity = solution.intensity
         else:
             assert support.level is not None

@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from instruments.calculators.translation import gettext_noop
 from instruments.presentation.numbers import format_percent, nice_ticks, tick_text
 
 MAX_SERIES = 8
 """At most this many named series in a legend (or bars on a category axis); the rest
 are drawn together as "others"."""
 
-OTHERS = "Others"
+OTHERS = gettext_noop("Others")  # a sentinel in the data; shown through gettext
 
 
 def top_keys(

@@ -85,7 +85,11 @@ def _origins_capped(rows: pd.DataFrame) -> pd.DataFrame:
     summed = rest.groupby(keys, sort=False)[sums].sum().reset_index()
     if "member_origin" in grouped:
         summed["member_origin"] = False
-    return pd.concat([grouped[grouped["origin"] != OTHERS], summed], ignore_index=True)
+    capped = pd.concat(
+        [grouped[grouped["origin"] != OTHERS], summed], ignore_index=True
+    )
+    capped["origin"] = capped["origin"].replace(OTHERS, gettext(OTHERS))
+    return capped
 
 
 def _trade_matrix(rows: pd.DataFrame, units: dict[str, str]) -> Chart:
@@ -263,7 +267,7 @@ def _countries_capped(data: pd.DataFrame) -> pd.DataFrame:
     numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
     numeric = [c for c in numeric if c != "member"]
     others = rest[numeric].sum().to_frame().T
-    others["country"] = OTHERS
+    others["country"] = gettext(OTHERS)
     if "member" in data:
         others["member"] = False
     return pd.concat([data[keep], others], ignore_index=True)

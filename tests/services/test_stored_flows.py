@@ -138,7 +138,7 @@ def test_the_page_says_which_stored_flows_were_used(seeded_db, client):
     assert response.status_code == 200
     assert b"data-stored-flows" in response.content
     assert b"of NdPr oxide (neodymium-praseodymium oxide) in 2024" in response.content
-    assert b"into United States" in response.content  # names, not codes
+    assert b"Into United States." in response.content  # names, not codes
 
 
 def test_the_price_floor_page_on_ndpr_oxide_2024_shows_real_volumes_by_origin(
@@ -174,5 +174,5 @@ def test_the_price_floor_page_on_ndpr_oxide_2024_shows_real_volumes_by_origin(
     assert rows.loc["CHN", "quantity"] == pytest.approx(expected["CHN"])
     assert rows.loc["CHN", "revenue"] > 0
     page = response.content.decode()
-    assert "into European Union (EU-27)" in page
+    assert "Into European Union (EU-27)." in page
     assert "CEPII BACI" in page

@@ -87,3 +87,28 @@ def test_the_import_error_report_is_in_the_language(
     assert ("4", "period") in by_cell
     if language != "en":
         assert "is not" not in by_cell[("4", "period")], by_cell
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "columns", "template_link"),
+    [
+        (
+            "fr",
+            "Rien ne peut être importé : 4 erreurs",
+            "Ligne",
+            "Télécharger un modèle",
+        ),
+        ("ja", "インポートできません:エラー4件", "行", "テンプレートをダウンロード"),
+        ("en", "Nothing can be imported: 4 errors", "Row", "Download a template"),
+    ],
+)
+def test_the_import_page_around_the_errors_is_in_the_language(
+    client, steward, nickel_series, language, heading, columns, template_link
+):
+    client.force_login(steward)
+    page = html.unescape(upload(client, BAD_FILE, language).content.decode())
+    assert heading in page
+    assert f'<th scope="col">{columns}</th>' in page
+    assert template_link in page
+    if language != "en":
+        assert "Correct the file and upload it again" not in page

@@ -3,6 +3,8 @@ declared output's label, else words declared in ``presentation.columns``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pytest
 from django.utils import translation
@@ -16,7 +18,7 @@ from instruments.presentation.columns import COLUMN_WORDS
 @pytest.mark.parametrize("slug", sorted(REGISTRY))
 def test_every_table_column_has_declared_words(slug: str) -> None:
     calculator = REGISTRY[slug]
-    inputs = parse(calculator.inputs, calculator.example)
+    inputs: Any = parse(calculator.inputs, calculator.example)
     result = calculator.compute(inputs)
     tables = {"rows": result.rows}
     tables.update(

@@ -30,6 +30,7 @@ from instruments.calculators.series import (
     price_unit_spec,
     quantity_unit_spec,
 )
+from instruments.calculators.simulation import check_price_model
 from instruments.calculators.translation import gettext, gettext_noop
 
 DESIGN_LABELS = {
@@ -488,24 +489,4 @@ def _validate_simulation(
                 MAX_PATH_STEPS=MAX_PATH_STEPS,
             ),
         )
-    history = simulation.price_history
-    if simulation.start_price is None and history is None:
-        errors.add(
-            (*here, "start_price"),
-            gettext("Give a start price, or a price history to start from."),
-        )
-    needed = (
-        ("drift", "volatility")
-        if simulation.model == "gbm"
-        else ("mean_reversion", "long_run_price", "volatility")
-    )
-    missing = [name for name in needed if getattr(simulation, name) is None]
-    if missing and history is None:
-        errors.add(
-            (*here, missing[0]),
-            (
-                gettext("Give {fields}, or a price history to estimate it from.")
-                if len(missing) == 1
-                else gettext("Give {fields}, or a price history to estimate them from.")
-            ).format(fields=gettext(" and ").join(missing)),
-        )
+    check_price_model(simulation, simulation.price_history, here, errors)

@@ -71,7 +71,13 @@ import numpy as np
 import pandas as pd
 
 from instruments.calculators import progress
-from instruments.calculators.base import BoolArray, FloatArray, InputError, IntArray
+from instruments.calculators.base import (
+    BoolArray,
+    ErrorCollector,
+    FloatArray,
+    InputError,
+    IntArray,
+)
 from instruments.calculators.limits import FAN_PATHS, FAN_SAMPLE, SIMULATION_CHUNK
 from instruments.calculators.translation import (
     gettext,
@@ -550,3 +556,33 @@ def _histogram_range(values: FloatArray) -> tuple[float, float]:
         middle = 0.5 * (low + high)
         return middle - floor, middle + floor
     return low, high
+
+
+def check_price_model(
+    simulation: Any,
+    history: Any,
+    here: tuple[str | int, ...],
+    errors: ErrorCollector,
+) -> None:
+    """A simulation's start price and model parameters, each given or estimable from
+    ``history`` (the price history it starts from, if any); errors under ``here``."""
+    if simulation.start_price is None and history is None:
+        errors.add(
+            (*here, "start_price"),
+            gettext("Give a start price, or a price history to start from."),
+        )
+    needed = (
+        ("drift", "volatility")
+        if simulation.model == "gbm"
+        else ("mean_reversion", "long_run_price", "volatility")
+    )
+    missing = [name for name in needed if getattr(simulation, name) is None]
+    if missing and history is None:
+        errors.add(
+            (*here, missing[0]),
+            (
+                gettext("Give {fields}, or a price history to estimate it from.")
+                if len(missing) == 1
+                else gettext("Give {fields}, or a price history to estimate them from.")
+            ).format(fields=gettext(" and ").join(missing)),
+        )

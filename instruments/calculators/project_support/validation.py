@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from instruments.calculators.base import ErrorCollector, InputError
 from instruments.calculators.limits import MAX_PERIODS
+from instruments.calculators.simulation import check_price_model
 from instruments.calculators.translation import gettext
 from instruments.calculators.units import money_factor
 
@@ -132,26 +133,7 @@ def _validate_price_source(
     history = (
         simulation.price_history if simulation.price_history is not None else (history)
     )
-    if simulation.start_price is None and history is None:
-        errors.add(
-            ("simulation", "start_price"),
-            gettext("Give a start price, or a price history to start from."),
-        )
-    needed = (
-        ("drift", "volatility")
-        if simulation.model == "gbm"
-        else ("mean_reversion", "long_run_price", "volatility")
-    )
-    missing = [name for name in needed if getattr(simulation, name) is None]
-    if missing and history is None:
-        errors.add(
-            ("simulation", missing[0]),
-            (
-                gettext("Give {fields}, or a price history to estimate it from.")
-                if len(missing) == 1
-                else gettext("Give {fields}, or a price history to estimate them from.")
-            ).format(fields=gettext(" and ").join(missing)),
-        )
+    check_price_model(simulation, history, ("simulation",), errors)
 
 
 def _validate_support(
